@@ -988,7 +988,19 @@ def _parse_filter(text: str) -> Any:
         part.partition("=") for part in text.partition(":")[2].split(","))}
     values = {key: _as_typed(value, typed[key]) if key in typed else value
               for key, value in values.items()}
-    return FILTERS.build(name, values, where)
+    try:
+        return FILTERS.build(name, values, where)
+    except ConfigError as error:
+        # an option as this spec writes it (user_min=1000): the check says it as an
+        # experiment file does, "user_min = 1e3: expected an integer (...: user_min = 1000)"
+        message = str(error)
+        head, rest = message[:len(where)], message[len(where):]
+        for key, value in typed.items():
+            if key:
+                # (and its text unquoted: the options of a --filter take no quotes)
+                rest = rest.replace(f'{key} = "{value}"', f"{key}={value}")
+                rest = re.sub(rf"(?<![\w.-]){re.escape(key)} = ", f"{key}=", rest)
+        raise ConfigError(head + rest) from None
 
 
 def _filters_as_typed(message: str, typed: Sequence[str]) -> str:
@@ -1067,8 +1079,10 @@ def add_spec_flags(group: Any, spec_classes: Sequence[type], *,
                                    default=None, help=help_text)
                 continue
             base = _base_type(hint)
+            # (a time's own doc says what it takes: "Unix seconds or an ISO date")
             kind = (" (comma-separated)" if typing.get_origin(base) in (tuple, list)
-                    else "" if base is str else f" ({type_text(hint)})")
+                    else "" if base is str or _flag_type(hint) is _time
+                    else f" ({type_text(hint)})")
             if name == "seed":
                 # one seed rule everywhere (data synth --seed, the experiment file's seeds):
                 # a split's own declaration takes any seed >= 0
@@ -1133,6 +1147,8 @@ def _flag_type(hint: Any) -> Any:
         return _typed(_whole_number)
     if base is float:
         return _typed(_number)
+    if {m for m in typing.get_args(base) if m is not type(None)} == {int, str}:
+        return _time  # how a spec declares a time (recstack.specs.TIME_TEXT)
     return _typed(_number_or_text)
 
 
@@ -1170,6 +1186,7 @@ def _registry(text: str) -> str:
     if problem is not None:
         raise argparse.ArgumentTypeError(f"{text!r} {problem}")
     _refuse_homeless(text)
+    _refuse_option_like(text, "the registry folder")
     return text
 
 
@@ -1207,11 +1224,22 @@ def _output_path(text: str) -> Path:
             f"{text!r} holds the control character {control!r} (at position "
             f"{text.index(control) + 1}); a file or folder name is written without line "
             f"breaks, tabs or other control characters")
+    _refuse_option_like(text, "the file or folder to write")
+    return path
+
+
+def _refuse_option_like(text: str, what: str) -> None:
+    """Refuse a path argument that reads as an option (``-q``) or as the ``-`` of standard
+    input or output, which no path argument takes: ``fit --registry -`` published into a
+    folder named ``-``, and ``--out -`` was called an option given in the wrong place."""
+    if text.strip() == "-":
+        raise argparse.ArgumentTypeError(
+            f"'-' (standard input or output) is not taken here: give {what} by its path; "
+            f"if that is its name, write ./-")
     if text.startswith("-"):
         raise argparse.ArgumentTypeError(
-            f"{text!r} starts with '-', as an option does: an option was given where the "
-            f"file or folder to write belongs; if that is its name, write ./{text}")
-    return path
+            f"{text!r} starts with '-', as an option does: an option was given where "
+            f"{what} belongs; if that is its name, write ./{text}")
 
 
 #: the argument types of the paths a command writes (:func:`_output_path`, :func:`output_file`)
@@ -1359,6 +1387,39 @@ def _number_rule(cast: Any, text: str) -> str:
     return f" (write it in {NUMBER_TEXT_RULE})"
 
 
+def _time(text: str) -> Any:
+    """A time option (``--cutoff``): whole Unix seconds (digits alone) or a date, checked
+    here as the parser checks a number, so the refusal names the option and what it takes.
+    ``--cutoff 1.5`` said "expected an integer or a string", and ``--cutoff 1e20`` hinted
+    ``--cutoff = 100000...``, an experiment file's spelling; an unreadable date listed
+    Python's date types, which no command line gives."""
+    from recstack.data.dates import to_unix_seconds
+    from recstack.specs import TIME_TEXT
+
+    _refuse_endless(text)
+    try:
+        return _as_typed(int(_ascii_number(int, text)), text)
+    except ValueError:
+        pass
+    try:
+        number = float(_ascii_number(float, text))
+    except ValueError:  # 1_000, a digit of another script: how to write the number
+        rule = _number_rule(int, text) or _number_rule(float, text)
+    else:  # 1.5, 1e20: the digits to write, or that it has a fraction; nan, inf: no time
+        rule = _fraction_rule(text) or (" (NaN and infinity name no moment)"
+                                        if number != number or abs(number) == float("inf")
+                                        else " ")
+    if rule:
+        raise argparse.ArgumentTypeError(f"expected {TIME_TEXT}, got {text!r}{rule.rstrip()}")
+    try:
+        to_unix_seconds(text, "time")
+    except RecstackError as error:
+        said = str(error).removeprefix("time: ")
+        said = said.replace(", or a date, datetime, pandas Timestamp or numpy.datetime64", "")
+        raise argparse.ArgumentTypeError(said) from None
+    return text
+
+
 def _number_or_text(text: str) -> Any:
     _refuse_endless(text)
     for cast in (int, float):
@@ -1437,6 +1498,32 @@ def _non_negative_float(text: str) -> float:
     if not value >= 0 or value == float("inf"):  # NaN fails the comparison
         raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
     return value
+
+
+def _request_time(text: str) -> float:
+    """``recommend --timestamp``: Unix seconds (a finite number >= 0) or an ISO date, as the
+    other time options take one; ``--timestamp 2020-01-31`` was "expected a number"."""
+    from recstack.data.dates import to_unix_seconds
+
+    try:
+        return _non_negative_float(text)
+    except argparse.ArgumentTypeError:
+        if _reads(_number, text) or _number_rule(float, text):  # -5, nan, 1_000: a number
+            raise
+    wanted = ("a time: Unix seconds (a finite number >= 0) or an ISO date such as "
+              "2020-01-31 or 2020-01-31T12:00:00")
+    try:
+        seconds = to_unix_seconds(text, "time")
+    except RecstackError as error:
+        # '2020-13-01' is not a real date: there is no month 13 (...); use Unix seconds ...
+        said = str(error).removeprefix("time: ").partition("; use ")[0]
+        said = ("" if not said.startswith(f"{text!r} is ")
+                else ", " + said.removeprefix(f"{text!r} is "))
+        raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}{said}") from None
+    if seconds is None or seconds < 0:
+        raise argparse.ArgumentTypeError(f"must be at or after 1970-01-01 (Unix seconds >= 0), "
+                                         f"got {text!r}")
+    return float(seconds)
 
 
 def _positive_float(text: str) -> float:
@@ -1885,9 +1972,9 @@ def _build_parser() -> argparse.ArgumentParser:
                            help="the request context of a two-stage model with context "
                            "features, the same for every user (default: unknown, as in "
                            "an offline evaluation)")
-    recommend.add_argument("--timestamp", type=_non_negative_float, default=None,
-                           metavar="SECONDS", help="the request time (Unix seconds) for a "
-                           "model with time features (default: unknown)")
+    recommend.add_argument("--timestamp", type=_request_time, default=None,
+                           metavar="TIME", help="the request time (Unix seconds or an ISO "
+                           "date) for a model with time features (default: unknown)")
     recommend.set_defaults(run=_recommend, terms=[
         *_LOAD_AS_RECOMMEND, *_options(batch_size="--batch-size", k="--k"),
         # `--users 1,2` is one id, '1,2', which no model knows

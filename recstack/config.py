@@ -1115,8 +1115,15 @@ def _require_folder(folder: Path, where: str, written: str) -> None:
                 f"{len(folds)} folds written by `recstack data split --method kfold`, "
                 f"fold-{folds[0]} to fold-{folds[-1]} (numbered from 0); name one of them, "
                 f"e.g. split = \"{Path(written).parent / f'fold-{folds[0]}'}\"")
+        from recstack.data.sources import relative_to_the_file
+
+        # the file's folder the path was read from: folder less the path as written
+        base = (folder.parents[len(Path(written).parts) - 1]
+                if not Path(written).expanduser().is_absolute() and Path(written).parts
+                and ".." not in Path(written).parts else None)
         raise ConfigError(f"{where}split = {written!r}: no such folder (looked at "
-                          f"{folder.resolve()}){near_miss(folder, written)}")
+                          f"{folder.resolve()}){near_miss(folder, written)}"
+                          f"{relative_to_the_file(written, base)}")
 
 
 def _split_folder(folder: Path, where: str, written: str, layout: str | None = None
@@ -1358,7 +1365,7 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
                 check_dimension(f"{where}({model.label}) space.{param}: ", description,
                                 declared=model_class(model.type).params[param],
                                 model=model.type, name=param)
-            check_conditions(f"{where}({model.label}) space", space)
+            check_conditions(f"{where}({model.label}) ", space)
         return spec
     matches = [m for m in models if spec.model in (m.label, m.type)]
     if len(matches) != 1:
@@ -1406,7 +1413,7 @@ def check_space(where: str, space: dict[str, Any], model_type: str, *,
                               f"{', '.join(sorted(cls.params))}")
         check_dimension(f"{where}{dimension_key.format(param)}: ", description,
                         declared=cls.params[param], model=model_type, name=param)
-    check_conditions(f"{where}space", space)
+    check_conditions(where, space, dimension_key=dimension_key)
 
 
 def check_models_fold_in(experiment: Experiment, models: tuple[ModelSpec, ...] | None = None
@@ -1665,17 +1672,21 @@ def _plain(number: float) -> str:
     return f"{number:.12g}" if isinstance(number, float) else str(number)
 
 
-def check_conditions(where: str, space: dict[str, Any]) -> None:
+def check_conditions(where: str, space: dict[str, Any], *,
+                     dimension_key: str = "space.{}") -> None:
     """The ``when`` tables of a search space's dimensions: ``when = { similarity =
     ["asymmetric"] }`` searches a dimension only in trials where every named dimension drew
     one of the listed values (elsewhere the parameter keeps its base value). Each named
     dimension must be a categorical one listed before it, and each value one of its
-    choices, so that the condition can hold and is known when the dimension is drawn."""
+    choices, so that the condition can hold and is known when the dimension is drawn. A
+    dimension is shown as in :func:`check_space` (``space['factors'].when`` for the Python
+    call, which named it ``space.factors.when`` while its other messages said
+    ``space['factors']``)."""
     names = list(space)
     for position, (param, description) in enumerate(space.items()):
         if not isinstance(description, dict) or "when" not in description:
             continue
-        here = f"{where}.{param}.when: "
+        here = f"{where}{dimension_key.format(param)}.when: "
         conditions = description["when"]
         if not isinstance(conditions, dict) or not conditions:
             raise ConfigError(f"{here}expected a table naming earlier categorical dimensions "

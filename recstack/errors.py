@@ -9,7 +9,7 @@ import datetime
 import numbers
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -88,15 +88,50 @@ class ConfigError(RecstackError, ValueError):
 def shown(value: Any) -> str:
     """A value as the user wrote it, for messages: ``2.0``, not numpy's ``np.float64(2.0)``
     (numpy 2 writes its scalars' type into their repr). numpy moments and durations are
-    written as numpy prints them (``NaT``, ``2020-01-01``, ``5 seconds``): their ``item()``
-    is None for NaT and a bare integer at nanosecond resolution. An integer too long for
-    Python to write out (over 4,300 digits: its ``repr`` is itself a ValueError, which hid
-    the message being written) is named by its digit count."""
-    if isinstance(value, np.datetime64 | np.timedelta64):
+    written as numpy prints them (``NaT``, ``2020-01-01``), a duration's unit agreeing with
+    its count (``1 second``, ``5 seconds``, ``1,000,000 microseconds``; numpy's own text is
+    ``1 seconds``): their ``item()`` is None for NaT and a bare integer at nanosecond
+    resolution. An integer too long for Python to write out (over 4,300 digits: its
+    ``repr`` is itself a ValueError, which hid the message being written) is named by its
+    digit count."""
+    if isinstance(value, np.timedelta64):
+        return _duration_in_words(value)
+    if isinstance(value, np.datetime64):
         return str(value)
     if isinstance(value, int) and digit_count(value) > sys.get_int_max_str_digits() > 0:
         return f"a {digit_count(value):,}-digit integer"
+    if type(value) in (list, tuple, dict) and _holds(value, _shown_otherwise):
+        # a list of numpy scalars was numpy 2's repr of each ("[np.int64(5), np.float64(
+        # 0.5)]", "[np.timedelta64(1,'h')]"), not the values as written; one holding an
+        # integer too long to write was a ValueError in place of the message
+        return _shown_container(value, shown)
     return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _shown_otherwise(item: Any) -> bool:
+    """Whether :func:`shown` writes ``item`` otherwise than its ``repr``."""
+    return isinstance(item, np.generic) or (
+        isinstance(item, int) and digit_count(item) > sys.get_int_max_str_digits() > 0)
+
+
+#: numpy's duration units in words (singular), for :func:`shown`
+_DURATION_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "h": "hour",
+                   "m": "minute", "s": "second", "ms": "millisecond", "us": "microsecond",
+                   "ns": "nanosecond", "ps": "picosecond", "fs": "femtosecond",
+                   "as": "attosecond", "generic": "generic time unit"}
+
+
+def _duration_in_words(value: np.timedelta64) -> str:
+    """A ``numpy.timedelta64`` as its count and unit in words, in agreement (``1 second``,
+    ``-1 day``, ``2 hours``; ``m8[10s]`` counts seconds); ``NaT`` for NaT."""
+    if np.isnat(value):
+        return "NaT"
+    unit, step = np.datetime_data(value.dtype)
+    word = _DURATION_UNITS.get(unit)
+    if word is None:  # a unit numpy may add later: its own text
+        return str(value)
+    count = int(value.astype(np.int64)) * step
+    return f"{count:,} {word}{'' if abs(count) == 1 else 's'}"
 
 
 def shown_as_written(value: Any) -> str:
@@ -106,8 +141,8 @@ def shown_as_written(value: Any) -> str:
     dict (``[10, 1979-05-27]``)."""
     if type(value) in (datetime.date, datetime.datetime, datetime.time):
         return value.isoformat()
-    if type(value) in (list, tuple, dict) and _holds_moment(value):
-        return _shown_container(value)
+    if type(value) in (list, tuple, dict) and _holds(value, _is_moment):
+        return _shown_container(value, shown_as_written)
     return shown(value)
 
 
@@ -115,21 +150,25 @@ def shown_as_written(value: Any) -> str:
 _CONTAINER_MOST = 1_000
 
 
-def _holds_moment(value: Any, depth: int = 0) -> bool:
-    """Whether a (small) list, tuple or dict holds a ``datetime`` date, time or moment."""
+def _is_moment(item: Any) -> bool:
+    return type(item) in (datetime.date, datetime.datetime, datetime.time)
+
+
+def _holds(value: Any, wanted: Callable[[Any], bool], depth: int = 0) -> bool:
+    """Whether a (small) list, tuple or dict holds an item ``wanted`` picks (nested up to
+    three levels)."""
     if depth > 3 or len(value) > _CONTAINER_MOST:
         return False
     items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
-    return any(type(item) in (datetime.date, datetime.datetime, datetime.time)
-               or (type(item) in (list, tuple, dict) and _holds_moment(item, depth + 1))
+    return any(wanted(item) or (type(item) in (list, tuple, dict)
+                                and _holds(item, wanted, depth + 1))
                for item in items)
 
 
-def _shown_container(value: Any) -> str:
+def _shown_container(value: Any, each: Callable[[Any], str]) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{shown_as_written(k)}: {shown_as_written(v)}"
-                               for k, v in value.items()) + "}"
-    inner = ", ".join(shown_as_written(item) for item in value)
+        return "{" + ", ".join(f"{each(k)}: {each(v)}" for k, v in value.items()) + "}"
+    inner = ", ".join(each(item) for item in value)
     if isinstance(value, tuple):
         return f"({inner},)" if len(value) == 1 else f"({inner})"
     return f"[{inner}]"

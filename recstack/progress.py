@@ -11,13 +11,15 @@ notebook or service can pass anything with the same shape.
 
 from __future__ import annotations
 
+import math
+import numbers
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, echoed, shown
 
 
 class Task(Protocol):
@@ -72,12 +74,65 @@ def require_reporter(progress: object, call: str) -> None:
                           f"{type(progress).__name__} {shown}")
 
 
+def _given(value: Any) -> str:
+    """A value refused below, with its type: ``str '1'``, ``float nan``."""
+    return f"{type(value).__name__} {echoed(shown(value))}"
+
+
+def checked_total(total: Any, call: str) -> int | None:
+    """A task's ``total``: None (unknown) or a whole count of steps >= 0, as an int. A
+    negative, NaN, fractional or text total was written into every line (``3/-1``,
+    ``3/nan``) or failed at the first step with "'>=' not supported between 'int' and
+    'str'"; True passed for 1."""
+    if total is None:
+        return None
+    if isinstance(total, bool) or not isinstance(total, numbers.Integral) or total < 0:
+        raise ConfigError(f"{call}(total=...) takes the whole number of steps (>= 0) or None "
+                          f"when it is not known, got {_given(total)}")
+    return int(total)
+
+
+def checked_steps(n: Any, call: str) -> int:
+    """The ``n`` of ``advance(n)``: a whole number of steps >= 0 (a negative or fractional
+    one counted the task backwards or to ``4.5/3``)."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+        raise ConfigError(f"{call}(n=...) takes the whole number of steps done (>= 0), got "
+                          f"{_given(n)}")
+    return int(n)
+
+
+def _check_seconds(value: Any, setting: str) -> None:
+    """A number of seconds >= 0 (NaN or infinity silenced every line or bar, a text one
+    failed at the first step)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(value) or value < 0:
+        raise ConfigError(f"{setting} takes a finite number of seconds >= 0, got "
+                          f"{_given(value)}; for no progress at all, pass progress=None")
+
+
+def _check_stream(stream: Any, setting: str) -> None:
+    """None (standard error) or an open text stream: a path given as text failed at the
+    first line with "'str' object has no attribute 'write'", a closed file with "I/O
+    operation on closed file", in the middle of the work."""
+    if stream is None:
+        return
+    if not callable(getattr(stream, "write", None)):
+        hint = (f"; open the file first: open({echoed(repr(stream))}, 'w')"
+                if isinstance(stream, str) else "")
+        raise ConfigError(f"{setting} takes an open text stream (sys.stderr, an open file, "
+                          f"io.StringIO()) or None for standard error, got {_given(stream)}"
+                          f"{hint}")
+    if getattr(stream, "closed", False) is True:
+        raise ConfigError(f"{setting}: the stream is closed; give an open one, or None for "
+                          "standard error")
+
+
 class _TqdmTask:
     def __init__(self, bar) -> None:  # type: ignore[no-untyped-def]
         self._bar = bar
 
     def advance(self, n: int = 1) -> None:
-        self._bar.update(n)
+        self._bar.update(checked_steps(n, "advance"))
 
     def report(self, **values: float | int | str) -> None:
         self._bar.set_postfix({k: (f"{v:.4g}" if isinstance(v, float) else v)
@@ -92,11 +147,24 @@ class TerminalProgress:
         self.min_seconds = min_seconds
         self.disable = disable
         self.file = file
+        self._check("TerminalProgress")
+
+    def _check(self, call: str) -> None:
+        # checked when made and again when a task opens (the settings are attributes: a
+        # NaN or text set afterwards reached tqdm)
+        _check_seconds(self.min_seconds, f"{call}(min_seconds=...)")
+        if self.disable is not None and not isinstance(self.disable, bool):
+            # tqdm reads any truthy value as true: disable="no" hid the bars
+            raise ConfigError(f"{call}(disable=...) takes True, False or None (bars only "
+                              f"on a terminal), got {_given(self.disable)}")
+        _check_stream(self.file, f"{call}(file=...)")
 
     @contextmanager
     def task(self, description: str, total: int | None = None) -> Iterator[Task]:
         from tqdm.auto import tqdm
 
+        total = checked_total(total, "TerminalProgress.task")
+        self._check("TerminalProgress")
         bar = tqdm(total=total, desc=description, delay=self.min_seconds, leave=False,
                    disable=self.disable, dynamic_ncols=True, file=self.file)
         try:
@@ -116,7 +184,7 @@ class _LogTask:
         self.lines = 0
 
     def advance(self, n: int = 1) -> None:
-        self._done += n
+        self._done += checked_steps(n, "advance")
         now = self._progress.clock()
         finished = self._total is not None and self._done >= self._total
         # the last step is always logged once anything was, so the trace ends with totals
@@ -161,6 +229,16 @@ class LogProgress:
         self._stream = stream
         self.min_interval = min_interval
         self.clock = clock
+        self._check("LogProgress")
+
+    def _check(self, call: str) -> None:
+        # checked when made and again when a task opens (min_interval and clock are
+        # attributes): a NaN or infinite interval silenced every line without a word
+        _check_stream(self._stream, f"{call}(stream=...)")
+        _check_seconds(self.min_interval, f"{call}(min_interval=...)")
+        if not callable(self.clock):
+            raise ConfigError(f"{call}(clock=...) takes a function returning seconds (e.g. "
+                              f"time.monotonic), got {_given(self.clock)}")
 
     @property
     def stream(self) -> TextIO:
@@ -168,12 +246,15 @@ class LogProgress:
 
     @contextmanager
     def task(self, description: str, total: int | None = None) -> Iterator[Task]:
+        total = checked_total(total, "LogProgress.task")
+        self._check("LogProgress")
         yield _LogTask(self, description, total)
 
 
 def terminal_progress(stream: TextIO | None = None) -> Progress:
     """tqdm bars when ``stream`` (default stderr) is a terminal, :class:`LogProgress` lines
     otherwise."""
+    _check_stream(stream, "terminal_progress(stream=...)")
     target = stream if stream is not None else sys.stderr
     is_terminal = getattr(target, "isatty", lambda: False)()
     return TerminalProgress(file=stream) if is_terminal else LogProgress(stream)

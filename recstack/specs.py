@@ -187,6 +187,17 @@ class Spec(metaclass=_NamedArguments):
             # (the value as written, shown(): repr said "seed = np.float64(3.0)", and of
             # an integer of thousands of digits was itself a ValueError)
             if converted is _WRONG_TYPE:
+                if is_time(hint):
+                    # in Python, one rule and one message for a time, as temporal_split()
+                    # and TimeWindow say it (TemporalSplit(cutoff=5.0) was "expected a
+                    # time", without "write 5 without the decimal point")
+                    from recstack.data.dates import to_unix_seconds
+
+                    try:
+                        to_unix_seconds(value, name)
+                    except RecstackError as error:
+                        raise ConfigError(f"{self.kind_name or type(self).__name__}: "
+                                          f"{error}") from None
                 raise ConfigError(f"{self.kind_name or type(self).__name__}: {name} = "
                                   f"{shown_value(value)}: expected {type_text(hint)}")
             if converted is not value:
@@ -853,9 +864,24 @@ def _exact(value: Any, hint: Any) -> bool:
     return False
 
 
+#: what a time field takes, in words: a spec declares a time as ``int | str`` (Unix seconds
+#: or an ISO date; the temporal split's cutoff, the time window's bounds), and its refusal
+#: said "expected an integer or a string", naming neither seconds nor dates
+TIME_TEXT = "a time: whole Unix seconds or an ISO date such as 2020-01-31 or 2020-01-31T12:00:00"
+
+
+def is_time(hint: Any) -> bool:
+    """Whether ``hint`` is how a spec declares a time, ``int | str`` (or with ``None``)."""
+    return typing.get_origin(hint) in (typing.Union, types.UnionType) and {
+        member for member in typing.get_args(hint) if member is not type(None)} == {int, str}
+
+
 def type_text(hint: Any) -> str:
-    """A type hint as words: ``int | str | None`` -> ``an integer, a string or nothing``."""
+    """A type hint as words: ``float | None`` -> ``a number``; ``int | str`` (how a spec
+    declares a time) -> :data:`TIME_TEXT`."""
     origin = typing.get_origin(hint)
+    if is_time(hint):
+        return TIME_TEXT
     if origin in (typing.Union, types.UnionType):
         parts = [type_text(member) for member in typing.get_args(hint)
                  if member is not type(None)]
@@ -915,7 +941,9 @@ def arguments_named(function: Callable[_P, _R]) -> Callable[_P, _R]:
     a dataclass's ``__init__``, whose ``self``/``cls`` is left out of the message, named
     ``Class.method()`` or ``Class()``) the evaluator and ``Interactions.from_arrays``."""
     signature = inspect.signature(function)
-    name = function.__name__
+    # a static method or a local function named as Python's help names it (``Class.method``),
+    # without the ``outer.<locals>.`` of a function made inside another
+    name = getattr(function, "__qualname__", function.__name__).rsplit("<locals>.", 1)[-1]
     parameters = list(signature.parameters.values())
     bound = bool(parameters) and parameters[0].name in ("self", "cls")
     if bound:
@@ -980,13 +1008,21 @@ def _arguments_mistake(name: str, signature: inspect.Signature, args: tuple[Any,
         return (f"{name}() takes {unknown[0]} by position only, not as {unknown[0]}=...; "
                 f"it takes {usage}")
     if unknown and inspect.Parameter.VAR_KEYWORD not in varying:
+        takes = usage if parameters else f"no arguments: {usage}"
         return (f"{name}() has no argument {unknown[0]!r}"
-                f"{_near_argument(unknown[0], by_keyword)}; it takes {usage}")
+                f"{_near_argument(unknown[0], by_keyword)}; it takes {takes}")
     if len(args) > len(positional) and star is None:
-        extra = ", ".join(keyword_only) or "nothing more"
+        # what else the call may give, said only where there is something: "give nothing
+        # more by keyword" was said of functions taking no keyword at all
+        options = varying.get(inspect.Parameter.VAR_KEYWORD)
+        rest = (f"give {', '.join(keyword_only)} by keyword: {usage}" if keyword_only
+                else f"give any other value by name (**{options}): {usage}" if options
+                else f"call it as {usage}")
+        if not positional:
+            what = "no arguments" if not (keyword_only or options) else "no positional arguments"
+            return f"{name}() takes {what}, got {len(args)}; {rest}"
         return (f"{name}() takes at most {len(positional)} positional argument(s) "
-                f"({', '.join(positional)}), got {len(args)}; give {extra} by keyword: "
-                f"{usage}")
+                f"({', '.join(positional)}), got {len(args)}; {rest}")
     doubled = [key for key in kwargs if key in positional[:len(args)]]
     if doubled:
         return (f"{name}() got {doubled[0]} twice, by position and as {doubled[0]}=; give "

@@ -27,9 +27,10 @@ def test_a_time_of_day_alone_is_shown_as_written_with_the_fix(tmp_path, raw, whe
 
     text = dump_toml(raw).replace('"07:32:00"', "07:32:00")
     parsed = tomllib.loads(text)
-    with pytest.raises(ConfigError, match=rf"{where} = 07:32:00: expected an integer or a "
-                                          r"string, not a time of day alone; give the date "
-                                          r"too, e.g. 2020-01-31T07:32:00") as error:
+    with pytest.raises(ConfigError, match=rf"{where} = 07:32:00: expected a time: whole Unix "
+                                          r"seconds or an ISO date such as 2020-01-31 or "
+                                          r"2020-01-31T12:00:00, not a time of day alone; give "
+                                          r"the date too, e.g. 2020-01-31T07:32:00") as error:
         parse_experiment(parsed, source="exp.toml")
     assert "datetime" not in str(error.value)
 

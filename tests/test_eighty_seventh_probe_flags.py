@@ -18,7 +18,10 @@ LOG = "user_id,item_id,rating,timestamp\n1,1,5,100\n1,2,4,200\n2,1,3,300\n2,3,4,
 
 
 def _error(capsys, *argv):
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:  # refused by the parser itself (--cutoff abc)
+        code = exit_.code
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     return err.strip()

@@ -199,9 +199,9 @@ def test_the_default_report_page_that_is_no_file_is_refused(tmp_path, capsys, co
 
 
 @pytest.mark.parametrize("spec, said", [
-    ("k_core:user_min=1e400", "user_min = 1e400: expected an integer"),
-    ("k_core:user_min=-0", "user_min = -0: must be >= 1"),
-    ("min_value:threshold=1e400", "threshold = 1e400: must be a finite number"),
+    ("k_core:user_min=1e400", "user_min=1e400: expected an integer"),
+    ("k_core:user_min=-0", "user_min=-0: must be >= 1"),
+    ("min_value:threshold=1e400", "threshold=1e400: must be a finite number"),
 ])
 def test_a_filter_option_is_shown_as_typed(tmp_path, capsys, log, spec, said):
     err = _error(capsys, "data", "split", log, "--filter", spec, "--out",

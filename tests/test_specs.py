@@ -27,7 +27,8 @@ class Toy(Spec):
     ({"count": 2.0}, "t: count = 2.0: expected an integer (a whole number is written in "
                       "digits alone, without a point or an exponent: count = 2)"),
     ({"count": False}, "t: count = false: expected an integer"),
-    ({"moment": 1.5}, "t: moment = 1.5: expected an integer or a string"),
+    ({"moment": 1.5}, "t: moment = 1.5: expected a time: whole Unix seconds or an ISO date "
+                      "such as 2020-01-31 or 2020-01-31T12:00:00"),
     ({"pair": [1]}, "t: pair = [1]: expected a list of 2 (a number, a number)"),
     ({"pair": [1, "x"]}, "t: pair = [1, 'x']: expected a list of 2 (a number, a number)"),
     ({"mode": "c"}, "t: mode = \"c\": must be one of 'a', 'b'"),
@@ -67,5 +68,6 @@ def test_registry_refuses_two_specs_under_one_name_and_suggests_names():
 
 
 def test_type_words():
-    assert type_text(int | str | None) == "an integer or a string"
+    assert type_text(int | str | None) == ("a time: whole Unix seconds or an ISO date such as "
+                                           "2020-01-31 or 2020-01-31T12:00:00")
     assert convert([1, 2], tuple[int, ...]) == (1, 2)

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import RecstackError
+from recstack.specs import arguments_named
 
 #: a qualitative palette that stays readable for the common colour-vision deficiencies
 #: (Okabe & Ito 2008), cycled over models
@@ -256,6 +257,7 @@ def plotly_script() -> str:
     return get_plotlyjs()
 
 
+@arguments_named
 def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
     """Draw the chart on a matplotlib axes (a new figure when None); returns the axes."""
     try:
@@ -342,6 +344,7 @@ def _draw(chart: Chart, ax: Any) -> None:
         ax.legend(handles, names, fontsize=7)
 
 
+@arguments_named
 def png_data_uri(chart: Chart) -> str:
     """The chart drawn by matplotlib as a PNG ``data:`` URI, to inline in a page."""
     import matplotlib.pyplot as plt

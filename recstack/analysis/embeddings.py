@@ -52,6 +52,21 @@ def _as_vectors(vectors: Any, what: str) -> np.ndarray:
         raise RecstackError(f"{error} (did training diverge?)") from None
 
 
+def _scaled(x: np.ndarray) -> tuple[np.ndarray, float]:
+    """``x`` divided by its largest absolute value, and that value (1 for all zeros).
+
+    Shares of variance, effective rank, relative lengths and correlations do not change
+    with the vectors' scale, but their squares do: vectors of tiny values (1e-200, or
+    float32's subnormals) squared to zero, so that full-rank vectors, all different, were
+    read as "every vector is the same" by :func:`pca_analysis` and as collapsed and dead
+    by :func:`embedding_health` (the cosine analyses scale each row the same way, in
+    :func:`recstack.analysis._checks.unit_rows`)."""
+    largest = float(np.abs(x).max()) if x.size else 0.0
+    if largest == 0.0:
+        return x, 1.0
+    return x / largest, largest
+
+
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     """Pearson correlation, NaN (not a warning) when either side is constant.
 
@@ -96,6 +111,7 @@ class PCAAnalysis:
         """Cumulative share of the variance of the first 1, 2, ... components."""
         return np.cumsum(self.explained_variance_ratio)
 
+    @arguments_named
     def components_for(self, share: float) -> int:
         """Fewest components whose variance adds up to at least ``share`` of the total."""
         # a numpy number (np.float32(0.5), an entry of an array of shares) is that number
@@ -143,6 +159,7 @@ class PCAAnalysis:
                          f"({self.popularity_correlation[strongest]:+.2f}).")
         return text
 
+    @arguments_named
     def chart(self, max_components: int = 30) -> Chart:
         """Explained variance per component (bars) and cumulative (line)."""
         shown = min(checks.whole_number(max_components, "max_components"),
@@ -156,6 +173,7 @@ class PCAAnalysis:
                                     mode="lines+markers")],
                      note=self.reading())
 
+    @arguments_named
     def plot(self, ax: Any = None) -> Any:
         """Draw :meth:`chart` on a matplotlib axes (a new figure when None); returns it."""
         from recstack.analysis.charts import draw_matplotlib
@@ -186,7 +204,8 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | No
         by default 10, or ``dim`` when the vectors are narrower.
     """
     kind, model = checks.kind_and_model(kind, model, "pca_analysis")
-    x = _as_vectors(vectors, f"{kind} embeddings")
+    # scaled: the shares and directions are those of the vectors as given (see _scaled)
+    x, _ = _scaled(_as_vectors(vectors, f"{kind} embeddings"))
     n, dim = x.shape
     if n_components is None:
         n_components = min(_DEFAULT_COMPONENTS, dim)
@@ -313,6 +332,7 @@ class EmbeddingHealth:
         return head + (". Problems: " + "; ".join(found) + "." if found
                        else ". No problem found.")
 
+    @arguments_named
     def chart(self, popularity: Any = None) -> Chart:
         """Vector length against log popularity (or a histogram-like sorted curve)."""
         title = f"{self.model}: {self.kind} vector lengths".lstrip(": ")
@@ -327,6 +347,7 @@ class EmbeddingHealth:
                      series=[Series("vectors", log_popularity(counts), self.norms,
                                     mode="markers")], note=self.reading())
 
+    @arguments_named
     def plot(self, ax: Any = None, popularity: Any = None) -> Any:
         from recstack.analysis.charts import draw_matplotlib
 
@@ -358,6 +379,9 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
     dead_tolerance = checks.positive_number(dead_tolerance, "dead_tolerance", allow_zero=True)
     pop = None if popularity is None else checks.counts(popularity, n,
                                                         f"popularity of the {kind} vectors")
+    # judged on the vectors scaled to a largest value of 1 (see _scaled): every test
+    # below is relative to the typical length; the lengths reported are the true ones
+    x, largest = _scaled(x)
     norms = np.linalg.norm(x, axis=1)
     median = float(np.median(norms))
     dead = np.flatnonzero(norms <= dead_tolerance * max(median, np.finfo(float).tiny))
@@ -389,4 +413,4 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
         if np.ptp(pop) > 0 and not equal_lengths:
             spearman = float(stats.spearmanr(norms, pop).statistic)
     return EmbeddingHealth(dim, n, first_share, effective_rank, dead, groups, n_duplicates,
-                           spearman, norms, kind, model, varied=bool(total > 0))
+                           spearman, norms * largest, kind, model, varied=bool(total > 0))

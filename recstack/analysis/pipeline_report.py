@@ -281,6 +281,9 @@ def _check_fields(source: Path | str, payload: Any, section: str, remedy: str) -
                 if not value:
                     _refuse_field(source, where, value, "a non-empty list of partitions",
                                   remedy)
+    evaluation = payload.get("evaluation") if not section else payload
+    if section in ("", "evaluation") and isinstance(evaluation, dict):
+        _check_gate_means(source, evaluation, "evaluation." if not section else "", remedy)
     publish = payload.get("publish") if not section else payload
     if section in ("", "publish") and isinstance(publish, dict):
         where = "publish." if not section else ""
@@ -291,6 +294,30 @@ def _check_fields(source: Path | str, payload: Any, section: str, remedy: str) -
         if publish["published"] and publish["version"] is None:
             _refuse_field(source, f"{where}version", None, "the version it was published as "
                           "(published is true)", remedy)
+
+
+def _check_gate_means(source: Path | str, evaluation: dict[str, Any], where: str,
+                      remedy: str) -> None:
+    """Refuse a mean of the gate's metric that the metric cannot have: outside its bounds
+    (:data:`recstack.evaluation.results.BOUNDED_METRICS` and the shares: an nDCG of 1.5, a
+    negative novelty) or infinite (``1e400`` reads as infinity); NaN passes, as the
+    pipeline writes it for a mean it could not compute. Such a mean was drawn on the page
+    as the model's score."""
+    from recstack.analysis.results_folder import _bounds_wanted
+    from recstack.evaluation.results import share_problem
+    from recstack.specs import finite_or_infinite
+
+    metric = evaluation.get("metric")
+    for key in ("candidate_mean", "published_mean"):
+        value = evaluation.get(key)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            continue  # absent, null, or refused by its type already
+        number = finite_or_infinite(value)  # an integer of 400 digits: an infinity
+        if math.isinf(number):
+            _refuse_field(source, f"{where}{key}", value, "a finite number or null", remedy)
+        if isinstance(metric, str) and share_problem(metric, np.array([number])) is not None:
+            _refuse_field(source, f"{where}{key}", value,
+                          f"{_bounds_wanted(metric)} or null", remedy)
 
 
 def _check_report(source: Path, report: Any) -> None:

@@ -70,6 +70,7 @@ class Projection:
                      f"with seed {self.seed}")
         return text + "."
 
+    @arguments_named
     def chart(self, colour: Any = None, *, colour_label: str = "", titles: Any = None) -> Chart:
         """The map, points coloured by ``colour`` (one value per row of the *full* set:
         numbers for a colour scale, labels for a legend) with ``titles`` (one per row) on
@@ -129,6 +130,7 @@ class Projection:
                                     colour_label=colour_label)],
                      note=self.note())
 
+    @arguments_named
     def plot(self, ax: Any = None, colour: Any = None, *, colour_label: str = "") -> Any:
         from recstack.analysis.charts import draw_matplotlib
 

@@ -19,18 +19,25 @@ import json
 import math
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
 from recstack.atomic import checked_path, folder_problem, special_file_problem
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import RecstackError
-from recstack.evaluation.results import EvaluationResult
-from recstack.specs import arguments_named
+from recstack.errors import RecstackError, shown_number
+from recstack.evaluation.results import (
+    BOUNDED_METRICS,
+    SHARE_METRICS,
+    EvaluationResult,
+    bounds_text,
+    share_problem,
+)
+from recstack.specs import arguments_named, finite_or_infinite
 from recstack.strict_json import (
     RepeatedKeyError,
     empty_file_problem,
@@ -44,11 +51,13 @@ RESULTS_FILE = "results.json"
 REQUIRED_KEYS = ("experiment", "split", "models", "diagnostics")
 MODEL_KEYS = ("model", "metrics", "aggregate")
 CALIBRATION_COLUMNS = ("mean_predicted", "observed_rate", "count")
-#: the metrics of an evaluation whose every value is a share in [0, 1] (named ``NAME@K`` in
-#: a results folder): a hand-edited value outside it (a precision of 1.5, a coverage of
-#: -1) was drawn in the report's tables and charts as if the model had scored it
-SHARE_METRICS = frozenset({"precision", "recall", "recall_capped", "hit_rate", "f1", "mrr",
-                           "map", "ndcg", "ndcg_linear", "auc", "global_auc", "coverage"})
+#: the metrics of an evaluation bounded to a range (named ``NAME@K`` in a results folder):
+#: the shares in [0, 1] (``SHARE_METRICS``) and the others of ``BOUNDED_METRICS`` (novelty,
+#: popularity >= 0; diversity in [0, 2]), as the evaluation itself bounds them. A
+#: hand-edited value outside it (a precision of 1.5, a coverage of -1, a negative novelty)
+#: was drawn in the report's tables and charts as if the model had scored it; this module
+#: kept its own copy of the shares, so a negative novelty in a per-user file was refused by
+#: EvaluationResult naming the model and user, not the file and line
 
 
 #: how far a share may pass 0 or 1, and an interval's end its mean (relative), by rounding
@@ -69,8 +78,28 @@ def _names(names: Any, *, quoted: bool = True, most: int = _NAMES_SHOWN) -> str:
     return ", ".join(shown) + more
 
 
-def _is_share(metric: str) -> bool:
-    return metric.partition("@")[0] in SHARE_METRICS
+def _outside_bounds(metric: str, value: float) -> bool:
+    """Whether ``value`` (finite) lies outside the bounds of ``metric`` (``name@k``)."""
+    return share_problem(metric, np.array([float(value)])) is not None
+
+
+def _bounds_wanted(metric: str) -> str:
+    """What ``metric`` may hold, as a field of results.json is refused: "a share between 0
+    and 1 (ndcg@10 is one)", "a value >= 0 (novelty is -log2 of a probability...)"."""
+    name = metric.partition("@")[0]
+    if name in BOUNDED_METRICS:
+        low, high, what = BOUNDED_METRICS[name]
+        wanted = (f"a value between {low:g} and {high:g}" if math.isfinite(high)
+                  else f"a value >= {low:g}")
+        return f"{wanted} ({name} is {what})"
+    return f"a share between 0 and 1 ({metric} is one)"
+
+
+def _bounds_broken(metric: str) -> str:
+    """Why a per-user value of ``metric`` outside its bounds is refused."""
+    if metric.partition("@")[0] in SHARE_METRICS:
+        return f"{metric} is a share between 0 and 1"
+    return bounds_text(metric)
 
 
 @dataclass
@@ -286,13 +315,30 @@ def _check_numbers(path: Path, frame: pd.DataFrame) -> None:
         values = pd.to_numeric(frame[column], errors="coerce").astype(np.float64)
         bad = (values.isna() & frame[column].notna()) | np.isinf(values)
         if bad.any():
-            line = int(np.flatnonzero(bad.to_numpy())[0]) + 2  # line 1 is the header
-            shown = frame[column][bad].iloc[0]
-            shown = shown.item() if isinstance(shown, np.generic) else shown
+            at = int(np.flatnonzero(bad.to_numpy())[0])
+            line = at + 2  # line 1 is the header
+            shown = _cell_as_written(path, column, at, frame[column][bad].iloc[0])
             raise RecstackError(f"{path}: line {line}: column {column!r} holds {shown!r}; "
                                 "expected a finite number; the file is damaged: rerun "
                                 "`recstack evaluate`")
         frame[column] = values
+
+
+def _cell_as_written(path: Path, column: Any, row: int, read: Any) -> Any:
+    """The text of ``column`` at data row ``row`` as the file writes it, where pandas read
+    it as a number it is not (``1e400`` and an integer of 400 digits were shown as
+    ``inf``, a value the file does not hold); ``read`` (what pandas read) when the file
+    cannot be read again."""
+    if isinstance(read, float | np.floating) and np.isinf(read):
+        try:
+            cells = pd.read_csv(path, usecols=[column], dtype=str, keep_default_na=False)
+            text = str(cells.iloc[row, 0])
+        except (OSError, ValueError, IndexError, pd.errors.ParserError):
+            return float(read)
+        if text.strip().lower().lstrip("+-") in ("inf", "infinity"):
+            return float(read)  # written as an infinity: shown as one
+        return text if len(text) <= 40 else f"{text[:20]}... ({len(text):,} characters)"
+    return read.item() if isinstance(read, np.generic) else read
 
 
 def _with_user_ids_as_text(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
@@ -306,6 +352,13 @@ def _with_user_ids_as_text(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
         ids = pd.read_csv(path, usecols=[0], dtype=str, keep_default_na=False).iloc[:, 0]
     except OSError as error:  # the first read succeeded: only a file changed meanwhile
         raise _unreadable(path, error) from None
+    # an empty id (a cell cleared by hand) was read as a user named "": no evaluation
+    # writes one, as no data holds one (recstack.data.idmap refuses empty ids)
+    empty = np.flatnonzero(ids.str.strip().to_numpy() == "")
+    if len(empty):
+        raise RecstackError(f"{path}: line {int(empty[0]) + 2}: the user id (column "
+                            f"{frame.columns[0]!r}) is empty; each row names its user; the "
+                            "file is damaged: rerun `recstack evaluate`")
     return frame.drop(columns=frame.columns[0]).set_axis(
         pd.Index(ids.to_numpy(dtype=object), name=frame.columns[0]), axis=0)
 
@@ -336,13 +389,13 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
                             f"({_names(metrics) or 'none'}); the file is "
                             "damaged: rerun `recstack evaluate`")
     for metric in frame.columns:
-        values = frame[metric].to_numpy()
-        outside = _is_share(metric) & ((values < -_SLACK) | (values > 1 + _SLACK))
-        if np.any(outside):
-            line = int(np.flatnonzero(outside)[0]) + 2  # line 1 is the header
+        values = frame[metric].to_numpy(np.float64)
+        at = share_problem(metric, values)
+        if at is not None:
+            line = at + 2  # line 1 is the header
             raise RecstackError(f"{path}: line {line}: column {metric!r} holds "
-                                f"{float(values[line - 2])!r}, but {metric} is a share "
-                                "between 0 and 1; the file is damaged: rerun "
+                                f"{float(values[at])!r}, but "
+                                f"{_bounds_broken(metric)}; the file is damaged: rerun "
                                 "`recstack evaluate`")
     for metric, stored in metrics.items():
         expected = stored.get("n_users") if isinstance(stored, dict) else None
@@ -365,13 +418,103 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
                                     "damaged, rerun `recstack evaluate`")
 
 
+def _refuser(path: Path) -> Callable[[str, Any, str], NoReturn]:
+    """The refusal of a field of results.json ``path``: its name, its value and what it
+    should hold."""
+    def refuse(field: str, value: Any, expected: str) -> NoReturn:
+        # a 400-digit integer was shown as its first 60 digits, a number it is not
+        text = (shown_number(value) if isinstance(value, int) and not isinstance(value, bool)
+                and len(str(abs(value))) > 30 else json.dumps(value)[:60])
+        raise RecstackError(f"{path}: {field!r} is {text}; expected "
+                            f"{expected}; rerun `recstack evaluate` or restore the file")
+    return refuse
+
+
+def check_model_entry(path: Path, entry: dict[str, Any], number: int = 1) -> None:
+    """Refuse a value of model entry ``entry`` (number ``number``, from 1) of results.json
+    ``path`` that no evaluation writes, naming the file and the field: what
+    :func:`read_results` checks of each model, for a reader of one entry (the registry's
+    ``publish --results``, which recorded a precision of 1.5 or a negative novelty in the
+    manifest as the model's evaluation)."""
+    _check_model_entry(_refuser(path), number, entry)
+
+
+def _check_model_entry(refuse: Callable[[str, Any, str], NoReturn], number: int,
+                       entry: dict[str, Any]) -> None:
+    if not isinstance(entry["model"], str) or not entry["model"]:
+        refuse(f"models[{number}].model", entry["model"], "the model's label")
+    # a label names files of the folder (per_user_LABEL.csv, models/LABEL): one with
+    # '/' or '..' (a hand-edited or foreign results.json) reached outside it
+    label = entry["model"]
+    if "/" in label or "\\" in label or label in (".", "..") or not label.isprintable():
+        refuse(f"models[{number}].model", label, "a model label, which names files "
+               "inside the results folder: no '/', '\\', '..' or control characters")
+    for key in ("metrics", "aggregate", "meta"):
+        if entry.get(key) is not None and not isinstance(entry[key], dict):
+            refuse(f"models[{number}].{key}", entry[key], "an object")
+    # a metric's summary that is no object, or whose count or mean is of another type,
+    # was skipped by the checks of the per-user file without a word
+    for name, stored in (entry.get("metrics") or {}).items():
+        where = f"models[{number}].metrics.{name}"
+        if not isinstance(stored, dict):
+            refuse(where, stored, 'an object {"mean": ..., "ci_low": ..., "ci_high": '
+                   '..., "n_users": ...}')
+        count = stored.get("n_users")
+        if "n_users" in stored and (not isinstance(count, int) or isinstance(count, bool)
+                                    or count < 0):
+            refuse(f"{where}.n_users", count, "a whole number of users >= 0")
+        for key in ("mean", "ci_low", "ci_high"):
+            value = stored.get(key)
+            # finite_or_infinite: an integer of 400 digits was an OverflowError
+            if value is not None and (not isinstance(value, int | float)
+                                      or isinstance(value, bool)
+                                      or not math.isfinite(finite_or_infinite(value))):
+                refuse(f"{where}.{key}", value, "a finite number or null")
+        mean, low, high = (stored.get(key) for key in ("mean", "ci_low", "ci_high"))
+        if mean is not None and _outside_bounds(name, mean):
+            refuse(f"{where}.mean", mean, _bounds_wanted(name))
+        # the interval is the mean plus or minus its half-width: one whose ends are
+        # swapped, or that leaves out the mean, was shown as the model's uncertainty
+        if low is not None and high is not None and low > high:
+            refuse(f"{where}.ci_low", low, f"at most ci_high ({high!r})")
+        for key, end, holds in (("ci_low", low, mean is not None and low is not None
+                                 and low > mean + _SLACK * max(1.0, abs(mean))),
+                                ("ci_high", high, mean is not None and high is not None
+                                 and high < mean - _SLACK * max(1.0, abs(mean)))):
+            if holds:
+                side = "at most" if key == "ci_low" else "at least"
+                refuse(f"{where}.{key}", end, f"{side} the mean ({mean!r}): the interval "
+                       "is the mean plus or minus its half-width")
+    # fit_seconds may be null (not measured: read as NaN, as NaN is written); a count
+    # of users may not (it was an int() of None, a TypeError), nor may either be < 0
+    for key, kind, wanted in (
+            ("fit_seconds", (int, float, type(None)), "a number of seconds >= 0 or null"),
+            ("users_without_relevant", (int,), "a whole number of users >= 0")):
+        if key not in entry:
+            continue
+        value = entry[key]
+        # 1e400 (read as infinity) was shown in the report as the seconds the fit took
+        if not isinstance(value, kind) or isinstance(value, bool) or (
+                value is not None and (value < 0 or isinstance(value, float)
+                                       and not math.isfinite(value))):
+            refuse(f"models[{number}].{key}", value, wanted)
+    for name, value in (entry.get("aggregate") or {}).items():
+        if value is not None and (not isinstance(value, int | float)
+                                  or isinstance(value, bool)):
+            refuse(f"models[{number}].aggregate.{name}", value, "a number or null")
+        # an overflowing number (1e400, read as infinity) of a metric without bounds
+        # was refused by EvaluationResult naming the model, not the file and field
+        if isinstance(value, int | float) and not math.isfinite(finite_or_infinite(value)):
+            refuse(f"models[{number}].aggregate.{name}", value, "a finite number or null")
+        if isinstance(value, int | float) and _outside_bounds(name, value):
+            refuse(f"models[{number}].aggregate.{name}", value,
+                   f"{_bounds_wanted(name)} or null")
+
+
 def _check_types(path: Path, payload: dict[str, Any]) -> None:
     """Refuse a value of the wrong type (a hand-edited results.json) naming its field,
     before the report trips over it somewhere with no word of where."""
-    def refuse(field: str, value: Any, expected: str) -> None:
-        raise RecstackError(f"{path}: {field!r} is {json.dumps(value)[:60]}; expected "
-                            f"{expected}; rerun `recstack evaluate` or restore the file")
-
+    refuse = _refuser(path)
     if not isinstance(payload["experiment"], dict):
         refuse("experiment", payload["experiment"], "the experiment as an object")
     seed = payload["experiment"].get("seed", 0)
@@ -399,68 +542,7 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
         if value is not None and not isinstance(value, expected):
             refuse(key, value, f"{'a folder path' if expected is str else 'an object'} or null")
     for number, entry in enumerate(payload["models"], start=1):
-        if not isinstance(entry["model"], str) or not entry["model"]:
-            refuse(f"models[{number}].model", entry["model"], "the model's label")
-        # a label names files of the folder (per_user_LABEL.csv, models/LABEL): one with
-        # '/' or '..' (a hand-edited or foreign results.json) reached outside it
-        label = entry["model"]
-        if "/" in label or "\\" in label or label in (".", "..") or not label.isprintable():
-            refuse(f"models[{number}].model", label, "a model label, which names files "
-                   "inside the results folder: no '/', '\\', '..' or control characters")
-        for key in ("metrics", "aggregate", "meta"):
-            if entry.get(key) is not None and not isinstance(entry[key], dict):
-                refuse(f"models[{number}].{key}", entry[key], "an object")
-        # a metric's summary that is no object, or whose count or mean is of another type,
-        # was skipped by the checks of the per-user file without a word
-        for name, stored in (entry.get("metrics") or {}).items():
-            where = f"models[{number}].metrics.{name}"
-            if not isinstance(stored, dict):
-                refuse(where, stored, 'an object {"mean": ..., "ci_low": ..., "ci_high": '
-                       '..., "n_users": ...}')
-            count = stored.get("n_users")
-            if "n_users" in stored and (not isinstance(count, int) or isinstance(count, bool)
-                                        or count < 0):
-                refuse(f"{where}.n_users", count, "a whole number of users >= 0")
-            for key in ("mean", "ci_low", "ci_high"):
-                value = stored.get(key)
-                if value is not None and (not isinstance(value, int | float)
-                                          or isinstance(value, bool)
-                                          or not math.isfinite(value)):
-                    refuse(f"{where}.{key}", value, "a finite number or null")
-            mean, low, high = (stored.get(key) for key in ("mean", "ci_low", "ci_high"))
-            if mean is not None and _is_share(name) and not -_SLACK <= mean <= 1 + _SLACK:
-                refuse(f"{where}.mean", mean, f"a share between 0 and 1 ({name} is one)")
-            # the interval is the mean plus or minus its half-width: one whose ends are
-            # swapped, or that leaves out the mean, was shown as the model's uncertainty
-            if low is not None and high is not None and low > high:
-                refuse(f"{where}.ci_low", low, f"at most ci_high ({high!r})")
-            for key, end, holds in (("ci_low", low, mean is not None and low is not None
-                                     and low > mean + _SLACK * max(1.0, abs(mean))),
-                                    ("ci_high", high, mean is not None and high is not None
-                                     and high < mean - _SLACK * max(1.0, abs(mean)))):
-                if holds:
-                    side = "at most" if key == "ci_low" else "at least"
-                    refuse(f"{where}.{key}", end, f"{side} the mean ({mean!r}): the interval "
-                           "is the mean plus or minus its half-width")
-        # fit_seconds may be null (not measured: read as NaN, as NaN is written); a count
-        # of users may not (it was an int() of None, a TypeError), nor may either be < 0
-        for key, kind, wanted in (
-                ("fit_seconds", (int, float, type(None)), "a number of seconds >= 0 or null"),
-                ("users_without_relevant", (int,), "a whole number of users >= 0")):
-            if key not in entry:
-                continue
-            value = entry[key]
-            if not isinstance(value, kind) or isinstance(value, bool) or (
-                    value is not None and value < 0):
-                refuse(f"models[{number}].{key}", value, wanted)
-        for name, value in (entry.get("aggregate") or {}).items():
-            if value is not None and (not isinstance(value, int | float)
-                                      or isinstance(value, bool)):
-                refuse(f"models[{number}].aggregate.{name}", value, "a number or null")
-            if isinstance(value, int | float) and _is_share(name) \
-                    and not -_SLACK <= value <= 1 + _SLACK:
-                refuse(f"models[{number}].aggregate.{name}", value,
-                       f"a share between 0 and 1 ({name} is one) or null")
+        _check_model_entry(refuse, number, entry)
 
 
 #: what results.json records of a split that decides which rows it tests: the method and

@@ -29,16 +29,19 @@ import urllib.error
 import urllib.request
 import zipfile
 import zlib
+from decimal import Decimal
 from pathlib import Path, PurePosixPath
+
+import numpy as np
 
 from recstack import __version__
 from recstack.atomic import atomic_directory, blocking_parent, describe_path, recover
 from recstack.data.files import as_path
 from recstack.data.interactions import check_flag
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown, shown_number
 from recstack.progress import Progress, resolve
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, finite_or_infinite
 from recstack.strict_json import loads as strict_loads
 
 __all__ = ["fetch", "cached_path", "default_cache_dir", "CACHE_ENV", "DATASETS"]
@@ -49,6 +52,9 @@ DATASETS = RELEASES
 _MARKER = ".recstack-fetch.json"  # written into a folder only once it is verified
 _CHUNK = 1 << 20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+#: the longest wait for a network read: the socket refuses a timeout past about 9.2e9
+#: seconds (with an OverflowError), and a read that stalls for a day has failed
+_MOST_TIMEOUT = 86_400
 
 
 def default_cache_dir() -> Path:
@@ -137,7 +143,7 @@ def fetch(
         mismatch (the download is deleted), or an unsafe or broken archive.
     """
     chosen = release(name)
-    _check_fetch_options(url, verify, force, timeout)
+    timeout = _check_fetch_options(url, verify, force, timeout)
     expected = _expected_digest(chosen, sha256, verify)
     target = _release_folder(chosen, cache_dir)
     if not force and _is_verified(target, expected):
@@ -208,19 +214,33 @@ def _remove_stale_leftovers(folder: Path, chosen: MovieLensRelease) -> None:
                 continue  # removed by another fetch, or not ours to remove: left as it is
 
 
-def _check_fetch_options(url: object, verify: object, force: object, timeout: object) -> None:
+def _check_fetch_options(url: object, verify: object, force: object, timeout: object) -> float:
     """Refuse, before anything is downloaded, options that would be misread: an empty url
     fell back to GroupLens without a word, a timeout given as text failed inside the
-    socket, and NaN or a negative one was reported as a failed download."""
+    socket, and NaN or a negative one was reported as a failed download. Returns the
+    timeout in seconds, as a float."""
     if url is not None and (not isinstance(url, str) or not url.strip()):
         raise ConfigError(f"url must be a URL such as https://host/path/ml-100k.zip or "
                           f"file:///path/ml-100k.zip, got {url!r} (leave it out for "
                           "GroupLens)")
     check_flag(verify, "verify")
     check_flag(force, "force")
-    if (isinstance(timeout, bool) or not isinstance(timeout, numbers.Real)
-            or not math.isfinite(timeout) or timeout <= 0):
-        raise ConfigError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    # any real number (a Decimal or Fraction too, as every other numeric option takes),
+    # read as its float: an integer past the float range was an OverflowError from
+    # math.isfinite, and a timeout past what the socket takes (1e10) one from the socket
+    # once the download began
+    seconds = math.nan
+    if not isinstance(timeout, bool | np.bool_) and isinstance(timeout,
+                                                               numbers.Real | Decimal):
+        seconds = finite_or_infinite(timeout)
+    given = shown_number(timeout) if isinstance(timeout, int) else shown(timeout)
+    if not 0 < seconds < math.inf:
+        raise ConfigError(f"timeout must be a positive number of seconds, got {given}")
+    if seconds > _MOST_TIMEOUT:
+        raise ConfigError(f"timeout must be a positive number of seconds, at most "
+                          f"{_MOST_TIMEOUT:,} (a day: it is the wait for each network read, "
+                          f"not for the whole download), got {given}")
+    return seconds
 
 
 def _expected_digest(chosen: MovieLensRelease, sha256: str | None, verify: bool) -> str | None:

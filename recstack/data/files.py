@@ -2105,8 +2105,24 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
             raise _id_error(fail_at, int(np.argmax(empty)), name, "found an empty id")
         warn_of_missing_value_ids(pa.array(ids, pa.string()), name, fail_at)
         return ids
-    raise DataFormatError(f"holds {kind} values", column=name,
+    raise DataFormatError(f"holds {arrow_kind_shown(kind)} values", column=name,
                           expected="integer or text ids")
+
+
+def arrow_kind_shown(kind: pa.DataType) -> str:
+    """A column type as a message names it: the types pandas writes for its own columns
+    (a ``Period`` or ``Interval`` column of a frame saved with ``to_parquet``) in pandas'
+    words, where pyarrow's name was ``extension<pandas.period<ArrowPeriodType>>``; any
+    other extension type with what it stores; every other type by pyarrow's name."""
+    name = getattr(kind, "extension_name", None)
+    if name == "pandas.period":
+        return f"pandas Period (freq {kind.freq!r})"  # type: ignore[attr-defined]
+    if name == "pandas.interval":
+        return (f"pandas Interval (of {kind.subtype}, "  # type: ignore[attr-defined]
+                f"closed {kind.closed!r})")  # type: ignore[attr-defined]
+    if isinstance(kind, pa.ExtensionType):
+        return f"{name} (an extension type stored as {kind.storage_type})"
+    return str(kind)
 
 
 def _id_error(fail_at: FailAt | None, index: int, name: str, message: str) -> DataFormatError:
@@ -2297,10 +2313,20 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
             raise fail_at(row, name, "holds bytes that are not UTF-8 text, such as {text}",
                           "date-times, dates, Unix time or text such as 2024-01-31T12:00:00"
                           ) from None
+    if getattr(kind, "extension_name", None) == "pandas.period":
+        # a frame's Period column written by pandas: its months were told "holds
+        # extension<pandas.period<ArrowPeriodType>> values, such as 600" (their count since
+        # 1970), where the same frame given to from_frame is told it holds periods
+        row = _first_false(pc.is_null(column))
+        held = str(pd.Period(ordinal=column[row].value.as_py(), freq=kind.freq))
+        raise fail_at(row, name, f"holds {arrow_kind_shown(kind)} values, spans of time "
+                                 f"rather than points in time, such as {held}",
+                      "date-times, dates or Unix time (convert the column with pandas' "
+                      "Period.to_timestamp() before writing the file)")
     if not (_is_time_type(kind) or _is_number(kind) or pa.types.is_boolean(kind)
             or pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         # lists, structs, maps: no time to read (pyarrow's cast to text failed unnamed)
-        raise fail_at(0, name, f"holds {kind} values, such as {{text}}",
+        raise fail_at(0, name, f"holds {arrow_kind_shown(kind)} values, such as {{text}}",
                       "date-times, dates, Unix time or text such as 2024-01-31T12:00:00")
     if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
         if pa.types.is_date(kind):
@@ -2972,7 +2998,10 @@ def load_table(
         dropped. None: the context columns the file's metadata records (a Parquet file
         :func:`save_table` wrote), else none. In a text file a context column whose every
         value is a number (or empty) is read as numbers, any other as text; an empty
-        field is a missing value.
+        field is a missing value. As in a CSV side table, integers with empty fields are
+        nullable integers (``Int64``), and a column of codes with leading zeros
+        (``02139``) or of integers too long for 64 bits stays text. In any file, a column
+        of integers with missing values is read as nullable integers.
 
     Returns
     -------
@@ -3106,7 +3135,11 @@ def _context_columns(context: Sequence[str], roles: dict[str, str], available: S
 
 def _context_from_text(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame | None:
     """Context columns read as text: numbers where every present value is one, text
-    otherwise; an empty field is missing."""
+    otherwise; an empty field is missing. As a CSV side table's columns are read: integers
+    with empty fields are nullable integers (``Int64``; they were floats, and one past 2**53
+    changed), a column of codes with leading zeros (``02139``, ``007``) stays text (it was
+    read as 2139 and 7), and so does a column of integers too long for 64 bits (it was read
+    as rounded floats)."""
     if not columns:
         return None
     frame = {}
@@ -3114,8 +3147,27 @@ def _context_from_text(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame 
         text = pd.Series(table.column(name).to_pandas(), dtype=object)
         text = text.where(text.str.len() > 0, None)
         numbers = pd.to_numeric(text, errors="coerce")
-        frame[name] = numbers if numbers.notna().sum() == text.notna().sum() else text
+        frame[name] = (_context_numbers(text, numbers)
+                       if numbers.notna().sum() == text.notna().sum() else text)
     return pd.DataFrame(frame)
+
+
+def _context_numbers(text: pd.Series, numbers: pd.Series) -> pd.Series:
+    """A text context column every present value of which is a number (``numbers``, as
+    pandas read it), as the column to keep (see :func:`_context_from_text`)."""
+    written = text.dropna().str.strip()
+    if written.str.fullmatch(r"[+-]?0\d+").any():
+        return text  # codes: their zeros are part of them
+    if not len(written) or not written.str.fullmatch(r"[+-]?\d+").all():
+        return numbers
+    whole = [int(value) for value in written]
+    for dtype, info in ((pd.Int64Dtype(), np.iinfo(np.int64)),
+                        (pd.UInt64Dtype(), np.iinfo(np.uint64))):
+        if info.min <= min(whole) and max(whole) <= info.max:
+            exact = pd.Series(pd.array([None] * len(text), dtype=dtype), index=text.index)
+            exact[written.index] = pd.array(whole, dtype=dtype)
+            return exact if exact.isna().any() else exact.astype(dtype.numpy_dtype)
+    return text  # no 64-bit integer holds them: floats would round them
 
 
 def _suffixes(path: Path) -> list[str]:
@@ -3504,7 +3556,8 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
                                f"row 1 holds {scalar_text(table.column(roles['values'])[0])}",
                                file=str(path))
     if "values" in roles and not _is_number(table.column(roles["values"]).type):
-        raise DataFormatError(f"holds {table.column(roles['values']).type} values",
+        raise DataFormatError(f"holds {arrow_kind_shown(table.column(roles['values']).type)} "
+                              "values",
                               file=str(path), column=roles["values"], expected="numbers")
 
     def fail_at(index: int, column: str, message: str, wanted: str) -> DataFormatError:
@@ -3520,9 +3573,32 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
             raise
         raise DataFormatError(error.detail, file=str(path), column=error.column,
                               expected=error.expected) from None
-    frame = table.select(context).to_pandas() if context else None
+    frame = context_frame(table.select(context)) if context else None
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame, exact_at, decimal_values=exact_at is not None)
+
+
+#: pyarrow's integer types -> pandas' nullable ones (a context column of integers with
+#: gaps keeps its integers)
+_NULLABLE_INTEGER_DTYPES = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(),
+                            pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype(),
+                            pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+                            pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
+
+
+def context_frame(table: pa.Table) -> pd.DataFrame:
+    """The context columns of a file or dataset read back as a frame: an integer column with
+    missing values becomes pandas' nullable integers (``Int64``), as the side tables' does,
+    not the float64 pandas makes of it, which turned a written ``Int64`` column's counts into
+    floats and changed every integer past 2**53 (``2**53 + 1`` read back ``2**53``) without
+    a word."""
+    frame = table.to_pandas()
+    for position, column in enumerate(table.columns):
+        if pa.types.is_integer(column.type) and column.null_count:
+            frame.isetitem(position, pd.Series(
+                column.to_pandas(types_mapper=_NULLABLE_INTEGER_DTYPES.get).array,
+                index=frame.index))
+    return frame
 
 
 def scalar_text(scalar: pa.Scalar) -> str:
@@ -3630,6 +3706,53 @@ def interactions_to_arrow(data: Interactions) -> pa.Table:
                        rating_range=data.rating_range, timestamp_unit="s" if has_time else None,
                        context=context)
     return table.replace_schema_metadata(roles.to_metadata())
+
+
+#: the columns pyarrow's dataset reader adds to every row it reads: a column of the file
+#: so named made the file unreadable ("Multiple matches for FieldRef.Name(__filename)")
+_DATASET_FIELDS = ("__fragment_index", "__batch_index", "__last_in_fragment", "__filename")
+
+
+def refuse_unwritable_context_names(data: Interactions, path: Path,
+                                    levels: Sequence[str] = ()) -> None:
+    """Refuse, before anything is written, context columns whose names a file cannot keep
+    apart: a file names its columns by text, read without surrounding spaces, so the
+    columns ``0`` and ``'0'`` (or ``' d'`` and ``'d'``), a column ``' user_id'`` beside
+    the file's own ``user_id``, a blank name or one of pyarrow's reader columns
+    (``__filename``...) gave a file that ``load_table`` refused or a dataset whose writer
+    or reader failed in pyarrow (``ArrowInvalid: Multiple matches for FieldRef.Name(0)``,
+    ``KeyError: 'Column d does not exist in schema'``). ``levels``: the partition levels
+    the writer adds as columns."""
+    if data.context is None:
+        return
+    own = {USER_ID: "the file's column of user ids", ITEM_ID: "the file's column of item ids",
+           VALUE: "the file's column of values", TIMESTAMP: "the file's column of timestamps",
+           **{level: "a partition level's column, made from the timestamps"
+              for level in levels}}
+    seen: dict[str, Any] = {}
+    for name in data.context.columns:
+        read = trimmed_column_name(str(name))
+        if not read:
+            problem = f"the context column {shown(name)} has no name once written"
+        elif read in own:
+            problem = (f"the context column {shown(name)} is read back as {read!r}, the "
+                       f"name of {own[read]}")
+        elif read in _DATASET_FIELDS:
+            problem = (f"the context column {shown(name)} has the name of a column pyarrow "
+                       "adds to every row it reads, so the file could not be read back")
+        elif read in seen:
+            problem = (f"the context columns {shown(seen[read])} and {shown(name)} are both "
+                       f"written as the column {read!r} (a file names its columns by text, "
+                       "read without surrounding spaces), so they could not be told apart")
+        else:
+            seen[read] = name
+            continue
+        raise DataFormatError(
+            f"not written: {problem}", file=str(path), column=str(name),
+            expected="distinct context column names of their own, as text without "
+                     "surrounding spaces: rename the column in the frame the interactions "
+                     "are made from, or with dataclasses.replace(data, "
+                     "context=data.context.rename(columns={...}))")
 
 
 def _context_to_arrow(context: pd.DataFrame) -> pa.Table:
@@ -3772,6 +3895,7 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
         raise ConfigError(f"{path}: its name ends in {last!r}, which is read as a "
                           "compressed file only when written in lowercase; name it "
                           f"{path.name[:-len(last)]}{last.lower()}")
+    refuse_unwritable_context_names(data, path)
     table = interactions_to_arrow(data)
     if suffix in _PARQUET_EXTENSIONS and not compressed:
         refuse_values_outside_range(data, path)  # a text file records no range

@@ -7,6 +7,7 @@ import numbers
 import os
 import re
 import sys
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.dates import to_unix_seconds
+from recstack.data.dates import duration_shown, to_unix_seconds
 from recstack.data.idmap import (
     IdMap,
     arrow_text_ids,
@@ -391,7 +392,7 @@ class Interactions:
         item_table = _check_side_table(item_table, ITEM_ID)
         user_table = _check_side_table(user_table, USER_ID)
         if keep_unseen_items and item_table is not None:
-            table_ids = _table_keys(_key_column(item_table, ITEM_ID), ITEM_ID)
+            table_ids = _unseen_item_keys(_key_column(item_table, ITEM_ID), item_ids)
             item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
         else:
             item_column, n_item_rows = item_ids, None
@@ -399,6 +400,13 @@ class Interactions:
         users, u_idx = IdMap._encode(user_ids, trim=False)
         items, i_idx = IdMap._encode(item_column, trim=False)
         if n_item_rows is not None:
+            # a key only the table has that is an item of the interactions written another
+            # way ("01" for item 1) became a second item beside it, holding its features
+            seen = np.zeros(len(items), dtype=bool)
+            seen[i_idx[:n_item_rows]] = True
+            _refuse_lookalike_keys(_key_column(item_table, ITEM_ID), table_ids,
+                                   ~seen[i_idx[n_item_rows:]], items.external_ids[seen],
+                                   ITEM_ID)
             i_idx = i_idx[:n_item_rows]
         data = cls(
             u_idx, i_idx, value, ts, users, items,
@@ -440,11 +448,12 @@ class Interactions:
                                  "value_col": value_col, "timestamp_col": timestamp_col})
         _refuse_unknown_keywords(kwargs)
         columns = list(frame.columns)
+        context_cols = _context_column_names(context_cols, frame)
         # column names lose surrounding spaces, as a CSV header's and a Parquet file's do
         # (' user_id' from pd.read_csv of "user_id, item_id" is the user_id column)
         frame = _frame_with_trimmed_names(frame, (user_col, item_col, value_col,
                                                   timestamp_col, *context_cols))
-        for name in check_name_list(context_cols, "context_cols", example="['device']"):
+        for name in context_cols:
             if name not in frame.columns:
                 raise unknown_column(name, columns, role="context")
 
@@ -482,9 +491,17 @@ class Interactions:
                                                "item ids": ("item_col", item_col),
                                                "values": ("value_col", value_col),
                                                "timestamps": ("timestamp_col", timestamp_col)})
-        users = pick(user_col, USER_ID, "user ids").to_numpy()
-        items = pick(item_col, ITEM_ID, "item ids").to_numpy()
+        # pandas' nullable columns (Int64, float64[pyarrow]...) before to_numpy, which
+        # makes their missing entries NaN: named as the pd.NA they are, as a text column's
+        # is (an Int64 id column's gap was "is NaN", a Float64 value's "non-finite: nan")
+        users = pick(user_col, USER_ID, "user ids")
+        items = pick(item_col, ITEM_ID, "item ids")
+        _refuse_nullable_missing(users, user_col, "an empty id")
+        _refuse_nullable_missing(items, item_col, "an empty id")
+        users, items = users.to_numpy(), items.to_numpy()
         values = pick(value_col, VALUE, "values")
+        if values is not None:
+            _refuse_nullable_missing(values, str(values.name))
         values = None if values is None else values.to_numpy()
         # the Series itself: its to_numpy() would turn time-zone aware times into objects
         ts = pick(timestamp_col, TIMESTAMP, "timestamps")
@@ -543,8 +560,11 @@ class Interactions:
     def __repr__(self) -> str:
         kind = f"explicit {self.rating_range}" if self.is_explicit else "implicit"
         ts = "with" if self.timestamp is not None else "without"
-        return (f"Interactions({len(self):,} rows, {self.n_users:,} users x "
-                f"{self.n_items:,} items, {kind}, {ts} timestamps)")
+        def counted(count: int, noun: str) -> str:  # "1 row", not "1 rows"
+            return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+        return (f"Interactions({counted(len(self), 'row')}, {counted(self.n_users, 'user')} x "
+                f"{counted(self.n_items, 'item')}, {kind}, {ts} timestamps)")
 
     # ------------------------------------------------------------------ conversions
     def to_csr(self, dtype: Any = np.float32) -> sp.csr_matrix:
@@ -1279,6 +1299,31 @@ def _conversion_advice(column: str, is_bytes: bool) -> str:
                 f"Series.str.decode('utf-8'), then convert it, e.g. with {convert})")
     return f"numbers (convert text first, e.g. with {convert})"
 
+def _refuse_nullable_missing(values: Any, column: str, what: str = "") -> None:
+    """Refuse a missing entry (pd.NA) of a pandas nullable column (``Float64``, ``Int64``,
+    ``float64[pyarrow]``...) as the missing value it is: numpy reads it as NaN, so it was
+    said to "hold nan" among "NaN or infinite" numbers, which the user never wrote.
+    ``what``: "an empty id" for an id column (worded as a text id column's gap is)."""
+    dtype = getattr(values, "dtype", None)
+    if not isinstance(dtype, pd.api.extensions.ExtensionDtype) or dtype.na_value is not pd.NA \
+            or pd.api.types.is_bool_dtype(dtype):
+        return  # a column of true/false is refused as such, gaps or not
+    missing = np.asarray(pd.isna(values), dtype=bool).ravel()
+    if not missing.any():
+        return
+    row = int(np.argmax(missing))
+    if what:
+        raise DataFormatError(
+            f"row {row} holds {what}, a missing value (pd.NA, of the nullable type {dtype}) "
+            f"({int(missing.sum())} in all)", column=column,
+            expected="a non-empty id in every row")
+    raise DataFormatError(
+        f"row {row} holds a missing value (pd.NA, of the nullable type {dtype}; "
+        f"{int(missing.sum())} in all)", column=column,
+        expected=f"{'a time' if column == TIMESTAMP else 'a number'} in every row: "
+                 "drop the rows without one first, or fill them")
+
+
 def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
     """``values`` as a 1-D array of ``dtype`` with ``n`` rows, or a DataFormatError naming the
     column (text, NaN or out-of-range times would otherwise be numpy's own errors)."""
@@ -1293,6 +1338,7 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                                   expected="a number in every row: drop the masked rows "
                                            "first, or fill them (array.filled(...))")
         values = np.ma.getdata(values)
+    _refuse_nullable_missing(values, column)
     raw = _flat_array(values, column, "one number per interaction")
     if isinstance(values, list | tuple) and raw.dtype.kind in "iuf":
         # numpy made [True, 2.0] the numbers 1.0 and 2.0
@@ -1472,7 +1518,7 @@ def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
         # a duration is no moment: numpy made it a number of its unit (or it was "holds
         # timedelta64[s] values (expected numbers)" with no word of what was meant)
         raise DataFormatError(f"holds durations, not points in time ({raw.dtype}), such "
-                              f"as {shown(raw.ravel()[0])}", column=TIMESTAMP,
+                              f"as {duration_shown(raw.ravel()[0])}", column=TIMESTAMP,
                               expected=_MOMENTS_EXPECTED)
     if raw.dtype.kind == "O":
         _refuse_mixed_time_kinds(raw)
@@ -1949,6 +1995,31 @@ def _check_column_arguments(options: dict[str, Any]) -> None:
                               f"{type(name).__name__} {name!r}{single}") from None
 
 
+def _context_column_names(context_cols: Any, frame: pd.DataFrame) -> list[Any]:
+    """``from_frame``'s ``context_cols`` checked as a list of column names: None is none (it
+    was a TypeError, "Value after * must be an iterable", as was a number), and a name that
+    is not text is taken where the frame has a column of that name (the numbered columns of
+    a frame read with ``header=None``, which ``user_col=0`` already found; ``[2]`` was
+    refused as no list of names)."""
+    if context_cols is None:
+        return []
+    if isinstance(context_cols, str | bytes) or not isinstance(context_cols, Iterable):
+        return check_name_list(context_cols, "context_cols", example="['device']")
+    names = list(context_cols)
+
+    def frames_own(name: Any) -> bool:
+        if isinstance(name, str | bool | np.bool_):
+            return False
+        try:
+            return name in frame.columns
+        except TypeError:  # unhashable: check_name_list names it
+            return False
+
+    check_name_list([str(name) if frames_own(name) else name for name in names],
+                    "context_cols", example="['device']")
+    return names
+
+
 def _refuse_unknown_keywords(kwargs: dict[str, Any]) -> None:
     """Refuse a keyword of ``from_frame`` that neither it nor ``from_arrays`` takes (a
     misspelt ``user_column=``), naming it and the near name: Python's TypeError named
@@ -2060,6 +2131,107 @@ def _repeated_key(keys: pd.Series, key: str, first: Any, rows: np.ndarray, shari
         "another)", column=key, expected="one row per id")
 
 
+def _unseen_item_keys(keys: pd.Series, item_ids: np.ndarray) -> np.ndarray:
+    """The item table's keys as items of the catalog (``keep_unseen_items``), by the id
+    rule: for integer item ids, text keys spelling an integer plainly (``"7"``) are that
+    integer, and a key that is no integer is refused naming it. A text-keyed table (read
+    from a CSV as text) turned every item id of the interactions into text (item ``1``
+    came back as ``'1'``), and a key such as ``'x'`` did the same without a word."""
+    table_ids = _table_keys(keys, ITEM_ID)
+    if item_ids.dtype.kind not in "iu" or table_ids.dtype.kind in "iu" or not len(table_ids):
+        return table_ids
+    from recstack.data.idmap import PLAIN_INTEGER
+
+    plain = pd.Series(table_ids, dtype=object).astype(str).str.fullmatch(PLAIN_INTEGER)
+    if not plain.all():
+        row = int(np.argmin(plain.to_numpy()))
+        raise DataFormatError(
+            f"in the item table, the key {shown(keys.iloc[row])} at row {row} of column "
+            f"{keys.name!r} is not an integer in plain digits, as the item ids of the "
+            "interactions are: with keep_unseen_items it would be an item of the catalog, "
+            "and every item id would become text", column=ITEM_ID,
+            expected="keys written as the item ids are (integers in plain digits), or the "
+                     "item ids given as text")
+    try:
+        return np.array([int(v) for v in table_ids.tolist()], dtype=np.int64)
+    except OverflowError:  # past 64 bits: kept as text, as the ids of such a column are
+        return table_ids
+
+
+def _lookalike_forms(values: np.ndarray) -> Any:
+    """Each id's text in the form the loaders' look-alike rule compares ids by
+    (:func:`recstack.data.files.warn_of_lookalike_ids`): NFKC-normalised, an integer
+    however written as its plain digits (``"007"``, ``"+7"``, ``"7.0"``, ``7`` are all
+    ``"7"``). Only the ids that may differ from their form (not ASCII, or digits not
+    written plainly) are transformed: the others are their own form."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from recstack.data.files import _lookalike_keys
+    from recstack.data.idmap import PLAIN_INTEGER
+
+    if values.dtype.kind in "iu":
+        return pa.array(values).cast(pa.string())  # plain digits already
+    try:  # text ids: one pass in arrow
+        text = pa.array(values, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # integers past 64 bits, say
+        text = pa.array([str(v) for v in values.tolist()], pa.string())
+    loose = pc.fill_null(pc.or_(
+        pc.invert(pc.string_is_ascii(text)),
+        pc.and_(pc.match_substring_regex(text, r"^[+-]?[0-9][0-9_]*(\.0*)?$"),
+                pc.invert(pc.match_substring_regex(text, PLAIN_INTEGER)))), False)
+    if not pc.any(loose).as_py():
+        return text
+    # a whole number written with a decimal point ("1.0", as a spreadsheet writes ids) is
+    # that integer, as the float 1.0 is for the id rule
+    subset = pc.replace_substring_regex(pc.utf8_normalize(pc.filter(text, loose), "NFKC"),
+                                        r"^([+-]?[0-9]+(_[0-9]+)*)\.0*$", r"\1")
+    return pc.replace_with_mask(text, loose, _lookalike_keys(subset))
+
+
+def _refuse_lookalike_keys(keys: pd.Series, key_ids: np.ndarray, unmatched: np.ndarray,
+                           ids: np.ndarray, key: str) -> None:
+    """Refuse a side-table key that is none of the ``ids`` but one of them written another
+    way, by the look-alike rule of the loaders (``"01"`` or ``"+1"`` for item 1, ``1`` for
+    the text id ``"001"``, ``"é"`` in another Unicode form). Its row matched no id: that
+    id's features became None (or, with ``keep_unseen_items``, a second item beside it
+    held them), without a word. ``unmatched`` marks the keys (``key_ids``, as the id rule
+    read them) that are no id; ``keys`` is the column as written."""
+    import pyarrow.compute as pc
+
+    candidates = np.flatnonzero(unmatched)
+    if not len(candidates) or not len(ids):
+        return
+    # the few unmatched keys are the set each id is looked up in (not the reverse: a hash
+    # of millions of ids)
+    key_of_id = pc.fill_null(pc.index_in(_lookalike_forms(ids),
+                                         value_set=_lookalike_forms(key_ids[candidates])),
+                             -1).to_numpy(zero_copy_only=False)
+    matching = np.flatnonzero(key_of_id >= 0)
+    if not len(matching):
+        return
+    hits = np.unique(key_of_id[matching])  # the keys found, in row order
+    first = int(hits[0])
+    row = int(candidates[first])
+    written = keys.iloc[row]
+    meant = ids[int(matching[np.argmax(key_of_id[matching] == first)])]
+    what = key.removesuffix("_id")
+    more = (f"; {len(hits) - 1:,} more key(s) are ids written another way" if len(hits) > 1
+            else "")
+    if isinstance(written, str) and isinstance(meant, str) and (
+            unicodedata.normalize("NFKC", written) == unicodedata.normalize("NFKC", meant)):
+        # the same text once normalised: both are shown as the same glyphs
+        more = (f" (the same text in another Unicode form: {ascii(written)} and "
+                f"{ascii(meant)}){more}")
+    raise DataFormatError(
+        f"in the {what} table, the key {shown(written)} at row {row} of column "
+        f"{keys.name!r} is no {what} id of the interactions, but is {what} {shown(meant)} "
+        f"written another way{more}; its row would have described no {what} and {what} "
+        f"{shown(meant)} none of its columns", column=key,
+        expected=f"each key written as the interactions write the id ({shown(meant)}), or "
+                 f"the ids written as the table writes them")
+
+
 def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFrame | None:
     """One row per id, in index order, with the key column first and named ``key``."""
     if table is None:
@@ -2081,6 +2253,7 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
     except TypeError as error:
         raise DataFormatError(f"holds a key that is not an id ({error})", column=key,
                               expected="a number or a string per row") from None
+    _refuse_lookalike_keys(keys, key_ids, id_of_row < 0, ids.external_ids, key)
     if len(ids) and len(keys) and not (id_of_row >= 0).any():
         # a table keyed by other ids (or by a column that holds no ids) gave every id an
         # empty row without a word
@@ -2140,10 +2313,35 @@ def unknown_column(column: Any, available: Sequence[Any], *, role: str | None = 
     ``available`` when one is close (another case, a letter off): the list alone left the
     user to spot that 'Rating' is 'rating' or 'userid' is 'user_id'."""
     error = UnknownColumnError(column, available, role=role, file=file)
-    hint = did_you_mean(column, [c for c in available if isinstance(c, str)])
+    hint = did_you_mean(column, [c for c in available if isinstance(c, str)]) or \
+        _name_of_another_type(column, available)
     if hint:
         error.args = (f"{error.args[0]}{hint}",)
     return error
+
+
+def _name_of_another_type(column: Any, available: Sequence[Any]) -> str:
+    """The hint for a frame's column named by a number where the text was given, or the
+    reverse (``user_col="0"`` for the column ``0`` of a frame read with ``header=None``):
+    the list of columns showed ``0, 1`` and the name ``'0'``, as if the column were there.
+    A frame whose columns are all numbered, asked for a named one, is told to name them
+    by their numbers."""
+    def kind(name: Any) -> str:
+        return "text" if isinstance(name, str) else type(name).__name__.removeprefix("numpy.")
+
+    same = next((c for c in available if type(c) is not type(column) and not isinstance(
+        c, bool | np.bool_) and str(c).strip() == str(column).strip()), None)
+    if same is not None and not isinstance(column, bool | np.bool_):
+        return (f"; the column {shown(same)} is named by the {kind(same)} {shown(same)}, "
+                f"not the {kind(column)} {shown(column)}: give {shown(same)}")
+    numbered = [c for c in available
+                if isinstance(c, numbers.Integral) and not isinstance(c, bool | np.bool_)]
+    if isinstance(column, str) and available and len(numbered) == len(available):
+        return ("; the frame's columns are numbered, as pandas names them when a file is "
+                "read without a header (header=None): name each column by its number "
+                "(e.g. user_col=0, item_col=1), or give the names when reading it "
+                "(names=[...])")
+    return ""
 
 
 def _lookalike_columns(columns: Sequence[Any], role: str, taken: set[Any]) -> list[Any]:

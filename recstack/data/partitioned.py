@@ -39,10 +39,12 @@ from recstack.data.dates import to_unix_seconds
 from recstack.data.files import (
     PathLike,
     TableRoles,
+    arrow_kind_shown,
     as_path,
     check_name_list,
     check_values,
     clamp_to_time_range,
+    context_frame,
     exact_decimals,
     first_repeated_name,
     first_time_out_of_range,
@@ -52,6 +54,7 @@ from recstack.data.files import (
     parquet_damage,
     plain_column,
     reading,
+    refuse_unwritable_context_names,
     refuse_values_outside_range,
     scalar_text,
     timestamps_to_seconds,
@@ -163,6 +166,9 @@ def write_partitioned(
         raise RecstackError("cannot partition by time: these interactions have no timestamps")
     clash = [str(name) for name in (data.context.columns if data.context is not None else ())
              if str(name) in levels]
+    if not clash:
+        # ' month', 0 beside '0', '__filename', ' user_id': read back as another column
+        refuse_unwritable_context_names(data, root, levels)
     if clash:
         # the folders' level columns and a context column of that name failed in pyarrow
         # ("Multiple matches for FieldRef.Name(month)")
@@ -1085,8 +1091,9 @@ def _refuse_unmergeable_columns(root: Path, where: str, schema: pa.Schema,
                                                             "or ISO-8601 text"
                  }.get(name)
         if wrong:
-            raise DataFormatError(f"{where} holds {name} as {kind}", file=str(root),
-                                  column=name, expected=f"{wrong} in every data file")
+            raise DataFormatError(f"{where} holds {name} as {arrow_kind_shown(kind)}",
+                                  file=str(root), column=name,
+                                  expected=f"{wrong} in every data file")
 
 
 def _row_locator(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
@@ -1308,8 +1315,8 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         # a dictionary-encoded column as its values
         column = plain_column(table.column(VALUE), decimals_as_floats=True)
         if not _is_number(column.type):
-            raise DataFormatError(f"holds {column.type} values", file=str(root), column=VALUE,
-                                  expected="numbers")
+            raise DataFormatError(f"holds {arrow_kind_shown(column.type)} values",
+                                  file=str(root), column=VALUE, expected="numbers")
         exact_at = exact_decimals(plain_column(table.column(VALUE)))
         values = values_as_float32(column.to_numpy(), VALUE, fail_at, exact_at)
         check_values(values, VALUE, rating_range, fail_at, exact_at)
@@ -1318,8 +1325,9 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
     elif TIMESTAMP in wanted:
         column = plain_column(table.column(TIMESTAMP))
         if not pa.types.is_integer(column.type):
-            raise DataFormatError(f"holds {column.type} values", file=str(root),
-                                  column=TIMESTAMP, expected="int64 Unix seconds")
+            raise DataFormatError(f"holds {arrow_kind_shown(column.type)} values",
+                                  file=str(root), column=TIMESTAMP,
+                                  expected="int64 Unix seconds")
         raw = column.to_numpy()
         bad: int | None
         hint = ""
@@ -1336,7 +1344,7 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         if bad is not None:
             raise fail_at(bad, TIMESTAMP, "found {text}", "Unix seconds between the years "
                                                           "1 and 9999" + hint)
-    frame = table.select(list(context)).to_pandas() if context else None
+    frame = context_frame(table.select(list(context))) if context else None
     with ids_already_warned_of():  # ids_to_numpy named the files of ids spelled "NA"
         data = Interactions.from_arrays(arrays[USER_ID], arrays[ITEM_ID], values, timestamps,
                                         rating_range=rating_range, context=frame)

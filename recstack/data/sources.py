@@ -496,16 +496,45 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
         near = (" (a URL: a source is read from this machine's files, so download it "
                 "first and give the file's path; a MovieLens release is fetched with "
                 "recstack data fetch)")
+    if not near and source.strip() == "-":
+        # '-' was looked for as a file named '-', as if it meant nothing else
+        near = ("; '-' does not read standard input here: save the data to a CSV, TSV or "
+                "Parquet file and give its path")
     if not near:
         from recstack.data.files import near_miss
 
         near = near_miss(path, source)
     # abspath, not resolve(): it follows no links, so a looping one cannot stop it
     looked = os.path.abspath(path)
+    near += relative_to_the_file(source, base)
     raise ConfigError(f"{where}no such file or folder: {source!r} (looked at "
                       f"{looked if looked.isprintable() else repr(looked)}){near};"
                       f" a source is a path, 'synthetic[:opts]', or one of: "
                       f"{', '.join(sorted(fetch.DATASETS))}")
+
+
+def relative_to_the_file(written: str, base: Path | None) -> str:
+    """For a relative path of an experiment file (``written``, read from ``base``, the
+    file's folder) that is not there but is in the current folder: that a relative path is
+    read from the file's folder, and how to name the one in the current folder. "no such
+    file (looked at sub/log.csv)" left the user guessing why the ``log.csv`` beside them
+    was not read. '' otherwise (no ``base``, an absolute path, the file's folder is the
+    current one, or the current folder holds no such path either)."""
+    path = Path(written).expanduser()
+    if base is None or path.is_absolute() or written.strip() != written or not written:
+        return ""
+    try:
+        here = Path.cwd()
+        if Path(os.path.abspath(base)) == here:
+            return ""
+        if not os.path.lexists(here / path):
+            return ""  # (the "looked at" path says where it was looked for)
+        from_file = os.path.relpath(here / path, os.path.abspath(base))
+    except (OSError, ValueError):  # no current folder; another drive (Windows)
+        return ""
+    return (f"; a relative path in an experiment file is read from the file's folder, "
+            f"{base}, not the current folder, which holds {written}: write {from_file!r} "
+            f"(its path from the file's folder) or {str(here / path)!r}")
 
 
 def _unreadable_path(source: str, path: Path, error: OSError) -> str:

@@ -77,32 +77,42 @@ class SplitReport:
         return asdict(self) | {"set_apart_rows": self.set_apart_rows}
 
     def __str__(self) -> str:
+        # counts in agreement with their nouns ("1 row", not "1 rows")
         lines = [
             f"{self.method} split ({_parameters(self.params)})",
-            f"  train: {self.train_rows:,} rows",
-            f"  test:  {self.test_rows:,} rows for {self.test_users:,} users",
+            f"  train: {counted(self.train_rows, 'row')}",
+            f"  test:  {counted(self.test_rows, 'row')} for "
+            f"{counted(self.test_users, 'user')}",
         ]
         if self.fold_in_rows:
-            lines.append(f"  fold-in history of held-out users: {self.fold_in_rows:,} rows")
-        set_apart = [(self.cold_item_rows, "test rows whose item never occurs in train"),
-                     (self.cold_user_rows, "test rows of users with no train rows"),
-                     (self.repeated_pair_rows, "test rows repeating a train "
+            lines.append(f"  fold-in history of held-out users: "
+                         f"{counted(self.fold_in_rows, 'row')}")
+        set_apart = [(self.cold_item_rows, "test row", "whose item never occurs in train"),
+                     (self.cold_user_rows, "test row", "of users with no train rows"),
+                     (self.repeated_pair_rows, "test row", "repeating a train "
                       + ("or fold-in " if self.fold_in_rows else "") + "(user, item) pair"),
-                     (self.cold_fold_in_rows, "fold-in rows whose item never occurs in train")]
-        for count, reason in set_apart:
+                     (self.cold_fold_in_rows, "fold-in row", "whose item never occurs in train")]
+        for count, noun, reason in set_apart:
             if count:
-                lines.append(f"  set apart: {count:,} {reason}")
+                lines.append(f"  set apart: {counted(count, noun)} {reason}")
         # Two reasons, told apart: a user none of whose rows was chosen for test, and one
         # whose chosen rows were all set apart (a leave-last-out user whose last item is
         # new was reported as having "too little history" before).
         never_chosen = self.users_without_test - self.users_test_set_apart
         if never_chosen:
-            lines.append(f"  {never_chosen:,} users have no test rows "
+            lines.append(f"  {counted(never_chosen, 'user')} {_has(never_chosen)} no test rows "
                          f"({_WHY_NO_TEST_ROWS.get(self.method, _WHY_NO_TEST_ROWS[''])})")
         if self.users_test_set_apart:
-            lines.append(f"  {self.users_test_set_apart:,} users have no test rows left "
+            lines.append(f"  {counted(self.users_test_set_apart, 'user')} "
+                         f"{_has(self.users_test_set_apart)} no test rows left "
                          "(every test row of theirs was set apart, as counted above)")
         return "\n".join(lines)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and ``noun`` in agreement, for messages and reports: ``1 row``, ``2 rows``,
+    ``1,000 rows`` (``plural``: a noun whose plural is not ``noun + "s"``)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 @dataclass(frozen=True)
@@ -126,17 +136,53 @@ def _exact_as_read(given: Any, read: Any) -> Any:
     return read if isinstance(given, Decimal | Fraction) else given
 
 
+def exact_share(fraction: Any) -> Fraction:
+    """A share as the exact number it is written as: a float by its shortest spelling
+    (``0.35`` is 35/100, not the binary 0.34999999999999997...), a ``Decimal`` or
+    ``Fraction`` as it is. The count it gives (:func:`share_count`) is then the same for
+    ``0.35``, ``Decimal("0.35")`` and ``Fraction(7, 20)``."""
+    if isinstance(fraction, Fraction | Decimal):
+        return Fraction(fraction)
+    if isinstance(fraction, np.floating):
+        return Fraction(str(fraction))  # numpy's shortest spelling for its precision
+    return Fraction(repr(float(fraction)))
+
+
+def share_count(fraction: Any, count: Any) -> Any:
+    """The one rounding rule of every split's share: ``fraction x count`` rounded to the
+    nearest whole number, a half rounded up (0.5 x 5 users is 2.5: 3 users), with
+    ``fraction`` read exactly as written (:func:`exact_share`): in floating point 0.9 x 15
+    is 13.499999999999998 and 0.009 x 1500 is 13.499999999999998, which rounded down where
+    the half they are rounds up. ``count``: an int (an int back) or an integer array (an
+    int64 array back, one count per element)."""
+    share = exact_share(fraction)
+
+    def one(n: int) -> int:
+        # floor(share x n + 1/2) in integers: no float rounding at all
+        return (2 * share.numerator * n + share.denominator) // (2 * share.denominator)
+
+    if isinstance(count, np.ndarray):
+        sizes, where = np.unique(count, return_inverse=True)
+        return np.array([one(int(n)) for n in sizes], dtype=np.int64)[where].reshape(
+            count.shape)
+    return one(int(count))
+
+
 @arguments_named
 def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 0) -> Split:
     """Per-user random holdout: each user's rows are shuffled and ``round(test_fraction *
-    n)`` of them (at most ``n - 1``, so every user keeps a training row) go to test."""
+    n)`` of them (at most ``n - 1``, so every user keeps a training row) go to test.
+
+    Rounding (:func:`share_count`, the rule of every split's share): to the nearest whole
+    number, a half up, with ``test_fraction`` read as written: 0.25 of 2 rows is 0.5, one
+    test row; 0.25 of 6 rows is 1.5, two; 0.9 of 15 rows is 13.5, fourteen."""
     require_interactions(data, "random_split")
     # the declared checks, naming the argument
     spec = RandomSplit(test_fraction, seed)
     test_fraction, seed = _exact_as_read(test_fraction, spec.test_fraction), spec.seed
     _require_rows(data)
     position, size = _rank_within_user(data, np.random.default_rng(seed).random(len(data)))
-    n_test = np.minimum(np.floor(test_fraction * size + 0.5), size - 1)
+    n_test = np.minimum(share_count(test_fraction, size), size - 1)
     is_test = position < n_test[data.user_index]
     if not is_test.any():
         raise EmptyResultError(random_split_chose_none(test_fraction, int(size.max())))
@@ -165,11 +211,16 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
     Give ``cutoff`` (Unix seconds or an ISO date) or ``test_fraction`` (the cutoff is then
     the time that leaves that share of rows for test). Training never sees the future.
 
+    With ``test_fraction`` the cutoff is the time of the latest ``k`` rows' earliest, where
+    ``k`` is ``test_fraction x n`` of the ``n`` rows rounded by the one rule of every
+    split's share (:func:`share_count`: to the nearest whole number, a half up; 0.34 of 10
+    rows is 3 rows, 0.35 is 4), at most ``n - 1`` so that a row trains; a share that rounds
+    to no row is refused, saying the least share that gives one
+    (:func:`temporal_cutoff_position`).
+
     Ties: every row at the cutoff time is test, whatever its row order, so the split never
-    depends on the order of the rows. With ``test_fraction`` the cutoff is the time of the
-    row at the ``1 - test_fraction`` quantile of the times (numpy's ``method="higher"``):
-    when many rows share that time, all of them are test, and a test part well over the
-    share asked for is warned of (:class:`TiedCutoffWarning`).
+    depends on the order of the rows: when many rows share that time, all of them are test,
+    and a test part well over the share asked for is warned of (:class:`TiedCutoffWarning`).
     """
     require_interactions(data, "temporal_split")
     timestamps = _require_timestamps(data)
@@ -185,7 +236,11 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
     test_fraction = _exact_as_read(test_fraction,
                                    TemporalSplit(cutoff, test_fraction).test_fraction)
     if test_fraction is not None:
-        cutoff_s = int(np.quantile(timestamps, 1.0 - test_fraction, method="higher"))
+        # the time of the row at that sorted position: the share by share_count (it was
+        # numpy's "higher" 1 - f quantile, which kept 1 + floor(f x (n - 1)) rows: 4 of 10
+        # for 0.34, and one row of 1,000 for 0.0001, which rounds to none)
+        position = temporal_cutoff_position(test_fraction, len(timestamps))
+        cutoff_s = int(np.partition(timestamps, position)[position])
     else:
         cutoff_s = cutoff  # type: ignore[assignment]
         refuse_cutoff_beyond_the_years(given, cutoff_s)
@@ -197,6 +252,23 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
     if test_fraction is not None:
         params["test_fraction"] = test_fraction
     return _finish(data, is_test, "temporal", params)
+
+
+def temporal_cutoff_position(test_fraction: Any, total: int) -> int:
+    """The sorted position (from 0, earliest first) of the row whose time is the cutoff of
+    a temporal split by ``test_fraction`` of ``total`` rows: the latest
+    ``share_count(test_fraction, total)`` rows are test, at most ``total - 1`` (a row
+    trains). A share that rounds to no row is refused (:class:`EmptyResultError`), naming
+    the least share that gives one. Shared with the Spark split, which finds the time at
+    this position from per-day counts."""
+    test_rows = min(share_count(test_fraction, total), total - 1)
+    if test_rows < 1 and total > 1:
+        raise EmptyResultError(
+            f"temporal split left no test rows (test_fraction={_plain(test_fraction)}): the "
+            f"test part is the latest test_fraction x the {total:,} rows, rounded (a half "
+            f"up), which is no row; raise test_fraction to at least {_ceil_3(0.5 / total)}, "
+            "or give a cutoff (a time) instead")
+    return total - max(test_rows, 1)
 
 
 class TiedCutoffWarning(UserWarning):
@@ -258,13 +330,13 @@ def random_split_chose_none(test_fraction: float, most: int) -> str:
         # 1e-300 printed a 300-digit count: past any data set's size, say it roughly
         needed = f"about {0.5 / test_fraction:.1e} (0.5 / test_fraction)"
     else:
-        fewest = max(2, math.ceil(0.5 / test_fraction))
-        while math.floor(test_fraction * fewest + 0.5) < 1:  # float rounding of 0.5 / f
-            fewest += 1
+        # exactly, by the rule of share_count: 0.5 / f in floats may round past a whole
+        fewest = max(2, math.ceil(Fraction(1, 2) / exact_share(test_fraction)))
         needed = f"{fewest:,}"
     return (f"random split left no test rows (test_fraction={test_fraction}): each user "
-            f"keeps a training row and holds out round(test_fraction x their rows), so a "
-            f"user needs at least {needed} rows for one test row; the most any user has "
+            f"keeps a training row and holds out test_fraction x their rows, rounded (a half "
+            f"up), so a user needs at least {needed} rows for one test row; the most any "
+            f"user has "
             f"is {most:,}" + fewer_hint(most, f"raise test_fraction to at least "
                                               f"{_ceil_3(0.5 / most)}"))
 
@@ -351,8 +423,15 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
 
     ``round(test_users x users with rows)`` users are held out, at least one, and at least
     one must stay in training (a share that holds out every user is refused). A held-out
-    user has at least one test target; of their rows at one time (``by_time``) the later
-    in row order counts as the later, as in :func:`leave_last_out`."""
+    user of ``n`` rows has ``round((1 - fold_in_fraction) x n)`` test targets, at least
+    one, and the rest of their rows as fold-in; of their rows at one time (``by_time``) the
+    later in row order counts as the later, as in :func:`leave_last_out`.
+
+    Rounding (:func:`share_count`, the rule of every split's share, as in
+    :func:`random_split`): to the nearest whole number, a half up, with the shares read as
+    written: ``test_users=0.5`` of 5 users is 2.5, three users held out (Python's
+    ``round`` held out 2); ``fold_in_fraction=0.9`` of 15 rows leaves 1.5 rows, two
+    targets."""
     require_interactions(data, "user_split")
     spec = UserSplit(test_users, fold_in_fraction, by_time, seed)
     test_users = _exact_as_read(test_users, spec.test_users)
@@ -361,7 +440,7 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     _require_rows(data)
     rng = np.random.default_rng(seed)
     active = np.flatnonzero(data.user_counts())
-    n_held = max(1, int(round(test_users * len(active))))
+    n_held = max(1, share_count(test_users, len(active)))
     if n_held >= len(active):
         raise EmptyResultError(f"user split: holding out {n_held} of {len(active)} users "
                                f"(test_users={test_users}) leaves no training users")
@@ -376,7 +455,8 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     # the target, and the rows after it revealed)
     position, size = _rank_within_user(
         data, -keys, tie_break=-np.arange(len(data), dtype=np.float64) if by_time else None)
-    n_target = np.maximum(np.floor((1.0 - fold_in_fraction) * size + 0.5), 1)
+    # 1 - fold_in_fraction exactly: in floats 1 - 0.9 is 0.09999999999999998
+    n_target = np.maximum(share_count(1 - exact_share(fold_in_fraction), size), 1)
     row_held = held[data.user_index]
     is_target = row_held & (position < n_target[data.user_index])
     is_fold_in = row_held & ~is_target
@@ -778,8 +858,10 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
         why = "; ".join(f"{int(mask.sum()):,} {reason}" for reason, mask in reasons.items()
                         if mask.any())
         raise EmptyResultError(
-            f"{method} split left no test rows{_shown(params)}: {int(is_test.sum()):,} rows "
-            f"were chosen for test and {int((set_apart & is_test).sum()):,} of them set apart"
+            f"{method} split left no test rows{_shown(params)}: "
+            f"{counted(int(is_test.sum()), 'row')} "
+            f"{'was' if int(is_test.sum()) == 1 else 'were'} chosen for test and "
+            f"{int((set_apart & is_test).sum()):,} of them set apart"
             + (f" ({why})" if why else ""))
 
     users_with_rows = data.user_counts() > 0

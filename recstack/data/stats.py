@@ -81,12 +81,19 @@ def describe(data: Interactions, *, max_histogram_bins: int = 12) -> DatasetSumm
                           f"more bins is no summary, and numpy allocates each), got "
                           f"{max_histogram_bins:,}")
     values, counts = np.unique(data.value, return_counts=True)
+    # + 0.0 makes a negative zero (a value computed as -0.0) zero: the histogram's label
+    # was "-0" (or a bin "-0-1"), a value no rating has
+    values = values + values.dtype.type(0)
     if len(values) > max_histogram_bins:
         # in float64: the span of float32 values near its range (-3e38 to 3e38) is beyond
         # float32, and numpy refused to make the bins ("Too many bins for data range")
         counts, edges = np.histogram(data.value.astype(np.float64), bins=max_histogram_bins)
+        edges = edges + 0.0
+        # "1-1.5" reads as a range, but "-3--1" and "-1-1" (from -1 to 1) do not: with a
+        # negative edge the bins are written "-3 to -1"
+        joint = " to " if edges[0] < 0 else "-"
         labels = _distinct_labels(
-            lambda digits: [f"{lo:.{digits}g}-{hi:.{digits}g}"
+            lambda digits: [f"{lo:.{digits}g}{joint}{hi:.{digits}g}"
                             for lo, hi in zip(edges[:-1], edges[1:], strict=True)], first=3)
     else:
         labels = _distinct_labels(lambda digits: [f"{v:.{digits}g}" for v in values], first=6)

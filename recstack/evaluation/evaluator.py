@@ -395,11 +395,20 @@ def _features_by_item(features: Any, train: Interactions) -> Any:
     vectors of other items without a word. Anything else is returned as given."""
     if not isinstance(features, pd.DataFrame):
         return features
+    _refuse_feature_gaps(features)
     index = features.index
+    if index.hasnans:
+        row = int(np.argmax(np.asarray(pd.isna(index), dtype=bool)))
+        raise ConfigError(f"item_features: the DataFrame's index has no item id at row {row} "
+                          f"(a missing value; {int(index.isna().sum()):,} in all); index it "
+                          "by the item ids of train, one row each")
     if index.dtype.kind in "iu" and len(index) and index.min() == 0 \
             and index.max() == len(index) - 1 and index.is_unique:
         # the row numbers 0..n-1: positions, in order or refused in another order (by
-        # recstack.metrics: "sort it first")
+        # recstack.metrics: "sort it first"); in order, as the plain row numbers, whatever
+        # the index's type (an Int64 one in order was a StopIteration traceback)
+        if (index.to_numpy(dtype=np.int64) == np.arange(len(index))).all():
+            return features.reset_index(drop=True)
         return features
     if index.has_duplicates:
         repeated = index[index.duplicated()][0]
@@ -411,12 +420,39 @@ def _features_by_item(features: Any, train: Interactions) -> Any:
     if len(missing):
         examples = ", ".join(shown(ids[i]) for i in missing[:3])
         given = ", ".join(shown(label) for label in index[:3])
+        kinds = (pd.api.types.infer_dtype(index, skipna=True),
+                 pd.api.types.infer_dtype(ids, skipna=True))
+        # no id found at all, and the labels of another kind than the ids: say so (the
+        # text '100' and the integer 100 read alike in the message)
+        other = (f" (the index holds {kinds[0]} labels, the item ids are {kinds[1]}: "
+                 f"convert the index to the ids' type)"
+                 if len(missing) == len(ids) and kinds[0] != kinds[1] else "")
         raise ConfigError(
             f"item_features: the DataFrame is indexed by item id (e.g. {given}), but "
             f"{len(missing):,} of the catalog's {len(ids):,} items have no row, e.g. "
-            f"{examples}; index it by the item ids of train (or by the positions 0..n-1 of "
-            "the item index)")
+            f"{examples}{other}; index it by the item ids of train (or by the positions "
+            "0..n-1 of the item index)")
     return features.iloc[at]
+
+
+def _refuse_feature_gaps(features: pd.DataFrame) -> None:
+    """Refuse a missing value (pd.NA) in a nullable column of item features (``Float64``,
+    ``Int64``, ``boolean``...), naming its item and column: numpy read it as NaN, and the
+    metric said only "position (0, 0) holds nan"."""
+    for column_at, column in enumerate(features.columns):
+        values = features.iloc[:, column_at]
+        dtype = values.dtype
+        if not isinstance(dtype, pd.api.extensions.ExtensionDtype) \
+                or dtype.na_value is not pd.NA:
+            continue
+        gaps = np.asarray(values.isna(), dtype=bool)
+        if gaps.any():
+            row = int(np.argmax(gaps))
+            raise ConfigError(
+                f"item_features: column {shown(column)} has no value for item "
+                f"{shown(features.index[row])} (row {row}: pd.NA, a missing value of the "
+                f"nullable type {dtype}; {int(gaps.sum()):,} in the column); every item "
+                "needs a number in every column: fill the gaps (e.g. .fillna(0)) first")
 
 
 def _refuse_featureless(features: Any) -> None:
@@ -474,6 +510,26 @@ class Scorer(Protocol):
 
 
 
+def pandas_as_list(values: Any, name: str) -> Any:
+    """A pandas Series, Index or array (``Int64``, ``string``, categorical...) of settings
+    as the list of Python values it holds, as a numpy array or a list of them is taken
+    (``ks=pd.Series([10, 20])`` was refused as "no list of positive integers", with the
+    Series' whole multi-line repr); a missing entry (pd.NA, NaN, None) is refused by its
+    position. Any other value is returned as given."""
+    if not isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray) \
+            or np.ndim(values) != 1:
+        return values
+    missing = np.asarray(pd.isna(values), dtype=bool)
+    if missing.any():
+        position = int(np.argmax(missing))
+        gap = np.asarray(values, dtype=object)[position]
+        raise ConfigError(f"{name}: position {position} holds a missing value "
+                          f"({'pd.NA' if gap is pd.NA else shown(gap)}, of the type "
+                          f"{values.dtype}; {int(missing.sum()):,} in all); give one value "
+                          "at every position")
+    return list(values.tolist())
+
+
 def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
                        kind: str = "", at_each_k: bool = True) -> None:
     """Refuse ``metrics`` unless it is a non-empty list of names in ``known`` (a bare
@@ -484,6 +540,7 @@ def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
     ranking metrics, each computed at every K, which the refusal says). Shared with the
     Spark evaluator and :func:`recstack.evaluation.pointwise.evaluate_ratings`, so every
     evaluation entry point reads a list of metric names by one rule."""
+    metrics = pandas_as_list(metrics, "metrics")
     if isinstance(metrics, str | bytes) or not isinstance(metrics, Sequence | np.ndarray) \
             or not len(metrics):
         example = "ndcg" if "ndcg" in known else known[0]
@@ -682,6 +739,9 @@ class Evaluator:
 
     def __post_init__(self) -> None:
         known = set(RANKING_METRICS) | set(FULL_SCORE_METRICS) | set(LIST_METRICS)
+        # a pandas Series or array of names or cut-offs as the list it holds
+        self.metrics = pandas_as_list(self.metrics, "metrics")
+        self.ks = pandas_as_list(self.ks, "ks")
         check_metric_names(self.metrics, sorted(known), "available: ")
         if isinstance(self.ks, set | frozenset):
             # distinct cut-offs whose order does not matter: they are sorted below

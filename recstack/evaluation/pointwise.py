@@ -15,7 +15,7 @@ from recstack.data.interactions import Interactions, undeclared_rating_range_hin
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.evaluation.evaluator import check_interactions, check_metric_names, refuse_model_class
 from recstack.metrics import classification, regression
-from recstack.metrics._validation import as_float_array
+from recstack.metrics._validation import MetricInputError, as_float_array
 from recstack.specs import arguments_named
 
 RATING_METRICS = {
@@ -88,7 +88,9 @@ def evaluate_ratings(model: Any, test: Interactions,
                             f"{'None' if raw is None else f'the single value {shown(raw):.40}'} "
                             f"where predicted ratings belong; it must give one rating per "
                             f"(user, item) pair, {len(test):,} here")
-    if getattr(raw, "dtype", None) == np.bool_ or (
+    # numpy's bool, pandas' nullable "boolean" and pyarrow's bool alike (the last two were
+    # read as the ratings 1 and 0 without a word)
+    if _is_true_false(getattr(raw, "dtype", None)) or (
             isinstance(raw, list | tuple) and raw and all(isinstance(v, bool) for v in raw)):
         low, high = test.rating_range or (math.nan, math.nan)  # explicit: checked above
         raise RecstackError(f"{label}.score(users, items) returned true/false values where "
@@ -113,12 +115,42 @@ def evaluate_ratings(model: Any, test: Interactions,
 
 
 
+def _is_true_false(dtype: Any) -> bool:
+    """Whether ``dtype`` (numpy's or pandas', or None) holds true/false values."""
+    if dtype is None:
+        return False
+    try:
+        return bool(pd.api.types.is_bool_dtype(dtype))
+    except TypeError:
+        return False
+
+
+def nullable_gaps(values: Any) -> np.ndarray | None:
+    """Where a pandas nullable column or array (``Float64``, ``Int64``, ``boolean``,
+    ``double[pyarrow]``...) holds pd.NA, or None for any other value: numpy reads its gaps
+    as NaN, which was then reported as a prediction or label of "nan"."""
+    dtype = getattr(values, "dtype", None)
+    if not isinstance(dtype, pd.api.extensions.ExtensionDtype) or dtype.na_value is not pd.NA:
+        return None
+    return np.asarray(pd.isna(values), dtype=bool).ravel()
+
+
 def _refuse_gaps_and_flags(raw: Any, label: str, users: np.ndarray, items: np.ndarray,
                            test: Interactions) -> None:
     """Refuse, naming the first by its user and item, a missing prediction (None, pandas'
     NA) and a true/false value among numbers in predictions held as Python objects (a
     list, an object array or column): None was reported as "predicted nan", and ``True``
     beside numbers was read as the rating 1 without a word."""
+    gaps = nullable_gaps(raw)
+    if gaps is not None:
+        if gaps.any() and len(gaps) == len(test):
+            row = int(np.argmax(gaps))
+            raise RecstackError(
+                f"{label} predicted pd.NA (a missing value of the nullable type {raw.dtype}) "
+                f"for user {shown(users[row])} and item {shown(items[row])} "
+                f"({int(gaps.sum()):,} of {len(test):,} test rows have no prediction); "
+                "rating metrics need a number for every test pair")
+        return
     if isinstance(raw, list | tuple):
         values = list(raw)
     elif isinstance(raw, np.ndarray | pd.Series) and raw.dtype == object and raw.ndim == 1:
@@ -169,6 +201,16 @@ def evaluate_probabilities(y_true: Any, y_prob: Any, *, n_bins: int = 10,
     """Log loss, normalised cross entropy (and 1 - NE), ROC AUC, the calibration ratio
     (sum of predictions over sum of labels), expected calibration error and the reliability
     curve of probabilities ``y_prob`` for binary labels ``y_true``."""
+    for name, given in (("y_true", y_true), ("y_prob", y_prob)):
+        gaps = nullable_gaps(given)
+        if gaps is not None and gaps.any():
+            # numpy read pandas' NA as NaN: "must be finite; position 1 holds nan"
+            position = int(np.argmax(gaps))
+            raise MetricInputError(
+                f"{name}: position {position} holds pd.NA, a missing value of the nullable "
+                f"type {given.dtype} ({int(gaps.sum()):,} in all); every position needs "
+                f"{'a label, 0 or 1' if name == 'y_true' else 'a probability'}: drop the "
+                "rows without one first, or fill them")
     return ProbabilityReport(
         log_loss=classification.log_loss(y_true, y_prob),
         normalized_cross_entropy=classification.normalized_cross_entropy(y_true, y_prob),

@@ -3,6 +3,7 @@ significance tests between models, diagnostics, and export."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
@@ -19,9 +20,9 @@ from scipy import stats
 
 from recstack.atomic import checked_output, folder_problem, write_text
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, UnknownMetricError, shown
+from recstack.errors import ConfigError, RecstackError, UnknownMetricError, shown, shown_number
 from recstack.metrics._validation import as_float_array, exact_as_float, exact_as_int
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import arguments_named, did_you_mean, finite_or_infinite
 
 CONFIDENCE = 0.95
 
@@ -33,16 +34,49 @@ SHARE_METRICS = frozenset({
 #: how far past [0, 1] a share may lie from floating-point rounding (an nDCG of
 #: 1.0000000000000002)
 _SHARE_SLACK = 1e-9
+#: metrics bounded otherwise than shares (named ``name@k``), with what bounds them: novelty
+#: is -log2 of a probability and popularity a mean count of users, both >= 0, and diversity
+#: a mean cosine distance, from 0 to 2. A negative novelty (a sign lost in a hand-edited
+#: file) was averaged into the summary as it was.
+BOUNDED_METRICS: dict[str, tuple[float, float, str]] = {
+    "novelty": (0.0, math.inf, "-log2 of a probability, at least 0"),
+    "popularity": (0.0, math.inf, "a mean count of training users, at least 0"),
+    "diversity": (0.0, 2.0, "a mean cosine distance, between 0 and 2"),
+}
+
+
+def _metric_bounds(metric: str) -> tuple[float, float] | None:
+    """The lowest and highest value of ``metric`` (``name@k``), or None when it has none."""
+    name = metric.split("@")[0]
+    if name in SHARE_METRICS:
+        return 0.0, 1.0
+    if name in BOUNDED_METRICS:
+        return BOUNDED_METRICS[name][:2]
+    return None
+
+
+def bounds_text(metric: str) -> str:
+    """What bounds ``metric``, for the refusal of a value outside its bounds."""
+    name = metric.split("@")[0]
+    if name in BOUNDED_METRICS:
+        low, high, what = BOUNDED_METRICS[name]
+        wanted = f"in [{low:g}, {high:g}]" if math.isfinite(high) else f">= {low:g}"
+        return f"{name} is {what}; expected a value {wanted}"
+    return f"{name} is a share between 0 and 1; expected a value in [0, 1] (e.g. 0.42, not 42%)"
 
 
 def share_problem(metric: str, values: np.ndarray) -> int | None:
     """The position of the first of ``values`` (float64; NaN allowed) that metric
-    ``metric`` (``name@k``), a share, cannot hold: a finite value outside [0, 1] (an
-    infinite one is refused as no finite number, where values are read); None when every
-    value fits or the metric is no share."""
-    if metric.split("@")[0] not in SHARE_METRICS or not values.size:
+    ``metric`` (``name@k``) cannot hold: a finite value outside [0, 1] for a share, or
+    outside the bounds of :data:`BOUNDED_METRICS` (an infinite one is refused as no finite
+    number, where values are read); None when every value fits or the metric has no
+    bounds."""
+    bounds = _metric_bounds(metric)
+    if bounds is None or not values.size:
         return None
-    outside = np.isfinite(values) & ((values < -_SHARE_SLACK) | (values > 1 + _SHARE_SLACK))
+    low, high = bounds
+    outside = np.isfinite(values) & ((values < low - _SHARE_SLACK)
+                                     | (values > high + _SHARE_SLACK))
     return int(np.argmax(outside)) if outside.any() else None
 
 
@@ -60,10 +94,14 @@ class MetricSummary:
     @arguments_named
     def from_values(cls, metric: str, values: np.ndarray,
                     confidence: float = CONFIDENCE) -> MetricSummary:
-        if isinstance(confidence, bool) or not isinstance(confidence, int | float | np.floating) \
-                or not 0 < confidence < 1:
+        # an exact number (Decimal("0.9"), Fraction(9, 10)) is the float it names, as every
+        # other share of the evaluation reads it; it was refused as no level
+        given, confidence = confidence, exact_as_float(confidence)
+        if isinstance(confidence, bool | np.bool_) or not isinstance(
+                confidence, int | float | np.integer | np.floating) or not 0 < confidence < 1:
             raise ConfigError(f"confidence must be a level strictly between 0 and 1 (e.g. "
-                              f"0.95), got {shown(confidence)}")
+                              f"0.95), got {shown(given)}")
+        confidence = float(confidence)
         values = as_float_array(values, f"values of {metric}", ndim=1, allow_nan=True)
         values = values[~np.isnan(values)]
         n = len(values)
@@ -210,18 +248,19 @@ class EvaluationResult:
                 raise ConfigError(f"{self.model}: aggregate key {shown(name)} is not a "
                                   "metric name; name each catalog-level metric as text, "
                                   "e.g. 'coverage@10'")
+            # an integer past the float range (a JSON file's 1 and 400 zeros) was an
+            # OverflowError traceback: it is refused as no finite number
             if isinstance(value, bool | np.bool_) or not isinstance(
                     value, int | float | np.integer | np.floating) \
-                    or (isinstance(value, float | np.floating) and np.isinf(value)):
-                raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(given[name])}; "
-                                  "expected a finite number (NaN where undefined), e.g. "
-                                  "0.42")
+                    or np.isinf(finite_or_infinite(value)):
+                raise ConfigError(f"{self.model}: aggregate[{name!r}] is "
+                                  f"{_cell(given[name])}; expected a finite number (NaN "
+                                  "where undefined), e.g. 0.42")
             if share_problem(name, np.array([float(value)])) is not None:
                 # a coverage of 1.7 (a count, or a percentage) reached means() and the
                 # report as it was
                 raise ConfigError(f"{self.model}: aggregate[{name!r}] is {shown(given[name])}, "
-                                  f"but {name.split('@')[0]} is a share between 0 and 1; "
-                                  "expected a value in [0, 1] (e.g. 0.42, not 42%)")
+                                  f"but {bounds_text(name)}")
         both = [name for name in self.per_user.columns if name in self.aggregate]
         if both:
             # means() and to_pandas() gave the catalog-level number under the name and
@@ -233,7 +272,8 @@ class EvaluationResult:
         for name in self.per_user.columns:
             column = self.per_user[name]
             if pd.api.types.is_numeric_dtype(column.dtype) \
-                    and not pd.api.types.is_bool_dtype(column.dtype):
+                    and not pd.api.types.is_bool_dtype(column.dtype) \
+                    and not pd.api.types.is_complex_dtype(column.dtype):
                 # numbers given as text are checked where they are read (_values)
                 self._refuse_outside_share(name, column.to_numpy(np.float64, na_value=np.nan))
 
@@ -263,7 +303,10 @@ class EvaluationResult:
             raise RecstackError(f"{self.model}: per-user {metric!r} holds true/false values; "
                                 "expected numbers (write hits as 1.0 and 0.0, e.g. "
                                 "column.astype(float))")
+        self._refuse_non_numbers(metric, column)
         numbers = column
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = numbers = column.astype(object)
         if column.dtype == object:
             # exact numbers as the floats they name, as in aggregate: Fraction(1, 2) was
             # "expected a finite number" where Decimal("0.5") was read
@@ -284,14 +327,40 @@ class EvaluationResult:
         return values
 
     def _refuse_outside_share(self, metric: str, values: np.ndarray) -> None:
-        """Refuse a per-user value of a share (hit rate, nDCG...) outside [0, 1], naming the
-        column and the user (it was averaged into the summary as it was)."""
+        """Refuse a per-user value of a share (hit rate, nDCG...) outside [0, 1], or of a
+        metric of :data:`BOUNDED_METRICS` outside its bounds, naming the column and the
+        user (it was averaged into the summary as it was)."""
         at = share_problem(metric, values)
         if at is not None:
             raise RecstackError(
                 f"{self.model}: per-user {metric!r} of user {shown(self.per_user.index[at])} "
-                f"is {shown(self.per_user[metric].iloc[at])}, but {metric.split('@')[0]} is a "
-                "share between 0 and 1; expected a value in [0, 1] (e.g. 0.42, not 42%)")
+                f"is {shown(self.per_user[metric].iloc[at])}, but {bounds_text(metric)}")
+
+    def _refuse_non_numbers(self, metric: str, column: pd.Series) -> None:
+        """Refuse, naming the user, a per-user value that is no real number though pandas
+        reads it as one: a complex number (its imaginary part was dropped), a date or a
+        duration (read as nanoseconds), true/false among numbers (read as 1 and 0, where a
+        column of them is refused) and an integer past the float range (an OverflowError
+        traceback)."""
+        kind = column.dtype
+        if pd.api.types.is_complex_dtype(kind) or pd.api.types.is_datetime64_any_dtype(kind) \
+                or pd.api.types.is_timedelta64_dtype(kind) \
+                or isinstance(kind, pd.PeriodDtype | pd.IntervalDtype):
+            present = np.flatnonzero(column.notna().to_numpy())
+            position = int(present[0]) if len(present) else None
+        elif pd.api.types.is_object_dtype(kind) or isinstance(kind, pd.CategoricalDtype):
+            position = next((at for at, cell in enumerate(column.tolist())
+                             if _no_real_number(cell) is not None), None)
+        else:
+            return
+        if position is None:
+            return
+        cell = column.iloc[position]
+        what = _no_real_number(cell) or "not a real number"
+        raise RecstackError(
+            f"{self.model}: per-user {metric!r} of user "
+            f"{shown(self.per_user.index[position])} is {_cell(cell)} ({what}); expected a "
+            "finite number")
 
     def _check_metric(self, metric: str, catalog_hint: str = "") -> None:
         # the hints of summary()'s refusal: compare(other, "coverage@10") said only which
@@ -454,6 +523,29 @@ def _output_file(path: Any, what: str, suffixes: tuple[str, ...], writes: str,
     return checked
 
 
+def _no_real_number(cell: Any) -> str | None:
+    """What a cell of a per-user column is when pandas would read it as a number that it
+    is not (None when it is a real number, text, or missing)."""
+    if isinstance(cell, bool | np.bool_):
+        return "a true/false value"
+    if isinstance(cell, complex | np.complexfloating):
+        return "a complex number"
+    if isinstance(cell, dt.date | dt.time | np.datetime64 | pd.Period):
+        return "a date or time"
+    if isinstance(cell, dt.timedelta | np.timedelta64):
+        return "a duration"
+    if isinstance(cell, int | np.integer) and np.isinf(finite_or_infinite(cell)):
+        return "beyond the float range, about 1.8e308"
+    return None
+
+
+def _cell(value: Any) -> str:
+    """A value for a message: an integer of many digits by its digit count."""
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        return shown_number(value)
+    return shown(value)
+
+
 def _nan_as_none(value: Any) -> Any:
     """``value`` (plain Python, see :func:`_plain`) with each NaN as None, as
     :meth:`EvaluationResult.to_dict` writes an undefined metric."""
@@ -562,7 +654,8 @@ def _same_setting(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b or a == b
     if isinstance(a, int | float) and isinstance(b, int | float):
-        return float(a) == float(b)
+        # two NaN are one setting: "relevance_threshold=nan but ... relevance_threshold=nan"
+        return float(a) == float(b) or (math.isnan(float(a)) and math.isnan(float(b)))
     return bool(a == b)
 
 

@@ -569,8 +569,13 @@ def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
         if len(index) == len(other_index) and not index.equals(other_index) \
                 and index.is_unique and other_index.is_unique \
                 and set(index) == set(other_index):
+            # the labels compared one by one: indexes of one order but two types (a
+            # nullable Int64 beside an int64 one) are not .equals, and were refused as
+            # "position 0 is row 0 of a but row 0 of b"
             at = next((i for i, (a, b) in enumerate(zip(index, other_index, strict=True))
-                       if not a == b), 0)
+                       if not _same_label(a, b)), None)
+            if at is None:
+                continue
             raise (error or MetricInputError)(
                 f"{where}{first} and {other} are pandas Series with the same index labels "
                 "in different orders "
@@ -578,6 +583,29 @@ def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
                 f"{_label(other_index[at])!r} of {other}); "
                 "values are paired by position, not by index label, so align them first "
                 f"(e.g. {other}.loc[{first}.index]) or pass plain arrays")
+
+
+def _same_label(a: Any, b: Any) -> bool:
+    """Whether two index labels are one: ``pd.NA`` (whose ``==`` is no truth value, a
+    TypeError traceback) and NaN are the same label as themselves."""
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except TypeError:
+        return False
+
+
+def _row_number(label: Any) -> int | None:
+    """``label`` as a row number: an integer of any type, or a whole float; None for
+    anything else (booleans, text, fractions, missing values)."""
+    if isinstance(label, bool | np.bool_):
+        return None
+    if isinstance(label, numbers.Integral):
+        return int(label)
+    if isinstance(label, float | np.floating) and np.isfinite(label) and label == int(label):
+        return int(label)
+    return None
 
 
 def refuse_reordered_rows(values: Any, name: str, error: type[Exception] | None = None
@@ -595,10 +623,14 @@ def refuse_reordered_rows(values: Any, name: str, error: type[Exception] | None 
     if not isinstance(values, pd.Series | pd.DataFrame) or not values.index.is_unique \
             or values.index.equals(pd.RangeIndex(len(values))):
         return
-    labels = values.index.tolist()
-    if all(isinstance(label, int) and not isinstance(label, bool) for label in labels) \
-            and set(labels) == set(range(len(labels))):
-        at = next(i for i, label in enumerate(labels) if label != i)
+    # by the numbers the labels are, whatever the index's type: a nullable (Int64),
+    # pyarrow or categorical index of 0..n-1 in order is not RangeIndex.equals (that was a
+    # StopIteration traceback), and whole floats (2.0, 1.0, 0.0) are row numbers too
+    labels = [_row_number(label) for label in values.index.tolist()]
+    if None not in labels and set(labels) == set(range(len(labels))):
+        at = next((i for i, label in enumerate(labels) if label != i), None)
+        if at is None:
+            return
         kind, part = (("Series", "values") if isinstance(values, pd.Series)
                       else ("DataFrame", "rows"))
         raise (error or MetricInputError)(

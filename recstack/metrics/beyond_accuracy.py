@@ -32,7 +32,7 @@ from recstack.metrics._validation import (
     refuse_label_text,
     refuse_reordered_rows,
 )
-from recstack.specs import finite_or_infinite
+from recstack.specs import arguments_named, finite_or_infinite
 
 __all__ = [
     "average_popularity",
@@ -49,6 +49,7 @@ _DIVERSITY_BLOCK_ROWS = 8192
 _DIVERSITY_ROUNDING = 8 * np.finfo(np.float64).eps
 
 
+@arguments_named
 def item_user_counts(interactions: Any) -> NDArray[np.int64]:
     """Number of users who interacted with each item: the non-zero entries of each column.
 
@@ -66,6 +67,7 @@ def item_user_counts(interactions: Any) -> NDArray[np.int64]:
     return np.bincount(csr.indices[stored], minlength=csr.shape[1]).astype(np.int64)
 
 
+@arguments_named
 def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = None) -> float:
     r"""Share of the catalog recommended to at least one user.
 
@@ -98,6 +100,7 @@ def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = No
     return float(seen.sum() / n_items)
 
 
+@arguments_named
 def novelty(
     recommended: ArrayLike,
     item_counts: ArrayLike,
@@ -181,6 +184,7 @@ def novelty(
     return _row_means(np.where(listed, self_information[items], 0.0), listed)
 
 
+@arguments_named
 def average_popularity(
     recommended: ArrayLike, item_popularity: ArrayLike, *, k: int | None = None
 ) -> NDArray[np.float64]:
@@ -211,6 +215,7 @@ def average_popularity(
     return _row_means(values, listed)
 
 
+@arguments_named
 def intra_list_diversity(
     recommended: ArrayLike, item_features: Any, *, k: int | None = None
 ) -> NDArray[np.float64]:

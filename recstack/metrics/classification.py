@@ -37,6 +37,7 @@ from recstack.metrics._validation import (
     count_shown,
     refuse_predicted_classes,
 )
+from recstack.specs import arguments_named
 
 __all__ = [
     "BinStrategy",
@@ -64,6 +65,7 @@ MAX_BINS = 100_000
 DEFAULT_EPS = 1e-15
 
 
+@arguments_named
 def log_loss(y_true: ArrayLike, y_prob: ArrayLike, *, eps: float = DEFAULT_EPS) -> float:
     r"""Mean binary cross-entropy (log loss), in nats.
 
@@ -89,6 +91,7 @@ def log_loss(y_true: ArrayLike, y_prob: ArrayLike, *, eps: float = DEFAULT_EPS) 
     return _log_loss(labels, probs, _check_eps(eps))
 
 
+@arguments_named
 def normalized_cross_entropy(
     y_true: ArrayLike, y_prob: ArrayLike, *, eps: float = DEFAULT_EPS
 ) -> float:
@@ -126,6 +129,7 @@ def normalized_cross_entropy(
     return float(model / baseline)
 
 
+@arguments_named
 def relative_information_gain(
     y_true: ArrayLike, y_prob: ArrayLike, *, eps: float = DEFAULT_EPS
 ) -> float:
@@ -143,6 +147,7 @@ def relative_information_gain(
     return 1.0 - normalized_cross_entropy(y_true, y_prob, eps=eps)
 
 
+@arguments_named
 def roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
     r"""Area under the ROC curve, ties counted as one half.
 
@@ -191,6 +196,7 @@ class ThresholdScores:
     f1: float
 
 
+@arguments_named
 def precision_recall_f1(
     y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5
 ) -> ThresholdScores:
@@ -236,6 +242,7 @@ def precision_recall_f1(
     )
 
 
+@arguments_named
 def precision_at_threshold(
     y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5
 ) -> float:
@@ -243,16 +250,19 @@ def precision_at_threshold(
     return precision_recall_f1(y_true, y_score, threshold=threshold).precision
 
 
+@arguments_named
 def recall_at_threshold(y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5) -> float:
     """Recall of ``y_score >= threshold``; see :func:`precision_recall_f1`."""
     return precision_recall_f1(y_true, y_score, threshold=threshold).recall
 
 
+@arguments_named
 def f1_at_threshold(y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5) -> float:
     """F1 of ``y_score >= threshold``; see :func:`precision_recall_f1`."""
     return precision_recall_f1(y_true, y_score, threshold=threshold).f1
 
 
+@arguments_named
 def calibration_ratio(y_true: ArrayLike, y_prob: ArrayLike) -> float:
     r"""Sum of predicted probabilities over the number of positive labels.
 
@@ -307,6 +317,7 @@ class ReliabilityCurve:
         )
 
 
+@arguments_named
 def reliability_curve(
     y_true: ArrayLike,
     y_prob: ArrayLike,
@@ -356,6 +367,7 @@ def reliability_curve(
     )
 
 
+@arguments_named
 def expected_calibration_error(
     y_true: ArrayLike,
     y_prob: ArrayLike,

@@ -31,6 +31,7 @@ from recstack.metrics._validation import (
     refuse_label_text,
     refuse_reordered_rows,
 )
+from recstack.specs import arguments_named
 
 __all__ = [
     "STECK_ALPHA",
@@ -49,6 +50,7 @@ __all__ = [
 STECK_ALPHA = 0.01
 
 
+@arguments_named
 def item_genre_shares(item_genres: Any) -> NDArray[np.float64]:
     r"""Each item's genre distribution :math:`p(g|i)`: its genre row divided by the row sum
     (Steck 2018, sec. 2: a film with two genres counts half for each). Rows of items without
@@ -72,6 +74,7 @@ def item_genre_shares(item_genres: Any) -> NDArray[np.float64]:
     return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
 
 
+@arguments_named
 def genre_distributions(weights: Any, item_genres: Any) -> NDArray[np.float64]:
     r"""Weighted genre distributions of sets of items:
 
@@ -105,6 +108,7 @@ def genre_distributions(weights: Any, item_genres: Any) -> NDArray[np.float64]:
     return np.divide(mass, totals, out=np.zeros_like(mass), where=totals > 0)
 
 
+@arguments_named
 def history_genre_distribution(history: Any, item_genres: Any, *, binary: bool = True
                                ) -> NDArray[np.float64]:
     r"""The genre distribution of each user's history, Steck's :math:`p(g|u)`.
@@ -138,6 +142,7 @@ def history_genre_distribution(history: Any, item_genres: Any, *, binary: bool =
     return genre_distributions(matrix, item_genres)
 
 
+@arguments_named
 def position_discount(n: int) -> NDArray[np.float64]:
     r"""The exposure of each of the first ``n`` positions: :math:`d_r = 1/\log_2(r + 1)`,
     :math:`r = 1, \dots, n` (the DCG discount, as in Singh & Joachims 2018); ``n`` in
@@ -146,6 +151,7 @@ def position_discount(n: int) -> NDArray[np.float64]:
     return 1.0 / np.log2(np.arange(2, n + 2, dtype=np.float64))
 
 
+@arguments_named
 def list_genre_distribution(recommended: ArrayLike, item_genres: Any, *,
                             k: int | None = None, weighting: str = "uniform"
                             ) -> NDArray[np.float64]:
@@ -170,6 +176,7 @@ def list_genre_distribution(recommended: ArrayLike, item_genres: Any, *,
     return genre_distributions(weights, shares)
 
 
+@arguments_named
 def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLike, *,
                       k: int | None = None, alpha: float = STECK_ALPHA,
                       weighting: str = "uniform") -> NDArray[np.float64]:
@@ -235,6 +242,7 @@ def kl_smoothed(p: NDArray[np.float64], q: NDArray[np.float64], alpha: float
     return np.where(p.sum(axis=-1) > 0, out, np.nan)
 
 
+@arguments_named
 def long_tail_share(recommended: ArrayLike, long_tail: ArrayLike, *, k: int | None = None
                     ) -> NDArray[np.float64]:
     r"""Share of each list's items that are long-tail items (Abdollahpouri et al. 2019,
@@ -267,6 +275,7 @@ def long_tail_share(recommended: ArrayLike, long_tail: ArrayLike, *, k: int | No
         return np.where(n > 0, hits / n, np.nan)
 
 
+@arguments_named
 def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int, *,
                    k: int | None = None) -> NDArray[np.float64]:
     r"""Share of the position-discounted exposure that each item group receives over all
@@ -308,6 +317,7 @@ def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int
     return totals / totals.sum()
 
 
+@arguments_named
 def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> float:
     r"""Distance of the groups' exposure shares from a target: the total variation
     :math:`\frac12 \sum_g |E_g - t_g|`, in ``[0, 1]``; 0 when every group gets its target

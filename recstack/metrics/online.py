@@ -64,7 +64,7 @@ from recstack.metrics._validation import (
     exact_as_int,
     not_numbers,
 )
-from recstack.specs import closest, did_you_mean, finite_or_infinite
+from recstack.specs import arguments_named, closest, did_you_mean, finite_or_infinite
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -127,6 +127,7 @@ class _Rows:
         return f"row {shown(self.index[int(position)])}"
 
 
+@arguments_named
 def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.DataFrame:
     """Check an event log against the schema and return a normalised copy.
 
@@ -227,6 +228,7 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
     return log
 
 
+@arguments_named
 def session_table(events: pd.DataFrame, *, place: Place | None = None) -> pd.DataFrame:
     """One row per session: its variant, event counts, revenue, cost, duration and bounce.
 
@@ -238,6 +240,7 @@ def session_table(events: pd.DataFrame, *, place: Place | None = None) -> pd.Dat
     return _sessions(log)
 
 
+@arguments_named
 def online_metrics(events: pd.DataFrame, *, place: Place | None = None) -> pd.DataFrame:
     """All online metrics per variant (see the module docstring for definitions); ``place``
     names rows in messages, as in :func:`validate_events`.
@@ -289,26 +292,31 @@ def _warn_of_rates_above_one(table: pd.DataFrame) -> None:
         warnings.warn("; also ".join(problems), UserWarning, stacklevel=caller_stacklevel())
 
 
+@arguments_named
 def click_through_rate(events: pd.DataFrame) -> pd.Series:
     """CTR per variant: clicks / impressions. ``NaN`` for a variant without impressions."""
     return online_metrics(events)["ctr"]
 
 
+@arguments_named
 def conversion_rate(events: pd.DataFrame) -> pd.Series:
     """Post-click conversion per variant: purchases / clicks. ``NaN`` without clicks."""
     return online_metrics(events)["conversion_rate"]
 
 
+@arguments_named
 def bounce_rate(events: pd.DataFrame) -> pd.Series:
     """Share of each variant's sessions with no click and no purchase."""
     return online_metrics(events)["bounce_rate"]
 
 
+@arguments_named
 def return_on_investment(events: pd.DataFrame) -> pd.Series:
     """ROI per variant: (revenue - cost) / cost. ``NaN`` for a variant with zero cost."""
     return online_metrics(events)["roi"]
 
 
+@arguments_named
 def engagement(events: pd.DataFrame) -> pd.Series:
     """Mean session duration per variant, in seconds (first to last event of a session)."""
     return online_metrics(events)["engagement"]
@@ -366,6 +374,7 @@ _MAX_SECONDS = 253_402_300_799
 _UNIX_TIMES_FROM = 100_000_000
 
 
+@arguments_named
 def two_proportion_ztest(
     successes_control: int,
     trials_control: int,
@@ -485,6 +494,7 @@ def _wilson_lower(successes: int, trials: int, z: float) -> float:
     return float(min(max(share * share / (centre + half_width), 0.0), 1.0))
 
 
+@arguments_named
 def welch_ttest(
     control: ArrayLike, treatment: ArrayLike, *, alpha: float = 0.05
 ) -> SignificanceResult:
@@ -598,6 +608,7 @@ def welch_ttest(
     )
 
 
+@arguments_named
 def compare_variants(
     events: pd.DataFrame,
     metric: str,

@@ -59,7 +59,7 @@ from recstack.metrics._validation import (
     refuse_predicted_classes,
     refuse_reordered_rows,
 )
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 __all__ = [
     "NDCG_ROUNDING",
@@ -135,6 +135,7 @@ _DEFAULT_CHUNK_ROWS = 4096
 # --------------------------------------------------------------------------------------------
 
 
+@arguments_named
 def relevance_at_ranks(recommended: ArrayLike, truth: Any) -> NDArray[np.float64]:
     """Look up the relevance grade of every recommended item.
 
@@ -187,6 +188,7 @@ def relevance_at_ranks(recommended: ArrayLike, truth: Any) -> NDArray[np.float64
     return grades
 
 
+@arguments_named
 def n_relevant(truth: Any) -> NDArray[np.int64]:
     """Count each user's relevant items (stored values ``> 0``).
 
@@ -201,6 +203,7 @@ def n_relevant(truth: Any) -> NDArray[np.int64]:
     return _count_relevant(_as_truth(truth))
 
 
+@arguments_named
 def ideal_grades(truth: Any, k: int) -> NDArray[np.float64]:
     """Each user's ``k`` highest relevance grades, sorted in descending order.
 
@@ -227,6 +230,7 @@ def ideal_grades(truth: Any, k: int) -> NDArray[np.float64]:
     return _ideal_matrix(rows, data, truth_csr.shape[0], k)
 
 
+@arguments_named
 def dcg_at_k(grades: ArrayLike, k: int, *, gain: Gain = "exponential") -> NDArray[np.float64]:
     r"""Discounted cumulative gain at ``k``.
 
@@ -256,6 +260,7 @@ def dcg_at_k(grades: ArrayLike, k: int, *, gain: Gain = "exponential") -> NDArra
     return (_gains(top, gain) * _discounts(top.shape[1])).sum(axis=1)
 
 
+@arguments_named
 def ideal_dcg_at_k(truth: Any, k: int, *, gain: Gain = "exponential") -> NDArray[np.float64]:
     r"""DCG@k of each user's ideal list (their own relevant items, highest grade first).
 
@@ -283,6 +288,7 @@ def ideal_dcg_at_k(truth: Any, k: int, *, gain: Gain = "exponential") -> NDArray
 # --------------------------------------------------------------------------------------------
 
 
+@arguments_named
 def precision_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
     r"""Precision at ``k``: the share of the top ``k`` ranks that hold a relevant item.
 
@@ -308,6 +314,7 @@ def precision_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[
     return _single_metric("precision", grades, n_relevant, k)
 
 
+@arguments_named
 def recall_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
     r"""Recall at ``k``: the share of the user's relevant items found in the top ``k``.
 
@@ -329,6 +336,7 @@ def recall_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.
     return _single_metric("recall", grades, n_relevant, k)
 
 
+@arguments_named
 def recall_capped_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
     r"""Capped recall at ``k``, whose denominator is the most hits possible in ``k`` ranks.
 
@@ -351,6 +359,7 @@ def recall_capped_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDAr
     return _single_metric("recall_capped", grades, n_relevant, k)
 
 
+@arguments_named
 def hit_rate_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
     r"""Hit rate at ``k``: 1 if at least one relevant item is in the top ``k``, else 0.
 
@@ -369,6 +378,7 @@ def hit_rate_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[n
     return _single_metric("hit_rate", grades, n_relevant, k)
 
 
+@arguments_named
 def f1_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
     r"""F1 at ``k``: the harmonic mean of :func:`precision_at_k` and :func:`recall_at_k`.
 
@@ -390,6 +400,7 @@ def f1_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.floa
     return _single_metric("f1", grades, n_relevant, k)
 
 
+@arguments_named
 def reciprocal_rank_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> NDArray[np.float64]:
     r"""Reciprocal rank at ``k``; its mean over users is MRR@k.
 
@@ -410,6 +421,7 @@ def reciprocal_rank_at_k(grades: ArrayLike, n_relevant: ArrayLike, k: int) -> ND
     return _single_metric("mrr", grades, n_relevant, k)
 
 
+@arguments_named
 def average_precision_at_k(
     grades: ArrayLike, n_relevant: ArrayLike, k: int
 ) -> NDArray[np.float64]:
@@ -434,6 +446,7 @@ def average_precision_at_k(
     return _single_metric("map", grades, n_relevant, k)
 
 
+@arguments_named
 def ndcg_at_k(
     grades: ArrayLike, ideal: ArrayLike, k: int, *, gain: Gain = "exponential"
 ) -> NDArray[np.float64]:
@@ -511,6 +524,7 @@ def ndcg_at_k(
 # --------------------------------------------------------------------------------------------
 
 
+@arguments_named
 def ranking_metrics(
     recommended: ArrayLike,
     truth: Any,
@@ -633,6 +647,7 @@ class UserAverage:
         return self.n_users - self.n_excluded
 
 
+@arguments_named
 def mean_over_users(values: ArrayLike) -> UserAverage:
     """Average per-user values, excluding ``NaN`` (undefined) users and counting them.
 
@@ -660,6 +675,7 @@ def mean_over_users(values: ArrayLike) -> UserAverage:
 # --------------------------------------------------------------------------------------------
 
 
+@arguments_named
 def auc_per_user(
     scores: ArrayLike, positives: Any, exclude: Any | None = None
 ) -> NDArray[np.float64]:
@@ -700,6 +716,7 @@ def auc_per_user(
     return rowwise_auc(score_arr, positive_mask, candidate_mask)
 
 
+@arguments_named
 def global_auc(scores: ArrayLike, positives: Any, exclude: Any | None = None) -> float:
     r"""ROC AUC over all (user, item) candidate pairs pooled into one sample.
 

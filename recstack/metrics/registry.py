@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from recstack.metrics import beyond_accuracy, classification, online, ranking, regression
 from recstack.metrics._validation import MetricInputError
-from recstack.specs import closest, did_you_mean
+from recstack.specs import arguments_named, closest, did_you_mean
 
 __all__ = ["METRICS", "MetricKind", "MetricSpec", "get_metric", "metric_names"]
 
@@ -196,6 +196,7 @@ METRICS: Mapping[str, MetricSpec] = MappingProxyType(
 )
 
 
+@arguments_named
 def metric_names(kind: MetricKind | None = None) -> tuple[str, ...]:
     """Registered metric names, all or of one ``kind``, in registration order."""
     kinds = {spec.kind for spec in METRICS.values()}
@@ -207,6 +208,7 @@ def metric_names(kind: MetricKind | None = None) -> tuple[str, ...]:
     return tuple(name for name, spec in METRICS.items() if kind is None or spec.kind == kind)
 
 
+@arguments_named
 def get_metric(name: str) -> MetricSpec:
     """Look a metric up by name.
 

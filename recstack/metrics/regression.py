@@ -20,6 +20,7 @@ from recstack.metrics._validation import (
     check_positive_float,
     check_same_length,
 )
+from recstack.specs import arguments_named
 
 __all__ = [
     "huber_loss",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 
+@arguments_named
 def mse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Mean squared error, :math:`\frac{1}{n}\sum_i r_i^2`."""
     residual = _residuals(y_true, y_pred)
@@ -41,6 +43,7 @@ def mse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     return _finite("MSE", value, residual, " (rmse is its square root and fits)")
 
 
+@arguments_named
 def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Root mean squared error, :math:`\sqrt{\frac{1}{n}\sum_i r_i^2}` (root of the mean over
     all samples, not a mean of per-user roots)."""
@@ -53,6 +56,7 @@ def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     return float(scale * np.sqrt(np.mean((residual / scale) ** 2)))
 
 
+@arguments_named
 def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Mean absolute error, :math:`\frac{1}{n}\sum_i |r_i|`."""
     residual = _residuals(y_true, y_pred)
@@ -61,6 +65,7 @@ def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     return _finite("MAE", value, residual)
 
 
+@arguments_named
 def huber_loss(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> float:
     r"""Mean Huber loss: quadratic for small residuals, linear for large ones.
 
@@ -86,6 +91,7 @@ def huber_loss(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> f
     return _finite("Huber loss", value, residual)
 
 
+@arguments_named
 def quantile_loss(y_true: ArrayLike, y_pred: ArrayLike, *, alpha: float = 0.5) -> float:
     r"""Mean quantile (pinball) loss of a prediction of the ``alpha`` quantile.
 
@@ -110,6 +116,7 @@ def quantile_loss(y_true: ArrayLike, y_pred: ArrayLike, *, alpha: float = 0.5) -
     return _finite("quantile loss", value, residual)
 
 
+@arguments_named
 def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Mean absolute percentage error, as a fraction.
 
@@ -135,6 +142,7 @@ def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     return _finite("MAPE", value, residual, " (targets near 0 make huge percentages)")
 
 
+@arguments_named
 def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Symmetric mean absolute percentage error, as a fraction in ``[0, 2]``.
 
@@ -156,6 +164,7 @@ def smape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     return float(np.mean(terms))
 
 
+@arguments_named
 def msle(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     r"""Mean squared logarithmic error.
 

@@ -134,6 +134,9 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
         # or fitted factors near 0 without a word, and folded-in histories took any value
         return True
 
+    def _multiplies_values_together(self) -> bool:
+        return False  # confidences 1 + alpha * r: tiny values are confidence 1, not 0
+
     def _learns_from_values(self) -> bool:
         return False  # a recorded value of 0 is an interaction of confidence 1
 
@@ -164,8 +167,17 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
                 calculate_training_loss=False, num_threads=self.num_threads,
                 random_state=self.seed)
             start = self.__dict__.pop("_warm_start", None)
-            if start is not None:
-                solver.user_factors, solver.item_factors = start
+            random_start = start is None
+            if random_start:
+                # implicit's own start, drawn here (the same draws: uniform [0, 0.01) from
+                # default_rng(seed), users first) so that a solver that never moved from
+                # it can be told apart below
+                rng = np.random.default_rng(self.seed)
+                start = tuple(rng.random((rows, self.factors), dtype=np.float32) * 0.01
+                              for rows in (n_users, n_items))
+            sample = min(n_users, _UNMOVED_SAMPLE), min(n_items, _UNMOVED_SAMPLE)
+            started = start[0][:sample[0]].copy(), start[1][:sample[1]].copy()
+            solver.user_factors, solver.item_factors = start
             with resolve(progress).task(f"Fitting {self.name}", total=self.iterations) as task:
                 try:
                     solver.fit(confidence, show_progress=False,
@@ -183,6 +195,17 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
                         f"value up to {1.0 + float(self.alpha) * largest:.3g}); use values "
                         "within float32 range, e.g. regularization 0.01 to 1000 and alpha "
                         "0.1 to 100, and rescale large values (e.g. take log1p)") from None
+        if random_start and np.array_equal(solver.user_factors[:sample[0]], started[0]) \
+                and np.array_equal(solver.item_factors[:sample[1]], started[1]):
+            # regularization 1e15 to 1e20: the conjugate-gradient sums of lambda x factor
+            # overflowed float32, the solver made no step, and the random start was served
+            # as the model (a random ranking) without a word
+            raise RecstackError(
+                f"{self.name}: training left the factors at their random start: the "
+                f"conjugate-gradient solver made no step in {self.iterations} iteration(s) "
+                f"with regularization={self.regularization!r} (its float32 sums of "
+                "regularization x factors overflow), so every score would be random; lower "
+                "the regularization (e.g. 0.01 to 1000)")
         self.user_factors_ = np.ascontiguousarray(solver.user_factors, dtype=np.float32)
         self.item_factors_ = np.ascontiguousarray(solver.item_factors, dtype=np.float32)
 
@@ -261,6 +284,10 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
         return result
 
 
+
+
+#: rows of each side compared with the random start after training (see ALS._fit)
+_UNMOVED_SAMPLE = 256
 
 
 def _length_blocks(sorted_lengths: np.ndarray, n_factors: int) -> list[slice]:

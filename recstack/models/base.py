@@ -56,7 +56,8 @@ import scipy.sparse as sp
 
 from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
-from recstack.data.interactions import ITEM_ID, USER_ID, Interactions
+from recstack.data.interactions import ITEM_ID, USER_ID, Interactions, caller_stacklevel
+from recstack.data.splits import counted
 from recstack.errors import ConfigError, RecstackError, digit_count, shown, shown_number
 from recstack.progress import Progress, require_reporter
 from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, number_spelling_hint, table_hint
@@ -92,10 +93,16 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: float32's largest value: factors, similarities and scores are float32, so a larger
 #: setting overflows to infinity there (a shrink of 1e308 made every similarity 0)
 _FLOAT32_MAX = 3.4028234663852886e38
+#: float32's smallest normal number (2**-126): a score below it keeps fewer bits, or is 0
+_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 #: the largest interaction value a model that weights by the values accepts: a product of
 #: two such values, summed over a history, stays finite in float32 (the bound saved
 #: arrays have too, :data:`recstack.models.persistence._MAX_ABS`)
 MAX_WEIGHT = 1e15
+#: the largest value below which a model that multiplies interaction values together (a
+#: Gram matrix, dot products of rows) refuses training data: products of two such values
+#: stay far above float32's smallest normal number (1.2e-38)
+MIN_WEIGHT = 1e-15
 #: the most iterations, sweeps or epochs a model accepts (``iterations``, ``epochs``): ten
 #: times the largest default; more is a typo (2**40 epochs never ends) rather than a fit
 MAX_ITERATIONS = 10_000
@@ -759,9 +766,10 @@ class Recommender(Configurable, ABC):
         if len(train) == 0:
             raise RecstackError(f"{self.name}: cannot fit on empty interactions")
         self._check_weights(train.value, "the interactions")
+        self._check_tiny_weights(train.value)
         if self._learns_from_values() and not np.any(train.value):
             raise RecstackError(
-                f"{self.name}: every interaction value is 0 ({len(train):,} rows), and "
+                f"{self.name}: every interaction value is 0 ({counted(len(train), 'row')}), and "
                 f"{self._values_role()}, so it would learn nothing (every score 0); check "
                 "the value column (value_col), or count every row as 1 with "
                 "train.implicit()" + (" or binary=True" if "binary" in self.params else ""))
@@ -953,6 +961,32 @@ class Recommender(Configurable, ABC):
                 "empty slot): rescale the values (e.g. divide by their largest or take log1p)"
                 + (", or use binary=True" if "binary" in self.params else ""))
 
+    def _multiplies_values_together(self) -> bool:
+        """Whether training multiplies interaction values with each other (Gram matrices,
+        dot products of rows: EASE, item- and user-kNN with ``binary=False``), so that data
+        whose every value is tiny underflows float32. Models that only weight by the values
+        (ALS's confidences ``1 + alpha * r``) or normalise them away (RP3beta) do not."""
+        return self._weights_by_values()
+
+    def _check_tiny_weights(self, values: np.ndarray) -> None:
+        """Refuse training values whose every non-zero one is below :data:`MIN_WEIGHT` in
+        size when training multiplies them together: their products fell below float32's
+        smallest normal number, every similarity became 0, and every list was the catalog
+        in index order, without a word (item-kNN on values near 1e-25)."""
+        if not self._multiplies_values_together() or not values.size:
+            return
+        with np.errstate(invalid="ignore"):
+            largest = float(np.max(np.abs(values)))
+        if 0 < largest < MIN_WEIGHT:
+            raise RecstackError(
+                f"{self.name}: the interactions hold values only up to {largest:.3g}; this "
+                "model" + (" (binary=False)" if "binary" in self.params else "")
+                + " multiplies the interaction values with each other in float32, where "
+                f"products of values below {MIN_WEIGHT:.0e} fall below its smallest normal "
+                f"number ({_FLOAT32_TINY:.3g}: every similarity and score became 0, each "
+                "list the catalog in index order): rescale the values (e.g. divide by their "
+                "largest)" + (", or use binary=True" if "binary" in self.params else ""))
+
     def _values_role(self) -> str:
         """What the values are to this model, for the refusal of all-zero values."""
         return "this model reads a value of 0 as no interaction (or weights by the values)"
@@ -1009,6 +1043,17 @@ class Recommender(Configurable, ABC):
             return
         largest_user = float(np.abs(users).max())
         largest_item = float(np.abs(items).max())
+        if 0 < largest_user * largest_item < _FLOAT32_TINY and self._scores_all_tiny():
+            # e.g. ials with init_stddev 1e-30 (vectors near 1e-23): every product of a user
+            # and an item value fell below float32's smallest normal number, so every score
+            # was 0 (or a subnormal of a few bits) and every list the catalog in index order
+            raise RecstackError(
+                f"{self.name}: training learned nothing usable: the learned vectors reach "
+                f"only {largest_user:.3g} (users) and {largest_item:.3g} (items), so every "
+                f"score lies below float32's smallest normal number ({_FLOAT32_TINY:.3g}) "
+                "and rounds to 0 (each user's list would be the catalog in index order), "
+                f"with {self._params_text()}; move the settings that shrink the vectors "
+                "(initial scale, regularization, other weights) back to their usual range")
         if largest_user * largest_item * users.shape[1] <= _FLOAT32_MAX:
             return
         raise RecstackError(
@@ -1017,6 +1062,15 @@ class Recommender(Configurable, ABC):
             f"(beyond {_FLOAT32_MAX:.3g}: infinite or NaN), with {self._params_text()}; "
             "lower the learning rate (or the other settings that scale the training) back "
             "to its usual range")
+
+    def _scores_all_tiny(self) -> bool:
+        """Whether the scores of the first (up to 256) users all lie below float32's
+        smallest normal number in size: a model whose scores add more than the vectors'
+        products (biases, a network) can rank with tiny vectors."""
+        sample = np.arange(min(len(self.users_), 256))
+        with np.errstate(all="ignore"):
+            scores = np.asarray(self._score_users(sample), dtype=np.float64)
+        return bool(scores.size) and bool((np.abs(scores) < _FLOAT32_TINY).all())
 
     def _items_told_apart(self) -> bool:
         """Whether two items of the training matrix have different users (so that a model
@@ -1106,7 +1160,8 @@ class Recommender(Configurable, ABC):
         examples = self.users_.to_external(distinct[:5]).tolist()
         warnings.warn(PopularityFallbackWarning(
             f"{self.name}: {len(distinct)} user(s) {self._without_history_said(distinct)}, "
-            f"e.g. {examples}; their scores are {described}, not the model's"), stacklevel=4)
+            f"e.g. {examples}; their scores are {described}, not the model's"),
+            stacklevel=caller_stacklevel())
 
     def _without_history_said(self, user_indices: np.ndarray) -> str:
         """What the warnings say of the users ``user_indices`` (distinct, without training
@@ -1230,7 +1285,7 @@ class Recommender(Configurable, ABC):
             f"interaction{zeros}{self._untrained_said()}: rows {rows[:10].tolist()}"
             f"{'...' if len(rows) > 10 else ''}); their scores "
             f"are {described}, not the model's"),
-            stacklevel=3)
+            stacklevel=caller_stacklevel())
         return scores
 
     def _empty_history_rows(self, history: sp.csr_matrix) -> np.ndarray:
@@ -1274,7 +1329,7 @@ class Recommender(Configurable, ABC):
             f"{'...' if len(rows) > 10 else ''}); "
             "their factors are 0, so every score from them is 0 (a list ranked by them is "
             "the catalog in index order); score_histories gives such rows item popularity",
-            UserWarning, stacklevel=3)
+            UserWarning, stacklevel=caller_stacklevel())
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """Similarity of each given item to every catalog item, ``(n, n_items)``. By default
@@ -1517,7 +1572,8 @@ class Recommender(Configurable, ABC):
             if len(labels) == n_items or not all_known(labels):
                 return ""
             return (f"{part} {len(labels):,} of the model's item ids (one user's items, "
-                    f"item -> value): align it to the model's {n_items:,} items first, {fix}")
+                    f"item -> value): align it to the model's {counted(n_items, 'item')} "
+                    f"first, {fix}")
         if isinstance(histories, set | frozenset):
             values, what = list(histories), "a set"
         elif isinstance(histories, pd.Series):
@@ -1532,7 +1588,8 @@ class Recommender(Configurable, ABC):
             if len(set(map(str, items))) != len(items):
                 return ""
             return (f"its (item, value) pairs hold {len(items):,} of the model's item ids "
-                    f"(one user's items): align them to the model's {n_items:,} items first, "
+                    f"(one user's items): align them to the model's "
+                    f"{counted(n_items, 'item')} first, "
                     "pd.Series(dict(histories)).reindex(model.items_.external_ids, "
                     "fill_value=0).to_numpy()")
         elif isinstance(histories, list | tuple) and histories and all(
@@ -1543,7 +1600,7 @@ class Recommender(Configurable, ABC):
                     [value for row in histories for value in row.values()]):
                 return ""
             return ("its dicts are keyed by the model's item ids (one user's items per dict, "
-                    f"item -> value): align them to the model's {n_items:,} items first, "
+                    f"item -> value): align them to the model's {counted(n_items, 'item')} first, "
                     "pd.DataFrame(list(histories)).reindex(columns=model.items_.external_ids)"
                     ".fillna(0).to_numpy()")
         elif isinstance(histories, list | tuple) and histories and all(
@@ -1910,7 +1967,8 @@ def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
     if k > n_items and max(int(n_rows), 1) * k * 16 > DEFAULT_MEMORY_BUDGET_BYTES:
         stated = f"k = {k}" if digit_count(k) <= 20 else \
             f"k, a {digit_count(k):,}-digit integer,"
-        raise ConfigError(f"{where}{stated} is larger than the catalog ({n_items:,} items): "
+        raise ConfigError(f"{where}{stated} is larger than the catalog "
+                          f"({counted(n_items, 'item')}): "
                           f"each list would be padded with {_slots(k - n_items)}; use "
                           f"k <= {n_items:,}")
     return k
@@ -2025,7 +2083,7 @@ def warn_more_threads_than_cores(model: str, name: str, threads: int) -> None:
         warnings.warn(f"{model}: {name}={threads} is more threads than the {cores} core(s) "
                       f"this process may use, so they take turns and fitting is slower, not "
                       f"faster; use {name}=0 (every core) or at most {cores}",
-                      RuntimeWarning, stacklevel=2)
+                      RuntimeWarning, stacklevel=caller_stacklevel())
 
 
 def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "raise",
@@ -2434,8 +2492,9 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
             # count such an item twice
             matrix.sum_duplicates()
     if matrix.shape[1] != n_items:
-        raise RecstackError(f"{what} have {matrix.shape[1]} columns; this model has "
-                            f"{n_items} items (columns must follow its item order)")
+        raise RecstackError(f"{what} have {counted(matrix.shape[1], 'column')}; this model "
+                            f"has {counted(n_items, 'item')} (columns must follow its "
+                            "item order)")
     if not np.isfinite(matrix.data).all():
         bad = np.flatnonzero(~np.isfinite(matrix.data))
         # each named by the value given (NaN, inf, 1e+39), and what to do told by the kinds

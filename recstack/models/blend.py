@@ -19,7 +19,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
+from recstack.data.splits import share_count
 from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
 from recstack.models.base import (
     NOT_GIVEN,
@@ -327,7 +328,9 @@ class Blend(ValidationSplitMixin, Recommender):
     def _hold_out(self, train: Interactions) -> tuple[Interactions, Interactions]:
         """Split ``train`` by (user, item) pair: each user with at least two distinct items
         gives ``validation_fraction`` of them (rounded, at least 1, never all) to
-        validation; repeated rows of a pair stay together."""
+        validation; repeated rows of a pair stay together. Rounded as every split's share
+        (:func:`~recstack.data.splits.share_count`: a half up, the fraction read as
+        written): 0.5 of 5 items is 3 (numpy's ``rint`` rounded 2.5 to 2)."""
         users = train.user_index.astype(np.int64)
         items = train.item_index.astype(np.int64)
         pair = users * train.n_items + items
@@ -340,7 +343,7 @@ class Blend(ValidationSplitMixin, Recommender):
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         rank = np.empty(len(distinct), np.int64)
         rank[order] = np.arange(len(distinct)) - np.repeat(starts, counts)
-        quota = np.clip(np.rint(self.validation_fraction * counts), 1, counts - 1)
+        quota = np.clip(share_count(self.validation_fraction, counts), 1, counts - 1)
         held_pair = rank < quota[pair_user]
         held = held_pair[row_pair]
         if not held.any():
@@ -436,7 +439,7 @@ class Blend(ValidationSplitMixin, Recommender):
             # rows without interaction, or rows that a member reads as such (only values of
             # 0): one warning, the blend's own where it has one
             warnings.warn(PopularityFallbackWarning(
-                str(caught[0].message) if caught else fallbacks[0]), stacklevel=2)
+                str(caught[0].message) if caught else fallbacks[0]), stacklevel=caller_stacklevel())
         return scores
 
     def _items_without_similarity(self) -> np.ndarray:

@@ -42,6 +42,8 @@ from recstack.specs import MAX_THREADS
 #: what to run when numba is missing
 BPR_INSTALL_COMMAND = 'pip install "recstack[bpr]"'
 
+# Rows of each side compared with the start after training (see BPR._fit).
+_UNMOVED_SAMPLE = 256
 # Standard deviation of the initial factors; small, so early scores are near the biases.
 _INIT_SCALE = 0.1
 
@@ -214,6 +216,9 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         # users without training rows (a split's shared vocabulary has them) are never
         # updated: zero factors rank items by bias alone rather than by random noise
         self.user_factors_[np.diff(indptr) == 0] = 0.0
+        # a sample of the start, to tell a run that never moved from it (see below)
+        started = (self.user_factors_[:_UNMOVED_SAMPLE].copy(),
+                   self.item_factors_[:_UNMOVED_SAMPLE].copy())
         n_blocks = self._thread_count()
         learning_rate, regularization = float(self.learning_rate), float(self.regularization)
 
@@ -277,6 +282,18 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         finally:
             if pool is not None:
                 pool.shutdown()
+        if self.history_.epochs \
+                and np.array_equal(self.user_factors_[:_UNMOVED_SAMPLE], started[0]) \
+                and np.array_equal(self.item_factors_[:_UNMOVED_SAMPLE], started[1]):
+            # learning_rate 1e-30: every step was below float32's resolution of the start
+            # values (about 0.1), so the random start was served as the model (a random
+            # ranking) without a word
+            raise RecstackError(
+                f"{self.name}: training left the factors at their start: "
+                f"{len(self.history_.epochs)} epoch(s) of steps with "
+                f"learning_rate={self.learning_rate!r} changed no factor (each step is below "
+                "float32's resolution of values near the start's 0.1), so every score would "
+                "be the random start's; raise the learning rate (e.g. 0.001 to 0.1)")
 
     def _start_from_previous(self, fit_part: Interactions) -> None:
         """In :meth:`fit_from`: the previous model's factors and biases for the users and

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
+from recstack.data.splits import counted
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call, history_weights
 from recstack.models.persistence import (
@@ -128,6 +129,9 @@ class ContentBased(Recommender):
     # ------------------------------------------------------------------ training
     def _weights_by_values(self) -> bool:
         return not self.binary  # binary: every recorded pair is 1, whatever its value
+
+    def _multiplies_values_together(self) -> bool:
+        return False  # a profile is values x item features, then normalised: scale-free
 
     def _values_role(self) -> str:
         return "with binary=False this model weights the interactions by their values"
@@ -278,7 +282,7 @@ class ContentBased(Recommender):
             + (f" (max_features = {self.max_features} keeps only the most frequent terms)"
                if self.max_features is not None else "")
             + ", or set interaction_weight > 0 to tell them apart by their interactions",
-            stacklevel=4)
+            stacklevel=caller_stacklevel())
 
     def _with_interactions(self, text: sp.csr_matrix) -> sp.csr_matrix:
         if self.interaction_weight == 0:
@@ -299,6 +303,54 @@ class ContentBased(Recommender):
 
     def _items_without_similarity(self) -> np.ndarray:
         return self._undescribed_items
+
+    def _users_without_history(self) -> np.ndarray:
+        """The users without training rows, and those whose every training row is on an
+        item without a feature (no text, and no interaction part with
+        ``interaction_weight = 0``): their profile is the zero vector, so every score was 0
+        and their list the catalog in index order, served by ``recommend`` without a word
+        (``score_histories`` of the same rows gave item popularity with a warning). Worked
+        out once per training matrix, since single requests ask for it."""
+        without = super()._users_without_history()
+        cached = self.__dict__.get("_users_of_textless_rows")
+        if cached is None or cached[0] is not self.seen_ \
+                or cached[1] is not self._undescribed_items:
+            cached = (self.seen_, self._undescribed_items,
+                      self._rows_without_features(self.seen_) & ~without)
+            self.__dict__["_users_of_textless_rows"] = cached
+        return without | cached[2]
+
+    def _rows_without_features(self, history: sp.csr_matrix) -> np.ndarray:
+        """Per row of ``history``: True where it has entries (of a non-zero value, when the
+        values are weights) but none on an item with a feature."""
+        rows = np.repeat(np.arange(history.shape[0]), np.diff(history.indptr))
+        counted = np.ones(len(rows), bool) if self.binary else history.data != 0
+        described = counted & ~self._undescribed_items[history.indices]
+        return (np.bincount(rows[counted], minlength=history.shape[0]) > 0) \
+            & (np.bincount(rows[described], minlength=history.shape[0]) == 0)
+
+    def _without_history_said(self, user_indices: np.ndarray) -> str:
+        textless = self._rows_without_features(self.seen_[user_indices])
+        if not textless.any():
+            return super()._without_history_said(user_indices)
+        said = ("have training interactions only with items without text in the item "
+                "table (with interaction_weight = 0 items are described by their text alone), so "
+                "their profile is empty and every score 0")
+        if textless.all():
+            return said
+        return (f"have no training interactions the model can read ({int((~textless).sum())} "
+                f"{super()._without_history_said(user_indices)}; {int(textless.sum())} {said})")
+
+    def _no_history_message(self, user_ids: np.ndarray, hint: str | None = None) -> str:
+        distinct = list(dict.fromkeys(user_ids.tolist()))
+        index = self.users_.to_index(np.asarray(distinct, dtype=object))
+        if not self._rows_without_features(self.seen_[index]).any():
+            return super()._no_history_message(user_ids, hint)
+        # "have no training interactions" sent the user looking for rows that are there
+        return (f"{self.name}: {len(distinct)} user(s) {self._without_history_said(index)}, "
+                f"e.g. {distinct[:5]}; the model cannot rank items for them; give those items "
+                "text (title, genres, tags or description) in the item table, or set "
+                "interaction_weight > 0 to describe items by their interactions too")
 
     # ------------------------------------------------------------------ inference
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
@@ -417,9 +469,10 @@ class ContentBased(Recommender):
         n_items = len(arrays["base__item_ids"])
         if len(arrays["vocabulary"]) and self.min_df > n_items:
             # fit refuses a min_df above the item documents (one per item): no term is kept
-            return (f"vocabulary holds {len(arrays['vocabulary']):,} terms, but min_df = "
-                    f"{self.min_df} is more than the {n_items:,} item documents, so fitting "
-                    "would have kept none; the hyperparameters in model.json and the arrays "
+            return (f"vocabulary holds {counted(len(arrays['vocabulary']), 'term')}, but "
+                    f"min_df = {self.min_df} is more than the "
+                    f"{counted(n_items, 'item document')}, so fitting would have kept none; "
+                    "the hyperparameters in model.json and the arrays "
                     "disagree, so one of the two files was edited")
         if self.stop_words == "english" and len(arrays["vocabulary"]):
             stop = _english_stop_words()
@@ -431,16 +484,18 @@ class ContentBased(Recommender):
                         "edited")
         if bool(len(arrays["vocabulary"])) != bool(len(arrays["text_columns"])):
             # fitting reads text columns into terms, or has neither
-            return (f"vocabulary holds {len(arrays['vocabulary']):,} terms but text_columns "
-                    f"names {len(arrays['text_columns'])} column(s); fitting writes terms "
+            return (f"vocabulary holds {counted(len(arrays['vocabulary']), 'term')} but "
+                    f"text_columns names {len(arrays['text_columns'])} column(s); fitting "
+                    "writes terms "
                     "exactly when it reads text columns, so the file was damaged or edited")
         # one column per term, then (with interaction_weight) one per training user
         terms = len(arrays["vocabulary"])
         users = len(arrays["base__user_ids"]) if self.interaction_weight > 0 else 0
         columns = int(arrays["item_features_shape"][1])
         if columns != terms + users:
-            return (f"item_features has {columns} columns, expected {terms + users} "
-                    f"({terms} terms + {users} users with interaction_weight = "
+            return (f"item_features has {counted(columns, 'column')}, expected "
+                    f"{terms + users} ({counted(terms, 'term')} + {counted(users, 'user')} "
+                    "with interaction_weight = "
                     f"{self.interaction_weight})")
         return None
 

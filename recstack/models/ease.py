@@ -152,6 +152,12 @@ class EASE(Recommender):
         with resolve(progress).task("ease: Gram matrix", total=n_items) as task:
             weights = _gram_matrix(matrix, task.advance)
         del matrix
+        # with a regularization far beyond the counts, P_ij is about G_ij / lambda**2: once
+        # even the largest link falls below float32's smallest normal number the inverse
+        # keeps a few bits of each (or none), and the weights' order is rounding's
+        link, count = _largest_link(weights)
+        drowned = (dtype == np.float32 and link > 0
+                   and link / (float(self.regularization) + count) ** 2 < _FLOAT32_TINY)
         weights[np.diag_indices(n_items)] += float(self.regularization)
         _invert_spd_in_place(weights, threads=threads)
         # B_ij = -P_ij / P_jj: scale the columns of P in place, then zero the diagonal
@@ -167,6 +173,14 @@ class EASE(Recommender):
                 f"regularization={self.regularization!r}, which outweighs the item "
                 f"co-occurrence counts (at most {_largest_count(self.seen_, self.binary)}); "
                 "lower the regularization (e.g. 10 to 10,000)")
+        if drowned:
+            raise RecstackError(
+                f"ease: regularization={self.regularization!r} outweighs the item "
+                f"co-occurrence counts (at most {link:.3g}) so far that the inverse "
+                f"(X^T X + lambda I)^-1, whose entries are about count / lambda^2, falls "
+                f"below float32's smallest normal number ({_FLOAT32_TINY:.3g}): the "
+                "item-item weights keep too few bits to rank by; lower the regularization "
+                "(e.g. 10 to 10,000) or use dtype='float64'")
         self.weights_ = weights
 
     # ------------------------------------------------------------------ inference
@@ -439,6 +453,25 @@ def _narrow_to_float32_in_place(matrix: np.ndarray) -> np.ndarray:
     # shrink the allocation to the float32 half (realloc returns the rest to the system)
     matrix.resize((n * n + 1) // 2, refcheck=False)
     return matrix.view(np.float32)[: n * n].reshape(n, n)
+
+
+_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+
+
+def _largest_link(gram: np.ndarray) -> tuple[float, float]:
+    """The largest off-diagonal entry of the Gram matrix ``gram`` (in size: how strongly
+    the two most linked items co-occur; 0 when no items do) and its largest diagonal
+    entry, read a block of rows at a time (no second ``n x n`` array)."""
+    n_items = gram.shape[0]
+    link = count = 0.0
+    step = _block_rows(n_items, gram.dtype.itemsize)
+    for start in range(0, n_items, step):
+        block = np.abs(gram[start:start + step])
+        rows = np.arange(block.shape[0])
+        count = max(count, float(block[rows, start + rows].max()))
+        block[rows, start + rows] = 0.0
+        link = max(link, float(block.max()))
+    return link, count
 
 
 def _links_items(seen: sp.csr_matrix, binary: bool) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError
 from recstack.models.base import NOT_GIVEN, check_call
 
@@ -121,7 +122,7 @@ def warn_excess_factors(model: str, name: str, factors: int, n_users: int,
                       f"and the {n_items:,} item(s) of the training data; the scores have "
                       f"rank at most {min(n_users, n_items):,}, so the extra dimensions only "
                       f"cost time and memory; use {name} <= {max(n_users, n_items):,}",
-                      RuntimeWarning, stacklevel=3)
+                      RuntimeWarning, stacklevel=caller_stacklevel())
 
 
 def refuse_without_negatives(model: str, positives: Any) -> None:

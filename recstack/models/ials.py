@@ -227,6 +227,21 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
                 f"with {self._params_text()}; lower init_stddev (the scale of the initial "
                 f"factors, default {self.params['init_stddev'].default}) or raise the "
                 "regularization")
+        observed_pairs = float(by_user.nnz)
+        if observed_pairs and users.any() and items.any() \
+                and abs(self._objective(users, items) - observed_pairs) \
+                <= observed_pairs * 2.0**-40:
+            # regularization 1e10 with 2 iterations: the factors were rounding noise near
+            # 1e-15 (the exact ones near 1e-35), 15% of the scores exactly 0, and the lists
+            # noise's order; the objective said so: all-zero factors' (every recorded pair's
+            # error 1) to 12 digits
+            raise RecstackError(
+                f"{self.name}: training learned nothing: the fitted factors change the "
+                f"objective by less than 1e-12 of its value at all-zero factors "
+                f"({observed_pairs:,.0f}, one per recorded pair), so their scores (up to "
+                f"{float(np.abs(users).max()) * float(np.abs(items).max()) * dim:.3g}) are "
+                f"rounding noise, with {self._params_text()}; lower the regularization (or "
+                "the unobserved weight)")
         self.user_factors_ = np.ascontiguousarray(users)
         self.item_factors_ = np.ascontiguousarray(items)
 
@@ -240,9 +255,13 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         """The objective :math:`L(W, H)` (see the class docstring) at the fitted float32
         factors, on the training pairs."""
         self._require_fitted()
+        return self._objective(self.user_factors_, self.item_factors_)
+
+    def _objective(self, user_factors: np.ndarray, item_factors: np.ndarray) -> float:
+        """:meth:`loss` at the factors given (float64 sums)."""
         by_user = _pattern(self.seen_)
-        users = self.user_factors_.astype(np.float64)
-        items = self.item_factors_.astype(np.float64)
+        users = user_factors.astype(np.float64)
+        items = item_factors.astype(np.float64)
         observed = float(np.sum((_pair_scores(by_user, users, items) - 1.0) ** 2))
         everything = float(np.sum((users.T @ users) * (items.T @ items)))
         user_reg = self._frequency_regularization(np.diff(by_user.indptr), len(items))

@@ -20,7 +20,8 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
+from recstack.errors import ConfigError, shown
 from recstack.models.base import (
     NOT_GIVEN,
     Param,
@@ -50,6 +51,30 @@ _BYTES_PER_BLOCK_ENTRY = 24
 # Bytes per kept neighbour in the pruned matrix (float32 value + int32 column, and the
 # int64 row of the block's selection while it is assembled).
 _BYTES_PER_NEIGHBOUR = 16
+
+
+def _refuse_subnormal_similarities(model: str, similarity: sp.csr_matrix, shrink: float,
+                                   kind: str) -> None:
+    """Refuse a fit whose ``shrink`` pushed similarities below float32's smallest normal
+    number (about 1.18e-38): there they keep fewer digits the smaller they are (3e-42 holds
+    about 11 bits of float32's 24), so similarities that differ became equal or swapped
+    and the lists followed rounding, without a word (``shrink`` near float32's largest
+    value, 3e38, on counts or weights of a few units, or on weighted values below 1). No
+    shrink large enough to do it changes the ranking from a smaller one that does not: once
+    it dwarfs the denominators, every similarity is its co-occurrence / shrink."""
+    if shrink <= 0 or not similarity.nnz:
+        return
+    tiny = float(np.finfo(np.float32).tiny)
+    smallest = float(similarity.data.min())
+    if smallest >= tiny:
+        return
+    largest = float(similarity.data.max())
+    raise ConfigError(
+        f"{model}: shrink = {shown(shrink)} makes the {kind} similarities as small as "
+        f"{smallest:.3g} (the largest is {largest:.3g}), below float32's smallest normal "
+        f"number ({tiny:.3g}), where they lose their digits and the lists would follow "
+        "rounding; lower shrink (e.g. 0 to 1000: any shrink much larger than the "
+        "similarities' denominators ranks as co-occurrence / shrink alike)")
 
 
 def _require_similarity_memory(model: str, n_rows: int, neighbors: int, nnz: int,
@@ -235,6 +260,7 @@ class ItemKNN(Recommender):
             weighted, self.similarity, self.neighbors, shrink=float(self.shrink),
             normalize=self.normalize, asymmetric_alpha=float(self.asymmetric_alpha),
             progress=progress)
+        _refuse_subnormal_similarities(self.name, self.similarity_, float(self.shrink), "item")
         self._scoring = self._scoring_matrix()
         self._warn_weighting_left_no_neighbour(matrix)
 
@@ -256,7 +282,7 @@ class ItemKNN(Recommender):
             f"ln({n_items:,} / {int(per_user.max()) + 1:,}) = "
             f"{np.log(n_items / (1.0 + per_user.max())):.3g}), so every similarity, and "
             "every score, is 0; use feature_weighting='none' on a catalog this small",
-            stacklevel=4)
+            stacklevel=caller_stacklevel())
 
     def _scoring_matrix(self) -> sp.csr_matrix:
         scoring = sp.csr_matrix(self.similarity_.T, dtype=np.float32)
@@ -384,6 +410,7 @@ class UserKNN(Recommender):
         self.similarity_ = pruned_item_similarity(by_item, "cosine", self.neighbors,
                                                   shrink=float(self.shrink),
                                                   progress=progress)
+        _refuse_subnormal_similarities(self.name, self.similarity_, float(self.shrink), "user")
 
     def _training_matrix(self) -> sp.csr_matrix:
         """:math:`X`: the training matrix as scoring weights, duplicates summed."""

@@ -79,6 +79,7 @@ from recstack.atomic import (
     recover,
 )
 from recstack.data.idmap import IdMap
+from recstack.data.splits import counted
 from recstack.errors import ConfigError, RecstackError, echoed, shown
 from recstack.specs import did_you_mean
 from recstack.strict_json import json_syntax_problem, read_json_text
@@ -850,7 +851,8 @@ class _Checker:
                 row = int(np.argmax(counts))
                 named = (f"{spec.max_per_row} = {int(most)}" if isinstance(spec.max_per_row, str)
                          else str(int(most)))
-                self.fail(prefix, f"holds {int(counts[row])} values in row {row}, but the "
+                self.fail(prefix, f"holds {counted(int(counts[row]), 'value')} in row {row}, "
+                                  "but the "
                                   f"hyperparameters in {META} keep at most {named} a row; "
                                   "they and the arrays disagree, so one of the two files was "
                                   "edited")

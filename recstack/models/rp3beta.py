@@ -12,12 +12,13 @@ pruned before the next block, so only one ``block x n_items`` dense block ever e
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import RecstackError
 from recstack.models.base import (
     NOT_GIVEN,
@@ -85,6 +86,10 @@ class RP3beta(Recommender):
     ----------
     similarity_ : scipy.sparse.csr_matrix
         :math:`W`, ``n_items x n_items`` float32 with at most ``neighbors`` entries a row.
+        When its weights would fall near or below float32's smallest normal number (large
+        ``alpha`` and ``beta``: 1e-44 on a few hundred users), :math:`W` is stored times one
+        power of two that brings its largest weight to [0.5, 1), which changes no order; the
+        weights are computed in float64.
 
     References
     ----------
@@ -253,6 +258,44 @@ def rp3beta_similarity(matrix: sp.csr_matrix, *, alpha: float, beta: float, neig
     similarity.sort_indices()
     if normalize:
         similarity = _row_normalised(similarity)
+    return _in_float32(similarity, alpha=alpha, beta=beta)
+
+
+# float32's smallest normal number (2**-126): below it a value keeps fewer than float32's 24
+# bits (a subnormal) or becomes 0, so distinct walk weights collapse into equal ones
+_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+# the weights are scaled up (by a power of two, which changes no ranking) when the smallest
+# would come within 2**26 of that edge: sums of a few such weights still hold their bits
+_SCALE_BELOW = _FLOAT32_TINY * 2.0**26
+
+
+def _in_float32(similarity: sp.csr_matrix, *, alpha: float, beta: float) -> sp.csr_matrix:
+    """The float64 walk matrix as float32 without losing its order. With large ``alpha``
+    and ``beta`` every weight can be far below 1 (products of probabilities raised to
+    ``alpha`` and counts raised to ``-beta``: 1e-40 on a few hundred users), where float32
+    holds them as subnormals or 0: distinct weights became equal and the ranking fell back
+    to item index order. The matrix is then multiplied by one power of two that brings its
+    largest weight to [0.5, 1): exact, and the same factor for every entry, so every user's
+    and item's order is the formula's. Weights spanning more than float32's range even so
+    are named in a warning (they are dropped: no answer rather than a wrong one)."""
+    if not similarity.nnz:
+        return sp.csr_matrix(similarity, dtype=np.float32)
+    smallest, largest = float(similarity.data.min()), float(similarity.data.max())
+    if smallest < _SCALE_BELOW and largest < 0.5:
+        similarity = similarity.copy()
+        similarity.data = np.ldexp(similarity.data, -int(np.frexp(largest)[1]))
+    lost = similarity.data < _FLOAT32_TINY
+    if lost.any():
+        warnings.warn(
+            f"rp3beta: with alpha={alpha:g} and beta={beta:g} the walk weights span "
+            f"{smallest:.3g} to {largest:.3g}, more than float32 (about 1e-38 to 3e38) can "
+            f"hold in one matrix: the {int(lost.sum()):,} smallest of "
+            f"{similarity.nnz:,} were dropped, so those items rank as ones the walk does "
+            "not reach; lower alpha or beta (the studies tune both in [0, 2])",
+            RuntimeWarning, stacklevel=caller_stacklevel())
+        similarity = similarity.copy()
+        similarity.data[lost] = 0.0
+        similarity.eliminate_zeros()
     return sp.csr_matrix(similarity, dtype=np.float32)
 
 

@@ -125,7 +125,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import (
     MAX_ITERATIONS,
@@ -547,7 +547,8 @@ class SASRec(WarmStartMixin, Recommender):
             warnings.warn(PopularityFallbackWarning(
                 f"{self.name}: {len(rows)} of {len(empty)} sequence(s) are empty{untrained} (rows "
                 f"{rows[:10].tolist()}{'...' if len(rows) > 10 else ''}); their scores are "
-                "training popularity (interaction counts), not the model's"), stacklevel=2)
+                "training popularity (interaction counts), not the model's"),
+                stacklevel=caller_stacklevel())
         return scores
 
     def recommend_sequences(self, sequences: Sequence[Any] = NOT_GIVEN, k: int = 10,

@@ -8,13 +8,14 @@ tokenise genres the same way.
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from recstack.data.interactions import ITEM_ID
+from recstack.data.interactions import ITEM_ID, caller_stacklevel
 from recstack.errors import RecstackError, shown
 
 __all__ = ["UnknownGenreWarning", "check_item_rows", "genre_tokens", "item_documents",
@@ -84,7 +85,12 @@ def refuse_near_columns(table: pd.DataFrame, read: tuple[str, ...], model: str) 
     for column in table.columns:
         if not isinstance(column, str) or column in read:
             continue
-        folded = re.sub(r"[\s_\-.]+", "", column.lower())
+        # a byte-order mark or a zero-width character (a CSV header read without
+        # encoding="utf-8-sig": "\ufefftitle") and full-width letters fold away too: the
+        # column was left out of the text without a word
+        folded = re.sub(r"[\s_\-.]+", "", "".join(
+            ch for ch in unicodedata.normalize("NFKC", column).casefold()
+            if unicodedata.category(ch) != "Cf"))
         for name in read:
             if name not in present and folded in (name, name.rstrip("s")):
                 raise RecstackError(
@@ -263,7 +269,7 @@ def warn_unknown_genres(table: pd.DataFrame, known_tokens: Any, model: str, meth
         f"{model}: {method}: {len(unknown)} genre(s) the model was not fitted with, counted "
         f"as no genre: {shown}{'; ...' if len(unknown) > 5 else ''}; the genres it knows "
         f"(as tokens): {', '.join(names[:20])}{', ...' if len(names) > 20 else ''}{hint}"),
-        stacklevel=3)
+        stacklevel=caller_stacklevel())
 
 
 def _missing(value: Any) -> bool:

@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from recstack import strict_json
 from recstack.atomic import (
     blocking_parent,
@@ -56,6 +58,49 @@ _MODULE = "module.safetensors"
 _BEST = "best.safetensors"
 _OPTIMIZER = "optimizer.safetensors"
 _STATE = "state.json"
+
+
+#: values of each parameter compared with the start after training (see TorchTrainer.fit)
+_START_SAMPLE = 4096
+
+
+def parameter_sample(module: Any) -> list[np.ndarray]:
+    """The first :data:`_START_SAMPLE` values of each floating-point parameter of
+    ``module`` (float64 copies on the CPU)."""
+    return [parameter.detach().reshape(-1)[:_START_SAMPLE].double().cpu().numpy().copy()
+            for parameter in module.parameters() if parameter.is_floating_point()]
+
+
+def unmoved_since(before: list[np.ndarray], after: list[np.ndarray]) -> bool:
+    """Whether no sampled value moved by more than a float32 rounding step of itself, or
+    by more than 1e-20 from 0 (a step of a learning rate no training learns with)."""
+    return all(np.allclose(new, old, rtol=2.0**-23, atol=1e-20)
+               for old, new in zip(before, after, strict=True))
+
+
+def gradients_seen(optimizer: Any) -> bool:
+    """Whether the optimizer's running state (Adam's moment estimates) holds a non-zero
+    value, i.e. some gradient was not 0: weights that did not move then moved too little
+    for float32 (a tiny learning rate), not for want of a gradient (one item to learn
+    from, which the models warn of themselves). An optimizer without such state (plain
+    SGD) cannot tell, and counts as not; nor does one whose state overflowed (squared
+    gradients past float32: ratings near 1e15), whose steps were 0 for another reason."""
+    tensors = [value.detach() for state in optimizer.state.values()
+               for key, value in state.items()
+               if key != "step" and hasattr(value, "is_floating_point")
+               and value.is_floating_point()]
+    if any(not bool(value.isfinite().all()) for value in tensors):
+        return False
+    return any(bool(value.ne(0).any()) for value in tensors)
+
+
+def unmoved_message(model: str | None, epochs: int) -> str:
+    """The refusal of a training that left every weight at its start."""
+    who = f"{model}: " if model is not None else ""
+    return (f"{who}training left the weights at their start: {epochs} epoch(s) of optimizer "
+            "steps changed no weight (each step is below float32's resolution of the "
+            "weights' values), so every score would be the random start's; raise the "
+            "learning rate (e.g. 0.001 to 0.1)")
 
 
 def require_torch() -> Any:
@@ -221,6 +266,7 @@ class TorchTrainer:
             with self._named():
                 self._save_checkpoint(module, optimizer, epochs_done, history, best_state)
 
+        started = None if resume_from is not None else parameter_sample(module)
         history = run_epochs(
             train_epoch, epochs=self.epochs, description=description,
             validate=validate_in_eval_mode if validate is not None else None,
@@ -228,6 +274,12 @@ class TorchTrainer:
             progress=progress, resume_from=resume_from,
             after_epoch=checkpoint if self.checkpoint_dir is not None else None)
         module.eval()
+        if started and history.epochs and unmoved_since(started, parameter_sample(module)) \
+                and gradients_seen(optimizer):
+            # learning_rate 1e-30: every optimizer step was below float32's resolution of
+            # the weights (a zero-started bias moved to 1e-30, no more), so the random start
+            # was served as the model without a word
+            raise RecstackError(unmoved_message(self.model, len(history.epochs)))
         return history
 
     def _refuse_diverged(self, epoch: int, mean: float) -> None:

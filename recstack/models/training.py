@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, concat
+from recstack.data.splits import counted, share_count
 from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
 from recstack.models.base import NOT_GIVEN, check_interactions, choice_error, refuse_unbound
 from recstack.progress import Progress, resolve
@@ -189,15 +190,22 @@ def seed_everything(seed: int) -> np.random.Generator:
 def hold_out_rows(train: Interactions, fraction: float, rng: np.random.Generator, *,
                   model: str) -> tuple[Interactions, Interactions | None]:
     """A random ``fraction`` of training rows set aside for early stopping (none when the
-    fraction is 0); refuses a fraction that leaves either part empty."""
+    fraction is 0); refuses a fraction that leaves either part empty.
+
+    How many: :func:`~recstack.data.splits.share_count`, the rule of every split's share
+    (``fraction x rows`` to the nearest whole number, a half up, the fraction read as
+    written): 0.5 of 5 rows is 3 rows (Python's ``round`` gave 2), 0.7 of 15 rows is 11
+    (the float product 10.499999999999998 rounded down)."""
     if not fraction:
         return train, None
-    n_validation = int(round(fraction * len(train)))
+    n_validation = share_count(fraction, len(train))
     if not 0 < n_validation < len(train):
         raise ConfigError(
-            f"{model}: validation_fraction={fraction} of {len(train)} rows leaves "
-            f"{n_validation} validation rows; it must leave at least one validation row and "
-            "one training row")
+            f"{model}: validation_fraction={shown(fraction)} of "
+            f"{counted(len(train), 'row')} leaves {counted(n_validation, 'validation row')} "
+            f"and {counted(len(train) - n_validation, 'training row')} (validation_fraction "
+            "x rows, rounded to the nearest whole number, a half up); it must leave at "
+            "least one validation row and one training row")
     held = np.zeros(len(train), bool)
     held[rng.choice(len(train), size=n_validation, replace=False)] = True
     return train.select(~held), train.select(held)
@@ -271,7 +279,7 @@ class ValidationSplitMixin:
                                        or validation.items != train.items):
             # "must come from the same split as train (shared id maps)" said neither which
             # vocabulary differed nor how to build rows that share them
-            differ = [f"{kind} ({len(getattr(validation, kind)):,} ids; train's has "
+            differ = [f"{kind} ({counted(len(getattr(validation, kind)), 'id')}; train's has "
                       f"{len(getattr(train, kind)):,})" for kind in ("users", "items")
                       if getattr(validation, kind) != getattr(train, kind)]
             raise RecstackError(
@@ -342,10 +350,11 @@ def _refuse_empty_validation(train: Interactions, fraction: float, model: str) -
     """Refuse a ``validation_fraction`` that carves no row out of ``train``, naming it: the
     per-user split's own refusal spoke of its ``test_fraction`` and said to raise it, which
     the user never wrote. Each user keeps a training row and gives
-    ``round(fraction x their rows)`` to validation (as :func:`random_split` does)."""
+    ``round(fraction x their rows)`` to validation (as :func:`random_split` does, by
+    :func:`~recstack.data.splits.share_count`: a half up, the fraction read as written)."""
     rows = np.bincount(train.user_index, minlength=train.n_users)
     rows = rows[rows > 0]
-    held = np.minimum(np.floor(fraction * rows + 0.5), rows - 1)
+    held = np.minimum(share_count(fraction, rows), rows - 1)
     if held.any():
         return
     most = int(rows.max())
@@ -356,7 +365,7 @@ def _refuse_empty_validation(train: Interactions, fraction: float, model: str) -
         remedy = others
     else:
         reason = (f"but the most rows any user has is {most:,}: round({fraction} x {most:,}) "
-                  f"= {int(np.floor(fraction * most + 0.5))}")
+                  f"= {share_count(fraction, most)}")
         remedy = f"raise validation_fraction (at most 0.5), {others}"
     raise ConfigError(
         f"{model}: validation_fraction={fraction} holds out no validation row: each user "

@@ -132,7 +132,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.interactions import USER_ID, Interactions
+from recstack.data.interactions import USER_ID, Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import (
     MAX_ITERATIONS,
@@ -276,8 +276,12 @@ class ItemContentEncoder:
             return
         from sklearn.decomposition import TruncatedSVD
 
-        svd = TruncatedSVD(n_components=n_components, algorithm="randomized", n_iter=7,
-                           random_state=seed).fit(tfidf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # text that is the same on every item has no variance: scikit-learn's explained
+            # variance ratio (unused here) divided 0 by 0, and numpy's RuntimeWarning reached
+            # the caller (the fit names such content itself)
+            svd = TruncatedSVD(n_components=n_components, algorithm="randomized", n_iter=7,
+                               random_state=seed).fit(tfidf)
         self.text_components = svd.components_.astype(np.float32)
         projected = np.asarray(tfidf @ self.text_components.T, np.float32)
         scale = projected.std(axis=0)
@@ -498,19 +502,29 @@ class TwoTower(WarmStartMixin, Recommender):
         self.content_ = (previous.content_ if previous is not None else
                          ItemContentEncoder.fit(train.item_table, text_dim=self.text_dim,
                                                 max_tags=self.max_tags, seed=self.seed))
-        if self.id_dropout >= 1 and not self.content_.has_content:
-            # every id dropped, and every item's content the constant 1: the item tower can
-            # only give every item one vector, which the fit refused after every epoch as a
-            # collapse, sending the user to the temperature and the learning rate
+        item_features = self.content_.transform(train.item_table, n_rows=train.n_items)
+        same = (self._same_content_said(train.item_table, item_features, train)
+                if self.content_.has_content else None)
+        if self.id_dropout >= 1 and (not self.content_.has_content or same is not None):
+            # every id dropped, and every item's content the constant 1 (or one content
+            # vector shared by every item: a single genre, the same title everywhere): the
+            # item tower can only give every item one vector, which the fit refused after
+            # every epoch as a collapse, sending the user to the temperature and the
+            # learning rate
+            said = (f"no item content ({self._no_content_said(train.item_table)})"
+                    if same is None else f"content that tells no item apart ({same})")
             raise ConfigError(
                 f"{self.name}: id_dropout={self.id_dropout} drops every item id in training, "
-                "so items are placed by their content alone, and these interactions have no "
-                f"item content ({self._no_content_said(train.item_table)}): every item would "
-                "get the same vector; lower id_dropout below 1 (default 0.3), or give an "
-                "item table that describes the items")
+                f"so items are placed by their content alone, and these interactions have "
+                f"{said}: every item would get the same vector; lower id_dropout below 1 "
+                "(default 0.3), or give an item table that describes the items")
         if previous is None:
             self._warn_unused_content(train.item_table)
-        item_features = self.content_.transform(train.item_table, n_rows=train.n_items)
+            if same is not None:
+                warnings.warn(
+                    f"{self.name}: {same}, so the content tells no item apart: every item is "
+                    "placed by its id alone, as without an item table; describe the items by "
+                    "content that tells them apart", stacklevel=caller_stacklevel())
         user_features = self._user_feature_matrix(train)
         # beyond the longest training history the window would hold only padding: a
         # generous recent_items (say 10**6) allocated and gathered (users x 10**6) per batch
@@ -524,7 +538,7 @@ class TwoTower(WarmStartMixin, Recommender):
             without = np.flatnonzero(self.users_without_history_)
             said = self._without_history_said(without, train.to_csr(), "have no training rows")
             warnings.warn(f"{self.name}: {len(without)} user(s) {said}; they are scored by "
-                          "item popularity", stacklevel=3)
+                          "item popularity", stacklevel=caller_stacklevel())
         distinct = int(np.unique(fit_rows.item_index).size)
         if distinct < 2:
             # the in-batch softmax takes each row's negatives from the other items of its
@@ -534,7 +548,7 @@ class TwoTower(WarmStartMixin, Recommender):
                 "item(s); its in-batch softmax takes the negatives from the other items of a "
                 "batch, so it learns nothing and every score stays at the untrained towers' "
                 "value; train on rows of at least 2 different items", RuntimeWarning,
-                stacklevel=3)
+                stacklevel=caller_stacklevel())
         # the towers' weights (features -> hidden -> dim, and the id embeddings), each with
         # its gradient and two optimiser moments: refused before torch allocates them
         weights = ((item_features.shape[1] + user_features.shape[1] + 2 * self.dim)
@@ -703,7 +717,17 @@ class TwoTower(WarmStartMixin, Recommender):
                 f"{self.name}: user_features column {column!r} has a value of its own for "
                 f"each of its {given:,} users, so its one-hot is one column per user, a "
                 "second user id from which no user learns anything of another; bin it "
-                "first (e.g. pd.cut for a number) or leave it out", stacklevel=5)
+                "first (e.g. pd.cut for a number) or leave it out", stacklevel=caller_stacklevel())
+        # the categories as the one-hot reads them (1 and "1" are one category)
+        categories = values[values.notna()].astype(str).unique()
+        if len(values) > 1 and given == len(values) and len(categories) == 1:
+            # its one-hot is one column of 1s, the same input for every user: it told no
+            # user from another, and the fit said nothing of it
+            warnings.warn(
+                f"{self.name}: user_features column {column!r} holds the one value "
+                f"{shown(values.iloc[0])} for each of its {given:,} users, so its one-hot is "
+                "a constant column that tells no user from another; leave it out (or give "
+                "the users' own values)", stacklevel=caller_stacklevel())
 
     def _read_parameters(self, module: Any, window: np.ndarray) -> None:
         """Copy the towers to numpy and export every item's and user's embedding."""
@@ -796,7 +820,23 @@ class TwoTower(WarmStartMixin, Recommender):
             return
         warnings.warn(f"{self.name}: {self._no_content_said(table)}; every item is placed by "
                       "its id alone, and new items cannot be embedded (embed_items, "
-                      "score_new_items)", stacklevel=4)
+                      "score_new_items)", stacklevel=caller_stacklevel())
+
+    def _same_content_said(self, table: pd.DataFrame | None, features: np.ndarray,
+                           train: Interactions) -> str | None:
+        """What gives every item of the catalog the same content vector (every title the
+        same words, one genre for all), or None when the vectors differ: such content
+        placed no item apart from another, and the fit said nothing of it (scikit-learn's
+        "invalid value encountered in divide" aside, for identical text)."""
+        if table is None or len(features) < 2 or np.ptp(features, axis=0).max(initial=0) > 0:
+            return None
+        read = [c for c in self.content_.read_columns if c in table.columns]
+        document = item_documents(table.iloc[[0]], read)[0] if read else ""
+        item = shown(train.items.external_ids[0])
+        verb = "gives" if len(read) == 1 else "give"
+        return (f"the item table's {', '.join(repr(c) for c in read)} {verb} every one of the "
+                f"{len(features):,} items the same content vector (item {item} reads "
+                f"{document!r:.60})")
 
     def _no_content_said(self, table: pd.DataFrame | None) -> str:
         """Why the item tower has no content features: no item table, none of the columns

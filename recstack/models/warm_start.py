@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
+from recstack.data.splits import counted
 from recstack.errors import ConfigError, echoed
 from recstack.models.base import NOT_GIVEN
 from recstack.specs import did_you_mean
@@ -297,7 +298,8 @@ def warm_start_label(previous: Any) -> str:
         array = np.ascontiguousarray(value)
         digest.update(f"{name}:{array.dtype.str}:{array.shape};".encode())
         digest.update(array.tobytes())
-    return (f"{previous.name} of {len(previous.users_)} users x {len(previous.items_)} items "
+    return (f"{previous.name} of {counted(len(previous.users_), 'user')} x "
+            f"{counted(len(previous.items_), 'item')} "
             f"(arrays sha256 {digest.hexdigest()[:16]})")
 
 
@@ -318,8 +320,9 @@ def _check_shared_ids(model: str, previous: Any, train: Interactions) -> None:
     if not any(shared.values()) and len(train.users) and len(train.items):
         old_users, old_items = previous.users_.external_ids, previous.items_.external_ids
         raise ConfigError(
-            f"{model}: the previous model knows none of these {len(train.users):,} users and "
-            f"{len(train.items):,} items (it knows users like {old_users[:3].tolist()} and "
+            f"{model}: the previous model knows none of these "
+            f"{counted(len(train.users), 'user')} and {counted(len(train.items), 'item')} "
+            f"(it knows users like {old_users[:3].tolist()} and "
             f"items like {old_items[:3].tolist()}; these are like "
             f"{train.users.external_ids[:3].tolist()} and "
             f"{train.items.external_ids[:3].tolist()}), so nothing would carry over; warm-"

@@ -175,6 +175,7 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
     candidate = _per_user(candidate, "candidate", metric if bounded else None)
     if published is not None:
         published = _per_user(published, "published", metric if bounded else None)
+        _refuse_other_id_kinds(candidate, published)
     evaluated = int(candidate.notna().sum())
     candidate_mean = float(candidate.mean()) if evaluated else None
     base: dict[str, Any] = {"metric": metric, "margin": margin, "candidate_mean": candidate_mean,
@@ -237,10 +238,40 @@ def _check_number(name: str, value: Any, *, low: float | None = None) -> None:
 _SLACK = 1e-9
 
 
+#: metrics whose per-user values all lie in [0, 1] besides the ranking metrics: AUC (a share
+#: of relevant-irrelevant pairs ordered right); a margin of 5 let every model through
+_BOUNDED_BESIDES = ("auc",)
+
+
 def _bounded_metric(metric: str) -> bool:
-    """Whether ``metric`` (``NAME@K`` or ``NAME``) is a ranking metric, whose per-user
+    """Whether ``metric`` (``NAME@K`` or ``NAME``) is a ranking metric or AUC, whose per-user
     values all lie in [0, 1]."""
-    return metric.strip().partition("@")[0] in RANKING_METRICS
+    name = metric.strip().partition("@")[0]
+    return name in RANKING_METRICS or name in _BOUNDED_BESIDES
+
+
+def _id_kind(index: pd.Index) -> str | None:
+    """Whether the user ids of ``index`` are numbers or text (None: empty, or mixed)."""
+    kind = index.inferred_type
+    if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+        return "numbers"
+    if kind in ("string", "bytes"):
+        return "text"
+    return None
+
+
+def _refuse_other_id_kinds(candidate: pd.Series, published: pd.Series) -> None:
+    """Users indexed by ids of two kinds (``'7'`` and ``7``) never pair: the gate held the
+    model back as "only 0 users ... are known to both models", as if the windows shared no
+    user."""
+    kinds = _id_kind(candidate.index), _id_kind(published.index)
+    if None in kinds or kinds[0] == kinds[1]:
+        return
+    raise RecstackError(f"gate: the candidate model's values are indexed by user ids that are "
+                        f"{kinds[0]} (e.g. {shown(candidate.index[0])}), the published "
+                        f"model's by {kinds[1]} (e.g. {shown(published.index[0])}), so no "
+                        "user could pair; index both by the same ids (as the evaluation "
+                        "window's user ids are written)")
 
 
 def _per_user(values: Any, which: str, bounded: str | None = None) -> pd.Series:

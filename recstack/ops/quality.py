@@ -299,26 +299,45 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
     usable = _schema(table, explicit, add)
 
     null_rows = np.zeros(n, dtype=bool)
+    nulls_where: list[str] = []
+    any_nan = False
     # by position: a name written twice (a file's columns) was a KeyError by name
-    for column in table.columns:
-        if column.null_count:
-            null_rows |= ~np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False))
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        # a NaN in a float column is an empty value as a null is (what numpy and Spark write
+        # for a missing number): without a rating range, NaN values passed every check and
+        # the run failed at training, "non-finite value(s)"
+        nan = _nan_rows(column)
+        if column.null_count or nan.any():
+            null_rows |= nan if not column.null_count else (
+                nan | ~np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False)))
+            nulls_where.append(name)
+            any_nan = any_nan or bool(nan.any())
     count = int(null_rows.sum())
     status, share = _share_status("nulls", count, n, spec)
-    nulls_where = [name for name, column in zip(table.column_names, table.columns,
-                                                strict=True) if column.null_count]
     add("nulls", status, f"{count:,} rows with an empty value"
-        + (f" (in {', '.join(nulls_where)})" if nulls_where else ""), count, share,
+        + (f" (in {', '.join(nulls_where)}{'; a NaN counts as empty' if any_nan else ''})"
+           if nulls_where else ""), count, share,
         _examples(np.flatnonzero(null_rows)))
 
     if VALUE in usable and rating_range is not None:
         values = table.column(VALUE).to_numpy(zero_copy_only=False).astype(np.float64)
         low, high = rating_range
-        outside = _valid(table, VALUE) & ((values < low) | (values > high) | ~np.isfinite(values))
+        # a NaN is the nulls check's to count, as a null is
+        outside = _valid(table, VALUE) & ~np.isnan(values) & (
+            (values < low) | (values > high) | np.isinf(values))
         count = int(outside.sum())
         status, share = _share_status("range", count, n, spec)
         add("range", status, f"{count:,} values outside [{low:g}, {high:g}]", count, share,
             _examples(values[outside]))
+    elif VALUE in usable and _infinite_rows(table.column(VALUE)).any():
+        # with no rating range declared, an infinite value passed every check and the run
+        # failed at training ("non-finite value(s)")
+        infinite = _infinite_rows(table.column(VALUE))
+        count = int(infinite.sum())
+        status, share = _share_status("range", count, n, spec)
+        values = table.column(VALUE).to_numpy(zero_copy_only=False).astype(np.float64)
+        add("range", status, f"{count:,} infinite values (no rating range declared: values "
+            "must still be finite numbers)", count, share, _examples(values[infinite]))
     else:
         add("range", SKIPPED, "no rating range declared" if rating_range is None
             else "no usable value column")
@@ -475,6 +494,22 @@ def check_clock(now: Any, where: str) -> None:
                           f"future-timestamp check would flag {flagged} as in the future; "
                           "give the clock in seconds (one in milliseconds is 1000 "
                           "times too large), or None for the current time")
+
+
+def _nan_rows(column: pa.ChunkedArray) -> np.ndarray:
+    """Rows where a float ``column`` holds NaN (none for other types, nor for nulls)."""
+    if not pa.types.is_floating(column.type):
+        return np.zeros(len(column), dtype=bool)
+    return np.asarray(pc.fill_null(pc.is_nan(column), False).to_numpy(zero_copy_only=False),
+                      dtype=bool)
+
+
+def _infinite_rows(column: pa.ChunkedArray) -> np.ndarray:
+    """Rows where a float ``column`` holds +-inf (none for other types, nor for nulls)."""
+    if not pa.types.is_floating(column.type):
+        return np.zeros(len(column), dtype=bool)
+    return np.asarray(pc.fill_null(pc.is_inf(column), False).to_numpy(zero_copy_only=False),
+                      dtype=bool)
 
 
 def _valid(table: pa.Table, name: str) -> np.ndarray:

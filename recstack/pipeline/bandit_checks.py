@@ -106,14 +106,44 @@ def _rows_of_nothing(array: np.ndarray, ndim: int | None) -> np.ndarray:
     return array
 
 
+def not_an_array(value: Any, ndim: int | None, what: str = "numbers",
+                 examples: tuple[str, str] = ("[0, 2]", "[[0, 2], [1, 3]]")) -> str:
+    """What ``value``, which is no array (numpy reads it as one of shape ``()``), is, and
+    what to give instead, for a refusal: "got None; give a list or 1-D array of them, such
+    as [0, 2]" (``examples``: of a 1-D and a 2-D one). "got shape ()" said neither what
+    was given nor what to give."""
+    from collections.abc import Mapping, Set
+
+    if value is None:
+        got = "None"
+    elif isinstance(value, str | bytes):
+        got = f"the text {shown(value)[:60]}"
+    elif isinstance(value, Set):
+        got = f"a set ({shown(value)[:60]}), which has no order"
+    elif isinstance(value, Mapping):
+        got = f"a {type(value).__name__} ({shown(value)[:60]})"
+    elif isinstance(value, numbers.Number | np.generic):
+        got = f"the single value {shown(value.item() if isinstance(value, np.generic) else value)}"
+    else:
+        got = f"{type(value).__name__} {shown(value)[:60]}"
+    example = {1: examples[0], 2: f"{examples[1]} (one row each)"}.get(ndim or 1, "")
+    shape = f"{ndim}-D array" if ndim else "array"
+    return f"got {got}; give a list or {shape} of {what}" + (f", such as {example}"
+                                                                if example else "")
+
+
+#: a 1-D and a 2-D array of numbers, as the refusals of what is no array show them
+_NUMBER_EXAMPLES = ("[1.0, 0.5]", "[[1.0, 0.5], [0.0, 2.0]]")
+
+
 def as_float_array(where: str, name: str, value: Any, *, ndim: int | None,
                    error: type[Exception] = BanditInputError) -> np.ndarray:
     """``value`` as a finite float64 array with ``ndim`` dimensions (None: any); ``error``:
     the class of the refusal, the caller's (a bandit's :class:`BanditInputError` unless
     told)."""
     if isinstance(value, str | bytes | dict) or value is None:
-        raise error(f"{where}: {name} must be an array of numbers, got "
-                    f"{type(value).__name__}")
+        raise error(f"{where}: {name} must be an array of numbers, "
+                    f"{not_an_array(value, ndim, examples=_NUMBER_EXAMPLES)}")
     refuse_ragged(where, name, value, error)
     refuse_complex(f"{where}: {name}", value, error)
     if sp.issparse(value):
@@ -130,8 +160,9 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None,
         array = with_missing
     array = _rows_of_nothing(array, ndim)
     if ndim is not None and array.ndim != ndim:
-        raise error(f"{where}: {name} must be a {ndim}-D array, got shape "
-                    f"{array.shape}")
+        got = (not_an_array(value, ndim, examples=_NUMBER_EXAMPLES)
+               if array.ndim == 0 else f"got shape {array.shape}")
+        raise error(f"{where}: {name} must be a {ndim}-D array, {got}")
     bad = ~np.isfinite(array)
     if bad.any():
         index = _first_bad(bad)
@@ -231,9 +262,10 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | 
         raise error(f"{where}: {name} must hold integer {kind}indices, got true/false values")
     array = _rows_of_nothing(array, ndim)
     if array.ndim != ndim:
+        got = (not_an_array(value, ndim, f"{kind}indices" if what else "integer indices")
+               if array.ndim == 0 else f"got shape {array.shape}")
         raise error(f"{where}: {name} must be a {ndim}-D array of "
-                    f"{what + ' indices' if what else 'integer indices'}, got shape "
-                    f"{array.shape}")
+                    f"{what + ' indices' if what else 'integer indices'}, {got}")
     floats = np.issubdtype(array.dtype, np.floating)
     if array.size and not (floats or np.issubdtype(array.dtype, np.integer)):
         raise error(f"{where}: {name} must hold integer {kind}indices, got dtype "

@@ -76,7 +76,7 @@ from recstack.pipeline.bayesian import (
     Caller,
     full_posterior_problem,
 )
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 __all__ = ["POLICIES", "BetaThompson", "ContextualThompson", "EpsilonGreedy", "LinUCB",
            "Policy", "UCB1"]
@@ -188,6 +188,7 @@ class Policy(ABC):
                contexts: np.ndarray | None) -> None: ...
 
     # ------------------------------------------------------------------ the interface
+    @arguments_named
     def select(self, users: Any, k: int, *, contexts: Any = None, available: Any = None
                ) -> np.ndarray:
         """The ``k`` items to show each user, best first: int64 array (n_users, k)."""
@@ -232,6 +233,7 @@ class Policy(ABC):
         scores[:, ~mask] = -np.inf
         return _top_k_random_ties(scores, int(k), self._rng)
 
+    @arguments_named
     def update(self, users: Any, items: Any, rewards: Any, *, contexts: Any = None) -> Self:
         """Learn from the rewards (in [0, 1]) of the items shown: arrays (n_users, k).
         Rewards are outcomes: true/false (clicks) is read as 1/0, as labels and rewards are

@@ -71,7 +71,7 @@ from recstack.pipeline.bandit_checks import (
     refuse_booleans,
 )
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 __all__ = ["BayesianLogisticRegression", "probit_sigmoid"]
 
@@ -272,6 +272,7 @@ class BayesianLogisticRegression(Configurable):
     }
 
     # ------------------------------------------------------------------ fitting
+    @arguments_named
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Fit the posterior on one batch, starting from the initial prior (a refit forgets
         every earlier batch).
@@ -339,6 +340,7 @@ class BayesianLogisticRegression(Configurable):
         self.fitted_seed_ = self.seed
         return self
 
+    @arguments_named
     def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> Self:
         """Update the posterior with a new batch, the current posterior (its precision
         discounted by ``forgetting``, see the module docstring) acting as the prior. Before
@@ -522,6 +524,7 @@ class BayesianLogisticRegression(Configurable):
         return self.__dict__.get("_called_as") or _OWN
 
     # ------------------------------------------------------------------ prediction
+    @arguments_named
     def latent_mean_variance(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
         r"""Mean :math:`\mu = m^\top x` and variance :math:`s^2 = x^\top P^{-1} x` of the
         logit of each row under the posterior; ``X`` may have any leading shape
@@ -552,21 +555,25 @@ class BayesianLogisticRegression(Configurable):
                 "training ones (standardised)")
         return mean.reshape(lead), variance.reshape(lead)
 
+    @arguments_named
     def decision_function(self, X: Any) -> np.ndarray:
         """The posterior-mean logit :math:`m^\\top x` of each row."""
         return self.latent_mean_variance(X)[0]
 
+    @arguments_named
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of a click for each row, the weights' uncertainty integrated out with
         the probit approximation (module docstring); shape ``X.shape[:-1]``."""
         mean, variance = self.latent_mean_variance(X)
         return self._original_scale(probit_sigmoid(mean, variance))
 
+    @arguments_named
     def predict_proba_map(self, X: Any) -> np.ndarray:
         """:math:`\\sigma(m^\\top x)`: the plug-in probability at the posterior mean, which
         ignores the weights' uncertainty (over-confident far from the data)."""
         return self._original_scale(special.expit(self.decision_function(X)))
 
+    @arguments_named
     def sample_weights(self, n_draws: int, *, rng: np.random.Generator | None = None
                        ) -> np.ndarray:
         """Draws of the weight vector ``[coef, intercept]`` from the posterior, for Thompson

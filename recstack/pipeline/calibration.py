@@ -621,7 +621,7 @@ class TemperatureCalibrator(Calibrator):
             raise CalibrationError(f"{self.name}: every logit is 0, and sigma(0 / T) is 1/2 "
                                    "for every temperature; give the model's logits")
         if x.min() >= 0.0 and x.max() <= 1.0:
-            # probabilities (a LightGBM binary or logistic ranker's scores) read as logits:
+            # probabilities (e.g. a ranker's predict_proba, not its score) read as logits:
             # sigma(z / T) >= 1/2 for every z >= 0, so every calibrated probability was at
             # least 1/2 whatever the outcomes, silently
             raise CalibrationError(
@@ -915,7 +915,8 @@ class CalibratedScorer:
         frame), or ``lambda pairs: model.score(pairs.user, pairs.item)``.
     calibrator : Calibrator
         Unfitted; it takes the scorer's outputs (logits for ``TemperatureCalibrator``,
-        probabilities for ``DownsamplingCorrection``).
+        probabilities for ``DownsamplingCorrection``). A ranker's ``score`` is its logit
+        under a log loss; a calibrator of probabilities gets the ranker's ``predict_proba``.
     """
 
     def __init__(self, scorer: Any, calibrator: Calibrator) -> None:
@@ -940,8 +941,15 @@ class CalibratedScorer:
                 f"PlattCalibrator(), got {type(self.calibrator).__name__} "
                 f"{self.calibrator!r:.40}; the calibrators: {', '.join(sorted(_REGISTRY))}")
         where = f"CalibratedScorer.{method}"
+        from recstack.pipeline.rankers.base import Ranker
+
         score = getattr(self.scorer, "score", None)
-        if callable(score):
+        if isinstance(self.scorer, Ranker) and self.calibrator.takes == "probability":
+            # a ranker's score is its logit under a log loss (probabilities in float32
+            # tied at 1.0): a calibrator of probabilities gets its predict_proba (refused,
+            # with the reason, for a ranker whose scores have no probability)
+            outputs = self.scorer.predict_proba(inputs)
+        elif callable(score):
             outputs = score(inputs)
         elif callable(self.scorer):
             outputs = self.scorer(inputs)

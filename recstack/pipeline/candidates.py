@@ -12,6 +12,8 @@ Items the user has already interacted with (``exclude``) are never candidates.
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,12 +22,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import exact_as_int, refuse_masked
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import as_index_array, check_count
 from recstack.pipeline.schema import row_selection
+from recstack.specs import arguments_named
 from recstack.topk import top_k_batched, writable_scores
 
 #: the most items a source may propose per user (``n`` of :func:`generate_candidates`,
@@ -269,6 +272,7 @@ def source_names(generators: Sequence[Recommender]) -> tuple[str, ...]:
     return tuple(names)
 
 
+@arguments_named
 def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndarray,
                         n: int, *, exclude: sp.csr_matrix | None = None,
                         sources: Sequence[str] | None = None,
@@ -428,7 +432,61 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     merged_ranks[row, source] = np.concatenate(ranks)
     merged = Candidates(pairs // n_items, pairs % n_items, merged_scores, merged_ranks, names,
                         int(n))
+    if not _called_within_recstack():
+        # the two-stage model and make_training_data say their own words (or none)
+        _warn_users_without_candidates(merged, users, generators, exclude, exclude_items,
+                                       histories)
     return merged if per_user is None else limit_per_user(merged, int(per_user))
+
+
+def _called_within_recstack() -> bool:
+    """Whether :func:`generate_candidates` was called by recstack's own code: the two-stage
+    model warns of its users without candidates in its own words (and not at all when it
+    recommends, where such a user gets empty slots as from every model), so only a
+    direct call warns. The frame of the argument check that wraps it
+    (:func:`recstack.specs.arguments_named`) is passed over."""
+    frame: Any = sys._getframe(2)  # the caller of generate_candidates (or its wrapper)
+    while frame is not None and frame.f_globals.get("__name__") == "recstack.specs":
+        frame = frame.f_back
+    return frame is not None and str(frame.f_globals.get("__name__", "")).startswith(
+        "recstack.")
+
+
+def _warn_users_without_candidates(merged: Candidates, users: np.ndarray,
+                                   generators: Sequence[Recommender], exclude: sp.csr_matrix,
+                                   exclude_items: np.ndarray | None,
+                                   histories: sp.csr_matrix | None) -> None:
+    """Say how many of the users asked for got no candidate, a few of them, and why, as the
+    two-stage model's ``candidates`` says: the result held no row of theirs, without a
+    word (a ranker then had nothing of them to order)."""
+    empty = np.setdiff1d(users, merged.users)
+    if not len(empty):
+        return
+    n_items = exclude.shape[1]
+    proposable = np.ones(n_items, bool) if exclude_items is None else ~exclude_items
+    seen = np.asarray(sp.csr_matrix(exclude)[empty][:, np.flatnonzero(proposable)]
+                      .astype(bool).sum(axis=1)).ravel()
+    seen_all = seen >= int(proposable.sum())
+    if histories is None:
+        named = ", ".join(repr(getattr(user, "item", lambda u=user: u)())
+                          for user in generators[0].users_.to_external(empty[:3]))
+        who_kind = "users"
+    else:
+        named = "history rows " + ", ".join(str(int(row)) for row in empty[:3])
+        who_kind = "new users"
+    more = f" and {len(empty) - 3:,} more" if len(empty) > 3 else ""
+    why = []
+    if seen_all.any():
+        who = "each" if seen_all.all() else f"{int(seen_all.sum()):,} of them"
+        why.append(f"{who} interacted with every item the generators can propose "
+                   f"({int(proposable.sum()):,}), all left out by exclude")
+    if not seen_all.all():
+        who = "each" if not seen_all.any() else f"{int((~seen_all).sum()):,} of them"
+        why.append(f"{who} got no item from any generator (no finite score among their "
+                   "unexcluded items)")
+    warnings.warn(f"candidates: {len(empty):,} of the {len(users):,} {who_kind} asked for "
+                  f"got no candidate ({named}{more}): {'; '.join(why)}; the result holds no "
+                  "row of theirs", stacklevel=caller_stacklevel())
 
 
 def _not_a_model(value: Any) -> str:
@@ -485,6 +543,7 @@ def _id_at(ids: IdMap, index: int) -> str:
     return repr(ids.external_ids[index:index + 1].tolist()[0]) if index < len(ids) else "none"
 
 
+@arguments_named
 def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:
     """Each user's first ``per_user`` candidates in interleaved rank order: every source's
     rank 1, then every source's rank 2, ..., sources in column order (the order in which
@@ -506,6 +565,7 @@ def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:
     return candidates.take(np.sort(order[position < per_user]))
 
 
+@arguments_named
 def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
                      names: Sequence[str], *, batch_users: int = 1024,
                      histories: sp.csr_matrix | None = None) -> Candidates:
@@ -573,6 +633,7 @@ def _scoring(model: Recommender, histories: sp.csr_matrix | None,
     return masked
 
 
+@arguments_named
 def candidate_recall(candidates: Candidates, test: Interactions) -> float:
     r"""Mean per-user share of the test items that are among the user's candidates.
 

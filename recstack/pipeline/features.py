@@ -92,6 +92,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack import strict_json
+from recstack.data.dates import impossible_date, is_nat, quoted_number, to_unix_seconds
 from recstack.data.interactions import (
     FIRST_SECOND,
     LAST_SECOND,
@@ -1052,13 +1053,20 @@ def _time_codes(times: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def check_cutoff(cutoff: Any, where: str) -> int:
     """A cutoff time as an int: a whole number of Unix seconds that fits int64 (not
-    true/false, text or NaN)."""
+    true/false or NaN), or a time in another form every time argument takes
+    (:func:`recstack.data.dates.to_unix_seconds`: ISO-8601 text, a date, a datetime, a
+    pandas Timestamp, a numpy.datetime64), as ``temporal_split``'s cutoff is."""
+    if isinstance(cutoff, str | dt.date | np.datetime64) or is_nat(cutoff):
+        # "2020-01-01" and pd.Timestamp("2020-01-01") were refused as "must be a whole
+        # number of Unix seconds" where the split that made the data took them
+        return int(to_unix_seconds(cutoff, f"{where}: cutoff"))  # type: ignore[arg-type]
     number = isinstance(cutoff, int | np.integer | float | np.floating) \
         and not isinstance(cutoff, bool | np.bool_)
     if not number or not np.isfinite(float(cutoff)) or cutoff != int(cutoff) \
             or not -2**63 <= int(cutoff) < 2**63:
         raise ConfigError(f"{where}: cutoff must be a whole number of Unix seconds, got "
-                          f"{cutoff!r}")
+                          f"{cutoff!r}; a time given as ISO-8601 text, a date, datetime, "
+                          "pandas Timestamp or numpy.datetime64 is read too")
     return int(cutoff)
 
 
@@ -1105,6 +1113,15 @@ def _unix_seconds(values: pd.Series, rows: str = "row") -> np.ndarray:
         stamps = pd.to_datetime(values[is_time], utc=True)
         values = values.copy()
         values[is_time] = (stamps - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
+    # text, bytes and dates by the rule of every time argument (to_unix_seconds): ISO-8601
+    # text ("2020" is 2020-01-01, as pd.Timestamp("2020") is), a date its midnight; text
+    # was read as a number of seconds ("2020": 1970-01-01 00:33:40) and ISO text refused
+    is_text = values.map(lambda v: isinstance(v, str | bytes | dt.date)
+                         and not isinstance(v, dt.datetime)).to_numpy(bool)
+    if is_text.any():
+        values = values.astype(object)
+        for index in np.flatnonzero(is_text):
+            values.iloc[index] = _text_time_seconds(values.iloc[index], int(index), rows)
     is_bool = values.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(bool)
     seconds = pd.to_numeric(values.mask(is_bool), errors="coerce").to_numpy(np.float64,
                                                                              na_value=np.nan)
@@ -1112,10 +1129,38 @@ def _unix_seconds(values: pd.Series, rows: str = "row") -> np.ndarray:
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise RecstackError(f"context column {CONTEXT_TIME!r}: {rows} {row} holds "
-                            f"{values.iloc[row]!r}; give Unix seconds or a datetime (a "
-                            "missing value is the unknown level)")
+                            f"{values.iloc[row]!r}; give Unix seconds or a datetime (or "
+                            "ISO-8601 text such as 2020-01-31T12:00:00; a missing value is the "
+                            "unknown level)")
     _refuse_out_of_range_times(seconds, values, rows)
     return seconds
+
+
+def _text_time_seconds(value: Any, row: int, rows: str) -> int:
+    """The Unix seconds of a time written as text (or bytes of UTF-8 text; surrounding
+    whitespace trimmed, as the loaders trim it) or a date, by
+    :func:`~recstack.data.dates.to_unix_seconds`' rule, or the refusal naming its row and
+    why (a number in quotes, a day its month lacks, text that is no time)."""
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    detail = ""
+    if not (isinstance(value, bytes) and "\ufffd" in text):
+        trimmed = text.strip() if isinstance(text, str) else text
+        try:
+            return int(to_unix_seconds(trimmed, "time"))  # type: ignore[arg-type]
+        except ConfigError:
+            pass
+        if isinstance(trimmed, str) and (impossible := impossible_date(trimmed)):
+            detail = f", which is not a real date: {impossible}"
+        elif isinstance(trimmed, str) and (quoted := quoted_number(trimmed)):
+            number = quoted.rpartition(" ")[2]
+            detail = (f", a number written as text, which is no ISO-8601 time (Unix seconds "
+                      f"are a number: {number}, without quotes)")
+    else:
+        detail = ", bytes that are not UTF-8 text"
+    raise RecstackError(f"context column {CONTEXT_TIME!r}: {rows} {row} holds "
+                        f"{echoed(shown(value))}{detail}; give Unix seconds or a datetime "
+                        f"(or ISO-8601 text such as 2020-01-31T12:00:00; a missing value is "
+                        "the unknown level)")
 
 
 def _refuse_other_kinds_of_time(values: pd.Series, rows: str = "row") -> None:

@@ -45,7 +45,7 @@ from recstack.pipeline.bandit_checks import (
     percentage_hint,
     refuse_booleans,
 )
-from recstack.specs import SEED_MAX, finite_or_infinite
+from recstack.specs import SEED_MAX, arguments_named, finite_or_infinite
 
 __all__ = ["TooFewNegativesWarning", "class_weights", "correct_probability",
            "downsample_negatives", "positive_labels"]
@@ -57,6 +57,7 @@ class TooFewNegativesWarning(UserWarning):
     positives alone. The message names the smallest rate that keeps one on average."""
 
 
+@arguments_named
 def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0,
                          name: str = "downsample_negatives: rate") -> np.ndarray:
     """Rows to keep (sorted positions): every positive (label > 0, see
@@ -89,6 +90,7 @@ def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0,
     return np.flatnonzero(kept)
 
 
+@arguments_named
 def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
     r"""Put a probability learned with lighter negatives back on the original scale:
     :math:`q = p / (p + (1 - p) / r)`, ``rate`` being :math:`r`, the factor the negatives'
@@ -118,6 +120,7 @@ def scaled_odds(p: np.ndarray, rate: float) -> np.ndarray:
         return p / (p + (1.0 - p) / rate)
 
 
+@arguments_named
 def class_weights(labels: np.ndarray) -> np.ndarray:
     r"""Per-row weights that balance the classes: :math:`w_c = N / (2 N_c)` for class
     :math:`c \in \{0, 1\}` with :math:`N_c` rows of :math:`N` (each class then weighs

@@ -69,7 +69,7 @@ from recstack.pipeline.bandit_checks import (
     check_unit_interval,
     refuse_booleans,
 )
-from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, finite_or_infinite
+from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, did_you_mean, finite_or_infinite
 
 __all__ = ["ESTIMATORS", "OffPolicyEstimate", "deterministic_target", "direct_method",
            "doubly_robust", "estimate_all", "ips", "snips"]
@@ -117,6 +117,7 @@ class OffPolicyEstimate:
     n_rounds: int
 
 
+@arguments_named
 def deterministic_target(actions: Any, n_actions: int) -> np.ndarray:
     """The action probabilities (n, n_actions) of a policy that picks ``actions[t]`` in
     round ``t`` (one-hot rows)."""
@@ -135,6 +136,7 @@ def deterministic_target(actions: Any, n_actions: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- estimators
+@arguments_named
 def ips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
         confidence: float = 0.95, interval: Interval = "normal", n_bootstrap: int = 2000,
         seed: int = 0) -> OffPolicyEstimate:
@@ -160,6 +162,7 @@ def ips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
     return _estimate(where, terms, None, confidence, interval, n_bootstrap, seed)
 
 
+@arguments_named
 def snips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
           confidence: float = 0.95, interval: Interval = "normal", n_bootstrap: int = 2000,
           seed: int = 0) -> OffPolicyEstimate:
@@ -173,6 +176,7 @@ def snips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
     return _estimate(where, weight * r, weight, confidence, interval, n_bootstrap, seed)
 
 
+@arguments_named
 def direct_method(target: Any, reward_model: Any, *, confidence: float = 0.95,
                   interval: Interval = "normal", n_bootstrap: int = 2000, seed: int = 0
                   ) -> OffPolicyEstimate:
@@ -194,6 +198,7 @@ def direct_method(target: Any, reward_model: Any, *, confidence: float = 0.95,
                      n_bootstrap, seed)
 
 
+@arguments_named
 def doubly_robust(rewards: Any, actions: Any, propensities: Any, target: Any,
                   reward_model: Any, *, confidence: float = 0.95,
                   interval: Interval = "normal", n_bootstrap: int = 2000, seed: int = 0
@@ -210,6 +215,7 @@ def doubly_robust(rewards: Any, actions: Any, propensities: Any, target: Any,
     return _estimate("dr", terms, None, confidence, interval, n_bootstrap, seed)
 
 
+@arguments_named
 def estimate_all(rewards: Any, actions: Any, propensities: Any, target: Any,
                  reward_model: Any = None, **interval_options: Any
                  ) -> dict[str, OffPolicyEstimate]:

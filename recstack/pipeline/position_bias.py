@@ -52,13 +52,14 @@ from recstack.pipeline.bandit_checks import (
 )
 from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.schema import FeatureFrame
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 #: the deepest position a log may hold (a shown list is far shorter; beyond it a typo,
 #: such as a timestamp in the position column, would allocate a huge table)
 MAX_POSITION = 1_000_000
 
 
+@arguments_named
 def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
                           n_positions: int | None = None, smoothing: float = 1.0
                           ) -> np.ndarray:
@@ -161,6 +162,7 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     return propensities
 
 
+@arguments_named
 def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
                        propensities: np.ndarray, *, clip: float | None = 0.05,
                        clicked_only: bool = True, per: str | None = None) -> np.ndarray:
@@ -381,6 +383,7 @@ def _first_float(value: Any) -> int | None:
     return None
 
 
+@arguments_named
 def with_serving_position(frame: FeatureFrame, value: float = 1.0, *,
                           feature: str = "position") -> FeatureFrame:
     """A copy of ``frame`` with the numeric feature ``feature`` set to ``value`` on every

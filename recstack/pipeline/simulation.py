@@ -44,6 +44,7 @@ same seed meet the same users and the same click noise (common random numbers).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,7 @@ import numpy as np
 from scipy import special
 from threadpoolctl import threadpool_limits
 
-from recstack.data.synthetic import SyntheticConfig, generate_with_truth
+from recstack.data.synthetic import SyntheticConfig, _as_int, generate_with_truth
 from recstack.errors import ConfigError, echoed, shown
 from recstack.metrics._validation import exact_as_int
 from recstack.models.base import _new_public_name
@@ -62,9 +63,9 @@ from recstack.pipeline.bandit_checks import (
     check_shape,
 )
 from recstack.pipeline.bandits import Policy
-from recstack.specs import SEED_MAX, did_you_mean
+from recstack.specs import SEED_MAX, arguments_named, did_you_mean
 
-__all__ = ["BanditEnvironment", "SimulationResult"]
+__all__ = ["SMALL_SIZES", "BanditEnvironment", "SimulationResult"]
 
 #: the settings of a BanditEnvironment, fixed when it is made
 _SETTINGS = ("base_ctr", "click_scale", "feature_noise", "new_item_share", "drift", "seed")
@@ -117,6 +118,34 @@ class SimulationResult:
         return float(self.clicks.sum() / (self.impressions_per_round * len(self.clicks)))
 
 
+#: the environment's own sizes, smaller than the synthetic data's defaults: a bandit run
+#: scores every item for every visit, and the best list of each round is computed exactly
+SMALL_SIZES = {"n_users": 300, "n_items": 200, "n_factors": 4, "n_genres": 6}
+#: interactions per user of the environment's data unless ``n_interactions`` is given
+_ROWS_PER_USER = 10
+
+
+def _small_sizes(overrides: dict[str, Any]) -> dict[str, Any]:
+    """The sizes of an environment made without a config: :data:`SMALL_SIZES` for each size
+    not given; ``n_genres`` at most ``n_items``; ``n_interactions`` 10 per user, kept
+    between the generator's bounds (``min_user_interactions`` per user, at most half the
+    catalogue per user). A size that is no count is left for the generator to refuse."""
+    sizes = {**SMALL_SIZES, **overrides}
+    try:
+        users, items = _as_int("n_users", sizes["n_users"]), _as_int("n_items", sizes["n_items"])
+        fewest = _as_int("min_user_interactions", sizes.get(
+            "min_user_interactions", SyntheticConfig.min_user_interactions))
+    except ConfigError:
+        return sizes
+    if "n_genres" not in overrides and items >= 1:
+        sizes["n_genres"] = min(SMALL_SIZES["n_genres"], items)
+    if "n_interactions" not in overrides and users >= 1:
+        most = users * items // 2
+        sizes["n_interactions"] = min(max(_ROWS_PER_USER * users, users * fewest), most) \
+            if users * fewest <= most else _ROWS_PER_USER * users
+    return sizes
+
+
 class BanditEnvironment:
     """Users' true click probabilities from the synthetic generator's hidden truth; runs any
     :class:`~recstack.pipeline.bandits.Policy` (see the module docstring).
@@ -125,7 +154,14 @@ class BanditEnvironment:
     ----------
     config : SyntheticConfig, optional
         The synthetic dataset whose truth defines users and items; ``**overrides`` change
-        its fields (e.g. ``n_users=300, n_items=200``).
+        its fields (e.g. ``n_users=300, n_items=200``). Without a config the environment's
+        own small sizes (:data:`SMALL_SIZES`: 300 users, 200 items, 4 factors, 6 genres)
+        fill every size not given, whatever else is given: ``BanditEnvironment(n_users=20)``
+        has 20 users, 200 items and 4 factors. ``n_genres`` is then at most ``n_items`` and
+        ``n_interactions`` 10 per user (within the generator's bounds: at least
+        ``min_user_interactions`` and at most half the catalogue per user). With a config,
+        its fields are used and ``**overrides`` change them, the synthetic data's defaults
+        being those of :class:`~recstack.data.synthetic.SyntheticConfig`.
     base_ctr : float in (0, 1)
         Click probability of a pair of average affinity.
     click_scale : float >= 0
@@ -148,6 +184,16 @@ class BanditEnvironment:
                  new_item_share: float = 0.2, drift: bool = True, seed: int = 0,
                  **overrides: Any) -> None:
         where = "BanditEnvironment"
+        fields = [f.name for f in dataclasses.fields(SyntheticConfig)]
+        unknown = sorted(set(overrides) - set(fields), key=str)
+        if unknown:
+            # a misspelt setting (base_crt) was told "unknown synthetic parameter(s)
+            # 'base_crt'", listing the synthetic data's fields only, without the near name
+            raise ConfigError(
+                f"{where}: unknown argument(s) {', '.join(map(repr, unknown))}"
+                f"{did_you_mean(str(unknown[0]), [*_SETTINGS, *fields])}; its settings: "
+                f"{', '.join(_SETTINGS)}; the synthetic data's fields (its users and items): "
+                f"{', '.join(f for f in fields if f not in _SETTINGS)}")
         base_ctr = check_number(where, "base_ctr", base_ctr, low=0.0, high=1.0,
                                 low_inclusive=False, high_inclusive=False)
         click_scale = check_number(where, "click_scale", click_scale, low=0.0)
@@ -157,12 +203,21 @@ class BanditEnvironment:
         if not isinstance(drift, bool):
             raise ConfigError(f"{where}: drift must be True or False, got {shown(drift)}")
         seed = check_count(where, "seed", seed, low=0, high=SEED_MAX)  # Decimal("3"): 3
-        if config is None and not overrides:
-            overrides = {"n_users": 300, "n_items": 200, "n_interactions": 3000,
-                         "n_factors": 4, "n_genres": 6}
-        elif config is None:
-            overrides = {"n_interactions": 10 * overrides.get("n_users", 300), **overrides}
-        _, truth = generate_with_truth(config, **overrides)
+        if config is None:
+            # one rule: without a config the environment's small sizes fill every size not
+            # given; BanditEnvironment(n_users=20) took the synthetic data's defaults for the
+            # rest (1,500 items, 16 factors) and BanditEnvironment(n_items=50) was refused
+            # for 3,000 interactions too few for its 2,000 default users
+            overrides = _small_sizes(overrides)
+        try:
+            _, truth = generate_with_truth(config, **overrides)
+        except ConfigError as error:
+            # the synthetic data's refusal of a size, named as this call's
+            # ("n_users must be at least 1, got 0" named no caller)
+            if error.args and isinstance(error.args[0], str) \
+                    and not error.args[0].startswith(where):
+                error.args = (f"{where}: {error.args[0]}", *error.args[1:])
+            raise
         rng = np.random.default_rng(seed)
         self.base_ctr, self.click_scale, self.drift = base_ctr, click_scale, drift
         self.feature_noise, self.new_item_share = feature_noise, float(new_item_share)
@@ -231,6 +286,7 @@ class BanditEnvironment:
         super().__setattr__(name, value)
 
     # ------------------------------------------------------------------ the world
+    @arguments_named
     def click_probability(self, users: np.ndarray, fraction: float = 0.0) -> np.ndarray:
         """True click probability of every item for each user, shape (len(users), n_items),
         at the share ``fraction`` of the run (0: early tastes)."""
@@ -244,6 +300,7 @@ class BanditEnvironment:
         logit = special.logit(self.base_ctr) + self.click_scale * (affinity - self._mean) / self._sd
         return special.expit(logit)
 
+    @arguments_named
     def contexts(self, users: np.ndarray, items: np.ndarray | None = None) -> np.ndarray:
         """Context vectors (len(users), n_items or items.shape[1], n_features) for every
         item, or for ``items`` (n_users, k) when given."""
@@ -259,6 +316,7 @@ class BanditEnvironment:
             outer = u[:, None, :, None] * self.item_vectors[items][:, :, None, :]
         return outer.reshape(*outer.shape[:2], self.n_features)
 
+    @arguments_named
     def available(self, fraction: float) -> np.ndarray:
         """Boolean mask of the items released by the share ``fraction`` of the run."""
         check_number("BanditEnvironment.available", "fraction", fraction, low=0.0, high=1.0)
@@ -270,6 +328,7 @@ class BanditEnvironment:
                               size=self.n_users, what="user")
 
     # ------------------------------------------------------------------ a run
+    @arguments_named
     def run(self, policy: Policy, *, n_rounds: int, users_per_round: int = 50, k: int = 5,
             seed: int = 0) -> SimulationResult:
         """Run ``policy`` (reset first) for ``n_rounds`` rounds; see the module docstring.

@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
+from recstack.data.splits import counted
 from recstack.errors import ConfigError, RecstackError, echoed, shown
 from recstack.models.base import (
     NOT_GIVEN,
@@ -312,7 +313,8 @@ class TwoStage(Recommender):
                 # the split's own message named its n and "choose an n", not this setting
                 raise ConfigError(
                     f"{self.name}: window = 'user' labels each user's last user_labels = "
-                    f"{self.user_labels} rows, only for users with more rows than that (one "
+                    f"{counted(self.user_labels, 'row')}, only for users with more rows than "
+                    "that (one "
                     f"at least stays in the history), and the most any user has in the "
                     f"training data is {most:,}; set user_labels to at most "
                     f"{max(most - 1, 1):,}, or use window = 'time'")
@@ -330,7 +332,7 @@ class TwoStage(Recommender):
                         make_scorers=self._scorers)
                 except RecstackError as error:
                     if not self._name_nested_model(error, "the history window"):
-                        self._name_example_window(error, cutoff)
+                        self._name_example_window(error, cutoff, window)
                         # the feature builder's own refusals ("features: item_columns =
                         # [...], but the data have no item table") named no model, where
                         # the same options checked by validate_params do
@@ -354,6 +356,14 @@ class TwoStage(Recommender):
             # the labels are its own examples'
             _name_model(error, f"{self.name}: ranker ({ranker.name}) on the examples of "
                                f"the label window", f"{ranker.name}.")
+            if self.negatives == "uniform" and len(data.labels) \
+                    and not (np.asarray(data.labels) == 0).any():
+                # "every label is 1" left the user to find that their own negative_rate had
+                # sampled every negative candidate away
+                error.args = (f"{error}; negatives = 'uniform' at negative_rate = "
+                              f"{self.negative_rate} kept none of the negative candidates: "
+                              "raise negative_rate (1 keeps every one), or use negatives = "
+                              "'all' or 'hard'", *error.args[1:])
             raise
         try:
             generators = [g.fit(train, progress=progress) for g in self._generators()]
@@ -428,7 +438,8 @@ class TwoStage(Recommender):
                       f"{text}", *error.args[1:])
         return True
 
-    def _name_example_window(self, error: RecstackError, cutoff: int) -> None:
+    def _name_example_window(self, error: RecstackError, cutoff: int,
+                             window: Interactions | None = None) -> None:
         """Put this model and its label window in front of the example builder's own
         errors: "training data: no user of the label window has any history" named neither
         the two-stage model nor the setting that made the window. The error keeps its type
@@ -438,6 +449,13 @@ class TwoStage(Recommender):
                else f"window = 'user': each user's last user_labels = {self.user_labels} "
                     "rows are the labels")
         _name_model(error, f"{self.name}: making the ranker's examples ({cut})", _EXAMPLES)
+        if window is not None and self.window == "time" and "candidate recall 0" in str(error):
+            # "ask for more candidates or other generators" was all it said, where a label
+            # window of a few rows (a small label_fraction) is as likely the cause
+            users = len(np.unique(window.user_index))
+            error.args = (f"{error}, or give the label window more rows (it holds "
+                          f"{len(window):,} row(s) of {users:,} user(s): raise "
+                          "label_fraction)", *error.args[1:])
 
     def _warn_from_history_window(self, caught: list[warnings.WarningMessage],
                                   history: Interactions, train: Interactions,
@@ -460,11 +478,17 @@ class TwoStage(Recommender):
                  "training rows: ")
         for warning in caught:
             said: Warning | str
+            # the example builder's own warnings (a negative_rate that kept no negative)
+            # are of the examples, not of a fit on the history window: that preamble sent
+            # the user to the generators
+            text = str(warning.message)
+            prefix = (f"{self.name}: making the ranker's examples: "
+                      if text.startswith(_EXAMPLES) else where)
             try:
-                said = warning.category(where + str(warning.message))
+                said = warning.category(prefix + text)
             except TypeError:  # a warning class built from other arguments: as it was
                 said = warning.message
-            warnings.warn(said, stacklevel=4)
+            warnings.warn(said, stacklevel=caller_stacklevel())
 
     # ------------------------------------------------------------------ inference
     def candidates(self, user_indices: np.ndarray = NOT_GIVEN, *positional: Any,
@@ -527,7 +551,7 @@ class TwoStage(Recommender):
             why.append(f"{who} got no item from any generator")
         warnings.warn(f"{self.name}: candidates: {len(empty):,} of the {len(asked):,} users "
                       f"asked for got no candidate ({shown_users}{more}): "
-                      f"{'; '.join(why)}", stacklevel=2)
+                      f"{'; '.join(why)}", stacklevel=caller_stacklevel())
 
     def score_users(self, user_indices: np.ndarray = NOT_GIVEN, *positional: Any,
                     exclude_seen: bool = True, **unexpected: Any
@@ -651,7 +675,7 @@ class TwoStage(Recommender):
             warnings.warn(
                 f"{self.name}: context column(s) {', '.join(map(repr, unused))} are not "
                 f"read by any feature{did_you_mean(unused[0], known)} ({reads}); they "
-                "are ignored", UnusedContextWarning, stacklevel=3)
+                "are ignored", UnusedContextWarning, stacklevel=caller_stacklevel())
         return requests
 
     def _refuse_unrepresentable_context(self, requests: Any) -> None:
@@ -813,9 +837,10 @@ class TwoStage(Recommender):
         scores = np.asarray(self.ranker_.score(frame), dtype=np.float64).ravel()
         if scores.shape != (len(candidates),) or not np.isfinite(scores).all():
             raise RecstackError(f"{self.name}: the ranker ({type(self.ranker_).__name__}) "
-                                f"gave {scores.shape[0]} scores, "
+                                f"gave {counted(scores.shape[0], 'score')}, "
                                 f"{int((~np.isfinite(scores)).sum())} not finite, for "
-                                f"{len(candidates)} candidates; every candidate needs one "
+                                f"{counted(len(candidates), 'candidate')}; every candidate "
+                                "needs one "
                                 "finite score")
         lowest = np.full(n_rows, np.inf)
         np.minimum.at(lowest, row, scores)

@@ -92,6 +92,7 @@ from recstack.serving.settings import (
     settings_from_env,
 )
 from recstack.serving.telemetry import ServiceMetrics
+from recstack.specs import arguments_named
 from recstack.strict_json import (
     LongInteger,
     RepeatedKeyError,
@@ -863,6 +864,7 @@ def _static() -> Any:
 
 
 # --------------------------------------------------------------------------- the app
+@arguments_named
 def create_app(settings: ServiceSettings) -> FastAPI:
     """The app for ``settings``; its model loads when the app starts (lifespan)."""
     metrics = ServiceMetrics()
@@ -927,6 +929,7 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     raw = cast(RequestValidationError, error).errors()
     words = request.scope.get(_CONSTANTS_KEY) or set()
     for problem in raw:
+        _json_syntax(problem, getattr(error, "body", None))
         _not_json(problem, words)
         if isinstance(problem.get("input"), LongInteger):
             _too_long(problem)
@@ -950,6 +953,47 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
         if "input" in problem:
             problem["input"] = _brief(problem["input"])
     return JSONResponse(problem_body(_encodable(errors), 422), status_code=422)
+
+
+#: what Python's JSON reader's reasons mean, in a client's words
+_JSON_REASONS = {
+    "Expecting value": "a value was expected (a number, text in double quotes, true, "
+                       "false, null, a list or an object)",
+    "Expecting property name enclosed in double quotes":
+        "a key in double quotes was expected (JSON has no single quotes, and no comma "
+        "after an object's last entry)",
+    "Extra data": "more follows the end of the JSON value (a body is one JSON object)",
+    "Unterminated string starting at": "text opened with a double quote here is never "
+                                       "closed",
+    "Expecting ':' delimiter": "a ':' was expected between a key and its value",
+    "Expecting ',' delimiter": "a ',' was expected between two entries (or the closing "
+                               "bracket or brace)",
+    "Invalid control character at": "a control character (a line break, a tab) inside "
+                                    "text; escape it (\\n, \\t)",
+}
+
+
+def _json_syntax(problem: dict[str, Any], body: Any) -> None:
+    """A body that is not JSON (cut short, a trailing comma, two objects, single quotes)
+    was answered "body at character 11: JSON decode error", with the reason only in the
+    answer's ``ctx``: the message now says what was wrong there in words, and where the
+    text simply ends, that it was cut short; a body of several lines also gets the line
+    and column. ``body``: the text FastAPI read (its RequestValidationError's ``body``)."""
+    loc: Any = problem.get("loc") or ()
+    reason = (problem.get("ctx") or {}).get("error")
+    if problem.get("type") != "json_invalid" or not isinstance(reason, str) \
+            or len(loc) != 2 or not isinstance(loc[1], int):
+        return
+    position = loc[1]
+    words = _JSON_REASONS.get(reason, reason)
+    if isinstance(body, str):
+        if reason != "Extra data" and (not body[position:].strip()
+                                       or reason.startswith("Unterminated string")):
+            words = f"the JSON ends before it is complete (a body cut short?): {words}"
+        if "\n" in body:
+            line = body.count("\n", 0, position) + 1
+            words += f" (line {line}, column {position - body.rfind(chr(10), 0, position)})"
+    problem["msg"] = f"JSON decode error: {words}"
 
 
 def _model_in(annotation: Any) -> Any:
@@ -1336,6 +1380,7 @@ def app_from_env() -> FastAPI:
     return create_app(settings_from_env())
 
 
+@arguments_named
 def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 8000,
           workers: int = 1, log_level: str = "info") -> None:
     """Run the service under uvicorn until interrupted (graceful shutdown: requests in

@@ -25,6 +25,7 @@ from recstack.atomic import special_file_problem
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.progress import Progress, resolve
 from recstack.serving._arguments import is_whole
+from recstack.specs import arguments_named
 
 if TYPE_CHECKING:
     from recstack.config import Experiment
@@ -43,6 +44,7 @@ RECOMMENDATION_COLUMNS = ("user_id", "rank", "item_id", "score")
 _MAX_USERS_PER_BATCH = 10_000
 
 
+@arguments_named
 def training_data(experiment: Experiment, *, on: str = "all",
                   progress: Progress | None = None) -> Interactions:
     """The interactions a published model is fitted on.
@@ -75,6 +77,7 @@ def training_data(experiment: Experiment, *, on: str = "all",
     return make_split(experiment, data).train if on == "train" else data
 
 
+@arguments_named
 def fit_model(experiment: Experiment, label: str, *, on: str = "all",
               progress: Progress | None = None) -> tuple[Recommender, Interactions]:
     """The model labelled ``label`` in ``experiment`` (its file's hyperparameters), fitted on
@@ -96,6 +99,7 @@ def fit_model(experiment: Experiment, label: str, *, on: str = "all",
     return model, data
 
 
+@arguments_named
 def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     """The entry of model ``label`` in an experiment's ``results.json`` (what
     ``recstack evaluate`` wrote), to record in the registry manifest."""
@@ -142,9 +146,17 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     if label not in entries:
         raise RecstackError(f"{path}: no results for model {label!r} (it has: "
                             f"{', '.join(map(str, entries)) or 'none'})")
+    # a hand-edited value (a precision of 1.5, a negative novelty, a mean of Infinity) was
+    # recorded in the manifest as the model's evaluation: refused as the report refuses it
+    from recstack.analysis.results_folder import check_model_entry
+
+    number = next(position for position, entry in enumerate(models or [], start=1)
+                  if entry is entries[label])
+    check_model_entry(path, entries[label], number)
     return entries[label]
 
 
+@arguments_named
 def fit_and_publish(experiment_file: str | Path, label: str, registry: ModelRegistry, *,
                     name: str | None = None, on: str = "all",
                     results: str | Path | None = None, index: str | None = "auto",
@@ -170,6 +182,7 @@ def fit_and_publish(experiment_file: str | Path, label: str, registry: ModelRegi
                             keep=keep)
 
 
+@arguments_named
 def open_artifact(artifact: str | Path, registry: ModelRegistry | None = None
                   ) -> tuple[Recommender, str]:
     """A model from a saved folder (``model.save``) or, with ``registry``, from a
@@ -312,6 +325,7 @@ def request_context_from_text(model: Recommender, pairs: Sequence[str],
     return context
 
 
+@arguments_named
 def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
                            exclude_seen: bool = True, batch_size: int | None = None,
                            progress: Progress | None = None,
@@ -358,6 +372,7 @@ def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
             task.advance(len(batch))
 
 
+@arguments_named
 def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | None, *,
                           stream: TextIO | None = None) -> int:
     """Write the batches to ``out`` (``.csv`` or ``.parquet``/``.pq``, replaced atomically

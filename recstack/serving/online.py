@@ -35,6 +35,7 @@ from recstack.metrics.online import (
 )
 from recstack.serving._arguments import is_real
 from recstack.serving.request_log import check_log_columns, read_log, read_log_file
+from recstack.specs import arguments_named
 
 if TYPE_CHECKING:
     from recstack.data.files import DelimitedLayout
@@ -77,6 +78,7 @@ class OnlineReport:
     skipped: list[str] = field(default_factory=list)
 
 
+@arguments_named
 def read_events(location: str | Path) -> pd.DataFrame:
     """The event log at ``location``: the service's ``log_dir``, its ``events`` folder, or
     one Parquet/CSV file in the same columns (times in Unix seconds, as datetimes, or as
@@ -370,6 +372,7 @@ def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+@arguments_named
 def online_report(location: str | Path, *, control: str | None = None,
                   alpha: float = 0.05) -> OnlineReport:
     """Measure the event log at ``location`` (see the module docstring).
@@ -424,26 +427,48 @@ def online_report(location: str | Path, *, control: str | None = None,
     return report
 
 
+@arguments_named
 def render_report(report: OnlineReport) -> str:
     """The report as Markdown tables."""
+    if not isinstance(report, OnlineReport):
+        # a frame of online_metrics or the log's path was an AttributeError ("... has no
+        # attribute 'metrics'")
+        raise RecstackError(f"render_report: report must be the OnlineReport that "
+                            f"online_report returns, got {type(report).__name__}; call "
+                            "render_report(online_report(location))")
     columns = ["sessions", "impressions", "clicks", "purchases", "ctr", "conversion_rate",
                "bounce_rate", "roi", "engagement", "revenue_per_session"]
     lines = ["| variant | " + " | ".join(columns) + " |",
              "|---" * (len(columns) + 1) + "|"]
     for variant, row in report.metrics.iterrows():
-        lines.append(f"| {variant} | " + " | ".join(_number(row[c]) for c in columns) + " |")
+        lines.append(f"| {markdown_cell(variant)} | "
+                     + " | ".join(_number(row[c]) for c in columns) + " |")
     if report.tests:
         lines += ["", f"Against the control {report.control!r}:", "",
                   "| metric | variant | control | variant value | difference | CI | p-value "
                   "| test |", "|---|---|---|---|---|---|---|---|"]
         for t in report.tests:
-            lines.append(f"| {t.metric} | {t.treatment} | {_number(t.control_value)} | "
+            lines.append(f"| {t.metric} | {markdown_cell(t.treatment)} | "
+                         f"{_number(t.control_value)} | "
                          f"{_number(t.treatment_value)} | {_number(t.difference)} | "
                          f"[{_number(t.ci_low)}, {_number(t.ci_high)}] | "
                          f"{_number(t.p_value)} | {t.test} |")
     for note in report.skipped:
         lines.append(f"not tested: {note}")
     return "\n".join(lines)
+
+
+def markdown_cell(value: Any) -> str:
+    """``value`` as the text of one cell of a Markdown table: a ``|`` escaped (``\\|``) and
+    a line break or other control character written as its escape (``\\n``), so that the
+    cell stays one cell on its row. A variant named ``a|b`` in an event file (or an item id
+    holding one in a skew mismatch) split its row into one column too many, shifting every
+    number after it under the next heading, and a name holding a line break cut its row
+    in two."""
+    text = str(value)
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+    return text.replace("|", "\\|")
 
 
 def _number(value: float) -> str:

@@ -739,8 +739,38 @@ class ModelRegistry:
         refuse_swapped("set_current", name, version, "the version")
         check_name(name)
         version = check_version(version)
-        self.load(name, version)
+        try:
+            alias = self._read_alias(name)
+        except RecstackError:
+            alias = None  # a damaged alias: set_current is its remedy
+        self._load_to_point(name, version, alias, "set_current")
         self._point_current(name, version, repair=True)
+
+    def _load_to_point(self, name: str, version: int, alias: dict[str, Any] | None,
+                       call: str) -> None:
+        """Load ``name@version`` before ``current`` (``alias``) is pointed at it. A version
+        whose files were removed by hand (damaged, or gone though once current) was refused
+        naming what was missing, but not that ``name`` stays at its current version, nor
+        which version would load."""
+        try:
+            self.load(name, version)
+        except RecstackError as error:
+            removed = isinstance(error, CorruptVersionError) or (
+                alias is not None and version in alias["history"])
+            if type(error) not in (RecstackError, CorruptVersionError) or alias is None \
+                    or not removed:
+                raise  # the storage unreachable, a name unknown, a version never published
+            current = alias["version"]
+            others = sorted(set(self.versions(name)) - {version, current})
+            loadable = self._newest_loadable(name, others)
+            verb = "roll back to" if call == "rollback" else "point it at"
+            to = "to=" if call == "rollback" else ""
+            hint = (f"; {verb} a version that checks out with {call}({name!r}, "
+                    f"{to}{loadable})" if loadable is not None else "")
+            gone = ("" if isinstance(error, CorruptVersionError) else
+                    f"; it was current before {name}@{current}, and its folder has gone "
+                    "since (pruned, or removed by hand)")
+            raise type(error)(f"{error}{gone}; {name} stays at {current}{hint}") from None
 
     def _point_current(self, name: str, version: int, *, repair: bool = False) -> None:
         """``repair``: a damaged ``current.json`` is written over (its history, unreadable,
@@ -826,7 +856,10 @@ class ModelRegistry:
         if alias is None:
             if not self._numbers(name):
                 raise self._name_unknown(name)
-            raise RecstackError(f"{self.root}: {name} has no current version to roll back")
+            # a registry copied without its current.json: "no current version to roll
+            # back" said neither why nor how to point it at one
+            raise RecstackError(f"{self._no_current(name)}; a rollback goes back from the "
+                                "current version")
         if to is None:
             present = set(self.versions(name))
             history = [v for v in alias["history"] if v in present and v != alias["version"]]
@@ -857,7 +890,7 @@ class ModelRegistry:
                 self.load(name, to)
                 return to
             remaining = [*alias["history"], alias["version"]]
-            self.load(name, to)
+            self._load_to_point(name, to, alias, "rollback")
         self._write_alias(name, {"version": to, "history": remaining[-100:]})
         return to
 
@@ -1389,6 +1422,12 @@ def _check_publish_options(name: str, data: Any, fingerprint: Any, evaluation: A
                               f"{{\"ndcg@10\": 0.31}}), got {type(evaluation).__name__} "
                               f"{str(evaluation)[:60]!r}")
         try:
+            problem = _evaluation_problem(evaluation, "evaluation")
+        except RecursionError:
+            problem = "evaluation is nested too deeply to record (hundreds of levels)"
+        if problem is not None:
+            raise ConfigError(f"{where}: {problem}")
+        try:
             json.dumps(evaluation, default=plain_value)
         except (TypeError, ValueError) as error:
             raise ConfigError(f"{where}: evaluation must be JSON-serialisable (numbers, "
@@ -1404,6 +1443,54 @@ def _check_publish_options(name: str, data: Any, fingerprint: Any, evaluation: A
             raise ConfigError(f"{where}: index_options {unknown} unknown; the item index "
                               f"takes: {', '.join(accepted)} (the backend is the index "
                               "argument)")
+
+
+def _evaluation_problem(value: Any, where: str, within: frozenset[int] = frozenset()
+                        ) -> str | None:
+    """What in a publish's ``evaluation`` (mappings, lists, numbers, text) the manifest
+    cannot record as given, naming where (``evaluation['results'][1]``); None when nothing.
+
+    A key that is not text was written as its text (``{1: 0.3}`` read back as ``{"1":
+    0.3}``, a lookup of 1 then missing it), and of two keys with one text (``1`` and
+    ``"1"``) only the last was kept; an integer beyond Python's digit limit was Python's
+    "Exceeds the limit (4300 digits)", with advice to raise that limit."""
+    import sys
+
+    from recstack.errors import digit_count
+
+    if isinstance(value, Mapping | list | tuple):
+        if id(value) in within:
+            return (f"{where} refers back to a list or mapping that holds it (a circular "
+                    "reference), which JSON cannot hold")
+        within = within | {id(value)}
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                hint = (f"; write {str(key)!r}" if isinstance(key, int | float)
+                        and not isinstance(key, bool) and len(str(key)) <= 40 else "")
+                return (f"{where} keys must be text (names such as 'ndcg@10'), got "
+                        f"{type(key).__name__} {shown(key):.40}{hint}")
+            problem = _evaluation_problem(item, f"{where}[{key!r}]", within)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(value, list | tuple):
+        for position, item in enumerate(value):
+            problem = _evaluation_problem(item, f"{where}[{position}]", within)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_) \
+            and digit_count(int(value)) > sys.get_int_max_str_digits() > 0:
+        return (f"{where} is an integer of {digit_count(int(value)):,} digits, which the "
+                "manifest cannot record; give a result as a number of ordinary size")
+    if isinstance(value, np.generic | np.ndarray):  # written as the Python values they hold
+        return _evaluation_problem(value.tolist(), where)
+    if not isinstance(value, str | int | float | Path | None):
+        # "<object object at 0x7f...> cannot be written as JSON" said not where it was
+        return (f"evaluation must be JSON-serialisable (numbers, text, lists, mappings); "
+                f"{where} is of type {type(value).__name__}, which JSON cannot hold")
+    return None
 
 
 def _alias_problem(alias: Any) -> str | None:

@@ -51,6 +51,7 @@ from recstack.atomic import (
 )
 from recstack.errors import ConfigError, RecstackError, shown_number
 from recstack.serving._arguments import is_real, is_whole
+from recstack.specs import arguments_named
 
 __all__ = ["EVENT_SCHEMA", "MIN_MAX_PENDING", "REQUEST_SCHEMA", "ParquetLog",
            "default_max_pending", "make_log_folder", "read_log"]
@@ -94,6 +95,7 @@ def default_max_pending(rotate_rows: int) -> int:
     return max(MIN_MAX_PENDING, 10 * int(rotate_rows))
 
 
+@arguments_named
 def make_log_folder(folder: str | Path) -> Path:
     """``folder``, created when missing; one that cannot be (a file in its place, a parent
     without permission) is a :class:`ConfigError` naming it, not an ``OSError`` from the
@@ -142,6 +144,7 @@ class ParquetLog:
         Called with the number of rows dropped over ``max_pending``.
     """
 
+    @arguments_named
     def __init__(self, folder: str | Path, prefix: str, schema: pa.Schema, *,
                  rotate_rows: int = 10_000, rotate_seconds: float = 60.0,
                  keep_files: int | None = None,
@@ -396,12 +399,14 @@ class RowsRefusedError(RecstackError):
     """Rows a log's columns cannot hold were dropped (the other rows were written)."""
 
 
+@arguments_named
 def log_files(folder: str | Path, prefix: str) -> list[Path]:
     """The complete files of ``prefix`` in ``folder``, oldest first."""
     return sorted(checked_path(folder, "log folder").glob(f"{prefix}-*.parquet"),
                   key=lambda p: p.name)
 
 
+@arguments_named
 def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> pd.DataFrame:
     """Every file of ``prefix`` in ``folder`` as one table (oldest first); a column that
     older files lack (added to the schema since) is null in their rows. Each row carries
@@ -445,6 +450,7 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
     return frame
 
 
+@arguments_named
 def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
                   in_folder: bool = True) -> pa.Table:
     """One log file, refused by name when it is not readable Parquet or lacks one of the

@@ -197,7 +197,50 @@ def _id_text(value: object) -> object:
 Id = Annotated[str, StringConstraints(max_length=MAX_ID_LENGTH), BeforeValidator(_id_text)]
 # strict (here and for every number and flag of a body): JSON `true` is not 1 and "5" is
 # not 5; a client sending them has a bug that a coerced answer would hide
-Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False, strict=True)]
+def _not_a_number(value: object, what: str, example: str) -> None:
+    """Refuse, naming what was sent, a value of a number field that is no JSON number:
+    ``true``, null, a list, an object or text got pydantic's "Input should be a valid
+    number", which said neither what was sent nor how to write it. ``what``: the number's
+    meaning (``an amount``); ``example``: a number as it is written."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        hint = "; write it without quotes" if _spells_a_number(value) else ""
+        raise PydanticCustomError("float_type", "Input should be {what} written as a number "
+                                  "(e.g. {example}), not {kind}{hint}",
+                                  {"what": what, "example": example, "kind": _kind_of(value),
+                                   "hint": hint})
+    if isinstance(value, bool | type(None) | list | dict):
+        raise PydanticCustomError("float_type", "Input should be {what} written as a number "
+                                  "(e.g. {example}), not {kind}",
+                                  {"what": what, "example": example, "kind": _kind_of(value)})
+
+
+def _spells_a_number(text: str) -> bool:
+    """Whether ``text`` spells a finite number (``"4.99"``, ``" 5 "``; not ``"NaN"``)."""
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def _money(value: object) -> object:
+    # revenue and cost: true, null, a list or "4.99" were "Input should be a valid number"
+    if isinstance(value, LongInteger):
+        raise PydanticCustomError("float_parsing_size", "Input should be an amount from 0 to "
+                                  "{le}; {why}", {"le": "1e12", "why": value.too_long()})
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**1024:
+        # past float's range: the bound's comparison was a raw OverflowError
+        raise PydanticCustomError("less_than_equal", "Input should be an amount from 0 to "
+                                  "{le}; {given} is past the range of numbers",
+                                  {"le": "1e12", "given": shown_number(value)})
+    _not_a_number(value, "an amount", "4.99")
+    return value
+
+
+#: an event's revenue or cost: a JSON number from 0 to 1e12
+Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False, strict=True),
+                  BeforeValidator(_money)]
 ContextKey = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CONTEXT_KEY_LENGTH)]
 
 
@@ -329,6 +372,9 @@ def _seconds(value: object) -> object:
         raise PydanticCustomError(
             "float_type", "Input should be a time in seconds since 1970 (UTC) written as a "
             "number (e.g. 1764595200), not the text {given}", {"given": json.dumps(value[:40])})
+    # true, null, a list or an object were "Input should be a valid number", naming
+    # neither what was sent nor the unit
+    _not_a_number(value, "a time in seconds since 1970 (UTC)", "1764595200")
     if isinstance(value, int | float) and not isinstance(value, bool) \
             and math.isfinite(value) and value > MAX_SECONDS:
         raise PydanticCustomError(

@@ -994,7 +994,8 @@ class Service:
                 try:
                     ready.append((slot, reference, self._load(reference)))
                 except RecstackError as error:
-                    self._note_failure(slot, str(error), version)
+                    self._note_failure(slot, str(error) + self._pinned_hint(slot, version),
+                                       version)
                     raise ReloadFailedError(self.last_reload_error or str(error)) from None
             for slot, reference, loaded in ready:
                 self._install(slot, loaded)
@@ -1004,6 +1005,22 @@ class Service:
             self.metrics.reloads.labels("ok").inc()
             self.metrics.reload_failing.set(0)
             return [s.loaded.reference for s in self.slots if s.loaded is not None]
+
+    def _pinned_hint(self, slot: VariantSlot, version: int | None) -> str:
+        """Why a reload without a version loaded ``slot``'s pinned version, not the
+        current one (empty when it asked for a version, or the variant is not pinned): a
+        variant switched to a version whose files were then removed answered every plain
+        reload with that version's damage, without a word of the pin or of the way out."""
+        if version is not None or not slot.pinned:
+            return ""
+        try:
+            versions = self.registry.versions(slot.model_name)
+        except RecstackError:
+            versions = []
+        listed = f" (versions: {versions})" if versions else ""
+        return (f"; variant {slot.name!r} is pinned at {slot.reference} (named with its "
+                "version, in the settings or by a reload), so a reload without a version "
+                f"loads {slot.reference} again: send a version to switch it{listed}")
 
     def _check_version_exists(self, slot: VariantSlot, version: int) -> None:
         """Refuse a switch to a version the registry does not hold as the request's

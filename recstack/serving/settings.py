@@ -30,7 +30,7 @@ from recstack.atomic import special_file_problem
 from recstack.errors import ConfigError
 from recstack.serving import schemas
 from recstack.serving._files import PIPE_NOTE, is_pipe_problem, unreadable_file
-from recstack.specs import NUMBER_TEXT_RULE, number_from_text
+from recstack.specs import NUMBER_TEXT_RULE, arguments_named, number_from_text
 from recstack.strict_json import (
     LongInteger,
     RepeatedKeyError,
@@ -45,7 +45,6 @@ __all__ = ["SETTINGS_ENV", "THREAD_VARIABLES", "ServiceSettings", "VariantSettin
 SETTINGS_ENV = "RECSTACK_SERVE_SETTINGS"
 #: shortest admin token accepted: 128 bits of hex, so it cannot be guessed by trying
 MIN_TOKEN_LENGTH = 32
-_VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
 def _no_true_or_false_for_numbers(model: type[BaseModel], values: Any) -> Any:
@@ -105,8 +104,10 @@ class VariantSettings(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, value: str) -> str:
-        if not _VARIANT_NAME.fullmatch(value):
-            raise ValueError("use 1 to 40 letters, digits, '.', '_' or '-'")
+        from recstack.serving.variants import VARIANT_NAME, VARIANT_NAME_RULE
+
+        if not VARIANT_NAME.fullmatch(value):
+            raise ValueError(VARIANT_NAME_RULE)
         return value
 
     @field_validator("model")
@@ -461,6 +462,7 @@ def settings_from_env() -> ServiceSettings:
         raise ConfigError(describe_validation_error(error, origin)) from None
 
 
+@arguments_named
 def settings_from_options(config: Path | None, *, variants: list[str] | None = None,
                           admin_token_file: Path | None = None, **flags: Any
                           ) -> ServiceSettings:

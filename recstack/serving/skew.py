@@ -55,6 +55,7 @@ from recstack.serving._arguments import is_real, is_whole
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
 from recstack.serving.two_stage import candidate_context, frame_values
+from recstack.specs import arguments_named
 from recstack.strict_json import refuse_endless_integer
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ class SkewReport:
         return self.mismatched / self.checked if self.checked else float("nan")
 
 
+@arguments_named
 def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
                tolerance: float = 1e-4, limit: int | None = None) -> SkewReport:
     """Recompute the logged requests under ``log_dir`` (the service's ``log_dir`` or its
@@ -220,6 +222,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     return report
 
 
+@arguments_named
 def render_skew(report: SkewReport, *, show: int = 20) -> str:
     """The report as text: counts, the skipped requests by reason, and the first ``show``
     mismatches as a Markdown table (what a ``recstack skew`` command prints)."""
@@ -228,6 +231,14 @@ def render_skew(report: SkewReport, *, show: int = 20) -> str:
         # inside pandas
         raise ConfigError(f"render_skew: show must be a whole number of mismatches >= 0, "
                           f"got {shown_number(show)}")
+    if not isinstance(report, SkewReport):
+        # a dict or the log's path was an AttributeError ("'dict' object has no attribute
+        # 'checked'")
+        raise ConfigError(f"render_skew: report must be the SkewReport that check_skew "
+                          f"returns, got {type(report).__name__}; call "
+                          "render_skew(check_skew(log_dir, registry))")
+    from recstack.serving.online import markdown_cell
+
     rate = "n/a" if not report.checked else f"{report.mismatch_rate:.2%}"
     lines = [f"requests recomputed: {report.checked}; with a mismatch: {report.mismatched} "
              f"({rate})"]
@@ -235,7 +246,8 @@ def render_skew(report: SkewReport, *, show: int = 20) -> str:
     if len(report.mismatches):
         lines += ["", "| request | model | what | detail |", "|---|---|---|---|"]
         for row in report.mismatches.head(show).itertuples(index=False):
-            lines.append(f"| {row.request_id} | {row.model} | {row.what} | {row.detail} |")
+            lines.append("| " + " | ".join(markdown_cell(value) for value in (
+                row.request_id, row.model, row.what, row.detail)) + " |")
         if len(report.mismatches) > show:
             lines.append(f"... and {len(report.mismatches) - show} more")
     return "\n".join(lines)

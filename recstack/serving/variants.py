@@ -26,27 +26,50 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import ConfigError, shown, shown_number
+from recstack.specs import arguments_named
 
-__all__ = ["VariantAssigner", "bucket", "case_twins", "shares_problem"]
+__all__ = ["VARIANT_NAME", "VARIANT_NAME_RULE", "VariantAssigner", "bucket", "case_twins",
+           "shares_problem"]
 
 _SCALE = float(2**64)
 
+#: what a variant's name may be, in the serve settings and :class:`VariantAssigner` alike:
+#: it is a label of the logs, the metrics and the online report
+VARIANT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+#: what :data:`VARIANT_NAME` takes, in words
+VARIANT_NAME_RULE = "use 1 to 40 letters, digits, '.', '_' or '-'"
 
+
+@arguments_named
 def bucket(user_id: str, salt: str) -> float:
     """The user's position in ``[0, 1)`` (see the module docstring)."""
-    digest = hashlib.sha256(f"{salt}:{user_id}".encode()).digest()
+    try:
+        key = f"{salt}:{user_id}".encode()
+    except UnicodeEncodeError:  # was Python's own error, naming neither value
+        for what, text in (("user id", user_id), ("variant salt", salt)):
+            _refuse_non_utf8(text, what)
+        raise
+    digest = hashlib.sha256(key).digest()
     return int.from_bytes(digest[:8], "big") / _SCALE
 
 
 class VariantAssigner:
-    """Arms ``names`` with ``shares`` (positive, summing to 1); :meth:`assign` a user."""
+    """Arms ``names`` (each by :data:`VARIANT_NAME`, as in the serve settings) with
+    ``shares`` (positive, summing to 1); :meth:`assign` a user."""
 
+    @arguments_named
     def __init__(self, names: Sequence[str], shares: Sequence[float], salt: str) -> None:
         if isinstance(names, str) or not isinstance(names, Sequence):
             raise ConfigError(f"variant names must be a list of names, got {names!r}")
         for name in names:
             if not isinstance(name, str) or not name.strip():
                 raise ConfigError(f"each variant name must be non-empty text, got {name!r}")
+            if not VARIANT_NAME.fullmatch(name):
+                # the settings refused ' a', 'a b' or a name of 500 characters, and Python
+                # took them: arms a log or the online report then read apart from the
+                # settings' (' a' beside 'a', a label with a comma or a line break)
+                raise ConfigError(f"variant name {shown(name)[:60]}: {VARIANT_NAME_RULE} "
+                                  "(the serve settings' rule for a variant's name)")
         repeated = sorted({name for name in names if list(names).count(name) > 1})
         if repeated:
             raise ConfigError(f"variant names must be distinct; repeated: {repeated}")
@@ -64,6 +87,7 @@ class VariantAssigner:
             # the settings refuse an empty salt (variant_salt): from Python it was taken
             raise ConfigError(f"the variant salt must be text (not empty), got {shown(salt)} "
                               f"({type(salt).__name__})")
+        _refuse_non_utf8(salt, "variant salt")
         if len(names) != len(shares_array) or not len(names):
             raise ConfigError(f"variants: give one share per variant, at least one variant "
                               f"(got {len(names)} names and {len(shares_array)} shares)")
@@ -74,6 +98,7 @@ class VariantAssigner:
         self._edges = np.cumsum(shares_array)
         self._edges[-1] = 1.0  # rounding must never leave a bucket past the last edge
 
+    @arguments_named
     def assign(self, user_id: Any) -> str:
         """The arm of ``user_id`` (read by the one id rule, see the module docstring)."""
         text = user_text(user_id)
@@ -81,6 +106,21 @@ class VariantAssigner:
             return self.names[0]
         position = int(np.searchsorted(self._edges, bucket(text, self.salt), side="right"))
         return self.names[min(position, len(self.names) - 1)]
+
+
+def _refuse_non_utf8(text: Any, what: str) -> None:
+    """Refuse text that UTF-8 cannot encode (a lone surrogate such as ``'\\ud800'``, left by
+    ``errors='surrogateescape'`` or a broken JSON escape), naming it and where: hashing it
+    (a user id, the salt) was Python's UnicodeEncodeError."""
+    if not isinstance(text, str):
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ConfigError(f"{what} {shown(text)[:60]} holds a lone surrogate "
+                          f"({text[error.start]!r}) at character {error.start + 1}, which is "
+                          "not UTF-8 text (no log or file can hold it); decode the text "
+                          "without errors='surrogateescape', in its true encoding") from None
 
 
 def _share(share: Any, shares: Any) -> float:
@@ -153,6 +193,7 @@ def user_text(user_id: Any) -> str:
         value = value.strip()
         if not value:
             raise ConfigError(f"user id {user_id!r} is empty (expected integer or text ids)")
+        _refuse_non_utf8(value, "user id")
         if len(value) <= 20 and _PLAIN_INTEGER.fullmatch(value):
             return str(int(value))
         return value

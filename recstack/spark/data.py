@@ -65,7 +65,9 @@ from recstack.data.splits import (
     TemporalSplit,
     _exact_as_read,
     _shown,
+    counted,
     refuse_cutoff_beyond_the_years,
+    share_count,
 )
 from recstack.errors import (
     ConfigError,
@@ -1537,11 +1539,36 @@ def require_rows(data: SparkInteractions) -> None:
         raise EmptyResultError("cannot split: the data have no rows")
 
 
+#: the columns :func:`shares_of_sizes` reads and adds: a user's row count, and its share
+SIZE, SHARE = "_size", "_share"
+
+
+def shares_of_sizes(frame: Any, fraction: Any) -> Any:
+    """``frame`` (holding each row's user size in :data:`SIZE`) with :data:`SHARE`, that
+    size's share by :func:`recstack.data.splits.share_count`, the one rounding rule of
+    every split: exact, a half up. A float product in Spark (``floor(f x n + 0.5)``)
+    rounded 0.9 x 15 = 13.499999999999998 down where one machine rounds the half up. The
+    distinct sizes are few (one per history length), so their shares are worked out here
+    and joined."""
+    from pyspark.sql import functions as F
+
+    sizes = np.array(sorted(int(row[0]) for row in
+                            frame.select(SIZE).distinct().collect()), dtype=np.int64)
+    if not len(sizes):
+        return frame.withColumn(SHARE, F.lit(0).cast("long"))
+    counts = share_count(fraction, sizes)
+    table = frame.sparkSession.createDataFrame(
+        [(int(n), int(c)) for n, c in zip(sizes, counts, strict=True)],
+        f"{SIZE} long, {SHARE} long")
+    return frame.join(F.broadcast(table), SIZE, "left")
+
+
 @arguments_named
 def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: int = 0
                  ) -> SparkSplit:
     """Per-user random holdout with :func:`recstack.data.splits.random_split`'s counts:
-    ``min(round(test_fraction * n), n - 1)`` of each user's ``n`` rows go to test, chosen by
+    ``min(share_count(test_fraction, n), n - 1)`` of each user's ``n`` rows go to test (a
+    half rounded up), chosen by
     the order of ``xxhash64(seed, row)`` (see the module notes on seeds)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -1555,8 +1582,9 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     by_user = Window.partitionBy(USER_INDEX)
     position = F.row_number().over(by_user.orderBy(key, F.col(ROW))) - 1
     size = F.count(F.lit(1)).over(by_user)
-    n_test = F.least(F.floor(F.lit(float(test_fraction)) * size + 0.5), size - 1)
-    flagged = data.frame.withColumn("_is_test", position < n_test)
+    sized = shares_of_sizes(data.frame.withColumn(SIZE, size), test_fraction)
+    n_test = F.least(F.col(SHARE), F.col(SIZE) - 1)
+    flagged = sized.withColumn("_is_test", position < n_test).drop(SIZE, SHARE)
 
     def none_chosen() -> str:
         # the single-machine split's words: the generic "0 rows were chosen for test and 0
@@ -1587,7 +1615,7 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
     _require_timestamps(data)
     require_rows(data)
     if test_fraction is not None:
-        cutoff_s = int(_quantile_higher(data.frame, 1.0 - test_fraction))
+        cutoff_s = int(_cutoff_time(data.frame, test_fraction))
     else:
         seconds = to_unix_seconds(cutoff, "cutoff")
         assert seconds is not None  # None only for a cutoff of None, refused above
@@ -1732,8 +1760,9 @@ def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str
         why = "; ".join(f"{reasons[key]:,} {text}" for key, text in words.items()
                         if reasons.get(key))
         raise EmptyResultError(
-            f"{method} split left no test rows{_shown(params)}: {chosen:,} rows were chosen "
-            f"for test and {chosen - test_rows:,} of them set apart"
+            f"{method} split left no test rows{_shown(params)}: {counted(chosen, 'row')} "
+            f"{'was' if chosen == 1 else 'were'} chosen for test and "
+            f"{chosen - test_rows:,} of them set apart"
             + (f" ({why})" if why else ""))
     test_users = kept.select(USER_INDEX).distinct().count()
     eligible = (candidates if fold_in else flagged).select(USER_INDEX).distinct().count()
@@ -1791,15 +1820,18 @@ def _materialise(frame: Any) -> Any:
     return frame.cache()
 
 
-def _quantile_higher(frame: Any, quantile: float) -> int:
-    """numpy's ``quantile(timestamps, q, method="higher")``: the value at sorted position
-    ``ceil(q * (n - 1))``, from per-day counts and then the distinct times of that day."""
+def _cutoff_time(frame: Any, test_fraction: Any) -> int:
+    """The cutoff time of a temporal split by ``test_fraction``: the time at the sorted
+    position :func:`recstack.data.splits.temporal_cutoff_position` gives (one machine's
+    rule), found from per-day counts and then the distinct times of that day."""
     from pyspark.sql import functions as F
+
+    from recstack.data.splits import temporal_cutoff_position
 
     days = frame.groupBy(F.floor(F.col(TIMESTAMP) / _DAY).alias("_day")).count().toPandas()
     days = days.sort_values("_day")
     n = int(days["count"].sum())
-    position = math.ceil(quantile * (n - 1))
+    position = temporal_cutoff_position(test_fraction, n)
     ends = np.cumsum(days["count"].to_numpy())
     day_at = int(np.searchsorted(ends, position, side="right"))
     before = int(ends[day_at - 1]) if day_at else 0
@@ -1978,7 +2010,8 @@ def _side_table_key(table: Any, source: str) -> Any:
 
 def _table_on_driver(table: Any, index_column: str) -> Any:
     """A side table as :class:`Interactions` holds it: rows in index order, the index
-    dropped, arrays as lists and integer columns with nulls as pandas' ``Int64``."""
+    dropped, arrays as lists and integer columns with nulls as pandas' ``Int64`` holding
+    the integers the table holds (as one machine reads such a column back)."""
     if table is None:
         return None
     from pyspark.sql.types import IntegralType
@@ -1990,10 +2023,31 @@ def _table_on_driver(table: Any, index_column: str) -> Any:
             continue
         column = frame[field.name]
         if isinstance(field.dataType, IntegralType) and column.dtype.kind == "f":
-            frame[field.name] = column.astype("Int64")
+            # toPandas carries an integer column with nulls as float64, so an integer past
+            # 2**53 came back changed without a word (2**53 + 1 as 2**53): such a column is
+            # collected again as text, to the exact integers
+            rounded = column.abs() >= _FLOAT_EXACT_UP_TO
+            frame[field.name] = (_exact_integers(table, field.name, index_column)
+                                 if rounded.any() else column.astype("Int64"))
         elif field.dataType.typeName() == "array":
             frame[field.name] = _object_series([None if v is None else list(v) for v in column])
     return frame
+
+
+#: the magnitude from which a float64 no longer holds every integer
+_FLOAT_EXACT_UP_TO = 2.0 ** 53
+
+
+def _exact_integers(table: Any, column: str, index_column: str) -> Any:
+    """``column`` of a side table (integers with nulls) in index order as pandas' ``Int64``,
+    read as text so that no integer passes through a float."""
+    import pandas as pd
+    from pyspark.sql import functions as F
+
+    rows = (table.select(index_column, F.col(column).cast("string").alias(column))
+            .toPandas().sort_values(index_column)[column])
+    return pd.array([None if value is None or value != value else int(value)
+                     for value in rows], dtype="Int64")
 
 
 def _object_series(values: list[Any]) -> Any:

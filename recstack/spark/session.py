@@ -213,6 +213,13 @@ def settings_from_table(table: Mapping[str, Any], where: str = "[spark]") -> Spa
     for key in ("master", "app_name", "checkpoint_dir"):
         if key in table and not isinstance(table[key], str):
             raise ConfigError(f"{where}.{key}: expected a string, got {table[key]!r}")
+        if key in table and key != "master" and not table[key].strip():
+            # refused only when the session started, as "SparkSettings app_name", not
+            # naming the table the value came from
+            meaning = ("the application's name in the cluster manager" if key == "app_name"
+                       else "a folder for the checkpoints; leave the key out for none")
+            raise ConfigError(f"{where}.{key} = {table[key]!r}: expected non-empty text "
+                              f"({meaning})")
     if "master" in table:
         _check_master(table["master"], f"{where}.master")
     return SparkSettings(master=table.get("master"), app_name=table.get("app_name", "recstack"),
@@ -238,6 +245,16 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
             # names are case-sensitive: 'Spark.executor.memory' is ignored with a warning
             raise ConfigError(f"{where}: {key!r} is not a Spark setting (names are "
                               f"case-sensitive); did you mean 'spark.{key[6:]}'?")
+        if key in _OWN_KEYS:
+            # Spark's builder takes the settings after the master URL and the name, so this
+            # one replaced the checked master (or name) without a word: master = "yarn"
+            # with "spark.master" = "local" ran locally, and a misspelt URL here reached
+            # the JVM unchecked
+            own, example = _OWN_KEYS[key]
+            raise ConfigError(f"{where}: {key!r} is given by its own setting, {own} "
+                              f"([spark] {own} = {example}, SparkSettings({own}=...)"
+                              f"{_OWN_ENV.get(own, '')}), which it would override without "
+                              f"a word; move it there and remove {key!r} from the settings")
         if not key.startswith("spark.") and key.split(".", 1)[0] in _SPARK_NAMESPACES:
             raise ConfigError(f"{where}: {key!r} is not a Spark setting (spark-submit ignores "
                               f"it with a warning); did you mean 'spark.{key}'?")
@@ -277,6 +294,11 @@ def _check_conf(conf: Mapping[str, Any], where: str) -> None:
                 raise ConfigError(f"{where}: {key!r}: the setting's {what} {text!r} holds "
                                   "a character that is not valid Unicode text (a lone "
                                   "surrogate such as \\ud800); write the character itself")
+
+
+#: the Spark settings that :class:`SparkSettings` sets from its own fields (name, example)
+_OWN_KEYS = {"spark.master": ("master", '"local[4]"'), "spark.app.name": ("app_name", '"recstack"')}
+_OWN_ENV = {"master": f" or {MASTER_ENV}"}
 
 
 def _is_numpy_scalar(value: Any) -> bool:

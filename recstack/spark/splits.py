@@ -12,11 +12,12 @@ cannot be reproduced across executors, so every random choice is the order of a 
 hash of the seed and a stable position, salted by what it decides:
 
 - ``user_split``: the held-out users are the ``n_held`` users with the smallest
-  ``xxhash64(seed, "users", user_index)`` (``n_held = max(1, round(test_users * active
-  users))``, as on a single machine); with ``by_time=False`` each held-out user's rows
-  are ordered by ``xxhash64(seed, "rows", row)``, and the first ``max(round((1 -
-  fold_in_fraction) * n), 1)`` of them are the test targets (``by_time=True``: the latest
-  rows, ties to the earlier row, exactly as on a single machine).
+  ``xxhash64(seed, "users", user_index)`` (``n_held = max(1, share_count(test_users,
+  active users))``, as on a single machine: a half rounded up); with ``by_time=False``
+  each held-out user's rows are ordered by ``xxhash64(seed, "rows", row)``, and the first
+  ``max(share_count(1 - fold_in_fraction, n), 1)`` of them are the test targets
+  (``by_time=True``: the latest rows, ties to the earlier row, exactly as on a single
+  machine).
 - ``kfold_split``: with ``stratify="user"`` each user's rows are ordered by
   ``xxhash64(seed, "kfold", row)`` and dealt round-robin from a per-user offset
   ``xxhash64(seed, "offset", user_index) mod k``; with ``stratify=None`` all rows are
@@ -45,13 +46,17 @@ from recstack.data.splits import (
     UserSplit,
     _exact_as_read,
     check_every_fold_has_rows,
+    exact_share,
     kfold_advice,
     kfold_stratify,
+    share_count,
 )
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.spark.data import (
     ITEM_INDEX,
     ROW,
+    SHARE,
+    SIZE,
     TIMESTAMP,
     USER_INDEX,
     SparkInteractions,
@@ -62,6 +67,7 @@ from recstack.spark.data import (
     leave_last_out,
     random_split,
     require_rows,
+    shares_of_sizes,
     split_seed,
     temporal_split,
 )
@@ -96,7 +102,7 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
     n_active = active.count()
     if n_active == 0:
         raise EmptyResultError("cannot split: the data have no rows")
-    n_held = max(1, int(round(test_users * n_active)))
+    n_held = max(1, share_count(test_users, n_active))
     if n_held >= n_active:
         raise EmptyResultError(f"user split: holding out {n_held} of {n_active} users "
                                f"(test_users={test_users}) leaves no training users")
@@ -110,12 +116,13 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
     # keys), so the latest rows become the test targets
     position = F.row_number().over(by_user.orderBy(key.desc(), F.col(ROW).asc())) - 1
     size = F.count(F.lit(1)).over(by_user)
-    n_target = F.greatest(F.floor(F.lit(1.0 - fold_in_fraction) * size + 0.5), F.lit(1))
+    sized = shares_of_sizes(data.frame.join(held, USER_INDEX, "left").withColumn(SIZE, size),
+                            1 - exact_share(fold_in_fraction))
+    n_target = F.greatest(F.col(SHARE), F.lit(1))
     row_held = F.coalesce(F.col("_held"), F.lit(False))
-    flagged = (data.frame.join(held, USER_INDEX, "left")
-               .withColumn("_is_test", row_held & (position < n_target))
+    flagged = (sized.withColumn("_is_test", row_held & (position < n_target))
                .withColumn("_is_fold_in", row_held & ~(position < n_target))
-               .drop("_held"))
+               .drop("_held", SIZE, SHARE))
     split = _finish(data, flagged, "user", {"test_users": test_users,
                                             "fold_in_fraction": fold_in_fraction,
                                             "by_time": by_time, "seed": seed}, fold_in=True)

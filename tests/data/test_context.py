@@ -149,9 +149,11 @@ def test_loaders_keep_declared_context_columns_and_drop_the_rest(log_file):
     data = load_source(str(log_file), options=LoaderOptions(context=("device", "screen")))
     assert list(data.context.columns) == ["device", "screen"]
     assert data.context["device"].tolist() == ["m", "w", None, "m"]
-    # a column of numbers (one missing) is read as numbers
+    # a column of numbers (one missing) is read as numbers: integers with a gap as
+    # nullable integers (Int64), the missing one pandas' NA
     assert data.context["screen"].tolist()[:2] == [3.0, 5.0]
-    assert np.isnan(data.context["screen"].iloc[2])
+    assert str(data.context["screen"].dtype) == "Int64"
+    assert pd.isna(data.context["screen"].iloc[2])
     assert load_table(log_file).context is None  # undeclared: dropped, as before
     with pytest.raises(RecstackError, match="no column 'devise' for context"):
         load_table(log_file, context=["devise"])

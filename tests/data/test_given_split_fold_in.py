@@ -22,7 +22,7 @@ def test_a_test_pair_the_fold_in_holds_is_set_apart_and_counted():
     split = given_split(Interactions.from_arrays(USERS, ITEMS), IS_TEST, fold_in_mask=FOLD_IN)
     assert split.report.repeated_pair_rows == 1 and split.report.test_rows == 1
     assert list(split.test.items.to_external(split.test.item_index)) == ["y"]
-    assert "set apart: 1 test rows repeating a train or fold-in (user, item) pair" in str(
+    assert "set apart: 1 test row repeating a train or fold-in (user, item) pair" in str(
         split.report)
 
 
@@ -32,6 +32,6 @@ def test_a_split_left_without_test_rows_names_the_reason_not_empty_parameters():
         given_split(Interactions.from_arrays(USERS[:4], ITEMS[:4]), only_repeats[:4],
                     fold_in_mask=FOLD_IN[:4])
     message = str(caught.value)
-    assert message.startswith("given split left no test rows: 1 rows were chosen for test")
+    assert message.startswith("given split left no test rows: 1 row was chosen for test")
     assert "1 repeating a training or fold-in (user, item) pair" in message
     assert "{}" not in message

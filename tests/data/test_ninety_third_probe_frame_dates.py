@@ -92,6 +92,8 @@ def test_a_missing_zoned_arrow_time_is_refused_by_its_row():
 
 def test_a_missing_number_among_times_is_named_by_its_row():
     times = pd.array([5, None, 7], dtype="Int64")
-    with pytest.raises(DataFormatError, match=r"column 'timestamp': holds NaN or infinite "
-                                              r"times: row 1 holds nan \(1 in all\)"):
+    # pd.NA is named as the missing value it is (it was "holds nan", numpy's reading)
+    with pytest.raises(DataFormatError, match=r"column 'timestamp': row 1 holds a missing "
+                                              r"value \(pd\.NA, of the nullable type Int64; "
+                                              r"1 in all\)"):
         Interactions.from_frame(_frame(times))

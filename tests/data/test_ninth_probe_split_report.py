@@ -16,7 +16,7 @@ def test_a_user_whose_test_row_was_set_apart_is_not_said_to_have_too_little_hist
     assert report.test_users == 1 and report.cold_item_rows == 1
     assert report.users_without_test == 1 and report.users_test_set_apart == 1
     text = str(report)
-    assert "1 users have no test rows left (every test row of theirs was set apart" in text
+    assert "1 user has no test rows left (every test row of theirs was set apart" in text
     assert "too little history" not in text
 
 
@@ -27,5 +27,5 @@ def test_temporal_users_before_the_cutoff_are_said_to_have_no_rows_after_it():
     report = temporal_split(data, 100).report
     assert report.users_without_test == 1 and report.users_test_set_apart == 0
     text = str(report)
-    assert "1 users have no test rows (no rows at or after the cutoff)" in text
+    assert "1 user has no test rows (no rows at or after the cutoff)" in text
     assert "too little history" not in text

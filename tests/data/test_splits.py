@@ -155,7 +155,7 @@ def test_leave_last_out_counts_users_too_short_to_split():
     data = Interactions.from_arrays([1, 2, 2], [1, 2, 1], None, [5, 6, 7])
     split = leave_last_out(data, 1)
     assert split.report.users_without_test == 1
-    assert "1 users have no test rows" in str(split.report)
+    assert "1 user has no test rows" in str(split.report)
 
 
 def test_cold_items_and_repeats_are_set_apart_and_reported():
@@ -168,7 +168,7 @@ def test_cold_items_and_repeats_are_set_apart_and_reported():
     assert split.report.repeated_pair_rows == 1
     assert split.report.cold_user_rows == 0
     assert len(split.test) == 1 and len(split.set_apart) == 2
-    assert "set apart: 1 test rows whose item never occurs in train" in str(split.report)
+    assert "set apart: 1 test row whose item never occurs in train" in str(split.report)
 
 
 def test_cold_users_are_set_apart():

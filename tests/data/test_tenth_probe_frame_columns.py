@@ -30,7 +30,11 @@ def test_from_arrays_names_the_id_column(users, items, column):
     (pd.DataFrame({"uid": pd.array([1, None], dtype="Int64"), "iid": [1, 2]}), "uid"),
 ])
 def test_from_frame_names_the_frames_id_column(frame, column):
-    with pytest.raises(DataFormatError, match=rf"^column '{column}': the value at position "):
+    # a nullable column's gap is named as the pd.NA it is (it was "the value at position 1
+    # is NaN")
+    with pytest.raises(DataFormatError, match=rf"^column '{column}': (the value at position "
+                                              r"|row 1 holds an empty id, a missing value "
+                                              r"\(pd\.NA)"):
         Interactions.from_frame(frame, user_col="uid", item_col="iid")
 
 

@@ -112,9 +112,10 @@ def test_a_request_time_that_is_not_a_time_is_refused_not_made_unknown():
         _time_codes(pd.Series([3600, "noon"]), 2)
     with pytest.raises(RecstackError, match="row 0 holds True"):
         _time_codes(pd.Series([True]), 1)
-    # datetimes are read as Unix seconds (naive ones as UTC), numbers written as text too
-    hours, days = _time_codes(pd.Series([datetime(1970, 1, 5, 13, tzinfo=UTC), "3600", None],
-                                        dtype=object), 3)
+    # datetimes are read as Unix seconds (naive ones as UTC), text as ISO-8601 (as every time
+    # argument is: a number written as text is refused, see test_two_hundred_fourteenth_...)
+    hours, days = _time_codes(pd.Series([datetime(1970, 1, 5, 13, tzinfo=UTC),
+                                         "1970-01-01T01:00:00", None], dtype=object), 3)
     assert hours.tolist() == [14, 2, 0] and days.tolist() == [1, 4, 0]
     hours, _ = _time_codes(pd.Series(pd.to_datetime(["1970-01-01 05:00", None])), 2)
     assert hours.tolist() == [6, 0]

@@ -29,7 +29,8 @@ TARGET = np.full((3, 2), 0.5)
 
 
 @pytest.mark.parametrize("actions, message", [
-    (None, r"snips: actions must be a 1-D array of action indices, got shape \(\)"),
+    (None, r"snips: actions must be a 1-D array of action indices, got None; give a list "
+           r"or 1-D array of action indices, such as \[0, 2\]"),
     ([[0, 1], [1]], "snips: actions must be an array of numbers with every row of one "
                     "length, but row 0 has 2 entries and row 1 1 entry"),
 ])

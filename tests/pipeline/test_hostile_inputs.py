@@ -220,8 +220,8 @@ def log() -> Interactions:
                                                  "'0.2'"),
     (lambda t, log: t.window_cutoff(log.to_frame(), 0.2), "train must be recstack "
                                                            "Interactions, got DataFrame"),
-    (lambda t, log: t.time_window(log, "x"), "cutoff must be a whole number of Unix seconds, "
-                                             "got 'x'"),
+    (lambda t, log: t.time_window(log, "x"), "cutoff: cannot read 'x' as a time; use Unix "
+                                             "seconds or an ISO date"),
     (lambda t, log: t.time_window(log, 10**30), "cutoff must be a whole number"),
 ])
 def test_training_data_windows_refuse_bad_arguments_by_name(log, call, message):
@@ -235,7 +235,7 @@ def test_training_data_windows_refuse_bad_arguments_by_name(log, call, message):
     ({"make_generators": "generators"}, "make_generators must be a function"),
     ({"seed": -1}, r"seed = -1: must be >= 0; a seed is a whole number in \[0, 4294967295\]"),
     ({"balanced": "yes"}, "balanced must be True or False, got 'yes'"),
-    ({"cutoff": "later"}, "cutoff must be a whole number of Unix seconds"),
+    ({"cutoff": "later"}, "cutoff: cannot read 'later' as a time; use Unix seconds"),
 ])
 def test_make_training_data_refuses_bad_arguments_by_name(log, change, message):
     from recstack.models import create_model
@@ -305,8 +305,9 @@ def test_column_boost_refuses_times_and_freshness_refuses_flags():
     from recstack.pipeline.rerank import FreshnessBoost
 
     with pytest.raises(RecstackError, match="^freshness: column 'featured' must be numeric "
-                                            "\\(Unix seconds\\) or datetimes; item 10 holds "
-                                            "True"):
+                                            "\\(Unix seconds\\), datetimes or ISO-8601 text "
+                                            "such as 2024-01-31 or 2024-01-31T12:00:00; item 10 "
+                                            "holds True"):
         FreshnessBoost(time_column="featured").fit(data)
 
 

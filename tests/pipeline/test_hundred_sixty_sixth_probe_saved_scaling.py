@@ -211,6 +211,6 @@ def test_a_best_iteration_within_the_trees_scores_with_that_many(lightgbm_saved,
     full = load_ranker(lightgbm_saved)
     from recstack.pipeline.rankers.gbdt import _matrix
 
-    expected = full.booster_.predict(_matrix(frame), num_iteration=2)
+    expected = full.booster_.predict(_matrix(frame), num_iteration=2, raw_score=True)
     np.testing.assert_allclose(loaded.score(frame), expected.astype(np.float32), rtol=1e-6)
     assert not np.allclose(loaded.score(frame), full.score(frame))

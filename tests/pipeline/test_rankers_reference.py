@@ -46,7 +46,11 @@ def test_binary_matches_lightgbm_classifier_probabilities():
     weights = np.where(frame.categorical[:, 1] == 0, 2.0, 1.0)
     ours = make("lightgbm", loss="binary").fit(frame, labels, sample_weight=weights)
     reference, X = lgb_reference(lgb.LGBMClassifier, frame, labels, sample_weight=weights)
-    np.testing.assert_allclose(ours.score(frame), reference.predict_proba(X)[:, 1], rtol=1e-5)
+    np.testing.assert_allclose(ours.predict_proba(frame), reference.predict_proba(X)[:, 1],
+                               rtol=1e-5)
+    # the score is the raw logit (probabilities in float32 tie at 1.0 from a logit of ~17)
+    np.testing.assert_allclose(ours.score(frame), reference.predict(X, raw_score=True),
+                               rtol=1e-5, atol=1e-5)
 
 
 def test_categoricals_are_split_as_categories():
@@ -102,8 +106,11 @@ def test_logistic_matches_scikit_learn_pipeline(class_weight):
     ranker = make("logistic", class_weight=class_weight, max_iter=1000).fit(frame, labels)
     reference_weight = {0: 1.0, 1: 3.0} if class_weight == 3.0 else class_weight
     reference, X = sklearn_logistic(frame, labels, class_weight=reference_weight)
-    np.testing.assert_allclose(ranker.score(frame), reference.predict_proba(X)[:, 1],
+    np.testing.assert_allclose(ranker.predict_proba(frame), reference.predict_proba(X)[:, 1],
                                atol=2e-4)
+    # the score is the logit (probabilities in float32 tie at 1.0 from a logit of ~17)
+    np.testing.assert_allclose(ranker.score(frame), reference.decision_function(X),
+                               atol=2e-3)
     # 2 numerics + 5 + 3 one-hot columns: the unknown level 0 keeps its own column
     assert ranker.coef_.shape == (10,)
 

@@ -51,7 +51,7 @@ def test_a_history_given_with_a_users_request_names_recommend_new(service, item,
      "Service.history(): missing 'limit'; it takes Service.history(user_id, limit)"),
     (lambda s, u, i: s.search_titles("a", 5, 6),
      "Service.search_titles() takes at most 2 positional argument(s) (text, limit), got "
-     "3; give nothing more by keyword: Service.search_titles(text, limit)"),
+     "3; call it as Service.search_titles(text, limit)"),
     (lambda s, u, i: s.some_users(limt=5),
      "Service.some_users() has no argument 'limt' (did you mean 'limit'?); it takes "
      "Service.some_users(limit)"),

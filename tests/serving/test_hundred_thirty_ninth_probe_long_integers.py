@@ -94,7 +94,7 @@ def test_a_long_context_value_names_its_key(http, item):
 
 
 @pytest.mark.parametrize(("field", "value", "start"), [
-    ("cost", LONG, "Input should be a valid number"),
+    ("cost", LONG, "Input should be an amount from 0 to 1e12"),
     ("position", "-" + LONG, "Input should be a whole number from 1 to 1000"),
 ])
 def test_a_long_number_of_an_event_names_the_event_field(http, user, item, field, value,

@@ -50,7 +50,7 @@ from recstack.pipeline.schema import (
 )
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.progress import Progress
-from recstack.specs import did_you_mean
+from recstack.specs import arguments_named, did_you_mean
 
 #: the hyperparameters every ranker has: position as a feature (see the module docstring)
 POSITION_PARAMS: dict[str, Param] = {
@@ -81,6 +81,9 @@ class Ranker(Configurable, ABC):
     supported_losses: ClassVar[tuple[str, ...]] = ()
     #: how many label columns ``fit`` takes (the multitask ranker takes two)
     label_columns: ClassVar[int] = 1
+    #: the losses under which :meth:`score` is a logit, the log-odds of a click, so that
+    #: :meth:`predict_proba` gives probabilities (pointwise log losses); empty: none
+    probability_losses: ClassVar[tuple[str, ...]] = ()
     #: the tasks of the label columns, in order, by the names a DataFrame of labels gives
     #: them (None: the columns are read by position only)
     label_names: ClassVar[tuple[str, ...] | None] = None
@@ -117,6 +120,7 @@ class Ranker(Configurable, ABC):
     def is_fitted(self) -> bool:
         return hasattr(self, "schema_")
 
+    @arguments_named
     def fit(self, frame: FeatureFrame, labels: np.ndarray, *,
             sample_weight: np.ndarray | None = None,
             validation: tuple[FeatureFrame, np.ndarray] | None = None,
@@ -181,10 +185,36 @@ class Ranker(Configurable, ABC):
         self.fitted_params_ = copy.deepcopy(self.get_params())
         return self
 
+    @arguments_named
     def score(self, frame: FeatureFrame) -> np.ndarray:
         """Scores of each row (float32, higher is better). A frame of zero rows (zero
-        candidates) gives an empty array; a frame of another schema is refused."""
+        candidates) gives an empty array; a frame of another schema is refused.
+
+        Under a pointwise log loss (:attr:`probability_losses`) the score is the logit,
+        not the probability: float32 probabilities are exactly 1.0 above a logit of about
+        17 (0.0 below about -104), so candidates the ranker tells apart tied and the list
+        fell back to the candidates' order; :meth:`predict_proba` gives the
+        probabilities."""
         return self._output(frame, "score", self._score)
+
+    @arguments_named
+    def predict_proba(self, frame: FeatureFrame) -> np.ndarray:
+        """The probability of a positive label for each row (float32), the sigmoid of
+        :meth:`score`, for a ranker fitted with a pointwise log loss
+        (:attr:`probability_losses`); rank by :meth:`score`, whose values do not tie where
+        the probabilities round to 1.0. A ranker of another loss is refused (its scores
+        order candidates and are no log-odds)."""
+        loss = str(getattr(self, "loss", ""))
+        if loss not in self.probability_losses:
+            kinds = (f"loss {' or '.join(repr(k) for k in self.probability_losses)}"
+                     if self.probability_losses else "no loss")
+            raise RecstackError(
+                f"{self.name}.predict_proba: the scores of loss {loss!r} order the candidates "
+                f"and are not the log-odds of a click, so they have no probability; this "
+                f"ranker gives probabilities under {kinds} (or calibrate its scores with "
+                "recstack.pipeline.calibration)")
+        return self._output(frame, "predict_proba",
+                            lambda checked: logit_probability(self._score(checked)))
 
     def _output(self, frame: FeatureFrame, method: str,
                 compute: Callable[[FeatureFrame], np.ndarray]) -> np.ndarray:
@@ -211,6 +241,7 @@ class Ranker(Configurable, ABC):
         check_scores_finite(values, frame, f"{self.name}.{method}")
         return values
 
+    @arguments_named
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the fitted ranker to the folder ``path``: its own files (LightGBM text,
         npz, safetensors) and ``ranker.json``, checksummed (never pickle)."""
@@ -348,6 +379,14 @@ def logged_position_range(frame: FeatureFrame, feature: Any
     if not logged.size:
         return None
     return feature, float(logged.min()), float(logged.max())
+
+
+def logit_probability(logits: Any) -> np.ndarray:
+    """:math:`\\sigma(z) = 1 / (1 + e^{-z})` in float64, without overflow warnings for
+    large negative logits (``exp(-z)`` is infinite there and the sigmoid 0)."""
+    z = np.asarray(logits, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 def check_frame(frame: Any, where: str) -> None:

@@ -2,10 +2,12 @@
 (``lambdarank``) objectives.
 
 ``binary`` minimises the log loss of each row, :math:`-[y \\log p + (1 - y) \\log(1 - p)]`
-with :math:`p = \\sigma(f(x))` (labels > 0 count as positives); scores are the
-probabilities. ``lambdarank`` (Burges 2010) optimises nDCG within each group (the groups
-come from ``frame.group_sizes()``): the gradient of each pair of rows with different labels
-is the RankNet gradient scaled by the change in nDCG their swap would cause; labels must be
+with :math:`p = \\sigma(f(x))` (labels > 0 count as positives); scores are the raw
+:math:`f(x)`, the logit (float32 probabilities are 1.0 from a logit of about 17 on, which
+tied candidates the trees tell apart), and ``predict_proba`` gives :math:`p`.
+``lambdarank`` (Burges 2010) optimises nDCG within each group (the groups come from
+``frame.group_sizes()``): the gradient of each pair of rows with different labels is the
+RankNet gradient scaled by the change in nDCG their swap would cause; labels must be
 integer grades (0, 1, 2...); scores are raw. Categorical features are passed to LightGBM as
 categorical (its own optimal splits over the codes; code 0, the unknown level, is a level
 like any other). NaN numerics are LightGBM's missing values. Row weights multiply each row's
@@ -60,6 +62,7 @@ class LightGBMRanker(Ranker):
 
     name = "lightgbm"
     supported_losses = ("binary", "lambdarank")
+    probability_losses = ("binary",)
     model_files = (MODEL_FILE,)
     #: NaN numerics are LightGBM's missing values, split on as a value of their own
     reads_missing = True
@@ -187,7 +190,9 @@ class LightGBMRanker(Ranker):
                 "vary and relate to the labels")
 
     def _score(self, frame: FeatureFrame) -> np.ndarray:
-        return self.booster_.predict(_matrix(frame), raw_score=self.loss == "lambdarank",
+        # raw scores for 'binary' too (the logit of p): its probabilities, float32, were
+        # exactly 1.0 above a logit of about 17 and tied candidates the trees tell apart
+        return self.booster_.predict(_matrix(frame), raw_score=True,
                                      num_iteration=self.booster_.best_iteration or None)
 
     def _save_files(self, folder: Path) -> dict[str, Any]:

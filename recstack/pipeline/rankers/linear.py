@@ -4,9 +4,11 @@
           \\min_{w, b}\\; \\tfrac{1}{2}\\lVert w \\rVert^2
           - C \\sum_i c_{y_i} s_i \\left[y_i \\log p_i + (1 - y_i) \\log(1 - p_i)\\right]
 
-with :math:`s_i` the row weights and :math:`c_y` the class weights. :math:`\\phi(x)`:
-numeric features with NaN replaced by the training mean, then standardised with the
-training mean and standard deviation (so that ``C`` means the same for every feature);
+with :math:`s_i` the row weights and :math:`c_y` the class weights. ``score`` gives the logit
+:math:`w^\\top \\phi(x) + b` (probabilities in float32 are 1.0 from a logit of about 17 on,
+which tied candidates the model tells apart); ``predict_proba`` gives :math:`p`.
+:math:`\\phi(x)`: numeric features with NaN replaced by the training mean, then standardised
+with the training mean and standard deviation (so that ``C`` means the same for every feature);
 each categorical feature one-hot over all its ``cardinality`` codes, the unknown level 0
 kept as a column of its own (an unseen category at serving scores as the unknown level
 did in training). Labels > 0 count as positives.
@@ -55,6 +57,7 @@ class LogisticRanker(Ranker):
     name = "logistic"
     model_files = (WEIGHTS_FILE,)
     supported_losses = ("bce",)
+    probability_losses = ("bce",)
     params = {
         "loss": Param(str, default="bce", doc="Only 'bce' (the log loss)."),
         "C": Param((int, float), low=0, low_inclusive=False, default=1.0,
@@ -135,8 +138,10 @@ class LogisticRanker(Ranker):
         return sp.hstack([sp.csr_matrix(numeric), onehot], format="csr")
 
     def _score(self, frame: FeatureFrame) -> np.ndarray:
-        logits = self._design(frame) @ self.coef_ + self.intercept_
-        return 1.0 / (1.0 + np.exp(-logits))
+        # the logit, not sigma(logit): the float32 scores of probabilities were exactly 1.0
+        # above a logit of about 17, and candidates the model told apart tied
+        # (predict_proba gives the probabilities)
+        return np.asarray(self._design(frame) @ self.coef_ + self.intercept_)
 
     def _save_files(self, folder: Path) -> dict[str, Any]:
         np.savez(folder / WEIGHTS_FILE, coef=self.coef_, intercept=np.array([self.intercept_]),

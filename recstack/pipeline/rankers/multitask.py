@@ -75,6 +75,10 @@ class MultitaskRanker(TorchRanker):
         standard = (ratings - self.rating_mean_) / self.rating_scale_
         return np.column_stack([labels[:, 0], standard]).astype(np.float32)
 
+    def _extra_loss_scale(self) -> float:
+        # the rating head's squared error of standardised ratings, weighed by rating_weight
+        return float(self.rating_weight)
+
     def _extra_loss(self, torch: Any, output: Any, labels: Any, mask: Any, weights: Any
                     ) -> Any:
         ratings = labels[..., 1]

@@ -33,6 +33,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import MAX_FACTORS, Param
 from recstack.models.torch_training import (
     DEVICE_PARAM,
+    MAX_LIKELIHOOD_LOSS,
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
@@ -53,7 +54,7 @@ from recstack.pipeline.rankers.base import (
     training_means,
     training_ranges,
 )
-from recstack.pipeline.rankers.losses import LOSSES, ranking_loss
+from recstack.pipeline.rankers.losses import LOSSES, PAIRWISE, POINTWISE, ranking_loss
 from recstack.pipeline.schema import FeatureFrame
 from recstack.pipeline.settings import ReadOnlyWith
 from recstack.progress import Progress
@@ -110,6 +111,8 @@ class TorchRanker(Ranker):
     """Base of the PyTorch rankers; a subclass builds its network in :meth:`_network`."""
 
     supported_losses = LOSSES
+    #: the network's output is the logit under the pointwise log losses
+    probability_losses = POINTWISE
     model_files = (WEIGHTS_FILE,)
     #: the focal loss's and the hinge loss's own settings (:mod:`recstack.pipeline.settings`)
     read_only_with: ClassVar[ReadOnlyWith] = {
@@ -251,7 +254,15 @@ class TorchRanker(Ranker):
                 return _grouped_ndcg(self._forward(frame_v, device).astype(np.float64),
                                      first, frame_v.groups)
 
-            trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience)
+            # named, with the setting to change: a NaN loss stopped the fit as "training
+            # diverged in epoch 1 ...; lower the learning rate", naming neither the ranker
+            # nor its learning_rate, and a finite loss past any learning scale ran on
+            trainer = TorchTrainer(epochs=self.epochs, seed=self.seed, patience=self.patience,
+                                   model=self.name,
+                                   max_loss=self._max_loss(int(sizes.max()),
+                                                           None if weights is None
+                                                           else float(weights.max())),
+                                   diverged_hint=self._diverged_hint())
             self.history_ = trainer.fit(module, optimizer, batches, loss,
                                         validate=validate if validation is not None else None,
                                         description=f"Training {self.name}",
@@ -263,6 +274,32 @@ class TorchRanker(Ranker):
                 raise RecstackError(f"{self.name}: training diverged (weights hold NaN or "
                                     f"infinite values) with learning_rate={self.learning_rate}; "
                                     "lower the learning rate")
+
+    def _max_loss(self, largest_group: int, heaviest: float | None) -> float:
+        """The largest mean training loss an epoch of a training that learns ends with:
+        :data:`~recstack.models.torch_training.MAX_LIKELIHOOD_LOSS` (scores 10,000 apart in
+        the wrong order), times what scales a loss beyond the log loss of one row: the
+        hinge's margin, the pairs of a group that lambdarank sums (up to a quarter of the
+        largest group's rows squared), the heaviest row weight for the pairwise and
+        lambdarank losses (they are not normalised by the weights, as bce's and softmax's
+        are) and, for the multitask ranker, the rating head's weight."""
+        scale = 1.0
+        if self.loss == "hinge":
+            scale = max(scale, float(self.margin))
+        if self.loss == "lambdarank":
+            scale = max(scale, largest_group * largest_group / 4.0)
+        if self.loss in (*PAIRWISE, "lambdarank") and heaviest is not None:
+            scale *= max(1.0, heaviest)
+        return MAX_LIKELIHOOD_LOSS * (scale + self._extra_loss_scale())
+
+    def _extra_loss_scale(self) -> float:
+        """How much :meth:`_extra_loss` may add to the loss, in units of the main one."""
+        return 0.0
+
+    def _diverged_hint(self) -> str:
+        default = self.params["learning_rate"].default
+        return (f"lower the learning rate (learning_rate={self.learning_rate}; default "
+                f"{default})")
 
     def _standardise(self, numeric: np.ndarray) -> np.ndarray:
         values = np.where(np.isnan(numeric), self.means_, numeric)

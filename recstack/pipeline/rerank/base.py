@@ -576,6 +576,20 @@ def _as_label_list(value: Any, separator: str) -> list[Any]:
     return [label for label in labels if not _is_missing(label) and label != ""]
 
 
+def value_keys(values: Any) -> list[str]:
+    """The key each value of a text or mixed column is known by when values are matched
+    (an item predicate's ``==``, ``!=`` and ``in``, exposure-fairness groups): a
+    categorical feature's level (:mod:`recstack.pipeline.features`: a whole number by its
+    digits, so ``2``, ``2.0`` and the text ``"2.0"`` are one value ``"2"``), of text
+    trimmed of surrounding whitespace, as labels are. Missing values get a key too: the
+    callers leave them out."""
+    # imported here: the feature builder's module imports this one
+    from recstack.pipeline.features import _level_key
+
+    return [_level_key(value.strip() if isinstance(value, str) else value)
+            for value in np.asarray(values, dtype=object).ravel()]
+
+
 def _is_missing(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
+from recstack.data.dates import impossible_date, quoted_number
 from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics.online import _UNIX_TIMES_FROM
@@ -46,6 +47,16 @@ class _Boost(Reranker):
 
     def fit(self, train: Interactions, *, item_vectors: np.ndarray | None = None) -> Self:
         super().fit(train, item_vectors=item_vectors)
+        if len(self.value_) > 1 and np.ptp(self.value_) == 0:
+            # one x for every item moves none ('add' shifts every score alike, 'multiply'
+            # scales them alike): every list came back as it went in, without a word, as
+            # popularity_penalty warns of (not refused: a catalog's column can be one value
+            # for a while, and serving must go on)
+            warnings.warn(f"{self.name}: every one of the {len(self.value_):,} items gets the "
+                          f"same boost, x = {float(self.value_[0]):g} "
+                          f"({self._why_all_alike()}), so this step changes no list; "
+                          f"{self._what_differs()}", UserWarning,
+                          stacklevel=caller_stacklevel())
         if self.mode == "multiply":
             # 1 + w x_i below 0 turns a good score into a bad one: not a boost, a reversal
             with np.errstate(over="ignore", invalid="ignore"):
@@ -59,6 +70,14 @@ class _Boost(Reranker):
                     f"by 1 + w * x = {factor[index]:g}, which flips their sign; use a "
                     "weight that keeps 1 + w * x >= 0 for every item, or mode = 'add'")
         return self
+
+    def _why_all_alike(self) -> str:
+        """Why every item's ``value_`` is the same, for the warning of :meth:`fit`."""
+        return "one value for every item"
+
+    def _what_differs(self) -> str:
+        """What the step needs to change a list, for the warning of :meth:`fit`."""
+        return "it acts on items whose values differ"
 
     def _warn_negative_scores(self, items: np.ndarray, scores: np.ndarray) -> None:
         """Under ``multiply``, a negative score (a dot product, a logit) moves the wrong way:
@@ -142,6 +161,14 @@ class ColumnBoost(_Boost):
         if not np.isfinite(numbers).all():
             raise RecstackError(f"{self.name}: column {self.column!r} holds infinite values")
         self.value_ = numbers
+        self._missing = bool(values.isna().any())
+
+    def _why_all_alike(self) -> str:
+        missing = ", a missing value counting as 0" if getattr(self, "_missing", False) else ""
+        return f"column {self.column!r} holds one value for every item{missing}"
+
+    def _what_differs(self) -> str:
+        return "give a column whose values differ between items"
 
 
 @register_reranker
@@ -196,6 +223,24 @@ class FreshnessBoost(_Boost):
         age_days = np.maximum(0.0, now - born) / _DAY
         self.value_ = np.where(np.isnan(born), 1.0, np.exp2(-age_days / self.half_life_days))
         self._check_spread(born, now)
+        self._born, self._now = born, now
+
+    def _why_all_alike(self) -> str:
+        born = getattr(self, "_born", None)
+        if born is None:
+            return super()._why_all_alike()
+        source = (f"column {self.time_column!r}" if self.time_column is not None
+                  else "the first training interactions")
+        known = born[~np.isnan(born)]
+        if not len(known):
+            return f"no item has a time in {source}, and an item without one counts as new"
+        ages = np.maximum(0.0, self._now - known) / _DAY
+        return (f"the item times of {source} give every item the age {float(ages.max()):g} "
+                f"days" + ("" if len(known) == len(born) else
+                           ", and an item without a time counts as new"))
+
+    def _what_differs(self) -> str:
+        return "it acts on items of different ages"
 
     def _check_spread(self, born: np.ndarray, now: float) -> None:
         """Refuse times that give every item the same boost because they are on another
@@ -238,6 +283,10 @@ class FreshnessBoost(_Boost):
             if column.dt.tz is not None:
                 column = column.dt.tz_convert(None)
             return ((column - pd.Timestamp(0)).dt.total_seconds()).to_numpy(np.float64)
+        present = column.dropna()
+        if len(present) and present.map(lambda v: isinstance(v, str)).all() and \
+                pd.to_numeric(present, errors="coerce").isna().any():
+            return self._text_times(train, column)
         # a value that is not a time would be coerced to NaN, which counts as new: a text
         # column would then make every item brand new and change nothing
         flags = (pd.api.types.is_bool_dtype(column)
@@ -248,7 +297,7 @@ class FreshnessBoost(_Boost):
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise RecstackError(f"{self.name}: column {self.time_column!r} must be numeric "
-                                "(Unix seconds) or datetimes; item "
+                                f"{_TIME_COLUMN_FORMS}; item "
                                 f"{train.items.to_external([row]).tolist()[0]!r} holds "
                                 f"{column.iloc[row]!r}")
         values = _real_values(values, column, train,
@@ -256,6 +305,29 @@ class FreshnessBoost(_Boost):
         seconds = values.to_numpy(np.float64)
         self._refuse_small_numbers(train, column, seconds, now)
         return seconds
+
+    def _text_times(self, train: Interactions, column: pd.Series) -> np.ndarray:
+        """A column of text holding times (an item table read from a CSV file), read as the
+        loaders read a text time column: ISO-8601 (``2024-01-31``, ``2024-01-31T12:00:00``,
+        a UTC offset; a year ``2024`` is its first moment), trimmed, naive times as UTC.
+        Such a column was refused as "must be numeric (Unix seconds) or datetimes", where
+        the same dates as datetimes were read. Text that is no time, a number among the
+        dates included (two forms in one column), is refused naming its item."""
+        trimmed = column.map(lambda v: v.strip() if isinstance(v, str) else v)
+        parsed = pd.to_datetime(trimmed, format="ISO8601", utc=True, errors="coerce")
+        bad = column.notna() & parsed.isna()
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            value = column.iloc[row]
+            impossible = impossible_date(value)
+            why = (f", which is not a real date: {impossible}" if impossible else
+                   ", a number among dates: give one form for the whole column"
+                   if quoted_number(value) else "")
+            raise RecstackError(f"{self.name}: column {self.time_column!r} must be numeric "
+                                f"{_TIME_COLUMN_FORMS}; item "
+                                f"{train.items.to_external([row]).tolist()[0]!r} holds "
+                                f"{value!r}{why}")
+        return ((parsed - pd.Timestamp(0, tz="UTC")).dt.total_seconds()).to_numpy(np.float64)
 
     def _refuse_small_numbers(self, train: Interactions, column: pd.Series,
                               seconds: np.ndarray, now: float) -> None:
@@ -273,6 +345,11 @@ class FreshnessBoost(_Boost):
             f"1973-03-03 ({_UNIX_TIMES_FROM:,}), while now is the Unix time {now:.0f}: "
             "the column must hold the items' times in Unix seconds or datetimes, not prices, "
             "counts or years (give datetimes for items older than 1973)")
+
+
+#: what a freshness time column may hold, as its refusals say
+_TIME_COLUMN_FORMS = ("(Unix seconds), datetimes or ISO-8601 text such as 2024-01-31 or "
+                      "2024-01-31T12:00:00")
 
 
 def _real_values(values: pd.Series, column: pd.Series, train: Interactions, where: str

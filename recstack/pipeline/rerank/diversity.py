@@ -12,16 +12,18 @@ with :math:`S` the items already placed (the maximum is 0 while :math:`S` is emp
 ``genres``; text labels, numbers are refused: see
 :func:`~recstack.pipeline.rerank.base.multi_hot`) or the wrapped model's item embeddings.
 :math:`\lambda = 1` keeps the list as it is; :math:`\lambda = 0` ignores relevance after the
-first item. An item without features (a zero vector) is similar to nothing.
+first item. An item without features (a zero vector) is similar to nothing, so it escapes
+the penalty: :meth:`MMR.fit` warns of such items among items with features.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
@@ -116,6 +118,22 @@ class MMR(Reranker):
                                     f"{train.n_items} items; give one vector per item (the "
                                     "wrapped model's item embeddings)")
         self.vectors_ = unit_rows(vectors)
+        featureless = np.asarray(~self.vectors_.any(axis=1), bool)
+        if featureless.any() and not featureless.all():
+            # similar to nothing, such an item escaped every similarity penalty and rose
+            # above the items whose labels (or vectors) are known, without a word (every
+            # item without features is refused below as all alike)
+            first = train.items.to_external([int(np.argmax(featureless))]).tolist()[0]
+            source, fix = ((f"no label in column {self.column!r}",
+                            "give every item its labels (e.g. 'unknown')")
+                           if self.features == "column" else
+                           ("a zero vector among the model's item vectors",
+                            "check the model's vectors, or use features = 'column'"))
+            warnings.warn(f"{self.name}: {int(featureless.sum()):,} of the {len(featureless):,} "
+                          f"items have {source} (first: item {first!r}); mmr counts such an "
+                          "item as unlike every other, so it escapes the similarity penalty "
+                          f"and rises in the lists; {fix}", UserWarning,
+                          stacklevel=caller_stacklevel())
         if self.features == "column":
             refuse_all_alike(self.name, self.vectors_, f"the set of labels in column "
                              f"{self.column!r}", "every pair of items is equally alike",

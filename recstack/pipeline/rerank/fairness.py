@@ -10,7 +10,8 @@ least :math:`\gamma\, t_g` of the exposure of every prefix of the list:
 
 Greedily, position by position, all users at once: the group with the largest deficit
 :math:`\gamma t_g \sum_{s \le r} d_s - E_g(r - 1)` (if positive, and if the group still
-has a candidate) gets position :math:`r`, filled by its best remaining item; otherwise the
+has a candidate) gets position :math:`r`, filled by its best remaining item (among groups
+of equal deficit, the one whose best remaining item is the most relevant); otherwise the
 best remaining item overall. :math:`\gamma = 0` keeps the list; :math:`\gamma = 1` with
 equal targets equalises exposure as far as the candidates allow. Since every list meets
 the bound, so does the total over users.
@@ -22,6 +23,7 @@ tail (see :mod:`recstack.pipeline.rerank.debias`).
 
 from __future__ import annotations
 
+import math
 from typing import Any, ClassVar
 
 import numpy as np
@@ -40,6 +42,7 @@ from recstack.pipeline.rerank.base import (
     item_column,
     min_max_rows,
     register_reranker,
+    value_keys,
 )
 from recstack.pipeline.rerank.debias import check_head_and_tail, long_tail_items
 from recstack.pipeline.settings import ReadOnlyWith
@@ -137,9 +140,16 @@ class ExposureFairness(Reranker):
 
         def objective(step: int, available: np.ndarray) -> np.ndarray:
             deficit = bound * discount[:step + 1].sum() - exposure  # (users, groups)
-            has_left = (members & available[:, :, None]).any(axis=1)
+            left = members & available[:, :, None]  # (users, n, groups)
+            has_left = left.any(axis=1)
             deficit = np.where(has_left, deficit, -np.inf)
-            neediest = np.argmax(deficit, axis=1)
+            # among groups of equal deficit, the one whose best remaining item is the most
+            # relevant: the first group in sorted order took the position, so with equal
+            # targets the top slot went to group 0 whatever the scores, and a catalog of
+            # one item per group came back sorted by group name instead of by relevance
+            best = np.where(left, relevance[:, :, None], -np.inf).max(axis=1)
+            tied = deficit >= deficit.max(axis=1, keepdims=True) - 1e-12
+            neediest = np.argmax(np.where(tied & has_left, best, -np.inf), axis=1)
             force = deficit[rows, neediest] > 1e-12
             favoured = force[:, None] & (group == neediest[:, None])
             return np.where(favoured, relevance + 2.0, relevance)
@@ -175,8 +185,12 @@ class ExposureFairness(Reranker):
 def _sorted_groups(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Each item's group code and the groups in sorted order, the order ``target`` is
     read in: numbers sort as numbers (tiers 1, 2, 10; as text 10 came before 2, and the
-    share meant for tier 2 went to tier 10), text as text; a column mixing both sorts as
-    text."""
+    share meant for tier 2 went to tier 10), text as text; in a column of text or of
+    mixed kinds, a group is known as a categorical feature's level is (its text trimmed of
+    surrounding whitespace, as labels are; a whole number by its digits, so that ``2``,
+    ``2.0`` and the text ``"2.0"`` are the one group ``"2"``: they were groups ``"2"``
+    and ``"2.0"``, each taking a share of its own), and the groups sort as a table of
+    target shares by group does: numbers by value, then text alphabetically."""
     numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
     if numeric or pd.api.types.infer_dtype(column, skipna=True) in ("integer", "floating",
                                                                      "mixed-integer-float"):
@@ -184,7 +198,11 @@ def _sorted_groups(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
             return column.factorize(sort=True)
         except TypeError:
             pass
-    return column.astype(str).factorize(sort=True)
+    keys = value_keys(column.to_numpy(dtype=object))
+    distinct = sorted(set(keys), key=_group_order)
+    position = {key: code for code, key in enumerate(distinct)}
+    return (np.array([position[key] for key in keys], np.int64),
+            pd.Index(distinct, dtype=object))
 
 
 def _check_one_group_each(column: pd.Series, where: str, name: str, item_ids: Any) -> None:
@@ -196,10 +214,14 @@ def _check_one_group_each(column: pd.Series, where: str, name: str, item_ids: An
         raise RecstackError(f"{where}: group_column {name!r} must give each item one group; "
                             f"item {item!r} {problem}")
 
-    missing = column.isna().to_numpy(bool)
+    # blank text is no group either (labels skip it): it was a group '' (or ' ') of its own
+    blank = np.array([isinstance(value, str) and not value.strip()
+                      for value in column.to_numpy(dtype=object)], bool)
+    missing = column.isna().to_numpy(bool) | blank
     if missing.any():
-        refuse(int(np.argmax(missing)), "has none (a missing value); fill the column, e.g. "
-                                        "with 'unknown'")
+        row = int(np.argmax(missing))
+        refuse(row, ("has none (a blank text)" if blank[row] else
+                     "has none (a missing value)") + "; fill the column, e.g. with 'unknown'")
     if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "integer", "floating",
                                                               "boolean", "mixed-integer-float"):
         listed = column.map(lambda value: isinstance(value, list | tuple | np.ndarray | set)
@@ -220,6 +242,8 @@ def _group_order(name: Any) -> tuple[int, float, str]:
     """Where a group named in a table of target shares comes in the sorted group order:
     numbers (a TOML table's keys are text: "10" too) by value, then text alphabetically."""
     try:
-        return 0, float(name), ""
-    except (TypeError, ValueError):
+        number = float(name)
+    except (TypeError, ValueError, OverflowError):
         return 1, 0.0, str(name)
+    # a group named "nan" sorted as the number NaN, which compares with nothing
+    return (0, number, "") if math.isfinite(number) else (1, 0.0, str(name))

@@ -25,11 +25,13 @@ from recstack.pipeline.rerank.base import (
     SEPARATOR_DOC,
     RerankContext,
     Reranker,
+    _is_missing,
     check_separator,
     item_column,
     keep_in_lists,
     label_pairs,
     register_reranker,
+    value_keys,
 )
 from recstack.specs import closest, did_you_mean
 
@@ -387,11 +389,14 @@ class ItemPredicate(Reranker):
     is a list of allowed values) or ``contains`` (the column holds labels, e.g. MovieLens
     ``genres``: lists of them, or text joining them with ``separator``, ``"Action|Comedy"``,
     and one of them must be the value: a whole label, trimmed of whitespace, so
-    ``"Drama"`` does not match ``"Docudrama"``). A missing value never satisfies the
-    predicate. E.g. ``{type = "item_predicate", column = "genres", op = "contains", value =
-    "Children's"}``, or ``{column = "available", op = "==", value = true}``. A predicate
-    that no training item passes (or, with ``keep = false``, that every item passes) would
-    leave every list empty, and is refused.
+    ``"Drama"`` does not match ``"Docudrama"``). Over a column of text or of mixed kinds,
+    ``==``, ``!=`` and ``in`` match values as a categorical feature's levels are matched
+    (:func:`~recstack.pipeline.rerank.base.value_keys`: text trimmed of whitespace, a whole
+    number by its digits, so ``2``, ``2.0`` and ``"2"`` are one value). A missing value
+    never satisfies the predicate. E.g. ``{type = "item_predicate", column = "genres", op =
+    "contains", value = "Children's"}``, or ``{column = "available", op = "==", value =
+    true}``. A predicate that no training item passes (or, with ``keep = false``, that
+    every item passes) would leave every list empty, and is refused.
 
     Attributes
     ----------
@@ -467,6 +472,16 @@ class ItemPredicate(Reranker):
             wanted = self.value.strip() if isinstance(self.value, str) else self.value
             passes = np.zeros(len(column), bool)
             passes[rows[(labels == wanted).to_numpy(bool)]] = True
+        elif self.op in ("==", "!=", "in") and kind in ("text", "mixed"):
+            # values known as levels are: "a " was not "a", and in a column of mixed kinds
+            # the text "2" was not the number 2 (nor 2.0), so items passed or failed by
+            # how the value was typed in, without a word
+            wanted = list(self.value) if self.op == "in" else [self.value]
+            keys = set(value_keys([v for v in wanted if not _is_missing(v)]))
+            passes = np.isin(np.array(value_keys(column.to_numpy(dtype=object)), object),
+                             list(keys))
+            if self.op == "!=":
+                passes = ~passes
         elif self.op == "in":
             passes = column.isin(list(self.value)).to_numpy(dtype=bool)
         else:

@@ -220,8 +220,9 @@ def test_item_predicate_on_numbers_and_text_with_a_missing_value(typed):
 def test_freshness_refuses_a_text_time_column(typed):
     with pytest.raises(RecstackError) as raised:
         FreshnessBoost(time_column="title", weight=100).fit(typed)
-    assert str(raised.value) == ("freshness: column 'title' must be numeric (Unix seconds) "
-                                 "or datetimes; item 10 holds 'Alpha'")
+    assert str(raised.value) == ("freshness: column 'title' must be numeric (Unix seconds), "
+                                 "datetimes or ISO-8601 text such as 2024-01-31 or "
+                                 "2024-01-31T12:00:00; item 10 holds 'Alpha'")
 
 
 @pytest.mark.parametrize("column", ["released", "released_s"])

@@ -560,11 +560,8 @@ class Interactions:
     def __repr__(self) -> str:
         kind = f"explicit {self.rating_range}" if self.is_explicit else "implicit"
         ts = "with" if self.timestamp is not None else "without"
-        def counted(count: int, noun: str) -> str:  # "1 row", not "1 rows"
-            return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-        return (f"Interactions({counted(len(self), 'row')}, {counted(self.n_users, 'user')} x "
-                f"{counted(self.n_items, 'item')}, {kind}, {ts} timestamps)")
+        return (f"Interactions({_counted(len(self), 'row')}, {_counted(self.n_users, 'user')} "
+                f"x {_counted(self.n_items, 'item')}, {kind}, {ts} timestamps)")
 
     # ------------------------------------------------------------------ conversions
     def to_csr(self, dtype: Any = np.float32) -> sp.csr_matrix:
@@ -972,7 +969,8 @@ def _context_frame(context: Any, n: int) -> pd.DataFrame:
         raise DataFormatError(f"context is a {type(context).__name__}", column="context",
                               expected="a pandas DataFrame with one row per interaction")
     if len(context) != n:
-        raise DataFormatError(f"context has {len(context)} rows for {n} interactions",
+        raise DataFormatError(f"context has {_counted(len(context), 'row')} for "
+                              f"{_counted(n, 'interaction')}",
                               column="context", expected="one context row per interaction")
     _refuse_repeated_columns(context, "context")
     clash = [c for c in context.columns if c in RESERVED_COLUMNS]
@@ -1298,6 +1296,12 @@ def _conversion_advice(column: str, is_bytes: bool) -> str:
         return (f"numbers (decode the bytes to text first, e.g. value.decode('utf-8') or "
                 f"Series.str.decode('utf-8'), then convert it, e.g. with {convert})")
     return f"numbers (convert text first, e.g. with {convert})"
+
+def _counted(count: int, noun: str) -> str:
+    """``1 row``, ``2 rows``: a count and its noun in agreement (as
+    :func:`recstack.data.splits.counted`, which this module cannot import)."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
 
 def _refuse_nullable_missing(values: Any, column: str, what: str = "") -> None:
     """Refuse a missing entry (pd.NA) of a pandas nullable column (``Float64``, ``Int64``,

@@ -100,6 +100,7 @@ from recstack.data.interactions import (
     caller_stacklevel,
     to_float32_values,
 )
+from recstack.data.splits import counted
 from recstack.errors import ConfigError, RecstackError, echoed, shown, shown_number
 from recstack.metrics._validation import check_aligned, exact_as_float, exact_as_int
 from recstack.models.persistence import canonical_csr, sparse_from_state
@@ -1027,7 +1028,8 @@ def request_context(context: Any, n_requests: int) -> pd.DataFrame:
         raise RecstackError(f"context must be a dict (column -> value) or a DataFrame with one "
                             f"row per user asked for, got {type(context).__name__}")
     if len(frame) != n_requests:
-        raise RecstackError(f"context has {len(frame)} rows for {n_requests} users asked for; "
+        raise RecstackError(f"context has {counted(len(frame), 'row')} for "
+                            f"{counted(n_requests, 'user')} asked for; "
                             "give one row per user, or a dict of single values for all")
     repeated = frame.columns[frame.columns.duplicated()]
     if len(repeated):

@@ -124,7 +124,7 @@ def test_without_context_nothing_is_stored_and_concat_fills_missing_rows():
 
 
 def test_a_bad_context_is_refused_naming_the_problem():
-    with pytest.raises(DataFormatError, match="context has 1 rows for 2 interactions"):
+    with pytest.raises(DataFormatError, match="context has 1 row for 2 interactions"):
         Interactions.from_arrays([1, 2], [3, 4], context=pd.DataFrame({"d": ["x"]}))
     with pytest.raises(DataFormatError, match="context has a column named 'value'"):
         Interactions.from_arrays([1, 2], [3, 4], context=pd.DataFrame({"value": [1, 2]}))

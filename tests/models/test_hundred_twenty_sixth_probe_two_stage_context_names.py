@@ -1,4 +1,4 @@
-"""A two-stage model's serving context of the wrong shape ("context has 1 rows for 2 users
+"""A two-stage model's serving context of the wrong shape ("context has 1 row for 2 users
 asked for") or with a repeated column named no model, where every other error of a model's
 call starts with its name (as the README says errors look like)."""
 
@@ -27,7 +27,7 @@ def test_a_context_of_the_wrong_length_names_the_model_on_every_path(fitted):
     model, data = fitted
     users = data.users.to_external([0, 1])
     one_row = pd.DataFrame({"device": ["phone"]})
-    expected = "^two_stage: context has 1 rows for 2 users asked for"
+    expected = "^two_stage: context has 1 row for 2 users asked for"
     with pytest.raises(RecstackError, match=expected):
         model.recommend(users, k=3, context=one_row)
     with pytest.raises(RecstackError, match=expected):

@@ -171,9 +171,9 @@ def test_a_context_of_the_wrong_size_is_refused_on_every_path(fitted, data):
     one_row = pd.DataFrame({"device": ["phone"]})
     # the model uses no context, yet a context that cannot be one row per request is a
     # mistake on score_histories as on recommend
-    with pytest.raises(RecstackError, match="context has 1 rows for 2 users"):
+    with pytest.raises(RecstackError, match="context has 1 row for 2 users"):
         fitted.score_histories(fitted.seen_[[0, 1]], context=one_row)
-    with pytest.raises(RecstackError, match="context has 1 rows for 2 users"):
+    with pytest.raises(RecstackError, match="context has 1 row for 2 users"):
         fitted.recommend(data.users.to_external([0, 1]), k=3, context=one_row)
     twice = pd.DataFrame([["phone", "tablet"]] * 2, columns=["device", "device"])
     with pytest.raises(RecstackError, match="^two_stage: context: column 'device' appears "

@@ -85,6 +85,12 @@ class ConfigError(RecstackError, ValueError):
     """An experiment file or a parameter has a value that cannot be used."""
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` and ``noun`` in agreement, for messages and reports: ``1 row``, ``2 rows``,
+    ``1,000 rows`` (``plural``: a noun whose plural is not ``noun + "s"``)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 def shown(value: Any) -> str:
     """A value as the user wrote it, for messages: ``2.0``, not numpy's ``np.float64(2.0)``
     (numpy 2 writes its scalars' type into their repr). numpy moments and durations are

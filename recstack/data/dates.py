@@ -123,28 +123,6 @@ TIME_FORMS = ("Unix seconds or an ISO date such as 2020-01-31 or 2020-01-31T12:0
 
 
 #: numpy's duration units in words, singular (a count other than 1 adds an "s")
-_DURATION_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "h": "hour",
-                   "m": "minute", "s": "second", "ms": "millisecond", "us": "microsecond",
-                   "ns": "nanosecond", "ps": "picosecond", "fs": "femtosecond",
-                   "as": "attosecond"}
-
-
-def duration_shown(value: Any) -> str:
-    """A duration for messages: a ``numpy.timedelta64`` as its count and unit in words, in
-    agreement (``1 second``, ``1,000,000 microseconds``; numpy's own text is ``1 seconds``);
-    any other value as :func:`~recstack.errors.shown` writes it."""
-    if not isinstance(value, np.timedelta64):
-        return shown(value)
-    if np.isnat(value):
-        return "NaT"
-    unit, step = np.datetime_data(value.dtype)
-    word = _DURATION_UNITS.get(unit)
-    if word is None:  # a generic timedelta64 (no unit): its count alone
-        return str(value)
-    count = int(value.astype(np.int64)) * step
-    return f"{count:,} {word}{'' if abs(count) == 1 else 's'}"
-
-
 def is_nat(moment: Any) -> bool:
     """Whether ``moment`` is numpy's or pandas' NaT ("not a time")."""
     if isinstance(moment, np.datetime64 | np.timedelta64):
@@ -175,7 +153,7 @@ def to_unix_seconds(moment: Any, what: str = "time") -> int | None:
         raise ConfigError(f"{what}: {quoted}") from None
     if isinstance(moment, np.timedelta64 | timedelta):
         # a duration is no moment ("cannot read 1 seconds as a time" said neither)
-        raise ConfigError(f"{what}: {duration_shown(moment)} is a duration, not a point in "
+        raise ConfigError(f"{what}: {shown(moment)} is a duration, not a point in "
                           f"time; use {TIME_FORMS}") from None
     problem = (f"{shown(moment)} is not a real date: {impossible}" if impossible
                else f"cannot read {shown(moment)} as a time")

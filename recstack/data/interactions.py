@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.dates import duration_shown, to_unix_seconds
+from recstack.data.dates import to_unix_seconds
 from recstack.data.idmap import (
     IdMap,
     arrow_text_ids,
@@ -37,6 +37,7 @@ from recstack.errors import (
     EmptyResultError,
     RecstackError,
     UnknownColumnError,
+    counted,
     digit_count,
     shown,
     shown_number,
@@ -560,8 +561,8 @@ class Interactions:
     def __repr__(self) -> str:
         kind = f"explicit {self.rating_range}" if self.is_explicit else "implicit"
         ts = "with" if self.timestamp is not None else "without"
-        return (f"Interactions({_counted(len(self), 'row')}, {_counted(self.n_users, 'user')} "
-                f"x {_counted(self.n_items, 'item')}, {kind}, {ts} timestamps)")
+        return (f"Interactions({counted(len(self), 'row')}, {counted(self.n_users, 'user')} "
+                f"x {counted(self.n_items, 'item')}, {kind}, {ts} timestamps)")
 
     # ------------------------------------------------------------------ conversions
     def to_csr(self, dtype: Any = np.float32) -> sp.csr_matrix:
@@ -969,8 +970,8 @@ def _context_frame(context: Any, n: int) -> pd.DataFrame:
         raise DataFormatError(f"context is a {type(context).__name__}", column="context",
                               expected="a pandas DataFrame with one row per interaction")
     if len(context) != n:
-        raise DataFormatError(f"context has {_counted(len(context), 'row')} for "
-                              f"{_counted(n, 'interaction')}",
+        raise DataFormatError(f"context has {counted(len(context), 'row')} for "
+                              f"{counted(n, 'interaction')}",
                               column="context", expected="one context row per interaction")
     _refuse_repeated_columns(context, "context")
     clash = [c for c in context.columns if c in RESERVED_COLUMNS]
@@ -1297,12 +1298,6 @@ def _conversion_advice(column: str, is_bytes: bool) -> str:
                 f"Series.str.decode('utf-8'), then convert it, e.g. with {convert})")
     return f"numbers (convert text first, e.g. with {convert})"
 
-def _counted(count: int, noun: str) -> str:
-    """``1 row``, ``2 rows``: a count and its noun in agreement (as
-    :func:`recstack.data.splits.counted`, which this module cannot import)."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 def _refuse_nullable_missing(values: Any, column: str, what: str = "") -> None:
     """Refuse a missing entry (pd.NA) of a pandas nullable column (``Float64``, ``Int64``,
     ``float64[pyarrow]``...) as the missing value it is: numpy reads it as NaN, so it was
@@ -1522,7 +1517,7 @@ def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
         # a duration is no moment: numpy made it a number of its unit (or it was "holds
         # timedelta64[s] values (expected numbers)" with no word of what was meant)
         raise DataFormatError(f"holds durations, not points in time ({raw.dtype}), such "
-                              f"as {duration_shown(raw.ravel()[0])}", column=TIMESTAMP,
+                              f"as {shown(raw.ravel()[0])}", column=TIMESTAMP,
                               expected=_MOMENTS_EXPECTED)
     if raw.dtype.kind == "O":
         _refuse_mixed_time_kinds(raw)

@@ -33,7 +33,7 @@ from recstack.data.interactions import (
     require_interactions,
     seed_value,
 )
-from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
 from recstack.specs import SEED_MAX, Registry, Spec, arguments_named, did_you_mean, option
 
 #: why a split chose no test row of a user, by method ('' for the per-user holdouts)
@@ -107,12 +107,6 @@ class SplitReport:
                          f"{_has(self.users_test_set_apart)} no test rows left "
                          "(every test row of theirs was set apart, as counted above)")
         return "\n".join(lines)
-
-
-def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``count`` and ``noun`` in agreement, for messages and reports: ``1 row``, ``2 rows``,
-    ``1,000 rows`` (``plural``: a noun whose plural is not ``noun + "s"``)."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 @dataclass(frozen=True)

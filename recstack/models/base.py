@@ -57,8 +57,7 @@ import scipy.sparse as sp
 from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import ITEM_ID, USER_ID, Interactions, caller_stacklevel
-from recstack.data.splits import counted
-from recstack.errors import ConfigError, RecstackError, digit_count, shown, shown_number
+from recstack.errors import ConfigError, RecstackError, counted, digit_count, shown, shown_number
 from recstack.progress import Progress, require_reporter
 from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, number_spelling_hint, table_hint
 from recstack.topk import pad_columns, top_k_batched, writable_scores
@@ -94,7 +93,7 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: setting overflows to infinity there (a shrink of 1e308 made every similarity 0)
 _FLOAT32_MAX = 3.4028234663852886e38
 #: float32's smallest normal number (2**-126): a score below it keeps fewer bits, or is 0
-_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 #: the largest interaction value a model that weights by the values accepts: a product of
 #: two such values, summed over a history, stays finite in float32 (the bound saved
 #: arrays have too, :data:`recstack.models.persistence._MAX_ABS`)
@@ -983,7 +982,7 @@ class Recommender(Configurable, ABC):
                 "model" + (" (binary=False)" if "binary" in self.params else "")
                 + " multiplies the interaction values with each other in float32, where "
                 f"products of values below {MIN_WEIGHT:.0e} fall below its smallest normal "
-                f"number ({_FLOAT32_TINY:.3g}: every similarity and score became 0, each "
+                f"number ({FLOAT32_TINY:.3g}: every similarity and score became 0, each "
                 "list the catalog in index order): rescale the values (e.g. divide by their "
                 "largest)" + (", or use binary=True" if "binary" in self.params else ""))
 
@@ -1043,14 +1042,14 @@ class Recommender(Configurable, ABC):
             return
         largest_user = float(np.abs(users).max())
         largest_item = float(np.abs(items).max())
-        if 0 < largest_user * largest_item < _FLOAT32_TINY and self._scores_all_tiny():
+        if 0 < largest_user * largest_item < FLOAT32_TINY and self._scores_all_tiny():
             # e.g. ials with init_stddev 1e-30 (vectors near 1e-23): every product of a user
             # and an item value fell below float32's smallest normal number, so every score
             # was 0 (or a subnormal of a few bits) and every list the catalog in index order
             raise RecstackError(
                 f"{self.name}: training learned nothing usable: the learned vectors reach "
                 f"only {largest_user:.3g} (users) and {largest_item:.3g} (items), so every "
-                f"score lies below float32's smallest normal number ({_FLOAT32_TINY:.3g}) "
+                f"score lies below float32's smallest normal number ({FLOAT32_TINY:.3g}) "
                 "and rounds to 0 (each user's list would be the catalog in index order), "
                 f"with {self._params_text()}; move the settings that shrink the vectors "
                 "(initial scale, regularization, other weights) back to their usual range")
@@ -1070,7 +1069,7 @@ class Recommender(Configurable, ABC):
         sample = np.arange(min(len(self.users_), 256))
         with np.errstate(all="ignore"):
             scores = np.asarray(self._score_users(sample), dtype=np.float64)
-        return bool(scores.size) and bool((np.abs(scores) < _FLOAT32_TINY).all())
+        return bool(scores.size) and bool((np.abs(scores) < FLOAT32_TINY).all())
 
     def _items_told_apart(self) -> bool:
         """Whether two items of the training matrix have different users (so that a model

@@ -18,8 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.data.splits import counted
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call, history_weights
 from recstack.models.persistence import (
     ArraySpec,

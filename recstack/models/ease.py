@@ -35,7 +35,14 @@ from recstack.atomic import write_text
 from recstack.data.fetch import default_cache_dir
 from recstack.data.interactions import Interactions
 from recstack.errors import RecstackError
-from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call, history_weights
+from recstack.models.base import (
+    FLOAT32_TINY,
+    NOT_GIVEN,
+    Param,
+    Recommender,
+    check_call,
+    history_weights,
+)
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -157,7 +164,7 @@ class EASE(Recommender):
         # keeps a few bits of each (or none), and the weights' order is rounding's
         link, count = _largest_link(weights)
         drowned = (dtype == np.float32 and link > 0
-                   and link / (float(self.regularization) + count) ** 2 < _FLOAT32_TINY)
+                   and link / (float(self.regularization) + count) ** 2 < FLOAT32_TINY)
         weights[np.diag_indices(n_items)] += float(self.regularization)
         _invert_spd_in_place(weights, threads=threads)
         # B_ij = -P_ij / P_jj: scale the columns of P in place, then zero the diagonal
@@ -178,7 +185,7 @@ class EASE(Recommender):
                 f"ease: regularization={self.regularization!r} outweighs the item "
                 f"co-occurrence counts (at most {link:.3g}) so far that the inverse "
                 f"(X^T X + lambda I)^-1, whose entries are about count / lambda^2, falls "
-                f"below float32's smallest normal number ({_FLOAT32_TINY:.3g}): the "
+                f"below float32's smallest normal number ({FLOAT32_TINY:.3g}): the "
                 "item-item weights keep too few bits to rank by; lower the regularization "
                 "(e.g. 10 to 10,000) or use dtype='float64'")
         self.weights_ = weights
@@ -453,9 +460,6 @@ def _narrow_to_float32_in_place(matrix: np.ndarray) -> np.ndarray:
     # shrink the allocation to the float32 half (realloc returns the rest to the system)
     matrix.resize((n * n + 1) // 2, refcheck=False)
     return matrix.view(np.float32)[: n * n].reshape(n, n)
-
-
-_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 
 
 def _largest_link(gram: np.ndarray) -> tuple[float, float]:

@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, shown
 from recstack.models.base import (
+    FLOAT32_TINY,
     NOT_GIVEN,
     Param,
     Recommender,
@@ -64,15 +65,14 @@ def _refuse_subnormal_similarities(model: str, similarity: sp.csr_matrix, shrink
     it dwarfs the denominators, every similarity is its co-occurrence / shrink."""
     if shrink <= 0 or not similarity.nnz:
         return
-    tiny = float(np.finfo(np.float32).tiny)
     smallest = float(similarity.data.min())
-    if smallest >= tiny:
+    if smallest >= FLOAT32_TINY:
         return
     largest = float(similarity.data.max())
     raise ConfigError(
         f"{model}: shrink = {shown(shrink)} makes the {kind} similarities as small as "
         f"{smallest:.3g} (the largest is {largest:.3g}), below float32's smallest normal "
-        f"number ({tiny:.3g}), where they lose their digits and the lists would follow "
+        f"number ({FLOAT32_TINY:.3g}), where they lose their digits and the lists would follow "
         "rounding; lower shrink (e.g. 0 to 1000: any shrink much larger than the "
         "similarities' denominators ranks as co-occurrence / shrink alike)")
 

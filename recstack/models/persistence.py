@@ -79,8 +79,7 @@ from recstack.atomic import (
     recover,
 )
 from recstack.data.idmap import IdMap
-from recstack.data.splits import counted
-from recstack.errors import ConfigError, RecstackError, echoed, shown
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
 from recstack.specs import did_you_mean
 from recstack.strict_json import json_syntax_problem, read_json_text
 

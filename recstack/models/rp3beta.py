@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import RecstackError
 from recstack.models.base import (
+    FLOAT32_TINY,
     NOT_GIVEN,
     Param,
     Recommender,
@@ -261,12 +262,10 @@ def rp3beta_similarity(matrix: sp.csr_matrix, *, alpha: float, beta: float, neig
     return _in_float32(similarity, alpha=alpha, beta=beta)
 
 
-# float32's smallest normal number (2**-126): below it a value keeps fewer than float32's 24
-# bits (a subnormal) or becomes 0, so distinct walk weights collapse into equal ones
-_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 # the weights are scaled up (by a power of two, which changes no ranking) when the smallest
-# would come within 2**26 of that edge: sums of a few such weights still hold their bits
-_SCALE_BELOW = _FLOAT32_TINY * 2.0**26
+# would come within 2**26 of float32's smallest normal number: sums of a few such weights
+# still hold their bits
+_SCALE_BELOW = FLOAT32_TINY * 2.0**26
 
 
 def _in_float32(similarity: sp.csr_matrix, *, alpha: float, beta: float) -> sp.csr_matrix:
@@ -284,7 +283,7 @@ def _in_float32(similarity: sp.csr_matrix, *, alpha: float, beta: float) -> sp.c
     if smallest < _SCALE_BELOW and largest < 0.5:
         similarity = similarity.copy()
         similarity.data = np.ldexp(similarity.data, -int(np.frexp(largest)[1]))
-    lost = similarity.data < _FLOAT32_TINY
+    lost = similarity.data < FLOAT32_TINY
     if lost.any():
         warnings.warn(
             f"rp3beta: with alpha={alpha:g} and beta={beta:g} the walk weights span "

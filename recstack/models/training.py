@@ -25,8 +25,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, concat
-from recstack.data.splits import counted, share_count
-from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
+from recstack.data.splits import share_count
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
 from recstack.models.base import NOT_GIVEN, check_interactions, choice_error, refuse_unbound
 from recstack.progress import Progress, resolve
 

@@ -42,8 +42,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 
-from recstack.data.splits import counted
-from recstack.errors import ConfigError, echoed
+from recstack.errors import ConfigError, counted, echoed
 from recstack.models.base import NOT_GIVEN
 from recstack.specs import did_you_mean
 

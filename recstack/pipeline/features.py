@@ -100,8 +100,7 @@ from recstack.data.interactions import (
     caller_stacklevel,
     to_float32_values,
 )
-from recstack.data.splits import counted
-from recstack.errors import ConfigError, RecstackError, echoed, shown, shown_number
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown, shown_number
 from recstack.metrics._validation import check_aligned, exact_as_float, exact_as_int
 from recstack.models.persistence import canonical_csr, sparse_from_state
 from recstack.pipeline.bandit_checks import (

@@ -24,8 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.data.splits import counted
-from recstack.errors import ConfigError, RecstackError, echoed, shown
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
 from recstack.models.base import (
     NOT_GIVEN,
     Param,

@@ -65,7 +65,6 @@ from recstack.data.splits import (
     TemporalSplit,
     _exact_as_read,
     _shown,
-    counted,
     refuse_cutoff_beyond_the_years,
     share_count,
 )
@@ -75,6 +74,7 @@ from recstack.errors import (
     EmptyResultError,
     RecstackError,
     UnknownColumnError,
+    counted,
 )
 from recstack.errors import shown as shown_value
 from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, home_problem

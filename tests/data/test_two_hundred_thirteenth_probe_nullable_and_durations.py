@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from recstack.data.dates import duration_shown, to_unix_seconds
+from recstack.data.dates import to_unix_seconds
 from recstack.data.interactions import Interactions
 from recstack.data.splits import temporal_split
-from recstack.errors import ConfigError, DataFormatError
+from recstack.errors import ConfigError, DataFormatError, shown
 
 
 def _frame(**columns):
@@ -68,7 +68,7 @@ def test_nullable_columns_without_a_gap_are_read_as_their_numbers():
     (np.timedelta64(1, "D"), "1 day"),
 ])
 def test_a_duration_is_named_in_agreement(duration, words):
-    assert duration_shown(duration) == words
+    assert shown(duration) == words
 
 
 def test_a_duration_column_is_named_in_agreement():

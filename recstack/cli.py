@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from recstack import __version__
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, counted
 from recstack.serving import MAX_WORKERS
 from recstack.specs import SEED_MAX, SEED_RULE
 
@@ -458,7 +458,8 @@ def _data_synth(args: argparse.Namespace) -> int:
         save_table(data, staging / DATASET_INTERACTIONS)
         if data.item_table is not None:
             _write_parquet_table(data.item_table, staging / DATASET_ITEMS)
-    print(f"wrote {len(data):,} interactions and {data.n_items:,} items to {args.out} "
+    print(f"wrote {counted(len(data), 'interaction')} and {counted(data.n_items, 'item')} "
+          f"to {args.out} "
           f"(read it back with: recstack data info {args.out})")
     return 0
 
@@ -466,6 +467,7 @@ def _data_synth(args: argparse.Namespace) -> int:
 def _data_split(args: argparse.Namespace) -> int:
     from recstack.atomic import atomic_directory
     from recstack.data.filters import apply_filters
+    from recstack.data.sources import resolve_source
     from recstack.data.splits import SPLITS
     from recstack.experiment import refuse_output_over_inputs
 
@@ -482,6 +484,10 @@ def _data_split(args: argparse.Namespace) -> int:
                             f"{', '.join(map(_flag, allowed)) or 'no options'}")
     method = SPLITS.build(args.method, given, "", key_text=_flag)
     filters = [_parse_filter(text) for text in args.filter]
+    # a source that is not there is refused before the output folder's parents are made:
+    # with --out inside it (SRC/split), SRC was made first and then refused as "a folder,
+    # but neither a MovieLens release, ..." (and left behind empty)
+    resolve_source(str(args.source))
     # --overwrite replaces an old output, never the data being read
     refuse_output_over_inputs(args.out, [("the source", Path(args.source))], "the split")
     _refuse_replacing_other_files(args.out, "report.json", "a split folder")

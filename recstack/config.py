@@ -74,6 +74,7 @@ fit on ``train.txt`` and ``[tune]`` carves its validation part out of it at rand
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import functools
 import math
@@ -102,7 +103,11 @@ from recstack.data.sources import (
 )
 from recstack.data.splits import SPLITS, SplitSpec
 from recstack.errors import ConfigError, digit_count, shown_as_written
-from recstack.errors import shown as shown_value
+from recstack.errors import shown as python_shown
+
+# every value shown here was read from a settings file (TOML, JSON): a TOML date, time or
+# moment is written as the file writes it (it was "source = datetime.date(2020, 1, 1)")
+from recstack.errors import shown_as_written as shown_value
 from recstack.specs import (
     BATCH_SIZE_MAX,
     CUTOFF_RULE,
@@ -115,6 +120,7 @@ from recstack.specs import (
     build_spec,
     cutoffs_problem,
     cutoffs_text,
+    date_as_text_hint,
     did_you_mean,
     endless_integer_problem,
     fields_of,
@@ -273,7 +279,7 @@ def parse_metric_name(metric: Any, known: Sequence[str], *, expected: str, kind:
     a pipeline's gate (``ndcg@0`` was "expected a name like 'ndcg@10'" in one and "K a
     whole number >= 1" in the other)."""
     if not isinstance(metric, str):
-        raise ConfigError(f"metric = {metric!r}: {expected}")
+        raise ConfigError(f"metric = {shown_value(metric)}: {expected}")
     name, at, k = metric.partition("@")
     plain = metric.strip().lower()
     if plain != metric and re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", plain, re.ASCII):
@@ -443,7 +449,8 @@ def load_experiment(path: str | Path) -> Experiment:
     # a number or None was a TypeError of Path(); '~/exp.toml' was looked for under './~'
     path = checked_path(path, "load_experiment(path)")
     raw = read_toml(path, "experiment")
-    experiment = parse_experiment(raw, source=str(path), base=path.parent.absolute())
+    with dated_lines(path):
+        experiment = parse_experiment(raw, source=str(path), base=path.parent.absolute())
     _check_report_applies(experiment.report, experiment.where)
     return experiment
 
@@ -529,6 +536,45 @@ _SEEDED_TABLES = {"[split]": "the split's, for the random methods",
 _REQUIRED_TABLES = {"experiment": "[data] (e.g. source = \"synthetic\") and one [[models]] "
                                   "(e.g. type = \"most_popular\")",
                     "pipeline": "[data], [model] and [registry]"}
+
+
+@contextlib.contextmanager
+def dated_lines(path: Path) -> Iterator[None]:
+    """Name the line of the TOML date a refusal inside is about: a date written unquoted
+    where text goes (``partitions = 1979-05-27``, a name, a path) is refused by the spec
+    that reads it, which knows the key but not the line; its ``path: `` becomes
+    ``path:LINE: ``."""
+    try:
+        yield
+    except ConfigError as error:
+        key = getattr(error, "toml_date_key", None)
+        message = str(error)
+        if not isinstance(key, str) or not message.startswith(f"{path}: "):
+            raise
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeError):
+            raise error from None
+        line = _date_line(text, key)
+        if line is None:
+            raise
+        raise ConfigError(f"{path}:{line}: {message[len(str(path)) + 2:]}") from None
+
+
+#: a TOML date, date-time or time of day written unquoted, after a key's '=' (or '[')
+_TOML_DATE_START = (r"\s*=\s*(?:\[[^\]]*?)?(?<![\w.:+-])"
+                    r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}:[0-9]{2})")
+
+
+def _date_line(text: str, key: str) -> int | None:
+    """The number of the first line of ``text`` where ``key`` (bare, or the last part of
+    a dotted key) is given an unquoted TOML date or time, else None."""
+    found = re.compile(r"(?:^|[\s.{,])" + re.escape(key) + _TOML_DATE_START, re.ASCII)
+    for number, line in enumerate(text.split("\n"), 1):
+        code = _TOML_QUOTED.sub(lambda m: " " * len(m.group()), line)
+        if found.search(code):
+            return number
+    return None
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:
@@ -1017,7 +1063,7 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
     layout = table.get("format")
     if layout is not None:
         if layout not in SPLIT_FORMATS:
-            raise ConfigError(f"{where}format = {layout!r}: expected one of "
+            raise ConfigError(f"{where}format = {shown_value(layout)}: expected one of "
                               f"{', '.join(map(repr, SPLIT_FORMATS))}"
                               f"{did_you_mean(layout, SPLIT_FORMATS)}")
         if "split" not in table:
@@ -1026,9 +1072,13 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
     given = [k for k in DATA_KEYS if k in table]
     for key in given:
         if not isinstance(table[key], str):
-            raise ConfigError(f"{where}{key} = {shown_value(table[key])}: expected a string (a "
-                              f"path or "
-                              "a source name)")
+            quote = date_as_text_hint(table[key], str, key)
+            refusal = ConfigError(f"{where}{key} = {shown_value(table[key])}: expected a "
+                                  f"string{', a path or a source name' if quote else ''}"
+                                  f"{quote or ' (a path or a source name)'}")
+            if quote:
+                refusal.toml_date_key = key  # type: ignore[attr-defined]
+            raise refusal
     if "source" in table:
         if len(given) > 1:
             raise ConfigError(f"{where}give source (data to split) or train and test (data "
@@ -1071,10 +1121,14 @@ def _without_value_column(values: dict[str, Any], where: str) -> bool:
         del values["value_col"]
         return True
     if value is not None and not isinstance(value, str):
-        shown = "true" if value is True else repr(value)
-        raise ConfigError(f"{where}value_col = {shown}: expected a column name (a string), or "
-                          "false for a log without values (every row an implicit positive, "
-                          "1.0)")
+        shown = "true" if value is True else shown_as_written(value)
+        quote = date_as_text_hint(value, str, "value_col")
+        refusal = ConfigError(f"{where}value_col = {shown}: expected a column name (a string), "
+                              "or false for a log without values (every row an implicit "
+                              f"positive, 1.0){quote}")
+        if quote:
+            refusal.toml_date_key = "value_col"  # type: ignore[attr-defined]
+        raise refusal
     return False
 
 
@@ -1262,7 +1316,12 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
                               f"{did_you_mean(kind, known)}; known: {', '.join(known)}")
         label = entry.get("label", kind)
         if not isinstance(label, str) or not label:
-            raise ConfigError(f"{where}label = {label!r}: expected a non-empty string")
+            quote = date_as_text_hint(label, str, "label")
+            refusal = ConfigError(f"{where}label = {shown_value(label)}: expected a non-empty "
+                                  f"string{quote}")
+            if quote:
+                refusal.toml_date_key = "label"  # type: ignore[attr-defined]
+            raise refusal
         _check_run_name(label, f"{where}label = {label!r}")
         if label in labels:
             raise ConfigError(f"{where}label: {label!r} is used twice; give each model a label")
@@ -1335,7 +1394,7 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
             hint = _param_spelling_hint(declared[key], value, key, kind, key)
             # a TOML date as the file writes it, here and in the model's own words (it was
             # "factors = datetime.date(1979, 5, 27): ..., got datetime.date(1979, 5, 27)")
-            said = _strip(str(error), kind).replace(shown_value(value), shown_as_written(value))
+            said = _strip(str(error), kind).replace(python_shown(value), shown_as_written(value))
             raise ConfigError(f"{where}{key} = {shown_as_written(value)}: {said}{hint}"
                               ) from None
     try:
@@ -1411,6 +1470,13 @@ def check_space(where: str, space: dict[str, Any], model_type: str, *,
             raise ConfigError(f"{where}space: {model_type} has no parameter {param!r}"
                               f"{did_you_mean(param, cls.params)}; its parameters: "
                               f"{', '.join(sorted(cls.params))}")
+        if param in NOT_TUNABLE:
+            # the search drew it like a hyperparameter and kept the value that scored best
+            # on validation: a lucky seed, or a thread count or device that changes nothing
+            # the model learns, reported as the tuned configuration
+            raise ConfigError(f"{where}{dimension_key.format(param)}: {param!r} is not a "
+                              f"hyperparameter to tune: {NOT_TUNABLE[param]}; remove it from "
+                              "the space and set it with the model's other settings")
         check_dimension(f"{where}{dimension_key.format(param)}: ", description,
                         declared=cls.params[param], model=model_type, name=param)
     check_conditions(where, space, dimension_key=dimension_key)
@@ -1495,6 +1561,17 @@ def tunable_space(model_type: str, *, timestamps: bool = True) -> dict[str, dict
         if not getattr(cls.params.get(name), "needs_timestamps", False)}
 
 
+#: model settings a search space may not name as a dimension, and why: they are not
+#: hyperparameters (what the model learns does not depend on them in a way validation can
+#: choose from)
+NOT_TUNABLE = {
+    "seed": "it only picks the random draw, and the seed that scores best on validation is "
+            "luck that does not carry over to new data",
+    "num_threads": "it says how many threads a fit uses, not what the model learns",
+    "device": "it says where the model runs, not what it learns",
+    "checkpoint_dir": "it is the folder checkpoints are written to, not a setting of the "
+                      "model",
+}
 SPACE_TYPES = ("int", "float", "categorical")
 #: the keys each type of search-space dimension takes
 DIMENSION_KEYS = {"int": ("type", "low", "high", "log", "step", "when"),
@@ -1531,7 +1608,7 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     if kind == "categorical":
         choices = description.get("choices")
         if not isinstance(choices, list) or not choices:
-            given = "" if choices is None else f", got choices = {choices!r}"
+            given = "" if choices is None else f", got choices = {shown_value(choices)}"
             raise ConfigError(f"{where}a categorical dimension needs a non-empty 'choices' "
                               f"list (e.g. choices = [\"a\", \"b\"]){given}")
         seen: set[tuple[type, Any]] = set()
@@ -1763,7 +1840,8 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
             _refuse_brackets(key, value, allowed[key], where)
         if key not in allowed:
             raise ConfigError(f"{where}unknown key {key!r}{did_you_mean(key, allowed)}; "
-                              f"known keys: {', '.join(allowed)}")
+                              f"known keys: {', '.join(allowed)}"
+                              f"{_quoted_dotted_key_hint(key, allowed)}")
         expected = allowed[key]
         if expected is object:
             continue  # any value here; the table's own checks say what it should be
@@ -1777,9 +1855,13 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
             # written: a header line and key = value lines under it (at the top level)
             header = (f" (a [{key}] header line with key = value lines under it)"
                       if expected is dict and not where.rstrip().endswith("]") else "")
-            raise ConfigError(f"{where}{key} = {shown}: expected "
-                              f"{_type_words.get(expected, expected.__name__)}{header}"
-                              f"{number_spelling_hint(value, expected, key)}")
+            quote = date_as_text_hint(value, expected, key)
+            refusal = ConfigError(f"{where}{key} = {shown}: expected "
+                                  f"{_type_words.get(expected, expected.__name__)}{header}"
+                                  f"{quote or number_spelling_hint(value, expected, key)}")
+            if quote:
+                refusal.toml_date_key = key  # type: ignore[attr-defined]
+            raise refusal
     for key in required:
         if key not in table:
             raise ConfigError(f"{where}missing {'table' if allowed[key] in (dict, list) else 'key'}"
@@ -1787,6 +1869,19 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
 
 
 _type_words = {str: "a string", int: "an integer", dict: "a table", list: "an array of tables"}
+
+
+def _quoted_dotted_key_hint(key: str, allowed: dict[str, type]) -> str:
+    """What a quoted key holding a dot (``"data.source" = ...``) is to TOML: one key of that
+    whole name, not ``source`` in the table ``[data]``, which it was refused without a word
+    on (the dot looked like the table's)."""
+    table, dot, rest = key.partition(".")
+    if not dot or not rest or allowed.get(table.strip()) is not dict:
+        return ""
+    table = table.strip()
+    return (f". A quoted key is one key of the whole text, dot included: to set {rest!r} "
+            f"of the table [{table}], write the key without quotes ({table}.{rest} = ...) or "
+            f"under a [{table}] header")
 
 
 def _refuse_brackets(key: str, value: Any, expected: type, where: str) -> None:

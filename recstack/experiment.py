@@ -38,7 +38,7 @@ from recstack.data.adjacency import AdjacencyReport, AdjacencySplits
 from recstack.data.filters import FilterStep
 from recstack.data.interactions import Interactions, check_flag
 from recstack.data.sources import load_source
-from recstack.errors import ConfigError, EmptyResultError, RecstackError
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted
 from recstack.evaluation.diagnostics import Diagnostic, diagnose
 from recstack.evaluation.evaluator import Evaluator
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, PairedTest
@@ -518,7 +518,8 @@ def check_cutoffs(experiment: Experiment, data: Interactions) -> None:
     if largest > data.n_items:
         raise ConfigError(f"{experiment.where}[evaluation] ks = "
                           f"{list(experiment.evaluation.ks)}: K = {largest} is larger than "
-                          f"the catalog ({data.n_items:,} items after loading and filtering); "
+                          f"the catalog ({counted(data.n_items, 'item')} after loading "
+                          f"and filtering); "
                           f"use K <= {data.n_items}")
 
 

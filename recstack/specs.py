@@ -106,6 +106,9 @@ class Option:
     choices: tuple[Any, ...] | None = None
     #: the " (did you mean ...?)" of a value not among ``choices`` (default: the nearest)
     near: Callable[[Any], str] | None = None
+    #: a time given as text (an ISO date): takes a TOML date written unquoted, as a field
+    #: declared ``int | str`` does; every other text field refuses one (see :func:`convert`)
+    dates: bool = False
 
     def range_text(self) -> str:
         if self.choices is not None:
@@ -148,13 +151,14 @@ class Option:
 
 def option(default: Any = dataclasses.MISSING, doc: str = "", *, low: float | None = None,
            high: float | None = None, open_low: bool = False, open_high: bool = False,
-           choices: Iterable[Any] | None = None, near: Callable[[Any], str] | None = None
-           ) -> Any:
+           choices: Iterable[Any] | None = None, near: Callable[[Any], str] | None = None,
+           dates: bool = False) -> Any:
     """Declare a spec field: its default (omit it for a required field), its one line of
     documentation and the values it accepts (a closed or open range, or choices; ``near``
-    gives the "did you mean" of a value that is not one of them)."""
+    gives the "did you mean" of a value that is not one of them; ``dates``: a text field
+    that is a time, which takes a TOML date written unquoted)."""
     declared = Option(doc, low, high, open_low, open_high,
-                      None if choices is None else tuple(choices), near)
+                      None if choices is None else tuple(choices), near, dates)
     return dataclasses.field(default=default, metadata={_OPTION: declared})
 
 
@@ -183,7 +187,7 @@ class Spec(metaclass=_NamedArguments):
     def __post_init__(self) -> None:
         for name, (hint, declared, _) in fields_of(type(self)).items():
             value = getattr(self, name)
-            converted = convert(value, hint)
+            converted = convert(value, hint, dates=declared.dates)
             # (the value as written, shown(): repr said "seed = np.float64(3.0)", and of
             # an integer of thousands of digits was itself a ValueError)
             if converted is _WRONG_TYPE:
@@ -262,7 +266,7 @@ class Registry(Generic[S]):
         if not isinstance(name, str):
             # method = 5 was "5 is not a known split method": the name's type comes first
             raise ConfigError(f"{where}expected a string, the name of a {self.kind} in "
-                              f"quotes, got {shown_value(name)}; known: "
+                              f"quotes, got {shown_as_written(name)}; known: "
                               + ", ".join(self._entries))
         raise ConfigError(f"{where}{name!r} is not a known {self.kind}"
                           f"{did_you_mean(name, self._entries)}; known: "
@@ -307,9 +311,19 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
                 raise ConfigError(f"{where}missing key {key_text(key)!r}{what} ({option_.doc})")
             continue
         value = values[key]
-        result = convert(value, hint)
+        result = convert(value, hint, dates=option_.dates)
         if result is _WRONG_TYPE:
             wanted = option_.range_text() if option_.choices is not None else type_text(hint)
+            quote = date_as_text_hint(value, hint, key_text(key), option_.dates
+                                      or option_.choices is not None)
+            if quote:
+                # partitions = 1979-05-27: a TOML date, where only a time takes one (it was
+                # read as the folder '1979-05-27', and a name or path as that text)
+                refusal = ConfigError(f"{where}{key_text(key)} = {_show(value)}: expected "
+                                      f"{wanted}{quote}")
+                # the key, for the file's reader to name the line (``recstack.config.dated_lines``)
+                refusal.toml_date_key = key  # type: ignore[attr-defined]
+                raise refusal
             if isinstance(value, datetime.time):
                 # TOML's local time (cutoff = 07:32:00): a moment of no particular day
                 wanted += (", not a time of day alone; give the date too, e.g. "
@@ -524,6 +538,17 @@ def table_hint(entry: Any) -> str:
 
 
 # ------------------------------------------------------------------- types of field values
+class WrittenDate(str):
+    """The ISO text of a TOML date or date-time written unquoted where text goes (``cutoff
+    = 2020-01-01``): text to every reader, shown as the file writes it (its ``repr`` has no
+    quotes), so that a message about it does not say the date was written in quotes."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
 class _Wrong:
     def __repr__(self) -> str:
         return "<wrong type>"
@@ -532,18 +557,24 @@ class _Wrong:
 _WRONG_TYPE: Any = _Wrong()
 
 
-def convert(value: Any, hint: Any) -> Any:
+def convert(value: Any, hint: Any, *, dates: bool = False) -> Any:
     """``value`` as the type ``hint`` declares (an int where a float is declared becomes a
-    float, a list where a tuple is declared a tuple), or ``_WRONG_TYPE``."""
+    float, a list where a tuple is declared a tuple), or ``_WRONG_TYPE``.
+
+    A date (a TOML date or date-time written unquoted, numpy's ``datetime64``) is text, its
+    ISO text, only where a time goes: a field declared ``int | str`` (:func:`is_time`) or
+    one whose option says ``dates=True``. Any other text field refuses it: ``partitions =
+    1979-05-27`` was read as a folder named ``1979-05-27``, a name or path as that text."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         members = typing.get_args(hint)
+        dates = dates or is_time(hint)
         # an exact match first, so that 3 stays an int in `int | str`
         for member in members:
             if _exact(value, member):
-                return convert(value, member)
+                return convert(value, member, dates=dates)
         for member in members:
-            result = convert(value, member)
+            result = convert(value, member, dates=dates)
             if result is not _WRONG_TYPE:
                 return result
         return _WRONG_TYPE
@@ -558,10 +589,10 @@ def convert(value: Any, hint: Any) -> Any:
         if origin is tuple and args and args[-1] is not Ellipsis:
             if len(value) != len(args):
                 return _WRONG_TYPE
-            items = [convert(v, a) for v, a in zip(value, args, strict=True)]
+            items = [convert(v, a, dates=dates) for v, a in zip(value, args, strict=True)]
         else:
             item_hint = args[0] if args else Any
-            items = [convert(v, item_hint) for v in value]
+            items = [convert(v, item_hint, dates=dates) for v in value]
         if any(item is _WRONG_TYPE for item in items):
             return _WRONG_TYPE
         return tuple(items) if origin is tuple else list(items)
@@ -592,10 +623,13 @@ def convert(value: Any, hint: Any) -> Any:
         return value if type(value) is int else int(value)
     if hint is str and isinstance(value, np.str_):
         return str(value)  # numpy's text (a name taken from an array) as Python's
+    if hint is str and isinstance(value, datetime.date | np.datetime64) and not dates:
+        return _WRONG_TYPE
     if hint is str and isinstance(value, datetime.date):
         # a TOML date or date-time written unquoted (cutoff = 2020-01-01): its ISO text,
-        # which every time option reads
-        return value.isoformat()
+        # which every time option reads, shown unquoted as the file writes it (a name
+        # refused later said "metric = '1979-05-27'", as if it had been written in quotes)
+        return WrittenDate(value.isoformat())
     if hint is str and isinstance(value, np.datetime64) and not np.isnat(value):
         # numpy's moment (a datetime64 column's max, say) as the ISO text of the same UTC
         # moment, as temporal_split reads it (a window's start was "expected an integer or
@@ -604,6 +638,46 @@ def convert(value: Any, hint: Any) -> Any:
     if isinstance(hint, type):
         return value if isinstance(value, hint) else _WRONG_TYPE
     return value
+
+
+def _takes_text(hint: Any) -> bool:
+    """Whether ``hint`` takes text somewhere: ``str``, ``str | None``, a list of strings."""
+    if hint is str:
+        return True
+    if typing.get_origin(hint) in (dict, typing.Literal):
+        return False  # a table, or named choices: quoting would not make it right
+    return any(_takes_text(member) for member in typing.get_args(hint)
+               if member is not Ellipsis)
+
+
+def _holds_date(value: Any) -> Any:
+    """The first TOML date, date-time or time of day in ``value`` (or one of its list's
+    items), else None."""
+    if isinstance(value, datetime.date | datetime.time):
+        return value
+    if isinstance(value, list | tuple):
+        return next((item for item in value
+                     if isinstance(item, datetime.date | datetime.time)), None)
+    return None
+
+
+def date_as_text_hint(value: Any, hint: Any, key: str, dates: bool = False) -> str:
+    """The end of the refusal of a TOML date, date-time or time of day written unquoted
+    where text that is not a time goes (a name, a path: ``partitions = 1979-05-27``): what
+    it is, and how to quote it if it is meant as text; empty for anything else and for a
+    field that is a time (``int | str`` or ``dates=True``), whose own words apply."""
+    date = _holds_date(value)
+    if date is None or dates or is_time(hint) or not _takes_text(hint):
+        return ""
+    kind = ("time of day" if isinstance(date, datetime.time) else "date-time"
+            if isinstance(date, datetime.datetime) else "date")
+    written = f'"{date.isoformat()}"'
+    fixed = (written if not isinstance(value, list | tuple) else
+             "[" + ", ".join(f'"{item.isoformat()}"' if isinstance(
+                                 item, datetime.date | datetime.time) else _show(item)
+                             for item in value) + "]")
+    return (f" ({date.isoformat()} unquoted is a TOML {kind}, which only a time setting "
+            f"takes; if it is meant as text, quote it: {f'{key} = ' if key else ''}{fixed})")
 
 
 def literal_choice(value: Any, choices: Iterable[Any]) -> Any:

@@ -46,7 +46,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.errors import ConfigError, RecstackError, echoed, shown
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import arguments_named, did_you_mean, whole_exact_as_int
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET_BYTES",
@@ -360,18 +360,18 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
     if exclude is not None and not sp.issparse(exclude):
         exclude = _as_exclude(exclude)
     user_index = _check_rows(user_index, exclude)
+    given, n_items = n_items, whole_exact_as_int(n_items)  # Decimal(500) is 500
     if n_items is not None and (isinstance(n_items, bool) or not isinstance(
             n_items, int | np.integer) or n_items < 0):
         raise ConfigError(f"n_items must be the catalog size (a whole number >= 0) or None, "
-                          f"got {shown(n_items)}")
+                          f"got {shown(given)}")
     n_items = n_items or (exclude.shape[1] if exclude is not None else None)
     if batch_size is None:
         width = n_items or 100_000
         # float64 scores, with room for the selection's temporaries
         batch_size = max(1, DEFAULT_MEMORY_BUDGET_BYTES // (width * 8 * 2))
-    elif isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) \
-            or batch_size < 1:
-        raise ConfigError(f"batch_size must be a positive integer, got {shown(batch_size)}")
+    else:
+        batch_size = _count(batch_size, "batch_size")
     threads = _check_threads(n_threads)
     _use_numba(method)  # a misspelt method is refused before any scoring
     results_items, results_scores = [], []
@@ -563,17 +563,24 @@ def _check_rows(user_index: Any, exclude: sp.spmatrix | None) -> np.ndarray:
     return index
 
 
+def _count(value: Any, name: str) -> int:
+    """``value`` as a positive int: an int, a numpy integer, or a whole exact number
+    (``Decimal("10")``, ``Fraction(10)``), the one rule of every count in recstack
+    (:func:`recstack.specs.whole_exact_as_int`; ``recommend(k=Decimal("10"))`` took it,
+    ``top_k`` refused it); anything else is refused as given."""
+    number = whole_exact_as_int(value)
+    if isinstance(number, bool) or not isinstance(number, int | np.integer) or number < 1:
+        raise ConfigError(f"{name} must be a positive integer, got {shown(value)}")
+    return int(number)
+
+
 def _check_k(k: Any) -> int:
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ConfigError(f"k must be a positive integer, got {shown(k)}")
-    return int(k)
+    return _count(k, "k")
 
 
 def _check_workers(workers: Any) -> int:
     # a float or text count failed inside np.array_split; 0 or -1 silently meant 1
-    if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
-        raise ConfigError(f"workers must be a positive integer, got {shown(workers)}")
-    return int(workers)
+    return _count(workers, "workers")
 
 
 def _check_executor(executor: Any) -> None:
@@ -588,10 +595,7 @@ def _check_executor(executor: Any) -> None:
 def _check_threads(n_threads: Any) -> int:
     if n_threads is None:
         return os.cpu_count() or 1
-    if isinstance(n_threads, bool) or not isinstance(n_threads, int | np.integer) \
-            or n_threads < 1:
-        raise ConfigError(f"n_threads must be a positive integer, got {shown(n_threads)}")
-    return int(n_threads)
+    return _count(n_threads, "n_threads")
 
 
 def _use_numba(method: str) -> bool:

@@ -62,7 +62,7 @@ import numpy as np
 from recstack.config import Experiment, ModelSpec, require_experiment
 from recstack.data import splits
 from recstack.data.interactions import Interactions, check_flag
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, counted
 from recstack.errors import shown as shown_value
 from recstack.evaluation.evaluator import Evaluator
 from recstack.experiment import load_split, make_split, named_step, prepare_data
@@ -291,7 +291,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
         # whole catalog, and the search maximised a number named for a longer list
         alone = f" ({name} alone means {name}@{k})" if "@" not in metric else ""
         raise ConfigError(f"metric = {metric!r}{alone}: K = {k} is larger than the catalog "
-                          f"({train.n_items:,} items in train); use K <= {train.n_items}, "
+                          f"({counted(train.n_items, 'item')} in train); use K <= {train.n_items}, "
                           f"e.g. metric = '{name}@{train.n_items}'")
     evaluator = Evaluator(metrics=(name,), ks=(k,), **evaluator_settings)
     _check_validation_relevance(evaluator, validation)
@@ -727,11 +727,11 @@ def _check_validation_relevance(evaluator: Evaluator, validation: Interactions) 
     if evaluator.relevance_threshold is not None:
         reason = (f"[evaluation] relevance_threshold = "
                   f"{shown_value(evaluator.relevance_threshold)} is "
-                  f"above every value of its {len(values):,} rows{largest}; lower it, or "
+                  f"above every value of its {counted(len(values), 'row')}{largest}; lower it, or "
                   "leave it out to count every row as relevant")
     else:
         reason = (f"with [evaluation] graded = true only values > 0 are relevant, and none of "
-                  f"its {len(values):,} rows has one{largest}; set graded = false")
+                  f"its {counted(len(values), 'row')} has one{largest}; set graded = false")
     raise ConfigError(f"no user of the validation part has a relevant item: {reason}")
 
 
@@ -750,7 +750,8 @@ def check_metric_cutoff(experiment: Experiment, train: Interactions) -> None:
         # under the graph-CF protocol the default is recall@20, which a file need not say
         default = " (the default)" if isinstance(table, dict) and "metric" not in table else ""
         raise ConfigError(f"{experiment.where}[tune] metric = {metric!r}{default}: K = {k} is "
-                          f"larger than the catalog ({train.n_items:,} items in the training "
+                          f"larger than the catalog ({counted(train.n_items, 'item')} in "
+                          f"the training "
                           f"part); use K <= {train.n_items}, e.g. metric = "
                           f"\"{name}@{train.n_items}\"")
 
@@ -877,7 +878,7 @@ def _validation_split(experiment: Experiment, train: Interactions,
             cause = "[tune] (the validation part is carved out as [split] says)"
             remedy = "other [split] settings, or more data"
         raise type(error)(f"{experiment.where}{cause}: carving the validation part out of "
-                          f"the training part ({len(train):,} rows) failed: {error}; "
+                          f"the training part ({counted(len(train), 'row')}) failed: {error}; "
                           f"use {remedy}") from None
 
 

@@ -64,11 +64,13 @@ def test_seed_inside_a_search_dimension_names_the_tune_table():
 
 
 def test_a_search_dimension_named_seed_is_still_a_dimension():
-    # a table under the name seed is the search over a model's seed, not a misplaced seed
+    # a table under the name seed is read as a dimension over a model's seed, not as a
+    # misplaced seed; as a dimension it is refused (a seed is not a hyperparameter to tune)
     raw = _experiment(tune={"model": "random", "space": {
         "seed": {"type": "int", "low": 0, "high": 9}}})
-    experiment = parse_experiment(raw, source="x.toml")
-    assert experiment.tune is not None
+    with pytest.raises(ConfigError, match=r"space\.seed: 'seed' is not a hyperparameter to "
+                                          r"tune"):
+        parse_experiment(raw, source="x.toml")
 
 
 def test_an_inner_model_keeps_its_own_seed():

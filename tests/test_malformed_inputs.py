@@ -149,8 +149,13 @@ def test_integer_hyperparameters_beyond_what_the_solvers_take_are_refused(data, 
     ("bpr", {"factors": 2**61, "epochs": 1}, r"^bpr: factors must be <= 65536"),
     ("als", {"alpha": 3e38, "iterations": 2}, "the factors diverged to NaN"),
     # BPR's NaN factors were kept: every list came back empty (ids -1, scores NaN)
-    ("bpr", {"learning_rate": 1e20, "epochs": 2}, "training diverged"),
-    ("bpr", {"regularization": 3e38, "epochs": 2}, "training diverged"),
+    # refused before training since 1e20 x 0.01 >= 1 (see refuse_overshooting_decay)
+    ("bpr", {"learning_rate": 1e20, "epochs": 2},
+     r"^bpr: learning_rate x regularization = 1e\+20 x 0\.01 = 1e\+18 is 1 or more: .* "
+     r"use learning_rate below 1 / regularization = 100 "),
+    # refused before training: 0.01 x 3e38 >= 1 flips the factors' signs every step
+    ("bpr", {"regularization": 3e38, "epochs": 2},
+     r"^bpr: learning_rate x regularization = 0\.01 x 3e\+38 = 3e\+36 is 1 or more"),
 ])
 def test_a_fit_that_cannot_work_says_why_and_leaves_no_model(data, model, params, says):
     recommender = create_model(model, **params)
@@ -307,7 +312,7 @@ def test_tuning_with_a_wide_experiment_seed_and_a_cutoff_beyond_the_catalog(tmp_
 # --------------------------------------------------------------------------- data in Python
 @pytest.mark.parametrize(("arguments", "says"), [
     # numpy's and pandas' own errors, or a silent merge
-    (([1, 2], [1]), "2 user ids but 1 item ids"),
+    (([1, 2], [1]), "2 user ids but 1 item id"),
     ((np.array([[1, 2]]), np.array([[1, 2]])), "flat list, got an array of shape"),
     (([1, "1"], [1, 2]), "ids mix text and other types"),
     (([1, 2], [1, 2], [1.0]), r"column 'value': has shape \(1,\) for 2 interactions"),
@@ -514,12 +519,15 @@ def test_grades_that_are_not_a_dense_matrix_are_refused_in_words(ideal):
         ndcg_at_k(grades, ideal, 2)
 
 
-def test_a_default_a_small_synthetic_catalog_cannot_take_says_how_to_set_it(capsys):
-    # "n_genres must be between 1 and 5 ..., got 12", a setting the user never gave
+def test_a_default_a_small_synthetic_catalog_cannot_take_fits_it(capsys):
+    # "n_genres must be between 1 and 5 ..., got 12", a setting the user never gave; the
+    # defaults now fit the sizes given (5 genres, 2 rows per user at least)
     code, err = run_cli(capsys, "data", "info", "synthetic:n_items=5,n_users=2,"
-                        "n_interactions=10")
-    assert code == 2 and "got 12 (its default" in err
-    assert "synthetic:n_items=5,n_genres=5" in err
+                        "n_interactions=5")
+    assert code == 0, err
+    code, err = run_cli(capsys, "data", "info", "synthetic:n_items=5,n_users=2,"
+                        "n_interactions=5,n_genres=12")
+    assert code == 2 and "n_genres must be between 1 and 5" in err and "got 12" in err
 
 
 # --------------------------------------------------------------------------- torch settings

@@ -186,12 +186,18 @@ def whole_number(value: Any, name: str, *, minimum: int = 1,
                  maximum: int | None = None) -> int:
     """``value`` as an int after checking it is a whole number >= ``minimum`` (and at most
     ``maximum``, a run-size setting's sane bound: ``n_threads=10**9`` made openTSNE abort
-    the whole process trying to start a billion threads)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+    the whole process trying to start a billion threads). A whole exact number
+    (``Decimal("10")``, ``Fraction(10)``) is the int it names, as every count in recstack
+    reads it (:func:`recstack.specs.whole_exact_as_int`): ``similar_items(k=Decimal("10"))``
+    took it, ``nearest_neighbours`` refused it."""
+    from recstack.specs import whole_exact_as_int
+
+    number = whole_exact_as_int(value)
+    if isinstance(number, bool) or not isinstance(number, numbers.Integral) or number < minimum:
         raise RecstackError(f"{name} must be a whole number >= {minimum}, got {shown(value)}")
-    if maximum is not None and int(value) > maximum:
+    if maximum is not None and int(number) > maximum:
         raise RecstackError(f"{name} must be at most {maximum}, got {shown(value)}")
-    return int(value)
+    return int(number)
 
 
 def positive_number(value: Any, name: str, *, allow_zero: bool = False) -> float:

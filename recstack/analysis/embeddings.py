@@ -78,6 +78,21 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.corrcoef(x, y)[0, 1])
 
 
+def _without_noise(eigenvalues: np.ndarray, n_rows: int) -> np.ndarray:
+    """The eigenvalues of a scatter matrix with those that are rounding noise set to 0.
+
+    Beyond the rank of the vectors (fewer rows than dimensions, or dimensions that depend
+    on each other) the variance is 0, but the eigenvalues computed come out as tiny
+    positive numbers (1e-17 of the total), which were reported as shares of variance.
+    An eigenvalue counts as noise at or below ``largest x max(n_rows, dim) x eps``, numpy's
+    rank tolerance (``matrix_rank``), taken relative to the largest eigenvalue."""
+    values = np.clip(eigenvalues, 0.0, None)
+    if not values.size:
+        return values
+    tolerance = values.max() * max(n_rows, len(values)) * np.finfo(np.float64).eps
+    return np.where(values <= tolerance, 0.0, values)
+
+
 @dataclass(frozen=True)
 class PCAAnalysis:
     """Principal components of a set of vectors (see :func:`pca_analysis`).
@@ -85,7 +100,10 @@ class PCAAnalysis:
     Attributes
     ----------
     explained_variance_ratio
-        Share of the total variance along each component, largest first (all ``dim``).
+        Share of the total variance along each component, largest first (all ``dim``);
+        exactly 0 for a component beyond the rank of the vectors (fewer rows than
+        dimensions, or dimensions that depend on each other), where the variance computed
+        is rounding noise (at most ``max(n_rows, dim) x eps`` of the largest).
     components
         The first ``n_components`` unit directions, ``(n_components, dim)``.
     popularity_correlation
@@ -223,7 +241,8 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | No
         scatter += block.T @ block
     eigenvalues, eigenvectors = np.linalg.eigh(scatter)
     order = np.argsort(eigenvalues)[::-1]
-    eigenvalues = np.clip(eigenvalues[order], 0.0, None)
+    # components beyond the vectors' rank carry no variance: 0, not rounding noise
+    eigenvalues = _without_noise(eigenvalues[order], n)
     eigenvectors = eigenvectors[:, order]
     total = eigenvalues.sum()
     if total <= 0:
@@ -238,8 +257,8 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | No
         # a component beyond the vectors' rank (fewer rows than dimensions, or dependent
         # dimensions) carries no variance: its scores are rounding noise, whose correlation
         # with popularity was read as "the component most related to it" (numpy's rank
-        # tolerance, on the eigenvalues of the scatter matrix)
-        noise = eigenvalues[:keep] <= eigenvalues[0] * max(n, dim) * np.finfo(np.float64).eps
+        # tolerance, on the eigenvalues of the scatter matrix: set to 0 above)
+        noise = eigenvalues[:keep] == 0
         correlations = np.array([math.nan if noise[j] else _pearson(scores[:, j], target)
                                  for j in range(keep)])
     return PCAAnalysis(eigenvalues / total, components, correlations, n, kind, model)
@@ -386,7 +405,7 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
     median = float(np.median(norms))
     dead = np.flatnonzero(norms <= dead_tolerance * max(median, np.finfo(float).tiny))
     centred = x - x.mean(axis=0)
-    eigenvalues = np.clip(np.linalg.eigvalsh(centred.T @ centred), 0.0, None)
+    eigenvalues = _without_noise(np.linalg.eigvalsh(centred.T @ centred), n)
     total = eigenvalues.sum()
     if total > 0:
         p = eigenvalues[eigenvalues > 0] / total

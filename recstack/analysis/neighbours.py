@@ -169,6 +169,38 @@ def _label_text(value: bytes, row: int) -> str:
     return checks.utf8_text(value, f"labels entry {row}")
 
 
+#: whole floats below this are their integer (2**53: every integer below it is a float)
+_WHOLE_LIMIT = 2**53
+
+
+def _label_name(label: Any, row: int) -> str:
+    """A label as the text it is known by. A number is a genre code: a whole one is its
+    integer, whatever its type (a column of codes holding a missing value is read as floats,
+    so ``2.0`` was the label "2.0" beside the label "2" of another row, and items sharing
+    code 2 were counted as sharing nothing); other real numbers are their float. True/false,
+    complex numbers and infinities are no label: refused, naming the entry."""
+    if isinstance(label, str):
+        return label
+    if isinstance(label, bool | np.bool_):
+        raise RecstackError(f"labels entry {row} holds {bool(label)}, a true/false value, "
+                            "not a label: give the label's name (e.g. 'Drama'), or a list "
+                            "of the labels the row has")
+    if isinstance(label, numbers.Number):
+        number: Any = label  # int, float, numpy's numbers, Decimal, Fraction
+        # a Decimal is no numbers.Real, but a real number
+        if isinstance(number, complex | np.complexfloating) or not math.isfinite(
+                float(number)):
+            raise RecstackError(f"labels entry {row} holds {shown(number)}, not a label: a "
+                                "number is read as a label code only when it is a finite "
+                                "real number")
+        if isinstance(number, numbers.Integral) or (
+                float(number).is_integer() and abs(float(number)) < _WHOLE_LIMIT):
+            return str(int(number))
+        # a float32 as numpy writes it (0.1, not 0.10000000149011612)
+        return str(number) if isinstance(number, np.floating) else repr(float(number))
+    return str(label)
+
+
 @arguments_named
 def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     """Rows x distinct labels, 1 where the row has the label. Each entry of ``labels`` is
@@ -177,7 +209,10 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     Labels are trimmed (``"Drama | War"`` holds ``"Drama"`` and ``"War"``, as the re-rankers
     and the content model read it), and a missing value in any of pandas' or numpy's forms
     (None, NaN of any float type, ``pd.NA``, ``pd.NaT``), as an entry or inside a list, is
-    no label: ``pd.NA`` failed with a TypeError and a float32 NaN became the label "nan"."""
+    no label: ``pd.NA`` failed with a TypeError and a float32 NaN became the label "nan".
+    A number is a label code, known by its value: ``2``, ``2.0`` and ``np.float32(2)`` are
+    the one label ``"2"`` (as is the text ``"2"``); true/false, complex numbers and
+    infinities are refused, naming the entry."""
     if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray | pd.Series):
         raise RecstackError(f"labels must be a list with one entry per row (a label, a list "
                             f"of labels or an 'A|B' string), got {type(labels).__name__}")
@@ -208,7 +243,8 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
         for label in items:
             if checks.is_missing(label):
                 continue
-            label = (_label_text(label, row) if isinstance(label, bytes) else str(label)).strip()
+            label = (_label_text(label, row) if isinstance(label, bytes)
+                     else _label_name(label, row)).strip()
             if not label:
                 continue
             if label not in position:

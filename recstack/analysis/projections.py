@@ -137,14 +137,18 @@ class Projection:
         return draw_matplotlib(self.chart(colour, colour_label=colour_label), ax=ax)
 
 
-def check_map_options(*, max_points: Any, n_threads: Any, seed: Any = 0) -> None:
-    """Refuse map options the methods cannot take, before any vector is loaded."""
+def check_map_options(*, max_points: Any, n_threads: Any, seed: Any = 0
+                      ) -> tuple[int, int, int]:
+    """Refuse map options the methods cannot take, before any vector is loaded; returns
+    them as ints (``max_points``, ``n_threads``, ``seed``: a whole ``Decimal`` is its int,
+    which numpy's generator would not take)."""
     from recstack.config import MAX_POINTS_MAX
     from recstack.specs import MAX_THREADS
 
-    checks.whole_number(max_points, "max_points", minimum=MIN_POINTS, maximum=MAX_POINTS_MAX)
-    checks.whole_number(n_threads, "n_threads", maximum=MAX_THREADS)
-    checks.whole_number(seed, "seed", minimum=0)
+    return (checks.whole_number(max_points, "max_points", minimum=MIN_POINTS,
+                                maximum=MAX_POINTS_MAX),
+            checks.whole_number(n_threads, "n_threads", maximum=MAX_THREADS),
+            checks.whole_number(seed, "seed", minimum=0))
 
 
 def _numeric(values: Any) -> bool:
@@ -182,7 +186,8 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
 
         raise RecstackError(f"projection method must be one of {METHODS}, got {method!r}"
                             f"{did_you_mean(method, METHODS)}")
-    check_map_options(max_points=max_points, n_threads=n_threads, seed=seed)
+    max_points, n_threads, seed = check_map_options(max_points=max_points,
+                                                    n_threads=n_threads, seed=seed)
     kind, model = checks.kind_and_model(kind, model, "project")
     asked = perplexity is not None
     perplexity = checks.positive_number(_DEFAULT_PERPLEXITY if perplexity is None

@@ -265,7 +265,7 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
         raise RecstackError(f"refit must be one of {REFIT_CHOICES}, got {refit!r}")
     _check_caller_options(experiment_base, progress, "build_report")
     # checked before the (slow) rebuild, not when the first map is drawn
-    check_map_options(max_points=max_points, n_threads=n_threads)
+    max_points, n_threads, _ = check_map_options(max_points=max_points, n_threads=n_threads)
     if colour_by is not None and not isinstance(colour_by, str):
         raise RecstackError(f"colour_by must be 'popularity' or an item-table column name, "
                             f"got {colour_by!r}")
@@ -519,12 +519,39 @@ def recall_by_bucket(relevant: sp.csr_matrix, tops: dict[str, np.ndarray],
 _LOWER_IS_BETTER = ("popularity", "rmse", "mae", "mse", "log_loss")
 
 
-def _best(values: dict[str, float], metric: str) -> str | None:
-    finite = {m: v for m, v in values.items() if v is not None and not math.isnan(v)}
+#: relative difference under which two models' values tie for best (a value computed in
+#: another order of summation differs in its last bits, not in what it says)
+_TIE = 1e-12
+#: tied models named in a "best" cell before "and N more"
+_TIED_NAMED = 5
+
+
+def _best(values: dict[str, float], metric: str) -> list[str]:
+    """Every model with the best value of ``metric`` (the lowest where lower is better),
+    in the order given; empty when no value is a number. Models that tie are all best:
+    the first of them alone was bold, or named "best", as if it had won."""
+    finite = {m: float(v) for m, v in values.items() if v is not None and not math.isnan(v)}
     if not finite:
-        return None
+        return []
     lower = any(word in metric for word in _LOWER_IS_BETTER)
-    return (min if lower else max)(finite, key=finite.__getitem__)
+    top = (min if lower else max)(finite.values())
+    return [m for m, v in finite.items()
+            if v == top or math.isclose(v, top, rel_tol=_TIE, abs_tol=0.0)]
+
+
+def _best_cell(leaders: list[str], every: int) -> str:
+    """The "best" cell of a table (HTML): the one model, or the models that tie, with
+    ``all N tie`` where every one of several models does, and at most
+    :data:`_TIED_NAMED` names."""
+    if not leaders:
+        return "–"
+    if len(leaders) == 1:
+        return _bidi(leaders[0])
+    if len(leaders) == every:
+        return f"all {every:,} tie"
+    named = ", ".join(_bidi(m) for m in leaders[:_TIED_NAMED])
+    more = len(leaders) - _TIED_NAMED
+    return f"tie: {named}" + (f" and {more:,} more" if more > 0 else "")
 
 
 # --------------------------------------------------------------------------- sections
@@ -547,7 +574,7 @@ def _comparison(folder: ResultsFolder) -> Section:
                 s = summaries[r.model][metric]
                 if not math.isnan(s.ci_low):
                     text += f" <small>[{_fmt(s.ci_low)}, {_fmt(s.ci_high)}]</small>"
-            cells.append(f"<b>{text}</b>" if r.model == best else text)
+            cells.append(f"<b>{text}</b>" if r.model in best else text)
         rows.append(cells)
     rows.append(["users evaluated"] + [f"{len(r.per_user):,}" for r in results])
     rows.append(["fit seconds"] + [_fmt(folder.fit_seconds.get(r.model, math.nan), 1)
@@ -555,7 +582,8 @@ def _comparison(folder: ResultsFolder) -> Section:
     lacking = _lacking(results)
     section.blocks.append(_table(["metric"] + [_bidi(r.model) for r in results], rows,
                                  caption=f"Mean over users [{CONFIDENCE:.0%} confidence "
-                                         "interval, Student t]; best of each row in bold."))
+                                         "interval, Student t]; best of each row in bold "
+                                         "(each model that ties for it)."))
     if lacking:
         # a dash alone read as a value that could not be computed, not as no evaluation
         section.text(f"Not evaluated (–): {lacking}; the curves draw each model's own Ks, "
@@ -734,10 +762,10 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
                 means[m, b] = MetricSummary.from_values(headline, values[of_user == b]).mean
             series.append(Series(result.model, labels, means[m], mode="bar"))
         for b, label in enumerate(labels):
-            winner = (models[int(np.nanargmax(means[:, b]))] if np.isfinite(means[:, b]).any()
-                      else "–")
+            # the first of models that tie was named the winner
+            winners = _best(dict(zip(models, means[:, b].tolist(), strict=True)), headline)
             rows.append([html.escape(label), f"{int((bucket == b).sum()):,}"]
-                        + [_fmt(v) for v in means[:, b]] + [_bidi(winner)])
+                        + [_fmt(v) for v in means[:, b]] + [_best_cell(winners, len(models))])
     if users_bucket is not None:
         section.text(f"{headline} by user activity (training rows per user, in quartiles "
                      "of the users any model was evaluated on; each model's mean over its "
@@ -766,9 +794,9 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
     rows = []
     for b, label in enumerate(item_labels):
         values = {m: recall[m][b] for m in recall}
-        best = _best(values, "recall") or "–"
+        best = _best(values, "recall")
         rows.append([html.escape(label), f"{int(relevant_per_bucket[b]):,}"]
-                    + [_fmt(values[m]) for m in recall] + [_bidi(best)])
+                    + [_fmt(values[m]) for m in recall] + [_best_cell(best, len(recall))])
     section.blocks.append(_table(["item popularity", "relevant test pairs"]
                                  + [_bidi(m) for m in recall] + ["best"], rows))
     return section
@@ -883,11 +911,12 @@ def _beyond_accuracy(folder: ResultsFolder, context: _Context | None,
     for metric in metrics:
         values = {m: table[m].get(metric, math.nan) for m in table}
         best = _best(values, metric)
-        rows.append([html.escape(metric)] + [f"<b>{_fmt(v)}</b>" if m == best else _fmt(v)
+        rows.append([html.escape(metric)] + [f"<b>{_fmt(v)}</b>" if m in best else _fmt(v)
                                              for m, v in values.items()])
     section.blocks.append(_table(["metric"] + [_bidi(m) for m in table], rows,
                                  caption="Best of each row in bold (lowest average "
-                                         "popularity, highest otherwise)."))
+                                         "popularity, highest otherwise; each model that "
+                                         "ties for it)."))
     accuracy = _headline(folder.results, folder.shown)
     novelty = next((m for m in metrics if m.startswith("novelty")), None)
     if novelty is not None:

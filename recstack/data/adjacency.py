@@ -11,7 +11,9 @@ implicit positive. The rules of a line, as the benchmarks' loaders read their fi
 
 - spaces and tabs separate ids, and a line ends at LF, CRLF or a lone CR; blank lines,
   surrounding spaces and an editor's byte-order mark are ignored; anything else (a sign,
-  a point, a comma, a header line, a UTF-16 file) is refused naming the file and line;
+  a point, a comma, a header line, another space such as U+00A0, a UTF-16 or UTF-32 file
+  with or without its mark, a byte that is not UTF-8, a NUL byte) is refused naming the
+  file and line, and the character or byte where it is one;
 - a user has at most one line per file (a second line is refused at that line); the same
   user may have a line in each of train, valid and test: that is the protocol;
 - an item listed twice on one line is read once, with a warning;
@@ -37,8 +39,10 @@ nDCG@20 binary with the ideal over ``min(|test items|, 20)``.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -63,7 +67,7 @@ from recstack.data.interactions import (
     caller_stacklevel,
     concat,
 )
-from recstack.errors import ConfigError, DataFormatError
+from recstack.errors import ConfigError, DataFormatError, counted
 from recstack.specs import arguments_named, closest, did_you_mean
 
 #: the parts of a split, in the order they are read, and their file names in a folder
@@ -135,24 +139,36 @@ class AdjacencyReport:
         return asdict(self)
 
     def __str__(self) -> str:
-        lines = [f"adjacency-list split ({self.users:,} users, {self.items:,} items)",
-                 f"  train: {self.train_rows:,} rows ({self.files.get('train')})"]
+        # counts and nouns in agreement ("1 users have no training rows" was written)
+        lines = [f"adjacency-list split ({counted(self.users, 'user')}, "
+                 f"{counted(self.items, 'item')})",
+                 f"  train: {counted(self.train_rows, 'row')} ({self.files.get('train')})"]
         if "valid" in self.files:
-            lines.append(f"  valid: {self.valid_rows:,} rows ({self.files['valid']})")
-        lines.append(f"  test:  {self.test_rows:,} rows ({self.files.get('test')})")
+            lines.append(f"  valid: {counted(self.valid_rows, 'row')} ({self.files['valid']})")
+        lines.append(f"  test:  {counted(self.test_rows, 'row')} ({self.files.get('test')})")
         notes = [
-            (self.items_without_train, "items occur only in valid/test (cold items)"),
-            (self.users_without_train, "users have no training rows (cold users)"),
-            (self.valid_cold_item_rows, "valid rows have an item with no training row"),
-            (self.valid_cold_user_rows, "valid rows have a user with no training row"),
-            (self.test_cold_item_rows, "test rows have an item in neither train nor valid"),
-            (self.test_cold_user_rows, "test rows have a user in neither train nor valid"),
-            (self.valid_repeated_pair_rows, "valid rows repeat a train (user, item) pair"),
-            (self.test_repeated_pair_rows, "test rows repeat a train or valid pair"),
+            (self.items_without_train, "item occurs", "items occur",
+             "only in valid/test (cold items)"),
+            (self.users_without_train, "user has", "users have",
+             "no training rows (cold users)"),
+            (self.valid_cold_item_rows, "valid row has", "valid rows have",
+             "an item with no training row"),
+            (self.valid_cold_user_rows, "valid row has", "valid rows have",
+             "a user with no training row"),
+            (self.test_cold_item_rows, "test row has", "test rows have",
+             "an item in neither train nor valid"),
+            (self.test_cold_user_rows, "test row has", "test rows have",
+             "a user in neither train nor valid"),
+            (self.valid_repeated_pair_rows, "valid row repeats", "valid rows repeat",
+             "a train (user, item) pair"),
+            (self.test_repeated_pair_rows, "test row repeats", "test rows repeat",
+             "a train or valid pair"),
         ]
-        notes += [(count, f"items listed twice on one line of {part}, read once")
+        notes += [(count, "item listed", "items listed",
+                   f"twice on one line of {part}, read once")
                   for part, count in self.duplicate_rows.items()]
-        lines += [f"  note: {count:,} {reason}" for count, reason in notes if count]
+        lines += [f"  note: {counted(count, one, many)} {rest}"
+                  for count, one, many, rest in notes if count]
         return "\n".join(lines)
 
 
@@ -353,9 +369,7 @@ def _read_lists(path: Path) -> _Lists:
     check_content(path, parquet=False, decompresses=False)  # compressed data, an archive
     raw = path.read_bytes()
     file = str(path)
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataFormatError("the file is UTF-16 text; save it as ASCII or UTF-8",
-                              file=file, expected=_EXPECTED)
+    _refuse_other_encodings(raw, file)
     if raw.startswith(_UTF8_BOM):
         # an editor's byte-order mark, not content: blanked, so positions stay the same
         raw = b" " * len(_UTF8_BOM) + raw[len(_UTF8_BOM):]
@@ -421,6 +435,36 @@ def _read_lists(path: Path) -> _Lists:
         _warn_repeated_items(row_users, row_items, repeated, line_users, line_numbers, file)
     return _Lists(line_users, line_numbers, row_users[~repeated], row_items[~repeated],
                   int(repeated.sum()), spellings)
+
+
+def _refuse_other_encodings(raw: bytes, file: str) -> None:
+    """Refuse text in UTF-16 or UTF-32, with or without a byte-order mark, by its name: a
+    UTF-32 file was "UTF-16 text", and one without its mark "'1\\x00' is not an integer
+    id". (Other NUL bytes are named by :func:`_refuse_token`.)"""
+    for marks, name in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
+                        ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16")):
+        if raw.startswith(marks):  # UTF-32 first: its little-endian mark begins with UTF-16's
+            raise DataFormatError(f"the file is {name} text (it starts with a {name} "
+                                  "byte-order mark); save it as ASCII or UTF-8", file=file,
+                                  expected=_EXPECTED)
+    if b"\x00" not in raw:
+        return
+    head = raw[:4096]
+    for width, name, zeros in ((4, "UTF-32", "three bytes of every four are"),
+                               (2, "UTF-16", "every other byte is")):
+        # ids and spaces are ASCII: in UTF-16/32 every character but one byte of it is 0
+        chunks = len(head) // width
+        if not chunks:
+            continue
+        cells = np.frombuffer(head[:chunks * width], np.uint8).reshape(chunks, width)
+        for column in (0, width - 1):  # little- and big-endian
+            zero = np.ones(width, bool)
+            zero[column] = False
+            if (cells[:, zero] == 0).mean() > 0.9 and (cells[:, column] != 0).mean() > 0.9:
+                raise DataFormatError(
+                    f"the file looks like {name} text without a byte-order mark ({zeros} "
+                    "0); save it as ASCII or UTF-8", file=file,
+                    expected=_EXPECTED)
 
 
 def _padded_spellings(values: np.ndarray, leading: np.ndarray, lines: np.ndarray
@@ -565,6 +609,36 @@ def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str) ->
     tokens = [t for t in re.split(r"[ \t\r]+", text) if t]
     token = next((t for t in tokens if not t.isdigit() or not t.isascii()), text)
     character = len(raw[line_start:position].decode("utf-8", errors="replace")) + 1
+    undecodable = _first_undecodable(raw[line_start:line_end])
+    if raw[position] == 0:
+        # a NUL was shown inside a token ('2\x00' is not an integer id), as if mistyped
+        raise DataFormatError(f"holds a NUL byte (code 0) at character {character}, which no "
+                              "text file does: binary data, not an adjacency list",
+                              file=file, line=line, expected=_EXPECTED)
+    if undecodable is not None:
+        # a byte of another encoding (latin-1's e-acute) was shown as the replacement
+        # character '\ufffd', a character the file does not hold
+        at = line_start + undecodable
+        character = len(raw[line_start:at].decode("utf-8", errors="replace")) + 1
+        raise DataFormatError(f"byte 0x{raw[at]:02X} (character {character}) is not UTF-8 "
+                              "text: the file is in another encoding (such as latin-1) or is "
+                              "not text; save it as ASCII or UTF-8", file=file, line=line,
+                              expected=_EXPECTED)
+    odd = raw[position:position + 4].decode("utf-8", errors="ignore")[:1]
+    if odd.isspace() or odd == "\ufeff":
+        # a no-break space, a vertical tab or a byte-order mark inside the file was shown as
+        # part of a token ('1\xa02' is not an integer id), as if the ids were mistyped
+        name = unicodedata.name(odd, "") or {"\x0b": "VERTICAL TAB", "\x0c": "FORM FEED",
+                                             "\x1c": "FILE SEPARATOR", "\x1d": "GROUP "
+                                             "SEPARATOR", "\x1e": "RECORD SEPARATOR",
+                                             "\x1f": "UNIT SEPARATOR", "\x85": "NEXT LINE"
+                                             }.get(odd, "a control character")
+        what = ("is a byte-order mark, which belongs only at the start of a file (two files "
+                "joined?)" if odd == "\ufeff" else "does not separate ids: only spaces and "
+                "tabs do, and a line ends at LF, CRLF or CR")
+        raise DataFormatError(f"{token[:40]!r} is not an integer id (character {character}): "
+                              f"U+{ord(odd):04X} ({name.lower()}) {what}", file=file,
+                              line=line, expected=_EXPECTED)
     if token.startswith("-") and token[1:].isdigit():
         message = f"negative id {token}"
     else:
@@ -577,6 +651,15 @@ def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str) ->
         hint = "; the first line looks like a header, which the format has not: delete it"
     raise DataFormatError(f"{message} (character {character}){hint}", file=file, line=line,
                           expected=_EXPECTED)
+
+
+def _first_undecodable(line: bytes) -> int | None:
+    """The offset in ``line`` of its first byte that is not UTF-8, or None."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.start
+    return None
 
 
 def _refuse_repeated_users(line_users: np.ndarray, line_numbers: np.ndarray, file: str

@@ -39,7 +39,7 @@ from recstack.atomic import atomic_directory, blocking_parent, describe_path, re
 from recstack.data.files import as_path
 from recstack.data.interactions import check_flag
 from recstack.data.movielens import RELEASES, MovieLensRelease, release
-from recstack.errors import ConfigError, RecstackError, shown, shown_number
+from recstack.errors import ConfigError, RecstackError, counted, shown, shown_number
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, finite_or_infinite
 from recstack.strict_json import loads as strict_loads
@@ -279,7 +279,7 @@ def _digest_hint(digest: str) -> str:
     if re.fullmatch(r"[0-9a-f]+", digest):
         kind = {40: ", as a SHA-1 digest has", 32: ", as an MD5 digest has"}.get(
             len(digest), "")
-        return f" ({len(digest)} digits{kind}): give the archive's SHA-256"
+        return f" ({counted(len(digest), 'digit')}{kind}): give the archive's SHA-256"
     return ""
 
 

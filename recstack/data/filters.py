@@ -24,7 +24,7 @@ from recstack.data.interactions import (
     refuse_bound_beyond_the_calendar,
     require_interactions,
 )
-from recstack.errors import ConfigError, EmptyResultError, shown
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
 from recstack.specs import Registry, Spec, arguments_named, did_you_mean, option
 
 #: every filter by its one name: experiment files (``[[filters]] type = ...``) and
@@ -58,7 +58,7 @@ class FilterSpec(Spec):
             # rows left at each pass; the filter's own apply returned empty data silently
             why = self.why_nothing_is_left(data)
             warnings.warn(FilterLeftNothingWarning(
-                f"{self.name} removed all {len(data):,} rows{f' ({why})' if why else ''}; "
+                f"{self.name} {removed_every_row(len(data), why)}; "
                 "the data it returns are empty: loosen it (apply_filters and k_core refuse "
                 "this)"), stacklevel=caller_stacklevel())
         return result, step
@@ -91,10 +91,11 @@ class FilterStep:
                    before.n_items, after.n_items, details)
 
     def __str__(self) -> str:
-        return (f"{self.name}: removed {self.rows_before - self.rows_after:,} rows, "
-                f"{self.users_before - self.users_after:,} users, "
-                f"{self.items_before - self.items_after:,} items "
-                f"({self.rows_after:,} rows left)")
+        # "removed 1 rows, 1 users, 1 items (1 rows left)": counts in agreement
+        return (f"{self.name}: removed {counted(self.rows_before - self.rows_after, 'row')}, "
+                f"{counted(self.users_before - self.users_after, 'user')}, "
+                f"{counted(self.items_before - self.items_after, 'item')} "
+                f"({counted(self.rows_after, 'row')} left)")
 
 
 @dataclass(frozen=True)
@@ -211,11 +212,24 @@ class TimeWindow(FilterSpec):
             if bound is not None and not isinstance(bound, str | datetime.time) and (
                     isinstance(bound, bool | np.bool_) or not isinstance(bound, int | np.integer)):
                 # (a time of day alone keeps the fields' own words: "give the date too")
-                to_unix_seconds(bound, name)
+                self._seconds(name)
         super().__post_init__()
 
+    def _seconds(self, name: str) -> int | None:
+        """The bound ``name`` in Unix seconds, refused with the filter's ``time_window: ``
+        prefix the other filters' refusals carry (``TimeWindow(start="garbage")`` said
+        "start: cannot read ..." naming no filter; build_spec strips the prefix, so the
+        CLI's and experiment files' ``--filter ...: start: ...`` stay as they were)."""
+        try:
+            return to_unix_seconds(getattr(self, name), name)
+        except RecstackError as error:
+            message = str(error)
+            if message.startswith(f"{self.kind_name}: "):
+                raise
+            raise ConfigError(f"{self.kind_name}: {message}") from None
+
     def check(self) -> None:
-        start, end = to_unix_seconds(self.start, "start"), to_unix_seconds(self.end, "end")
+        start, end = self._seconds("start"), self._seconds("end")
         # an end in milliseconds (after the year 9999 read as seconds) bounded nothing: every
         # row was kept without a word (a start in them keeps none: apply_filters says why)
         refuse_bound_beyond_the_calendar("start", self.start, start, "time_window: ",
@@ -231,7 +245,7 @@ class TimeWindow(FilterSpec):
         when it holds no such time (start=10**30 was refused as "between: start is after
         end (9223372036854775807)", an end the user never gave; now it keeps no row, and
         apply_filters says why, naming the bound)."""
-        start, end = to_unix_seconds(self.start, "start"), to_unix_seconds(self.end, "end")
+        start, end = self._seconds("start"), self._seconds("end")
         if (start is not None and start > LAST_SECOND) or (end is not None
                                                            and end <= FIRST_SECOND):
             return None
@@ -319,8 +333,9 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
         # every filter then "removed all 0 remaining rows", the k-core "after pass 0: ",
         # blaming the first filter for data that were empty before it
         raise EmptyResultError(
-            f"the data have no rows to filter ({data.n_users:,} users and {data.n_items:,} "
-            f"items in their vocabularies, no interaction), so filter step 1 of "
+            f"the data have no rows to filter ({counted(data.n_users, 'user')} and "
+            f"{counted(data.n_items, 'item')} in their vocabularies, no interaction), so "
+            f"filter step 1 of "
             f"{len(filters)}, {filters[0].name}, has nothing to keep; check the data read "
             "before the filters (a file of a header alone, a selection that kept no row)")
     for number, step_filter in enumerate(filters, start=1):
@@ -334,8 +349,8 @@ def apply_filters(data: Interactions, filters: Sequence[Filter]
         if len(data_after) == 0:
             why = step_filter.why_nothing_is_left(data)
             raise EmptyResultError(
-                f"filter step {number} of {len(filters)}, {step_filter.name}, removed all "
-                f"{len(data):,} remaining rows{f' ({why})' if why else ''}; loosen it or "
+                f"filter step {number} of {len(filters)}, {step_filter.name}, "
+                f"{removed_every_row(len(data), why, remaining=True)}; loosen it or "
                 "change the steps before it")
         data = data_after
     return data, steps
@@ -347,6 +362,16 @@ def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interact
     saying why, when no user and item meet the bars (an empty result is never wanted)."""
     require_interactions(data, "k_core")
     return apply_filters(data, [KCore(user_min, item_min)])[0]
+
+
+def removed_every_row(rows: int, why: str = "", *, remaining: bool = False) -> str:
+    """How a filter that kept no row says so, its count and noun in agreement: ``removed
+    all 3 rows (why)``, ``removed the only row (why)`` (it was "removed all 1 rows");
+    ``remaining``: ``removed all 3 remaining rows``, ``removed the only remaining row``.
+    Shared with the Spark filters, so both backends keep one wording."""
+    noun = "remaining row" if remaining else "row"
+    removed = f"the only {noun}" if rows == 1 else f"all {rows:,} {noun}s"
+    return f"removed {removed}{f' ({why})' if why else ''}"
 
 
 def _iso(seconds: int) -> str:

@@ -16,6 +16,7 @@ from recstack.errors import (
     ConfigError,
     DataFormatError,
     RecstackError,
+    counted,
     digit_count,
     shown,
 )
@@ -135,7 +136,7 @@ class IdMap:
     def __repr__(self) -> str:
         head = ", ".join(repr(x) for x in self._index[:3].tolist())
         more = ", ..." if len(self) > 3 else ""
-        return f"IdMap({len(self)} ids: {head}{more})"
+        return f"IdMap({counted(len(self), 'id')}: {head}{more})"
 
     def to_index(self, external_ids: Any, *, missing: str = "raise", what: str = "ids"
                  ) -> np.ndarray:
@@ -169,9 +170,14 @@ class IdMap:
         unknown = positions < 0
         if missing == "raise" and unknown.any():
             examples = list(dict.fromkeys(ids[unknown].tolist()))[:5]
+            # "1 unknown ids": what is a plural ("user ids"), its count may be one
+            one = _singular(what)
+            kind = ("which is an integer" if self.id_kind == "integers" else
+                    f"which is {self.id_kind}") if len(self) == 1 else f"which are {self.id_kind}"
             raise RecstackError(
-                f"{int(unknown.sum())} unknown {what} (of {ids.size} looked up), e.g. "
-                f"{examples}; this map has {len(self):,} {what}, which are {self.id_kind}")
+                f"{counted(int(unknown.sum()), f'unknown {one}', f'unknown {what}')} (of "
+                f"{ids.size:,} looked up), e.g. {examples}; this map has "
+                f"{counted(len(self), one, what)}, {kind}")
         return positions.astype(np.int32, copy=False)
 
     @property
@@ -622,6 +628,14 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool | np.bool_):
         return f"{shown(value)}, a boolean"
     return f"{shown(value)} ({type(value).__name__})"
+
+
+def _singular(what: str) -> str:
+    """One of ``what``, a plural naming ids in messages: ``user id`` of ``user ids``,
+    ``id`` of ``ids``; a name that is no plural is left as it is."""
+    if what.endswith("ids") or (what.endswith("s") and not what.endswith("ss")):
+        return what[:-1]
+    return what
 
 
 def _not_an_id(what: str, position: int, detail: str, count: int = 1) -> DataFormatError:

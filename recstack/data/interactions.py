@@ -380,7 +380,8 @@ class Interactions:
         item_ids = _id_column(item_ids, ITEM_ID)
         n = len(user_ids)
         if len(item_ids) != n:
-            raise DataFormatError(f"{n} user ids but {len(item_ids)} item ids",
+            raise DataFormatError(f"{counted(n, 'user id')} but "
+                                  f"{counted(len(item_ids), 'item id')}",
                                   expected="one user id and one item id per interaction")
         value = (np.ones(n, np.float32) if values is None
                  else _number_column(values, np.float32, VALUE, n))
@@ -952,7 +953,7 @@ def _vocabulary_difference(first: Any, other: Any) -> str:
     if kind(a) != kind(b):
         return f"part 1's are {kind(a)}, these are {kind(b)}"
     if len(a) != len(b):
-        return f"{len(a):,} ids in part 1, {len(b):,} here"
+        return f"{counted(len(a), 'id')} in part 1, {len(b):,} here"
     extra = np.setdiff1d(b, a)
     shown = extra[0].item() if extra.size and isinstance(extra[0], np.generic) else \
         extra[0] if extra.size else None
@@ -2257,8 +2258,10 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
         # a table keyed by other ids (or by a column that holds no ids) gave every id an
         # empty row without a word
         raise DataFormatError(
-            f"none of the side table's {len(keys):,} keys in column {keys.name!r} (e.g. "
-            f"{keys.iloc[:3].tolist()}) is one of the {len(ids):,} ids of the interactions "
+            f"none of the side table's {counted(len(keys), 'key')} in column {keys.name!r} "
+            f"(e.g. {keys.iloc[:3].tolist()}) is "
+            f"{'the one id' if len(ids) == 1 else f'one of the {len(ids):,} ids'} of the "
+            f"interactions "
             f"(e.g. {ids.external_ids[:3].tolist()})", column=key,
             expected=f"a table keyed by the same ids, in a column named {key} (or its first "
                      "column)")
@@ -2495,8 +2498,10 @@ def _why_no_positive(values: np.ndarray, threshold: float) -> str:
     scale), or data implicit already (every value 1.0, which a rating threshold of 4 drops
     whole), returned empty interactions that failed later, far from the cause."""
     low, high = float(values.min()), float(values.max())
-    message = (f"implicit(threshold={threshold:g}) keeps no row: the {len(values):,} values "
-               f"run from {low:g} to {high:g}")
+    # "the 1 values run from 3 to 3": one value is one value
+    message = (f"implicit(threshold={threshold:g}) keeps no row: " + (
+        f"the {len(values):,} values run from {low:g} to {high:g}" if len(values) > 1 else
+        f"the one value is {low:g}"))
     if low == high == 1.0:
         return (message + "; every value is 1.0, so these interactions are implicit "
                 "already (a file without a rating column): leave the threshold out")

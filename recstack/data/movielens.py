@@ -51,6 +51,7 @@ from recstack.data.files import (
     DelimitedLayout,
     PathLike,
     as_path,
+    check_content,
     column_to_numpy,
     file_column_names,
     first_nonfinite,
@@ -399,7 +400,15 @@ def _as_release_advice(error: DataFormatError) -> DataFormatError:
         return error
     # "(for a log of your own, pass separator=';')": the rest of the advice stands
     expected = re.sub(r" \((for a log of your own, )?pass separator=[^)]*\)", "", expected)
-    if _LOADER_OPTION.search(expected) or "to_parquet(" in expected:
+    if "which is read compressed" in expected:
+        # "expected the name ratings.dat.gz, which is read compressed": load_movielens
+        # reads the release's own names only, so the renamed file was then "missing"
+        name = Path(error.file).name if error.file else "as the release names it"
+        return DataFormatError(
+            re.sub(r", but its name does not end in \S+$", ", not text", error.detail),
+            file=error.file, line=error.line, column=error.column,
+            expected=f"{_RELEASE_TEXT}: the file decompressed, under its own name ({name})")
+    elif _LOADER_OPTION.search(expected) or "to_parquet(" in expected:
         expected = (f"{_RELEASE_TEXT}: load_movielens takes no options for a file in "
                     "another form; extract the release again from the official zip, or "
                     "read a file of your own with load_table")
@@ -654,9 +663,7 @@ def _read_ratings(folder: Path, layout: str, chosen: MovieLensRelease
         if len(below_one):
             # a minus sign or a 0 typed in an edit: every release numbers its users and
             # movies from 1, and the id was kept as a user or movie of its own
-            raise _error_at(path, text_layout, int(below_one[0]), column,
-                            "an id from 1 up, as every MovieLens release numbers its users "
-                            "and movies: the file was edited or is another dataset")
+            raise _error_at(path, text_layout, int(below_one[0]), column, _FROM_ONE)
     _refuse_repeated_pairs(path, text_layout, arrays[user], arrays[item])
     bad = first_time_out_of_range(arrays[timestamp])
     if bad is not None:
@@ -672,6 +679,11 @@ def _read_ratings(folder: Path, layout: str, chosen: MovieLensRelease
                         "file was edited or is another dataset")
     _refuse_a_cut_last_line(path, text_layout, arrays[timestamp], timestamp, chosen)
     return arrays[user], arrays[item], values, arrays[timestamp]
+
+
+#: what an id of a MovieLens file is, for the refusal of one below 1
+_FROM_ONE = ("an id from 1 up, as every MovieLens release numbers its users and movies: the "
+             "file was edited or is another dataset")
 
 
 def _steps(chosen: MovieLensRelease) -> list[str]:
@@ -762,9 +774,17 @@ def _read_items(folder: Path, layout: str) -> pd.DataFrame:
 
 def _check_ids(path: Path, ids: np.ndarray, column: str, line_of: Callable[[int], int | None]
                ) -> None:
-    """Refuse a movie or user table without rows or with an id on two rows."""
+    """Refuse a movie or user table without rows, with an id below 1 or with an id on two
+    rows."""
     if len(ids) == 0:
         raise DataFormatError("holds no rows", file=str(path), expected="one line per id")
+    below_one = np.flatnonzero(ids < 1)
+    if below_one.size:
+        # the ratings file refuses such an id, but the movie of one nobody rated became an
+        # item of its own under keep_unseen_items=True (and a user of a user table was kept)
+        first = int(below_one[0])
+        raise DataFormatError(f"found {int(ids[first])}", file=str(path), line=line_of(first),
+                              column=column, expected=_FROM_ONE)
     order = np.argsort(ids, kind="stable")
     repeated = np.flatnonzero(ids[order][1:] == ids[order][:-1])
     if repeated.size:
@@ -1033,11 +1053,15 @@ def _split_dat(path: Path, names: tuple[str, ...], free: int
 
     Returns column name -> (string array, line numbers) for the non-empty lines.
     """
+    # UTF-16 text, compressed data or an archive, as the ratings reader refuses them: they
+    # were read as latin-1 and refused as "the row has 1 field(s)" at line 1
+    encoding = _encoding(path)
+    check_content(path, parquet=False, encoding=encoding, decompresses=False)
     raw = path.read_bytes()
     # utf-8-sig: a byte-order mark (a file saved by a Windows editor) is no part of the
     # first id, as the ratings reader and load_table drop it (it was "found '\ufeff1'
     # (expected an integer)" in movies.dat and tags.dat alone)
-    text = raw.decode("utf-8-sig") if _encoding(path) == "utf-8" else raw.decode("latin-1")
+    text = raw.decode("utf-8-sig") if encoding == "utf-8" else raw.decode("latin-1")
     # lines end at LF, CRLF or a lone CR only, as every other reader counts them:
     # str.splitlines also breaks at a form feed, U+0085 (latin-1's byte 0x85, cp1252's
     # ellipsis) or U+2028, which a title or tag may hold (the line was refused as short
@@ -1073,11 +1097,29 @@ def _check_field_count(path: Path, names: tuple[str, ...], lines: pa.Array,
 def _dat_ints(path: Path, fields: dict[str, tuple[pa.Array, np.ndarray]], name: str
               ) -> np.ndarray:
     column, numbers = fields[name]
-    # at most 18 digits: always inside int64 (ids beyond are refused, never wrapped)
-    ok = np.asarray(pc.match_substring_regex(column, r"^\s*-?\d{1,18}\s*$").to_numpy(
+    ok = np.asarray(pc.match_substring_regex(column, r"^\s*-?\d+\s*$").to_numpy(
         zero_copy_only=False), dtype=bool)
     if not ok.all():
         bad = int(np.argmin(ok))
         raise DataFormatError(f"found {column[bad].as_py()!r}", file=str(path),
                               line=int(numbers[bad]), column=name, expected="an integer")
-    return pc.cast(pc.utf8_trim_whitespace(column), pa.int64()).to_numpy()
+    # ids within int32, as the ratings, u.item and movies.csv read them: a movies.dat id
+    # of 19 digits was "found '...' (expected an integer)" of an integer, and one of 10
+    # to 18 digits became an item no rating can name (keep_unseen_items=True)
+    digits = pc.utf8_trim_whitespace(column)
+    wide = np.asarray(pc.greater(pc.utf8_length(pc.utf8_ltrim(digits, "-0")), 10).to_numpy(
+        zero_copy_only=False), dtype=bool)
+    values = np.where(wide, 0, pc.cast(pc.if_else(pa.array(wide), "0", digits),
+                                       pa.int64()).to_numpy())
+    info = np.iinfo(np.int32)
+    outside = wide | (values < info.min) | (values > info.max)
+    if outside.any():
+        bad = int(np.argmax(outside))
+        text = str(column[bad].as_py()).strip()
+        count = len(text.lstrip("-0"))
+        # (int() refuses text of over 4,300 digits; a count says as much here)
+        said = text if count <= 20 else f"a {count:,}-digit integer"
+        raise DataFormatError(f"found {said}, outside the int32 range",
+                              file=str(path), line=int(numbers[bad]), column=name,
+                              expected="an integer")
+    return values.astype(np.int64)

@@ -31,7 +31,7 @@ from recstack.data.files import (
     scalar_text,
 )
 from recstack.data.interactions import check_flag, check_name_list
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError
+from recstack.errors import DataFormatError, RecstackError, UnknownColumnError, counted
 from recstack.specs import arguments_named, home_problem
 
 __all__ = ["read_side_table"]
@@ -286,7 +286,7 @@ def _keys_by_the_id_rule(path: Path, table: pd.DataFrame, key: str, keys: np.nda
     """The key column as an interaction log's reader gives it, so that a table's ``007``
     finds the log's ``"007"`` (pandas read it as the number 7, which no log id is)."""
     if len(keys) != len(table):  # both readers skip blank lines: never expected
-        raise DataFormatError(f"{len(table):,} rows, but {len(keys):,} keys in column "
+        raise DataFormatError(f"{counted(len(table), 'row')}, but {len(keys):,} keys in column "
                               f"{key!r}", file=str(path), column=key,
                               expected="one key per row")
     return keys

@@ -271,6 +271,56 @@ class TiedCutoffWarning(UserWarning):
     asked for (a tenth asked, three quarters given, when most rows have one time)."""
 
 
+class TiedLastRowsWarning(TiedCutoffWarning):
+    """``leave_last_out`` (or ``user_split(by_time=True)``) held out a user's last rows
+    where a row of the same time stays in training (or in the revealed history): which of
+    the tied rows is the test target follows row order, not time. Files sorted by item
+    within a user (MovieLens' are, and many ratings share one second) then hold out the
+    highest item ids of each tie, a choice no timestamp made."""
+
+
+def _warn_of_tied_last_rows(data: Interactions, is_test: np.ndarray, position: np.ndarray,
+                            n_test: np.ndarray | int, method: str, before: str) -> None:
+    """Warn (:class:`TiedLastRowsWarning`) of the users whose earliest test row (at
+    ``position`` ``n_test - 1``, rows ranked latest first) has the time of their latest
+    row kept (at ``n_test``), naming how many and one example; nothing when no user's
+    boundary is tied. Whole-array work on the two boundary rows of each user."""
+    timestamps = data.timestamp
+    if timestamps is None or not is_test.any():
+        return
+    times = timestamps.astype(np.int64)
+    n_of_row = n_test if isinstance(n_test, int) else n_test[data.user_index]
+    tested = np.zeros(data.n_users, bool)
+    tested[data.user_index[is_test]] = True
+    last_test = is_test & (position == n_of_row - 1)
+    first_kept = tested[data.user_index] & ~is_test & (position == n_of_row)
+    earliest_test = np.zeros(data.n_users, np.int64)
+    earliest_test[data.user_index[last_test]] = times[last_test]
+    latest_kept = np.zeros(data.n_users, np.int64)
+    latest_kept[data.user_index[first_kept]] = times[first_kept]
+    kept = np.zeros(data.n_users, bool)  # a held-out user may keep no row (fold-in)
+    kept[data.user_index[first_kept]] = True
+    tied = kept & (earliest_test == latest_kept)
+    if not tied.any():
+        return
+    user = int(np.argmax(tied))
+    at = int(earliest_test[user])
+    test_item = data.items.to_external(data.item_index[last_test & (data.user_index == user)])[0]
+    kept_item = data.items.to_external(data.item_index[first_kept & (data.user_index == user)])[0]
+    tested_users = int(np.count_nonzero(tested))
+    count = int(np.count_nonzero(tied))
+    warnings.warn(TiedLastRowsWarning(
+        f"{method}: for {counted(count, 'user')} of the {tested_users:,} with test rows, a "
+        f"test row has the time of a row kept in {before} (e.g. user "
+        f"{shown(data.users.to_external(np.array([user]))[0])}: item {shown(test_item)} "
+        f"went to test and item {shown(kept_item)} to {before}, both at {at} ({_iso(at)})), "
+        "so which of the tied rows is held out follows row order (the row later in the "
+        "data goes to test), not time; to choose otherwise, order the rows before "
+        "splitting (e.g. shuffle them with a seed), or silence this with "
+        "warnings.filterwarnings('ignore', category=recstack.data.splits.TiedLastRowsWarning)"
+    ), stacklevel=caller_stacklevel())
+
+
 def _warn_of_a_tied_cutoff(timestamps: np.ndarray, is_test: np.ndarray, cutoff_s: int,
                            test_fraction: float) -> None:
     """Warn (:class:`TiedCutoffWarning`) when the rows at the cutoff time carry the test
@@ -380,9 +430,10 @@ def refuse_cutoff_outside(earliest: int, latest: int, total: int,
     at_earliest = rows_at(earliest)
     raise EmptyResultError(
         f"temporal split left no training rows (test_fraction={test_fraction}): "
-        f"{at_earliest:,} of the {total:,} rows share the earliest time, "
-        f"{_iso(earliest)}, so the cutoff that leaves {test_fraction:.0%} for test is that "
-        f"time and no row comes before it; choose a test_fraction of at most "
+        f"{_of_the(at_earliest, total, 'row')} "
+        f"{'shares' if at_earliest == 1 else 'share'} the earliest time, {_iso(earliest)}, "
+        f"so the cutoff that leaves {test_fraction:.0%} for test is that time and no row "
+        f"comes before it; choose a test_fraction of at most "
         f"{math.floor((1 - at_earliest / total) * 1e4 + 1e-6) / 1e4:g} or a cutoff after "
         "it")
 
@@ -395,7 +446,9 @@ def _iso(seconds: int) -> str:
 @arguments_named
 def leave_last_out(data: Interactions, n: int = 1) -> Split:
     """Each user's last ``n`` rows by time (ties broken by row order) go to test; users with
-    ``n`` rows or fewer keep them all in training and are counted."""
+    ``n`` rows or fewer keep them all in training and are counted. A
+    :class:`TiedLastRowsWarning` counts the users whose held-out rows share their time with
+    a row kept in training (which of them is held out then follows row order)."""
     require_interactions(data, "leave_last_out")
     n = LeaveLastOut(n).n  # the spec's int (a whole Decimal is read as one)
     timestamps = _require_timestamps(data)
@@ -405,7 +458,9 @@ def leave_last_out(data: Interactions, n: int = 1) -> Split:
     is_test = (position < n) & (size[data.user_index] > n)
     if not is_test.any():
         raise EmptyResultError(leave_last_out_chose_none(n, int(size.max())))
-    return _finish(data, is_test, "leave_last_out", {"n": n})
+    split = _finish(data, is_test, "leave_last_out", {"n": n})
+    _warn_of_tied_last_rows(data, is_test, position, n, "leave_last_out", "training")
+    return split
 
 
 @arguments_named
@@ -419,7 +474,8 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     one must stay in training (a share that holds out every user is refused). A held-out
     user of ``n`` rows has ``round((1 - fold_in_fraction) x n)`` test targets, at least
     one, and the rest of their rows as fold-in; of their rows at one time (``by_time``) the
-    later in row order counts as the later, as in :func:`leave_last_out`.
+    later in row order counts as the later, as in :func:`leave_last_out` (with its
+    :class:`TiedLastRowsWarning` when such a tie divides targets from fold-in rows).
 
     Rounding (:func:`share_count`, the rule of every split's share, as in
     :func:`random_split`): to the nearest whole number, a half up, with the shares read as
@@ -436,8 +492,7 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     active = np.flatnonzero(data.user_counts())
     n_held = max(1, share_count(test_users, len(active)))
     if n_held >= len(active):
-        raise EmptyResultError(f"user split: holding out {n_held} of {len(active)} users "
-                               f"(test_users={test_users}) leaves no training users")
+        raise EmptyResultError(no_training_users(n_held, len(active), test_users))
     held = np.zeros(data.n_users, bool)
     held[rng.choice(active, size=n_held, replace=False)] = True
     keys = (data.timestamp.astype(np.float64) if by_time and data.timestamp is not None
@@ -458,12 +513,28 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
                                               "fold_in_fraction": fold_in_fraction,
                                               "by_time": by_time, "seed": seed},
                     fold_in_mask=is_fold_in)
+    if by_time:
+        _warn_of_tied_last_rows(data, is_target, position, n_target,
+                                "user split (by_time=True)", "the fold-in history")
     _warn_of_users_without_fold_in(split, size, fold_in_fraction)
     return split
 
 
+def no_training_users(n_held: int, n_active: int, test_users: Any) -> str:
+    """The refusal of a user split that would hold out all ``n_active`` users, counts and
+    nouns in agreement (it was "holding out 1 of 1 users"); shared with the Spark split."""
+    held = "the one user" if n_active == 1 else f"{n_held:,} of the {n_active:,} users"
+    return (f"user split: holding out {held} (test_users={test_users}) leaves no training "
+            "users")
+
+
 def _has(count: int) -> str:
     return "has" if count == 1 else "have"
+
+
+def _of_the(part: int, total: int, noun: str) -> str:
+    """``2 of the 3 users``, and of one ``the one user`` (it was "1 of the 1 users")."""
+    return f"the one {noun}" if total == 1 else f"{part:,} of the {total:,} {noun}s"
 
 
 def _warn_of_users_without_fold_in(split: Split, size: np.ndarray,
@@ -498,7 +569,7 @@ def warn_of_users_without_fold_in(n_tested: int, n_without: int, single: int,
         reasons.append(f"{several:,} {_has(several)} a few rows, all held out as targets or "
                        "their revealed rows set apart (items never seen in training)")
     warnings.warn(NoFoldInWarning(
-        f"user split: {n_without:,} of the {n_tested:,} held-out test users "
+        f"user split: {_of_the(n_without, n_tested, 'held-out test user')} "
         f"{_has(n_without)} no "
         f"fold-in history ({'; '.join(reasons)}; fold_in_fraction={_plain(fold_in_fraction)})"
         ", so a model scores them as strangers and their metrics measure its cold-start "
@@ -541,8 +612,7 @@ def kfold_split(data: Interactions, k: int = 5, *, stratify: str | None = "user"
         advice = (f"choose a k of at most {len(data):,}" if len(data) >= 2 else
                   "k-fold needs at least 2 rows, one per fold")
         raise EmptyResultError(
-            f"kfold: k = {k} folds, but there are only {len(data):,} rows, so some fold "
-            f"would have no test rows; {advice}")
+            f"kfold: {too_few_rows_for_folds(k, len(data))}; {advice}")
     fold = _kfold_assignment(data, k, stratify, seed)
     # every fold must have test rows: found here, not after the folds before it have run
     check_every_fold_has_rows(k, np.unique(fold), len(data), stratify)
@@ -573,15 +643,38 @@ def _refuse_folds_set_apart(data: Interactions, k: int, fold: np.ndarray) -> Non
         return
     empty = int(np.argmin(kept_per_fold))
     rows = fold == empty
-    reasons = {"of items in no other fold": cold_item & rows,
-               "of users in no other fold": cold_user & ~cold_item & rows,
-               "repeating a (user, item) pair of another fold":
-                   repeated & ~cold_item & ~cold_user & rows}
-    why = "; ".join(f"{int(mask.sum()):,} {reason}" for reason, mask in reasons.items()
-                    if mask.any())
-    raise EmptyResultError(
-        f"kfold: k = {k} folds, but fold {empty} would keep no test rows: its "
-        f"{int(rows.sum()):,} rows would all be set apart ({why}); {kfold_advice(k)}")
+    raise EmptyResultError(fold_set_apart_message(
+        k, empty, int(rows.sum()), int((cold_item & rows).sum()),
+        int((cold_user & ~cold_item & rows).sum()),
+        int((repeated & ~cold_item & ~cold_user & rows).sum())))
+
+
+def too_few_rows_for_folds(k: int, rows: int) -> str:
+    """``k = 3 folds, but there are only 2 rows, so some fold would have no test rows``,
+    its counts and nouns in agreement (it was "there are only 1 rows"); shared with the
+    Spark split, so both backends keep one wording."""
+    there = "there is only 1 row" if rows == 1 else f"there are only {rows:,} rows"
+    return f"k = {k} folds, but {there}, so some fold would have no test rows"
+
+
+def fold_set_apart_message(k: int, fold: int, rows: int, cold_items: int, cold_users: int,
+                           repeats: int) -> str:
+    """The refusal of a k-fold split whose fold ``fold`` would keep none of its ``rows``
+    test rows: ``cold_items`` of them of items in no other fold, ``cold_users`` of users in
+    no other fold, ``repeats`` repeating a pair of another fold. Counts and nouns agree
+    ("1 row of an item in no other fold"; it was "1 of items in no other fold"); shared
+    with the Spark split, so both backends keep one wording."""
+    reasons = [(cold_items, "row of an item in no other fold",
+                "rows of items in no other fold"),
+               (cold_users, "row of a user in no other fold",
+                "rows of users in no other fold"),
+               (repeats, "row repeating a (user, item) pair of another fold",
+                "rows repeating a (user, item) pair of another fold")]
+    why = "; ".join(counted(count, one, many) for count, one, many in reasons if count)
+    its = "its only row would be set apart" if rows == 1 else \
+        f"its {rows:,} rows would all be set apart"
+    return (f"kfold: k = {k} folds, but fold {fold} would keep no test rows: {its} "
+            f"({why}); {kfold_advice(k)}")
 
 
 def kfold_advice(k: int) -> str:
@@ -839,8 +932,9 @@ def _finish(data: Interactions, is_test: np.ndarray, method: str, params: dict[s
         fold_in = data.select(fold_in_mask & ~cold_fold_in)
         set_apart = set_apart | cold_fold_in
     if not is_train.any():
+        # (one row is not "all 1 rows share the time")
         tied = (f"; all {len(data):,} rows share the time {int(data.timestamp[0])}"
-                if data.timestamp is not None and len(data) and np.all(
+                if data.timestamp is not None and len(data) > 1 and np.all(
                     data.timestamp == data.timestamp[0]) else "")
         raise EmptyResultError(f"{method} split left no training rows{_shown(params)}{tied}")
     if not kept_test.any():

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 import numbers
 import re
@@ -309,6 +310,12 @@ class SyntheticConfig:
     ``Decimal`` or ``Fraction`` too, as a model's ``factors``; a float (``n_users=2.0``,
     ``n_interactions=6e3``) is refused, as ``factors=64.0`` is. The seed follows the one
     seed rule (:data:`recstack.specs.SEED_RULE`); the other settings take any real number.
+
+    A setting left at its default fits the settings given: ``n_genres`` at most
+    ``n_items``, ``min_user_interactions`` at most half of ``n_items`` (and at most
+    ``n_interactions / n_users`` when that is given), ``n_interactions`` between the
+    bounds above, ``months`` within the calendar from ``start``; so ``n_items=5`` has 5
+    genres and ``n_users=1`` 750 rows. A value given is checked as given.
     """
 
     n_users: int = 2000
@@ -361,20 +368,21 @@ class SyntheticConfig:
         # noise already, and far beyond it float32 overflows into constant ratings
         _between("noise", self.noise, 0.0, 1000.0)
         most_genres = min(len(GENRES), self.n_items)
+        self._fit_defaults(most_genres)
         if not 1 <= self.n_genres <= most_genres:
             raise ConfigError(f"n_genres must be between 1 and {most_genres} (the named "
-                              f"genres, and at most n_items), got {self.n_genres}"
-                              f"{_default_hint(self, 'n_genres', most_genres)}")
+                              f"genres, and at most n_items), got {self.n_genres}")
         if self.min_user_interactions > self.n_items // 2:
             raise ConfigError(
                 f"min_user_interactions ({self.min_user_interactions}) must be at most half of "
-                f"n_items ({self.n_items // 2})"
-                f"{_default_hint(self, 'min_user_interactions', max(1, self.n_items // 2))}")
+                f"n_items ({self.n_items // 2})")
         lowest = self.n_users * self.min_user_interactions
         if self.n_interactions < lowest:
+            fewest = ("n_users * min_user_interactions" if self.min_user_interactions > 1 else
+                      "n_users (every user has at least one row)")
             raise ConfigError(
-                f"n_interactions ({self.n_interactions:,}) must be at least n_users * "
-                f"min_user_interactions = {lowest:,}; ask for fewer users or more interactions")
+                f"n_interactions ({self.n_interactions:,}) must be at least {fewest} = "
+                f"{lowest:,}; ask for fewer users or more interactions")
         highest = self.n_users * self.n_items // 2
         if self.n_interactions > highest:
             raise ConfigError(
@@ -382,6 +390,43 @@ class SyntheticConfig:
                 f" = {highest:,} (a user rates an item at most once, and at most half the "
                 f"catalogue); ask for more users or items")
         self.time_span()  # refuses a start that is not a date
+
+    def _fit_defaults(self, most_genres: int) -> None:
+        """Cap each setting left at its default to what the settings given allow, so that
+        every small but valid call works: ``generate(n_items=5)`` was refused for the
+        default 12 genres, ``generate(n_users=1)`` for the default 100,000 interactions. A
+        value given (even one equal to the default) is kept, and checked after this."""
+        given = getattr(self, "_given", None)
+        if given is None:  # made without the recording __init__: every value counts as given
+            return
+        if "n_genres" not in given:
+            object.__setattr__(self, "n_genres", min(self.n_genres, most_genres))
+        if "min_user_interactions" not in given:
+            fewest = min(self.min_user_interactions, max(1, self.n_items // 2))
+            if "n_interactions" in given:
+                fewest = min(fewest, max(1, self.n_interactions // self.n_users))
+            object.__setattr__(self, "min_user_interactions", fewest)
+        if "n_interactions" not in given:
+            lowest = self.n_users * self.min_user_interactions
+            highest = self.n_users * self.n_items // 2
+            if lowest <= highest:
+                object.__setattr__(self, "n_interactions",
+                                   min(max(self.n_interactions, lowest), highest))
+        if "months" not in given:
+            most = self._months_that_fit()
+            if most is not None and 1 <= most < self.months:
+                object.__setattr__(self, "months", most)
+
+    def _months_that_fit(self) -> int | None:
+        """The most whole months from ``start`` before the end of the year 9999; None for a
+        start that is not a plain date (``time_span`` refuses it, saying why)."""
+        if not isinstance(self.start, str) or not _is_iso_date(self.start.strip()):
+            return None
+        try:
+            first = pd.Timestamp(self.start.strip())
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return (9999 - first.year) * 12 + (12 - first.month)
 
     def time_span(self) -> tuple[int, int]:
         """``(first, end)`` in Unix seconds: timestamps satisfy ``first <= t < end``."""
@@ -431,20 +476,27 @@ class SyntheticConfig:
         return int(first.timestamp()), int(end.timestamp())
 
 
-def _default_hint(config: SyntheticConfig, name: str, fitting: int) -> str:
-    """For a setting left at its default that a small catalog cannot take: say so, and how
-    to set it (the CLI's ``data synth`` has flags for the sizes only)."""
-    default = next(f.default for f in dataclasses.fields(SyntheticConfig) if f.name == name)
-    if getattr(config, name) != default:
-        return ""
-    return (f" (its default; with n_items = {config.n_items} set it too, e.g. the source "
-            f"synthetic:n_items={config.n_items},{name}={fitting})")
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(SyntheticConfig))
+_plain_init = SyntheticConfig.__init__
+
+
+@functools.wraps(_plain_init)
+def _init_recording_given(self: SyntheticConfig, *args: Any, **kwargs: Any) -> None:
+    # which settings were given, so that the others (defaults) fit them (_fit_defaults)
+    object.__setattr__(self, "_given", frozenset(_FIELD_NAMES[:len(args)]) | frozenset(kwargs))
+    _plain_init(self, *args, **kwargs)
+
+
+def given_settings(config: SyntheticConfig) -> dict[str, Any]:
+    """The settings ``config`` was made with by name or position (not those it defaulted)."""
+    given = getattr(config, "_given", _FIELD_NAMES)
+    return {name: getattr(config, name) for name in _FIELD_NAMES if name in given}
 
 
 # a misspelt setting (SyntheticConfig(n_user=500)) was the dataclass's TypeError naming
 # __init__(), not the near name, as generate(n_user=500) says it
 SyntheticConfig.__init__ = arguments_named(  # type: ignore[method-assign]
-    SyntheticConfig.__init__)
+    _init_recording_given)
 
 
 #: the settings that are counts or a seed: whole numbers
@@ -656,7 +708,10 @@ def _resolve_config(config: SyntheticConfig | None, overrides: dict[str, Any]
     if unknown:
         raise ConfigError(f"unknown synthetic parameter(s) {', '.join(map(repr, unknown))}; "
                           f"the parameters are: {', '.join(known)}")
-    return dataclasses.replace(config, **overrides) if overrides else config
+    # not dataclasses.replace, which gives every field anew: the defaults config fitted to
+    # its sizes fit the new ones (generate(SyntheticConfig(n_items=5), n_items=500) has 12
+    # genres, as generate(n_items=500) has)
+    return SyntheticConfig(**{**given_settings(config), **overrides}) if overrides else config
 
 
 # --------------------------------------------------------------------------- the model

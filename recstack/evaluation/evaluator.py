@@ -31,7 +31,7 @@ from recstack.data.interactions import (
     is_one_of,
     warn_of_a_threshold_keeping_every_row,
 )
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics._validation import exact_as_int
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
@@ -56,6 +56,20 @@ DEFAULT_MEMORY_BUDGET_BYTES = 512 * 2**20
 CELL_BYTES, AUC_CELL_BYTES = 16, 40
 #: how one grade is chosen for a (user, item) pair that appears several times in the test data
 DUPLICATE_GRADES = ("last", "first", "max", "mean")
+
+
+def _the(count: int, noun: str) -> str:
+    """``the 3 users``, ``the one user``: a count and its noun in agreement."""
+    return f"the one {noun}" if count == 1 else f"the {count:,} {noun}s"
+
+
+def of_total(part: int, total: int, noun: str, whose: str = "") -> str:
+    """``2 of 5 users``, ``2 of the 5 users`` (``whose="the"``), ``1 of its 3 pairs``, and
+    of one ``the one user`` (``its one pair``): a part of a count whose noun agrees with it
+    (it was "1 of 1 users", "of the 1 users")."""
+    if total == 1 and part == 1:
+        return f"{whose or 'the'} one {noun}"
+    return f"{part:,} of {whose + ' ' if whose else ''}{total:,} {noun}s"
 
 
 def check_interactions(**named: Any) -> None:
@@ -155,8 +169,9 @@ def _check_fitted_rows(model: Any, given: sp.csr_matrix, label: str) -> None:
     shared = fitted.multiply(given).nnz
     if shared * 2 < fitted.nnz:
         raise ConfigError(
-            f"{label} was fitted on other rows than train: {fitted.nnz - shared:,} of its "
-            f"{fitted.nnz:,} training (user, item) pairs are not in train; evaluate a model "
+            f"{label} was fitted on other rows than train: "
+            f"{of_total(fitted.nnz - shared, fitted.nnz, 'training (user, item) pair', 'its')}"
+            f" {'is' if fitted.nnz - shared == 1 else 'are'} not in train; evaluate a model "
             "with the train it was fitted on (were train and test given the other way "
             "round? evaluate(model, train, test))")
 
@@ -271,7 +286,7 @@ def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: b
             return
         row = "fold-in row" if fold_in else "training row"
         warnings.warn(NoHistoryWarning(
-            f"{without:,} of the {len(users):,} evaluated test users ({share:.0%}) "
+            f"{of_total(without, len(users), 'evaluated test user', 'the')} ({share:.0%}) "
             f"{'has' if without == 1 else 'have'} no "
             f"{row}: their lists are what the model gives a stranger (items by index or "
             f"by popularity), so each averaged metric is pulled towards that ranking's by "
@@ -289,6 +304,8 @@ def _warn_if_no_history(truth: sp.csr_matrix, history: sp.csr_matrix, fold_in: b
                   "held-out users (user_split) use evaluate_fold_in(model, split.train, "
                   "split.fold_in, split.test)")
     warnings.warn(NoHistoryWarning(
+        # "none of the 1 evaluated test users": the one user is said as one
+        f"the one evaluated test user has no {detail}" if len(users) == 1 else
         f"none of the {len(users):,} evaluated test users has a {detail}"),
         stacklevel=caller_stacklevel())
 
@@ -382,7 +399,7 @@ def _warn_if_cutoff_beyond_catalog(ks: Sequence[int], n_items: int) -> None:
         warnings.warn(CutoffBeyondCatalogWarning(
             f"ks = {list(ks)}: K = {' and '.join(map(str, beyond))} "
             f"{'is' if len(beyond) == 1 else 'are'} larger than the catalog "
-            f"({n_items:,} items), so every list at that K holds the whole catalog (less "
+            f"({counted(n_items, 'item')}), so every list at that K holds the whole catalog (less "
             "each user's training items) and each metric at it equals its value for the "
             f"full list (precision still divides by K); use K <= {n_items:,}"),
             stacklevel=caller_stacklevel())
@@ -427,9 +444,11 @@ def _features_by_item(features: Any, train: Interactions) -> Any:
         other = (f" (the index holds {kinds[0]} labels, the item ids are {kinds[1]}: "
                  f"convert the index to the ids' type)"
                  if len(missing) == len(ids) and kinds[0] != kinds[1] else "")
+        without_row = of_total(len(missing), len(ids), "item", "the catalog's")
         raise ConfigError(
             f"item_features: the DataFrame is indexed by item id (e.g. {given}), but "
-            f"{len(missing):,} of the catalog's {len(ids):,} items have no row, e.g. "
+            f"{without_row} "
+            f"{'has' if len(missing) == 1 else 'have'} no row, e.g. "
             f"{examples}{other}; index it by the item ids of train (or by the positions "
             "0..n-1 of the item index)")
     return features.iloc[at]
@@ -491,15 +510,17 @@ def _shape_problem(name: str, method: str, shape: tuple[int, ...], n_users: int,
     said = f"{name}.{method} returned scores of shape {shape}, expected {expected}"
     if len(shape) != 2:
         return (f"{said}: a 2-d array, one row per user asked for and one column per "
-                f"catalog item ({n_items:,} items in train's vocabulary)")
+                f"catalog item ({counted(n_items, 'item')} in train's vocabulary)")
     if shape == expected[::-1] and shape != expected:
         return f"{said}: users and items are swapped; return the transpose (scores.T)"
     why = []
     if shape[0] != n_users:
-        why.append(f"{shape[0]:,} rows for the {n_users:,} users asked for (one row each, "
+        why.append(f"{counted(shape[0], 'row')} for {_the(n_users, 'user')} asked for (one "
+                   "row each, "
                    "in the order asked)")
     if shape[1] != n_items:
-        why.append(f"{shape[1]:,} columns for the {n_items:,} items of train's vocabulary "
+        why.append(f"{counted(shape[1], 'column')} for {_the(n_items, 'item')} of train's "
+                   "vocabulary "
                    "(one column per item index; was the model fitted on another catalog, "
                    "or does it add columns of its own?)")
     return f"{said}: {'; '.join(why)}"
@@ -1056,7 +1077,8 @@ class Evaluator:
         if len(bad):
             user = train.users.to_external(batch_users[bad[:1]]).tolist()[0]
             raise RecstackError(
-                f"{name} returned NaN scores for {len(bad)} of {len(batch_users)} users in a "
+                f"{name} returned NaN scores for "
+                f"{of_total(len(bad), len(batch_users), 'user')} in a "
                 f"batch (e.g. user {shown(user)}); scores must be numbers, -inf for items that "
                 "must not be recommended")
         return scores
@@ -1090,8 +1112,9 @@ class Evaluator:
                 pass
         shape = getattr(features, "shape", None)  # other forms are refused below
         if "diversity" in wanted and shape and len(shape) == 2 and shape[0] != train.n_items:
-            raise ConfigError(f"item_features has {shape[0]:,} rows but the catalog has "
-                              f"{train.n_items:,} items; give one row per item, in the order "
+            raise ConfigError(f"item_features has {counted(shape[0], 'row')} but the catalog "
+                              f"has {counted(train.n_items, 'item')}; give one row per item, "
+                              "in the order "
                               "of the item index")
         item_users = beyond_accuracy.item_user_counts(train.to_csr())
         for k in self.ks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,9 +12,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.data.interactions import Interactions, undeclared_rating_range_hint
-from recstack.errors import ConfigError, RecstackError, shown
-from recstack.evaluation.evaluator import check_interactions, check_metric_names, refuse_model_class
+from recstack.data.interactions import (
+    Interactions,
+    caller_stacklevel,
+    undeclared_rating_range_hint,
+)
+from recstack.errors import ConfigError, RecstackError, counted, shown
+from recstack.evaluation.evaluator import (
+    check_interactions,
+    check_metric_names,
+    of_total,
+    refuse_model_class,
+)
 from recstack.metrics import classification, regression
 from recstack.metrics._validation import MetricInputError, as_float_array
 from recstack.specs import arguments_named
@@ -32,6 +42,18 @@ def evaluate_ratings(model: Any, test: Interactions,
 
     ``model.score(users, items)`` must return predicted ratings (explicit models such as
     ``mf``); lower is better for every metric here.
+
+    Predictions are scored as the model gives them, as scikit-learn's and Surprise's
+    accuracy functions score them: the error of a prediction of 7 for a 5-star rating is 2,
+    since that is what the model would serve. Predictions outside the test's
+    ``rating_range`` get an :class:`OutOfScaleRatingsWarning` naming how many and the
+    furthest (a model that should clip to the scale, as recstack's ``mf`` and Surprise's
+    ``predict(clip=True)`` do, or scores on another scale, such as 0 to 100, read as
+    ratings). NaN and infinite predictions are refused, as are predictions of another
+    count than the test rows (one per test pair, in order).
+
+    Example: ratings 1, 5, 3 predicted 0, 7, 4: errors 1, 2, 1, RMSE sqrt(6/3) = 1.414,
+    MAE 4/3 (with the warning).
     """
     check_interactions(test=test)
     refuse_model_class(model)
@@ -100,19 +122,46 @@ def evaluate_ratings(model: Any, test: Interactions,
     predicted = as_float_array(raw, f"{label}'s predicted ratings",
                                ndim=1, allow_nan=True, allow_inf=True)
     if predicted.shape != (len(test),):
-        raise RecstackError(f"{label} returned {predicted.shape[0]:,} predicted ratings for "
-                            f"{len(test):,} test rows; score(users, items) must give one per "
-                            "pair")
+        raise RecstackError(f"{label} returned "
+                            f"{counted(predicted.shape[0], 'predicted rating')} for "
+                            f"{counted(len(test), 'test row')}; score(users, items) must give "
+                            "one per pair")
     bad = ~np.isfinite(predicted)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise RecstackError(
             f"{label} predicted {predicted[row]} for user {shown(users[row])} and item "
-            f"{shown(items[row])} ({int(bad.sum()):,} of {len(test):,} test rows are not "
+            f"{shown(items[row])} ({_rows_that(int(bad.sum()), len(test), 'is', 'are')} not "
             "finite); rating metrics need a number for every test pair")
+    _warn_out_of_scale(predicted, test, label, users, items)
     actual = test.value.astype(np.float64)
     return {name: RATING_METRICS[name](actual, predicted) for name in metrics}
 
+
+class OutOfScaleRatingsWarning(UserWarning):
+    """:func:`evaluate_ratings` scored predictions that lie outside the test's rating scale
+    (7 for a 5-star rating): the model should clip them itself, or its scores are on another
+    scale."""
+
+
+def _warn_out_of_scale(predicted: np.ndarray, test: Interactions, label: str,
+                       users: np.ndarray, items: np.ndarray) -> None:
+    """Warn when ``predicted`` leaves ``test.rating_range``, with how many and the furthest
+    (they were scored without a word: an RMSE inflated by predictions on a 0-100 scale read
+    as a poor model rather than a scale mistake)."""
+    low, high = (float(v) for v in test.rating_range or (-math.inf, math.inf))
+    outside = (predicted < low) | (predicted > high)
+    if not outside.any():
+        return
+    distance = np.where(predicted < low, low - predicted, predicted - high)
+    row = int(np.argmax(distance))
+    warnings.warn(OutOfScaleRatingsWarning(
+        f"{label} predicted {of_total(int(outside.sum()), len(predicted), 'rating')} outside "
+        f"the test's rating scale ({low:g} to {high:g}), the furthest "
+        f"{float(predicted[row])!r} for user {shown(users[row])} and item "
+        f"{shown(items[row])}; {'it is' if outside.sum() == 1 else 'they are'} scored as "
+        f"given: clip {'it' if outside.sum() == 1 else 'them'} to the scale in the model, or "
+        "check that its scores are ratings on this scale"), stacklevel=caller_stacklevel())
 
 
 def _is_true_false(dtype: Any) -> bool:
@@ -148,7 +197,7 @@ def _refuse_gaps_and_flags(raw: Any, label: str, users: np.ndarray, items: np.nd
             raise RecstackError(
                 f"{label} predicted pd.NA (a missing value of the nullable type {raw.dtype}) "
                 f"for user {shown(users[row])} and item {shown(items[row])} "
-                f"({int(gaps.sum()):,} of {len(test):,} test rows have no prediction); "
+                f"({_rows_that(int(gaps.sum()), len(test), 'has', 'have')} no prediction); "
                 "rating metrics need a number for every test pair")
         return
     if isinstance(raw, list | tuple):
@@ -163,15 +212,16 @@ def _refuse_gaps_and_flags(raw: Any, label: str, users: np.ndarray, items: np.nd
         row = missing.index(True)
         raise RecstackError(
             f"{label} predicted {values[row]} for user {shown(users[row])} and item "
-            f"{shown(items[row])} ({sum(missing):,} of {len(test):,} test rows have no "
+            f"{shown(items[row])} ({_rows_that(sum(missing), len(test), 'has', 'have')} no "
             "prediction); rating metrics need a number for every test pair")
     if any(flags) and len(values) == len(test):
         row = flags.index(True)
         low, high = test.rating_range or (math.nan, math.nan)  # explicit: checked before
         raise RecstackError(
             f"{label} predicted {values[row]} for user {shown(users[row])} and item "
-            f"{shown(items[row])} ({sum(flags):,} of {len(test):,} test rows are true/false "
-            f"values); give numbers on the rating scale ({low:g} to {high:g})")
+            f"{shown(items[row])} ({_rows_that(sum(flags), len(test), 'is a', 'are')} "
+            f"true/false {'value' if sum(flags) == 1 else 'values'}); give numbers on the "
+            f"rating scale ({low:g} to {high:g})")
 
 
 @dataclass(frozen=True)
@@ -222,3 +272,9 @@ def evaluate_probabilities(y_true: Any, y_prob: Any, *, n_bins: int = 10,
         reliability=classification.reliability_curve(y_true, y_prob, n_bins=n_bins,
                                                      strategy=strategy),
     )
+
+
+def _rows_that(part: int, total: int, one: str, many: str) -> str:
+    """``2 of 5 test rows are``, ``the one test row is``, ``1 of 3 test rows is``:
+    a part of the test rows and its verb in agreement (it was "1 of 1 test rows are")."""
+    return f"{of_total(part, total, 'test row')} {one if part == 1 else many}"

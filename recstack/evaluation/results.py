@@ -20,7 +20,14 @@ from scipy import stats
 
 from recstack.atomic import checked_output, folder_problem, write_text
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, UnknownMetricError, shown, shown_number
+from recstack.errors import (
+    ConfigError,
+    RecstackError,
+    UnknownMetricError,
+    counted,
+    shown,
+    shown_number,
+)
 from recstack.metrics._validation import as_float_array, exact_as_float, exact_as_int
 from recstack.specs import arguments_named, did_you_mean, finite_or_infinite
 
@@ -134,7 +141,7 @@ class PairedTest:
         verdict = "significant" if self.significant else "not significant"
         return (f"{self.metric}: difference {self.mean_difference:+.4f} "
                 f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}], paired t p={self.t_p_value:.3g}, "
-                f"Wilcoxon p={self.wilcoxon_p_value:.3g} over {self.n_users:,} users "
+                f"Wilcoxon p={self.wilcoxon_p_value:.3g} over {counted(self.n_users, 'user')} "
                 f"({verdict} at {1 - CONFIDENCE:.0%})")
 
 

@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from recstack.errors import RecstackError, digit_count, shown, shown_number
+from recstack.errors import RecstackError, counted, digit_count, shown, shown_number
 from recstack.specs import (
     CUTOFF_RULE,
     K_MAX,
@@ -519,9 +519,23 @@ def value_as_given(values: Any, array: NDArray[np.float64], position: tuple[int,
     import pandas as pd
 
     fallback = repr(float(array[position]))
+    if isinstance(values, pd.Series | pd.DataFrame | pd.Index | pd.api.extensions.
+                  ExtensionArray) and np.isnan(array[position]):
+        # a nullable column's (Int64, Float64, pyarrow's) gap was "holds nan", numpy's
+        # reading of pd.NA, a value the user never wrote (the evaluation entry points
+        # named it; the metrics called directly did not)
+        try:
+            objects = np.asarray(values, dtype=object)
+        except (TypeError, ValueError):
+            return fallback
+        if objects.shape == array.shape and objects[position] is pd.NA:
+            dtype = getattr(values, "dtype", None)
+            kind = f" of the nullable type {dtype}" if dtype is not None else ""
+            return f"pd.NA{kind} (a missing value)"
+        return fallback
     if not isinstance(values, list | tuple | np.ndarray) or (
             isinstance(values, np.ndarray) and values.dtype != object):
-        return fallback  # a numeric array, or pandas (a nullable column's NA read as NaN)
+        return fallback  # a numeric array
     try:
         objects = np.asarray(values, dtype=object)
     except (TypeError, ValueError):
@@ -562,9 +576,11 @@ def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
     position, as numpy does; arrays and lists are not looked at."""
     import pandas as pd  # deferred: only pandas inputs reach it
 
-    indexed = [(name, value.index) for name, value in named
+    indexed = [(name, value.index, "DataFrame" if isinstance(value, pd.DataFrame)
+                else "Series") for name, value in named
                if isinstance(value, pd.Series | pd.DataFrame)]
-    for (first, index), (other, other_index) in zip(indexed, indexed[1:], strict=False):
+    for (first, index, kind), (other, other_index, other_kind) in zip(indexed, indexed[1:],
+                                                                      strict=False):
         # different lengths are named by the length check
         if len(index) == len(other_index) and not index.equals(other_index) \
                 and index.is_unique and other_index.is_unique \
@@ -577,12 +593,20 @@ def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
             if at is None:
                 continue
             raise (error or MetricInputError)(
-                f"{where}{first} and {other} are pandas Series with the same index labels "
-                "in different orders "
+                f"{where}{first} and {other} are {_pandas_kinds(kind, other_kind)} with the "
+                "same index labels in different orders "
                 f"(position {at} is row {_label(index[at])!r} of {first} but row "
                 f"{_label(other_index[at])!r} of {other}); "
                 "values are paired by position, not by index label, so align them first "
                 f"(e.g. {other}.loc[{first}.index]) or pass plain arrays")
+
+
+def _pandas_kinds(kind: str, other_kind: str) -> str:
+    """Two pandas objects' kinds in words: ``Series``, ``DataFrames``, or ``a Series and
+    a DataFrame`` in their order (a DataFrame was called a Series)."""
+    if kind == other_kind:
+        return "pandas Series" if kind == "Series" else "pandas DataFrames"
+    return f"a pandas {kind} and a pandas {other_kind}"
 
 
 def _same_label(a: Any, b: Any) -> bool:
@@ -706,7 +730,10 @@ def check_same_length(*named: tuple[str, np.ndarray]) -> None:
     lengths = {name: array.shape[0] for name, array in named}
     if len(set(lengths.values())) > 1:
         described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
-        raise MetricInputError(f"length mismatch: {described} entries")
+        # the noun follows the last count ("y_pred has 1 entries" was written)
+        last = list(lengths.values())[-1]
+        raise MetricInputError(f"length mismatch: {described} "
+                               f"{'entry' if last == 1 else 'entries'}")
 
 
 def as_binary_labels(values: ArrayLike, name: str, *,
@@ -811,7 +838,8 @@ def as_recommended(
         array = array.astype(np.int64)
     if n_users is not None and array.shape[0] != n_users:
         raise MetricInputError(
-            f"{name} has {array.shape[0]} rows but the ground truth has {n_users} users"
+            f"{name} has {counted(array.shape[0], 'row')} but the ground truth has "
+            f"{counted(n_users, 'user')}"
         )
     return array
 
@@ -870,8 +898,8 @@ def check_recommended_rows(
     if n_items is not None and high >= n_items:
         local = int(np.flatnonzero((checked >= n_items).any(axis=1))[0])
         value = int(checked[local][checked[local] >= n_items][0])
-        size = (f"{catalog} covers only {n_items} items (one entry per catalog item)"
-                if catalog else f"the catalog has only {n_items} items")
+        size = (f"{catalog} covers only {counted(n_items, 'item')} (one entry per catalog "
+                "item)" if catalog else f"the catalog has only {counted(n_items, 'item')}")
         raise MetricInputError(
             f"{name} row {first_row + local} holds item index {value} but {size} (valid "
             f"indices are 0..{n_items - 1})"
@@ -967,10 +995,12 @@ def as_counts(counts: ArrayLike, name: str, n: int) -> NDArray[np.int64]:
     try:
         array = np.asarray(counts)
     except ValueError:  # rows of different lengths
-        raise MetricInputError(f"{name} must be 1-D with {n} entries (one count per user), "
+        raise MetricInputError(f"{name} must be 1-D with {counted(n, 'entry', 'entries')} "
+                               "(one count per user), "
                                "got rows of different lengths") from None
     if array.ndim != 1 or array.shape[0] != n:
-        raise MetricInputError(f"{name} must be 1-D with {n} entries, got shape {array.shape}")
+        raise MetricInputError(f"{name} must be 1-D with {counted(n, 'entry', 'entries')}, "
+                               f"got shape {array.shape}")
     if array.size and not np.issubdtype(array.dtype, np.integer):
         try:
             as_float = array.astype(np.float64)

@@ -23,6 +23,7 @@ from recstack.metrics._validation import (
     MetricInputError,
     as_csr,
     as_float_array,
+    check_aligned,
     check_choice,
     check_k,
     check_lists,
@@ -96,7 +97,12 @@ def genre_distributions(weights: Any, item_genres: Any) -> NDArray[np.float64]:
     if sp.issparse(weights):
         matrix = as_csr(weights, "weights")
         if matrix.nnz and matrix.data.min() < 0:
-            raise MetricInputError("weights must be non-negative")
+            # named as a dense array's negative weight is: by its place and value
+            first = int(np.flatnonzero(matrix.data < 0)[0])
+            row = int(np.searchsorted(matrix.indptr, first, side="right") - 1)
+            raise MetricInputError(f"weights must be non-negative; row {row}, column "
+                                   f"{int(matrix.indices[first])} holds "
+                                   f"{shown(matrix.data[first])}")
     else:
         matrix = sp.csr_matrix(as_float_array(weights, "weights", ndim=2,
                                               non_negative=True))
@@ -219,6 +225,9 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha <= 1:
         raise MetricInputError(f"alpha must be in (0, 1], got {shown(given)}")
+    # one row per user in both: frames of the same users in two orders were paired by
+    # position, each list compared with another user's history
+    check_aligned(("recommended", recommended), ("target", target))
     shares = item_genre_shares(item_genres)
     # with no genre anywhere every list's q is empty: NaN for all, or log(1 / alpha) for
     # every user with a target, as though each list missed all their genres
@@ -306,8 +315,12 @@ def group_exposure(recommended: ArrayLike, item_groups: ArrayLike, n_groups: int
                                    " (for group names, number them first, e.g. "
                                    "pandas.factorize)" if groups.dtype.kind in "OUS" else ""))
     if groups.size and (groups.min() < 0 or groups.max() >= n_groups):
-        raise MetricInputError(f"item_groups must lie in 0..{n_groups - 1}, found "
-                               f"{int(groups.min())}..{int(groups.max())}")
+        # the range alone ("found 0..2") left the user to search for the item
+        position = int(np.flatnonzero((groups < 0) | (groups >= n_groups))[0])
+        raise MetricInputError(f"item_groups must lie in 0..{n_groups - 1} (n_groups = "
+                               f"{n_groups}); position {position} holds "
+                               f"{int(groups[position])} (found {int(groups.min())}.."
+                               f"{int(groups.max())})")
     rec = check_lists(recommended, groups.size, k, catalog="item_groups")
     listed = rec >= 0
     if rec.shape[1] == 0 or not listed.any():
@@ -351,7 +364,12 @@ def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> 
     if wanted.shape != shares.shape:
         raise MetricInputError(f"target has shape {wanted.shape}, exposure {shares.shape}")
     if abs(wanted.sum() - 1) > 1e-9:
-        raise MetricInputError("target must hold non-negative shares summing to 1")
+        # it said neither what the target summed to nor what to do with percentages
+        total = float(wanted.sum())
+        percent = (" (percentages? divide them by 100)" if abs(total - 100) <= 1e-6
+                   else "")
+        raise MetricInputError(f"target must hold non-negative shares summing to 1, but it "
+                               f"sums to {total:.6g}{percent}")
     # shares summing to within 1e-6 of 1 are taken: a distance of opposite shares came
     # out 1.00000025, outside the range of a total variation
     return float(min(0.5 * np.abs(shares - wanted).sum(), 1.0))

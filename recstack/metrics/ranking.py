@@ -39,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from recstack.errors import shown
 from recstack.metrics._auc import rowwise_auc
 from recstack.metrics._validation import (
     MAX_POSITIONS,
@@ -48,6 +49,7 @@ from recstack.metrics._validation import (
     as_float_array,
     as_grades_matrix,
     as_recommended,
+    check_aligned,
     check_cells,
     check_choice,
     check_cutoff,
@@ -124,6 +126,13 @@ _MAX_COUNTED_LEVELS = 32
 
 # 2**1024 overflows float64: the largest grade the exponential gain 2**g - 1 can take.
 _MAX_EXPONENTIAL_GRADE = 1023
+
+# A DCG sums at most 10,000 discounted gains (the bound of k), none above the user's largest
+# gain: with that gain below 2**1000 no sum overflows. A user's gains above it are divided by
+# a power of two (exact) before they are summed, in the DCG and the ideal DCG alike, which
+# leaves their ratio, the nDCG, as it is: three grades of 1023 (gain 2**1023 - 1 each) summed
+# to inf, and the nDCG inf / inf was NaN, the mark of a user without relevant items.
+_SAFE_GAIN_EXPONENT = 1000
 
 # Rows per block in ranking_metrics: big enough to amortise numpy call overhead, small enough
 # that the block's temporaries stay in cache and that blocks spread over threads evenly.
@@ -257,7 +266,17 @@ def dcg_at_k(grades: ArrayLike, k: int, *, gain: Gain = "exponential") -> NDArra
     k = check_cutoff(k)
     gain = check_choice(gain, "gain", _GAINS)  # type: ignore[assignment]
     top = grades_arr[:, :k]
-    return (_gains(top, gain) * _discounts(top.shape[1])).sum(axis=1)
+    with np.errstate(over="ignore"):
+        dcg = (_gains(top, gain) * _discounts(top.shape[1])).sum(axis=1)
+    beyond = ~np.isfinite(dcg)
+    if beyond.any():
+        # the sum of finite gains past float64's range: inf, with numpy's overflow warning
+        row = int(np.flatnonzero(beyond)[0])
+        raise MetricInputError(
+            f"the DCG@{k} of row {row} overflows the float range (its largest grade is "
+            f"{float(top[row].max()):g}); rescale the grades, or compute the nDCG "
+            "(ndcg_at_k, ranking_metrics), which takes them as they are")
+    return dcg
 
 
 @arguments_named
@@ -474,6 +493,9 @@ def ndcg_at_k(
     ndarray of float64, shape (n_users,)
         In ``[0, 1]``; ``NaN`` for users with no relevant item (``ideal[:, 0] == 0``).
     """
+    # each user's DCG over another user's ideal, silently, for frames of one index in two
+    # orders (as _single_metric's metrics)
+    check_aligned(("grades", grades), ("ideal", ideal))
     grades_arr = as_grades_matrix(grades)
     ideal_arr = as_grades_matrix(ideal, name="ideal")
     k = check_cutoff(k)
@@ -500,7 +522,9 @@ def ndcg_at_k(
     name = "ndcg" if gain == "exponential" else "ndcg_linear"
     top = np.ascontiguousarray(grades_arr[:, :k])
     flat = np.flatnonzero(top > 0)
-    idcg = (_gains(ideal_arr[:, :k], gain) * _discounts(k)).sum(axis=1)
+    # the first ideal grade is each user's largest (sorted, checked above)
+    shift = _gain_shift(_gains(ideal_arr[:, 0], gain))
+    idcg = (np.ldexp(_gains(ideal_arr[:, :k], gain), -shift[:, None]) * _discounts(k)).sum(axis=1)
     has_relevant = ideal_arr[:, 0] > 0
     values = _metrics_from_hits(
         flat,
@@ -510,6 +534,7 @@ def ndcg_at_k(
         {name: idcg[:, None]},
         (k,),
         (name,),
+        {name: shift},
     )[f"{name}@{k}"]
     if np.any(values > 1 + NDCG_ROUNDING):
         raise MetricInputError(
@@ -603,11 +628,14 @@ def ranking_metrics(
         block = check_recommended_rows(rec[start:stop], n_items, first_row=start)
         flat, grade = _find_hits(block, truth_csr, start)
         indptr = truth_csr.indptr[start : stop + 1]
-        idcg = {
+        ideal = {
             name: _ideal_dcg(indptr, truth_csr.data, cutoffs, gain)
             for name, gain in ndcg_gains.items()
         }
-        values = _metrics_from_hits(flat, grade, width, n_rel[start:stop], idcg, cutoffs, names)
+        idcg = {name: value for name, (value, _) in ideal.items()}
+        shifts = {name: shift for name, (_, shift) in ideal.items()}
+        values = _metrics_from_hits(flat, grade, width, n_rel[start:stop], idcg, cutoffs, names,
+                                    shifts)
         for key in keys:
             results[key][start:stop] = values[key]
 
@@ -755,7 +783,12 @@ def global_auc(scores: ArrayLike, positives: Any, exclude: Any | None = None) ->
 def _as_truth(truth: Any) -> sp.csr_matrix:
     csr = as_csr(truth, "truth")
     if csr.nnz and csr.data.min() < 0:
-        raise MetricInputError("truth holds negative grades; relevance grades must be >= 0")
+        # it named neither the user nor the item, nor the grade
+        first = int(np.flatnonzero(csr.data < 0)[0])
+        row = int(np.searchsorted(csr.indptr, first, side="right") - 1)
+        raise MetricInputError(f"truth holds negative grades; relevance grades must be >= 0 "
+                               f"(0 or absent: not relevant), but row {row}, column "
+                               f"{int(csr.indices[first])} holds {shown(csr.data[first])}")
     check_key_space(*csr.shape)
     return csr
 
@@ -882,19 +915,28 @@ def _ideal_matrix(
 
 def _ideal_dcg(
     indptr: NDArray[np.integer], data: NDArray[np.float64], ks: tuple[int, ...], gain: str
-) -> NDArray[np.float64]:
-    """IDCG at each cut-off in ascending ``ks`` for the rows ``indptr`` delimits.
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """IDCG at each cut-off in ascending ``ks`` for the rows ``indptr`` delimits, with each
+    row's gains divided by ``2**shift`` (:func:`_gain_shift` of its largest gain; 0 unless
+    that gain is near float64's limit), and those shifts.
 
-    Shape (n_rows, len(ks)). The ideal list holds the row's grades in descending order, so with
-    ``c_g`` items of grade ``g`` and ``s_g`` items of higher grades, grade ``g`` fills ranks
-    ``s_g + 1 .. s_g + c_g``: IDCG@k = sum_g gain(g) * (D[min(s_g + c_g, k)] - D[min(s_g, k)])
-    with D the running sum of discounts. That needs counts, not a sort.
+    Shape (n_rows, len(ks)) and (n_rows,). The ideal list holds the row's grades in
+    descending order, so with ``c_g`` items of grade ``g`` and ``s_g`` items of higher
+    grades, grade ``g`` fills ranks ``s_g + 1 .. s_g + c_g``:
+    IDCG@k = sum_g gain(g) * (D[min(s_g + c_g, k)] - D[min(s_g, k)]) with D the running sum
+    of discounts. That needs counts, not a sort.
     """
     n_rows = indptr.size - 1
     rows, grades = _relevant_entries(indptr, data)
     out = np.zeros((n_rows, len(ks)), dtype=np.float64)
     if grades.size == 0:
-        return out
+        return out, np.zeros(n_rows, np.int64)
+    # each row's largest grade (rows ascend: CSR order), for the shift of its gains
+    counts = np.bincount(rows, minlength=n_rows)
+    filled_rows = counts > 0
+    largest = np.zeros(n_rows, dtype=np.float64)
+    largest[filled_rows] = np.maximum.reduceat(grades, (np.cumsum(counts) - counts)[filled_rows])
+    shift = _gain_shift(_gains(largest, gain))
     # An ideal list is no longer than the row's relevant items, so cut-offs beyond the
     # longest row change nothing: capping them keeps a huge k from allocating k discounts.
     depth = int(np.bincount(rows).max())
@@ -921,13 +963,23 @@ def _ideal_dcg(
             # Summed level by level, not with a BLAS product, so that a user's value does not
             # depend on how many users share the block.
             for level in range(n_levels):
-                out[:, j] += filled[:, level] * level_gain[level]
-        return out
+                out[:, j] += filled[:, level] * np.ldexp(level_gain[level], -shift)
+        return out, shift
     ideal = _ideal_matrix(rows, grades, n_rows, k_max)
-    running = np.cumsum(_gains(ideal, gain) * _discounts(k_max), axis=1)
+    running = np.cumsum(np.ldexp(_gains(ideal, gain), -shift[:, None]) * _discounts(k_max),
+                        axis=1)
     for j, k in enumerate(ks):
         out[:, j] = running[:, k - 1]
-    return out
+    return out, shift
+
+
+def _gain_shift(largest: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Per user, the power of two that brings their largest gain ``largest`` below
+    ``2**_SAFE_GAIN_EXPONENT`` (0 for every gain below it: the sums stay as they were), by
+    which their gains are divided before a DCG sums them. At most 24 (float64's largest
+    gain is below 2**1024), so no gain of theirs above 2**-1000 becomes subnormal."""
+    exponent = np.frexp(np.asarray(largest, dtype=np.float64))[1].astype(np.int64)
+    return np.maximum(exponent - _SAFE_GAIN_EXPONENT, 0)
 
 
 def _gains(grades: NDArray[np.float64], gain: str) -> NDArray[np.float64]:
@@ -950,6 +1002,10 @@ def _discounts(width: int) -> NDArray[np.float64]:
 def _single_metric(
     name: str, grades: ArrayLike, n_relevant: ArrayLike, k: int
 ) -> NDArray[np.float64]:
+    # one row per user in both: pandas objects of the same users in two orders were paired
+    # by position, each user's hits divided by another's count of relevant items (a count
+    # too small for the row was refused, a larger one gave a wrong value silently)
+    check_aligned(("grades", grades), ("n_relevant", n_relevant))
     grades_arr = as_grades_matrix(grades)
     n_rel = as_counts(n_relevant, "n_relevant", grades_arr.shape[0])
     k = check_cutoff(k)
@@ -977,12 +1033,14 @@ def _metrics_from_hits(
     idcg: dict[str, NDArray[np.float64]],
     ks: tuple[int, ...],
     names: tuple[str, ...],
+    shifts: dict[str, NDArray[np.int64]] | None = None,
 ) -> dict[str, NDArray[np.float64]]:
     """Every requested metric at every cut-off from the hits of one block of users.
 
     ``flat`` holds the row-major positions of the hits in a (n_rows, width) list matrix,
     ascending, and ``grade`` their grades; ``ks`` ascend and every hit's rank is <= ks[-1];
-    ``idcg[name]`` is (n_rows, len(ks)) for each nDCG variant requested.
+    ``idcg[name]`` is (n_rows, len(ks)) for each nDCG variant requested, its gains divided
+    by ``2**shifts[name]`` per row (:func:`_gain_shift`), as the DCG's gains are here.
 
     Each metric is a per-user sum over hits. Summing into bins (user, segment), where segment
     ``j`` covers ranks ``ks[j-1] + 1 .. ks[j]``, and then a running sum over the few segments
@@ -1018,7 +1076,10 @@ def _metrics_from_hits(
     dcg: dict[str, NDArray[np.float64]] = {}
     for name, gain in _NDCG_GAINS.items():
         if name in wanted:
-            dcg[name] = through_cutoffs(_gains(grade, gain) / np.log2(rank + 1.0))
+            gains = _gains(grade, gain)
+            if shifts is not None and name in shifts:
+                gains = np.ldexp(gains, -shifts[name][row])
+            dcg[name] = through_cutoffs(gains / np.log2(rank + 1.0))
 
     out: dict[str, NDArray[np.float64]] = {}
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1072,6 +1133,8 @@ def _dense_mask(matrix: Any, shape: tuple[int, int], name: str, *, positive_only
 
 def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple[Any, Any, Any]:
     refuse_reordered_rows(scores, "scores")  # each user's scores against another's positives
+    # and frames of users' labels in two orders, paired by position (sparse ones have none)
+    check_aligned(("scores", scores), ("positives", positives), ("exclude", exclude))
     # a float masked array took the fast path below, its hidden scores ranked as any other
     refuse_masked(scores, "scores")
     # predicted classes (or the positives) in the scores' place: every positive tied at 1,

@@ -4,7 +4,8 @@ from recstack.models.base import PopularityFallbackWarning, Recommender
 from recstack.models.baselines import MostPopular, RandomRecommender
 from recstack.models.persistence import load_model
 from recstack.models.registry import available_models, create_model
-from recstack.models.text_features import UnknownGenreWarning
+from recstack.models.text_features import UndescribedItemWarning, UnknownGenreWarning
 
 __all__ = ["MostPopular", "PopularityFallbackWarning", "RandomRecommender", "Recommender",
-           "UnknownGenreWarning", "available_models", "create_model", "load_model"]
+           "UndescribedItemWarning", "UnknownGenreWarning", "available_models", "create_model",
+           "load_model"]

@@ -2472,8 +2472,21 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
         shape, kind = array.shape, array.dtype.kind
         histories = array[None, :] if array.ndim == 1 else array
     if kind not in "biuf":
+        remedy = ""
+        if kind in "US" and not sp.issparse(histories) and len(shape) in (1, 2) \
+                and shape[-1] == n_items:
+            # a numpy array of text, as np.loadtxt(dtype=str) or a CSV read without types
+            # gives: said as a dtype alone, with no word that the text was numbers, as the
+            # same text in a frame is told (convert first); a row of another width (item
+            # ids as text) gets the item-id hint instead
+            try:
+                np.asarray(histories).astype(np.float64)
+                remedy = ("; they are numbers written as text: convert them first, e.g. "
+                          "np.asarray(histories, dtype=float)")
+            except (ValueError, OverflowError):
+                pass
         raise RecstackError(f"{what} must hold numbers (interaction values), got dtype "
-                            f"{np.dtype(histories.dtype)} ({_preview(histories)})")
+                            f"{np.dtype(histories.dtype)} ({_preview(histories)}){remedy}")
     if not len(shape):
         # None, or one number: "got shape ()" said nothing of what was given
         raise RecstackError(f"{what} must be a 2-D users x items matrix (a row per user), got "

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
+from recstack.errors import shown
 from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.progress import Progress
 
 _SECONDS_PER_DAY = 86_400.0
+#: half-lives after which a weight 2 ** -age falls below float32's smallest number
+_FLOAT32_HALF_LIVES = 149.0
 
 
 @register
@@ -98,6 +102,39 @@ class MostPopular(Recommender):
             weights = np.exp2(-age_days / self.half_life_days)
         self.popularity_ = np.bincount(train.item_index, weights=weights,
                                        minlength=train.n_items).astype(np.float32)
+        if weights is not None:
+            self._warn_popularity_lost(train, age_days)
+
+    def _warn_popularity_lost(self, train: Interactions, age_days: np.ndarray) -> None:
+        """Warn when the half-life leaves items with training rows a popularity of exactly
+        0: a row's weight ``2 ** (-age / half_life_days)`` below float32's smallest number
+        (2 ** -149, a row 149 half-lives old) rounds to 0, so every item whose rows are all
+        that old tied at 0, ordered by index, where the formula ranks them by their rows'
+        ages (``half_life_days=1`` on two years of data, inside the tuning range)."""
+        lost = (np.bincount(train.item_index, minlength=train.n_items) > 0) \
+            & (self.popularity_ == 0)
+        if not lost.any():
+            return
+        newest = np.full(train.n_items, np.inf)
+        np.minimum.at(newest, train.item_index, age_days)
+        # every item's newest row keeps a weight >= 2 ** -149 from this half-life on
+        needed = float(newest[np.isfinite(newest)].max()) / _FLOAT32_HALF_LIVES
+        shown_needed = float(f"{needed:.3g}")
+        while shown_needed < needed:  # rounded up, to three digits
+            shown_needed = float(f"{max(shown_needed, needed) * 1.001:.3g}")
+        lost_items = np.flatnonzero(lost)
+        examples = ", ".join(shown(item) for item in
+                             train.items.external_ids[lost_items[:3]].tolist())
+        warnings.warn(
+            f"{self.name}: half_life_days={shown(self.half_life_days)} leaves "
+            f"{len(lost_items):,} of the {int((newest < np.inf).sum()):,} items with training "
+            f"rows (e.g. {examples}) a popularity of exactly 0: their newest rows are "
+            f"{float(newest[lost].min()):,.4g} days or more before the latest training row, "
+            "and a row's weight 2 ** (-age / half_life_days) below float32's smallest "
+            "number (2 ** -149, a row 149 half-lives old) rounds to 0, so they tie and are "
+            "ordered by index among themselves, where the half-life ranks them by their "
+            f"rows' ages; use half_life_days >= {shown_needed:g} to rank every item",
+            RuntimeWarning, stacklevel=caller_stacklevel())
 
     def _state(self) -> dict[str, np.ndarray]:
         return {"popularity": self.popularity_}

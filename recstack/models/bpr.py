@@ -23,9 +23,11 @@ from recstack.models.base import (
 )
 from recstack.models.factors import (
     FactorMixin,
+    refuse_overshooting_decay,
     refuse_without_negatives,
     require_factor_memory,
     warn_excess_factors,
+    warn_untrainable_users,
 )
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -191,6 +193,8 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                 "train without validation to stop on the training AUC")
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        refuse_overshooting_decay(self, "learning_rate", "regularization",
+                                  "the factors and biases it updates")
         sgd_block = _compiled_sgd_block()
         fit_part, validation = self._fit_and_validation_parts(train)
         positives = fit_part.to_csr()
@@ -216,6 +220,13 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         # users without training rows (a split's shared vocabulary has them) are never
         # updated: zero factors rank items by bias alone rather than by random noise
         self.user_factors_[np.diff(indptr) == 0] = 0.0
+        # so are users who have interacted with every item: no negative can be drawn for
+        # them, so each of their triples is skipped and their vectors stayed at the random
+        # start, which ranked every item for them (exclude_seen=False, score) by noise
+        complete = np.flatnonzero(np.diff(indptr) == n_items)
+        if len(complete):
+            self.user_factors_[complete] = 0.0
+            warn_untrainable_users(self.name, train.users.external_ids[complete], n_items)
         # a sample of the start, to tell a run that never moved from it (see below)
         started = (self.user_factors_[:_UNMOVED_SAMPLE].copy(),
                    self.item_factors_[:_UNMOVED_SAMPLE].copy())

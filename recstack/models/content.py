@@ -35,6 +35,7 @@ from recstack.models.text_features import (
     saved_columns_problem,
     saved_terms_problem,
     sklearn_text,
+    warn_undescribed_items,
     warn_unknown_genres,
 )
 from recstack.progress import Progress, resolve
@@ -240,6 +241,22 @@ class ContentBased(Recommender):
             return
         with_text = np.flatnonzero(described)
         ids = np.asarray(train.items.external_ids, dtype=object)
+        documents = item_documents(table.iloc[trained], [c for c in TEXT_COLUMNS
+                                                         if c in table.columns])
+        written = [row for row, text in enumerate(documents) if text.strip()]
+        if written:
+            # the items have text, only no term of it was kept: asking whether the table
+            # was keyed by other ids sent the user to a table that was right
+            row = written[0]
+            raise RecstackError(
+                f"content: none of the {len(trained):,} items with training rows (e.g. "
+                f"{ids[trained[:3]].tolist()}) has a term of the model's vocabulary in its text "
+                f"({len(written):,} of them have text, e.g. item {shown(ids[trained[row]])} "
+                f"reads {documents[row]!r:.60}): {self._dropped_terms_said()}; only items "
+                f"without training rows do (e.g. {ids[with_text[:3]].tolist()}), so every "
+                "user's profile would be empty and every score 0; "
+                f"{self._kept_terms_remedy()}, or set interaction_weight > 0 to describe "
+                "items by their interactions")
         raise RecstackError(
             f"content: none of the {len(trained):,} items with training rows (e.g. "
             f"{ids[trained[:3]].tolist()}) has text in the item table's "
@@ -248,6 +265,31 @@ class ContentBased(Recommender):
             "would be empty and every score 0. Is the item table keyed by other ids than "
             "the interactions (item numbers for codes)? Key it by the interactions' item "
             "ids, or set interaction_weight > 0 to describe items by their interactions")
+
+    def _dropped_terms_said(self) -> str:
+        """Which words of an item's text the TF-IDF vocabulary leaves out, under this
+        model's settings (an item whose every word is one of them has the zero vector)."""
+        dropped = ["words of one character"]
+        if self.stop_words is not None:
+            dropped.insert(0, "English stop words ('the', 'of', 'same'...)")
+        if self.min_df > 1:
+            dropped.append(f"terms in fewer than min_df = {self.min_df} item documents")
+        if self.max_features is not None:
+            dropped.append(f"terms beyond the max_features = {self.max_features} most "
+                           "frequent")
+        return "the vocabulary leaves out " + ", ".join(dropped[:-1]) + " and " + dropped[-1]
+
+    def _kept_terms_remedy(self) -> str:
+        """What keeps more of the items' words (the settings that dropped them first)."""
+        remedies = []
+        if self.max_features is not None:
+            remedies.append(f"raise max_features (now {self.max_features})")
+        if self.min_df > 1:
+            remedies.append(f"lower min_df (now {self.min_df})")
+        if self.stop_words is not None:
+            remedies.append("set stop_words = None")
+        remedies.append("give those items descriptive text")
+        return ", ".join(remedies)
 
     def _warn_text_tells_no_item_apart(self, text: sp.csr_matrix, table: pd.DataFrame,
                                        columns: list[str]) -> None:
@@ -332,9 +374,13 @@ class ContentBased(Recommender):
         textless = self._rows_without_features(self.seen_[user_indices])
         if not textless.any():
             return super()._without_history_said(user_indices)
+        # "without text" sent the user to items that have text, when none of its words
+        # was kept (stop words, min_df, max_features): the saved vectors cannot tell which
         said = ("have training interactions only with items without text in the item "
-                "table (with interaction_weight = 0 items are described by their text alone), so "
-                "their profile is empty and every score 0")
+                "table, or whose text holds no term of the model's vocabulary (only words it "
+                "leaves out: stop words, words of one character, terms dropped by min_df or "
+                "max_features; with interaction_weight = 0 items are described by their text "
+                "alone), so their profile is empty and every score 0")
         if textless.all():
             return said
         return (f"have no training interactions the model can read ({int((~textless).sum())} "
@@ -347,9 +393,10 @@ class ContentBased(Recommender):
             return super()._no_history_message(user_ids, hint)
         # "have no training interactions" sent the user looking for rows that are there
         return (f"{self.name}: {len(distinct)} user(s) {self._without_history_said(index)}, "
-                f"e.g. {distinct[:5]}; the model cannot rank items for them; give those items "
-                "text (title, genres, tags or description) in the item table, or set "
-                "interaction_weight > 0 to describe items by their interactions too")
+                f"e.g. {distinct[:5]}; the model cannot rank items for them; "
+                f"{self._kept_terms_remedy()} (title, genres, tags or description in the item "
+                "table), or set interaction_weight > 0 to describe items by their "
+                "interactions too")
 
     # ------------------------------------------------------------------ inference
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
@@ -419,6 +466,15 @@ class ContentBased(Recommender):
         np.log(counts.data, out=counts.data)
         counts.data += 1.0
         text = _normalize_rows(counts @ sp.diags(self.idf_)).astype(np.float32)
+        warn_undescribed_items(
+            item_table, np.diff(text.indptr) == 0, columns, self.name, method,
+            nothing=("no term of the model's vocabulary (English stop words, words of one "
+                     "character and terms it was not fitted with are left out)"
+                     if self.stop_words is not None else
+                     "no term of the model's vocabulary (words of one character and terms it "
+                     "was not fitted with are left out)"),
+            consequence="each is the zero vector and scores 0 for every user, below any item "
+                        "that shares a word with the user's items")
         padding = sp.csr_matrix((n_rows, n_features - text.shape[1]), dtype=np.float32)
         return sp.hstack([text, padding], format="csr", dtype=np.float32)
 

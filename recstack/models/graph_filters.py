@@ -47,7 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.models.base import (
     DEFAULT_MEMORY_BUDGET_BYTES,
     NOT_GIVEN,
@@ -94,27 +94,48 @@ def uses_dense_filter(n_items: int, n_interactions: int) -> bool:
 
 
 def graph_filter_memory_bytes(n_users: int, n_items: int, n_interactions: int,
-                              rank: int) -> int:
+                              rank: int, *, dense: bool | None = None) -> int:
     """Peak memory of fitting a graph filter beyond the training data, in bytes.
 
     The normalised matrix in float32 by user and by item (8 bytes per stored entry each) and
     in float64 for the SVD (12 bytes, twice: ARPACK's operator keeps the transpose), the
     ARPACK work space (``2k + 1`` Lanczos vectors over the smaller side, float64), the
-    singular vectors of both sides (float64) and, when :func:`uses_dense_filter`, the dense
-    float32 filter plus one block of its sparse rows; 64 MiB of fixed overhead.
+    singular vectors of both sides (float64) and, when the dense filter is built (``dense``;
+    None: when :func:`uses_dense_filter`), the dense float32 filter plus one block of its
+    sparse rows; 64 MiB of fixed overhead.
     """
+    if dense is None:
+        dense = uses_dense_filter(n_items, n_interactions)
     sparse = (2 * 8 + 2 * 12) * n_interactions + 8 * (n_users + n_items)
     svd = 0
     if rank > 0:
         lanczos = min(min(n_users, n_items), max(2 * rank + 1, 20))
         svd = 8 * (lanczos * min(n_users, n_items) + rank * (n_users + n_items))
-    dense = 0
-    if uses_dense_filter(n_items, n_interactions):
-        dense = 4 * n_items * n_items + 3 * _BLOCK_BYTES
+    dense_bytes = 0
+    if dense:
+        dense_bytes = 4 * n_items * n_items + 3 * _BLOCK_BYTES
         if n_items <= SVD_BY_EIGH_MAX_ITEMS:
             # the float64 Gram matrix it is narrowed from, and LAPACK's copy for the SVD
-            dense += 8 * n_items * n_items * (2 if rank > 0 else 1)
-    return sparse + svd + dense + 64 * 2**20
+            dense_bytes += 8 * n_items * n_items * (2 if rank > 0 else 1)
+    return sparse + svd + dense_bytes + 64 * 2**20
+
+
+def dense_filter_fits(n_users: int, n_items: int, n_interactions: int,
+                      rank: int) -> tuple[bool, int, int, str]:
+    """Whether a graph filter builds its dense filter: when :func:`uses_dense_filter` and the
+    fit with it fits in the memory available. The dense filter only makes scoring faster
+    (the sparse factors give the same scores up to float32 rounding), so when it would not
+    fit the filter is applied through the sparse factors instead of refusing the fit.
+    Returns the choice, the bytes the fit needs with it, and the memory available with
+    where that number came from (:func:`~recstack.models.memory.available_memory_bytes`)."""
+    available, source = available_memory_bytes()
+    dense = uses_dense_filter(n_items, n_interactions)
+    needed = graph_filter_memory_bytes(n_users, n_items, n_interactions, rank, dense=dense)
+    if dense and needed > available:
+        dense = False
+        needed = graph_filter_memory_bytes(n_users, n_items, n_interactions, rank,
+                                           dense=False)
+    return dense, needed, available, source
 
 
 class _ItemGraph:
@@ -135,12 +156,14 @@ class _ItemGraph:
     """
 
     def __init__(self, seen: sp.csr_matrix, basis: np.ndarray | None = None,
-                 rank: int = 0) -> None:
+                 rank: int = 0, dense: bool | None = None) -> None:
         """From the training matrix ``seen``; ``basis`` (:math:`\\bar V_k^\\top`) as
-        saved, or None to compute it with ``rank`` singular vectors."""
+        saved, or None to compute it with ``rank`` singular vectors; ``dense``: whether to
+        build the dense filter (None: when :func:`uses_dense_filter`)."""
         normalized, self.item_scale, self.item_unscale = normalize(_binary(seen))
         n_items = normalized.shape[1]
-        dense = uses_dense_filter(n_items, normalized.nnz)
+        if dense is None:
+            dense = uses_dense_filter(n_items, normalized.nnz)
         gram = None
         if dense and n_items <= SVD_BY_EIGH_MAX_ITEMS:
             # built the same way whether fitting or loading, so that a loaded model's
@@ -335,8 +358,11 @@ class _GraphFilterModel(Recommender):
                 f"{self.name}: {self._rank_param} must be < min(n_users, n_items) = {limit} "
                 f"for this data (the truncated SVD keeps fewer vectors than the matrix has "
                 f"rows and columns), got {getattr(self, self._rank_param)}")
-        needed = graph_filter_memory_bytes(n_users, n_items, self.seen_.nnz, rank)
-        available, source = available_memory_bytes()
+        # a dense filter that would not fit is left out (scoring then runs through the
+        # sparse factors, the same scores): a catalog of 8,000 items was refused on a
+        # machine with 1 GiB free for the 1.3 GB of a filter that only speeds scoring up
+        dense, needed, available, source = dense_filter_fits(n_users, n_items,
+                                                             self.seen_.nnz, rank)
         if needed > available:
             raise RecstackError(
                 f"{self.name}: {n_users:,} users x {n_items:,} items with "
@@ -344,11 +370,12 @@ class _GraphFilterModel(Recommender):
                 f"normalised matrix, the truncated SVD and the item filter) but only "
                 f"{gib(available)} ({available:,} bytes) is {source}; lower "
                 f"{self._rank_param} or keep fewer items")
+        self._check_growth(n_items, _item_degree_spread(self.seen_))
         for stale in ("graph_", "basis_"):
             self.__dict__.pop(stale, None)  # a refit must not hold the old filter
         with resolve(progress).task(f"{self.name}: item graph and truncated SVD",
                                     total=1) as task:
-            self.graph_ = _ItemGraph(self.seen_, rank=rank)
+            self.graph_ = _ItemGraph(self.seen_, rank=rank, dense=dense)
             task.advance(1)
         self.basis_ = self.graph_.basis
 
@@ -401,6 +428,11 @@ class _GraphFilterModel(Recommender):
                                 f"{self._overflow_hint()}); use smaller values")
         return out
 
+    def _check_growth(self, n_items: int, degree_spread: float) -> None:
+        """Refuse, before the SVD, settings whose scores the filter could carry past
+        float32's largest number (they were refused only when scoring, naming every
+        setting): the graph filters below override this."""
+
     def _overflow_hint(self) -> str:
         """The settings that scale the scores, named in the overflow error."""
         names = [self._ideal_weight_param, "blur_time", "sharpen_time", "ideal_time"]
@@ -419,7 +451,10 @@ class _GraphFilterModel(Recommender):
         return {"basis": self.basis_}
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
-        self.graph_ = _ItemGraph(self.seen_, basis=arrays["basis"])
+        n_users, n_items = self.seen_.shape
+        dense, _, _, _ = dense_filter_fits(n_users, n_items, self.seen_.nnz,
+                                           len(arrays["basis"]))
+        self.graph_ = _ItemGraph(self.seen_, basis=arrays["basis"], dense=dense)
         self.basis_ = self.graph_.basis
 
     def _state_spec(self) -> dict[str, ArraySpec]:
@@ -434,6 +469,17 @@ class _GraphFilterModel(Recommender):
                     f"{getattr(self, self._rank_param)} with {self._ideal_weight_param}="
                     f"{getattr(self, self._ideal_weight_param)} needs {self._rank()}")
         return None
+
+
+def _item_degree_spread(seen: sp.csr_matrix) -> float:
+    """:math:`\\sqrt{d_{max} / d_{min}}` over the items with interactions: the most the
+    similarity :math:`D_I^{-1/2} (\\cdot) D_I^{1/2}` of the ideal filter can enlarge a
+    state (1 without interactions)."""
+    degrees = np.diff(_binary(seen).tocsc().indptr)
+    degrees = degrees[degrees > 0]
+    if not len(degrees):
+        return 1.0
+    return float(np.sqrt(degrees.max() / degrees.min()))
 
 
 def _binary(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -592,6 +638,92 @@ class BSPM(_GraphFilterModel):
     # the state, a running mean, the ideal result and the solver's four stages
     _states_in_flight = 8
 
+    def _check_growth(self, n_items: int, degree_spread: float) -> None:
+        """Refuse, at fit, a time or weight that carries the scores past float32's largest
+        number, naming the setting and the largest value that works with the others as
+        they are (they were refused only when scoring, as "use smaller values" of all
+        four). The bound: a binary history has length at most ``sqrt(n_items)``; each
+        process's operator has its eigenvalues in [-1, 0] (the ideal one up to the
+        similarity by :math:`D_I^{1/2}`, which enlarges by at most ``sqrt(d_max /
+        d_min)``), so ``steps`` steps of length ``h`` enlarge a state at most
+        ``max(1, |g(-h)|) ** steps``, ``g`` the solver's polynomial (:func:`step_growth`)."""
+        settings = {name: float(getattr(self, name))
+                    for name in ("sharpen_time", "blur_time", "ideal_time", "beta")}
+        start = 0.5 * np.log10(max(n_items, 1))
+        ceiling = float(np.log10(np.finfo(np.float32).max))
+
+        def log_bound(values: dict[str, float]) -> float:
+            return start + self._log_growth(values, degree_spread)
+
+        if log_bound(settings) <= ceiling:
+            return
+        processes = {"sharpen_time": "sharpening", "blur_time": "blurring",
+                     "ideal_time": "ideal low-pass process", "beta": "ideal filter's weight"}
+        # blame the setting whose own factor is the largest, among those that can be lowered
+        # to a value that works
+        factors = {name: self._log_factor(name, settings, degree_spread)
+                   for name in settings}
+        for name in sorted(settings, key=lambda n: -factors[n]):
+            if name == "sharpen_time" and self.sharpen_steps == 0:
+                continue
+            if name == "ideal_time" and settings["beta"] == 0:
+                continue
+            if log_bound({**settings, name: 0.0}) > ceiling:
+                continue  # no value of this one alone works
+            low, high = 0.0, settings[name]
+            for _ in range(200):  # the bound grows with the value: bisect in floats
+                middle = (low + high) / 2
+                if middle in (low, high):
+                    break
+                if log_bound({**settings, name: middle}) <= ceiling:
+                    low = middle
+                else:
+                    high = middle
+            largest = float(f"{low:.3g}")
+            if largest > low:  # written to 3 digits, rounded down
+                exponent = int(np.floor(np.log10(low))) - 2
+                largest = float(np.floor(low / 10.0 ** exponent) * 10.0 ** exponent)
+                largest = float(f"{largest:.3g}")
+            what = (f"it multiplies the scores by {shown(getattr(self, name))}"
+                    if name == "beta" else
+                    f"its {counted(getattr(self, name.replace('_time', '_steps')), 'step')} "
+                    f"of {getattr(self, name.replace('_time', '_solver'))} can enlarge the "
+                    f"scores up to 1e{factors[name]:.0f}-fold")
+            raise ConfigError(
+                f"{self.name}: {name}={shown(getattr(self, name))} carries the scores past "
+                f"float32's largest number (about 3.4e38): {what} (the "
+                f"{processes[name]}); the largest {name} that works with the other settings "
+                f"as they are is {largest:g}")
+        raise ConfigError(
+            f"{self.name}: the settings carry the scores past float32's largest number "
+            f"(about 3.4e38), and no one of them alone can be lowered to avoid it "
+            f"({self._overflow_hint()}); lower several of them")
+
+    def _log_factor(self, name: str, settings: dict[str, float],
+                    degree_spread: float) -> float:
+        """log10 of how much the process of setting ``name`` alone can enlarge a state."""
+        if name == "beta":
+            return float(np.log10(settings["beta"])) if settings["beta"] > 0 else 0.0
+        process = name.replace("_time", "")
+        return _log_steps_growth(getattr(self, f"{process}_solver"), settings[name],
+                                 int(getattr(self, f"{process}_steps")))
+
+    def _log_growth(self, settings: dict[str, float], degree_spread: float) -> float:
+        """log10 of the most the filter can enlarge a history under ``settings``."""
+        blurred = _log_steps_growth(self.blur_solver, settings["blur_time"], self.blur_steps)
+        ideal = None
+        if settings["beta"] != 0:
+            ideal = (float(np.log10(settings["beta"])) + float(np.log10(degree_spread))
+                     + _log_steps_growth(self.ideal_solver, settings["ideal_time"],
+                                         self.ideal_steps))
+        if self.sharpen_steps > 0:
+            sharpen = _log_steps_growth(self.sharpen_solver, settings["sharpen_time"],
+                                        self.sharpen_steps)
+            if self.merge == "early":
+                return sharpen + _log_sum(blurred, ideal)
+            return _log_sum(sharpen + blurred, ideal)
+        return _log_sum(blurred, ideal)
+
     def _filter(self, history: sp.csr_matrix) -> np.ndarray:
         graph = self.graph_
         # states are kept as columns (n_items x batch): see _ItemGraph.linear_columns
@@ -624,6 +756,37 @@ class BSPM(_GraphFilterModel):
         if ideal is not None and not (sharpening and self.merge == "early"):
             result = result + ideal
         return np.asarray(result.T, dtype=np.float32)
+
+
+def step_growth(solver: str, step: float) -> float:
+    """``|g(-h)|`` for the solver's step polynomial ``g`` (a step maps a state on an
+    eigenvector of eigenvalue ``mu`` to ``g(h mu)`` times it; see :class:`BSPM`): ``1 + x``
+    (euler), ``1 + x + x^2/2`` (midpoint), ``1 + x + x^2/2 + x^3/6 + x^4/24`` (rk4). On
+    ``[-h, 0]`` ``|g|`` is largest at an end (``g(0) = 1``): euler's is linear, the others'
+    convex and positive."""
+    x = -float(step)
+    terms = {"euler": 1, "midpoint": 2, "rk4": 4}[solver]
+    value, term = 1.0, 1.0
+    for j in range(1, terms + 1):
+        term = term * x / j
+        value += term
+    return abs(value)
+
+
+def _log_steps_growth(solver: str, terminal_time: float, steps: int) -> float:
+    """log10 of the most ``steps`` equal steps to ``terminal_time`` enlarge a state."""
+    if steps <= 0 or solver not in SOLVERS:
+        return 0.0
+    growth = step_growth(solver, terminal_time / steps)
+    return steps * float(np.log10(growth)) if growth > 1 else 0.0
+
+
+def _log_sum(first: float, second: float | None) -> float:
+    """log10 of ``10**first + 10**second`` (``second`` None: absent)."""
+    if second is None:
+        return first
+    high, low = max(first, second), min(first, second)
+    return high + float(np.log10(1.0 + 10.0 ** (low - high)))
 
 
 def integrate(derivative: Callable[[np.ndarray], np.ndarray], start: np.ndarray,

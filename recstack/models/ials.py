@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from scipy.linalg import lapack
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, counted
 from recstack.models.base import (
     MAX_ITERATIONS,
     NOT_GIVEN,
@@ -196,7 +196,7 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         users = rng.normal(0.0, scale, (n_users, dim)).astype(np.float32)
         items = rng.normal(0.0, scale, (n_items, dim)).astype(np.float32)
         user_reg = self._frequency_regularization(np.diff(by_user.indptr), n_items)
-        item_reg = self._frequency_regularization(np.diff(by_item.indptr), n_users)
+        item_reg = self._frequency_regularization(np.diff(by_item.indptr), n_users, "item")
         weight = float(self.unobserved_weight)
         user_groups = list(_length_groups(by_user.indptr, block))
         item_groups = list(_length_groups(by_item.indptr, block))
@@ -245,10 +245,34 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         self.user_factors_ = np.ascontiguousarray(users)
         self.item_factors_ = np.ascontiguousarray(items)
 
-    def _frequency_regularization(self, counts: np.ndarray, n_other: int) -> np.ndarray:
-        """:math:`\\lambda (|I_u| + \\alpha_0 |I|)^{\\nu}` for each row (float32)."""
+    def _frequency_regularization(self, counts: np.ndarray, n_other: int,
+                                  rows: str = "user") -> np.ndarray:
+        """:math:`\\lambda (|I_u| + \\alpha_0 |I|)^{\\nu}` for each row (float32).
+
+        Refused (:class:`~recstack.errors.ConfigError`) when a row's value exceeds float32's
+        range: it became infinite in the cast, every solve then gave NaN, and the fit was
+        refused as "diverged ... raise the regularization", the one change that could not
+        help."""
         base = counts.astype(np.float64) + float(self.unobserved_weight) * n_other
-        scaled = float(self.regularization) * np.power(base, float(self.regularization_exp))
+        with np.errstate(over="ignore"):
+            scaled = float(self.regularization) * np.power(base,
+                                                           float(self.regularization_exp))
+        if len(scaled) and not float(scaled.max()) <= float(np.finfo(np.float32).max):
+            row = int(np.argmax(np.where(np.isnan(scaled), np.inf, scaled)))
+            other = "items" if rows == "user" else "users"
+            raise ConfigError(
+                f"{self.name}: the frequency-scaled regularization regularization x (count + "
+                f"unobserved_weight x {n_other:,} {other}) ** regularization_exp reaches "
+                f"{float(scaled[row]):.3g} for {'an' if rows == 'item' else 'a'} {rows} "
+                f"of {counted(int(counts[row]), 'interaction')} "
+                f"(regularization={self.regularization}, "
+                f"regularization_exp={self.regularization_exp}, "
+                f"unobserved_weight={self.unobserved_weight}), beyond float32's range (at "
+                "most 3.4e38: the solves are float32); lower regularization, "
+                "regularization_exp or unobserved_weight (defaults "
+                f"{self.params['regularization'].default}, "
+                f"{self.params['regularization_exp'].default}, "
+                f"{self.params['unobserved_weight'].default})")
         return scaled.astype(np.float32)
 
     def loss(self) -> float:

@@ -32,7 +32,7 @@ from recstack.models.base import (
     history_weights,
     stored_or_no_answer,
 )
-from recstack.models.memory import require_memory
+from recstack.models.memory import require_memory, rows_that_fit
 from recstack.models.persistence import SparseSpec, sparse_from_state, sparse_state
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
@@ -78,19 +78,22 @@ def _refuse_subnormal_similarities(model: str, similarity: sp.csr_matrix, shrink
 
 
 def _require_similarity_memory(model: str, n_rows: int, neighbors: int, nnz: int,
-                               kind: str) -> None:
+                               kind: str) -> int:
     """Refuse, before computing it, a pruned ``n_rows x n_rows`` similarity that could not
     fit: at most ``neighbors`` entries a row, one dense block of rows, and copies of the
-    training matrix (``nnz`` entries)."""
+    training matrix (``nnz`` entries). Returns the rows of a block: as many as the block
+    budget holds, fewer when less memory is left (:func:`rows_that_fit`)."""
     kept = min(int(neighbors), max(n_rows - 1, 1))
-    block = min(max(n_rows, 1),
-                max(1, _BLOCK_BUDGET_BYTES // (max(n_rows, 1) * _BYTES_PER_BLOCK_ENTRY)))
-    require_memory(model, n_rows * kept * _BYTES_PER_NEIGHBOUR
-                   + block * n_rows * _BYTES_PER_BLOCK_ENTRY + 3 * 12 * nnz,
+    pruned_and_copies = n_rows * kept * _BYTES_PER_NEIGHBOUR + 3 * 12 * nnz
+    block_size = rows_that_fit(max(n_rows, 1) * _BYTES_PER_BLOCK_ENTRY, _BLOCK_BUDGET_BYTES,
+                               pruned_and_copies)
+    block = min(max(n_rows, 1), block_size)
+    require_memory(model, pruned_and_copies + block * n_rows * _BYTES_PER_BLOCK_ENTRY,
                    f"the pruned {n_rows:,} x {n_rows:,} {kind} similarity ({kept} entries a "
                    "row) and one dense block of rows",
                    f"lower neighbors (now {neighbors}) or keep fewer {kind}s (e.g. drop "
                    "rarely seen ones)")
+    return block_size
 
 
 @register
@@ -254,12 +257,12 @@ class ItemKNN(Recommender):
         self._length_norm = (bm25_length_norm(matrix) if self.feature_weighting == "bm25"
                              else None)
         weighted = weight_features(matrix, self.feature_weighting, self._length_norm)
-        _require_similarity_memory(self.name, matrix.shape[1], self.neighbors, matrix.nnz,
-                                   "item")
+        block_size = _require_similarity_memory(self.name, matrix.shape[1], self.neighbors,
+                                                matrix.nnz, "item")
         self.similarity_ = pruned_item_similarity(
             weighted, self.similarity, self.neighbors, shrink=float(self.shrink),
             normalize=self.normalize, asymmetric_alpha=float(self.asymmetric_alpha),
-            progress=progress)
+            progress=progress, block_size=block_size)
         _refuse_subnormal_similarities(self.name, self.similarity_, float(self.shrink), "item")
         self._scoring = self._scoring_matrix()
         self._warn_weighting_left_no_neighbour(matrix)
@@ -404,12 +407,12 @@ class UserKNN(Recommender):
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         self._weights = self._training_matrix()
         by_item = self._weights.T.tocsr()
-        _require_similarity_memory(self.name, by_item.shape[1], self.neighbors, by_item.nnz,
-                                   "user")
+        block_size = _require_similarity_memory(self.name, by_item.shape[1], self.neighbors,
+                                                by_item.nnz, "user")
         # the columns of X^T are the users: the item-item routine gives user-user cosines
         self.similarity_ = pruned_item_similarity(by_item, "cosine", self.neighbors,
                                                   shrink=float(self.shrink),
-                                                  progress=progress)
+                                                  progress=progress, block_size=block_size)
         _refuse_subnormal_similarities(self.name, self.similarity_, float(self.shrink), "user")
 
     def _training_matrix(self) -> sp.csr_matrix:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -291,12 +292,47 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                                    | self._warm_checkpoint_config(),
                                    # the L2 term grows with weight_decay, the BPR term not
                                    max_loss=MAX_LIKELIHOOD_LOSS * max(1.0, weight_decay),
-                                   diverged_hint="lower the learning rate (learning_rate="
-                                                 f"{self.learning_rate}; default 0.001)")
+                                   diverged_hint=lambda: self._diverged_hint(positives))
             self.history_ = trainer.fit(module, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",
                                         progress=progress)
             self._read_embeddings(graph, transposed, module, positives)
+
+    def _diverged_hint(self, positives: sp.csr_matrix) -> str:
+        """What to change when training diverges: the learning rate, unless the propagation
+        itself blows the embeddings up, so far that no learning rate brings the scores back
+        (``alpha=-1`` diverged even at ``learning_rate=1e-7``, told to lower it). Without
+        ``normalize_layers`` a layer multiplies them by up to :func:`propagation_gain`
+        (more than 1 when ``alpha + beta < 1``), compounding over the layers; with it every
+        layer starts from unit rows, and gives a node at most the largest row sum of the
+        propagation weights."""
+        learning_rate = (f"lower the learning rate (learning_rate={shown(self.learning_rate)}; "
+                         "default 0.001)")
+        exponents = float(self.alpha) + float(self.beta)
+        if self.layers == 0:
+            return learning_rate
+        settings = (f"alpha={shown(self.alpha)}, beta={shown(self.beta)}: alpha + beta = "
+                    f"{exponents:.3g}")
+        if self.normalize_layers:
+            growth = largest_row_sum(positives, float(self.alpha), float(self.beta))
+            said = (f"with {settings}, a layer gives a node's embedding a size up to "
+                    f"{growth:.3g} on this graph from neighbours of size 1")
+        elif exponents < 1:
+            gain = propagation_gain(positives, exponents)
+            growth = gain ** self.layers
+            said = (f"with {settings}, below 1, a layer multiplies them up to {gain:.3g}-fold "
+                    "on this graph" + ("" if self.layers == 1 else
+                                       f", {growth:.3g}-fold over the {self.layers} layers"))
+        else:
+            return learning_rate
+        if not growth >= _GROWTH_BLAMED:
+            return learning_rate
+        return (f"the propagation blows the embeddings up: {said}, so the scores start "
+                "beyond what training brings back, whatever the learning rate; use "
+                "alpha + beta >= 1 (alpha = beta = 0.5 keeps their size)"
+                + ("" if self.layers == 1 else ", fewer layers")
+                + ("" if self.normalize_layers else ", normalize_layers=True")
+                + f"; else {learning_rate}")
 
     def _graphs(self, positives: sp.csr_matrix, device: Any) -> tuple[Any, Any]:
         """The propagation matrix and, when ``alpha != beta`` makes it asymmetric, its
@@ -520,6 +556,57 @@ def _graph_product(torch: Any) -> Any:
             return None, None, ctx.transposed @ gradient
 
     return GraphProduct
+
+
+#: the growth of the embeddings through the layers from which a divergence is blamed on it
+_GROWTH_BLAMED = 10.0
+
+
+def propagation_gain(positives: sp.csr_matrix, exponents: float, *, steps: int = 100) -> float:
+    r"""How much one layer of :func:`normalized_adjacency` can multiply the embeddings'
+    size, in the long run: its spectral radius. Two layers map the users to themselves by
+    :math:`D_u^{-lpha} A D_i^{-(lpha + eta)} A^	op D_u^{-eta}`, similar to
+    :math:`S S^	op` with :math:`S = D_u^{-s/2} A D_i^{-s/2}`, :math:`s = lpha + eta`,
+    so the radius is the largest singular value of :math:`S`, depending on :math:`s` only:
+    1 at :math:`s = 1` (the symmetric normalisation), above 1 below it. Found by power
+    iteration on :math:`S^	op S` from a fixed start (an estimate from below)."""
+    binary = sp.csr_matrix(positives, dtype=np.float64, copy=True)
+    binary.sum_duplicates()
+    binary.eliminate_zeros()
+    if binary.nnz == 0:
+        return 0.0
+    binary.data[:] = 1.0
+    user_degree = np.asarray(binary.sum(axis=1)).ravel()
+    item_degree = np.asarray(binary.sum(axis=0)).ravel()
+    scaled = (sp.diags(_degree_power(user_degree, exponents / 2)) @ binary
+              @ sp.diags(_degree_power(item_degree, exponents / 2))).tocsr()
+    transposed = scaled.T.tocsr()
+    vector = np.random.default_rng(0).random(scaled.shape[1]) + 0.5
+    vector /= np.linalg.norm(vector)
+    value = 0.0
+    for _ in range(steps):
+        product = transposed @ (scaled @ vector)
+        size = float(np.linalg.norm(product))
+        if size == 0 or not math.isfinite(size):
+            break
+        value, vector = size, product / size
+    return math.sqrt(value)
+
+
+def largest_row_sum(positives: sp.csr_matrix, alpha: float, beta: float) -> float:
+    """The largest row sum of :func:`normalized_adjacency`: the most one layer gives a
+    node's embedding from neighbours' embeddings of size 1 (``normalize_layers``)."""
+    binary = sp.csr_matrix(positives, dtype=np.float64, copy=True)
+    binary.sum_duplicates()
+    binary.eliminate_zeros()
+    if binary.nnz == 0:
+        return 0.0
+    binary.data[:] = 1.0
+    user_degree = np.asarray(binary.sum(axis=1)).ravel()
+    item_degree = np.asarray(binary.sum(axis=0)).ravel()
+    users = _degree_power(user_degree, alpha) * (binary @ _degree_power(item_degree, beta))
+    items = _degree_power(item_degree, alpha) * (binary.T @ _degree_power(user_degree, beta))
+    return float(max(users.max(), items.max()))
 
 
 def _degree_power(degree: np.ndarray, exponent: float) -> np.ndarray:

@@ -52,3 +52,15 @@ def require_memory(model: str, needed: int, what: str, remedy: str | None = None
         raise RecstackError(f"{model}: {what} needs about {gib(needed)} ({needed:,} bytes) "
                             f"but only {gib(available)} ({available:,} bytes) is {source}"
                             + (f"; {remedy}" if remedy else ""))
+
+
+def rows_that_fit(row_bytes: int, budget: int, other_bytes: int) -> int:
+    """How many rows of ``row_bytes`` each a working block takes at once: as many as
+    ``budget`` bytes hold, fewer when the memory available beyond ``other_bytes`` (what the
+    step holds besides the block) is less, and at least 1 (a step that cannot take even one
+    row is then refused by :func:`require_memory`). Blocks of a fixed size refused a fit on
+    a machine with less free than the block alone, which smaller blocks would have done,
+    with the same result."""
+    available, _ = available_memory_bytes()
+    room = min(int(budget), available - int(other_bytes))
+    return max(1, room // max(int(row_bytes), 1))

@@ -105,7 +105,11 @@ from scipy.special import expit
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
-from recstack.models.factors import require_factor_memory, warn_excess_factors
+from recstack.models.factors import (
+    refuse_overshooting_decay,
+    require_factor_memory,
+    warn_excess_factors,
+)
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
@@ -296,6 +300,10 @@ class _RatingModel(WarmStartMixin, Recommender):
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         # before torch is imported or anything trains
         refuse_unvalidated_patience(self, self.validation_fraction > 0)
+        if self.optimizer == "adamw":
+            # the cosine schedule starts at learning_rate: the first steps decay the most
+            refuse_overshooting_decay(self, "learning_rate", "weight_decay",
+                                      "every parameter (optimizer='adamw')")
         torch = _import_torch(self.name)
         self.rating_range_ = self._check_ratings(train)
         warn_excess_factors(self.name, "factors", self.factors, train.n_users, train.n_items)

@@ -29,7 +29,7 @@ from recstack.models.base import (
     history_weights,
     stored_or_no_answer,
 )
-from recstack.models.memory import require_memory
+from recstack.models.memory import require_memory, rows_that_fit
 from recstack.models.persistence import SparseSpec, sparse_from_state, sparse_state
 from recstack.models.registry import register
 from recstack.progress import Progress, resolve
@@ -147,11 +147,13 @@ class RP3beta(Recommender):
             del self.similarity_  # a refit must not hold the old matrix next to the new one
         n_items = self.seen_.shape[1]
         neighbors = min(int(self.neighbors), max(n_items - 1, 1))
-        block_size = _block_rows(n_items)
-        require_memory(self.name, n_items * neighbors * _BYTES_PER_NEIGHBOUR
+        pruned_and_copies = n_items * neighbors * _BYTES_PER_NEIGHBOUR + 3 * 12 * self.seen_.nnz
+        # the block of rows is narrowed to the memory left (the same W, a block at a time)
+        block_size = rows_that_fit(max(n_items, 1) * _BYTES_PER_BLOCK_ENTRY,
+                                   _BLOCK_BUDGET_BYTES, pruned_and_copies)
+        require_memory(self.name, pruned_and_copies
                        # the last (or only) block holds at most every item's row
-                       + min(block_size, n_items) * n_items * _BYTES_PER_BLOCK_ENTRY
-                       + 3 * 12 * self.seen_.nnz,
+                       + min(block_size, n_items) * n_items * _BYTES_PER_BLOCK_ENTRY,
                        f"the pruned {n_items:,} x {n_items:,} walk matrix ({neighbors} "
                        "entries a row) and one dense block of rows",
                        f"lower neighbors (now {self.neighbors}) or keep fewer items (e.g. drop "

@@ -18,14 +18,22 @@ import pandas as pd
 from recstack.data.interactions import ITEM_ID, caller_stacklevel
 from recstack.errors import RecstackError, shown
 
-__all__ = ["UnknownGenreWarning", "check_item_rows", "genre_tokens", "item_documents",
-           "refuse_boolean_text", "refuse_near_columns", "saved_columns_problem",
-           "saved_terms_problem", "sklearn_text", "warn_unknown_genres"]
+__all__ = ["UndescribedItemWarning", "UnknownGenreWarning", "check_item_rows", "genre_tokens",
+           "item_documents", "refuse_boolean_text", "refuse_near_columns",
+           "saved_columns_problem", "saved_terms_problem", "sklearn_text",
+           "warn_undescribed_items", "warn_unknown_genres"]
 
 
 class UnknownGenreWarning(UserWarning):
     """New item rows name genres the model was not fitted with (a misspelling, or a genre
     new since): such a genre counts as no genre for the item."""
+
+
+class UndescribedItemWarning(UserWarning):
+    """New item rows whose columns hold nothing the model was fitted with (no text, or
+    only words it leaves out or never saw): the model cannot place such an item, so every
+    one of them is placed alike (content: the zero vector, scoring 0 for every user)."""
+
 
 _NOT_A_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -269,6 +277,33 @@ def warn_unknown_genres(table: pd.DataFrame, known_tokens: Any, model: str, meth
         f"{model}: {method}: {len(unknown)} genre(s) the model was not fitted with, counted "
         f"as no genre: {shown}{'; ...' if len(unknown) > 5 else ''}; the genres it knows "
         f"(as tokens): {', '.join(names[:20])}{', ...' if len(names) > 20 else ''}{hint}"),
+        stacklevel=caller_stacklevel())
+
+
+def warn_undescribed_items(table: pd.DataFrame, undescribed: Any, columns: list[str],
+                           model: str, method: str, *, nothing: str, consequence: str
+                           ) -> None:
+    """Warn (:class:`UndescribedItemWarning`) when new item rows (``undescribed`` True)
+    got no feature from their ``columns``: a title of words the catalog never used, or of
+    stop words only, was placed like an item without text, and its scores (all 0, or the
+    one score every such item gets) were served without a word. ``nothing``: what the rows
+    lack (the model's vocabulary); ``consequence``: what the model makes of them."""
+    rows = np.flatnonzero(np.asarray(undescribed, dtype=bool))
+    if not len(rows):
+        return
+    documents = item_documents(table.iloc[rows[:3]], columns)
+    keys = table[ITEM_ID].tolist() if ITEM_ID in table.columns else None
+    examples = []
+    for row, document in zip(rows[:3].tolist(), documents, strict=True):
+        who = f"row {row}" + ("" if keys is None else f" (item {shown(keys[row])})")
+        examples.append(f"{who} reads {document.strip()!r:.60}" if document.strip()
+                        else f"{who} has no text")
+    more = "; ..." if len(rows) > 3 else ""
+    label = "column" if len(columns) == 1 else "columns"
+    warnings.warn(UndescribedItemWarning(
+        f"{model}: {method}: {len(rows):,} of the {len(table):,} new item(s) hold {nothing} "
+        f"in their {label} {', '.join(map(repr, columns))} ({'; '.join(examples)}{more}), "
+        f"so {consequence}; describe them with words the catalog's items use"),
         stacklevel=caller_stacklevel())
 
 

@@ -206,7 +206,8 @@ class TorchTrainer:
         epoch whose mean loss is NaN, infinite or beyond it stops training at once, refused
         as diverged (before it is checkpointed), with ``diverged_hint``: what to change.
     diverged_hint
-        The settings to change when training diverges, e.g. "lower learning_rate".
+        The settings to change when training diverges, e.g. "lower learning_rate", or a
+        function giving them, called only then (for a hint that costs work to find).
     """
 
     epochs: int
@@ -216,7 +217,7 @@ class TorchTrainer:
     config: dict[str, Any] = field(default_factory=dict)
     model: str | None = None
     max_loss: float | None = None
-    diverged_hint: str = "lower the learning rate"
+    diverged_hint: str | Callable[[], str] = "lower the learning rate"
 
     def fit(self, module: Any, optimizer: Any,
             batches: Callable[[int, Any], Iterable[Any]],
@@ -291,8 +292,9 @@ class TorchTrainer:
         bound = "" if not math.isfinite(mean) or self.max_loss is None else \
             f", beyond {self.max_loss:,.0f}, the most a training that learns reaches"
         who = f"{self.model}: " if self.model is not None else ""
+        hint = self.diverged_hint() if callable(self.diverged_hint) else self.diverged_hint
         raise RecstackError(f"{who}training diverged in epoch {epoch + 1}: its mean "
-                            f"training loss is {mean:.3g}{bound}; {self.diverged_hint}")
+                            f"training loss is {mean:.3g}{bound}; {hint}")
 
     # ------------------------------------------------------------------ checkpoints
     @contextmanager

@@ -142,6 +142,7 @@ from recstack.models.base import (
     check_call,
     width_param,
 )
+from recstack.models.factors import refuse_overshooting_decay
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -154,6 +155,7 @@ from recstack.models.text_features import (
     saved_columns_problem,
     saved_terms_problem,
     sklearn_text,
+    warn_undescribed_items,
     warn_unknown_genres,
 )
 from recstack.models.torch_training import (
@@ -491,6 +493,8 @@ class TwoTower(WarmStartMixin, Recommender):
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         # before anything is built or trains
         refuse_unvalidated_patience(self, self.validation_fraction > 0)
+        refuse_overshooting_decay(self, "learning_rate", "weight_decay",
+                                  "every parameter (AdamW's decoupled decay)")
         torch = require_torch()
         rng = seed_everything(self.seed)
         device = resolve_device(self.device, self.name)
@@ -894,6 +898,12 @@ class TwoTower(WarmStartMixin, Recommender):
                 "Interactions.from_frame(..., item_table=...))")
         warn_unknown_genres(item_rows, self.content_.genre_vocabulary, self.name, method)
         features = self.content_.transform(item_rows, n_rows=len(item_rows))
+        warn_undescribed_items(
+            item_rows, ~features.any(axis=1), list(self.content_.read_columns), self.name,
+            method, nothing="no genre, tag or text word the model was fitted with (English "
+                            "stop words and words of one character are left out)",
+            consequence="they all get one and the same embedding (the same score for every "
+                        "user), whatever they are")
         return _unit(_perceptron(features, self.item_layers_))
 
     def score_new_items(self, users: Any = NOT_GIVEN, item_rows: pd.DataFrame = NOT_GIVEN,

@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.specs import Spec, arguments_named, option, whole_exact_as_int
 
 __all__ = ["DriftReport", "DriftSpec", "genre_mix", "genre_weights", "ks_test",
@@ -106,7 +106,8 @@ class DriftReport:
                 "notes": dict(self.notes)}
 
     def text(self) -> str:
-        lines = [f"drift: reference {self.reference_rows:,} rows, new {self.new_rows:,} rows"]
+        lines = [f"drift: reference {counted(self.reference_rows, 'row')}, new "
+                 f"{counted(self.new_rows, 'row')}"]
         for name, value in self.measures.items():
             mark = "  <- drift" if name in self.flagged else ""
             lines.append(f"  {name:32s} {value:10.4f}{mark}")
@@ -389,7 +390,7 @@ def measure_drift(reference: Interactions, new: Interactions,
     spec = spec or DriftSpec()
     if not len(reference) or not len(new):
         raise RecstackError(f"drift needs interactions in both windows (reference: "
-                            f"{len(reference):,} rows, new: {len(new):,} rows)")
+                            f"{counted(len(reference), 'row')}, new: {counted(len(new), 'row')})")
     ref_users, ref_items = _external(reference)
     new_users, new_items = _external(new)
     for what, ref_ids, new_ids in (("user", ref_users, new_users),
@@ -590,7 +591,8 @@ def _preview(value: Any) -> str:
     if isinstance(value, pd.DataFrame):
         columns = [str(c) for c in value.columns]
         shown = ", ".join(map(repr, columns[:5])) + (", ..." if len(columns) > 5 else "")
-        return (f"a DataFrame of {len(value):,} rows and columns [{shown}]; pass one column "
+        return (f"a DataFrame of {counted(len(value), 'row')} and columns [{shown}]; pass "
+                f"one column "
                 f"(e.g. frame[{columns[0]!r}])" if columns else "an empty DataFrame")
     if isinstance(value, np.ndarray) and value.ndim > 1:
         return f"an array of shape {value.shape}; pass a 1-D array (one column)"

@@ -66,7 +66,7 @@ from recstack.atomic import (
     write_text,
 )
 from recstack.data.side_table import read_side_table
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, counted
 from recstack.ops.lock import pipeline_lock
 from recstack.ops.pipeline_config import Pipeline, load_pipeline
 from recstack.ops.quality import (
@@ -231,7 +231,7 @@ class _Run:
         if gate.k > data.n_items:
             raise ConfigError(f"{self.spec.source_file}: [evaluation] metric = "
                               f"{gate.metric!r}: K = {gate.k} is larger than the catalog "
-                              f"({data.n_items:,} items in the partitions), so every list "
+                              f"({counted(data.n_items, 'item')} in the partitions), so every list "
                               "would hold every item and the gate could not tell the new "
                               f"model from the published one; use K <= {data.n_items}")
 

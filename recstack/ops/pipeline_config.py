@@ -58,6 +58,7 @@ from recstack.config import (
     _check_table,
     _parse_models,
     check_seed,
+    dated_lines,
     parse_metric_name,
     read_toml,
     refuse_misplaced_top_level_keys,
@@ -368,7 +369,8 @@ def load_pipeline(path: str | Path) -> Pipeline:
                           f"{type(path).__name__} {path!r:.60}")
     path = Path(path)
     raw = read_toml(path, "pipeline")
-    return parse_pipeline(raw, source=str(path), base=path.parent.absolute())
+    with dated_lines(path):  # the line of a date where text goes
+        return parse_pipeline(raw, source=str(path), base=path.parent.absolute())
 
 
 @arguments_named

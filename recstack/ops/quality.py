@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.specs import Spec, arguments_named, build_spec, fields_of, option
 
 __all__ = ["CheckResult", "QualityFailure", "QualitySpec", "ShareThreshold",
@@ -85,7 +85,8 @@ class QualitySpec(Spec):
 
     timestamp_floor: str | None = option(None, "timestamps before this date (ISO 8601, UTC) "
                                          "are counted by the before_floor check (without "
-                                         "it, negative ones: before 1970-01-01)")
+                                         "it, negative ones: before 1970-01-01)",
+                                         dates=True)
     volume_history: int = option(4, "previous partitions whose median row count the volume "
                                  "check compares with", low=1)
     volume_warn: float = option(2.0, "a row-count ratio (either way) above this warns",
@@ -295,7 +296,7 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         add("empty", FAILED, "the partition has no rows" if table.num_columns
             else "the partition has no data files")
         return results
-    add("empty", PASSED, f"{n:,} rows")
+    add("empty", PASSED, counted(n, "row"))
     usable = _schema(table, explicit, add)
 
     null_rows = np.zeros(n, dtype=bool)
@@ -314,7 +315,7 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
             any_nan = any_nan or bool(nan.any())
     count = int(null_rows.sum())
     status, share = _share_status("nulls", count, n, spec)
-    add("nulls", status, f"{count:,} rows with an empty value"
+    add("nulls", status, f"{counted(count, 'row')} with an empty value"
         + (f" (in {', '.join(nulls_where)}{'; a NaN counts as empty' if any_nan else ''})"
            if nulls_where else ""), count, share,
         _examples(np.flatnonzero(null_rows)))
@@ -327,7 +328,7 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
             (values < low) | (values > high) | np.isinf(values))
         count = int(outside.sum())
         status, share = _share_status("range", count, n, spec)
-        add("range", status, f"{count:,} values outside [{low:g}, {high:g}]", count, share,
+        add("range", status, f"{counted(count, 'value')} outside [{low:g}, {high:g}]", count, share,
             _examples(values[outside]))
     elif VALUE in usable and _infinite_rows(table.column(VALUE)).any():
         # with no rating range declared, an infinite value passed every check and the run
@@ -336,7 +337,8 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         count = int(infinite.sum())
         status, share = _share_status("range", count, n, spec)
         values = table.column(VALUE).to_numpy(zero_copy_only=False).astype(np.float64)
-        add("range", status, f"{count:,} infinite values (no rating range declared: values "
+        add("range", status, f"{counted(count, 'infinite value')} (no rating range "
+                             f"declared: values "
             "must still be finite numbers)", count, share, _examples(values[infinite]))
     else:
         add("range", SKIPPED, "no rating range declared" if rating_range is None
@@ -347,7 +349,8 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         repeated = keys.duplicated(keep="first").to_numpy()
         count = int(repeated.sum())
         status, share = _share_status("duplicates", count, n, spec)
-        add("duplicates", status, f"{count:,} rows repeat an earlier (user_id, item_id, "
+        add("duplicates", status, f"{counted(count, 'row')} "
+            f"{'repeats' if count == 1 else 'repeat'} an earlier (user_id, item_id, "
             "timestamp)", count, share,
             [tuple(_examples(row)) for row in keys[repeated].head(EXAMPLES).to_numpy()])
     else:
@@ -360,14 +363,15 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         late = valid & (times > clock)
         count = int(late.sum())
         status, share = _share_status("future", count, n, spec)
-        add("future", status, f"{count:,} timestamps after the run's clock", count, share,
+        add("future", status, f"{counted(count, 'timestamp')} after the run's clock", count, share,
             [_iso(t) for t in times[late][:EXAMPLES]])
         if spec.timestamp_floor is not None:
             floor = floor_seconds(spec.timestamp_floor)
             early = valid & (times < floor)
             count = int(early.sum())
             status, share = _share_status("before_floor", count, n, spec)
-            add("before_floor", status, f"{count:,} timestamps before {spec.timestamp_floor}",
+            add("before_floor", status, f"{counted(count, 'timestamp')} before "
+                                        f"{spec.timestamp_floor}",
                 count, share, [_iso(t) for t in times[early][:EXAMPLES]])
         else:
             # without a floor, negative Unix seconds (before 1970, a sentinel or a wrong
@@ -376,7 +380,7 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
             count = int(early.sum())
             if count:
                 status, share = _share_status("before_floor", count, n, spec)
-                add("before_floor", status, f"{count:,} negative timestamps (before "
+                add("before_floor", status, f"{counted(count, 'negative timestamp')} (before "
                     "1970-01-01; no timestamp_floor declared, so the floor is the Unix "
                     "epoch)", count, share, [_iso(t) for t in times[early][:EXAMPLES]])
             else:
@@ -386,7 +390,8 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
             outside = valid & ((times < period[0]) | (times >= period[1]))
             count = int(outside.sum())
             status, share = _share_status("outside_partition", count, n, spec)
-            add("outside_partition", status, f"{count:,} timestamps outside the partition's "
+            add("outside_partition", status, f"{counted(count, 'timestamp')} outside the "
+                                             f"partition's "
                 f"period [{_iso(period[0])}, {_iso(period[1])})", count, share,
                 [_iso(t) for t in times[outside][:EXAMPLES]])
         else:
@@ -418,8 +423,9 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
             f" (the catalog's ids are {'integers' if catalog_numbers else 'text'}, this "
             f"column's {'integers' if ids_are_numbers else 'text'}: 5 and '5' differ; store "
             "them with one type)")
-        add(check, status, f"{count:,} rows with a {column} not in the catalog{why}", count,
-            share, _examples(np.unique(ids[unknown])))
+        article = "an" if column == ITEM_ID else "a"
+        add(check, status, f"{counted(count, 'row')} with {article} {column} not in the "
+            f"catalog{why}", count, share, _examples(np.unique(ids[unknown])))
 
     if previous_rows:
         recent = previous_rows[-spec.volume_history:]
@@ -427,8 +433,8 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         ratio = max(n / median, median / n) if median > 0 else float("inf")
         status = (FAILED if ratio > spec.volume_fail else WARNED if ratio > spec.volume_warn
                   else PASSED)
-        add("volume", status, f"{n:,} rows against a median of {median:,.0f} over the "
-            f"previous {len(recent)} partition(s) (ratio {ratio:.2f})", n, ratio)
+        add("volume", status, f"{counted(n, 'row')} against a median of {median:,.0f} over the "
+            f"previous {counted(len(recent), 'partition')} (ratio {ratio:.2f})", n, ratio)
     else:
         add("volume", SKIPPED, "no previous partitions to compare with")
     return results

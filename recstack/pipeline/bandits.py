@@ -61,6 +61,7 @@ from recstack.models.base import (
     _holds_exact_number,
     _plain,
     exact_as_declared,
+    refuse_positional,
 )
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
@@ -106,7 +107,13 @@ class Policy(ABC):
         # hyperparameters become attributes at run time, from ``params``
         def __getattr__(self, name: str) -> Any: ...
 
-    def __init__(self, **params: Any) -> None:
+    def __init__(self, *positional: Any, **params: Any) -> None:
+        # EpsilonGreedy(5) was Python's "takes 1 positional argument but 2 were given",
+        # naming neither the policy nor its parameters
+        example = next(iter(self.params), "n_items")
+        refuse_positional(self.name, positional,
+                          f"give them by name, e.g. {type(self).__name__}({example}=...); "
+                          f"the parameters are {sorted(self.params)}")
         unknown = sorted(set(params) - set(self.params))
         if unknown:
             # a misspelt name gets the nearest one, as every model's and ranker's does

@@ -58,7 +58,7 @@ import numpy as np
 from scipy import linalg, optimize, special
 
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.metrics._validation import check_aligned
 from recstack.models.base import Configurable, Param
 from recstack.pipeline.bandit_checks import (
@@ -308,14 +308,15 @@ class BayesianLogisticRegression(Configurable):
             # the posterior would be the prior, which no data was fitted into
             raise ConfigError(
                 f"{_NAME}: negative_rate = {float(self.negative_rate)!r} dropped every row of "
-                f"the batch ({n_given} rows: {n_positive} positives, {n_given - n_positive} "
-                "negatives, none kept), so nothing would be learned; fit on a batch with "
-                "positives or raise negative_rate (1 keeps every row)")
+                f"the batch ({counted(n_given, 'row')}: {counted(n_positive, 'positive')}, "
+                f"{counted(n_given - n_positive, 'negative')}, none kept), so nothing would "
+                "be learned; fit on a batch with positives or raise negative_rate (1 keeps "
+                "every row)")
         if not weight.any():
             # the posterior would be the prior, as when downsampling keeps no row
             raise BanditInputError(f"{_NAME}: sample_weight is 0 for every row of the batch "
-                                   f"({len(weight)} rows), so nothing would be learned; give "
-                                   "some rows a positive weight")
+                                   f"({counted(len(weight), 'row')}), so nothing would be "
+                                   "learned; give some rows a positive weight")
         self._require_binary_for_class_weight(y)
         self.class_weights_ = self._class_weights(y)
         self.odds_rate_ = float(self.negative_rate) * self.class_weights_[0] \
@@ -565,13 +566,13 @@ class BayesianLogisticRegression(Configurable):
         """Probability of a click for each row, the weights' uncertainty integrated out with
         the probit approximation (module docstring); shape ``X.shape[:-1]``."""
         mean, variance = self.latent_mean_variance(X)
-        return self._original_scale(probit_sigmoid(mean, variance))
+        return self._original_scale(mean / np.sqrt(1.0 + np.pi * variance / 8.0))
 
     @arguments_named
     def predict_proba_map(self, X: Any) -> np.ndarray:
         """:math:`\\sigma(m^\\top x)`: the plug-in probability at the posterior mean, which
         ignores the weights' uncertainty (over-confident far from the data)."""
-        return self._original_scale(special.expit(self.decision_function(X)))
+        return self._original_scale(self.decision_function(X))
 
     @arguments_named
     def sample_weights(self, n_draws: int, *, rng: np.random.Generator | None = None
@@ -662,18 +663,21 @@ class BayesianLogisticRegression(Configurable):
                 raise ConfigError(
                     f"{_NAME}: class_weight = 'balanced' weighs the classes of the first "
                     f"batch and keeps those weights for every update, but every label of "
-                    f"it is {label} ({len(y)} rows), so there is nothing to balance; fit "
-                    f"on a first batch with rows labelled {other} too, or give the "
+                    f"it is {label} ({counted(len(y), 'row')}), so there is nothing to "
+                    f"balance; fit on a first batch with rows labelled {other} too, or give the "
                     "positives' weight as a number (class_weight=5.0)")
             return float(weights[~positive][0]), float(weights[positive][0])
         return 1.0, float(self.class_weight)
 
-    def _original_scale(self, p: np.ndarray) -> np.ndarray:
-        """Probabilities learned with lighter negatives, on the original scale."""
-        from recstack.pipeline.imbalance import correct_probability
-
-        rate = getattr(self, "odds_rate_", 1.0)
-        return p if rate == 1.0 else correct_probability(p, rate)
+    def _original_scale(self, logits: np.ndarray) -> np.ndarray:
+        """The probabilities of ``logits`` learned with lighter negatives, on the original
+        scale: :math:`\\sigma(z + \\log r)`, the odds times ``odds_rate_`` :math:`r`, in
+        float64 from the logit (no ``1 - p`` near 1 rounded: the same as
+        :func:`~recstack.pipeline.imbalance.correct_probability` of :math:`\\sigma(z)`)."""
+        rate = float(getattr(self, "odds_rate_", 1.0))
+        shift = 0.0 if rate == 1.0 else float(np.log(rate))
+        return np.asarray(special.expit(np.asarray(logits, dtype=np.float64) + shift),
+                          dtype=np.float64)
 
     # ------------------------------------------------------------------ helpers
     def _l_inverse(self) -> np.ndarray:
@@ -812,8 +816,8 @@ class BayesianLogisticRegression(Configurable):
                 # the batch would add nothing: an online update left the posterior as it
                 # was without a word, where fit refuses it
                 raise BanditInputError(f"{_NAME}: sample_weight is 0 for every row of the "
-                                       f"batch ({len(weight)} rows), so nothing would be "
-                                       "learned; give some rows a positive weight")
+                                       f"batch ({counted(len(weight), 'row')}), so nothing "
+                                       "would be learned; give some rows a positive weight")
         if (self.fit_intercept and float(self.intercept_precision) == 0.0
                 and n_features is None and (np.all(y == y[0]) and y[0] in (0.0, 1.0))):
             raise ConfigError(f"{_NAME}: every label is {y[0]:g}, so with a flat intercept "

@@ -57,7 +57,7 @@ from numpy.typing import ArrayLike
 
 from recstack.atomic import checked_output, write_text
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, digit_count, shown
+from recstack.errors import ConfigError, RecstackError, counted, digit_count, shown
 from recstack.metrics._validation import (
     MetricInputError,
     beyond_float,
@@ -179,8 +179,8 @@ class Calibrator(ABC):
             if positives in (0, len(y)):
                 raise CalibrationError(
                     f"{self.name}: the calibration data hold only label {int(y[0])} "
-                    f"({len(y)} rows); a calibrator needs both outcomes, so give held-out "
-                    "data with positives and negatives")
+                    f"({counted(len(y), 'row')}); a calibrator needs both outcomes, so give "
+                    "held-out data with positives and negatives")
             self._fit(x, y)
         self.fitted_ = True
         self.fitted_options_ = {name: getattr(self, name) for name in self.options}
@@ -968,6 +968,11 @@ class CalibratedScorer:
     def fit(self, held_out: Any, labels: ArrayLike) -> Self:
         """Fit the calibrator on the scorer's outputs for ``held_out`` inputs."""
         raw = self._raw(held_out, "fit", "held_out")  # checks the calibrator first
+        # a frame of held-out inputs and a Series of labels of the same rows in two orders
+        # were paired by position: each output calibrated against another row's label (a
+        # label Series sorted otherwise inverted the calibration, silently)
+        check_aligned(("held_out", held_out), ("labels", labels), error=CalibrationError,
+                      where="CalibratedScorer.fit: ")
         if raw.ndim == 1:
             # one label per output: "labels has 2 entries, scores 3" named the calibrator's
             # argument, not what the scorer made of held_out

@@ -59,7 +59,9 @@ class Candidates:
         Internal indices. Each user's candidates are contiguous rows, each pair once
         (refused otherwise); :func:`generate_candidates` sorts them by user, then item.
     scores : ndarray of float32, shape (n_rows, n_sources)
-        Each source's score of the pair; NaN where the source did not propose it.
+        Each source's score of the pair; NaN where the source did not propose it, or
+        proposed it by its stand-in (item popularity) to a user it knows nothing of (an
+        empty history, no training rows), whose numbers are no scores of the source.
     ranks : ndarray of float32, shape (n_rows, n_sources)
         Each source's 1-based rank of the pair; ``n_per_source + 1`` where it did not
         propose it.
@@ -418,6 +420,13 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                                     n_items=n_items)
         rank = np.broadcast_to(np.arange(1, top.shape[1] + 1, dtype=np.float32), top.shape)
         proposed = np.isfinite(scores)
+        # a user the generator knows nothing of (an empty history, no training rows) is
+        # proposed its stand-in's items (item popularity) at their ranks, but the stand-in's
+        # numbers are no scores of the generator (a count of 28 where item-kNN scored 1.5
+        # to 3.4): the score feature is missing (NaN) for them, as for an item not proposed
+        stand_in = _stand_in_rows(generator, users, histories)
+        if stand_in.any():
+            scores = np.where(stand_in[:, None], np.nan, scores)
         row_user = np.broadcast_to(users[:, None], top.shape)
         keys.append(row_user[proposed] * n_items + top[proposed])
         values.append(scores[proposed].astype(np.float32))
@@ -608,11 +617,41 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
         chosen = (row_user >= start) & (row_user < start + batch_users)
         local = row_user[chosen] - start
         for column, scorer in enumerate(scorers):
-            rows = _scoring(scorer, histories)(distinct[start:start + batch_users])
-            columns[chosen, column] = rows[local, candidates.items[chosen]]
+            batch = distinct[start:start + batch_users]
+            rows = _scoring(scorer, histories)(batch)
+            scored = np.asarray(rows[local, candidates.items[chosen]], np.float32)
+            # a user the scorer knows nothing of: its stand-in (item popularity) is no
+            # similarity, so the feature is missing (see generate_candidates)
+            scored[_stand_in_rows(scorer, batch, histories)[local]] = np.nan
+            columns[chosen, column] = scored
     columns[~np.isfinite(columns)] = np.nan
     return Candidates(candidates.users, candidates.items, candidates.scores, candidates.ranks,
                       candidates.sources, candidates.n_per_source, columns, tuple(names))
+
+
+def _stand_in_rows(model: Recommender, users: np.ndarray,
+                   histories: sp.csr_matrix | None) -> np.ndarray:
+    """Per entry of ``users`` (user indices, or rows of ``histories``), whether ``model``
+    scores it by a stand-in rather than by its own scores: a history with no interaction
+    (``score_histories``) or a user without training rows (``score_users``), which the
+    models score by item popularity (or their own :attr:`~Recommender.history_fallback`)
+    with a :class:`~recstack.models.base.PopularityFallbackWarning`. Never for the models
+    whose scores of such a user are their own: the non-personalised baselines and those
+    with an :attr:`~Recommender.own_ranking_without_history` (BPR's item bias).
+
+    As candidate features these numbers were counts in another unit than the model's
+    scores (item-kNN's similarity sums of 1.5 to 3.4 beside popularity counts of 28): the
+    ranker read them far beyond its training range and clipped them, with a warning that
+    told the user to give "the feature in the units of the training frame"."""
+    stand_in = np.zeros(len(users), bool)
+    if model.own_ranking_without_history or (model.serves_users_without_history
+                                             and model.history_fallback is None):
+        return stand_in
+    if histories is None:
+        return np.asarray(model._users_without_history())[users]
+    empty = np.asarray(model._empty_history_rows(sp.csr_matrix(histories[users])), np.int64)
+    stand_in[empty] = True
+    return stand_in
 
 
 def _scoring(model: Recommender, histories: sp.csr_matrix | None,

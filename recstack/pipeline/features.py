@@ -17,7 +17,9 @@ The columns (``<s>`` is each candidate source, ``<c>`` a table column):
 ======================  ============  =====================================================
 name                    kind          value
 ======================  ============  =====================================================
-``score_<s>``           numeric       source ``s``'s score (NaN: not proposed by it)
+``score_<s>``           numeric       source ``s``'s score (NaN: not proposed by it, or
+                                      proposed by a stand-in, item popularity, to a user
+                                      it knows nothing of: an empty history)
 ``rank_<s>``            numeric       its 1-based rank (``n + 1``: not proposed)
 ``n_sources``           numeric       how many sources proposed the item
 ``similarity_<m>``      numeric       scorer ``m``'s score of the pair (a model that scores
@@ -102,6 +104,7 @@ from recstack.data.interactions import (
 )
 from recstack.errors import ConfigError, RecstackError, counted, echoed, shown, shown_number
 from recstack.metrics._validation import check_aligned, exact_as_float, exact_as_int
+from recstack.models.base import refuse_positional
 from recstack.models.persistence import canonical_csr, sparse_from_state
 from recstack.pipeline.bandit_checks import (
     as_index_array,
@@ -217,11 +220,14 @@ class FeatureBuilder:
         text value as one level.
     """
 
-    def __init__(self, *, half_life_days: float = 30.0,
+    def __init__(self, *positional: Any, half_life_days: float = 30.0,
                  item_columns: str | Sequence[str] = "auto",
                  user_columns: str | Sequence[str] = "auto", max_levels: int = 1000,
                  context_columns: str | Sequence[str] = "auto",
                  context_time: bool = False, label_separator: str | None = "|") -> None:
+        # FeatureBuilder(30) was Python's "takes 1 positional argument but 2 were given"
+        refuse_positional("FeatureBuilder", positional,
+                          "give the settings by name, e.g. FeatureBuilder(half_life_days=30)")
         self.half_life_days = half_life_days
         self.item_columns = item_columns
         self.user_columns = user_columns
@@ -607,7 +613,9 @@ class FeatureBuilder:
         item_first = state.item_first[items]
         user_last = state.user_last[users]
         columns += [
-            np.isfinite(candidates.scores).sum(axis=1),
+            # proposed by its rank (in 1..n): a proposal to a user the source knows nothing
+            # of has a rank but no score (NaN; see generate_candidates)
+            (candidates.ranks <= candidates.n_per_source).sum(axis=1),
             np.log1p(state.item_count[items]),
             state.item_recent[items],
             np.where(item_first == NEVER, np.nan, (cutoff - item_first) / _SECONDS_PER_DAY),

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from recstack.data.interactions import caller_stacklevel
+from recstack.data.splits import exact_share
 from recstack.errors import ConfigError, shown
 from recstack.metrics._validation import exact_as_float
 from recstack.pipeline.bandit_checks import (
@@ -47,8 +48,28 @@ from recstack.pipeline.bandit_checks import (
 )
 from recstack.specs import SEED_MAX, arguments_named, finite_or_infinite
 
-__all__ = ["TooFewNegativesWarning", "class_weights", "correct_probability",
+__all__ = ["TooFewNegativesWarning", "ceil_share", "class_weights", "correct_probability",
            "downsample_negatives", "positive_labels"]
+
+
+def ceil_share(fraction: Any, count: Any) -> Any:
+    """``ceil(fraction x count)`` with ``fraction`` read exactly as written
+    (:func:`recstack.data.splits.exact_share`), in integers: in floating point 0.07 x 100
+    is 7.000000000000001 and 0.28 x 25 is 7.000000000000001, whose ceiling took 8 where the
+    share is 7 exactly. ``count``: an int (an int back) or an integer array (an int64
+    array back, one per element). For the shares whose documented rule is the ceiling (a
+    re-ranker's head of the catalog, the hard negatives kept per user); a split's share is
+    rounded by :func:`recstack.data.splits.share_count`."""
+    share = exact_share(fraction)
+
+    def one(n: int) -> int:
+        return -(-share.numerator * n // share.denominator)
+
+    if isinstance(count, np.ndarray):
+        sizes, where = np.unique(count, return_inverse=True)
+        return np.array([one(int(n)) for n in sizes], dtype=np.int64)[where].reshape(
+            count.shape)
+    return one(int(count))
 
 
 class TooFewNegativesWarning(UserWarning):

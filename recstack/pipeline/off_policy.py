@@ -205,8 +205,10 @@ def doubly_robust(rewards: Any, actions: Any, propensities: Any, target: Any,
                   ) -> OffPolicyEstimate:
     """Doubly robust estimation; arguments as :func:`ips` and :func:`direct_method`."""
     where = "doubly_robust"
-    check_aligned(("target", target), ("reward_model", reward_model),
-                  error=BanditInputError, where=f"{where}: ")
+    # the reward model's rows against the log's too: a DataFrame of predicted rewards in
+    # another order than pandas rewards, beside a plain target array, credited each round
+    # with another round's predictions, silently
+    _check_log_and_model_aligned(where, rewards, actions, propensities, target, reward_model)
     r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
     q = _reward_model(where, reward_model, pi.shape)
     rows = np.arange(len(a))
@@ -227,6 +229,10 @@ def estimate_all(rewards: Any, actions: Any, propensities: Any, target: Any,
         raise ConfigError(f"estimate_all: unknown option(s) {unknown}"
                           f"{did_you_mean(unknown[0], known)}; the interval options are "
                           "confidence, interval, n_bootstrap and seed")
+    if reward_model is not None:
+        # before any estimate: the direct method alone has no log to pair the model with
+        _check_log_and_model_aligned("estimate_all", rewards, actions, propensities, target,
+                                     reward_model)
     out = {"ips": ips(rewards, actions, propensities, target, **interval_options),
            "snips": snips(rewards, actions, propensities, target, **interval_options)}
     if reward_model is not None:
@@ -416,6 +422,15 @@ def _row_sum_tolerance(target: Any, n_actions: int) -> float:
     eps = max((float(np.finfo(d).eps) for d in dtypes if isinstance(d, np.dtype)
                and d.kind == "f" and d.itemsize < 8), default=0.0)
     return max(_ROW_SUM_TOLERANCE, n_actions * eps)
+
+
+def _check_log_and_model_aligned(where: str, rewards: Any, actions: Any, propensities: Any,
+                                 target: Any, reward_model: Any) -> None:
+    """Refuse pandas objects among the log's arrays, the target and the reward model whose
+    rows hold the same index labels in different orders (each one paired by position)."""
+    check_aligned(("rewards", rewards), ("actions", actions), ("propensities", propensities),
+                  ("target", target), ("reward_model", reward_model),
+                  error=BanditInputError, where=f"{where}: ")
 
 
 def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target: Any

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -144,7 +145,19 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
         raise BanditInputError(f"{where}: no click at position 1 in the log "
                                f"({int(impressions[0])} impressions there, 0 clicks), so no "
                                f"position can be compared with it; {fix}")
-    propensities = ctr / ctr[0]
+    with np.errstate(over="ignore"):
+        propensities = ctr / ctr[0]
+    if not np.isfinite(propensities).all():
+        # a tiny smoothing (1e-320) with no click at position 1: the top's click rate was a
+        # few subnormal units, the ratios overflowed (numpy's "overflow encountered" warning)
+        # and the infinite estimates were capped to 1 as if they were noise
+        k = int(np.flatnonzero(~np.isfinite(propensities))[0])
+        raise BanditInputError(
+            f"{where}: position 1's click rate ({int(clicked[0])} click(s) in "
+            f"{int(impressions[0])} impression(s), smoothing = {shown(smoothing)}) is "
+            f"{float(ctr[0]):.3g}, so small that position {k + 1}'s ({float(ctr[k]):.3g}) "
+            "divided by it passes float64 and no propensity can be estimated; give "
+            "a larger smoothing (1, the default), or a log with clicks at position 1")
     above = np.flatnonzero(propensities > 1.0)
     if len(above):
         # a position clicked more often than the top says it is examined more, which the
@@ -198,6 +211,7 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     where = "ipw_sample_weights"
     check_aligned(("positions", positions), ("labels", labels), error=BanditInputError,
                   where=f"{where}: ")
+    given_positions = positions
     positions = as_positions(where, positions)
     # a -1 (a "dislike", or a log's "not shown" code) was read as an unclicked row and
     # weighted 1, silently: refused naming its row, by the rule the rankers' losses share
@@ -206,6 +220,14 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     check_same_length(where, positions=positions, labels=clicked)
     # no rows gave no weights, where estimate_propensities refuses an empty log: one rule
     check_not_empty(where, "positions", positions)
+    if per != "position":
+        # one propensity per row given as a pandas Series in another order than the
+        # positions was paired by position: each row weighted by another row's propensity,
+        # silently, where positions and labels were checked (a table by position has no
+        # rows to align)
+        check_aligned(("positions", given_positions), ("labels", labels),
+                      ("propensities", propensities), error=BanditInputError,
+                      where=f"{where}: ")
     # true/false read as propensities 1 and 0: a mask given in their place
     refuse_booleans(f"{where}: propensities", propensities, BanditInputError,
                     wanted="estimate_propensities(...)'s examination probabilities")
@@ -267,19 +289,10 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
             f"(as estimate_propensities gives); it is {float(propensities[0])!r}: divide them "
             "by it (propensities / propensities[0]) if they are click rates or examination "
             "probabilities per position")
-    above = np.flatnonzero(propensities > 1.0 + 1e-9)
-    if len(above):
-        # a position examined more than the top: its clicks were weighted below 1 without a
-        # word; inverse weights (1 / theta) or counts given as propensities read so too
-        listed = ", ".join(f"position {int(k) + 1}: {float(propensities[k]):.4g}"
-                           for k in above[:5]) + (f" and {len(above) - 5} more"
-                                                  if len(above) > 5 else "")
-        warnings.warn(f"{where}: propensities above 1 ({listed}) say those positions are "
-                      "examined more than position 1, so their clicks get weights below 1; "
-                      "if they are estimates from few impressions, cap them "
-                      "(np.minimum(propensities, 1)); if they are weights 1 / theta or "
-                      "click counts, give the propensities theta instead", UserWarning,
-                      stacklevel=caller_stacklevel())
+    # a position examined more than the top: its clicks were weighted below 1 without a
+    # word; inverse weights (1 / theta) or counts given as propensities read so too
+    _warn_of_propensities_above_one(where, propensities, lambda k: f"position {k + 1}",
+                                    "those positions are")
     if len(positions) and positions.max() > len(propensities):
         # an empty array was "propensities cover 1..0"; no row or value was named
         row = int(np.flatnonzero(positions > len(propensities))[0])
@@ -304,6 +317,24 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
     return weights
 
 
+def _warn_of_propensities_above_one(where: str, propensities: np.ndarray,
+                                    name: Callable[[int], str], were: str) -> None:
+    """Warn of propensities above 1 (relative to position 1, whose is 1): the clicks they
+    cover get weights below 1. ``name`` names an entry by its index (a position or a row),
+    ``were`` says what those entries are ("those positions are")."""
+    above = np.flatnonzero(propensities > 1.0 + 1e-9)
+    if not len(above):
+        return
+    listed = ", ".join(f"{name(int(k))}: {float(propensities[k]):.4g}"
+                       for k in above[:5]) + (f" and {len(above) - 5} more"
+                                              if len(above) > 5 else "")
+    warnings.warn(f"{where}: propensities above 1 ({listed}) say {were} examined more than "
+                  "position 1, so their clicks get weights below 1; if they are estimates "
+                  "from few impressions, cap them (np.minimum(propensities, 1)); if they are "
+                  "weights 1 / theta or click counts, give the propensities theta instead",
+                  UserWarning, stacklevel=caller_stacklevel())
+
+
 def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
                  propensities: np.ndarray, clip: float | None, clicked_only: bool
                  ) -> np.ndarray:
@@ -325,6 +356,11 @@ def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
             f"{where}: propensities must be relative to position 1, so a row at position 1 "
             f"has 1; row {row} has {float(propensities[row])!r}: divide them by the "
             "propensity of position 1 if they are click rates or examination probabilities")
+    # a row's propensity above 1 gave its click a weight below 1 without a word, where the
+    # same value in a table by position is warned of: one rule for both readings
+    _warn_of_propensities_above_one(
+        where, propensities, lambda row: f"row {row} at position {int(positions[row])}",
+        "those rows were")
     theta = propensities if clip is None else np.maximum(propensities, float(clip))
     with np.errstate(over="ignore"):
         weights = 1.0 / theta

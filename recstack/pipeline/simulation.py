@@ -55,7 +55,7 @@ from threadpoolctl import threadpool_limits
 from recstack.data.synthetic import SyntheticConfig, _as_int, generate_with_truth
 from recstack.errors import ConfigError, echoed, shown
 from recstack.metrics._validation import exact_as_int
-from recstack.models.base import _new_public_name
+from recstack.models.base import _new_public_name, refuse_positional
 from recstack.pipeline.bandit_checks import (
     as_index_array,
     check_count,
@@ -137,6 +137,9 @@ def _small_sizes(overrides: dict[str, Any]) -> dict[str, Any]:
             "min_user_interactions", SyntheticConfig.min_user_interactions))
     except ConfigError:
         return sizes
+    if "min_user_interactions" not in overrides:
+        # the generator caps this default at half the catalogue, as it caps it here
+        fewest = min(fewest, max(1, items // 2))
     if "n_genres" not in overrides and items >= 1:
         sizes["n_genres"] = min(SMALL_SIZES["n_genres"], items)
     if "n_interactions" not in overrides and users >= 1:
@@ -179,11 +182,16 @@ class BanditEnvironment:
     setting one afterwards (or a size, ``n_items``) is refused; make a new environment.
     """
 
-    def __init__(self, config: SyntheticConfig | None = None, *, base_ctr: float = 0.05,
-                 click_scale: float = 1.5, feature_noise: float = 0.3,
+    def __init__(self, config: SyntheticConfig | None = None, *positional: Any,
+                 base_ctr: float = 0.05, click_scale: float = 1.5, feature_noise: float = 0.3,
                  new_item_share: float = 0.2, drift: bool = True, seed: int = 0,
                  **overrides: Any) -> None:
         where = "BanditEnvironment"
+        # BanditEnvironment(None, 0.1) was Python's "takes from 1 to 2 positional arguments
+        # but 3 were given", naming none of the settings
+        refuse_positional(where, positional, "give the settings by name, e.g. "
+                          "BanditEnvironment(base_ctr=0.05, seed=0)",
+                          taken="only the synthetic config is taken by position")
         fields = [f.name for f in dataclasses.fields(SyntheticConfig)]
         unknown = sorted(set(overrides) - set(fields), key=str)
         if unknown:

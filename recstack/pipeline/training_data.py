@@ -42,12 +42,15 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 import numpy as np
 
 from recstack.config import check_seed
 from recstack.data.interactions import Interactions
+from recstack.data.splits import _ceil_3, exact_share, share_count
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import exact_as_float, exact_as_int
 from recstack.models.base import Recommender
@@ -66,6 +69,7 @@ from recstack.pipeline.features import FeatureBuilder, check_cutoff
 # the shared imbalance tools live in their own module (used by the Bayesian logistic
 # regression too); imported here so that their old import path keeps working
 from recstack.pipeline.imbalance import (  # noqa: F401 (re-exported)
+    ceil_share,
     class_weights,
     correct_probability,
     downsample_negatives,
@@ -108,14 +112,21 @@ class TrainingData:
 def window_cutoff(train: Interactions, label_fraction: float) -> int:
     """The cutoff time :math:`t_c` that leaves (about) the latest ``label_fraction`` of the
     rows of ``train`` in the label window: the smallest timestamp among them, so rows that
-    share a timestamp stay on one side."""
+    share a timestamp stay on one side.
+
+    The window's rows are ``label_fraction x n`` of the ``n`` rows rounded by the one rule
+    of every split's share (:func:`recstack.data.splits.share_count`: to the nearest whole
+    number, a half up, the fraction read as written), at most ``n - 1`` so that a row is
+    history: 0.34 of 10 rows is 3 rows, 0.35 is 4, 0.15 is 2. A share that rounds to no
+    row is refused, saying the least share that gives one."""
     _require_interactions(train, "train")
     if train.timestamp is None:
         raise RecstackError("training data: the interactions have no timestamps; the "
                             "ranker's examples come from a later time window than the "
                             "history its features see, which needs them")
-    # an exact number (Decimal, Fraction) is read as its float, as every numeric option is
-    label_fraction = exact_as_float(label_fraction)
+    # an exact number (Decimal, Fraction) is checked as its float, as every numeric option
+    # is, and counted as written (share_count: Decimal("0.35") of 10 rows is 4 rows)
+    given, label_fraction = label_fraction, exact_as_float(label_fraction)
     if isinstance(label_fraction, bool) or not isinstance(
             label_fraction, int | float | np.integer | np.floating) \
             or not 0.0 < label_fraction < 1.0:
@@ -126,7 +137,18 @@ def window_cutoff(train: Interactions, label_fraction: float) -> int:
         raise RecstackError("training data: the interactions have no rows, so there is no "
                             "time to cut them at into a history and a label window")
     times = np.sort(train.timestamp)
-    position = min(len(times) - 1, int(np.floor(len(times) * (1.0 - label_fraction))))
+    n = len(times)
+    # the one share rule of every split (it was floor(n (1 - f)) rows of history, so the
+    # window took ceil(f n) rows: 3 of 10 for 0.21, and a row of 10 for 0.01)
+    as_written = given if isinstance(given, Decimal | Fraction) else label_fraction
+    window_rows = share_count(as_written, n)
+    if window_rows < 1 and n > 1:
+        raise RecstackError(
+            f"training data: the label window is the latest label_fraction x the {n:,} rows, "
+            f"rounded (a half up): label_fraction = {label_fraction:g} gives "
+            f"{float(exact_share(as_written) * n):g} rows, which is no row; raise "
+            f"label_fraction to at least {_ceil_3(0.5 / n)}")
+    position = n - min(window_rows, n - 1) if n > 1 else 0
     cutoff = int(times[position])
     if cutoff <= int(times[0]):
         raise RecstackError(f"training data: every interaction before the label window "
@@ -448,7 +470,8 @@ def sample_negatives(labels: np.ndarray, candidates: Candidates, how: NegativeSa
     starts = np.flatnonzero(np.r_[True, ordered_users[1:] != ordered_users[:-1]])
     counts = np.diff(np.r_[starts, len(order)])
     position = np.arange(len(order)) - np.repeat(starts, counts)
-    quota = np.ceil(rate * counts)
+    # in integers, the rate read as written: np.ceil(0.07 x 100) kept 8 negatives of 100
+    quota = ceil_share(rate, counts)
     kept_negative = negative[order[position < np.repeat(quota, counts)]]
     mask = positive.copy()
     mask[kept_negative] = True

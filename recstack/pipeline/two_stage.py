@@ -17,6 +17,7 @@ import math
 import os
 import tempfile
 import warnings
+from fractions import Fraction
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
@@ -24,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
+from recstack.data.splits import share_count
 from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
 from recstack.models.base import (
     NOT_GIVEN,
@@ -383,7 +385,14 @@ class TwoStage(Recommender):
         window: the history before it would be empty. Refused saying what helps: on rows
         that all share one time no label_fraction can cut them (it was refused saying to
         "lower label_fraction", which could not help), and otherwise label_fraction at
-        most the share of rows after the first time (the refusal said only "lower")."""
+        most the share of rows after the first time (the refusal said only "lower").
+
+        The window's rows follow :func:`~recstack.pipeline.training_data.window_cutoff`:
+        the one share rule of every split (:func:`~recstack.data.splits.share_count`,
+        ``label_fraction x n`` to the nearest whole number, a half up, the fraction read as
+        written), at most ``n - 1``. This check cut at the sorted row ``floor(n (1 - f))``
+        in floating point, so 0.45 of 10 rows (5 by the share rule) was let through, and
+        0.44 (4 rows) refused, where the cut itself then disagreed."""
         if not len(train):
             return  # refused by the window's own check, which says the data have no rows
         times = np.asarray(train.timestamp)
@@ -397,27 +406,30 @@ class TwoStage(Recommender):
                 f"timestamp {first}, so no label_fraction can; use window = 'user' (each "
                 f"user's last user_labels rows label the ranker's examples, in row order "
                 f"where times tie), or load the data with their real times")
-
-        # window_cutoff's rule: the label window starts at the sorted row floor(n (1 - f))
-        def starts_in_history(fraction: float) -> bool:
-            return min(n - 1, int(np.floor(n * (1.0 - fraction)))) >= at_first
-
-        fraction = float(self.label_fraction)  # a Decimal or Fraction too
-        if starts_in_history(fraction):
+        counted_rows = int(share_count(self.label_fraction, n))
+        if counted_rows < 1:
+            return  # no row at all: refused by window_cutoff, with the least share for one
+        taken = min(counted_rows, n - 1)
+        # the sorted row the label window starts at: rows before it are the history
+        if n - taken >= at_first:
             return
         later = n - at_first
-        # the largest fraction of six decimals that works, as a value to write
-        best = math.floor(later / n * 1e6) / 1e6
-        while best > 0 and not starts_in_history(best):
-            best = round(best - 1e-6, 6)
-        remedy = (f"set label_fraction to at most {best:g} (the {later:,} rows after "
+        # the largest fraction of six decimals that works, as a value to write: later / n
+        # cut to six decimals, which the half-up rule counts as at most `later` rows
+        best = Fraction(later * 10**6 // n, 10**6)
+        remedy = (f"set label_fraction to at most {float(best):g} (the {later:,} rows after "
                   "that time are the most the label window can take), or use "
                   "window = 'user'" if best > 0 else "use window = 'user'")
+        fraction = f"{float(self.label_fraction):g}"  # a Decimal or Fraction too
+        rule = ("label_fraction x rows, rounded to the nearest whole number, a half up"
+                + (f", at most {n - 1:,} so that a row is history" if taken < counted_rows
+                   else ""))
         raise RecstackError(
-            f"{self.name}: window = 'time', label_fraction = {fraction:g}: "
+            f"{self.name}: window = 'time', label_fraction = {fraction}: "
             f"{at_first:,} of the {n:,} training rows share the first timestamp {first}, "
-            f"and the label window of the latest {fraction:g} of the rows "
-            f"starts among them, leaving no history before it; {remedy}")
+            f"and the label window of the latest {fraction} of the rows "
+            f"({counted(taken, 'row')}: {rule}) starts among them, leaving no history before "
+            f"it; {remedy}")
 
     def _name_nested_model(self, error: RecstackError, on: str) -> bool:
         """Put the place of the generator or scorer that refused the data in front of its

@@ -55,6 +55,7 @@ import json
 import logging
 import os
 import warnings
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,11 +63,11 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.atomic import atomic_directory, checked_path, folder_problem
-from recstack.data.idmap import integer_indices
+from recstack.data.idmap import integer_indices, sequence_array
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import check_list_length
 from recstack.serving._files import unreadable_file
-from recstack.specs import arguments_named, closest
+from recstack.specs import arguments_named, closest, whole_exact_as_int
 
 __all__ = ["ItemIndex", "SERVING_INSTALL", "ZeroQueryWarning", "exact_search", "recall_at"]
 
@@ -214,11 +215,20 @@ class ItemIndex:
         vectors = _check_vectors(vectors, "item vectors")
         _check_choice("metric", metric, {"ip": "inner product", "cosine": "cosine"})
         _check_choice("backend", backend, {"auto": "", "hnsw": "", "exact": ""})
+        counts = {}
         for name, value in (("exact_below", exact_below), ("M", M),
                             ("ef_construction", ef_construction), ("ef", ef),
                             ("n_check", n_check)):
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            # a whole exact number (Decimal("16")) is the int it names, as every count
+            number = whole_exact_as_int(value)
+            if isinstance(number, bool) or not isinstance(number, int | np.integer) \
+                    or number < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {shown(value):.80}")
+            counts[name] = int(number)
+        exact_below, M, ef_construction, ef, n_check = (
+            counts["exact_below"], counts["M"], counts["ef_construction"], counts["ef"],
+            counts["n_check"])
+        given_seed, seed = seed, whole_exact_as_int(seed)
         if not MIN_M <= M <= MAX_M:
             # hnswlib cannot link a graph of degree 1 ("Not enough memory: addPoint failed"),
             # and warns from 10,000 on (each item then reserves megabytes of links)
@@ -232,7 +242,7 @@ class ItemIndex:
         if (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
                 or not 0 <= seed < 2**64):
             raise ConfigError(f"seed must be an integer from 0 to 2**64 - 1, got "
-                              f"{shown(seed):.80}")
+                              f"{shown(given_seed):.80}")
         # checked whichever backend is chosen: exact search ignored them, so queries of the
         # wrong width or holding NaN passed while the catalog was small and were refused
         # only once it grew past exact_below (or hnswlib was installed)
@@ -280,8 +290,9 @@ class ItemIndex:
         k : int
         exclude : scipy.sparse matrix, shape (n, n_items), optional
             Items not to return per query (stored entries; e.g. each user's seen items).
-        blocked : array-like of int, optional
-            Item indices not to return to anyone (a block list).
+        blocked : list, tuple, set or 1-d ndarray of int, optional
+            Item indices not to return to anyone (a block list), checked as
+            :meth:`search_one` checks its ``exclude``.
 
         Returns
         -------
@@ -349,8 +360,10 @@ class ItemIndex:
         query : ndarray of float32, shape (dim,)
         k : int
             At least 1.
-        exclude : ndarray of int, optional
-            Item indices not to return (any order, repeats allowed).
+        exclude : list, tuple, set or 1-d ndarray of int, optional
+            Item indices not to return (any order, repeats allowed), each in
+            ``[0, n_items)``: an index outside the catalog is refused, not ignored, as are a
+            single index (pass ``[3]``), nested lists (not flattened), floats and booleans.
 
         Returns
         -------
@@ -359,17 +372,11 @@ class ItemIndex:
             ``-1`` / ``-inf`` in slots left empty.
         """
         k = check_list_length(k, 1, self.n_items, "ItemIndex.search_one")
-        excluded = np.empty(0, np.int64)
-        if exclude is not None and len(exclude):
-            excluded = np.asarray(exclude)
-            if excluded.dtype.kind not in "iu":
-                # a boolean mask over the items was cast to the indices 0 and 1, and 2.7 to
-                # 2: refused as search refuses them (integer arrays skip the check)
-                excluded = _item_indices(exclude, "exclude")
-            excluded = np.unique(excluded.astype(np.int64, copy=False))
-        if len(excluded) and (excluded[0] < 0 or excluded[-1] >= self.n_items):
-            raise ConfigError(f"excluded item indices must be in [0, {self.n_items}), got "
-                              f"{excluded[0] if excluded[0] < 0 else excluded[-1]}")
+        # a boolean mask over the items was cast to the indices 0 and 1, and 2.7 to 2; a
+        # nested list ([[1]]) was flattened without a word, and a single index (3), a
+        # sparse row or a ragged list failed with numpy's or Python's TypeError
+        excluded = _item_index_list(exclude, "exclude", self.n_items,
+                                    "ItemIndex.search_one")
         if (isinstance(query, np.ndarray) and query.dtype.kind == "f"
                 and query.shape == (self.dim,) and not np.isfinite(query).all()):
             raise ConfigError(f"the query must be {self.dim} finite numbers (the index's "
@@ -459,10 +466,7 @@ class ItemIndex:
                                      "; wrap it in scipy.sparse.csr_matrix(...)"))
             parts.append(sp.csr_matrix(exclude, dtype=bool))
         if blocked is not None:
-            blocked = np.unique(_item_indices(blocked, "blocked"))
-            if len(blocked) and (blocked[0] < 0 or blocked[-1] >= self.n_items):
-                raise ConfigError(f"blocked item indices must be in [0, {self.n_items}), "
-                                  f"got {blocked[0] if blocked[0] < 0 else blocked[-1]}")
+            blocked = _item_index_list(blocked, "blocked", self.n_items, "ItemIndex.search")
             # the same row for every query, built directly in CSR form
             parts.append(sp.csr_matrix(
                 (np.ones(n * len(blocked), bool), np.tile(blocked, n),
@@ -721,12 +725,22 @@ def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
     ``items`` and ``queries`` are checked as :meth:`ItemIndex.build` and
     :meth:`ItemIndex.search` check them (2-d, finite real numbers, the same dimensions):
     lists were a TypeError from an index, NaN queries scored NaN, and mismatched
-    dimensions were numpy's matmul error."""
+    dimensions were numpy's matmul error. ``exclude`` (a sparse matrix, or a dense one
+    whose nonzero entries are the items to mask) must have one row per query and one column
+    per item."""
     items = _check_vectors(items, "items")
     queries = _check_vectors(queries, "queries", allow_empty=True)
     if queries.shape[1] != items.shape[1]:
         raise ConfigError(f"queries have {queries.shape[1]} dimensions; the items "
                           f"{items.shape[1]}")
+    shape = getattr(exclude, "shape", None)
+    if shape is not None and len(shape) == 2 and shape[0] != len(queries):
+        # row r of exclude masks query r: a mask of more rows (every user's, for a few
+        # users' queries) was taken without a word, its extra rows ignored and its first
+        # rows applied to queries they were not written for
+        raise ConfigError(f"exact_search: exclude must have one row per query ({len(queries)} "
+                          f"x {len(items)}, queries x items), got {shape[0]} x {shape[1]}; "
+                          "take the queries' rows of a larger mask (mask[rows])")
     _warn_zero_queries(queries, "exact_search")
     return _exact_search(items, queries, k, exclude=exclude, batch_size=batch_size)
 
@@ -928,13 +942,60 @@ def float32_rows(vectors: Any, what: str) -> np.ndarray:
     return np.ascontiguousarray(raw, dtype=np.float32)
 
 
-def _item_indices(values: Any, what: str) -> np.ndarray:
-    """Item indices (integers) as int64, refusing fractions, booleans and text by name."""
-    array = integer_indices(values)
-    if array.dtype.kind not in "iu":
-        raise ConfigError(f"{what} must be item indices (integers), got "
-                          f"{array.ravel()[:3].tolist()} ({array.dtype})")
-    return array.astype(np.int64).ravel()
+def _item_index_list(values: Any, what: str, n_items: int, where: str) -> np.ndarray:
+    """A flat list of item indices (``exclude`` of :meth:`ItemIndex.search_one`, ``blocked``
+    of :meth:`ItemIndex.search`) as sorted unique int64 in ``[0, n_items)``. None and an
+    empty list are no items; a list, tuple, range, set or 1-d array of integers is taken
+    (any order, repeats allowed). Refused, naming ``where`` and ``what``: a single index
+    (``3``: pass ``[3]``), text, a mapping, a sparse matrix (``.indices`` of its one row is
+    the list), nested or 2-d lists (``[[1]]`` was flattened to ``[1]``, so one query's
+    list and a per-query mask read alike), ragged lists, fractions, booleans (a mask over
+    the items read as the indices 0 and 1) and indices outside the catalog (an unsigned
+    2**64-1 was reported as -1)."""
+    if values is None:
+        return np.empty(0, np.int64)
+    head = (f"{where}: {what} must be item indices (integers) in one flat list, each in "
+            f"[0, {n_items})")
+    if sp.issparse(values):
+        raise ConfigError(f"{head}, got a scipy sparse matrix of shape {values.shape}; pass "
+                          "the indices of its stored entries (e.g. matrix.indices of a "
+                          "one-row CSR matrix)")
+    if isinstance(values, np.ndarray) and values.ndim == 0:
+        values = values.item()  # a 0-d array is its one value
+    if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable):
+        kind = "a mapping" if isinstance(values, Mapping) else type(values).__name__
+        single = (f"; for one item pass a list, e.g. [{shown(values)}]" if isinstance(
+            values, int | np.integer) and not isinstance(values, bool | np.bool_) else "")
+        raise ConfigError(f"{head}, got {kind} {shown(values)[:60]}{single}")
+    if isinstance(values, set | frozenset):
+        values = sorted(values, key=repr)
+    elif not isinstance(values, np.ndarray | list | tuple | range):
+        values = list(values)  # a generator, a pandas Series or Index
+    try:
+        # sequence_array: a boolean among integers ([3, True]) stays a boolean to refuse
+        array = integer_indices(sequence_array(values))
+    except (TypeError, ValueError) as error:  # ragged nesting
+        raise ConfigError(f"{head}, got a nested list of uneven lengths ("
+                          f"{str(error).split('. ')[0]})") from None
+    if array.ndim != 1:
+        raise ConfigError(f"{head}, got {array.ndim}-d values of shape {array.shape}; "
+                          "nested lists are not flattened")
+    whole = array.dtype.kind in "iu" or array.dtype.kind == "O" and all(
+        isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+        for value in array)  # integers beyond int64 are outside any catalog
+    if not whole:
+        raise ConfigError(f"{head}, got {array[:3].tolist()} ({array.dtype})")
+    if not len(array):
+        return np.empty(0, np.int64)
+    if array.dtype.kind == "O":
+        lowest, highest = int(min(array.tolist())), int(max(array.tolist()))
+    else:
+        lowest, highest = int(array.min()), int(array.max())
+    if lowest < 0 or highest >= n_items:
+        noun = "excluded" if what == "exclude" else what
+        raise ConfigError(f"{where}: {noun} item indices must be in [0, {n_items}), got "
+                          f"{lowest if lowest < 0 else highest}")
+    return np.unique(array.astype(np.int64))
 
 
 def _check_choice(name: str, value: Any, choices: dict[str, str]) -> None:

@@ -24,7 +24,7 @@ import pandas as pd
 from recstack.atomic import special_file_problem
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.progress import Progress, resolve
-from recstack.serving._arguments import is_whole
+from recstack.serving._arguments import as_whole
 from recstack.specs import arguments_named
 
 if TYPE_CHECKING:
@@ -352,10 +352,10 @@ def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
     if batch_size is None:
         batch_size = max(1, min(_MAX_USERS_PER_BATCH,
                                 DEFAULT_MEMORY_BUDGET_BYTES // (len(model.items_) * 8 * 2)))
-    elif not is_whole(batch_size) or batch_size < 1:
+    elif (whole := as_whole(batch_size)) is None or whole < 1:
         raise ConfigError(f"batch_size must be a positive integer, got {shown(batch_size):.80}")
     else:
-        batch_size = int(batch_size)
+        batch_size = whole  # Decimal("500") is 500, as every count
     with resolve(progress).task("Recommending", total=len(user_ids)) as task:
         for start in range(0, len(user_ids), batch_size):
             batch = user_ids[start:start + batch_size]

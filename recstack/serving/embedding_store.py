@@ -57,7 +57,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.atomic import broken_link, checked_path, is_looping_link, special_file_problem
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
 from recstack.specs import arguments_named
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ class EmbeddingStore(ABC):
                               f"holds at most {_MAX_DIM:,} (the widest vector a recstack "
                               "model learns; were the vectors given transposed?)")
         if len(set(keys)) != len(keys):
-            raise ConfigError(f"{kind} ids must be distinct within one put")
+            raise ConfigError(_repeated_id(keys, ids, kind))
         if not np.isfinite(array).all():
             raise ConfigError(f"{kind} vectors hold NaN or infinite values")
         known = self.dim(kind)
@@ -194,6 +194,34 @@ class EmbeddingStore(ABC):
             raise ConfigError(f"{kind} vectors have {array.shape[1]} dimensions; the store "
                               f"holds {kind} vectors of {known} (delete them first to change)")
         return keys, array
+
+
+def _repeated_id(keys: list[str], ids: Any, kind: str) -> str:
+    """The refusal of a put whose ids repeat one: which id, at which positions (0-based,
+    as every id message of the store counts), and, where the two are written differently
+    (``1`` and ``1.0``, ``"a"`` and ``" a"``), why they are one id. It said "ids must be
+    distinct within one put" alone, leaving the user to search thousands of ids for the
+    repeat."""
+    seen: dict[str, int] = {}
+    first = second = 0
+    for second, key in enumerate(keys):
+        first = seen.setdefault(key, second)
+        if first != second:
+            break
+    key = keys[second]
+    same = echoed(shown(key[2:]) if key.startswith("s:") else key[2:])
+    given = id_array(ids)
+    how = ""
+    if len(given) == len(keys):
+        a, b = given[first], given[second]
+        if type(a) is not type(b) or shown(a) != shown(b):
+            why = ("text is read trimmed of surrounding whitespace"
+                   if isinstance(a, str) and isinstance(b, str)
+                   else "bytes are read as UTF-8 text" if isinstance(a, bytes)
+                   or isinstance(b, bytes) else "a whole number is read as its integer")
+            how = f" ({echoed(shown(a))} and {echoed(shown(b))} are one id: {why})"
+    return (f"{kind} ids must be distinct within one put: {same} is at positions {first} "
+            f"and {second}{how}; give each id once, with its one vector")
 
 
 def encode_ids(ids: Any) -> list[str]:
@@ -1403,7 +1431,10 @@ def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[
     # the ids by the rule of lookups (a NaN user was row -1 of the history; a masked one
     # the id under the mask), the values as the numbers given (text was numpy's
     # ValueError, NaN or 1e39 a NaN vector refused later as the store's "user vectors")
-    users, items = id_values(id_array(user_ids), "user_ids"), id_array(item_ids)
+    # (the items by the same rule and name: a None among them was "ids: the value at
+    # position 0 ...", which named no argument of this call)
+    users = id_values(id_array(user_ids), "user_ids")
+    items = id_values(id_array(item_ids), "item_ids")
     # keyed as the service looks users up: "42" from a JSON event was stored as the text
     # id '42', which the service of a model of integer ids (asking for 42) never found
     users = _as_model_ids(users, model.users_)
@@ -1416,6 +1447,18 @@ def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[
         given = "" if values is None else f" and values ({len(weights)})"
         raise ConfigError(f"events: user_ids ({len(users)}), item_ids ({len(items)})"
                           f"{given} must have one entry per event")
+    negative = np.flatnonzero(weights < 0)
+    if len(negative):
+        # the model refused them as "histories hold 1 negative value(s) (e.g. -1 in row 0,
+        # column 0 = item 0)": a row of its own batch, a sparse matrix never given here
+        at = int(negative[0])
+        raise ConfigError(f"fold_in_users: values must be >= 0 (each event's weight, read "
+                          f"as the model was trained on: {model.name} reads a value as how "
+                          f"strong an interaction is); {counted(len(negative), 'event')} "
+                          f"{'holds' if len(negative) == 1 else 'hold'} a negative one, "
+                          f"first event {at} (user {echoed(shown(users[at]))}, item "
+                          f"{echoed(shown(items[at]))}): {shown(float(weights[at]))}; leave "
+                          "those events out")
     item_index = model.items_.to_index(items, missing="ignore")
     known = item_index >= 0
     # factorize, not np.unique: ids of mixed types (1 and "a") do not sort

@@ -57,7 +57,7 @@ from recstack import __version__
 from recstack.atomic import folder_problem, special_file_problem
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.serving._files import unreadable_file
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, whole_exact_as_int
 from recstack.strict_json import loads as strict_loads
 from recstack.strict_json import plain_value
 
@@ -168,11 +168,13 @@ def check_version(version: Any, where: str = "version") -> int:
     hundreds of digits would fail as a file name too long. A numpy integer (an entry of
     an array of versions) is that number, returned as an int (it was refused as no whole
     number, and would not have been written to ``current.json``)."""
-    if isinstance(version, bool | np.bool_) or not isinstance(version, int | np.integer) \
-            or not 1 <= version <= MAX_VERSION:
+    # a whole exact number (Decimal("2")) is the int it names, as every count
+    number = whole_exact_as_int(version)
+    if isinstance(number, bool | np.bool_) or not isinstance(number, int | np.integer) \
+            or not 1 <= number <= MAX_VERSION:
         raise ConfigError(f"{where} must be a whole number from 1 to {MAX_VERSION}, got "
                           f"{shown(version):.40}{_version_hint(version)}")
-    return int(version)
+    return int(number)
 
 
 def _version_hint(version: Any) -> str:
@@ -1536,10 +1538,11 @@ def _is_version(value: Any) -> bool:
 
 def _check_keep(keep: Any) -> int:
     # a numpy integer (an entry of an array, as versions themselves may be) is that number
-    if isinstance(keep, bool | np.bool_) or not isinstance(keep, int | np.integer) \
-            or keep < 1:
+    number = whole_exact_as_int(keep)  # Decimal("2") is 2, as every count
+    if isinstance(number, bool | np.bool_) or not isinstance(number, int | np.integer) \
+            or number < 1:
         raise ConfigError(f"keep must be a positive whole number, got {shown(keep)}")
-    return int(keep)
+    return int(number)
 
 
 def _strict_json(value: Any) -> Any:

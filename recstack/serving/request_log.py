@@ -50,7 +50,7 @@ from recstack.atomic import (
     write_with,
 )
 from recstack.errors import ConfigError, RecstackError, shown_number
-from recstack.serving._arguments import is_real, is_whole
+from recstack.serving._arguments import as_whole, is_real
 from recstack.specs import arguments_named
 
 __all__ = ["EVENT_SCHEMA", "MIN_MAX_PENDING", "REQUEST_SCHEMA", "ParquetLog",
@@ -164,8 +164,9 @@ class ParquetLog:
             if value is None and name in ("keep_files", "max_pending"):
                 continue
             # numpy's integers are whole numbers too: np.int64(10) was refused as "must
-            # be a whole number ..., got np.int64(10)"
-            if value is None or not is_whole(value) or value < least:
+            # be a whole number ..., got np.int64(10)"; and Decimal("10") is 10
+            number = as_whole(value)
+            if number is None or number < least:
                 raise ConfigError(f"{name} must be a whole number of at least {least}, got "
                                   f"{shown_number(value)}")
         if not is_real(rotate_seconds) or not 0 < float(rotate_seconds) < float("inf"):
@@ -176,11 +177,11 @@ class ParquetLog:
         self.prefix = prefix
         self.schema = schema
         self._columns = frozenset(schema.names)
-        self.rotate_rows = int(rotate_rows)
+        self.rotate_rows = int(as_whole(rotate_rows) or 0)
         self.rotate_seconds = float(rotate_seconds)
-        self.keep_files = None if keep_files is None else int(keep_files)
+        self.keep_files = None if keep_files is None else as_whole(keep_files)
         self.max_pending = (default_max_pending(self.rotate_rows) if max_pending is None
-                            else int(max_pending))
+                            else int(as_whole(max_pending) or 0))
         #: unwritten rows dropped, oldest first, beyond ``max_pending``
         self.dropped_rows = 0
         #: why the last write failed; None once one succeeds (or before any failed)

@@ -278,16 +278,19 @@ def request_count(value: Any, field: str, *, most: int | None = None,
     too), never a boolean, a float or text. From Python, ``k=0`` failed inside the item
     index naming ``ItemIndex.search_one``, ``limit=-1`` silently dropped the last item of
     the list (a slice) and ``limit=True`` answered one."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer):
+    from recstack.serving._arguments import as_whole
+
+    number = as_whole(value)  # Decimal("10") is 10, as every count in recstack
+    if number is None:
         raise RequestLimitError(f"{field} must be a whole number from 1, got "
                                 f"{type(value).__name__} {shown(value)[:60]}", field=field)
-    if value < 1:
+    if number < 1:
         raise RequestLimitError(f"{field} must be a whole number from 1, got {shown(value)}",
                                 field=field)
-    if most is not None and value > most:
+    if most is not None and number > most:
         raise RequestLimitError(f"{field}={shown(value)} exceeds this service's {setting} "
                                 f"({most})", field=field)
-    return int(value)
+    return number
 
 
 class InvalidContextError(_Located):

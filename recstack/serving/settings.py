@@ -292,9 +292,10 @@ class ServiceSettings(BaseModel):
             if self.model is not None:
                 raise ValueError("give either model or variants, not both")
             names = [v.name for v in self.variants]
-            if len(set(names)) != len(names):
-                raise ValueError(f"variant names must be distinct, got {names}")
-            from recstack.serving.variants import case_twins
+            from recstack.serving.variants import case_twins, repeated_name_problem
+
+            if repeated := repeated_name_problem(names):
+                raise ValueError(repeated)
 
             if twins := case_twins(names):
                 raise ValueError(f"variant names {twins[0]!r} and {twins[1]!r} differ only "

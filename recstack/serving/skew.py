@@ -51,7 +51,7 @@ import scipy.sparse as sp
 
 from recstack.atomic import checked_path, folder_problem
 from recstack.errors import ConfigError, RecstackError, shown_number
-from recstack.serving._arguments import is_real, is_whole
+from recstack.serving._arguments import as_whole, is_real
 from recstack.serving.registry import ModelRegistry
 from recstack.serving.request_log import read_log
 from recstack.serving.two_stage import candidate_context, frame_values
@@ -97,10 +97,11 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
         raise ConfigError(f"tolerance must be a finite number >= 0 (relative, e.g. 1e-4), "
                           f"got {shown_number(tolerance)}")
     tolerance = float(tolerance)
-    if limit is not None and (not is_whole(limit) or limit < 1):
+    given, limit = limit, (None if limit is None else as_whole(limit))
+    if given is not None and (limit is None or limit < 1):
         # tail(0) checked nothing and passed; tail(-1) checked all but the first request
         raise ConfigError(f"limit must be a whole number of requests >= 1 (or None for all), "
-                          f"got {shown_number(limit)}")
+                          f"got {shown_number(given)}")
     if not isinstance(registry, ModelRegistry):
         registry = ModelRegistry(registry)
     folder = checked_path(log_dir, "log_dir")
@@ -226,11 +227,13 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
 def render_skew(report: SkewReport, *, show: int = 20) -> str:
     """The report as text: counts, the skipped requests by reason, and the first ``show``
     mismatches as a Markdown table (what a ``recstack skew`` command prints)."""
-    if not is_whole(show) or show < 0:
+    given, whole = show, as_whole(show)
+    if whole is None or whole < 0:
         # show=-1 listed every mismatch but the last (pandas' head(-1)), and text failed
         # inside pandas
         raise ConfigError(f"render_skew: show must be a whole number of mismatches >= 0, "
-                          f"got {shown_number(show)}")
+                          f"got {shown_number(given)}")
+    show = whole
     if not isinstance(report, SkewReport):
         # a dict or the log's path was an AttributeError ("'dict' object has no attribute
         # 'checked'")

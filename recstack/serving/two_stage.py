@@ -234,7 +234,7 @@ def _index_options(index_options: Any) -> dict[str, Any]:
 
     from recstack.errors import ConfigError
     from recstack.serving.ann import ItemIndex
-    from recstack.specs import closest
+    from recstack.specs import closest, whole_exact_as_int
 
     if index_options is None:
         return {}
@@ -249,9 +249,11 @@ def _index_options(index_options: Any) -> dict[str, Any]:
             hint = f"; did you mean {near!r}?" if near else ""
             raise ConfigError(f"index_options: unknown option {name!r}; the options are "
                               f"{', '.join(accepted)}{hint}")
-    ef = index_options.get("ef")
+    given = index_options.get("ef")
+    ef = whole_exact_as_int(given)  # Decimal("50") is 50, as every count
     if "ef" in index_options and (ef is None or not is_whole(ef) or ef < 1):
-        raise ConfigError(f"index_options: ef must be a positive integer, got {shown(ef):.80}")
+        raise ConfigError(f"index_options: ef must be a positive integer, got "
+                          f"{shown(given):.80}")
     # numpy's integers are integers (np.int64(64) was refused as "must be a positive
     # integer"), given on as Python's
     return {**index_options, **({"ef": int(ef)} if ef is not None else {})}

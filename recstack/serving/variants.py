@@ -70,9 +70,8 @@ class VariantAssigner:
                 # settings' (' a' beside 'a', a label with a comma or a line break)
                 raise ConfigError(f"variant name {shown(name)[:60]}: {VARIANT_NAME_RULE} "
                                   "(the serve settings' rule for a variant's name)")
-        repeated = sorted({name for name in names if list(names).count(name) > 1})
-        if repeated:
-            raise ConfigError(f"variant names must be distinct; repeated: {repeated}")
+        if problem := repeated_name_problem(names):
+            raise ConfigError(problem)
         if twins := case_twins(names):
             raise ConfigError(f"variant names {twins[0]!r} and {twins[1]!r} differ only in "
                               "case: the logs and the online metrics would hold two arms that "
@@ -159,6 +158,23 @@ def shares_problem(shares: Sequence[float]) -> str | None:
         hint = (f", {abs(gap):.3g} {'short of' if gap > 0 else 'over'} 1; make the shares "
                 "add up to exactly 1")
     return f"variant shares must sum to 1, got [{listed}] (sum {total:.10g}){hint}"
+
+
+def repeated_name_problem(names: Sequence[str]) -> str | None:
+    """Why ``names`` cannot name the arms (a name given twice), naming the first repeated
+    name and the entries that hold it (counted from 1, as the settings' ``[[variants]]``
+    tables and ``--variant`` options are read); None when every name is its own. The
+    settings listed every name ("got ['a', 'b', 'a']") and Python the repeated ones, neither
+    saying where they were."""
+    first_at: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in first_at:
+            more = sum(1 for other in names if other == name) - 2
+            also = f" (and {more} more)" if more > 0 else ""
+            return (f"variant names must be distinct: {shown(name)[:60]} names variants "
+                    f"{first_at[name]} and {position}{also} of the list; name each arm once")
+        first_at[name] = position
+    return None
 
 
 def case_twins(names: Sequence[str]) -> tuple[str, str] | None:

@@ -44,6 +44,7 @@ from recstack.data.filters import (
     KCoreRound,
     MinValue,
     TimeWindow,
+    removed_every_row,
     to_unix_seconds,
 )
 from recstack.data.idmap import IdMap
@@ -105,7 +106,15 @@ class SparkInteractions:
     ``item_table`` / ``user_table``, when present, are the side tables of
     :class:`Interactions` as DataFrames with the index added: ``item_index, item_id, ...``
     with exactly one row per index (see :func:`with_side_tables`); filters that compact
-    the data renumber them with the vocabularies, splits share them."""
+    the data renumber them with the vocabularies, splits share them.
+
+    ``context_cols`` names the per-row context columns the frame carries (those
+    :func:`read_partitioned` reads back, as one machine's reader keeps them in
+    :attr:`Interactions.context`); a step whose frame drops them drops their names.
+
+    ``rating_range`` is ``(low, high)`` for explicit ratings, as
+    :attr:`Interactions.rating_range` (kept by every step, and by :meth:`to_interactions`),
+    and None for implicit data."""
 
     frame: Any
     users: Any
@@ -115,9 +124,17 @@ class SparkInteractions:
     has_timestamps: bool
     item_table: Any = None
     user_table: Any = None
+    context_cols: tuple[str, ...] = ()
+    rating_range: tuple[float, float] | None = None
 
     def with_frame(self, frame: Any) -> SparkInteractions:
-        return replace(self, frame=frame)
+        kept = self.context_cols
+        if kept:
+            # a step that selected its own columns left the context behind: names of
+            # columns the frame no longer holds would fail the collection
+            present = set(frame.columns)
+            kept = tuple(name for name in kept if name in present)
+        return replace(self, frame=frame, context_cols=kept)
 
     def to_interactions(self) -> Interactions:
         """The rows on the driver as :class:`Interactions` in ``row`` order, with the side
@@ -125,13 +142,17 @@ class SparkInteractions:
         users = _ids_in_index_order(self.users, USER_ID, USER_INDEX, self.n_users)
         items = _ids_in_index_order(self.items, ITEM_ID, ITEM_INDEX, self.n_items)
         columns = [USER_INDEX, ITEM_INDEX, VALUE] + ([TIMESTAMP] if self.has_timestamps else [])
-        frame = self.frame.select(ROW, *columns).toPandas().sort_values(ROW, kind="stable")
+        frame = (self.frame.select(ROW, *columns, *self.context_cols).toPandas()
+                 .sort_values(ROW, kind="stable"))
         timestamp = frame[TIMESTAMP].to_numpy(np.int64) if self.has_timestamps else None
+        context = (frame[list(self.context_cols)].reset_index(drop=True)
+                   if self.context_cols else None)
         return Interactions(frame[USER_INDEX].to_numpy(np.int32),
                             frame[ITEM_INDEX].to_numpy(np.int32),
                             frame[VALUE].to_numpy(np.float32), timestamp, users, items,
                             item_table=_table_on_driver(self.item_table, ITEM_INDEX),
-                            user_table=_table_on_driver(self.user_table, USER_INDEX))
+                            user_table=_table_on_driver(self.user_table, USER_INDEX),
+                            rating_range=self.rating_range, context=context)
 
 
 @dataclass(frozen=True)
@@ -260,13 +281,23 @@ def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
                VALUE: data.value.astype(np.float64), ROW: np.arange(len(data), dtype=np.int64)}
     if data.timestamp is not None:
         columns[TIMESTAMP] = data.timestamp
-    frame = spark.createDataFrame(pd.DataFrame(columns))
+    table = pd.DataFrame(columns)
+    context: tuple[str, ...] = ()
+    if data.context is not None and len(data.context.columns):
+        # the per-row context one machine keeps (Interactions.context): it was dropped here,
+        # as the rating range was (both now collected back by to_interactions)
+        context = tuple(str(name) for name in data.context.columns)
+        for name in context:
+            _refuse_context_named_like_ours(name, "from_interactions(spark, data)")
+        table = pd.concat([table, data.context.reset_index(drop=True)], axis=1)
+    frame = spark.createDataFrame(table)
     users = spark.createDataFrame(pd.DataFrame({USER_ID: data.users.external_ids,
                                                 USER_INDEX: np.arange(data.n_users)}))
     items = spark.createDataFrame(pd.DataFrame({ITEM_ID: data.items.external_ids,
                                                 ITEM_INDEX: np.arange(data.n_items)}))
     result = SparkInteractions(frame, users, items, data.n_users, data.n_items,
-                               data.timestamp is not None)
+                               data.timestamp is not None, context_cols=context,
+                               rating_range=data.rating_range)
     return with_side_tables(
         result,
         item_table=None if data.item_table is None else spark.createDataFrame(data.item_table),
@@ -324,7 +355,9 @@ def read_movielens(spark: Any, folder: str | Path) -> SparkInteractions:
     frame = (spark.read.options(sep="\t", header="false")
              .schema(f"{USER_ID} int, {ITEM_ID} int, {VALUE} double, {TIMESTAMP} long")
              .csv(str(folder / "u.data")))
-    data = encode(frame, where=str(folder / "u.data"))
+    # explicit ratings on the release's scale, as load_movielens returns them
+    data = replace(encode(frame, where=str(folder / "u.data")),
+                   rating_range=chosen.rating_range)
     return with_side_tables(
         data, item_table=spark.createDataFrame(item_table),
         user_table=None if user_table is None else spark.createDataFrame(user_table))
@@ -335,9 +368,14 @@ def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
     """Index a DataFrame of ``user_id, item_id[, value][, timestamp]`` (a ``row`` column is
     kept if present, else numbered in the frame's order): indices follow the sorted external
     ids, as :meth:`IdMap.encode` does."""
+    return _encode(frame, where, ())
+
+
+def _encode(frame: Any, where: str, context: Sequence[str]) -> SparkInteractions:
+    """:func:`encode`, keeping the per-row ``context`` columns of ``frame``."""
     from pyspark.sql import functions as F
 
-    frame = _checked_columns(check_spark_frame(frame, "encode(frame)"), where)
+    frame = _checked_columns(check_spark_frame(frame, "encode(frame)"), where, keep=context)
     if ROW not in frame.columns:
         frame = frame.withColumn(ROW, F.monotonically_increasing_id())
     if VALUE not in frame.columns:
@@ -350,8 +388,9 @@ def encode(frame: Any, *, where: str = "data") -> SparkInteractions:
         columns.append(F.col(TIMESTAMP).cast("long").alias(TIMESTAMP))
     indexed = (frame.join(F.broadcast(users) if n_users < 1_000_000 else users, USER_ID)
                .join(F.broadcast(items) if n_items < 1_000_000 else items, ITEM_ID)
-               .select(*columns))
-    return SparkInteractions(indexed, users, items, n_users, n_items, has_time)
+               .select(*columns, *context))
+    return SparkInteractions(indexed, users, items, n_users, n_items, has_time,
+                             context_cols=tuple(context))
 
 
 #: why an id holding a NUL character is refused, in the words of one machine's loaders
@@ -366,7 +405,7 @@ def _such_values(count: int) -> str:
     return f" ({count:,} such values in all)" if count > 1 else ""
 
 
-def _checked_columns(frame: Any, where: str) -> Any:
+def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
     """``frame`` with its id, value and timestamp columns checked, text numbers cast.
 
     Ids must be present on every row and plain values (numbers or text); values numbers
@@ -381,7 +420,8 @@ def _checked_columns(frame: Any, where: str) -> Any:
     given = list(frame.columns)
     # only the columns of a role: others are dropped anyway, and one named like an output
     # column (user_index, item_index) made the joins below fail as AMBIGUOUS_REFERENCE
-    frame = frame.select(*[c for c in frame.columns if c in _INPUT_COLUMNS])
+    # (and the context columns asked to be kept: read_partitioned's)
+    frame = frame.select(*[c for c in frame.columns if c in _INPUT_COLUMNS or c in keep])
     for column in (USER_ID, ITEM_ID):
         if column not in frame.columns:
             # the frame's own columns: those left after the selection above hid the one
@@ -1151,7 +1191,59 @@ def read_partitioned(spark: Any, root: str | Path, *, start: Any = None, end: An
     with _file_read_errors(str(root), "a partitioned Parquet dataset"):
         frame = partitioned_frame(spark, root, start=start, end=end)
         levels = [level for level in _LEVELS if level in frame.columns]
-        return encode(frame.drop(*levels), where=str(root))
+        # the context columns write_partitioned recorded, kept as one machine's reader
+        # keeps them (Interactions.context): they were dropped here
+        roles = _recorded_roles(frame, str(root))
+        recorded = roles.context if roles is not None else ()
+        context = [name for name in recorded
+                   if name in frame.columns and name not in (*_INPUT_COLUMNS, *levels)]
+        for name in context:
+            if name in (USER_INDEX, ITEM_INDEX):
+                raise DataFormatError(
+                    "a context column is named like a column the Spark backend makes",
+                    file=str(root), column=name,
+                    expected="context columns named otherwise than user_index and item_index")
+        data = _encode(frame.drop(*levels), str(root), context)
+        # the rating range the metadata records, as one machine's reader keeps it (explicit
+        # ratings came back as implicit data); only for a value column that was read
+        if roles is not None and roles.rating_range is not None and VALUE in frame.columns:
+            data = replace(data, rating_range=roles.rating_range)
+        return data
+
+
+def _refuse_context_named_like_ours(name: str, where: str) -> None:
+    """A context column named like a column of the Spark frame would replace it."""
+    if name in (USER_INDEX, ITEM_INDEX, ROW):
+        raise DataFormatError(
+            f"{where}: a context column is named like a column the Spark backend makes",
+            column=name,
+            expected="context columns named otherwise than user_index, item_index and row")
+
+
+def _recorded_roles(frame: Any, root: str) -> Any:
+    """The recstack metadata (:class:`TableRoles`: the context columns, the rating range)
+    of the first data file of ``frame``, read by Spark's own Parquet reader (any filesystem
+    Spark reads); None when no file is read or the metadata records none."""
+    from recstack.data.files import RATING_RANGE_KEY, ROLES_KEY, TableRoles
+
+    files = sorted(frame.inputFiles())
+    if not files:
+        return None
+    context = frame.sparkSession.sparkContext
+    jvm = context._jvm
+    try:
+        found = jvm.org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+            jvm.org.apache.hadoop.fs.Path(files[0]), context._jsc.hadoopConfiguration())
+        reader = jvm.org.apache.parquet.hadoop.ParquetFileReader.open(found)
+        try:
+            recorded = reader.getFooter().getFileMetaData().getKeyValueMetaData()
+            texts = {key: recorded.get(key.decode()) for key in (ROLES_KEY, RATING_RANGE_KEY)}
+        finally:
+            reader.close()
+    except Exception:  # noqa: BLE001 (no footer to read: the data files' own errors follow)
+        return None
+    return TableRoles.from_metadata({key: str(text).encode() for key, text in texts.items()
+                                     if text is not None}, files[0])
 
 
 def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: Any = None
@@ -1435,8 +1527,8 @@ def k_core(data: SparkInteractions, user_min: int = 5, item_min: int = 5, *,
     step = FilterStep(spec.name, rows_before, rows, data.n_users, result.n_users, data.n_items,
                       result.n_items, {"rounds": rounds})
     if rows == 0 and refuse_empty:
-        raise EmptyResultError(f"{spec.name} removed all {rows_before:,} rows "
-                               f"({why_nothing_is_left(spec, data, rounds)}); loosen it")
+        why = why_nothing_is_left(spec, data, rounds)
+        raise EmptyResultError(f"{spec.name} {removed_every_row(rows_before, why)}; loosen it")
     return result, step
 
 
@@ -1502,7 +1594,8 @@ def compact(data: SparkInteractions) -> SparkInteractions:
                              items.select(ITEM_ID, F_col("_new_" + ITEM_INDEX, ITEM_INDEX)),
                              n_users, n_items, data.has_timestamps,
                              item_table=_renumbered_table(data.item_table, items, ITEM_INDEX),
-                             user_table=_renumbered_table(data.user_table, users, USER_INDEX))
+                             user_table=_renumbered_table(data.user_table, users, USER_INDEX),
+                             context_cols=data.context_cols, rating_range=data.rating_range)
 
 
 def _renumbered_table(table: Any, mapping: Any, index_column: str) -> Any:

@@ -39,7 +39,13 @@ import numpy as np
 
 from recstack.data.interactions import is_one_of
 from recstack.errors import ConfigError, RecstackError, shown
-from recstack.metrics.ranking import NDCG_ROUNDING, SUM_ROUNDING
+from recstack.metrics._validation import MetricInputError
+from recstack.metrics.ranking import (
+    _MAX_EXPONENTIAL_GRADE,
+    _SAFE_GAIN_EXPONENT,
+    NDCG_ROUNDING,
+    SUM_ROUNDING,
+)
 from recstack.spark.data import (
     ITEM_INDEX,
     USER_INDEX,
@@ -494,7 +500,27 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
                                if relevance_threshold is not None else ""))
     k_max = max(ks)
     discount = 1.0 / F.log2(F.col(RANK) + 1.0)
-    gains = {"ndcg": F.pow(F.lit(2.0), F.col("_grade")) - 1.0, "ndcg_linear": F.col("_grade")}
+    if "ndcg" in ranking and graded:
+        # 2**g overflows to inf past this grade, and the nDCG became NaN or 0 without a
+        # word; one machine's ndcg refuses it in these words
+        top = truth.agg(F.max("_grade")).first()[0]
+        if top is not None and top > _MAX_EXPONENTIAL_GRADE:
+            raise MetricInputError(
+                f"relevance grade {float(top):g} is too large for the exponential gain "
+                f"2**g - 1 (grades up to {_MAX_EXPONENTIAL_GRADE} fit a float); use the "
+                "linear gain (metric 'ndcg_linear') or rescale the grades")
+    # a user's gains whose sum would pass the float range (three grades of 1023 under the
+    # exponential gain, of 1e308 under the linear one: inf / inf, a NaN nDCG) are divided by
+    # a power of two first, as recstack.metrics.ranking does: exact, so the nDCG (a ratio)
+    # is as it was, and every other user's gains are not touched (a shift of 0)
+    if "ndcg" in ranking or "ndcg_linear" in ranking:
+        truth = truth.withColumn("_gmax", F.max("_grade").over(Window.partitionBy(USER_INDEX)))
+    largest = {"ndcg": F.pow(F.lit(2.0), F.col("_gmax")) - 1.0, "ndcg_linear": F.col("_gmax")}
+    scale = {name: F.pow(F.lit(2.0), -F.greatest(
+        F.floor(F.log2(top_gain)) + 1.0 - _SAFE_GAIN_EXPONENT, F.lit(0.0)))
+        for name, top_gain in largest.items()}
+    gains = {"ndcg": (F.pow(F.lit(2.0), F.col("_grade")) - 1.0) * scale["ndcg"],
+             "ndcg_linear": F.col("_grade") * scale["ndcg_linear"]}
     # the ideal list: the user's grades, best first (Jarvelin & Kekalainen 2002)
     ideal_rank = F.row_number().over(Window.partitionBy(USER_INDEX).orderBy(
         F.col("_grade").desc(), F.col(ITEM_INDEX)))

@@ -23,6 +23,7 @@ from recstack.data.filters import (
     KCore,
     MinValue,
     TimeWindow,
+    removed_every_row,
 )
 from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE, is_one_of
 from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
@@ -122,6 +123,28 @@ def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
         order = [k.asc() for k in keys] if policy == "first" else [k.desc() for k in keys]
         position = F.row_number().over(Window.partitionBy(*pair).orderBy(*order))
         resolved = frame.withColumn("_position", position).filter(F.col("_position") == 1)
+    elif data.context_cols:
+        # the context of the row whose value is kept, as one machine keeps it
+        # (Interactions.deduplicate): the latest row (by timestamp, then row) for sum and
+        # mean, the earliest holding the largest value for max (a groupBy dropped the
+        # context columns, and selecting them failed in Spark's words)
+        combine = {"sum": F.sum, "max": F.max, "mean": F.avg}[policy]
+        group = Window.partitionBy(*pair)
+        time = [F.col(TIMESTAMP)] if data.has_timestamps else []
+        if policy == "max":
+            order = [F.col(VALUE).cast("float").desc(), *[k.asc() for k in time],
+                     F.col(ROW).asc()]
+        else:
+            order = [*[k.desc() for k in time], F.col(ROW).desc()]
+        resolved = frame.withColumn("_combined", combine(VALUE).over(group))
+        if data.has_timestamps:  # the group's latest time, taken before the rows go
+            resolved = resolved.withColumn("_latest", F.max(TIMESTAMP).over(group))
+        resolved = (resolved
+                    .withColumn("_position", F.row_number().over(group.orderBy(*order)))
+                    .filter(F.col("_position") == 1)
+                    .withColumn(VALUE, F.col("_combined").cast("float").cast("double")))
+        if data.has_timestamps:
+            resolved = resolved.withColumn(TIMESTAMP, F.col("_latest"))
     else:
         combine = {"sum": F.sum, "max": F.max, "mean": F.avg}[policy]
         aggregates = [combine(VALUE).cast("float").cast("double").alias(VALUE)]
@@ -186,9 +209,9 @@ def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
         if step.rows_after == 0:
             why = why_nothing_is_left(step_filter, data, step.details.get("rounds"))
             raise EmptyResultError(
-                f"filter step {number} of {len(filters)}, {step_filter.name}, removed all "
-                f"{step.rows_before:,} remaining rows{f' ({why})' if why else ''}; loosen it "
-                "or change the steps before it")
+                f"filter step {number} of {len(filters)}, {step_filter.name}, "
+                f"{removed_every_row(step.rows_before, why, remaining=True)}; loosen it or "
+                "change the steps before it")
         data = data_after
     return data, steps
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from recstack.data.interactions import is_one_of
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.spark.data import (
     ITEM_INDEX,
     JAVA_INT_MAX,
@@ -325,8 +325,9 @@ class SparkItemCooccurrence:
             raise RecstackError("SparkItemCooccurrence: call fit() first")
         if self.users_left_out_:
             raise RecstackError(
-                f"SparkItemCooccurrence: {self.users_left_out_:,} users with more than "
-                f"max_user_items={self.max_user_items} items were left out, which ItemKNN "
+                f"SparkItemCooccurrence: {counted(self.users_left_out_, 'user')} with more than "
+                f"max_user_items={self.max_user_items} items "
+                f"{'was' if self.users_left_out_ == 1 else 'were'} left out, which ItemKNN "
                 "does not do; refit with a max_user_items above the longest history to "
                 "export it as item_knn")
         train = self.train_.to_interactions()

@@ -463,7 +463,8 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
     """A :class:`pyspark.sql.SparkSession` for ``settings`` (the running one is reused, as
     Spark allows one per process; its settings are then those it was started with)."""
     require_pyspark()
-    settings = (settings or SparkSettings()).resolved()
+    given = settings or SparkSettings()
+    settings = given.resolved()
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
@@ -487,6 +488,7 @@ def spark_session(settings: SparkSettings | None = None) -> Any:
     except Exception as error:
         _refuse_setting_spark_refused(error, settings, session)
         raise
+    _refuse_misspelt_settings(session, settings, given, started=active is None)
     if settings.checkpoint_dir:
         session.sparkContext.setCheckpointDir(settings.checkpoint_dir)
     return session
@@ -519,6 +521,69 @@ def _refuse_setting_spark_refused(error: Exception, settings: SparkSettings,
     # the settings come from [spark] conf, SparkSettings(conf=...) or RECSTACK_SPARK_CONF
     raise ConfigError(f"Spark settings: {given}Spark refused the value at session start: "
                       f"{reason}") from None
+
+
+#: settings whose names are free-form (environment variables, Hadoop's and catalogs'
+#: own settings, resources) or that Spark registers only on a cluster manager (YARN,
+#: Kubernetes) or in a server (history, standalone): not checked against the known names
+_FREE_FORM_SETTINGS = (
+    "spark.hadoop.", "spark.executorEnv.", "spark.yarn.", "spark.kubernetes.", "spark.mesos.",
+    "spark.sql.catalog.", "spark.sql.hive.", "spark.metrics.", "spark.ssl.", "spark.history.",
+    "spark.deploy.", "spark.worker.", "spark.master.", "spark.driver.resource.",
+    "spark.executor.resource.", "spark.task.resource.", "spark.plugins.")
+
+
+def known_setting_names(session: Any) -> frozenset[str] | None:
+    """The names of the settings the running Spark declares (core and SQL, about 1,300),
+    from its JVM; None when they cannot be read (another Spark, a remote session)."""
+    try:
+        config = session.sparkContext._jvm.org.apache.spark.internal.config
+        entries = getattr(getattr(config, "ConfigEntry$"), "MODULE$")
+        return frozenset(str(name) for name in entries.knownConfigs().keySet().toArray())
+    except Exception:  # noqa: BLE001 (no such registry in this Spark: nothing to check)
+        return None
+
+
+def misspelt_setting(key: str, known: frozenset[str]) -> str | None:
+    """The known setting ``key`` is a slip of (at most two letters typed wrong, missed,
+    added or swapped: ``spark.executor.memroy``), or None when ``key`` is known, free-form
+    or near none (a setting of a package Spark has not loaded is left to Spark)."""
+    from recstack.specs import _slips
+
+    if key in known or not key.startswith("spark.") or key.startswith(_FREE_FORM_SETTINGS):
+        return None
+    near = sorted((_slips(key, name), name) for name in known
+                  if abs(len(name) - len(key)) <= 2 and _slips(key, name) <= 2)
+    return near[0][1] if near else None
+
+
+def _refuse_misspelt_settings(session: Any, settings: SparkSettings, given: SparkSettings,
+                              *, started: bool) -> None:
+    """A setting name Spark does not know is ignored without a word (spark-submit warns
+    only of names without ``spark.``): ``"spark.executor.memroy" = "8g"`` ran with the
+    default memory. A name a slip away from a setting Spark declares is refused, naming
+    the setting meant; the session just started is stopped (getOrCreate would hand it
+    out again, with the misspelt setting and without the meant one)."""
+    known = known_setting_names(session)
+    if not known:
+        return
+    for key in settings.conf:
+        meant = misspelt_setting(key, known)
+        if meant is None:
+            continue
+        if started:
+            try:
+                # the JVM pyspark launched holds the first session's settings as system
+                # properties, which the next session in this process would read again
+                session.sparkContext._jvm.java.lang.System.clearProperty(key)
+            except Exception:  # noqa: BLE001 (a remote JVM: the session is stopped anyway)
+                pass
+            session.stop()
+        where = ("SparkSettings conf (an experiment file's [spark] conf)"
+                 if key in given.conf else CONF_ENV)
+        raise ConfigError(f"{where}: {key!r} is not a setting Spark knows (did you mean "
+                          f"{meant!r}?); Spark would ignore it without a word: correct the "
+                          "name")
 
 
 def _check_local_checkpoint_dir(path: str) -> None:

@@ -47,9 +47,11 @@ from recstack.data.splits import (
     _exact_as_read,
     check_every_fold_has_rows,
     exact_share,
-    kfold_advice,
+    fold_set_apart_message,
     kfold_stratify,
+    no_training_users,
     share_count,
+    too_few_rows_for_folds,
 )
 from recstack.errors import ConfigError, EmptyResultError, RecstackError
 from recstack.spark.data import (
@@ -104,8 +106,7 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
         raise EmptyResultError("cannot split: the data have no rows")
     n_held = max(1, share_count(test_users, n_active))
     if n_held >= n_active:
-        raise EmptyResultError(f"user split: holding out {n_held} of {n_active} users "
-                               f"(test_users={test_users}) leaves no training users")
+        raise EmptyResultError(no_training_users(n_held, n_active, test_users))
     held = _first_by_hash(active, F.xxhash64(F.lit(int(seed)), F.lit("users"),
                                              F.col(USER_INDEX)), [USER_INDEX], n_held)
     held = held.select(USER_INDEX).withColumn("_held", F.lit(True))
@@ -178,8 +179,7 @@ def kfold_split(data: SparkInteractions, k: int = 5, *, stratify: str | None = "
         advice = (f"choose a k of at most {rows:,}" if rows >= 2 else
                   "k-fold needs at least 2 rows, one per fold")
         raise EmptyResultError(
-            f"kfold: k = {k} folds, but there are only {rows:,} rows, so some fold "
-            f"would have no test rows; {advice}")
+            f"kfold: {too_few_rows_for_folds(k, rows)}; {advice}")
     key = F.xxhash64(F.lit(int(seed)), F.lit("kfold"), F.col(ROW))
     if stratify == "user":
         position = F.row_number().over(Window.partitionBy(USER_INDEX).orderBy(key, ROW)) - 1
@@ -232,13 +232,11 @@ def _refuse_folds_set_apart(folded: Any, k: int) -> None:
     if not empty:
         return
     fold = empty[0]
-    reasons = {"of items in no other fold": fold["item"],
-               "of users in no other fold": fold["user"],
-               "repeating a (user, item) pair of another fold": fold["pair"]}
-    why = "; ".join(f"{int(count):,} {reason}" for reason, count in reasons.items() if count)
-    raise EmptyResultError(
-        f"kfold: k = {k} folds, but fold {int(fold['_fold'])} would keep no test rows: its "
-        f"{int(fold['rows']):,} rows would all be set apart ({why}); {kfold_advice(k)}")
+    # one machine's words, counts and nouns in agreement ("3 rows of items in no other
+    # fold"; it said "3 of items in no other fold")
+    raise EmptyResultError(fold_set_apart_message(
+        k, int(fold["_fold"]), int(fold["rows"]), int(fold["item"]), int(fold["user"]),
+        int(fold["pair"])))
 
 
 def _kfold_folds(data: SparkInteractions, folded: Any, k: int, stratify: str | None,

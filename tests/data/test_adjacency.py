@@ -66,7 +66,7 @@ def test_report_counts_cold_items_users_and_repeats(tiny):
     assert report.valid_repeated_pair_rows == 0
     assert report.test_repeated_pair_rows == 1      # (3, 2)
     text = str(report)
-    assert "2 items occur only in valid/test" in text and "1 test rows repeat" in text
+    assert "2 items occur only in valid/test" in text and "1 test row repeats" in text
 
 
 def test_union_is_train_plus_valid_each_pair_once(tiny):

@@ -30,7 +30,7 @@ def test_a_temporal_split_shows_both_parameters_the_same_way():
 
 def test_kfold_of_one_row_says_two_rows_are_needed():
     data = Interactions.from_arrays([0], [0])
-    with pytest.raises(EmptyResultError, match=r"only 1 rows, so some fold would have no "
+    with pytest.raises(EmptyResultError, match=r"there is only 1 row, so some fold would have no "
                                                r"test rows; k-fold needs at least 2 rows, one "
                                                r"per fold$"):
         kfold_split(data, 2)

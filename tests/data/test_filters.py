@@ -97,7 +97,7 @@ def test_chain_names_the_step_that_emptied_the_data():
 def test_chain_reports_each_step():
     data, steps = apply_filters(chain_data(), [Deduplicate("last"), KCore(2, 2)])
     assert [s.name for s in steps] == ["deduplicate(policy=last)", "k_core(user_min=2, item_min=2)"]
-    assert "removed 3 rows, 1 users, 2 items" in str(steps[1])
+    assert "removed 3 rows, 1 user, 2 items" in str(steps[1])
 
 
 def test_bad_parameters_are_refused():

@@ -172,7 +172,7 @@ def test_to_index_refuses_a_what_that_names_nothing(what):
 
 
 def test_to_index_names_the_ids_as_told():
-    with pytest.raises(Exception, match=r"1 unknown user ids \(of 1 looked up\), e\.g\. \[9\]"):
+    with pytest.raises(Exception, match=r"1 unknown user id \(of 1 looked up\), e\.g\. \[9\]"):
         IdMap(np.array([1, 2, 3])).to_index([9], what="user ids")
 
 

@@ -76,11 +76,11 @@ def test_a_filter_that_empties_the_data_is_still_named():
 def test_a_time_window_bound_of_no_time_lists_the_forms_taken(bound, said):
     with pytest.raises(ConfigError) as refused:
         TimeWindow(start=bound)
-    assert str(refused.value) == f"{said}; use {FORMS}"
+    assert str(refused.value) == f"time_window: {said}; use {FORMS}"
 
 
 def test_the_end_bound_is_read_by_the_same_rule():
-    with pytest.raises(ConfigError, match=r"^end: cannot read 30.5 as a time"):
+    with pytest.raises(ConfigError, match=r"^time_window: end: cannot read 30.5 as a time"):
         TimeWindow(end=30.5)
 
 

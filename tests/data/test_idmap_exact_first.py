@@ -91,7 +91,7 @@ def test_hand_worked_answers_on_a_vocabulary_saved_before_ids_were_trimmed():
 
 def test_unknown_ids_are_still_named_as_given():
     ids = IdMap(["a", "b"])
-    with pytest.raises(RecstackError, match=r"1 unknown item ids .*\[' q'\]"):
+    with pytest.raises(RecstackError, match=r"1 unknown item id .*\[' q'\]"):
         ids.to_index(["a", " q"], what="item ids")
 
 

@@ -153,7 +153,7 @@ def test_idmap_lookup():
     ids = IdMap(["x", "y", "z"])
     assert ids.to_index(["z", "x"]).tolist() == [2, 0]
     assert ids.to_index(["q"], missing="ignore").tolist() == [-1]
-    with pytest.raises(RecstackError, match="unknown ids"):
+    with pytest.raises(RecstackError, match="1 unknown id "):
         ids.to_index(["q"])
     assert ids.to_external([1]).tolist() == ["y"]
     numeric = IdMap([10, 20])
@@ -181,7 +181,7 @@ def test_idmap_unknown_ids_name_what_they_are_examples_and_the_id_type():
     message = str(caught.value)
     assert "8 unknown user ids" in message and "['9', 'x', '4', '5', '6']" in message
     assert "this map has 3 user ids, which are integers" in message
-    with pytest.raises(RecstackError, match=r"1 unknown ids .*\['q'\].* which are text"):
+    with pytest.raises(RecstackError, match=r"1 unknown id .*\['q'\].* which is text"):
         IdMap(["x"]).to_index(["q"])
 
 

@@ -15,9 +15,9 @@ def test_a_fold_of_only_repeated_pairs_is_refused_before_the_first_fold():
     data = Interactions.from_arrays([0, 0, 1, 1, 2, 2], [0, 0, 1, 2, 3, 4], duplicates="keep")
     with pytest.raises(EmptyResultError, match=r"kfold: k = 2 folds, but fold 0 would keep "
                                                r"no test rows: its 3 rows would all be set "
-                                               r"apart \(2 of items in no other fold; 1 "
-                                               r"repeating a \(user, item\) pair of another "
-                                               r"fold\)"):
+                                               r"apart \(2 rows of items in no other fold; "
+                                               r"1 row repeating a \(user, item\) pair of "
+                                               r"another fold\)"):
         kfold_split(data, 2, stratify=None, seed=0)
 
 
@@ -28,6 +28,6 @@ def test_the_refusal_comes_with_the_call_not_with_a_later_fold():
     # 150 folds of one or two rows: fold 21 held only pairs repeated in other folds, and
     # its split failed after 21 folds had been handed out (and, in a run, trained)
     with pytest.raises(EmptyResultError, match=r"fold 21 would keep no test rows: its 2 rows "
-                                               r"would all be set apart \(2 repeating a "
+                                               r"would all be set apart \(2 rows repeating a "
                                                r"\(user, item\) pair of another fold\)"):
         kfold_split(data, 150, stratify=None, seed=0)

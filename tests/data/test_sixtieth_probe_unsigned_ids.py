@@ -47,7 +47,7 @@ def test_text_of_every_size_finds_its_id(unsigned_ids):
 def test_text_that_is_no_plain_integer_of_the_map_is_unknown(unsigned_ids, given):
     # the rule of every loader: '007' and '7.0' are other ids than 7; 2**64 + 5 is none
     assert unsigned_ids.users.to_index([given], missing="ignore").tolist() == [-1]
-    with pytest.raises(RecstackError, match=r"1 unknown ids .* which are integers"):
+    with pytest.raises(RecstackError, match=r"1 unknown id .* which are integers"):
         unsigned_ids.users.to_index([given])
 
 

@@ -334,7 +334,9 @@ def test_progress_advances_to_the_total_in_blocks():
 # --------------------------------------------------------------------------- validation
 @pytest.mark.parametrize(("overrides", "parameter"), [
     (dict(n_users=100, n_items=50, n_interactions=2501), "n_interactions"),
-    (dict(n_users=100, n_interactions=100), "n_interactions"),
+    # fewer rows than users (min_user_interactions, left at its default, fits 1 per user)
+    (dict(n_users=100, n_interactions=99), "n_interactions"),
+    (dict(n_users=100, n_interactions=100, min_user_interactions=5), "n_interactions"),
     (dict(n_users=0), "n_users"),
     (dict(n_users=2.5), "n_users"),
     (dict(n_users=True), "n_users"),

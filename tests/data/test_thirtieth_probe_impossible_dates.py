@@ -88,8 +88,9 @@ def _timed():
 
 
 def test_a_time_window_bound_that_is_no_date_says_why():
-    with pytest.raises(ConfigError, match=r"^start: '2020-02-30' is not a real date: February "
-                                          r"2020 has 29 days; use Unix seconds or an ISO date"):
+    with pytest.raises(ConfigError, match=r"^time_window: start: '2020-02-30' is not a real "
+                                          r"date: February 2020 has 29 days; use Unix seconds "
+                                          r"or an ISO date"):
         apply_filters(_timed(), [TimeWindow(start="2020-02-30")])
     with pytest.raises(ConfigError, match=r"^cutoff: '2021-02-29T12:00' is not a real date: "
                                           r"February 2021 has 28 days"):

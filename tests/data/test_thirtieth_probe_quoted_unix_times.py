@@ -54,8 +54,8 @@ def test_the_same_bound_unquoted_is_read(tmp_path):
 ])
 def test_other_numbers_in_quotes_are_shown_as_numbers(written, told):
     data = Interactions.from_arrays([1, 2], [10, 10], timestamps=[1600000000, 1600000001])
-    with pytest.raises(ConfigError, match=rf"^start: '{written}' is a number in quotes, which "
-                                          rf"is text; {told}$"):
+    with pytest.raises(ConfigError, match=rf"^time_window: start: '{written}' is a number in "
+                                          rf"quotes, which is text; {told}$"):
         apply_filters(data, [TimeWindow(start=written)])
 
 

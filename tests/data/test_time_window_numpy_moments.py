@@ -32,5 +32,6 @@ def test_nat_is_no_moment_and_is_refused():
     # in the words of every time argument (pandas' NaT was "cannot read 'NaT' as a time"
     # and numpy's "time_window: start = NaT: expected an integer or a string")
     for nat in (np.datetime64("NaT"), pd.NaT):
-        with pytest.raises(ConfigError, match=r"^start is NaT \(no time\); use Unix seconds"):
+        with pytest.raises(ConfigError,
+                           match=r"^time_window: start is NaT \(no time\); use Unix seconds"):
             TimeWindow(start=nat)

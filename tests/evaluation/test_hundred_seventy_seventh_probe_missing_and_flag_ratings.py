@@ -36,7 +36,7 @@ def test_a_none_prediction_is_named_as_none(test_rows, ratings):
         evaluate_ratings(Fixed(ratings), test_rows)
     message = str(caught.value)
     assert "fixed predicted None for user 'v' and item 'y'" in message
-    assert "1 of 3 test rows have no prediction" in message
+    assert "1 of 3 test rows has no prediction" in message
     assert "nan" not in message
 
 

@@ -55,7 +55,7 @@ def test_a_catalog_item_without_a_row_is_refused():
     frame = pd.DataFrame([VECTORS["a"], VECTORS["c"]], index=["a", "c"])
     with pytest.raises(ConfigError, match=r"^item_features: the DataFrame is indexed by item "
                                           r"id \(e.g. 'a', 'c'\), but 1 of the catalog's 3 "
-                                          r"items have no row, e.g. 'b'; index it by the item "
+                                          r"items has no row, e.g. 'b'; index it by the item "
                                           r"ids of train"):
         _diversity(frame)
 

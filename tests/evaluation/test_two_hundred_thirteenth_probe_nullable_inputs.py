@@ -41,7 +41,7 @@ def rated():
 def test_a_nullable_prediction_gap_is_no_prediction(rated, make, dtype):
     model = _Rater(make([4.0, None, 3.0, 2.0], dtype))
     with pytest.raises(RecstackError, match=r"rater predicted pd\.NA .* for user 1 and item 2 "
-                                            r"\(1 of 4 test rows have no prediction\)"):
+                                            r"\(1 of 4 test rows has no prediction\)"):
         evaluate_ratings(model, rated)
 
 

@@ -416,7 +416,7 @@ def test_result_keys_are_ordered_by_metric_then_k() -> None:
         (lambda t, r: ranking_metrics(r, t, ks=(True,)), "ks must be a positive integer"),
         (lambda t, r: ranking_metrics(r, t, metrics=("ndgc",)), "unknown ranking metric"),
         (lambda t, r: ranking_metrics(r, t, metrics=()), "metrics is empty"),
-        (lambda t, r: ranking_metrics(r[:1], t), "recommended has 1 rows but"),
+        (lambda t, r: ranking_metrics(r[:1], t), "recommended has 1 row but"),
         (lambda t, r: ranking_metrics(r.astype(float), t), "integer dtype"),
         (lambda t, r: ranking_metrics(r[0], t), "2-D"),
         (lambda t, r: ranking_metrics(r - 2, t), "row 0 holds -2"),

@@ -18,14 +18,15 @@ def _two_stage(**settings):
 
 
 def test_a_label_window_of_users_without_history_names_the_model_and_window():
-    # rows at times 0..5; label_fraction 0.2 puts times 4 and 5 (user 3's rows) in the window,
-    # and user 3 has no row before time 4
+    # rows at times 0..5; label_fraction 0.3 (1.8 of the 6 rows: 2) puts times 4 and 5
+    # (user 3's rows) in the window, and user 3 has no row before time 4 (0.2 did so when the
+    # window took ceil(0.2 x 6) = 2 rows; the share rule, a half up, gives it 1)
     data = Interactions.from_arrays([1, 1, 2, 2, 3, 3], [1, 1, 2, 2, 1, 2], np.ones(6),
                                     np.arange(6))
     with pytest.raises(RecstackError) as refused:
-        _two_stage().fit(data)
+        _two_stage(label_fraction=0.3).fit(data)
     assert str(refused.value) == (
-        "two_stage: making the ranker's examples (window = 'time', label_fraction = 0.2: the "
+        "two_stage: making the ranker's examples (window = 'time', label_fraction = 0.3: the "
         "rows from time 4 on are the labels): training data: no user of the label window has "
         "any history; no example can be made")
 

@@ -60,12 +60,14 @@ def test_a_uniform_rate_that_keeps_no_negative_names_negative_rate():
 
 
 def test_a_label_window_of_one_row_names_label_fraction():
-    # label_fraction 1e-9: the window starts at row floor(24 (1 - 1e-9)) = 23, the last row
-    # alone (user 5's item 3 at time 23). Before it, item 0 has 5 users, 2 has 5, 1 has 4,
-    # 3, 4 and 5 have 3; user 5 saw 2, 4 and 5, so its one candidate is item 0, not 3
+    # label_fraction 0.04: 0.96 of the 24 rows, rounded (the share rule, a half up), is 1,
+    # the last row alone (user 5's item 3 at time 23; 1e-9 did so when the window took
+    # ceil(f n) rows, and is now refused as no row). Before it, item 0 has 5 users, 2 has
+    # 5, 1 has 4, 3, 4 and 5 have 3; user 5 saw 2, 4 and 5, so its one candidate is item 0,
+    # not 3
     data = _data()
     with pytest.raises(RecstackError) as refused:
-        _two_stage(label_fraction=1e-9, n_candidates=1).fit(data)
+        _two_stage(label_fraction=0.04, n_candidates=1).fit(data)
     message = str(refused.value)
     assert "candidate recall 0" in message
     assert message.endswith(

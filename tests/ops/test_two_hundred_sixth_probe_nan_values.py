@@ -56,7 +56,7 @@ def test_an_infinite_value_is_counted_without_a_rating_range():
                                        now=T + 10))
     rng = checks["range"]
     assert (rng.status, rng.count, rng.examples) == (FAILED, 1, ["-inf"])
-    assert rng.message == ("1 infinite values (no rating range declared: values must still "
+    assert rng.message == ("1 infinite value (no rating range declared: values must still "
                            "be finite numbers)")
     assert checks["nulls"].status == PASSED
 

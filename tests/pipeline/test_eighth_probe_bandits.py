@@ -24,7 +24,7 @@ def frame(dtype: str) -> pd.DataFrame:
 def test_a_missing_value_in_a_nullable_column_is_named_by_row_and_column(dtype):
     labels = np.array([1, 0, 1, 0, 1, 0])
     with pytest.raises(BanditInputError, match=r"^BayesianLogisticRegression: X must be "
-                       r"finite, position \[3, 1\] \(column 'visits'\) is nan \(a missing "
+                       r"finite, position \[3, 1\] \(column 'visits'\) is pd.NA \(a missing "
                        r"value\)"):
         BayesianLogisticRegression().fit(frame(dtype), labels)
     # the same frame with the value filled is read as its numbers

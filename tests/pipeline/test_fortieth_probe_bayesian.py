@@ -57,7 +57,8 @@ def test_a_series_in_another_row_order_than_the_frame_is_refused(method, argumen
         model.fit(frame, Y)
     before = None if method == "fit" else model.mean_.copy()
     with pytest.raises(BanditInputError, match=rf"BayesianLogisticRegression: X and "
-                                               rf"{argument} are pandas Series with the same "
+                                               rf"{argument} are a pandas DataFrame and a pandas "
+                                               r"Series with the same "
                                                r"index labels in different orders"):
         getattr(model, method)(frame, y, sample_weight=weight)
     if before is not None:

@@ -30,12 +30,13 @@ def test_a_bandit_update_with_rows_in_two_orders_is_refused():
     users = pd.Series([0, 1], index=ORDER)
     items = pd.DataFrame([[1], [2]], index=SWAPPED)
     rewards = pd.DataFrame([[1.0], [0.0]], index=ORDER)
-    with pytest.raises(BanditInputError, match=r"^thompson\.update: users and items are pandas "
-                                               r"Series with the same index labels in "
+    with pytest.raises(BanditInputError, match=r"^thompson\.update: users and items are a pandas "
+                                               r"Series and a pandas DataFrame with the same "
+                                               r"index labels in "
                                                r"different orders \(position 0 is row 'u' of "
                                                r"users but row 'v' of items\)"):
         BetaThompson(n_items=4).update(users, items, rewards)
-    with pytest.raises(BanditInputError, match="items and rewards are pandas Series"):
+    with pytest.raises(BanditInputError, match="items and rewards are pandas DataFrames"):
         BetaThompson(n_items=4).update([0, 1], pd.DataFrame([[1], [2]], index=ORDER),
                                        pd.DataFrame([[1.0], [0.0]], index=SWAPPED))
 
@@ -53,7 +54,7 @@ def test_reranker_lists_with_rows_in_two_orders_are_refused():
     items = pd.DataFrame([[0, 1], [2, 3]], index=ORDER)
     # row u's scores are (0.9, 0.5), row v's (0.8, 0.25), listed v first
     scores = pd.DataFrame([[0.8, 0.25], [0.9, 0.5]], index=SWAPPED)
-    with pytest.raises(RecstackError, match=r"^mmr: items and scores are pandas Series with "
+    with pytest.raises(RecstackError, match=r"^mmr: items and scores are pandas DataFrames with "
                                             r"the same index labels in different orders"):
         check_lists([0, 1], items, scores, 4, "mmr")
     _, read_items, read_scores = check_lists([0, 1], items, scores.loc[ORDER], 4, "mmr")
@@ -81,8 +82,9 @@ def test_an_off_policy_target_in_another_order_than_the_log_is_refused():
     rewards, actions = pd.Series([1.0, 0.0, 1.0]), pd.Series([0, 1, 0])
     propensities = pd.Series([0.5, 0.5, 0.5])
     target = pd.DataFrame([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]])
-    with pytest.raises(BanditInputError, match=r"^ips: propensities and target are pandas "
-                                               r"Series with the same index labels in "
+    with pytest.raises(BanditInputError, match=r"^ips: propensities and target are a pandas "
+                                               r"Series and a pandas DataFrame with the same "
+                                               r"index labels in "
                                                r"different orders"):
         ips(rewards, actions, propensities, target.iloc[::-1])
     with pytest.raises(BanditInputError, match=r"^direct_method: target and reward_model"):

@@ -53,7 +53,9 @@ def test_logistic_scores_are_logits_that_keep_their_order(logistic):
     assert (expected[:4] > 17).all()  # where float32 probabilities are exactly 1.0
     assert np.all(np.diff(scores[:4]) > 0)  # told apart: no tie
     probabilities = logistic.predict_proba(candidates)
-    assert probabilities.dtype == np.float32
+    # float64 (float32 was 1.0 from a logit of about 17 on); these logits (44 to 61) are
+    # past float64's last number below 1 too (about 37)
+    assert probabilities.dtype == np.float64
     assert probabilities[:4].tolist() == [1.0, 1.0, 1.0, 1.0]  # why they are not the score
     np.testing.assert_allclose(probabilities, 1 / (1 + np.exp(-expected)), rtol=1e-6)
 

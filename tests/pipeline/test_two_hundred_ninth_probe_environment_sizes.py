@@ -49,8 +49,16 @@ def test_a_config_keeps_its_own_sizes():
     assert (environment.n_users, environment.n_items, environment.n_factors) == (40, 20, 2)
 
 
-def test_a_catalog_too_small_for_the_fewest_interactions_is_still_refused():
-    # 8 items: a user rates at most 4, fewer than min_user_interactions = 5
+def test_a_small_catalog_caps_the_default_fewest_interactions_as_the_generator_does():
+    # 8 items: a user rates at most 4, so the generator's default min_user_interactions (5)
+    # is capped at 4, and the environment's rows at 300 users x 4 = 1,200 (half the
+    # 300 x 8 pairs), not 10 per user
+    environment = BanditEnvironment(n_items=8)
+    assert environment.n_items == 8
+
+
+def test_a_catalog_too_small_for_a_given_fewest_interactions_is_still_refused():
+    # min_user_interactions = 5 given: a user rates at most 4 of 8 items
     with pytest.raises(ConfigError, match=r"^BanditEnvironment: min_user_interactions \(5\) "
                                           r"must be at most half of n_items \(4\)"):
-        BanditEnvironment(n_items=8)
+        BanditEnvironment(n_items=8, min_user_interactions=5)

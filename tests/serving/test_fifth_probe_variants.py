@@ -38,7 +38,7 @@ def test_shares_that_do_not_sum_to_one_say_the_sum_and_percentages_are_named():
 
 
 @pytest.mark.parametrize("names, message", [
-    (["a", "a"], r"distinct; repeated: \['a'\]"),
+    (["a", "a"], r"distinct: 'a' names variants 1 and 2 of the list"),
     (["a", None], "non-empty text, got None"),
     (["", "b"], "non-empty text, got ''"),
     ("ab", "a list of names, got 'ab'"),

@@ -28,7 +28,7 @@ def test_a_fold_whose_rows_would_all_be_set_apart_is_refused_at_the_call(spark, 
     message = str(caught.value)
     # fold 0 gets 3 of the 6 rows (dealt round-robin over a shuffled order)
     assert message == ("kfold: k = 2 folds, but fold 0 would keep no test rows: its 3 rows "
-                       "would all be set apart (3 of items in no other fold); no smaller "
+                       "would all be set apart (3 rows of items in no other fold); no smaller "
                        "k exists (k-fold needs at least 2 folds): give it more users and "
                        "rows (each fold's test rows need their user and item in the other "
                        "fold), or choose another split such as random or leave_last_out"

@@ -199,11 +199,14 @@ class Ranker(Configurable, ABC):
 
     @arguments_named
     def predict_proba(self, frame: FeatureFrame) -> np.ndarray:
-        """The probability of a positive label for each row (float32), the sigmoid of
+        """The probability of a positive label for each row (float64), the sigmoid of
         :meth:`score`, for a ranker fitted with a pointwise log loss
-        (:attr:`probability_losses`); rank by :meth:`score`, whose values do not tie where
-        the probabilities round to 1.0. A ranker of another loss is refused (its scores
-        order candidates and are no log-odds)."""
+        (:attr:`probability_losses`). Computed from the logit in float64: float32 holds no
+        number between 1 - 6e-8 and 1, so from a logit of about 17 on every probability
+        was exactly 1.0 (``log(1 - p)`` infinite, candidates the ranker told apart tied);
+        in float64 ``1 - p`` keeps its value up to a logit of about 36. Rank by
+        :meth:`score`. A ranker of another loss is refused (its scores order candidates
+        and are no log-odds)."""
         loss = str(getattr(self, "loss", ""))
         if loss not in self.probability_losses:
             kinds = (f"loss {' or '.join(repr(k) for k in self.probability_losses)}"
@@ -214,11 +217,14 @@ class Ranker(Configurable, ABC):
                 f"ranker gives probabilities under {kinds} (or calibrate its scores with "
                 "recstack.pipeline.calibration)")
         return self._output(frame, "predict_proba",
-                            lambda checked: logit_probability(self._score(checked)))
+                            lambda checked: logit_probability(self._score(checked)),
+                            dtype=np.float64)
 
     def _output(self, frame: FeatureFrame, method: str,
-                compute: Callable[[FeatureFrame], np.ndarray]) -> np.ndarray:
-        """What ``compute`` gives for each row of ``frame`` (float32), after the checks every
+                compute: Callable[[FeatureFrame], np.ndarray],
+                dtype: type[np.floating[Any]] = np.float32) -> np.ndarray:
+        """What ``compute`` gives for each row of ``frame`` (``dtype``: float32 scores,
+        float64 probabilities), after the checks every
         method that reads a fitted ranker shares: fitted, hyperparameters as at fit, a
         frame of the fitted schema, the serving position applied, numeric values far beyond
         the training range clipped to the band the ranker scores (:func:`clip_to_training_band`,
@@ -229,7 +235,7 @@ class Ranker(Configurable, ABC):
         check_frame(frame, f"{self.name}.{method}")
         self.schema_.require_same(frame.schema, f"{self.name}.{method}")
         if not len(frame):
-            return np.zeros(0, np.float32)
+            return np.zeros(0, dtype)
         if self.serving_position is not None:
             frame = with_position(frame, self.position_feature, float(self.serving_position))
         numeric_range = self.__dict__.get("numeric_range_")
@@ -237,7 +243,7 @@ class Ranker(Configurable, ABC):
             lows, highs = numeric_range
             frame = clip_to_training_band(frame, lows, highs, f"{self.name}.{method}")
         with np.errstate(over="ignore", invalid="ignore"):
-            values = np.asarray(compute(frame), dtype=np.float32).reshape(len(frame))
+            values = np.asarray(compute(frame), dtype=dtype).reshape(len(frame))
         check_scores_finite(values, frame, f"{self.name}.{method}")
         return values
 
@@ -382,11 +388,12 @@ def logged_position_range(frame: FeatureFrame, feature: Any
 
 
 def logit_probability(logits: Any) -> np.ndarray:
-    """:math:`\\sigma(z) = 1 / (1 + e^{-z})` in float64, without overflow warnings for
-    large negative logits (``exp(-z)`` is infinite there and the sigmoid 0)."""
-    z = np.asarray(logits, dtype=np.float64)
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+    """:math:`\\sigma(z) = 1 / (1 + e^{-z})` in float64 (scipy's ``expit``: no overflow
+    warning for large negative logits, 0 only below about -745). The result stays float64:
+    cast to float32 it is exactly 1.0 from a logit of about 17 on."""
+    from scipy import special
+
+    return np.asarray(special.expit(np.asarray(logits, dtype=np.float64)), dtype=np.float64)
 
 
 def check_frame(frame: Any, where: str) -> None:

@@ -6,12 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from recstack.errors import ConfigError
+from recstack.models.base import refuse_positional
 from recstack.pipeline.rankers.base import Ranker
 from recstack.registry import Registry
 
 
-def create_ranker(name: str, **params: Any) -> Ranker:
-    """An unfitted ranker by registry name (parameters are stored; checked at fit)."""
+def create_ranker(name: str, *positional: Any, **params: Any) -> Ranker:
+    """An unfitted ranker by registry name (parameters are stored; checked at fit);
+    parameters given by position are refused, naming the ranker, as ``create_model``
+    refuses them (they were Python's "takes 1 positional argument but 2 were given")."""
+    if positional:
+        cls = ranker_class(name)
+        refuse_positional(cls.name, positional,
+                          f"give the parameters by name (create_ranker({cls.name!r}, "
+                          "name=value, ...))")
     if isinstance(name, dict) and isinstance(name.get("type"), str):
         # a two-stage model's ranker table given whole: the name and the parameters go apart
         settings = {key: value for key, value in name.items() if key != "type"}

@@ -622,9 +622,19 @@ def _bare_name_hint(entry: Any) -> str:
     return table_hint(entry)
 
 
-def create_reranker(entry: dict[str, Any], where: str = "chain") -> Reranker:
+def create_reranker(entry: dict[str, Any], where: str = "chain", **params: Any) -> Reranker:
     """An unfitted re-ranker from its table ``{"type": name, **hyperparameters}``; errors
-    name ``where``."""
+    name ``where``. Hyperparameters given as keywords beside it (``create_reranker("mmr",
+    trade_off=0.5)``, as ``create_model`` takes them) are refused with the table to write:
+    they were Python's "unexpected keyword argument" TypeError."""
+    if params:
+        name = entry.get("type") if isinstance(entry, dict) else entry
+        table = {"type": name, **(entry if isinstance(entry, dict) else {}), **params}
+        listed = ", ".join(f"{key!r}: {shown(value)}" for key, value in table.items())
+        raise ConfigError(f"create_reranker takes one table {{'type': name, "
+                          f"**hyperparameters}}, not keyword arguments "
+                          f"({', '.join(sorted(params))}); write "
+                          f"create_reranker({{{listed}}})")
     if not isinstance(entry, dict) or not isinstance(entry.get("type"), str):
         raise ConfigError(f"{where} needs a 'type' naming a re-ranker, e.g. "
                           f"{{type = 'mmr', trade_off = 0.7}}; got {entry!r}"

@@ -9,7 +9,6 @@ is every other item.
 
 from __future__ import annotations
 
-import math
 import warnings
 from typing import Any, ClassVar
 
@@ -20,6 +19,7 @@ from recstack.errors import ConfigError
 from recstack.metrics.beyond_accuracy import item_user_counts
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
+from recstack.pipeline.imbalance import ceil_share
 from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
@@ -34,9 +34,11 @@ __all__ = ["LongTailShare", "PopularityPenalty", "long_tail_items"]
 
 def long_tail_items(item_counts: np.ndarray, head_items: float) -> np.ndarray:
     """True for the items outside the head: the ``ceil(head_items * n_items)`` items with
-    the most users (ties to the lower index)."""
+    the most users (ties to the lower index), the share read exactly as written
+    (:func:`~recstack.pipeline.imbalance.ceil_share`: 0.07 of 100 items is 7, where the
+    float product 7.000000000000001 made 8)."""
     counts = np.asarray(item_counts)
-    n_head = math.ceil(head_items * len(counts))
+    n_head = ceil_share(head_items, len(counts))
     order = np.lexsort((np.arange(len(counts)), -counts))
     tail = np.ones(len(counts), bool)
     tail[order[:n_head]] = False
@@ -167,10 +169,12 @@ class LongTailShare(Reranker):
         tail = self.long_tail_[np.maximum(items, 0)] & (items >= 0)
         placed_tail = np.zeros(len(items))
         rows = np.arange(len(items))
-        share = float(self.share)
+        share = self.share
 
         def objective(step: int, available: np.ndarray) -> np.ndarray:
-            need = np.ceil(share * (step + 1) - 1e-12) - placed_tail > 0
+            # ceil(tau r) in integers, tau read as written (the float product less 1e-12
+            # asked no long-tail item of a share below 1e-12)
+            need = ceil_share(share, step + 1) - placed_tail > 0
             tail_left = (available & tail).any(axis=1)
             force = need & tail_left
             # forced rows: the tail items (relevance + 2) rank above every other item (<= 1)

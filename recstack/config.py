@@ -116,6 +116,7 @@ from recstack.specs import (
     SEED_MAX,
     SEED_RULE,
     Spec,
+    UnquotedDateError,
     arguments_named,
     build_spec,
     cutoffs_problem,
@@ -546,10 +547,10 @@ def dated_lines(path: Path) -> Iterator[None]:
     ``path:LINE: ``."""
     try:
         yield
-    except ConfigError as error:
-        key = getattr(error, "toml_date_key", None)
+    except UnquotedDateError as error:
+        key = error.key
         message = str(error)
-        if not isinstance(key, str) or not message.startswith(f"{path}: "):
+        if not message.startswith(f"{path}: "):
             raise
         try:
             text = path.read_text(encoding="utf-8")
@@ -1073,12 +1074,10 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
     for key in given:
         if not isinstance(table[key], str):
             quote = date_as_text_hint(table[key], str, key)
-            refusal = ConfigError(f"{where}{key} = {shown_value(table[key])}: expected a "
-                                  f"string{', a path or a source name' if quote else ''}"
-                                  f"{quote or ' (a path or a source name)'}")
-            if quote:
-                refusal.toml_date_key = key  # type: ignore[attr-defined]
-            raise refusal
+            message = (f"{where}{key} = {shown_value(table[key])}: expected a string"
+                       f"{', a path or a source name' if quote else ''}"
+                       f"{quote or ' (a path or a source name)'}")
+            raise UnquotedDateError(message, key) if quote else ConfigError(message)
     if "source" in table:
         if len(given) > 1:
             raise ConfigError(f"{where}give source (data to split) or train and test (data "
@@ -1123,12 +1122,9 @@ def _without_value_column(values: dict[str, Any], where: str) -> bool:
     if value is not None and not isinstance(value, str):
         shown = "true" if value is True else shown_as_written(value)
         quote = date_as_text_hint(value, str, "value_col")
-        refusal = ConfigError(f"{where}value_col = {shown}: expected a column name (a string), "
-                              "or false for a log without values (every row an implicit "
-                              f"positive, 1.0){quote}")
-        if quote:
-            refusal.toml_date_key = "value_col"  # type: ignore[attr-defined]
-        raise refusal
+        message = (f"{where}value_col = {shown}: expected a column name (a string), or false "
+                   f"for a log without values (every row an implicit positive, 1.0){quote}")
+        raise UnquotedDateError(message, "value_col") if quote else ConfigError(message)
     return False
 
 
@@ -1317,11 +1313,8 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
         label = entry.get("label", kind)
         if not isinstance(label, str) or not label:
             quote = date_as_text_hint(label, str, "label")
-            refusal = ConfigError(f"{where}label = {shown_value(label)}: expected a non-empty "
-                                  f"string{quote}")
-            if quote:
-                refusal.toml_date_key = "label"  # type: ignore[attr-defined]
-            raise refusal
+            message = f"{where}label = {shown_value(label)}: expected a non-empty string{quote}"
+            raise UnquotedDateError(message, "label") if quote else ConfigError(message)
         _check_run_name(label, f"{where}label = {label!r}")
         if label in labels:
             raise ConfigError(f"{where}label: {label!r} is used twice; give each model a label")
@@ -1856,12 +1849,10 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
             header = (f" (a [{key}] header line with key = value lines under it)"
                       if expected is dict and not where.rstrip().endswith("]") else "")
             quote = date_as_text_hint(value, expected, key)
-            refusal = ConfigError(f"{where}{key} = {shown}: expected "
-                                  f"{_type_words.get(expected, expected.__name__)}{header}"
-                                  f"{quote or number_spelling_hint(value, expected, key)}")
-            if quote:
-                refusal.toml_date_key = key  # type: ignore[attr-defined]
-            raise refusal
+            message = (f"{where}{key} = {shown}: expected "
+                       f"{_type_words.get(expected, expected.__name__)}{header}"
+                       f"{quote or number_spelling_hint(value, expected, key)}")
+            raise UnquotedDateError(message, key) if quote else ConfigError(message)
     for key in required:
         if key not in table:
             raise ConfigError(f"{where}missing {'table' if allowed[key] in (dict, list) else 'key'}"

@@ -319,11 +319,8 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
             if quote:
                 # partitions = 1979-05-27: a TOML date, where only a time takes one (it was
                 # read as the folder '1979-05-27', and a name or path as that text)
-                refusal = ConfigError(f"{where}{key_text(key)} = {_show(value)}: expected "
-                                      f"{wanted}{quote}")
-                # the key, for the file's reader to name the line (``recstack.config.dated_lines``)
-                refusal.toml_date_key = key  # type: ignore[attr-defined]
-                raise refusal
+                raise UnquotedDateError(f"{where}{key_text(key)} = {_show(value)}: expected "
+                                        f"{wanted}{quote}", key)
             if isinstance(value, datetime.time):
                 # TOML's local time (cutoff = 07:32:00): a moment of no particular day
                 wanted += (", not a time of day alone; give the date too, e.g. "
@@ -659,6 +656,16 @@ def _holds_date(value: Any) -> Any:
         return next((item for item in value
                      if isinstance(item, datetime.date | datetime.time)), None)
     return None
+
+
+class UnquotedDateError(ConfigError):
+    """A TOML date, date-time or time of day written unquoted where text that is not a time
+    goes; ``key`` lets the file's reader (:func:`recstack.config.dated_lines`) name its
+    line, which the spec refusing it does not know."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def date_as_text_hint(value: Any, hint: Any, key: str, dates: bool = False) -> str:

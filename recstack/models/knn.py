@@ -581,8 +581,8 @@ def _canonical(matrix: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def bm25_length_norm(matrix: sp.csr_matrix) -> np.ndarray:
-    r"""BM25's per-item length normalisation :math:`L_i = 1 - b + b\, r_i / ar r`, with
-    :math:`r_i` the column sums of the users x items ``matrix`` and :math:`ar r` their
+    r"""BM25's per-item length normalisation :math:`L_i = 1 - b + b\, r_i / \bar r`, with
+    :math:`r_i` the column sums of the users x items ``matrix`` and :math:`\bar r` their
     mean over all items (:math:`b` = 0.75)."""
     totals = np.asarray(matrix.sum(axis=0), np.float64).ravel()
     mean = totals.mean() if len(totals) else 0.0

@@ -565,11 +565,11 @@ _GROWTH_BLAMED = 10.0
 def propagation_gain(positives: sp.csr_matrix, exponents: float, *, steps: int = 100) -> float:
     r"""How much one layer of :func:`normalized_adjacency` can multiply the embeddings'
     size, in the long run: its spectral radius. Two layers map the users to themselves by
-    :math:`D_u^{-lpha} A D_i^{-(lpha + eta)} A^	op D_u^{-eta}`, similar to
-    :math:`S S^	op` with :math:`S = D_u^{-s/2} A D_i^{-s/2}`, :math:`s = lpha + eta`,
+    :math:`D_u^{-\alpha} A D_i^{-(\alpha + \beta)} A^\top D_u^{-\beta}`, similar to
+    :math:`S S^\top` with :math:`S = D_u^{-s/2} A D_i^{-s/2}`, :math:`s = \alpha + \beta`,
     so the radius is the largest singular value of :math:`S`, depending on :math:`s` only:
     1 at :math:`s = 1` (the symmetric normalisation), above 1 below it. Found by power
-    iteration on :math:`S^	op S` from a fixed start (an estimate from below)."""
+    iteration on :math:`S^\top S` from a fixed start (an estimate from below)."""
     binary = sp.csr_matrix(positives, dtype=np.float64, copy=True)
     binary.sum_duplicates()
     binary.eliminate_zeros()

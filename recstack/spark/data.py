@@ -1198,11 +1198,7 @@ def read_partitioned(spark: Any, root: str | Path, *, start: Any = None, end: An
         context = [name for name in recorded
                    if name in frame.columns and name not in (*_INPUT_COLUMNS, *levels)]
         for name in context:
-            if name in (USER_INDEX, ITEM_INDEX):
-                raise DataFormatError(
-                    "a context column is named like a column the Spark backend makes",
-                    file=str(root), column=name,
-                    expected="context columns named otherwise than user_index and item_index")
+            _refuse_context_named_like_ours(name, str(root))
         data = _encode(frame.drop(*levels), str(root), context)
         # the rating range the metadata records, as one machine's reader keeps it (explicit
         # ratings came back as implicit data); only for a value column that was read

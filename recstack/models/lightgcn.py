@@ -562,6 +562,17 @@ def _graph_product(torch: Any) -> Any:
 _GROWTH_BLAMED = 10.0
 
 
+def _binary_degrees(positives: sp.csr_matrix) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """The interactions as a 0/1 float64 matrix (repeats and stored zeros dropped) and its
+    user and item degrees, for the bounds below."""
+    binary = sp.csr_matrix(positives, dtype=np.float64, copy=True)
+    binary.sum_duplicates()
+    binary.eliminate_zeros()
+    binary.data[:] = 1.0
+    return (binary, np.asarray(binary.sum(axis=1)).ravel(),
+            np.asarray(binary.sum(axis=0)).ravel())
+
+
 def propagation_gain(positives: sp.csr_matrix, exponents: float, *, steps: int = 100) -> float:
     r"""How much one layer of :func:`normalized_adjacency` can multiply the embeddings'
     size, in the long run: its spectral radius. Two layers map the users to themselves by
@@ -570,14 +581,9 @@ def propagation_gain(positives: sp.csr_matrix, exponents: float, *, steps: int =
     so the radius is the largest singular value of :math:`S`, depending on :math:`s` only:
     1 at :math:`s = 1` (the symmetric normalisation), above 1 below it. Found by power
     iteration on :math:`S^\top S` from a fixed start (an estimate from below)."""
-    binary = sp.csr_matrix(positives, dtype=np.float64, copy=True)
-    binary.sum_duplicates()
-    binary.eliminate_zeros()
+    binary, user_degree, item_degree = _binary_degrees(positives)
     if binary.nnz == 0:
         return 0.0
-    binary.data[:] = 1.0
-    user_degree = np.asarray(binary.sum(axis=1)).ravel()
-    item_degree = np.asarray(binary.sum(axis=0)).ravel()
     scaled = (sp.diags(_degree_power(user_degree, exponents / 2)) @ binary
               @ sp.diags(_degree_power(item_degree, exponents / 2))).tocsr()
     transposed = scaled.T.tocsr()
@@ -596,14 +602,9 @@ def propagation_gain(positives: sp.csr_matrix, exponents: float, *, steps: int =
 def largest_row_sum(positives: sp.csr_matrix, alpha: float, beta: float) -> float:
     """The largest row sum of :func:`normalized_adjacency`: the most one layer gives a
     node's embedding from neighbours' embeddings of size 1 (``normalize_layers``)."""
-    binary = sp.csr_matrix(positives, dtype=np.float64, copy=True)
-    binary.sum_duplicates()
-    binary.eliminate_zeros()
+    binary, user_degree, item_degree = _binary_degrees(positives)
     if binary.nnz == 0:
         return 0.0
-    binary.data[:] = 1.0
-    user_degree = np.asarray(binary.sum(axis=1)).ravel()
-    item_degree = np.asarray(binary.sum(axis=0)).ravel()
     users = _degree_power(user_degree, alpha) * (binary @ _degree_power(item_degree, beta))
     items = _degree_power(item_degree, alpha) * (binary.T @ _degree_power(user_degree, beta))
     return float(max(users.max(), items.max()))

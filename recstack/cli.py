@@ -220,6 +220,25 @@ def _notes_on_stderr(terms: Any = tuple) -> Iterator[None]:
         logger.setLevel(previous_level)
 
 
+def _warned_from(package: str) -> bool:
+    """Whether the code that called ``warnings.warn`` (the first frame past the warnings
+    module's, from the display function up) lies in ``package``, whatever frame its
+    stacklevel named."""
+    import warnings
+
+    module = os.path.normcase(os.path.abspath(warnings.__file__))
+
+    def in_warnings(frame: Any) -> bool:
+        return os.path.normcase(os.path.abspath(frame.f_code.co_filename)) == module
+
+    frame: Any = sys._getframe(1)
+    while frame is not None and not in_warnings(frame):
+        frame = frame.f_back  # the display: this module's show()
+    while frame is not None and in_warnings(frame):
+        frame = frame.f_back
+    return frame is not None and frame.f_code.co_filename.startswith(package)
+
+
 @contextmanager
 def _warnings_on_stderr(terms: Any = tuple) -> Iterator[None]:
     """Show recstack's own warnings as ``recstack: warning: ...`` lines for the length of one
@@ -243,9 +262,12 @@ def _warnings_on_stderr(terms: Any = tuple) -> Iterator[None]:
 
     def ours(category: type[Warning], filename: str) -> bool:
         # recstack's own classes, and the plain warnings its code raises (with a stacklevel
-        # that may point at another recstack module)
+        # that may point at another recstack module, or at the library that called
+        # recstack: a model's warning during `recstack tune` named optuna's file and line,
+        # in Python's format)
         return category.__module__.startswith("recstack") or (
-            category in (UserWarning, RuntimeWarning) and filename.startswith(package))
+            category in (UserWarning, RuntimeWarning)
+            and (filename.startswith(package) or _warned_from(package)))
 
     def show(message: Any, category: type[Warning], filename: str, lineno: int,
              file: Any = None, line: str | None = None) -> None:

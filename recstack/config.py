@@ -85,7 +85,7 @@ import stat
 import sys
 import tomllib
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,6 +175,19 @@ def _default_metrics() -> tuple[str, ...]:
     return tuple(DEFAULT_METRICS)
 
 
+def _ks_example(cutoff: str) -> str:
+    """The ``ks`` to write for a metric named with the cut-off ``cutoff`` (``ndcg@20``:
+    ``ks = [20]``): the one it names when that is a cut-off ks takes, written as TOML
+    writes it, else ``[10]`` with why the one named is none. It echoed any text after the
+    '@', suggesting ``ks = [0]`` (refused next), ``ks = [010]`` (not TOML) for
+    ``ndcg@0``/``ndcg@010``."""
+    if cutoff.isascii() and cutoff.isdigit() and 1 <= int(cutoff) <= K_MAX:
+        return f"(e.g. ks = [{int(cutoff)}])"
+    named = f"{cutoff[:20]!r}{'...' if len(cutoff) > 20 else ''}" if cutoff else "nothing"
+    return (f"(e.g. ks = [10]; the cut-off after '@' is {named}, which ks do not take: "
+            f"ks are {CUTOFF_RULE})")
+
+
 def _check_run_size(name: str, value: int | None, most: int) -> None:
     """Refuse a run-size setting past its sane upper bound (the lower one is declared
     with the field): ``trials = 2**70`` was accepted and ran for ever."""
@@ -212,8 +225,8 @@ class EvaluationSpec(Spec):
             name, at, cutoff = metric.partition("@")
             if at and name in known:
                 raise ConfigError(f"metrics: {metric!r}: metrics are named without a cut-off; "
-                                  f"write {name!r} and give the cut-offs in ks (e.g. ks = "
-                                  f"[{cutoff if cutoff.isascii() and cutoff.isdigit() else 10}])")
+                                  f"write {name!r} and give the cut-offs in ks "
+                                  f"{_ks_example(cutoff)}")
             if metric not in known:
                 raise ConfigError(f"metrics: {metric!r} is not a known metric"
                                   f"{did_you_mean(metric, known)}; known: {', '.join(known)}")
@@ -598,6 +611,12 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
                           "not let this user read it)") from None
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    other = _other_file_format(data)
+    if other is not None:
+        # a Parquet or gzip file named in place of the TOML file was "not UTF-8 text (byte
+        # 7); save the file as UTF-8", which no such file can be
+        raise ConfigError(f"{path}: is {other}, not a TOML {what} file; give the {what}'s "
+                          ".toml file (key = value lines and [table] headers)")
     encoded = _other_text_encoding(data)
     if encoded is not None:
         # it was "not UTF-8 text (byte 0)", or, without a byte-order mark, a TOML error at
@@ -656,6 +675,31 @@ _TOML_KEY = re.compile(r'((?:[A-Za-z0-9_-]+|"[^"]*"|\'[^\']*\')'
 #: mark begins with UTF-16's)
 _WIDE_TEXT_MARKS = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
                     (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))
+
+
+#: the first bytes of the binary formats a TOML file's path may name by mistake
+_OTHER_FILE_FORMATS = ((b"PAR1", "a Parquet file"), (b"\x1f\x8b", "a gzip-compressed file"),
+                       (b"BZh", "a bzip2-compressed file"),
+                       (b"\xfd7zXZ\x00", "an xz-compressed file"),
+                       (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
+                       (b"PK\x03\x04", "a zip file (or an Excel/Office document)"),
+                       (b"SQLite format 3\x00", "an SQLite database"),
+                       (b"\x93NUMPY", "a NumPy .npy array"), (b"ARROW1", "an Arrow file"),
+                       (b"\x89HDF", "an HDF5 file"), (b"%PDF-", "a PDF document"),
+                       (b"\x7fELF", "a program (an ELF binary)"))
+
+
+def _other_file_format(data: bytes) -> str | None:
+    """The name of the binary format ``data`` begins as (a Parquet file, a gzip file), or
+    None. bzip2's 'BZh' counts only with its block size (1-9) and the magic of a first
+    block or of the end after it: a TOML file may begin with those letters."""
+    for magic, name in _OTHER_FILE_FORMATS:
+        if not data.startswith(magic):
+            continue
+        if magic != b"BZh" or (len(data) >= 10 and data[3] in b"123456789"
+                               and data[4:10] in (b"1AY&SY", b"\x17rE8P\x90")):
+            return name
+    return None
 
 
 def _other_text_encoding(data: bytes) -> str | None:
@@ -931,6 +975,12 @@ def _toml_syntax_hint(message: str, line: str, text: str) -> str:
         return (f"; {value} is not a date and time TOML reads: write YYYY-MM-DD with a month "
                 "1-12 and a day that month has, and a time (after T) as HH:MM:SS from "
                 "00:00:00 to 23:59:59, e.g. 2020-01-31T12:00:00 (or quote it as text)")
+    if message.startswith("Expected newline or end of document") and equals and re.fullmatch(
+            r"[-+]?\.?\d[^\"'\[{=]*", value):
+        # tomllib read the number at the start of 7d, 7 days or 1,000 and stopped there,
+        # saying only that more followed it
+        return (f"; {value} is neither a number nor quoted text: write a number in digits "
+                f"alone (as 7, 0.5 or 1e-3), or quote text: {key.strip()} = \"{value}\"")
     if message.startswith("Invalid value") and equals and value:
         if value in _TOML_SPELLINGS:
             return (f"; TOML writes this value as {_TOML_SPELLINGS[value]} (lower case), "
@@ -1364,6 +1414,19 @@ def _same_text(first: str, second: str) -> bool:
     return unicodedata.normalize("NFC", first) == unicodedata.normalize("NFC", second)
 
 
+def unknown_setting_hint(cls: Any, key: str, names: Iterable[str]) -> str:
+    """The hint after a model's unknown setting ``key``: the nearest of ``names`` (the
+    model's own, ``" (did you mean 'factors'?)"``) and, where ``key`` is another model's
+    setting (``factors`` given to ease), whose it is, as the model's constructor says."""
+    from recstack.models.base import setting_of_another_model
+
+    near = did_you_mean(key, list(names))
+    other = setting_of_another_model(cls, key)
+    if not other:
+        return near
+    return f"{near} (if not, it is {other})" if near else f" ({other})"
+
+
 def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str, *,
                         entry_keys: tuple[str, ...] = ("type", "label")) -> None:
     """Each parameter against the model's declaration (so the message names the key), then
@@ -1375,7 +1438,7 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
     for key, value in params.items():
         if key not in declared:
             # 'lable' or 'Label' is a misspelt entry key, not a parameter: suggest it too
-            near = did_you_mean(key, [*declared, *entry_keys])
+            near = unknown_setting_hint(cls, key, [*declared, *entry_keys])
             raise ConfigError(f"{where}unknown key {key!r} for {kind}{near}; its parameters: "
                               f"{', '.join(declared) or '(none)'} (besides "
                               f"{' and '.join(entry_keys)})")
@@ -1387,9 +1450,11 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
             hint = _param_spelling_hint(declared[key], value, key, kind, key)
             # a TOML date as the file writes it, here and in the model's own words (it was
             # "factors = datetime.date(1979, 5, 27): ..., got datetime.date(1979, 5, 27)")
-            said = _strip(str(error), kind).replace(python_shown(value), shown_as_written(value))
-            raise ConfigError(f"{where}{key} = {shown_as_written(value)}: {said}{hint}"
-                              ) from None
+            # true/false and tables as the file writes them too (it was "binary = 1: ...,
+            # got 1" but "factors = True: ..., got True" and "factors = {'a': 1}")
+            written = _as_toml(value)
+            said = _strip(str(error), kind).replace(python_shown(value), written)
+            raise ConfigError(f"{where}{key} = {written}: {said}{hint}") from None
     try:
         create_model(kind, **params).validate_params()
     except (ConfigError, TypeError, ValueError) as error:
@@ -1461,7 +1526,7 @@ def check_space(where: str, space: dict[str, Any], model_type: str, *,
     for param, description in space.items():
         if param not in cls.params:
             raise ConfigError(f"{where}space: {model_type} has no parameter {param!r}"
-                              f"{did_you_mean(param, cls.params)}; its parameters: "
+                              f"{unknown_setting_hint(cls, param, cls.params)}; its parameters: "
                               f"{', '.join(sorted(cls.params))}")
         if param in NOT_TUNABLE:
             # the search drew it like a hyperparameter and kept the value that scored best
@@ -1652,8 +1717,11 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
         spelt = "" if numbers else next(
             (hint for end, value in (("low", low), ("high", high))
              if (hint := number_spelling_hint(value, kinds, end))), "")
-        raise ConfigError(f"{where}needs {wanted} low < high, got low={shown_value(low)}, "
-                          f"high={shown_value(high)}{swap}{spelt}")
+        # an end left out was shown as Python's None ("got low=8, high=None"), a value no
+        # TOML file can hold: it is named as missing
+        got = ", ".join(f"{end}={shown_value(value)}" if end in description else f"no {end}"
+                        for end, value in (("low", low), ("high", high)))
+        raise ConfigError(f"{where}needs {wanted} low < high, got {got}{swap}{spelt}")
     if not math.isfinite(float(high) - float(low)):  # type: ignore[arg-type]
         raise ConfigError(f"{where}low={shown_value(low)} to high={shown_value(high)} is wider "
                           f"than a float can "
@@ -1703,6 +1771,27 @@ def _dimension_shape_problem(description: Any) -> str:
             '{ type = "int", low = 8, high = 64 } or { type = "categorical", choices = '
             "[8, 16] }; to fix the value, set it in the model's params and leave it out of "
             "the space")
+
+
+def _as_toml(value: Any) -> str:
+    """A value read from a TOML file as the file writes it, for a message: ``true``, an
+    inline table ``{ a = 1 }``, a date unquoted (:func:`shown_as_written`), inside lists
+    and tables too; text and numbers as :func:`shown_as_written` writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if type(value) is dict and len(value) <= 20:
+        items = ", ".join(f"{_toml_key(key)} = {_as_toml(item)}" for key, item in value.items())
+        return f"{{ {items} }}" if items else "{}"
+    if type(value) is list and len(value) <= 20 and any(
+            isinstance(item, bool | dict | list) for item in value):
+        return f"[{', '.join(_as_toml(item) for item in value)}]"
+    return shown_as_written(value)
+
+
+def _toml_key(key: Any) -> str:
+    """A table key as TOML writes it: bare when it may be, else quoted."""
+    text = str(key)
+    return text if re.fullmatch(r"[A-Za-z0-9_-]+", text) else _toml_value(text)
 
 
 def _toml_value(value: Any) -> str:

@@ -377,17 +377,11 @@ def check_output(out: str | Path, *, overwrite: bool,
         # refused here, before the work, as the atomic write would refuse it after it
         raise RecstackError(f"{out}: is {describe_path(out)}, but the results are a folder; "
                             "choose another --out")
-    if out.exists() and not overwrite:
-        if out.is_dir() and not any(out.iterdir()):
-            # "results already exist" of a folder made beforehand (mkdir) with nothing in it
-            raise RecstackError(f"{out}: is an existing folder (empty); pass --overwrite "
-                                "(overwrite=True) to write the results there, or choose a "
-                                "new --out / name")
-        raise RecstackError(f"{out}: results already exist; pass --overwrite (overwrite=True)"
-                            " to replace them, or choose another --out / name")
     if out.is_dir() and not (out / RESULTS_FILE).is_file():
         # overwrite replaces earlier results, never a folder of other files: `recstack demo
-        # --out DIR` (which always overwrites) and `evaluate --overwrite` deleted them
+        # --out DIR` (which always overwrites) and `evaluate --overwrite` deleted them;
+        # said before the check of overwrite: without it, such a folder was told "results
+        # already exist; pass --overwrite", which was then refused here
         held = sorted(entry.name for entry in out.iterdir())
         if held:
             shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5
@@ -396,6 +390,14 @@ def check_output(out: str | Path, *, overwrite: bool,
                                 f"results (no {RESULTS_FILE}), which writing the results "
                                 "there would delete; choose another --out, or an empty or "
                                 "new folder")
+    if out.exists() and not overwrite:
+        if out.is_dir() and not any(out.iterdir()):
+            # "results already exist" of a folder made beforehand (mkdir) with nothing in it
+            raise RecstackError(f"{out}: is an existing folder (empty); pass --overwrite "
+                                "(overwrite=True) to write the results there, or choose a "
+                                "new --out / name")
+        raise RecstackError(f"{out}: results already exist; pass --overwrite (overwrite=True)"
+                            " to replace them, or choose another --out / name")
     _check_parent_writable(out, "the results")
     return out
 

@@ -202,8 +202,11 @@ class Spec(metaclass=_NamedArguments):
                     except RecstackError as error:
                         raise ConfigError(f"{self.kind_name or type(self).__name__}: "
                                           f"{error}") from None
+                # k_core(user_min="2") and user_min=2.0 said only "expected an integer",
+                # without the spelling an experiment file's user_min = "2" is told
                 raise ConfigError(f"{self.kind_name or type(self).__name__}: {name} = "
-                                  f"{shown_value(value)}: expected {type_text(hint)}")
+                                  f"{shown_value(value)}: expected {type_text(hint)}"
+                                  f"{spelling_said(value, hint, declared, name)}")
             if converted is not value:
                 object.__setattr__(self, name, converted)
             problem = declared.problem(converted)
@@ -325,13 +328,7 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
                 # TOML's local time (cutoff = 07:32:00): a moment of no particular day
                 wanted += (", not a time of day alone; give the date too, e.g. "
                            f"2020-01-31T{value.isoformat()}")
-            said = number_spelling_hint(value, hint, key_text(key))
-            unquoted = (_unquoted_problem(value, hint, option_)
-                        if said.startswith(" (a number in quotes") else None)
-            if unquoted:
-                # test_fraction = "inf" was told to write test_fraction = inf, refused next
-                said = (f" (a number in quotes is text, and {key_text(key)} = "
-                        f"{unquoted[0]} unquoted is refused too: {unquoted[1]})")
+            said = spelling_said(value, hint, option_, key_text(key))
             raise ConfigError(f"{where}{key_text(key)} = {_show(value)}: expected {wanted}"
                               f"{said}")
         problem = option_.problem(result)
@@ -349,6 +346,36 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
         raise ConfigError(where + keys_as_given(message, declared, key_text)) from None
 
 
+def spelling_said(value: Any, hint: Any, option_: Any, key: str) -> str:
+    """:func:`number_spelling_hint` for a spec field ``key`` refused for its type, held to
+    the field's own check (``option_``): a number spelt in quotes (``"2"``) or with a point
+    where a whole number goes (``2.0``) is told how to write it where that spelling passes,
+    and that it is refused too where it does not (``user_min = 0.0``: not "write
+    user_min = 0", refused next). One rule for a spec built from a file, from flags
+    (:func:`build_spec`) and from Python (:class:`Spec`): in Python, ``k_core(user_min="2")``
+    said only "expected an integer"."""
+    try:
+        said = number_spelling_hint(value, hint, key)
+    except Exception:  # an array or an odd object: no hint, the refusal stands
+        return ""
+    unquoted = None
+    if said.startswith(" (a number in quotes") and isinstance(value, str):
+        unquoted = _unquoted_problem(value, hint, option_)
+        start = " (a number in quotes is text"
+    elif (said.startswith(" (a whole number is written in digits alone")
+          and isinstance(value, float | np.floating)):  # (not a list's item)
+        number = convert(int(value), hint)
+        problem = option_.problem(number) if number is not _WRONG_TYPE else None
+        unquoted = (str(int(value)), problem) if problem else None
+        start = " (a whole number is written in digits alone"
+    if unquoted:
+        # test_fraction = "inf" was told to write test_fraction = inf, refused next
+        return (f"{start}, and {f'{key} = ' if key else ''}{unquoted[0]} "
+                f"{'unquoted ' if isinstance(value, str) else ''}is refused too: "
+                f"{unquoted[1]})")
+    return said
+
+
 def _unquoted_problem(value: Any, hint: Any, option_: Any) -> tuple[str, str] | None:
     """The number ``value`` (text) names, as TOML writes it, and what the option's own
     check says of it; None when it takes it (or ``value`` names no number)."""
@@ -360,9 +387,13 @@ def _unquoted_problem(value: Any, hint: Any, option_: Any) -> tuple[str, str] | 
         except ValueError:
             continue
         result = convert(number, hint)
+        written = toml_number_text(value, number)
+        if (result is _WRONG_TYPE and isinstance(number, float) and number.is_integer()):
+            # user_min = "0e0": told to write user_min = 0, which its check refuses
+            result, written = convert(int(number), hint), str(int(number))
         if result is not _WRONG_TYPE:
             problem = option_.problem(result)
-            return (toml_number_text(value, number), problem) if problem else None
+            return (written, problem) if problem else None
     return None
 
 

@@ -45,7 +45,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.errors import ConfigError, RecstackError, echoed, shown
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
 from recstack.specs import arguments_named, did_you_mean, whole_exact_as_int
 
 __all__ = [
@@ -420,9 +420,10 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
             if scores.shape[0] != len(batch) or (n_items is not None
                                                  and scores.shape[1] != n_items):
                 wanted = f"{len(batch)} x {shown(n_items)}" if n_items is not None \
-                    else f"{len(batch)} rows"
+                    else counted(len(batch), "row")
+                rows = counted(len(batch), "row")
                 raise ConfigError(f"top_k_batched: the scoring function {name} returned "
-                                  f"scores of shape {scores.shape} for {len(batch)} rows; "
+                                  f"scores of shape {scores.shape} for {rows}; "
                                   f"expected {wanted}{width_from} (one row per requested "
                                   f"index, one column per item); the block of rows "
                                   f"{_span(batch)}")

@@ -59,7 +59,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.config import Experiment, ModelSpec, require_experiment
+from recstack.config import Experiment, ModelSpec, require_experiment, unknown_setting_hint
 from recstack.data import splits
 from recstack.data.interactions import Interactions, check_flag
 from recstack.errors import ConfigError, RecstackError, counted
@@ -303,6 +303,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     kept = _kept_outside_space(model_type, space, base, start, train)
     failure: list[RecstackError] = []
     seen: dict[str, float] = {}  # each configuration tried (as JSON) -> its value
+    warned = _TrialWarnings()
 
     def objective(trial: optuna.Trial) -> float:
         params = dict(base)
@@ -320,12 +321,14 @@ def search(model_type: str, train: Interactions, validation: Interactions,
             history.append({"number": trial.number, "params": params, "value": seen[drawn]})
             return seen[drawn] if not math.isnan(seen[drawn]) else -math.inf
         try:
-            model = create_model(model_type, **params).fit(train)
-            if fold_in is None:
-                result = evaluator.evaluate(model, train, validation, name=label or model_type)
-            else:
-                result = evaluator.evaluate_fold_in(model, train, fold_in, validation,
-                                                    name=label or model_type)
+            with warned.trial():
+                model = create_model(model_type, **params).fit(train)
+                if fold_in is None:
+                    result = evaluator.evaluate(model, train, validation,
+                                                name=label or model_type)
+                else:
+                    result = evaluator.evaluate_fold_in(model, train, fold_in, validation,
+                                                        name=label or model_type)
         except RecstackError as error:
             # optuna would log the failure with its traceback before passing it on; the
             # user can act on one line naming the values that failed and where they came from
@@ -353,6 +356,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
             task.advance()
 
         study.optimize(objective, n_trials=trials, timeout=timeout, callbacks=[advance])
+    warned.summarise(len(study.trials))
     if failure:
         raise failure[0]
     # a dimension left out of the best trial (the configured value kept as is, a condition
@@ -361,6 +365,63 @@ def search(model_type: str, train: Interactions, validation: Interactions,
 
 
 # --------------------------------------------------------------------------- helpers
+class _TrialWarnings:
+    """The warnings the trials of a search raise, each distinct one (its class and text)
+    shown once, when a trial first raises it, and counted: ``recstack tune`` repeated the
+    same warning (``als: factors=41 is more than both the users and the items``, of a
+    configured value every trial keeps) once per trial, a screen of one line. At the end
+    (:meth:`summarise`), one more warning says how many trials raised each one raised by
+    more than one. The caller's filters still apply: an ignored warning is not shown nor
+    counted, and one turned into an error is raised as before."""
+
+    def __init__(self) -> None:
+        # (class, text) -> [trials that raised it, the first raised]
+        self.raised: dict[tuple[type[Warning], str], list[Any]] = {}
+
+    @contextmanager
+    def trial(self) -> Iterator[None]:
+        import warnings
+
+        records: list[warnings.WarningMessage] = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                records = caught
+                yield
+        finally:  # (also of a trial whose model refused its values)
+            self._show(records)
+
+    def _show(self, records: list[Any]) -> None:
+        import warnings
+
+        said: set[tuple[type[Warning], str]] = set()
+        for record in records:
+            key = (record.category, str(record.message))
+            if key in said:
+                continue  # (once a trial: a trial's own repeats are Python's to judge)
+            said.add(key)
+            if key in self.raised:
+                self.raised[key][0] += 1
+                continue
+            self.raised[key] = [1, record]
+            warnings.warn_explicit(record.message, record.category, record.filename,
+                                   record.lineno, source=record.source)
+
+    def summarise(self, trials: int) -> None:
+        """One warning per distinct warning more than one trial raised, with their count."""
+        import warnings
+
+        for (category, text), (count, record) in self.raised.items():
+            if count > 1:
+                # (on one line, as the command line shows a warning)
+                first = "; ".join(part.strip() for part in text.splitlines() if part.strip())
+                if len(first) > 60:  # its start names it: it was shown whole before
+                    first = first[:60].rsplit(" ", 1)[0] + "..."
+                warnings.warn_explicit(
+                    f"the warning {first!r} was raised by {count} of the "
+                    f"{counted(trials, 'trial')} of the search (shown once, at the first)",
+                    category, record.filename, record.lineno)
+
+
 def check_search_arguments(model_type: str, space: Any, base_params: Any, *, metric: Any,
                            trials: Any, seed: Any, timeout: Any) -> None:
     """The arguments of :func:`search`, as an experiment's ``[tune]`` table is checked
@@ -401,7 +462,8 @@ def check_search_arguments(model_type: str, space: Any, base_params: Any, *, met
         for param in base_params:
             if param not in cls.params:
                 raise ConfigError(f"base_params: {model_type} has no parameter {param!r}"
-                                  f"{did_you_mean(param, cls.params)}; its parameters: "
+                                  f"{unknown_setting_hint(cls, param, cls.params)}; its "
+                                  "parameters: "
                                   f"{', '.join(sorted(cls.params))}")
         for param, value in base_params.items():
             # a value of a dimension the space draws in every trial is searched instead when

@@ -40,7 +40,9 @@ def test_an_existing_result_folder_is_refused_before_any_data_is_loaded(tmp_path
     out = tmp_path / "results"
     out.mkdir()
     (out / "summary.csv").write_text("old")
-    with pytest.raises(RecstackError, match="results already exist; pass --overwrite"):
+    # without results.json it is no earlier results: --overwrite would be refused too
+    with pytest.raises(RecstackError, match=r"is a folder of other files \(summary.csv\), "
+                                            r"not earlier results \(no results.json\)"):
         run_experiment(small_experiment(), out=out)
     assert (out / "summary.csv").read_text() == "old"
 

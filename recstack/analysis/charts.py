@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from recstack.errors import RecstackError
-from recstack.specs import arguments_named
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
+from recstack.specs import arguments_named, did_you_mean
 
 #: a qualitative palette that stays readable for the common colour-vision deficiencies
 #: (Okabe & Ito 2008), cycled over models
@@ -76,6 +76,192 @@ class Chart:
     half: bool = False
 
 
+#: the ways a :class:`Series` is drawn
+MODES = ("lines", "markers", "lines+markers", "bar")
+
+
+def _values(values: Any) -> np.ndarray | None:
+    """``values`` as a 1-d array, or None where it is no sequence of values (a number, a
+    string, an array of another number of dimensions)."""
+    if values is None or isinstance(values, str | bytes | dict | set):
+        return None
+    try:
+        array = np.asarray(values)
+    except ValueError:  # ragged nested lists
+        return None
+    if array.ndim != 1 or (array.dtype.kind == "O" and any(
+            isinstance(value, list | tuple | np.ndarray) for value in array)):
+        return None
+    return array
+
+
+def _numbers(values: np.ndarray) -> np.ndarray | None:
+    """The values as floats where they are numbers (booleans excluded), else None."""
+    if values.dtype.kind in "iuf":
+        return values.astype(np.float64)
+    if values.dtype.kind == "O" and len(values) and all(
+            isinstance(v, int | float | np.integer | np.floating)
+            and not isinstance(v, bool) for v in values):
+        return values.astype(np.float64)
+    return None
+
+
+def checked_chart(chart: Chart) -> Chart:
+    """``chart`` once it can be drawn as described, else a :class:`ConfigError` naming the
+    chart, the series (its position and name) and what is wrong.
+
+    Plotly drew a series whose ``y`` (or band, hover texts, colours) held fewer values
+    than its ``x`` by dropping the points past the shorter one without a word, while
+    matplotlib raised its own ValueError or IndexError for the same chart; an infinite
+    value was drawn by neither (Plotly writes it as a missing value); a heatmap whose
+    labels did not match its matrix labelled the wrong rows; a band with ``low`` but no
+    ``high`` was left out. NaN stays a gap (a missing value), as both libraries draw it.
+    """
+    if not isinstance(chart, Chart):
+        raise ConfigError(f"a chart must be a recstack.analysis.charts.Chart, got "
+                          f"{type(chart).__name__} {echoed(shown(chart))}")
+    where = f"chart {echoed(chart.title)!r}"
+    if not isinstance(chart.series, list | tuple):
+        raise ConfigError(f"{where}: series must be a list of Series, got "
+                          f"{type(chart.series).__name__} {echoed(shown(chart.series))}")
+    for position, s in enumerate(chart.series):
+        if not isinstance(s, Series):
+            raise ConfigError(f"{where}: series[{position}] must be a Series, got "
+                              f"{type(s).__name__} {echoed(shown(s))}")
+        what = f"{where}, series {echoed(s.name)!r} (series[{position}])"
+        if s.mode not in MODES:
+            raise ConfigError(f"{what}: mode must be one of "
+                              f"{', '.join(repr(m) for m in MODES)}, got {echoed(shown(s.mode))}"
+                              f"{did_you_mean(s.mode, MODES)}")
+        x = _values(s.x)
+        if x is None:
+            raise ConfigError(f"{what}: x must be a sequence of values (a list or a 1-d "
+                              f"array), got {_kind(s.x)}")
+        for field_name in ("y", "low", "high", "text", "colour"):
+            given = getattr(s, field_name)
+            if given is None:
+                if field_name == "y":
+                    raise ConfigError(f"{what}: y is missing; give one value per x value "
+                                      f"({counted(len(x), 'value')})")
+                continue
+            values = _values(given)
+            if values is None:
+                raise ConfigError(f"{what}: {field_name} must be a sequence of values (a "
+                                  f"list or a 1-d array), got {_kind(given)}")
+            if len(values) != len(x):
+                raise ConfigError(f"{what}: {field_name} holds {counted(len(values), 'value')}"
+                                  f" and x {len(x):,}; give one {field_name} value per x "
+                                  f"value")
+        for field_name in ("x", "y", "low", "high", "colour"):
+            values = _values(getattr(s, field_name))
+            if values is not None:
+                _refuse_complex(values, f"{what}: {field_name}")
+        if (s.low is None) != (s.high is None):
+            given, missing = ("low", "high") if s.high is None else ("high", "low")
+            raise ConfigError(f"{what}: a band needs both low and high; {given} is given "
+                              f"and {missing} is not (give both, or neither for no band)")
+        for field_name in ("x", "y", "low", "high"):
+            values = _values(getattr(s, field_name))
+            numbers = None if values is None else _numbers(values)
+            if values is None or numbers is None:
+                continue
+            _refuse_infinities(numbers, values, f"{what}: {field_name}")
+            if field_name == "x" and chart.log_x and (numbers <= 0).any():
+                first = int(np.flatnonzero(numbers <= 0)[0])
+                raise ConfigError(
+                    f"{what}: x holds {shown(values[first])} at position {first:,}, but the "
+                    f"chart's x axis is logarithmic (log_x=True) and draws positive values "
+                    f"only")
+    if chart.heatmap is not None:
+        _check_heatmap(chart.heatmap, where)
+    return chart
+
+
+def _complex_positions(values: np.ndarray) -> np.ndarray:
+    """The flat positions of the complex numbers in ``values`` (any shape): in an array of
+    complex type (numpy makes ``[1j, 2, 3]`` one), those with an imaginary part, or all
+    where none has one."""
+    if values.dtype.kind == "c":
+        imaginary = np.flatnonzero(values.imag != 0)
+        return imaginary if len(imaginary) else np.arange(values.size)
+    if values.dtype.kind != "O":
+        return np.arange(0)
+    return np.flatnonzero([isinstance(value, complex | np.complexfloating)
+                           for value in values.flat])
+
+
+def _refuse_complex(values: np.ndarray, what: str) -> None:
+    """Refuse complex numbers: matplotlib drew their real part (numpy's warning "casting
+    complex values to real discards the imaginary part"), Plotly its own way, and as
+    colours both drew each as a legend label ("1j")."""
+    found = _complex_positions(values)
+    if len(found):
+        first = int(found[0])
+        at = np.unravel_index(first, values.shape)
+        position = f"{at[0]:,}" if len(at) == 1 else f"[{at[0]:,}, {at[1]:,}]"
+        raise ConfigError(
+            f"{what} holds {counted(len(found), 'complex number')}, first "
+            f"{shown(values.flat[first])} at position {position}; a chart draws real numbers "
+            f"(and text labels) only: give the real part (.real) or the size (abs()) of each")
+
+
+def _refuse_infinities(numbers: np.ndarray, values: np.ndarray, what: str) -> None:
+    infinite = np.flatnonzero(np.isinf(numbers))
+    if len(infinite):
+        first = int(infinite[0])
+        at = np.unravel_index(first, values.shape)
+        position = f"{at[0]:,}" if len(at) == 1 else f"[{at[0]:,}, {at[1]:,}]"
+        raise ConfigError(
+            f"{what} holds {counted(len(infinite), 'infinite value')}, first "
+            f"{shown(values.flat[first])} at position {position}; a chart cannot draw an "
+            f"infinity (NaN draws a gap, for a missing value)")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return f"{type(value).__name__} {echoed(shown(value))}"
+
+
+def _check_heatmap(h: Heatmap, where: str) -> None:
+    what = f"{where}, heatmap"
+    try:
+        given = np.asarray(h.z)
+    except (TypeError, ValueError):
+        given = None  # ragged rows: refused below
+    if given is not None:
+        _refuse_complex(given, f"{what}: z")
+    try:
+        z = np.asarray(h.z, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{what}: z must be a 2-d array of numbers, got "
+                          f"{_kind(h.z)}") from None
+    if z.ndim != 2:
+        raise ConfigError(f"{what}: z must be a 2-d array of numbers (rows x columns), got "
+                          f"shape {z.shape}")
+    _refuse_infinities(z, z, f"{what}: z")
+    rows, columns = z.shape
+    for name, labels, wanted, of in (("x_labels", h.x_labels, columns, "column"),
+                                     ("y_labels", h.y_labels, rows, "row")):
+        values = _values(labels)
+        if values is None or len(values) != wanted:
+            got = _kind(labels) if values is None else counted(len(values), "label")
+            raise ConfigError(f"{what}: {name} must hold one label per {of} of z "
+                              f"({counted(wanted, of)}; z has shape {z.shape}), got {got}")
+    if h.text is not None:
+        try:
+            text = np.asarray(h.text, dtype=object)
+        except ValueError:  # ragged rows (older numpy)
+            text = None
+        if text is not None and text.ndim == 1 and any(
+                isinstance(row, list | tuple | np.ndarray) for row in text):
+            text = None  # rows of different lengths, held as one list per row
+        if text is None or text.shape != z.shape:
+            got = "rows of different lengths" if text is None else f"shape {text.shape}"
+            raise ConfigError(f"{what}: text must hold one text per cell of z (shape "
+                              f"{z.shape}), got {got}")
+
+
 def plotly_available() -> bool:
     try:
         import plotly  # noqa: F401
@@ -103,6 +289,37 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 def _is_numeric(values: Any) -> bool:
     return np.asarray(values).dtype.kind in "iuf"
+
+
+#: the legend entry of the points whose label is missing (None, NaN, ``pd.NA``, ``pd.NaT``),
+#: as the report's maps name an item without a genre (:func:`recstack.analysis._checks.
+#: first_label`)
+MISSING_LABEL = "(none)"
+
+
+def label_groups(labels: Any) -> list[tuple[str, np.ndarray]]:
+    """The legend entries of points coloured by label: ``(name, mask)`` per entry, sorted by
+    name, the points without a label (None, NaN, ``pd.NA``, ``pd.NaT``, or the text
+    ``"(none)"``) last as :data:`MISSING_LABEL`.
+
+    Labels are grouped by the text the legend shows. Grouped by value, a point labelled NaN
+    matched no entry (NaN equals nothing) and was left off the chart without a word, under
+    an empty legend entry ``nan`` (one per NaN object); ``pd.NA`` failed in numpy's indexing
+    ("arrays used as indices must be of integer (or boolean) type"); ``1`` and ``"1"`` were
+    two entries both named ``1``, while ``True`` was put with ``1``."""
+    from recstack.analysis._checks import is_missing
+
+    values = np.asarray(labels, dtype=object).tolist()
+    # the text "(none)" (the report's maps write it for an item without a genre) is the
+    # same entry as a missing label, after the labels
+    names = np.array([MISSING_LABEL if is_missing(value) else str(value) for value in values],
+                     dtype=object)
+    missing = names == MISSING_LABEL
+    present = sorted(set(names[~missing].tolist()))
+    groups = [(name, (names == name) & ~missing) for name in present]
+    if missing.any():
+        groups.append((MISSING_LABEL, missing))
+    return groups
 
 
 def plotly_text(value: Any) -> Any:
@@ -188,6 +405,7 @@ def plotly_figure(chart: Chart) -> Any:
     except ImportError:
         raise RecstackError('interactive charts need plotly: pip install '
                             '"recstack[insight]"') from None
+    checked_chart(chart)
     t = plotly_text
     figure = go.Figure()
     if chart.heatmap is not None:
@@ -209,7 +427,7 @@ def plotly_figure(chart: Chart) -> Any:
             figure.add_trace(go.Scatter(x=band_x, y=band_y, fill="toself", mode="lines",
                                         line={"width": 0}, fillcolor=_rgba(colour, 0.18),
                                         hoverinfo="skip", showlegend=False,
-                                        legendgroup=s.name))
+                                        legendgroup=f"series {position}"))
         if s.mode == "bar":
             figure.add_trace(go.Bar(x=t(x), y=s.y, name=t(s.name), marker_color=colour,
                                     hovertext=t(s.text)))
@@ -220,19 +438,17 @@ def plotly_figure(chart: Chart) -> Any:
                       "showscale": True, "colorbar": {"title": t(s.colour_label)}, "size": 5}
         elif s.colour is not None:
             # a label per point: one trace per label, so the legend names them
-            labels = np.asarray(s.colour, dtype=object)
-            for number, label in enumerate(sorted(set(labels.tolist()), key=str)):
-                chosen = labels == label
+            for number, (label, chosen) in enumerate(label_groups(s.colour)):
                 figure.add_trace(go.Scattergl(
                     x=x[chosen], y=np.asarray(s.y)[chosen], mode="markers",
-                    name=t(str(label)),
+                    name=t(label),
                     marker={"color": LABEL_PALETTE[number % len(LABEL_PALETTE)], "size": 5},
                     hovertext=None if s.text is None else t(np.asarray(s.text)[chosen]),
                     hoverinfo="text" if s.text is not None else None))
             continue
         trace = go.Scattergl if s.mode == "markers" and len(x) > 1000 else go.Scatter
         figure.add_trace(trace(x=t(x), y=s.y, mode=s.mode, name=t(s.name), marker=marker,
-                               line={"color": colour}, legendgroup=s.name,
+                               line={"color": colour}, legendgroup=f"series {position}",
                                hovertext=t(s.text),
                                hoverinfo="text+name" if s.text is not None else None))
     figure.update_layout(title=t(chart.title), xaxis_title=t(chart.x_label),
@@ -267,6 +483,8 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
         import matplotlib.pyplot as plt
     except ImportError:
         raise RecstackError('drawing charts needs matplotlib: pip install matplotlib') from None
+    checked_chart(chart)
+    _check_axes(ax)
     with _literal_matplotlib_text():
         if ax is None:
             _, ax = plt.subplots(figsize=(7.5, 4.2))
@@ -280,6 +498,29 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
         if families and families[-1] not in FALLBACK_FONTS:
             text.set_fontfamily(_fallback_families(_named_families(list(families))))
     return ax
+
+
+def _check_axes(ax: Any) -> None:
+    """Refuse an ``ax`` that is no matplotlib axes: a figure, the array of axes
+    ``plt.subplots(1, 2)`` returns or anything else was an AttributeError ("'Figure' object
+    has no attribute 'plot'") from inside the drawing, naming no argument."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure, SubFigure
+
+    if ax is None or isinstance(ax, Axes):
+        return
+    wanted = ("ax must be a matplotlib Axes (such as ax from fig, ax = plt.subplots()), or "
+              "None for a new figure; got ")
+    if isinstance(ax, Figure | SubFigure):
+        raise ConfigError(wanted + f"a {type(ax).__name__}: draw on one of its axes, "
+                          f"fig.gca() or fig.add_subplot()")
+    if isinstance(ax, np.ndarray) and ax.dtype.kind == "O" and ax.size and all(
+            isinstance(one, Axes) for one in ax.flat):
+        first = "axes[" + ", ".join("0" for _ in range(ax.ndim)) + "]"
+        raise ConfigError(wanted + f"an array of {ax.size} axes of shape {ax.shape} (as "
+                          f"plt.subplots returns for several); give one of them, such as "
+                          f"{first}")
+    raise ConfigError(wanted + f"{type(ax).__name__} {echoed(shown(ax))}")
 
 
 def _draw(chart: Chart, ax: Any) -> None:
@@ -323,9 +564,7 @@ def _draw(chart: Chart, ax: Any) -> None:
                                 cmap="viridis")
             ax.figure.colorbar(points, ax=ax, label=s.colour_label)
         elif s.colour is not None:
-            labels = np.asarray(s.colour, dtype=object)
-            for number, label in enumerate(sorted(set(labels.tolist()), key=str)):
-                chosen = labels == label
+            for number, (label, chosen) in enumerate(label_groups(s.colour)):
                 entry(ax.scatter(x[chosen], np.asarray(s.y)[chosen], s=6,
                                  color=LABEL_PALETTE[number % len(LABEL_PALETTE)]), label)
         elif s.mode == "markers":

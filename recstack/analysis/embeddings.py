@@ -21,7 +21,7 @@ from scipy import stats
 from recstack.analysis import _checks as checks
 from recstack.analysis.charts import Chart, Series
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import RecstackError, shown
+from recstack.errors import RecstackError, counted, shown
 from recstack.metrics._validation import MetricInputError
 from recstack.specs import arguments_named
 
@@ -29,6 +29,11 @@ from recstack.specs import arguments_named
 POPULARITY_CORRELATION = 0.6
 #: share of the variance in the first component above which the vectors count as collapsed
 COLLAPSE_SHARE = 0.9
+#: fewest vectors a correlation with popularity is read from: two points always lie on a
+#: line, so their correlation is +1 or -1 whatever the vectors (2 items were read as "the
+#: first component captures popularity (correlation -1.00)", and their lengths as tracking
+#: popularity "(Spearman +1.00)")
+MIN_CORRELATION_ROWS = 3
 #: rows per block when projecting onto the components: bounds memory for millions of users
 _BLOCK_ROWS = 1 << 16
 #: components kept by default (fewer where the vectors are narrower)
@@ -112,7 +117,8 @@ class PCAAnalysis:
         arbitrary, so is the correlation's: its size is what counts. NaN for a component
         that carries no variance (beyond the rank of the vectors: fewer rows than
         dimensions, or dimensions that depend on each other), whose scores are rounding
-        noise, and where popularity is constant.
+        noise, where popularity is constant, and for fewer than
+        :data:`MIN_CORRELATION_ROWS` vectors (two points always correlate +1 or -1).
     kind
         "item" or "user", for titles.
     """
@@ -168,6 +174,10 @@ class PCAAnalysis:
             if self.captures_popularity:
                 text += (f" The first component captures {word} (correlation {r:+.2f} "
                          f"with log {word}): the main direction the model learned is {what}.")
+            elif math.isnan(r) and self.n_rows < MIN_CORRELATION_ROWS:
+                text += (f" No correlation with {word} can be read from {self.n_rows} "
+                         f"vectors (two points always correlate +1 or -1; it takes "
+                         f"{MIN_CORRELATION_ROWS} or more).")
             elif math.isnan(r):
                 text += f" {word.capitalize()} is constant, so no correlation can be read."
             else:
@@ -259,8 +269,8 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | No
         # with popularity was read as "the component most related to it" (numpy's rank
         # tolerance, on the eigenvalues of the scatter matrix: set to 0 above)
         noise = eigenvalues[:keep] == 0
-        correlations = np.array([math.nan if noise[j] else _pearson(scores[:, j], target)
-                                 for j in range(keep)])
+        correlations = np.array([math.nan if noise[j] or n < MIN_CORRELATION_ROWS
+                                 else _pearson(scores[:, j], target) for j in range(keep)])
     return PCAAnalysis(eigenvalues / total, components, correlations, n, kind, model)
 
 
@@ -281,7 +291,9 @@ class EmbeddingHealth:
         Groups (arrays of row indices) of vectors equal to each other up to ``1e-6``
         relative; only the first :data:`_SHOWN_GROUPS` are kept, ``n_duplicates`` counts all.
     norm_popularity_correlation
-        Spearman correlation of vector lengths with popularity (NaN without popularity).
+        Spearman correlation of vector lengths with popularity (NaN without popularity,
+        and for fewer than :data:`MIN_CORRELATION_ROWS` vectors: two points always
+        correlate +1 or -1).
     """
 
     dim: int
@@ -317,7 +329,7 @@ class EmbeddingHealth:
 
     def _span(self) -> str:
         possible = self.possible_directions
-        return (f"; {self.n_rows} vectors span at most {possible}" if possible < self.dim
+        return (f"; {counted(self.n_rows, 'vector')} span at most {possible}" if possible < self.dim
                 else "")
 
     def findings(self) -> list[str]:
@@ -429,7 +441,7 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
         # two_tower does) are equal: ranked, their last-digit noise gave a Spearman of
         # +0.81 on 8 unit vectors and the problem "lengths track popularity"
         equal_lengths = np.ptp(norms) <= _EQUAL_LENGTHS * norms.max()
-        if np.ptp(pop) > 0 and not equal_lengths:
+        if np.ptp(pop) > 0 and not equal_lengths and n >= MIN_CORRELATION_ROWS:
             spearman = float(stats.spearmanr(norms, pop).statistic)
     return EmbeddingHealth(dim, n, first_share, effective_rank, dead, groups, n_duplicates,
                            spearman, norms * largest, kind, model, varied=bool(total > 0))

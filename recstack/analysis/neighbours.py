@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from recstack.analysis import _checks as checks
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import RecstackError, shown
+from recstack.errors import RecstackError, counted, shown
 from recstack.metrics._validation import refuse_reordered_rows
 from recstack.specs import arguments_named
 
@@ -117,13 +117,15 @@ def _warn_ties(call: str, queries: np.ndarray, k: int, sims: np.ndarray,
     if not len(cut):
         return
     first = int(cut[0])
+    more = int(left_out[first])
     warnings.warn(
-        f"{call}: the neighbour list of {len(cut):,} of {len(queries):,} queries ends "
-        f"inside a tie (e.g. row {int(queries[first])}: its neighbour {k} has cosine "
-        f"{float(sims[first, -1]):.6g}, as {int(left_out[first]):,} more row(s) not listed "
-        "have); the rows listed are the lowest-numbered of the tied, not nearer than the "
-        "others (tied rows point the same way: items with the same training data, such as "
-        "one rating by one user, or a collapsed model)",
+        f"{call}: the neighbour list of {len(cut):,} of "
+        f"{counted(len(queries), 'query', 'queries')} ends inside a tie (e.g. row "
+        f"{int(queries[first])}: its neighbour {k} has cosine {float(sims[first, -1]):.6g}, "
+        f"as {counted(more, 'more row')} not listed {'has' if more == 1 else 'have'}); the "
+        "rows listed are the lowest-numbered of the tied, not nearer than the others (tied "
+        "rows point the same way: items with the same training data, such as one rating by "
+        "one user, or a collapsed model)",
         UserWarning, stacklevel=caller_stacklevel())
 
 
@@ -201,6 +203,45 @@ def _label_name(label: Any, row: int) -> str:
     return str(label)
 
 
+def _flags(entry: Any) -> int | None:
+    """The length of ``entry`` when it is a sequence of 0/1 flags (numbers or true/false,
+    nothing else), else None."""
+    if not isinstance(entry, list | tuple | np.ndarray):
+        return None
+    values = list(np.asarray(entry, dtype=object).ravel()) if isinstance(entry, np.ndarray) \
+        else list(entry)
+    for value in values:
+        if isinstance(value, bool | np.bool_):
+            continue
+        if not isinstance(value, numbers.Real) or value not in (0, 1):
+            return None
+    return len(values)
+
+
+def _refuse_flag_table(labels: Any) -> None:
+    """Refuse a table of 0/1 flags with one column per label (a multi-hot genre table, as a
+    2-d array, a list of equal rows or a column of such vectors): each row was read as the
+    label codes 0 and 1, so every item shared the label "0" with every other, and
+    neighbourhood coherence read 100% against 100% for random items."""
+    entries = labels.tolist() if isinstance(labels, pd.Series | np.ndarray) else labels
+    if isinstance(labels, np.ndarray) and labels.ndim == 2:
+        entries = list(labels)
+    if not len(entries):
+        return
+    lengths = {_flags(entry) for entry in entries}
+    if len(lengths) != 1 or None in lengths:
+        return
+    (width,) = lengths
+    if width is None or width < 2:
+        return
+    raise RecstackError(f"labels is a table of 0/1 flags ({len(entries):,} rows x {width} "
+                        "columns, one column per label), not each row's labels: read as "
+                        "label codes, the flags themselves became the labels '0' and '1', "
+                        "which the rows share whatever their labels; give each row's "
+                        "labels, e.g. [np.flatnonzero(row) for row in table] (codes) or "
+                        "[names[np.flatnonzero(row)] for row in table] (names)")
+
+
 @arguments_named
 def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     """Rows x distinct labels, 1 where the row has the label. Each entry of ``labels`` is
@@ -219,6 +260,7 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
     # read by position: a Series indexed by the row numbers in another order gave each
     # row another's labels
     refuse_reordered_rows(labels, "labels", RecstackError)
+    _refuse_flag_table(labels)
     rows: list[int] = []
     names: list[str] = []
     position: dict[str, int] = {}
@@ -233,7 +275,11 @@ def label_matrix(labels: Sequence[Any]) -> tuple[sp.csr_matrix, list[str]]:
             entry = _label_text(entry, row)
         if isinstance(entry, str):
             items = entry.split("|")
-        elif isinstance(entry, list | tuple | set | np.ndarray):
+        elif isinstance(entry, set | frozenset):
+            # a set's order of text varies from run to run (hash seeds): the label names
+            # (the matrix's columns) came out in another order each run
+            items = sorted(entry, key=repr)
+        elif isinstance(entry, list | tuple | np.ndarray):
             items = list(entry)
         elif isinstance(entry, numbers.Number):
             items = [entry]  # a numeric genre code is one label
@@ -269,6 +315,8 @@ class Coherence:
         Mean over queries of the share of their ``k`` neighbours sharing at least one label.
     chance
         The same share for ``k`` items drawn at random (without the query) per query.
+    n_labelled
+        The items with a label, of which ``n_queries`` were queried (0: not known).
     """
 
     score: float
@@ -277,23 +325,37 @@ class Coherence:
     n_queries: int
     seed: int
     model: str = ""
+    n_labelled: int = 0
 
     @property
     def lift(self) -> float:
         return self.score / self.chance if self.chance > 0 else math.nan
 
     def reading(self) -> str:
+        # k=1 read "of the 1 nearest neighbours"
+        head = (f"the nearest neighbour shares a genre with the item for {self.score:.0%} of "
+                "the items" if self.k == 1 else
+                f"{self.score:.0%} of the {self.k:,} nearest neighbours share a genre with "
+                "the item")
+        checked = counted(self.n_queries, "item")
+        if 0 < self.n_labelled and self.n_queries < self.n_labelled:
+            checked += f" of {self.n_labelled:,} labelled"
         if math.isnan(self.lift):
-            return (f"{self.score:.0%} of the {self.k} nearest neighbours share a genre with "
-                    f"the item, and no random item does ({self.n_queries:,} items checked, "
-                    f"seed {self.seed}): with labels this rare there is no chance level to "
-                    "compare with.")
+            sample = counted(self.n_queries * self.k, "random item")
+            if 0 < self.n_labelled and self.n_queries < self.n_labelled:
+                # a few queries draw a few random items: none sharing a label says little
+                # of how rare the labels are
+                why = (f"too few to read a chance level from; raise max_queries (up to "
+                       f"{self.n_labelled:,}, the labelled items) to draw more")
+            else:
+                why = "with labels this rare there is no chance level to compare with"
+            return (f"{head[0].upper()}{head[1:]}, and none of the {sample} drawn does "
+                    f"({checked} checked, seed {self.seed}): {why}.")
         verdict = ("neighbours group like with like" if self.lift >= 1.5
                    else "neighbours are barely more alike than random items"
                    if self.lift > 1.1 else "neighbours are no more alike than random items")
-        return (f"{self.score:.0%} of the {self.k} nearest neighbours share a genre with the "
-                f"item, against {self.chance:.0%} for random items ({self.lift:.1f}x, "
-                f"{self.n_queries:,} items checked, seed {self.seed}): {verdict}.")
+        return (f"{head[0].upper()}{head[1:]}, against {self.chance:.0%} for random items "
+                f"({self.lift:.1f}x, {checked} checked, seed {self.seed}): {verdict}.")
 
 
 def _share_sharing(labels: sp.csr_matrix, queries: np.ndarray, others: np.ndarray
@@ -350,4 +412,4 @@ def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
         if len(labelled) <= 4096 else rng.integers(0, len(labelled) - 1, (len(queries), k))
     draws = draws + (draws >= position[queries][:, None])
     chance = float(_share_sharing(sub, position[queries], draws).mean())
-    return Coherence(score, chance, k, len(queries), seed, model)
+    return Coherence(score, chance, k, len(queries), seed, model, len(labelled))

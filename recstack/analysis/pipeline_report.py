@@ -28,6 +28,7 @@ import numpy as np
 
 from recstack.analysis._checks import html_target
 from recstack.analysis.report import Report, Section, _bidi, _table, render_html
+from recstack.analysis.results_folder import damaged_text_problem
 from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError, echoed
 from recstack.specs import arguments_named
@@ -38,6 +39,9 @@ from recstack.strict_json import (
 )
 
 __all__ = ["check_step_output", "pipeline_report_html", "write_pipeline_report"]
+
+#: the remedy for a report.json that is damaged as a file (empty, not JSON)
+_RUN_AGAIN = "run the pipeline's report step again"
 
 #: the colour of each check status on the page
 _STATUS_COLOUR = {"passed": "#1a7f37", "warned": "#9a6700", "failed": "#cf222e",
@@ -70,6 +74,12 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
         _refuse_target_over_run(Path(out), folder)
         # after the checks above, which say more of a path the report reads or a folder
         html_target(given, "write_pipeline_report(out)")
+    # worded as a results folder's damaged files: an empty file, another format, NUL bytes
+    # or bytes that are not UTF-8 (Python's "'utf-8' codec can't decode byte 0xe9 in
+    # position 3" inside "not valid JSON (...)", with no remedy)
+    damage = damaged_text_problem(source, "JSON", _RUN_AGAIN)
+    if damage is not None:
+        raise RecstackError(damage)
     try:
         # utf-8-sig: an editor's byte-order mark is no part of the JSON
         # parse_int: Python's "Exceeds the limit (4300 digits)" advised raising its limit
@@ -77,12 +87,14 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
                             object_pairs_hook=refuse_repeated_keys,
                             parse_int=refuse_endless_integer)
     except json.JSONDecodeError as error:
-        empty = empty_file_problem(source, error, "run the pipeline's report step again")
+        empty = empty_file_problem(source, error, _RUN_AGAIN)
         if empty is not None:
             raise RecstackError(empty) from None
-        raise RecstackError(f"{source}: not valid JSON ({error})") from None
+        raise RecstackError(f"{source}:{error.lineno}: not valid JSON ({error.msg}); the "
+                            f"file is damaged: {_RUN_AGAIN}") from None
     except ValueError as error:
-        raise RecstackError(f"{source}: not valid JSON ({error})") from None
+        raise RecstackError(f"{source}: not valid JSON ({error}); the file is damaged: "
+                            f"{_RUN_AGAIN}") from None
     _check_report(source, report)
     try:
         page = pipeline_report_html(report)
@@ -253,6 +265,8 @@ def _check_fields(source: Path | str, payload: Any, section: str, remedy: str) -
     naming the file, the first bad field and ``remedy``."""
     prefix = f"{section}." if section else ""
     what = "a pipeline run's report" if not section else f"the {section} step's output"
+    # "not a pipeline run's report of a pipeline run" repeated itself
+    whose = what if not section else f"{what} of a pipeline run"
     if not isinstance(payload, dict):
         raise RecstackError(f"{source}: expected a JSON object ({what}), got a "
                             f"{type(payload).__name__}; {remedy}")
@@ -264,8 +278,8 @@ def _check_fields(source: Path | str, payload: Any, section: str, remedy: str) -
             if value is _MISSING:
                 if not required:
                     continue
-                raise RecstackError(f"{source}: missing {where!r} ({expected}); not {what} "
-                                    f"of a pipeline run, or a damaged one: {remedy}")
+                raise RecstackError(f"{source}: missing {where!r} ({expected}); not {whose}, "
+                                    f"or a damaged one: {remedy}")
             if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
                 _refuse_field(source, where, value, expected, remedy)
             if path in _CHOICES and value not in _CHOICES[path]:
@@ -289,8 +303,8 @@ def _check_fields(source: Path | str, payload: Any, section: str, remedy: str) -
         where = "publish." if not section else ""
         for key in (("name", "version") if publish["published"] else ("reason",)):
             if key not in publish:
-                raise RecstackError(f"{source}: missing '{where}{key}'; not {what} of a "
-                                    f"pipeline run, or a damaged one: {remedy}")
+                raise RecstackError(f"{source}: missing '{where}{key}'; not {whose}, "
+                                    f"or a damaged one: {remedy}")
         if publish["published"] and publish["version"] is None:
             _refuse_field(source, f"{where}version", None, "the version it was published as "
                           "(published is true)", remedy)

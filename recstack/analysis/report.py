@@ -48,7 +48,7 @@ from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
 from recstack.atomic import blocking_parent, checked_path, folder_problem, write_text
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import RecstackError, UnknownColumnError
+from recstack.errors import RecstackError, UnknownColumnError, counted
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
 from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import arguments_named
@@ -818,7 +818,7 @@ def popularity_buckets(item_counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
     bucket = np.empty_like(bucket_sorted)
     bucket[order] = bucket_sorted
     names = ("head", "middle", "tail")
-    labels = [f"{names[b]} ({int((bucket == b).sum()):,} items)" for b in range(3)]
+    labels = [f"{names[b]} ({counted(int((bucket == b).sum()), 'item')})" for b in range(3)]
     return bucket, labels
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from recstack.atomic import checked_path, folder_problem, special_file_problem
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import RecstackError, shown_number
+from recstack.errors import RecstackError, counted, shown_number
 from recstack.evaluation.results import (
     BOUNDED_METRICS,
     SHARE_METRICS,
@@ -155,8 +155,55 @@ def _unreadable(path: Path, error: OSError) -> RecstackError:
     return RecstackError(f"{path}: cannot be read ({error.strerror or error})")
 
 
+#: the remedy every damaged file of a results folder names
+_RERUN = "rerun `recstack evaluate`"
+
+
+def damaged_text_problem(path: Path, kind: str, rerun: str) -> str | None:
+    """What is wrong with the bytes of the ``kind`` (``"CSV"``, ``"JSON"``) file ``path``
+    that recstack wrote, before its format is read, with ``rerun`` the step that writes it
+    again; None for UTF-8 text that holds something. One wording for every file of a
+    results folder and the readers beside it (the pipeline's report.json, ``publish
+    --results``): an empty per-user CSV read "empty; the file is damaged" where an empty
+    results.json read "is empty (0 bytes): a run cut short ...", and a file of NUL bytes
+    (the zeros a disk that lost a write leaves) was read as a CSV header of one column
+    named by them. Raises the :func:`_unreadable` error for a file that cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise _unreadable(path, error) from None
+    text = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    if not text.strip():
+        # the words of strict_json.empty_file_problem, which the other JSON readers use
+        return (f"{path}: is empty ({counted(len(raw), 'byte')}): a run cut short or a "
+                f"copy that did not finish; {rerun}")
+    for magic, other in _OTHER_FORMATS:
+        if raw.startswith(magic):
+            return (f"{path}: {other}, not {kind} text (recstack writes UTF-8 {kind}); "
+                    f"the file is damaged: {rerun}")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        return (f"{path}: line {line}: byte {nul} is a NUL byte (binary data, as a disk "
+                f"that lost a write leaves), not {kind} text; the file is damaged: {rerun}")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return (f"{path}: line {line}: byte {error.start} (0x{raw[error.start]:02x}) is not "
+                f"UTF-8 text (recstack writes UTF-8); the file is damaged: {rerun}")
+    return None
+
+
+def _refuse_damaged_text(path: Path, kind: str) -> None:
+    problem = damaged_text_problem(path, kind, _RERUN)
+    if problem is not None:
+        raise RecstackError(problem)
+
+
 def _load_json(path: Path) -> dict[str, Any]:
     _refuse_special_file(path)
+    _refuse_damaged_text(path, "JSON")
     try:
         # utf-8-sig: a byte-order mark from an editor that saved a hand edit is no part of
         # the JSON (json.loads refused the whole file as "damaged")
@@ -205,13 +252,14 @@ _OTHER_FORMATS = ((b"\x1f\x8b", "a gzip-compressed file"), (b"PK\x03\x04", "a zi
 
 def _read_csv(path: Path) -> pd.DataFrame:
     _refuse_special_file(path)
+    _refuse_damaged_text(path, "CSV")
     try:
         frame = pd.read_csv(path)
     except OSError as error:
         raise _unreadable(path, error) from None
-    except pd.errors.EmptyDataError:
-        raise RecstackError(f"{path}: empty; the file is damaged: rerun `recstack "
-                            "evaluate`") from None
+    except pd.errors.EmptyDataError:  # changed since damaged_text_problem read it
+        raise RecstackError(damaged_text_problem(path, "CSV", _RERUN)
+                            or f"{path}: is empty; {_RERUN}") from None
     except UnicodeDecodeError:
         raise RecstackError(f"{path}: {_not_utf8(path, 'CSV')}; the file is damaged: rerun "
                             "`recstack evaluate`") from None
@@ -403,8 +451,9 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
             continue
         found = int(frame[metric].notna().sum())
         if found != expected:
-            raise RecstackError(f"{path}: {found} users, {RESULTS_FILE} says {expected} "
-                                f"(users with a {metric} value); the file is damaged, rerun "
+            raise RecstackError(f"{path}: {counted(found, 'user')}, {RESULTS_FILE} says "
+                                f"{expected:,} "
+                                f"(users with a {metric} value); the file is damaged: rerun "
                                 "`recstack evaluate`")
         # values edited by hand (or the file of another run with as many users): the
         # report drew its tables and tests from them while results.json said otherwise
@@ -414,8 +463,8 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
             if not math.isclose(actual, mean, rel_tol=1e-9, abs_tol=1e-12):
                 raise RecstackError(f"{path}: the mean of column {metric!r} is {actual:.6g}, "
                                     f"{RESULTS_FILE} says {mean:.6g}; the per-user values "
-                                    "are not the ones this run summarised: the file is "
-                                    "damaged, rerun `recstack evaluate`")
+                                    "are not the ones this run summarised; the file is "
+                                    "damaged: rerun `recstack evaluate`")
 
 
 def _refuser(path: Path) -> Callable[[str, Any, str], NoReturn]:

@@ -8,10 +8,12 @@ from recstack.data.interactions import (
     Interactions,
     LookalikeIdWarning,
     MergedTimesWarning,
+    MisreadTextWarning,
     MissingValueIdWarning,
     ThresholdKeepsEveryRowWarning,
 )
 
 __all__ = ["EmptyTimeRangeWarning", "IdMap", "InexactValueWarning", "Interactions",
-           "LookalikeIdWarning", "MergedTimesWarning", "MissingValueIdWarning",
+           "LookalikeIdWarning", "MergedTimesWarning", "MisreadTextWarning",
+           "MissingValueIdWarning",
            "ThresholdKeepsEveryRowWarning", "UntrimmedIdWarning"]

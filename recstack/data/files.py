@@ -83,6 +83,7 @@ import mmap
 import numbers
 import os
 import re
+import unicodedata
 import warnings
 import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -114,6 +115,7 @@ from recstack.data.interactions import (
     DuplicateRowsError,
     Interactions,
     LookalikeIdWarning,
+    MisreadTextWarning,
     MissingValueIdWarning,
     SumBeyondFloat32Error,
     and_marks,
@@ -134,7 +136,7 @@ from recstack.data.interactions import (
     warn_of_coarse_times,
     warn_of_merged_times,
 )
-from recstack.errors import ConfigError, DataFormatError, RecstackError, shown
+from recstack.errors import ConfigError, DataFormatError, RecstackError, echoed, shown
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, closest, did_you_mean
 from recstack.strict_json import loads as strict_loads
@@ -397,6 +399,7 @@ def read_delimited(
         _refuse_repeated_header(path, layout, table)
     _refuse_inner_byte_order_marks(path, layout, names, table, columns)
     _refuse_hex_integers(path, layout, names, table, columns, expected)
+    _refuse_backslash_escaped_quotes(path, layout, names, columns)
     return table
 
 
@@ -595,6 +598,122 @@ def _may_hold_hex(path: Path, encoding: str) -> bool:
     return False
 
 
+def _refuse_backslash_escaped_quotes(path: Path, layout: DelimitedLayout, names: list[str],
+                                     columns: Mapping[str, ColumnKind]) -> None:
+    """Refuse a quoted value of a column read whose quotes are escaped with a backslash
+    (``"a \\"great\\" film"``), as Spark's CSV writer (by default), MySQL and PostgreSQL's
+    text exports write them: CSV doubles a quote inside a quoted value, so the first
+    ``\\"`` closed the value and the rest was read as it stood (``a \\great\\" film"``), an
+    id or context value that matched nothing, without a word. Only the lines holding a
+    backslash before a quote are looked at (the file is scanned for one first), and a line
+    that is valid CSV with one (a value ending in a backslash, ``"C:\\dir\\"``; JSON with its
+    quotes doubled) passes. Files whose quoted values span lines are not looked at."""
+    if not layout.quoted or layout.newlines_in_values or layout.delimiter == "::" \
+            or not _may_hold_bytes(path, layout.encoding, b'\\"'):
+        return
+    read = {names.index(name) for name in columns if name in names}
+    valid = 0
+    with reading(path, layout.encoding), _open_text(path, layout.encoding) as handle:
+        for number, line in enumerate(handle, start=1):
+            if '\\"' not in line or (number == 1 and layout.has_header):
+                continue
+            if _valid_csv_line(line, layout.delimiter):
+                valid += 1
+                if valid >= _VALID_BACKSLASH_LINES:
+                    return  # a writer that doubles quotes (JSON values, say): no need to go on
+                continue
+            problem = _backslash_quote_error(path, layout, names, line, number, read)
+            if problem is not None:
+                raise problem
+
+
+#: lines holding a backslash before a quote that are valid CSV after which
+#: :func:`_refuse_backslash_escaped_quotes` stops looking: their writer doubles quotes
+_VALID_BACKSLASH_LINES = 1000
+
+
+def _valid_csv_line(line: str, delimiter: str) -> bool:
+    """Whether ``line`` is one valid CSV record (every quoted value closed by a quote that
+    a separator or the line's end follows)."""
+    try:
+        for _ in csv.reader([line.rstrip("\r\n")], delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
+
+
+def _backslash_quote_error(path: Path, layout: DelimitedLayout, names: Sequence[str],
+                           line: str, number: int, read: Collection[int] | None
+                           ) -> DataFormatError | None:
+    """The error for line ``number`` (its ``line`` of text) of a value whose quotes are
+    escaped with a backslash (see :func:`_refuse_backslash_escaped_quotes`), in one of the
+    field positions ``read`` (None: any, for a row of the wrong field count, whose
+    separators inside such a value were read as field ends); None for a line that is valid
+    CSV or has no such value."""
+    if '\\"' not in line or _valid_csv_line(line, layout.delimiter):
+        return None  # valid CSV: the backslash is a character of its value
+    text = line.rstrip("\r\n")
+    meant = next(csv.reader([text], delimiter=layout.delimiter, escapechar="\\",
+                            doublequote=False), [])
+    got = next(csv.reader([text], delimiter=layout.delimiter), [])
+    for position, value in enumerate(meant):
+        if '"' not in value or (read is not None and position not in read):
+            continue
+        if read is None:
+            outcome = (f"the row was read as {len(got)} fields, not {len(names)}"
+                       if len(got) != len(names) else "it was read otherwise")
+        else:
+            outcome = f"it was read as {echoed(got[position] if position < len(got) else '')!r}"
+        return DataFormatError(
+            f"the quoted value {echoed(value)!r} escapes its quotes with a backslash (\\\"), "
+            "as Spark's CSV writer and database exports do; a quote inside a quoted CSV value "
+            f"is written twice (\"\"), so {outcome}", file=str(path), line=number,
+            column=names[position] if position < len(names) else None,
+            expected="quotes inside a quoted value doubled: write the file with Spark's "
+                     ".option('escape', '\"'), pandas' to_csv or Python's csv module, or as "
+                     "Parquet")
+    return None
+
+
+def _backslash_quote_on_line(path: Path, layout: DelimitedLayout, names: Sequence[str],
+                             number: int) -> DataFormatError | None:
+    """:func:`_backslash_quote_error` for line ``number`` of a row of the wrong field count
+    (an error path: the file is read to that line)."""
+    if not layout.quoted or layout.delimiter == "::":
+        return None
+    with _open_text(path, layout.encoding) as handle:
+        for current, line in enumerate(handle, start=1):
+            if current == number:
+                return _backslash_quote_error(path, layout, names, line, number, None)
+    return None
+
+
+def _may_hold_bytes(path: Path, encoding: str, needle: bytes) -> bool:
+    """Whether the (decompressed) bytes of ``path`` hold ``needle`` (ASCII) anywhere: a
+    scan far cheaper than parsing (see :func:`_may_hold_hex`); True in an encoding that
+    is not ASCII-compatible, where the exact check decides."""
+    try:
+        if codecs.lookup(encoding).name not in _ASCII_COMPATIBLE:
+            return True
+    except LookupError:
+        return True
+    with reading(path, encoding):
+        if path.suffix.lower() not in _COMPRESSION_EXTENSIONS:
+            with open(path, "rb") as handle:
+                if os.fstat(handle.fileno()).st_size == 0:
+                    return False
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                    return mapped.find(needle) >= 0
+        previous = b""
+        with pa.input_stream(str(path), compression="detect") as stream:
+            while chunk := stream.read(1 << 22):
+                if (previous + chunk).find(needle) >= 0:
+                    return True
+                previous = chunk[-(len(needle) - 1):] if len(needle) > 1 else b""
+    return False
+
+
 def _refuse_repeated_header(path: Path, layout: DelimitedLayout, table: pa.Table) -> None:
     """A data row spelling the column names is a second header (files joined with their
     headers), not the interaction of user 'user_id' with item 'item_id', in any case or
@@ -778,13 +897,13 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
         raise DataFormatError(
             f"is {spreadsheet}, not {'Parquet' if parquet else 'delimited text'}", file=file,
             expected="the sheet saved as CSV: Save As, CSV UTF-8, in the spreadsheet program")
-    for signature, what in _ARCHIVE_MAGIC.items():
-        if head.startswith(signature):
-            raise DataFormatError(
-                f"is {what}, which recstack does not unpack", file=file,
-                expected="the file unpacked first" + (
-                    " (recstack reads plain files and .gz, .bz2, .zst or .lz4 ones)"
-                    if decompresses and not parquet else ""))
+    archive = _archive_kind(head)
+    if archive is not None:
+        raise DataFormatError(
+            f"is {archive}, which recstack does not unpack", file=file,
+            expected="the file unpacked first" + (
+                " (recstack reads plain files and .gz, .bz2, .zst or .lz4 ones)"
+                if decompresses and not parquet else ""))
     if suffix in _COMPRESSION_EXTENSIONS and head.startswith(_PARQUET_MAGIC):
         # read as compressed, it was "damaged gzip", which hides the simple remedy
         plain = path.stem if _base_suffix(path) in _PARQUET_EXTENSIONS else \
@@ -810,6 +929,7 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
     if decompresses and suffix in _COMPRESSION_EXTENSIONS:
         with reading(path), pa.input_stream(file, compression="detect") as stream:
             head = stream.read(_HEAD_BYTES)
+        _refuse_inner_kind(path, head, parquet)
     markup = _markup_kind(head)
     if markup is not None:
         # a web page saved in the data's place (a download link that answered with an error
@@ -877,6 +997,52 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
         file=file, line=head.count(b"\n", 0, position) + 1,
         expected="a text file (a NUL is a sign of binary data, or of text in UTF-16 or "
                  "UTF-32: pass its encoding=)")
+
+
+def _archive_kind(head: bytes) -> str | None:
+    """What archive the first bytes of a file are (:data:`_ARCHIVE_MAGIC`, or a tar
+    archive, whose mark ``ustar`` stands at byte 257), if any."""
+    for signature, what in _ARCHIVE_MAGIC.items():
+        if head.startswith(signature):
+            return what
+    # POSIX "ustar\0" or GNU "ustar ", after a NUL-padded name no text holds ('custard'
+    # at byte 257 of a CSV is no archive)
+    if head[257:263] in (b"ustar\x00", b"ustar ") and b"\x00" in head[:257]:
+        return "a tar archive"
+    return None
+
+
+def _refuse_inner_kind(path: Path, head: bytes, parquet: bool) -> None:
+    """Refuse a compressed file whose decompressed first bytes (``head``) are no text:
+    compressed data again (a .gz compressed twice, as a download served gzipped may be),
+    an archive (a ``.tar.gz`` named ``.csv.gz``) or a spreadsheet. Each was "holds a NUL
+    byte ... or text in UTF-16", which pointed at an encoding; Parquet inside one was told
+    to be renamed .parquet, which left it compressed."""
+    file, suffix = str(path), path.suffix.lower()
+    inside = f"inside its {suffix} compression"
+    for magic, (name, extension) in _COMPRESSED_MAGIC.items():
+        if magic.match(head):
+            raise DataFormatError(
+                f"holds {name}-compressed data {inside}: the data were compressed twice",
+                file=file, expected=f"data compressed once: decompress it once and name "
+                f"the result {path.stem}{extension} (it is {name}-compressed)")
+    spreadsheet = _spreadsheet_kind(head)  # first: a workbook is a zip archive too
+    if spreadsheet is not None:
+        raise DataFormatError(
+            f"holds {spreadsheet} {inside}, not delimited text", file=file,
+            expected="the sheet saved as CSV: Save As, CSV UTF-8, in the spreadsheet program")
+    archive = _archive_kind(head)
+    if archive is not None:
+        raise DataFormatError(
+            f"holds {archive} {inside}, which recstack does not unpack", file=file,
+            expected="the data file unpacked from the archive first (recstack reads plain "
+                     "files and .gz, .bz2, .zst or .lz4 ones)")
+    if not parquet and head.startswith(_PARQUET_MAGIC):
+        plain = f"{Path(path.stem).stem}.parquet"
+        raise DataFormatError(
+            f"holds Parquet data {inside}, not delimited text", file=file,
+            expected=f"the Parquet file decompressed and named {plain} (Parquet compresses "
+                     "its columns itself)")
 
 
 def _first_line(head: bytes, most: int = 60) -> str:
@@ -1285,6 +1451,64 @@ def first_undecodable(path: PathLike, encoding: str, stop_at_line: int | None = 
             if stop_at_line is not None and line > stop_at_line:
                 return None
     return (line, carry) if carry else None
+
+
+#: how much of a file :func:`warn_of_utf8_read_as` reads (decompressed) at most
+_UTF8_SCAN_BYTES = 64 << 20
+#: a word of text around a character beyond ASCII, as the warning shows it
+_WORD_BEYOND_ASCII = re.compile(r'[^\s,;|"]*[^\x00-\x7f][^\s,;|"]*')
+
+
+def warn_of_utf8_read_as(path: PathLike, encoding: str) -> None:
+    """Warn (:class:`MisreadTextWarning`) where a text file read in ``encoding``, not a
+    UTF-8 one, is valid UTF-8 (its first :data:`_UTF8_SCAN_BYTES`) holding characters
+    beyond ASCII: ``encoding="latin-1"`` read ``café`` as ``cafÃ©`` without a word, so
+    ids and titles matched nothing. Names the first such line and the text both ways. A
+    file of ASCII only, or with any byte sequence that is not UTF-8, passes silently."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return
+    if name.startswith(("utf-8", "utf-16", "utf-32")):
+        return
+    line, carry, seen = 1, b"", 0
+    found: tuple[int, bytes] | None = None
+    with reading(path, encoding), pa.input_stream(str(path), compression="detect") as stream:
+        while seen < _UTF8_SCAN_BYTES and (chunk := stream.read(1 << 22)):
+            seen += len(chunk)
+            data, carry = carry + chunk, b""
+            if not data.isascii():
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    if error.end != len(data) or error.reason != "unexpected end of data":
+                        return  # not UTF-8: the encoding given may well be right
+                    # a character cut by the chunk's end: finished with the next chunk
+                    carry, data = data[error.start:], data[:error.start]
+                if found is None and not data.isascii():
+                    at = next(i for i, byte in enumerate(data) if byte > 0x7F)
+                    start = data.rfind(b"\n", 0, at) + 1
+                    end = data.find(b"\n", at)
+                    found = (line + data.count(b"\n", 0, at),
+                             data[start:end if end >= 0 else len(data)].rstrip(b"\r"))
+            line += data.count(b"\n")
+        whole = not stream.read(1)
+    if found is None or carry:
+        return
+    number, raw = found
+    as_utf8, as_given = raw.decode("utf-8"), raw.decode(encoding, errors="replace")
+    if as_utf8 == as_given:
+        return
+    word = _WORD_BEYOND_ASCII.search(as_utf8)
+    shown_utf8 = word.group(0) if word else as_utf8
+    shown_given = shown_utf8.encode("utf-8").decode(encoding, errors="replace")
+    warnings.warn(
+        f"{path}:{number}: {echoed(shown_utf8)!r} is written in UTF-8, but "
+        f"encoding={encoding!r} reads it as {echoed(shown_given)!r}: the file is valid UTF-8"
+        f"{'' if whole else ' as far as it was read'} and holds characters "
+        "beyond ASCII, which that encoding reads as other characters; if it is UTF-8, leave "
+        "encoding out (UTF-8 is the default)", MisreadTextWarning,
+        stacklevel=caller_stacklevel())
 
 
 def not_utf8_error(path: PathLike, what: str) -> DataFormatError | None:
@@ -1767,12 +1991,28 @@ def _number_format_problem(text: str, file_separator: str | None = None) -> str 
     return None
 
 
+def _other_blank_problem(text: str, pattern: re.Pattern[str]) -> str | None:
+    """What is wrong with a number that a blank other than a space or a tab stands beside
+    (a spreadsheet's no-break space, U+00A0; a thin space): the readers take spaces and
+    tabs around a number only, so ``'4\\xa0'`` was "found '4\\xa0'", naming no cause.
+    None for any other text."""
+    bare = text.strip()  # every Unicode blank
+    if not bare or bare == text.strip(" \t") or not pattern.fullmatch(bare):
+        return None
+    blank = next(char for char in text if char.isspace() and char not in " \t")
+    name = unicodedata.name(blank, "").lower() or "a blank"
+    return (f"found {text!r}, a number with a blank other than a space or a tab beside it "
+            f"({name}, U+{ord(blank):04X}); numbers here may have spaces and tabs around "
+            f"them only: write {bare}")
+
+
 def _field_problem(text: str, kind: ColumnKind, separator: str | None = None
                    ) -> str | None:
     """Why ``text`` is not a valid ``kind`` value, or None if it is."""
     if kind in ("int32", "int64"):
         if not _INT_TEXT.fullmatch(text):
-            return "found an empty field" if not text.strip() else f"found {text!r}"
+            return _other_blank_problem(text, _INT_TEXT) or (
+                "found an empty field" if not text.strip() else f"found {text!r}")
         digits = text.strip(" \t")
         value = int(digits)
         low, high = _INT_BOUNDS[kind]
@@ -1785,7 +2025,8 @@ def _field_problem(text: str, kind: ColumnKind, separator: str | None = None
                     "read the rows that are true as implicit feedback, without values "
                     "(value_col=None), or write 1 for true and 0 for false")
         if not _FLOAT_TEXT.fullmatch(text):
-            formatted = _number_format_problem(text, separator)
+            formatted = (_other_blank_problem(text, _FLOAT_TEXT)
+                         or _number_format_problem(text, separator))
             if formatted is not None:
                 return formatted
             return "found an empty field" if not text.strip() else f"found {text!r}"
@@ -1816,6 +2057,9 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
         positions = {c: names.index(c) for c in columns}
         for line, _, fields in _record_spans(path, layout):
             if len(fields) != n_fields:
+                escaped = _backslash_quote_on_line(path, layout, names, line)
+                if escaped is not None:
+                    return escaped
                 column = names[len(fields)] if len(fields) < n_fields else None
                 # the two shapes other tools' output takes, said as such
                 why = ""
@@ -2353,7 +2597,7 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
             bad = _first_false(numbers)
             if fmt is None and _reads_as_iso(trimmed[bad].as_py()):
                 raise _two_time_forms(fail_at, name, bad, 0, "text", "Unix timestamps")
-            raise fail_at(bad, name, "cannot read {text!r} as a time", wanted)
+            raise fail_at(bad, name, _unread_time(trimmed[bad].as_py()), wanted)
     if fmt == "unix" or (fmt is None and _is_number(kind)):
         if not _is_number(kind):
             raise fail_at(0, name, "cannot read {text!r} as a time", wanted)
@@ -2398,8 +2642,19 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         if local:
             raise fail_at(bad, name, "found {text!r}, " + local.replace("{", "{{")
                           .replace("}", "}}"), wanted)
-        raise fail_at(bad, name, "cannot read {text!r} as a time", wanted)
+        raise fail_at(bad, name, _unread_time(str(text[bad])) if fmt is None else
+                      "cannot read {text!r} as a time", wanted)
     return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+
+
+def _unread_time(text: str | None) -> str:
+    """The message (a template of ``fail_at``) for a time that cannot be read: a Unix time
+    written with thousands separators or a decimal comma (``1,700,000,000``) says so, with
+    the number as it is read, as a rating does; it was "cannot read ... as a time"."""
+    formatted = _number_format_problem(text.strip()) if text else None
+    if formatted is None:
+        return "cannot read {text!r} as a time"
+    return formatted.replace("{", "{{").replace("}", "}}")
 
 
 #: an ISO-8601 time of day followed by its UTC offset ('...12:00Z', '...12:00:00+01:00')
@@ -2976,7 +3231,9 @@ def load_table(
     separator
         Field delimiter of a text file (one character); default from the extension.
     encoding
-        Text encoding of a delimited file, e.g. ``"latin-1"``.
+        Text encoding of a delimited file, e.g. ``"latin-1"``. A file that is valid UTF-8
+        holding characters beyond ASCII, read in another encoding, is read as asked with a
+        :class:`~recstack.data.MisreadTextWarning` (``café`` would be ``cafÃ©``).
     column_names
         Header names for a text file without a header line.
     timestamp_format
@@ -3051,6 +3308,8 @@ def load_table(
                           f"(leave {'them' if several else 'it'} out, or name the columns "
                           "with user_col=, item_col=...)")
     check_content(path, parquet=parquet, encoding=encoding)
+    if not parquet:
+        warn_of_utf8_read_as(path, encoding)
     reporter = resolve(progress)
     # reading(): a safety net, so that any reading failure still names the file
     with reporter.task(f"Reading {path.name}", total=path.stat().st_size) as task, \
@@ -3573,7 +3832,10 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
             raise
         raise DataFormatError(error.detail, file=str(path), column=error.column,
                               expected=error.expected) from None
-    frame = context_frame(table.select(context)) if context else None
+    # the schema's metadata: the pandas types and categories save_table recorded (the
+    # table read lost it with its renamed and replaced columns)
+    frame = (context_frame(table.select(context).replace_schema_metadata(schema.metadata),
+                           str(path)) if context else None)
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame, exact_at, decimal_values=exact_at is not None)
 
@@ -3586,19 +3848,62 @@ _NULLABLE_INTEGER_DTYPES = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype
                             pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype()}
 
 
-def context_frame(table: pa.Table) -> pd.DataFrame:
+def context_frame(table: pa.Table, file: str | None = None) -> pd.DataFrame:
     """The context columns of a file or dataset read back as a frame: an integer column with
     missing values becomes pandas' nullable integers (``Int64``), as the side tables' does,
     not the float64 pandas makes of it, which turned a written ``Int64`` column's counts into
     floats and changed every integer past 2**53 (``2**53 + 1`` read back ``2**53``) without
     a word."""
-    frame = table.to_pandas()
+    metadata = table.schema.metadata or {}
+    try:
+        # pyarrow's record of the pandas types (save_table keeps it): nullable booleans,
+        # Float64, string columns come back as written
+        frame = table.to_pandas()
+    except (ValueError, TypeError, KeyError, pa.ArrowException):
+        # a record that does not fit the columns (written by another tool): the plain types
+        frame = table.replace_schema_metadata(None).to_pandas()
     for position, column in enumerate(table.columns):
-        if pa.types.is_integer(column.type) and column.null_count:
+        if (pa.types.is_integer(column.type) and column.null_count
+                and frame.dtypes.iloc[position].kind in "fO"):
             frame.isetitem(position, pd.Series(
                 column.to_pandas(types_mapper=_NULLABLE_INTEGER_DTYPES.get).array,
                 index=frame.index))
+    if CATEGORIES_KEY in metadata:
+        _restore_categories(frame, metadata[CATEGORIES_KEY], file)
     return frame
+
+
+def _restore_categories(frame: pd.DataFrame, recorded: bytes, file: str | None) -> None:
+    """Make the context columns that :func:`save_table` wrote as categories of numbers or
+    true/false (:data:`CATEGORIES_KEY`) categorical again, with their categories and order
+    as written; a record that does not fit the values (edited by hand) is refused."""
+    try:
+        document = strict_loads(recorded.decode())
+        wanted = {}
+        for name, entry in document.items():
+            kind, values = entry["kind"], entry["categories"]
+            if kind == "float":
+                values = [float.fromhex(v) for v in values]
+            elif kind not in ("int", "bool"):
+                raise ValueError(kind)
+            wanted[name] = pd.CategoricalDtype(pd.Index(values), ordered=bool(entry["ordered"]))
+    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+        raise DataFormatError(
+            "its recstack metadata (the categories of the context columns) is damaged",
+            file=file, expected="the JSON that save_table writes; rewrite the file") from None
+    for name, dtype in wanted.items():
+        if name not in frame.columns or isinstance(frame[name].dtype, pd.CategoricalDtype):
+            continue
+        column = frame[name]
+        outside = column.notna() & ~column.isin(dtype.categories)
+        if outside.any():
+            row = int(np.argmax(outside.to_numpy()))
+            raise DataFormatError(
+                f"row {row + 1} holds {shown(column.iloc[row])}, none of the categories its "
+                f"metadata records ({shown(list(dtype.categories)[:5])})",
+                file=file, column=name,
+                expected="a value among the column's categories; rewrite the file")
+        frame[name] = column.astype(dtype)
 
 
 def scalar_text(scalar: pa.Scalar) -> str:
@@ -3705,7 +4010,58 @@ def interactions_to_arrow(data: Interactions) -> pa.Table:
     roles = TableRoles(value=VALUE, timestamp=TIMESTAMP if has_time else None,
                        rating_range=data.rating_range, timestamp_unit="s" if has_time else None,
                        context=context)
-    return table.replace_schema_metadata(roles.to_metadata())
+    metadata = roles.to_metadata()
+    if data.context is not None:
+        metadata.update(_context_type_metadata(data.context, extra))
+    return table.replace_schema_metadata(metadata)
+
+
+#: the schema metadata key of the categories of context columns whose categories are
+#: numbers or true/false (a Parquet file keeps a dictionary of text only)
+CATEGORIES_KEY = b"recstack.categories"
+
+
+def _context_type_metadata(context: pd.DataFrame, table: pa.Table) -> dict[bytes, bytes]:
+    """What the context columns' pandas types need to come back from a file as written:
+    pyarrow's own record of them (the ``pandas`` key, which :func:`context_frame` and
+    ``pandas.read_parquet`` read; without it a nullable ``boolean`` column came back as
+    objects, ``Float64`` as ``float64`` and ``string`` as ``str``), and the categories of
+    a categorical column of numbers or true/false values (a Parquet file keeps the
+    categories of text only: ``Categorical([1, 2])`` came back as plain int64), refusing,
+    naming the column, categories of another kind (times, intervals...)."""
+    metadata: dict[bytes, bytes] = {}
+    recorded = (table.schema.metadata or {}).get(b"pandas")
+    if recorded is not None:
+        metadata[b"pandas"] = recorded
+    categories: dict[str, Any] = {}
+    for name in context.columns:
+        dtype = context[name].dtype
+        if not isinstance(dtype, pd.CategoricalDtype):
+            continue
+        kind = dtype.categories.dtype.kind
+        if kind in "OUT" or pd.api.types.is_string_dtype(dtype.categories.dtype):
+            continue  # text: the file keeps it as a dictionary
+        if kind in "iu":
+            values: list[Any] = [int(v) for v in dtype.categories]
+        elif kind == "f":
+            values = [float(v).hex() for v in dtype.categories]  # exact, infinity too
+        elif kind == "b":
+            values = [bool(v) for v in dtype.categories]
+        else:
+            raise DataFormatError(
+                f"not written: the context column is categorical with categories of "
+                f"{dtype.categories.dtype} (e.g. {shown(dtype.categories[0])}), which a "
+                "file cannot keep as categories; it would be read back as a plain column",
+                column=str(name),
+                expected="categories of text, numbers or true/false: convert it first, "
+                         "e.g. data.context[name].astype(str).astype('category'), or "
+                         "data.context[name].astype(object)")
+        categories[str(name)] = {"kind": {"i": "int", "u": "int", "f": "float",
+                                          "b": "bool"}[kind],
+                                 "categories": values, "ordered": bool(dtype.ordered)}
+    if categories:
+        metadata[CATEGORIES_KEY] = json.dumps(categories).encode()
+    return metadata
 
 
 #: the columns pyarrow's dataset reader adds to every row it reads: a column of the file
@@ -3835,7 +4191,10 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
     present, with external ids, then the context columns. A Parquet file (``.parquet``,
     ``.pq``) also records the column roles, the kind of values, the rating range, the
     timestamp unit and the context columns (see :class:`TableRoles`), so
-    :func:`load_table` restores them without being told (a text file: pass ``context=``). A
+    :func:`load_table` restores them without being told (a text file: pass ``context=``),
+    each context column with its pandas type (nullable ``boolean``/``Int64``/``Float64``,
+    ``string``, categories with their order, numbers and true/false ones included; a
+    categorical column of other categories, times say, is refused naming it). A
     ``.csv`` / ``.tsv`` / ``.tab`` file (optionally ``.gz``) is plain text with a header
     that :func:`load_table` reads by default; it cannot record the rating range (pass it
     again on loading) and does not keep the type of text ids that all look like integers.

@@ -23,6 +23,7 @@ from recstack.data.interactions import (
     is_one_of,
     refuse_bound_beyond_the_calendar,
     require_interactions,
+    warn_of_a_threshold_keeping_every_row,
 )
 from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
 from recstack.specs import Registry, Spec, arguments_named, did_you_mean, option
@@ -181,6 +182,13 @@ class MinValue(FilterSpec):
         # compared in float32, the values' type (float32(3.6) is kept by 3.6), by the rule
         # the evaluator's relevance_threshold and Interactions.implicit share
         keep = at_least(data.value, self.threshold)
+        # a threshold at or below every value (0.4 written for 4 stars) kept every row with
+        # "removed 0 rows", where implicit(threshold) and the evaluator's
+        # relevance_threshold warn of it: one rule for the three
+        if keep.all():
+            warn_of_a_threshold_keeping_every_row(
+                data.value, self.threshold, f"{self.name} keeps every row", "values",
+                "no row is removed")
         result = data.select(keep).compact()
         return result, FilterStep.between(self.name, data, result)
 

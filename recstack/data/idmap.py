@@ -6,7 +6,7 @@ from __future__ import annotations
 import numbers
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -46,15 +46,19 @@ class IdMap:
         Text ids follow the id rule of every loader: they are trimmed of surrounding
         whitespace (``" 7"`` is the id ``"7"``), with an :class:`UntrimmedIdWarning` naming
         the first one, so that a map built here holds the ids a CSV file of the same
-        data would give. Ids that are equal once trimmed (``" 7"`` and ``"7"``) and ids
+        data would give. Integers among text ids are text (``IdMap([1, "a"])`` holds
+        ``"1"`` and ``"a"``), as the loaders and :meth:`encode` read them. Ids that are
+        equal once trimmed (``" 7"`` and ``"7"``) and ids
         that are empty once trimmed are refused by position. A vocabulary saved by an
         older recstack, which may hold untrimmed ids, is read back with :meth:`restore`."""
         if isinstance(external_ids, pd.RangeIndex):
             index = external_ids
         else:
-            index = pd.Index(_trimmed_vocabulary(_vocabulary_ids(external_ids),
-                                                 "external ids", warn=True))
+            index = pd.Index(_trimmed_vocabulary(_text_when_mixed(
+                _vocabulary_ids(external_ids)), "external ids", warn=True))
         self._index = _unique_index(index, _TRIMMED_NOTE if index.dtype.kind == "O" else "")
+        if index.dtype.kind == "O":
+            _warn_of_lookalike_vocabulary(index.to_numpy(), "IdMap(...)")
 
     @classmethod
     def restore(cls, external_ids: Sequence[Any] | np.ndarray) -> IdMap:
@@ -77,8 +81,16 @@ class IdMap:
         bytes that are not UTF-8 (others are their text) and missing values (None, NaN,
         masked entries) are refused by position.
         Text is trimmed of surrounding whitespace, as every loader reads it (``" 7"`` and
-        ``"7"`` are one id); text that is empty once trimmed is refused by position."""
-        return cls._encode(values, trim=True)
+        ``"7"`` are one id); text that is empty once trimmed is refused by position.
+        Text ids that differ only in how they are written (``"007"`` and ``"7"``, ``"é"``
+        in two Unicode forms) stay two ids, with the :class:`LookalikeIdWarning` every
+        loader and :meth:`Interactions.from_arrays` give, naming a position of each."""
+        ids, codes = cls._encode(values, trim=True)
+        if ids._index.dtype.kind == "O":
+            # the map's ids, each named by its first position among the values given
+            _warn_of_lookalike_vocabulary(ids._index.to_numpy(), "IdMap.encode",
+                                          lambda k: int(np.argmax(codes == k)))
+        return ids, codes
 
     @classmethod
     def _encode(cls, values: Any, *, trim: bool) -> tuple[IdMap, np.ndarray]:
@@ -88,10 +100,7 @@ class IdMap:
         if array.ndim != 1:  # a nested list gave a map of its values and codes of its shape
             raise ConfigError(f"IdMap.encode takes a flat column of ids, got an array of "
                               f"shape {array.shape}")
-        if array.dtype.kind == "O" and pd.api.types.infer_dtype(array) != "string":
-            # integers among text (or beyond int64): the column is text, as a loader reads
-            # it (recstack.data.files), never a map mixing 1 and "a"
-            array = np.array([str(v) for v in array.tolist()], dtype=object)
+        array = _text_when_mixed(array)
         if trim:
             array = _trimmed_vocabulary(array, "ids", warn=False)
         dense = _encode_dense_integers(array)
@@ -177,8 +186,31 @@ class IdMap:
             raise RecstackError(
                 f"{counted(int(unknown.sum()), f'unknown {one}', f'unknown {what}')} (of "
                 f"{ids.size:,} looked up), e.g. {examples}; this map has "
-                f"{counted(len(self), one, what)}, {kind}")
+                f"{counted(len(self), one, what)}, {kind}{self._other_form_hint(examples)}")
         return positions.astype(np.int32, copy=False)
+
+    def _other_form_hint(self, examples: list[Any]) -> str:
+        """Where an unknown text id is an id of the map written in another Unicode form
+        (composed 'é' and 'e' with a combining accent, NFC and NFD, which look alike on
+        screen): that, shown by ascii(), else "". The refusal named an id that read as one
+        the map holds, with no cause; the HTTP service already names the other form."""
+        import unicodedata  # deferred: only a refusal of an unknown text id needs it
+
+        for given in examples:
+            if not isinstance(given, str):
+                continue
+            for form in ("NFC", "NFD", "NFKC"):
+                other = unicodedata.normalize(form, given.strip())
+                if other == given.strip():
+                    continue
+                at = int(self._positions(np.array([other], dtype=object))[0])
+                if at >= 0:
+                    held = self._index[at]
+                    return (f"; {ascii(given)} is the id {ascii(held)} of this map written "
+                            f"in another Unicode form (the map holds its {form} form): ids "
+                            "are compared as written, so write them in one form (e.g. "
+                            f"unicodedata.normalize({form!r}, id))")
+        return ""
 
     @property
     def id_kind(self) -> str:
@@ -303,6 +335,17 @@ class IdMap:
         return subset
 
 
+def _text_when_mixed(ids: np.ndarray) -> np.ndarray:
+    """Ids (of :func:`id_values`) that mix integers with text (or hold integers beyond
+    int64, which are text already) all as text, as a loader reads such a column
+    (recstack.data.files): never a map mixing the id ``1`` and the id ``"a"``. ``IdMap([1,
+    "01"])`` kept an int beside a text id where ``IdMap.encode`` of the same ids made both
+    text, so the two constructors gave maps that looked ids up differently."""
+    if ids.dtype.kind == "O" and ids.size and pd.api.types.infer_dtype(ids) != "string":
+        return np.array([str(v) for v in ids.tolist()], dtype=object)
+    return ids
+
+
 def _vocabulary_ids(external_ids: Any) -> np.ndarray:
     """The ids a vocabulary is built from, by the id rule of :func:`id_values` (booleans,
     missing, fractional and unhashable values refused by position; whole floats are
@@ -371,6 +414,39 @@ def _trimmed_vocabulary(ids: np.ndarray, what: str, *, warn: bool) -> np.ndarray
 
 
 _TRIMMED_NOTE = " (text ids are compared trimmed of surrounding whitespace)"
+
+
+def _warn_of_lookalike_vocabulary(ids: np.ndarray, method: str,
+                                  position_of: Callable[[int], int] | None = None) -> None:
+    """The :class:`~recstack.data.LookalikeIdWarning` of every loader
+    (:func:`recstack.data.files.warn_of_lookalike_ids`, the one rule) for the ids of a map
+    built here: ids that differ only in how they are written (``"007"``, ``"+7"`` and
+    ``"7"``; ``"é"`` composed and with a combining accent; full-width ``"１"`` and ``"1"``;
+    the integer ``7`` beside the text ``"07"``) are kept as different ids, and the warning
+    names a position of each (``position_of`` turns an index of ``ids`` into the position
+    of the values given). ``IdMap(["café", "café"])`` in two Unicode forms built two ids
+    without a word, where ``Interactions.from_arrays`` warned of the same ids."""
+    import pyarrow as pa
+
+    from recstack.data.files import warn_of_lookalike_ids
+
+    if not ids.size:
+        return
+    if pd.api.types.infer_dtype(ids, skipna=False) != "string":
+        # integers beside text: compared as their digits (1 beside "01")
+        ids = np.array([str(v) for v in ids.tolist()], dtype=object)
+
+    def at(index: int, name: str, message: str, expected: str) -> DataFormatError:
+        position = index if position_of is None else position_of(index)
+        return DataFormatError(f"position {position}: " + message.format(text=ids[index]))
+
+    warn_of_lookalike_ids(
+        pa.array(ids, pa.string()), "external ids", at, subject=f"{method}: external ids",
+        kept=("they are kept as different ids, as written. If they are one id, write them "
+              "one way before building the map (e.g. without leading zeros, or "
+              "unicodedata.normalize('NFC', id)); if they are different ids, silence this "
+              "with warnings.filterwarnings('ignore', "
+              "category=recstack.data.LookalikeIdWarning)"))
 
 
 def _unique_index(index: pd.Index, note: str = "") -> pd.Index:

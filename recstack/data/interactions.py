@@ -82,6 +82,13 @@ class LookalikeIdWarning(UserWarning):
     character and as ``e`` with a combining accent)."""
 
 
+class MisreadTextWarning(UserWarning):
+    """A text file read in the ``encoding`` given (``"latin-1"``, ``"cp1252"``...) is valid
+    UTF-8 holding characters beyond ASCII: read in that encoding, each such character
+    became two or three others (``"café"`` read as ``"cafÃ©"``), in ids that then match
+    nothing. The message names the line and the text both ways."""
+
+
 class InexactValueWarning(UserWarning):
     """Values that float32, the type :class:`Interactions` keeps values in, cannot hold:
     whole numbers beyond 2**24 = 16,777,216 in size (16777217 is kept as 16777216) and

@@ -35,6 +35,7 @@ import codecs
 import os
 import re
 import warnings
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -323,8 +324,7 @@ def load_movielens(
     # checked before the minutes a large release takes to read
     keep_unseen_items = check_flag(keep_unseen_items, "keep_unseen_items")
     if folder.is_file():
-        raise RecstackError(f"{folder}: is a file; expected the folder extracted from a "
-                            "MovieLens zip (e.g. ml-100k/)")
+        raise RecstackError(f"{folder}: {_zip_not_extracted(folder)}")
     if os.path.lexists(folder) and not folder.is_dir():
         # a pipe or a link that loops was "no such folder (did you mean <itself>?)"
         raise RecstackError(f"{folder}: is {describe_path(folder)}; expected the folder "
@@ -562,12 +562,74 @@ def _release_inside(folder: Path) -> str:
     except OSError:
         return ""
     if not inside:
-        return ""
+        return _zips_inside(folder)
     if len(inside) == 1:
         return (f"; {inside[0].name}/ inside it is a MovieLens release folder: give "
                 f"{str(inside[0])!r}")
     return ("; " + ", ".join(f"{p.name}/" for p in inside[:5]) + " inside it are MovieLens "
             f"release folders: give one of them, e.g. {str(inside[0])!r}")
+
+
+def _zip_releases(path: Path) -> list[str]:
+    """The folders inside the zip ``path`` that hold a MovieLens ratings file (``ml-100k``,
+    or "" for one at the zip's top), in order; empty when ``path`` is no readable zip or
+    holds none."""
+    ratings = {required_files(layout)[0] for layout in ("100k", "dat", "csv")}
+    try:
+        if not zipfile.is_zipfile(path):
+            return []
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return []
+    found: list[str] = []
+    for name in names:
+        parent, _, base = name.rstrip("/").rpartition("/")
+        if base in ratings and parent.count("/") == 0 and parent not in found:
+            found.append(parent)
+    return found
+
+
+def _zip_not_extracted(path: Path) -> str:
+    """What the file ``path``, given where a release's folder goes, is, and what to give:
+    a zip holding a release (the download given in place of its folder) is named with the
+    folder to extract and give; it was "is a file; expected the folder extracted from a
+    MovieLens zip", which did not say that the file was that zip, nor which folder."""
+    releases = _zip_releases(path)
+    if releases:
+        release_folder = releases[0]
+        made = path.parent / release_folder if release_folder else path.with_suffix("")
+        into = made.parent if release_folder else made
+        holds = f"{release_folder}/" if release_folder else "the release's files at its top"
+        return (f"is a MovieLens zip not yet extracted (it holds {holds}); extract it (e.g. "
+                f"python -m zipfile -e {str(path)!r} {str(into)!r}) and give the folder it "
+                f"makes, {str(made)!r}")
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except OSError:
+        is_zip = False
+    kind = "a zip archive that holds no MovieLens ratings file" if is_zip else "a file"
+    return f"is {kind}; expected the folder extracted from a MovieLens zip (e.g. ml-100k/)"
+
+
+def _zips_inside(folder: Path) -> str:
+    """``; ml-100k.zip inside it is a MovieLens zip not yet extracted: ...`` when a zip
+    directly inside ``folder`` holds a release (the folder a zip was downloaded to, given
+    before the zip was extracted: the message named only the missing files); else ""."""
+    try:
+        zips = sorted(entry for entry in folder.iterdir()
+                      if entry.suffix.lower() == ".zip" and entry.is_file())
+    except OSError:
+        return ""
+    for archive in zips[:20]:
+        releases = _zip_releases(archive)
+        if releases:
+            made = folder / releases[0] if releases[0] else archive.with_suffix("")
+            into = made.parent if releases[0] else made
+            return (f"; {archive.name} inside it is a MovieLens zip not yet extracted: "
+                    f"extract it (e.g. python -m zipfile -e {str(archive)!r} {str(into)!r}) "
+                    f"and give {str(made)!r}")
+    return ""
 
 
 def _refuse_another_releases_folder(folder: Path, chosen: MovieLensRelease) -> None:

@@ -843,14 +843,22 @@ def read_partitioned(
                                                          is not None else ())
                                        if name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS,
                                                        *levels)])
-    if value_type is not None:
+    # date-times of different units in different files (seconds in one, nanoseconds in
+    # another, as Spark and pandas write them): read in one unit that holds both, not in
+    # the first file's type, which refused valid times as values it "cannot hold exactly"
+    time_type = (_common_time_type(root, dataset, folders)
+                 if TIMESTAMP in wanted or low is not None or high is not None else None)
+    if value_type is not None or time_type is not None:
         # values stored as integers in one partition and as floats or decimals in another:
         # read in float64, not in the first file's type (see _check_files)
-        schema, spelt = dataset.schema, _stored_name(dataset, VALUE)
+        schema = dataset.schema
+        for name, kind in ((VALUE, value_type), (TIMESTAMP, time_type)):
+            if kind is not None:
+                spelt = _stored_name(dataset, name)
+                schema = schema.set(schema.get_field_index(spelt), pa.field(spelt, kind))
         with reading(root):
-            dataset = ds.dataset(root, schema=schema.set(schema.get_field_index(spelt),
-                                                         pa.field(spelt, value_type)),
-                                 format="parquet", partitioning=dataset.partitioning,
+            dataset = ds.dataset(root, schema=schema, format="parquet",
+                                 partitioning=dataset.partitioning,
                                  exclude_invalid_files=False)
     # column names lose surrounding spaces, as load_table's and from_frame's do (a
     # hand-written partition's ' user_id' is user_id): read under their trimmed names
@@ -1038,13 +1046,24 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                     continue
                 kind = kind_of[name](schema.field(name).type)
                 first_file, first_kind = seen.setdefault(name, (where, kind))
-                if kind != first_kind and name == TIMESTAMP:
+                if kind != first_kind and name == TIMESTAMP and not (
+                        kind in _NUMBER_TIMES and first_kind in _NUMBER_TIMES):
+                    # (whole and fractional Unix seconds merge: read as float64, see
+                    # _common_time_type; the words were those of numbers beside
+                    # date-times whatever the two kinds, text too)
+                    kinds = {kind, first_kind}
+                    why = ("the numbers would be read as counts of the date-times' unit"
+                           if "date-times" in kinds and kinds & set(_NUMBER_TIMES) else
+                           f"the {kind} would be read as {first_kind}, by the rules of "
+                           "another type")
                     raise DataFormatError(
                         f"{where} holds {name} as {schema.field(name).type} ({kind}), "
-                        f"{first_file} as {first_kind}; merged, the numbers would be read "
-                        "as counts of the date-times' unit", file=str(root), column=name,
+                        f"{first_file} as {first_kind}; merged, {why}", file=str(root),
+                        column=name,
                         expected="the same type of timestamp in every partition: rewrite "
                                  f"the odd partition with its timestamps as {first_kind}")
+                if name == TIMESTAMP:
+                    continue
                 if kind != first_kind and name in context:
                     raise DataFormatError(
                         f"{first_file} holds {name} as {first_kind}, {where} as {kind}; "
@@ -1061,6 +1080,89 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                                  "partition with its ids as "
                                  f"{first_kind}, or all as text")
     return pa.float64() if len(value_kinds) > 1 else None
+
+
+#: the units of typed date-times, the coarsest first
+_TIME_UNITS = ("s", "ms", "us", "ns")
+
+
+def _common_time_type(root: Path, dataset: ds.Dataset, folders: ds.Expression | None
+                      ) -> pa.DataType | None:
+    """The type to read the timestamp column in, from the types the data files the read
+    selects store it in; None when the dataset's type (the first file's, or
+    ``_common_metadata``'s) reads them as they are.
+
+    Merged in the dataset's type, the files' times were read by the rules of another
+    file's type: a later file's date-times of a finer unit (nanoseconds beside seconds)
+    or past the nanoseconds' range (2286 beside nanoseconds) were refused as values that
+    type "cannot hold exactly"; a date file first dropped the times of day of the others;
+    and where a time range left the first file unread, integer Unix seconds were read as
+    milliseconds of its date-times (or its date-times' milliseconds as seconds). Now:
+
+    - typed date-times (and dates) in the finest unit of the files, which holds the
+      coarser ones' exactly; where that is nanoseconds and a coarser file holds a time
+      past their range (1677 to 2262), in microseconds (a nanosecond fraction is floored
+      to the second on reading anyway);
+    - Unix seconds as float64 when a file holds fractions (integers and fractions of
+      seconds, the two number kinds, merge so), else as int64;
+    - text as text.
+
+    Files of kinds that do not merge (date-times beside numbers) are refused by
+    :func:`_check_files` before this."""
+    spelt = _stored_name(dataset, TIMESTAMP)
+    if spelt not in dataset.schema.names:
+        return None
+    stored = dataset.schema.field(spelt).type
+    kinds: dict[str, pa.DataType] = {}
+    with reading(root):
+        for fragment in sorted(dataset.get_fragments(filter=folders), key=lambda f: f.path):
+            try:
+                physical = fragment.physical_schema
+            except (pa.ArrowException, OSError):
+                continue  # refused, naming the file, where the read meets it
+            if spelt in physical.names:
+                kinds[fragment.path] = _plain_type(physical.field(spelt).type)
+    read = {_time_kind(kind) for kind in kinds.values()}
+    if not kinds or len(read - set(_NUMBER_TIMES)) + bool(read & set(_NUMBER_TIMES)) != 1:
+        return None  # no file, or kinds that do not merge (refused by _check_files)
+    target: pa.DataType
+    if read <= set(_NUMBER_TIMES):
+        plain = _plain_type(stored)
+        if all(kind == plain for kind in kinds.values()) or (
+                read == {"integer Unix seconds"} and pa.types.is_integer(plain)):
+            return None  # one type (float32's coarse seconds are warned of as stored), or
+            # integers of any width, which merge as they are
+        target = pa.float64() if "fractional Unix seconds" in read else pa.int64()
+    elif read == {"text"}:
+        if pa.types.is_string(stored) or pa.types.is_large_string(stored):
+            return None
+        target = pa.large_string()
+    elif not any(pa.types.is_timestamp(kind) for kind in kinds.values()):
+        # dates alone: date32 (days) and date64 (milliseconds) both hold whole days
+        target = pa.date64() if len(set(kinds.values())) > 1 else next(iter(kinds.values()))
+    else:
+        stamps = [kind for kind in kinds.values() if pa.types.is_timestamp(kind)]
+        finest = max((kind.unit for kind in stamps), key=_TIME_UNITS.index)
+        zone = next((kind.tz for kind in stamps if kind.tz is not None), None)
+        if finest == "ns":
+            coarser = [path for path, kind in kinds.items()
+                       if not (pa.types.is_timestamp(kind) and kind.unit == "ns")]
+            for path in coarser:
+                try:
+                    with reading(root):
+                        column = pq.ParquetFile(path).read(columns=[spelt]).column(spelt)
+                    pc.cast(plain_column(column), pa.timestamp("ns", tz=zone))
+                except (pa.ArrowException, OSError):
+                    finest = "us"  # a time past 2262 (or before 1677): not in ns
+                    break
+        target = pa.timestamp(finest, tz=zone)
+    if stored == target and all(kind == target for kind in kinds.values()):
+        return None
+    return target
+
+
+#: the kinds of timestamps stored as numbers of Unix seconds, which merge as float64
+_NUMBER_TIMES = ("integer Unix seconds", "fractional Unix seconds")
 
 
 def _value_kind(kind: pa.DataType) -> str:
@@ -1344,7 +1446,7 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         if bad is not None:
             raise fail_at(bad, TIMESTAMP, "found {text}", "Unix seconds between the years "
                                                           "1 and 9999" + hint)
-    frame = context_frame(table.select(list(context))) if context else None
+    frame = context_frame(table.select(list(context)), str(root)) if context else None
     with ids_already_warned_of():  # ids_to_numpy named the files of ids spelled "NA"
         data = Interactions.from_arrays(arrays[USER_ID], arrays[ITEM_ID], values, timestamps,
                                         rating_range=rating_range, context=frame)

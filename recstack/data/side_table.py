@@ -30,8 +30,19 @@ from recstack.data.files import (
     reading,
     scalar_text,
 )
-from recstack.data.interactions import check_flag, check_name_list
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError, counted
+from recstack.data.interactions import (
+    and_marks,
+    check_flag,
+    check_name_list,
+    trimmed_column_name,
+)
+from recstack.errors import (
+    DataFormatError,
+    RecstackError,
+    UnknownColumnError,
+    counted,
+    echoed,
+)
 from recstack.specs import arguments_named, home_problem
 
 __all__ = ["read_side_table"]
@@ -104,9 +115,12 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     try:
         if kind == "Parquet":
             arrow = pq.read_table(path)
+            unnamed = _unnamed_parquet_columns(path, arrow, what)
             table = _nullable_integers(arrow, arrow.to_pandas())
         else:
-            table = _read_csv(path, key)
+            table = _read_csv(path, key, what)
+    except DataFormatError:
+        raise  # (a ValueError too) already says what and where
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
         # pyarrow's ArrowInvalid is a ValueError; an empty CSV is pandas' EmptyDataError
         # bytes that are not UTF-8 in a column other than the key (the key's reader
@@ -121,6 +135,14 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         # a frame saved with its key as the index (set_index('item_id').to_parquet()):
         # the file holds it as a column, which the logs' reader reads as one
         table = table.reset_index(level=[n for n in table.index.names if n is not None])
+    if kind == "Parquet":
+        # the names by the rule of every format, as the logs' Parquet reader and a CSV
+        # header read them: ' item_id' was no item_id here, where the CSV's was; a column
+        # without a name and without values goes, as in a CSV (refused above if it holds
+        # values: it was kept as '' or ' ' without a word)
+        table = table.drop(columns=unnamed).rename(
+            columns=lambda name: trimmed_column_name(name) if isinstance(name, str) else name)
+        arrow = arrow.rename_columns([trimmed_column_name(name) for name in arrow.column_names])
     missing = [c for c in (key, *columns) if c not in table.columns]
     if missing:
         from recstack.specs import did_you_mean
@@ -209,7 +231,7 @@ def _as_this_readers(error: DataFormatError, what: str) -> DataFormatError:
                            column=error.column, expected=expected)
 
 
-def _read_csv(path: Path, key: str) -> pd.DataFrame:
+def _read_csv(path: Path, key: str, what: str = "items file") -> pd.DataFrame:
     """The CSV as pandas reads it (numbers as numbers), with the header's names as the
     interaction logs read them (trimmed: ``item_id , title`` has an ``item_id``), without the
     empty column a separator at the end of every line adds, and with every text kept as
@@ -239,13 +261,38 @@ def _read_csv(path: Path, key: str) -> pd.DataFrame:
             table[name] = as_written[name]
     header = file_column_names(path, _CSV)
     if len(header) == len(table.columns):
-        # an empty name keeps pandas' 'Unnamed: 2', which the header check can show
+        # the header's names as the logs read them (trimmed); an empty one keeps pandas'
+        # 'Unnamed: 2' until it is dropped (no values) or refused (values)
         table.columns = [name or shown for name, shown in zip(header, table.columns,
                                                              strict=True)]
         empty = [shown for name, shown in zip(header, table.columns, strict=True)
                  if not name and table[shown].isna().all()]
+        for position, (name, shown) in enumerate(zip(header, table.columns, strict=True)):
+            if not name and shown not in empty:
+                # a column of values without a name (',' twice in the header, a blank or
+                # a trailing name) was kept as pandas' 'Unnamed: 1' (or ' ') without a word
+                raise _unnamed_column(path, table[shown], position, what)
         table = table.drop(columns=empty)
     return table
+
+
+def _unnamed_column(path: Path, column: pd.Series, position: int, what: str
+                    ) -> DataFormatError:
+    """The refusal of the header's column ``position`` (0-based), which has no name but
+    holds values: where, its first value and its line, and what would be right."""
+    first = int(np.flatnonzero(column.notna().to_numpy())[0])
+    with reading(path):
+        line, fields = line_of_record(path, _CSV, first)
+    value = (fields[position].strip() if line is not None and position < len(fields)
+             else str(column.iloc[first]))
+    at = f"line {line}" if line is not None else f"data row {first + 1}"
+    index = (" (pandas' to_csv() writes its row numbers so: save the table with "
+             "index=False)" if position == 0 else "")
+    return DataFormatError(
+        f"not a readable CSV {what}: the header's column {position + 1} has no name, but "
+        f"its fields hold values ({echoed(repr(value))} on {at}){index}", file=str(path),
+        line=1, expected="a name for every column that holds values: name it in the "
+        "header, or remove the column")
 
 
 def _integers_with_gaps(column: pd.Series, written: pd.Series) -> bool:
@@ -386,16 +433,53 @@ def _date_beyond_the_calendar(path: Path, what: str) -> DataFormatError | None:
 
 
 def _check_parquet_names(path: Path, what: str) -> None:
+    """The schema's names by the one rule of every format (``trimmed_column_name``): two
+    that are one once surrounding spaces (or a byte-order mark) are dropped are refused
+    as the logs' Parquet reader refuses them; a blank name is judged by its values
+    (:func:`_unnamed_parquet_columns`)."""
     try:
         names = pq.read_schema(path).names
     except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
         raise DataFormatError(f"{path}: not a readable Parquet {what} ({error})") from None
-    repeated = first_repeated_name(names)
+    # a blank name is never a repeat of another: each stands for itself here
+    repeated = first_repeated_name([trimmed_column_name(name) or object() for name in names])
     if repeated is not None:
         name, first, second = repeated
+        one, other = names[first - 1], names[second - 1]
+        spaced = ("" if one == other else
+                  f", {one!r} and {other!r} once surrounding spaces{and_marks(one, other)} "
+                  "are dropped")
         raise DataFormatError(f"its schema names column {name!r} twice (columns {first} and "
-                              f"{second})", file=str(path),
+                              f"{second}{spaced})", file=str(path),
                               expected=f"distinct column names in the {what}")
+
+
+def _unnamed_parquet_columns(path: Path, arrow: pa.Table, what: str) -> list[str]:
+    """The names (as stored) of the columns whose name is empty or blank and which hold no
+    value: dropped, as the CSV reader drops the empty column a ``,`` ending every line
+    adds. One without a name that holds values is refused, naming its place, its first
+    value and row, as the CSV reader refuses it: such a column was kept under the name
+    ``''`` (or ``' '``), which no setting can name."""
+    empty = []
+    for position, (name, column) in enumerate(zip(arrow.column_names, arrow.columns,
+                                                  strict=True), start=1):
+        if trimmed_column_name(name):
+            continue
+        if column.null_count == len(column):
+            empty.append(name)
+            continue
+        row = int(np.flatnonzero(np.asarray(
+            pc.is_valid(column).to_numpy(zero_copy_only=False), bool))[0])
+        value = column[row].as_py()
+        shown = (echoed(repr(value)) if isinstance(value, str)
+                 else scalar_text(column[row]))
+        blank = f" (its name is {name!r}, blank)" if name else ""
+        raise DataFormatError(
+            f"not a readable Parquet {what}: its schema's column {position} has no "
+            f"name{blank}, but it holds values ({shown} in row {row + 1})", file=str(path),
+            expected="a name for every column that holds values: rewrite the file with the "
+            "column named, or without it")
+    return empty
 
 
 def _refuse_repeated_keys(path: Path, table: pd.DataFrame, key: str, what: str, kind: str

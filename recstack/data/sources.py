@@ -192,7 +192,9 @@ class SyntheticSource(SourceSpec):
             misspelt = [name for name, value in overrides.items()
                         if isinstance(value, str) and _python_reads_a_number(value)
                         and re.search(rf"\b{re.escape(name)}\b", str(error))]
-            rule = f" (a number is written in {NUMBER_TEXT_RULE})" if misspelt else ""
+            # (once: the generator's own refusal may say it already)
+            rule = (f" (a number is written in {NUMBER_TEXT_RULE})"
+                    if misspelt and NUMBER_TEXT_RULE not in str(error) else "")
             raise ConfigError(f"synthetic: {error}{rule}") from None
 
     @classmethod

@@ -56,7 +56,13 @@ from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, seed_value
 from recstack.errors import ConfigError, digit_count, shown
 from recstack.progress import Progress, resolve
-from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, finite_or_infinite
+from recstack.specs import (
+    SEED_MAX,
+    SEED_RULE,
+    arguments_named,
+    finite_or_infinite,
+    number_spelling_hint,
+)
 
 __all__ = [
     "GENRES",
@@ -550,7 +556,10 @@ def _as_int(name: str, value: Any) -> int:
             f" (a whole number is written in digits alone, without a point or an exponent: "
             f"{name}={int(number)})" if whole else ""))
     if not _real(value):
-        raise ConfigError(f"{name} must be an integer, got {shown(value)}")
+        # n_users="20" was "must be an integer, got '20'", without saying that the quotes
+        # were the mistake, as every other count of the project says
+        raise ConfigError(f"{name} must be an integer, got {shown(value)}"
+                          f"{_quoted_hint(value, int, name)}")
     try:
         whole = value == int(value)  # exactly: float() of a 30-digit Decimal rounds
     except (ValueError, OverflowError):  # NaN, infinity
@@ -560,9 +569,16 @@ def _as_int(name: str, value: Any) -> int:
     return int(value)
 
 
+def _quoted_hint(value: Any, kind: type, name: str) -> str:
+    """How to write ``value`` when it is a number in quotes (``n_users="20"``:
+    :func:`~recstack.specs.number_spelling_hint`'s words), else ""."""
+    return number_spelling_hint(value, kind, name) if isinstance(value, str) else ""
+
+
 def _as_float(name: str, value: Any) -> float:
     if not _real(value):
-        raise ConfigError(f"{name} must be a number, got {shown(value)}")
+        raise ConfigError(f"{name} must be a number, got {shown(value)}"
+                          f"{_quoted_hint(value, float, name)}")
     # an integer past the float range (TOML reads any number of digits) made
     # math.isfinite raise OverflowError
     number = finite_or_infinite(value)

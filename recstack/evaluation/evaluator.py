@@ -227,26 +227,61 @@ def test_pairs_key(truth: sp.csr_matrix) -> str:
 
 
 class TrainingPairsWarning(UserWarning):
-    """Every relevant test pair is also a training pair: every metric is 0."""
+    """Every relevant test pair is also a training (or fold-in) pair: every metric is 0;
+    or one evaluated user in ten or more has only such relevant pairs: theirs are 0."""
 
 
-def _warn_if_only_training_pairs(truth: sp.csr_matrix, exclude: sp.csr_matrix) -> None:
+def seen_relevant(truth: sp.csr_matrix, exclude: sp.csr_matrix) -> tuple[int, np.ndarray]:
+    """How many relevant pairs of ``truth`` are stored cells of ``exclude`` (the training or
+    fold-in items the lists leave out, whatever their value, a duplicate row counted once),
+    and the users (indices) with a relevant pair every one of which is such a cell: no
+    model can rank a relevant item for them, so each of their ranking metrics is 0."""
+    hits = _pattern(truth).multiply(_pattern(exclude)).tocsr()
+    hits.eliminate_zeros()
+    seen = np.diff(hits.indptr)
+    relevant = np.diff(_pattern(truth).indptr)
+    return int(seen.sum()), np.flatnonzero((relevant > 0) & (seen == relevant))
+
+
+def _warn_if_only_training_pairs(truth: sp.csr_matrix, exclude: sp.csr_matrix,
+                                 ids: IdMap | None = None, fold_in: bool = False) -> None:
     """Warn when every relevant test pair is a training (or fold-in) pair: those are masked
     from the lists, so every metric comes out 0, which was reported without a word (the
     training data given as the test is the usual cause). A warning, not a refusal: a
     smoke run on the training data is a deliberate use. Some repeated pairs are a
-    dataset's business and pass quietly."""
-    # the stored cells, whatever their value: the lists mask every stored training cell
-    masked = sp.csr_matrix((np.ones(exclude.nnz), exclude.indices, exclude.indptr),
-                           shape=exclude.shape)
-    relevant = sp.csr_matrix((np.ones(truth.nnz), truth.indices, truth.indptr),
-                             shape=truth.shape)
-    if truth.nnz and relevant.multiply(masked).count_nonzero() == truth.nnz:
+    dataset's business and pass quietly; but when a share of at least
+    :data:`NO_HISTORY_SHARE` of the evaluated users have only such pairs (their metrics
+    are 0 whatever the model, which pulled every mean down without a word), it names
+    them, as :class:`NoHistoryWarning` names users without history."""
+    if not truth.nnz:
+        return
+    pairs, users = seen_relevant(truth, exclude)
+    row = "fold-in" if fold_in else "training"
+    if pairs == _pattern(truth).nnz:
         warnings.warn(TrainingPairsWarning(
             f"every one of the test's {truth.nnz:,} relevant (user, item) pairs is also a "
-            "training pair, and training items are excluded from the lists, so every "
+            f"{row} pair, and {row} items are excluded from the lists, so every "
             "ranking metric is 0; was the training data given as the test? Evaluate on "
             "held-out pairs (a split's test)"), stacklevel=caller_stacklevel())
+        return
+    evaluated = int(np.count_nonzero(np.diff(truth.indptr)))
+    if not len(users) or len(users) / evaluated < NO_HISTORY_SHARE:
+        return
+    share = len(users) / evaluated
+    # .tolist(): plain ids in the message, not np.int64(...)
+    named = ("" if ids is None else
+             f": {', '.join(repr(u) for u in ids.to_external(users[:3]).tolist())}"
+             f"{', ...' if len(users) > 3 else ''}")
+    warnings.warn(TrainingPairsWarning(
+        f"{of_total(len(users), evaluated, 'evaluated test user', 'the')} ({share:.0%}"
+        f"{named}) {'has' if len(users) == 1 else 'have'} only {row} items among "
+        f"{'its' if len(users) == 1 else 'their'} relevant test items; {row} items are "
+        f"excluded from the lists, so {'its' if len(users) == 1 else 'their'} ranking "
+        f"metrics are 0 whatever the model, pulling each averaged metric down by up to "
+        f"{share:.0%} (meta['users_all_relevant_seen'] counts them, "
+        f"meta['relevant_pairs_seen'] the {counted(pairs, 'relevant pair')} masked so); "
+        "evaluate on pairs the users have not trained on (recstack's splits set repeated "
+        "pairs apart)"), stacklevel=caller_stacklevel())
 
 
 class NoHistoryWarning(UserWarning):
@@ -742,7 +777,12 @@ class Evaluator:
     :class:`~recstack.models.base.PopularityFallbackWarning` is not repeated here); when
     not one of them has a
     history, or one in ten or more (:data:`NO_HISTORY_SHARE`) has none, a
-    :class:`NoHistoryWarning` says so. A recstack model fitted on relevant test
+    :class:`NoHistoryWarning` says so. A relevant test pair that is also a training (or
+    fold-in) pair is masked from the lists like every training item, so a user all of whose
+    relevant pairs are such scores 0 whatever the model: ``meta["relevant_pairs_seen"]``
+    counts those pairs and ``meta["users_all_relevant_seen"]`` those users, and a
+    :class:`TrainingPairsWarning` names them when they are every pair or one evaluated user
+    in ten or more. A recstack model fitted on relevant test
     pairs that the lists do not mask (fitted on the whole data set before it was split) is
     refused: its metrics would be inflated.
     """
@@ -848,7 +888,7 @@ class Evaluator:
         _check_fitted_rows(model, exclude, label)
         truth = self.relevance(test)
         _check_no_test_pairs_fitted(model, truth, exclude, train, label)
-        _warn_if_only_training_pairs(truth, exclude)
+        _warn_if_only_training_pairs(truth, exclude, train.users)
         _warn_if_no_history(truth, exclude, fold_in=False)
         _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
         return self._run(model.score_users, truth, exclude, train, test, name=label,
@@ -884,7 +924,7 @@ class Evaluator:
         truth = self.relevance(test)
         _check_no_test_pairs_fitted(model, truth, _pattern(given) + _pattern(history), train,
                                     label, "train or fold_in")
-        _warn_if_only_training_pairs(truth, history)
+        _warn_if_only_training_pairs(truth, history, train.users, fold_in=True)
         _warn_if_no_history(truth, history, fold_in=True)
         _warn_if_fold_in_after_test(fold_in, test)
         _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
@@ -963,6 +1003,9 @@ class Evaluator:
         users = np.flatnonzero(n_relevant > 0)
         users_without_history = int(np.count_nonzero(np.diff(exclude.indptr)[users] == 0))
         users_in_test = int(np.count_nonzero(test.user_counts()))
+        # relevant pairs the lists leave out (training or fold-in items), and the users all
+        # of whose relevant pairs are such: counted, as users without history are
+        seen_pairs, all_seen = seen_relevant(truth, exclude)
         if len(users) == 0:
             self.refuse_without_relevant(test)
         ranking_names = [m for m in self.metrics if m in RANKING_METRICS]
@@ -1027,6 +1070,8 @@ class Evaluator:
                   "relevance_threshold": self.relevance_threshold,
                   "graded": self.graded, "duplicate_grade": self.duplicate_grade,
                   "users_without_history": users_without_history,
+                  "relevant_pairs_seen": seen_pairs,
+                  "users_all_relevant_seen": int(len(all_seen)),
                   "protocol": "full catalog, training items excluded",
                   "test_pairs": test_pairs_key(truth)})
 

@@ -25,7 +25,11 @@ from recstack.evaluation.evaluator import (
     refuse_model_class,
 )
 from recstack.metrics import classification, regression
-from recstack.metrics._validation import MetricInputError, as_float_array
+from recstack.metrics._validation import (
+    MetricInputError,
+    as_float_array,
+    refuse_reordered_rows,
+)
 from recstack.specs import arguments_named
 
 RATING_METRICS = {
@@ -50,7 +54,9 @@ def evaluate_ratings(model: Any, test: Interactions,
     furthest (a model that should clip to the scale, as recstack's ``mf`` and Surprise's
     ``predict(clip=True)`` do, or scores on another scale, such as 0 to 100, read as
     ratings). NaN and infinite predictions are refused, as are predictions of another
-    count than the test rows (one per test pair, in order).
+    count than the test rows (one per test pair, in order), a pandas Series indexed by
+    (user, item) pairs other than the test pairs or in another order, or by the row numbers
+    in another order (values are read by position, not by label), and a DataFrame.
 
     Example: ratings 1, 5, 3 predicted 0, 7, 4: errors 1, 2, 1, RMSE sqrt(6/3) = 1.414,
     MAE 4/3 (with the warning).
@@ -118,6 +124,7 @@ def evaluate_ratings(model: Any, test: Interactions,
         raise RecstackError(f"{label}.score(users, items) returned true/false values where "
                             "predicted ratings belong; give numbers on the rating scale "
                             f"({low:g} to {high:g})")
+    _refuse_misaligned(raw, label, users, items)
     _refuse_gaps_and_flags(raw, label, users, items, test)
     predicted = as_float_array(raw, f"{label}'s predicted ratings",
                                ndim=1, allow_nan=True, allow_inf=True)
@@ -162,6 +169,61 @@ def _warn_out_of_scale(predicted: np.ndarray, test: Interactions, label: str,
         f"{shown(items[row])}; {'it is' if outside.sum() == 1 else 'they are'} scored as "
         f"given: clip {'it' if outside.sum() == 1 else 'them'} to the scale in the model, or "
         "check that its scores are ratings on this scale"), stacklevel=caller_stacklevel())
+
+
+def _refuse_misaligned(raw: Any, label: str, users: np.ndarray, items: np.ndarray) -> None:
+    """Refuse predictions that pandas holds in another order than the test pairs asked:
+    predictions are read by position, one per test pair, so a Series indexed by (user,
+    item) pairs in another order (or by other pairs), or by the row numbers in another
+    order (a sorted copy), was scored against other pairs' ratings without a word. A
+    DataFrame (user, item and score columns) is refused by what it is: its first text
+    column was named as "text among the numbers", a frame of one column as "must be 1-D"."""
+    if isinstance(raw, pd.DataFrame):
+        columns = ", ".join(repr(column) for column in list(raw.columns)[:5]) or "none"
+        raise RecstackError(
+            f"{label}.score(users, items) returned a pandas DataFrame (columns {columns}) "
+            "where predicted ratings belong; it must give one number per (user, item) "
+            f"pair, {len(users):,} here, in the order the pairs were given (an array, a "
+            "list or a Series)")
+    if not isinstance(raw, pd.Series):
+        return
+    index = raw.index
+    if isinstance(index, pd.MultiIndex) and index.nlevels == 2 and len(index) == len(users):
+        if index.equals(pd.MultiIndex.from_arrays([users, items])):
+            return
+        labels = index.tolist()
+
+        def same(given: Any, asked: Any) -> bool:
+            # an id of another type spelt alike (the text "7" of the integer id 7) is
+            # that id, as the loaders read it
+            # (pd.NA's == is no truth value)
+            try:
+                return given is asked or bool(given == asked) or str(given) == str(asked)
+            except (TypeError, ValueError):
+                return False
+
+        at = next((row for row, (user, item) in enumerate(labels)
+                   if not (same(user, users[row]) and same(item, items[row]))), None)
+        if at is None:
+            return
+        asked = set(zip(users.tolist(), items.tolist(), strict=True))
+        user, item = labels[at]
+        if set(labels) == asked:
+            problem = "(user, item) pairs in another order than the test pairs"
+        else:
+            absent = sum(pair not in asked for pair in labels)
+            problem = ("(user, item) pairs other than the test pairs "
+                       f"({of_total(absent, len(labels), 'pair')} "
+                       f"{'is' if absent == 1 else 'are'} not in the test)" if absent
+                       else "(user, item) pairs other than the test pairs")
+        raise RecstackError(
+            f"{label}.score(users, items) returned a pandas Series indexed by {problem}: "
+            f"position {at} holds user {shown(user)} and item {shown(item)}, where test "
+            f"row {at} is user {shown(users[at])} and item {shown(items[at])}; predictions "
+            "are read by position, one per test pair, so each would be scored against "
+            "another pair's rating: give them in the order the pairs were given (e.g. "
+            "predictions.reindex(pd.MultiIndex.from_arrays([users, items])))")
+    refuse_reordered_rows(raw, f"{label}'s predicted ratings", RecstackError)
 
 
 def _is_true_false(dtype: Any) -> bool:
@@ -261,6 +323,13 @@ def evaluate_probabilities(y_true: Any, y_prob: Any, *, n_bins: int = 10,
                 f"type {given.dtype} ({int(gaps.sum()):,} in all); every position needs "
                 f"{'a label, 0 or 1' if name == 'y_true' else 'a probability'}: drop the "
                 "rows without one first, or fill them")
+    # labels of one class: one OneClassWarning for the report, not one per figure
+    with classification.one_class_said_once("evaluate_probabilities"):
+        return _probability_report(y_true, y_prob, n_bins, strategy)
+
+
+def _probability_report(y_true: Any, y_prob: Any, n_bins: int,
+                        strategy: classification.BinStrategy) -> ProbabilityReport:
     return ProbabilityReport(
         log_loss=classification.log_loss(y_true, y_prob),
         normalized_cross_entropy=classification.normalized_cross_entropy(y_true, y_prob),

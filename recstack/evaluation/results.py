@@ -381,13 +381,23 @@ class EvaluationResult:
         out = {m: s.mean for m, s in self.summary().items()}
         return out | self.aggregate
 
-    def compare(self, other: EvaluationResult, metric: str) -> PairedTest:
+    def compare(self, other: EvaluationResult, metric: str, *,
+                unshared: str = "warn") -> PairedTest:
         """Paired test of this model against ``other`` on the users both have a value for:
         Student's paired t-test (with a CI of the mean difference) and the Wilcoxon
-        signed-rank test, which does not assume normal differences."""
+        signed-rank test, which does not assume normal differences.
+
+        ``unshared`` says what happens when the two results hold different users (another
+        split's test users, a result read from another file), of whom only the shared ones
+        are paired: ``"warn"`` (the default) gives an :class:`UnsharedUsersWarning` naming
+        the counts and the first users of each side missing on the other, ``"ignore"``
+        pairs the shared users without a word (a gate comparing the users two models both
+        know), ``"raise"`` refuses. Two results of one Evaluator on one test hold the same
+        users."""
         if not isinstance(other, EvaluationResult):
             raise ConfigError(f"compare needs another EvaluationResult, got "
                               f"{type(other).__name__}")
+        unshared = _check_unshared(unshared, "compare")
         refuse_other_protocols([self, other], "compare")
         for result in (self, other):
             result._check_metric(metric, ", so there is no per-user value to pair")
@@ -405,6 +415,8 @@ class EvaluationResult:
                           "compare results of the same test users, with ids of one type")
             raise RecstackError(f"paired test of {metric} needs at least 2 shared users, got "
                                 f"{n}{detail}")
+        _other_users([self, other], unshared, "compare", f"the paired test of {metric} is "
+                     f"over the {counted(n, 'user')} both have a value for")
         summary = MetricSummary.from_values(metric, diff)
         if np.allclose(diff, 0):
             t_p = w_p = 1.0
@@ -478,6 +490,13 @@ class EvaluationResult:
                               f"values) or False (the summary), got {shown(per_user)}")
         path = _output_file(path, f"{self.model}.to_csv(path)", (".csv",),
                             "comma-separated text", overwrite)
+        if per_user:
+            # every user's values as summary() reads them: an infinite value, a word among
+            # the numbers, true/false or a user listed twice were written as they were
+            # (the summary table and to_json refused them), to a file that read_results
+            # and every reader of the summary then refused or averaged
+            for metric in self.per_user.columns:
+                self._values(metric)
         frame = self.per_user.reset_index() if per_user else self.to_pandas()
         write_text(path, frame.to_csv(index=False))
 
@@ -666,11 +685,17 @@ def _same_setting(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
-    """Models as rows, metric means as columns; ``results`` holds at least one result."""
+def comparison_table(results: list[EvaluationResult], *, unshared: str = "warn"
+                     ) -> pd.DataFrame:
+    """Models as rows, metric means as columns; ``results`` holds at least one result.
+
+    Each mean is over the users its own result holds: results over different users
+    (``unshared``, as :meth:`EvaluationResult.compare` takes it: ``"warn"``, ``"ignore"``
+    or ``"raise"``) are means that do not compare."""
     if isinstance(results, EvaluationResult) or not isinstance(results, list | tuple):
         raise ConfigError(f"comparison_table needs a list of EvaluationResults, got "
                           f"{type(results).__name__}")
+    unshared = _check_unshared(unshared, "comparison_table")
     strangers = [type(r).__name__ for r in results if not isinstance(r, EvaluationResult)]
     if strangers:
         raise ConfigError(f"comparison_table needs EvaluationResults, got {strangers[0]}")
@@ -689,7 +714,68 @@ def comparison_table(results: list[EvaluationResult]) -> pd.DataFrame:
                           f"than one result, e.g. {repeated[0]!r}; each row is one model, so "
                           "give each run its own name (evaluate(..., name='ease_reg_100'))")
     _refuse_other_columns(results)
+    _other_users(list(results), unshared, "comparison_table",
+                 "each row's means are over its own users and do not compare")
     return pd.DataFrame({r.model: r.means() for r in results}).T
+
+
+class UnsharedUsersWarning(UserWarning):
+    """Results compared (:meth:`EvaluationResult.compare`, :func:`comparison_table`) hold
+    different users: the paired test is over the shared ones only, and the means of a
+    table are each over their own users."""
+
+
+#: what ``unshared=`` takes: what happens when compared results hold different users
+_UNSHARED = ("warn", "ignore", "raise")
+
+
+def _check_unshared(value: Any, what: str) -> str:
+    if not isinstance(value, str) or value not in _UNSHARED:
+        raise ConfigError(f"{what}: unshared must be one of "
+                          f"{', '.join(repr(c) for c in _UNSHARED)}, got {shown(value)}"
+                          f"{did_you_mean(value, _UNSHARED)}")
+    return value
+
+
+def _other_users(results: list[EvaluationResult], unshared: str, what: str,
+                 consequence: str) -> None:
+    """Warn (or with ``unshared="raise"`` refuse) when ``results`` hold different users,
+    naming the first pair that differs: each one's count, how many are shared and the
+    first users of each missing on the other side. Results over different users (another
+    split's test users, a result read from another file) were paired on their shared
+    users, or set side by side in a table, without a word."""
+    if unshared == "ignore":
+        return
+    first = results[0]
+    mine = first.per_user.index
+    for other in results[1:]:
+        theirs = other.per_user.index
+        only_mine, only_theirs = mine.difference(theirs), theirs.difference(mine)
+        if not len(only_mine) and not len(only_theirs):
+            continue
+        shared = len(mine) - len(only_mine)
+        missing = [f"{counted(len(extra), 'user')} of {owner.model}'s (e.g. "
+                   f"{_first_ids(extra)}) {'is' if len(extra) == 1 else 'are'} not among "
+                   f"{lacker.model}'s"
+                   for extra, owner, lacker in ((only_mine, first, other),
+                                                (only_theirs, other, first)) if len(extra)]
+        message = (f"{what}: {first.model} was evaluated on {counted(len(mine), 'user')} and "
+                   f"{other.model} on {len(theirs):,}, {shared:,} of them shared "
+                   f"({'; '.join(missing)}), so {consequence}; evaluate every model on one "
+                   "split's test users (one Evaluator)")
+        if unshared == "raise":
+            raise RecstackError(message)
+        warnings.warn(UnsharedUsersWarning(
+            message + ", or pass unshared='ignore' where that is meant"),
+            stacklevel=caller_stacklevel())
+        return
+
+
+def _first_ids(ids: pd.Index) -> str:
+    """The first few of the user ids ``ids``, for a message."""
+    shown_ids = ", ".join(shown(user.item() if isinstance(user, np.generic) else user)
+                          for user in ids[:3])
+    return shown_ids + (", ..." if len(ids) > 3 else "")
 
 
 def _refuse_other_columns(results: list[EvaluationResult]) -> None:

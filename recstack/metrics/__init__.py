@@ -28,6 +28,7 @@ from recstack.metrics.beyond_accuracy import (
     novelty,
 )
 from recstack.metrics.classification import (
+    OneClassWarning,
     ReliabilityCurve,
     ThresholdScores,
     calibration_ratio,
@@ -35,6 +36,7 @@ from recstack.metrics.classification import (
     f1_at_threshold,
     log_loss,
     normalized_cross_entropy,
+    one_class_said_once,
     precision_at_threshold,
     precision_recall_f1,
     recall_at_threshold,
@@ -80,6 +82,7 @@ __all__ = [
     "RANKING_METRICS",
     "MetricInputError",
     "MetricSpec",
+    "OneClassWarning",
     "ReliabilityCurve",
     "SignificanceResult",
     "ThresholdScores",
@@ -113,6 +116,7 @@ __all__ = [
     "ndcg_at_k",
     "normalized_cross_entropy",
     "novelty",
+    "one_class_said_once",
     "online_metrics",
     "precision_at_k",
     "precision_at_threshold",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
+
+#: float64 holds every integer only up to 2**53; past it neighbouring integers share a float
+_EXACT_INTEGERS = 2**53
 
 
 def rowwise_auc(
@@ -53,3 +58,44 @@ def rowwise_auc(
         auc = (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
     auc[(n_pos == 0) | (n_neg == 0)] = np.nan
     return auc
+
+
+def exactly_ordered(values: Any, rounded: NDArray[np.floating]) -> NDArray[np.floating]:
+    """``rounded`` (``values`` as float64, already checked), or, where float64 merged
+    distinct values of ``values``, their exact dense ranks in its place (same shape).
+
+    An AUC depends on the order of the scores alone, but float64 holds every integer only
+    up to 2**53 (and a ``Decimal``, ``Fraction`` or long double only to 16 digits or so):
+    integer scores such as nanosecond timestamps (``2**62`` and ``2**62 + 1``) became one
+    float, and a positive scored below a negative was counted as a tie, half right, without
+    a word. Ranks computed from the values themselves keep every order and every tie."""
+    raw = unrounded(values, rounded)
+    if raw is None:
+        return rounded
+    # np.unique sorts and compares the values themselves (Python's exact comparisons for
+    # objects); the inverse is each value's dense rank, equal values sharing one
+    _, ranks = np.unique(raw.ravel(), return_inverse=True)
+    return ranks.reshape(raw.shape).astype(np.float64)
+
+
+def unrounded(values: Any, rounded: NDArray[np.floating]) -> NDArray[Any] | None:
+    """``values`` as an array of their own (integers, objects, long doubles) where their
+    float64 ``rounded`` changed one of them, None where float64 holds them all exactly."""
+    raw = np.asarray(values)
+    if raw.dtype.kind == "f" and isinstance(values, list | tuple):
+        # numpy reads a list of ints and floats ([2**62 + 1, 2**62, inf]) as float64,
+        # merging the ints before anything can see them: the list's own values instead
+        raw = np.array(values, dtype=object)
+    kind = raw.dtype.kind
+    if kind in "iu":
+        merged = bool(((raw > _EXACT_INTEGERS) | (raw < -_EXACT_INTEGERS)).any())
+    elif kind == "f":
+        # float16/32/64 are exact in float64; a long double may not be
+        merged = raw.dtype.itemsize > 8 and bool((raw != rounded.astype(raw.dtype)).any())
+    elif kind == "O":
+        # Python ints, Decimals, Fractions: compared with their floats exactly
+        merged = any(value != float(value) for value in raw.ravel()
+                     if not isinstance(value, float | np.floating))
+    else:
+        merged = False
+    return raw if merged else None

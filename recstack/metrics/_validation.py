@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import numbers
-from collections.abc import Iterator, Mapping, Set, ValuesView
+from collections.abc import Callable, Iterator, Mapping, Set, ValuesView
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -27,6 +27,8 @@ from recstack.specs import (
     cutoffs_text,
     did_you_mean,
     finite_or_infinite,
+    number_from_text,
+    number_spelling_hint,
     whole_exact_as_int,
 )
 
@@ -297,13 +299,60 @@ def exact_as_float(value: Any) -> Any:
 exact_as_int = whole_exact_as_int
 
 
-def check_k(k: Any, name: str = "k", *, most: int | None = None) -> int:
+def spelling_hint(given: Any, kind: Any, name: str,
+                  check: Callable[[Any], Any] | None = None) -> str:
+    """:func:`~recstack.specs.number_spelling_hint` for an argument ``name`` of a metric: a
+    number given in quotes (``n_bins="10"``) or a whole number with a point where a count
+    goes (``k=10.0``) is told how to write it, as the pipeline's and the models' options
+    are; a name that is no identifier (``"training data"``) shows the value alone. Its
+    refusal said only "got '10'", which did not say that the quotes were the mistake.
+    With ``check`` (the check refusing it), the hint is given only where the number it
+    spells would pass: ``k="0"`` and ``threshold="inf"`` are not told to write ``k = 0``
+    or ``threshold = inf``, values refused as well."""
+    try:
+        hint = number_spelling_hint(given, kind, name if name.isidentifier() else "")
+    except Exception:  # an array or an odd object: no hint, the refusal stands
+        return ""
+    if not hint or check is None:
+        return hint
+    meant = _number_spelt(given)
+    if meant is not None:
+        try:
+            check(meant)
+        except MetricInputError:
+            return ""
+    return hint
+
+
+def _number_spelt(given: Any) -> Any:
+    """The number a quoted value (``'10'``, ``'1e3'``) or a whole float (``10.0``) spells,
+    as the hint writes it; None when it spells none."""
+    if isinstance(given, str):
+        for cast in (int, float):
+            try:
+                number = number_from_text(str(given), cast)
+            except ValueError:
+                continue
+            if isinstance(number, float) and number.is_integer():
+                return int(number)
+            return number
+        return None
+    if isinstance(given, float) and math.isfinite(given) and given.is_integer():
+        return int(given)
+    return None
+
+
+def check_k(k: Any, name: str = "k", *, most: int | None = None, key: str | None = None
+            ) -> int:
     """Return ``k`` as a Python int after checking that it is an integer >= 1 (and, when an
     array of ``k`` entries is allocated from it, at most ``most``); a whole exact number
-    (``Decimal("10")``) is read as its int."""
+    (``Decimal("10")``) is read as its int. ``key`` is the name a refused value's spelling
+    hint shows it with (default ``name``; "" for the value alone, as for a list's item)."""
     given, k = k, exact_as_int(k)
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise MetricInputError(f"{name} must be a positive integer, got {shown(given)}")
+        hint = spelling_hint(given, int, name if key is None else key,
+                             lambda meant: check_k(meant, name, most=most))
+        raise MetricInputError(f"{name} must be a positive integer, got {shown(given)}{hint}")
     k = int(k)
     if k <= 0:
         raise MetricInputError(f"{name} must be a positive integer (>= 1), got "
@@ -345,14 +394,15 @@ def check_ks(ks: Any) -> tuple[int, ...]:
         ks = (ks,)
     if isinstance(ks, str | bytes):  # would be read letter by letter: "10" as 1 and 0
         raise MetricInputError(f"ks must be an int or a sequence of ints such as (10, 20), "
-                               f"got the text {ks!r}")
+                               f"got the text {ks!r}{spelling_hint(ks, int, 'ks')}")
     try:
         values = tuple(ks)
     except TypeError:
         raise MetricInputError(f"ks must be an int or a sequence of ints, got {ks!r}") from None
     if not values:
         raise MetricInputError("ks is empty; give at least one cut-off, e.g. ks=(10,)")
-    checked = tuple(check_k(k, name="ks") for k in values)
+    # each cut-off's hint shows the value alone (ks = 10 would not be the list meant)
+    checked = tuple(check_k(k, name="ks", key="") for k in values)
     if len(set(checked)) != len(checked):
         raise MetricInputError(f"ks has repeated cut-offs: {list(checked)}")
     # the bound the Evaluator and [evaluation] ks apply: ks = (10**6,) allocated lists of a
@@ -368,7 +418,9 @@ def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> 
     exact number (Decimal, Fraction) is read as its float."""
     given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise MetricInputError(f"{name} must be a real number, got {shown(given)}")
+        hint = spelling_hint(given, float, name, lambda meant: check_positive_float(
+            meant, name, allow_zero=allow_zero))
+        raise MetricInputError(f"{name} must be a real number, got {shown(given)}{hint}")
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
@@ -384,7 +436,9 @@ def check_finite_float(value: Any, name: str) -> float:
     float)."""
     given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise MetricInputError(f"{name} must be a finite number, got {shown(given)}")
+        hint = spelling_hint(given, float, name,
+                             lambda meant: check_finite_float(meant, name))
+        raise MetricInputError(f"{name} must be a finite number, got {shown(given)}{hint}")
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number):
         raise MetricInputError(f"{name} must be a finite number, got "
@@ -572,8 +626,12 @@ def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
     """Refuse pandas Series (or DataFrames) of one sample that hold the same index labels
     in different orders: the metrics pair values by position, where pandas would pair them
     by label, so a shuffled or sorted copy would be paired wrongly without a word. Indexes
-    with other labels (a filtered frame beside a fresh 0..n-1 index) are paired by
-    position, as numpy does; arrays and lists are not looked at."""
+    that only partly share their labels (``[0, 1]`` beside ``[1, 2]``: two slices of one
+    frame) or that share none while neither is the fresh row numbers ``0..n-1`` (user ids
+    of two different samples) are refused too, naming the first label of one missing from
+    the other. A filtered frame beside a fresh 0..n-1 index (predictions wrapped from an
+    array) sharing no label with it is paired by position, as numpy does; arrays and lists
+    are not looked at."""
     import pandas as pd  # deferred: only pandas inputs reach it
 
     indexed = [(name, value.index, "DataFrame" if isinstance(value, pd.DataFrame)
@@ -599,6 +657,47 @@ def check_aligned(*named: tuple[str, Any], error: type[Exception] | None = None,
                 f"{_label(other_index[at])!r} of {other}); "
                 "values are paired by position, not by index label, so align them first "
                 f"(e.g. {other}.loc[{first}.index]) or pass plain arrays")
+        if len(index) == len(other_index) and index.is_unique and other_index.is_unique:
+            problem = _other_labels(first, index, other, other_index)
+            if problem is not None:
+                raise (error or MetricInputError)(
+                    f"{where}{first} and {other} are {_pandas_kinds(kind, other_kind)} with "
+                    f"different index labels ({problem}); values are paired by position, "
+                    "not by index label, so pair them as meant first (e.g. "
+                    f"{other}.loc[{first}.index] for the same rows) or, when they are "
+                    "already in one order, pass plain arrays (.to_numpy())")
+
+
+def _other_labels(first: str, index: Any, other: str, other_index: Any) -> str | None:
+    """Why two unique indexes of one length cannot be paired by position, or None when
+    they can: they hold the same labels (one order, or another order, which the caller
+    names), or one is the fresh row numbers ``0..n-1`` (an array wrapped in a Series: a
+    model's predictions beside a filtered frame's labels, paired by position as numpy and
+    scikit-learn pair them, whatever labels the two happen to share). Labels shared in part
+    (``[0, 1]`` beside ``[1, 2]``: slices of one frame, shifted) or labels altogether other
+    (user ids of two samples), neither being row numbers, were paired by position without
+    a word, where pandas pairs by label: the first label of ``first`` missing from
+    ``other`` (or the reverse) is named."""
+    labels, other_labels = set(index), set(other_index)
+    if labels == other_labels or _fresh_rows(index) or _fresh_rows(other_index):
+        return None
+    shared = labels & other_labels
+    missing, holder, lacking = next(
+        ((label, first, other) for label in index if label not in other_labels), None) \
+        or next((label, other, first) for label in other_index if label not in labels)
+    shared_words = (f"they share {counted(len(shared), 'label')} of {len(labels)}"
+                    if shared else "they share none")
+    return f"row {_label(missing)!r} of {holder} is not in {lacking}'s index; {shared_words}"
+
+
+def _fresh_rows(index: Any) -> bool:
+    """Whether ``index`` is the row numbers ``0..n-1`` in order (pandas' default index of a
+    Series made from an array, whatever the index's integer type)."""
+    import pandas as pd
+
+    if index.equals(pd.RangeIndex(len(index))):
+        return True
+    return all(_row_number(label) == at for at, label in enumerate(index.tolist()))
 
 
 def _pandas_kinds(kind: str, other_kind: str) -> str:

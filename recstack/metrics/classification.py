@@ -9,20 +9,32 @@ Conventions
   lengths that differ, labels other than 0/1, probabilities outside ``[0, 1]`` and NaN.
 * A value whose formula is 0/0 on the given data (a single class for AUC, no predicted
   positives for precision, no positive labels for the calibration ratio) is ``NaN``, never a
-  silent 0; each function says when.
+  silent 0; each function says when. Labels of a single class that make a value NaN (ROC
+  AUC, the normalised cross-entropy and the relative information gain; the calibration ratio,
+  the recall at a threshold and F1 when no label is 1) are also said once per call with a
+  :class:`OneClassWarning` naming the metric and the class present;
+  :func:`one_class_said_once` gathers the notices of several metrics computed on the same
+  labels into one. A precision that is NaN because no score reaches the threshold is said
+  too, with the same warning naming the threshold and the highest score.
 * Logarithms are natural logarithms (nats).
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+import warnings
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from recstack.metrics._auc import rowwise_auc
+from recstack.data.interactions import caller_stacklevel
+from recstack.errors import counted, shown_number
+from recstack.metrics._auc import exactly_ordered, rowwise_auc, unrounded
 from recstack.metrics._validation import (
     MetricInputError,
     as_binary_labels,
@@ -41,6 +53,7 @@ from recstack.specs import arguments_named
 
 __all__ = [
     "BinStrategy",
+    "OneClassWarning",
     "ReliabilityCurve",
     "ThresholdScores",
     "calibration_ratio",
@@ -48,6 +61,7 @@ __all__ = [
     "f1_at_threshold",
     "log_loss",
     "normalized_cross_entropy",
+    "one_class_said_once",
     "precision_at_threshold",
     "precision_recall_f1",
     "recall_at_threshold",
@@ -63,6 +77,130 @@ MAX_BINS = 100_000
 
 #: Default clipping of probabilities in the log losses; keeps ``log(0)`` finite.
 DEFAULT_EPS = 1e-15
+
+
+class OneClassWarning(UserWarning):
+    """The labels hold a single class, so a metric that needs both (ROC AUC, the normalised
+    cross-entropy, the calibration ratio, recall and F1 at a threshold without a positive
+    label) is undefined there and is ``NaN``; or the predictions at a threshold hold a single
+    class, 0, so the precision (the share of predicted positives that are right) is. Said,
+    since a NaN among figures reads as a gap, not as a fact about the labels."""
+
+
+#: why each metric is undefined on labels of one class (the class that makes it so: None
+#: for either)
+_ONE_CLASS_REASONS: dict[str, tuple[int | None, str]] = {
+    "roc_auc": (None, "it compares the scores of positives with those of negatives"),
+    "normalized_cross_entropy": (None, "its denominator, the entropy of the labels, is 0"),
+    "relative_information_gain": (None, "it is 1 - NE, and NE's denominator, the entropy of "
+                                        "the labels, is 0"),
+    "calibration_ratio": (0, "it divides by the number of positive labels, 0"),
+    "recall_at_threshold": (0, "it divides by the number of positive labels, 0"),
+    "recall": (0, "it divides by the number of positive labels, 0"),
+    # F1 = 2TP / (2TP + FP + FN) is NaN only when, besides no positive label, no score
+    # reaches the threshold: the notice says both
+    "f1_at_threshold": (0, "its denominator 2TP + FP + FN is 0, as no score reaches the "
+                           "threshold either"),
+    "recall and f1": (0, "both divide by a count that is 0 here (recall by the positive "
+                         "labels; F1 by 2TP + FP + FN, as no score reaches the threshold "
+                         "either)"),
+}
+
+#: the one-class notices gathered by :func:`one_class_said_once` (None: say each at once)
+_GATHERED: ContextVar[list[tuple[str, int, int]] | None] = ContextVar(
+    "recstack_one_class_notices", default=None)
+
+
+class one_class_said_once:  # noqa: N801 - used as a function, ``with one_class_said_once(...)``
+    """Gather the :class:`OneClassWarning` notices of the metrics computed inside into one,
+    said when the block ends: ``"evaluate_probabilities: only class 0 in y_true (4 labels,
+    none of class 1), so roc_auc and normalized_cross_entropy are undefined there and are
+    NaN; ..."``. A report of several metrics on the same labels said it once per metric.
+    ``labels`` names the labels' argument; ``quiet=True`` says nothing (a table whose rows
+    show their own counts of positives). Nothing is said when the block raises.
+
+    A class, not a generator: the warning points at the line of the ``with`` (through
+    ``contextlib`` it pointed at ``contextlib.py``).
+    """
+
+    def __init__(self, function: str, *, labels: str = "y_true", quiet: bool = False) -> None:
+        self.function, self.labels, self.quiet = function, labels, quiet
+        self._notices: list[tuple[str, int, int]] = []
+        self._token: Token[list[tuple[str, int, int]] | None] | None = None
+
+    def __enter__(self) -> None:
+        self._notices = []
+        self._token = _GATHERED.set(self._notices)
+
+    def __exit__(self, kind: type[BaseException] | None, *details: object) -> None:
+        if self._token is not None:
+            _GATHERED.reset(self._token)
+            self._token = None
+        if kind is not None or not self._notices or self.quiet:
+            return
+        metrics = list(dict.fromkeys(metric for metric, _, _ in self._notices))
+        present, count = self._notices[0][1:]
+        named = metrics[0] if len(metrics) == 1 else (
+            f"{', '.join(metrics[:-1])} and {metrics[-1]}")
+        verb = "is" if len(metrics) == 1 else "are"
+        warnings.warn(
+            f"{self.function}: {_only_class(present, count, self.labels)}, so {named} "
+            f"{verb} undefined there and {verb} NaN; "
+            f"{'it needs' if len(metrics) == 1 else 'they need'} labels of both classes "
+            "(evaluate on a sample holding both)",
+            OneClassWarning, stacklevel=caller_stacklevel())
+
+
+def _only_class(present: int, count: int, labels: str) -> str:
+    return (f"only class {present} in {labels} ({counted(count, 'label')}, none of class "
+            f"{1 - present})")
+
+
+def _say_one_class(metric: str, labels: NDArray[np.float64], *,
+                   undefined: str | None = None) -> None:
+    """Say that ``metric`` is NaN because ``labels`` hold one class, when they do (and the
+    class is one that makes the metric undefined). ``undefined`` names the values that are
+    NaN where they are not the metric itself (``"recall"`` of :func:`precision_recall_f1`)."""
+    if labels.size == 0 or labels.min() != labels.max():
+        return
+    present = int(labels[0])
+    undefined = undefined or metric
+    needs, reason = _ONE_CLASS_REASONS[undefined]
+    if needs is not None and present != needs:
+        return
+    gathered = _GATHERED.get()
+    if gathered is not None:
+        gathered.extend((name, present, int(labels.size)) for name in undefined.split(" and "))
+        return
+    verb = "are" if " and " in undefined else "is"
+    warnings.warn(
+        f"{metric}: {_only_class(present, int(labels.size), 'y_true')}, so {undefined} "
+        f"{verb} undefined there and {verb} NaN: "
+        f"{reason}; it needs labels of both classes (evaluate on a sample holding both)",
+        OneClassWarning, stacklevel=caller_stacklevel())
+
+
+def _threshold_shown(given: Any) -> str:
+    """A threshold as written: ``0.9`` for ``Decimal("0.9")`` (its repr names the type)."""
+    if isinstance(given, numbers.Number) and not isinstance(given, numbers.Integral | float):
+        return str(given)
+    return shown_number(given)
+
+
+def _say_none_predicted(metric: str, scores: NDArray[np.float64], raw: ArrayLike,
+                        given: Any, undefined: str | None = None) -> None:
+    """Say that the precision ``undefined`` of ``metric`` is NaN because no score reaches
+    the threshold ``given`` (nothing is predicted positive: 0 / 0)."""
+    undefined = undefined or metric
+    exact = unrounded(raw, scores)
+    highest = max((exact if exact is not None else scores).ravel().tolist())
+    warnings.warn(
+        f"{metric}: no y_score reaches the threshold {_threshold_shown(given)} "
+        f"({counted(int(scores.size), 'score')}, the highest {shown_number(highest)}), so "
+        f"{undefined} is undefined there and is NaN: it divides by the number of scores "
+        "predicted positive (y_score >= threshold), 0; lower the threshold to predict some "
+        "positives, or read the NaN as no positive prediction",
+        OneClassWarning, stacklevel=caller_stacklevel())
 
 
 @arguments_named
@@ -114,13 +252,21 @@ def normalized_cross_entropy(
     Returns
     -------
     float
-        ``>= 0``; ``NaN`` when all labels are equal (the base-rate log loss is 0).
+        ``>= 0``; ``NaN`` when all labels are equal (the base-rate log loss is 0), with a
+        :class:`OneClassWarning`.
 
     See Also
     --------
     relative_information_gain : ``1 - NE``, where higher is better.
     """
     labels, probs = _labels_and_probabilities(y_true, y_prob)
+    value = _normalized_cross_entropy(labels, probs, eps)
+    _say_one_class("normalized_cross_entropy", labels)
+    return value
+
+
+def _normalized_cross_entropy(labels: NDArray[np.float64], probs: NDArray[np.float64],
+                              eps: float) -> float:
     model = _log_loss(labels, probs, _check_eps(eps))
     base_rate = float(labels.mean())
     if base_rate in (0.0, 1.0):
@@ -142,9 +288,13 @@ def relative_information_gain(
     Returns
     -------
     float
-        ``<= 1``; ``NaN`` when all labels are equal.
+        ``<= 1``; ``NaN`` when all labels are equal, with a :class:`OneClassWarning`.
     """
-    return 1.0 - normalized_cross_entropy(y_true, y_prob, eps=eps)
+    labels, probs = _labels_and_probabilities(y_true, y_prob)
+    value = 1.0 - _normalized_cross_entropy(labels, probs, eps)
+    # said as this metric, once: through normalized_cross_entropy it was said as NE
+    _say_one_class("relative_information_gain", labels)
+    return value
 
 
 @arguments_named
@@ -165,17 +315,22 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
     Returns
     -------
     float
-        In ``[0, 1]``; ``NaN`` if ``y_true`` holds a single class.
+        In ``[0, 1]``; ``NaN`` if ``y_true`` holds a single class, with a
+        :class:`OneClassWarning`.
     """
     check_aligned(("y_true", y_true), ("y_score", y_score))
     labels = as_binary_labels(y_true, "y_true", paired=("y_score", y_score))
     # predicted classes give the AUC of one threshold, not of the model's ranking
     refuse_predicted_classes(y_score, "y_score", "scores", "every positive tied at 1 and "
                              "every negative at 0, the AUC of one threshold")
-    scores = as_float_1d(y_score, "y_score", finite=False)
-    check_same_length(("y_true", labels), ("y_score", scores))
+    rounded = as_float_1d(y_score, "y_score", finite=False)
+    check_same_length(("y_true", labels), ("y_score", rounded))
+    # integer scores past 2**53 ranked by their own values, not by their merged floats
+    scores = exactly_ordered(y_score, rounded)
     positive = labels[None, :] == 1
-    return float(rowwise_auc(scores[None, :], positive, np.ones_like(positive))[0])
+    value = float(rowwise_auc(scores[None, :], positive, np.ones_like(positive))[0])
+    _say_one_class("roc_auc", labels)
+    return value
 
 
 @dataclass(frozen=True)
@@ -218,13 +373,28 @@ def precision_recall_f1(
     Returns
     -------
     ThresholdScores
+        A NaN among its values is said with a :class:`OneClassWarning`: recall (and F1)
+        when no label is 1, precision when no score reaches the threshold.
     """
+    result, labels, scores, given = _confusion(y_true, y_score, threshold)
+    if math.isnan(result.recall):
+        _say_one_class("precision_recall_f1", labels,
+                       undefined="recall and f1" if math.isnan(result.f1) else "recall")
+    if math.isnan(result.precision):
+        _say_none_predicted("precision_recall_f1", scores, y_score, given, "precision")
+    return result
+
+
+def _confusion(y_true: ArrayLike, y_score: ArrayLike, threshold: Any
+               ) -> tuple[ThresholdScores, NDArray[np.float64], NDArray[np.float64], Any]:
+    """The :class:`ThresholdScores` of ``y_score >= threshold``, said nothing, with the
+    labels, the scores as floats and the threshold as given (for the notices)."""
     check_aligned(("y_true", y_true), ("y_score", y_score))
     labels = as_binary_labels(y_true, "y_true", paired=("y_score", y_score))
     scores = as_float_1d(y_score, "y_score", finite=False)
     check_same_length(("y_true", labels), ("y_score", scores))
-    threshold = check_finite_float(threshold, "threshold")
-    predicted = scores >= threshold
+    given, threshold = threshold, check_finite_float(threshold, "threshold")
+    predicted = _at_least(y_score, scores, given, threshold)
     actual = labels == 1
     tp = int(np.count_nonzero(predicted & actual))
     fp = int(np.count_nonzero(predicted & ~actual))
@@ -239,27 +409,39 @@ def precision_recall_f1(
         precision=_ratio(tp, tp + fp),
         recall=_ratio(tp, tp + fn),
         f1=_ratio(2 * tp, 2 * tp + fp + fn),
-    )
+    ), labels, scores, given
 
 
 @arguments_named
 def precision_at_threshold(
     y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5
 ) -> float:
-    """Precision of ``y_score >= threshold``; see :func:`precision_recall_f1`."""
-    return precision_recall_f1(y_true, y_score, threshold=threshold).precision
+    """Precision of ``y_score >= threshold``; see :func:`precision_recall_f1`. ``NaN`` when
+    no score reaches the threshold, with a :class:`OneClassWarning`."""
+    result, _, scores, given = _confusion(y_true, y_score, threshold)
+    if math.isnan(result.precision):
+        _say_none_predicted("precision_at_threshold", scores, y_score, given)
+    return result.precision
 
 
 @arguments_named
 def recall_at_threshold(y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5) -> float:
-    """Recall of ``y_score >= threshold``; see :func:`precision_recall_f1`."""
-    return precision_recall_f1(y_true, y_score, threshold=threshold).recall
+    """Recall of ``y_score >= threshold``; see :func:`precision_recall_f1`. ``NaN`` when no
+    label is 1, with a :class:`OneClassWarning`."""
+    result, labels, _, _ = _confusion(y_true, y_score, threshold)
+    if math.isnan(result.recall):
+        _say_one_class("recall_at_threshold", labels)
+    return result.recall
 
 
 @arguments_named
 def f1_at_threshold(y_true: ArrayLike, y_score: ArrayLike, *, threshold: float = 0.5) -> float:
-    """F1 of ``y_score >= threshold``; see :func:`precision_recall_f1`."""
-    return precision_recall_f1(y_true, y_score, threshold=threshold).f1
+    """F1 of ``y_score >= threshold``; see :func:`precision_recall_f1`. ``NaN`` when no
+    label is 1 and no score reaches the threshold, with a :class:`OneClassWarning`."""
+    result, labels, _, _ = _confusion(y_true, y_score, threshold)
+    if math.isnan(result.f1):
+        _say_one_class("f1_at_threshold", labels)
+    return result.f1
 
 
 @arguments_named
@@ -273,10 +455,12 @@ def calibration_ratio(y_true: ArrayLike, y_prob: ArrayLike) -> float:
     Returns
     -------
     float
-        ``NaN`` when there is no positive label.
+        ``NaN`` when there is no positive label, with a :class:`OneClassWarning`.
     """
     labels, probs = _labels_and_probabilities(y_true, y_prob)
-    return _ratio(float(probs.sum()), float(labels.sum()))
+    value = _ratio(float(probs.sum()), float(labels.sum()))
+    _say_one_class("calibration_ratio", labels)
+    return value
 
 
 @dataclass(frozen=True)
@@ -337,7 +521,9 @@ def reliability_curve(
         ``0, 1/n_bins, ..., 1`` quantiles of ``y_prob`` (linear interpolation), so bins hold
         about equal counts; repeated predictions can make edges coincide and bins empty.
         Bins are right-closed, ``(lower, upper]``, the first also closed on the left; this
-        matches :func:`sklearn.calibration.calibration_curve`.
+        matches :func:`sklearn.calibration.calibration_curve`, edges included: they are
+        computed as it computes them (see :func:`quantile_edges`), so a prediction repeated
+        at an edge lands in the same bin.
 
     Returns
     -------
@@ -352,7 +538,7 @@ def reliability_curve(
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
     else:
-        edges = np.percentile(probs, np.linspace(0.0, 100.0, n_bins + 1))
+        edges = quantile_edges(probs, n_bins)
     bin_index = np.searchsorted(edges[1:-1], probs, side="left")
     count = np.bincount(bin_index, minlength=n_bins)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -401,6 +587,22 @@ def expected_calibration_error(
     return float(np.sum(weights * gaps))
 
 
+def quantile_edges(values: NDArray[np.float64], n_bins: int) -> NDArray[np.float64]:
+    """The ``n_bins + 1`` edges of equal-count bins of ``values``, computed as
+    :func:`sklearn.calibration.calibration_curve` computes them:
+    ``np.percentile(values, np.linspace(0, 1, n_bins + 1) * 100)``.
+
+    The percentages are written as scikit-learn writes them on purpose: ``np.linspace(0, 100,
+    n_bins + 1)`` holds the same numbers to the eye, but not always to the bit (the 0.3
+    quantile is the percentage 30.0 there and 30.000000000000004 here), and the edge between
+    two repeated predictions moved by one float step, onto one of them: that prediction's
+    rows fell in the other bin than scikit-learn's, and the curve and the expected
+    calibration error differed from scikit-learn's on the same data.
+    """
+    return np.asarray(np.percentile(values, np.linspace(0.0, 1.0, n_bins + 1) * 100),
+                      dtype=np.float64)
+
+
 def _labels_and_probabilities(
     y_true: ArrayLike, y_prob: ArrayLike
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -432,6 +634,20 @@ def _log_loss(labels: NDArray[np.float64], probs: NDArray[np.float64], eps: floa
     # each row's term on its own label (a product with the other label's 0 was NaN)
     losses = -np.where(labels > 0, np.log(clipped), negative)
     return float(losses.mean())
+
+
+def _at_least(values: ArrayLike, scores: NDArray[np.float64], given: Any,
+              threshold: float) -> NDArray[np.bool_]:
+    """``values >= given``, compared exactly: in float64 an integer score or threshold past
+    2**53 merged with its neighbours (the score 2**53 met the threshold 2**53 + 1)."""
+    raw = unrounded(values, scores)
+    exact_threshold = isinstance(given, float | np.floating) or given == threshold
+    if raw is None and exact_threshold:
+        return scores >= threshold
+    # Python compares ints, floats, Decimals and Fractions exactly with one another
+    held = (raw if raw is not None else scores).ravel().tolist()
+    bound = given.item() if isinstance(given, np.generic) else given
+    return np.fromiter((value >= bound for value in held), dtype=np.bool_, count=len(held))
 
 
 def _ratio(numerator: float, denominator: float) -> float:

@@ -32,7 +32,7 @@ from recstack.metrics._validation import (
     refuse_label_text,
     refuse_reordered_rows,
 )
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, number_spelling_hint
 
 __all__ = [
     "STECK_ALPHA",
@@ -224,7 +224,8 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
     given, alpha = alpha, exact_as_float(alpha)  # Decimal, Fraction: read as their float
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha <= 1:
-        raise MetricInputError(f"alpha must be in (0, 1], got {shown(given)}")
+        raise MetricInputError(f"alpha must be in (0, 1], got {shown(given)}"
+                               f"{number_spelling_hint(given, float, 'alpha')}")
     # one row per user in both: frames of the same users in two orders were paired by
     # position, each list compared with another user's history
     check_aligned(("recommended", recommended), ("target", target))

@@ -56,7 +56,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from recstack.data.interactions import caller_stacklevel
-from recstack.errors import digit_count, shown
+from recstack.errors import counted, digit_count, shown
+from recstack.metrics._scale import working_unit
 from recstack.metrics._validation import (
     MetricInputError,
     as_float_1d,
@@ -64,7 +65,13 @@ from recstack.metrics._validation import (
     exact_as_int,
     not_numbers,
 )
-from recstack.specs import arguments_named, closest, did_you_mean, finite_or_infinite
+from recstack.specs import (
+    arguments_named,
+    closest,
+    did_you_mean,
+    finite_or_infinite,
+    number_spelling_hint,
+)
 
 __all__ = [
     "EVENT_COLUMNS",
@@ -363,10 +370,11 @@ class SignificanceResult:
     treatment: str | None = None
 
 
+#: one of each counted thing, for messages ("1 impression", "3 clicks")
+_ONE = {"impressions": "impression", "clicks": "click", "purchases": "purchase",
+        "bounced": "bounced session", "sessions": "session"}
 #: the largest count the z-test takes: beyond 2**53 a float no longer holds every whole number
 _MAX_COUNT = 2**53
-#: the largest magnitude whose square float64 holds, with room for a sum of squares
-_LARGEST_SQUARABLE = 1e150
 #: the largest time in seconds an event log may hold, the end of the year 9999 (larger
 #: numbers are milliseconds, microseconds or nanoseconds read as seconds)
 _MAX_SECONDS = 253_402_300_799
@@ -430,7 +438,7 @@ def two_proportion_ztest(
         if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) \
                 or value < 0:
             raise MetricInputError(f"{name} must be a non-negative whole number, got "
-                                   f"{shown(given)}")
+                                   f"{shown(given)}{number_spelling_hint(given, int, name)}")
         counts[name] = int(value)
         if value > _MAX_COUNT:
             digits = digit_count(int(value))
@@ -533,11 +541,13 @@ def welch_ttest(
     _critical_value(alpha)
     alpha = exact_as_float(alpha)  # a Decimal, read as its float (Decimal / float failed)
     # t, p and the degrees of freedom are the same on any scale, and the means and the
-    # interval scale with the data: samples beyond 1e150 are tested in units of their
+    # interval scale with the data: samples beyond 1e100 are tested in units of their
     # largest magnitude, since their squares (the variances) pass float64 and the result
-    # was inf or NaN, with numpy's overflow warnings
+    # was inf or NaN, with numpy's overflow warnings; samples below 1e-100 likewise, since
+    # their squares fell under float64 (1e-300 against 2e-300 had variance 0, and the test
+    # claimed p = 0 with a zero-width interval)
     largest = max(float(np.abs(a).max()), float(np.abs(b).max()))
-    unit = largest if largest > _LARGEST_SQUARABLE else 1.0
+    unit = working_unit(a, b)
     a, b = a / unit, b / unit
     mean_c, mean_t = float(a.mean()), float(b.mean())
     difference = mean_t - mean_c
@@ -719,8 +729,9 @@ def compare_variants(
             if successes > trials:  # more clicks than impressions, purchases than clicks
                 trial = denominator or "sessions"
                 raise MetricInputError(
-                    f"{role} variant {name!r} has {successes} {numerator} but only {trials} "
-                    f"{trial}, so its {metric} ({successes / trials:.3g}) is not a "
+                    f"{role} variant {name!r} has {counted(successes, _ONE[numerator])} but "
+                    f"only {counted(trials, _ONE[trial])}, so its {metric} "
+                    f"({successes / trials:.3g}) is not a "
                     f"proportion and the z-test does not apply; is every {trial[:-1]} "
                     "logged?"
                 )
@@ -732,9 +743,10 @@ def compare_variants(
                 # welch_ttest's "control needs at least 2 observations" named neither the
                 # variant nor what the observations are
                 raise MetricInputError(
-                    f"{role} variant {shown(name)} has {len(groups[name])} session, and the "
-                    f"t-test of {metric} needs at least 2 per variant (each session is one "
-                    "observation); log more sessions")
+                    f"{role} variant {shown(name)} has "
+                    f"{counted(len(groups[name]), 'session')}, and the t-test of {metric} "
+                    "needs at least 2 per variant (each session is one observation); log "
+                    "more sessions")
         result = welch_ttest(
             groups[control][column].to_numpy(), groups[treatment][column].to_numpy(), alpha=alpha
         )
@@ -1058,7 +1070,13 @@ def _critical_value(alpha: float) -> float:
     given, alpha = alpha, exact_as_float(alpha)  # Decimal("0.05") was "must lie in (0, 1)"
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha < 1:
-        raise MetricInputError(f"alpha must lie in (0, 1), got {shown(given)}")
+        # alpha="0.05" was refused without the spelling that is taken, which every other
+        # setting names, and alpha=5 without saying that a level is no percentage
+        percentage = (" (a share, not a percentage: 0.05 for 5%)"
+                      if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool | np.bool_)
+                      and 1 < finite_or_infinite(alpha) < 100 else "")
+        raise MetricInputError(f"alpha must lie in (0, 1), got {shown(given)}{percentage}"
+                               f"{number_spelling_hint(given, float, 'alpha')}")
     from scipy import stats
 
     z = float(stats.norm.isf(alpha / 2.0))

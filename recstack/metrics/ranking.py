@@ -40,7 +40,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.errors import shown
-from recstack.metrics._auc import rowwise_auc
+from recstack.metrics._auc import exactly_ordered, rowwise_auc
 from recstack.metrics._validation import (
     MAX_POSITIONS,
     MetricInputError,
@@ -1145,6 +1145,9 @@ def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple
     if score_arr is None or not np.issubdtype(score_arr.dtype, np.floating):
         # only the order matters, so float32 scores stay float32
         score_arr = as_float_array(scores, "scores", ndim=2, allow_inf=True, allow_nan=True)
+        if score_arr.ndim == 2 and not np.isnan(score_arr).any():
+            # integer scores past 2**53 ranked by their own values, not their merged floats
+            score_arr = exactly_ordered(scores, score_arr)
     if score_arr.ndim != 2:
         raise MetricInputError(
             f"scores must be a dense 2-D (n_users, n_items) array, got shape {score_arr.shape}"

@@ -27,6 +27,7 @@ from recstack.models.base import (
 from recstack.models.factors import (
     FactorMixin,
     FoldInScoringMixin,
+    factor_limits,
     require_factor_memory,
     warn_excess_factors,
 )
@@ -104,6 +105,8 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
     """
 
     name = "als"
+    training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {
+        "regularization": (None, 1000.0), "alpha": (None, 100.0)}
     params: ClassVar[dict[str, Param]] = {
         "factors": width_param(default=64,
                                doc="Length of the factor vectors (at most 65,536).",
@@ -150,6 +153,11 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
         return ("ALS reads a value as the confidence 1 + alpha * value of an interaction, so "
                 "values must be >= 0 (a negative one, a dislike, would turn it below 1)")
 
+    @classmethod
+    def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+        """``factors`` up to the rank of the scores, past which the fit warns."""
+        return factor_limits("factors", n_users, n_items)
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         als_module, threadpool_limits = _import_implicit_als()
         warn_more_threads_than_cores(self.name, "num_threads", self.num_threads)
@@ -188,13 +196,17 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
                     if type(error).__name__ != "ModelFitError":
                         raise
                     largest = float(np.max(self.seen_.data, initial=0.0))
-                    raise RecstackError(
-                        f"{self.name}: the factors diverged to NaN ({error}) with "
+                    general = (
                         f"regularization={self.regularization!r}, alpha={self.alpha!r} and "
                         f"interaction values up to {largest:.3g} (confidences 1 + alpha * "
                         f"value up to {1.0 + float(self.alpha) * largest:.3g}); use values "
                         "within float32 range, e.g. regularization 0.01 to 1000 and alpha "
-                        "0.1 to 100, and rescale large values (e.g. take log1p)") from None
+                        "0.1 to 100, and rescale large values (e.g. take log1p)")
+                    # a setting beyond its range is the cause: name it alone (both were
+                    # named, and the values, when only alpha=1e30 was at fault)
+                    raise RecstackError(f"{self.name}: the factors diverged to NaN ({error}) "
+                                        + (self._beyond_ranges() or f"with {general}")
+                                        ) from None
         if random_start and np.array_equal(solver.user_factors[:sample[0]], started[0]) \
                 and np.array_equal(solver.item_factors[:sample[1]], started[1]):
             # regularization 1e15 to 1e20: the conjugate-gradient sums of lambda x factor

@@ -523,7 +523,8 @@ class Configurable:
         ``params``."""
         unknown = [name for name in params if name not in self.params]
         if unknown:
-            raise ConfigError(_unknown_params_message(self.name, unknown, self.params))
+            raise ConfigError(_unknown_params_message(self.name, unknown, self.params,
+                                                      type(self)._setting_elsewhere))
         missing = [name for name, param in self.params.items()
                    if param.default is REQUIRED and name not in params]
         if missing:
@@ -533,6 +534,14 @@ class Configurable:
             # stored as another number, for the messages)
             setattr(self, name, params[name] if name in params
                     else self._stored_default(param.default))
+
+    @classmethod
+    def _setting_elsewhere(cls, key: str) -> str:
+        """What ``key``, no setting of this class, is a setting of and what to do
+        (``"a setting of the models als and mf: ..."``), for the refusal of an unknown
+        setting; ``""`` when it is no one's. Models name the other models that take it
+        (:meth:`Recommender._setting_elsewhere`); other parts tell their own."""
+        return ""
 
     def __setattr__(self, name: str, value: Any) -> None:
         # one rule however a hyperparameter is set: ``model.neighbors = np.int64(5)`` after
@@ -676,6 +685,20 @@ class Recommender(Configurable, ABC):
     params: ClassVar[dict[str, Param]] = {}
     #: whether scores are predicted ratings (explicit models) rather than ranking scores
     predicts_ratings: ClassVar[bool] = False
+
+    @classmethod
+    def _setting_elsewhere(cls, key: str) -> str:
+        # ``create_model("ease", factors=64)`` or an experiment file's [[models]] entry with
+        # another model type's setting was "no parameter 'factors'", which left the reader to
+        # find that the type (or the table) was the mistake
+        owners = models_taking(key, but=cls.name)
+        return (f"a setting of {_the_models(owners)}: check the model's type, or leave it out"
+                if owners else "")
+    #: the hyperparameters that scale the training, each with the range it trains in
+    #: (``{"learning_rate": (None, 0.1)}``, None: no bound on that side): a fit refused as
+    #: diverged, collapsed or learning nothing names those set beyond their range as the
+    #: cause, with the way back, rather than every setting (:meth:`_settings_at_fault`)
+    training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {}
     #: default search space for `recstack tune` (see recstack.tuning), empty when none;
     #: gathered from the ``search`` of each :class:`Param`
     search_space: ClassVar[dict[str, dict[str, Any]]] = {}
@@ -1001,16 +1024,17 @@ class Recommender(Configurable, ABC):
             if vectors.dtype.kind == "f" and not np.isfinite(vectors).all():
                 raise RecstackError(
                     f"{self.name}: training diverged: the learned {kind} vectors hold NaN "
-                    f"or infinite values, with {self._params_text()}; lower the learning "
-                    "rate or the regularization (or other weights), or standardise the "
-                    "interaction values")
+                    "or infinite values, " + self._settings_at_fault(
+                        "lower the learning rate or the regularization (or other weights), "
+                        "or standardise the interaction values"))
             if vectors.dtype.kind == "f" and vectors.size and not vectors.any():
                 # e.g. iALS with regularization 1e10: every factor exactly 0, every score 0,
                 # every list the first k items by index
                 raise RecstackError(
                     f"{self.name}: training learned nothing: every learned {kind} vector is "
-                    f"0 (every score would be 0), with {self._params_text()}; lower the "
-                    "regularization (or the other weights that shrink the vectors)")
+                    "0 (every score would be 0), " + self._settings_at_fault(
+                        "lower the regularization (or the other weights that shrink the "
+                        "vectors)"))
             if kind == "item" and vectors.dtype.kind == "f" and len(vectors) > 1 \
                     and np.ptp(vectors, axis=0).max() <= 1e-6 * np.abs(vectors).max() \
                     and self._items_told_apart():
@@ -1020,9 +1044,10 @@ class Recommender(Configurable, ABC):
                 raise RecstackError(
                     f"{self.name}: training collapsed: every learned item vector is the same "
                     "(each user's scores would all tie, and every list would be the catalog "
-                    "in index order), although the training data tell the items apart, with "
-                    f"{self._params_text()}; move the settings that scale the training back "
-                    "to their usual range (temperature, learning rate, regularization)")
+                    "in index order), although the training data tell the items apart, "
+                    + self._settings_at_fault(
+                        "move the settings that scale the training back to their usual "
+                        "range (temperature, learning rate, regularization)"))
         self._check_score_overflow()
 
     def _check_score_overflow(self) -> None:
@@ -1051,16 +1076,17 @@ class Recommender(Configurable, ABC):
                 f"only {largest_user:.3g} (users) and {largest_item:.3g} (items), so every "
                 f"score lies below float32's smallest normal number ({FLOAT32_TINY:.3g}) "
                 "and rounds to 0 (each user's list would be the catalog in index order), "
-                f"with {self._params_text()}; move the settings that shrink the vectors "
-                "(initial scale, regularization, other weights) back to their usual range")
+                + self._settings_at_fault(
+                    "move the settings that shrink the vectors (initial scale, "
+                    "regularization, other weights) back to their usual range"))
         if largest_user * largest_item * users.shape[1] <= _FLOAT32_MAX:
             return
         raise RecstackError(
             f"{self.name}: training diverged: the learned vectors reach {largest_user:.3g} "
             f"(users) and {largest_item:.3g} (items), so their scores overflow float32 "
-            f"(beyond {_FLOAT32_MAX:.3g}: infinite or NaN), with {self._params_text()}; "
-            "lower the learning rate (or the other settings that scale the training) back "
-            "to its usual range")
+            f"(beyond {_FLOAT32_MAX:.3g}: infinite or NaN), " + self._settings_at_fault(
+                "lower the learning rate (or the other settings that scale the training) "
+                "back to its usual range"))
 
     def _scores_all_tiny(self) -> bool:
         """Whether the scores of the first (up to 256) users all lie below float32's
@@ -1085,6 +1111,47 @@ class Recommender(Configurable, ABC):
     def _params_text(self) -> str:
         """The hyperparameters as ``name=value, ...``, for messages."""
         return ", ".join(f"{k}={v!r}" for k, v in self.get_params().items()) or "defaults"
+
+    def _settings_at_fault(self, remedy: str) -> str:
+        """The end of a refusal of a fit that diverged, collapsed or learned nothing:
+        ``with SETTING=VALUE, beyond the range it trains in (...); lower ... (default ...)``
+        naming only the settings of :attr:`training_ranges` set beyond their range, the
+        known cause (``learning_rate=1e+30`` was told among all twelve of mf's settings,
+        and iALS's ``unobserved_weight=1e30`` to lower the regularization); where none is,
+        the cause cannot be known: ``with <every setting>; <remedy>``."""
+        return self._beyond_ranges() or f"with {self._params_text()}; {remedy}"
+
+    def _beyond_ranges(self) -> str | None:
+        """``with SETTING=VALUE, beyond the range it trains in (...); lower ...`` for the
+        settings of :attr:`training_ranges` set beyond their range, or None where none is
+        (see :meth:`_settings_at_fault`)."""
+        params = self.get_params()
+        named: list[tuple[str, str]] = []
+        fixes: list[str] = []
+        for name, (low, high) in self.training_ranges.items():
+            value = params.get(name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            if high is not None and value > high:
+                verb, bound = "lower", f"at most {high:g}"
+            elif low is not None and value < low:
+                verb, bound = "raise", f"at least {low:g}"
+            else:
+                continue
+            span = (f"{low:g} to {high:g}" if low is not None and high is not None else
+                    f"up to {high:g}" if high is not None else f"from {low:g}")
+            named.append((f"{name}={value!r}", span))
+            default = self.params[name].default if name in self.params else None
+            fixes.append(f"{verb} the {name.replace('_', ' ')} to {bound}"
+                         + (f" (default {default!r})" if isinstance(default, int | float)
+                            and not isinstance(default, bool) else ""))
+        if not named:
+            return None
+        if len(named) == 1:
+            setting, span = named[0]
+            return f"with {setting}, beyond the range it trains in ({span}); {fixes[0]}"
+        settings = " and ".join(f"{setting} ({span})" for setting, span in named)
+        return f"with {settings}, beyond the ranges they train in; " + ", and ".join(fixes)
 
     @abstractmethod
     def _fit(self, train: Interactions, progress: Progress | None) -> None: ...
@@ -1457,6 +1524,15 @@ class Recommender(Configurable, ABC):
         Called on an unfitted model built from the saved hyperparameters. None (the default)
         means undeclared: such a model can be saved but not loaded."""
         return None
+
+    def _declared_models(self) -> list[tuple[str, Recommender]]:
+        """The models this model is built from (a blend's members, a two-stage model's
+        generators and scorers, a re-ranked model's inner model), unfitted, as its
+        hyperparameters declare them, each with the prefix its saved arrays carry (``"m0__"``):
+        :func:`~recstack.models.persistence.save_model` records which model wrote which
+        arrays, and ``load_model`` refuses a ``model.json`` that names other models for
+        them. None (an empty list) for a model of its own, the default."""
+        return []
 
     def _saved_array_label(self, name: str) -> str:
         """How load and save errors name the saved array ``name`` (a model built from other
@@ -2343,15 +2419,55 @@ def _unknown_attribute_message(obj: Any, name: str,
             f"a hyperparameter is refused so that a misspelling is not silently ignored)")
 
 
-def _unknown_params_message(model: str, unknown: list[str], params: dict[str, Param]
-                            ) -> str:
-    """``model has no parameter 'factor' (did you mean 'factors'?); its parameters: ...``."""
+def models_taking(key: Any, *, but: str | None = None) -> list[str]:
+    """The registered models (sorted, ``but`` left out) that declare a setting ``key``:
+    for the refusal of a setting given to a model that does not take it, wherever it is
+    refused (the constructor, a [tune] space, a search's ``base_params``)."""
+    if not isinstance(key, str):
+        return []
+    from recstack.models.registry import available_models, model_class
+
+    return [name for name in available_models()
+            if name != but and key in model_class(name).params]
+
+
+def setting_of_another_model(cls: type[Configurable], key: Any) -> str:
+    """What ``key``, no setting of the model class ``cls``, is a setting of instead and
+    where it goes (``"a setting of the models als and mf: check the model's type, or leave
+    it out"``; for the two-stage model, a feature option, a ranker's or a generator's
+    setting), ``""`` when it is no one's: the hint of the constructor's refusal, for other
+    refusals of an unknown setting to tell as well."""
+    return cls._setting_elsewhere(key) if isinstance(key, str) else ""
+
+
+def _the_models(names: list[str]) -> str:
+    """``"the als model"``, ``"the models als, bpr and mf"``."""
+    if len(names) == 1:
+        return f"the {names[0]} model"
+    return f"the models {', '.join(names[:-1])} and {names[-1]}"
+
+
+def _unknown_params_message(model: str, unknown: list[str], params: dict[str, Param],
+                            elsewhere: Callable[[str], str] | None = None) -> str:
+    """``model has no parameter 'factor' (did you mean 'factors'?); its parameters: ...``;
+    ``elsewhere(name)``: what an unknown name is a setting of instead, and what to do
+    (``"a setting of the models als and mf: check the model's type, ..."``), told after the
+    nearest of the model's own where there is one."""
     hints = []
     for name in unknown:
         # the shared rule (recstack.specs.did_you_mean), as the attribute and argument
         # refusals: difflib's ratio alone suggested 'neighbors' for 'weights' and
         # 'scorers' for 'users'
-        hints.append(f"{name!r}{did_you_mean(name, list(params))}")
+        near = did_you_mean(name, list(params))
+        other = elsewhere(name) if elsewhere is not None and isinstance(name, str) else ""
+        if not other:
+            hints.append(f"{name!r}{near}")
+        elif near:
+            # the near-miss of the model's own first ('block_size' given to mf: did you mean
+            # 'batch_size'?), then whose it is exactly (ials's)
+            hints.append(f"{name!r}{near} (if not, it is {other})")
+        else:
+            hints.append(f"{name!r} ({other})")
     return (f"{model}: no parameter {', '.join(hints)}; its parameters: "
             f"{', '.join(params) or '(none)'}")
 

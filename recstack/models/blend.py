@@ -50,6 +50,8 @@ WEIGHT_GRID = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 20.0)
 # users x items x members float32 scores, kept within this many bytes (a seeded sample of
 # the validation users when they do not all fit).
 _CACHE_BUDGET_BYTES = 512 * 2**20
+# rows normalised at once in float64 (:meth:`Blend._normalised`): the copy's bytes at most
+_NORMALISE_BLOCK_BYTES = 32 * 2**20
 _PREFIX = "m{}__"
 _PREFIXED = re.compile(r"^m(\d+)__(.+)$")
 
@@ -355,23 +357,38 @@ class Blend(ValidationSplitMixin, Recommender):
     # ------------------------------------------------------------------ inference
     def _normalised(self, scores: np.ndarray) -> np.ndarray:
         """Each row of ``scores`` normalised over the catalog (see the class docstring);
-        non-finite scores (a member's -inf) count as the row's minimum."""
-        rows = np.array(scores, dtype=np.float32, copy=True)
+        non-finite scores (a member's -inf) count as the row's minimum.
+
+        Computed in float64 and returned as float32: the normalised values are bounded
+        (a z-score by the square root of the catalog's size, a min-max value by 1), but
+        the scale ``1 / spread`` of a row of tiny scores is not. In float32 a spread below
+        2.9e-39 made the scale infinite and the row NaN (``0 * inf``) or +-inf, and those
+        ranked the user's items by their position in the catalog, whatever the weights.
+        Rows go through float64 a block at a time, so the copy stays within
+        ``_NORMALISE_BLOCK_BYTES`` besides the float32 result."""
+        scores = np.asarray(scores)
+        out = np.empty(scores.shape, np.float32)
+        block = max(1, _NORMALISE_BLOCK_BYTES // (8 * max(1, scores.shape[-1])))
+        for start in range(0, scores.shape[0], block):
+            out[start:start + block] = self._normalised_block(scores[start:start + block])
+        return out
+
+    def _normalised_block(self, scores: np.ndarray) -> np.ndarray:
+        """:meth:`_normalised` of a few rows, in float64."""
+        rows = np.array(scores, dtype=np.float64, copy=True)
         finite = np.isfinite(rows)
         if not finite.all():
             low = np.where(finite, rows, np.inf).min(axis=1, keepdims=True)
             low = np.where(np.isfinite(low), low, 0.0)
             rows = np.where(finite, rows, low)
         if self.normalization == "zscore":
-            center = rows.mean(axis=1, keepdims=True, dtype=np.float64)
-            spread = rows.std(axis=1, keepdims=True, dtype=np.float64)
+            center = rows.mean(axis=1, keepdims=True)
+            spread = rows.std(axis=1, keepdims=True)
         else:
             center = rows.min(axis=1, keepdims=True)
             spread = rows.max(axis=1, keepdims=True) - center
-        rows -= center.astype(np.float32)
-        scale = np.divide(1.0, spread, out=np.zeros_like(spread, dtype=np.float64),
-                          where=spread > 0)
-        rows *= scale.astype(np.float32)
+        rows -= center
+        rows *= np.divide(1.0, spread, out=np.zeros_like(spread), where=spread > 0)
         return rows
 
     def _blend(self, parts: list[np.ndarray]) -> np.ndarray:
@@ -452,8 +469,20 @@ class Blend(ValidationSplitMixin, Recommender):
 
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The members' item similarities, each normalised per row like the scores, blended
-        with the same weights."""
-        return self._blend([m._similarity_rows(item_indices) for m in self.members_])
+        with the same weights; an item that no weighted member answers (each gives it
+        ``-inf``: a kNN neighbour pruned away, an item RP3beta's walk does not reach) stays
+        no answer (``-inf``). Normalised with every ``-inf`` counted as the row's minimum,
+        such items were blended into finite values: with one neighbour the row was
+        constant, every value 0, and ``similar_items`` listed the catalog in index order,
+        without the neighbour, as if every item were similar."""
+        rows = [member._similarity_rows(item_indices) for member in self.members_]
+        blended = self._blend(rows)
+        answered = np.zeros(blended.shape, bool)
+        for weight, row in zip(self.weights_, rows, strict=True):
+            if weight:
+                answered |= np.isfinite(row)
+        blended[~answered] = -np.inf
+        return blended
 
     # ------------------------------------------------------------------ persistence
     def _state(self) -> dict[str, np.ndarray]:
@@ -487,6 +516,10 @@ class Blend(ValidationSplitMixin, Recommender):
             for name, entry in member_spec.items():
                 spec[prefix + name] = rebound_spec(entry, symbols, prefix)
         return spec
+
+    def _declared_models(self) -> list[tuple[str, Recommender]]:
+        return [(_PREFIX.format(position), self._member(position))
+                for position in range(len(self.members))]
 
     def _saved_array_label(self, name: str) -> str:
         """A member's array is named by the member, as the blend's other errors name it:

@@ -23,6 +23,7 @@ from recstack.models.base import (
 )
 from recstack.models.factors import (
     FactorMixin,
+    factor_limits,
     refuse_overshooting_decay,
     refuse_without_negatives,
     require_factor_memory,
@@ -191,6 +192,11 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                 f"progress), and this fit validates {validated} (progress: a better "
                 "validation nDCG@10), so it would be ignored; leave tolerance out, or "
                 "train without validation to stop on the training AUC")
+
+    @classmethod
+    def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+        """``factors`` up to the rank of the scores, past which the fit warns."""
+        return factor_limits("factors", n_users, n_items)
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         refuse_overshooting_decay(self, "learning_rate", "regularization",

@@ -112,18 +112,53 @@ class FoldInScoringMixin:
         return self._empty_histories_by_popularity(
             history, self._fold_in(history) @ self.item_factors_.T)
 
+def factor_limits(name: str, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+    """The data limit of a factor count (the hyperparameter ``name``), for a model's
+    :meth:`~recstack.models.base.Recommender.data_limits`: the bound past which
+    :func:`warn_excess_factors` warns, so that a tuning search keeps to the values fitted
+    without that warning. The default spaces draw ``factors`` up to 256, and on a catalog
+    of 40 items every trial past 40 warned that its extra dimensions only cost time."""
+    rank = min(n_users, n_items)
+    return {name: (rank + 1, f"{name} <= min(n_users, n_items) = {rank:,}, the rank of the "
+                             "scores; more only cost time and memory")}
+
+
 def warn_excess_factors(model: str, name: str, factors: int, n_users: int,
                         n_items: int) -> None:
     """Warn once, at fit, when ``factors`` (the hyperparameter ``name``) exceeds both the
     number of users and of items: the score matrix has rank at most ``min(n_users,
     n_items)``, so the extra dimensions add cost and nothing the data can determine. It is
-    mathematically valid, so the fit still runs as asked."""
+    mathematically valid, so the fit still runs as asked. The remedy names that rank: it
+    advised ``<=`` the larger count (``factors=50`` on 40 users and 20 items: "use factors
+    <= 40", where every dimension past 20 is as idle as those past 40)."""
     if factors > n_users and factors > n_items:
+        rank = min(n_users, n_items)
         warnings.warn(f"{model}: {name}={factors} is more than both the {n_users:,} user(s) "
                       f"and the {n_items:,} item(s) of the training data; the scores have "
-                      f"rank at most {min(n_users, n_items):,}, so the extra dimensions only "
-                      f"cost time and memory; use {name} <= {max(n_users, n_items):,}",
+                      f"rank at most {rank:,}, so the dimensions past {rank:,} only "
+                      f"cost time and memory; use {name} <= {rank:,}"
+                      f"{_default_hint(model, name, factors, rank)}",
                       RuntimeWarning, stacklevel=caller_stacklevel())
+
+
+def _default_hint(model: str, name: str, factors: int, rank: int) -> str:
+    """Where ``factors`` is the model's default, the setting to write: a default is no
+    value the user chose, and a tuning search that does not vary it warned at every trial
+    "use factors <= 40" to a reader who had written no factors anywhere. The default does
+    not adapt to the data: the model fits, saves and reports the value its settings say
+    (``get_params``), and a fit with more dimensions than the rank is still a valid,
+    different fit."""
+    from recstack.models.registry import available_models, model_class
+
+    if model not in available_models():
+        return ""
+    declared = model_class(model).params.get(name)
+    if declared is None or declared.default != factors:
+        return ""
+    return (f" ({factors} is {model}'s default: set {name} = {rank} where the model is "
+            f"declared, e.g. create_model({model!r}, {name}={rank}) or {name} = {rank} in its "
+            f"[[models]] table, which a tuning search keeps in the trials that do not vary "
+            f"{name})")
 
 
 def refuse_without_negatives(model: str, positives: Any) -> None:

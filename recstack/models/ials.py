@@ -34,7 +34,12 @@ from recstack.models.base import (
     check_call,
     width_param,
 )
-from recstack.models.factors import FactorMixin, FoldInScoringMixin, warn_excess_factors
+from recstack.models.factors import (
+    FactorMixin,
+    FoldInScoringMixin,
+    factor_limits,
+    warn_excess_factors,
+)
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -135,6 +140,9 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
     """
 
     name = "ials"
+    training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {
+        "regularization": (None, 10.0), "unobserved_weight": (None, 10.0),
+        "init_stddev": (1e-6, 10.0)}
     params: ClassVar[dict[str, Param]] = {
         "factors": width_param(default=128,
                                doc="Length of the factor vectors (d, at most 65,536); not "
@@ -178,6 +186,11 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
 
     def _values_role(self) -> str:
         return "iALS reads a value of 0 as no interaction"
+
+    @classmethod
+    def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+        """``factors`` up to the rank of the scores, past which the fit warns."""
+        return factor_limits("factors", n_users, n_items)
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         n_users, n_items = self.seen_.shape
@@ -224,9 +237,9 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
             # regularization mends
             raise RecstackError(
                 f"{self.name}: training diverged: the factors hold NaN or infinite values, "
-                f"with {self._params_text()}; lower init_stddev (the scale of the initial "
-                f"factors, default {self.params['init_stddev'].default}) or raise the "
-                "regularization")
+                + self._settings_at_fault(
+                    "lower init_stddev (the scale of the initial factors, default "
+                    f"{self.params['init_stddev'].default}) or raise the regularization"))
         observed_pairs = float(by_user.nnz)
         if observed_pairs and users.any() and items.any() \
                 and abs(self._objective(users, items) - observed_pairs) \
@@ -240,8 +253,8 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
                 f"objective by less than 1e-12 of its value at all-zero factors "
                 f"({observed_pairs:,.0f}, one per recorded pair), so their scores (up to "
                 f"{float(np.abs(users).max()) * float(np.abs(items).max()) * dim:.3g}) are "
-                f"rounding noise, with {self._params_text()}; lower the regularization (or "
-                "the unobserved weight)")
+                "rounding noise, " + self._settings_at_fault(
+                    "lower the regularization (or the unobserved weight)"))
         self.user_factors_ = np.ascontiguousarray(users)
         self.item_factors_ = np.ascontiguousarray(items)
 

@@ -442,20 +442,25 @@ class UserKNN(Recommender):
         if self.binary:
             history.data[:] = 1.0
         training = self._weights
-        user_norms = np.sqrt(np.asarray(training.multiply(training).sum(axis=1),
-                                        np.float64).ravel()).astype(np.float32)
-        history_norms = np.sqrt(np.asarray(history.multiply(history).sum(axis=1),
-                                           np.float64).ravel()).astype(np.float32)
+        # the cosine in float64: squared in float32, history values below about 1e-19
+        # vanished, the history's norm became 0, and its neighbours were picked by raw dot
+        # products, not cosines (other lists than the same history at any other scale)
+        history = sp.csr_matrix(history, dtype=np.float64)
+        user_norms = np.sqrt(np.asarray(
+            training.multiply(training).sum(axis=1, dtype=np.float64)).ravel())
+        history_norms = np.sqrt(np.asarray(history.multiply(history).sum(axis=1)).ravel())
         n_users = training.shape[0]
         block_size = max(1, _BLOCK_BUDGET_BYTES // (max(n_users, 1) * _BYTES_PER_BLOCK_ENTRY))
-        by_user = training.T.tocsr()
+        by_user = sp.csr_matrix(training.T, dtype=np.float64)
         out = np.empty((history.shape[0], training.shape[1]), np.float32)
         for start in range(0, history.shape[0], block_size):
             stop = min(start + block_size, history.shape[0])
-            block = np.asarray((history[start:stop] @ by_user).toarray(), np.float32)
+            products = np.asarray((history[start:stop] @ by_user).toarray(), np.float64)
             denominator = history_norms[start:stop, None] * user_norms[None, :]
-            denominator += np.float32(self.shrink)
-            np.divide(block, denominator, out=block, where=denominator > 0)
+            denominator += float(self.shrink)
+            np.divide(products, denominator, out=products, where=denominator > 0)
+            block = products.astype(np.float32)
+            del products, denominator
             block[~_top_k_mask(block, self.neighbors)] = 0.0
             out[start:stop] = (sp.csr_matrix(block) @ training).toarray()
         return self._empty_histories_by_popularity(history, out)

@@ -20,7 +20,12 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
-from recstack.models.factors import FactorMixin, refuse_without_negatives, warn_excess_factors
+from recstack.models.factors import (
+    FactorMixin,
+    factor_limits,
+    refuse_without_negatives,
+    warn_excess_factors,
+)
 from recstack.models.memory import available_memory_bytes, gib
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -156,6 +161,8 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
     """
 
     name = "lightgcn"
+    training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {
+        "learning_rate": (None, 0.1)}
     params: ClassVar[dict[str, Param]] = {
         "dim": width_param(default=64, doc="Dimension of the embeddings (at most 65,536).",
                            search={"type": "int", "low": 16, "high": 256, "log": True}),
@@ -231,6 +238,11 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                     "through the layers and their pooling, and layers=0 propagates nothing "
                     "(the model is matrix factorisation trained with BPR), so it would be "
                     f"ignored; set layers >= 1 to use it, or leave {name} out")
+
+    @classmethod
+    def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+        """``dim`` up to the rank of the scores, past which the fit warns."""
+        return factor_limits("dim", n_users, n_items)
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         torch = require_torch()

@@ -106,6 +106,7 @@ from recstack.data.interactions import Interactions, undeclared_rating_range_hin
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.factors import (
+    factor_limits,
     refuse_overshooting_decay,
     require_factor_memory,
     warn_excess_factors,
@@ -189,6 +190,8 @@ class _RatingModel(WarmStartMixin, Recommender):
 
     params: ClassVar[dict[str, Param]] = _COMMON_PARAMS
     predicts_ratings = True
+    training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {
+        "learning_rate": (None, 0.1)}
 
     rating_range_: tuple[float, float]
     history_: TrainingHistory
@@ -255,18 +258,19 @@ class _RatingModel(WarmStartMixin, Recommender):
             # NaN and every list empty slots
             raise RecstackError(
                 f"{self.name}: training diverged: predicted ratings are NaN (the learned "
-                "weights are so large that scoring overflows float32), with "
-                f"{self._params_text()}; lower the learning rate (or the other settings that "
-                "scale the training) back to its usual range")
+                "weights are so large that scoring overflows float32), "
+                + self._settings_at_fault("lower the learning rate (or the other settings "
+                                          "that scale the training) back to its usual range"))
         ratings = self.seen_.data
         if predicted.size > 1 and np.ptp(predicted) == 0 and ratings.size \
                 and np.ptp(ratings) > 0:
             raise RecstackError(
                 f"{self.name}: training collapsed: every predicted rating is "
                 f"{float(predicted.flat[0]):g}, for every user and item, although the "
-                f"training ratings vary ({float(ratings.min()):g} to {float(ratings.max()):g}),"
-                f" with {self._params_text()}; lower the learning rate (or the other settings "
-                "that scale the training) back to their usual range")
+                f"training ratings vary ({float(ratings.min()):g} to {float(ratings.max()):g}), "
+                + self._settings_at_fault("lower the learning rate (or the other settings "
+                                          "that scale the training) back to their usual "
+                                          "range"))
         low, high = self.rating_range_
         inside = ratings[(ratings > low) & (ratings < high)]
         if predicted.size > 1 and inside.size and np.ptp(ratings) > 0 \
@@ -279,8 +283,9 @@ class _RatingModel(WarmStartMixin, Recommender):
                 f"{self.name}: training collapsed: every predicted rating is the lowest or "
                 f"the highest of rating_range ({low:g} or {high:g}), for every user and "
                 f"item, although {inside.size:,} training rating(s) lie between (e.g. "
-                f"{float(inside[0]):g}), with {self._params_text()}; lower the learning rate "
-                "(or the other settings that scale the training) back to their usual range")
+                f"{float(inside[0]):g}), " + self._settings_at_fault(
+                    "lower the learning rate (or the other settings that scale the "
+                    "training) back to their usual range"))
 
     # ------------------------------------------------------------------ the scaled sigmoid
     @property
@@ -297,6 +302,11 @@ class _RatingModel(WarmStartMixin, Recommender):
         return np.clip(predicted, low, high).astype(np.float32, copy=False)
 
     # ------------------------------------------------------------------ training
+    @classmethod
+    def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+        """``factors`` up to the rank of the scores, past which the fit warns."""
+        return factor_limits("factors", n_users, n_items)
+
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
         # before torch is imported or anything trains
         refuse_unvalidated_patience(self, self.validation_fraction > 0)

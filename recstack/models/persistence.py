@@ -2,8 +2,11 @@
 
 A saved model is a folder with two files:
 
-- ``arrays.npz``: every learned array, plus the id vocabularies and the training matrix
-  (stored uncompressed; read back without pickle, so opening it cannot run code);
+- ``arrays.npz``: every learned array, plus the id vocabularies, the training matrix and
+  ``base__model``, which model saved the arrays (and which nested model, e.g. a blend's
+  member, saved which prefixed ones), so that a ``model.json`` relabelled to a model whose
+  arrays look alike (``item_knn`` and ``rp3beta``, ``als`` and ``ials``) is refused (stored
+  uncompressed; read back without pickle, so opening it cannot run code);
 - ``model.json``: the format version, the model's registry name and hyperparameters, the
   recstack version, the dtype and shape of every array, and two SHA-256 checksums:
   ``sha256["arrays.npz"]`` of the archive's bytes and ``sha256["model.json"]`` of the
@@ -185,6 +188,72 @@ def sparse_from_state(prefix: str, arrays: dict[str, np.ndarray]) -> sp.csr_matr
     return matrix
 
 
+#: the array recording which model wrote the arrays (and which nested model wrote which
+#: prefixed ones): ``["PREFIX:NAME", ...]``, the model itself first with an empty prefix;
+#: optional, as artifacts saved before it was written lack it
+_KINDS = f"{_BASE_PREFIX}model"
+
+
+def _saved_kinds(model: Recommender, prefix: str = "") -> list[str]:
+    """Which model owns which arrays: ``model`` under ``prefix``, then the models it is
+    built from (a blend's members...) under theirs, as its hyperparameters declare them."""
+    kinds = [f"{prefix}:{model.name}"]
+    for inner_prefix, inner in model._declared_models():
+        kinds += _saved_kinds(inner, prefix + inner_prefix)
+    return kinds
+
+
+def _check_kinds(where: str, model: Recommender, arrays: Mapping[str, np.ndarray]) -> None:
+    """Refuse arrays written by another model than the one ``model.json`` names: ``item_knn``
+    and ``rp3beta`` (or ``als`` and ``ials``, ``gf_cf`` and ``bspm``) save arrays of the same
+    names and shapes, so a ``model.json`` relabelled to the other (its checksum recomputed)
+    loaded and served one model's arrays with the other's meaning."""
+    if _KINDS not in arrays:
+        return  # saved before the array was written: the declarations alone check it
+    saved = arrays[_KINDS]
+    entries = saved.tolist() if saved.dtype.kind == "U" and saved.ndim == 1 else []
+    if not entries or not all(":" in entry for entry in entries):
+        raise RecstackError(
+            f"{where}: array {_KINDS!r} must list the models that saved the arrays as text "
+            f"('PREFIX:NAME', the model itself first as ':NAME'), found {saved.dtype} "
+            f"{list(saved.shape)} {echoed(shown(saved.tolist()))}; the archive was damaged "
+            "or edited")
+    written = dict(entry.split(":", 1) for entry in entries)
+    declared = dict(entry.split(":", 1) for entry in _saved_kinds(model))
+    for prefix, name in declared.items():
+        owner = written.get(prefix)
+        if owner == name:
+            continue
+        if prefix == "":
+            raise RecstackError(
+                f"{where}: holds the arrays model {owner!r} saved (its array {_KINDS!r} "
+                f"records the model that saved them), but {META} names model {name!r}; "
+                f"loading would give them the meaning of model {name!r}: put back the "
+                f"{META} saved with these arrays (model {owner!r}), or fit and save "
+                f"{name!r} again")
+        # where the model sits, in the words the model's array errors use: "members[0]
+        # (rp3beta) of model 'blend'" (from "array 'x' of members[0] ... (saved as ...)")
+        place = model._saved_array_label(f"{prefix}x").split(" of ", 1)[-1]
+        place = place.split(" (saved as ", 1)[0]
+        if owner is None:
+            raise RecstackError(
+                f"{where}: {META} declares model {name!r} for the arrays under {prefix!r} "
+                f"({place}), but its array {_KINDS!r} records no model there (it lists "
+                f"{', '.join(repr(entry) for entry in entries)}): the {META} or the archive "
+                "was edited; save the model again")
+        raise RecstackError(
+            f"{where}: the arrays under {prefix!r} were saved by model {owner!r} (array "
+            f"{_KINDS!r} records it), but {META} declares model {name!r} there ({place}); "
+            f"loading would give them the meaning of model {name!r}: put back the {META} "
+            "saved with these arrays, or fit and save the model again")
+    extra = sorted(set(written) - set(declared))
+    if extra:
+        raise RecstackError(
+            f"{where}: array {_KINDS!r} records models under {extra} "
+            f"({', '.join(repr(written[prefix]) for prefix in extra)}) that {META} does not "
+            "declare: the metadata or the archive was edited; save the model again")
+
+
 _BASE_SPEC: dict[str, ArraySpec | SparseSpec] = {
     "user_ids": ArraySpec("id", ("n_users",)),
     "item_ids": ArraySpec("id", ("n_items",)),
@@ -235,6 +304,7 @@ def save_model(model: Recommender, path: str | Path, *, overwrite: bool = False)
         if problem:
             raise RecstackError(f"{path} (not saved): {model.name}: {kind} id {problem}")
     arrays = {f"{_BASE_PREFIX}{k}": np.asarray(v) for k, v in _base_state(model).items()}
+    arrays[_KINDS] = np.asarray(_saved_kinds(model), dtype=str)
     for name, value in model._state().items():
         arrays[name] = np.asarray(value)
     for name, value in arrays.items():
@@ -387,6 +457,16 @@ def describe_artifact(path: str | Path) -> dict[str, Any]:
     specs = _declared_specs(model)
     if specs is not None:
         _refuse_other_arrays(str(path / META), model, specs, set(meta["arrays"]))
+    if _KINDS in meta["arrays"]:
+        # which models saved the arrays (a model.json relabelled to a look-alike model):
+        # this one small array is read; damage to the others is load_model's to find
+        try:
+            with np.load(path / ARRAYS, allow_pickle=False) as stored:
+                kinds = {_KINDS: stored[_KINDS]}
+        except (OSError, ValueError, KeyError, EOFError, TypeError, AttributeError,
+                zipfile.BadZipFile):
+            kinds = {}
+        _check_kinds(str(path / ARRAYS), model, kinds)
     return meta
 
 
@@ -652,6 +732,7 @@ def _check_arrays(where: str, model: Recommender, arrays: dict[str, np.ndarray])
         raise RecstackError(f"{where}: model {model.name!r} does not declare its saved "
                             "arrays (_state_spec), so they cannot be checked")
     _refuse_other_arrays(where, model, specs, set(arrays))
+    _check_kinds(where, model, arrays)
     for kind in ("user", "item"):
         ids = arrays[f"{_BASE_PREFIX}{kind}_ids"]
         if ids.ndim != 1:  # their lengths size every other array: checked first
@@ -701,7 +782,7 @@ def _declared_specs(model: Recommender) -> dict[str, ArraySpec | SparseSpec] | N
 
 def _refuse_other_arrays(where: str, model: Recommender,
                          specs: Mapping[str, ArraySpec | SparseSpec], names: set[str]) -> None:
-    expected = expected_array_names(specs)
+    expected = expected_array_names(specs) | ({_KINDS} & names)  # _KINDS: optional
     missing, extra = sorted(expected - names), sorted(names - expected)
     if missing or extra:
         raise RecstackError(f"{where}: the arrays do not match model {model.name!r}"

@@ -292,6 +292,8 @@ class SASRec(WarmStartMixin, Recommender):
     name = "sasrec"
     serves_users_without_history = True
     history_fallback = "item popularity (training interactions per item)"
+    training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {
+        "learning_rate": (None, 0.1)}
     params: ClassVar[dict[str, Param]] = {
         "max_length": Param(int, low=1, default=50,
                             doc="L, the most recent items read per user (longer histories are "

@@ -431,6 +431,8 @@ class TwoTower(WarmStartMixin, Recommender):
     serves_users_without_history = True
     places_items_by_content = True
     history_fallback = "item popularity (training rows per item, divided by the largest)"
+    training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {
+        "learning_rate": (None, 0.1), "temperature": (0.01, 10.0)}
     params: ClassVar[dict[str, Param]] = {
         # at least 2: the embeddings are unit vectors, and in one dimension each is +1 or
         # -1, so every item scored one of two values (or all collapsed to one)

@@ -310,6 +310,7 @@ def genre_mix(reference: dict[Any, float], new: dict[Any, float]) -> tuple[float
     (a genre missing from one window has share 0 there).
     """
     reference, new = _weights(reference, "reference"), _weights(new, "new")
+    _refuse_genres_of_two_kinds(reference, new)
     names = sorted(set(reference) | set(new), key=str)
     p = np.array([reference.get(g, 0.0) for g in names], dtype=np.float64)
     q = np.array([new.get(g, 0.0) for g in names], dtype=np.float64)
@@ -317,6 +318,8 @@ def genre_mix(reference: dict[Any, float], new: dict[Any, float]) -> tuple[float
         if not weights.sum():
             raise RecstackError(f"genre_mix: the {what} weights sum to 0 (no genre has "
                                 "interactions); there is no mix to compare")
+    # shares are scale-free: weights near the float limit summed to inf, every share 0
+    p, q = p / p.max(), q / q.max()
     total_variation = 0.5 * float(np.abs(q / q.sum() - p / p.sum()).sum())
     return total_variation, _psi_of_counts(p, q)
 
@@ -350,8 +353,12 @@ def _genre_names(cell: Any) -> list[Any]:
     counted as a genre of its own."""
     from recstack.analysis._checks import is_missing
 
-    entries = list(cell) if isinstance(cell, list | tuple | np.ndarray) else [cell]
-    names = []
+    # 'Action|Comedy' (the MovieLens spelling, and an items CSV's) is two genres, as the
+    # report, the neighbour analysis and the text features read it: it was one genre
+    # named 'Action|Comedy', so the mix shifted when a catalog changed its spelling
+    entries = (list(cell) if isinstance(cell, list | tuple | np.ndarray)
+               else cell.split("|") if isinstance(cell, str) else [cell])
+    names: list[Any] = []
     for entry in entries:
         if is_missing(entry):
             continue
@@ -359,7 +366,8 @@ def _genre_names(cell: Any) -> list[Any]:
             entry = entry.strip()
             if not entry:
                 continue
-        names.append(entry)
+        if entry not in names:  # 'Drama|Drama' is one genre: the item counts 1 for it
+            names.append(entry)
     return names
 
 
@@ -529,6 +537,10 @@ def _labels(reference: Any, new: Any, measure: str, *, allow_empty_reference: bo
     arrays = []
     for what, values in (("reference", reference), ("new", new)):
         array = np.asarray(values)
+        if array.dtype.kind in "US" and not isinstance(values, np.ndarray):
+            # numpy makes a list of numbers and text all text: [5, "5"] was one id, and a
+            # NaN among text ids the id 'nan', without a word
+            array = _one_kind_of_text(values, array, measure, what)
         # one id (or a column's name, "item_id") was read as a sample of one id
         if array.ndim != 1:
             raise RecstackError(f"{measure}: {what} must be a flat list of ids, got "
@@ -554,6 +566,19 @@ def _labels(reference: Any, new: Any, measure: str, *, allow_empty_reference: bo
                             f"sample as {kinds[1]}; give both as numbers or both as text (5 "
                             "and '5' would count as different ids)")
     return arrays[0], arrays[1]
+
+
+def _one_kind_of_text(values: Any, array: np.ndarray, measure: str, what: str
+                      ) -> np.ndarray:
+    """``array`` (numpy's text array of ``values``) when every value of ``values`` is text
+    (or every one bytes); otherwise the refusal of ids of mixed kinds or with missing ones,
+    as for an object array."""
+    as_given = np.asarray(values, dtype=object)
+    if as_given.ndim != 1 or pd.api.types.infer_dtype(as_given, skipna=False) in (
+            "string", "bytes"):
+        return array
+    raise RecstackError(f"{measure}: {what} must hold ids of one kind (numbers or text) "
+                        f"without missing values, got {_preview(values)}")
 
 
 def _id_kind(ids: np.ndarray) -> str:
@@ -583,6 +608,30 @@ def _weights(weights: Any, what: str) -> dict[Any, float]:
         raise RecstackError(f"genre_mix: {what} weights must be finite numbers >= 0, got "
                             f"{_preview(bad)}")
     return dict(weights)
+
+
+def _genre_kind(genre: Any) -> str:
+    return ("numbers" if isinstance(genre, int | float | np.number)
+            and not isinstance(genre, bool | np.bool_) else "text")
+
+
+def _refuse_genres_of_two_kinds(reference: dict[Any, float], new: dict[Any, float]) -> None:
+    """Genres named by numbers in one weighting and by text in the other (``{5: ...}`` and
+    ``{"5": ...}``), as :func:`_labels` refuses ids of two kinds: they counted as
+    different genres, a total variation of 1 (no genre in common) without a word."""
+    kinds = [{_genre_kind(genre) for genre in weights} for weights in (reference, new)]
+    if len(kinds[0]) == len(kinds[1]) == 1 and kinds[0] != kinds[1]:
+        raise RecstackError(f"genre_mix: the reference names genres as {kinds[0].pop()} and "
+                            f"the new weights as {kinds[1].pop()}; give both as numbers or "
+                            "both as text (5 and '5' would count as different genres)")
+    written = {str(genre): genre for genre in reference}
+    for genre in new:
+        other = written.get(str(genre), genre)
+        if _genre_kind(other) != _genre_kind(genre):
+            raise RecstackError(
+                f"genre_mix: the reference names a genre {shown(other)} and the new weights "
+                f"{shown(genre)}: written alike, but different genres; give both as numbers "
+                "or both as text")
 
 
 def _preview(value: Any) -> str:

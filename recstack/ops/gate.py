@@ -196,7 +196,8 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
         return GateDecision(False, f"only {len(shared)} users of the evaluation window are "
                             f"known to both models (min_users = {min_users}): no fair "
                             "comparison, not publishing", **base)
-    test = a.compare(b, metric)
+    # the users both models know, on purpose: min_users above guards the pairing
+    test = a.compare(b, metric, unshared="ignore")
     # without a version the reason read "against version None"
     against = ("the published model" if published_version is None
                else f"version {published_version}")

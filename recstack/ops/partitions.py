@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from recstack.atomic import checked_path
+from recstack.atomic import check_regular_file, checked_path
 from recstack.data.interactions import (
     ITEM_ID,
     TIMESTAMP,
@@ -107,7 +108,9 @@ def list_partitions(root: str | Path) -> list[Partition]:
     ------
     RecstackError
         ``root`` is missing, or its folders are not ``year=/month=/day=`` levels of one
-        depth.
+        depth, or an entry under it is a symbolic link that leads nowhere or loops (back
+        to a folder that holds it), or a named pipe, socket or device. Links to folders
+        and files elsewhere are followed, as the data readers follow them.
     """
     root = checked_path(root, "list_partitions(root)")
     if root.exists() and not root.is_dir():
@@ -118,18 +121,13 @@ def list_partitions(root: str | Path) -> list[Partition]:
         raise RecstackError(f"{root}: no such partitioned data folder (expected folders "
                             "such as year=2024/month=03 holding Parquet files)")
     try:
-        folders = sorted(p for p in root.rglob("*") if p.is_dir())
+        leaves = _leaf_folders(root, {root.resolve()})
     except OSError as error:  # an unreadable folder below the root
         raise RecstackError(f"{root}: cannot list its partitions: {error}") from None
     found = []
-    for folder in folders:
+    for folder in leaves:
         relative = folder.relative_to(root).as_posix()
         parts = relative.split("/")
-        if any(part.startswith((".", "_")) for part in parts):
-            continue  # staging folders of atomic writes, _temporary and the like
-        if any(child.is_dir() and not child.name.startswith((".", "_"))
-               for child in folder.iterdir()):
-            continue  # not a leaf
         matches = [_LEVEL.fullmatch(part) for part in parts]
         levels = [m for m in matches if m is not None]
         if len(levels) != len(parts) or tuple(m.group(1) for m in levels) != _LEVELS[:len(levels)]:
@@ -149,6 +147,38 @@ def list_partitions(root: str | Path) -> list[Partition]:
                             "year, year/month or year/month/day throughout")
     _refuse_one_period_twice(root, found)
     return sorted(found, key=lambda p: p.start)
+
+
+def _leaf_folders(folder: Path, above: set[Path], *, top: bool = True) -> list[Path]:
+    """The folders under ``folder`` that hold no folder of their own, sorted, following
+    symbolic links to folders as the data readers (pyarrow) do; names starting with '.'
+    or '_' (staging folders of atomic writes, ``_temporary``, ``.crc`` files) are passed
+    over. ``above``: the real folders from the partitions' root down to ``folder``.
+
+    Refused, naming the entry: a symbolic link that loops, leads nowhere or back to a
+    folder above it, and a named pipe, socket or device. Each was passed over without a
+    word: ``rglob`` does not go into a linked folder, so a ``year=2020`` link to another
+    disk left the whole year out (which ``read_partitioned`` reads), a link back up was
+    passed over as a folder of folders, and a data file whose link leads nowhere left its
+    partition with the rows of its other files."""
+    leaves: list[Path] = []
+    inner = False
+    for child in sorted(folder.iterdir()):
+        if child.name.startswith((".", "_")):
+            continue
+        if not child.is_dir():
+            check_regular_file(child, "a Parquet data file or a partition's folder there, "
+                               "or remove it")
+            continue
+        inner = True
+        real = child.resolve()
+        if any(real == up or real in up.parents for up in above):
+            # pyarrow went round such a loop, reading the same files again and again
+            raise RecstackError(
+                f"{child}: is a symbolic link to {os.readlink(child)!r}, a folder that holds "
+                f"it (a loop); point it at a folder of partitions elsewhere, or remove it")
+        leaves += _leaf_folders(child, above | {real}, top=False)
+    return leaves if inner or top else [folder]
 
 
 def _refuse_one_period_twice(root: Path, found: list[Partition]) -> None:

@@ -29,7 +29,7 @@ from recstack.models.base import (
     _unknown_attribute_message,
     integer_objects,
 )
-from recstack.specs import finite_or_infinite
+from recstack.specs import finite_or_infinite, number_spelling_hint
 
 
 class BanditInputError(RecstackError, ValueError):
@@ -437,7 +437,10 @@ def check_count(where: str, name: str, value: Any, *, low: int = 1,
     if isinstance(read, bool) or not isinstance(read, int | np.integer) or read < low \
             or (high is not None and read > high):
         bound = f">= {low}" if high is None else f"from {low} to {high}"
-        raise error(f"{where}: {name} must be an integer {bound}, got {shown(value)}")
+        # seed="3" or 3.0 was refused without the spelling that is taken, which a model's
+        # settings (and an experiment file's) name
+        raise error(f"{where}: {name} must be an integer {bound}, got {shown(value)}"
+                    f"{number_spelling_hint(value, int, name)}")
     return int(read)
 
 
@@ -456,7 +459,7 @@ def check_number(where: str, name: str, value: Any, *, low: float = -np.inf,
     if not ok:
         raise BanditInputError(f"{where}: {name} must be a finite number"
                                f"{_range_text(low, high, low_inclusive, high_inclusive)}, "
-                               f"got {shown(value)}")
+                               f"got {shown(value)}{number_spelling_hint(value, float, name)}")
     return number
 
 

@@ -77,7 +77,7 @@ from recstack.pipeline.bayesian import (
     Caller,
     full_posterior_problem,
 )
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import arguments_named, did_you_mean, number_spelling_hint
 
 __all__ = ["POLICIES", "BetaThompson", "ContextualThompson", "EpsilonGreedy", "LinUCB",
            "Policy", "UCB1"]
@@ -180,8 +180,18 @@ class Policy(ABC):
 
     def _check_params(self) -> None:
         for name, param in self.params.items():
-            param.check(self.name, name, getattr(self, name),
-                        self.__dict__.get("_written_params", {}).get(name, NOT_GIVEN))
+            value = getattr(self, name)
+            try:
+                param.check(self.name, name, value,
+                            self.__dict__.get("_written_params", {}).get(name, NOT_GIVEN))
+            except ConfigError as error:
+                # epsilon="0.1" or n_items=3.0 was refused without the spelling that is
+                # taken, which every model's, ranker's and the Bayesian model's settings
+                # name (Configurable.validate_params)
+                hint = number_spelling_hint(value, param.annotation, name)
+                if not hint:
+                    raise
+                raise ConfigError(f"{error}{hint}") from None
 
     @abstractmethod
     def _reset(self) -> None: ...
@@ -219,7 +229,8 @@ class Policy(ABC):
         given, k = k, exact_as_int(k)  # a whole Decimal or Fraction: read as its int
         if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= n_available:
             raise BanditInputError(f"{where}: k must be an integer from 1 to the number of "
-                                   f"available items ({n_available}), got {shown(given)}")
+                                   f"available items ({n_available}), got {shown(given)}"
+                                   f"{number_spelling_hint(given, int, 'k')}")
         try:
             with self._model_called_as(where, contexts):
                 scores = np.array(self._scores(len(users), contexts), dtype=np.float64)

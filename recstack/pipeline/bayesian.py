@@ -71,7 +71,7 @@ from recstack.pipeline.bandit_checks import (
     refuse_booleans,
 )
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
-from recstack.specs import arguments_named, did_you_mean
+from recstack.specs import arguments_named, did_you_mean, number_spelling_hint
 
 __all__ = ["BayesianLogisticRegression", "probit_sigmoid"]
 
@@ -171,6 +171,62 @@ def _require_binary(y: np.ndarray, setting: str, which: str, fix: str) -> None:
         raise ConfigError(f"{_NAME}: {setting} needs 0/1 labels (which rows are {which}?), "
                           f"but y[{int(np.argmax(fractional))}] = "
                           f"{float(y[fractional][0])!r}; {fix}")
+
+
+#: the most by which the weights' curvatures at the start of a MAP search may differ before
+#: the search is run on rescaled weights: beyond about 1e14 (prior_precision = 1e16 beside
+#: the intercept's 1e-4 and a few hundred rows) L-BFGS-B stopped at once, "converged", and
+#: the trust-region search made no step, both leaving the intercept at its prior mean
+_CURVATURE_SPREAD = 1e10
+
+
+def _search_scale(prior_precision: np.ndarray, curvature: np.ndarray, design: np.ndarray
+                  ) -> np.ndarray:
+    """The scale of each weight in the MAP search: ones (the search as it always ran) when
+    the diagonal of the objective's Hessian at the start, ``h_j`` (prior precision plus
+    ``sum_i c_i x_ij^2``), spans at most :data:`_CURVATURE_SPREAD`; else ``sqrt(h_min /
+    h_j)``, which gives every weight of positive ``h_j`` the same curvature, that of the
+    least curved one (whose gradient the tolerance then reads as before)."""
+    prior = prior_precision if prior_precision.ndim == 1 else np.diagonal(prior_precision)
+    with np.errstate(over="ignore", invalid="ignore"):
+        diagonal = prior + curvature @ design**2
+    scale = np.ones_like(diagonal)
+    usable = np.isfinite(diagonal) & (diagonal > 0)
+    if usable.sum() < 2:
+        return scale
+    least, most = float(diagonal[usable].min()), float(diagonal[usable].max())
+    if most <= _CURVATURE_SPREAD * least:
+        return scale
+    scale[usable] = np.sqrt(least / diagonal[usable])
+    return scale
+
+
+def _lost_columns(X: np.ndarray, weight: np.ndarray, prior_precision: np.ndarray
+                  ) -> np.ndarray:
+    """Which feature columns of ``X`` have squares whose sum over the rows (up to ``n max
+    x^2 / 4``, the column's diagonal entry of the posterior precision) passes its prior
+    precision by more than float64's 16 digits, or overflows: the prior is then lost in
+    rounding (see :meth:`BayesianLogisticRegression._refuse_huge_column`)."""
+    if not X.size:
+        return np.zeros(X.shape[1] if X.ndim == 2 else 0, dtype=bool)
+    largest = np.abs(X).max(axis=0)
+    prior = np.diagonal(prior_precision) if prior_precision.ndim == 2 else prior_precision
+    with np.errstate(over="ignore"):
+        curvature = 0.25 * np.count_nonzero(weight) * largest**2
+    return ~np.isfinite(curvature) | (curvature * np.finfo(np.float64).eps
+                                      > prior[: X.shape[1]])
+
+
+def _newton_step(gradient: np.ndarray, prior_precision: np.ndarray, curvature: np.ndarray,
+                 design: np.ndarray) -> float:
+    """The largest ``|g_j| / h_j``: how far, weight by weight, a Newton step on the diagonal
+    of the Hessian (``h_j``, prior precision plus ``sum_i c_i x_ij^2``) would still move
+    the MAP search's result; ``inf`` where a weight with a gradient has no curvature."""
+    prior = prior_precision if prior_precision.ndim == 1 else np.diagonal(prior_precision)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        steps = np.abs(gradient) / (prior + curvature @ design**2)
+    steps = np.where(gradient == 0, 0.0, steps)
+    return float(np.max(np.nan_to_num(steps, nan=np.inf))) if steps.size else 0.0
 
 
 def probit_sigmoid(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
@@ -391,22 +447,39 @@ class BayesianLogisticRegression(Configurable):
             return data + (np.diag(prior_precision) if diagonal else prior_precision)
 
         start = prior_mean
+        # the search runs over w = prior_mean + scale * u; scale is 1 unless the curvatures
+        # of the weights at the start differ by more than float64's search can span
+        # (not for a column whose squares swamp its prior: the precision matrix is then
+        # singular to float64 whatever the search, which is refused below, as before)
+        scale = (np.ones_like(start) if _lost_columns(X, weight, prior_precision).any()
+                 else _search_scale(prior_precision, curvature(start), design))
+        rescaled = not np.all(scale == 1.0)
+        origin = start if rescaled else np.zeros_like(start)  # unscaled: w itself, as ever
+
+        def scaled_objective(u: np.ndarray) -> tuple[float, np.ndarray]:
+            value, gradient = objective(origin + scale * u)
+            return value, scale * gradient
+
+        def scaled_hessian(u: np.ndarray) -> np.ndarray:
+            return hessian(origin + scale * u) * scale[:, None] * scale[None, :]
+
         try:
             with np.errstate(over="ignore", invalid="ignore"):
                 if diagonal:
                     result = optimize.minimize(
-                        objective, start, jac=True, method="L-BFGS-B",
+                        scaled_objective, start - origin, jac=True, method="L-BFGS-B",
                         options={"maxiter": self.max_iter, "gtol": self.tol, "ftol": 0.0})
                 else:
                     result = optimize.minimize(
-                        objective, start, jac=True, hess=hessian, method="trust-exact",
+                        scaled_objective, start - origin, jac=True, hess=scaled_hessian,
+                        method="trust-exact",
                         options={"maxiter": self.max_iter, "gtol": self.tol})
         except (ValueError, ArithmeticError, linalg.LinAlgError, UnboundLocalError):
             # scipy's trust-exact solver itself fails with an UnboundLocalError when the
             # Hessian is beyond its reach (features of 1e30): a traceback from inside scipy;
             # it is a failed search, reported below naming the column
             result = None
-        mean = (np.asarray(result.x, dtype=np.float64) if result is not None
+        mean = (origin + scale * np.asarray(result.x, dtype=np.float64) if result is not None
                 else np.full_like(start, np.nan))
         failed = not np.isfinite(mean).all() or not np.isfinite(objective(mean)[0])
         gradient_norm = math.inf if failed else float(np.max(np.abs(objective(mean)[1])))
@@ -427,7 +500,12 @@ class BayesianLogisticRegression(Configurable):
                 + "); standardise the features (e.g. to mean 0 and standard deviation 1)"
                 + (" and keep the weights moderate (e.g. scaled to mean 1)"
                    if caller is _OWN else ""))
-        if not result.success and gradient_norm > 1e-4 * max(1.0, float(weight.sum())):
+        if not result.success and gradient_norm > 1e-4 * max(1.0, float(weight.sum())) \
+                and _newton_step(objective(mean)[1], prior_precision, curvature(mean),
+                                 design) > 1e-9 * (1.0 + float(np.max(np.abs(mean)))):
+            # (a gradient left by a prior of 1e20 moves the weights by 1e-20: the search
+            # could not take that step in float64, and need not; it was told to "raise
+            # prior_precision", the setting that made it)
             warnings.warn(f"{caller.where}: the MAP search stopped before converging "
                           f"({result.message}; largest gradient {gradient_norm:.3g}); raise "
                           f"{caller.advice('max_iter', 'prior_precision')}",
@@ -462,8 +540,7 @@ class BayesianLogisticRegression(Configurable):
         prior = np.diagonal(prior_precision) if prior_precision.ndim == 2 else prior_precision
         with np.errstate(over="ignore"):
             curvature = 0.25 * np.count_nonzero(weight) * largest**2
-        lost = ~np.isfinite(curvature) | (curvature * np.finfo(np.float64).eps
-                                          > prior[: X.shape[1]])
+        lost = _lost_columns(X, weight, prior_precision)
         if not lost.any():
             return
         column = int(np.argmax(lost))
@@ -618,9 +695,11 @@ class BayesianLogisticRegression(Configurable):
     def _check_imbalance_params(self) -> None:
         weight = self.class_weight
         if isinstance(weight, str) and weight != "balanced":
+            # a weight in quotes ("2") is named with its spelling, as the other settings'
+            hint = (number_spelling_hint(weight, float, "class_weight")
+                    or did_you_mean(weight, ("balanced",)))
             raise ConfigError(f"{_NAME}: class_weight must be None, 'balanced' or the "
-                              f"positives' weight (a number > 0), got {shown(weight)}"
-                              f"{did_you_mean(weight, ('balanced',))}")
+                              f"positives' weight (a number > 0), got {shown(weight)}{hint}")
         if isinstance(weight, int | float) and not (weight > 0 and np.isfinite(weight)):
             raise ConfigError(f"{_NAME}: class_weight must be > 0, got {shown(weight)}")
 

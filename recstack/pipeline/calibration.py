@@ -68,6 +68,8 @@ from recstack.metrics._validation import (
 from recstack.metrics.classification import (
     calibration_ratio,
     expected_calibration_error,
+    one_class_said_once,
+    quantile_edges,
     reliability_curve,
 )
 from recstack.models.base import REQUIRED, _unknown_params_message
@@ -84,7 +86,7 @@ from recstack.pipeline.bandit_checks import (
     refuse_complex,
     refuse_ragged,
 )
-from recstack.specs import did_you_mean, finite_or_infinite
+from recstack.specs import did_you_mean, finite_or_infinite, number_spelling_hint
 from recstack.strict_json import (
     RepeatedKeyError,
     json_syntax_problem,
@@ -476,6 +478,32 @@ class PlattCalibrator(Calibrator):
                 f"{self.name}: the scores' magnitude ({magnitude:.3g}) puts the fitted slope "
                 f"({slope:.3g} / {magnitude:.3g}) beyond float64's range; rescale the scores "
                 "(e.g. to logits or probabilities) before calibrating")
+        self._warn_of_separation(x, y)
+
+    def _warn_of_separation(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Warn when the scores separate the outcomes: the likelihood then rises without
+        bound as the slope grows, so the solver stopped at a slope of its own choosing
+        (206 for scores -1, -0.1, 0.1, 1, with an intercept of -0.05 where the data are
+        symmetric), and every probability was 0 or 1 but near the step, without a word;
+        the temperature calibrator warns of the same."""
+        positives, negatives = x[y == 1], x[y == 0]
+        if positives.min() > negatives.max():
+            how = (f"every positive's score is above every negative's: positives from "
+                   f"{float(positives.min()):.6g}, negatives up to {float(negatives.max()):.6g}")
+        elif positives.max() < negatives.min():
+            how = (f"every positive's score is below every negative's: positives up to "
+                   f"{float(positives.max()):.6g}, negatives from {float(negatives.min()):.6g};"
+                   " the scores fall as the outcome rises")
+        else:
+            return
+        warnings.warn(
+            f"{self.name}: the scores separate the outcomes ({how}), so the likelihood "
+            "keeps rising as the slope grows and the fit stopped at a slope of the solver's "
+            f"choosing ({self.slope_:.3g}, intercept {self.intercept_:.3g}): every "
+            "calibrated probability is about 0 or 1 away from the gap between the classes, "
+            "certain on new data too. Calibrate on more held-out data, in which the model "
+            "makes mistakes",
+            RuntimeWarning, stacklevel=caller_stacklevel())
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
         # a slope near 1e308 (a saved file edited, or scores near 1e-300 fitted) sends
@@ -694,7 +722,9 @@ class HistogramCalibrator(Calibrator):
     r"""Histogram binning (Zadrozny & Elkan 2001): the score range is cut into ``n_bins``
     bins and each score gets the positive rate of the calibration data in its bin,
     :math:`\hat p_b = \sum_{i \in b} y_i / n_b`. ``strategy="quantile"`` places the edges at
-    quantiles of the calibration scores (bins of about equal counts), ``"uniform"`` splits
+    quantiles of the calibration scores (bins of about equal counts; the edges of
+    :func:`~recstack.metrics.reliability_curve` and scikit-learn's ``calibration_curve`` on
+    the same scores), ``"uniform"`` splits
     ``[min, max]`` evenly. Bins are right-closed, ``(lower, upper]``, the first also closed
     on the left, and the outer bins extend to infinity. A bin without calibration data takes
     the rate of all the data.
@@ -717,7 +747,8 @@ class HistogramCalibrator(Calibrator):
         if isinstance(n_bins, bool) or not isinstance(n_bins, int | np.integer) \
                 or not 1 <= n_bins <= 100_000:
             raise CalibrationError(f"{self.name}: n_bins must be an integer in [1, 100000], "
-                                   f"got {shown(self.n_bins)}")
+                                   f"got {shown(self.n_bins)}"
+                                   f"{number_spelling_hint(self.n_bins, int, 'n_bins')}")
         self.n_bins = int(n_bins)  # a numpy integer (or a Decimal) would not be JSON
         # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
         if not isinstance(self.strategy, str) or self.strategy not in ("quantile", "uniform"):
@@ -736,7 +767,11 @@ class HistogramCalibrator(Calibrator):
                 "or more held-out rows", RuntimeWarning, stacklevel=caller_stacklevel())
         cuts = np.linspace(0.0, 1.0, self.n_bins + 1)[1:-1]
         if self.strategy == "quantile":
-            edges = np.quantile(x, cuts)
+            # the edges of reliability_curve(strategy="quantile") and scikit-learn's
+            # calibration_curve to the bit: np.quantile(x, cuts) put some one float step
+            # away, and a score repeated at an edge fell in the other bin than in
+            # reliability_table of the same scores
+            edges = quantile_edges(x, self.n_bins)[1:-1]
         else:
             edges = x.min() + cuts * (x.max() - x.min())
         self.edges_ = np.asarray(edges, np.float64)
@@ -834,7 +869,8 @@ class DownsamplingCorrection(Calibrator):
                 rate, int | float | np.integer | np.floating) or not 0 < rate <= 1:
             raise CalibrationError(f"{self.name}: rate (the share of negatives kept) must be "
                                    f"in (0, 1], got {shown(self.rate)}"
-                                   f"{percentage_hint(self.rate)}")
+                                   f"{percentage_hint(self.rate)}"
+                                   f"{number_spelling_hint(self.rate, float, 'rate')}")
         self.rate = float(rate)  # a numpy number (or a Decimal) would not be JSON
 
     def fit(self, scores: ArrayLike | None = None, labels: ArrayLike | None = None) -> Self:
@@ -1070,8 +1106,9 @@ def _bucket_edges(edges: Any) -> list[int]:
                    if bounds and int(edge) <= bounds[-1] else None)
         if problem:
             shown = given.item() if isinstance(given, np.generic) else given
+            hint = number_spelling_hint(shown, int, f"edges[{position}]")
             raise CalibrationError(f"activity_buckets: edges must be {wanted}; edges"
-                                   f"[{position}] = {shown!r} {problem}")
+                                   f"[{position}] = {shown!r} {problem}{hint}")
         bounds.append(int(edge))
     return bounds
 
@@ -1100,8 +1137,9 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
         Columns ``segment``, ``value``, ``n``, ``positives``, ``mean_predicted``,
         ``observed_rate``, ``ece``, ``calibration_ratio``; the first row is ``("all",
         "all")``. A segment value with a single class still gets its ECE; its ratio is NaN
-        without positives. Predictions whose segment value is missing (None, NaN) are the
-        value ``"(missing)"``.
+        without positives (said with a :class:`~recstack.metrics.OneClassWarning` when no
+        label at all is 1, not for each segment value). Predictions whose segment value is
+        missing (None, NaN) are the value ``"(missing)"``.
     """
     check_aligned(("labels", labels), ("probabilities", probabilities), error=CalibrationError,
                   where="calibration_by_segment: ")
@@ -1126,7 +1164,10 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
     if segments is not None and not isinstance(segments, dict):
         raise CalibrationError(f"{where}segments must be a dict of name -> one value per "
                                f"prediction, got {type(segments).__name__}")
-    with _named("calibration_by_segment"):  # n_bins, checked by the ECE
+    # labels without a positive: the "all" row's ratio is NaN, said once under this
+    # function's name (it was said as calibration_ratio, a function the user never called)
+    with _named("calibration_by_segment"), \
+            one_class_said_once("calibration_by_segment", labels="labels"):
         rows = [_segment_row("all", "all", y, p, n_bins)]
     for name, values in (segments or {}).items():
         check_aligned(("labels", labels), (f"segments[{name!r}]", values),
@@ -1146,15 +1187,19 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
                                    f"{len(y)} predictions; give one value per prediction")
         _refuse_values_read_alike(name, keys, where)
         _refuse_mixed_kinds(name, values, keys, where)
-        for code, value in enumerate(keys.categories):
-            chosen = np.asarray(keys.codes) == code
-            if chosen.any():
-                rows.append(_segment_row(name, str(value), y[chosen], p[chosen], n_bins))
-        # predictions without a value (None, NaN) are a row of their own, so that a
-        # segment's rows always add up to all the predictions
-        missing = np.asarray(keys.codes) == -1
-        if missing.any():
-            rows.append(_segment_row(name, MISSING_SEGMENT, y[missing], p[missing], n_bins))
+        # a segment value without a positive is common and its row shows positives = 0
+        # beside its NaN ratio (documented): not said once per value
+        with one_class_said_once("calibration_by_segment", quiet=True):
+            for code, value in enumerate(keys.categories):
+                chosen = np.asarray(keys.codes) == code
+                if chosen.any():
+                    rows.append(_segment_row(name, str(value), y[chosen], p[chosen], n_bins))
+            # predictions without a value (None, NaN) are a row of their own, so that a
+            # segment's rows always add up to all the predictions
+            missing = np.asarray(keys.codes) == -1
+            if missing.any():
+                rows.append(_segment_row(name, MISSING_SEGMENT, y[missing], p[missing],
+                                         n_bins))
     return pd.DataFrame(rows)
 
 

@@ -28,7 +28,7 @@ from recstack.metrics._validation import exact_as_int, refuse_masked
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import as_index_array, check_count
 from recstack.pipeline.schema import row_selection
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, number_spelling_hint
 from recstack.topk import top_k_batched, writable_scores
 
 #: the most items a source may propose per user (``n`` of :func:`generate_candidates`,
@@ -327,19 +327,20 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
         Sorted by user then item; a generator's empty slots (fewer than ``n`` unseen items
         left) and non-finite scores propose nothing.
     """
-    n = exact_as_int(n)  # a whole Decimal or Fraction: its int
+    given, n = n, exact_as_int(n)  # a whole Decimal or Fraction: its int
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ConfigError(f"candidates: n (items asked of each generator) must be a positive "
-                          f"integer, got {shown(n)}")
+                          f"integer, got {shown(given)}{number_spelling_hint(given, int, 'n')}")
     problem = too_many_per_source("n (items asked of each generator)", n)
     if problem is not None:
         raise ConfigError(f"candidates: {problem}")
-    batch_size = exact_as_int(batch_size)  # a whole Decimal or Fraction: its int
+    batch_given, batch_size = batch_size, exact_as_int(batch_size)  # a whole Decimal: its int
     if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
             batch_size, int | np.integer) or batch_size < 1):
         # refused inside the shared top-k loop without a word of which call it was
         raise ConfigError(f"candidates: batch_size (users scored at once) must be a positive "
-                          f"integer or None, got {shown(batch_size)}")
+                          f"integer or None, got {shown(batch_given)}"
+                          f"{number_spelling_hint(batch_given, int, 'batch_size')}")
     _require_model_list(generators, "generators")
     if not generators:
         raise ConfigError("candidates: no generators given; name at least one fitted model")
@@ -376,13 +377,14 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
                     f"index {differ} is {_id_at(mine, differ)} for one and "
                     f"{_id_at(first, differ)} for the other; fit every generator on the "
                     "same data (one vocabulary)")
-    per_user = exact_as_int(per_user)  # a whole Decimal or Fraction: its int
+    per_user_given, per_user = per_user, exact_as_int(per_user)  # a whole Decimal: its int
     if per_user is not None and (isinstance(per_user, bool)
                                  or not isinstance(per_user, int | np.integer)
                                  or not 1 <= per_user <= n):
         raise ConfigError(f"candidates: per_user (candidates kept per user) must be an "
                           f"integer in 1..n = 1..{n} (each generator proposes n), got "
-                          f"{per_user!r}")
+                          f"{shown(per_user_given)}"
+                          f"{number_spelling_hint(per_user_given, int, 'per_user')}")
     names = (_column_names(sources, "sources", len(generators), "generator")
              if sources is not None else source_names(generators))
     if histories is not None and (not sp.issparse(histories) or histories.ndim != 2
@@ -559,10 +561,11 @@ def limit_per_user(candidates: Candidates, per_user: int) -> Candidates:
     reading the generators' lists side by side meets the items). Rows stay sorted by user,
     then item; score and rank columns are unchanged."""
     require_candidates(candidates, "limit_per_user")
-    per_user = exact_as_int(per_user)  # a whole Decimal or Fraction: its int
+    given, per_user = per_user, exact_as_int(per_user)  # a whole Decimal: its int
     if isinstance(per_user, bool) or not isinstance(per_user, int | np.integer) \
             or per_user < 1:
-        raise ConfigError(f"candidates: per_user must be a positive integer, got {shown(per_user)}")
+        raise ConfigError(f"candidates: per_user must be a positive integer, got "
+                          f"{shown(given)}{number_spelling_hint(given, int, 'per_user')}")
     n_sources = candidates.ranks.shape[1]
     # where the interleaved reading first meets each pair: its best (rank, source)
     met = (candidates.ranks.astype(np.int64) * n_sources

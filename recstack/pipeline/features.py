@@ -115,6 +115,7 @@ from recstack.pipeline.candidates import Candidates, too_many_per_source
 from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import FEATURES_KEPT_IN, Feature, FeatureFrame, FeatureSchema
+from recstack.pipeline.settings import setting_of_another_step
 from recstack.specs import did_you_mean, finite_or_infinite
 
 _SECONDS_PER_DAY = 86_400.0
@@ -203,13 +204,15 @@ class FeatureBuilder:
         Half-life :math:`h` of the recent popularity ``item_recent``, in days.
     item_columns, user_columns : "auto" or sequence of str, default "auto"
         Table columns to use; ``"auto"`` takes every numeric column, every multi-valued one
-        (a list per row) and every text column with few enough levels.
+        (a list per row) and every text column with few enough levels. A column of times
+        (datetimes, dates, durations, periods) is left out by ``"auto"`` and refused when
+        listed: give a number made from it (a year, an age in days) as a column instead.
     max_levels : int, default 1000
         ``"auto"`` leaves out text columns with more distinct values than this.
     context_columns : "auto" or sequence of str, default "auto"
         Columns of the log's per-row context to use (see the module docstring); ``"auto"``
         takes every numeric one and every text one with few enough levels (none when the
-        log has no context).
+        log has no context); a column of times, as for the tables.
     context_time : bool, default False
         Add the event's hour of day and day of week (``context_hour``,
         ``context_weekday``), from the label row's time at training and the request's
@@ -248,11 +251,17 @@ class FeatureBuilder:
     def from_options(cls, options: dict[str, Any], where: str) -> FeatureBuilder:
         """A builder from an experiment file's ``features`` table; unknown keys are refused
         with the known ones."""
-        unknown = sorted(set(options) - _OPTIONS)
+        unknown = sorted(set(options) - _OPTIONS, key=str)
         if unknown:
-            raise ConfigError(f"{where}: unknown feature option(s) {unknown}"
-                              f"{did_you_mean(unknown[0], sorted(_OPTIONS))}; the options are "
-                              f"{sorted(_OPTIONS)}")
+            # a setting of the model or of its ranker written in the features table is told
+            # where it goes; a misspelt option, the nearest
+            near = did_you_mean(unknown[0], sorted(_OPTIONS))
+            elsewhere = "" if near else setting_of_another_step(unknown[0], "features")
+            if elsewhere:
+                elsewhere = (f" ({unknown[0]!r} is {elsewhere})" if len(unknown) > 1
+                             else f", which is {elsewhere}")
+            raise ConfigError(f"{where}: unknown feature option(s) {unknown}{near}"
+                              f"{elsewhere}; the options are {sorted(_OPTIONS)}")
         return cls(**options)
 
     def get_options(self) -> dict[str, Any]:
@@ -1231,6 +1240,9 @@ def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],
             columns.append(TableColumn("context", name, "numeric"))
             continue
         present = series.dropna()
+        if _refuse_times(present, series, f"context column {name!r}", "context_columns",
+                         wanted):
+            continue
         if len(present) and any(_is_list(v) for v in present.iloc[:1000]):
             if wanted != "auto":
                 raise ConfigError(f"features: context column {name!r} holds lists; a context "
@@ -1278,6 +1290,50 @@ def _chosen_columns(names: list[str], wanted: str | Sequence[str], setting: str,
     return list(wanted)
 
 
+#: what pandas infers for a column of times: the words for it in messages, and a number
+#: made from it that could be a feature instead
+_TIME_KINDS = {
+    "datetime64": ("datetimes", "its year, or its age in days"),
+    "datetime": ("datetimes", "its year, or its age in days"),
+    "date": ("dates", "its year, or its age in days"),
+    "period": ("periods", "its year, or its age in days"),
+    "timedelta64": ("durations", "its length in days, .dt.total_seconds() / 86400"),
+    "timedelta": ("durations", "its length in days, .dt.total_seconds() / 86400"),
+    "time": ("times of day", "its hour"),
+}
+
+
+def _refuse_times(present: pd.Series, series: pd.Series, what: str, setting: str,
+                  wanted: str | Sequence[str]) -> bool:
+    """Whether a column (its non-missing values ``present``) holds times (datetimes, dates,
+    durations, periods, times of day, also as Python objects): left out by ``"auto"``
+    (True), refused, naming the column, when listed. Read as categorical levels, each
+    moment was a level of its own, so every later item's (or request's) time was the
+    unknown level, silently; and a time is no number of the frame before a unit and an
+    origin are chosen, which is the user's to do."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        kind = "datetime64"
+    elif pd.api.types.is_timedelta64_dtype(series):
+        kind = "timedelta64"
+    elif isinstance(series.dtype, pd.PeriodDtype):
+        kind = "period"
+    elif len(present):
+        kind = pd.api.types.infer_dtype(present, skipna=True)
+    else:
+        return False
+    if kind not in _TIME_KINDS:
+        return False
+    if wanted == "auto":
+        return True
+    words, instead = _TIME_KINDS[kind]
+    example = f" (such as {echoed(str(present.iloc[0]))})" if len(present) else ""
+    raise ConfigError(
+        f"features: {what} holds {words}{example}; a time is no feature as it is: as "
+        "categories each value would be a level of its own, unknown for every later one. "
+        f"Give a number made from it as a column of its own ({instead}), or leave the "
+        f"column out of {setting}")
+
+
 def _is_list(value: Any) -> bool:
     return isinstance(value, list | tuple | np.ndarray)
 
@@ -1299,6 +1355,9 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
             columns.append(TableColumn(table_name, name, "numeric"))
             continue
         present = series.dropna()
+        if _refuse_times(present, series, f"{table_name} table column {name!r}",
+                         f"{table_name}_columns", wanted):
+            continue
         if len(present) and all(_is_list(v) for v in present):
             columns.append(_multi_column(table_name, name, present, separator))
             continue

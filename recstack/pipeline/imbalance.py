@@ -46,7 +46,7 @@ from recstack.pipeline.bandit_checks import (
     percentage_hint,
     refuse_booleans,
 )
-from recstack.specs import SEED_MAX, arguments_named, finite_or_infinite
+from recstack.specs import SEED_MAX, arguments_named, finite_or_infinite, number_spelling_hint
 
 __all__ = ["TooFewNegativesWarning", "ceil_share", "class_weights", "correct_probability",
            "downsample_negatives", "positive_labels"]
@@ -187,7 +187,9 @@ def _check_rate(rate: float, what: str, *, upper: bool) -> float:
             or not np.isfinite(finite_or_infinite(rate)):
         if upper:
             raise ConfigError(f"{what} must be in (0, 1], got {shown(given)}"
-                              f"{percentage_hint(given)}")
+                              f"{percentage_hint(given)}"
+                              f"{number_spelling_hint(given, float, 'rate')}")
         raise ConfigError(f"{what} must be a finite number > 0 (1 leaves the probabilities "
-                          f"as they are), got {shown(given)}")
+                          f"as they are), got {shown(given)}"
+                          f"{number_spelling_hint(given, float, 'rate')}")
     return float(rate)

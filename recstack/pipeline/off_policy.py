@@ -57,6 +57,7 @@ from scipy import stats
 
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import ConfigError, shown, shown_number
+from recstack.metrics._scale import working_unit
 from recstack.metrics._validation import check_aligned, exact_as_float, exact_as_int
 from recstack.pipeline.bandit_checks import (
     BanditInputError,
@@ -69,7 +70,14 @@ from recstack.pipeline.bandit_checks import (
     check_unit_interval,
     refuse_booleans,
 )
-from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, did_you_mean, finite_or_infinite
+from recstack.specs import (
+    SEED_MAX,
+    SEED_RULE,
+    arguments_named,
+    did_you_mean,
+    finite_or_infinite,
+    number_spelling_hint,
+)
 
 __all__ = ["ESTIMATORS", "OffPolicyEstimate", "deterministic_target", "direct_method",
            "doubly_robust", "estimate_all", "ips", "snips"]
@@ -158,7 +166,8 @@ def ips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
     where = "ips"
     r, a, p, pi = _check_log(where, rewards, actions, propensities, target)
     weight = _importance_weights(where, a, p, pi)
-    terms = weight * r
+    with np.errstate(over="ignore"):  # terms past float64 are refused by _estimate
+        terms = weight * r
     return _estimate(where, terms, None, confidence, interval, n_bootstrap, seed)
 
 
@@ -173,7 +182,9 @@ def snips(rewards: Any, actions: Any, propensities: Any, target: Any, *,
     if not weight.sum() > 0:
         raise BanditInputError("snips: the target policy gives probability 0 to every logged "
                                "action, so the self-normalised estimate is undefined")
-    return _estimate(where, weight * r, weight, confidence, interval, n_bootstrap, seed)
+    with np.errstate(over="ignore"):  # terms past float64 are refused by _estimate
+        terms = weight * r
+    return _estimate(where, terms, weight, confidence, interval, n_bootstrap, seed)
 
 
 @arguments_named
@@ -194,8 +205,9 @@ def direct_method(target: Any, reward_model: Any, *, confidence: float = 0.95,
                   error=BanditInputError, where=f"{where}: ")
     pi = _check_target(where, target)
     q = _reward_model(where, reward_model, pi.shape)
-    return _estimate("dm", np.einsum("ij,ij->i", pi, q), None, confidence, interval,
-                     n_bootstrap, seed)
+    with np.errstate(over="ignore", invalid="ignore"):  # refused by _estimate
+        terms = np.einsum("ij,ij->i", pi, q)
+    return _estimate("dm", terms, None, confidence, interval, n_bootstrap, seed)
 
 
 @arguments_named
@@ -213,7 +225,8 @@ def doubly_robust(rewards: Any, actions: Any, propensities: Any, target: Any,
     q = _reward_model(where, reward_model, pi.shape)
     rows = np.arange(len(a))
     weight = _importance_weights(where, a, p, pi)
-    terms = np.einsum("ij,ij->i", pi, q) + weight * (r - q[rows, a])
+    with np.errstate(over="ignore", invalid="ignore"):  # refused by _estimate
+        terms = np.einsum("ij,ij->i", pi, q) + weight * (r - q[rows, a])
     return _estimate("dr", terms, None, confidence, interval, n_bootstrap, seed)
 
 
@@ -254,14 +267,22 @@ def _estimate(name: str, terms: np.ndarray, weight: np.ndarray | None, confidenc
     n_bootstrap, seed = _check_interval_options(name, confidence, interval, n_bootstrap, seed)
     confidence = float(exact_as_float(confidence))  # a Decimal: Decimal - float failed
     n = len(terms)
+    # the estimate and its spread scale with the terms: terms beyond 1e100 or below 1e-100
+    # are summed and squared in units of the largest, then scaled back (rewards of 1e-300
+    # had a standard error of exactly 0, so the interval was the estimate itself, claiming
+    # certainty; rewards of 1e200 were refused as overflowing although the estimate and its
+    # interval are finite)
+    unit = working_unit(terms)
+    scaled = terms / unit
     with np.errstate(over="ignore", invalid="ignore"):
         if weight is None:
-            value = float(terms.mean())
-            linear = terms
+            value = float(scaled.mean())
+            linear = scaled
         else:
-            value = float(terms.sum() / weight.sum())
-            linear = value + (terms - weight * value) / weight.mean()
-        std_error = float(linear.std(ddof=1) / np.sqrt(n))
+            value = float(scaled.sum() / weight.sum())
+            linear = value + (scaled - weight * value) / weight.mean()
+        std_error = float(linear.std(ddof=1) / np.sqrt(n)) * unit
+        value *= unit
     if not (np.isfinite(terms).all() and np.isfinite(value) and np.isfinite(std_error)):
         # sums past float64: the estimate was reported as inf with a NaN interval
         row = int(np.argmax(np.where(np.isfinite(terms), np.abs(terms), np.inf)))
@@ -276,9 +297,16 @@ def _estimate(name: str, terms: np.ndarray, weight: np.ndarray | None, confidenc
         half = float(stats.norm.isf((1.0 - confidence) / 2)) * std_error
         lower, upper = value - half, value + half
     else:
-        replicates = _bootstrap(terms, weight, n_bootstrap, seed)
+        replicates = _bootstrap(scaled, weight, n_bootstrap, seed)
         alpha = 1.0 - confidence
-        lower, upper = (float(x) for x in np.quantile(replicates, [alpha / 2, 1 - alpha / 2]))
+        lower, upper = (float(x) * unit
+                        for x in np.quantile(replicates, [alpha / 2, 1 - alpha / 2]))
+    if not (math.isfinite(lower) and math.isfinite(upper)):
+        # an estimate near the float64 limit whose interval reaches past it
+        raise BanditInputError(
+            f"{name}: the interval of the estimate {value:.3g} passes the float64 range "
+            f"(about 1.8e308): rewards or reward-model predictions that large leave no room "
+            "for it; rescale the rewards (e.g. to [0, 1]) and scale the estimate back")
     return OffPolicyEstimate(estimator=name, value=value, lower=lower, upper=upper,
                              std_error=std_error, confidence=float(confidence),
                              interval=interval, n_rounds=n)
@@ -317,17 +345,19 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
         hint = (" (a level, not a percentage: 0.95 for 95%)"
                 if isinstance(read, numbers.Real) and not isinstance(confidence, bool)
                 and 50.0 <= level < 100.0 else "")
+        hint = hint or number_spelling_hint(confidence, float, "confidence")
         raise ConfigError(f"{where}: confidence must be a number in (0, 1), e.g. 0.95, got "
                           f"{confidence!r}{hint}")
     # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
     if not isinstance(interval, str) or interval not in ("normal", "bootstrap"):
         raise ConfigError(f"{where}: interval must be 'normal' or 'bootstrap', got "
                           f"{interval!r:.60}{did_you_mean(interval, ('normal', 'bootstrap'))}")
-    n_bootstrap = exact_as_int(n_bootstrap)  # a whole Decimal or Fraction: its int
+    given, n_bootstrap = n_bootstrap, exact_as_int(n_bootstrap)  # a whole Decimal: its int
     if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, int | np.integer) \
             or not 2 <= n_bootstrap <= _MAX_BOOTSTRAP:
         raise ConfigError(f"{where}: n_bootstrap must be an integer from 2 to "
-                          f"{_MAX_BOOTSTRAP}, got {shown(n_bootstrap)}")
+                          f"{_MAX_BOOTSTRAP}, got {shown(n_bootstrap)}"
+                          f"{number_spelling_hint(given, int, 'n_bootstrap')}")
     if interval == "bootstrap":
         # a tail of less than one resample makes the bound the most extreme resample: an
         # interval narrower than the level it claims
@@ -342,11 +372,12 @@ def _check_interval_options(where: str, confidence: Any, interval: Any, n_bootst
                               f"{float(confidence)!r} bootstrap interval: each tail "
                               f"({tail:.4g} of the resamples) would hold "
                               f"{n_bootstrap * tail:.3g} of them; {fix}")
-    seed = exact_as_int(seed)  # a whole Decimal or Fraction: its int
+    given, seed = seed, exact_as_int(seed)  # a whole Decimal or Fraction: its int
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) \
             or not 0 <= seed <= SEED_MAX:
         # the one seed rule (recstack.specs.SEED_MAX): a seed of 10**5000 was accepted here
-        raise ConfigError(f"{where}: seed must be {SEED_RULE}, got {shown_number(seed)}")
+        raise ConfigError(f"{where}: seed must be {SEED_RULE}, got {shown_number(seed)}"
+                          f"{number_spelling_hint(given, int, 'seed')}")
     if interval == "normal":
         # read only by the bootstrap: an n_bootstrap or seed given with the normal interval
         # (the default) changed nothing, without a word

@@ -87,7 +87,9 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     Returns
     -------
     ndarray of float64, shape (n_positions,)
-        ``result[k - 1]`` is :math:`\hat\theta_k`, at most 1; ``result[0]`` is 1.
+        ``result[k - 1]`` is :math:`\hat\theta_k`, at most 1; ``result[0]`` is 1. With
+        ``smoothing = 0`` a position shown but never clicked gets 0, which
+        :func:`ipw_sample_weights` takes where no weight needs it (its rows are unclicked).
 
     Notes
     -----
@@ -196,7 +198,9 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
         Clicks (or graded labels, >= 0; > 0 counts as clicked).
     propensities : array of float, shape (n_positions,)
         :math:`\theta_k` at index ``k - 1`` (from :func:`estimate_propensities` or given),
-        relative to position 1: the first is 1.
+        relative to position 1: the first is 1. Each is > 0 where a weight needs it (a
+        click's, every row's with ``clicked_only=False``); a 0 where none does (an
+        unsmoothed estimate of a position shown but never clicked) is taken.
     clip : float or None
         Smallest propensity used; None: no clipping.
     per : {"position", "row"} or None
@@ -274,11 +278,13 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
                                f"{clicked_only!r}")
     if per == "row":
         return _row_weights(where, positions, clicked, propensities, clip, clicked_only)
-    if not (propensities > 0).all():
-        row = int(np.flatnonzero(propensities <= 0)[0])
-        raise BanditInputError(f"{where}: propensities must be > 0 (a position nobody examines "
-                               f"cannot be reweighted); position {row + 1} has "
-                               f"{float(propensities[row])!r}")
+    in_table = positions <= len(propensities)  # the others are refused below, by name
+    in_use = np.zeros(len(propensities), dtype=bool)
+    in_use[positions[in_table & (clicked | (not clicked_only))] - 1] = True
+    in_use[:1] = True  # position 1's is the reference the others are relative to
+    _refuse_non_positive(where, propensities, in_use, lambda k: f"position {k + 1}",
+                         lambda k: _row_at(positions, clicked, clicked_only, k + 1),
+                         clicked_only)
     if len(propensities) and not math.isclose(float(propensities[0]), 1.0, rel_tol=1e-6):
         # the weights are 1 / theta_k for clicks and 1 for the other rows: with propensities
         # on another scale (click rates per position, or examination probabilities whose
@@ -304,10 +310,12 @@ def ipw_sample_weights(positions: np.ndarray, labels: np.ndarray,
             f"propensity per position up to {int(positions.max())} (estimate_propensities("
             f"..., n_positions={int(positions.max())})), or per='row' for one per row")
     theta = propensities if clip is None else np.maximum(propensities, float(clip))
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", divide="ignore"):
         weights = 1.0 / theta[positions - 1]
-    if not np.isfinite(weights).all():
-        row = int(np.flatnonzero(~np.isfinite(weights))[0])
+    # only the weights taken count: an unclicked row's 1 / 0 is replaced by 1 below
+    unusable = ~np.isfinite(weights) & (clicked | (not clicked_only))
+    if unusable.any():
+        row = int(np.flatnonzero(unusable)[0])
         raise BanditInputError(f"{where}: row {row}'s weight 1 / propensity "
                                f"{float(theta[positions[row] - 1])!r} (position "
                                f"{int(positions[row])}) passes float64; clip the propensities "
@@ -335,6 +343,44 @@ def _warn_of_propensities_above_one(where: str, propensities: np.ndarray,
                   UserWarning, stacklevel=caller_stacklevel())
 
 
+def _refuse_non_positive(where: str, propensities: np.ndarray, in_use: np.ndarray,
+                         name: Callable[[int], str], row_of: Callable[[int], int] | None,
+                         clicked_only: bool) -> None:
+    """Refuse a negative propensity, and a propensity of 0 that a weight needs: ``in_use``
+    marks the entries (positions or rows) whose ``1 / theta`` some row's weight takes (a
+    click's, or every row's with ``clicked_only=False``; position 1's always, the reference).
+
+    A 0 where no weight needs it is taken: ``estimate_propensities(..., smoothing=0)`` gives
+    0 to a position shown but never clicked, and the same log's weights were refused as "a
+    position nobody examines cannot be reweighted", though its rows are all unclicked and
+    weigh 1 (``clicked_only=True``, the default)."""
+    bad = (propensities < 0) | ((propensities == 0) & in_use)
+    if not bad.any():
+        return
+    k = int(np.flatnonzero(bad)[0])
+    value = float(propensities[k])
+    # a 0 a weight needs: the row that needs it, and where such a 0 comes from
+    needed = "" if value < 0 or row_of is None or k == 0 else (
+        f", and row {row_of(k)} there "
+        + ("is clicked" if clicked_only else "needs its weight (clicked_only=False weights "
+                                             "every row)"))
+    unclicked = "" if value < 0 or clicked_only else (
+        "; estimate_propensities(..., smoothing=0) gives 0 to a position shown but never "
+        "clicked: give smoothing > 0, or keep clicked_only=True (unclicked rows weigh 1)")
+    unit = "a position" if row_of is not None else "a row"
+    raise BanditInputError(f"{where}: propensities must be > 0 ({unit} nobody examines "
+                           f"cannot be reweighted); {name(k)} has {value!r}{needed}"
+                           f"{unclicked}")
+
+
+def _row_at(positions: np.ndarray, clicked: np.ndarray, clicked_only: bool,
+            position: int) -> int:
+    """The first row at ``position`` whose weight is ``1 / theta`` (a click's, or any row's
+    with ``clicked_only=False``)."""
+    rows = (positions == position) & (clicked | (not clicked_only))
+    return int(np.flatnonzero(rows)[0])
+
+
 def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
                  propensities: np.ndarray, clip: float | None, clicked_only: bool
                  ) -> np.ndarray:
@@ -344,11 +390,9 @@ def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
     if len(propensities) != len(positions):
         raise BanditInputError(f"{where}: per='row' needs one propensity per row "
                                f"({len(positions)}), got {len(propensities)}")
-    if not (propensities > 0).all():
-        row = int(np.flatnonzero(propensities <= 0)[0])
-        raise BanditInputError(f"{where}: propensities must be > 0 (a row nobody examines "
-                               f"cannot be reweighted); row {row} has "
-                               f"{float(propensities[row])!r}")
+    _refuse_non_positive(where, propensities, clicked | (not clicked_only) | (positions == 1),
+                         lambda row: f"row {row}", None,
+                         clicked_only)
     top = (positions == 1) & ~np.isclose(propensities, 1.0, rtol=1e-6, atol=0.0)
     if top.any():
         row = int(np.argmax(top))
@@ -362,10 +406,11 @@ def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
         where, propensities, lambda row: f"row {row} at position {int(positions[row])}",
         "those rows were")
     theta = propensities if clip is None else np.maximum(propensities, float(clip))
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", divide="ignore"):
         weights = 1.0 / theta
-    if not np.isfinite(weights).all():
-        row = int(np.flatnonzero(~np.isfinite(weights))[0])
+    unusable = ~np.isfinite(weights) & (clicked | (not clicked_only))
+    if unusable.any():
+        row = int(np.flatnonzero(unusable)[0])
         raise BanditInputError(f"{where}: row {row}'s weight 1 / propensity "
                                f"{float(theta[row])!r} passes float64; clip the propensities "
                                "(clip=0.05, the default; clip=None was given)")

@@ -63,7 +63,7 @@ from recstack.pipeline.bandit_checks import (
     check_shape,
 )
 from recstack.pipeline.bandits import Policy
-from recstack.specs import SEED_MAX, arguments_named, did_you_mean
+from recstack.specs import SEED_MAX, arguments_named, did_you_mean, number_spelling_hint
 
 __all__ = ["SMALL_SIZES", "BanditEnvironment", "SimulationResult"]
 
@@ -375,7 +375,7 @@ class BanditEnvironment:
             if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) \
                     or value < 1:
                 raise ConfigError(f"BanditEnvironment.run: {name} must be an integer >= 1, "
-                                  f"got {shown(given)}")
+                                  f"got {shown(given)}{number_spelling_hint(given, int, name)}")
             counts.append(int(value))
         n_rounds, users_per_round, k = counts
         per_pair = 1 + (self.n_features if policy.contextual else 0)

@@ -76,7 +76,7 @@ from recstack.pipeline.imbalance import (  # noqa: F401 (re-exported)
     positive_labels,
 )
 from recstack.pipeline.schema import FeatureFrame
-from recstack.specs import SEED_MAX, did_you_mean
+from recstack.specs import SEED_MAX, did_you_mean, number_spelling_hint
 
 NegativeSampling = Literal["all", "uniform", "hard"]
 
@@ -131,7 +131,7 @@ def window_cutoff(train: Interactions, label_fraction: float) -> int:
             label_fraction, int | float | np.integer | np.floating) \
             or not 0.0 < label_fraction < 1.0:
         raise ConfigError(f"training data: label_fraction must be in (0, 1), got "
-                          f"{label_fraction!r}")
+                          f"{shown(given)}{number_spelling_hint(given, float, 'label_fraction')}")
     if not len(train):
         # the cutoff is a timestamp of train: there is none (an IndexError from numpy)
         raise RecstackError("training data: the interactions have no rows, so there is no "
@@ -262,7 +262,7 @@ def make_training_data(history: Interactions, window: Interactions,
     read_seed = exact_as_int(seed)
     if isinstance(read_seed, bool) or not isinstance(read_seed, int | np.integer):
         raise ConfigError(f"training data: seed must be a whole number in [0, {SEED_MAX}], "
-                          f"got {shown(seed)}")
+                          f"got {shown(seed)}{number_spelling_hint(seed, int, 'seed')}")
     # the one seed rule (a seed past 32 bits failed only when the negatives were drawn)
     check_seed(int(read_seed), "training data: seed")
     seed = int(read_seed)
@@ -277,11 +277,12 @@ def make_training_data(history: Interactions, window: Interactions,
     # every option checked before the generators are fitted, naming this function's
     # arguments (n_candidates = 0 or a misspelt negatives were refused after every fit, as
     # generate_candidates' "n" and sample_negatives' "negative sampling")
-    n_candidates = exact_as_int(n_candidates)  # a whole Decimal or Fraction: its int
+    candidates_given, n_candidates = n_candidates, exact_as_int(n_candidates)  # Decimal: int
     if isinstance(n_candidates, bool) or not isinstance(n_candidates, int | np.integer) \
             or n_candidates < 1:
         raise ConfigError(f"training data: n_candidates (items asked of each generator) must "
-                          f"be a positive integer, got {shown(n_candidates)}")
+                          f"be a positive integer, got {shown(candidates_given)}"
+                          f"{number_spelling_hint(candidates_given, int, 'n_candidates')}")
     problem = too_many_per_source("n_candidates (items asked of each generator)", n_candidates)
     if problem is not None:
         raise ConfigError(f"training data: {problem}")
@@ -415,7 +416,8 @@ def check_sampling(how: Any, rate: Any, where: str, names: tuple[str, str]) -> f
     if isinstance(rate, bool | np.bool_) or not isinstance(rate, numbers.Real) \
             or not 0 < float(rate) <= 1:
         raise ConfigError(f"{where}: {rate_name} (the negative sampling rate) must be in "
-                          f"(0, 1], got {shown(given)}{percentage_hint(given)}")
+                          f"(0, 1], got {shown(given)}{percentage_hint(given)}"
+                          f"{number_spelling_hint(given, float, rate_name)}")
     return float(rate)
 
 

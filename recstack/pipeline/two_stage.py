@@ -33,9 +33,11 @@ from recstack.models.base import (
     Recommender,
     _as_ids,
     _lookup,
+    _the_models,
     check_batch_size,
     check_call,
     check_list_length,
+    models_taking,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import (
@@ -58,7 +60,11 @@ from recstack.pipeline.features import (
     label_context,
     request_context,
 )
-from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
+from recstack.pipeline.settings import (
+    ReadOnlyWith,
+    refuse_unread_settings,
+    setting_of_another_step,
+)
 from recstack.pipeline.training_data import (
     make_training_data,
     time_window,
@@ -206,6 +212,28 @@ class TwoStage(Recommender):
     }
 
     # ------------------------------------------------------------------ declarations
+    @classmethod
+    def _setting_elsewhere(cls, key: str) -> str:
+        # a feature option, a ranker's or a generator's setting written in the model's own
+        # table (TwoStage(half_life_days=7), learning_rate = 0.05 beside ranker) was "no
+        # parameter 'half_life_days'": each is told the table it goes in
+        from recstack.pipeline.features import _OPTIONS
+
+        places = []
+        if key in _OPTIONS:
+            places.append(f"a feature option: write it in the model's features table "
+                          f"(features = {{{key} = ...}})")
+        # the rankers' (asked as from the features table, which names the ranker table;
+        # the model's own table holds no key refused here)
+        ranker = setting_of_another_step(key, "features")
+        if ranker:
+            places.append(ranker)
+        owners = models_taking(key, but=cls.name)
+        if owners:
+            places.append(f"a setting of {_the_models(owners)}: write it in the generator's "
+                          f"table (generators = [{{type = {owners[0]!r}, {key} = ...}}])")
+        return "; it is also ".join(places)
+
     def validate_params(self) -> None:
         from recstack.pipeline.rerank.base import refuse_bare_names
 
@@ -906,6 +934,9 @@ class TwoStage(Recommender):
         """Unfitted generators and scorers from the declarations, with their prefixes."""
         return ([(_GENERATOR.format(p), m) for p, m in enumerate(self._generators())]
                 + [(_SCORER.format(p), m) for p, m in enumerate(self._scorers())])
+
+    def _declared_models(self) -> list[tuple[str, Recommender]]:
+        return self._declared_nested()
 
     def _state_spec(self) -> dict[str, ArraySpec | SparseSpec] | None:
         spec: dict[str, ArraySpec | SparseSpec] = {}

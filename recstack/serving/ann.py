@@ -64,7 +64,7 @@ import scipy.sparse as sp
 
 from recstack.atomic import atomic_directory, checked_path, folder_problem
 from recstack.data.idmap import integer_indices, sequence_array
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.models.base import check_list_length
 from recstack.serving._files import unreadable_file
 from recstack.specs import arguments_named, closest, whole_exact_as_int
@@ -690,7 +690,8 @@ class ItemIndex:
                         f"the index (ItemIndex.build) or search exactly") from None
                 if graph.get_current_count() != int(meta["n_items"]):
                     raise RecstackError(
-                        f"{folder / HNSW_FILE}: holds {graph.get_current_count()} items, "
+                        f"{folder / HNSW_FILE}: holds "
+                        f"{counted(graph.get_current_count(), 'item')}, "
                         f"{INDEX_META} says {meta['n_items']}; the index is damaged")
                 _check_graph_vectors(graph, vectors, meta["metric"], folder)
                 graph.set_ef(int(meta["params"]["ef"]))

@@ -111,6 +111,15 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
         # a named pipe waited forever for a writer
         raise RecstackError(f"{path}: {odd}; give an evaluation's results.json (recstack "
                             "evaluate writes results/NAME/results.json) or its folder")
+    if path.is_file():
+        # worded as `recstack report` words the same damaged results.json: an empty file,
+        # another format, NUL bytes, bytes that are not UTF-8 (Python's "'utf-8' codec
+        # can't decode byte 0xe9 in position 3" inside "not valid JSON (...)")
+        from recstack.analysis.results_folder import damaged_text_problem
+
+        damage = damaged_text_problem(path, "JSON", "rerun `recstack evaluate`")
+        if damage is not None:
+            raise RecstackError(damage)
     try:
         # utf-8-sig: a results.json saved again by an editor may begin with a byte-order
         # mark ("not valid JSON (Unexpected UTF-8 BOM)")
@@ -136,10 +145,22 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
         empty = empty_file_problem(path, error, "rerun `recstack evaluate`")
         if empty is not None:
             raise RecstackError(empty) from None
-        raise RecstackError(f"{path}: not valid JSON ({error})") from None
+        raise RecstackError(f"{path}:{error.lineno}: not valid JSON ({error.msg}); the file "
+                            "is damaged: rerun `recstack evaluate`") from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise RecstackError(f"{path}: not valid JSON ({error})") from None
-    models = payload.get("models") if isinstance(payload, dict) else None
+        raise RecstackError(f"{path}: not valid JSON ({error}); the file is damaged: rerun "
+                            "`recstack evaluate`") from None
+    # another JSON value (a list, a model's entry alone) was "no results for model 'als'
+    # (it has: none)", as if the evaluation had left the model out; worded as the report
+    if not isinstance(payload, dict):
+        raise RecstackError(f"{path}: expected a JSON object (results of `recstack "
+                            f"evaluate`), got a {type(payload).__name__}")
+    if "models" not in payload:
+        raise RecstackError(f"{path}: missing 'models', so this is not the results.json of "
+                            "`recstack evaluate`")
+    if not isinstance(payload["models"], list):
+        raise RecstackError(f"{path}: 'models' must be a non-empty list of model results")
+    models = payload.get("models")
     # labels are text: an entry whose "model" is a list or a table was a TypeError
     entries = {m.get("model"): m for m in (models if isinstance(models, list) else [])
                if isinstance(m, dict) and isinstance(m.get("model"), str)}
@@ -293,10 +314,23 @@ def request_context_from_text(model: Recommender, pairs: Sequence[str],
         if key in context:
             raise ConfigError(f"--context {key!r} is given twice; give each column once")
         if columns[key] == "numeric":
+            from recstack.specs import NUMBER_TEXT_RULE, number_from_text
+
+            # the one rule of numbers typed on a command line: Python's float() also read
+            # '1_0' as 10, ' 5' as 5 and the Arabic-Indic '\u0663' as 3, so a mistyped
+            # value ranked the lists in another context without a word
             try:
-                number = float(value)
+                number = number_from_text(value, float)
             except ValueError:
                 number = math.nan
+                try:
+                    float(value)
+                except ValueError:
+                    pass
+                else:
+                    raise ConfigError(f"--context {key}={value!r}: {model.name} takes a "
+                                      f"number for {key!r}, written in {NUMBER_TEXT_RULE}"
+                                      ) from None
             if not math.isfinite(number):
                 raise ConfigError(f"--context {key}={value!r}: {model.name} takes a finite "
                                   f"number for {key!r}")

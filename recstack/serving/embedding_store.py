@@ -766,11 +766,22 @@ def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, wher
     if found.any():
         wanted = dim * np.dtype(np.float32).itemsize
         for key, hit in zip(keys, found, strict=True):
+            if hit and not isinstance(rows[key], bytes | bytearray | memoryview):
+                # a value of another SQLite type (text, such as a vector written as JSON,
+                # or a number), stored by another tool: it was a TypeError traceback
+                # ("expected a bytes-like object, str found", "object of type 'int' has no
+                # len()"), a 500 of the service rather than the store's damage, served
+                # around
+                raise StoreUnavailableError(
+                    f"embedding store {where}: damaged: the {kind} vector of "
+                    f"{_shown_key(key)} is stored as {_stored_kind(rows[key])}, not as "
+                    f"{dim or 'its'} float32 values in bytes (a blob) as put writes them "
+                    "(written by another tool?); write it again with put, or delete it")
             if hit and len(rows[key]) != wanted:
                 size = len(rows[key])
                 # 2 bytes were "0.5 float32 values": say the bytes when they make no
                 # whole number of values
-                held = (f"{size // 4} float32 values" if size % 4 == 0 else
+                held = (counted(size // 4, "float32 value") if size % 4 == 0 else
                         f"{size} bytes, not a whole number of float32 values (4 bytes each)")
                 problem = (f"holds {held}; the store's {kind} vectors have {dim}" if dim else
                            f"is stored, but no dimension is recorded for {kind} vectors")
@@ -787,6 +798,18 @@ def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, wher
                 f"holds NaN or infinite values ({int((~finite).sum())} of the {len(keys)} "
                 "asked do; write them again with put, or delete them)")
     return vectors, found
+
+
+def _stored_kind(value: Any) -> str:
+    """What a stored vector that is not bytes is, for a message: ``text '[0.1, 0.2]'``,
+    ``the integer 12345``, ``the number 1.5``."""
+    if isinstance(value, str):
+        return f"text {echoed(shown(value))}"
+    if isinstance(value, int):
+        return f"the integer {shown(value)}"
+    if isinstance(value, float):
+        return f"the number {shown(value)}"
+    return f"a {type(value).__name__}"
 
 
 def _trimmed_key(key: Any) -> Any:

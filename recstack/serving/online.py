@@ -24,7 +24,14 @@ import numpy as np
 import pandas as pd
 
 from recstack.atomic import special_file_problem
-from recstack.errors import DataFormatError, RecstackError, UnknownColumnError, shown_number
+from recstack.errors import (
+    DataFormatError,
+    RecstackError,
+    UnknownColumnError,
+    echoed,
+    shown,
+    shown_number,
+)
 from recstack.metrics.online import (
     EVENT_TYPES,
     MONEY_TEXT_HINT,
@@ -275,8 +282,7 @@ def _check_rows(table: pd.DataFrame, place: Place) -> None:
     unknown = ~table["event"].isin(EVENT_TYPES).to_numpy()
     if unknown.any():
         position = int(unknown.argmax())
-        refuse(position, f"event {table['event'].iloc[position]!r} is not one of "
-               f"{', '.join(EVENT_TYPES)}")
+        refuse(position, _unknown_event(_plain(table["event"].iloc[position])))
     for column in ("revenue", "cost"):
         values = pd.to_numeric(table[column], errors="coerce").to_numpy(np.float64)
         given = table[column].notna().to_numpy()
@@ -298,6 +304,24 @@ def _check_rows(table: pd.DataFrame, place: Place) -> None:
             refuse(position, f"'timestamp' is {shown!r}; expected {_TIME_EXPECTED}")
     _check_future(table["timestamp"], refuse)
     _check_service_columns(table, refuse)
+
+
+def _unknown_event(value: Any) -> str:
+    """The refusal of an event type that is none of :data:`EVENT_TYPES`, in the words of
+    ``POST /events``: the nearest type for a misspelt one or one of another case
+    (``'Click'``, ``'clicks'``), and the value as written. It named none ("event 'Click'
+    is not one of impression, click, purchase") and showed a number of a Parquet file as
+    numpy writes it (``np.int64(0)``)."""
+    from recstack.specs import did_you_mean
+
+    listed = ", ".join(EVENT_TYPES)
+    if isinstance(value, str):
+        return f"event {value!r} is not one of {listed}" \
+               f"{did_you_mean(value.strip(), EVENT_TYPES)}"
+    kind = ("a boolean" if isinstance(value, bool) else "a number"
+            if isinstance(value, int | float) else f"a {type(value).__name__}")
+    return (f"event {echoed(shown(value))} ({kind}) is not one of {listed}; give the event "
+            "type as text")
 
 
 def _check_future(timestamps: pd.Series, refuse: Callable[[int, str], None]) -> None:

@@ -31,7 +31,8 @@ the newest ``keep`` versions and never deletes the current one.
 
 Version numbers come from the versions present; two processes publishing the same name at
 once into a local registry get different numbers (the rename refuses an existing folder and
-the loser takes the next one). Object stores have no such guard: publish one name from one
+the loser takes the next one), and ``current`` ends at the newer of the two, whichever
+publisher points it last. Object stores have no such guard: publish one name from one
 process at a time there.
 """
 
@@ -55,7 +56,7 @@ import numpy as np
 
 from recstack import __version__
 from recstack.atomic import folder_problem, special_file_problem
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.serving._files import unreadable_file
 from recstack.specs import arguments_named, whole_exact_as_int
 from recstack.strict_json import loads as strict_loads
@@ -599,7 +600,7 @@ class ModelRegistry:
             self._withdraw(name, version)
             raise
         if make_current:
-            self._point_current(name, version)
+            self._point_current(name, version, newest=True)
         if keep is not None:
             self.prune(name, keep)
         return published
@@ -774,10 +775,18 @@ class ModelRegistry:
                     "since (pruned, or removed by hand)")
             raise type(error)(f"{error}{gone}; {name} stays at {current}{hint}") from None
 
-    def _point_current(self, name: str, version: int, *, repair: bool = False) -> None:
+    def _point_current(self, name: str, version: int, *, repair: bool = False,
+                       newest: bool = False) -> None:
         """``repair``: a damaged ``current.json`` is written over (its history, unreadable,
         starts again): set_current is the remedy every message about one names, and it
-        failed on the damage it was named for."""
+        failed on the damage it was named for.
+
+        ``newest`` (a publish): leave ``current`` where it is when it names a later version
+        than ``version``. A version's number is above every number at the time it is
+        committed, so a later current one is a publish that committed after this one and
+        pointed the alias first: two publishers at once ended with the alias at whichever
+        wrote last, the older version (the service then served the model published first
+        and never the newer one)."""
         with self._alias_lock(name):
             try:
                 alias = self._read_alias(name)
@@ -787,7 +796,7 @@ class ModelRegistry:
                 alias = None
             history: list[int] = []
             if alias is not None:
-                if alias["version"] == version:
+                if alias["version"] == version or (newest and alias["version"] > version):
                     return
                 history = [*alias["history"], alias["version"]]
             self._write_alias(name, {"version": version, "history": history[-100:]})
@@ -1224,11 +1233,12 @@ def _refuse_index_of_another_model(index: Any, model: Any, where: str) -> None:
     except (RecstackError, NotImplementedError, AttributeError, IndexError, TypeError):
         pass  # a model without item vectors: only the count can be checked
     if index.n_items != n_items or (dim is not None and index.dim != dim):
-        theirs = f"{n_items:,} items" + (f" of {dim} dimensions" if dim is not None else "")
+        theirs = counted(n_items, "item") + (f" of {counted(dim, 'dimension')}" if dim is not None
+                                              else "")
         raise CorruptVersionError(
-            f"{where}: its item index holds {index.n_items:,} items of {index.dim} "
-            f"dimensions, the model {theirs}; the index was built for another model or "
-            "copied in by hand (publish the model again, which builds its index)")
+            f"{where}: its item index holds {counted(index.n_items, 'item')} of "
+            f"{counted(index.dim, 'dimension')}, the model {theirs}; the index was built for "
+            "another model or copied in by hand (publish the model again, which builds its index)")
 
 
 # --------------------------------------------------------------------------- checks
@@ -1279,10 +1289,22 @@ def _parse_manifest(raw: bytes, where: str) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise CorruptVersionError(f"{where}: not a recstack registry manifest (expected "
                                   f"format {FORMAT!r})")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise CorruptVersionError(f"{where}: manifest format version "
-                                  f"{manifest.get('format_version')!r}; this recstack reads "
-                                  f"{FORMAT_VERSION}")
+    version = manifest.get("format_version")
+    if "format_version" not in manifest or type(version) is not int or version < 1:
+        # it read "manifest format version None" (the field missing) and "format version
+        # '1'; this recstack reads 1" (the field as text): damage, not another version
+        from recstack.models.persistence import json_kind
+
+        found = ("the field is missing" if "format_version" not in manifest else
+                 f"found {json_kind(version)}")
+        raise CorruptVersionError(f"{where}: format_version must be a positive integer (the "
+                                  f"manifest format's version), {found}; the manifest is "
+                                  "corrupted: publish the model again")
+    if version != FORMAT_VERSION:
+        raise CorruptVersionError(f"{where}: manifest format version {shown(version)}; this "
+                                  f"recstack ({__version__}) reads {FORMAT_VERSION}"
+                                  + (": upgrade recstack to read it" if version > FORMAT_VERSION
+                                     else ": publish the model again"))
     if not _MANIFEST_FIELDS <= set(manifest) <= _MANIFEST_FIELDS | _OPTIONAL_FIELDS:
         missing = sorted(_MANIFEST_FIELDS - set(manifest))
         unknown = sorted(set(manifest) - _MANIFEST_FIELDS - _OPTIONAL_FIELDS)

@@ -49,7 +49,7 @@ from recstack.atomic import (
     special_file_problem,
     write_with,
 )
-from recstack.errors import ConfigError, RecstackError, shown_number
+from recstack.errors import ConfigError, RecstackError, counted, shown_number
 from recstack.serving._arguments import as_whole, is_real
 from recstack.specs import arguments_named
 
@@ -202,6 +202,11 @@ class ParquetLog:
         self._target: Path | None = None
         #: why the last file could not be written (the error's own words)
         self._failed_because: str | None = None
+        #: the reason of the failed writes said in the service's log: each try of a full
+        #: disk (one every rotate_seconds, in every worker) repeated the warning for as
+        #: long as it lasted; a reason is said once, and once more when a write succeeds
+        self._said_failure: str | None = None
+        self._failed_tries = 0
         self._on_failure = on_failure
         self._thread = threading.Thread(target=self._run, name=f"recstack-log-{prefix}",
                                         daemon=True)
@@ -285,8 +290,9 @@ class ParquetLog:
                     if isinstance(error, OSError):
                         raise RecstackError(
                             f"{self.folder}: cannot write the {self.prefix} log "
-                            f"({error.strerror or error}); {len(rows) - start} row(s) are "
-                            "kept and written at the next try") from None
+                            f"({error.strerror or error}); "
+                            f"{counted(len(rows) - start, 'row')} kept to be written at the "
+                            "next try") from None
                     raise
             if self.keep_files is not None and written:
                 try:
@@ -379,6 +385,12 @@ class ParquetLog:
                 written = self.flush(whole_only=by_size and not closing)
                 if written or not self.pending_rows:  # not merely nothing tried
                     self.last_error = None
+                    if written and self._said_failure is not None:
+                        logger.warning("%s log: written again in %s after %s that failed "
+                                       "(%s)", self.prefix, self.folder,
+                                       counted(self._failed_tries, "try", "tries"),
+                                       self._said_failure)
+                        self._said_failure, self._failed_tries = None, 0
             except RowsRefusedError as error:
                 # the other rows were written and these are gone: "could not write ...;
                 # rows kept for the next try" said the opposite of both
@@ -387,10 +399,21 @@ class ParquetLog:
             except Exception as error:  # a full disk must not take the service down
                 self.failures += 1
                 self.last_error = str(error)
+                self._failed_tries += 1
                 if self._on_failure is not None:
                     self._on_failure(error)
-                logger.warning("%s log: could not write (%s); rows kept for the next try",
-                               self.prefix, error)
+                # the flush's own error says where, why and that the rows are kept (it
+                # was wrapped as "could not write (...; rows are kept ...); rows kept")
+                said = (str(error) if isinstance(error, RecstackError)
+                        else f"could not write ({error}); rows kept for the next try")
+                reason = self._failed_because or str(error)
+                if reason != self._said_failure:
+                    logger.warning("%s log: %s; said once until a write succeeds (the "
+                                   "service counts each try in recstack_log_failures_total)",
+                                   self.prefix, said)
+                    self._said_failure = reason
+                else:
+                    logger.debug("%s log: %s", self.prefix, said)
             with self._lock:
                 if self._closed:
                     return

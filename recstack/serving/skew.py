@@ -142,6 +142,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
         lookup = {str(i): j for j, i in enumerate(model.items_.external_ids.tolist())}
         users = {str(u): j for j, u in enumerate(model.users_.external_ids.tolist())}
         for row in group.itertuples(index=False):
+            _check_route(row)
             if row.fallback is not None and not pd.isna(row.fallback):
                 skip("popularity fallback")
                 continue
@@ -354,6 +355,15 @@ def _check_row(row: Any) -> None:
             refuse(f"{column!r} is {getattr(row, column)!r}, expected a list")
     if row.endpoint == "new-user" and not isinstance(row.input_items, np.ndarray | list):
         refuse(f"'input_items' is {row.input_items!r}, expected the posted items")
+    _check_ids(row, "items", "the items served")
+    if row.endpoint == "new-user":
+        _check_ids(row, "input_items", "the posted items")
+    elif not isinstance(row.user_id, str):
+        # a number (a log converted by another tool) matched no user of the model, whose
+        # ids are text: every request was skipped as "user not in the model" and the check
+        # passed having recomputed none
+        refuse(f"'user_id' is {_kind_of(row.user_id)}; expected the user's id as text, as "
+               "the service writes it")
     if len(row.scores) != len(row.items):
         refuse(f"'scores' holds {len(row.scores)} value(s) for {len(row.items)} item(s); "
                "expected one score per item")
@@ -363,23 +373,27 @@ def _check_row(row: Any) -> None:
         scores = np.asarray(row.scores, dtype=np.float64)
     except (TypeError, ValueError):
         scores = None
-    if scores is None or scores.ndim != 1 or not np.isfinite(scores).all():
-        bad = next((p for p, s in enumerate(row.scores)
-                    if not isinstance(s, numbers.Real) or not math.isfinite(s)), 0)
+    # text (["0.84"]) was read as its number and true/false as 1 and 0
+    wrong = next((p for p, s in enumerate(row.scores) if isinstance(s, bool | np.bool_)
+                  or not isinstance(s, numbers.Real)), None)
+    if wrong is not None or scores is None or scores.ndim != 1 or not np.isfinite(scores).all():
+        bad = wrong if wrong is not None else next(
+            (p for p, s in enumerate(row.scores) if not math.isfinite(s)), 0)
         value = row.scores[bad]
-        shown = float(value) if isinstance(value, numbers.Real) else value
-        refuse(f"'scores' holds {shown!r} at position {bad + 1}; expected a finite number "
+        shown = (_kind_of(value) if isinstance(value, bool | np.bool_)
+                 else repr(float(value)) if isinstance(value, numbers.Real) else repr(value))
+        refuse(f"'scores' holds {shown} at position {bad + 1}; expected a finite number "
                "per item")
     seen = getattr(row, "exclude_seen", None)
     if not (seen is None or seen is pd.NA or isinstance(seen, bool | np.bool_)
             or (isinstance(seen, float) and np.isnan(seen))):
         # bool() of any text is True: "false" was recomputed with the seen items excluded
         refuse(f"'exclude_seen' is {seen!r}; expected true or false")
-    if any(not isinstance(i, str) for i in row.items):
-        refuse("'items' holds a missing item id")
     k = row.k
-    if k is None or pd.isna(k) or int(k) != k or k < 1:
-        refuse(f"'k' is {k!r}; expected a whole number >= 1")
+    # text, true/false and infinities failed in int() with a traceback, or were read as 1
+    if isinstance(k, bool | np.bool_) or not isinstance(k, numbers.Real) \
+            or not math.isfinite(k) or not float(k).is_integer() or k < 1:
+        refuse(f"'k' is {_kind_of(k)}; expected a whole number >= 1")
     if int(k) < len(row.items):
         refuse(f"'k' is {int(k)} but {len(row.items)} items were logged; expected k >= "
                "the number of items")
@@ -392,10 +406,59 @@ def _check_row(row: Any) -> None:
             refuse(f"'context' is not the JSON object the service writes ({error})")
 
 
+def _kind_of(value: Any) -> str:
+    """A logged value as a message names it: ``'5' (text)``, ``True (true/false)``,
+    ``missing``, or its repr (a numpy number as the Python number it is)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "missing"
+    if isinstance(value, str):
+        return f"{value!r} (text)"
+    if isinstance(value, bool | np.bool_):
+        return f"{bool(value)} (true/false)"
+    if isinstance(value, np.generic):
+        value = value.item()  # 24, not np.int64(24)
+    if isinstance(value, numbers.Number):
+        return repr(value)
+    return f"{value!r:.60}"
+
+
+def _check_ids(row: Any, column: str, what: str) -> None:
+    """Refuse a list of ``column`` (item ids) holding anything but text: a missing id, or
+    numbers (a log converted by another tool), which matched no item of the model, whose
+    ids are text (posted items were dropped, served ones were said to be "not in the
+    catalog")."""
+    for position, value in enumerate(getattr(row, column)):
+        if not isinstance(value, str):
+            raise RecstackError(f"{_where(row)}: {column!r} holds {_kind_of(value)} at "
+                                f"position {position + 1}; expected {what} as item ids in "
+                                "text, as the service writes them; restore the row or move "
+                                "the file out of the log folder")
+
+
+def _check_route(row: Any) -> None:
+    """Refuse a ``fallback`` or ``vector_source`` that is neither text nor missing: they
+    decide whether a request is recomputed, and ``fallback`` False (a log converted by
+    another tool, where no fallback is false) skipped every request as a popularity
+    fallback, the check passing having recomputed none."""
+    for column, expected in (("fallback", "the fallback's reason as text, or missing"),
+                             ("vector_source", "where the user vector came from as text, "
+                              "or missing")):
+        value = getattr(row, column)
+        if not (isinstance(value, str) or _kind_of(value) == "missing"):
+            raise RecstackError(f"{_where(row)}: {column!r} is {_kind_of(value)}; expected "
+                                f"{expected}; restore the row or move the file out of the "
+                                "log folder")
+
+
+#: the endpoints a request log names (``similar`` is not recomputed)
+_ENDPOINTS = ("user", "new-user", "similar")
+
+
 def _check_names(log: pd.DataFrame) -> None:
     """Refuse a row whose ``model`` or ``endpoint`` is not text: grouping by model dropped
     rows without one (the check passed having recomputed none of them), and a missing
-    endpoint was skipped as "nan not recomputed"."""
+    endpoint was skipped as "nan not recomputed", as a misspelt one ("usr") was, so that
+    a log whose endpoints were all edited passed having recomputed none."""
     for column, expected in (("model", "the name@version that served the request"),
                              ("endpoint", "'user', 'new-user' or 'similar'")):
         wrong = ~log[column].map(lambda value: isinstance(value, str))
@@ -404,6 +467,15 @@ def _check_names(log: pd.DataFrame) -> None:
             raise RecstackError(f"{_where(row)}: {column!r} is {getattr(row, column)!r}; "
                                 f"expected {expected}; restore the row or move the file "
                                 "out of the log folder")
+    unknown = ~log["endpoint"].isin(_ENDPOINTS)
+    if unknown.any():
+        from recstack.specs import did_you_mean
+
+        row = next(log[unknown].itertuples(index=False))
+        raise RecstackError(f"{_where(row)}: 'endpoint' is {row.endpoint!r}"
+                            f"{did_you_mean(row.endpoint, _ENDPOINTS)}; expected 'user', "
+                            "'new-user' or 'similar'; restore the row or move the file out "
+                            "of the log folder")
 
 
 def _problem(row: Any, what: str, detail: str) -> dict[str, Any]:

@@ -146,11 +146,18 @@ def shares_problem(shares: Sequence[float]) -> str | None:
     1 (within 1e-9), or None: the one check of the settings and :class:`VariantAssigner`.
     The sum is written with enough digits to see how far off it is (``:g`` wrote 0.9999999
     as "got 1")."""
-    total = math.fsum(shares)
+    try:
+        total = math.fsum(shares)
+    except OverflowError:
+        # shares each finite whose sum is not (1e308 twice): fsum's OverflowError
+        total = math.inf
     if abs(total - 1.0) <= 1e-9:
         return None
     listed = ", ".join(f"{s:.10g}" for s in shares[:10]) + (", ..." if len(shares) > 10
                                                              else "")
+    if not math.isfinite(total):
+        return (f"variant shares must sum to 1, got [{listed}] (sum beyond a float's range); "
+                "shares are fractions of the users (0.5, not 50)")
     if abs(total - 100.0) < 1e-6:
         hint = "; shares are fractions (0.5, not 50)"
     else:

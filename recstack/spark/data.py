@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ from recstack.data.files import (
     FINITE_VALUE,
     MISSING_VALUE_SPELLINGS,
     _base_suffix,
+    range_text,
     reading,
     warn_of_missing_value_id_count,
 )
@@ -54,6 +56,9 @@ from recstack.data.interactions import (
     USER_ID,
     VALUE,
     Interactions,
+    ThresholdKeepsEveryRowWarning,
+    at_least,
+    caller_stacklevel,
     check_flag,
     is_one_of,
     warn_of_inexact_values,
@@ -906,6 +911,14 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
         # model ("cannot split: the data have no rows"), the file no longer named
         raise DataFormatError("holds no interactions (no data rows)", file=path,
                               expected="one row per interaction")
+    if kind == "parquet" and value_col is not None:
+        # the rating range save_table records for its value column, kept and checked as
+        # one machine's load_table keeps and checks it (explicit ratings came back implicit)
+        recorded = _recorded_roles(frame, path)
+        if recorded is not None and recorded.rating_range is not None \
+                and recorded.value == value_col:
+            _refuse_values_outside_range(selected, path, (), recorded.rating_range)
+            encoded = replace(encoded, rating_range=recorded.rating_range)
     return encoded
 
 
@@ -1203,8 +1216,38 @@ def read_partitioned(spark: Any, root: str | Path, *, start: Any = None, end: An
         # the rating range the metadata records, as one machine's reader keeps it (explicit
         # ratings came back as implicit data); only for a value column that was read
         if roles is not None and roles.rating_range is not None and VALUE in frame.columns:
+            _refuse_values_outside_range(frame, str(root), levels, roles.rating_range)
             data = replace(data, rating_range=roles.rating_range)
         return data
+
+
+def _refuse_values_outside_range(frame: Any, root: str, levels: Sequence[str],
+                                 rating_range: tuple[float, float]) -> None:
+    """Refuse values outside the rating range the data's metadata records, as
+    :func:`recstack.data.partitioned.read_partitioned` and
+    :func:`recstack.data.files.load_table` refuse them (a 7 on a 1-5 scale, written there
+    by hand or by another tool, was read here as a rating and kept the range).
+    One aggregate over the rows read (values compared in float32, as one machine holds
+    them); the file of the first such value is looked up only when there is one."""
+    from pyspark.sql import functions as F
+
+    low, high = (float(np.float32(bound)) for bound in rating_range)
+    value = F.col(VALUE).cast("double").cast("float")
+    outside = value.isNotNull() & ((value < F.lit(low)) | (value > F.lit(high)))
+    count = frame.agg(F.sum(F.when(outside, 1).otherwise(0))).first()[0]
+    if not count:
+        return
+    row = (frame.filter(outside)
+           .select(USER_ID, ITEM_ID, value.alias(VALUE), F.input_file_name().alias("_file"))
+           .limit(1).collect()[0])
+    file = "/".join(row["_file"].split("/")[-len(levels) - 1:])
+    # the file under a folder read; not a file read on its own, which root names already
+    named = "" if file == root.rstrip("/").rsplit("/", 1)[-1] else f"{file}: "
+    raise DataFormatError(
+        f"{named}found {float(row[VALUE]):g} (user {row[USER_ID]!r}, item "
+        f"{row[ITEM_ID]!r}){_such_values(int(count))}, outside the rating range "
+        f"{rating_range[0]:g} to {rating_range[1]:g} the data's metadata records", file=root,
+        column=VALUE, expected=range_text(rating_range))
 
 
 def _refuse_context_named_like_ours(name: str, where: str) -> None:
@@ -1567,6 +1610,27 @@ def why_nothing_is_left(spec: FilterSpec, data: SparkInteractions,
     return ""
 
 
+def warn_of_a_threshold_keeping_every_row(data: SparkInteractions, threshold: float,
+                                          said: str, what: str, effect: str) -> None:
+    """:func:`recstack.data.interactions.warn_of_a_threshold_keeping_every_row` on Spark
+    rows: warn (:class:`~recstack.data.interactions.ThresholdKeepsEveryRowWarning`), in one
+    machine's words, when ``threshold`` is at or below every value of ``data`` and the
+    values differ. The values are compared in float32, as one machine holds and compares
+    them; the Spark ``min_value`` filter and the evaluation's ``relevance_threshold`` kept
+    every row without a word where their one-machine twins warn (0.4 written for 4 stars)."""
+    from pyspark.sql import functions as F
+
+    value = F.col(VALUE).cast("float")
+    count, low, high = data.frame.agg(F.count(F.lit(1)), F.min(value), F.max(value)).first()
+    if not count or low == high or not at_least(np.array([low], np.float32), threshold)[0]:
+        return
+    warnings.warn(
+        f"{said}: the {int(count):,} {what} run from {float(low):g} to {float(high):g}, all "
+        f"at least the threshold, so {effect}, as without one; give a threshold within the "
+        "values (e.g. 4 on a 1-5 scale), or leave it out",
+        ThresholdKeepsEveryRowWarning, stacklevel=caller_stacklevel())
+
+
 def _iso(seconds: int) -> str:
     """Unix seconds as an ISO-8601 UTC time, as the single-machine messages write it."""
     return f"{np.datetime64(seconds, 's').astype(str)}Z"
@@ -1779,14 +1843,78 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     position = F.row_number().over(by_user.orderBy(F.col(TIMESTAMP).desc(), F.col(ROW).desc()))
     size = F.count(F.lit(1)).over(by_user)
     bound = as_count_bound(n)
-    flagged = data.frame.withColumn("_is_test", (position <= bound) & (size > bound))
+    # with its 0-based position, for the tie warning: one materialised frame serves both
+    flagged = (data.frame.withColumn("_is_test", (position <= bound) & (size > bound))
+               .withColumn("_position", position - 1))
 
     def none_chosen() -> str:  # the single-machine split's words
         from recstack.data.splits import leave_last_out_chose_none
 
         return leave_last_out_chose_none(n, _most_rows_of_a_user(data))
 
-    return _finish(data, flagged, "leave_last_out", {"n": n}, none_chosen=none_chosen)
+    split = _finish(data, flagged, "leave_last_out", {"n": n}, none_chosen=none_chosen)
+    warn_of_tied_last_rows(data, flagged, F.lit(bound), "leave_last_out", "training")
+    return split
+
+
+def warn_of_tied_last_rows(data: SparkInteractions, flagged: Any, n_test: Any, method: str,
+                           before: str) -> None:
+    """One machine's :class:`~recstack.data.splits.TiedLastRowsWarning`, in its words
+    (``recstack.data.splits._warn_of_tied_last_rows``): a user's earliest test row (at
+    0-based ``_position`` ``n_test - 1``, rows ranked latest first) has the time of their
+    latest row kept (at ``n_test``), so which of the tied rows was held out followed row
+    order, not time; the Spark ``leave_last_out`` and ``user_split(by_time=True)`` said
+    nothing of it. ``flagged`` holds ``_is_test`` and ``_position``; ``n_test`` is a column
+    (a user's number of test rows). One job over the two boundary rows of each user, and
+    one lookup of the example's ids."""
+    from pyspark.sql import functions as F
+
+    from recstack.data.splits import TiedLastRowsWarning, _iso
+
+    if not data.has_timestamps:
+        return
+    position, is_test = F.col("_position"), F.col("_is_test")
+    last_test = is_test & (position == n_test - 1)
+    first_kept = ~is_test & (position == n_test)
+    per_user = (flagged.groupBy(USER_INDEX).agg(
+        F.max(is_test.cast("int")).alias("_tested"),
+        F.max(F.when(last_test, F.col(TIMESTAMP))).alias("_test_time"),
+        F.max(F.when(first_kept, F.col(TIMESTAMP))).alias("_kept_time"),
+        F.max(F.when(last_test, F.col(ITEM_INDEX))).alias("_test_item"),
+        F.max(F.when(first_kept, F.col(ITEM_INDEX))).alias("_kept_item"))
+        .filter(F.col("_tested") == 1))
+    # a held-out user may keep no row (no fold-in): no kept time, no tie
+    tied = F.col("_test_time") == F.col("_kept_time")
+    example = F.min(F.when(tied, F.struct(USER_INDEX, "_test_time", "_test_item",
+                                          "_kept_item")))
+    row = per_user.agg(F.count(F.lit(1)).alias("tested"),
+                       F.sum(F.when(tied, 1).otherwise(0)).alias("tied"),
+                       example.alias("example")).collect()[0]
+    count = int(row["tied"] or 0)
+    if not count:
+        return
+    first = row["example"]
+    user = _external_id(data.users, USER_ID, USER_INDEX, int(first[USER_INDEX]))
+    test_item = _external_id(data.items, ITEM_ID, ITEM_INDEX, int(first["_test_item"]))
+    kept_item = _external_id(data.items, ITEM_ID, ITEM_INDEX, int(first["_kept_item"]))
+    at = int(first["_test_time"])
+    warnings.warn(TiedLastRowsWarning(
+        f"{method}: for {counted(count, 'user')} of the {int(row['tested']):,} with test "
+        f"rows, a test row has the time of a row kept in {before} (e.g. user "
+        f"{shown_value(user)}: item {shown_value(test_item)} went to test and item "
+        f"{shown_value(kept_item)} to {before}, both at {at} ({_iso(at)})), so which of the "
+        "tied rows is held out follows row order (the row later in the data goes to test), "
+        "not time; to choose otherwise, order the rows before splitting (e.g. shuffle them "
+        "with a seed), or silence this with warnings.filterwarnings('ignore', "
+        "category=recstack.data.splits.TiedLastRowsWarning)"), stacklevel=caller_stacklevel())
+
+
+def _external_id(vocabulary: Any, id_column: str, index_column: str, index: int) -> Any:
+    """The external id of one index of a vocabulary frame (``user_id, user_index``)."""
+    from pyspark.sql import functions as F
+
+    return (vocabulary.filter(F.col(index_column) == F.lit(index)).select(id_column)
+            .collect()[0][0])
 
 
 def _finish(data: SparkInteractions, flagged: Any, method: str, params: dict[str, Any],

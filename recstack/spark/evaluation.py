@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.interactions import is_one_of
+from recstack.data.interactions import check_threshold, is_one_of
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics._validation import MetricInputError
 from recstack.metrics.ranking import (
@@ -54,6 +54,7 @@ from recstack.spark.data import (
     as_count_bound,
     check_index_columns,
     check_session,
+    warn_of_a_threshold_keeping_every_row,
 )
 from recstack.specs import (
     arguments_named,
@@ -417,13 +418,9 @@ def relevance(test: SparkInteractions, *, relevance_threshold: float | None = No
         raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
                           f"got {shown(duplicate_grade)}{near}")
     duplicate_grade = str(duplicate_grade)  # np.str_ as Python's str
-    # as the single-machine Evaluator: a NaN threshold selects nothing, a truthy "no" grades
-    if relevance_threshold is not None and (
-            isinstance(relevance_threshold, bool)
-            or not isinstance(relevance_threshold, int | float | np.number)
-            or not np.isfinite(relevance_threshold)):
-        raise ConfigError(f"relevance_threshold must be a finite number or None, got "
-                          f"{relevance_threshold!r}")
+    # as the single-machine Evaluator, by its rule (check_threshold): a NaN threshold
+    # selects nothing, a truthy "no" grades; a Decimal or Fraction is a number there too
+    relevance_threshold = check_threshold(relevance_threshold, "relevance_threshold")
     if not isinstance(graded, bool | np.bool_):
         raise ConfigError(f"graded must be True or False, got {graded!r}")
     _check_data(test, "test")
@@ -431,7 +428,17 @@ def relevance(test: SparkInteractions, *, relevance_threshold: float | None = No
     # the values are float32 on a single machine; compare and grade with those
     value = F.col(VALUE).cast("float").cast("double")
     if relevance_threshold is not None:
-        pairs = pairs.filter(value >= F.lit(float(relevance_threshold)))
+        # a threshold below every rating (0.4 written for 4 stars) counted every test pair
+        # as relevant without a word, where the one-machine Evaluator warns of it
+        warn_of_a_threshold_keeping_every_row(
+            test.with_frame(pairs), relevance_threshold,
+            f"relevance_threshold={relevance_threshold:g} counts every test pair as "
+            "relevant", "test values", "no pair is left out")
+        # compared in float32, as one machine compares (at_least): the rating 3.6, held as
+        # float32(3.6) = 3.5999999, is relevant at the threshold 3.6; compared with the
+        # float64 threshold it was not, and the metrics differed from one machine's
+        pairs = pairs.filter(F.col(VALUE).cast("float")
+                             >= F.lit(float(relevance_threshold)).cast("float"))
     truth = pairs.select(USER_INDEX, ITEM_INDEX,
                          (value if graded else F.lit(1.0)).alias("_grade"))
     return truth.filter(F.col("_grade") > 0) if graded else truth

@@ -12,12 +12,14 @@ non-integer values the float32 result may differ in its last bit.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 from recstack.data.filters import (
     FILTERS,
     Deduplicate,
     FilterDuplicatePolicy,
+    FilterLeftNothingWarning,
     FilterSpec,
     FilterStep,
     KCore,
@@ -25,7 +27,13 @@ from recstack.data.filters import (
     TimeWindow,
     removed_every_row,
 )
-from recstack.data.interactions import DUPLICATE_POLICIES, TIMESTAMP, VALUE, is_one_of
+from recstack.data.interactions import (
+    DUPLICATE_POLICIES,
+    TIMESTAMP,
+    VALUE,
+    caller_stacklevel,
+    is_one_of,
+)
 from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
 from recstack.spark.data import (
     ITEM_INDEX,
@@ -35,6 +43,7 @@ from recstack.spark.data import (
     check_data,
     compact,
     k_core,
+    warn_of_a_threshold_keeping_every_row,
     why_nothing_is_left,
 )
 from recstack.specs import arguments_named, did_you_mean
@@ -49,23 +58,41 @@ def min_value(data: SparkInteractions, threshold: float
 
     The comparison is in float32, as numpy compares the single-machine float32 values
     with a Python threshold, so a threshold such as 3.7 keeps the same rows on both paths.
+    As there, a threshold at or below every value (of values that differ) warns
+    (:class:`~recstack.data.interactions.ThresholdKeepsEveryRowWarning`), and one that
+    removes every row warns (:class:`~recstack.data.filters.FilterLeftNothingWarning`).
     """
-    from pyspark.sql import functions as F
-
     spec = MinValue(threshold)
     check_data(data, "min_value(data)")
+    return _min_value(data, spec, warn_empty=True)
+
+
+def _min_value(data: SparkInteractions, spec: MinValue, *, warn_empty: bool
+               ) -> tuple[SparkInteractions, FilterStep]:
+    from pyspark.sql import functions as F
+
+    # a threshold at or below every value (0.4 written for 4 stars) kept every row with
+    # "removed 0 rows", where one machine's MinValue warns: the same warning, same words
+    warn_of_a_threshold_keeping_every_row(data, spec.threshold, f"{spec.name} keeps every row",
+                                          "values", "no row is removed")
     kept = data.frame.filter(F.col(VALUE).cast("float") >= F.lit(spec.threshold).cast("float"))
-    return _step(spec, data, compact(data.with_frame(kept)))
+    return _step(spec, data, compact(data.with_frame(kept)), warn_empty=warn_empty)
 
 
 def time_window(data: SparkInteractions, start: int | str | None = None,
                 end: int | str | None = None) -> tuple[SparkInteractions, FilterStep]:
     """:class:`~recstack.data.filters.TimeWindow`: rows with ``start <= timestamp < end``
-    (Unix seconds or ISO dates; either bound optional)."""
-    from pyspark.sql import functions as F
-
+    (Unix seconds or ISO dates; either bound optional); a window that removes every row
+    warns (:class:`~recstack.data.filters.FilterLeftNothingWarning`), as on one machine."""
     spec = TimeWindow(start, end)
     check_data(data, "time_window(data)")
+    return _time_window(data, spec, warn_empty=True)
+
+
+def _time_window(data: SparkInteractions, spec: TimeWindow, *, warn_empty: bool
+                 ) -> tuple[SparkInteractions, FilterStep]:
+    from pyspark.sql import functions as F
+
     if not data.has_timestamps:
         raise RecstackError("these interactions have no timestamps to slice by")
     # the single-machine filter's window within the years 1..9999: a bound past Java's
@@ -77,7 +104,8 @@ def time_window(data: SparkInteractions, start: int | str | None = None,
         condition = condition & (F.col(TIMESTAMP) >= F.lit(low))
     if high is not None:
         condition = condition & (F.col(TIMESTAMP) < F.lit(high))
-    return _step(spec, data, compact(data.with_frame(data.frame.filter(condition))))
+    return _step(spec, data, compact(data.with_frame(data.frame.filter(condition))),
+                 warn_empty=warn_empty)
 
 
 def deduplicate(data: SparkInteractions, policy: FilterDuplicatePolicy = "last"
@@ -182,8 +210,9 @@ def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
     :func:`recstack.data.filters.apply_filters` does; a filter type without a distributed
     version is refused before anything runs, naming it."""
     runners = {KCore: lambda d, s: k_core(d, s.user_min, s.item_min, refuse_empty=False),
-               MinValue: lambda d, s: min_value(d, s.threshold),
-               TimeWindow: lambda d, s: time_window(d, s.start, s.end),
+               # the filter list refuses a step that empties the data: no warning first
+               MinValue: lambda d, s: _min_value(d, s, warn_empty=False),
+               TimeWindow: lambda d, s: _time_window(d, s, warn_empty=False),
                Deduplicate: lambda d, s: deduplicate(d, s.policy)}
     if isinstance(filters, FilterSpec) or not isinstance(filters, Sequence) \
             or isinstance(filters, str):
@@ -216,7 +245,16 @@ def apply_filters(data: SparkInteractions, filters: Sequence[FilterSpec]
     return data, steps
 
 
-def _step(spec: FilterSpec, before: SparkInteractions, after: SparkInteractions
-          ) -> tuple[SparkInteractions, FilterStep]:
-    return after, FilterStep(spec.name, before.frame.count(), after.frame.count(),
-                             before.n_users, after.n_users, before.n_items, after.n_items, {})
+def _step(spec: FilterSpec, before: SparkInteractions, after: SparkInteractions, *,
+          warn_empty: bool = False) -> tuple[SparkInteractions, FilterStep]:
+    step = FilterStep(spec.name, before.frame.count(), after.frame.count(),
+                      before.n_users, after.n_users, before.n_items, after.n_items, {})
+    if warn_empty and step.rows_before and not step.rows_after:
+        # one machine's FilterSpec.apply warns of this in these words; here the filter
+        # returned empty data without a word, to fail later far from the cause
+        why = why_nothing_is_left(spec, before)
+        warnings.warn(FilterLeftNothingWarning(
+            f"{spec.name} {removed_every_row(step.rows_before, why)}; the data it returns "
+            "are empty: loosen it (apply_filters and k_core refuse this)"),
+            stacklevel=caller_stacklevel())
+    return after, step

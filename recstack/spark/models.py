@@ -263,10 +263,18 @@ class SparkItemCooccurrence:
         from pyspark.sql import Window
         from pyspark.sql import functions as F
 
+        from recstack.models.knn import ItemKNN
+
         for name in ("neighbors", "max_user_items"):
+            # a Java long at most: 10**30 was a Py4JError traceback (NumberFormatException)
+            # from the comparison Spark was given
             setattr(self, name, check_integer("SparkItemCooccurrence", name,
-                                              getattr(self, name), high=None))
+                                              getattr(self, name), high=JAVA_LONG_MAX))
         check_number("SparkItemCooccurrence", "shrink", self.shrink)
+        # the bounds of ItemKNN, whose arithmetic this is and whose model to_recstack()
+        # makes: a shrink beyond float32's range was inf here, every similarity 0, and
+        # every item left without neighbours without a word
+        ItemKNN.params["shrink"].check("SparkItemCooccurrence", "shrink", self.shrink)
         check_train("SparkItemCooccurrence", train)
         pairs = train.frame.select(USER_INDEX, ITEM_INDEX).distinct()
         lengths = pairs.groupBy(USER_INDEX).count()
@@ -295,6 +303,7 @@ class SparkItemCooccurrence:
                           F.col("_c").cast("double") / denominator).cast("float"))
                                   .otherwise(F.lit(0.0).cast("float")))
                       .filter(F.col("similarity") > 0))
+        _refuse_subnormal_similarities(similarity, float(self.shrink), train.n_users)
         order = Window.partitionBy("item").orderBy(F.col("similarity").desc(), F.col("neighbor"))
         self.neighbors_ = (similarity.withColumn("rank", F.row_number().over(order))
                            .filter(F.col("rank") <= self.neighbors)
@@ -347,6 +356,29 @@ class SparkItemCooccurrence:
         model._length_norm = None
         model._scoring = model._scoring_matrix()
         return model
+
+
+def _refuse_subnormal_similarities(similarity: Any, shrink: float, n_users: int) -> None:
+    """ItemKNN's refusal of a ``shrink`` that pushes similarities below float32's smallest
+    normal number, where they lose their digits and ties follow rounding
+    (:func:`recstack.models.knn._refuse_subnormal_similarities`; the cluster kept them, and
+    to_recstack() gave a model ItemKNN would not fit). Each similarity is at least
+    ``1 / (n_users + shrink)``, so the similarities are looked at only when that bound is
+    below the limit (a shrink near 1e38)."""
+    from pyspark.sql import functions as F
+
+    from recstack.models.base import FLOAT32_TINY
+    from recstack.models.knn import _refuse_subnormal_similarities as refuse
+
+    if shrink <= 0 or 1.0 / (n_users + shrink) >= FLOAT32_TINY:
+        return
+    smallest, largest = similarity.agg(F.min("similarity"), F.max("similarity")).first()
+    if smallest is None:
+        return
+    import scipy.sparse as sp
+
+    refuse("SparkItemCooccurrence", sp.csr_matrix(np.array([[smallest, largest]], np.float32)),
+           shrink, "item")
 
 
 def _dense(frame: Any, index_column: str, n: int, n_factors: int) -> np.ndarray:

@@ -72,6 +72,7 @@ from recstack.spark.data import (
     shares_of_sizes,
     split_seed,
     temporal_split,
+    warn_of_tied_last_rows,
 )
 from recstack.specs import arguments_named
 
@@ -124,12 +125,19 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
                             1 - exact_share(fold_in_fraction))
     n_target = F.greatest(F.col(SHARE), F.lit(1))
     row_held = F.coalesce(F.col("_held"), F.lit(False))
-    flagged = (sized.withColumn("_is_test", row_held & (position < n_target))
-               .withColumn("_is_fold_in", row_held & ~(position < n_target))
+    # positions and target counts kept for the tie warning (by_time)
+    flagged = (sized.withColumn("_position", position).withColumn("_n_target", n_target)
+               .withColumn("_is_test", row_held & (F.col("_position") < F.col("_n_target")))
+               .withColumn("_is_fold_in", row_held & ~F.col("_is_test"))
                .drop("_held", SIZE, SHARE))
     split = _finish(data, flagged, "user", {"test_users": test_users,
                                             "fold_in_fraction": fold_in_fraction,
                                             "by_time": by_time, "seed": seed}, fold_in=True)
+    if by_time:
+        # one machine's TiedLastRowsWarning: a target at the time of a revealed row
+        warn_of_tied_last_rows(data, flagged.filter(F.col("_is_test") | F.col("_is_fold_in")),
+                               F.col("_n_target"), "user split (by_time=True)",
+                               "the fold-in history")
     _warn_of_users_without_fold_in(data, split, fold_in_fraction)
     return split
 

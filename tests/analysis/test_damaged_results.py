@@ -43,13 +43,13 @@ def test_a_truncated_per_user_file_is_refused_with_both_counts(results, capsys):
     path.write_text("\n".join(lines[:3]) + "\n")  # the header and two users
     line = _refused(results, capsys)
     assert f"{path}: 2 users, results.json says {expected}" in line
-    assert "the file is damaged, rerun" in line
+    assert "the file is damaged: rerun" in line
 
 
 def test_an_empty_per_user_file_is_refused(results, capsys):
     path = _per_user(results)
     path.write_text("")
-    assert f"{path}: empty" in _refused(results, capsys)
+    assert f"{path}: is empty (0 bytes): a run cut short" in _refused(results, capsys)
 
 
 def test_a_word_among_the_per_user_numbers_names_its_line(results, capsys):

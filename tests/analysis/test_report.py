@@ -101,7 +101,7 @@ def test_popularity_buckets_worked_by_hand() -> None:
     # start at 40% and 60% (middle), the rest start at >= 80% (tail)
     bucket, labels = popularity_buckets(np.array([1, 5, 10, 3, 5, 1]))
     assert bucket.tolist() == [2, 1, 0, 2, 1, 2]
-    assert labels == ["head (1 items)", "middle (2 items)", "tail (3 items)"]
+    assert labels == ["head (1 item)", "middle (2 items)", "tail (3 items)"]
 
 
 def test_recall_by_bucket_worked_by_hand() -> None:

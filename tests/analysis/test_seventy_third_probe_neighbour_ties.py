@@ -50,7 +50,7 @@ def test_a_list_ending_inside_a_tie_is_warned_naming_how_many_rows_tie():
     vectors = _copies(10, 20)
     with pytest.warns(UserWarning, match=r"nearest_neighbours: the neighbour list of 1 of 2 "
                                          r"queries ends inside a tie \(e\.g\. row 0: its "
-                                         r"neighbour 3 has cosine 1, as 6 more row\(s\) not "
+                                         r"neighbour 3 has cosine 1, as 6 more rows not "
                                          r"listed have\); the rows listed are the "
                                          r"lowest-numbered of the tied"):
         # row 0 ties with rows 1..9 (nine rows) and lists three: six are left out; row 15

@@ -236,8 +236,9 @@ def _replace_file(root: Path, position: int, table) -> str:
     # a typed date-time would merge as its raw count of milliseconds
     ({"user_id": [1], "item_id": [2], "value": [1.0],
       "timestamp": np.array(["2024-01-05"], "datetime64[ms]")}, "holds timestamp as timestamp"),
-    ({"user_id": [1], "item_id": [2], "value": [1.0], "timestamp": [1.7e9]},
-     "holds timestamp as double"),
+    # (fractional Unix seconds beside integer ones merge: read as float64, floored)
+    ({"user_id": [1], "item_id": [2], "value": [1.0], "timestamp": ["2024-01-05"]},
+     "holds timestamp as string (text), _common_metadata as integer Unix seconds"),
 ])
 def test_a_data_file_that_cannot_merge_is_named(daily, tmp_path, columns, message):
     root = write_partitioned(daily, tmp_path / "log")

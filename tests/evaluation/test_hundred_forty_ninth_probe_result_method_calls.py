@@ -24,7 +24,7 @@ def test_compare_without_its_metric_names_it(result):
     with pytest.raises(ConfigError) as refused:
         result.compare(result)
     assert str(refused.value) == ("EvaluationResult.compare(): missing 'metric'; it takes "
-                                  "EvaluationResult.compare(other, metric)")
+                                  "EvaluationResult.compare(other, metric, *, unshared=...)")
 
 
 def test_a_misspelt_keyword_is_named_with_the_near_one(result, tmp_path):

@@ -75,7 +75,7 @@ def test_more_clicks_than_impressions_is_no_proportion_to_test():
     clicks_first = log(event=["click", "click", "impression", "impression", "click",
                               "impression"])
     with pytest.raises(MetricInputError, match="control variant 'A' has 2 clicks but only 1 "
-                       "impressions, so its ctr \\(2\\) is not a proportion"):
+                       "impression, so its ctr \\(2\\) is not a proportion"):
         compare_variants(clicks_first, "ctr", "A", "B")
 
 

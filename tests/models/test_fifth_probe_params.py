@@ -22,12 +22,15 @@ def data() -> Interactions:
     return two_groups(lambda users: np.ones(len(users)))
 
 
-@pytest.mark.parametrize("params", [{"regularization": 1e30}, {"regularization": 1e10},
-                                    {"unobserved_weight": 1e30}])
-def test_ials_that_learned_only_zero_factors_is_refused(data, params):
+@pytest.mark.parametrize(("params", "advice"), [
+    ({"regularization": 1e30}, "lower the regularization"),
+    ({"regularization": 1e10}, "lower the regularization"),
+    # the unobserved weight is the setting at fault, and the one named
+    ({"unobserved_weight": 1e30}, "lower the unobserved weight")])
+def test_ials_that_learned_only_zero_factors_is_refused(data, params, advice):
     model = create_model("ials", **{**quick_params("ials"), **params})
     with pytest.raises(RecstackError, match=r"^ials: training learned nothing: every learned "
-                                            r"\w+ vector is 0.*lower the regularization"):
+                                            rf"\w+ vector is 0.*{advice}"):
         model.fit(data)
     assert not model.is_fitted
 

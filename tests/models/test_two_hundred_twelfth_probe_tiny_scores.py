@@ -117,8 +117,14 @@ def test_factors_too_small_for_float32_scores_are_refused() -> None:
     assert not model.is_fitted
 
 
-@pytest.mark.parametrize("params", [{"regularization": 1e10}, {"init_stddev": 1e-30}])
-def test_ials_whose_factors_are_rounding_noise_is_refused(params: dict[str, float]) -> None:
+@pytest.mark.parametrize(("params", "advice"), [
+    ({"regularization": 1e10}, "lower the regularization"),
+    # the setting at fault alone is named, with the range it trains in
+    ({"init_stddev": 1e-30}, r"with init_stddev=1e-30, beyond the range it trains in "
+                             r"\(1e-06 to 10\); raise the init stddev to at least 1e-06"),
+])
+def test_ials_whose_factors_are_rounding_noise_is_refused(params: dict[str, float],
+                                                          advice: str) -> None:
     # two sweeps at regularization 1e10: the exact factors are near 1e-35, the fitted ones
     # were rounding noise near 1e-15 (15% of the scores exactly 0); the objective is the
     # all-zero factors' 60 (one per recorded pair) to 12 digits
@@ -126,7 +132,7 @@ def test_ials_whose_factors_are_rounding_noise_is_refused(params: dict[str, floa
     with pytest.raises(RecstackError, match=r"^ials: training learned nothing: the fitted "
                                             r"factors change the objective by less than 1e-12 "
                                             r"of its value at all-zero factors \(60, one per "
-                                            r"recorded pair\).* lower the regularization"):
+                                            r"recorded pair\).* " + advice):
         model.fit(_valued(1.0))
     assert not model.is_fitted
 

@@ -29,7 +29,10 @@ CORRECTION = (r"^correct_probability: rate \(the factor the negatives' weight wa
 
 
 @pytest.mark.parametrize(("rate", "shown"), [(0, "0"), (-0.5, "-0.5"), (np.inf, "inf"),
-                                             (np.nan, "nan"), ("0.5", "'0.5'")])
+                                             (np.nan, "nan"),
+                                             # a number in quotes is named with its spelling
+                                             ("0.5", r"'0.5' \(a number in quotes is text: "
+                                                     r"write it without them, rate = 0\.5\)")])
 def test_the_correction_names_its_rate_and_what_it_is(rate, shown):
     with pytest.raises(ConfigError, match=CORRECTION + shown + "$"):
         correct_probability(np.array([0.5]), rate)

@@ -145,11 +145,26 @@ def test_doubly_robust_refuses_the_same_weight():
 
 
 def test_an_estimate_past_float64_is_refused():
-    # each term is finite (1e300), their spread is not: the interval was (-inf, inf)
+    # terms of 1e310 (rewards of 1e10 weighed by 1 / 1e-300) have no float64 value
     with pytest.raises(BanditInputError, match="ips: the estimate overflows float64"):
-        ips(REWARDS, ACTIONS, np.array([1e-300, 0.5, 1e-300, 0.5]), TARGET)
-    with pytest.raises(BanditInputError, match="dm: the estimate overflows float64"):
-        direct_method(TARGET, np.full((4, 2), 1e308))
+        ips(REWARDS * 1e10, ACTIONS, np.array([1e-300, 0.5, 1e-300, 0.5]), TARGET)
+    # a finite estimate whose interval reaches past float64: terms (1.7e308, 0, 1.7e308, 0)
+    with pytest.raises(BanditInputError, match="ips: the interval of the estimate 8.5e"
+                       r"\+307 passes the float64 range"):
+        ips(REWARDS * 1.7e8, ACTIONS, np.array([1e-300, 0.5, 1e-300, 0.5]), TARGET)
+
+
+def test_an_estimate_whose_squares_pass_float64_is_still_estimated():
+    # each term is finite (1e300) and so is their spread, but their squares are not: the
+    # estimate was refused as overflowing (the interval had been (-inf, inf) before that).
+    # Terms (1e300, 0, 1e300, 0): mean 5e299, sample standard deviation
+    # 5e299 sqrt(4 / 3), standard error that over sqrt(4)
+    estimate = ips(REWARDS, ACTIONS, np.array([1e-300, 0.5, 1e-300, 0.5]), TARGET)
+    assert estimate.value == pytest.approx(5e299, rel=1e-12)
+    assert estimate.std_error == pytest.approx(5e299 * np.sqrt(4 / 3) / 2, rel=1e-12)
+    # every prediction 1e308: their mean is 1e308, with no spread (the sum overflowed)
+    direct = direct_method(TARGET, np.full((4, 2), 1e308))
+    assert (direct.value, direct.lower, direct.upper) == (1e308, 1e308, 1e308)
 
 
 def test_an_ordinary_log_is_still_estimated():

@@ -68,7 +68,7 @@ def test_a_full_disk_is_named_and_the_rows_are_kept(tmp_path, monkeypatch):
 
     monkeypatch.setattr(request_log, "write_with", full)
     with pytest.raises(RecstackError, match=r"cannot write the events log \(No space left "
-                                            r"on device\); 1 row\(s\) are kept"):
+                                            r"on device\); 1 row kept to be written"):
         log.flush()
     monkeypatch.undo()
     log.close()

@@ -69,5 +69,5 @@ def test_an_empty_results_file_to_publish_from(tmp_path, content):
 
 def test_a_results_file_with_a_syntax_error_is_still_not_valid_json(tmp_path):
     (tmp_path / "results.json").write_text('{"models": [}')
-    with pytest.raises(RecstackError, match=r"results\.json: not valid JSON \(Expecting"):
+    with pytest.raises(RecstackError, match=r"results\.json:1: not valid JSON \(Expecting"):
         evaluation_of(Path(tmp_path), "als")

@@ -34,5 +34,6 @@ def test_entries_whose_model_is_no_label_are_skipped(tmp_path):
     # before: TypeError "unhashable type: 'list'"
     assert evaluation_of(path, "als") == ENTRY
     path.write_text(json.dumps({"models": {"als": ENTRY}}))
-    with pytest.raises(RecstackError, match=r"no results for model 'als' \(it has: none\)"):
+    with pytest.raises(RecstackError,
+                       match=r"'models' must be a non-empty list of model results$"):
         evaluation_of(path, "als")

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from recstack.errors import RecstackError
+from recstack.metrics._scale import working_unit
 from recstack.models.base import Param
 from recstack.pipeline.rankers.neural import (
     TORCH_PARAMS,
@@ -63,16 +64,26 @@ class MultitaskRanker(TorchRanker):
             raise RecstackError(f"{self.name}.fit: labels[:, 1] (ratings) are all NaN; the "
                                 "rating head needs some rated rows (or set rating_weight=0 "
                                 "to train the interaction head alone)")
-        beyond = np.abs(np.where(rated, ratings, 0.0)) > np.finfo(np.float32).max
-        if beyond.any():
-            # the predictions are float32: every one would come out infinite
-            row = int(np.flatnonzero(beyond)[0])
-            raise RecstackError(f"{self.name}.fit: ratings (labels[:, 1]) must lie within "
-                                f"float32's range (3.4e38); row {row} has {ratings[row]:.3g}")
-        self.rating_mean_ = float(ratings[rated].mean())
-        deviation = float(ratings[rated].std())
-        self.rating_scale_ = deviation if deviation > 0 else 1.0
-        standard = (ratings - self.rating_mean_) / self.rating_scale_
+        # any finite rating is taken: the rating head learns the standardised ratings (a few
+        # units either side of 0, float32 holds them), and predict_ratings scales its output
+        # back in float64 (a prediction past float64 is refused there, by row). Ratings
+        # above float32's 3.4e38 were refused when the predictions were float32.
+        # In units of the largest rating where their squares (or their sum) leave float64:
+        # ratings near 1e-200 had deviation 0, were left unscaled (float32 zeros to the
+        # rating head), and predict_ratings gave numbers unrelated to them (-0.15 for
+        # ratings of 3e-200); ratings near 1e307 summed to infinity
+        unit = working_unit(ratings[rated])
+        scaled = ratings / unit
+        mean = float(scaled[rated].mean())
+        spread = float(scaled[rated].std())
+        self.rating_mean_ = mean * unit
+        deviation = spread * unit
+        if deviation > 0:
+            self.rating_scale_ = deviation
+            standard = (scaled - mean) / spread
+        else:
+            self.rating_scale_ = 1.0
+            standard = ratings - self.rating_mean_
         return np.column_stack([labels[:, 0], standard]).astype(np.float32)
 
     def _extra_loss_scale(self) -> float:
@@ -122,9 +133,10 @@ class MultitaskRanker(TorchRanker):
                                 "> 0 to predict ratings")
         # the checks of score (a DataFrame was an AttributeError, the serving position
         # was not applied, a changed hyperparameter ignored)
+        # float64, as the ratings were given: float32 turned ratings below 1e-38 into 0
         return self._output(frame, "predict_ratings", lambda checked: (
             self._forward(checked, head=1).astype(np.float64) * self.rating_scale_
-            + self.rating_mean_))
+            + self.rating_mean_), np.float64)
 
     def _extra_tensors(self, torch: Any) -> dict[str, Any]:
         return {"ratings.mean_scale": torch.tensor([self.rating_mean_, self.rating_scale_],

@@ -8,7 +8,9 @@ from typing import Any
 from recstack.errors import ConfigError
 from recstack.models.base import refuse_positional
 from recstack.pipeline.rankers.base import Ranker
+from recstack.pipeline.settings import setting_of_another_step
 from recstack.registry import Registry
+from recstack.specs import closest
 
 
 def create_ranker(name: str, *positional: Any, **params: Any) -> Ranker:
@@ -26,7 +28,19 @@ def create_ranker(name: str, *positional: Any, **params: Any) -> Ranker:
         shown = ", ".join([repr(name["type"])] + [f"{k}={v!r}" for k, v in settings.items()])
         raise ConfigError(f"create_ranker takes the name and the parameters apart: "
                           f"create_ranker({shown}); got the table {name!r}")
-    return ranker_class(name)(**params)
+    cls = ranker_class(name)
+    for key in params:
+        # a setting of the two-stage model, of its features or of another ranker, written
+        # in this ranker's table, is told where it goes (a misspelling of the ranker's own
+        # setting is left to the constructor, which names the nearest)
+        if key in cls.params or closest(key, cls.params) is not None:
+            continue
+        elsewhere = setting_of_another_step(key, cls.name)
+        if elsewhere:
+            raise ConfigError(f"{cls.name}: no parameter {key!r}, which is {elsewhere}; its "
+                              f"parameters: "
+                              f"{', '.join(cls.params) or 'none'}")
+    return cls(**params)
 
 
 def _import_builtin_rankers() -> None:

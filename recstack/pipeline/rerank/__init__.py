@@ -8,6 +8,7 @@ See :mod:`recstack.pipeline.rerank.base` for the contract every re-ranker follow
 from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
+    StepWithoutEffectWarning,
     available_rerankers,
     create_reranker,
     reranker_class,
@@ -23,5 +24,6 @@ from recstack.pipeline.rerank.model import Reranked
 
 __all__ = ["MMR", "BlockList", "CalibratedRerank", "ColumnBoost", "ExposureFairness",
            "FreshnessBoost", "ItemPredicate", "LongTailShare", "PopularityPenalty",
-           "Reranked", "RerankContext", "Reranker", "SeenFilter", "UnknownIdsWarning",
+           "Reranked", "RerankContext", "Reranker", "SeenFilter", "StepWithoutEffectWarning",
+           "UnknownIdsWarning",
            "available_rerankers", "create_reranker", "reranker_class", "run_chain"]

@@ -45,10 +45,18 @@ from recstack.pipeline.bandit_checks import (
 )
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.registry import Registry
-from recstack.specs import did_you_mean, table_hint
+from recstack.specs import closest, did_you_mean, table_hint
 
-__all__ = ["RerankContext", "Reranker", "available_rerankers", "create_reranker",
-           "register_reranker", "reranker_class", "run_chain"]
+__all__ = ["RerankContext", "Reranker", "StepWithoutEffectWarning", "available_rerankers",
+           "create_reranker", "register_reranker", "reranker_class", "run_chain"]
+
+
+class StepWithoutEffectWarning(UserWarning):
+    """A re-ranker whose settings make it change no list (an empty block list, a boost of
+    weight 0, a trade-off that keeps relevance only, a predicate every item passes):
+    warned once at :meth:`Reranker.fit`, naming the setting. Not an error: a block list or a
+    catalog column can be empty for a while, and a search over a trade-off may try its
+    neutral end."""
 
 
 
@@ -101,12 +109,25 @@ class Reranker(Configurable, ABC):
                           stacklevel=caller_stacklevel())
             item_vectors = None
         self._fit(train, item_vectors)
+        without_effect = self._without_effect()
+        if without_effect is not None:
+            # the step ran, took its time in every request, and handed back every list as
+            # it came in, without a word
+            reason, fix = without_effect
+            warnings.warn(StepWithoutEffectWarning(
+                f"{self.name}: {reason}, so this step changes no list; {fix}"),
+                stacklevel=caller_stacklevel())
         self.n_items_ = train.n_items
         self.fitted_params_ = copy.deepcopy(self.get_params())
         return self
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:  # noqa: B027
         """Learn the arrays the re-ranker needs (none by default)."""
+
+    def _without_effect(self) -> tuple[str, str] | None:
+        """Why the fitted settings change no list and what to do instead, or None (the
+        default): read by :meth:`fit`, which warns with :class:`StepWithoutEffectWarning`."""
+        return None
 
     def reads_item_vectors(self) -> bool:
         """Whether :meth:`fit` reads ``item_vectors`` under the current settings (False by
@@ -475,6 +496,24 @@ def refuse_all_alike(where: str, rows: Any, what: str, consequence: str, fix: st
                           f"and this step would change no list; {fix}")
 
 
+def warn_of_featureless_items(where: str, featureless: Any, train: Interactions,
+                              source: str, effect: str, fix: str) -> None:
+    """Warn of items without features (``featureless``, one flag per item index: no label
+    in the column, a zero vector) among items with them: a greedy re-ranker that weighs an
+    item by its features (mmr's similarity, calibrated's genre distribution) counts such an
+    item as bringing nothing, so it escapes the penalty the others pay and rises in the
+    lists, without a word (``effect`` says how, ``fix`` what to do). Every item without
+    features is refused elsewhere (all alike)."""
+    featureless = np.asarray(featureless, bool)
+    if not featureless.any() or featureless.all():
+        return
+    first = train.items.to_external([int(np.argmax(featureless))]).tolist()[0]
+    warnings.warn(f"{where}: {int(featureless.sum()):,} of the {len(featureless):,} items "
+                  f"have {source} (first: item {first!r}); {where} counts such an item as "
+                  f"{effect} and rises in the lists; {fix}", UserWarning,
+                  stacklevel=caller_stacklevel())
+
+
 def check_separator(where: str, separator: Any) -> None:
     """Refuse a separator that cannot split labels (empty, or only whitespace, which the
     labels are trimmed of)."""
@@ -641,11 +680,30 @@ def create_reranker(entry: dict[str, Any], where: str = "chain", **params: Any) 
                           f"{_bare_name_hint(entry)}")
     params = {key: value for key, value in entry.items() if key != "type"}
     try:
+        _refuse_settings_of_another_step(entry["type"], params)
         reranker = reranker_class(entry["type"])(**params)
         reranker.validate_params()
     except ConfigError as error:
         raise ConfigError(f"{where} ({entry['type']}): {error}") from None
     return reranker
+
+
+def _refuse_settings_of_another_step(name: str, params: dict[str, Any]) -> None:
+    """A setting that is no misspelling of the step's own but belongs to another re-ranker
+    (``{type = 'mmr', strength = 0.3}``: two steps' settings merged into one table, or the
+    wrong type) is told whose it is; it was "no parameter 'strength'", which left the
+    reader to find the step it belongs to."""
+    own = reranker_class(name).params
+    for key in params:
+        if key in own or closest(key, own) is not None:
+            continue  # the step's own, or a misspelling of one: told with the nearest
+        owners = [other for other in available_rerankers()
+                  if key in reranker_class(other).params]
+        if owners:
+            raise ConfigError(f"{name}: no parameter {key!r}, which is a setting of "
+                              f"{' and '.join(owners)}; give each step its own table "
+                              f"({{type = {owners[0]!r}, {key} = ...}}) or check the type; "
+                              f"its parameters: {', '.join(own) or 'none'}")
 
 
 def run_chain(chain: list[Reranker], users: np.ndarray, items: np.ndarray, scores: np.ndarray,
@@ -710,7 +768,12 @@ def greedy_lists(items: np.ndarray, scores: np.ndarray, depth: int | None,
     for step in range(steps):
         if not available.any():
             break
-        value = np.where(available, objective(step, available), -np.inf)
+        # an empty slot's relevance is -inf, which a trade-off weight of 0 (mmr's
+        # trade_off = 0, calibrated's 1) multiplies into NaN with numpy's "invalid value
+        # encountered in multiply" RuntimeWarning at every step: such slots are never
+        # available, and their value is replaced right here
+        with np.errstate(invalid="ignore"):
+            value = np.where(available, objective(step, available), -np.inf)
         # a row whose objective is -inf everywhere still picks among its available slots
         value = np.where(available & np.isneginf(value), -np.finfo(np.float64).max, value)
         picked = np.argmax(value, axis=1)

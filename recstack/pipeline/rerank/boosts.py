@@ -47,7 +47,8 @@ class _Boost(Reranker):
 
     def fit(self, train: Interactions, *, item_vectors: np.ndarray | None = None) -> Self:
         super().fit(train, item_vectors=item_vectors)
-        if len(self.value_) > 1 and np.ptp(self.value_) == 0:
+        # (a weight of 0 is warned of by the base class, which says why the boost is 0)
+        if len(self.value_) > 1 and np.ptp(self.value_) == 0 and float(self.weight) != 0:
             # one x for every item moves none ('add' shifts every score alike, 'multiply'
             # scales them alike): every list came back as it went in, without a word, as
             # popularity_penalty warns of (not refused: a catalog's column can be one value
@@ -70,6 +71,16 @@ class _Boost(Reranker):
                     f"by 1 + w * x = {factor[index]:g}, which flips their sign; use a "
                     "weight that keeps 1 + w * x >= 0 for every item, or mode = 'add'")
         return self
+
+    def _without_effect(self) -> tuple[str, str] | None:
+        if float(self.weight) != 0:
+            return None
+        # the neutral weight of both modes: s + 0 x = s, s (1 + 0 x) = s
+        done = ("adds 0 * x to every score" if self.mode == "add" else
+                "multiplies every score by 1 + 0 * x = 1")
+        return (f"weight = {shown(self.weight)} {done}, keeping each list in the order of "
+                "its incoming scores", "give a weight other than 0 (e.g. 1), or leave the "
+                "step out")
 
     def _why_all_alike(self) -> str:
         """Why every item's ``value_`` is the same, for the warning of :meth:`fit`."""

@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, shown
 from recstack.metrics.lists import STECK_ALPHA, item_genre_shares, kl_smoothed
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
@@ -55,6 +55,7 @@ from recstack.pipeline.rerank.base import (
     min_max_rows,
     refuse_all_alike,
     register_reranker,
+    warn_of_featureless_items,
 )
 
 __all__ = ["CalibratedRerank"]
@@ -110,10 +111,26 @@ class CalibratedRerank(Reranker):
         matrix, self.genres_ = label_matrix(train, self.column, self.name,
                                             separator=self.separator)
         self.shares_ = item_genre_shares(matrix)
+        # an item without a genre leaves the list's genre distribution as it is: it never
+        # pulls the list away from the user's (as an item of a genre the user does not
+        # watch does), so it rose above such items whatever their relevance, silently
+        warn_of_featureless_items(
+            self.name, ~matrix.any(axis=1), train, f"no label in column {self.column!r}",
+            "neutral (it leaves a list's genre distribution as it is), so it escapes the "
+            "miscalibration penalty",
+            "give every item its labels (e.g. 'unknown')")
         # every list's genre distribution would be that one item's, whatever it holds
         refuse_all_alike(self.name, self.shares_, f"the set of labels in column "
                          f"{self.column!r}", "every list has the genre distribution of "
                          "any one item", "give a column whose labels tell items apart")
+
+    def _without_effect(self) -> tuple[str, str] | None:
+        if float(self.trade_off) != 0:
+            return None
+        return (f"trade_off = {shown(self.trade_off)} weighs relevance alone (0 keeps "
+                "relevance only, 1 calibration only), keeping each list in the order of its "
+                "incoming scores", "give a trade_off above 0 (0.5 is the default), or leave "
+                "the step out")
 
     def target(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
         """:math:`p(g|u)` of each user: the genre distribution of the training history,

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, shown
 from recstack.metrics.beyond_accuracy import item_user_counts
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
@@ -107,7 +107,7 @@ class PopularityPenalty(Reranker):
         counts = item_user_counts(train.to_csr()).astype(np.float64)
         top = np.log1p(counts.max()) if counts.max() > 0 else 1.0
         self.penalty_ = np.log1p(counts) / top
-        if len(counts) > 1 and counts.min() == counts.max():
+        if len(counts) > 1 and counts.min() == counts.max() and float(self.strength) != 0:
             # the same penalty for every item moves none: every list came back as it went
             # in, without a word (refused, tiny test data could not be re-ranked at all)
             warnings.warn(f"{self.name}: every one of the {len(counts):,} items has "
@@ -115,6 +115,13 @@ class PopularityPenalty(Reranker):
                           "for every item and this step changes no list; it acts on data "
                           "where items differ in popularity", UserWarning,
                           stacklevel=caller_stacklevel())
+
+    def _without_effect(self) -> tuple[str, str] | None:
+        if float(self.strength) != 0:
+            return None
+        return (f"strength = {shown(self.strength)} takes no penalty from any item's score, "
+                "keeping each list in the order of its incoming scores",
+                "give a strength above 0 (0.3 is the default), or leave the step out")
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
@@ -162,6 +169,13 @@ class LongTailShare(Reranker):
         counts = item_user_counts(train.to_csr())
         self.long_tail_ = long_tail_items(counts, self.head_items)
         check_head_and_tail(self.long_tail_, self.name, self.head_items, counts)
+
+    def _without_effect(self) -> tuple[str, str] | None:
+        if float(self.share) != 0:
+            return None
+        return (f"share = {shown(self.share)} asks no list for a long-tail item, keeping each "
+                "list in the order of its incoming scores", "give a share above 0 (0.3 is "
+                "the default), or leave the step out")
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:

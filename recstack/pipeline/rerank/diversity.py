@@ -18,13 +18,12 @@ the penalty: :meth:`MMR.fit` warns of such items among items with features.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, RecstackError
+from recstack.data.interactions import Interactions
+from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
 from recstack.pipeline.bandit_checks import as_float_array
@@ -39,6 +38,7 @@ from recstack.pipeline.rerank.base import (
     min_max_rows,
     refuse_all_alike,
     register_reranker,
+    warn_of_featureless_items,
 )
 from recstack.pipeline.settings import ReadOnlyWith
 
@@ -118,22 +118,17 @@ class MMR(Reranker):
                                     f"{train.n_items} items; give one vector per item (the "
                                     "wrapped model's item embeddings)")
         self.vectors_ = unit_rows(vectors)
-        featureless = np.asarray(~self.vectors_.any(axis=1), bool)
-        if featureless.any() and not featureless.all():
-            # similar to nothing, such an item escaped every similarity penalty and rose
-            # above the items whose labels (or vectors) are known, without a word (every
-            # item without features is refused below as all alike)
-            first = train.items.to_external([int(np.argmax(featureless))]).tolist()[0]
-            source, fix = ((f"no label in column {self.column!r}",
-                            "give every item its labels (e.g. 'unknown')")
-                           if self.features == "column" else
-                           ("a zero vector among the model's item vectors",
-                            "check the model's vectors, or use features = 'column'"))
-            warnings.warn(f"{self.name}: {int(featureless.sum()):,} of the {len(featureless):,} "
-                          f"items have {source} (first: item {first!r}); mmr counts such an "
-                          "item as unlike every other, so it escapes the similarity penalty "
-                          f"and rises in the lists; {fix}", UserWarning,
-                          stacklevel=caller_stacklevel())
+        # similar to nothing, such an item escaped every similarity penalty and rose above
+        # the items whose labels (or vectors) are known, without a word (every item without
+        # features is refused below as all alike)
+        source, fix = ((f"no label in column {self.column!r}",
+                        "give every item its labels (e.g. 'unknown')")
+                       if self.features == "column" else
+                       ("a zero vector among the model's item vectors",
+                        "check the model's vectors, or use features = 'column'"))
+        warn_of_featureless_items(self.name, ~self.vectors_.any(axis=1), train, source,
+                                  "unlike every other, so it escapes the similarity penalty",
+                                  fix)
         if self.features == "column":
             refuse_all_alike(self.name, self.vectors_, f"the set of labels in column "
                              f"{self.column!r}", "every pair of items is equally alike",
@@ -144,6 +139,21 @@ class MMR(Reranker):
                              "vectors (they all point one way, or are all zero: did "
                              "training collapse?)", "every pair of items is equally alike",
                              "use features = 'column'")
+
+    def _without_effect(self) -> tuple[str, str] | None:
+        if float(self.trade_off) == 1:
+            return (f"trade_off = {shown(self.trade_off)} weighs relevance alone (1 keeps "
+                    "relevance only, 0 diversity only), keeping each list in the order of its "
+                    "incoming scores", "give a trade_off below 1 (0.7 is the default), or "
+                    "leave the step out")
+        if self.depth is not None and int(self.depth) == 1:
+            # nothing is placed before the first position, so nothing can be alike: it
+            # goes to the best score, and the positions after depth keep their order
+            return (f"depth = {shown(self.depth)} re-orders the first position alone, which "
+                    "goes to the highest incoming score (no item is placed before it to be "
+                    "unlike)", "give a depth of 2 or more (the length of the lists shown, "
+                    "e.g. 10), or None for the whole list")
+        return None
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:

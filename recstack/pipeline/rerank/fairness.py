@@ -127,6 +127,14 @@ class ExposureFairness(Reranker):
                 raise ConfigError(f"{self.name}: target shares must not all be 0")
             self.target_ = np.asarray(self.target, np.float64) / total
 
+    def _without_effect(self) -> tuple[str, str] | None:
+        if float(self.strength) != 0:
+            return None
+        return (f"strength = {shown(self.strength)} guarantees no group any of its target "
+                "exposure, keeping each list in the order of its incoming scores",
+                "give a strength above 0 (1, the default, guarantees each group its "
+                "target), or leave the step out")
+
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
         n_groups = len(self.target_)

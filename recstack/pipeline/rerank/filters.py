@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, shown
+from recstack.errors import ConfigError, counted, shown
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec, SparseSpec, sparse_from_state, sparse_state
 from recstack.pipeline.rerank.base import (
@@ -186,6 +186,18 @@ class BlockList(Reranker):
                 f"{self.name}: {len(unknown_items)} blocked item id(s) and "
                 f"{len(unknown_users)} user id(s) are not in the training data ({named}); "
                 "they are ignored"), stacklevel=caller_stacklevel())
+
+    def _without_effect(self) -> tuple[str, str] | None:
+        if self.items or any(entry["items"] for entry in self.per_user):
+            return None
+        # {"type": "block_list"} alone, or lists emptied upstream: a step that blocks
+        # nothing at every request (ids unknown to the data are warned of apart)
+        tables = len(self.per_user)
+        per_user = (f"per_user's {counted(tables, 'table')} list{'s' if tables == 1 else ''} "
+                    "no item" if tables else "per_user is empty")
+        return (f"it blocks no item (items is empty and {per_user})", "list the ids to "
+                "block in items (for every user) or per_user ({user = id, items = [ids]}), "
+                "or leave the step out")
 
     def items_kept(self) -> np.ndarray:
         return ~self.blocked_
@@ -404,6 +416,8 @@ class ItemPredicate(Reranker):
     """
 
     name = "item_predicate"
+    #: at fit, what the column holds when every item is kept (for the warning), else None
+    _present: str | None = None
     params: ClassVar[dict[str, Param]] = {
         "column": Param(str, doc="The item-table column tested."),
         "op": Param(str, choices=(*_OPERATORS, "in", "contains"), default="==",
@@ -501,6 +515,18 @@ class ItemPredicate(Reranker):
                               f"{self.value!r} (keep = {str(self.keep).lower()}), so every "
                               f"list would be empty; {_present_values(column, self)}")
         self.allowed_ = allowed
+        self._present = _present_values(column, self) if allowed.all() else None
+
+    def _without_effect(self) -> tuple[str, str] | None:
+        if self._present is None:
+            return None
+        # the mirror of the refusal of a predicate that removes every item: one that
+        # removes none is warned of (a flag such as 'available' can be true for every item
+        # for a while, and serving must go on)
+        outcome = "every item passes" if self.keep else "no item passes"
+        return (f"{outcome} column {self.column!r} {self.op} {self.value!r} (keep = "
+                f"{str(self.keep).lower()}): it removes no item",
+                f"check the value against the column ({self._present})")
 
     def items_kept(self) -> np.ndarray:
         return self.allowed_

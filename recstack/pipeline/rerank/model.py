@@ -127,6 +127,9 @@ class Reranked(Recommender):
                                nesting="a reranked model cannot wrap another; put all "
                                        "re-rankers in one chain")
 
+    def _declared_models(self) -> list[tuple[str, Recommender]]:
+        return [(_MODEL, self._wrapped())]
+
     def _steps(self) -> list[Reranker]:
         return [create_reranker(entry, f"{self.name}: chain[{position}]")
                 for position, entry in enumerate(self.chain)]

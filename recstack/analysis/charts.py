@@ -196,25 +196,27 @@ def _refuse_complex(values: np.ndarray, what: str) -> None:
     colours both drew each as a legend label ("1j")."""
     found = _complex_positions(values)
     if len(found):
-        first = int(found[0])
-        at = np.unravel_index(first, values.shape)
-        position = f"{at[0]:,}" if len(at) == 1 else f"[{at[0]:,}, {at[1]:,}]"
         raise ConfigError(
-            f"{what} holds {counted(len(found), 'complex number')}, first "
-            f"{shown(values.flat[first])} at position {position}; a chart draws real numbers "
-            f"(and text labels) only: give the real part (.real) or the size (abs()) of each")
+            f"{what} holds {_first_of(found, values, 'complex number')}; a chart draws real "
+            "numbers (and text labels) only: give the real part (.real) or the size (abs()) "
+            "of each")
 
 
 def _refuse_infinities(numbers: np.ndarray, values: np.ndarray, what: str) -> None:
     infinite = np.flatnonzero(np.isinf(numbers))
     if len(infinite):
-        first = int(infinite[0])
-        at = np.unravel_index(first, values.shape)
-        position = f"{at[0]:,}" if len(at) == 1 else f"[{at[0]:,}, {at[1]:,}]"
         raise ConfigError(
-            f"{what} holds {counted(len(infinite), 'infinite value')}, first "
-            f"{shown(values.flat[first])} at position {position}; a chart cannot draw an "
-            f"infinity (NaN draws a gap, for a missing value)")
+            f"{what} holds {_first_of(infinite, values, 'infinite value')}; a chart cannot "
+            "draw an infinity (NaN draws a gap, for a missing value)")
+
+
+def _first_of(found: np.ndarray, values: np.ndarray, noun: str) -> str:
+    """``2 infinite values, first inf at position 3`` (``[1, 0]`` in a matrix): the count
+    of the flat positions ``found`` of ``values`` and the first of them."""
+    first = int(found[0])
+    at = np.unravel_index(first, values.shape)
+    position = f"{at[0]:,}" if len(at) == 1 else f"[{at[0]:,}, {at[1]:,}]"
+    return f"{counted(len(found), noun)}, first {shown(values.flat[first])} at position {position}"
 
 
 def _kind(value: Any) -> str:

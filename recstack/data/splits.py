@@ -307,18 +307,25 @@ def _warn_of_tied_last_rows(data: Interactions, is_test: np.ndarray, position: n
     at = int(earliest_test[user])
     test_item = data.items.to_external(data.item_index[last_test & (data.user_index == user)])[0]
     kept_item = data.items.to_external(data.item_index[first_kept & (data.user_index == user)])[0]
-    tested_users = int(np.count_nonzero(tested))
-    count = int(np.count_nonzero(tied))
-    warnings.warn(TiedLastRowsWarning(
-        f"{method}: for {counted(count, 'user')} of the {tested_users:,} with test rows, a "
-        f"test row has the time of a row kept in {before} (e.g. user "
-        f"{shown(data.users.to_external(np.array([user]))[0])}: item {shown(test_item)} "
-        f"went to test and item {shown(kept_item)} to {before}, both at {at} ({_iso(at)})), "
-        "so which of the tied rows is held out follows row order (the row later in the "
-        "data goes to test), not time; to choose otherwise, order the rows before "
-        "splitting (e.g. shuffle them with a seed), or silence this with "
-        "warnings.filterwarnings('ignore', category=recstack.data.splits.TiedLastRowsWarning)"
-    ), stacklevel=caller_stacklevel())
+    warnings.warn(tied_last_rows_warning(
+        method, before, int(np.count_nonzero(tied)), int(np.count_nonzero(tested)),
+        data.users.to_external(np.array([user]))[0], test_item, kept_item, at),
+        stacklevel=caller_stacklevel())
+
+
+def tied_last_rows_warning(method: str, before: str, count: int, tested: int, user: Any,
+                           test_item: Any, kept_item: Any, at: int) -> TiedLastRowsWarning:
+    """The :class:`TiedLastRowsWarning` of ``count`` of the ``tested`` users with test rows,
+    with one example (``user``'s ``test_item`` held out, ``kept_item`` kept in ``before``,
+    both at Unix second ``at``), in the words of both backends."""
+    return TiedLastRowsWarning(
+        f"{method}: for {counted(count, 'user')} of the {tested:,} with test rows, a "
+        f"test row has the time of a row kept in {before} (e.g. user {shown(user)}: item "
+        f"{shown(test_item)} went to test and item {shown(kept_item)} to {before}, both at "
+        f"{at} ({_iso(at)})), so which of the tied rows is held out follows row order (the "
+        "row later in the data goes to test), not time; to choose otherwise, order the rows "
+        "before splitting (e.g. shuffle them with a seed), or silence this with "
+        "warnings.filterwarnings('ignore', category=recstack.data.splits.TiedLastRowsWarning)")
 
 
 def _warn_of_a_tied_cutoff(timestamps: np.ndarray, is_test: np.ndarray, cutoff_s: int,

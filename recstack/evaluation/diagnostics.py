@@ -8,12 +8,15 @@ import numbers
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError, counted, shown, shown_number
-from recstack.evaluation.results import EvaluationResult, refuse_other_protocols
+from recstack.errors import ConfigError, RecstackError, shown, shown_number
+from recstack.evaluation.results import (
+    EvaluationResult,
+    refuse_other_protocols,
+    users_apart,
+)
 from recstack.specs import arguments_named, finite_or_infinite
 
 
@@ -146,27 +149,11 @@ def _refuse_other_users(result: EvaluationResult, baseline: EvaluationResult) ->
     each over its own users, and found a model "level" or "behind" in numbers that do not
     compare, without a word. Two results of one Evaluator on one test hold the same
     users."""
-    mine, theirs = result.per_user.index, baseline.per_user.index
-    only_mine, only_theirs = mine.difference(theirs), theirs.difference(mine)
-    if not len(only_mine) and not len(only_theirs):
-        return
-    shared = len(mine) - len(only_mine)
-    missing = [f"{counted(len(extra), 'user')} of {owner.model}'s (e.g. {_first(extra)}) "
-               f"{'is' if len(extra) == 1 else 'are'} not among {other.model}'s"
-               for extra, owner, other in ((only_mine, result, baseline),
-                                           (only_theirs, baseline, result)) if len(extra)]
-    raise RecstackError(
-        f"diagnose: {result.model} was evaluated on {counted(len(mine), 'user')} and the "
-        f"baseline {baseline.model} on {len(theirs):,}, {shared:,} of them shared "
-        f"({'; '.join(missing)}), so their means are over different users and do not "
-        "compare; evaluate both on one split's test users (one Evaluator)")
-
-
-def _first(ids: Any) -> str:
-    """The first few of the user ids ``ids``, for a message."""
-    shown_ids = ", ".join(shown(user.item() if isinstance(user, np.generic) else user)
-                          for user in ids[:3])
-    return shown_ids + (", ..." if len(ids) > 3 else "")
+    apart = users_apart(result, baseline, other_role="the baseline ")
+    if apart is not None:
+        raise RecstackError(
+            f"diagnose: {apart}, so their means are over different users and do not "
+            "compare; evaluate both on one split's test users (one Evaluator)")
 
 
 def _read_metrics(means: dict[str, float], ordering: bool, own: bool) -> list[str]:

@@ -747,28 +747,38 @@ def _other_users(results: list[EvaluationResult], unshared: str, what: str,
     if unshared == "ignore":
         return
     first = results[0]
-    mine = first.per_user.index
     for other in results[1:]:
-        theirs = other.per_user.index
-        only_mine, only_theirs = mine.difference(theirs), theirs.difference(mine)
-        if not len(only_mine) and not len(only_theirs):
+        apart = users_apart(first, other)
+        if apart is None:
             continue
-        shared = len(mine) - len(only_mine)
-        missing = [f"{counted(len(extra), 'user')} of {owner.model}'s (e.g. "
-                   f"{_first_ids(extra)}) {'is' if len(extra) == 1 else 'are'} not among "
-                   f"{lacker.model}'s"
-                   for extra, owner, lacker in ((only_mine, first, other),
-                                                (only_theirs, other, first)) if len(extra)]
-        message = (f"{what}: {first.model} was evaluated on {counted(len(mine), 'user')} and "
-                   f"{other.model} on {len(theirs):,}, {shared:,} of them shared "
-                   f"({'; '.join(missing)}), so {consequence}; evaluate every model on one "
-                   "split's test users (one Evaluator)")
+        message = (f"{what}: {apart}, so {consequence}; evaluate every model on one split's "
+                   "test users (one Evaluator)")
         if unshared == "raise":
             raise RecstackError(message)
         warnings.warn(UnsharedUsersWarning(
             message + ", or pass unshared='ignore' where that is meant"),
             stacklevel=caller_stacklevel())
         return
+
+
+def users_apart(first: EvaluationResult, other: EvaluationResult, *,
+                other_role: str = "") -> str | None:
+    """How the users of two results differ, None when they are the same: ``als was evaluated
+    on 10 users and ease on 9, 9 of them shared (1 user of als's (e.g. 7) is not among
+    ease's)``; ``other_role`` names the second result's part (``"the baseline "``)."""
+    mine, theirs = first.per_user.index, other.per_user.index
+    only_mine, only_theirs = mine.difference(theirs), theirs.difference(mine)
+    if not len(only_mine) and not len(only_theirs):
+        return None
+    shared = len(mine) - len(only_mine)
+    missing = [f"{counted(len(extra), 'user')} of {owner.model}'s (e.g. "
+               f"{_first_ids(extra)}) {'is' if len(extra) == 1 else 'are'} not among "
+               f"{lacker.model}'s"
+               for extra, owner, lacker in ((only_mine, first, other),
+                                            (only_theirs, other, first)) if len(extra)]
+    return (f"{first.model} was evaluated on {counted(len(mine), 'user')} and {other_role}"
+            f"{other.model} on {len(theirs):,}, {shared:,} of them shared "
+            f"({'; '.join(missing)})")
 
 
 def _first_ids(ids: pd.Index) -> str:

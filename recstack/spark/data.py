@@ -1869,7 +1869,7 @@ def warn_of_tied_last_rows(data: SparkInteractions, flagged: Any, n_test: Any, m
     one lookup of the example's ids."""
     from pyspark.sql import functions as F
 
-    from recstack.data.splits import TiedLastRowsWarning, _iso
+    from recstack.data.splits import tied_last_rows_warning
 
     if not data.has_timestamps:
         return
@@ -1897,16 +1897,9 @@ def warn_of_tied_last_rows(data: SparkInteractions, flagged: Any, n_test: Any, m
     user = _external_id(data.users, USER_ID, USER_INDEX, int(first[USER_INDEX]))
     test_item = _external_id(data.items, ITEM_ID, ITEM_INDEX, int(first["_test_item"]))
     kept_item = _external_id(data.items, ITEM_ID, ITEM_INDEX, int(first["_kept_item"]))
-    at = int(first["_test_time"])
-    warnings.warn(TiedLastRowsWarning(
-        f"{method}: for {counted(count, 'user')} of the {int(row['tested']):,} with test "
-        f"rows, a test row has the time of a row kept in {before} (e.g. user "
-        f"{shown_value(user)}: item {shown_value(test_item)} went to test and item "
-        f"{shown_value(kept_item)} to {before}, both at {at} ({_iso(at)})), so which of the "
-        "tied rows is held out follows row order (the row later in the data goes to test), "
-        "not time; to choose otherwise, order the rows before splitting (e.g. shuffle them "
-        "with a seed), or silence this with warnings.filterwarnings('ignore', "
-        "category=recstack.data.splits.TiedLastRowsWarning)"), stacklevel=caller_stacklevel())
+    warnings.warn(tied_last_rows_warning(method, before, count, int(row["tested"]), user,
+                                         test_item, kept_item, int(first["_test_time"])),
+                  stacklevel=caller_stacklevel())
 
 
 def _external_id(vocabulary: Any, id_column: str, index_column: str, index: int) -> Any:

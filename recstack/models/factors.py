@@ -114,10 +114,11 @@ class FoldInScoringMixin:
 
 def factor_limits(name: str, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
     """The data limit of a factor count (the hyperparameter ``name``), for a model's
-    :meth:`~recstack.models.base.Recommender.data_limits`: the bound past which
-    :func:`warn_excess_factors` warns, so that a tuning search keeps to the values fitted
-    without that warning. The default spaces draw ``factors`` up to 256, and on a catalog
-    of 40 items every trial past 40 warned that its extra dimensions only cost time."""
+    :meth:`~recstack.models.base.Recommender.data_limits`: the rank of the scores,
+    ``min(n_users, n_items)``, past which the extra dimensions only cost time, so that a
+    tuning search keeps to it. The default spaces draw ``factors`` up to 256: on 30 users
+    and 20 items every trial past 30 warned so (:func:`warn_excess_factors` warns past
+    both counts), and those from 21 to 30 were as idle without a word."""
     rank = min(n_users, n_items)
     return {name: (rank + 1, f"{name} <= min(n_users, n_items) = {rank:,}, the rank of the "
                              "scores; more only cost time and memory")}

@@ -35,8 +35,12 @@ $(TEST_STAMP): $(DEMO_STAMP)
 demo: $(DEMO_STAMP)
 	$(BIN)/recstack demo
 
+# the suite in two worker processes (pytest-xdist; the tests depend on no order or process
+# of their own), which keep both cores of a 2-core machine busy; TEST_WORKERS=0: one process
+TEST_WORKERS ?= 2
+
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/python -m pip install --quiet ruff

@@ -472,6 +472,9 @@ def checked_path(path: Any, what: str = "path") -> Path:
         raise RecstackError(f"{what}: an empty path; give a file or folder name")
     if "\0" in text:
         raise RecstackError(f"{text!r}: a path cannot hold a NUL character (\\0)")
+    half = surrogate_half(text)
+    if half is not None:
+        raise RecstackError(f"{what}: {text!r} is {half}")
     try:
         return Path(text).expanduser()
     except RuntimeError:  # no home folder to expand to: the name as given
@@ -488,6 +491,9 @@ def name_too_long(path: Path) -> str | None:
     each counted in bytes (``os.pathconf`` of the nearest folder that exists; 255 and 4096
     where it does not say). Else what the name is, as the end of "is ...". Every call on
     such a path raised the operating system's OSError (File name too long)."""
+    half = surrogate_half(path)
+    if half is not None:
+        return half
     name_max, path_max = _name_limits(path.parent)
     for part in path.parts:
         size = len(os.fsencode(part))
@@ -499,6 +505,23 @@ def name_too_long(path: Path) -> str | None:
     if size >= path_max:
         return (f"a path longer than the system allows ({size:,} bytes; at most "
                 f"{path_max - 1:,})")
+    return None
+
+
+def surrogate_half(path: str | os.PathLike[str]) -> str | None:
+    """None unless ``path`` holds a lone half of a UTF-16 surrogate pair (``"\\ud800"``,
+    from a JSON escape or a name mangled on its way), which no file name can hold: every
+    call on such a path raised UnicodeEncodeError. Else what the name is, as the end of
+    "is ...". U+DC80-U+DCFF pass: they stand for the bytes of a name that is not UTF-8."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        return None
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError as error:
+        return (f"a name no file system can hold: its character {error.start + 1} is "
+                f"{text[error.start]!r}, half of a UTF-16 surrogate pair (write the "
+                "character itself, both halves together)")
     return None
 
 

@@ -1406,12 +1406,13 @@ def _number(text: str) -> float:
 def _number_rule(cast: Any, text: str) -> str:
     """How to write the number, where Python's own ``cast`` would have read ``text``
     ('1_0', ' 5', '\u0663'): the text looks like a number, so say what is wrong with it."""
-    from recstack.specs import NUMBER_TEXT_RULE
+    from recstack.specs import NUMBER_TEXT_RULE, lookalike_minus_hint
 
     try:
         cast(text)
     except ValueError:
-        return ""
+        # --tolerance \u22121: a minus sign pasted from a web page was "expected a number"
+        return lookalike_minus_hint(text, cast)
     return f" (write it in {NUMBER_TEXT_RULE})"
 
 
@@ -1645,6 +1646,12 @@ class _Parser(argparse.ArgumentParser):
         return parsed, extras
 
     def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        given = list(sys.argv[1:] if args is None else args)
+        pasted = _option_with_lookalike_dash(self, given)
+        if pasted is not None:
+            command, message = pasted
+            command._given = given  # type: ignore[attr-defined]
+            command.error(message)
         parsed, extras = self.parse_known_args(args, namespace)
         command = getattr(parsed, _PARSED_BY, self)
         delattr(parsed, _PARSED_BY)
@@ -1683,6 +1690,49 @@ class _Parser(argparse.ArgumentParser):
         # argparse echoes values whole ("unrecognized arguments: <5,000 digits>"): cut
         line = _cut_typed_values(line, getattr(self, "_given", ()))
         self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {cut_long_values(line)}\n")
+
+
+def _option_with_lookalike_dash(parser: argparse.ArgumentParser, given: Sequence[str]
+                                ) -> tuple[argparse.ArgumentParser, str] | None:
+    """The parser of the command given and its refusal of the first option typed with a
+    look-alike dash (``\u2014out``, ``\u2013-overwrite``: '--' turned into an em or en dash
+    by a web page or a word processor, pasted into the command), else None. Such a word
+    was no option to argparse: it was "unrecognized arguments: \u2014out x", read as the
+    experiment file or a source (``data info \u2014help``: "no such file"), or as a value
+    that made a positional argument "unrecognized" (``report \u2014static DIR``). With
+    -h/--help given, the help is printed as before."""
+    from recstack.specs import LOOKALIKE_DASHES, dash_shown, did_you_mean, lookalike_dash
+
+    words = list(given[:given.index("--")] if "--" in given else given)
+    if "-h" in words or "--help" in words:
+        return None
+    command = parser
+    for at, word in enumerate(words):
+        commands = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        if commands and word in commands[0].choices:
+            command = commands[0].choices[word]
+            continue
+        dash = lookalike_dash(word)
+        if dash is None:
+            continue
+        name = re.sub(f"^[-{LOOKALIKE_DASHES}]+", "", word).split("=", 1)[0]
+        if not name[:1].isalpha():
+            continue  # a number (its minus sign: the option's own check says it) or a dash
+        options = [o for action in command._actions for o in action.option_strings]
+        typed = next((o for o in (f"--{name}", f"-{name}") if o in options), None)
+        said = (f"argument {word.split('=', 1)[0]}: it starts with {dash_shown(dash)}, not "
+                "the ASCII '-' an option is typed with (pasted from a web page or a "
+                "document?)")
+        if typed is not None:
+            return command, f"{said}: type {typed}"
+        before = next((a for a in command._actions if at and words[at - 1] in
+                       a.option_strings), None)
+        if before is not None and before.nargs != 0:
+            continue  # no option's name: the value of the option before it, checked there
+        near = did_you_mean(f"--{name}", [o for o in options if o.startswith("--")])
+        return command, (f"{said}; {command.prog} has no option --{name}"
+                         f"{near or ' (see ' + command.prog + ' --help)'}")
+    return None
 
 
 def _value_like_an_option(parser: argparse.ArgumentParser, option: str) -> str:

@@ -38,7 +38,7 @@ from recstack.data.adjacency import AdjacencyReport, AdjacencySplits
 from recstack.data.filters import FilterStep
 from recstack.data.interactions import Interactions, check_flag
 from recstack.data.sources import load_source
-from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
 from recstack.evaluation.diagnostics import Diagnostic, diagnose
 from recstack.evaluation.evaluator import Evaluator
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, PairedTest
@@ -294,13 +294,98 @@ def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
         raise RecstackError(f"the parts declare different rating ranges ({shown}); a split "
                             "has one rating scale: read every part with the same "
                             "rating_range, or rescale one part's ratings")
+    contexts = {name: tuple(getattr(parts[name].context, "columns", ())) for name in names}
+    if len(set(contexts.values())) > 1:
+        # the joined rows hold one set of context columns (the parts' context was
+        # dropped without a word before, and a context-aware model saw none)
+        shown = ", ".join(f"{name} {', '.join(map(str, columns)) if columns else 'none'}"
+                          for name, columns in contexts.items())
+        raise RecstackError(f"the parts carry different context columns ({shown}); a split "
+                            "has one set: read every part with the same context columns")
+    context_cols = list(contexts[names[0]])
+    # the parts' item and user tables (titles, genres...) were dropped without a word, so
+    # content models and reports of the joined split saw none
     data = Interactions.from_arrays(
         joined["user_id"].to_numpy(), joined["item_id"].to_numpy(),
         joined["value"].to_numpy(), joined["timestamp"].to_numpy() if has_time else None,
-        rating_range=ranges.pop() if ranges else None)
+        rating_range=ranges.pop() if ranges else None,
+        item_table=_joined_table(parts, "item"), user_table=_joined_table(parts, "user"),
+        context=joined[context_cols].reset_index(drop=True) if context_cols else None)
     is_test = part_of_row == names.index("test")
     fold_in = part_of_row == names.index("fold_in") if "fold_in" in parts else None
     return splits.given_split(data, is_test, fold_in_mask=fold_in)
+
+
+def _joined_table(parts: dict[str, Interactions], role: str) -> pd.DataFrame | None:
+    """The parts' ``role`` (``"item"``/``"user"``) tables as one table keyed by id: each id
+    described once (a part without a table, or without a row for the id, adds nothing);
+    refused where the parts describe an id differently, or by different columns, naming the
+    parts, the id and the column."""
+    tables = {name: table for name, data in parts.items()
+              if (table := getattr(data, f"{role}_table")) is not None}
+    if not tables:
+        return None
+    key = f"{role}_id"
+    columns = {name: [str(c) for c in table.columns[1:]] for name, table in tables.items()}
+    if len({tuple(sorted(cols)) for cols in columns.values()}) > 1:
+        listed = "; ".join(f"{name}: {', '.join(cols) if cols else 'none'}"
+                           for name, cols in columns.items())
+        raise RecstackError(f"the parts' {role} tables have different columns ({listed}); a "
+                            f"split has one {role} table: read every part with the same "
+                            f"{role} table, or with none beside one part's")
+    rows, part_of_row = [], []
+    for name, table in tables.items():
+        rest = table.iloc[:, 1:]
+        # an id of the part the table has no row for is all missing: it describes nothing
+        described = (~rest.isna().all(axis=1)).to_numpy() if len(rest.columns) else \
+            np.ones(len(table), bool)
+        rows.append(table[described].rename(columns={table.columns[0]: key}))
+        part_of_row += [name] * int(described.sum())
+    stacked = pd.concat(rows, ignore_index=True)
+    repeated = stacked[key].duplicated(keep=False).to_numpy()
+    if repeated.any():
+        _refuse_different_rows(stacked[repeated].reset_index(drop=True),
+                               np.array(part_of_row, dtype=object)[repeated], key, role)
+    return stacked.drop_duplicates(key).reset_index(drop=True)
+
+
+def _refuse_different_rows(rows: pd.DataFrame, parts: np.ndarray, key: str, role: str
+                           ) -> None:
+    """Refuse the first id that two parts' tables (``rows``: those of ids in more than one
+    part, from the parts named by ``parts``) describe differently, naming the id, column
+    and parts."""
+    firsts = ~rows[key].duplicated().to_numpy()
+    first = rows[firsts].set_index(key)
+    position = first.index.get_indexer(rows[key])
+    for column in rows.columns:
+        if column == key:
+            continue
+        earlier = first[column].to_numpy(dtype=object)[position]
+        later = rows[column].to_numpy(dtype=object)
+        for row, (was, now) in enumerate(zip(earlier, later, strict=True)):
+            if _same_cell(was, now):
+                continue
+            part, other = parts[firsts][position[row]], parts[row]
+            raise RecstackError(
+                f"the parts' {role} tables disagree: {role} {shown(rows[key].iloc[row])} "
+                f"has {column} {shown(was)} in {part} but {shown(now)} in {other}; a split "
+                f"has one {role} table: read every part with the same {role} table, or "
+                "with none beside one part's")
+
+
+def _same_cell(left: Any, right: Any) -> bool:
+    """Whether two cells of a side table hold the same value (both missing counts as the
+    same; lists and arrays compared element by element)."""
+    missing = [pd.api.types.is_scalar(v) and bool(pd.isna(v)) for v in (left, right)]
+    if any(missing):
+        return all(missing)
+    if pd.api.types.is_scalar(left) and pd.api.types.is_scalar(right):
+        return bool(left == right)
+    try:
+        return bool(np.array_equal(np.asarray(left, dtype=object),
+                                   np.asarray(right, dtype=object)))
+    except (TypeError, ValueError):
+        return False
 
 
 def _check_id_kinds(parts: dict[str, Interactions]) -> None:

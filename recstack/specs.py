@@ -783,6 +783,48 @@ _FLOAT_WORD = re.compile(r"[+-]?(nan|inf|infinity)", re.ASCII | re.IGNORECASE)
 #: how a number given as text must be written, for messages
 NUMBER_TEXT_RULE = "plain ASCII digits, without spaces, '_' separators or other scripts' digits"
 
+#: dashes that a web page, a word processor or a typeset manual puts where a '-' was typed
+#: (hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus
+#: sign, small and full-width hyphen-minus): pasted into a command, they are no '-'
+LOOKALIKE_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+
+
+def lookalike_dash(text: Any) -> str | None:
+    """The first of :data:`LOOKALIKE_DASHES` among the dashes that start ``text``
+    (``'\u2014out'``, ``'\u2212' + '1'``, ``'-\u2013out'``), else None."""
+    if not isinstance(text, str):
+        return None
+    lead = re.match(f"[-{LOOKALIKE_DASHES}]+", text)
+    if lead is None:
+        return None
+    return next((c for c in lead[0] if c != "-"), None)
+
+
+def dash_shown(dash: str) -> str:
+    """``'\u2014' (an em dash, U+2014)``: a look-alike dash named so that a reader sees
+    why it is not the '-' it looks like."""
+    import unicodedata
+
+    name = unicodedata.name(dash, "dash").lower()
+    article = "an" if name[:1] in "aeiou" else "a"
+    return f"{dash!r} ({article} {name}, U+{ord(dash):04X})"
+
+
+def lookalike_minus_hint(text: Any, cast: type[int] | type[float] = float) -> str:
+    """`` (its '\u2212' (a minus sign, U+2212) is not the ASCII '-': write -1)`` when
+    ``text`` is a number but for a look-alike dash where its minus sign belongs (pasted
+    from a web page: ``--tolerance \u22121``, ``threshold=\u20130.5``), else "". Such a
+    number was refused as "expected a number", which the text seemed to be."""
+    dash = lookalike_dash(text)
+    if dash is None:
+        return ""
+    fixed = "-" + re.sub(f"^[-{LOOKALIKE_DASHES}]+", "", text)
+    try:
+        number_from_text(fixed, cast)
+    except ValueError:
+        return ""
+    return f" (its {dash_shown(dash)} is not the ASCII '-' of a negative number: write {fixed})"
+
 
 #: a URL scheme and its colon at the start of a location (``s3:``, ``gcs:``), without the
 #: ``//`` a URL goes on with; one letter is a Windows drive (``C:/models``), not a scheme
@@ -926,6 +968,12 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
                 # ks = ["1e3"]: no hint, where the number it names is wanted in digits
                 return (f" (a number in quotes is text, and a whole number is written in "
                         f"digits alone: {f'{key} = ' if key else ''}{int(number)})")
+        for cast in (int, float):
+            # threshold=\u22121 (a minus sign pasted from a web page): "expected a number"
+            said = lookalike_minus_hint(value, cast)
+            fixed = "-" + re.sub(f"^[-{LOOKALIKE_DASHES}]+", "", value)
+            if said and convert(number_from_text(fixed, cast), hint) is not _WRONG_TYPE:
+                return said
     elif (isinstance(value, float) and value.is_integer()
           and convert(int(value), hint) is not _WRONG_TYPE
           and convert(value, hint) is _WRONG_TYPE):

@@ -299,6 +299,12 @@ def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
                 ) -> tuple[np.ndarray, np.ndarray]:
     """Widen a top-K result to ``k`` columns (a catalog can be smaller than ``k``); the added
     slots are empty: index 0 with score ``-inf``."""
+    try:
+        # lists (as top_k takes) failed as AttributeError on ``.shape``
+        top, scores = np.asarray(top), np.asarray(scores)
+    except ValueError:  # rows of different lengths
+        raise ConfigError("pad_columns: top and scores must be 2-d arrays (lists x items); "
+                          "their rows have different lengths") from None
     top_shape, score_shape = np.shape(top), np.shape(scores)
     if len(top_shape) != 2 or top_shape != score_shape:
         # a 5-column list padded beside 4-column scores put each score one slot away from

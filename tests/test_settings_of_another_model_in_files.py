@@ -26,7 +26,7 @@ def test_another_models_setting_in_a_models_table_names_its_models(tmp_path) -> 
     path.write_text(_FILE.format(line="factors = 64"))
     with pytest.raises(ConfigError, match=r"\[\[models\]\] #1 \(ease\) unknown key 'factors' "
                                           r"for ease \(a setting of the models als, bpr, ials, "
-                                          r"(?:implicit_als, )?mf and neural_mf: check the "
+                                          r"(?:implicit_als, )?mf, neumf and neural_mf: check the "
                                           r"model's type, or leave it out\); its parameters: "
                                           r"regularization"):
         load_experiment(path)
@@ -45,7 +45,7 @@ def test_a_tuning_space_and_base_params_name_the_models_too() -> None:
     space = {"factors": {"type": "int", "low": 2, "high": 8}}
     with pytest.raises(ConfigError, match=r"space: ease has no parameter 'factors' \(a setting "
                                           r"of the models als, bpr, ials, "
-                                          r"(?:implicit_als, )?mf and neural_mf"):
+                                          r"(?:implicit_als, )?mf, neumf and neural_mf"):
         check_search_arguments("ease", space, None, **settings)
     with pytest.raises(ConfigError, match=r"base_params: ease has no parameter 'neighbors' "
                                           r"\(a setting of the models "):

@@ -31,7 +31,7 @@ import re
 import sys
 import time
 import warnings
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.analysis._checks import html_target
+from recstack.analysis._checks import count_array, html_target, whole_number
 from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
 from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
@@ -50,6 +50,7 @@ from recstack.atomic import blocking_parent, checked_path, folder_problem, write
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, UnknownColumnError, counted
 from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
+from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import arguments_named
 
@@ -499,8 +500,32 @@ def recall_by_bucket(relevant: sp.csr_matrix, tops: dict[str, np.ndarray],
 
     ``relevant`` is users x items (1 = relevant), ``tops[model]`` the users' lists (item
     indices, ``-1`` for an empty slot). Returns the relevant pairs per bucket and each
-    model's :math:`R_b` (NaN for a bucket without relevant pairs)."""
-    relevant = sp.csr_matrix(relevant)
+    model's :math:`R_b` (NaN for a bucket without relevant pairs). Any value above 0 in
+    ``relevant`` marks a relevant pair; a stored 0 does not."""
+    n_buckets = whole_number(n_buckets, "recall_by_bucket: n_buckets")
+    relevant = _relevant_matrix(relevant)
+    n_users, n_items = relevant.shape
+    bucket_of_item = _index_array(bucket_of_item, "recall_by_bucket: bucket_of_item", 1,
+                                  0, n_buckets, f"buckets 0 to {n_buckets - 1} (n_buckets="
+                                  f"{n_buckets})")
+    if len(bucket_of_item) != n_items:
+        raise RecstackError(f"recall_by_bucket: bucket_of_item has {len(bucket_of_item):,} "
+                            f"values for the {counted(n_items, 'item')} of relevant (its "
+                            "columns); give one bucket per item")
+    if not isinstance(tops, Mapping):
+        raise RecstackError("recall_by_bucket: tops must map each model's label to its lists "
+                            f"(a dict), got {type(tops).__name__}")
+    checked = {}
+    for label, top in tops.items():
+        name = f"recall_by_bucket: tops[{label!r}]"
+        top = _index_array(top, name, 2, -1, n_items,
+                           f"item indices 0 to {n_items - 1}, or -1 for an empty slot")
+        if top.shape[0] != n_users:
+            raise RecstackError(f"{name} has {counted(top.shape[0], 'list')} for the "
+                                f"{counted(n_users, 'user')} of relevant (its rows); give "
+                                "one list per user, in relevant's row order")
+        checked[label] = top
+    tops = checked
     relevant_per_bucket = np.bincount(bucket_of_item[relevant.indices], minlength=n_buckets)
     recall = {}
     for label, top in tops.items():
@@ -626,8 +651,6 @@ def _curves(folder: ResultsFolder) -> Section:
 def holm_adjust(p_values: np.ndarray) -> np.ndarray:
     """Holm's step-down adjustment (Holm 1979) of a family of p-values (NaN: a pair not
     tested, left NaN)."""
-    from recstack.metrics._validation import as_float_array
-
     shape = np.shape(p_values)
     flat = as_float_array(p_values, "holm_adjust p-values", ndim=len(shape),
                           allow_nan=True).ravel()
@@ -802,15 +825,64 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
     return section
 
 
+def _relevant_matrix(values: Any) -> sp.csr_matrix:
+    """``recall_by_bucket``'s users x items matrix of relevant pairs (finite values >= 0,
+    sparse or dense) as CSR without stored zeros: a stored 0 was counted as a relevant pair
+    in every bucket total, and a NaN or a negative value as one too."""
+    name = "recall_by_bucket: relevant"
+    if sp.issparse(values):
+        matrix = sp.csr_matrix(values, dtype=np.float64, copy=True)
+        if matrix.ndim != 2:
+            raise RecstackError(f"{name} must be a users x items matrix, got shape "
+                                f"{matrix.shape}")
+        as_float_array(matrix.data, f"{name} (its stored values)", ndim=1, non_negative=True)
+    else:
+        matrix = sp.csr_matrix(as_float_array(values, name, ndim=2, non_negative=True))
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _index_array(values: Any, name: str, ndim: int, low: int, high: int,
+                 right: str) -> np.ndarray:
+    """``values`` as an int64 array of ``ndim`` dimensions, each a whole number in
+    ``[low, high)`` (``right`` says which, in words). True/false, text, NaN and fractions
+    are refused: numpy cut 1.5 to item 1, skipped -2 as an empty slot, and failed on a
+    list, an index past the catalog or a float bucket with words of its own."""
+    array = np.asarray(values) if isinstance(values, np.ndarray | list | tuple) else values
+    if getattr(array, "dtype", None) is not None and array.dtype.kind == "b":
+        raise RecstackError(f"{name} must be whole numbers ({right}), got true/false values")
+    numbers = as_float_array(values, name, ndim=ndim)
+    bad = (numbers != np.round(numbers)) | (numbers < low) | (numbers >= high)
+    if bad.any():
+        position = tuple(int(i) for i in np.argwhere(bad)[0])
+        at = position[0] if ndim == 1 else position
+        raise RecstackError(f"{name} must hold {right}; position {at} holds "
+                            f"{_index_text(float(numbers[position]))}")
+    return numbers.astype(np.int64)
+
+
+def _index_text(value: float) -> str:
+    """``7`` for 7.0 (a whole value within a float's exact integers), else ``1.5``."""
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+
+
 def popularity_buckets(item_counts: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Head, middle and tail: items by training rows, most popular first; an item is in
     the head while the rows of the items before it are under a third of the total, in the
     middle while under two thirds, else in the tail. Items of equal counts share the
     bucket of the first of them (as users of equal activity share a quartile): ranked by
     index among themselves, a catalog of equal popularity was cut into a "head", "middle"
-    and "tail" that differed in nothing but their ids."""
+    and "tail" that differed in nothing but their ids.
+
+    ``item_counts`` is one count >= 0 per item, read by position."""
+    # checked: a negative count put the item in the tail and took its rows off the others'
+    # thirds, NaN or inf put every item in the head, all without a word; a list, text,
+    # true/false or a 2-D table failed with numpy's or pandas' words
+    refuse_reordered_rows(item_counts, "popularity_buckets: item_counts", RecstackError)
+    item_counts = count_array(item_counts, "popularity_buckets: item_counts")
     order = np.argsort(-item_counts, kind="stable")
-    sorted_counts = item_counts[order].astype(np.float64)
+    sorted_counts = item_counts[order]
     before = (np.cumsum(sorted_counts) - sorted_counts) / max(sorted_counts.sum(), 1.0)
     # the position of the first item of each item's count (the counts run high to low)
     before = before[np.searchsorted(-sorted_counts, -sorted_counts, side="left")]
@@ -1331,7 +1403,7 @@ def render_html(report: Report, *, interactive: bool, seconds: float = 0.0) -> s
                if subject and report.title.endswith(subject) else html.escape(report.title))
     kind = ("interactive (Plotly)" if interactive else "static (matplotlib)"
             if static_charts else 'none (pip install "recstack[insight]" to draw them)')
-    return (
+    return _utf8_text(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(report.title)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -1340,3 +1412,19 @@ def render_html(report: Report, *, interactive: bool, seconds: float = 0.0) -> s
         f"{seconds:.1f} s; opens without a network.</p></header>"
         f"<nav>{nav}</nav><main>{notes}{''.join(parts)}</main></body></html>\n"
     )
+
+
+#: a lone UTF-16 surrogate: no character, and no text a UTF-8 file can hold
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8_text(page: str) -> str:
+    """``page`` as text a UTF-8 file holds. A path holding bytes that are not UTF-8 (a
+    folder named in Latin-1, ``caf\\xe9``: Python gives such a byte as a surrogate,
+    U+DC80 to U+DCFF) is shown with U+FFFD for each such byte, as a file manager shows it;
+    any other lone surrogate (a report built from Python text) as its escape ``\\ud800``.
+    The page failed to be written with a ``UnicodeEncodeError`` after all its work."""
+    if _SURROGATE.search(page) is None:
+        return page
+    return _SURROGATE.sub(lambda half: "\ufffd" if 0xDC80 <= ord(half.group()) <= 0xDCFF
+                          else f"\\u{ord(half.group()):04x}", page)

@@ -241,7 +241,65 @@ def _load_json(path: Path) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise RecstackError(f"{path}: expected a JSON object (results of `recstack "
                             f"evaluate`), got a {type(payload).__name__}")
+    half = lone_surrogate_problem(payload, first=1)
+    if half is not None:
+        raise RecstackError(f"{path}: {half}; recstack writes no such text: the file was "
+                            "edited by hand or is damaged; restore it, or rerun `recstack "
+                            "evaluate`")
     return payload
+
+
+def lone_surrogate_problem(value: Any, first: int = 0) -> str | None:
+    """Where the JSON value ``value`` (read from a file: its keys too) holds text with a
+    lone surrogate, as the middle of a message ("'experiment.name' holds \\ud800 at
+    character 4, half of a UTF-16 surrogate pair ..."); None when it holds none. List
+    entries are numbered from ``first`` (a results folder numbers its models from 1).
+
+    JSON's escapes allow half of a UTF-16 pair (``"\\ud800"``), which Python reads as a
+    string no UTF-8 file can hold: such a results.json was read, and the report failed
+    with ``UnicodeEncodeError`` or "surrogates not allowed" from ``os.path`` (taking a data
+    path apart), naming no field. The surrogates U+DC80 to U+DCFF pass: they stand for the
+    bytes of a file name that are not UTF-8 (Python's ``surrogateescape``; ``json.dumps``
+    writes a folder named in Latin-1 so), and name a file all the same."""
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        where, item = pending.pop()
+        if isinstance(item, str):
+            at = _lone_surrogate_at(item)
+            if at is not None:
+                return f"{where!r} holds {_half(item, at)}"
+        elif isinstance(item, dict):
+            for key in reversed(list(item)):
+                if isinstance(key, str) and (at := _lone_surrogate_at(key)) is not None:
+                    owner = repr(where) if where else "the top level"
+                    return (f"{owner} has the key '{_escaped(key)}', which holds "
+                            f"{_half(key, at)}")
+                pending.append((f"{where}.{key}".lstrip("."), item[key]))
+        elif isinstance(item, list | tuple):
+            pending.extend((f"{where}[{number}]", entry)
+                           for number, entry in reversed(list(enumerate(item, start=first))))
+    return None
+
+
+def _lone_surrogate_at(text: str) -> int | None:
+    """The index of the first lone surrogate of ``text`` that stands for no byte of a file
+    name, or None."""
+    try:
+        text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as error:
+        return error.start
+    return None
+
+
+def _half(text: str, at: int) -> str:
+    return (f"\\u{ord(text[at]):04x} at character {at + 1}, half of a UTF-16 surrogate "
+            "pair without its other half (no character, and no text a UTF-8 file can hold)")
+
+
+def _escaped(text: str) -> str:
+    """``text`` with each lone surrogate written as its escape, so that a message can be
+    printed."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 #: the first bytes of files of another format than CSV, and what they are
@@ -590,6 +648,16 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
         value = payload.get(key)
         if value is not None and not isinstance(value, expected):
             refuse(key, value, f"{'a folder path' if expected is str else 'an object'} or null")
+    # a path no file system holds (a NUL, as a hand edit of "\u0000" writes it) was a
+    # ValueError ("embedded null byte") from os.path when the data's identity was taken
+    data = payload["experiment"].get("data")
+    paths = [("base_folder", payload.get("base_folder"))] + (
+        [(f"experiment.data.{key}", data.get(key)) for key in _DATA_NAMING_KEYS]
+        if isinstance(data, dict) else [])
+    for where, value in paths:
+        if isinstance(value, str) and "\x00" in value:
+            refuse(where, value, "a path without a NUL character (\\0), which no file "
+                   f"name holds (here at character {value.index(chr(0)) + 1})")
     for number, entry in enumerate(payload["models"], start=1):
         _check_model_entry(refuse, number, entry)
 

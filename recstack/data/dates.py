@@ -132,9 +132,24 @@ def is_nat(moment: Any) -> bool:
                                                   and moment != moment)
 
 
+def held_scalar(value: Any) -> Any:
+    """A 0-d numpy array (``np.array(0.2)``, what a numpy reduction or ``np.asarray`` of
+    one number gives) as the numpy scalar it holds, anything else as given: the one rule
+    of every split's share, count, fold number and seed, and of every time argument
+    (:func:`to_unix_seconds`), as the models read their hyperparameters.
+    ``random_split(data, np.array(0.2))`` was refused as "test_fraction = array(0.2):
+    expected a number" while ``np.float64(0.2)`` was taken. An array of one element or
+    more (``np.array([0.2])``) is still refused: it is not one number."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    return value
+
+
 def to_unix_seconds(moment: Any, what: str = "time") -> int | None:
     """Unix seconds of ``moment`` by :func:`moment_seconds`' rule (None stays None), or a
-    ConfigError naming ``what``."""
+    ConfigError naming ``what``; a 0-d numpy array is the moment it holds
+    (:func:`held_scalar`)."""
+    moment = held_scalar(moment)
     if moment is None:
         return None
     if isinstance(moment, bool | np.bool_):

@@ -85,6 +85,7 @@ import os
 import re
 import unicodedata
 import warnings
+import zipfile
 import zlib
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -136,7 +137,7 @@ from recstack.data.interactions import (
     warn_of_coarse_times,
     warn_of_merged_times,
 )
-from recstack.errors import ConfigError, DataFormatError, RecstackError, echoed, shown
+from recstack.errors import ConfigError, DataFormatError, RecstackError, counted, echoed, shown
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, closest, did_you_mean
 from recstack.strict_json import loads as strict_loads
@@ -571,30 +572,39 @@ def _may_hold_hex(path: Path, encoding: str) -> bool:
     """Whether the (decompressed) bytes of ``path`` hold '0x' or '0X' anywhere: a scan far
     cheaper than parsing, that spares clean files a second read. It looks for the letter
     first: '0' is in nearly every field of a numeric log, 'x' in almost none."""
-    try:
-        if codecs.lookup(encoding).name not in _ASCII_COMPATIBLE:
-            return True  # '0x' is other bytes there: let the exact check decide
-    except LookupError:
-        return True
-
     def holds_hex(data: Any) -> bool:
         return any(data.find(letter) >= 0 and data.find(b"0" + letter) >= 0
                    for letter in (b"x", b"X"))
 
+    return _scan_bytes(path, encoding, holds_hex, overlap=1)
+
+
+def _scan_bytes(path: Path, encoding: str, holds: Callable[[Any], bool], overlap: int
+                ) -> bool:
+    """Whether ``holds`` is true of the (decompressed) bytes of ``path``: of the whole file
+    mapped (no copies: searched in the page cache), or, in a compressed one, of each chunk
+    with the last ``overlap`` bytes of the one before (so that a needle across two chunks
+    is found). True in an encoding that is not ASCII-compatible, where the exact check
+    decides; False for an empty file. The one scan :func:`_may_hold_hex` and
+    :func:`_may_hold_bytes` share."""
+    try:
+        if codecs.lookup(encoding).name not in _ASCII_COMPATIBLE:
+            return True  # ASCII needles are other bytes there: let the exact check decide
+    except LookupError:
+        return True
     with reading(path, encoding):
         if path.suffix.lower() not in _COMPRESSION_EXTENSIONS:
             with open(path, "rb") as handle:
                 if os.fstat(handle.fileno()).st_size == 0:
                     return False
-                # mapped, the bytes are searched in the page cache, without copies
                 with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                    return holds_hex(mapped)
+                    return holds(mapped)
         previous = b""
         with pa.input_stream(str(path), compression="detect") as stream:
             while chunk := stream.read(1 << 22):
-                if holds_hex(previous + chunk):
+                if holds(previous + chunk):
                     return True
-                previous = chunk[-1:]
+                previous = chunk[-overlap:] if overlap > 0 else b""
     return False
 
 
@@ -691,27 +701,10 @@ def _backslash_quote_on_line(path: Path, layout: DelimitedLayout, names: Sequenc
 
 def _may_hold_bytes(path: Path, encoding: str, needle: bytes) -> bool:
     """Whether the (decompressed) bytes of ``path`` hold ``needle`` (ASCII) anywhere: a
-    scan far cheaper than parsing (see :func:`_may_hold_hex`); True in an encoding that
+    scan far cheaper than parsing (see :func:`_scan_bytes`); True in an encoding that
     is not ASCII-compatible, where the exact check decides."""
-    try:
-        if codecs.lookup(encoding).name not in _ASCII_COMPATIBLE:
-            return True
-    except LookupError:
-        return True
-    with reading(path, encoding):
-        if path.suffix.lower() not in _COMPRESSION_EXTENSIONS:
-            with open(path, "rb") as handle:
-                if os.fstat(handle.fileno()).st_size == 0:
-                    return False
-                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                    return mapped.find(needle) >= 0
-        previous = b""
-        with pa.input_stream(str(path), compression="detect") as stream:
-            while chunk := stream.read(1 << 22):
-                if (previous + chunk).find(needle) >= 0:
-                    return True
-                previous = chunk[-(len(needle) - 1):] if len(needle) > 1 else b""
-    return False
+    return _scan_bytes(path, encoding, lambda data: data.find(needle) >= 0,
+                       overlap=len(needle) - 1)
 
 
 def _refuse_repeated_header(path: Path, layout: DelimitedLayout, table: pa.Table) -> None:
@@ -888,9 +881,13 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                     f"holds {name}-compressed data, not {'Parquet' if parquet else 'text'}",
                     file=file, expected="the file decompressed" + (
                         " (Parquet compresses its columns itself)" if parquet else ""))
+            # under another compression's extension ('log.csv.gz' holding bzip2 data) the
+            # name to give replaces that extension: 'log.csv.gz.bz2' was advised, which
+            # decompressed to a '.gz' name no reader takes
+            renamed = (path.stem if suffix in _COMPRESSION_EXTENSIONS else path.name) + extension
             raise DataFormatError(
                 f"holds {name}-compressed data, but its name does not end in {extension}",
-                file=file, expected=f"the name {path.name}{extension}, which is read "
+                file=file, expected=f"the name {renamed}, which is read "
                                     "compressed, or the file decompressed")
     spreadsheet = _spreadsheet_kind(head)
     if spreadsheet is not None:
@@ -900,7 +897,8 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
     archive = _archive_kind(head)
     if archive is not None:
         raise DataFormatError(
-            f"is {archive}, which recstack does not unpack", file=file,
+            f"is {archive}, which recstack does not unpack"
+            f"{_zip_members(path) if archive == 'a zip archive' else ''}", file=file,
             expected="the file unpacked first" + (
                 " (recstack reads plain files and .gz, .bz2, .zst or .lz4 ones)"
                 if decompresses and not parquet else ""))
@@ -1010,6 +1008,26 @@ def _archive_kind(head: bytes) -> str | None:
     if head[257:263] in (b"ustar\x00", b"ustar ") and b"\x00" in head[:257]:
         return "a tar archive"
     return None
+
+
+def _zip_members(path: Path, most: int = 3) -> str:
+    """``; it holds 'r.csv' and 's.csv'``: the files in a zip archive (folders aside, the
+    first ``most`` named), so that a refused archive says which file to unpack; ``; it holds
+    no files`` for one of folders only; ``; it is damaged or cut short (...)`` for one that
+    cannot be opened. A zip of one CSV, of two, of none and a truncated one were all "a zip
+    archive" alike."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [info.filename for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        return f"; it is damaged or cut short ({_short(error)})"
+    if not names:
+        return "; it holds no files"
+    shown = [repr(echoed(name)) for name in names[:most]]
+    if len(names) > most:
+        return f"; it holds {counted(len(names), 'file')}, such as {', '.join(shown)}"
+    listed = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return f"; it holds {listed}"
 
 
 def _refuse_inner_kind(path: Path, head: bytes, parquet: bool) -> None:
@@ -2147,19 +2165,22 @@ def warn_of_missing_value_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
 
 
 #: ASCII text that is an integer written otherwise than plainly: a sign, leading zeros,
-#: digit groups (``"+7"``, ``"007"``, ``"1_000"``, ``"-0"``); Python's ``int()`` and pandas
-#: read each as a number another id of the column may be.
-_LOOSE_INTEGER = r"^[+-]?[0-9]+(_[0-9]+)*$"
+#: digit groups, a decimal point followed by zeros only (``"+7"``, ``"007"``, ``"1_000"``,
+#: ``"-0"``, ``"7.0"``: pandas writes an integer id column holding a missing value as
+#: floats); Python's ``int()`` / ``float()`` and pandas read each as a number another id
+#: of the column (or of another file) may be.
+_LOOSE_INTEGER = r"^[+-]?[0-9]+(_[0-9]+)*(\.0*)?$"
 #: the same in any script's digits (Arabic-Indic, Devanagari...), which ``int()`` reads
 _ANY_DIGITS_INTEGER = r"^[+-]?\p{Nd}+(_\p{Nd}+)*$"
 
 
 def _lookalike_keys(normalized: pa.Array) -> pa.Array:
     """Each NFKC-normalised id with an integer, however written, as its plain digits:
-    ``"+007"`` and ``"1_000"`` become ``"7"`` and ``"1000"`` (vectorised for ASCII digits;
-    other scripts' digits one by one, by ``int()``)."""
+    ``"+007"``, ``"1_000"`` and ``"7.0"`` become ``"7"``, ``"1000"`` and ``"7"`` (vectorised
+    for ASCII digits; other scripts' digits one by one, by ``int()``)."""
     ascii_integer = pc.match_substring_regex(normalized, _LOOSE_INTEGER)
-    plain = pc.replace_substring_regex(normalized, "_", "")
+    plain = pc.replace_substring_regex(normalized, r"\.0*$", "")
+    plain = pc.replace_substring_regex(plain, "_", "")
     plain = pc.replace_substring_regex(plain, r"^\+", "")
     plain = pc.replace_substring_regex(plain, r"^(-?)0+([0-9])", r"\1\2")
     plain = pc.replace_substring_regex(plain, r"^-0$", "0")
@@ -2181,8 +2202,8 @@ def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
                           kept: str | None = None) -> None:
     """Warn (:class:`LookalikeIdWarning`) where text ids of one column differ only in how
     they are written: their NFKC forms (one form of accents, full-width characters as
-    ASCII) are one text, or one integer however written (``"007"``, ``"+7"``, ``"7"``;
-    ``"1_000"`` and ``"1000"``; ``"١٢٣"`` and ``"123"``). They are kept as different ids,
+    ASCII) are one text, or one integer however written (``"007"``, ``"+7"``, ``"7.0"``,
+    ``"7"``; ``"1_000"`` and ``"1000"``; ``"١٢٣"`` and ``"123"``). They are kept as different ids,
     as written, so the warning names a line or row of each. A column of ASCII ids none of
     which is an integer written loosely costs three vectorised passes and nothing more;
     only the other ids are compared.
@@ -2241,7 +2262,7 @@ def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
                 "category=recstack.data.LookalikeIdWarning)")
     elif kept is None:
         kept = ("they are kept as different ids, as written. If they are one id, write "
-                "them one way before loading (e.g. without leading zeros, or "
+                "them one way before loading (e.g. without leading zeros or '.0', or "
                 "unicodedata.normalize('NFC', id)); if they are different ids, silence "
                 "this with warnings.filterwarnings('ignore', "
                 "category=recstack.data.LookalikeIdWarning)")

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from recstack.data.dates import to_unix_seconds
+from recstack.data.dates import held_scalar, to_unix_seconds
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
     FIRST_SECOND,
@@ -41,7 +41,13 @@ class FilterLeftNothingWarning(UserWarning):
 
 
 class FilterSpec(Spec):
-    """A filter with its parameters; :meth:`apply` runs it."""
+    """A filter with its parameters; :meth:`apply` runs it. A setting given as a 0-d numpy
+    array (``KCore(user_min=np.array(2))``, what a numpy reduction gives) is the number it
+    holds, as in the splits."""
+
+    def __post_init__(self) -> None:
+        _read_held_scalars(self)
+        super().__post_init__()
 
     @property
     def name(self) -> str:
@@ -210,6 +216,7 @@ class TimeWindow(FilterSpec):
     end: int | str | None = option(None, "first moment no longer kept (exclusive)")
 
     def __post_init__(self) -> None:
+        _read_held_scalars(self)  # start=np.array(5) is 5, as temporal_split reads it
         # a bound of a kind no time has (a float, NaN, numpy's NaT, a Decimal, a boolean)
         # by the one rule for a time given as an argument, before the fields' type check:
         # it said "expected an integer or a string", naming none of the date types a bound
@@ -303,6 +310,7 @@ class Deduplicate(FilterSpec):
         "last", "which value a repeated (user, item) pair keeps", choices=_FILTER_POLICIES)
 
     def __post_init__(self) -> None:
+        _read_held_scalars(self)  # policy=np.array("first") is "first"
         if not is_one_of(self.policy, _FILTER_POLICIES):
             # (an array of names was numpy's "truth value of an array ... is ambiguous")
             text = isinstance(self.policy, str)
@@ -326,7 +334,13 @@ Filter = FilterSpec
 @arguments_named
 def apply_filters(data: Interactions, filters: Sequence[Filter]
                   ) -> tuple[Interactions, list[FilterStep]]:
-    """Apply ``filters`` in order; refuse, naming the step, if one of them leaves nothing."""
+    """Apply ``filters`` in order; refuse, naming the step, if one of them leaves nothing.
+
+    The order matters: each filter sees only what the steps before it kept, and a k-core
+    is a property of the data it is given. ``[MinValue(4), KCore(5, 5)]`` keeps users and
+    items with at least 5 ratings of 4 or more; ``[KCore(5, 5), MinValue(4)]`` keeps the
+    ratings of 4 or more of the 5-core of all ratings, where a user or an item may have fewer
+    than 5 rows. Put the k-core last when every kept user and item must meet its bars."""
     require_interactions(data, "apply_filters")
     if isinstance(filters, FilterSpec | str) or not isinstance(filters, Sequence):
         raise ConfigError(f"filters must be a list of filters such as [KCore(user_min=5)], "
@@ -370,6 +384,20 @@ def k_core(data: Interactions, user_min: int = 5, item_min: int = 5) -> Interact
     saying why, when no user and item meet the bars (an empty result is never wanted)."""
     require_interactions(data, "k_core")
     return apply_filters(data, [KCore(user_min, item_min)])[0]
+
+
+def _read_held_scalars(spec: FilterSpec) -> None:
+    """Every setting of ``spec`` given as a 0-d numpy array read as the scalar it holds
+    (:func:`~recstack.data.dates.held_scalar`, the splits' rule), before the declared
+    checks: ``KCore(user_min=np.array(2))`` was refused as "user_min = array(2): expected
+    an integer" and ``MinValue(np.array(4.0))`` as "expected a number", while
+    ``np.int64(2)`` and ``np.float64(4.0)`` were taken. An array of one element or more
+    is still refused: it is not one number."""
+    for name in getattr(spec, "__dataclass_fields__", {}):
+        given = getattr(spec, name)
+        scalar = held_scalar(given)
+        if scalar is not given:
+            object.__setattr__(spec, name, scalar)
 
 
 def removed_every_row(rows: int, why: str = "", *, remaining: bool = False) -> str:

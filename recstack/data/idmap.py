@@ -443,7 +443,7 @@ def _warn_of_lookalike_vocabulary(ids: np.ndarray, method: str,
     warn_of_lookalike_ids(
         pa.array(ids, pa.string()), "external ids", at, subject=f"{method}: external ids",
         kept=("they are kept as different ids, as written. If they are one id, write them "
-              "one way before building the map (e.g. without leading zeros, or "
+              "one way before building the map (e.g. without leading zeros or '.0', or "
               "unicodedata.normalize('NFC', id)); if they are different ids, silence this "
               "with warnings.filterwarnings('ignore', "
               "category=recstack.data.LookalikeIdWarning)"))

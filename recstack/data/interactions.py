@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.dates import to_unix_seconds
+from recstack.data.dates import held_scalar, to_unix_seconds
 from recstack.data.idmap import (
     IdMap,
     arrow_text_ids,
@@ -720,7 +720,13 @@ class Interactions:
         last row for ``first`` / ``last``, the first row holding the largest value for
         ``max``, and the latest row (the one whose timestamp it carries) for ``sum`` and
         ``mean``.
+
+        ``sum`` is for implicit feedback (counts, plays): on explicit ratings (a
+        ``rating_range``) it is refused, whether or not a pair repeats, since two ratings
+        of 5 would sum to 10, outside the scale; ``mean``, ``max``, ``first`` and ``last``
+        keep the scale, or make the data implicit first (:meth:`implicit`).
         """
+        policy = held_scalar(policy)  # np.array("last") is the name it holds
         if not is_one_of(policy, DUPLICATE_POLICIES):
             # an array of names was numpy's "truth value of an array ... is ambiguous"
             hint = ("; 'keep' leaves repeated rows as they are" if policy is None else "")
@@ -728,6 +734,8 @@ class Interactions:
                 f"unknown duplicate policy {shown(policy)}"
                 f"{did_you_mean(policy, DUPLICATE_POLICIES) if isinstance(policy, str) else ''}"
                 f"; use one of {', '.join(DUPLICATE_POLICIES)}{hint}")
+        if policy == "sum" and self.rating_range is not None:
+            _refuse_summed_ratings(self, self.rating_range)
         if policy == "keep" or len(self) == 0:
             return self
         keys = [np.arange(len(self))]
@@ -835,6 +843,70 @@ class Interactions:
             # the rule of from_arrays and load_table: a rating outside the range is refused
             _check_rating_range(self.rating_range, values)
         return replace(self, value=values)
+
+    def with_item_table(self, table: pd.DataFrame | None) -> Interactions:
+        """The same interactions with ``table`` as their item table (``None``: without one).
+
+        ``table`` is keyed by its column ``item_id`` (or its first column, or an index named
+        ``item_id``) and checked and aligned to the items exactly as
+        ``from_arrays(item_table=...)`` aligns it: one row per item, in index order, with
+        the key column first and named ``item_id``; a row for an id the interactions do not
+        hold is dropped, and an item the table lacks gets a row of missing values. A table
+        that is not a frame, repeats a key, or shares no id with the items is refused
+        naming the table. The rows, vocabularies and other tables are shared, not copied.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> data = Interactions.from_arrays(["u1", "u2"], ["a", "b"])
+        >>> titles = pd.DataFrame({"item_id": ["b", "a"], "title": ["Bee", "Ant"]})
+        >>> data.with_item_table(titles).item_table["title"].tolist()
+        ['Ant', 'Bee']
+        """
+        return replace(self, item_table=_align_table(_check_side_table(table, ITEM_ID),
+                                                     self.items, ITEM_ID))
+
+    def with_user_table(self, table: pd.DataFrame | None) -> Interactions:
+        """The same interactions with ``table`` as their user table (``None``: without one),
+        keyed by its column ``user_id`` (or its first column, or an index named
+        ``user_id``), checked and aligned to the users as :meth:`with_item_table` aligns an
+        item table to the items."""
+        return replace(self, user_table=_align_table(_check_side_table(table, USER_ID),
+                                                     self.users, USER_ID))
+
+
+def _refuse_summed_ratings(data: Interactions, rating_range: tuple[Any, Any]) -> None:
+    """Refuse the duplicate policy ``sum`` on explicit ratings: the sum of two ratings of
+    one pair is no rating (two 5-star rows of a 1-to-5 scale made 10) and the data still
+    claimed the scale. Named with a repeated pair when there is one."""
+    example = ""
+    if len(data):
+        pairs = data.user_index.astype(np.int64) * max(data.n_items, 1) + data.item_index
+        _, first, counts = np.unique(pairs, return_index=True, return_counts=True)
+        if (counts > 1).any():
+            # the repeated pair met first, at its first two rows
+            row = int(first[counts > 1].min())
+            second = int(np.flatnonzero(pairs == pairs[row])[1])
+            # .tolist(): plain Python ids in the message, not np.int64(...)
+            user = data.users.to_external([data.user_index[row]]).tolist()[0]
+            item = data.items.to_external([data.item_index[row]]).tolist()[0]
+            example = (f" ({counted(int((counts - 1).sum()), 'repeated row')}, e.g. user "
+                       f"{user!r} and item {item!r} in rows {row + 1} and {second + 1})")
+    raise summed_ratings_error(rating_range, example)
+
+
+def summed_ratings_error(rating_range: tuple[Any, Any], example: str = "") -> ConfigError:
+    """The refusal of the duplicate policy ``sum`` on explicit ratings of ``rating_range``
+    (the one wording, for every backend that deduplicates); ``example``: `` (N repeated
+    rows, e.g. ...)``, a repeated pair where one is known."""
+    high = rating_range[1]
+    return ConfigError(
+        f"duplicate policy 'sum' adds up the values of a repeated (user, item) pair, but "
+        f"these are explicit ratings, rating_range = {rating_range_shown(rating_range)}"
+        f"{example}: two ratings of {shown_number(high)} would make "
+        f"{shown_number(high + high)}, outside the scale; choose 'mean', 'max', 'first' or "
+        "'last', which keep the scale, or make the data implicit first to sum counts "
+        "(data.implicit(), or load it without rating_range)")
 
 
 def reordered_rows(values: Any, n: int) -> str | None:
@@ -2467,12 +2539,20 @@ def check_threshold(threshold: Any, name: str) -> float | int | None:
     finite real number of any kind (``int``, ``float``, numpy, ``Decimal``, ``Fraction``;
     not ``bool``), returned as Python's ``int`` (an integer) or ``float``. Exact numbers
     were refused as "not a finite number", and an integer past the float range (10**400)
-    was numpy's TypeError."""
+    was numpy's TypeError. A number spelt as text (``"4"``) or bytes is refused with how
+    to write it (``threshold = 4``), as the evaluator's other settings are; a spelt number
+    that would be refused as well (``"inf"``) gets no hint. A 0-d numpy array
+    (``np.array(4.0)``) is the number it holds (:func:`held_scalar`)."""
+    threshold = held_scalar(threshold)  # was "got array(4.)" where np.float64(4.0) was taken
     if threshold is None:
         return None
     if isinstance(threshold, bool | np.bool_) or not isinstance(threshold,
                                                                 numbers.Real | Decimal):
-        raise ConfigError(f"{name} must be a finite number or None, got {shown(threshold)}")
+        from recstack.metrics._validation import how_to_write
+
+        hint = how_to_write(threshold, float, name, _finite_spelt)
+        raise ConfigError(f"{name} must be a finite number or None, got "
+                          f"{shown(threshold)}{hint}")
     from recstack.specs import finite_or_infinite
 
     number = finite_or_infinite(threshold)
@@ -2486,6 +2566,11 @@ def check_threshold(threshold: Any, name: str) -> float | int | None:
         # not 3.5999999046325684 in a result's settings
         return float(str(threshold))
     return number
+
+
+def _finite_spelt(meant: Any) -> bool:
+    """Whether the number a quoted threshold spells is one :func:`check_threshold` takes."""
+    return bool(np.isfinite(meant))
 
 
 def at_least(values: np.ndarray, threshold: float) -> np.ndarray:
@@ -2525,7 +2610,9 @@ def is_one_of(name: Any, known: Sequence[str]) -> bool:
 def check_flag(value: Any, option: str) -> bool:
     """``value`` if it is True or False, else an error naming ``option``. Python reads any
     non-empty text as true, so ``overwrite="false"`` replaced a dataset and
-    ``keep_unseen_items="no"`` kept every unseen item without a word."""
+    ``keep_unseen_items="no"`` kept every unseen item without a word. A 0-d array
+    (``np.array(True)``) is the flag it holds."""
+    value = held_scalar(value)
     if isinstance(value, bool | np.bool_):
         return bool(value)
     raise ConfigError(f"{option} must be True or False, got {value!r}")
@@ -2540,6 +2627,14 @@ def seed_value(seed: Any, where: str) -> int:
     splits refused ``seed=3.0`` that ``SyntheticConfig`` took, and said of ``seed=None``
     only "expected an integer"."""
     rule = f"a seed is {SEED_RULE}"
+    seed = held_scalar(seed)  # seed=np.array(3), a 0-d array, is the seed 3
+    if isinstance(seed, np.random.Generator | np.random.RandomState | np.random.BitGenerator):
+        # it was "seed = Generator(PCG64) at 0x7F...: expected a whole number", which did
+        # not say why a generator, which numpy takes as a seed, is no seed here
+        raise ConfigError(
+            f"{where} = a numpy {type(seed).__name__}: expected a whole number; {rule} "
+            "(a generator is not stored or repeated, a seed is: give the seed the generator "
+            "was made from, e.g. seed=0)")
     if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Real | Decimal):
         hint = (" (None is no seed: every split and generator is seeded, so that a run "
                 "repeats; give one, e.g. seed=0)" if seed is None else

@@ -666,12 +666,11 @@ def parse_spec_options(rest: str, name: str = SYNTHETIC,
 
 
 def attach_item_table(data: Interactions, items: Any) -> Interactions:
-    """``data`` with ``items`` (a DataFrame keyed by ``item_id``) as its item table."""
-    frame = data.to_frame()
-    return Interactions.from_arrays(
-        frame["user_id"].to_numpy(), frame["item_id"].to_numpy(), data.value, data.timestamp,
-        rating_range=data.rating_range, item_table=items, user_table=data.user_table,
-        context=data.context)
+    """``data`` with ``items`` (a DataFrame keyed by ``item_id``) as its item table, aligned
+    to ``data``'s item vocabulary by :meth:`Interactions.from_arrays`' rule. The rows and
+    ids are kept as they are: building them again warned a second time of every look-alike
+    or missing-value id the loader had already named (without the file, rows counted from 0)."""
+    return data.with_item_table(items)
 
 
 def _load_file(path: Path, options: LoaderOptions, progress: Progress | None) -> Interactions:

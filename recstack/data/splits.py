@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from recstack.data.dates import held_scalar
 from recstack.data.filters import to_unix_seconds
 from recstack.data.interactions import (
     FIRST_SECOND,
@@ -126,7 +127,9 @@ class Split:
 def _exact_as_read(given: Any, read: Any) -> Any:
     """A fraction given as an exact number (``Decimal``, ``Fraction``) as the float its
     spec read (numpy refused a Decimal in arithmetic, and JSON a Fraction in the report);
-    any other as given (``np.float32(0.4)`` is reported as 0.4, its own shortest form)."""
+    a 0-d numpy array as the scalar it holds (:func:`held_scalar`); any other as given
+    (``np.float32(0.4)`` is reported as 0.4, its own shortest form)."""
+    given = held_scalar(given)
     return read if isinstance(given, Decimal | Fraction) else given
 
 
@@ -493,7 +496,7 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     spec = UserSplit(test_users, fold_in_fraction, by_time, seed)
     test_users = _exact_as_read(test_users, spec.test_users)
     fold_in_fraction = _exact_as_read(fold_in_fraction, spec.fold_in_fraction)
-    seed = spec.seed
+    seed, by_time = spec.seed, spec.by_time
     _require_rows(data)
     rng = np.random.default_rng(seed)
     active = np.flatnonzero(data.user_counts())
@@ -789,6 +792,10 @@ SPLITS: Registry[SplitSpec] = Registry("split method")
 class SplitSpec(Spec):
     """A split method with its parameters; :meth:`apply` runs it."""
 
+    def __post_init__(self) -> None:
+        _read_held_scalars(self)
+        super().__post_init__()
+
     def apply(self, data: Interactions) -> list[Split]:
         """The split (one element), or every fold of a cross-validation."""
         raise NotImplementedError
@@ -799,6 +806,16 @@ class SplitSpec(Spec):
         raise NotImplementedError
 
 
+def _read_held_scalars(spec: SplitSpec) -> None:
+    """Every setting of ``spec`` given as a 0-d numpy array read as its scalar
+    (:func:`held_scalar`), before the declared checks."""
+    for name in getattr(spec, "__dataclass_fields__", {}):
+        given = getattr(spec, name)
+        scalar = held_scalar(given)
+        if scalar is not given:
+            object.__setattr__(spec, name, scalar)
+
+
 class _SeededSplit(SplitSpec):
     """A split spec with a ``seed`` field, read by the one seed rule of the data layer
     (:func:`~recstack.data.interactions.seed_value`) before the declared checks: the
@@ -807,6 +824,7 @@ class _SeededSplit(SplitSpec):
     before the spec is made.)"""
 
     def __post_init__(self) -> None:
+        _read_held_scalars(self)  # before the seed rule: seed=np.array(3) is the seed 3
         given = self.seed  # type: ignore[attr-defined]
         object.__setattr__(self, "seed", seed_value(
             given, f"{self.kind_name or type(self).__name__}: seed"))

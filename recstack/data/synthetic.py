@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.data.dates import impossible_date
+from recstack.data.dates import held_scalar, impossible_date
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, seed_value
 from recstack.errors import ConfigError, digit_count, shown
@@ -316,6 +316,7 @@ class SyntheticConfig:
     ``Decimal`` or ``Fraction`` too, as a model's ``factors``; a float (``n_users=2.0``,
     ``n_interactions=6e3``) is refused, as ``factors=64.0`` is. The seed follows the one
     seed rule (:data:`recstack.specs.SEED_RULE`); the other settings take any real number.
+    A setting given as a 0-d numpy array (``np.array(500)``) is the value it holds.
 
     A setting left at its default fits the settings given: ``n_genres`` at most
     ``n_items``, ``min_user_interactions`` at most half of ``n_items`` (and at most
@@ -339,6 +340,14 @@ class SyntheticConfig:
     seed: int = 0
 
     def __post_init__(self) -> None:
+        for name in _FIELD_NAMES:
+            # a 0-d numpy array (n_users=np.array(500), what a numpy reduction gives) is
+            # the value it holds, as a split's count and this seed already were: it was
+            # "n_users must be an integer, got array(500)" where np.int64(500) was taken
+            given = getattr(self, name)
+            scalar = held_scalar(given)
+            if scalar is not given:
+                object.__setattr__(self, name, scalar)
         for name in INTEGER_SETTINGS:
             if name != "seed":
                 object.__setattr__(self, name, _as_int(name, getattr(self, name)))

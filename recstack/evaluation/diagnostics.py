@@ -17,6 +17,7 @@ from recstack.evaluation.results import (
     refuse_other_protocols,
     users_apart,
 )
+from recstack.metrics._validation import how_to_write
 from recstack.specs import arguments_named, finite_or_infinite
 
 
@@ -61,7 +62,9 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
             number = finite_or_infinite(value)
         if not 0 <= number < math.inf:
             raise ConfigError(f"diagnose: {name} must be a finite number >= 0, got "
-                              f"{shown_number(value) if isinstance(value, int) else shown(value)}")
+                              f"{shown_number(value) if isinstance(value, int) else shown(value)}"
+                              + how_to_write(value, float, name,
+                                             lambda meant: 0 <= meant <= 1))
         if number > 1:
             # each bound is a share (of a metric, or of the baseline's value): one above 1
             # (a percentage, 5 for 5%) made its check never, or always, find a problem

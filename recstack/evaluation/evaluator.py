@@ -9,9 +9,10 @@ one list. Memory is bounded by ``batch_size x n_items`` scores.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from recstack.data.dates import held_scalar
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import (
     Interactions,
@@ -33,7 +35,7 @@ from recstack.data.interactions import (
 )
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.evaluation.results import EvaluationResult
-from recstack.metrics._validation import exact_as_int
+from recstack.metrics._validation import exact_as_int, how_to_write
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
 from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import (
@@ -586,6 +588,57 @@ def pandas_as_list(values: Any, name: str) -> Any:
     return list(values.tolist())
 
 
+#: entries read at most from a one-shot iterable of settings (a generator, ``map``...):
+#: more is no list of metric names or cut-offs (and an endless one would never end)
+MAX_LISTED = 10_000
+
+
+def listed_settings(values: Any, name: str) -> Any:
+    """A one-shot iterable of settings (a generator, an iterator such as ``map(...)``, a
+    dict's ``keys()``/``values()``) or a set of them as the list it holds, as
+    :func:`recstack.metrics.ranking_metrics` reads them (``Evaluator(ks=(k for k in
+    (10, 20)))`` and ``metrics={"ndcg", "recall"}`` were refused as "no list", naming the
+    generator by its memory address); a set, having no order, in sorted order (names
+    alphabetically). One of more than :data:`MAX_LISTED` entries is refused without
+    reading on, and a dict (cut-offs or names as its keys, or as its values?) is refused
+    naming both. Any other value, and a pandas one (:func:`pandas_as_list`), is returned
+    as given, for the checks of its caller."""
+    if isinstance(values, Mapping):
+        raise ConfigError(f"{name} must be a list, got a dict {shown(values):.80}: give its "
+                          f"keys (list({name}.keys())) or its values (list({name}.values())) "
+                          "as the list meant")
+    if isinstance(values, set | frozenset):
+        try:
+            return sorted(values)
+        except TypeError:  # numbers beside text: refused by the caller, as a list
+            return sorted(values, key=repr)
+    if not isinstance(values, Iterator | KeysView | ValuesView | ItemsView):
+        return values
+    read = list(itertools.islice(values, MAX_LISTED + 1))
+    if len(read) > MAX_LISTED:
+        example = "[10, 20]" if name == "ks" else '["ndcg"]'
+        raise ConfigError(f"{name}: the {type(values).__name__} given holds more than "
+                          f"{MAX_LISTED:,} entries (it was not read on); give the list "
+                          f"meant, e.g. {example}")
+    return read
+
+
+def _held_entries(values: Any) -> Any:
+    """A list or tuple of settings with each entry given as a 0-d numpy array read as the
+    value it holds (:func:`~recstack.data.dates.held_scalar`), a name as Python's text;
+    anything else as given."""
+    if isinstance(values, list | tuple):
+        held = (held_scalar(value) for value in values)
+        return type(values)(str(value) if isinstance(value, np.str_) else value
+                            for value in held)
+    return values
+
+
+#: the Evaluator's settings that hold one value (not a list), read through held_scalar
+_SCALAR_SETTINGS = ("relevance_threshold", "graded", "duplicate_grade", "batch_size",
+                    "memory_budget_bytes", "n_threads", "novelty_smoothing")
+
+
 def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
                        kind: str = "", at_each_k: bool = True) -> None:
     """Refuse ``metrics`` unless it is a non-empty list of names in ``known`` (a bare
@@ -596,7 +649,9 @@ def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
     ranking metrics, each computed at every K, which the refusal says). Shared with the
     Spark evaluator and :func:`recstack.evaluation.pointwise.evaluate_ratings`, so every
     evaluation entry point reads a list of metric names by one rule."""
-    metrics = pandas_as_list(metrics, "metrics")
+    # a 0-d array (np.array("ndcg")) as the one name it holds, refused as a bare name is:
+    # it was Python's "len() of unsized object"
+    metrics = _held_entries(held_scalar(pandas_as_list(metrics, "metrics")))
     if isinstance(metrics, str | bytes) or not isinstance(metrics, Sequence | np.ndarray) \
             or not len(metrics):
         example = "ndcg" if "ndcg" in known else known[0]
@@ -672,6 +727,10 @@ def _cutoff_problem(ks: Any) -> str:
             # Decimal('10') was said to be "not a whole number"
             return (f" ({shown(k)} at position {position} is a {type(k).__name__}: write the "
                     f"whole number {int(k)})")
+        if isinstance(k, str):
+            hint = how_to_write(k, int, "", lambda meant: isinstance(meant, int) and meant >= 1)
+            if hint:  # ks = ["10"]: "'10' ... is not a whole number" did not name the quotes
+                return f" ({shown(k)} at position {position}: {hint[2:-1]})"
         return f" ({shown(k)} at position {position} is not a whole number)"
     return ""
 
@@ -703,6 +762,18 @@ def _require_batch_memory(batch: int, n_items: int, cell_bytes: int, setting: st
                                          "memory_budget_bytes"))
 
 
+def _finite_at_least_0(meant: Any) -> bool:
+    return bool(np.isfinite(meant)) and meant >= 0
+
+
+def _positive(meant: Any) -> bool:
+    return isinstance(meant, int) and meant >= 1
+
+
+def _thread_cap(meant: Any) -> bool:
+    return isinstance(meant, int) and 1 <= meant <= MAX_THREADS
+
+
 @dataclass
 class Evaluator:
     """Ranks the full catalog for every test user and computes ``metrics`` at each of ``ks``.
@@ -714,7 +785,9 @@ class Evaluator:
         ``"auc"`` (per user, over the full catalog) and the list metrics ``"coverage"``,
         ``"novelty"``, ``"diversity"`` (needs item genres or vectors) and ``"popularity"``.
     ks
-        Cut-offs.
+        Cut-offs: whole numbers, each once, in any order (they are sorted). ``ks`` and
+        ``metrics`` take a list, tuple, array or pandas Series, a set (sorted), or a
+        generator, iterator or dict view (read once into the list it holds).
     relevance_threshold
         Test pairs with ``value >= relevance_threshold`` are relevant (all pairs when None),
         compared in float32, the type values are kept in (a rating of 3.6 is relevant at a
@@ -799,17 +872,21 @@ class Evaluator:
     item_features: np.ndarray | sp.spmatrix | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        for name in _SCALAR_SETTINGS:
+            # a 0-d numpy array (batch_size=np.array(64), what a numpy reduction gives) is
+            # the value it holds, as a split's or a filter's setting: it was "batch_size
+            # must be a positive integer, got array(64)" where np.int64(64) was taken
+            setattr(self, name, held_scalar(getattr(self, name)))
         known = set(RANKING_METRICS) | set(FULL_SCORE_METRICS) | set(LIST_METRICS)
         # a pandas Series or array of names or cut-offs as the list it holds
-        self.metrics = pandas_as_list(self.metrics, "metrics")
-        self.ks = pandas_as_list(self.ks, "ks")
+        self.metrics = listed_settings(pandas_as_list(self.metrics, "metrics"), "metrics")
+        # a set of cut-offs (their order does not matter: they are sorted below), a
+        # generator or a dict's keys() as the list it holds
+        self.ks = listed_settings(pandas_as_list(self.ks, "ks"), "ks")
+        # an entry given as a 0-d array (ks=[np.array(10), 20]) is the value it holds: it
+        # was "array(10) at position 0 is not a whole number"
+        self.metrics, self.ks = _held_entries(self.metrics), _held_entries(self.ks)
         check_metric_names(self.metrics, sorted(known), "available: ")
-        if isinstance(self.ks, set | frozenset):
-            # distinct cut-offs whose order does not matter: they are sorted below
-            try:
-                self.ks = sorted(self.ks)
-            except TypeError:  # numbers beside text: refused below, as a list
-                self.ks = list(self.ks)
         if not isinstance(self.ks, Sequence | np.ndarray) or isinstance(self.ks, str) \
                 or np.ndim(self.ks) != 1 or not len(self.ks) or any(
                 isinstance(k, bool | np.bool_) or not isinstance(k, int | np.integer) or k < 1
@@ -822,7 +899,8 @@ class Evaluator:
         if len({int(k) for k in self.ks}) != len(self.ks):
             # as experiment files and ranking_metrics refuse them (a repeat was dropped)
             raise ConfigError(f"ks = {[int(k) for k in self.ks]}: each K once")
-        # any real number (Decimal, Fraction too), as Python's int or float
+        # any real number (Decimal, Fraction too), as Python's int or float; a number in
+        # quotes is told how to write it by check_threshold itself
         self.relevance_threshold = check_threshold(self.relevance_threshold,
                                                    "relevance_threshold")
         if not isinstance(self.graded, bool | np.bool_):
@@ -838,7 +916,8 @@ class Evaluator:
             if (size is None and name == "memory_budget_bytes") or (
                     size is not None and (isinstance(size, bool | np.bool_) or not isinstance(
                         size, int | np.integer) or size < 1)):
-                raise ConfigError(f"{name} must be a positive integer, got {shown(given)}")
+                raise ConfigError(f"{name} must be a positive integer, got {shown(given)}"
+                                  f"{how_to_write(given, int, name, _positive)}")
             setattr(self, name, None if size is None else int(size))
         self.ks = sorted(set(int(k) for k in self.ks))
         if not is_one_of(self.duplicate_grade, DUPLICATE_GRADES):
@@ -854,7 +933,8 @@ class Evaluator:
         if threads is not None and (isinstance(threads, bool | np.bool_) or not isinstance(
                 threads, int | np.integer) or not 1 <= threads <= MAX_THREADS):
             raise ConfigError(f"n_threads must be a whole number in [1, {MAX_THREADS}] (the "
-                              f"one thread cap), got {shown(self.n_threads)}")
+                              f"one thread cap), got {shown(self.n_threads)}"
+                              f"{how_to_write(self.n_threads, int, 'n_threads', _thread_cap)}")
         self.n_threads = None if threads is None else int(threads)
         # any real number, as relevance_threshold (a Decimal or Fraction was refused, and
         # NaN compared as no number at all)
@@ -865,7 +945,9 @@ class Evaluator:
             smoothing = None
         if smoothing is None or smoothing < 0:
             raise ConfigError("novelty_smoothing must be a finite number >= 0, got "
-                              f"{shown(self.novelty_smoothing)}")
+                              f"{shown(self.novelty_smoothing)}"
+                              + how_to_write(self.novelty_smoothing, float,
+                                             "novelty_smoothing", _finite_at_least_0))
         self.novelty_smoothing = smoothing
         if "diversity" in self.metrics:
             # refused here, before any model is fitted, rather than after the first one

@@ -21,7 +21,9 @@ from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.evaluation.evaluator import (
     check_interactions,
     check_metric_names,
+    listed_settings,
     of_total,
+    pandas_as_list,
     refuse_model_class,
 )
 from recstack.metrics import classification, regression
@@ -91,6 +93,9 @@ def evaluate_ratings(model: Any, test: Interactions,
                             f"{low:g} to {high:g}, but the test's rating_range is "
                             f"{test.rating_range}; evaluate it on test rows of the data it "
                             "was trained on (a split's test), whose ratings share that scale")
+    # a generator, a set or a pandas Series of names as the list it holds, as the
+    # Evaluator reads them (a set was refused as "no list", a generator by its address)
+    metrics = listed_settings(pandas_as_list(metrics, "metrics"), "metrics")
     if metrics is None or (isinstance(metrics, Sequence | np.ndarray)
                            and not isinstance(metrics, str | bytes) and not len(metrics)):
         raise ConfigError(f"metrics must name at least one rating metric such as "

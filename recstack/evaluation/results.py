@@ -28,7 +28,12 @@ from recstack.errors import (
     shown,
     shown_number,
 )
-from recstack.metrics._validation import as_float_array, exact_as_float, exact_as_int
+from recstack.metrics._validation import (
+    as_float_array,
+    exact_as_float,
+    exact_as_int,
+    how_to_write,
+)
 from recstack.specs import arguments_named, did_you_mean, finite_or_infinite
 
 CONFIDENCE = 0.95
@@ -107,7 +112,9 @@ class MetricSummary:
         if isinstance(confidence, bool | np.bool_) or not isinstance(
                 confidence, int | float | np.integer | np.floating) or not 0 < confidence < 1:
             raise ConfigError(f"confidence must be a level strictly between 0 and 1 (e.g. "
-                              f"0.95), got {shown(given)}")
+                              f"0.95), got {shown(given)}"
+                              + how_to_write(given, float, "confidence",
+                                             lambda meant: 0 < meant < 1))
         confidence = float(confidence)
         values = as_float_array(values, f"values of {metric}", ndim=1, allow_nan=True)
         values = values[~np.isnan(values)]
@@ -204,7 +211,10 @@ class EvaluationResult:
         if isinstance(count, bool | np.bool_) or not isinstance(count, int | np.integer) \
                 or count < 0:
             raise ConfigError(f"{self.model}: users_without_relevant must be a whole "
-                              f"number of users >= 0, got {shown(given_count)}")
+                              f"number of users >= 0, got {shown(given_count)}"
+                              + how_to_write(given_count, int, "users_without_relevant",
+                                             lambda meant: isinstance(meant, int)
+                                             and meant >= 0))
         self.users_without_relevant = int(count)
         if not isinstance(self.meta, dict):
             raise ConfigError(f"{self.model}: meta must be a dict of the evaluation's "

@@ -31,3 +31,22 @@ def working_unit(*samples: np.ndarray) -> float:
         return largest
     return 1.0
 
+
+
+#: a row whose largest magnitude reaches 2**this is divided by a power of two before it is
+#: summed: sums of up to 2**63 of its values then stay below float64's largest, 2**1024
+SUMMABLE_EXPONENT = 960
+
+
+def row_shifts(largest: np.ndarray) -> np.ndarray:
+    """Per row, the power of two by which its values are divided before they are summed
+    (``np.ldexp(values, -shift)``), given each row's largest magnitude ``largest``.
+
+    Finite values of 1e308 summed to ``inf``: a mean came out infinite, and a row divided
+    by its total came out all zero, as though it were empty. Division by a power of two is
+    exact, so shifted sums and ratios are those of the values themselves; the shift is 0
+    for every row below ``2**SUMMABLE_EXPONENT`` (ordinary data keep their results bit for
+    bit) and at most 64, so no value above ``2**-958`` becomes subnormal.
+    """
+    exponent = np.frexp(np.asarray(largest, dtype=np.float64))[1].astype(np.int64)
+    return np.maximum(exponent - SUMMABLE_EXPONENT, 0)

@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from recstack.data.dates import held_scalar
 from recstack.errors import RecstackError, counted, digit_count, shown, shown_number
 from recstack.specs import (
     CUTOFF_RULE,
@@ -191,6 +192,119 @@ def count_shown(value: int, *, grouped: bool = True) -> str:
     return f"{value:,}" if grouped else str(value)
 
 
+def first_of(count: int) -> str:
+    """What follows the value named when ``count`` values were refused alike: "" for one,
+    `` (the first of 3 such values)`` for several, so that a message naming the first bad
+    value also says it is not the only one to fix (a NaN in a truth matrix was "has stored
+    values that are NaN or infinite", naming neither where nor how many)."""
+    return f" (the first of {count:,} such values)" if count > 1 else ""
+
+
+def _cell(position: tuple[int, ...]) -> str:
+    """A position of a 2-D array as ``row 1, column 0`` (one of a 1-D array as its index)."""
+    if len(position) == 2:
+        return f"row {position[0]}, column {position[1]}"
+    return f"position {position[0] if len(position) == 1 else position}"
+
+
+def _nested(value: Any) -> bool:
+    """Whether ``value`` is a row (a list, tuple, array or pandas column) of a nested input."""
+    import pandas as pd
+
+    return isinstance(value, list | tuple | pd.Series | pd.Index) or (
+        isinstance(value, np.ndarray) and value.ndim > 0)
+
+
+def _row_entries(value: Any) -> list[Any]:
+    """The entries of a row of a nested input, as the user gave them."""
+    if isinstance(value, np.ndarray):
+        return list(value)
+    if hasattr(value, "to_numpy"):  # a pandas Series or Index: its values, by position
+        return list(value.to_numpy(dtype=object))
+    return list(value)
+
+
+def _entries_told(count: int) -> str:
+    return counted(count, "entry", "entries")
+
+
+def _a_number(value: Any) -> bool:
+    """Whether a single value is one numpy would read as a number (or a missing value)."""
+    import pandas as pd
+
+    if isinstance(value, np.ndarray):  # a 0-d array
+        return value.dtype.kind in "biuf"
+    return (value is None or value is pd.NA or isinstance(value, numbers.Number | np.generic))
+
+
+def unconvertible(values: Any) -> str | None:
+    """Where and why numpy could not read ``values`` (a list, tuple, object array, pandas
+    column or frame) as an array of numbers, or None when no reason is found: the first row
+    whose length differs from the first row's (``row 1 has 1 entry where row 0 has 2``), a
+    single value where a row belongs or a row where a single value belongs, or the first
+    value that is not a number (a dict, a set, an object), each named by its position. The
+    refusal said only "holds values that are not numbers, or rows of different lengths",
+    which left the user to search a list of thousands of rows for the one to fix. Looked at
+    only once the conversion has failed."""
+    import pandas as pd
+
+    if isinstance(values, pd.DataFrame):
+        values = values.to_numpy(dtype=object)
+    if not _nested(values):
+        return None
+    # the shape the first entries give: every row is measured against the first one
+    shape: list[int] = []
+    probe: Any = values
+    while _nested(probe):
+        entries = _row_entries(probe)
+        shape.append(len(entries))
+        if not entries:
+            break
+        probe = entries[0]
+
+    def row_named(position: tuple[int, ...]) -> str:
+        return (f"row {position[0]}" if len(position) == 1
+                else f"the list at position {position}")
+
+    def walk(value: Any, position: tuple[int, ...]) -> str | None:
+        depth = len(position)
+        if depth < len(shape):
+            first = (0,) * depth
+            if not _nested(value):
+                return (f"{_RAGGED}{row_named(position)} is a single value, "
+                        f"{shown(value):.60}, where {row_named(first)} is a list of "
+                        f"{_entries_told(shape[depth])}")
+            entries = _row_entries(value)
+            if len(entries) != shape[depth]:
+                return (f"{_RAGGED}{row_named(position)} has "
+                        f"{_entries_told(len(entries))} where {row_named(first)} has "
+                        f"{shape[depth]}")
+            for index, entry in enumerate(entries):
+                problem = walk(entry, (*position, index))
+                if problem is not None:
+                    return problem
+            return None
+        where = _cell(position)
+        if _nested(value):
+            return (f"{_RAGGED}{where} holds a {type(value).__name__} of "
+                    f"{_entries_told(len(_row_entries(value)))}, {shown(value):.60}, where "
+                    f"{_cell((0,) * depth)} holds a single number")
+        if _a_number(value):
+            return None
+        kind = ("text" if isinstance(value, str) else "bytes" if isinstance(value, bytes)
+                else f"{'an' if type(value).__name__[0] in 'aeiou' else 'a'} "
+                f"{type(value).__name__}")
+        return f"{where} holds {kind} {shown(value):.60}, which is not a number"
+
+    return walk(values, ())
+
+
+#: how :func:`unconvertible` begins for rows of different lengths
+_RAGGED = "its rows have different lengths: "
+#: what a refusal of rows of different lengths advises
+_FIX_ROWS = "; give every row the same length (pad short ones, or pass one row at a time)"
+
+
 #: how :func:`not_numbers` begins for bytes (``b'1'``), which need decoding before converting
 BYTES_SUCH_AS = "bytes such as "
 
@@ -278,7 +392,10 @@ def exact_as_float(value: Any) -> Any:
     ``Decimal("0.05")`` was refused as an alpha that "must lie in (0, 1)", and as an
     ``eps`` that "must be a real number", while ``Fraction(1, 20)`` was taken. A Decimal
     NaN is NaN and one past the float range an infinity (both then refused as not finite,
-    by the caller's own check)."""
+    by the caller's own check). A 0-d numpy array (``np.array(0.05)``, what a numpy
+    reduction gives) is the number it holds (:func:`~recstack.data.dates.held_scalar`,
+    the splits' and the models' rule): it was refused as "got array(0.05)"."""
+    value = held_scalar(value)
     if isinstance(value, Decimal):
         if value.is_nan():  # float(Decimal("sNaN")) raises ValueError
             return math.nan
@@ -293,10 +410,12 @@ def exact_as_float(value: Any) -> Any:
     return value
 
 
-#: a whole exact number (``Decimal("20")``, ``Fraction(20, 1)``) as the int it names,
-#: anything else as given (a fraction such as ``Decimal("2.5")`` is then refused by the
-#: caller's check, shown as given): the integer half of :func:`exact_as_float`
-exact_as_int = whole_exact_as_int
+def exact_as_int(value: Any) -> Any:
+    """A whole exact number (``Decimal("20")``, ``Fraction(20, 1)``) as the int it names,
+    anything else as given (a fraction such as ``Decimal("2.5")`` is then refused by the
+    caller's check, shown as given): the integer half of :func:`exact_as_float`, which
+    reads a 0-d numpy array (``np.array(64)``) as the number it holds, as that does."""
+    return whole_exact_as_int(held_scalar(value))
 
 
 def spelling_hint(given: Any, kind: Any, name: str,
@@ -324,6 +443,20 @@ def spelling_hint(given: Any, kind: Any, name: str,
     return hint
 
 
+def how_to_write(given: Any, kind: type, name: str, valid: Callable[[Any], bool]) -> str:
+    """How to write a setting refused as ``given`` when it is a number spelt as text
+    (``batch_size="64"``, ``relevance_threshold="4"``) or, where a whole number goes, with
+    a point (``batch_size=64.0``): :func:`spelling_hint`, the
+    hint the metrics' own settings give (``n_bins="10"``), given only where the number
+    spelt is ``valid`` (``batch_size="0"`` is not told to write 0). The refusals said only
+    "got '64'", which did not say that the quotes were the mistake."""
+    def check(meant: Any) -> None:
+        if not valid(meant):
+            raise MetricInputError(f"{name} refuses {meant!r}")
+
+    return spelling_hint(given, kind, name, check)
+
+
 def _number_spelt(given: Any) -> Any:
     """The number a quoted value (``'10'``, ``'1e3'``) or a whole float (``10.0``) spells,
     as the hint writes it; None when it spells none."""
@@ -348,6 +481,9 @@ def check_k(k: Any, name: str = "k", *, most: int | None = None, key: str | None
     array of ``k`` entries is allocated from it, at most ``most``); a whole exact number
     (``Decimal("10")``) is read as its int. ``key`` is the name a refused value's spelling
     hint shows it with (default ``name``; "" for the value alone, as for a list's item)."""
+    # a 0-d array is the number it holds, refused as that number (np.array(10.0) as 10.0,
+    # with its spelling hint), as the splits refuse np.array(True) as True
+    k = held_scalar(k)
     given, k = k, exact_as_int(k)
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         hint = spelling_hint(given, int, name if key is None else key,
@@ -389,7 +525,9 @@ def check_cells(n_rows: int, k: int, name: str = "k", rows: str = "users") -> No
 
 
 def check_ks(ks: Any) -> tuple[int, ...]:
-    """Return the cut-offs as a tuple of distinct positive ints, in the order given."""
+    """Return the cut-offs as a tuple of distinct positive ints, in the order given (one
+    cut-off, given bare or as a 0-d array, as a tuple of one)."""
+    ks = held_scalar(ks)  # np.array(10) was "must be ... a sequence of ints" where 10 was taken
     if isinstance(ks, numbers.Integral) and not isinstance(ks, bool):
         ks = (ks,)
     if isinstance(ks, str | bytes):  # would be read letter by letter: "10" as 1 and 0
@@ -416,6 +554,7 @@ def check_ks(ks: Any) -> tuple[int, ...]:
 def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> float:
     """Return ``value`` as a finite float that is > 0 (or >= 0 with ``allow_zero``); an
     exact number (Decimal, Fraction) is read as its float."""
+    value = held_scalar(value)  # np.array(0.5) is 0.5, refused as what it holds
     given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         hint = spelling_hint(given, float, name, lambda meant: check_positive_float(
@@ -434,6 +573,7 @@ def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> 
 def check_finite_float(value: Any, name: str) -> float:
     """Return ``value`` as a finite float (an exact number, Decimal or Fraction, as its
     float)."""
+    value = held_scalar(value)  # np.array(3.0) is 3.0, refused as what it holds
     given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         hint = spelling_hint(given, float, name,
@@ -449,7 +589,8 @@ def check_finite_float(value: Any, name: str) -> float:
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     """Return ``value`` after checking that it is one of ``choices``."""
     # text only: an array or a Series compared with ``in`` raised numpy's "truth value of
-    # an array is ambiguous"
+    # an array is ambiguous" (a 0-d array, np.array("mean"), is the name it holds)
+    value = held_scalar(value)
     if not isinstance(value, str) or value not in choices:
         options = ", ".join(repr(c) for c in choices)
         # a misspelt choice ('quantil', 'Quantile') is named with the nearest, as a
@@ -511,10 +652,13 @@ def as_float_array(
         if nullable is None:
             nullable = object_missing_as_nan(values)
         if nullable is None:
+            problem = unconvertible(values)
             raise MetricInputError(
-                f"{name} must be an array of numbers ({shape_words}); the "
-                f"{type(values).__name__} given holds values that are not numbers, or rows "
-                "of different lengths"
+                f"{name} must be an array of numbers ({shape_words}); "
+                + (f"{problem}{_FIX_ROWS if problem.startswith(_RAGGED) else ''}"
+                   if problem is not None else
+                   f"the {type(values).__name__} given holds values that are not numbers, "
+                   "or rows of different lengths")
             ) from None
         array = nullable
     if array.ndim != ndim:
@@ -544,7 +688,7 @@ def as_float_array(
             wanted += " and non-negative (>= 0)"
         raise MetricInputError(
             f"{name} must be {wanted}; position {where} holds "
-            f"{value_as_given(values, array, position)}"
+            f"{value_as_given(values, array, position)}{first_of(int(bad.sum()))}"
         )
     return array
 
@@ -858,7 +1002,8 @@ def as_binary_labels(values: ArrayLike, name: str, *,
                            f"{other} swapped? {name} comes first)")
         raise MetricInputError(
             f"{name} must hold binary labels 0 or 1; position {first} holds "
-            f"{shown(labels[first])}{swapped}"
+            # (the guess that the two are swapped says why they all are refused)
+            f"{shown(labels[first])}{swapped or first_of(int(bad.sum()))}"
         )
     return labels
 
@@ -887,7 +1032,8 @@ def as_probabilities(values: ArrayLike, name: str) -> NDArray[np.float64]:
     if np.any(bad):
         first = int(np.flatnonzero(bad)[0])
         raise MetricInputError(
-            f"{name} must be probabilities in [0, 1]; position {first} holds {shown(probs[first])}"
+            f"{name} must be probabilities in [0, 1]; position {first} holds "
+            f"{shown(probs[first])}{first_of(int(bad.sum()))}"
         )
     return probs
 
@@ -917,9 +1063,11 @@ def as_recommended(
     try:
         array = np.asarray(recommended)
     except ValueError:  # rows of different lengths
+        problem = unconvertible(recommended)
         raise MetricInputError(
-            f"{name} must be a 2-D (n_users, K) array of item indices; its rows have different "
-            "lengths (pad short lists with -1)"
+            f"{name} must be a 2-D (n_users, K) array of item indices; "
+            + (f"{problem}: pad short lists with -1" if problem is not None else
+               "its rows have different lengths (pad short lists with -1)")
         ) from None
     if array.ndim != 2:
         raise MetricInputError(
@@ -1059,8 +1207,14 @@ def as_csr(matrix: Any, name: str, *, shape: tuple[int, int] | None = None) -> s
     if not csr.has_canonical_format:
         csr = csr.copy()
         csr.sum_duplicates()
-    if not np.all(np.isfinite(csr.data)):
-        raise MetricInputError(f"{name} has stored values that are NaN or infinite")
+    bad = ~np.isfinite(csr.data)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        row = int(np.searchsorted(csr.indptr, first, side="right") - 1)
+        raise MetricInputError(
+            f"{name} must hold finite numbers, not NaN or infinite ones; "
+            f"{_cell((row, int(csr.indices[first])))} holds {shown(csr.data[first])}"
+            f"{first_of(int(bad.sum()))}")
     return csr
 
 
@@ -1076,13 +1230,21 @@ def as_grades_matrix(grades: ArrayLike, name: str = "grades") -> NDArray[np.floa
     except OverflowError:
         raise MetricInputError(beyond_float(grades, name)) from None
     except (TypeError, ValueError):  # ragged rows, or values that are not numbers
-        raise MetricInputError(f"{name} must be a 2-D (n_users, K) array of numbers, got "
-                               f"{type(grades).__name__}") from None
+        problem = unconvertible(grades)
+        raise MetricInputError(f"{name} must be a 2-D (n_users, K) array of numbers, "
+                               + (f"but {problem}{_FIX_ROWS if problem.startswith(_RAGGED) else ''}"
+                                  if problem is not None else
+                                  f"got {type(grades).__name__}")) from None
     if array.ndim != 2:
         raise MetricInputError(_empty_rows(name, array.shape, "relevance grades") or
                                f"{name} must be a 2-D (n_users, K) array, got shape {array.shape}")
-    if array.size and not (np.all(np.isfinite(array)) and array.min() >= 0):
-        raise MetricInputError(f"{name} must hold finite, non-negative relevance grades")
+    bad = ~(np.isfinite(array) & (array >= 0))
+    if bad.any():
+        position = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise MetricInputError(
+            f"{name} must hold finite, non-negative relevance grades (0: not relevant); "
+            f"{_cell(position)} holds {value_as_given(grades, array, position)}"
+            f"{first_of(int(bad.sum()))}")
     return array
 
 
@@ -1094,9 +1256,13 @@ def as_counts(counts: ArrayLike, name: str, n: int) -> NDArray[np.int64]:
     try:
         array = np.asarray(counts)
     except ValueError:  # rows of different lengths
+        problem = unconvertible(counts)
         raise MetricInputError(f"{name} must be 1-D with {counted(n, 'entry', 'entries')} "
-                               "(one count per user), "
-                               "got rows of different lengths") from None
+                               "(one count per user), got "
+                               + ("rows of different lengths" if problem is None
+                                  else f"rows of different lengths: {problem[len(_RAGGED):]}"
+                                  if problem.startswith(_RAGGED)
+                                  else f"nested lists: {problem}")) from None
     if array.ndim != 1 or array.shape[0] != n:
         raise MetricInputError(f"{name} must be 1-D with {counted(n, 'entry', 'entries')}, "
                                f"got shape {array.shape}")
@@ -1114,16 +1280,18 @@ def as_counts(counts: ArrayLike, name: str, n: int) -> NDArray[np.int64]:
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
             raise MetricInputError(f"{name} must hold whole numbers (counts); position "
-                                   f"{position} holds {shown_number(array[position])}")
+                                   f"{position} holds {shown_number(array[position])}"
+                                   f"{first_of(int(bad.sum()))}")
     elif array.size and array.dtype == np.uint64 and array.max() > _MAX_KEY:
         position = int(np.argmax(array > _MAX_KEY))
         raise MetricInputError(f"{name} must hold whole numbers (counts); position "
-                               f"{position} holds {int(array[position])}, past int64")
+                               f"{position} holds {int(array[position])}, past int64"
+                               f"{first_of(int((array > _MAX_KEY).sum()))}")
     array = array.astype(np.int64)
     if array.size and array.min() < 0:
         position = int(np.argmax(array < 0))
         raise MetricInputError(f"{name} must be non-negative; position {position} holds "
-                               f"{int(array[position])}")
+                               f"{int(array[position])}{first_of(int((array < 0).sum()))}")
     return array
 
 

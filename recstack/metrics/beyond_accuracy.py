@@ -20,6 +20,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.errors import shown
+from recstack.metrics._scale import row_shifts
 from recstack.metrics._validation import (
     MAX_CATALOG,
     MetricInputError,
@@ -301,8 +302,14 @@ def _item_values(values: ArrayLike, name: str) -> NDArray[np.float64]:
 
 def _row_means(values: NDArray[np.float64], listed: NDArray[np.bool_]) -> NDArray[np.float64]:
     n_listed = listed.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        means = values.sum(axis=1) / n_listed
+    # summed in units of a power of two: popularities of 1e308 summed to inf, and the mean
+    # of a list of such items (itself at most their largest) came out infinite
+    largest = np.abs(values).max(axis=1, initial=0.0)
+    shift = row_shifts(largest)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        means = np.ldexp(np.ldexp(values, -shift[:, None]).sum(axis=1) / n_listed, shift)
+    # a mean of non-negative values is at most their largest (rounding passed it by a hair)
+    means = np.minimum(means, largest)
     means[n_listed == 0] = np.nan
     return means
 

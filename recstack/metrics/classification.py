@@ -530,10 +530,7 @@ def reliability_curve(
     ReliabilityCurve
     """
     labels, probs = _labels_and_probabilities(y_true, y_prob)
-    n_bins = check_k(n_bins, name="n_bins")
-    if n_bins > MAX_BINS:
-        raise MetricInputError(f"n_bins must be at most {MAX_BINS:,} (each bin is an array "
-                               f"entry), got {count_shown(n_bins)}")
+    n_bins = _check_n_bins(n_bins)
     strategy = check_choice(strategy, "strategy", _STRATEGIES)  # type: ignore[assignment]
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
@@ -587,10 +584,25 @@ def expected_calibration_error(
     return float(np.sum(weights * gaps))
 
 
-def quantile_edges(values: NDArray[np.float64], n_bins: int) -> NDArray[np.float64]:
+def _check_n_bins(n_bins: Any) -> int:
+    """``n_bins`` as a Python int: a whole number from 1 to :data:`MAX_BINS`."""
+    n_bins = check_k(n_bins, name="n_bins")
+    if n_bins > MAX_BINS:
+        raise MetricInputError(f"n_bins must be at most {MAX_BINS:,} (each bin is an array "
+                               f"entry), got {count_shown(n_bins)}")
+    return n_bins
+
+
+def quantile_edges(values: ArrayLike, n_bins: int) -> NDArray[np.float64]:
     """The ``n_bins + 1`` edges of equal-count bins of ``values``, computed as
     :func:`sklearn.calibration.calibration_curve` computes them:
     ``np.percentile(values, np.linspace(0, 1, n_bins + 1) * 100)``.
+
+    ``values`` must be a non-empty 1-D array of finite numbers and ``n_bins`` a whole number
+    from 1 to 100,000, as in :func:`reliability_curve`; anything else raises
+    :class:`~recstack.metrics.MetricInputError` naming the argument (an empty array was
+    numpy's ``IndexError``, NaN or infinity gave NaN edges, and ``n_bins`` of 0 or -1 one
+    edge or none, without a word).
 
     The percentages are written as scikit-learn writes them on purpose: ``np.linspace(0, 100,
     n_bins + 1)`` holds the same numbers to the eye, but not always to the bit (the 0.3
@@ -599,7 +611,11 @@ def quantile_edges(values: NDArray[np.float64], n_bins: int) -> NDArray[np.float
     rows fell in the other bin than scikit-learn's, and the curve and the expected
     calibration error differed from scikit-learn's on the same data.
     """
-    return np.asarray(np.percentile(values, np.linspace(0.0, 1.0, n_bins + 1) * 100),
+    array = as_float_1d(values, "values", allow_empty=True)
+    if array.size == 0:
+        raise MetricInputError("values is empty; quantile edges need at least one value")
+    n_bins = _check_n_bins(n_bins)
+    return np.asarray(np.percentile(array, np.linspace(0.0, 1.0, n_bins + 1) * 100),
                       dtype=np.float64)
 
 

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.errors import shown
+from recstack.metrics._scale import row_shifts
 from recstack.metrics._validation import (
     MAX_POSITIONS,
     MetricInputError,
@@ -71,6 +72,9 @@ def item_genre_shares(item_genres: Any) -> NDArray[np.float64]:
     refuse_label_text(genres, "item_genres")
     matrix = as_float_array(genres, "item_genres", ndim=2,
                             non_negative=True)
+    # each row in units of a power of two (exact): weights of 1e308 summed to inf and the
+    # item's shares came out 0, as though it had no genre
+    matrix = np.ldexp(matrix, -row_shifts(matrix.max(axis=1, initial=0.0))[:, None])
     totals = matrix.sum(axis=1, keepdims=True)
     return np.divide(matrix, totals, out=np.zeros_like(matrix), where=totals > 0)
 
@@ -109,6 +113,15 @@ def genre_distributions(weights: Any, item_genres: Any) -> NDArray[np.float64]:
     if matrix.shape[1] != shares.shape[0]:
         raise MetricInputError(f"weights has {matrix.shape[1]} columns but item_genres has "
                                f"{shares.shape[0]} items")
+    # each user's weights in units of a power of two (exact, and a distribution does not
+    # change with the scale of its weights): weights of 1e308 summed to inf and the user's
+    # distribution came out all zero, as though none of their items had a genre
+    largest = (np.asarray(abs(matrix).max(axis=1).todense()).ravel() if matrix.shape[1]
+               else np.zeros(matrix.shape[0]))
+    shift = row_shifts(largest)
+    if shift.any():
+        matrix = matrix.copy()
+        matrix.data = np.ldexp(matrix.data, -np.repeat(shift, np.diff(matrix.indptr)))
     mass = np.asarray(matrix @ shares)
     totals = mass.sum(axis=1, keepdims=True)
     return np.divide(mass, totals, out=np.zeros_like(mass), where=totals > 0)
@@ -354,26 +367,44 @@ def exposure_disparity(exposure: ArrayLike, target: ArrayLike | None = None) -> 
                             non_negative=True)
     if shares.size == 0:
         raise MetricInputError("exposure must be a 1-D array with one share per group")
-    if abs(shares.sum() - 1) > 1e-6:
+    if abs(_total(shares) - 1) > 1e-6:
         # raw exposure (or none at all) would give a "distance" outside [0, 1]
         raise MetricInputError(f"exposure must hold each group's share of the exposure, "
                                f"summing to 1 (as group_exposure returns), but it sums to "
-                               f"{shares.sum():.6g}")
+                               f"{_total_shown(shares)}")
     wanted = (np.full(shares.size, 1.0 / shares.size) if target is None
               else as_float_array(target, "target", ndim=1,
                                   non_negative=True))
     if wanted.shape != shares.shape:
         raise MetricInputError(f"target has shape {wanted.shape}, exposure {shares.shape}")
-    if abs(wanted.sum() - 1) > 1e-9:
+    if abs(_total(wanted) - 1) > 1e-9:
         # it said neither what the target summed to nor what to do with percentages
-        total = float(wanted.sum())
+        total = _total(wanted)
         percent = (" (percentages? divide them by 100)" if abs(total - 100) <= 1e-6
                    else "")
         raise MetricInputError(f"target must hold non-negative shares summing to 1, but it "
-                               f"sums to {total:.6g}{percent}")
+                               f"sums to {_total_shown(wanted)}{percent}")
     # shares summing to within 1e-6 of 1 are taken: a distance of opposite shares came
     # out 1.00000025, outside the range of a total variation
     return float(min(0.5 * np.abs(shares - wanted).sum(), 1.0))
+
+
+def _total(values: NDArray[np.float64]) -> float:
+    """The sum of the finite, non-negative ``values``; ``inf`` (without numpy's overflow
+    warning) where it passes float64's range."""
+    with np.errstate(over="ignore"):
+        return float(values.sum())
+
+
+def _total_shown(values: NDArray[np.float64]) -> str:
+    """The sum of the finite, non-negative ``values`` for a message: ``1.5``, or for a sum
+    past float64's range what it is (it said "sums to inf" of finite values)."""
+    total = _total(values)
+    if np.isfinite(total):
+        return f"{total:.6g}"
+    largest = float(values.max())
+    return (f"more than float64 holds (over 1.8e308; the largest value is {largest:.6g} at "
+            f"position {int(np.argmax(values))})")
 
 
 def _given(array: np.ndarray) -> str:
@@ -418,10 +449,11 @@ def _distributions(values: ArrayLike, shape: tuple[int, ...], name: str
     if array.shape != shape:
         raise MetricInputError(f"{name} must have shape {shape} (users x genres), got "
                                f"{array.shape}")
-    totals = array.sum(axis=1)
+    with np.errstate(over="ignore"):  # inf: named by _total_shown, without a warning
+        totals = array.sum(axis=1)
     bad = (totals > 0) & (np.abs(totals - 1.0) > 1e-6)
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise MetricInputError(f"{name} row {row} sums to {totals[row]:.6g}; each row must be "
-                               "a distribution summing to 1 (or all zero)")
+        raise MetricInputError(f"{name} row {row} sums to {_total_shown(array[row])}; each "
+                               "row must be a distribution summing to 1 (or all zero)")
     return array

@@ -45,9 +45,11 @@ from __future__ import annotations
 import datetime
 import math
 import numbers
+import re
 import warnings
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
@@ -57,6 +59,7 @@ from numpy.typing import ArrayLike
 
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import counted, digit_count, shown
+from recstack.metrics._auc import unrounded
 from recstack.metrics._scale import working_unit
 from recstack.metrics._validation import (
     MetricInputError,
@@ -151,7 +154,9 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
     MetricInputError
         If ``events`` is not a DataFrame, is empty, lacks a column (the message lists the
         missing columns and those present), holds an unknown event type, a missing variant,
-        session or timestamp, a negative revenue or cost, or a session in two variants.
+        session or timestamp, a negative revenue or cost, a whole revenue or cost past 2**53
+        (or whole amounts adding up past it: float64 would round them), or a session in two
+        variants.
     """
     if not isinstance(events, pd.DataFrame):
         raise MetricInputError(f"events must be a pandas DataFrame, got {type(events).__name__}")
@@ -416,7 +421,7 @@ def two_proportion_ztest(
     -------
     SignificanceResult
         ``statistic`` and ``p_value`` are ``NaN`` when the pooled proportion is 0 or 1 (no
-        variation: the test is undefined).
+        variation: the test is undefined), with a ``UserWarning`` that says so.
 
     Raises
     ------
@@ -463,6 +468,17 @@ def two_proportion_ztest(
         p_value = float(2.0 * stats.norm.sf(abs(statistic)))
     else:
         statistic, p_value = float("nan"), float("nan")
+        # every trial of both groups a success (or none): the p-value was NaN without a word,
+        # and a report printed it as "nan" or "n/a" beside a real interval
+        outcome = "a success" if pooled == 1 else "a failure"
+        warnings.warn(
+            f"two_proportion_ztest: every trial of both groups is {outcome} "
+            f"({x_c:,} of {n_c:,} in control, {x_t:,} of {n_t:,} in treatment), so the "
+            "outcomes do not vary, the standard error under 'no difference' is 0 and the "
+            "z statistic and p-value are NaN (undefined: the test has nothing to measure "
+            "against); the interval is still given. The test needs both outcomes among the "
+            "trials of the two groups together (more trials, or a rarer outcome)", UserWarning,
+            stacklevel=caller_stacklevel())
     difference = p_t - p_c
     low_c, high_c = _wilson_interval(x_c, n_c, z_crit)
     low_t, high_t = _wilson_interval(x_t, n_t, z_crit)
@@ -516,7 +532,9 @@ def welch_ttest(
 
     Samples are numbers; true/false values are outcomes read as 1/0 (the means are then
     rates), as labels and rewards are everywhere. Durations and datetimes are refused:
-    give their seconds.
+    give their seconds. Integers past 2**53 (and Decimals or Fractions of more digits than
+    float64 holds) are measured exactly, from a common origin, not merged with their
+    neighbours.
 
     Returns
     -------
@@ -524,7 +542,7 @@ def welch_ttest(
         When neither sample varies (every value of each sample is the same), the interval
         is the difference itself, and ``statistic`` and ``p_value`` are ``NaN`` for equal
         means (the test is undefined) and ``±inf`` and 0 (their limits) for different ones,
-        with a ``UserWarning``: the limits are not evidence, the test needs variation.
+        each with a ``UserWarning``: the limits are not evidence, the test needs variation.
 
     Raises
     ------
@@ -547,6 +565,13 @@ def welch_ttest(
     # their squares fell under float64 (1e-300 against 2e-300 had variance 0, and the test
     # claimed p = 0 with a zero-width interval)
     largest = max(float(np.abs(a).max()), float(np.abs(b).max()))
+    # integers past 2**53 (and Decimals or Fractions of more digits than float64 holds) are
+    # measured from an exact common origin: as float64 their neighbours merged
+    # ([2**60 + 1, 2**60 + 3] against [2**60, 2**60 + 2] read as two constant, equal
+    # samples: p NaN and a zero-width interval, for a difference of 1)
+    exact = _exactly_shifted(control, a, treatment, b)
+    if exact is not None:
+        a, b, exact_means = exact
     unit = working_unit(a, b)
     a, b = a / unit, b / unit
     mean_c, mean_t = float(a.mean()), float(b.mean())
@@ -556,16 +581,27 @@ def welch_ttest(
         # for equal means and infinite otherwise (scipy would warn of catastrophic
         # cancellation and return a rounding artefact)
         ci_low = ci_high = difference
+        held = ((float(m) for m in exact_means) if exact is not None
+                else (mean_c * unit, mean_t * unit))
+        held_c, held_t = held
         if difference == 0:
             statistic = p_value = float("nan")
+            # the same value throughout both samples: NaN was returned without a word
+            warnings.warn(
+                f"welch_ttest: every value of both samples is {shown(held_c)} "
+                f"({a.size} in control, {b.size} in treatment), so the standard error is 0 "
+                "and the t statistic and p-value are NaN (undefined: there is no variation "
+                "to test against), with a zero-width interval; the test needs values that "
+                "vary (are these values per observation, not one total repeated?)",
+                UserWarning, stacklevel=caller_stacklevel())
         else:
             statistic, p_value = math.copysign(math.inf, difference), 0.0
             # the limits, not evidence: two samples of one value each ([1, 1] against
             # [2, 2]) gave p = 0 and a zero-width interval without a word
             warnings.warn(
                 f"welch_ttest: neither sample varies (control holds only "
-                f"{shown(mean_c * unit)}, {a.size} values; treatment only "
-                f"{shown(mean_t * unit)}, {b.size} values), so the "
+                f"{shown(held_c)}, {a.size} values; treatment only "
+                f"{shown(held_t)}, {b.size} values), so the "
                 "standard error is 0 and the t-test has nothing to measure the difference "
                 "against: p = 0 and the zero-width interval are its limits, not evidence; "
                 "the test needs variation within the samples (are these values per "
@@ -591,6 +627,9 @@ def welch_ttest(
         mean_c, mean_t, difference, ci_low, ci_high = (
             float(np.float64(value) * unit)
             for value in (mean_c, mean_t, difference, ci_low, ci_high))
+    if exact is not None:
+        mean_c, mean_t = (float(mean) for mean in exact_means)
+        difference = float(exact_means[1] - exact_means[0])
     beyond = [name for name, value in (("control mean", mean_c), ("treatment mean", mean_t),
                                        ("difference", difference), ("interval", ci_low),
                                        ("interval", ci_high)) if math.isinf(value)]
@@ -978,6 +1017,7 @@ def _money(values: pd.Series, where: _Rows) -> pd.Series:
     if problem is not None and problem.startswith(("datetimes", "durations", "dates")):
         raise MetricInputError(f"events column {column!r} holds {problem}; it must hold "
                                "amounts of money >= 0")
+    whole = _refuse_inexact_whole_amounts(values, where)
     amounts = _numbers(values, column, "amounts of money >= 0", where, missing_ok=True,
                        text_hint=MONEY_TEXT_HINT).fillna(0.0)
     bad = ~np.isfinite(amounts.to_numpy()) | (amounts.to_numpy() < 0)
@@ -997,7 +1037,68 @@ def _money(values: pd.Series, where: _Rows) -> pd.Series:
             f"largest amount is {float(amounts.iloc[position]):.3g} at "
             f"{where(position)}; give the amounts in a larger unit (e.g. "
             "thousands)")
+    if whole and total >= _MAX_COUNT / 2 and _exact_total(values) > _MAX_COUNT:
+        # each whole amount is exact in float64, but their sums (a session's, a variant's)
+        # from 2**53 on are rounded to an even number or coarser, silently
+        raise MetricInputError(
+            f"events column {column!r} holds whole amounts adding up to about {total:.4g}, "
+            f"past 2**53 ({_MAX_COUNT:,}), from where float64 does not hold every whole "
+            "number, so the totals of sessions and variants would be rounded; give the "
+            "amounts in a larger unit (e.g. thousands)")
     return amounts
+
+
+#: a whole number written as text, as int() reads it (signs and spaces around it allowed)
+_WHOLE_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+
+
+def _whole_beyond(value: Any) -> bool:
+    """Whether a whole number (or one written as text) lies past 2**53 in size; text of
+    thousands of digits is judged by its length (``int()`` of it is Python's ValueError)."""
+    if isinstance(value, str):
+        digits = value.strip().lstrip("+-").lstrip("0")
+        if len(digits) > len(str(_MAX_COUNT)):
+            return True
+        value = int(value)
+    # past float64's range (a 400-digit integer) the caller names it as too large for one
+    return _MAX_COUNT < abs(int(value)) and math.isfinite(finite_or_infinite(value))
+
+
+def _exact_total(values: pd.Series) -> int:
+    """The exact sum of a column of whole amounts (missing values aside), in Python ints:
+    float64's sum rounds past 2**53, and int64's wraps past 2**63."""
+    return sum(int(v) for v in values.to_numpy(dtype=object) if not pd.isna(v))
+
+
+def _refuse_inexact_whole_amounts(values: pd.Series, where: _Rows) -> bool:
+    """Refuse a whole amount past 2**53 (integer cents, a Python int, a uint64), which float64
+    cannot hold exactly (``2**53 + 1`` was read as ``2**53``, silently); return whether
+    every amount given is whole (an integer column, or integers among missing values), so
+    that the caller can refuse their total past 2**53 too."""
+    raw = values.to_numpy()
+    if raw.dtype.kind in "iu":
+        beyond = raw > _MAX_COUNT  # amounts are >= 0: negatives are refused by the caller
+        whole = True
+    elif raw.dtype == object or pd.api.types.is_string_dtype(raw.dtype):
+        # integers, and integers written as text (a CSV file read as text): "2**53 + 1" in
+        # either form was read through float64 as 2**53
+        integral = np.fromiter(((isinstance(v, numbers.Integral)
+                                 and not isinstance(v, bool | np.bool_))
+                                or (isinstance(v, str) and _WHOLE_TEXT.fullmatch(v) is not None)
+                                for v in raw), bool, len(raw))
+        beyond = np.fromiter((bool(is_int) and _whole_beyond(v)
+                              for v, is_int in zip(raw, integral, strict=True)), bool, len(raw))
+        whole = bool(integral.any()) and bool((integral | pd.isna(values).to_numpy()).all())
+    else:
+        return False
+    if beyond.any():
+        position = int(np.argmax(beyond))
+        raise MetricInputError(
+            f"events column {str(values.name)!r} holds {shown(raw[position])} at "
+            f"{where(position)}, a whole number past 2**53 ({_MAX_COUNT:,}) that float64 "
+            "cannot hold exactly (it would be changed to a neighbouring number); give the "
+            "amounts in a larger unit (e.g. thousands)")
+    return whole
 
 
 def _numbers(values: pd.Series, column: str, wanted: str, where: _Rows, *,
@@ -1053,6 +1154,37 @@ def _near(name: str, choices: Any) -> str | None:
     project's one nearest-name rule (:func:`recstack.specs.closest`). A parallel rule here
     with a stricter cut-off suggested nothing for a swap of two letters ('crt' for 'ctr')."""
     return closest(name, [str(choice) for choice in choices])
+
+
+def _exactly_shifted(control: Any, a: np.ndarray, treatment: Any, b: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, tuple[Fraction, Fraction]] | None:
+    """Where float64 changed a value of ``control`` or ``treatment`` (an integer past 2**53,
+    a Decimal of 20 digits), both samples as float64 offsets from their exact smallest
+    value, and their exact means; None where float64 holds every value (``a`` and ``b``,
+    the samples as float64, are then used as they are). Differences, spreads and the test
+    do not change with the origin, and offsets within the samples' range keep the digits
+    that tell neighbouring values apart."""
+    raws = [unrounded(given, rounded) for given, rounded in ((control, a), (treatment, b))]
+    if all(raw is None for raw in raws):
+        return None
+    samples = [[_fraction(value) for value in np.ravel(raw if raw is not None else rounded)]
+               for raw, rounded in zip(raws, (a, b), strict=True)]
+    origin = min(min(sample) for sample in samples)
+    shifted = [np.array([float(value - origin) for value in sample], dtype=np.float64)
+               for sample in samples]
+    means = (sum(samples[0], Fraction(0)) / len(samples[0]),
+             sum(samples[1], Fraction(0)) / len(samples[1]))
+    return shifted[0], shifted[1], means
+
+
+def _fraction(value: Any) -> Fraction:
+    """A real number as the exact fraction it holds (a float by its binary value, a long
+    double too; ints, Decimals and Fractions as themselves; true/false as 1/0)."""
+    if isinstance(value, float | np.floating):
+        return Fraction(*value.as_integer_ratio())
+    if isinstance(value, bool | np.bool_):
+        return Fraction(int(value))
+    return Fraction(value)
 
 
 def _safe_ratio(numerator: Any, denominator: Any) -> Any:

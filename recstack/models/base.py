@@ -45,6 +45,7 @@ import inspect
 import math
 import os
 import re
+import sys
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -92,6 +93,8 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: float32's largest value: factors, similarities and scores are float32, so a larger
 #: setting overflows to infinity there (a shrink of 1e308 made every similarity 0)
 _FLOAT32_MAX = 3.4028234663852886e38
+#: float64's largest value: the bound of a setting declared ``computes_in="float64"``
+_FLOAT64_MAX = sys.float_info.max
 #: float32's smallest normal number (2**-126): a score below it keeps fewer bits, or is 0
 FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 #: the largest interaction value a model that weights by the values accepts: a product of
@@ -133,7 +136,8 @@ class Param:
         Accepted type(s); ``bool`` is accepted only where ``kind`` is ``bool``.
     low, high
         Range of a number; ``low_inclusive`` / ``high_inclusive`` say whether the bound
-        itself is allowed. Floats must also be finite and within float32's range.
+        itself is allowed. Floats must also be finite and within the range of the
+        type they are computed in (:attr:`computes_in`).
     choices
         The allowed values, when they are a closed set.
     optional
@@ -159,6 +163,11 @@ class Param:
     typed_table
         For a dict value: a declaration ``{type = name, ...}``, so a bare name given instead
         is refused with the table to write.
+    computes_in
+        The float type the model computes this setting in: ``"float32"`` (the default: its
+        factors, similarities and scores) bounds a float setting by float32's range;
+        ``"float64"`` (a setting used only in float64 or as a Python float, e.g. a
+        tolerance) by float64's, and the refusal names which, and why.
     path
         A file or folder path: text or any ``os.PathLike`` (``pathlib.Path``), stored as
         text (:func:`exact_as_declared`), so that the model's parameters stay plain JSON;
@@ -182,6 +191,13 @@ class Param:
     unique: bool = False
     typed_table: bool = False
     path: bool = False
+    computes_in: str = "float32"
+
+    def __post_init__(self) -> None:
+        # a declaration's typo ("float46") would have bounded the setting as float32 quietly
+        if self.computes_in not in ("float32", "float64"):
+            raise ValueError(f"Param: computes_in must be 'float32' or 'float64', got "
+                             f"{self.computes_in!r}")
 
     def check(self, model: str, name: str, value: Any, written: Any = NOT_GIVEN) -> None:
         """Raise a :class:`~recstack.errors.ConfigError` naming ``model`` and ``name`` when
@@ -202,9 +218,7 @@ class Param:
             if isinstance(value, decimal.Decimal) and not value.is_finite():
                 raise ConfigError(f"{model}: {name} must be a finite number, got "
                                   f"{shown(written)}")
-            raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
-                              f"3.4e38 in size: recstack computes in float32), got "
-                              f"{shown(written)}")
+            raise self._range_error(model, name, shown(written))
         if not isinstance(value, self.kind):
             # a closed set or a pattern says what would be right (device=torch.device("cpu")
             # or dtype=np.float32: "must be str" alone did not say which text)
@@ -235,17 +249,14 @@ class Param:
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{model}: {name} must be a finite number, got {shown(written)}")
-        if isinstance(value, float) and abs(value) > _FLOAT32_MAX:
-            raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
-                              f"3.4e38 in size: recstack computes in float32), got "
-                              f"{shown(written)}")
+        largest = _FLOAT64_MAX if self.computes_in == "float64" else _FLOAT32_MAX
+        if isinstance(value, float) and abs(value) > largest:
+            raise self._range_error(model, name, shown(written))
         takes_float = float in (self.kind if isinstance(self.kind, tuple) else (self.kind,))
-        if isinstance(value, int) and takes_float and abs(value) > _FLOAT32_MAX:
+        if isinstance(value, int) and takes_float and abs(value) > largest:
             # an integer given for a float setting is the float it names: one past float32
             # was refused as "must fit in a 64-bit integer", words for an integer setting
-            raise ConfigError(f"{model}: {name} must lie within float32's range (at most "
-                              f"3.4e38 in size: recstack computes in float32), got "
-                              f"{_shown_setting(written)}")
+            raise self._range_error(model, name, _shown_setting(written))
         if name == "seed" and isinstance(value, int) and not 0 <= value <= SEED_MAX:
             # one seed rule everywhere (recstack.specs.SEED_MAX), whatever the declaration
             bound = ">= 0" if value < 0 else f"<= {SEED_MAX}"
@@ -284,6 +295,17 @@ class Param:
             repeated = sorted({item for item in value if list(value).count(item) > 1}, key=str)
             raise ConfigError(f"{model}: {name} must name each element once, got {shown(written)} "
                               f"(repeated: {', '.join(map(repr, repeated))})")
+
+    def _range_error(self, model: str, name: str, written: str) -> ConfigError:
+        """The refusal of a float setting past the range of the type it is computed in
+        (:attr:`computes_in`), with that type as the reason: a float64 setting was told
+        "recstack computes in float32", a reason that was not true of it."""
+        if self.computes_in == "float64":
+            return ConfigError(f"{model}: {name} must lie within float64's range (at most "
+                               f"1.8e308 in size: {model} computes {name} in float64), got "
+                               f"{written}")
+        return ConfigError(f"{model}: {name} must lie within float32's range (at most "
+                           f"3.4e38 in size: recstack computes in float32), got {written}")
 
     def describe(self) -> str:
         """The constraint in words, e.g. ``"float in [0, 0.5]"``, ``"int >= 1"``."""
@@ -406,11 +428,12 @@ def exact_as_declared(value: Any, param: Param) -> Any:
         text = os.fspath(value)
         return os.fsdecode(text) if isinstance(text, bytes) else text
     kinds = param.kind if isinstance(param.kind, tuple) else (param.kind,)
+    largest = _FLOAT64_MAX if param.computes_in == "float64" else _FLOAT32_MAX
     if isinstance(value, int) and not isinstance(value, bool) and float in kinds \
-            and not _INT64_MIN <= value <= _INT64_MAX and abs(value) <= _FLOAT32_MAX:
+            and not _INT64_MIN <= value <= _INT64_MAX and abs(value) <= largest:
         # an integer beyond int64 given for a float setting (regularization=10**30) is the
-        # float it names: as an int, numpy could not take it (one past float32's range is
-        # refused by the check, as written)
+        # float it names: as an int, numpy could not take it (one past the range the
+        # setting is computed in is refused by the check, as written)
         return float(value)
     if not isinstance(value, decimal.Decimal | fractions.Fraction):
         return value
@@ -1177,7 +1200,8 @@ class Recommender(Configurable, ABC):
         last user and ``0.5`` the first."""
         check_call(self, Recommender.score_users, positional, unexpected, (user_indices,))
         self._require_fitted()
-        indices = np.asarray(integer_objects(user_indices))
+        indices = np.asarray(integer_objects(refuse_masked_indices(
+            user_indices, f"{self.name}: score_users: user_indices", "user index")))
         n_users = len(self.users_)
         problem = (f"got {_preview(user_indices)}" if indices.ndim != 1
                    else index_problem(indices, n_users))
@@ -2070,6 +2094,55 @@ def _slots(count: int) -> str:
     return f"a {digit_count(count):,}-digit number of empty slots"
 
 
+def masked_entries(value: Any) -> tuple[tuple[int, ...], int] | None:
+    """Where a numpy masked array (or a list or tuple of them: one row each) hides its first
+    masked entry, and how many it hides; None when ``value`` has none. ``np.asarray`` reads
+    the number stored under each mask as though it had been given, so a masked history
+    value was scored as an interaction, and a masked user or item index as that index,
+    where the loaders and the id-taking methods refuse a masked entry as a missing value."""
+    if np.ma.isMaskedArray(value):
+        hidden = np.ma.getmaskarray(value)
+        if not hidden.any():
+            return None
+        return tuple(int(i) for i in np.argwhere(hidden)[0]), int(hidden.sum())
+    if isinstance(value, list | tuple):
+        first, total = None, 0
+        for row, part in enumerate(value):
+            found = masked_entries(part) if np.ma.isMaskedArray(part) else None
+            if found is not None:
+                first = first or (row, *found[0])
+                total += found[1]
+        return (first, total) if first is not None else None
+    return None
+
+
+def without_masks(value: Any) -> Any:
+    """``value`` with any numpy masked array (or masked row of a list or tuple) as its plain
+    data: for a value :func:`masked_entries` found no masked entry in."""
+    if np.ma.isMaskedArray(value):
+        return np.ma.getdata(value)
+    if isinstance(value, list | tuple) and any(np.ma.isMaskedArray(part) for part in value):
+        return type(value)(np.ma.getdata(part) if np.ma.isMaskedArray(part) else part
+                           for part in value)
+    return value
+
+
+def refuse_masked_indices(value: Any, what: str, noun: str) -> Any:
+    """``value`` without its mask, or a :class:`~recstack.errors.RecstackError` naming the
+    first masked entry of a masked array of ``noun`` (e.g. "user index") given as ``what``;
+    see :func:`masked_entries`."""
+    found = masked_entries(value)
+    if found is None:
+        return without_masks(value)
+    at, count = found
+    where = at[0] if len(at) == 1 else at
+    others = f" ({count:,} such values in all)" if count > 1 else ""
+    raise RecstackError(
+        f"{what}: the value at position {where} is a masked entry (a missing {noun}){others}, "
+        "whose hidden value would be read as an index; drop the masked entries first "
+        "(e.g. values.compressed())")
+
+
 def integer_objects(value: Any) -> Any:
     """``value`` as an int64 array when numpy holds it as objects that are all integers
     (Python ints or numpy integers; not true/false), else ``value`` unchanged, for every
@@ -2529,6 +2602,18 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     with ``histories`` (models may change it in place; the caller's matrix is left as
     given)."""
     what = f"{model}: histories"
+    masked = masked_entries(histories)
+    if masked is not None:
+        # np.asarray read the number under each mask as an interaction value (a masked
+        # 5 scored as a rating of 5), where a missing value is refused (NaN, pd.NA)
+        at, count = masked
+        at = (0, at[0]) if len(at) == 1 else at  # one 1-D row is row 0
+        place = (f"1 masked entry (a missing value) at (row, column) {at}, whose hidden "
+                 "value" if count == 1 else f"{count:,} masked entries (missing values), "
+                 f"the first at (row, column) {at}, whose hidden values")
+        raise RecstackError(f"{what} hold {place} would be read as interaction values; fill "
+                            "them first, e.g. histories.filled(0) (0: no interaction)")
+    histories = without_masks(histories)
     given = histories
     if isinstance(histories, Interactions):
         raise RecstackError(

@@ -81,7 +81,7 @@ class MostPopular(Recommender):
             (int, float), low=0, low_inclusive=False, optional=True, default=None,
             doc="Each row counts 2 ** (-age / half_life_days); None counts every row 1.",
             search={"type": "float", "low": 1.0, "high": 3650.0, "log": True},
-            needs_timestamps=True),
+            needs_timestamps=True, computes_in="float64"),
     }
 
     def _reads_occurrences(self) -> bool:

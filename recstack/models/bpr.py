@@ -65,11 +65,22 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         - \tfrac{\lambda}{2} \left(\lVert p_u \rVert^2 + \lVert q_i \rVert^2
         + \lVert q_j \rVert^2 + b_i^2 + b_j^2\right)\Big]
 
-    by stochastic gradient ascent (LearnBPR): each epoch visits every positive pair
-    :math:`(u, i)` once in a random order, draws one negative :math:`j` uniformly from the
-    items :math:`u` has not interacted with, and takes one step of size ``learning_rate``
-    on :math:`p_u, q_i, q_j, b_i, b_j`, so the :math:`\lambda` terms act as weight decay on
-    the parameters each step touches (Rendle et al.'s regularised LearnBPR).
+    by stochastic gradient ascent: each epoch takes as many steps as there are positive
+    pairs, each on one positive pair :math:`(u, i)` with one negative :math:`j` drawn
+    uniformly from the items :math:`u` has not interacted with, a step of size
+    ``learning_rate`` on :math:`p_u, q_i, q_j, b_i, b_j`, so the :math:`\lambda` terms act
+    as weight decay on the parameters each step touches (Rendle et al.'s regularised
+    update). With ``sampling="positives"`` (the default) an epoch visits every positive pair
+    once in a random order, as RecBole's BPR (whose figures the defaults were chosen
+    against, see *Defaults*) and LightGCN's ``sampling="positives"`` do; with
+    ``sampling="bootstrap"`` each step draws its positive pair uniformly *with
+    replacement*, the paper's LearnBPR ("bootstrap sampling with replacement", section
+    4.3), so within an epoch some pairs are visited more than once and others not at all.
+
+    Two differences from the paper's BPR-MF remain by design: the learned item bias
+    :math:`b_i` (the paper's MF has none; MyMediaLite's BPR-MF adds it) and one
+    :math:`\lambda` for the user, positive-item and negative-item updates (the paper allows
+    three, :math:`\lambda_W, \lambda_{H^+}, \lambda_{H^-}`).
 
     Notes
     -----
@@ -159,12 +170,16 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                           doc="Epochs without progress before stopping: without validation, "
                               "no relative training-AUC gain of tolerance; with it, no better "
                               "validation nDCG@10."),
-        "tolerance": Param((int, float), low=0, default=2e-4,
+        "tolerance": Param((int, float), low=0, default=2e-4, computes_in="float64",
                            doc="Without validation: least relative gain of the training AUC "
                                "estimate that counts as progress; 0: any gain."),
         "validation_fraction": Param((int, float), low=0, high=0.5, default=0.0,
                                      doc="Share of each user's rows held out to early-stop "
                                          "on; 0: none."),
+        "sampling": Param(str, choices=("positives", "bootstrap"), default="positives",
+                          doc="'positives': every positive pair once per epoch, in a random "
+                              "order; 'bootstrap': as many pairs drawn uniformly with "
+                              "replacement (Rendle et al.'s LearnBPR)."),
         "num_threads": Param(int, low=0, high=MAX_THREADS, default=1,
                              doc="Threads per epoch; 1 is reproducible, 0 uses every core."),
     }
@@ -248,7 +263,7 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
         def train_epoch(epoch: int) -> dict[str, float]:
             sequence = np.random.SeedSequence([self.seed, epoch])
-            order = np.random.default_rng(sequence).permutation(n_pairs)
+            order = epoch_pairs(n_pairs, np.random.default_rng(sequence), self.sampling)
             seeds = sequence.generate_state(n_blocks).tolist()
             bounds = np.linspace(0, n_pairs, n_blocks + 1).astype(np.int64).tolist()
             if pool is None:
@@ -378,6 +393,15 @@ class _ScorelessTask:
     def report(self, **values: float | int | str) -> None:
         values.pop("val", None)
         self._task.report(**values)
+
+
+def epoch_pairs(n_pairs: int, rng: np.random.Generator, sampling: str) -> np.ndarray:
+    """The positive pairs (indices into the training pairs) one epoch steps on, in order:
+    a permutation of all of them (``"positives"``), or ``n_pairs`` draws uniform with
+    replacement (``"bootstrap"``, LearnBPR's bootstrap sampling)."""
+    if sampling == "bootstrap":
+        return rng.integers(0, n_pairs, size=n_pairs)
+    return rng.permutation(n_pairs)
 
 
 # ---------------------------------------------------------------------------- the kernel

@@ -544,18 +544,23 @@ def _read_metadata(path: Path) -> dict[str, Any]:
         raise RecstackError(f"{meta_path}: expected a JSON object, found "
                             f"{json_kind(meta)}; the metadata is corrupted")
     if meta.get("format") != FORMAT:
-        raise RecstackError(f"{meta_path}: not a recstack model (format "
-                            f"{meta.get('format')!r}, expected {FORMAT!r})")
+        # a missing field read "format None" and a JSON null "format None" too: say which
+        found = ("no format field" if "format" not in meta
+                 else f"format {json_kind(meta['format'])}")
+        raise RecstackError(f"{meta_path}: not a recstack model ({found}, expected "
+                            f"{FORMAT!r})")
     version = meta.get("format_version")
-    if type(version) is not int:
-        raise RecstackError(f"{meta_path}: format_version must be an integer, found "
-                            f"{version!r}; the metadata is corrupted")
-    if version < 1:
-        # "version -1 is no longer read ... fit and save the model again": no recstack
-        # ever wrote one, so it is damage, not age
+    if "format_version" not in meta or type(version) is not int or version < 1:
+        # the field missing read "must be an integer, found None", as a JSON null did, and
+        # text or 2.0 were Python's reprs; said as a registry manifest's version is. (A
+        # version below 1, "no longer read ... fit and save the model again": no recstack
+        # ever wrote one, so it is damage, not age)
+        found = ("the field is missing" if "format_version" not in meta else
+                 f"found {shown(version)}" if type(version) is int else
+                 f"found {json_kind(version)}")
         raise RecstackError(f"{meta_path}: format_version must be a positive integer (the "
-                            f"model format's version), found {shown(version)}; the "
-                            "metadata is corrupted")
+                            f"model format's version), "
+                            f"{found}; the metadata is corrupted")
     if version > FORMAT_VERSION:
         written = _written_by(meta)
         raise RecstackError(f"{meta_path}: model format version {shown(version)}"

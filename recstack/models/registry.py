@@ -97,6 +97,7 @@ def _import_builtin_models() -> None:
         knn,
         lightgcn,
         mf,
+        neumf,
         rp3beta,
         sasrec,
         two_tower,

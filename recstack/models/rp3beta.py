@@ -6,8 +6,10 @@ The definition follows the reproducibility studies (Dacrema, Cremonesi & Jannach
 matrices are row-normalised before they are raised to ``alpha``; the popularity penalty
 divides each *column* (the destination item) by its user count to the power ``beta``; the
 diagonal is zeroed; each row keeps its ``neighbors`` largest entries; the kept rows are
-optionally l1-normalised. The item-item matrix is computed a block of rows at a time and
-pruned before the next block, so only one ``block x n_items`` dense block ever exists.
+optionally l1-normalised; then each column keeps its ``neighbors`` largest entries too (the
+code's ``similarityMatrixTopK``, column-wise, after the normalisation). The item-item matrix
+is computed a block of rows at a time and pruned before the next block, so only one
+``block x n_items`` dense block ever exists.
 """
 
 from __future__ import annotations
@@ -64,18 +66,28 @@ class RP3beta(Recommender):
     (Paudel et al. 2017: the three-step transition probability of :math:`P^3_\alpha`,
     re-ranked by :math:`d_j^{-\beta}`; items nobody has get weight 0). Each row of
     :math:`W` keeps its ``neighbors`` largest entries (ties to the lower item index), and,
-    with ``normalize``, is then divided by its sum. A user's scores are
+    with ``normalize``, is then divided by its sum; last, each column :math:`j` keeps its
+    ``neighbors`` largest entries (ties to the lower row index), as Dacrema et al.'s
+    ``RP3betaRecommender`` does with ``similarityMatrixTopK`` after its row normalisation
+    (a normalised row can then sum to less than 1). A user's scores are
     :math:`\hat r_u = x_u^\top W`; a history not seen in training is scored the same way
     (:meth:`score_histories`).
 
     ``alpha = 1, beta = 0`` is P3alpha's plain three-step walk; the reproducibility
     studies tune ``alpha`` in [0, 2], ``beta`` in [0, 2] and ``neighbors`` in [5, 1000]
-    (their defaults: 1.0, 0.6 and 100, as here).
+    (their defaults: 1.0, 0.6 and 100, as here; ``normalize`` is their code's
+    ``normalize_similarity``, True by default there as here and tuned over True and False).
+    Without it the column pruning keeps, for each item, the sources with the fewest users
+    (their walk probabilities are the largest), and popular history items lose most of
+    their edges: on the built-in synthetic data (6,000 users, 3,000 items, 20% held out)
+    recall@20 is 0.327 with ``normalize`` and 0.134 without it (with the rows pruned
+    alone it would be 0.333 and 0.331).
 
     The default search space stops ``beta`` at 1: the number of walks that reach item
     :math:`j` grows about in proportion to :math:`d_j`, so :math:`W_{ij}` scales like
     :math:`d_j^{1-\beta}`; at ``beta = 1`` the penalty cancels popularity and above it the
-    ranking favours the *least* popular items. On the LightGCN++ splits with ``alpha = 1``,
+    ranking favours the *least* popular items. On the LightGCN++ splits with ``alpha = 1``
+    (measured with the rows pruned alone and ``normalize=False``),
     recall@20 falls from 0.232 at ``beta = 0.6`` to 0.041 at 0.9 and 0.0009 at 1.2 on
     MovieLens 1M (200 neighbours), and from 0.25 at 0.2 to about 0.01 from 0.9 up on Last.fm
     (100 to 557 neighbours), whose long tail makes even the default 0.6 poor there (0.079
@@ -113,9 +125,11 @@ class RP3beta(Recommender):
                       search={"type": "float", "low": 0.0, "high": 1.0}),
         "neighbors": Param(int, low=1, default=100, doc="Entries kept per row of W.",
                            search={"type": "int", "low": 5, "high": 1000, "log": True}),
-        "normalize": Param(bool, default=False,
-                           doc="Divide each pruned row of W by its sum (l1).",
-                           search={"type": "categorical", "choices": [False, True]}),
+        "normalize": Param(bool, default=True,
+                           doc="Divide each pruned row of W by its sum (l1), before the "
+                               "columns are pruned (the reference code's "
+                               "normalize_similarity, default True).",
+                           search={"type": "categorical", "choices": [True, False]}),
         "binary": Param(bool, default=True,
                         doc="Walk and score on the 0/1 pattern of the interactions instead of "
                             "their values (the user-to-item step then weights by value)."),
@@ -261,7 +275,30 @@ def rp3beta_similarity(matrix: sp.csr_matrix, *, alpha: float, beta: float, neig
     similarity.sort_indices()
     if normalize:
         similarity = _row_normalised(similarity)
+    # the reference code then prunes each column too (its similarityMatrixTopK, applied
+    # after the row normalisation): a destination item keeps its k strongest sources
+    similarity = _columns_top_k(similarity, k)
     return _in_float32(similarity, alpha=alpha, beta=beta)
+
+
+def _columns_top_k(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """``matrix`` (CSR, entries > 0) with each column pruned to its ``k`` largest entries,
+    ties at the cut going to the lower row index."""
+    counts = np.bincount(matrix.indices, minlength=matrix.shape[1])
+    if not len(counts) or counts.max() <= k:
+        return matrix
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    columns = matrix.indices
+    # by column, then value descending, then row ascending
+    order = np.lexsort((rows, -matrix.data, columns))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order)) - starts[columns[order]]
+    keep = rank < k
+    pruned = sp.csr_matrix((matrix.data[keep], (rows[keep], columns[keep])),
+                           shape=matrix.shape)
+    pruned.sort_indices()
+    return pruned
 
 
 # the weights are scaled up (by a power of two, which changes no ranking) when the smallest

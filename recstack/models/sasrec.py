@@ -43,7 +43,10 @@ those at the last position, :math:`h_L^\top E_i` for every catalog item.
 
 The original uses the same blocks with the residual taken from the normalised query and
 the point-wise feed-forward as a 1x1 convolution; the pre-LN form above is the usual one
-today and trains as well.
+today and trains as well: the PyTorch port (pmixer/SASRec.pytorch, ``norm_first=True``:
+the block above, less its dropout on the attention branch) measured MovieLens-1M HR@10
+0.8252 and NDCG@10 0.5940 with it, against 0.8242 and 0.5946 for the original block,
+under the paper's settings (bce, 100 sampled negatives at evaluation).
 
 Loss (``loss``)
 ---------------
@@ -137,10 +140,13 @@ from recstack.models.base import (
     _lookup,
     _preview,
     _swapped_ids_note,
+    canonical_value,
     check_call,
     check_list_length,
+    exact_as_declared,
     index_problem,
     integer_objects,
+    refuse_masked_indices,
     width_param,
 )
 from recstack.models.factors import refuse_without_negatives
@@ -223,8 +229,25 @@ def left_padded_sequences(items: np.ndarray, lengths: np.ndarray, width: int) ->
         int64 ``(len(lengths), width)``: row ``r`` ends with sequence ``r``'s most recent
         item in the last column, preceded by the items before it; :data:`PADDING` fills
         the columns on the left.
+
+    Raises
+    ------
+    ConfigError
+        ``items`` or ``lengths`` not a flat list of whole numbers, a negative length,
+        lengths that do not add up to ``len(items)``, or ``width`` not a whole number >= 0
+        (numpy's broadcast errors, or float items cut to ints without a word, before).
     """
-    lengths = np.asarray(lengths, dtype=np.int64)
+    items = _whole_number_array(items, "items")
+    lengths = _whole_number_array(lengths, "lengths")
+    width = _sequence_width(width)
+    if len(lengths) and int(lengths.min()) < 0:
+        at = int(np.argmax(lengths < 0))
+        raise ConfigError(f"left_padded_sequences: lengths must be >= 0, but position {at} "
+                          f"holds {int(lengths[at])}")
+    if int(lengths.sum()) != len(items):
+        raise ConfigError(f"left_padded_sequences: lengths add up to {int(lengths.sum())}, "
+                          f"but items holds {len(items)}; the lengths say how many of items "
+                          "each sequence takes, in order, and must add up to len(items)")
     owner = np.repeat(np.arange(len(lengths)), lengths)
     ends = np.cumsum(lengths)
     # 0 for each sequence's most recent item, 1 for the one before...
@@ -233,6 +256,31 @@ def left_padded_sequences(items: np.ndarray, lengths: np.ndarray, width: int) ->
     out = np.full((len(lengths), width), PADDING, np.int64)
     out[owner[kept], width - 1 - from_end[kept]] = items[kept]
     return out
+
+
+def _whole_number_array(values: Any, name: str) -> np.ndarray:
+    """``values`` as a flat int64 array for :func:`left_padded_sequences`; anything else
+    (floats, true/false, text, a 2-D array) is refused naming ``name``."""
+    array = np.asarray(integer_objects(values))
+    if array.ndim != 1:
+        raise ConfigError(f"left_padded_sequences: {name} must be a flat (1-D) array of "
+                          f"whole numbers, got {array.ndim}-D of shape {array.shape}")
+    if array.dtype.kind == "b" or (array.dtype.kind not in "iu" and len(array)):
+        raise ConfigError(f"left_padded_sequences: {name} must hold whole numbers (an int "
+                          f"array), got {array.dtype} values, e.g. {shown(array[0].item())}")
+    if array.dtype.kind == "u" and len(array) and int(array.max()) > np.iinfo(np.int64).max:
+        raise ConfigError(f"left_padded_sequences: {name} must fit in 64-bit integers")
+    return array.astype(np.int64, copy=False)
+
+
+def _sequence_width(width: Any) -> int:
+    """:func:`left_padded_sequences`' ``width`` as an int >= 0 (numpy's integers and whole
+    exact numbers read as the ints they name)."""
+    value = exact_as_declared(canonical_value(width), Param(int))
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError("left_padded_sequences: width must be a whole number >= 0 (the "
+                          f"columns of the result), got {shown(width)}")
+    return value
 
 
 @register
@@ -657,13 +705,29 @@ class SASRec(WarmStartMixin, Recommender):
             arrays.append(_as_ids(sequence, f"{self.name}: sequence {row}"))
         return arrays
 
+    def _sequence_index_arrays(self, sequences: Any) -> list[np.ndarray]:
+        """:meth:`_sequence_arrays` for sequences of item indices: a masked entry of a
+        numpy masked array is refused as a missing index (the ids of
+        :meth:`recommend_sequences` are refused so when looked up), where it was read as
+        the index stored under the mask."""
+        if np.ma.isMaskedArray(sequences) and sequences.ndim == 2:
+            # a 2-D masked array: each row a sequence (list() keeps the rows' masks)
+            sequences = list(sequences)
+        if isinstance(sequences, list | tuple):
+            sequences = [refuse_masked_indices(sequence, f"{self.name}: sequence {row}",
+                                               "item index")
+                         if np.ma.isMaskedArray(sequence) else sequence
+                         for row, sequence in enumerate(sequences)]
+        return self._sequence_arrays(sequences)
+
     def _score_sequences(self, sequences: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         """Scores and the mask of empty sequences (scored by popularity)."""
         self._require_fitted()
         n_items = len(self.item_embeddings_)
         # item indices held as objects that are all integers are read as integers, as
         # every index-taking method reads them (integer_objects)
-        arrays = [np.asarray(integer_objects(array)) for array in self._sequence_arrays(sequences)]
+        arrays = [np.asarray(integer_objects(array))
+                  for array in self._sequence_index_arrays(sequences)]
         for row, array in enumerate(arrays):
             problem = index_problem(array, n_items)
             if problem is not None:

@@ -139,7 +139,9 @@ from recstack.models.base import (
     NOT_GIVEN,
     Param,
     Recommender,
+    canonical_value,
     check_call,
+    exact_as_declared,
     width_param,
 )
 from recstack.models.factors import refuse_overshooting_decay
@@ -198,6 +200,40 @@ _EXPORT_BUDGET_BYTES = 64 * 2**20
 
 
 # ---------------------------------------------------------------------------- content
+#: the arrays of :meth:`ItemContentEncoder.state`, in its order
+_STATE_KEYS = ("content_genres", "content_tags", "content_text_columns",
+               "content_text_vocabulary", "content_text_idf", "content_text_components",
+               "content_text_scale")
+
+
+def _encoder_settings(**given: Any) -> list[Any]:
+    """``ItemContentEncoder.fit``'s settings checked by :class:`TwoTower`'s declarations
+    (numpy and exact whole numbers read as the ints they name): a negative ``text_dim`` or
+    ``max_tags`` was read as 0, a fraction failed inside scikit-learn, and a seed past 32
+    bits was refused in scikit-learn's words."""
+    checked = []
+    for name, value in given.items():
+        param = TwoTower.params[name]
+        stored = exact_as_declared(canonical_value(value), param)
+        param.check("two_tower: ItemContentEncoder.fit", name, stored, value)
+        checked.append(stored)
+    return checked
+
+
+def _row_count(n_rows: Any) -> int:
+    """``ItemContentEncoder.transform``'s ``n_rows`` (the rows when there is no table) as a
+    whole number >= 0: a negative one failed inside numpy, and 2.7 or "3" were read as 2
+    and 3 rows without a word."""
+    if n_rows is None:
+        return 0
+    value = exact_as_declared(canonical_value(n_rows), Param(int))
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError("two_tower: ItemContentEncoder.transform: n_rows must be a whole "
+                          f"number >= 0 (the rows to give when table is None), got "
+                          f"{shown(n_rows)}")
+    return value
+
+
 @dataclass
 class ItemContentEncoder:
     """Turns item-table rows into the item tower's content vectors :math:`c_i`.
@@ -231,7 +267,14 @@ class ItemContentEncoder:
     @classmethod
     def fit(cls, table: pd.DataFrame | None, *, text_dim: int, max_tags: int,
             seed: int) -> ItemContentEncoder:
-        """Vocabularies, idf and SVD from a catalog's item table (None: no content)."""
+        """Vocabularies, idf and SVD from a catalog's item table (None: no content).
+        ``text_dim``, ``max_tags`` and ``seed`` follow :class:`TwoTower`'s declarations of
+        the same names; a table that is not a DataFrame is refused, not failed on inside."""
+        text_dim, max_tags, seed = _encoder_settings(
+            text_dim=text_dim, max_tags=max_tags, seed=seed)
+        if table is not None and not isinstance(table, pd.DataFrame):
+            # the values of a DataFrame are checked below, in the item table's words
+            check_item_rows(table, "two_tower", "ItemContentEncoder.fit")
         empty = cls(_strings([]), _strings([]), _strings([]), _strings([]),
                     np.empty(0, np.float64), np.empty((0, 0), np.float32),
                     np.empty(0, np.float32))
@@ -299,10 +342,18 @@ class ItemContentEncoder:
     def transform(self, table: pd.DataFrame | None, n_rows: int | None = None) -> np.ndarray:
         """Content vectors of the rows of ``table``: float32 ``(n_rows, n_features)``.
         ``table`` may be None (with ``n_rows``) when the model has no content."""
+        if table is not None:
+            check_item_rows(table, "two_tower", "ItemContentEncoder.transform")
+        elif self._has_blocks:
+            # an assert said nothing (and vanished under python -O, failing further on)
+            raise RecstackError(
+                "two_tower: ItemContentEncoder.transform: table is None, but this content "
+                f"was fitted on the item table's columns {list(self.read_columns)}: give the "
+                "item rows (a pandas DataFrame with those columns)")
         if not self._has_blocks:
-            rows = n_rows if table is None else len(table)
-            return np.ones((int(rows or 0), 1), np.float32)
-        assert table is not None
+            rows = len(table) if table is not None else _row_count(n_rows)
+            return np.ones((rows, 1), np.float32)
+        assert table is not None  # for the type checker: refused above
         blocks = []
         if len(self.genre_vocabulary):
             self._require(table, "genres")
@@ -371,6 +422,16 @@ class ItemContentEncoder:
 
     @classmethod
     def from_state(cls, arrays: dict[str, np.ndarray]) -> ItemContentEncoder:
+        """The encoder :meth:`state` describes; arrays it lacks are refused, named."""
+        if not isinstance(arrays, dict):
+            raise RecstackError("two_tower: ItemContentEncoder.from_state takes the dict of "
+                                f"arrays ItemContentEncoder.state() gives, got "
+                                f"{type(arrays).__name__}")
+        missing = [key for key in _STATE_KEYS if key not in arrays]
+        if missing:
+            raise RecstackError(f"two_tower: ItemContentEncoder.from_state: the arrays lack "
+                                f"{', '.join(map(repr, missing))} (of the "
+                                f"{len(_STATE_KEYS)} that ItemContentEncoder.state() gives)")
         return cls(arrays["content_genres"].astype(str), arrays["content_tags"].astype(str),
                    arrays["content_text_columns"].astype(str),
                    arrays["content_text_vocabulary"].astype(str),

@@ -423,24 +423,26 @@ def measure_drift(reference: Interactions, new: Interactions,
         if is_drift:
             flagged.append(name)
 
-    def note_small(name: str, sizes: tuple[int, int], bins: int, values: str) -> None:
+    def note_small(name: str, sizes: tuple[int, int], bins: int, noun: str) -> None:
         # a one-row window's PSI (8 or more) was flagged as drift like a real shift
         fewest = min(sizes)
         if fewest < MIN_PER_BIN * bins:
             window = "new" if sizes[1] <= sizes[0] else "reference"
-            notes[name] = (f"the {window} window has only {fewest:,} {values} for {bins} "
-                           f"bins (fewer than {MIN_PER_BIN} a bin): a PSI on so few values "
-                           "is mostly sampling noise, not a shift; compare longer windows "
-                           "([drift] reference_partitions, or more days a partition)")
+            # the nouns agree with their counts ("only 1 active users" before)
+            notes[name] = (f"the {window} window has only {counted(fewest, noun)} for "
+                           f"{counted(bins, 'bin')} (fewer than {MIN_PER_BIN} a bin): a PSI "
+                           "on so few values is mostly sampling noise, not a shift; compare "
+                           "longer windows ([drift] reference_partitions, or more days a "
+                           "partition)")
 
     value = psi(*activity, bins=spec.psi_bins)
     put("user_activity_psi", value, value > spec.psi_warn)
     note_small("user_activity_psi", (len(activity[0]), len(activity[1])), spec.psi_bins,
-               "active users")
+               "active user")
     value = popularity_psi(ref_items, new_items, bins=spec.psi_bins)
     put("item_popularity_psi", value, value > spec.psi_warn)
     note_small("item_popularity_psi", (len(ref_items), len(new_items)), spec.psi_bins,
-               "interactions")
+               "interaction")
     for label, (a, b) in (("user_activity", activity), ("item_popularity", popularity)):
         d, p_value = ks_test(a, b)
         put(f"{label}_ks", d, d > spec.ks_warn and p_value < spec.ks_alpha)
@@ -449,7 +451,7 @@ def measure_drift(reference: Interactions, new: Interactions,
         value = psi(reference.value, new.value, categorical=True)
         put("rating_psi", value, value > spec.psi_warn)
         note_small("rating_psi", (len(reference), len(new)),
-                   len(np.unique(np.concatenate([reference.value, new.value]))), "ratings")
+                   len(np.unique(np.concatenate([reference.value, new.value]))), "rating")
         d, p_value = ks_test(reference.value, new.value)
         put("rating_ks", d, d > spec.ks_warn and p_value < spec.ks_alpha)
         measures["rating_ks_p_value"] = p_value
@@ -479,7 +481,7 @@ def measure_drift(reference: Interactions, new: Interactions,
         put("genre_tv", tv, tv > spec.genre_tv_warn)
         put("genre_psi", value, value > spec.psi_warn)
         note_small("genre_psi", (len(reference), len(new)),
-                   len(set(ref_genres) | set(new_genres)), "interactions")
+                   len(set(ref_genres) | set(new_genres)), "interaction")
     elif bool(ref_genres) != bool(new_genres):
         _one_sided("item genres (an item table with a genres column)", bool(ref_genres),
                    "genre_tv and genre_psi")

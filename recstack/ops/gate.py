@@ -27,7 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics._validation import as_float_array
 from recstack.metrics.ranking import RANKING_METRICS, ranking_metrics
@@ -193,9 +193,11 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
              "published_mean": float(published.mean()) if len(published) else None,
              "shared_users": int(len(shared))}
     if len(shared) < min_users:
-        return GateDecision(False, f"only {len(shared)} users of the evaluation window are "
-                            f"known to both models (min_users = {min_users}): no fair "
-                            "comparison, not publishing", **base)
+        # "only 1 users ... are known": the noun and verb agree with the count
+        return GateDecision(False, f"only {counted(len(shared), 'user')} of the evaluation "
+                            f"window {'is' if len(shared) == 1 else 'are'} known to both "
+                            f"models (min_users = {min_users}): no fair comparison, not "
+                            "publishing", **base)
     # the users both models know, on purpose: min_users above guards the pairing
     test = a.compare(b, metric, unshared="ignore")
     # without a version the reason read "against version None"

@@ -790,13 +790,13 @@ def _text(report: dict[str, Any]) -> str:
     lines += [f"  note: {name}: {why}" for name, why in drift.get("notes", {}).items()]
     strategy = {"retrain": "trained", "warm_start": "warm-started",
                 "fold_in": "folded in"}[train.get("strategy", "retrain")]
-    lines += ["", f"train: {train['model']} {strategy} on {train['rows']:,} rows of "
+    lines += ["", f"train: {train['model']} {strategy} on {counted(train['rows'], 'row')} of "
               f"{', '.join(train['partitions'])} ({train['window']} window) in "
               f"{train['fit_seconds']:.1f} s",
               "", f"gate on {evaluation.get('window', '-')} ({evaluation['metric']}, margin "
               f"{evaluation['margin']:g}):",
               f"  new model        {_number(evaluation.get('candidate_mean'))} over "
-              f"{evaluation.get('candidate_users', 0):,} users"]
+              f"{counted(evaluation.get('candidate_users', 0), 'user')}"]
     if evaluation.get("published_version") is not None:
         lines += [f"  published v{evaluation['published_version']:<6} "
                   f"{_number(evaluation.get('published_mean'))}",

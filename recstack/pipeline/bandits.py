@@ -416,6 +416,7 @@ class EpsilonGreedy(_CountingPolicy):
     name = "epsilon_greedy"
     params = {"n_items": _N_ITEMS,
               "epsilon": Param((int, float), low=0.0, high=1.0, default=0.1,
+                               computes_in="float64",
                                doc="probability that a user's list is random"),
               "seed": _SEED}
 
@@ -433,6 +434,7 @@ class UCB1(_CountingPolicy):
     name = "ucb1"
     params = {"n_items": _N_ITEMS,
               "exploration": Param((int, float), low=0.0, default=2.0,
+                                   computes_in="float64",
                                    doc="c in sqrt(c ln t / n_i) (2: the paper's UCB1)"),
               "seed": _SEED}
 
@@ -441,13 +443,23 @@ class UCB1(_CountingPolicy):
         self._ready()
         total = max(float(self.impressions_.sum()), 1.0)
         shown = self.impressions_ > 0
-        bonus = np.sqrt(self.exploration * np.log(total) / np.maximum(self.impressions_, 1))
+        # sqrt(c) apart: c ln t overflowed to infinity for an exploration near float64's
+        # largest value, and every shown item then tied at the top
+        bonus = math.sqrt(self.exploration) * np.sqrt(np.log(total)
+                                                      / np.maximum(self.impressions_, 1))
         return np.where(shown, self.successes_ / np.maximum(self.impressions_, 1) + bonus,
                         np.inf)
 
     def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
-        upper = np.minimum(self.upper_bounds(), _UNTRIED)
-        return np.broadcast_to(upper, (n_users, self.n_items))
+        upper = self.upper_bounds()
+        shown = np.isfinite(upper)
+        # a never-shown item is scored above every shown one: capped at a fixed 1e12, it
+        # tied with the shown items whose bound passed it (an exploration of 1e24 or
+        # more), and those were shown before items never tried. A bound is at most
+        # sqrt(c) sqrt(ln t) + 1 < 1e156 (c < 1.8e308, ln t < 710), so twice it is finite
+        top = float(upper[shown].max()) if shown.any() else 0.0
+        scores = np.where(shown, upper, max(_UNTRIED, 2.0 * top))
+        return np.broadcast_to(scores, (n_users, self.n_items))
 
 
 class BetaThompson(_CountingPolicy):
@@ -456,8 +468,10 @@ class BetaThompson(_CountingPolicy):
     name = "thompson"
     params = {"n_items": _N_ITEMS,
               "prior_alpha": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
+                                   computes_in="float64",
                                    doc="Beta prior pseudo-clicks"),
               "prior_beta": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
+                                  computes_in="float64",
                                   doc="Beta prior pseudo-non-clicks"),
               "seed": _SEED}
 
@@ -505,9 +519,11 @@ _BAYES_PARAMS: dict[str, Param] = {
     "n_items": _N_ITEMS,
     "n_features": Param(int, low=1, doc="length of a (user, item) context vector"),
     "prior_precision": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
+                             computes_in="float64",
                              doc="precision of the Gaussian prior on the weights"),
     "diagonal": Param(bool, default=False, doc="diagonal posterior (many features)"),
     "forgetting": Param((int, float), low=0.0, high=1.0, low_inclusive=False, default=1.0,
+                        computes_in="float64",
                         doc="forgetting factor per round (1: none)"),
     "seed": _SEED,
 }
@@ -525,8 +541,10 @@ class ContextualThompson(_BayesianPolicy):
             weights = self.model_.sample_weights(n_users, rng=self._rng)
         else:
             # before any feedback the posterior is the prior N(0, I / lambda)
+            # math.sqrt: a whole prior_precision past int64 (10**20) is a Python int that
+            # numpy's sqrt cannot take ("loop of ufunc does not support argument 0")
             weights = (self._rng.standard_normal((n_users, self.n_features))
-                       / np.sqrt(self.prior_precision))
+                       / math.sqrt(self.prior_precision))
         return np.einsum("bmd,bd->bm", contexts, weights)
 
 
@@ -536,6 +554,7 @@ class LinUCB(_BayesianPolicy):
     name = "linucb"
     params = {**_BAYES_PARAMS,
               "alpha": Param((int, float), low=0.0, default=1.0,
+                             computes_in="float64",
                              doc="width of the bound in posterior standard deviations")}
 
     def _scores(self, n_users: int, contexts: np.ndarray | None) -> np.ndarray:
@@ -545,8 +564,14 @@ class LinUCB(_BayesianPolicy):
             # tiny prior_precision (1e-320) made the variance infinite, and the policy then
             # blamed the contexts' scale for an infinite score
             norm = np.sqrt(np.einsum("bmd,bmd->bm", contexts, contexts))
-            return self.alpha * (norm / math.sqrt(self.prior_precision))
+            # an alpha above 1 is divided out (the order of a row is the same): its product
+            # overflowed to infinity near float64's largest value (alpha = 1.7e308), refused
+            # as contexts "not on the scale of the training ones"
+            return min(self.alpha, 1.0) * (norm / math.sqrt(self.prior_precision))
         mean, variance = self.model_.latent_mean_variance(contexts)
+        if self.alpha > 1.0:
+            # mean / alpha + sd: the order of mean + alpha sd, without its overflow
+            return mean / self.alpha + np.sqrt(variance)
         return mean + self.alpha * np.sqrt(variance)
 
 

@@ -231,8 +231,27 @@ def _newton_step(gradient: np.ndarray, prior_precision: np.ndarray, curvature: n
 
 def probit_sigmoid(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
     r""":math:`\sigma(\mu / \sqrt{1 + \pi s^2 / 8})`: the logistic of a Gaussian logit
-    :math:`\mathcal N(\mu, s^2)` integrated with the probit approximation (MacKay 1992)."""
-    return special.expit(np.asarray(mean) / np.sqrt(1.0 + np.pi * np.asarray(variance) / 8.0))
+    :math:`\mathcal N(\mu, s^2)` integrated with the probit approximation (MacKay 1992).
+
+    ``mean`` and ``variance`` hold one logit each, of the same shape (or either a single
+    number); finite, the variances >= 0. Anything else is refused with a
+    :class:`~recstack.pipeline.bandit_checks.BanditInputError` naming the position."""
+    # read raw, a negative variance gave NaN (numpy's "invalid value in sqrt" at most),
+    # text or None a TypeError from numpy, and a mean of shape (n,) beside variances of
+    # shape (n, 1) broadcast to an (n, n) table without a word
+    mean = as_float_array("probit_sigmoid", "mean", mean, ndim=None)
+    variance = as_float_array("probit_sigmoid", "variance", variance, ndim=None)
+    if mean.ndim and variance.ndim and mean.shape != variance.shape:
+        raise BanditInputError(f"probit_sigmoid: mean has shape {mean.shape} and variance "
+                               f"{variance.shape}; give one variance per mean (the same "
+                               "shape), or a single number for either")
+    if (variance < 0).any():
+        index = tuple(int(i) for i in np.unravel_index(int(np.argmax(variance < 0)),
+                                                       variance.shape))
+        where = f" at position {list(index)}" if variance.ndim else ""
+        raise BanditInputError(f"probit_sigmoid: variance must be >= 0 (a variance of the "
+                               f"logit), got {float(variance[index])!r}{where}")
+    return special.expit(mean / np.sqrt(1.0 + np.pi * variance / 8.0))
 
 
 class BayesianLogisticRegression(Configurable):
@@ -306,20 +325,25 @@ class BayesianLogisticRegression(Configurable):
     }
     params: ClassVar[dict[str, Param]] = {
         "prior_precision": Param((int, float), low=0.0, low_inclusive=False, default=1.0,
+                                 computes_in="float64",
                                  doc="precision of the Gaussian prior on the weights"),
         "intercept_precision": Param((int, float), low=0.0, default=1e-4,
+                                     computes_in="float64",
                                      doc="precision of the prior on the intercept"),
         "fit_intercept": Param(bool, default=True, doc="learn an intercept"),
         "diagonal": Param(bool, default=False, doc="diagonal posterior precision"),
         "forgetting": Param((int, float), low=0.0, high=1.0, low_inclusive=False, default=1.0,
+                            computes_in="float64",
                             doc="forgetting factor of online updates (1: none)"),
         "max_iter": Param(int, low=1, default=200, doc="optimiser iterations per batch"),
         "tol": Param((int, float), low=0.0, low_inclusive=False, default=1e-8,
+                     computes_in="float64",
                      doc="gradient tolerance of the optimiser"),
         "seed": Param(int, low=0, default=0,
                       doc="seed of the Thompson draws and of the negative downsampling"),
         "negative_rate": Param((int, float), low=0.0, high=1.0, low_inclusive=False,
                                default=1.0,
+                               computes_in="float64",
                                doc="share w of the negatives (y = 0) each batch keeps, "
                                    "drawn uniformly; probabilities are corrected back"),
         "class_weight": Param((str, int, float), optional=True, default=None,
@@ -510,11 +534,23 @@ class BayesianLogisticRegression(Configurable):
                           f"({result.message}; largest gradient {gradient_norm:.3g}); raise "
                           f"{caller.advice('max_iter', 'prior_precision')}",
                           RuntimeWarning, stacklevel=caller_stacklevel())
-        if diagonal:
-            precision = prior_precision + curvature(mean) @ design**2
-        else:
-            precision = hessian(mean)
-            precision = 0.5 * (precision + precision.T)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if diagonal:
+                precision = prior_precision + curvature(mean) @ design**2
+            else:
+                precision = hessian(mean)
+                # halved before the sum: (P + P') / 2 overflowed to infinity for a
+                # prior_precision past half of float64's largest value (1.7e308), and the
+                # posterior then collapsed on its mean (every draw the same) without a word
+                precision = 0.5 * precision + 0.5 * precision.T
+        if not np.isfinite(precision).all():
+            # the prior's precision and the data's curvature together past float64's range:
+            # an infinite precision is a posterior without uncertainty (no exploration)
+            raise BanditInputError(
+                f"{caller.where}: the posterior precision overflows float64 (prior_precision "
+                f"= {float(np.max(prior_precision)):.3g} plus the curvature of the data, "
+                f"{caller.largest()} {float(np.max(np.abs(X))) if X.size else 0.0:.3g}, "
+                "passes 1.8e308); lower prior_precision or standardise the features")
         # L^-1 of P = L L', kept once per update: draws and variances are then products;
         # found before the state changes, so that a refused update leaves the posterior
         # as it was (the mean and precision were replaced, the factor left stale)

@@ -773,7 +773,16 @@ class HistogramCalibrator(Calibrator):
             # reliability_table of the same scores
             edges = quantile_edges(x, self.n_bins)[1:-1]
         else:
-            edges = x.min() + cuts * (x.max() - x.min())
+            low, high = float(x.min()), float(x.max())
+            if math.isfinite(high - low):
+                edges = low + cuts * (high - low)
+            else:
+                # scores spanning more than float64's range (-1e308 to 1e308): the width
+                # overflowed to inf, every inner edge was inf, all the data fell in the
+                # first bin (a constant map, fitted without a word) and save() failed on
+                # the infinite edges; with halves (exact at this size) nothing overflows,
+                # as in min_max_rows
+                edges = 2 * (low / 2 + cuts * (high / 2 - low / 2))
         self.edges_ = np.asarray(edges, np.float64)
         index = np.searchsorted(self.edges_, x, side="left")
         self.counts_ = np.bincount(index, minlength=self.n_bins).astype(np.int64)

@@ -42,6 +42,7 @@ from recstack.pipeline.bandit_checks import (
     as_float_array,
     check_count,
     check_not_empty,
+    check_number,
     check_unit_interval,
     percentage_hint,
     refuse_booleans,
@@ -59,7 +60,24 @@ def ceil_share(fraction: Any, count: Any) -> Any:
     share is 7 exactly. ``count``: an int (an int back) or an integer array (an int64
     array back, one per element). For the shares whose documented rule is the ceiling (a
     re-ranker's head of the catalog, the hard negatives kept per user); a split's share is
-    rounded by :func:`recstack.data.splits.share_count`."""
+    rounded by :func:`recstack.data.splits.share_count`. A ``fraction`` that is not a
+    finite number >= 0, or a ``count`` that is not a whole number >= 0, is refused with a
+    :class:`~recstack.pipeline.bandit_checks.BanditInputError`."""
+    # unchecked, a NaN or infinite share failed in Fraction ("Invalid literal for
+    # Fraction: 'nan'"), a negative one gave a negative count, and a count of 2.7 was cut
+    # to 2 (int(2.7)) and true read as 1, without a word
+    check_number("ceil_share", "fraction", fraction, low=0.0)
+    if isinstance(count, np.ndarray):
+        if count.dtype.kind not in "iu":
+            raise BanditInputError(f"ceil_share: count must be an int or an integer array, "
+                                   f"got an array of {count.dtype}")
+        if count.size and int(count.min()) < 0:
+            index = tuple(int(i) for i in np.unravel_index(int(np.argmin(count)),
+                                                           count.shape))
+            raise BanditInputError(f"ceil_share: count must be >= 0, position {list(index)} "
+                                   f"is {int(count[index])}")
+    else:
+        count = check_count("ceil_share", "count", count, low=0)
     share = exact_share(fraction)
 
     def one(n: int) -> int:

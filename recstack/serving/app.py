@@ -53,7 +53,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from importlib import resources
 from typing import Annotated, Any, cast
 
@@ -70,7 +70,7 @@ from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recstack import __version__
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, echoed, shown
 from recstack.serving import MAX_WORKERS, schemas
 from recstack.serving.fast_path import ENDPOINT as FAST_ENDPOINT
 from recstack.serving.fast_path import (
@@ -594,6 +594,10 @@ def _render(service: Service, served: Served, request: Request | None = None) ->
 # --------------------------------------------------------------------------- JSON bodies
 #: the scope's record of the words ``NaN``, ``Infinity``, ``-Infinity`` a JSON body held
 _CONSTANTS_KEY = "recstack.json_constants"
+#: the numbers of a request's JSON body past float's range (``1e400``), as written: the
+#: reader makes them infinities, which every field then refused as "Input should be a
+#: finite number" with the input "inf", naming neither the number sent nor why
+_OVERFLOWS_KEY = "recstack.json_overflows"
 
 
 class _StrictJSONRequest(Request):
@@ -606,16 +610,25 @@ class _StrictJSONRequest(Request):
         if not hasattr(self, "_json"):
             words: set[str] = self.scope.setdefault(_CONSTANTS_KEY, set())
 
+            overflows: list[str] = self.scope.setdefault(_OVERFLOWS_KEY, [])
+
             def constant(word: str) -> float:
                 words.add(word)  # NaN, Infinity, -Infinity: see _not_json
                 return float(word)
+
+            def number(text: str) -> float:
+                value = float(text)
+                if not math.isfinite(value):
+                    overflows.append(text)  # 1e400: see _not_json
+                return value
 
             _check_charset(self.headers.get("content-type", ""))
             # parse_int: an integer of thousands of digits, which Python refuses to read,
             # is refused by its field, naming it (LongInteger)
             self._json = json.loads(_utf8_body(await self.body()),
                                     object_pairs_hook=refuse_repeated_keys,
-                                    parse_constant=constant, parse_int=json_integer)
+                                    parse_constant=constant, parse_int=json_integer,
+                                    parse_float=number)
         return self._json
 
 
@@ -684,6 +697,24 @@ class _StrictJSONRoute(APIRoute):
         return strict
 
 
+class _AdminRoute(_StrictJSONRoute):
+    """An admin route, whose token is checked before anything of the request is read: the
+    check was a dependency, which FastAPI runs after reading the body, so that a request
+    without the token (or with a wrong one) whose body was not JSON, repeated a key or was
+    not UTF-8, or whose query named an unknown parameter, was answered 422 describing the
+    request rather than 401/403 (what a caller without the token is told first, whatever
+    it sent). The dependency stays, for the published schema's security."""
+
+    def get_route_handler(self) -> Any:
+        handler = super().get_route_handler()
+
+        async def authorised(request: Request) -> Response:
+            await _admin(request, await _bearer(request))
+            return await handler(request)
+
+        return authorised
+
+
 # --------------------------------------------------------------------------- routers
 #: what any endpoint of the API may answer, whatever it declares (documented on each, so
 #: that the published schema says what the service answers): 400 a path or query not
@@ -706,7 +737,7 @@ events = APIRouter(prefix="/events", tags=["events"], route_class=_StrictJSONRou
 operations = APIRouter(tags=["operations"], route_class=_StrictJSONRoute,
                        responses=_ANY_REQUEST)
 admin = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(_admin)],
-                  route_class=_StrictJSONRoute, responses=_ANY_REQUEST)
+                  route_class=_AdminRoute, responses=_ANY_REQUEST)
 page = APIRouter(include_in_schema=False)
 #: the routers of the JSON API, in the order the app includes them
 _API_ROUTERS = (users, items, recommendations, events, operations, admin)
@@ -928,9 +959,10 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     ``NaN`` or ``Infinity`` is told that JSON has no such number (:func:`_not_json`)."""
     raw = cast(RequestValidationError, error).errors()
     words = request.scope.get(_CONSTANTS_KEY) or set()
+    overflows = request.scope.get(_OVERFLOWS_KEY) or []
     for problem in raw:
         _json_syntax(problem, getattr(error, "body", None))
-        _not_json(problem, words)
+        _not_json(problem, words, overflows)
         if isinstance(problem.get("input"), LongInteger):
             _too_long(problem)
         _text_over_cap(problem)
@@ -1168,23 +1200,48 @@ def _lone_surrogate(problem: dict[str, Any]) -> None:
                       "for U+1F600) or send it as UTF-8")
 
 
-def _not_json(problem: dict[str, Any], words: set[str]) -> None:
+def _not_json(problem: dict[str, Any], words: set[str], overflows: Sequence[str] = ()
+              ) -> None:
     """A 422's error whose input is one of the ``words`` ``NaN``, ``Infinity`` and
     ``-Infinity`` that the body held, said as such: Python's JSON reader takes them, but
     JSON has no such numbers (a lenient writer, Python's ``json.dumps`` among them, writes
     a missing number so). Every field refuses them, but said only "Input should be a finite
-    number", or "a valid string", or, for an id, to write the text "nan". (A number past
-    float's range, ``1e400``, also reads as an infinity: JSON, refused as not finite.)"""
+    number", or "a valid string", or, for an id, to write the text "nan". A number past
+    float's range (``1e400``, ``-2e308``: JSON, but read as an infinity) is named as
+    written, one of ``overflows``, and said to be beyond the range of a number, where every
+    field said "Input should be a finite number" with the input ``"inf"``: the client never
+    sent an infinity."""
     given = problem.get("input")
     if not (isinstance(given, float) and not math.isfinite(given)) \
             or problem.get("loc", ("",))[0] != "body":
         return
     word = "NaN" if math.isnan(given) else "Infinity" if given > 0 else "-Infinity"
-    if word not in words:
+    if word in words:
+        problem["input"] = word
+        what = (f"{word} is not JSON (JSON has no NaN or infinity: a missing or undefined "
+                "number written by a lenient JSON writer, such as Python's json.dumps?)")
+    elif not math.isnan(given) and (written := [text for text in overflows
+                                                if text.startswith("-") == (given < 0)]):
+        # the number as sent; where the body held several such (of this sign), which one
+        # this field was is not known: they are listed
+        distinct = list(dict.fromkeys(written))
+        sent = (echoed(distinct[0], 40) if len(distinct) == 1 else "one of " + ", ".join(
+            echoed(text, 40) for text in distinct[:3]) + (", ..." if len(distinct) > 3
+                                                           else ""))
+        problem["input"] = sent
+        if problem.get("type") == "id_type":
+            # the id's message already says why and to write the digits in quotes
+            problem["msg"] = problem["msg"].replace(
+                "a number beyond a float's range", f"the number {sent}, beyond a float's "
+                "range")
+            problem.pop("ctx", None)
+            return
+        what = (f"{sent} is beyond the range of a number (about 1.8e308 either way: past "
+                "it the value is lost)")
+        # a message repeating the value ("not the number inf") names it as sent too
+        problem["msg"] = re.sub(r"(?<![\w.-])-?inf\b", lambda _match: sent, problem["msg"])
+    else:
         return
-    problem["input"] = word
-    what = (f"{word} is not JSON (JSON has no NaN or infinity: a missing or undefined "
-            "number written by a lenient JSON writer, such as Python's json.dumps?)")
     expected = problem["msg"]
     if problem.get("type") == "id_type":
         expected = "an id is written as text, a JSON string"  # not as the text "nan"

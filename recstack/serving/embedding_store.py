@@ -36,6 +36,8 @@ user's history (their training row in the model, when they have one, plus the ne
 a repeated item adds its values) goes through the model's exact ``fold_in`` (ALS, iALS: the
 user step of the training objective with item factors fixed) and the result is written to
 the store in the space of ``user_embeddings()`` (so ``user · item`` is the model's score).
+It refuses a store whose item vectors are another model's (:func:`other_model_items`):
+the users would be written beside vectors of another space.
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ if TYPE_CHECKING:
     from recstack.models.base import Recommender
 
 __all__ = ["EmbeddingStore", "FoldInReport", "RedisEmbeddingStore", "SQLiteEmbeddingStore",
-           "StoreUnavailableError", "fold_in_users", "open_store", "read_with_fallback"]
+           "StoreUnavailableError", "fold_in_users", "item_sample", "open_store",
+           "other_model_items", "read_with_fallback"]
 
 logger = logging.getLogger(__name__)
 
@@ -1352,7 +1355,10 @@ def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
     """``store.get(kind, ids)``, or, when the store is unreachable (or None), the model's
     own vectors of those ids: ``(vectors, found, source)`` with ``source`` ``"store"`` or
     ``"model"`` (count the latter: the store is down and nearline updates are not served).
-    Ids the model does not know are not found."""
+    Ids the model does not know are not found. A store filled for another model (vectors
+    of another dimension, or item vectors that are not the model's for the same ids:
+    :func:`other_model_items`) is not read either: its vectors belong to another space;
+    the model's are returned, with a warning logged that says why."""
     _check_kind(kind)  # "users" read the model's item vectors when the store was down
     _check_store(store, "read_with_fallback", optional=True)
     _check_model(model, "read_with_fallback")
@@ -1365,7 +1371,19 @@ def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
             # are found ("42" was no user of a store of integer ids, but one of the model)
             vectors, found = store.get(kind, _as_model_ids(id_values(id_array(ids), "ids"),
                                                            vocabulary))
-            return vectors, found, "store"
+            sample = item_sample(model)
+            whose = f"the given {model.name} model's"
+            problem = None if sample is None else (
+                f"the store's {kind} vectors have {vectors.shape[1]} dimensions, {whose} "
+                f"{sample[1].shape[1]}" if found.any() and vectors.shape[1] != sample[1].shape[1]
+                else other_model_items(store, sample, whose))
+            if problem is None:
+                return vectors, found, "store"
+            # the store of the version before a retrain: its vectors were returned as the
+            # store's, to be scored against this model's, without a word
+            logger.warning("read_with_fallback: %s: the store was filled for another model; "
+                           "the model's own vectors are returned (store.put_model(model) "
+                           "fills it for this one)", problem)
         except StoreUnavailableError:
             pass
     all_vectors = model.user_embeddings() if kind == "user" else model.item_embeddings()
@@ -1387,6 +1405,76 @@ class FoldInReport:
     vectors: np.ndarray
     unknown_items: np.ndarray
     skipped_users: np.ndarray
+
+
+#: how many of a model's item vectors :func:`item_sample` takes to compare with a store's
+STORE_SAMPLE = 8
+
+
+def item_sample(model: Recommender) -> tuple[list[Any], np.ndarray] | None:
+    """A few of ``model``'s items (ids spread over its catalog) and their vectors as
+    ``put_model`` writes them, to tell a store filled for this model from one filled for
+    another (:func:`other_model_items`); None for a model without item vectors."""
+    _check_model(model, "item_sample")  # was AttributeError on items_, as fold_in_users's
+    model._require_fitted()
+    n_items = len(model.items_)
+    try:
+        vectors = np.asarray(model.item_embeddings(), dtype=np.float32)
+    except RecstackError:
+        return None
+    if not n_items or vectors.ndim != 2 or len(vectors) != n_items:
+        return None
+    rows = np.unique(np.linspace(0, n_items - 1, num=min(STORE_SAMPLE, n_items))
+                     .round().astype(np.int64))
+    return model.items_.external_ids[rows].tolist(), vectors[rows]
+
+
+def other_model_items(store: EmbeddingStore, sample: tuple[list[Any], np.ndarray],
+                      whose: str) -> str | None:
+    """How the store's item vectors show it was filled for another model than the one
+    ``sample`` (:func:`item_sample`) was taken from, ``whose`` naming that model ("m@2's"):
+    another dimension, or another vector for one of the sampled ids; None when they agree
+    or the store holds none of the sampled items (nothing to tell by: user vectors put by
+    hand or by fold-in alone)."""
+    _check_store(store, "other_model_items")
+    ids, own = _checked_sample(sample)
+    if not isinstance(whose, str):
+        raise ConfigError(f"other_model_items: whose must be text naming the model (e.g. "
+                          f"\"als@2's\"), got {type(whose).__name__} {whose!r:.40}")
+    vectors, found = store.get("item", ids)
+    if not found.any():
+        return None
+    if vectors.shape[1] != own.shape[1]:
+        return (f"the store's item vectors have {vectors.shape[1]} dimensions, "
+                f"{whose} {own.shape[1]}")
+    differ = found & ~np.all(np.isclose(vectors, own, rtol=1e-5, atol=1e-6), axis=1)
+    if not differ.any():
+        return None
+    return f"the store's vector of item {ids[int(np.argmax(differ))]!r} is not {whose}"
+
+
+def _checked_sample(sample: Any) -> tuple[list[Any], np.ndarray]:
+    """``sample`` as :func:`item_sample` returns it (ids, and one vector per id), or a
+    ConfigError naming what it is (unpacking None or a 1-tuple, or ``.shape`` of a list,
+    failed as Python's TypeError, ValueError or AttributeError)."""
+    rule = ("other_model_items: sample must be item_sample(model)'s pair (a list of item ids, "
+            "a 2-d array of their vectors, one row per id)")
+    if not isinstance(sample, tuple | list) or len(sample) != 2:
+        hint = ("; item_sample returns None for a model without item vectors, which has "
+                "nothing to compare" if sample is None else "")
+        raise ConfigError(f"{rule}, got {type(sample).__name__} {shown(sample)[:60]}{hint}")
+    ids, vectors = sample
+    if isinstance(ids, str) or not isinstance(ids, Sequence | np.ndarray):
+        raise ConfigError(f"{rule}; its ids are {type(ids).__name__} {shown(ids)[:40]}")
+    try:
+        own = np.asarray(vectors, dtype=np.float32)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{rule}; its vectors are not an array of numbers: "
+                          f"{type(vectors).__name__} {shown(vectors)[:40]}") from None
+    if own.ndim != 2 or len(own) != len(ids):
+        raise ConfigError(f"{rule}; got {counted(len(ids), 'id')} and vectors of shape "
+                          f"{own.shape}")
+    return list(ids), own
 
 
 def _as_model_ids(ids: np.ndarray, vocabulary: Any) -> np.ndarray:
@@ -1498,6 +1586,17 @@ def fold_in_users(model: Recommender, store: EmbeddingStore, user_ids: Sequence[
                              shape=(len(distinct), len(model.users_)))
         history = history + rows @ model.seen_
     history = sp.csr_matrix(history)
+    sample = item_sample(model)
+    if sample is not None and (problem := other_model_items(store, sample,
+                                                            f"the given {model.name} model's")):
+        # the users were written in this model's space beside the item vectors (and the
+        # other users) of the model that filled the store: a service serving either model
+        # then searched vectors of the other space without a word
+        raise ConfigError(f"fold_in_users: {problem}: the store was filled for another "
+                          "model (an earlier version, or another catalog), and users folded "
+                          "in with this one would not match its vectors; fold in with the "
+                          "model the store was filled for, or fill it for this one first "
+                          "(store.put_model(model))")
     # a user with nothing the model knows has no history to fold in: left as they are
     empty = np.diff(history.indptr) == 0
     factors = np.asarray(fold_in(history[~empty]), dtype=np.float32)

@@ -272,6 +272,14 @@ def data_fingerprint(data: Interactions) -> str:
     """SHA-256 over the interactions as external ids: the id vocabularies, then the user
     index, item index, value and timestamp columns (the same data gives the same
     fingerprint, any changed row a different one)."""
+    from recstack.data.interactions import Interactions
+
+    if not isinstance(data, Interactions):
+        # a DataFrame or a path failed as AttributeError "... has no attribute 'users'",
+        # where publish(data=...) names the same mistake
+        raise ConfigError(f"data_fingerprint: data must be Interactions (e.g. "
+                          f"Interactions.from_frame(df) or load_source('ml-100k')), got "
+                          f"{type(data).__name__}")
     digest = hashlib.sha256(b"recstack-interactions-v1")
     for ids in (data.users.external_ids, data.items.external_ids):
         digest.update(_ids_bytes(np.asarray(ids)))
@@ -875,8 +883,7 @@ class ModelRegistry:
             present = set(self.versions(name))
             history = [v for v in alias["history"] if v in present and v != alias["version"]]
             if not history:
-                raise RecstackError(f"{self.root}: {name}@{alias['version']} has no earlier "
-                                    "current version to roll back to; name one (to=N)")
+                raise self._nothing_to_roll_back(name, alias, present)
             to = history[-1]
             last = max(i for i, v in enumerate(alias["history"]) if v == to)
             remaining = alias["history"][:last]
@@ -904,6 +911,30 @@ class ModelRegistry:
             self._load_to_point(name, to, alias, "rollback")
         self._write_alias(name, {"version": to, "history": remaining[-100:]})
         return to
+
+    def _nothing_to_roll_back(self, name: str, alias: dict[str, Any], present: set[int]
+                              ) -> RecstackError:
+        """The error for ``rollback(name)`` when no version current before is left. One
+        whose earlier versions were all pruned or removed by hand was told it "has no
+        earlier current version", as if it never had one, and not which version to name."""
+        current = alias["version"]
+        earlier = list(dict.fromkeys(v for v in reversed(alias["history"]) if v != current))
+        loadable = self._newest_loadable(name, sorted(present - {current}))
+        hint = (f"roll back to a version that checks out with rollback({name!r}, "
+                f"to={loadable})" if loadable is not None else
+                f"no other version of {name} checks out (versions: {sorted(present)}), so "
+                f"{name} stays at {current}")
+        if not earlier:
+            named = (f", e.g. rollback({name!r}, to={loadable})" if loadable is not None
+                     else f", though {hint}")
+            return RecstackError(f"{self.root}: {name}@{current} has no earlier current "
+                                 f"version to roll back to; name one (to=N){named}")
+        were = "was" if len(earlier) == 1 else "were"
+        return RecstackError(f"{self.root}: {name}@{current} has no earlier current version "
+                             f"left to roll back to: {counted(len(earlier), 'version')} "
+                             f"current before it ({', '.join(map(str, earlier[:10]))}"
+                             f"{', ...' if len(earlier) > 10 else ''}) {were} removed since "
+                             f"(pruned, or removed by hand); {hint}")
 
     @arguments_named
     def prune(self, name: str, keep: int) -> list[int]:
@@ -1082,7 +1113,12 @@ class ModelRegistry:
 
     def _numbers(self, name: str) -> list[int]:
         entries = self._list(self._join(name, _VERSIONS))
-        return sorted(int(e) for e in entries if len(e) == 8 and e.isascii() and e.isdigit())
+        # 00000000 is no version (they start at 1, and no reference can name a 0): a folder
+        # so named (copied or renamed by hand) was listed by versions() as version 0, kept a
+        # name with nothing loadable in names(), and prune counted it among the versions kept
+        # and "deleted" it
+        return sorted(int(e) for e in entries
+                      if len(e) == 8 and e.isascii() and e.isdigit() and int(e) >= 1)
 
     @_storage_errors
     def _list(self, key: str) -> list[str]:

@@ -32,7 +32,7 @@ import itertools
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -92,7 +92,34 @@ MIN_MAX_PENDING = 100_000
 def default_max_pending(rotate_rows: int) -> int:
     """How many unwritten rows a log keeps by default: ten files' worth (``10 *
     rotate_rows``), at least :data:`MIN_MAX_PENDING`."""
-    return max(MIN_MAX_PENDING, 10 * int(rotate_rows))
+    number = as_whole(rotate_rows)
+    if number is None or number < 1:
+        # as ParquetLog's rotate_rows: True, "5", 3.5 or -1 were read by int() (a default
+        # of 100,000 rows for any of them) and None was Python's TypeError
+        raise ConfigError(f"rotate_rows must be a whole number of at least 1, got "
+                          f"{shown_number(rotate_rows)}")
+    return max(MIN_MAX_PENDING, 10 * number)
+
+
+def _check_prefix(prefix: Any) -> str:
+    """``prefix`` when it is a plain file-name prefix (``"requests"``), the one rule of the
+    writer and the readers: the readers globbed any value, so that ``"*"`` read every
+    log's files as one, and None or a path part found no file without a word."""
+    if (not isinstance(prefix, str) or not prefix
+            or any(c in prefix for c in "/\\*?[]") or prefix in (".", "..")):
+        raise ConfigError(f"the log's prefix must be a plain file-name prefix such as "
+                          f"'requests', got {prefix!r:.60}")
+    return prefix
+
+
+def _check_required(required: Any) -> list[str]:
+    """``required`` column names as a list: a single text was read as its characters (a
+    file lacking ``user_id`` was said to lack columns u, s, e, r...)."""
+    if isinstance(required, str) or not isinstance(required, Sequence | Set) \
+            or not all(isinstance(name, str) for name in required):
+        raise ConfigError(f"required must be a list of column names (e.g. ['user_id', "
+                          f"'item_id']), got {type(required).__name__} {required!r:.60}")
+    return list(required)
 
 
 @arguments_named
@@ -151,10 +178,7 @@ class ParquetLog:
                  on_failure: Callable[[BaseException], None] | None = None,
                  max_pending: int | None = None,
                  on_drop: Callable[[int], None] | None = None) -> None:
-        if (not isinstance(prefix, str) or not prefix
-                or any(c in prefix for c in "/\\*?[]") or prefix in (".", "..")):
-            raise ConfigError(f"the log's prefix must be a plain file-name prefix such as "
-                              f"'requests', got {prefix!r}")
+        _check_prefix(prefix)
         if not isinstance(schema, pa.Schema):
             raise ConfigError(f"schema must be a pyarrow.Schema (REQUEST_SCHEMA, "
                               f"EVENT_SCHEMA), got {type(schema).__name__}")
@@ -426,6 +450,7 @@ class RowsRefusedError(RecstackError):
 @arguments_named
 def log_files(folder: str | Path, prefix: str) -> list[Path]:
     """The complete files of ``prefix`` in ``folder``, oldest first."""
+    prefix = _check_prefix(prefix)
     return sorted(checked_path(folder, "log folder").glob(f"{prefix}-*.parquet"),
                   key=lambda p: p.name)
 
@@ -444,6 +469,7 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
         columns or types a column unlike the first file: named, since one damaged or
         misplaced file must neither end a command with a traceback nor be skipped."""
     folder = checked_path(folder, "log folder")
+    prefix, required = _check_prefix(prefix), _check_required(required)
     state = folder_problem(folder)  # a looping link read as "no such folder", a pipe as a file
     if state is not None:
         raise RecstackError(f"{folder}: {state}; give the service's log_dir (or its "
@@ -480,11 +506,18 @@ def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
     """One log file, refused by name when it is not readable Parquet or lacks one of the
     ``required`` columns of the ``prefix`` log (``in_folder``: a file of a log folder,
     which may be moved out of the way; else a file given on its own)."""
+    path = checked_path(path, "log file")  # text was AttributeError on ``.parent``
+    prefix, required = _check_prefix(prefix), _check_required(required)
     odd = special_file_problem(path)
     if odd is None and path.is_dir():
         # a folder named like a log file was read by arrow as a dataset of the Parquet
         # files under it: none (nothing said), or another log's rows taken as this one's
         odd = "a folder, not a log file"
+    elif odd is None and not path.exists():
+        # was "not a readable Parquet file (damaged or truncated)", of a file not there
+        advice = ("removed while the log was read (keep_files pruned it?); read the log "
+                  "again" if in_folder else f"give the {prefix} log's Parquet file")
+        raise RecstackError(f"{path}: no such file; {advice}")
     if odd is not None:
         # a named pipe waited forever for a writer; a looping link was arrow's own words
         advice = (f"move it out of {path.parent} or delete it to read the rest of the log"
@@ -513,6 +546,7 @@ def check_log_columns(columns: Sequence[str], required: Sequence[str], path: Pat
     """Refuse a file of the ``prefix`` log that lacks one of the ``required`` columns: one
     of a log folder is another log's file, to move out of it; one given on its own (an
     export) is told which columns it has and, for a column spelt otherwise, which one."""
+    required = _check_required(required)
     missing = [c for c in required if c not in columns]
     if not missing:
         return

@@ -53,7 +53,10 @@ cached between requests.
 When the embedding store cannot be reached, the model's own vectors are served (nearline
 updates since the fit are missing), ``recstack_store_fallback_total`` counts it and the
 store is not tried again for ``store_retry_seconds``, so an outage costs neither errors nor
-a timeout per request.
+a timeout per request. A store filled for another model (its user vectors of another
+dimension, or its item vectors not the version's own for the same ids: the version before
+a reload) is not searched either: the model's own vectors are served, the fallback counted
+and ``/health`` degraded, until the store holds the version's vectors (``put_model``).
 """
 
 from __future__ import annotations
@@ -102,6 +105,9 @@ logger = logging.getLogger(__name__)
 
 NEW_USER_PATH = "POST /recommendations/new-user"
 _PLAIN_INTEGER = re.compile(PLAIN_INTEGER)
+#: how long a store whose item vectors match a version's is trusted before they are compared
+#: again (:meth:`Service._store_of_another_model`)
+_STORE_CHECK_SECONDS = 5.0
 
 
 _P = ParamSpec("_P")
@@ -628,6 +634,17 @@ class LoadedModel:
                 self.user_vectors = vectors
             if settings is not None and settings.ann_ef and self.index.backend == "hnsw":
                 self.index.params["ef"] = int(settings.ann_ef)
+        # a few of the model's item vectors, by id, to tell a store filled for this model
+        # from one filled for another of the same dimension (an earlier version, another
+        # catalog): the store's user vectors are searched in this version's items only when
+        # its item vectors are this model's (:meth:`Service._store_of_another_model`)
+        self.store_sample: tuple[list[Any], np.ndarray] | None = None
+        #: (when, problem) of the last comparison with the store's item vectors
+        self.store_check: tuple[float, str | None] | None = None
+        if self.user_vectors is not None:
+            from recstack.serving.embedding_store import item_sample
+
+            self.store_sample = item_sample(self.base)
         self.retrieval = ("two_stage" if self.two_stage is not None else
                           "model" if self.user_vectors is None else
                           "ann" if self.index is not None and self.index.backend == "hnsw"
@@ -805,6 +822,9 @@ class Service:
         self.store: EmbeddingStore | None = None
         self.store_error: str | None = None
         self._store_down_until = 0.0
+        #: whether ``store_error`` says the store was filled for another model (a fact of
+        #: the versions served, not an outage: a reload makes it stale)
+        self._store_mismatch = False
         self.last_reload_error: str | None = None
         self._failed: dict[str, int] = {}  # model name -> version that failed to load
         self._alias_failure: str | None = None  # a damaged current.json the poll noted
@@ -918,6 +938,11 @@ class Service:
 
     def _install(self, slot: VariantSlot, loaded: LoadedModel) -> None:
         slot.loaded = loaded  # one assignment: requests see the old or the new, whole
+        if self._store_mismatch:
+            # said of the version replaced: the next request judges the store against the
+            # versions served now (a version without vectors does not read the store, and
+            # the error stayed, naming a version no longer served)
+            self.store_error, self._store_mismatch = None, False
         self.metrics.model_version.clear()
         for other in self.slots:
             if other.loaded is not None:
@@ -1520,6 +1545,7 @@ class Service:
                         f"the store's user vectors have {vectors.shape[1]} dimensions, "
                         f"{loaded.reference}'s items {loaded.index.dim}: the model's own "
                         "vectors are served (was the store filled for another model?)")
+                    self._store_mismatch = True
                     self.metrics.store_fallback.inc()
                 elif not found[0] and len(found) > 1 and found[1]:
                     kind = "integers" if loaded.integer_users else "text"
@@ -1530,13 +1556,23 @@ class Service:
                         f"is served; put the store's user vectors with ids as {kind} (as "
                         "put_model does)")
                     logger.warning("embedding store: %s", self.store_error)
+                    self._store_mismatch = True
+                    self.metrics.store_fallback.inc()
+                elif problem := self._store_of_another_model(loaded):
+                    # a store filled for another model of the same dimension (the version
+                    # before a reload, another catalog): its user vectors live in another
+                    # space, and were searched in this version's items as if they were
+                    # its own, without a word
+                    if problem != self.store_error:
+                        logger.warning("embedding store: %s", problem)
+                    self.store_error, self._store_mismatch = problem, True
                     self.metrics.store_fallback.inc()
                 else:
-                    self.store_error = None  # reachable again
+                    self.store_error, self._store_mismatch = None, False  # reachable again
                     if found[0]:
                         return vectors[0], "store"
             except StoreUnavailableError as error:
-                self.store_error = str(error)
+                self.store_error, self._store_mismatch = str(error), False
                 self._store_down_until = time.monotonic() + self.settings.store_retry_seconds
                 self.metrics.store_fallback.inc()
         elif self.store is not None or self.store_error is not None:
@@ -1544,6 +1580,30 @@ class Service:
         if user < 0:
             return None, None
         return loaded.user_vectors[user], "model"
+
+    def _store_of_another_model(self, loaded: LoadedModel) -> str | None:
+        """Why the store's vectors are not ``loaded``'s (its item vectors differ from the
+        model's for the same ids), or None: they are, or the store holds none of the
+        sampled items to tell by (vectors put by hand, user vectors only). A match is
+        trusted for :data:`_STORE_CHECK_SECONDS`; a mismatch is checked again at the next
+        request, so that a ``put_model`` of this version is served at once."""
+        sample = loaded.store_sample
+        if sample is None or self.store is None:
+            return None
+        now = time.monotonic()
+        if loaded.store_check is not None and loaded.store_check[1] is None \
+                and now - loaded.store_check[0] < _STORE_CHECK_SECONDS:
+            return None
+        from recstack.serving.embedding_store import other_model_items
+
+        problem = other_model_items(self.store, sample, f"{loaded.reference}'s")
+        if problem is not None:
+            problem = (f"{problem}: the store was filled for another model (an earlier "
+                       "version, or another catalog), whose user vectors mean nothing to "
+                       f"{loaded.reference}'s items; the model's own vectors are served "
+                       "until the store holds this version's vectors (put_model)")
+        loaded.store_check = (now, problem)
+        return problem
 
     def _popular(self, slot: VariantSlot, loaded: LoadedModel, user_id: str | None, k: int,
                  reason_label: str, reason: str, *, endpoint: str,

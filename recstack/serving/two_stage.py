@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.errors import RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.serving._arguments import is_whole
 
 #: the largest number a numeric context column takes: the ranker's features are float32
@@ -279,6 +279,15 @@ def merge_proposals(user: int, proposals: list[tuple[np.ndarray, np.ndarray]], n
     ``n + 1`` where a source did not propose the item."""
     from recstack.pipeline.candidates import Candidates as PipelineCandidates
 
+    given = (counted(len(proposals), "proposal") if isinstance(proposals, list | tuple)
+             else type(proposals).__name__)
+    if not isinstance(proposals, list | tuple) or not proposals \
+            or len(proposals) != len(sources):
+        # none was numpy's "need at least one array to concatenate"; a count unlike the
+        # sources' was the Candidates' shape error, naming neither
+        raise ConfigError(f"merge_proposals: give one (items, scores) proposal per source "
+                          f"({counted(len(sources), 'source')}: "
+                          f"{', '.join(map(str, sources)) or 'none'}), got {given}")
     items, values, ranks, origin = [], [], [], []
     for column, (top, scores) in enumerate(proposals):
         proposed = np.isfinite(scores) & (top >= 0)

@@ -552,11 +552,21 @@ def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
     return frame
 
 
-#: text written as an integer otherwise than plainly (``"007"``, ``"+7"``, ``"1_000"``), as
-#: :func:`recstack.data.files.warn_of_lookalike_ids` reads it
-_LOOSE_INTEGER = r"^[+-]?[0-9]+(_[0-9]+)*$"
 #: the most non-ASCII ids of one column brought to the driver for the lookalike check
 _LOOKALIKE_NON_ASCII_MOST = 1_000_000
+
+
+def _plain_integer_key(column: Any) -> Any:
+    """The plain form of an ASCII integer written loosely (a Spark column matching
+    :data:`recstack.data.files._LOOSE_INTEGER`), step by step as
+    :func:`recstack.data.files._lookalike_keys` writes it: ``"+007"``, ``"1_000"`` and
+    ``"7.0"`` become ``"7"``, ``"1000"`` and ``"7"``."""
+    from pyspark.sql import functions as F
+
+    for pattern, replacement in ((r"\.0*$", ""), ("_", ""), (r"^\+", ""),
+                                 ("^(-?)0+([0-9])", "$1$2"), ("^-0$", "0")):
+        column = F.regexp_replace(column, pattern, replacement)
+    return column
 
 
 def _warn_of_lookalike_ids(frame: Any, where: str) -> None:
@@ -573,7 +583,9 @@ def _warn_of_lookalike_ids(frame: Any, where: str) -> None:
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    from recstack.data.files import _lookalike_keys, warn_of_lookalike_ids
+    # one machine's rule itself (not a copy, which missed "1.0" beside "1" when that rule
+    # learnt float-spelt whole numbers)
+    from recstack.data.files import _LOOSE_INTEGER, _lookalike_keys, warn_of_lookalike_ids
     from recstack.data.idmap import PLAIN_INTEGER
 
     text = [c for c in (USER_ID, ITEM_ID) if isinstance(frame.schema[c].dataType, T.StringType)]
@@ -584,12 +596,9 @@ def _warn_of_lookalike_ids(frame: Any, where: str) -> None:
             _LOOKALIKE_NON_ASCII_MOST).collect()]
         other_keys = (_lookalike_keys(pc.utf8_normalize(pa.array(others, pa.string()), "NFKC"))
                       .to_pylist() if others else [])
-        # a loosely written integer's plain form, as _lookalike_keys writes it
-        key = F.regexp_replace(F.regexp_replace(F.regexp_replace(F.regexp_replace(
-            F.col("id"), "_", ""), r"^\+", ""), "^(-?)0+([0-9])", "$1$2"), "^-0$", "0")
         loose = (ids.where(ascii_only & F.col("id").rlike(_LOOSE_INTEGER)
                            & ~F.col("id").rlike(PLAIN_INTEGER))
-                 .select("id", key.alias("key")))
+                 .select("id", _plain_integer_key(F.col("id")).alias("key")))
         shared = loose.groupBy("key").count().where(F.col("count") > 1).select("key")
         present = ids.select(F.col("id").alias("key"))
         wanted = present.join(loose.select("key"), "key", "left_semi")

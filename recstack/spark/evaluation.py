@@ -129,13 +129,7 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    # a whole Decimal or Fraction is the count it names, as one machine's k
-    given_k, k = k, whole_exact_as_int(k)
-    given_size, block_size = block_size, whole_exact_as_int(block_size)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ConfigError(f"k must be a positive integer, got {given_k!r}")
-    if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
-        raise ConfigError(f"block_size must be a positive integer, got {given_size!r}")
+    k, block_size = _whole_count(k, "k"), _whole_count(block_size, "block_size")
     _check_factor_frame(user_factors, "user_factors", USER_INDEX)
     _check_factor_frame(item_factors, "item_factors", ITEM_INDEX)
     _check_factor_rows(user_factors, "user_factors", USER_INDEX)
@@ -178,12 +172,41 @@ def top_k(user_factors: Any, item_factors: Any, train: SparkInteractions | None,
             .select(USER_INDEX, RANK, ITEM_INDEX, SCORE))
 
 
-def _check_metrics(metrics: Any) -> None:
-    """The single-machine evaluator's rule and words (a list of known names; a misspelt one
-    gets the nearest, a cut-off in a name is pointed to ``ks``)."""
-    from recstack.evaluation.evaluator import check_metric_names
+def _whole_count(value: Any, name: str) -> int:
+    """A count setting (``k``, ``block_size``) as a Python int >= 1, read as one machine's
+    Evaluator reads its counts (``batch_size``): a numpy integer (``np.int64(10)``, as
+    ``max(np.array(ks))`` gives it) or a whole Decimal or Fraction is the count it names (a
+    numpy integer was refused as "got np.int64(10)"), and a number in quotes or a whole
+    number with a point is refused saying how to write it (``k="10"``: write it without
+    the quotes), as the Evaluator and the Spark models say it."""
+    from recstack.evaluation.evaluator import _positive
+    from recstack.metrics._validation import how_to_write
 
+    count = whole_exact_as_int(value)
+    if isinstance(count, bool | np.bool_) or not isinstance(count, int | np.integer) \
+            or count < 1:
+        raise ConfigError(f"{name} must be a positive integer, got {shown(value)}"
+                          f"{how_to_write(value, int, name, _positive)}")
+    return int(count)
+
+
+def _check_metrics(metrics: Any) -> list[str]:
+    """The single-machine evaluator's rule and words (a list of known names; a misspelt one
+    gets the nearest, a cut-off in a name is pointed to ``ks``), and the names as a list.
+
+    A set, a generator, an iterator or a dict's keys are read as the Evaluator reads them
+    (:func:`~recstack.evaluation.evaluator.listed_settings`: a set in sorted order; a
+    generator was refused with its memory address), and a pandas Series as the plain list
+    of names it holds."""
+    from recstack.evaluation.evaluator import (
+        check_metric_names,
+        listed_settings,
+        pandas_as_list,
+    )
+
+    metrics = listed_settings(pandas_as_list(metrics, "metrics"), "metrics")
     check_metric_names(metrics, list(SPARK_METRICS), "the Spark evaluator has ")
+    return [str(name) for name in metrics]
 
 
 def _check_factor_frame(factors: Any, name: str, index_column: str) -> None:
@@ -333,15 +356,26 @@ def _check_factor_indices(factors: Any, name: str, index_column: str, n: int) ->
 def _cutoffs(ks: Any) -> list[int]:
     """The cut-offs K, sorted: a non-empty list of distinct positive integers (2.7 or "10"
     are refused, not read as 2 or 10; a repeated K is refused, as one machine does)."""
+    from recstack.evaluation.evaluator import (
+        _cutoff_problem,
+        _shown_list,
+        listed_settings,
+        pandas_as_list,
+    )
+
+    # a set, a generator, a dict's keys or a pandas Series as the list it holds, read as
+    # one machine's Evaluator reads them (they were refused with a generator's address)
+    ks = listed_settings(pandas_as_list(ks, "ks"), "ks")
     # a 1-D numpy array as one machine's Evaluator takes it
     values = (list(ks) if isinstance(ks, list | tuple | range)
               or (isinstance(ks, np.ndarray) and ks.ndim == 1) else None)
     if values:  # a whole Decimal(10) is the cut-off 10, as one machine's Evaluator reads it
         values = [whole_exact_as_int(k) for k in values]
-    if not values or any(isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1
-                         for k in values):
+    if not values or any(isinstance(k, bool | np.bool_) or not isinstance(k, int | np.integer)
+                         or k < 1 for k in values):
+        # which entry and where, in the Evaluator's words (K = 0 at position 1 is below 1)
         raise ConfigError(f"ks must be a non-empty list of positive integers such as [10, "
-                          f"20], got {ks!r}")
+                          f"20], got {_shown_list(ks)}{_cutoff_problem(ks)}")
     # the Evaluator's bound (specs.K_MAX, MAX_CUTOFFS): ks = [10**12] ran the top-K job
     # with lists of 10**12 items per user before anything said the K was a typo
     problem = cutoffs_problem(values)
@@ -467,8 +501,8 @@ def ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     The lists are checked first (integer indices, ranks from 1, no rank or item twice for
     a user): two jobs over them, so cache lists that are costly to compute.
     """
-    _check_metrics(metrics)
-    _cutoffs(ks)
+    # read once here: a generator of names or cut-offs is spent after one reading
+    metrics, ks = _check_metrics(metrics), _cutoffs(ks)
     _smoothing(novelty_smoothing)
     _check_lists(lists)
     return _ranking_metrics(lists, test, ks, metrics=metrics,
@@ -487,7 +521,7 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    _check_metrics(metrics)
+    metrics = _check_metrics(metrics)
     ks = _cutoffs(ks)
     _smoothing(novelty_smoothing)
     _check_data(test, "test")
@@ -610,8 +644,13 @@ def _smoothing(smoothing: Any) -> float:
     except ConfigError:
         value = None
     if value is None or value < 0:
+        from recstack.evaluation.evaluator import _finite_at_least_0
+        from recstack.metrics._validation import how_to_write
+
+        # a number in quotes told how to write it, in the Evaluator's words
         raise ConfigError("novelty_smoothing must be a finite number >= 0, got "
-                          f"{shown(smoothing)}")
+                          f"{shown(smoothing)}" + how_to_write(
+                              smoothing, float, "novelty_smoothing", _finite_at_least_0))
     return float(value)
 
 
@@ -666,9 +705,10 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     """Full-catalog evaluation of a factor model (scores ``x_u . y_i``) with training items
     excluded: :func:`top_k` for the test users, then :func:`ranking_metrics` (arguments as
     :class:`recstack.evaluation.evaluator.Evaluator`'s)."""
-    _check_metrics(metrics)  # before the top-k job, not after it
-    _cutoffs(ks)
+    # before the top-k job, not after it; read once (a generator is spent after one reading)
+    metrics, ks = _check_metrics(metrics), _cutoffs(ks)
     _smoothing(novelty_smoothing)
+    block_size = _whole_count(block_size, "block_size")  # before any job, as the others
     _check_data(train, "train")
     _check_data(test, "test")
     _check_same_vocabularies(train, test)  # before the top-k job, not after it

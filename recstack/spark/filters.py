@@ -33,8 +33,9 @@ from recstack.data.interactions import (
     VALUE,
     caller_stacklevel,
     is_one_of,
+    summed_ratings_error,
 )
-from recstack.errors import ConfigError, EmptyResultError, RecstackError, shown
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
 from recstack.spark.data import (
     ITEM_INDEX,
     ROW,
@@ -115,7 +116,8 @@ def deduplicate(data: SparkInteractions, policy: FilterDuplicatePolicy = "last"
 
     ``first`` / ``last`` keep the earliest / latest row (by timestamp, then ``row``);
     ``sum``, ``max`` and ``mean`` combine the values (stored as float32, as on a single
-    machine) and carry the pair's latest timestamp; ``error`` refuses duplicates. The
+    machine) and carry the pair's latest timestamp (``sum`` is refused on explicit ratings,
+    data with a ``rating_range``, as on one machine); ``error`` refuses duplicates. The
     single-machine result is ordered by (user, item); here the ``row`` becomes
     ``user_index * n_items + item_index``, which orders the rows the same way, so what
     reads the row order afterwards (the tie-break of leave-last-N) sees the same order.
@@ -138,6 +140,11 @@ def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
             f"unknown duplicate policy {shown(policy)}"
             f"{did_you_mean(policy, DUPLICATE_POLICIES) if isinstance(policy, str) else ''}"
             f"; use one of {', '.join(DUPLICATE_POLICIES)}")
+    if policy == "sum" and data.rating_range is not None:
+        # one machine's rule (Interactions.deduplicate): the sum of a pair's ratings is no
+        # rating (two 5s of a 1-to-5 scale made 10, and the data still claimed the scale);
+        # refused whether or not a pair repeats, so one file does not pass and the next fail
+        raise summed_ratings_error(data.rating_range, _repeated_pair(data))
     if policy == "keep":
         return data
     frame = data.frame
@@ -182,6 +189,24 @@ def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
     renumbered = resolved.withColumn(
         ROW, F.col(USER_INDEX).cast("long") * data.n_items + F.col(ITEM_INDEX))
     return data.with_frame(renumbered.select(*frame.columns))
+
+
+def _repeated_pair(data: SparkInteractions) -> str:
+    """`` (N repeated rows, e.g. user 'a' and item 'x')``: the repeated (user, item) pair
+    whose first row comes first, for :func:`summed_ratings_error`; empty when none repeats."""
+    from pyspark.sql import functions as F
+
+    groups = (data.frame.groupBy(USER_INDEX, ITEM_INDEX)
+              .agg(F.count(F.lit(1)).alias("count"), F.min(ROW).alias("first"))
+              .filter(F.col("count") > 1))
+    found = groups.agg(F.sum(F.col("count") - 1).alias("extra"),
+                       F.min(F.struct("first", USER_INDEX, ITEM_INDEX)).alias("pick")).first()
+    if found is None or not found["extra"]:
+        return ""
+    user = data.users.filter(F.col(USER_INDEX) == found["pick"][USER_INDEX]).first()[0]
+    item = data.items.filter(F.col(ITEM_INDEX) == found["pick"][ITEM_INDEX]).first()[0]
+    return (f" ({counted(int(found['extra']), 'repeated row')}, e.g. user {user!r} and "
+            f"item {item!r})")
 
 
 def _refuse_duplicates(data: SparkInteractions) -> None:

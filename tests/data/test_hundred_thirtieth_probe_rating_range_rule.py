@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from recstack.data.interactions import Interactions
-from recstack.errors import DataFormatError
+from recstack.errors import ConfigError, DataFormatError
 
 _SAYS = (r"^column 'value': 2 value\(s\) outside rating_range = \(1, 5\), first at row 1: "
          r"9\.0 \(expected ratings between 1 and 5: drop the rows outside the range first, "
@@ -46,8 +46,11 @@ def test_the_ends_of_the_range_are_inside_it():
 
 
 def test_summed_duplicates_are_checked_as_given_before_summing():
-    # two 5-star rows of one pair: each a rating in range (their sum is no rating, and a
-    # file saved of it is refused by the writers: test_eighth_probe_round_trip)
-    data = Interactions.from_arrays([1, 1], [7, 7], [5.0, 5.0], rating_range=(1, 5),
-                                    duplicates="sum")
+    # two 5-star rows of one pair: each a rating in range, so the range check passes them;
+    # their sum (10) is no rating, and 'sum' on ratings is refused (test_two_hundred_sixty_
+    # second_probe_summed_ratings); as counts they sum
+    with pytest.raises(ConfigError, match=r"duplicate policy 'sum' .* explicit ratings"):
+        Interactions.from_arrays([1, 1], [7, 7], [5.0, 5.0], rating_range=(1, 5),
+                                 duplicates="sum")
+    data = Interactions.from_arrays([1, 1], [7, 7], [5.0, 5.0], duplicates="sum")
     assert data.value.tolist() == [10.0]

@@ -66,7 +66,7 @@ def test_frames_warn_too(pair):
     assert data.n_users == 2
 
 
-@pytest.mark.parametrize("users", [["007", "8"], ["\u00e9", "e"], ["1.0", "1"], ["-5", "5"],
+@pytest.mark.parametrize("users", [["007", "8"], ["\u00e9", "e"], ["1.5", "1"], ["-5", "5"],
                                    ["a", "A"], ["123", "x"], ["\u0661\u0662\u0663", "x"]])
 def test_ids_that_are_not_one_id_written_twice_pass_without_a_word(tmp_path, users):
     with warnings.catch_warnings():

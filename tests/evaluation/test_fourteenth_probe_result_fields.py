@@ -26,7 +26,8 @@ PER_USER = pd.DataFrame({"ndcg@10": [0.1, 0.2, 0.3]}, index=[1, 2, 3])
     ({"users_without_relevant": -1}, "m: users_without_relevant must be a whole number of "
      "users >= 0, got -1"),
     ({"users_without_relevant": 2.0}, "m: users_without_relevant must be a whole number of "
-     "users >= 0, got 2.0"),
+     "users >= 0, got 2.0 (a whole number is written in digits alone, without a point or an "
+     "exponent: users_without_relevant = 2)"),
     ({"meta": [1]}, "m: meta must be a dict of the evaluation's settings, got list"),
 ])
 def test_a_hand_built_result_with_a_malformed_field_is_named(changed, says):

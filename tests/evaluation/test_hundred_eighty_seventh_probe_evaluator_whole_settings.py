@@ -98,7 +98,10 @@ def test_a_results_count_of_users_is_stored_as_python_int(given):
 
 @pytest.mark.parametrize(("given", "written"), [
     (Decimal("2.5"), r"Decimal\('2.5'\)"), (Fraction(-3), r"Fraction\(-3, 1\)"),
-    (np.bool_(True), "True"), (3.0, r"3\.0")])
+    (np.bool_(True), "True"),
+    # told how to write it (the two_hundred_seventy_second probe)
+    (3.0, r"3\.0 \(a whole number is written in digits alone, without a point or an "
+          r"exponent: users_without_relevant = 3\)")])
 def test_a_results_count_that_is_no_count_is_refused_as_written(given, written):
     per_user = pd.DataFrame({"ndcg@10": [0.5]}, index=pd.Index([1], name="user_id"))
     with pytest.raises(ConfigError, match=rf"^m: users_without_relevant must be a whole number "

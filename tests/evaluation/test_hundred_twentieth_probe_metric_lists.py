@@ -44,10 +44,16 @@ def test_a_bare_rating_metric_name_is_refused_as_the_evaluator_refuses_one(test_
         Evaluator(metrics="ndcg")
 
 
-@pytest.mark.parametrize("metrics", [b"rmse", {"rmse"}, 5, (m for m in ["rmse"])])
+@pytest.mark.parametrize("metrics", [b"rmse", 5])
 def test_metrics_that_are_no_list_of_names_are_refused_by_one_rule(test_rows, metrics):
     with pytest.raises(ConfigError, match=r"^metrics must be a non-empty list of names"):
         evaluate_ratings(_Exact(), test_rows, metrics=metrics)
+
+
+@pytest.mark.parametrize("metrics", [lambda: {"rmse"}, lambda: (m for m in ["rmse"])])
+def test_a_set_or_generator_of_names_is_the_list_it_holds(test_rows, metrics):
+    # as ranking_metrics and the Evaluator read them (two_hundred_seventy_second probe)
+    assert evaluate_ratings(_Exact(), test_rows, metrics=metrics()) == {"rmse": 0.0}
 
 
 def test_a_list_of_rating_metrics_still_gives_each_error(test_rows):

@@ -116,8 +116,10 @@ def test_the_warning_names_the_values_and_counts():
 def test_samples_that_vary_or_agree_stay_quiet():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        same = welch_ttest([1.0, 1.0], [1.0, 1.0])
         one_constant = welch_ttest([1.0, 1.0, 1.0], [1.0, 2.0, 3.0])
+    # one value throughout both samples: the NaN p-value is said, not returned silently
+    with pytest.warns(UserWarning, match=r"p-value are NaN"):
+        same = welch_ttest([1.0, 1.0], [1.0, 1.0])
     assert math.isnan(same.p_value) and math.isnan(same.statistic)
     # t = (2 - 1) / sqrt(1 / 3), the control's variance 0
     assert one_constant.statistic == pytest.approx(3 ** 0.5)

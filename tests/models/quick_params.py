@@ -23,6 +23,8 @@ QUICK_PARAMS: dict[str, dict[str, Any]] = {
            "device": "cpu"},
     "neural_mf": {"factors": 8, "layers": (16,), "epochs": 5, "batch_size": 128,
                   "learning_rate": 0.02, "device": "cpu"},
+    "neumf": {"factors": 8, "layers": (16, 8), "reg_layers": (0.0, 0.0), "epochs": 10,
+              "batch_size": 128, "learning_rate": 0.01, "device": "cpu"},
     "sasrec": {"max_length": 10, "hidden": 16, "blocks": 1, "epochs": 10, "batch_size": 64,
                "learning_rate": 0.02, "validation": False, "device": "cpu"},
     "lightgcn": {"dim": 16, "layers": 2, "epochs": 30, "batch_size": 128,

@@ -34,6 +34,10 @@ def dense_rp3beta(matrix: np.ndarray, alpha: float, beta: float, neighbors: int,
     if normalize:
         sums = pruned.sum(axis=1, keepdims=True)
         pruned = np.divide(pruned, sums, out=np.zeros_like(pruned), where=sums > 0)
+    # then each column keeps its top neighbors too (the code's similarityMatrixTopK)
+    for column in range(pruned.shape[1]):
+        dropped = np.argsort(-pruned[:, column], kind="stable")[neighbors:]
+        pruned[dropped, column] = 0.0
     return pruned
 
 
@@ -41,7 +45,8 @@ def test_two_users_three_items_worked_by_hand():
     # X = [[1,1,0],[0,1,1]]: P_ui rows [.5,.5,0],[0,.5,.5]; P_iu rows [1,0],[.5,.5],[0,1];
     # P_iu P_ui = [[.5,.5,0],[.25,.5,.25],[0,.5,.5]]; diagonal zeroed, then columns divided
     # by popularity [1,2,1] ** 1
-    model = create_model("rp3beta", alpha=1.0, beta=1.0, neighbors=5).fit(
+    model = create_model("rp3beta", alpha=1.0, beta=1.0, neighbors=5,
+                         normalize=False).fit(
         interactions_of(np.array([[1, 1, 0], [0, 1, 1]])))
     expected = np.array([[0, 0.25, 0], [0.25, 0, 0.25], [0, 0.25, 0]])
     np.testing.assert_allclose(model.similarity_.toarray(), expected, rtol=1e-6)
@@ -115,7 +120,8 @@ def test_an_item_without_training_rows_gets_no_weight_and_leaves_the_rest_unchan
     # top_k ranks NaN last and the zero filter drops it, so an inf that leaked would leave W
     # looking right: the floating-point errors are what shows it
     with np.errstate(divide="raise", invalid="raise", over="raise"):
-        model = create_model("rp3beta", alpha=0.8, beta=0.6, neighbors=3).fit(train)
+        model = create_model("rp3beta", alpha=0.8, beta=0.6, neighbors=3,
+                             normalize=False).fit(train)
     assert model.similarity_.shape == (12, 12)
     order = model.items_.to_index(np.arange(12))
     got = model.similarity_.toarray()[np.ix_(order, order)]

@@ -22,8 +22,8 @@ WIDTHS = [(name, param) for name in available_models()
 def test_every_width_is_found():
     assert WIDTHS == [("als", "factors"), ("bpr", "factors"), ("ials", "factors"),
                       ("lightgcn", "dim"), ("lightgcn_pp", "dim"), ("mf", "factors"),
-                      ("neural_mf", "factors"), ("sasrec", "hidden"), ("two_tower", "dim"),
-                      ("two_tower", "hidden")]
+                      ("neumf", "factors"), ("neural_mf", "factors"), ("sasrec", "hidden"),
+                      ("two_tower", "dim"), ("two_tower", "hidden")]
 
 
 @pytest.mark.parametrize(("name", "param"), WIDTHS)

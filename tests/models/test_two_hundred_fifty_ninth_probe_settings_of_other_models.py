@@ -40,7 +40,7 @@ def _refusal(call) -> str:
 
 def test_a_factor_models_setting_given_to_ease_names_the_factor_models():
     assert _refusal(lambda: create_model("ease", factors=64)) == (
-        "ease: no parameter 'factors' (a setting of the models als, bpr, ials, mf and "
+        "ease: no parameter 'factors' (a setting of the models als, bpr, ials, mf, neumf and "
         f"neural_mf: {CHECK}); its parameters: regularization, binary, dtype")
 
 
@@ -72,7 +72,7 @@ def test_a_name_no_model_takes_keeps_the_message_it_had():
 
 def test_each_unknown_name_is_told_whose_it_is():
     assert _refusal(lambda: create_model("item_knn", factors=3, zzz=1)).startswith(
-        "item_knn: no parameter 'factors' (a setting of the models als, bpr, ials, mf and "
+        "item_knn: no parameter 'factors' (a setting of the models als, bpr, ials, mf, neumf and "
         f"neural_mf: {CHECK}), 'zzz'; its parameters: neighbors, ")
 
 
@@ -80,7 +80,7 @@ def test_a_generators_table_with_another_models_setting_names_the_models():
     message = _refusal(
         lambda: TwoStage(generators=[{"type": "ease", "factors": 64}]).validate_params())
     assert message.startswith("two_stage: generators[0] (ease): ease: no parameter 'factors' "
-                              "(a setting of the models als, bpr, ials, mf and neural_mf: ")
+                              "(a setting of the models als, bpr, ials, mf, neumf and neural_mf: ")
 
 
 def test_a_feature_option_at_the_two_stage_models_top_level_is_told_its_table():
@@ -103,7 +103,7 @@ def test_a_rankers_setting_at_the_two_stage_models_top_level_is_told_its_table()
         "'dcn_v2', learning_rate = ...}); it is also a setting of the models bpr, ")
     assert "write it in the generator's table (generators = [{type = 'bpr', " in message
     assert _refusal(lambda: TwoStage(factors=8)).startswith(
-        "two_stage: no parameter 'factors' (a setting of the models als, bpr, ials, mf and "
+        "two_stage: no parameter 'factors' (a setting of the models als, bpr, ials, mf, neumf and "
         "neural_mf: write it in the generator's table (generators = [{type = 'als', "
         "factors = ...}])); ")
 
@@ -135,6 +135,6 @@ def test_every_models_refusal_names_exactly_the_models_that_take_the_setting(mod
 
 def test_the_hint_is_public_for_other_refusals():
     assert setting_of_another_model(model_class("ease"), "factors") == (
-        f"a setting of the models als, bpr, ials, mf and neural_mf: {CHECK}")
+        f"a setting of the models als, bpr, ials, mf, neumf and neural_mf: {CHECK}")
     assert setting_of_another_model(model_class("ease"), "zzz") == ""
     assert setting_of_another_model(model_class("ease"), 3) == ""

@@ -62,7 +62,7 @@ def test_a_one_row_window_is_noted_beside_its_psi():
     assert report.measures["user_activity_psi"] > 1  # a large value from one row
     assert set(report.notes) == {"user_activity_psi", "item_popularity_psi"}
     note = report.notes["user_activity_psi"]
-    assert "new window has only 1 active users for 10 bins" in note
+    assert "new window has only 1 active user for 10 bins" in note
     assert "sampling noise" in note
     assert report.to_dict()["notes"] == report.notes
     assert "note: user_activity_psi: the new window" in report.text()

@@ -29,9 +29,8 @@ from recstack.pipeline.schema import Feature, FeatureFrame, FeatureSchema
 @pytest.mark.parametrize(("options", "said"), [
     ({"n_items": 3, "epsilon": 10**30}, "epsilon must be <= 1.0, got a 31-digit integer"),
     ({"n_items": 3, "epsilon": Decimal("2")}, "epsilon must be <= 1.0, got Decimal('2')"),
-    ({"n_items": 3, "epsilon": Decimal("1e40")},
-     "epsilon must lie within float32's range (at most 3.4e38 in size: recstack computes in "
-     "float32), got Decimal('1E+40')"),
+    # epsilon is computed in float64: past float32's range it is refused by its own bound
+    ({"n_items": 3, "epsilon": Decimal("1e40")}, "epsilon must be <= 1.0, got Decimal('1E+40')"),
     ({"n_items": Decimal("1e40")}, "n_items must fit in a 64-bit integer (at most "
                                    "9223372036854775807), got Decimal('1E+40')"),
 ])
@@ -41,11 +40,12 @@ def test_a_policys_refused_setting_is_shown_as_written(options, said):
 
 
 def test_a_contextual_policys_setting_is_shown_as_written():
-    with pytest.raises(ConfigError, match=re.escape("alpha must lie within float32's range "
-                                                    "(at most 3.4e38 in size: recstack "
-                                                    "computes in float32), got "
-                                                    "Decimal('1E+40')")):
-        LinUCB(n_items=3, n_features=2, alpha=Decimal("1e40")).reset()
+    # alpha is computed in float64: 1e40 is taken, 1e400 is past float64's range
+    with pytest.raises(ConfigError, match=re.escape("alpha must lie within float64's range "
+                                                    "(at most 1.8e308 in size: linucb "
+                                                    "computes alpha in float64), got "
+                                                    "Decimal('1E+400')")):
+        LinUCB(n_items=3, n_features=2, alpha=Decimal("1e400")).reset()
 
 
 def test_a_decimal_set_after_construction_is_the_number_it_names():

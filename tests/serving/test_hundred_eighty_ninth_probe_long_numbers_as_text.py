@@ -34,7 +34,8 @@ CASES = {
         f"body field items[0]: {ID}, not the number 9.0072e+15{NOT_EXACT}"),
     b'{"items": [1e999]}': (
         "/recommendations/new-user",
-        f"body field items[0]: {ID}, not a number beyond a float's range{NOT_EXACT}"),
+        f"body field items[0]: {ID}, not the number 1e999, beyond a float's range"
+        f"{NOT_EXACT}"),
     # as before: numbers whose text is known are told it
     b'{"items": [12345678901234567890]}': (
         "/recommendations/new-user",

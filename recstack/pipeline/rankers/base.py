@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.metrics._validation import check_aligned, exact_as_int
 from recstack.models.base import Configurable, Param, canonical_value
 from recstack.pipeline.bandit_checks import (
@@ -575,7 +575,14 @@ def check_labels(frame: FeatureFrame, labels: Any, where: str, columns: int = 1,
                             f"relevance), row {int(np.flatnonzero(first < 0)[0])} has "
                             f"{first[first < 0][0]:g}")
     if columns > 1 and np.isinf(values[:, 1:]).any():
-        raise RecstackError(f"{where}: ratings (labels column 1) must be finite or NaN")
+        # named by row, as an interaction label is (the message named neither the row nor
+        # the value, in a column of thousands)
+        infinite = np.flatnonzero(np.isinf(values[:, 1:]).any(axis=1))
+        row = int(infinite[0])
+        raise RecstackError(f"{where}: {counted(len(infinite), 'rating')} (labels column 1) "
+                            f"{'is' if len(infinite) == 1 else 'are'} infinite, first at row "
+                            f"{row} ({values[row, 1]:g}); a rating must be a finite number, "
+                            "or NaN where the row has none")
     return values
 
 

@@ -61,6 +61,7 @@ class LogisticRanker(Ranker):
     params = {
         "loss": Param(str, default="bce", doc="Only 'bce' (the log loss)."),
         "C": Param((int, float), low=0, low_inclusive=False, default=1.0,
+                   computes_in="float64",
                    doc="Inverse L2 strength (scikit-learn's C)."),
         "class_weight": Param((str, int, float), optional=True, default=None,
                               doc="None, 'balanced', or the positive class's weight."),

@@ -31,6 +31,7 @@ import numpy as np
 
 from recstack.errors import ConfigError, RecstackError
 from recstack.models.base import MAX_FACTORS, Param
+from recstack.models.factors import refuse_overshooting_decay
 from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
@@ -91,7 +92,10 @@ TORCH_PARAMS: dict[str, Param] = {
     "learning_rate": Param((int, float), low=0, low_inclusive=False, high=MAX_TORCH_STEP,
                            high_inclusive=False, default=1e-2,
                            doc="Adam's step size."),
-    "weight_decay": Param((int, float), low=0, default=0.0, doc="AdamW's weight decay."),
+    "weight_decay": Param((int, float), low=0, default=0.0,
+                          doc="AdamW's decoupled weight decay; learning_rate x weight_decay "
+                              "must stay below 1 (each step multiplies the weights by 1 "
+                              "minus it)."),
     "focal_gamma": Param((int, float), low=0, default=2.0,
                          doc="Focusing exponent gamma of the focal loss."),
     "focal_alpha": Param((int, float), low=0, high=1, optional=True, default=None,
@@ -179,6 +183,12 @@ class TorchRanker(Ranker):
                                 "better validation nDCG@10), and fit was given none, so it "
                                 "would be ignored; pass fit(..., validation=(frame, labels)) "
                                 "or leave patience out")
+        # AdamW's decoupled decay multiplies every weight by 1 - learning_rate x
+        # weight_decay each step: at 1 or more the weights were thrown away or flipped and
+        # grown, the fit ended without a word and score blamed the features for the
+        # infinite outputs ("give features on the scale of the training ones")
+        refuse_overshooting_decay(self, "learning_rate", "weight_decay",
+                                  "every weight of the network (AdamW's decoupled decay)")
         torch = require_torch()
         seed_everything(self.seed)
         device = resolve_device(self.device, self.name)

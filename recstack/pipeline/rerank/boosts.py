@@ -18,7 +18,7 @@ import pandas as pd
 
 from recstack.data.dates import impossible_date, quoted_number
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, shown, shown_number
 from recstack.metrics.online import _UNIX_TIMES_FROM
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
@@ -203,6 +203,7 @@ class FreshnessBoost(_Boost):
     name = "freshness"
     params: ClassVar[dict[str, Param]] = {
         "half_life_days": Param((int, float), low=0, low_inclusive=False, default=30.0,
+                                computes_in="float64",
                                 doc="Age (days) at which the boost has halved."),
         "mode": Param(str, choices=_MODES, default="add", doc="'add' or 'multiply'."),
         "weight": Param((int, float), default=1.0, doc="The boost of a brand-new item."),
@@ -281,10 +282,10 @@ class FreshnessBoost(_Boost):
             # step changed no list without a word
             ages = np.maximum(0.0, now - known) / _DAY
             raise RecstackError(
-                f"{self.name}: half_life_days = {self.half_life_days!r} is so long beside the "
-                f"items' ages ({ages.min():.4g} to {ages.max():.4g} days) that every item "
-                f"gets the same boost ({float(values[0]):.6g}), so this step would change no "
-                "list; give a half-life in days on the scale of the items' ages (30, the "
+                f"{self.name}: half_life_days = {shown_number(self.half_life_days)} is so long "
+                f"beside the items' ages ({ages.min():.4g} to {ages.max():.4g} days) that "
+                f"every item gets the same boost ({float(values[0]):.6g}), so this step would "
+                "change no list; give a half-life in days on the scale of the items' ages (30, the "
                 "default)")
 
     def _column_times(self, train: Interactions, now: float) -> np.ndarray:

@@ -15,10 +15,16 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, shown
+from recstack.errors import ConfigError, shown, shown_number
 from recstack.metrics.beyond_accuracy import item_user_counts
 from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
+from recstack.pipeline.bandit_checks import (
+    BanditInputError,
+    as_float_array,
+    check_number,
+    refuse_booleans,
+)
 from recstack.pipeline.imbalance import ceil_share
 from recstack.pipeline.rerank.base import (
     RerankContext,
@@ -36,10 +42,30 @@ def long_tail_items(item_counts: np.ndarray, head_items: float) -> np.ndarray:
     """True for the items outside the head: the ``ceil(head_items * n_items)`` items with
     the most users (ties to the lower index), the share read exactly as written
     (:func:`~recstack.pipeline.imbalance.ceil_share`: 0.07 of 100 items is 7, where the
-    float product 7.000000000000001 made 8)."""
-    counts = np.asarray(item_counts)
+    float product 7.000000000000001 made 8). ``item_counts``: one count >= 0 per item (1-D);
+    ``head_items``: a share in [0, 1]; anything else is refused with a :class:`ConfigError`."""
+    # read raw, a negative or NaN count was ranked as given, a 2-D array failed in numpy's
+    # lexsort, true/false counts in "numpy boolean negative", and a share of NaN in
+    # Fraction's "Invalid literal", a share of 2 or True made every item the head silently
+    refuse_booleans("long_tail_items: item_counts", item_counts, ConfigError,
+                    wanted="one count of users >= 0 per item")
+    counts = as_float_array("long_tail_items", "item_counts", item_counts, ndim=1,
+                            error=ConfigError)
+    if (counts < 0).any():
+        index = int(np.argmax(counts < 0))
+        raise ConfigError(f"long_tail_items: item_counts must be counts >= 0 (users per "
+                          f"item), item {index} is {shown_number(float(counts[index]))}")
+    try:
+        check_number("long_tail_items", "head_items", head_items, low=0.0, high=1.0)
+    except BanditInputError as problem:
+        raise ConfigError(str(problem)) from None
     n_head = ceil_share(head_items, len(counts))
-    order = np.lexsort((np.arange(len(counts)), -counts))
+    # whole counts ranked as given (in float64 those past 2**53 merge with their neighbours)
+    given = np.asarray(item_counts)
+    whole = given.dtype.kind in "iu" and (not given.size
+                                          or int(given.max()) <= np.iinfo(np.int64).max)
+    key = -given.astype(np.int64) if whole else -counts
+    order = np.lexsort((np.arange(len(counts)), key))
     tail = np.ones(len(counts), bool)
     tail[order[:n_head]] = False
     return tail

@@ -46,8 +46,11 @@ __all__ = ["MMR", "unit_rows"]
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length (zero rows stay zero), float32."""
-    vectors = np.asarray(vectors, dtype=np.float64)
+    """Rows scaled to unit length (zero rows stay zero), float32; ``vectors`` a 2-D array
+    of finite numbers (one row per item), refused otherwise with a :class:`ConfigError`."""
+    # read raw, a 1-D array failed with numpy's AxisError, text with "could not convert
+    # string to float", and a NaN or an infinity gave NaN rows without a word
+    vectors = as_float_array("unit_rows", "vectors", vectors, ndim=2, error=ConfigError)
     # each row divided by its largest magnitude first: the norm of entries near 1e300
     # overflows (and a float32 cast of them is infinite), which made every similarity NaN
     largest = np.abs(vectors).max(axis=1, keepdims=True) if vectors.size else \

@@ -114,6 +114,15 @@ def refuse_model_class(model: Any) -> None:
                           "(or recstack.models.create_model(name).fit(train))")
 
 
+def refuse_non_scorer(model: Any) -> None:
+    """Refuse what cannot be evaluated: a model class (:func:`refuse_model_class`) or an
+    object without ``score_users``."""
+    refuse_model_class(model)
+    if not callable(getattr(model, "score_users", None)):
+        raise ConfigError(f"model: expected a fitted recommender (with score_users), "
+                          f"got {type(model).__name__} {model!r:.60}")
+
+
 def _checked_call(model: Any, name: Any, progress: Any) -> str:
     """The result's label (``name``, else the model's name), after refusing a ``name`` that
     is not text (``name=5`` labelled the result with a number), one that is empty, spans
@@ -958,10 +967,7 @@ class Evaluator:
                  **unexpected: Any) -> EvaluationResult:
         """Evaluate ``model`` (fitted on ``train``) on ``test``; both must share vocabularies."""
         _check_call(self, Evaluator.evaluate, positional, unexpected)
-        refuse_model_class(model)
-        if not callable(getattr(model, "score_users", None)):
-            raise ConfigError(f"model: expected a fitted recommender (with score_users), "
-                              f"got {type(model).__name__} {model!r:.60}")
+        refuse_non_scorer(model)
         check_interactions(train=train, test=test)
         check_one_split(train, test=test)
         label = _checked_call(model, name, progress)

@@ -74,7 +74,7 @@ from recstack.evaluation.evaluator import (
     check_interactions,
     check_one_split,
     of_total,
-    refuse_model_class,
+    refuse_non_scorer,
     test_pairs_key,
 )
 from recstack.evaluation.results import EvaluationResult
@@ -345,10 +345,7 @@ def evaluate_sampled(model: Any, train: Interactions, test: Interactions, *,
     Rendle, KDD 2020); the full-catalog :class:`~recstack.evaluation.evaluator.Evaluator`
     is the default. This one exists to reproduce figures published under it (NCF, SASRec).
     """
-    refuse_model_class(model)
-    if not callable(getattr(model, "score_users", None)):
-        raise ConfigError(f"model: expected a fitted recommender (with score_users), "
-                          f"got {type(model).__name__} {model!r:.60}")
+    refuse_non_scorer(model)
     check_interactions(train=train, test=test)
     check_one_split(train, test=test)
     try:

@@ -250,3 +250,13 @@ def warn_untrainable_users(model: str, user_ids: Any, n_items: int) -> None:
         "set to 0, as for users without training rows; there is no unseen item to "
         "recommend unless exclude_seen=False)", RuntimeWarning,
         stacklevel=caller_stacklevel())
+
+
+def relu_tower(pre_activation: np.ndarray, weights: list[np.ndarray],
+               biases: list[np.ndarray]) -> np.ndarray:
+    """An MLP's last hidden layer from its first layer's pre-activation (..., width): ReLU,
+    then each further layer ``(out, in)`` (torch's layout) with its bias and ReLU."""
+    hidden = np.maximum(pre_activation, 0)
+    for weight, bias in zip(weights, biases, strict=True):
+        hidden = np.maximum(hidden @ weight.T + bias, 0)
+    return hidden

@@ -108,6 +108,7 @@ from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.factors import (
     factor_limits,
     refuse_overshooting_decay,
+    relu_tower,
     require_factor_memory,
     warn_excess_factors,
 )
@@ -640,10 +641,7 @@ class NeuralMatrixFactorization(_RatingModel):
         """The rest of the MLP after the first layer's pre-activation (..., width)."""
         if not self.hidden_weights_:
             return pre_activation[..., 0]
-        hidden = np.maximum(pre_activation, 0)
-        for weight, bias in zip(self.hidden_weights_[1:], self.hidden_biases_[1:],
-                                strict=True):
-            hidden = np.maximum(hidden @ weight.T + bias, 0)
+        hidden = relu_tower(pre_activation, self.hidden_weights_[1:], self.hidden_biases_[1:])
         return hidden @ self.output_weight_ + self.output_bias_
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
@@ -798,3 +796,4 @@ def _torch_modules(torch: Any) -> Any:
     namespace.ConcatMLP = ConcatMLP  # type: ignore[attr-defined]
     _MODULES = namespace
     return namespace
+

@@ -14,7 +14,7 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
-from recstack.models.factors import refuse_without_negatives
+from recstack.models.factors import refuse_without_negatives, relu_tower
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
@@ -331,10 +331,7 @@ class NeuMF(Recommender):
         """The MLP's share of the logit from its first layer's pre-activation (..., w)."""
         if not self.hidden_weights_:
             return pre_activation[..., 0]
-        hidden = np.maximum(pre_activation, 0)
-        for weight, bias in zip(self.hidden_weights_[1:], self.hidden_biases_[1:],
-                                strict=True):
-            hidden = np.maximum(hidden @ weight.T + bias, 0)
+        hidden = relu_tower(pre_activation, self.hidden_weights_[1:], self.hidden_biases_[1:])
         return hidden @ self.output_weight_[self.gmf_user_.shape[1]:]
 
     def _widest(self) -> int:

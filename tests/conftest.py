@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# `make test` runs the suite in pytest-xdist workers, which refuse to start unless each
+# collects the same test ids: a parametrised value must print the same in every process
+# (gzip.compress(..., mtime=0), no set order, no object addresses or timestamps).
+
 # CI replays the same examples every run (a property test that finds a new edge case
 # locally must not turn an unrelated CI run red at random); developers explore new ones.
 settings.register_profile("ci", derandomize=True)

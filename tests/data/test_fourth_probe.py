@@ -75,7 +75,7 @@ def _zip(name: str, text: str) -> bytes:
 
 @pytest.mark.parametrize(("name", "data", "message"), [
     # each was "the header holds bytes that are not valid utf-8 text"
-    ("log.csv", gzip.compress(_LOG.encode()),
+    ("log.csv", gzip.compress(_LOG.encode(), mtime=0),
      r"log\.csv: holds gzip-compressed data, but its name does not end in \.gz "
      r"\(expected the name log\.csv\.gz"),
     ("log.tsv", bz2.compress(_LOG.encode()),
@@ -91,7 +91,7 @@ def _zip(name: str, text: str) -> bytes:
                                                   r"does not unpack"),
     # was pyarrow's "Parquet magic bytes not found in footer"
     ("log.parquet", _LOG.encode(), r"log\.parquet: holds text, not Parquet data"),
-    ("log.parquet.gz", gzip.compress(b"PAR1 whatever"),
+    ("log.parquet.gz", gzip.compress(b"PAR1 whatever", mtime=0),
      r"holds gzip-compressed data, not Parquet \(expected the file decompressed"),
 ])
 def test_content_that_is_not_what_the_name_says_is_named(tmp_path, name, data, message):
@@ -120,7 +120,7 @@ def test_a_compressed_adjacency_file_is_named_as_compressed(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("items.csv", gzip.compress(b"item_id,title\n1,x\n"), r"holds gzip-compressed data"),
+    ("items.csv", gzip.compress(b"item_id,title\n1,x\n", mtime=0), r"holds gzip-compressed data"),
     ("items.csv", "item_id,title\n1,x\n".encode("utf-16"), r"is UTF-16 text"),
     ("items.parquet", b"item_id,title\n1,x\n", r"holds text, not Parquet data"),
 ])

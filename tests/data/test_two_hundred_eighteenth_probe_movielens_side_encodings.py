@@ -45,7 +45,8 @@ def _release(tmp_path: Path, **files: bytes | str) -> Path:
     ("movies_dat", MOVIES.encode("utf-32"), r"is UTF-32 text"),
     ("movies_dat", MOVIES.encode("utf-16-le"), r"looks like UTF-16 text without a byte-order "
                                                r"mark"),
-    ("movies_dat", gzip.compress(MOVIES.encode()), r"holds gzip-compressed data, not text"),
+    ("movies_dat", gzip.compress(MOVIES.encode(), mtime=0),
+     r"holds gzip-compressed data, not text"),
     ("movies_dat", _zip("movies.dat", MOVIES), r"is a zip archive"),
     ("tags_dat", TAGS.encode("utf-16"), r"is UTF-16 text"),
 ])

@@ -19,6 +19,8 @@ Example::
     # or a folder written by `recstack data split`:  split = "split"
     # or a graph-CF split folder (train.txt, valid.txt, test.txt), detected from its files
     # (or format = "adjacency"): the graph-CF protocol, see below
+    # or the NCF repository's files: split = "ncf/ml-1m" (ml-1m.train.rating,
+    # .test.rating, .test.negative; detected, or format = "ncf"), negatives included
     # loader options: user_col, item_col, value_col, timestamp_col, separator, encoding,
     # column_names, timestamp_format, timestamp_unit, rating_range
     # value_col = false: the log has no value column, every row is an implicit positive
@@ -36,6 +38,9 @@ Example::
     [evaluation]
     metrics = ["ndcg", "recall", "precision", "map", "coverage"]
     ks = [10, 20]
+    # protocol = "sampled": each held-out item ranked among n_negatives = 100 items
+    # (NCF's and SASRec's protocol; the NCF files' own negatives when [data] holds them),
+    # metrics hit_rate and ndcg only
 
     [[models]]
     type = "most_popular"
@@ -140,7 +145,10 @@ SPLIT_PARTS = ("train", "test", "fold_in")
 #: keys of the [data] table besides the loader options (those naming data)
 DATA_KEYS = ("source", "split") + SPLIT_PARTS
 #: ``[data] format``: the layout of a ``split`` folder (default: detected from its files)
-SPLIT_FORMATS = ("recstack", "adjacency")
+SPLIT_FORMATS = ("recstack", "adjacency", "ncf")
+#: ``[evaluation] protocol``: rank the full catalog, or each held-out item among sampled
+#: (or given) negatives (:mod:`recstack.evaluation.sampled`)
+PROTOCOLS = ("full", "sampled")
 #: the evaluation of the graph-CF protocol unless ``[evaluation]`` says otherwise
 PROTOCOL_METRICS = ("recall", "ndcg")
 PROTOCOL_KS = (20,)
@@ -160,6 +168,10 @@ TRIALS_MAX = 100_000
 MAX_POINTS_MAX = 1_000_000
 #: a search's ``timeout`` at most (30 days, in seconds)
 TIMEOUT_MAX = 30 * 24 * 3600
+#: the negatives of the sampled protocol (NCF and SASRec: 100), and the most per user
+DEFAULT_NEGATIVES = 100
+SAMPLED_METRICS = ("hit_rate", "ndcg")
+SAMPLED_NEGATIVES_MAX = 1_000_000
 
 
 def _known_metrics() -> tuple[str, ...]:
@@ -209,10 +221,26 @@ class EvaluationSpec(Spec):
                                    "core)", low=1)
     batch_size: int | None = option(None, "users scored at once (default: what fits in "
                                     "512 MiB)", low=1)
+    protocol: str = option("full", "full: rank the whole catalog; sampled: rank each "
+                           "held-out item among n_negatives items (NCF, SASRec)",
+                           choices=PROTOCOLS)
+    n_negatives: int | None = option(None, "negatives per user under protocol = "
+                                     "\"sampled\" (default 100)", low=1)
+
+    @property
+    def sampled(self) -> bool:
+        """Whether the models are evaluated by the sampled-negatives protocol."""
+        return self.protocol == "sampled"
+
+    @property
+    def negatives_count(self) -> int:
+        """The negatives sampled per user under the sampled protocol (default 100)."""
+        return self.n_negatives if self.n_negatives is not None else DEFAULT_NEGATIVES
 
     def check(self) -> None:
         _check_run_size("n_threads", self.n_threads, MAX_THREADS)
         _check_run_size("batch_size", self.batch_size, BATCH_SIZE_MAX)
+        self._check_protocol()
         if not self.metrics:
             raise ConfigError("metrics = []: give at least one metric, e.g. [\"ndcg\"]; "
                               "known: " + ", ".join(_known_metrics()))
@@ -237,6 +265,35 @@ class EvaluationSpec(Spec):
             raise ConfigError(f"ks = {cutoffs_text(self.ks)}: {problem}")
         if len(set(self.ks)) != len(self.ks):
             raise ConfigError(f"ks = {list(self.ks)}: each K once")
+        if self.sampled and self.n_negatives is not None and max(self.ks) > self.n_negatives:
+            raise ConfigError(
+                f"ks = {list(self.ks)}: K = {max(self.ks)} is not below the "
+                f"{self.n_negatives + 1:,} candidates of protocol = \"sampled\" (the "
+                f"held-out item and n_negatives = {self.n_negatives:,}), so every user "
+                f"would hit; use K <= {self.n_negatives:,} or raise n_negatives")
+
+    def _check_protocol(self) -> None:
+        if self.sampled:
+            if self.n_negatives is not None:
+                _check_run_size("n_negatives", self.n_negatives, SAMPLED_NEGATIVES_MAX)
+            other = [m for m in self.metrics if m not in SAMPLED_METRICS]
+            if other:
+                raise ConfigError(
+                    f"metrics = {list(self.metrics)}: protocol = \"sampled\" computes "
+                    f"{' and '.join(SAMPLED_METRICS)} only, not {', '.join(map(repr, other))}"
+                    f"; write metrics = [\"hit_rate\", \"ndcg\"] (or protocol = \"full\" "
+                    "for the other metrics)")
+            if self.graded:
+                raise ConfigError("graded = true: protocol = \"sampled\" ranks one held-out "
+                                  "item at a time (binary relevance); drop graded")
+            if self.n_threads is not None:
+                raise ConfigError("n_threads: sets the threads of the full protocol's top-K "
+                                  "selection, which protocol = \"sampled\" does not run; "
+                                  "drop it")
+        elif self.n_negatives is not None:
+            raise ConfigError(f"n_negatives = {self.n_negatives}: applies to protocol = "
+                              f"\"sampled\" only, and the protocol is {self.protocol!r}; "
+                              "write protocol = \"sampled\" or drop n_negatives")
 
 
 @dataclass(frozen=True)
@@ -381,6 +438,23 @@ class ModelSpec:
 
 
 @dataclass(frozen=True)
+class NCFSplit:
+    """The NCF split files a ``[data] split`` names: the folder, the data set's name in it
+    (its files ``<name>.train.rating``, ``.test.rating``, ``.test.negative``) and the
+    value as written, for messages."""
+
+    folder: str
+    name: str
+    written: str
+
+    def load(self) -> Any:
+        """The files read by :func:`recstack.data.ncf_files.load_ncf_files`."""
+        from recstack.data.ncf_files import load_ncf_files
+
+        return load_ncf_files(self.folder, self.name)
+
+
+@dataclass(frozen=True)
 class DataSpec:
     """The ``[data]`` table: one source to filter and split, or parts already split."""
 
@@ -391,10 +465,13 @@ class DataSpec:
     split_folder: Path | None = None
     #: a graph-CF split folder (``split = FOLDER`` with train.txt, test.txt): the protocol
     adjacency: AdjacencyFolder | None = None
+    #: the NCF repository's split files (``split = FOLDER`` with ``format = "ncf"`` or
+    #: ``<name>.train.rating``, ``.test.rating``, ``.test.negative``), negatives included
+    ncf: NCFSplit | None = None
 
     @property
     def is_split(self) -> bool:
-        return bool(self.parts) or self.adjacency is not None
+        return bool(self.parts) or self.adjacency is not None or self.ncf is not None
 
     @property
     def is_graph_cf(self) -> bool:
@@ -515,9 +592,19 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     filters = _parse_filters(raw.get("filters", []), file, data)
     split = _parse_split(raw.get("split"), file, data, seed)
     evaluation_table = raw.get("evaluation", {})
+    sampled = isinstance(evaluation_table, dict) and evaluation_table.get("protocol") == "sampled"
     if data.is_graph_cf and isinstance(evaluation_table, dict):
-        evaluation_table = {"metrics": list(PROTOCOL_METRICS), "ks": list(PROTOCOL_KS)
-                            } | evaluation_table
+        # under the sampled protocol its own metrics (recall is not one of them)
+        evaluation_table = {"metrics": list(SAMPLED_METRICS if sampled else PROTOCOL_METRICS),
+                            "ks": list(PROTOCOL_KS)} | evaluation_table
+    if data.ncf is not None and sampled and "n_negatives" in evaluation_table:
+        raise ConfigError(f"{file}[evaluation] n_negatives = "
+                          f"{shown_value(evaluation_table['n_negatives'])}: the NCF files of "
+                          f"[data] split = {data.ncf.written!r} give each test user's "
+                          f"negatives (its .test.negative file), and those are ranked; drop "
+                          "n_negatives")
+    if sampled:
+        evaluation_table = {"metrics": list(SAMPLED_METRICS)} | evaluation_table
     evaluation = build_spec(EvaluationSpec, evaluation_table, f"{file}[evaluation] ")
     models = _parse_models(raw["models"], file)
     tune = _parse_tune(raw.get("tune"), file, models, graph_cf=data.is_graph_cf)
@@ -1146,6 +1233,10 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
         folder = folder if folder.is_absolute() else base / folder
         if layout == "adjacency" or (layout is None and is_adjacency_folder(folder)):
             return _adjacency_folder(folder, where, table["split"], options)
+        if layout == "ncf" or (layout is None and (
+                _ncf_data_set(folder) is not None
+                or (not os.path.lexists(folder) and _ncf_names(folder.parent)))):
+            return _ncf_folder(folder, where, table["split"], options)
         return DataSpec(None, _split_folder(folder, where, table["split"], layout), options,
                         folder)
     if "train" in table or "test" in table:
@@ -1195,6 +1286,81 @@ def _adjacency_folder(folder: Path, where: str, written: str, options: LoaderOpt
         raise ConfigError(f"{where}{', '.join(given)}: loader options apply to CSV, TSV and "
                           "Parquet files, not to a graph-CF split (user item item ... lines)")
     return DataSpec(None, {}, options, folder, adjacency=AdjacencyFolder(str(folder)))
+
+
+_NCF_SUFFIXES = (".train.rating", ".test.rating", ".test.negative")
+
+
+def _ncf_data_set(path: Path) -> tuple[Path, str | None] | None:
+    """Where the NCF files of ``split = path`` are: a folder holding ``*.train.rating``
+    (the data set's name None: the one it holds), or ``FOLDER/NAME`` naming a data set of
+    ``FOLDER`` (``ncf/ml-1m``: ``ncf/ml-1m.train.rating``...); None when neither."""
+    with contextlib.suppress(OSError):
+        if path.is_dir():
+            if any(child.name.endswith(_NCF_SUFFIXES[0]) for child in path.iterdir()):
+                return path, None
+            return None
+        if path.parent.is_dir() and any(
+                os.path.lexists(path.parent / f"{path.name}{suffix}")
+                for suffix in _NCF_SUFFIXES):
+            return path.parent, path.name
+    return None
+
+
+def _ncf_names(folder: Path) -> list[str]:
+    """The NCF data sets ``folder`` holds (the names of its ``*.train.rating`` files)."""
+    try:
+        return sorted({child.name[:-len(_NCF_SUFFIXES[0])] for child in folder.iterdir()
+                       if child.name.endswith(_NCF_SUFFIXES[0])})
+    except OSError:
+        return []
+
+
+def _ncf_folder(folder: Path, where: str, written: str, options: LoaderOptions
+                ) -> DataSpec:
+    """The ``[data]`` of NCF split files: the files are found here (each one present,
+    the data set named when the folder holds several) and read when the experiment runs."""
+    said = f"{where}split = {written!r}"
+    found = _ncf_data_set(folder)
+    if found is None:
+        if folder.is_file():
+            raise ConfigError(f"{said}: {folder.resolve()} is a file; split names the folder "
+                              "holding the NCF files (or FOLDER/NAME for the data set NAME: "
+                              "NAME.train.rating, NAME.test.rating, NAME.test.negative)")
+        if folder.is_dir():
+            held = sorted(child.name for child in folder.iterdir())
+            raise ConfigError(f"{said}: format = \"ncf\", but {folder.resolve()} holds no "
+                              f"*.train.rating file (it holds: "
+                              f"{', '.join(held[:8]) or 'nothing'}); expected the NCF "
+                              "repository's NAME.train.rating, NAME.test.rating and "
+                              "NAME.test.negative")
+        names = _ncf_names(folder.parent)
+        if names:
+            raise ConfigError(f"{said}: no NCF data set {folder.name!r} in "
+                              f"{folder.parent.resolve()} (no {folder.name}"
+                              f"{_NCF_SUFFIXES[0]}){did_you_mean(folder.name, names)}; it "
+                              f"holds {', '.join(names)}")
+        _require_folder(folder, where, written)
+        raise ConfigError(f"{said}: no NCF split files there")  # _require_folder raised
+    base, name = found
+    if name is None:
+        names = _ncf_names(base)
+        if len(names) > 1:
+            raise ConfigError(f"{said}: the folder holds {len(names)} NCF data sets "
+                              f"({', '.join(names)}); name one as split = "
+                              f"\"{Path(written) / names[0]}\"")
+        name = names[0]
+    missing = [f"{name}{suffix}" for suffix in _NCF_SUFFIXES
+               if not (base / f"{name}{suffix}").is_file()]
+    if missing:
+        raise ConfigError(f"{said}: no {' or '.join(missing)} in {base.resolve()}; NCF split "
+                          f"files are {name}.train.rating, {name}.test.rating and "
+                          f"{name}.test.negative")
+    given = options.given()
+    if given:
+        raise ConfigError(f"{where}{', '.join(given)}: loader options apply to CSV, TSV and "
+                          "Parquet files, not to NCF split files (tab-separated lines)")
+    return DataSpec(None, {}, options, base, ncf=NCFSplit(str(base), name, written))
 
 
 def _require_folder(folder: Path, where: str, written: str) -> None:

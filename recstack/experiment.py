@@ -125,6 +125,10 @@ class ExperimentResult:
             note += (f"; {folds}-fold cross-validation: each user's values averaged over "
                      "the folds that tested them, users without a relevant item summed "
                      "over folds")
+        protocol = self.results[0].meta.get("protocol")
+        if self.experiment.evaluation.sampled and protocol:
+            # a sampled metric is not the full-catalog one of the same name
+            note += f"\nprotocol: {protocol}"
         with pd.option_context("display.width", 250, "display.max_columns", 50,
                                "display.max_colwidth", 40):
             return frame.to_string() + "\n" + note
@@ -253,6 +257,8 @@ def load_split(experiment: Experiment, progress: Progress | None = None) -> spli
     require_experiment(experiment, "load_split")
     if experiment.data.is_graph_cf:
         return graph_cf_split(load_graph_cf(experiment, progress))
+    if experiment.data.ncf is not None:
+        return ncf_split(experiment.data.ncf.load())
     parts = {name: load_source(spec, options=experiment.data.options, progress=progress)
              for name, spec in experiment.data.parts.items()}
     return combine_parts(parts)
@@ -273,6 +279,61 @@ def graph_cf_split(parts: AdjacencySplits) -> splits.Split:
     return splits.Split(train=parts.refit_train(), test=test,
                         set_apart=test.select(np.zeros(len(test), bool)),
                         report=parts.report)  # type: ignore[arg-type]
+
+
+def ncf_split(files: Any) -> splits.Split:
+    """The NCF repository's split files (:func:`recstack.data.ncf_files.load_ncf_files`'s
+    result) as a split: fit on the train file, test on the test file, every row kept (the
+    files share one vocabulary; their negatives are the sampled protocol's)."""
+    test = files.test
+    report = splits.SplitReport(
+        method="NCF files", params={"train": files.files["train"], "test": files.files["test"],
+                                    "negative": files.files["negative"]},
+        train_rows=len(files.train), test_rows=len(test), fold_in_rows=0,
+        test_users=int(np.count_nonzero(test.user_counts())))
+    return splits.Split(train=files.train, test=test,
+                        set_apart=test.select(np.zeros(len(test), bool)), report=report)
+
+
+def _check_sampled(experiment: Experiment, split: splits.Split, negatives: Any,
+                   fold: str) -> None:
+    """Before any model is fitted, what ``evaluate_sampled`` would refuse after the first
+    fit: a fold-in part, a K not below the candidates, a user with too few items to sample
+    from."""
+    from recstack.evaluation.sampled import sample_negatives
+
+    evaluation = experiment.evaluation
+    where = f"{experiment.where}[evaluation] protocol = \"sampled\": {fold}"
+    if split.fold_in is not None:
+        raise ConfigError(f"{where}the split has a fold-in part (held-out users), which the "
+                          "sampled protocol does not take; use a split that tests the "
+                          "training users (random, temporal, leave_last_out), or protocol = "
+                          "\"full\"")
+    if negatives is not None:
+        shortest = min(len(items) for items in negatives.values())
+        largest = max(evaluation.ks)
+        if largest > shortest:
+            raise ConfigError(
+                f"{experiment.where}[evaluation] ks = {list(evaluation.ks)}: K = {largest} "
+                f"is not below the {shortest + 1:,} candidates of the NCF files (the "
+                f"held-out item and {counted(shortest, 'negative')}), so every user would "
+                f"hit; use K <= {shortest:,}")
+        return
+    count = evaluation.negatives_count
+    if count >= split.train.n_items:
+        raise ConfigError(f"{experiment.where}[evaluation] n_negatives = {count:,}"
+                          f"{'' if evaluation.n_negatives is not None else ' (the default)'}"
+                          f": the catalog has {counted(split.train.n_items, 'item')}; "
+                          "sample fewer negatives than items")
+    largest = max(evaluation.ks)
+    if largest > count:
+        raise ConfigError(
+            f"{experiment.where}[evaluation] ks = {list(evaluation.ks)}: K = {largest} is "
+            f"not below the {count + 1:,} candidates (the held-out item and n_negatives = "
+            f"{count:,}), so every user would hit; use K <= {count:,}")
+    with named_step(f"{experiment.where}[evaluation] {fold}"):
+        sample_negatives(split.train, split.test, count, seed=experiment.seed,
+                         relevance_threshold=evaluation.relevance_threshold)
 
 
 def combine_parts(parts: dict[str, Interactions]) -> splits.Split:
@@ -694,6 +755,7 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
     check_models_fold_in(experiment)
     tuning: dict[str, Any] = {}
     steps: list[FilterStep] = []
+    negatives: Any = None  # the NCF files' negatives by user
     if experiment.data.is_graph_cf:
         with named_step(f"{experiment.where}[data] "):
             parts = load_graph_cf(experiment, progress)
@@ -707,6 +769,14 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
             with named_step(f"{experiment.where}[tune] "):
                 tuning = tune_models(experiment, parts.train, parts.valid, progress=progress)
         split_list = [graph_cf_split(parts)]
+    elif experiment.data.ncf is not None:
+        with named_step(f"{experiment.where}[data] "):
+            files = experiment.data.ncf.load()
+            split_list = [ncf_split(files)]
+            negatives = files.negatives
+        check_cutoffs(experiment, split_list[0].train)
+        check_report_settings(experiment, split_list[0].train)
+        item_features = diversity_features(experiment, split_list[0].train)
     elif experiment.data.is_split:
         with named_step(f"{experiment.where}[data] "):
             split_list = [load_split(experiment, progress)]
@@ -733,6 +803,9 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
             fold = f"fold {number} of {len(split_list)}: " if len(split_list) > 1 else ""
             with named_step(f"{experiment.where}[evaluation] {fold}"):
                 evaluator.refuse_without_relevant(split.test)
+        if evaluation.sampled:
+            fold = f"fold {number} of {len(split_list)}: " if len(split_list) > 1 else ""
+            _check_sampled(experiment, split, negatives, fold)
 
     per_fold: dict[str, list[EvaluationResult]] = {m.label: [] for m in experiment.models}
     fit_seconds = dict.fromkeys(per_fold, 0.0)
@@ -747,7 +820,10 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                     model.fit(split.train, progress=progress)
                 fit_seconds[label] += time.perf_counter() - started
                 with named_step(f"{experiment.where}[evaluation] ({label}): ", model=label):
-                    if split.fold_in is not None:
+                    if evaluation.sampled:
+                        result = _evaluate_sampled(experiment, model, split, negatives,
+                                                   label, progress)
+                    elif split.fold_in is not None:
                         result = evaluator.evaluate_fold_in(model, split.train, split.fold_in,
                                                             split.test, name=label,
                                                             progress=progress)
@@ -771,6 +847,23 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
     if out is not None:
         outcome.write(out, overwrite=overwrite, progress=progress)
     return outcome
+
+
+def _evaluate_sampled(experiment: Experiment, model: Any, split: splits.Split,
+                      negatives: Any, label: str, progress: Progress | None
+                      ) -> EvaluationResult:
+    """``[evaluation] protocol = "sampled"``: HR and NDCG of ``model`` with each held-out
+    item ranked among the given negatives (NCF files) or ``n_negatives`` sampled with the
+    experiment's seed."""
+    from recstack.evaluation.sampled import DEFAULT_NEGATIVES, evaluate_sampled
+
+    evaluation = experiment.evaluation
+    return evaluate_sampled(
+        model, split.train, split.test, ks=evaluation.ks,
+        n_negatives=DEFAULT_NEGATIVES if negatives is not None else evaluation.negatives_count,
+        seed=experiment.seed, negatives=negatives,
+        relevance_threshold=evaluation.relevance_threshold, name=label,
+        batch_size=evaluation.batch_size, progress=progress)
 
 
 def _significance(results: list[EvaluationResult], reference: EvaluationResult,

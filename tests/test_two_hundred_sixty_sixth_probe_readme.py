@@ -268,7 +268,7 @@ def test_make_block_is_not_run():
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
     for target in ("demo", "test"):
         assert re.search(rf"^{target}\s*:", makefile, re.MULTILINE), target
-    pytest.skip("make demo/test install packages and run the whole suite")
+    # not run here: they install packages and run this whole suite
 
 
 @pytest.mark.parametrize("block", [COMMAND_LINE, SERVING[0]], ids=lambda block: str(block.line))
@@ -295,9 +295,10 @@ def test_commands_run(tmp_path, monkeypatch, capsys, block):
 
 @pytest.mark.parametrize("block", [HTTP, PIPELINE], ids=lambda block: str(block.line))
 def test_commands_not_run(block):
+    # each command is known, and has its reason not to run in-process (a server, logs of
+    # one): what they write is checked by the serving tests instead
     reasons = {_not_run(argv) for argv in _commands(block.text)}
-    assert None not in reasons
-    pytest.skip("; ".join(sorted(reasons)))  # type: ignore[arg-type]
+    assert reasons and None not in reasons
 
 
 def _command_words(argv: list[str]) -> list[str]:
@@ -349,6 +350,10 @@ def test_baselines_output_is_what_the_readme_shows(tmp_path, monkeypatch, capsys
     (tmp_path / "baselines.toml").write_text(BASELINES.text, encoding="utf-8")
     out = _normalised(_run(["recstack", "evaluate", "baselines.toml"], capsys))
     for line in _normalised(shown[0].text):
+        if line.startswith("fit seconds"):
+            # wall-clock: 0.0 on an idle machine, 0.1 on a busy one; the row itself is shown
+            assert any(printed.startswith("fit seconds ") for printed in out), out
+            continue
         assert line in out, f"README line {line!r} is not in the output:\n" + "\n".join(out)
 
 

@@ -260,3 +260,25 @@ def relu_tower(pre_activation: np.ndarray, weights: list[np.ndarray],
     for weight, bias in zip(weights, biases, strict=True):
         hidden = np.maximum(hidden @ weight.T + bias, 0)
     return hidden
+
+
+def uniform_negatives(users: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
+                      n_items: int, rng: np.random.Generator) -> np.ndarray:
+    """One negative item for each entry of ``users`` (int64), uniform over the items that
+    user has no positive for in the CSR pattern ``indptr``/``indices`` (sorted, distinct
+    columns per row), drawn by vectorised rejection: all at once, then only the
+    collisions again. Every user given must have at least one item without a positive."""
+    users = np.asarray(users, dtype=np.int64)
+    degree = np.diff(indptr)
+    # sorted (rows in order, sorted columns), so membership is a binary search
+    keys = np.repeat(np.arange(len(degree), dtype=np.int64), degree) * n_items \
+        + np.asarray(indices, dtype=np.int64)
+    negatives = rng.integers(0, n_items, size=len(users), dtype=np.int64)
+    pending = np.arange(len(users))
+    while len(pending) and len(keys):
+        candidate = users[pending] * n_items + negatives[pending]
+        found = np.searchsorted(keys, candidate)
+        collided = (found < len(keys)) & (keys[np.minimum(found, len(keys) - 1)] == candidate)
+        pending = pending[collided]
+        negatives[pending] = rng.integers(0, n_items, size=len(pending), dtype=np.int64)
+    return negatives

@@ -24,6 +24,7 @@ from recstack.models.factors import (
     FactorMixin,
     factor_limits,
     refuse_without_negatives,
+    uniform_negatives,
     warn_excess_factors,
 )
 from recstack.models.memory import available_memory_bytes, gib
@@ -36,6 +37,7 @@ from recstack.models.torch_training import (
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
+    float32_copy,
     require_torch,
     resolve_device,
 )
@@ -367,10 +369,10 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         torch = require_torch()
         with torch.no_grad():
             final_users, final_items = self._propagate(graph, transposed, module)
-            self.user_factors_ = _numpy(final_users)
-            self.item_factors_ = _numpy(final_items)
-            self.user_ego_ = _numpy(module.users.weight)
-            self.item_ego_ = _numpy(module.items.weight)
+            self.user_factors_ = float32_copy(final_users)
+            self.item_factors_ = float32_copy(final_items)
+            self.user_ego_ = float32_copy(module.users.weight)
+            self.item_ego_ = float32_copy(module.items.weight)
         self.user_factors_[np.diff(positives.indptr) == 0] = 0.0
 
     def _checkpoint_config(self, fit_part: Interactions) -> dict[str, Any]:
@@ -670,18 +672,9 @@ def sample_triples(indptr: np.ndarray, indices: np.ndarray, n_items: int,
         order = rng.permutation(len(indices))
         order = order[usable[pair_users[order]]]
         users, positives = pair_users[order], indices[order]
-    positives = positives.astype(np.int64)
-    keys = np.arange(n_users, dtype=np.int64).repeat(degree) * n_items + indices
-    negatives = rng.integers(0, n_items, size=len(users))
-    pending = np.arange(len(users))
-    while len(pending):
-        # keys are sorted (rows in order, sorted columns), so membership is a binary search
-        candidate = users[pending] * n_items + negatives[pending]
-        found = np.searchsorted(keys, candidate)
-        collided = (found < len(keys)) & (keys[np.minimum(found, len(keys) - 1)] == candidate)
-        pending = pending[collided]
-        negatives[pending] = rng.integers(0, n_items, size=len(pending))
-    return users.astype(np.int64), positives, negatives.astype(np.int64)
+    users = users.astype(np.int64)
+    negatives = uniform_negatives(users, indptr, indices, n_items, rng)
+    return users, positives.astype(np.int64), negatives
 
 
 def lightgcn_memory_bytes(n_users: int, n_items: int, nnz: int, dim: int, layers: int,
@@ -733,6 +726,3 @@ def _embedding_module(torch: Any) -> Any:
     return EgoEmbeddings
 
 
-def _numpy(tensor: Any) -> np.ndarray:
-    # a copy: numpy() of a CPU tensor shares its memory, which training would change
-    return np.array(tensor.detach().cpu().numpy(), dtype=np.float32, order="C", copy=True)

@@ -118,6 +118,7 @@ from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_TORCH_STEP,
     deterministic_torch,
+    float32_copy,
     gradients_seen,
     parameter_sample,
     resolve_device,
@@ -493,10 +494,10 @@ class MatrixFactorization(_RatingModel):
         return _torch_modules(torch).BiasedDot(n_users, n_items, self.factors, generator)
 
     def _read_parameters(self, module: Any) -> None:
-        self.user_factors_ = _numpy(module.user_factors.weight)
-        self.item_factors_ = _numpy(module.item_factors.weight)
-        self.user_bias_ = _numpy(module.user_bias.weight).ravel()
-        self.item_bias_ = _numpy(module.item_bias.weight).ravel()
+        self.user_factors_ = float32_copy(module.user_factors.weight)
+        self.item_factors_ = float32_copy(module.item_factors.weight)
+        self.user_bias_ = float32_copy(module.user_bias.weight).ravel()
+        self.item_bias_ = float32_copy(module.item_bias.weight).ravel()
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         logits = self.user_factors_[user_indices] @ self.item_factors_.T
@@ -615,12 +616,12 @@ class NeuralMatrixFactorization(_RatingModel):
                                                generator)
 
     def _read_parameters(self, module: Any) -> None:
-        self.user_embeddings_ = _numpy(module.user_embeddings.weight)
-        self.item_embeddings_ = _numpy(module.item_embeddings.weight)
-        self.hidden_weights_ = [_numpy(layer.weight) for layer in module.hidden]
-        self.hidden_biases_ = [_numpy(layer.bias) for layer in module.hidden]
-        self.output_weight_ = _numpy(module.output.weight).ravel()
-        self.output_bias_ = _numpy(module.output.bias).reshape(())
+        self.user_embeddings_ = float32_copy(module.user_embeddings.weight)
+        self.item_embeddings_ = float32_copy(module.item_embeddings.weight)
+        self.hidden_weights_ = [float32_copy(layer.weight) for layer in module.hidden]
+        self.hidden_biases_ = [float32_copy(layer.bias) for layer in module.hidden]
+        self.output_weight_ = float32_copy(module.output.weight).ravel()
+        self.output_bias_ = float32_copy(module.output.bias).reshape(())
         self._split_first_layer()
 
     def _split_first_layer(self) -> None:
@@ -720,10 +721,6 @@ def _import_torch(model: str) -> Any:
         raise RecstackError(f"{model} is trained with PyTorch, which is not installed; "
                             f"install it with: {TORCH_INSTALL}") from None
     return torch
-
-
-def _numpy(tensor: Any) -> np.ndarray:
-    return tensor.detach().to("cpu", copy=True).numpy().astype(np.float32, copy=False)
 
 
 _MODULES: Any = None

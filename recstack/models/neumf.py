@@ -14,7 +14,7 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
-from recstack.models.factors import refuse_without_negatives, relu_tower
+from recstack.models.factors import refuse_without_negatives, relu_tower, uniform_negatives
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
 from recstack.models.torch_training import (
@@ -23,13 +23,14 @@ from recstack.models.torch_training import (
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
+    float32_copy,
     require_torch,
     resolve_device,
 )
 from recstack.models.training import TrainingHistory, seed_everything
 from recstack.progress import Progress
 
-__all__ = ["NeuMF", "sample_negatives"]
+__all__ = ["NeuMF", "training_instances"]
 
 #: standard deviation of the initial embeddings: the reference code's ``init_normal``
 #: (``initializations.normal(shape, scale=0.01)``)
@@ -273,14 +274,14 @@ class NeuMF(Recommender):
             self._read_parameters(module)
 
     def _read_parameters(self, module: Any) -> None:
-        self.gmf_user_ = _numpy(module.gmf_user.weight)
-        self.gmf_item_ = _numpy(module.gmf_item.weight)
-        self.mlp_user_ = _numpy(module.mlp_user.weight)
-        self.mlp_item_ = _numpy(module.mlp_item.weight)
-        self.hidden_weights_ = [_numpy(layer.weight) for layer in module.hidden]
-        self.hidden_biases_ = [_numpy(layer.bias) for layer in module.hidden]
-        self.output_weight_ = _numpy(module.output.weight).ravel()
-        self.output_bias_ = _numpy(module.output.bias).reshape(())
+        self.gmf_user_ = float32_copy(module.gmf_user.weight)
+        self.gmf_item_ = float32_copy(module.gmf_item.weight)
+        self.mlp_user_ = float32_copy(module.mlp_user.weight)
+        self.mlp_item_ = float32_copy(module.mlp_item.weight)
+        self.hidden_weights_ = [float32_copy(layer.weight) for layer in module.hidden]
+        self.hidden_biases_ = [float32_copy(layer.bias) for layer in module.hidden]
+        self.output_weight_ = float32_copy(module.output.weight).ravel()
+        self.output_bias_ = float32_copy(module.output.bias).reshape(())
         self._split_first_layer()
 
     def _check_diverged(self) -> None:
@@ -419,40 +420,19 @@ def _positive_pattern(train: Interactions) -> Any:
     return pattern
 
 
-def sample_negatives(users: np.ndarray, indptr: np.ndarray, indices: np.ndarray,
-                     n_items: int, rng: np.random.Generator) -> np.ndarray:
-    """One negative item for each entry of ``users`` (int64), uniform over the items that
-    user has no positive for in the CSR pattern ``indptr``/``indices`` (sorted, distinct
-    columns per row): the reference code's rejection sampler (redraw while the pair is a
-    positive), vectorised by redrawing only the collisions. Every user given must have at
-    least one item without a positive."""
-    users = np.asarray(users, dtype=np.int64)
-    degree = np.diff(indptr)
-    keys = np.repeat(np.arange(len(degree), dtype=np.int64), degree) * n_items \
-        + np.asarray(indices, dtype=np.int64)
-    negatives = rng.integers(0, n_items, size=len(users), dtype=np.int64)
-    pending = np.arange(len(users))
-    while len(pending) and len(keys):
-        candidate = users[pending] * n_items + negatives[pending]
-        found = np.searchsorted(keys, candidate)
-        collided = (found < len(keys)) & (keys[np.minimum(found, len(keys) - 1)] == candidate)
-        pending = pending[collided]
-        negatives[pending] = rng.integers(0, n_items, size=len(pending), dtype=np.int64)
-    return negatives
-
-
 def training_instances(pair_users: np.ndarray, pair_items: np.ndarray, indptr: np.ndarray,
                        indices: np.ndarray, n_items: int, negatives: int,
                        rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One epoch's labelled pairs, as the reference's ``get_train_instances``: every
     positive pair (label 1) and, for each, ``negatives`` items the user has not
-    interacted with (label 0, :func:`sample_negatives`). Users with every item have no
-    negative to draw: their positives are kept, without negatives. Returns
+    interacted with (label 0, :func:`~recstack.models.factors.uniform_negatives`). Users
+    with every item have no negative to draw: their positives are kept, without
+    negatives. Returns
     ``(users, items, labels)``: int64, int64, float32."""
     degree = np.diff(indptr)
     has_negatives = degree[pair_users] < n_items
     sampled_users = np.repeat(pair_users[has_negatives], negatives)
-    sampled = sample_negatives(sampled_users, indptr, indices, n_items, rng)
+    sampled = uniform_negatives(sampled_users, indptr, indices, n_items, rng)
     users = np.concatenate([pair_users, sampled_users])
     items = np.concatenate([pair_items, sampled])
     labels = np.concatenate([np.ones(len(pair_users), np.float32),
@@ -540,6 +520,3 @@ def _neumf_module(torch: Any) -> Any:
     return NeuMFModule
 
 
-def _numpy(tensor: Any) -> np.ndarray:
-    # a copy: numpy() of a CPU tensor shares its memory, which training would change
-    return np.array(tensor.detach().cpu().numpy(), dtype=np.float32, order="C", copy=True)

@@ -160,6 +160,7 @@ from recstack.models.torch_training import (
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
+    float32_copy,
     require_torch,
     resolve_device,
 )
@@ -495,8 +496,8 @@ class SASRec(WarmStartMixin, Recommender):
                                         progress=progress)
             network.eval()
             with torch.no_grad():
-                self.user_states_ = _numpy(_encode(torch, network, self.sequences_, device))
-            self.network_ = {name: _numpy(value)
+                self.user_states_ = float32_copy(_encode(torch, network, self.sequences_, device))
+            self.network_ = {name: float32_copy(value)
                              for name, value in network.state_dict().items()}
         self.item_embeddings_ = self.network_["item_embeddings.weight"][1:]
 
@@ -753,7 +754,7 @@ class SASRec(WarmStartMixin, Recommender):
             torch = require_torch()
             network = self._network(torch)
             with torch.no_grad():
-                states = _numpy(_encode(torch, network, padded[~empty], torch.device("cpu")))
+                states = float32_copy(_encode(torch, network, padded[~empty], torch.device("cpu")))
             scores[~empty] = states @ self.item_embeddings_.T
         return scores, empty
 
@@ -932,10 +933,6 @@ def _encode(torch: Any, network: Any, sequences: np.ndarray, device: Any) -> Any
     if not states:
         return torch.empty((0, network.hidden), device=device)
     return torch.cat(states)
-
-
-def _numpy(tensor: Any) -> np.ndarray:
-    return tensor.detach().to("cpu", copy=True).numpy().astype(np.float32, copy=False)
 
 
 _NETWORK: Any = None

@@ -760,3 +760,9 @@ def _unflatten_optimizer(tensors: dict[str, Any], meta: dict[str, Any]) -> dict[
     for param_id, values in meta["scalars"].items():
         state.setdefault(int(param_id), {}).update(values)
     return {"state": state, "param_groups": meta["param_groups"]}
+
+
+def float32_copy(tensor: Any) -> np.ndarray:
+    """A tensor's values as a C-ordered float32 numpy array of their own: ``numpy()`` of a
+    CPU tensor shares its memory, which further training would change."""
+    return np.array(tensor.detach().cpu().numpy(), dtype=np.float32, order="C", copy=True)

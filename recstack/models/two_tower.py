@@ -167,6 +167,7 @@ from recstack.models.torch_training import (
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
+    float32_copy,
     require_torch,
     resolve_device,
 )
@@ -798,13 +799,13 @@ class TwoTower(WarmStartMixin, Recommender):
 
     def _read_parameters(self, module: Any, window: np.ndarray) -> None:
         """Copy the towers to numpy and export every item's and user's embedding."""
-        self.item_layers_ = [_numpy(p) for p in (
+        self.item_layers_ = [float32_copy(p) for p in (
             module.item_hidden.weight, module.item_hidden.bias,
             module.item_output.weight, module.item_output.bias)]
-        self.user_layers_ = [_numpy(p) for p in (
+        self.user_layers_ = [float32_copy(p) for p in (
             module.user_hidden.weight, module.user_hidden.bias,
             module.user_output.weight, module.user_output.bias)]
-        item_ids = _numpy(module.item_ids.weight)
+        item_ids = float32_copy(module.item_ids.weight)
         # never in a batch, so never trained; zero by construction, kept zero explicitly
         item_ids[self.item_counts_ == 0] = 0.0
         item_features = module.item_features.detach().cpu().numpy()
@@ -812,7 +813,7 @@ class TwoTower(WarmStartMixin, Recommender):
         user_features = module.user_features.detach().cpu().numpy()
         history = window[:, 1:]  # the latest recent_items: what a training example sees
         mean = _history_mean(self.item_embeddings_, history)
-        user_ids = _numpy(module.user_ids.weight)
+        user_ids = float32_copy(module.user_ids.weight)
         self.user_embeddings_ = self._user_tower(mean, user_features, user_ids)
         self.user_embeddings_[self.users_without_history_] = 0.0
 
@@ -1215,10 +1216,6 @@ def _genre_documents(table: pd.DataFrame) -> list[str]:
 def _strings(values: Any) -> np.ndarray:
     """A unicode array (never object dtype, which npz could only store with pickle)."""
     return np.asarray(list(values), dtype=str)
-
-
-def _numpy(tensor: Any) -> np.ndarray:
-    return tensor.detach().to("cpu", copy=True).numpy().astype(np.float32, copy=False)
 
 
 def _sklearn_text() -> Any:

@@ -11,7 +11,8 @@ from recstack.data.splits import random_split  # noqa: E402
 from recstack.errors import ConfigError  # noqa: E402
 from recstack.evaluation.evaluator import Evaluator  # noqa: E402
 from recstack.models import create_model, load_model  # noqa: E402
-from recstack.models.neumf import sample_negatives, training_instances  # noqa: E402
+from recstack.models.factors import uniform_negatives as sample_negatives  # noqa: E402
+from recstack.models.neumf import training_instances  # noqa: E402
 
 TINY = {"factors": 4, "layers": (8, 6, 4), "reg_layers": (0.0, 0.0, 0.0), "epochs": 2,
         "batch_size": 32, "learning_rate": 0.01, "device": "cpu"}

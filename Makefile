@@ -19,14 +19,14 @@ $(BIN)/python:
 
 $(DEMO_STAMP): pyproject.toml | $(BIN)/python
 	@echo "==> Installing recstack and what the demo needs (numpy, scipy, pandas, pyarrow,"
-	@echo "    implicit, numba, and plotly, openTSNE and umap-learn for the report; first run"
-	@echo "    a minute or two)"
+	@echo "    implicit, numba, and plotly, openTSNE, umap-learn and matplotlib for the report;"
+	@echo "    first run a minute or two)"
 	$(BIN)/python -m pip install --progress-bar on -e ".[demo]"
 	@rm -f $(VENV)/.installed-demo-*
 	@touch $@
 
 $(TEST_STAMP): $(DEMO_STAMP)
-	@echo "==> Installing the test tools and every optional part (torch, numba, optuna,"
+	@echo "==> Installing the test tools and every optional part (torch, optuna, LightGBM,"
 	@echo "    scikit-learn...; first run about three minutes)"
 	$(BIN)/python -m pip install --progress-bar on -e ".[test]"
 	@rm -f $(VENV)/.installed-test-*

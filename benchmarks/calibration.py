@@ -10,13 +10,15 @@ measured on what it was fitted on. The ranker is a LightGBM binary classifier (1
 31 leaves) over six features (EASE score, EASE rank, log item popularity, log user
 activity, cosine of the item's genres with the user's history genres, release year),
 trained on all positives and a uniform ``--rate`` of the negatives (default 5%), so its
-probabilities are on the downsampled scale. Calibrators: Platt and temperature scaling on
+probabilities are on the downsampled scale. Calibrators: Platt (on Platt's smoothed
+targets, the default, and on the 0/1 labels, ``targets="labels"``) and temperature scaling on
 the ranker's logit, isotonic regression and histogram binning (15 quantile bins) on its
 probability, and the downsampling correction q = p / (p + (1 - p) / w) (nothing fitted).
 Per-segment ECE (user activity and item popularity buckets) for the raw and the isotonic
 probabilities.
 
-Run:  RECSTACK_DATASETS=../shared/datasets nice python benchmarks/calibration.py [--rate 0.05]
+Run:  RECSTACK_DATASETS=../shared/datasets OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+      nice python benchmarks/calibration.py [--rate 0.05]
 """
 
 from __future__ import annotations
@@ -117,6 +119,8 @@ def main() -> None:
     outputs = {"raw (downsampled scale)": prob[test]}
     fitted = {
         "Platt (logit)": PlattCalibrator().fit(logit[cal], y[cal]).predict(logit[test]),
+        "Platt, 0/1 labels as targets (logit)": PlattCalibrator(targets="labels").fit(
+            logit[cal], y[cal]).predict(logit[test]),
         "temperature (logit)": TemperatureCalibrator().fit(logit[cal], y[cal]).predict(
             logit[test]),
         "isotonic (probability)": IsotonicCalibrator().fit(prob[cal], y[cal]).predict(

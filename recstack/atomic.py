@@ -51,10 +51,10 @@ from typing import Any
 from recstack.errors import RecstackError, echoed
 
 __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
-           "check_regular_file", "checked_path", "describe_path", "fitting_stem",
-           "folder_problem", "hashed_stem", "is_looping_link", "recover", "refuse_non_file",
-           "room_for_name", "special_file_problem", "write_bytes", "write_text",
-           "write_with"]
+           "check_regular_file", "checked_path", "describe_path", "file_name_problem",
+           "fitting_stem", "folder_problem", "hashed_stem", "is_looping_link",
+           "padded_name_problem", "recover", "refuse_non_file", "room_for_name",
+           "special_file_problem", "write_bytes", "write_text", "write_with"]
 
 _TMP = "recstack-tmp"
 _OLD = "recstack-old"
@@ -172,7 +172,8 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     ------
     RecstackError
         If ``target`` exists and ``overwrite`` is False, ``target`` is a file, its parent is
-        not a folder or not writable. If the block raises, the staging folder is removed,
+        not a folder or not writable, or a new ``target``'s name starts or ends with a
+        space (:func:`padded_name_problem`). If the block raises, the staging folder is removed,
         ``target`` is untouched and the block's exception propagates.
 
     Examples
@@ -188,8 +189,17 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     if not isinstance(overwrite, bool):
         # a truthy string such as "no" must not replace a folder
         raise RecstackError(f"overwrite must be True or False, got {overwrite!r}")
+    given = target
     target = checked_path(target)
     _refuse_unnameable(target)
+    if not os.path.lexists(target):
+        # a new folder padded with a space (`write_partitioned(data, "res ")`, a results
+        # folder "res ") was made beside "res" without a word, where `--out 'res '` and an
+        # experiment file's `output = "res "` are refused; an existing one is replaced
+        text = os.fsdecode(os.fspath(given))
+        padded = padded_name_problem(text, "folder")
+        if padded is not None:
+            raise RecstackError(f"{text!r} {padded}")
     _make_parent(target)
     recover(target)
     _check_replaceable(target, overwrite=overwrite)
@@ -537,6 +547,95 @@ def shortened(name: Any, most: int = 60) -> str:
     return f"{value!r} ({length}"
 
 
+#: extensions of the files recstack writes or reads: a name that is only one of them
+#: (``.csv``) is a file name left out, not a hidden file meant to be so named
+_KNOWN_EXTENSIONS = (".csv", ".tsv", ".parquet", ".pq", ".json", ".jsonl", ".toml", ".html",
+                     ".htm", ".txt", ".png", ".svg", ".npz", ".npy", ".gz", ".zip")
+
+
+def file_name_problem(text: str, example: str, written: str = "a file",
+                      suffixes: tuple[str, ...] = ()) -> str | None:
+    """None when ``text``, as typed, can name a file to write; else why not, as the end of
+    a message starting with ``repr(text)``. ``Path`` reads some such texts as another path
+    without a word, so they are judged as typed: a path ending in ``/`` (``Path`` drops it
+    and the file was written under the folder's name), or in ``/.`` or ``/..`` (``sub/.``
+    wrote the file ``sub``), ``.`` and ``..`` themselves (``recstack recommend --out .``
+    failed with "PosixPath('.') has an empty name"), ``~`` or ``~user`` (a home folder); a
+    name starting or ending with a space, or ending with a dot (``a.csv.`` or ``a.csv ``
+    is another file than ``a.csv``, and its extension no longer says the format); a name
+    of dots and spaces only (``...``); and a name that is only an extension (``.csv``, a
+    hidden file). ``example`` is a file name to suggest (``recommendations.csv``),
+    ``written`` what is written ("an HTML page"), ``suffixes`` the extensions it takes."""
+    here = f"but {written} is written here; give the file's name"
+    if text.endswith(_SEPARATORS):
+        return f"ends with '/', so it names a folder, {here}, e.g. {text}{example}"
+    head, name = _last_part(text)
+    if name in (".", ".."):
+        folder = os.path.join(os.path.normpath(text), example)
+        if head:
+            return f"ends with '/{name}', so it names a folder, {here}, e.g. {folder}"
+        which = "the working folder" if name == "." else "the folder above the working one"
+        return f"is {which}, {here}, e.g. {folder}"
+    if name.startswith("~") and not head:
+        return f"names a home folder, {here}, e.g. {text}/{example}"
+    if not _bare_name(name, dots=True):
+        return f"is no file name (only dots and spaces), {here}, e.g. {head}{example}"
+    padded = padded_name_problem(text, "file")
+    if padded is not None:
+        return padded
+    extensions = {s.lower() for s in (*suffixes, *_KNOWN_EXTENSIONS, Path(example).suffix)}
+    if name.lower() in extensions:
+        # the name suggested takes an extension the writer takes (`save_table(t, ".txt")`
+        # was told "e.g. interactions.txt", which it then refused as no table format)
+        taken = {s.lower() for s in suffixes}
+        extension = name if not suffixes else name.lower() if name.lower() in taken \
+            else suffixes[0]
+        return (f"is only an extension, with no name before it (it would be a hidden file "
+                f"named {name!r}); give the file's name, e.g. "
+                f"{head}{Path(example).stem}{extension}")
+    return None
+
+
+_SEPARATORS = tuple({"/", os.sep, *((os.altsep,) if os.altsep else ())})
+
+
+def _last_part(text: str) -> tuple[str, str]:
+    """``text`` cut after its last separator: (the folders with the separator, the name)."""
+    cut = max(text.rfind(sep) for sep in _SEPARATORS)
+    return text[:cut + 1], text[cut + 1:]
+
+
+def _bare_name(name: str, *, dots: bool) -> str:
+    """``name`` without the spaces at either end (and, with ``dots``, the dots at its end)."""
+    bare = name.strip()
+    while dots and bare.endswith("."):
+        bare = bare.rstrip(".").strip()
+    return bare
+
+
+def padded_name_problem(text: str, kind: str = "file") -> str | None:
+    """None unless the last name in ``text`` (a ``kind``, "file" or "folder", to write)
+    starts or ends with a space (any blank), or, for a file, ends with a dot: ``--out
+    'res '`` wrote a folder ``res␣`` beside ``res`` (an experiment file's ``output = 'res
+    '`` is refused), ``--out a.csv.`` a file whose extension no longer said its format.
+    Else why, as the end of a message starting with ``repr(text)``, naming the name meant.
+    A name of dots or spaces only is left to the caller."""
+    stripped = text.rstrip("".join(_SEPARATORS)) if kind != "file" else text
+    head, name = _last_part(stripped)
+    bare = _bare_name(name, dots=kind == "file")
+    if not bare or bare in (".", "..") or name == bare:
+        return None
+    meant = repr(head + bare)
+    if name[-1].isspace() or name[-1] == ".":
+        which = "a dot" if name[-1] == "." else "a space" if name[-1] == " " else \
+            f"the blank {name[-1]!r}"
+        return (f"ends with {which}, which makes it another {kind} than {meant}; write it "
+                f"without: {meant}")
+    which = "a space" if name[0] == " " else f"the blank {name[0]!r}"
+    return (f"starts with {which}, which makes it another {kind} than {meant}; write it "
+            f"without: {meant}")
+
+
 def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: str) -> Path:
     """:func:`checked_path` for a file about to be written in one format (``writes``: "an
     HTML page", "JSON"), refused as ``recstack ... --out`` refuses it: a path ending in a
@@ -546,10 +645,10 @@ def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: s
     as it is."""
     checked = checked_path(path, what)
     text = os.fsdecode(os.fspath(path))
-    if text.endswith(("/", os.sep)):
-        raise RecstackError(f"{what}: {text!r} ends with '/', so it names a folder, but "
-                            f"{writes} is written here; give the file's name, e.g. "
-                            f"{text}file{suffixes[0]}")
+    # judged as given: Path("out/.") is Path("out"), and the file was written as "out"
+    problem = file_name_problem(text, f"file{suffixes[0]}", writes, suffixes)
+    if problem is not None:
+        raise RecstackError(f"{what}: {text!r} {problem}")
     if checked.suffix and checked.suffix.lower() not in suffixes:
         raise RecstackError(f"{what}: {text!r} ends with {checked.suffix}, but this writes "
                             f"{writes}; name the file {' or '.join(suffixes)}, e.g. "

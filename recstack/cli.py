@@ -458,10 +458,8 @@ def _data_synth(args: argparse.Namespace) -> int:
     from recstack.data.synthetic import SyntheticConfig, generate
     from recstack.progress import terminal_progress
 
-    if args.out.suffix in (".parquet", ".pq", ".csv"):
-        raise RecstackError(f"--out {args.out}: names a file, but data synth writes a folder "
-                            f"({DATASET_INTERACTIONS} and {DATASET_ITEMS}); e.g. --out "
-                            f"{args.out.with_suffix('')}")
+    _refuse_file_named_folder(args.out, "data synth",
+                              f"{DATASET_INTERACTIONS} and {DATASET_ITEMS}")
     _refuse_replacing_other_files(args.out, DATASET_INTERACTIONS, "a data synth folder")
     # the folder is checked (exists? writable?) before the data is generated, not after
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
@@ -484,6 +482,20 @@ def _data_synth(args: argparse.Namespace) -> int:
           f"to {args.out} "
           f"(read it back with: recstack data info {args.out})")
     return 0
+
+
+#: extensions of the files recstack writes: a folder option ending in one names a file
+_FILE_EXTENSIONS = (".parquet", ".pq", ".csv", ".tsv", ".json", ".toml", ".html", ".htm")
+
+
+def _refuse_file_named_folder(out: Path, command: str, holds: str) -> None:
+    """Refuse a folder ``--out`` named as a file (``data split --out train.parquet``, or
+    ``evaluate --out results.json``, made a folder so named, which other tools then read as
+    a file or a partitioned dataset); ``holds`` says what the folder holds. Only ``data
+    synth`` refused one, and only with the extension in lower case."""
+    if out.suffix.lower() in _FILE_EXTENSIONS:
+        raise RecstackError(f"--out {out}: names a file, but {command} writes a folder "
+                            f"({holds}); e.g. --out {out.with_suffix('')}")
 
 
 def _data_split(args: argparse.Namespace) -> int:
@@ -509,6 +521,8 @@ def _data_split(args: argparse.Namespace) -> int:
     # a source that is not there is refused before the output folder's parents are made:
     # with --out inside it (SRC/split), SRC was made first and then refused as "a folder,
     # but neither a MovieLens release, ..." (and left behind empty)
+    _refuse_file_named_folder(args.out, "data split", "the parts as Parquet files and "
+                              "report.json")
     resolve_source(str(args.source))
     # --overwrite replaces an old output, never the data being read
     refuse_output_over_inputs(args.out, [("the source", Path(args.source))], "the split")
@@ -572,9 +586,15 @@ def _split_report_as_typed(report: Any, method: str, given: dict[str, Any]) -> s
     return head + ("\n" + rest if rest else "")
 
 
+#: what a results folder holds, for a refusal of an --out named as a file
+_RESULTS_HELD = "results.json, summary.csv and per-user files"
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from recstack.config import load_experiment
 
+    if args.out is not None:
+        _refuse_file_named_folder(args.out, "evaluate", _RESULTS_HELD)
     experiment = _with_overrides(load_experiment(args.experiment), args)
     out = args.out or experiment.result_folder()
     if args.out is None:
@@ -630,6 +650,7 @@ def _demo(args: argparse.Namespace) -> int:
     from recstack.experiment import check_output
     from recstack.progress import terminal_progress
 
+    _refuse_file_named_folder(args.out, "demo", _RESULTS_HELD)
     with as_file(files("recstack") / "experiments" / "demo.toml") as path:
         experiment = _with_overrides(load_experiment(path), args)
     # an --out that cannot take the results (a file, a read-only folder) is refused before
@@ -798,9 +819,11 @@ def _refuse_recommendations_format(out: Path) -> None:
     if suffix in (".csv", ".parquet", ".pq"):
         return
     found = f"ends with {out.suffix}" if suffix else "has no extension"
+    # a path with no name (Path('.'), '/') has no with_name: "PosixPath('.') has an empty name"
+    example = (out.with_suffix(".csv") if suffix else out.with_name(out.name + ".csv")
+               if out.name not in ("", ".", "..") else out / "recommendations.csv")
     raise ConfigError(f"--out {out}: {found}, but the extension chooses what is written: "
-                      f"write .csv or .parquet (or .pq), e.g. "
-                      f"{out.with_suffix('.csv') if suffix else out.with_name(out.name + '.csv')}")
+                      f"write .csv or .parquet (or .pq), e.g. {example}")
 
 
 def _note_k_beyond_catalog(k: int, n_items: int, include_seen: bool) -> None:
@@ -1215,6 +1238,14 @@ def _registry(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} {problem}")
     _refuse_homeless(text)
     _refuse_option_like(text, "the registry folder")
+    if "://" not in text and not os.path.lexists(text):
+        # a new local folder: `fit --registry 'models '` published beside 'models' (an
+        # existing one so named is read, by recommend, serve and skew, as it is)
+        from recstack.atomic import padded_name_problem
+
+        padded = padded_name_problem(text, "folder")
+        if padded is not None:
+            raise argparse.ArgumentTypeError(f"{text!r} {padded}")
     return text
 
 
@@ -1244,7 +1275,21 @@ def _output_path(text: str) -> Path:
     whose name ends in a line break, as ``name``/``output`` in an experiment file refuse),
     and no name that looks like an option (``--out=-q``, ``--out=--overwrite`` wrote a
     folder named ``-q``, which other commands then read as an option): one so named is
-    written with its folder, ``./-q``."""
+    written with its folder, ``./-q``. A folder's name starting or ending with a space
+    (``--out 'res '`` wrote ``res␣`` beside ``res``) is refused, as the experiment file's
+    ``output`` is (:func:`recstack.atomic.padded_name_problem`)."""
+    from recstack.atomic import padded_name_problem
+
+    path = _written_path(text)
+    problem = padded_name_problem(text, "folder")
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text!r} {problem}")
+    return path
+
+
+def _written_path(text: str) -> Path:
+    """A path to write, file or folder: :func:`_path`, without control characters, and not
+    named like an option (:func:`_output_path`)."""
     path = _path(text)
     control = next((c for c in text if unicodedata.category(c) == "Cc"), None)
     if control is not None:
@@ -1278,16 +1323,21 @@ def output_file(example: str, *, writes: str | None = None,
                 suffixes: tuple[str, ...] = ()) -> Any:
     """A path argument naming a file to write (``example``: a file name to suggest). A path
     ending in a slash names a folder: ``Path`` drops the slash, and the file was written
-    under the folder's name (``--out results/`` wrote a file ``results``). With
+    under the folder's name (``--out results/`` wrote a file ``results``), as do ``.``,
+    ``..``, ``~``, ``sub/.``, a name ending in a dot or space, or only an extension
+    (:func:`recstack.atomic.file_name_problem`). With
     ``suffixes``, a file extension outside them is refused, naming the format ``writes``
     (``tune --out best.json`` wrote TOML into a file named .json); a name without an
     extension is taken as it is."""
     def parse(text: str) -> Path:
-        path = _output_path(text)
-        if text.endswith(("/", os.sep)):
-            raise argparse.ArgumentTypeError(
-                f"{text!r} ends with '/', so it names a folder, but a file is written here; "
-                f"give the file's name, e.g. {text}{example}")
+        from recstack.atomic import file_name_problem
+
+        path = _written_path(text)
+        # judged as typed: Path drops a trailing '/' and '/.' (`--out sub/.` wrote the file
+        # 'sub'), and '.' or '..' failed with "PosixPath('.') has an empty name"
+        problem = file_name_problem(text, example, suffixes=suffixes)
+        if problem is not None:
+            raise argparse.ArgumentTypeError(f"{text!r} {problem}")
         if suffixes and path.suffix and path.suffix.lower() not in suffixes:
             raise argparse.ArgumentTypeError(
                 f"{text!r} ends with {path.suffix}, but this writes {writes}; name the file "

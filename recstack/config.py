@@ -95,6 +95,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from recstack.atomic import broken_link, checked_path, describe_path, special_file_problem
 from recstack.data.filters import FILTERS, FilterSpec
 from recstack.data.sources import (
@@ -113,6 +115,7 @@ from recstack.errors import shown as python_shown
 # every value shown here was read from a settings file (TOML, JSON): a TOML date, time or
 # moment is written as the file writes it (it was "source = datetime.date(2020, 1, 1)")
 from recstack.errors import shown_as_written as shown_value
+from recstack.evaluation.sampled import DEFAULT_NEGATIVES, SAMPLED_METRICS
 from recstack.specs import (
     BATCH_SIZE_MAX,
     CUTOFF_RULE,
@@ -168,9 +171,8 @@ TRIALS_MAX = 100_000
 MAX_POINTS_MAX = 1_000_000
 #: a search's ``timeout`` at most (30 days, in seconds)
 TIMEOUT_MAX = 30 * 24 * 3600
-#: the negatives of the sampled protocol (NCF and SASRec: 100), and the most per user
-DEFAULT_NEGATIVES = 100
-SAMPLED_METRICS = ("hit_rate", "ndcg")
+#: the most negatives per user of the sampled protocol (its default, ``DEFAULT_NEGATIVES``,
+#: and its metrics, ``SAMPLED_METRICS``, are those of :mod:`recstack.evaluation.sampled`)
 SAMPLED_NEGATIVES_MAX = 1_000_000
 
 
@@ -179,6 +181,16 @@ def _known_metrics() -> tuple[str, ...]:
     from recstack.metrics.ranking import RANKING_METRICS
 
     return tuple(RANKING_METRICS) + tuple(FULL_SCORE_METRICS) + tuple(LIST_METRICS)
+
+
+def _metric_hint(name: str, known: Sequence[str]) -> str:
+    """The evaluator's hint for an unknown metric ``name``
+    (:func:`recstack.evaluation.evaluator.metric_name_hint`): a :mod:`recstack.metrics`
+    function's name (``gini_index``) is pointed to the evaluator's (``gini``), else the
+    nearest of ``known``, as the Evaluator itself says it."""
+    from recstack.evaluation.evaluator import metric_name_hint
+
+    return metric_name_hint(name, known)
 
 
 def _default_metrics() -> tuple[str, ...]:
@@ -225,7 +237,7 @@ class EvaluationSpec(Spec):
                            "held-out item among n_negatives items (NCF, SASRec)",
                            choices=PROTOCOLS)
     n_negatives: int | None = option(None, "negatives per user under protocol = "
-                                     "\"sampled\" (default 100)", low=1)
+                                     f"\"sampled\" (default {DEFAULT_NEGATIVES})", low=1)
 
     @property
     def sampled(self) -> bool:
@@ -234,7 +246,8 @@ class EvaluationSpec(Spec):
 
     @property
     def negatives_count(self) -> int:
-        """The negatives sampled per user under the sampled protocol (default 100)."""
+        """The negatives sampled per user under the sampled protocol (default
+        :data:`~recstack.evaluation.sampled.DEFAULT_NEGATIVES`)."""
         return self.n_negatives if self.n_negatives is not None else DEFAULT_NEGATIVES
 
     def check(self) -> None:
@@ -256,8 +269,17 @@ class EvaluationSpec(Spec):
                                   f"write {name!r} and give the cut-offs in ks "
                                   f"{_ks_example(cutoff)}")
             if metric not in known:
-                raise ConfigError(f"metrics: {metric!r} is not a known metric"
-                                  f"{did_you_mean(metric, known)}; known: {', '.join(known)}")
+                # the evaluator's own hint: a recstack.metrics function's name
+                # ("gini_index") is pointed to the evaluator's ("gini"), which
+                # did_you_mean found too far apart to suggest
+                hint = _metric_hint(name if at else metric, known)
+                if at:
+                    cutoffs = "the cut-offs go in ks, not in the names)"
+                    hint = (f" ({cutoffs}" if not hint else
+                            f"{hint[:-1]} {cutoffs.capitalize()}" if hint.endswith("?)")
+                            else f"{hint[:-1]}; {cutoffs}")
+                raise ConfigError(f"metrics: {metric!r} is not a known metric{hint}; "
+                                  f"known: {', '.join(known)}")
         if not self.ks:
             raise ConfigError("ks = []: give at least one cut-off, e.g. [10]")
         problem = cutoffs_problem(self.ks)
@@ -358,10 +380,10 @@ def parse_metric_name(metric: Any, known: Sequence[str], *, expected: str, kind:
                           "are lower case, without spaces)")
     if not re.fullmatch(r"[a-z_]+", name, re.ASCII):
         # 'ndсg@10' with a Cyrillic с was told the form alone, of a name that prints alike
-        raise ConfigError(f"metric = {metric!r}: {expected}{did_you_mean(name, known)}")
+        raise ConfigError(f"metric = {metric!r}: {expected}{_metric_hint(name, known)}")
     if name not in known:
         raise ConfigError(f"metric = {metric!r}: {name!r} is not {kind}"
-                          f"{did_you_mean(name, known)}; known: {', '.join(known)}")
+                          f"{_metric_hint(name, known)}; known: {', '.join(known)}")
     if not at:
         if k_required:
             raise ConfigError(f"metric = {metric!r}: {expected}; the cut-off K is missing "
@@ -571,6 +593,7 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
                               "not a folder; give the folder relative paths are taken from "
                               f"(the experiment file's folder: {base.parent})")
     file = f"{source}: "
+    raw = python_values(raw, file)
     from recstack.ops.pipeline_config import TOP_LEVEL as PIPELINE_TOP_LEVEL
 
     refuse_other_file_kind(raw, file, TOP_LEVEL, PIPELINE_TOP_LEVEL, own=("models",),
@@ -582,7 +605,11 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     seed = raw.get("seed", 0)
     check_seed(seed, f"{file}seed")
     name = raw.get("name", Path(source).stem)
-    _check_run_name(name, f"{file}name = {name!r}")
+    # a name taken from the file's own name was said as "name = ' x'", a line the file
+    # does not hold
+    _check_run_name(name, f"{file}name = {name!r}" if "name" in raw else
+                    f"{file}the run name {name!r} (the file's name without its extension, "
+                    "as the file sets no name =)")
     output = raw.get("output")
     if output is not None:
         _check_run_name(output, f"{file}output = {output!r}")
@@ -617,11 +644,73 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
                       output=output, raw=raw, base_folder=base_folder)
 
 
+def python_values(raw: Any, file: str) -> Any:
+    """A settings table given from Python (``parse_experiment(raw)``, ``parse_pipeline``)
+    as TOML would give it, checked and copied: numpy numbers as the Python numbers they
+    equal (a float32 as the number it shows: ``np.float32(0.1)`` is 0.1), numpy arrays
+    and tuples as lists, at any depth; numpy dates stay as they are (a time setting reads
+    them). ``seed = np.int64(3)`` was refused as "seed = 3: expected an integer", and a
+    model's ``factors = np.int64(4)`` as "factors must be int, got 4", though the models
+    take numpy numbers; a key that is not text (``{None: 1}``) was an AttributeError.
+    Anything else is left as it is, for the checks of its key to judge; ``raw`` itself is
+    not changed. ``file``: the ``"NAME: "`` that starts a message."""
+    if not isinstance(raw, dict):
+        return raw  # the caller's refusal ("expected a table") says what it is
+    return _python_value(raw, file, ())
+
+
+def _python_value(value: Any, file: str, path: tuple[str | int, ...]) -> Any:
+    if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise ConfigError(f"{file}{_table_path(path)}key {python_shown(key)} "
+                                  f"({type(key).__name__}): a key is text, a name as TOML "
+                                  f"writes it (e.g. {str(key)!r})")
+        return {key: _python_value(item, file, (*path, key)) for key, item in value.items()}
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "mM":
+        value = value[()] if value.ndim == 0 else list(value)
+    if isinstance(value, list | tuple):
+        return [_python_value(item, file, (*path, number))
+                for number, item in enumerate(value)]
+    if isinstance(value, np.datetime64 | np.timedelta64):
+        return value
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        return float(str(value))
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _table_path(path: tuple[str | int, ...]) -> str:
+    """Where a key lies, as messages name it: ``[split] ``, ``[tune] space.factors ``,
+    ``[[models]] #2 `` (nothing at the top level)."""
+    if not path:
+        return ""
+    head, rest = f"[{path[0]}] ", list(path[1:])
+    if rest and isinstance(rest[0], int):
+        head, rest = f"[[{path[0]}]] #{rest[0] + 1} ", rest[1:]
+    inner = ".".join(f"#{part + 1}" if isinstance(part, int) else part for part in rest)
+    return head + (f"{inner} " if inner else "")
+
+
 def dump_toml(raw: dict[str, Any]) -> str:
-    """An experiment (as parsed TOML) written back as TOML text."""
+    """An experiment (as parsed TOML) written back as TOML text. A setting given as None
+    from Python (``[tune] seed``, ``[evaluation] relevance_threshold``: the default) is
+    left out, as the file says its default: TOML has no None, and ``recstack tune``'s
+    tuned experiment failed to be written after the whole search ("Object of type
+    'NoneType' is not TOML serializable")."""
     import tomli_w
 
-    return tomli_w.dumps(raw)
+    return tomli_w.dumps(_without_none(python_values(raw, "")))
+
+
+def _without_none(value: Any) -> Any:
+    """``value`` without the keys, at any depth, whose value is None."""
+    if isinstance(value, dict):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_none(item) for item in value]
+    return value
 
 
 #: what the seed at the top of an experiment file seeds: not the models (a model's seed

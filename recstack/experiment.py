@@ -30,7 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import blocking_parent, checked_path, describe_path, refuse_non_file
+from recstack.atomic import (
+    blocking_parent,
+    checked_path,
+    describe_path,
+    padded_name_problem,
+    refuse_non_file,
+)
 from recstack.config import Experiment, check_models_fold_in, require_experiment
 from recstack.data import filters as filter_module
 from recstack.data import splits
@@ -143,6 +149,8 @@ class ExperimentResult:
         from recstack.atomic import atomic_directory
 
         overwrite = check_flag(overwrite, "ExperimentResult.write: overwrite")
+        checked_path(out, "ExperimentResult.write: out")
+        refuse_padded_folder(out, "ExperimentResult.write: out")
         payload: dict[str, Any] = {
             "experiment": self.experiment.raw,
             "filters": [str(s) for s in self.filter_steps],
@@ -511,10 +519,13 @@ def check_output(out: str | Path, *, overwrite: bool,
                  experiment: Experiment | None = None) -> Path:
     """Refuse an existing ``out`` without ``overwrite``, and an ``out`` that is, or is a
     folder holding, the ``experiment``'s file or its data (``overwrite`` would replace them
-    by the results); create its parent folder and check that a folder can be written there,
+    by the results), and an ``out`` whose name starts or ends with a space (the rule of
+    ``--out``, :func:`refuse_padded_folder`); check that a folder can be written there,
     before any work is done."""
     # an empty path was the working folder ("results already exist"), a number a TypeError
+    given = out
     out = checked_path(out, "out")
+    refuse_padded_folder(given, "out")
     # overwrite="no" (true to Python) replaced earlier results; None read as False
     overwrite = check_flag(overwrite, "check_output: overwrite")
     if experiment is not None:
@@ -546,6 +557,17 @@ def check_output(out: str | Path, *, overwrite: bool,
                             " to replace them, or choose another --out / name")
     _check_parent_writable(out, "the results")
     return out
+
+
+def refuse_padded_folder(out: str | Path, what: str) -> None:
+    """Refuse a results folder ``out`` whose name, as given, starts or ends with a space
+    (any blank): ``check_output(out="res ")`` made a folder ``res␣`` beside ``res``, where
+    ``--out 'res '`` and an experiment file's ``output = "res "`` are refused. The one rule
+    of :func:`recstack.atomic.padded_name_problem`; ``what`` starts the message."""
+    text = os.fsdecode(os.fspath(out))
+    problem = padded_name_problem(text, "folder")
+    if problem is not None:
+        raise RecstackError(f"{what}: {text!r} {problem}")
 
 
 def experiment_inputs(experiment: Experiment) -> list[tuple[str, Path]]:
@@ -608,7 +630,7 @@ def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = 
     if out.exists() and not overwrite:
         raise RecstackError(f"{out}: already exists; pass --overwrite to replace it, or "
                             "choose another --out")
-    _check_parent_writable(out, "it")
+    _check_parent_writable(out, "it", choose="; choose another --out")
     return out
 
 
@@ -624,15 +646,16 @@ def refuse_non_file_output(out: Path, option: str) -> None:
                     folder_advice=f" for {option} (one inside the folder, or elsewhere)")
 
 
-def _check_parent_writable(out: Path, what: str) -> None:
+def _check_parent_writable(out: Path, what: str, *, choose: str = "") -> None:
     """Check that ``out``'s folder can be made (where it is missing) and written in; a
     refusal names the absolute folder too (a relative ``results/demo`` did not say where).
     Nothing is made: the folders were created here, before the work, and a command that
-    then failed (a missing column, an unknown model) left them behind, empty."""
+    then failed (a missing column, an unknown model) left them behind, empty. ``choose``
+    ends the message ("; choose another --out": the file's refusal named no option)."""
     where = out if out.is_absolute() else f"{out} (in {os.path.abspath(out.parent)})"
     problem = folder_write_problem(out.parent)
     if problem is not None:
-        raise RecstackError(f"{where}: cannot write {what} there: {problem}") from None
+        raise RecstackError(f"{where}: cannot write {what} there: {problem}{choose}") from None
 
 
 def folder_write_problem(folder: Path) -> str | None:

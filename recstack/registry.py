@@ -52,6 +52,9 @@ class Registry(Generic[T]):
                     else _nearest(stripped, self._classes))
             raise ConfigError(f"unknown {self.kind} {name!r} ({blank_around(name)}{near}); "
                               f"available: {', '.join(sorted(self._classes))}")
+        if name not in self._classes and (written := _written_otherwise(name, self._classes)):
+            raise ConfigError(f"unknown {self.kind} {name!r} ({written}); available: "
+                              f"{', '.join(sorted(self._classes))}")
         if name not in self._classes:
             # the one nearest-name rule (a difference of case alone comes first: 'ALS' got
             # no suggestion from difflib's ratio)
@@ -66,8 +69,25 @@ class Registry(Generic[T]):
 _BLANKS = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
 
 
+def _written_otherwise(name: str, known: Any) -> str:
+    """``"did you mean 'als'? ..."`` when ``name`` is a registered name written in other
+    forms of its letters (full-width ``ａｌｓ`` from an East Asian input method, a ligature,
+    mathematical letters): Unicode's compatibility form (NFKC) gives the name, but they
+    differ in every letter, so no nearest name was found and none was suggested."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKC", name)
+    if plain == name or plain not in known:
+        return ""
+    position, char = next((i, c) for i, c in enumerate(name, 1) if not c.isascii())
+    return (f"did you mean {plain!r}? {name!r} holds {char!r} at position {position}, "
+            f"U+{ord(char):04X} {unicodedata.name(char, 'a character')}: retype it in ASCII")
+
+
 def blank_around(name: str) -> str:
     """What surrounds ``name``: ``"it ends with a space"``, ``"the name is empty"``."""
+    if not isinstance(name, str):
+        return f"it is {type(name).__name__} {name!r:.40}, not a name"
     if not name:
         return "the name is empty"
     if not name.strip():

@@ -611,6 +611,11 @@ def convert(value: Any, hint: Any, *, dates: bool = False) -> Any:
     if origin is typing.Literal:
         return literal_choice(value, typing.get_args(hint))
     if origin in (tuple, list):
+        if isinstance(value, np.ndarray) and value.ndim == 1 \
+                and value.dtype.kind not in "mM":
+            # a 1-D array (cut-offs computed with numpy: EvaluationSpec(ks=np.array([5]))),
+            # as the evaluator and the models take one; it was "expected a list"
+            value = list(value)
         if not isinstance(value, list | tuple):
             return _WRONG_TYPE
         args = typing.get_args(hint)
@@ -639,6 +644,10 @@ def convert(value: Any, hint: Any, *, dates: bool = False) -> Any:
         # a Decimal is a number too (not a numbers.Real): min_value(Decimal("3.5"))
         if isinstance(value, bool) or not isinstance(value, numbers.Real | decimal.Decimal):
             return _WRONG_TYPE
+        if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+            # a float32 is the number it shows (0.2, not 0.20000000298023224), as the
+            # models' hyperparameters and the data layer read one
+            return float(str(value))
         return finite_or_infinite(value)
     if hint is int:
         # a whole exact number (Decimal(2), Fraction(4, 2)) is the int it names, as a

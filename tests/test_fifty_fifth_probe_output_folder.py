@@ -14,19 +14,21 @@ def _read_only(*args, **kwargs):
     raise OSError(errno.EROFS, "Read-only file system")
 
 
-@pytest.mark.parametrize("check, what", [
-    (lambda out: experiment.check_output(out, overwrite=False), "the results"),
-    (lambda out: experiment.check_output_file(out, overwrite=False), "it"),
+@pytest.mark.parametrize("check, what, end", [
+    (lambda out: experiment.check_output(out, overwrite=False), "the results", ""),
+    # check_output_file serves the file --out options: its refusal names the option
+    (lambda out: experiment.check_output_file(out, overwrite=False), "it",
+     "; choose another --out"),
 ])
 def test_a_relative_output_is_named_with_its_absolute_folder(tmp_path, monkeypatch, check,
-                                                             what):
+                                                             what, end):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(experiment.tempfile, "mkdtemp", _read_only)
     folder = os.path.join(str(tmp_path), "results")
     with pytest.raises(RecstackError) as caught:
         check(os.path.join("results", "demo"))
     assert str(caught.value) == (f"{os.path.join('results', 'demo')} (in {folder}): cannot "
-                                 f"write {what} there: Read-only file system")
+                                 f"write {what} there: Read-only file system{end}")
 
 
 def test_an_absolute_output_is_named_once(tmp_path, monkeypatch):

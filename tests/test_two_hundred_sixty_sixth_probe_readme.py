@@ -209,6 +209,7 @@ NOT_RUN = {
     ("data", "fetch"): "downloads the MovieLens archive from grouplens.org",
     ("serve",): "starts the HTTP service",
     ("online",): "reads the logs a running service writes",
+    ("skew",): "reads the logs a running service writes",
     ("pipeline", "run"): "needs a pipeline file and log partitions the README does not show",
 }
 

@@ -7,7 +7,9 @@ their own (or, worse, quietly draw a map of NaN).
 
 from __future__ import annotations
 
+import math
 import numbers
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -201,12 +203,21 @@ def whole_number(value: Any, name: str, *, minimum: int = 1,
 
 
 def positive_number(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    """``value`` as a finite float > 0 (or >= 0 with ``allow_zero``)."""
+    """``value`` as a finite float > 0 (or >= 0 with ``allow_zero``). A ``Decimal`` is the
+    real number it names (no ``numbers.Real``, it was refused as "not a finite number"),
+    and an integer too large for a float is refused by name, where ``float()`` raised
+    OverflowError."""
     bound = ">= 0" if allow_zero else "> 0"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not np.isfinite(float(value)) or value < 0 or (value == 0 and not allow_zero):
-        raise RecstackError(f"{name} must be a finite number {bound}, got {value!r}")
-    return float(value)
+    number = value
+    if isinstance(value, Decimal) and value.is_finite():
+        number = float(value) if abs(value) < Decimal("1e308") else math.inf
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_) \
+            and abs(int(value)) >= 2**1024:
+        number = math.inf
+    if isinstance(number, bool) or not isinstance(number, numbers.Real) \
+            or not np.isfinite(float(number)) or number < 0 or (number == 0 and not allow_zero):
+        raise RecstackError(f"{name} must be a finite number {bound}, got {shown(value)}")
+    return float(number)
 
 
 def row_indices(values: Any, name: str, n_rows: int) -> np.ndarray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -461,8 +462,21 @@ def plotly_figure(chart: Chart) -> Any:
     return figure
 
 
+#: what :func:`plotly_div` takes as an element id (written unescaped into the page)
+_HTML_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]*")
+
+
 def plotly_div(chart: Chart, div_id: str) -> str:
-    """The chart as an HTML ``<div>`` and its script; plotly.js must be on the page."""
+    """The chart as an HTML ``<div>`` and its script; plotly.js must be on the page.
+
+    ``div_id`` is the element's id: a letter, then letters, digits, ``-``, ``_``, ``.`` or
+    ``:``. Plotly writes it into the page and the script as it is, so an id holding ``"``
+    or ``<`` (``'"><script>...'``) put markup of its own into the page, and an empty or
+    missing one drew a random id, so the same report differed from run to run."""
+    if not isinstance(div_id, str) or not _HTML_ID.fullmatch(div_id):
+        raise ConfigError(f"plotly_div: div_id must be an HTML id (a letter, then letters, "
+                          f"digits, '-', '_', '.' or ':'), e.g. 'chart-1', got "
+                          f"{echoed(shown(div_id))}")
     return plotly_figure(chart).to_html(full_html=False, include_plotlyjs=False,
                                         div_id=div_id,
                                         config={"displaylogo": False, "responsive": True})

@@ -407,7 +407,8 @@ def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
     neighbours, sims, left_out = _top_k_and_ties(x[labelled], position[queries], k)
     _warn_ties("neighbourhood_coherence", queries, k, sims, left_out)
     score = float(_share_sharing(sub, position[queries], neighbours).mean())
-    # random others: k distinct positions per query, never the query itself
+    # random others, never the query itself: k distinct positions per query, or (above
+    # 4,096 labelled items) k drawn with replacement, whose expected share is the same
     draws = rng.random((len(queries), len(labelled) - 1)).argsort(axis=1)[:, :k] \
         if len(labelled) <= 4096 else rng.integers(0, len(labelled) - 1, (len(queries), k))
     draws = draws + (draws >= position[queries][:, None])

@@ -29,6 +29,8 @@ MIN_POINTS = 5
 DEFAULT_MAX_POINTS = 2000
 #: t-SNE's perplexity by default (fewer points cap it lower, without a warning)
 _DEFAULT_PERPLEXITY = 30.0
+#: UMAP's n_neighbors (McInnes et al. 2018, umap-learn's default), fewer where the points are
+_UMAP_NEIGHBOURS = 15
 #: t-SNE optimisation steps (early exaggeration, then the rest): two thirds of openTSNE's
 #: defaults (250 + 500), which leave the clusters of a few thousand points where they are
 #: and cut the report's largest cost by a third
@@ -164,6 +166,14 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
             perplexity: float | None = None) -> Projection:
     """A 2-D map of the rows of ``vectors`` by ``method`` ("tsne" or "umap").
 
+    Both maps compare directions. t-SNE (van der Maaten & Hinton 2008, openTSNE) takes the
+    rows scaled to length 1 with Euclidean distance: between unit vectors
+    :math:`\\lVert u - v\\rVert^2 = 2(1 - \\cos(u, v))`, so its Gaussian affinities (their
+    eq. 1, each point's bandwidth set by the perplexity) are those of
+    ``sklearn.manifold.TSNE(metric="cosine")``. UMAP (McInnes et al. 2018, umap-learn)
+    takes ``metric="cosine"`` and ``n_neighbors`` 15 (umap-learn's default), or the
+    number of other points where they are fewer.
+
     Parameters
     ----------
     max_points : int
@@ -173,9 +183,10 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         Seeds the subset and the method (the method with ``seed % 2**32``: its generator
         takes 32 bits), so a run is repeatable.
     n_threads : int
-        Threads the method may use (at most 4096, ``recstack.specs.MAX_THREADS``). One
+        Threads t-SNE may use (at most 4096, ``recstack.specs.MAX_THREADS``). One
         is often fastest on a shared machine: on 2 busy cores, 2 threads took three times
-        as long as 1.
+        as long as 1. A UMAP map runs on one thread whatever this is: umap-learn runs a
+        seeded map on one, so that the seed makes it repeatable.
     perplexity : float, optional
         t-SNE's perplexity (van der Maaten & Hinton 2008), at least 1 and at most
         ``(points - 1) / 3`` (more is capped there, with a warning saying so); by default
@@ -252,12 +263,20 @@ def project(vectors: Any, method: str = "tsne", *, max_points: int = DEFAULT_MAX
         coordinates = np.asarray(embedding, dtype=np.float64)
     else:
         try:
-            import umap
+            with warnings.catch_warnings():
+                # umap-learn says on import that its parametric variant (which needs
+                # TensorFlow) is unavailable: no map here uses it
+                warnings.filterwarnings("ignore", message="Tensorflow not installed")
+                import umap
         except ImportError:
             raise RecstackError('UMAP maps need umap-learn: pip install "recstack[insight]"'
                                 ) from None
+        # n_neighbors: umap-learn's default 15, or every other point where there are fewer
+        # (umap-learn's own cap, taken here without its warning). One thread: umap-learn
+        # runs a seeded map on one (a seeded map is repeatable only so), and said so for
+        # any other n_jobs with a warning that named n_jobs=1 as the value overridden
         reducer = umap.UMAP(n_components=2, metric="cosine", random_state=method_seed,
-                            n_neighbors=min(15, len(rows) - 1), n_jobs=n_threads)
+                            n_neighbors=min(_UMAP_NEIGHBOURS, len(rows) - 1), n_jobs=1)
         coordinates = np.asarray(reducer.fit_transform(data), dtype=np.float64)
     if not np.isfinite(coordinates).all():
         raise RecstackError(f"the {method} map of the {kind} embeddings came out with "

@@ -541,7 +541,7 @@ def recall_by_bucket(relevant: sp.csr_matrix, tops: dict[str, np.ndarray],
     return relevant_per_bucket, recall
 
 
-_LOWER_IS_BETTER = ("popularity", "rmse", "mae", "mse", "log_loss")
+_LOWER_IS_BETTER = ("popularity", "gini", "rmse", "mae", "mse", "log_loss")
 
 
 #: relative difference under which two models' values tie for best (a value computed in
@@ -652,6 +652,16 @@ def holm_adjust(p_values: np.ndarray) -> np.ndarray:
     """Holm's step-down adjustment (Holm 1979) of a family of p-values (NaN: a pair not
     tested, left NaN)."""
     shape = np.shape(p_values)
+    try:
+        kind: str = np.asarray(p_values).dtype.kind
+    except (TypeError, ValueError):
+        kind = ""  # ragged and the like: the conversion that follows names them
+    if kind == "b":
+        # true/false were read as the p-values 1 and 0: a "significant" pair that a
+        # mask (p < 0.05, already decided) marked, adjusted to 0
+        raise RecstackError("holm_adjust: p-values are probabilities from 0 to 1, got "
+                            "true/false values; give the p-values themselves, not whether "
+                            "each is below a level")
     flat = as_float_array(p_values, "holm_adjust p-values", ndim=len(shape),
                           allow_nan=True).ravel()
     wrong = ~np.isnan(flat) & ~((flat >= 0) & (flat <= 1))
@@ -978,7 +988,10 @@ def _beyond_accuracy(folder: ResultsFolder, context: _Context | None,
     section.text("Coverage (share of the catalog recommended), novelty (mean self-information "
                  "of recommended items), average popularity of the lists and their genre "
                  "diversity (mean pairwise cosine distance of the genre vectors, Ziegler "
-                 "et al. 2005); the last two from the lists of the fitted models.")
+                 "et al. 2005); the last two from the lists of the fitted models. The Gini "
+                 "index of how often each catalog item is recommended, where evaluated: 0 "
+                 "when every item is recommended equally often, 1 when one item takes every "
+                 "slot (lower is better).")
     rows = []
     for metric in metrics:
         values = {m: table[m].get(metric, math.nan) for m in table}

@@ -543,7 +543,14 @@ def check_model_entry(path: Path, entry: dict[str, Any], number: int = 1) -> Non
     :func:`read_results` checks of each model, for a reader of one entry (the registry's
     ``publish --results``, which recorded a precision of 1.5 or a negative novelty in the
     manifest as the model's evaluation)."""
-    _check_model_entry(_refuser(path), number, entry)
+    refuse = _refuser(path)
+    # what read_results checks of the list before it reads an entry: a list, a null or an
+    # object without "model" failed with Python's TypeError or KeyError, naming no field
+    if not isinstance(entry, dict):
+        refuse(f"models[{number}]", entry, "one model's results as an object")
+    if "model" not in entry:
+        refuse(f"models[{number}]", entry, "an object with the model's label under \"model\"")
+    _check_model_entry(refuse, number, entry)
 
 
 def _check_model_entry(refuse: Callable[[str, Any, str], NoReturn], number: int,

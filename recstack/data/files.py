@@ -101,7 +101,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from recstack.atomic import broken_link, name_too_long, shortened, write_with
+from recstack.atomic import (
+    broken_link,
+    file_name_problem,
+    name_too_long,
+    shortened,
+    write_with,
+)
 from recstack.data.dates import impossible_date
 from recstack.data.idmap import PLAIN_INTEGER, arrow_text_ids, trim_text_ids
 from recstack.data.interactions import (
@@ -137,7 +143,15 @@ from recstack.data.interactions import (
     warn_of_coarse_times,
     warn_of_merged_times,
 )
-from recstack.errors import ConfigError, DataFormatError, RecstackError, counted, echoed, shown
+from recstack.errors import (
+    ConfigError,
+    DataFormatError,
+    RecstackError,
+    UnknownColumnError,
+    counted,
+    echoed,
+    shown,
+)
 from recstack.progress import Progress, resolve
 from recstack.specs import arguments_named, closest, did_you_mean
 from recstack.strict_json import loads as strict_loads
@@ -237,6 +251,9 @@ _BLOCK_SIZE = 16 << 20
 _EXTENSION_DELIMITERS = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 _PARQUET_EXTENSIONS = (".parquet", ".pq")
 _COMPRESSION_EXTENSIONS = (".gz", ".bz2", ".zst", ".lz4")
+#: the extensions save_table writes, Parquet first (the one suggested)
+_TABLE_SUFFIXES = (*_PARQUET_EXTENSIONS, *_EXTENSION_DELIMITERS,
+                   *(f"{text}.gz" for text in _EXTENSION_DELIMITERS))
 _ISO_EXAMPLE = "an ISO-8601 date-time such as 2024-01-31T12:00:00"
 TIMESTAMP_UNITS = ("s", "ms", "us", "ns", "auto")
 _UNIT_FACTORS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
@@ -873,6 +890,7 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
     with reading(path):
         with open(path, "rb") as stream:
             head = stream.read(_HEAD_BYTES)
+    refuse_pointer_file(path, head)
     suffix = path.suffix.lower()
     for magic, (name, extension) in _COMPRESSED_MAGIC.items():
         if magic.match(head) and (parquet or not decompresses or suffix != extension):
@@ -1087,6 +1105,45 @@ def _json_kind(head: bytes) -> str | None:
         return "JSON lines" if isinstance(json.loads(line), dict) else None  # {} alone
     except ValueError:
         return None
+
+
+#: a Git LFS pointer: the text git keeps in a large file's place until ``git lfs pull``
+#: fetches it (the spec's first line; "hawser" is the spec's first name)
+_LFS_POINTER = re.compile(rb"version https://(?:git-lfs\.github\.com|hawser\.github\.com)"
+                          rb"/spec/v\d+\r?\n")
+_LFS_SIZE = re.compile(rb"^size (\d+)\r?$", re.MULTILINE)
+#: a git-annex pointer file: the path of the content in the annex, on one line
+_ANNEX_POINTER = re.compile(rb"/annex/objects/\S+\r?\n?$")
+
+
+def refuse_pointer_file(path: Path, head: bytes) -> None:
+    """Refuse a file whose first bytes ``head`` are a Git LFS or git-annex pointer held in
+    place of its data (a repository cloned without fetching its large files): read as CSV,
+    its "header" was 'version https://git-lfs.github.com/spec/v1' and the error "no column
+    'user_id'", and the MovieLens, adjacency and NCF readers named a malformed first line."""
+    pointer = _pointer(head)
+    if pointer is not None:
+        problem, remedy = pointer
+        raise DataFormatError(problem, file=str(path), line=1,
+                              expected=f"the file's content: {remedy}")
+
+
+def _pointer(head: bytes) -> tuple[str, str] | None:
+    """What the pointer file of first bytes ``head`` is, and how to get its data; None when
+    ``head`` is no pointer."""
+    head = head.removeprefix(codecs.BOM_UTF8)
+    if _LFS_POINTER.match(head):
+        size = _LFS_SIZE.search(head)
+        of = f" to a file of {int(size.group(1)):,} bytes" if size else ""
+        return (f"is a Git LFS pointer{of}, not the data itself (the repository was cloned "
+                "without its large files)",
+                "fetch it with 'git lfs pull' in the repository, or download the file "
+                "itself")
+    if len(head) < 1024 and _ANNEX_POINTER.match(head):
+        return ("is a git-annex pointer, not the data itself (its content is not in this "
+                "clone)", "fetch it with 'git annex get' in the repository, or download "
+                "the file itself")
+    return None
 
 
 #: the opening of a web page or an XML document: a doctype, an <html> tag or an XML
@@ -3396,8 +3453,40 @@ def _check_encoding(encoding: Any) -> None:
 
 def _check_separator(separator: str) -> None:
     if not isinstance(separator, str) or len(separator) != 1 or separator in '"\r\n':
+        # '::' is the separator of MovieLens 1M's and 10M's .dat files, which were told
+        # only that a separator is one character
+        movielens = ("; '::' separates the fields of MovieLens 1M and 10M's .dat files, "
+                     "which load_movielens(folder) reads"
+                     if isinstance(separator, str) and separator.strip() == "::" else "")
         raise ConfigError(f"separator must be one character such as ',', ';' or a tab, "
-                          f"not {separator!r}")
+                          f"not {separator!r}{movielens}")
+
+
+#: separators the first line of a file of an unknown extension is searched for, in order
+_SEPARATORS_SEEN = (("\t", "'\\t'", "tabs"), (",", "','", "commas"),
+                    (";", "';'", "semicolons"), ("|", "'|'", "'|'"))
+
+
+def _separator_seen(path: Path) -> str:
+    """The end of the advice "pass separator=" for a file whose extension does not name
+    its format: the separator its first line holds (Last.fm's ``user_artists.dat`` is
+    tab-separated), or that a ``::``-separated file is MovieLens's, which load_table does
+    not read; nothing where the first line shows none (or the file is compressed)."""
+    if any(s.lower() in _COMPRESSION_EXTENSIONS for s in _suffixes(path)):
+        return ""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.read(65536).split(b"\n", 1)[0].decode("latin-1")
+    except OSError:
+        return ""
+    if "::" in first:
+        return (" (its fields are separated by '::', as MovieLens 1M and 10M write them: "
+                "load_movielens(folder) reads those releases, and load_table one character "
+                "between fields)")
+    for separator, written, named in _SEPARATORS_SEEN:
+        if separator in first:
+            return f"{written} (the fields of its first line are separated by {named})"
+    return ""
 
 
 def _context_columns(context: Sequence[str], roles: dict[str, str], available: Sequence[str],
@@ -3605,6 +3694,29 @@ def _loose_name(name: str) -> str:
     return re.sub(r"[\s_\-.]", "", name).casefold()
 
 
+#: a header field that is a number: no header names its columns so, a row of data does
+_NUMBER_FIELD = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: the example names of the hint for a file without a header, by its number of fields
+_EXAMPLE_NAMES = ("user_id", "item_id", "rating", "timestamp")
+
+
+def _headerless_hint(names: Sequence[str]) -> str:
+    """The advice for a file read with its first line as the header when that line holds
+    numbers, as a row of data does (the Amazon review CSVs, 100K's u.data, a log written
+    without a header): the missing column was reported among columns named '196' and
+    '881250949', with no word of ``column_names``."""
+    numbers = [name for name in names if _NUMBER_FIELD.fullmatch(name)]
+    if not numbers:
+        return ""
+    example = ", ".join(map(repr, _EXAMPLE_NAMES[:len(names)])) \
+        if 2 <= len(names) <= len(_EXAMPLE_NAMES) else ""
+    shown_numbers = ", ".join(repr(echoed(name)) for name in numbers[:2])
+    return (f"; the first line, read as the header, holds "
+            f"{'numbers' if len(numbers) > 1 else 'a number'} ({shown_numbers}), as a row of "
+            f"data does: for a file without a header, pass column_names= with one name per "
+            f"field, in their order ({len(names)} here{', e.g. ' + example if example else ''})")
+
+
 def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                     column_names: Sequence[str] | None, encoding: str,
                     rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
@@ -3616,7 +3728,7 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
             raise ConfigError(
                 f"{path}: cannot tell the format from the extension "
                 f"{''.join(_suffixes(path)) or '(none)'}; use .csv, .tsv or .parquet, "
-                "or pass separator=")
+                f"or pass separator={_separator_seen(path)}")
     layout = DelimitedLayout(delimiter=separator,
                              names=tuple(column_names) if column_names else None,
                              encoding=encoding)
@@ -3624,8 +3736,13 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
         _refuse_names_of_another_width(path, layout)
         layout = _names_for_trailing_separator(path, layout)
     available = file_column_names(path, layout)
-    roles, rating_range, _ = _resolve_roles(given, None, available, rating_range, path)
-    context = _context_columns(context, roles, available, path)
+    try:
+        roles, rating_range, _ = _resolve_roles(given, None, available, rating_range, path)
+        context = _context_columns(context, roles, available, path)
+    except UnknownColumnError as error:
+        if not column_names:
+            error.args = (f"{error.args[0]}{_headerless_hint(available)}", *error.args[1:])
+        raise
     if column_names:
         _refuse_header_given_names(path, layout)
     kinds: dict[str, ColumnKind] = {roles["user ids"]: "id", roles["item ids"]: "id"}
@@ -4243,19 +4360,26 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
     Raises
     ------
     RecstackError
-        For a missing folder (or a file where one of its folders should be), an
-        extension that names no format recstack writes, (for a text file) an id or
-        context value holding a line break, or (for a Parquet file) a value outside the
-        rating range it records: :func:`load_table` would refuse either.
+        For a path that names no file as given (``"out/"``, ``"out/."``, ``"."``, ``"~"``,
+        ``"a.csv."``, ``" a.csv"``, ``".csv"``: the rule of
+        :func:`recstack.atomic.file_name_problem`), a missing folder (or a file where one
+        of its folders should be), an extension that names no format recstack writes,
+        (for a text file) an id or context value holding a line break, or (for a Parquet
+        file) a value outside the rating range it records: :func:`load_table` would refuse
+        either.
     """
     require_interactions(data, "save_table")
     given = path
     path = as_path(path)
-    if isinstance(given, str) and given.endswith(("/", os.sep)):
-        # Path drops the slash: it was "cannot tell which format ... (none)"
-        raise ConfigError(f"{given!r} ends with '/', so it names a folder, but one table "
-                          f"file is written here; give the file's name, e.g. "
-                          f"{given}interactions.parquet")
+    # judged as given, by the one rule of every file writer (recstack.atomic): Path drops a
+    # trailing '/' and '/.' ("out/." was refused as the folder "out"), a name ending in a
+    # dot was told "cannot tell which format", and one starting with a space (" a.csv") or
+    # only an extension (".csv", a hidden file) was written
+    text = os.fsdecode(os.fspath(given))
+    problem = file_name_problem(text, "interactions.parquet", "one table file",
+                                _TABLE_SUFFIXES)
+    if problem is not None:
+        raise ConfigError(f"save_table: {text!r} {problem}")
     if not path.parent.is_dir():
         raise RecstackError(_missing_folder(path))
     if path.is_dir():
@@ -4265,8 +4389,9 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
         raise ConfigError(f"save_table: {path} already exists; pass overwrite=True to "
                           "replace it, or choose another name")
     suffix = _base_suffix(path)
-    # _suffixes: a name that is all extension (".parquet") is of that format, as load_table
-    # and EvaluationResult.to_json read such a name; it was "the extension (none)"
+    # _suffixes: a name of dots and an extension ("..parquet") is of that format, as
+    # load_table reads such a name; it was "the extension (none)" (".parquet" alone, a
+    # hidden file, is refused above)
     last = (_suffixes(path) or [""])[-1]
     compressed = last.lower() in _COMPRESSION_EXTENSIONS
     if compressed and last != last.lower():

@@ -851,7 +851,9 @@ class Interactions:
         ``item_id``) and checked and aligned to the items exactly as
         ``from_arrays(item_table=...)`` aligns it: one row per item, in index order, with
         the key column first and named ``item_id``; a row for an id the interactions do not
-        hold is dropped, and an item the table lacks gets a row of missing values. A table
+        hold is dropped, and an item the table lacks gets a row of missing values, each
+        column keeping its kind (integers as pandas' nullable ``Int64``, floats with NaN,
+        flags as ``boolean``, categories with their categories, text as None). A table
         that is not a frame, repeats a key, or shares no id with the items is refused
         naming the table. The rows, vocabularies and other tables are shared, not copied.
 
@@ -2355,16 +2357,41 @@ def _align_table(table: pd.DataFrame | None, ids: IdMap, key: str) -> pd.DataFra
                             int(taken[taken > 1].sum()))
     positions = np.full(len(ids), -1, dtype=np.intp)
     positions[id_of_row[id_of_row >= 0]] = np.flatnonzero(id_of_row >= 0)
-    if len(rest) == 0:  # no row to take: every id gets an empty row
-        aligned = pd.DataFrame({c: pd.Series([None] * len(ids), dtype=object)
-                                for c in rest.columns})
-    else:
-        aligned = rest.iloc[np.where(positions >= 0, positions, 0)].reset_index(drop=True)
-    if len(rest) and (positions < 0).any():
-        aligned = aligned.astype(object)
-        aligned.loc[positions < 0, :] = None
+    # column by column, each in its own kind: an id without a row made every column an
+    # object column of None, so an age of numbers was read as categories (or left out as
+    # id-like) by the feature builder, without a word
+    aligned = pd.DataFrame({at: _column_at(rest.iloc[:, at], positions)
+                            for at in range(len(rest.columns))}, index=pd.RangeIndex(len(ids)))
+    aligned.columns = rest.columns  # as named (a dict of tuple names made two levels)
     aligned.insert(0, key, ids.external_ids)
     return aligned
+
+
+def _column_at(column: pd.Series, positions: np.ndarray) -> pd.Series:
+    """The values of a side-table ``column`` at ``positions`` (-1: an id the table has no
+    row for, whose value is missing), in the column's own kind of values, as the
+    side-table readers (:mod:`recstack.data.side_table`) hold gaps: integers as pandas'
+    nullable integers of the same width (``Int64``: an integer column with a gap made
+    floats, or objects), flags as the nullable ``boolean``, floats with NaN, times with
+    NaT, categories keeping their categories, pandas' own nullable kinds with ``<NA>``;
+    text (an object or ``str`` column) as objects with ``None``."""
+    dtype, index = column.dtype, pd.RangeIndex(len(positions))
+    if not (positions < 0).any():  # every id has a row: the column as it is
+        return column.iloc[positions].set_axis(index)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        column = column.astype(f"{'U' if dtype.kind == 'u' else ''}Int{8 * dtype.itemsize}")
+    elif isinstance(dtype, np.dtype) and dtype.kind == "b":
+        column = column.astype("boolean")
+    elif pd.api.types.is_object_dtype(dtype) or (isinstance(dtype, pd.StringDtype)
+                                                 and dtype.na_value is not pd.NA):
+        # numpy's take would fill NaN where the text columns of recstack hold None
+        values = column.to_numpy(dtype=object)
+        out = np.full(len(positions), None, dtype=object)
+        out[positions >= 0] = values[positions[positions >= 0]]
+        # a Series of objects: given as an array, pandas would read text as str (NaN)
+        return pd.Series(out, index=index, dtype=object, name=column.name)
+    return pd.Series(column.array.take(positions, allow_fill=True), index=index,
+                     name=column.name)
 
 
 def _refuse_dropping_a_known_column(columns: Sequence[Any], role: str, taken: set[Any]

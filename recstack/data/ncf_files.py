@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from recstack.data.files import as_path, near_miss, not_a_file
+from recstack.data.files import as_path, near_miss, not_a_file, refuse_pointer_file
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, DataFormatError, counted
@@ -163,6 +163,7 @@ def _lines(path: Path, expected: str) -> list[tuple[int, str]]:
     """The non-blank lines of ``path`` with their 1-based numbers, decoded as UTF-8."""
     raw = path.read_bytes()
     file = str(path)
+    refuse_pointer_file(path, raw[:4096])  # a clone without its large files
     for marks, encoding in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
                             ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16")):
         if raw.startswith(marks):
@@ -287,8 +288,11 @@ def _read_negatives(path: Path) -> tuple[dict[int, np.ndarray], dict[int, tuple[
         item = _id(match.group(2), "item id", file, number, _NEGATIVE)
         rest = _without_trailing_empty(fields[1:])
         if not rest:
-            raise DataFormatError(_fields_problem(fields, text, "the pair and at least one "
-                                                  "tab-separated negative item id"),
+            # the pair's own comma made this "the fields are separated by tabs, not spaces,
+            # commas or semicolons", of a line that holds no other field at all
+            raise DataFormatError(f"the line holds the held-out pair {fields[0].strip()} "
+                                  "but no negative item id after it; give at least one, "
+                                  "tab-separated (NCF's files hold 99)",
                                   file=file, line=number, expected=_NEGATIVE)
         if user in heads:
             raise DataFormatError(f"user {user} has a second line (its first is line "

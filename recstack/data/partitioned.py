@@ -34,6 +34,7 @@ from recstack.atomic import (
     blocking_parent,
     check_regular_file,
     describe_path,
+    padded_name_problem,
 )
 from recstack.data.dates import to_unix_seconds
 from recstack.data.files import (
@@ -54,6 +55,7 @@ from recstack.data.files import (
     parquet_damage,
     plain_column,
     reading,
+    refuse_pointer_file,
     refuse_unwritable_context_names,
     refuse_values_outside_range,
     scalar_text,
@@ -90,6 +92,8 @@ _LEVEL_TYPES = {"year": pa.int16(), "month": pa.int8(), "day": pa.int8()}
 _WIDTH = {"year": 4, "month": 2, "day": 2}
 _OPTIONAL_COLUMNS = (VALUE, TIMESTAMP)
 _COMMON_METADATA = "_common_metadata"
+#: bytes read from the start of a data file pyarrow could not read, to tell a pointer file
+_POINTER_BYTES = 4096
 _PARTITIONING_KEY = b"recstack.partitioning"
 TimeBound = int | str | dt.datetime | dt.date | np.datetime64 | None
 
@@ -185,6 +189,10 @@ def write_partitioned(
                                 "write_partitioned writes a folder: choose another path")
         raise ConfigError(f"{root} exists; pass overwrite=True to replace it")
     _refuse_replacing_other_things(root, levels)
+    padded = None if root.exists() else padded_name_problem(str(root), "folder")
+    if padded is not None:
+        # atomic_directory refuses it too, but only after the parents below were made
+        raise RecstackError(f"{str(root)!r} {padded}")
     try:
         root.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -1251,6 +1259,13 @@ def _unreadable(root: Path, error: BaseException, where: str | None = None,
                 where, error = _relative(root, path), file_error
                 break
     if where is not None:
+        try:  # a Git LFS pointer in the file's place was told to write the partition again
+            with open(root / where, "rb") as stream:
+                refuse_pointer_file(root / where, stream.read(_POINTER_BYTES))
+        except DataFormatError as pointer:
+            return pointer
+        except OSError:
+            pass
         return DataFormatError(
             f"not a readable Parquet file ({parquet_damage(root / where, error)})",
             file=str(root / where),

@@ -254,6 +254,11 @@ def _read_csv(path: Path, key: str, what: str = "items file") -> pd.DataFrame:
             # 1999 shown as 1999.0): nullable integers keep them whole
             table[name] = as_written[name].where(column.notna()).str.strip().astype("Int64")
             continue
+        if _flags_with_gaps(column):
+            # True/False with an empty field: objects, read as categories where the same
+            # column without the gap is a flag (a number) for the feature builder
+            table[name] = column.astype("boolean")
+            continue
         made_missing = column.isna() & as_written[name].notna()
         if not made_missing.any():
             continue
@@ -303,13 +308,27 @@ def _integers_with_gaps(column: pd.Series, written: pd.Series) -> bool:
     return bool(written[column.notna()].str.strip().str.fullmatch(r"[+-]?\d{1,18}").all())
 
 
+def _flags_with_gaps(column: pd.Series) -> bool:
+    """Whether pandas read a column of True/False with missing values as objects."""
+    if column.dtype != object or not column.isna().any() or not column.notna().any():
+        return False
+    return all(isinstance(value, bool | np.bool_) for value in column.dropna().tolist())
+
+
 def _nullable_integers(arrow: pa.Table, table: pd.DataFrame) -> pd.DataFrame:
     """``table`` (pandas' conversion of ``arrow``, a Parquet file's table) with the integer
-    columns that hold nulls as nullable integers, not the floats pandas makes of them."""
+    columns that hold nulls as nullable integers, not the floats pandas makes of them, and
+    the true/false columns that hold nulls as pandas' nullable ``boolean``, not objects (a
+    flag with a gap was read as categories by the feature builder, one without as a
+    number)."""
     for name, column in zip(arrow.column_names, arrow.columns, strict=True):
-        if pa.types.is_integer(column.type) and column.null_count and name in table.columns \
-                and table[name].dtype.kind == "f" and len(column) == len(table):
+        if not (column.null_count and name in table.columns and len(column) == len(table)):
+            continue
+        if pa.types.is_integer(column.type) and table[name].dtype.kind == "f":
             table[name] = column.to_pandas(types_mapper=_NULLABLE_INTEGERS.get).array
+        elif pa.types.is_boolean(column.type) and table[name].dtype == object:
+            table[name] = column.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get
+                                           ).array
     return table
 
 

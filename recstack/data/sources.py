@@ -26,7 +26,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from recstack.data.files import TIMESTAMP_UNITS, check_timestamp_options, timestamp_unit_hint
+from recstack.data.files import (
+    TIMESTAMP_UNITS,
+    WELL_KNOWN_COLUMNS,
+    check_timestamp_options,
+    timestamp_unit_hint,
+)
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, DataFormatError, RecstackError
 from recstack.progress import Progress
@@ -56,15 +61,26 @@ _ROLES = {"user_col": "user ids", "item_col": "item ids", "value_col": "values",
           "timestamp_col": "timestamps"}
 
 
+def _looked_for(role: str) -> str:
+    """The names the loader reads a column of ``role`` from when none is named, from its
+    own list (:data:`~recstack.data.files.WELL_KNOWN_COLUMNS`): the help said "default:
+    1.0 each" of a file whose ``rating`` column the loader reads."""
+    default, *others = WELL_KNOWN_COLUMNS[role]
+    return f"default: {default}, else {', '.join(others[:-1])} or {others[-1]}"
+
+
 @dataclass(frozen=True)
 class LoaderOptions(Spec):
     """How to read a CSV, TSV or Parquet file; None leaves each choice to the file (its
     metadata, header or extension) or to :func:`~recstack.data.files.load_table`'s default."""
 
-    user_col: str | None = option(None, "column of user ids (default: user_id)")
-    item_col: str | None = option(None, "column of item ids (default: item_id)")
-    value_col: str | None = option(None, "column of ratings or weights (default: 1.0 each)")
-    timestamp_col: str | None = option(None, "column of event times (default: none)")
+    user_col: str | None = option(None, f"column of user ids ({_looked_for('user ids')})")
+    item_col: str | None = option(None, f"column of item ids ({_looked_for('item ids')})")
+    value_col: str | None = option(None, f"column of ratings or weights "
+                                   f"({_looked_for('values')}; none of them: 1.0 each)")
+    timestamp_col: str | None = option(None, f"column of event times "
+                                       f"({_looked_for('timestamps')}; none of them: no "
+                                       "times)")
     separator: str | None = option(None, "field separator of a text file (default: from "
                                    "the extension)")
     encoding: str | None = option(None, "text encoding of a text file (default: utf-8)")

@@ -49,8 +49,9 @@ from recstack.topk import mask_rows, rows_with_nan, top_k_threaded, writable_sco
 
 #: per-user metrics that need the full score rows, not only the top-K list
 FULL_SCORE_METRICS = ("auc",)
-#: catalog-level metrics of the recommended lists, computed at each K
-LIST_METRICS = ("coverage", "novelty", "diversity", "popularity")
+#: metrics of the recommended lists, computed at each K: ``coverage`` and ``gini`` are one
+#: value over all users (``aggregate``), the others one per user
+LIST_METRICS = ("coverage", "gini", "novelty", "diversity", "popularity")
 DEFAULT_METRICS = ("precision", "recall", "hit_rate", "mrr", "map", "ndcg", "coverage")
 DEFAULT_MEMORY_BUDGET_BYTES = 512 * 2**20
 #: bytes per score cell held at once: scores, masks and the partial sort's indices; the
@@ -396,9 +397,11 @@ def _warn_if_fold_in_after_test(fold_in: Interactions, test: Interactions) -> No
 
 
 class ConstantScoresWarning(UserWarning):
-    """A model gave every item it may recommend to a user one and the same score (``-inf``
-    for all, or one constant): that user's list is the catalog in index order, and their
-    metrics measure the item numbering, not the model."""
+    """A user's list ranks nothing: the model gave every item ``-inf`` (the list is
+    empty, its metrics 0), or one score to every item it may recommend (the list is the
+    catalog in index order, its metrics measure the item numbering, not the model), or
+    the user trained on every item of the catalog (nothing is left to recommend: the list
+    is empty whatever the model does)."""
 
 
 def constant_score_rows(scores: np.ndarray, top_scores: np.ndarray) -> tuple[int, int]:
@@ -418,16 +421,42 @@ def constant_score_rows(scores: np.ndarray, top_scores: np.ndarray) -> tuple[int
     return int(np.count_nonzero(all_minus_inf)), int(constant)
 
 
-def _warn_of_constant_scores(name: str, minus_inf: int, constant: int, n_users: int) -> None:
-    if not minus_inf and not constant:
-        return
-    parts = [f"-inf for every item to {minus_inf:,}" if minus_inf else "",
-             f"one score to every item it may recommend to {constant:,}" if constant else ""]
-    warnings.warn(ConstantScoresWarning(
-        f"{name} gave {' and '.join(p for p in parts if p)} of the {n_users:,} evaluated "
-        "users: their lists are the items in index order (0, 1, 2, ...), so their metrics "
-        "measure the item numbering, not the model; was it fitted, and does score_users "
-        "return its scores?"), stacklevel=caller_stacklevel())
+def _rows_with_nothing_left(exclude: sp.csr_matrix, rows: np.ndarray) -> int:
+    """How many of ``rows`` (rows of ``exclude``, each user's masked items) mask every
+    item of the catalog: users who trained on every item, to whom nothing is left to
+    recommend whatever the model scores."""
+    n_items = exclude.shape[1]
+    return sum(len(np.unique(exclude.indices[exclude.indptr[row]:exclude.indptr[row + 1]]))
+               == n_items for row in rows.tolist())
+
+
+def _warn_of_constant_scores(name: str, minus_inf: int, constant: int, n_users: int,
+                             nothing_left: int = 0) -> None:
+    """One warning for the users whose lists rank nothing, saying for each case what their
+    list is: empty for ``minus_inf`` users the model gave -inf for every item to (it
+    said "the items in index order", which they were not), the catalog in index order for
+    the ``constant`` ones, and empty, through no fault of the model, for the
+    ``nothing_left`` users who trained on every item (they were counted among the first,
+    blamed on the model)."""
+    of = f"of the {n_users:,} evaluated users"
+    said = []
+    if minus_inf:
+        said.append(f"gave -inf for every item to {minus_inf:,} {of}: their lists are empty "
+                    "(an item scored -inf is no recommendation), so their metrics are 0")
+    if constant:
+        said.append(f"gave one score to every item it may recommend to {constant:,} {of}: "
+                    "their lists are the items in index order (0, 1, 2, ...), so their "
+                    "metrics measure the item numbering, not the model")
+    message = f"{name} {'; and '.join(said)}; was it fitted, and does score_users return " \
+              "its scores?" if said else ""
+    if nothing_left:
+        message += (" Besides, " if said else "") + (
+            f"{nothing_left:,} {of} already have every item of the catalog (each "
+            "one a training or fold-in item of theirs, left out of their lists): nothing "
+            "is left to recommend them, so their lists are empty and their metrics 0 "
+            f"whatever {name} scores; that is the split's doing, not the model's")
+    if message:
+        warnings.warn(ConstantScoresWarning(message), stacklevel=caller_stacklevel())
 
 
 class CutoffBeyondCatalogWarning(UserWarning):
@@ -648,6 +677,24 @@ _SCALAR_SETTINGS = ("relevance_threshold", "graded", "duplicate_grade", "batch_s
                     "memory_budget_bytes", "n_threads", "novelty_smoothing")
 
 
+#: the functions of :mod:`recstack.metrics` (and names of its registry) whose metric the
+#: evaluator computes under a shorter name
+EVALUATOR_NAMES = {"catalog_coverage": "coverage", "gini_index": "gini",
+                   "intra_list_diversity": "diversity", "average_popularity": "popularity"}
+
+
+def metric_name_hint(name: Any, known: Sequence[str]) -> str:
+    """`` (did you mean 'x'?)`` for an unknown metric ``name``: the evaluator's name of a
+    :mod:`recstack.metrics` function (``gini_index`` is ``gini`` here; it was refused with
+    no hint, the two names too far apart to be taken as a misspelling), else the nearest
+    of ``known``."""
+    short = EVALUATOR_NAMES.get(name) if isinstance(name, str) else None
+    if short is not None and short in known:
+        return (f" (did you mean {short!r}? {name} is the function's name in "
+                f"recstack.metrics; the evaluator names its metric {short!r})")
+    return did_you_mean(name, list(known))
+
+
 def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
                        kind: str = "", at_each_k: bool = True) -> None:
     """Refuse ``metrics`` unless it is a non-empty list of names in ``known`` (a bare
@@ -671,7 +718,7 @@ def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
     if unknown:
         hint = (" (the cut-offs go in ks, not in the names)"
                 if any(isinstance(m, str) and "@" in m for m in unknown)
-                else did_you_mean(unknown[0], list(known)))
+                else metric_name_hint(unknown[0], known))
         raise ConfigError(f"unknown {kind}metric(s) {unknown}{hint}; {listing}"
                           f"{', '.join(known)}")
     names = list(metrics)
@@ -792,7 +839,14 @@ class Evaluator:
     metrics
         Names from :data:`recstack.metrics.ranking.RANKING_METRICS` (per user, at each K),
         ``"auc"`` (per user, over the full catalog) and the list metrics ``"coverage"``,
-        ``"novelty"``, ``"diversity"`` (needs item genres or vectors) and ``"popularity"``.
+        ``"gini"``, ``"novelty"``, ``"diversity"`` (needs item genres or vectors) and
+        ``"popularity"``. ``coverage@K`` (the share of the catalog in at least one user's
+        top K; higher is more of it) and ``gini@K`` (the Gini index of how often each
+        catalog item is in a top K, items never recommended counted with 0:
+        :func:`recstack.metrics.gini_index`; 0 when every item is recommended equally
+        often, near 1 when one item takes every place; lower is better, more equal) are
+        one value over all evaluated users, in the result's ``aggregate``; ``gini@K`` is
+        NaN when no list holds an item (every user trained on the whole catalog).
     ks
         Cut-offs: whole numbers, each once, in any order (they are sorted). ``ks`` and
         ``metrics`` take a list, tuple, array or pandas Series, a set (sorted), or a
@@ -1117,7 +1171,9 @@ class Evaluator:
         threads = self.n_threads or os.cpu_count() or 1
         from recstack.models.base import PopularityFallbackWarning
 
-        flat = [0, 0]  # users given -inf for every item, and one score for every item
+        # users given -inf for every item, one score for every item, and users who trained
+        # on every item (nothing left to recommend them)
+        flat = [0, 0, 0]
         # users without history are counted here (meta, NoHistoryWarning); the model's own
         # warning about them would say it again for every scoring batch
         with resolve(progress).task(f"Evaluating {name}", total=len(users)) as task, \
@@ -1133,6 +1189,12 @@ class Evaluator:
                 top, top_scores = top_k_threaded(scores, k_max, executor, threads,
                                                  nan_refused=True)
                 minus_inf, constant = constant_score_rows(scores, top_scores)
+                if minus_inf:
+                    # users who trained on every item: all -inf through no fault of the model
+                    left = _rows_with_nothing_left(batch_exclude, np.flatnonzero(
+                        np.isneginf(top_scores[:, 0])))
+                    minus_inf -= left
+                    flat[2] += left
                 flat[0] += minus_inf
                 flat[1] += constant
                 top[np.isneginf(top_scores)] = -1  # masked items are not recommendations
@@ -1147,7 +1209,7 @@ class Evaluator:
                         start:start + len(batch_users)] = value
                 task.advance(len(batch_users))
 
-        _warn_of_constant_scores(name, flat[0], flat[1], len(users))
+        _warn_of_constant_scores(name, flat[0], flat[1], len(users), flat[2])
         list_per_user, aggregate = self._list_metrics(top_lists, train)
         frame = pd.DataFrame(per_user | list_per_user, index=pd.Index(
             train.users.to_external(users), name="user_id"))
@@ -1218,9 +1280,12 @@ class Evaluator:
 
     def _list_metrics(self, top_lists: np.ndarray, train: Interactions
                       ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-        """Per-user novelty, popularity and diversity of the lists, and catalog coverage.
+        """Per-user novelty, popularity and diversity of the lists, and catalog coverage
+        and the Gini index of exposure (one value each over all users, at each K).
 
-        Novelty is :func:`recstack.metrics.novelty` with ``smoothing=novelty_smoothing``.
+        Novelty is :func:`recstack.metrics.novelty` with ``smoothing=novelty_smoothing``;
+        coverage and the Gini index are over the whole catalog (``train.n_items``),
+        items no list holds included.
         """
         wanted = [m for m in self.metrics if m in LIST_METRICS]
         per_user: dict[str, np.ndarray] = {}
@@ -1254,6 +1319,12 @@ class Evaluator:
             if "coverage" in wanted:
                 aggregate[f"coverage@{k}"] = beyond_accuracy.catalog_coverage(
                     top_lists, train.n_items, k=k)
+            if "gini" in wanted:
+                # no item in any list (every user trained on the whole catalog): there is
+                # no exposure to spread, so the index is undefined, not 0 (equal) or 1
+                aggregate[f"gini@{k}"] = (
+                    beyond_accuracy.gini_index(top_lists, train.n_items, k=k)
+                    if (top_lists[:, :k] >= 0).any() else float("nan"))
             if "novelty" in wanted:
                 per_user[f"novelty@{k}"] = beyond_accuracy.novelty(
                     top_lists, item_users, train.n_users, k=k,

@@ -37,6 +37,9 @@ from recstack.metrics._validation import (
 from recstack.specs import arguments_named, did_you_mean, finite_or_infinite
 
 CONFIDENCE = 0.95
+#: a paired difference within this share of the larger of its two values is float64's
+#: rounding, not a difference (a few units in the last place)
+_ROUNDING = 8 * np.finfo(np.float64).eps
 
 #: metrics whose every value is a share, bounded to [0, 1] (named ``name@k`` in a result):
 #: a value outside it, in a result built or edited by hand, is refused naming the field
@@ -54,6 +57,8 @@ BOUNDED_METRICS: dict[str, tuple[float, float, str]] = {
     "novelty": (0.0, math.inf, "-log2 of a probability, at least 0"),
     "popularity": (0.0, math.inf, "a mean count of training users, at least 0"),
     "diversity": (0.0, 2.0, "a mean cosine distance, between 0 and 2"),
+    # a Gini index of 1.7 or -0.1 in a hand-edited result was kept and reported as it was
+    "gini": (0.0, 1.0, "the Gini index of the items' exposure, between 0 and 1"),
 }
 
 
@@ -94,7 +99,14 @@ def share_problem(metric: str, values: np.ndarray) -> int | None:
 
 @dataclass(frozen=True)
 class MetricSummary:
-    """Mean of a per-user metric with a Student-t confidence interval over users."""
+    r"""Mean of a per-user metric with a Student-t confidence interval over users.
+
+    Over the :math:`n` users with a value (NaN left out), the interval at level ``confidence``
+    is :math:`\bar x \pm t_{(1 + c)/2,\, n - 1}\, s / \sqrt n`, with :math:`s` the sample
+    standard deviation (``ddof=1``): ``scipy.stats.t.interval(c, n - 1, loc=mean,
+    scale=scipy.stats.sem(values))``. No bootstrap: the interval is the t interval alone. One
+    user gives the mean with a NaN interval, none a NaN mean.
+    """
 
     metric: str
     mean: float
@@ -130,7 +142,14 @@ class MetricSummary:
 
 @dataclass(frozen=True)
 class PairedTest:
-    """Model A minus model B on the users both were evaluated on."""
+    """Model A minus model B on the users both were evaluated on.
+
+    ``mean_difference``, ``ci_low`` and ``ci_high`` are :class:`MetricSummary`'s mean and
+    Student-t interval of the per-user differences; ``t_p_value`` is the two-sided paired
+    t-test (``scipy.stats.ttest_rel(a, b)``), ``wilcoxon_p_value`` the two-sided Wilcoxon
+    signed-rank test with zero differences dropped (``scipy.stats.wilcoxon(a - b)``, its
+    default ``zero_method="wilcox"`` and ``method="auto"``). ``significant`` reads the
+    t-test at the 5% level, without correction for multiple comparisons."""
 
     metric: str
     mean_difference: float
@@ -395,7 +414,11 @@ class EvaluationResult:
                 unshared: str = "warn") -> PairedTest:
         """Paired test of this model against ``other`` on the users both have a value for:
         Student's paired t-test (with a CI of the mean difference) and the Wilcoxon
-        signed-rank test, which does not assume normal differences.
+        signed-rank test, which does not assume normal differences; see
+        :class:`PairedTest`. Both are two-sided. The signed-rank test drops the users whose
+        two values are equal (Wilcoxon 1945, as scipy and R do by default), and a
+        difference within float64's rounding of the values counts as equal; when every
+        user's two values are equal both p-values are 1.
 
         ``unshared`` says what happens when the two results hold different users (another
         split's test users, a result read from another file), of whom only the shared ones
@@ -428,10 +451,26 @@ class EvaluationResult:
         _other_users([self, other], unshared, "compare", f"the paired test of {metric} is "
                      f"over the {counted(n, 'user')} both have a value for")
         summary = MetricSummary.from_values(metric, diff)
-        if np.allclose(diff, 0):
+        # a difference within float64's rounding of the two values (0.1 + 0.2 against 0.3:
+        # 5.6e-17) is no difference: it is a zero, dropped by the signed-rank test, not the
+        # smallest rank with the sign of a rounding error
+        scale = np.maximum(np.abs(joined["a"].to_numpy(np.float64)),
+                           np.abs(joined["b"].to_numpy(np.float64)))
+        ranked = np.where(np.abs(diff) <= _ROUNDING * scale, 0.0, diff)
+        if not ranked.any():
+            # every user got the same value from both (up to rounding): nothing differs, and
+            # each test's statistic is 0/0; p = 1. A tolerance in absolute terms (1e-8)
+            # called real differences of small values (1e-9 against 2e-9) no difference
             t_p = w_p = 1.0
         else:
-            w_p = float(stats.wilcoxon(diff, zero_method="zsplit").pvalue)
+            # Wilcoxon (1945): zero differences dropped (zero_method "wilcox", scipy's and
+            # R's default), two-sided, scipy's method "auto" (in recent scipy: the exact
+            # null distribution for up to 50 users without ties or zeros, an exact
+            # permutation distribution for up to 13 with them, and else the normal
+            # approximation with the tie and continuity corrections). It split the zeros between
+            # the two signs ("zsplit"), which tests another hypothesis and gave p-values
+            # that agreed with no reference's default
+            w_p = float(stats.wilcoxon(ranked, zero_method="wilcox").pvalue)
             # every user moved by the same amount (up to rounding): t is infinite and p its
             # limit, 0 (scipy would warn of catastrophic cancellation and return an artefact)
             t_p = 0.0 if np.ptp(diff) <= 1e-12 * np.abs(diff).max() else float(

@@ -238,9 +238,22 @@ def _given_negatives(negatives: Any, train: Interactions, users: np.ndarray,
                 items, Sequence | np.ndarray | pd.Series | pd.Index | set | frozenset):
             raise ConfigError(f"negatives[{shown(key)}] must be a list of item ids, got "
                               f"{type(items).__name__} {shown(items):.60}")
+        # a 1-D array of numbers or text (the NCF loader's, sample_negatives') holds ids
+        flat_array = isinstance(items, np.ndarray) and items.ndim == 1 \
+            and items.dtype != object
         items = list(items)
         if not items:
             raise ConfigError(f"negatives[{shown(key)}] is empty; give at least one item id")
+        nested = None if flat_array else next(
+            (at for at, item in enumerate(items) if _holds_several(item)), None)
+        if nested is not None:
+            # [[3], [4]] (or a 2-D array) was looked up as ids of one flat list: an
+            # IndexError where every user's inner lists were of one length, else a message
+            # naming no user
+            raise ConfigError(
+                f"negatives[{shown(key)}] must be a flat list of item ids, but position "
+                f"{nested} holds {type(items[nested]).__name__} {shown(items[nested]):.60}; "
+                "give one list per user, e.g. [5, 9, 12] (a 2-D array: .ravel() it)")
         given.append(items)
     try:  # one lookup for all (a lookup per user took seconds on MovieLens-1M)
         flat = np.asarray(train.items.to_index(
@@ -286,6 +299,15 @@ def _given_negatives(negatives: Any, train: Interactions, users: np.ndarray,
             "never interacted with (sample_negatives draws such)"),
             stacklevel=caller_stacklevel())
     return lists
+
+
+def _holds_several(item: Any) -> bool:
+    """Whether ``item`` of a user's negatives is itself a collection (a list, a tuple, a
+    set, an array of one or more dimensions) rather than one id (text and bytes are one)."""
+    if isinstance(item, int | float | str | bytes | np.generic):  # the common case, first
+        return False
+    return isinstance(item, Sequence | set | frozenset | Mapping | pd.Series | pd.Index) \
+        or np.ndim(item) > 0
 
 
 def _digest(users: np.ndarray, negatives: list[np.ndarray]) -> str:

@@ -5,10 +5,10 @@ Modules, one job each:
 * :mod:`~recstack.metrics.ranking` -- top-K ranking metrics per user (precision, recall,
   capped recall, hit rate, F1, MRR, MAP, nDCG) and AUC from full score rows;
   :func:`ranking_metrics` computes many of them at many cut-offs in one pass.
-* :mod:`~recstack.metrics.beyond_accuracy` -- catalog coverage, novelty, intra-list diversity,
-  average popularity.
+* :mod:`~recstack.metrics.beyond_accuracy` -- catalog coverage, Gini index, novelty, intra-list
+  diversity, average popularity.
 * :mod:`~recstack.metrics.classification` -- log loss, normalised cross-entropy, ROC AUC,
-  threshold metrics, calibration.
+  group AUC, Brier score, threshold metrics, calibration.
 * :mod:`~recstack.metrics.regression` -- RMSE, MAE, Huber, pinball, MAPE, SMAPE, MSLE.
 * :mod:`~recstack.metrics.online` -- A/B metrics from an event log and significance tests.
 * :mod:`~recstack.metrics.registry` -- metric names for experiment files.
@@ -23,6 +23,7 @@ from recstack.metrics._validation import MetricInputError
 from recstack.metrics.beyond_accuracy import (
     average_popularity,
     catalog_coverage,
+    gini_index,
     intra_list_diversity,
     item_user_counts,
     novelty,
@@ -31,9 +32,11 @@ from recstack.metrics.classification import (
     OneClassWarning,
     ReliabilityCurve,
     ThresholdScores,
+    brier_score,
     calibration_ratio,
     expected_calibration_error,
     f1_at_threshold,
+    group_auc,
     log_loss,
     normalized_cross_entropy,
     one_class_said_once,
@@ -90,6 +93,7 @@ __all__ = [
     "auc_per_user",
     "average_popularity",
     "average_precision_at_k",
+    "brier_score",
     "calibration_ratio",
     "catalog_coverage",
     "compare_variants",
@@ -98,7 +102,9 @@ __all__ = [
     "f1_at_k",
     "f1_at_threshold",
     "get_metric",
+    "gini_index",
     "global_auc",
+    "group_auc",
     "hit_rate_at_k",
     "huber_loss",
     "ideal_dcg_at_k",

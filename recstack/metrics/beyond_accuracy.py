@@ -38,6 +38,7 @@ from recstack.specs import arguments_named, finite_or_infinite, number_spelling_
 __all__ = [
     "average_popularity",
     "catalog_coverage",
+    "gini_index",
     "intra_list_diversity",
     "item_user_counts",
     "novelty",
@@ -99,6 +100,59 @@ def catalog_coverage(recommended: ArrayLike, n_items: int, *, k: int | None = No
     seen = np.zeros(n_items, dtype=bool)
     seen[rec[rec >= 0]] = True
     return float(seen.sum() / n_items)
+
+
+@arguments_named
+def gini_index(recommended: ArrayLike, n_items: int, *, k: int | None = None) -> float:
+    r"""Gini index of the items' exposure: how unequally the recommendations are spread
+    over the catalog.
+
+    .. math:: G = \frac{\sum_{j=1}^{n} (2j - n - 1)\, x_{(j)}}{n \sum_{j=1}^{n} x_{(j)}}
+
+    with :math:`x_{(1)} \le \dots \le x_{(n)}` the number of lists each of the
+    :math:`n` = ``n_items`` catalog items appears in (within the first ``k``), sorted
+    ascending, items never recommended counted with 0: the standard Gini coefficient of
+    the counts (Gini 1912; as RecBole's ``GiniIndex``). 0 when every item is recommended
+    equally often; :math:`(n - 1)/n` when a single item takes every recommendation.
+    RankSys and Elliot divide by :math:`n - 1` instead of :math:`n` (their value is this
+    one times :math:`n/(n-1)`, reaching 1).
+
+    Parameters
+    ----------
+    recommended : array_like of int, shape (n_users, K)
+    n_items : int
+        Catalog size ``n``: ``1 .. 1,000,000,000`` (``MAX_CATALOG``).
+    k : int, optional
+        Cut-off, ``1 .. 10,000``; ``None`` uses every column.
+
+    Returns
+    -------
+    float
+        In ``[0, 1)``; lower is more equal.
+
+    Raises
+    ------
+    MetricInputError
+        If ``recommended`` has no rows or holds no item (no exposure to spread).
+    """
+    n_items = check_k(n_items, name="n_items", most=MAX_CATALOG)
+    rec = check_lists(recommended, n_items, k)
+    if rec.shape[0] == 0:
+        raise MetricInputError("recommended has no rows; the Gini index needs at least one "
+                               "user's list")
+    # only the m items recommended at all: the n - m others sort first with count 0 and add
+    # nothing, so the r-th smallest non-zero count sits at j = n - m + r, weight
+    # 2j - n - 1 = n - 2m + 2r - 1 (memory in m, not in the catalog: n_items may be 10^9)
+    _, found = np.unique(rec[rec >= 0], return_counts=True)
+    counts = np.sort(found).astype(np.float64)
+    total = counts.sum()
+    if total == 0:
+        raise MetricInputError("recommended holds no item (every row is padding, -1), so "
+                               "there is no exposure whose spread the Gini index measures")
+    m = counts.size
+    # the weights are exact integers in float64 (|w| < 2n <= 2e9); the counts too
+    weights = 2.0 * np.arange(1, m + 1, dtype=np.float64) + (n_items - 2 * m - 1)
+    return float(np.dot(weights, counts) / (n_items * total))
 
 
 @arguments_named
@@ -194,8 +248,10 @@ def average_popularity(
 
     .. math:: \mathrm{ARP}_u = \frac{1}{|L_u|}\sum_{i \in L_u} \phi(i)
 
-    (Abdollahpouri et al. 2017), with :math:`\phi(i)` whatever popularity is given, usually the
-    number of training users who interacted with the item (:func:`item_user_counts`).
+    (Abdollahpouri et al., "Managing popularity bias in recommender systems with personalized
+    re-ranking", FLAIRS 2019, where ARP is this mean over the test users), with :math:`\phi(i)`
+    whatever popularity is given, usually the number of training users who interacted with
+    the item (:func:`item_user_counts`), as there.
 
     Parameters
     ----------

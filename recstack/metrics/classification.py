@@ -56,9 +56,11 @@ __all__ = [
     "OneClassWarning",
     "ReliabilityCurve",
     "ThresholdScores",
+    "brier_score",
     "calibration_ratio",
     "expected_calibration_error",
     "f1_at_threshold",
+    "group_auc",
     "log_loss",
     "normalized_cross_entropy",
     "one_class_said_once",
@@ -218,7 +220,12 @@ def log_loss(y_true: ArrayLike, y_prob: ArrayLike, *, eps: float = DEFAULT_EPS) 
         Predicted probability of label 1.
     eps : float, default 1e-15
         Probabilities are clipped to ``[eps, 1 - eps]`` so that a confident mistake costs
-        ``-ln(eps)`` (about 34.5 nats) instead of infinity. Must lie in ``(0, 0.5)``.
+        ``-ln(eps)`` (about 34.5 nats) instead of infinity. Must lie in ``(0, 0.5)``. The
+        definition itself has no clipping (a probability of 0 for a label 1 costs infinity);
+        ``1e-15`` is scikit-learn's former default, while recent versions of
+        :func:`sklearn.metrics.log_loss` clip at float64's machine epsilon (2.2e-16, a
+        confident mistake costing 36.04 nats): the two agree wherever no probability lies
+        within ``1e-15`` of 0 or 1 (pass ``eps=np.finfo(float).eps`` to match it there too).
 
     Returns
     -------
@@ -331,6 +338,150 @@ def roc_auc(y_true: ArrayLike, y_score: ArrayLike) -> float:
     value = float(rowwise_auc(scores[None, :], positive, np.ones_like(positive))[0])
     _say_one_class("roc_auc", labels)
     return value
+
+
+#: what :func:`group_auc` weights each group's AUC by
+_GROUP_WEIGHTS: tuple[str, ...] = ("impressions", "clicks")
+
+
+def _group_id_kind(kind: type) -> str:
+    """What a group id of type ``kind`` is, as :func:`_refuse_mixed_group_ids` words it."""
+    if issubclass(kind, bool | np.bool_):
+        return "true/false values"
+    if issubclass(kind, str):
+        return "text"
+    if issubclass(kind, bytes):
+        return "bytes"
+    if issubclass(kind, numbers.Number):
+        return "numbers"
+    return kind.__name__
+
+
+def _refuse_mixed_group_ids(ids: Any) -> None:
+    """Refuse group ids of two kinds (text and numbers, numbers and true/false, bytes and
+    text), naming a position of each: the text ``"1"`` and the number 1 were two groups,
+    one user's samples split in two, and True was merged with the number 1 into one."""
+    if getattr(ids, "dtype", None) != np.dtype(object):
+        return  # one dtype, one kind
+    raw = pd.Series(np.asarray(ids, dtype=object), copy=False)
+    codes, types = pd.factorize(raw.map(type))
+    first: dict[str, int] = {}
+    for code, kind in enumerate(types):
+        first.setdefault(_group_id_kind(kind), int(np.argmax(codes == code)))
+    if len(first) < 2:
+        return
+    (kind_a, at_a), (kind_b, at_b) = sorted(first.items(), key=lambda pair: pair[1])[:2]
+    raise MetricInputError(
+        f"groups holds {kind_a} ({raw.iloc[at_a]!r} at position {at_a}) and {kind_b} "
+        f"({raw.iloc[at_b]!r} at position {at_b}); a group id is written one way (all text "
+        "or all numbers), or one user's samples are split into two groups or merged with "
+        "another's")
+
+
+@arguments_named
+def group_auc(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, *,
+              weight: str = "impressions") -> float:
+    r"""Group AUC (GAUC): the ROC AUC of each group (user) among its own samples, averaged
+    with weights (Zhou et al., "Deep Interest Network for Click-Through Rate Prediction",
+    KDD 2018, section "Metrics"; after Zhu et al. 2017):
+
+    .. math:: \mathrm{GAUC} = \frac{\sum_{u} w_u\, \mathrm{AUC}_u}{\sum_u w_u}
+
+    with :math:`\mathrm{AUC}_u` the :func:`roc_auc` of user :math:`u`'s samples (ties one
+    half) and :math:`w_u` their impressions, the user's number of samples (``"impressions"``,
+    the paper's weight), or their clicks, the user's positive labels (``"clicks"``, a common
+    variant). A group whose labels are all of one class has no AUC and is left out of both
+    sums (its weight is not spread over the others' AUCs as a 0 or a 1/2), as common
+    implementations leave it out.
+
+    Parameters
+    ----------
+    y_true : array_like of {0, 1}, shape (n,)
+    y_score : array_like of float, shape (n,)
+        Higher means more likely positive; ``±inf`` allowed, NaN not.
+    groups : array_like, shape (n,)
+        The group (user id) of each sample: any ids of one kind (all text or all numbers;
+        ``1`` and ``"1"``, or ``1`` and ``True``, are refused), no missing one.
+    weight : {"impressions", "clicks"}, default "impressions"
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; ``NaN`` when no group holds both classes, with a
+        :class:`OneClassWarning`.
+    """
+    check_aligned(("y_true", y_true), ("y_score", y_score), ("groups", groups))
+    labels = as_binary_labels(y_true, "y_true", paired=("y_score", y_score))
+    refuse_predicted_classes(y_score, "y_score", "scores", "every positive tied at 1 and "
+                             "every negative at 0, the AUC of one threshold")
+    rounded = as_float_1d(y_score, "y_score", finite=False)
+    check_same_length(("y_true", labels), ("y_score", rounded))
+    weight = check_choice(weight, "weight", _GROUP_WEIGHTS)
+    # a list is read as the objects it holds: numpy would turn [1, "1"] into two texts "1"
+    # and [1, True] into two numbers 1, one group where the ids are of two kinds
+    ids = (groups if isinstance(groups, pd.Series | pd.Index | np.ndarray)
+           else np.asarray(groups, dtype=object))
+    if getattr(ids, "ndim", 1) != 1:
+        raise MetricInputError(f"groups must be 1-D, one group id per sample; got shape "
+                               f"{np.shape(ids)}")
+    codes, _ = pd.factorize(pd.Series(ids, copy=False) if not isinstance(ids, pd.Series)
+                            else ids, use_na_sentinel=True)
+    check_same_length(("y_true", labels), ("groups", codes))
+    if (codes < 0).any():
+        missing = int(np.flatnonzero(codes < 0)[0])
+        raise MetricInputError(f"groups: position {missing} holds a missing value; every "
+                               "sample needs its group (user id)")
+    _refuse_mixed_group_ids(ids)
+    scores = exactly_ordered(y_score, rounded)
+    # samples sorted by group, then score: average ranks within each group, ties one half
+    order = np.lexsort((scores, codes))
+    group, ordered, positive = codes[order], scores[order], labels[order]
+    n = group.size
+    position = np.arange(n, dtype=np.int64)
+    starts_group = np.ones(n, dtype=bool)
+    starts_group[1:] = group[1:] != group[:-1]
+    starts_tie = starts_group.copy()
+    starts_tie[1:] |= ordered[1:] != ordered[:-1]
+    group_first = np.maximum.accumulate(np.where(starts_group, position, 0))
+    tie_first = np.maximum.accumulate(np.where(starts_tie, position, 0))
+    ends_tie = np.ones(n, dtype=bool)
+    ends_tie[:-1] = starts_tie[1:]
+    tie_last = np.minimum.accumulate(np.where(ends_tie, position, n)[::-1])[::-1]
+    rank = (tie_first + tie_last) / 2.0 - group_first + 1.0  # 1-based, within the group
+    size = np.bincount(group).astype(np.float64)
+    n_pos = np.bincount(group, weights=positive)
+    n_neg = size - n_pos
+    rank_sum = np.bincount(group, weights=rank * positive)
+    defined = (n_pos > 0) & (n_neg > 0)
+    if not defined.any():
+        warnings.warn(
+            f"group_auc: none of the {counted(int(size.size), 'group')} holds labels of both "
+            "classes, so no group has an AUC and the group AUC is undefined and is NaN; it "
+            "needs groups (users) with both clicked and unclicked samples",
+            OneClassWarning, stacklevel=caller_stacklevel())
+        return float("nan")
+    auc = ((rank_sum[defined] - n_pos[defined] * (n_pos[defined] + 1) / 2.0)
+           / (n_pos[defined] * n_neg[defined]))
+    weights = size[defined] if weight == "impressions" else n_pos[defined]
+    return float(np.clip(np.sum(weights * auc) / np.sum(weights), 0.0, 1.0))
+
+
+@arguments_named
+def brier_score(y_true: ArrayLike, y_prob: ArrayLike) -> float:
+    r"""Brier score (Brier 1950), the mean squared error of the probabilities:
+
+    .. math:: \mathrm{BS} = \frac{1}{n} \sum_{i=1}^{n} (p_i - y_i)^2
+
+    the binary form (one probability per sample, of label 1), as
+    :func:`sklearn.metrics.brier_score_loss` computes it. Defined for labels of one class too.
+
+    Returns
+    -------
+    float
+        In ``[0, 1]``; lower is better.
+    """
+    labels, probs = _labels_and_probabilities(y_true, y_prob)
+    return float(np.mean((probs - labels) ** 2))
 
 
 @dataclass(frozen=True)
@@ -562,10 +713,15 @@ def expected_calibration_error(
 
     .. math:: \mathrm{ECE} = \sum_{b} \frac{n_b}{n}\,\left|\bar p_b - \bar y_b\right|
 
-    over the non-empty bins of :func:`reliability_curve` (Naeini et al. 2015; Guo et al. 2017),
-    where :math:`n_b` is the bin's count, :math:`\bar p_b` its mean prediction and
+    over the non-empty bins of :func:`reliability_curve` (Naeini et al. 2015; Guo et al. 2017,
+    eq. 3), where :math:`n_b` is the bin's count, :math:`\bar p_b` its mean prediction and
     :math:`\bar y_b` its share of positives. Each bin is weighted by its share of the
-    predictions, so empty bins do not count.
+    predictions, so empty bins do not count. With ``strategy="uniform"`` the bins are Guo et
+    al.'s :math:`M` equal-width intervals :math:`((m-1)/M, m/M]`. This is the binary form:
+    predictions are binned by the probability of label 1, as Naeini et al. and
+    :func:`sklearn.calibration.calibration_curve` bin them, not by the confidence of the
+    predicted class, :math:`\max(p, 1 - p)`, as Guo et al.'s multi-class "top-label" ECE
+    does (the two differ on the same predictions).
 
     Parameters
     ----------

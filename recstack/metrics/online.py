@@ -28,7 +28,9 @@ Metric definitions, per variant
 -------------------------------
 * **CTR** = clicks / impressions (event level).
 * **Conversion rate** = purchases / clicks: *post-click* conversion, per click (not per
-  impression or per session).
+  impression or per session), from the variant's totals: every logged purchase counts,
+  whether or not a click of its session came before it (purchases are not attributed to
+  clicks).
 * **Bounce rate** = sessions without any click or purchase / sessions: the share of sessions
   that saw recommendations and left without engaging.
 * **ROI** = (revenue - cost) / cost, from the variant's totals.

@@ -1,4 +1,12 @@
-"""Names of metrics, so that an experiment file can ask for them as strings.
+"""Names of metrics, so that code can look a metric function up by a string.
+
+The :class:`~recstack.evaluation.evaluator.Evaluator` and an experiment file's
+``[evaluation] metrics`` take their own, shorter list (the ranking names, ``auc``, and
+``coverage``, ``gini``, ``novelty``, ``diversity``, ``popularity`` for the beyond-accuracy
+ones: ``catalog_coverage``, ``gini_index``, ``novelty``, ``intra_list_diversity`` and
+``average_popularity`` here, the Gini index, as coverage, one value per model at each K,
+lower better); the other metrics here (``global_auc``, ``log_loss``, ``group_auc``,
+``brier_score``, ...) are called on predictions, scores or event logs in Python.
 
 Each :class:`MetricSpec` says which function computes the metric, which calling convention it
 follows (its ``kind``), whether higher is better and whether it yields one value per user.
@@ -13,7 +21,8 @@ The kinds and their conventions:
 ``"beyond_accuracy"``
     From the top-K lists and item statistics; see each function.
 ``"classification"``
-    ``function(y_true, y_prob_or_score) -> float``.
+    ``function(y_true, y_prob_or_score) -> float``; ``group_auc`` also takes each sample's
+    group (user id): ``function(y_true, y_score, groups)``.
 ``"regression"``
     ``function(y_true, y_pred) -> float``.
 ``"online"``
@@ -98,6 +107,13 @@ METRICS: Mapping[str, MetricSpec] = MappingProxyType(
                 per_user=False,
             ),
             _spec(
+                "gini_index",
+                beyond_accuracy.gini_index,
+                "beyond_accuracy",
+                higher=False,
+                per_user=False,
+            ),
+            _spec(
                 "novelty", beyond_accuracy.novelty, "beyond_accuracy", higher=True, per_user=True
             ),
             _spec(
@@ -134,6 +150,20 @@ METRICS: Mapping[str, MetricSpec] = MappingProxyType(
             ),
             _spec(
                 "roc_auc", classification.roc_auc, "classification", higher=True, per_user=False
+            ),
+            _spec(
+                "group_auc",
+                classification.group_auc,
+                "classification",
+                higher=True,
+                per_user=False,
+            ),
+            _spec(
+                "brier_score",
+                classification.brier_score,
+                "classification",
+                higher=False,
+                per_user=False,
             ),
             _spec(
                 "precision_at_threshold",

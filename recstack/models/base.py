@@ -172,6 +172,11 @@ class Param:
         A file or folder path: text or any ``os.PathLike`` (``pathlib.Path``), stored as
         text (:func:`exact_as_declared`), so that the model's parameters stay plain JSON;
         ``~`` is the home folder where it is used (:func:`recstack.atomic.checked_path`).
+    added_later
+        The setting was added after models of this kind were first saved, and its default
+        keeps the behaviour they were fitted under: a saved file without it loads with the
+        default (:func:`recstack.models.persistence.load_model`), where any other missing
+        setting marks the file as damaged.
     """
 
     kind: type | tuple[type, ...]
@@ -192,6 +197,7 @@ class Param:
     typed_table: bool = False
     path: bool = False
     computes_in: str = "float32"
+    added_later: bool = False
 
     def __post_init__(self) -> None:
         # a declaration's typo ("float46") would have bounded the setting as float32 quietly
@@ -880,9 +886,19 @@ class Recommender(Configurable, ABC):
         hint = f"it takes train by position and {', '.join(taken)} by name"
         if positional and isinstance(positional[0], Interactions):
             hint += (", e.g. fit(train, validation=valid)" if "validation" in taken else
-                     "; and this model takes no validation rows (it neither early-stops "
-                     "nor learns weights on them)")
+                     f"; and this model takes no validation rows ({self._no_validation_why()})")
         return hint
+
+    def _no_validation_why(self) -> str:
+        """Why this model's ``fit`` takes no validation rows: it neither early-stops nor
+        learns weights on them, or (a model declaring ``validation_fraction``: MF, neural
+        MF, two-tower) it early-stops only on a share it carves out of the training rows,
+        which "it neither early-stops" denied."""
+        if "validation_fraction" in self.params:
+            return ("it early-stops only on the validation_fraction of the training rows it "
+                    f"carves out of train: set that instead, create_model('{self.name}', "
+                    "validation_fraction=0.1)")
+        return "it neither early-stops nor learns weights on them"
 
     def _unexpected_fit_arguments(self, unexpected: dict[str, Any]) -> str:
         """The refusal of keywords ``fit`` does not take: what each is and where it goes."""
@@ -912,8 +928,11 @@ class Recommender(Configurable, ABC):
 
             takers = [model for model in available_models() if "validation" in
                       inspect.signature(model_class(model).fit).parameters]
-            return (f"{self.name}: fit() takes no validation rows (it neither early-stops nor "
-                    "learns weights on them); the models that do: " + ", ".join(takers))
+            # "the models that do" read as "that early-stop" after a model that does
+            takers_are = ("the models that take them" if "validation_fraction" in self.params
+                          else "the models that do")
+            return (f"{self.name}: fit() takes no validation rows ({self._no_validation_why()}"
+                    f"); {takers_are}: " + ", ".join(takers))
         # the shared rule (recstack.specs.did_you_mean), as every other misspelt name of a
         # model: difflib's ratio alone suggested 'neighbors' for 'weights'
         hint = did_you_mean(name, [*taken, *self.params])
@@ -1952,20 +1971,39 @@ class Recommender(Configurable, ABC):
 
     def _require_fitted(self, method: str | None = None) -> None:
         """Refuse a call on an unfitted model, naming ``method`` (e.g. ``"save"``) where it
-        is not one that asks for recommendations."""
+        is not one that asks for recommendations. Without ``method``, the call is the
+        outermost public method of this model on the stack (:meth:`_call_in_words`)."""
         if not self.is_fitted:
-            doing = f"{method}()" if method else "asking for recommendations"
+            doing = self._call_in_words(method, sys._getframe(1), "asking for recommendations")
             raise RecstackError(f"{self.name}: call fit() before {doing}")
-        self._refuse_changed_params(method)
+        self._refuse_changed_params(method, sys._getframe(1))
 
-    def _refuse_changed_params(self, method: str | None = None) -> None:
+    def _call_in_words(self, method: str | None, frame: Any, recommending: str) -> str:
+        """The call a refusal names: ``method()`` when given; else the outermost public
+        method (or property) of this model from ``frame`` up, so that ``loss()``,
+        ``fold_in()``, ``score_histories()`` or ``candidates()`` of an unfitted model are not
+        refused "before asking for recommendations", a call the user did not make (private
+        helpers and the public methods that a public method of the same model calls are
+        passed over); ``recommending`` for ``recommend`` and when none is found."""
+        if method is None:
+            while frame is not None and frame.f_locals.get("self") is self:
+                if not frame.f_code.co_name.startswith("_"):
+                    method = frame.f_code.co_name
+                frame = frame.f_back
+        if method is None or method in _RECOMMENDING_CALLS:
+            return recommending
+        # a learned attribute read as a property (sasrec's sequence_length_)
+        return f"reading {method}" if method.endswith("_") else f"{method}()"
+
+    def _refuse_changed_params(self, method: str | None = None, frame: Any = None) -> None:
         """Refuse hyperparameters set to other values since :meth:`fit` (or
         :func:`~recstack.models.persistence.load_model`), as the rankers and re-rankers do:
         the learned arrays follow the values of fit, so ``recommend`` silently ignored the
         new ones (or mixed them with the old: a blend's ``normalization``), and ``save``
         wrote them beside arrays they do not describe. The parameters that only say where
         the model runs (:data:`RUNTIME_PARAMS`) may change; they are checked as fit checks
-        them. Raises :class:`~recstack.errors.ConfigError` naming each changed parameter."""
+        them. Raises :class:`~recstack.errors.ConfigError` naming each changed parameter;
+        ``frame``: where to look for the call it names (:meth:`_call_in_words`)."""
         fitted = self.__dict__.get("fitted_params_")
         if fitted is None:
             return  # only while fit runs (_fit may call the public methods on itself)
@@ -1975,7 +2013,7 @@ class Recommender(Configurable, ABC):
                    if name not in RUNTIME_PARAMS and name in fitted
                    and canonical_value(now[name]) != fitted[name]]
         if changed:
-            doing = f"{method}()" if method else "recommendations"
+            doing = self._call_in_words(method, frame or sys._getframe(1), "recommendations")
             raise ConfigError(
                 f"{self.name}: {'; '.join(changed)}; the learned arrays were fitted with the "
                 f"values of fit, so {doing} cannot use the new ones (a saved model.json "
@@ -1983,6 +2021,10 @@ class Recommender(Configurable, ABC):
                 "them back")
         for name in RUNTIME_PARAMS.intersection(self.params):
             self.params[name].check(self.name, name, now[name])
+
+
+#: the calls that an unfitted model's refusal names as "asking for recommendations"
+_RECOMMENDING_CALLS = frozenset({"recommend", "recommend_sequences"})
 
 
 def _as_ids(ids: Any, what: str) -> np.ndarray:

@@ -180,22 +180,30 @@ def refuse_without_negatives(model: str, positives: Any) -> None:
 
 
 def require_factor_memory(model: str, name: str, factors: int, n_users: int, n_items: int,
-                          bytes_per_value: int, extra: int = 0) -> None:
+                          bytes_per_value: int, extra: int = 0,
+                          also: tuple[str, Any] | None = None) -> None:
     """Refuse, before anything is allocated, a fit whose factor matrices (``n_users +
     n_items`` vectors of ``factors`` values, ``bytes_per_value`` bytes each counting the
     copies the solver keeps) and ``extra`` bytes (e.g. a ``factors x factors`` Gram
     matrix) would not fit in memory, naming the hyperparameter ``name`` to lower: such a
     fit failed with numpy's "Unable to allocate", or was killed halfway. (``factors``
     beyond :data:`~recstack.models.base.MAX_FACTORS` were refused before, by the
-    declaration, :func:`~recstack.models.base.width_param`.)"""
+    declaration, :func:`~recstack.models.base.width_param`.) ``also``: ``(setting,
+    value)`` of another hyperparameter that ``extra`` grows with (neural_mf's ``layers``),
+    named beside ``name`` as one to lower: a fit refused for its hidden layers was told
+    to lower ``factors`` alone."""
     from recstack.models.memory import require_memory
 
     needed = (n_users + n_items) * factors * bytes_per_value + extra
+    settings = f"{name}={factors:,}"
+    remedy = (f"lower {name} (the factor vectors take {bytes_per_value} bytes per user and "
+              "item per dimension)")
+    if also is not None:
+        settings += f" and {also[0]}={also[1]}"
+        remedy = f"lower {also[0]} or {remedy[len('lower '):]}"
     require_memory(model, needed,
                    f"not enough memory to fit {n_users:,} users x {n_items:,} items with "
-                   f"{name}={factors:,}: the fit",
-                   f"lower {name} (the factor vectors take {bytes_per_value} bytes per user "
-                   "and item per dimension)")
+                   f"{settings}: the fit", remedy)
 
 
 def refuse_overshooting_decay(model: Any, rate_name: str, decay_name: str,

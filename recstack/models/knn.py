@@ -356,6 +356,26 @@ class UserKNN(Recommender):
 
     .. math:: \hat r_{uj} = \sum_{v \in N_k(u)} s_{uv}\, X_{vj}
 
+    (Herlocker et al.'s steps: weight every user by their similarity to the active user,
+    keep the active user's best ``k`` as predictors, combine their rows weighted by that
+    similarity. The sum is not divided by :math:`\sum_v |s_{uv}|`, as Herlocker et al.'s
+    rating prediction is: this is the top-N form, as in the reproducibility studies'
+    UserKNNCF.)
+
+    *Against the reproducibility studies' UserKNNCF* (Ferrari Dacrema et al. 2019, the
+    same cosine with shrinkage on the user-user matrix): their code keeps the top-K of each
+    *column* of the pruned matrix (the neighbours of each user) and then scores user
+    :math:`u` from its *row*, ``W_sparse[u] @ URM``, so their sum runs over the users who
+    count :math:`u` among *their* K nearest, :math:`\{v : u \in N_k(v)\}`, and a user
+    nobody picks scores 0 for every item. recstack keeps the definition above, each
+    user's own ``k`` nearest, which Herlocker et al. define and which their ItemKNNCF
+    applies on the other axis (an item scored from its own neighbourhood, as in
+    :class:`ItemKNN`); the two readings agree when ``neighbors`` keeps every user, and a
+    test pins the difference. Their other differences: :math:`10^{-6}` added to every
+    denominator (here a zero denominator, which comes only with a zero numerator, gives
+    0), a default shrink of 100 (0 here; both are tuned), and options this model does not
+    offer (``normalize=False``, other similarities, TF-IDF or BM25 weighting).
+
     The user-user matrix is built a block of users at a time and pruned per block
     (:func:`pruned_item_similarity` applied to :math:`X^\top`), so it is never dense: it
     holds at most ``neighbors`` entries per user. :meth:`score_histories` scores users
@@ -377,6 +397,9 @@ class UserKNN(Recommender):
     ----------
     J. Herlocker, J. Konstan, A. Borchers, J. Riedl. "An algorithmic framework for performing
     collaborative filtering". SIGIR 1999.
+
+    M. Ferrari Dacrema, P. Cremonesi, D. Jannach. "Are we really making much progress? A
+    worrying analysis of recent neural recommendation approaches". RecSys 2019.
     """
 
     name = "user_knn"

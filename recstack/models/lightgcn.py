@@ -35,11 +35,13 @@ from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
     MAX_TORCH_STEP,
+    THREADS_PARAM,
     TorchTrainer,
     deterministic_torch,
     float32_copy,
     require_torch,
     resolve_device,
+    torch_threads,
 )
 from recstack.models.training import (
     TrainingHistory,
@@ -209,6 +211,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                       doc="Seeds the initial embeddings, the triples and the validation "
                           "split."),
         "device": DEVICE_PARAM,
+        "num_threads": THREADS_PARAM,
         "checkpoint_dir": CHECKPOINT_DIR_PARAM,
     }
 
@@ -261,7 +264,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         self._require_memory(n_users, n_items, positives.nnz, device)
         seed_everything(self.seed)
 
-        with deterministic_torch(device):
+        with deterministic_torch(device), torch_threads(self.num_threads, self.name):
             graph, transposed = self._graphs(positives, device)
             module = _embedding_module(torch)(n_users, n_items, self.dim, self.seed).to(device)
             previous = self._warm_previous()
@@ -377,12 +380,12 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     def _checkpoint_config(self, fit_part: Interactions) -> dict[str, Any]:
         """What a checkpoint must have been made with: the hyperparameters that change an
-        epoch (not ``epochs``/``patience``, so a run can be extended, nor the device) and a
-        digest of the training rows."""
+        epoch (not ``epochs``/``patience``, so a run can be extended, nor the device or
+        threads) and a digest of the training rows."""
         digest = hashlib.sha256()
         for array in (fit_part.user_index, fit_part.item_index):
             digest.update(np.ascontiguousarray(array).tobytes())
-        ignored = {"epochs", "patience", "device", "checkpoint_dir"}
+        ignored = {"epochs", "patience", "device", "num_threads", "checkpoint_dir"}
         params = {k: v for k, v in self.get_params().items() if k not in ignored}
         return params | {"data": f"{fit_part.n_users}x{fit_part.n_items}:"
                                  f"{digest.hexdigest()[:16]}"}

@@ -117,11 +117,13 @@ from recstack.models.registry import register
 from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_TORCH_STEP,
+    THREADS_PARAM,
     deterministic_torch,
     float32_copy,
     gradients_seen,
     parameter_sample,
     resolve_device,
+    torch_threads,
     unmoved_message,
     unmoved_since,
 )
@@ -176,6 +178,7 @@ _COMMON_PARAMS: dict[str, Param] = {
                       doc="Epochs without a better validation RMSE before stopping; "
                           "read only with validation_fraction > 0."),
     "device": DEVICE_PARAM,
+    "num_threads": THREADS_PARAM,
 }
 
 
@@ -297,6 +300,11 @@ class _RatingModel(WarmStartMixin, Recommender):
         margin = float(self.rating_margin)
         return low - margin, high - low + 2 * margin
 
+    def _layer_memory(self, n_users: int, n_items: int) -> dict[str, Any]:
+        """Keyword arguments of :func:`require_factor_memory` for the layers beside the
+        embeddings (none here)."""
+        return {}
+
     def _ratings_from_logits(self, logits: np.ndarray) -> np.ndarray:
         offset, span = self._output_scale
         low, high = self.rating_range_
@@ -319,16 +327,18 @@ class _RatingModel(WarmStartMixin, Recommender):
         torch = _import_torch(self.name)
         self.rating_range_ = self._check_ratings(train)
         warn_excess_factors(self.name, "factors", self.factors, train.n_users, train.n_items)
-        # the embeddings, their gradients and two optimiser moments
+        # the embeddings, their gradients and two optimiser moments (and the hidden
+        # layers' weights with theirs)
         require_factor_memory(self.name, "factors", self.factors, train.n_users,
-                              train.n_items, bytes_per_value=16)
+                              train.n_items, bytes_per_value=16,
+                              **self._layer_memory(train.n_users, train.n_items))
         rng = seed_everything(self.seed)
         generator = torch.Generator().manual_seed(self.seed)
         device = resolve_device(self.device, self.name)
         fit_rows, self.validation_ = hold_out_rows(train, self.validation_fraction, rng,
                                                    model=self.name)
 
-        with deterministic_torch(device):
+        with deterministic_torch(device), torch_threads(self.num_threads, self.name):
             module = self._build_module(torch, train.n_users, train.n_items, generator)
             previous = self._warm_previous()
             if previous is not None:
@@ -609,6 +619,20 @@ class NeuralMatrixFactorization(_RatingModel):
                                                    previous.hidden_biases_, strict=True)):
             values[f"hidden.{layer}.weight"], values[f"hidden.{layer}.bias"] = weight, bias
         return values
+
+    def _layer_memory(self, n_users: int, n_items: int) -> dict[str, Any]:
+        """The hidden layers' share of the fit's memory: their weights and biases with
+        gradients and Adam's two moments (16 bytes each), the output layer's, and the
+        per-user and per-item halves of the first layer that scoring keeps (float32). A
+        ``layers=[65536, 65536]`` fit on 40 users spent minutes filling 16 GiB and failed
+        with torch's allocator message; it is refused first, with the bytes."""
+        widths = [2 * int(self.factors), *(int(width) for width in self.layers)]
+        weights = sum(a * b + b for a, b in zip(widths[:-1], widths[1:], strict=False))
+        weights += widths[-1] + 1
+        scoring = (n_users + n_items) * widths[1] * 4 if len(widths) > 1 else 0
+        # no hidden layer (layers=[]): nothing of layers to lower, factors alone is named
+        return {"extra": 16 * weights + scoring,
+                "also": ("layers", widths[1:]) if len(widths) > 1 else None}
 
     def _build_module(self, torch: Any, n_users: int, n_items: int, generator: Any) -> Any:
         return _torch_modules(torch).ConcatMLP(n_users, n_items, self.factors,

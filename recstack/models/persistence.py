@@ -636,6 +636,10 @@ def _model_from_metadata(path: Path, meta: dict[str, Any]) -> Recommender:
     cls = model_class(name)
     declared = set(cls.params)
     unknown, missing = sorted(set(params) - declared), sorted(declared - set(params))
+    # a setting added after the file was saved takes its default, the behaviour the model
+    # was fitted under (threads and NeuMF's fine-tuning settings made every torch model
+    # saved before them unloadable, "missing: ['num_threads']")
+    missing = [name for name in missing if not cls.params[name].added_later]
     if unknown or missing:
         raise RecstackError(
             f"{meta_path}: the hyperparameters do not match model {name!r}"
@@ -852,16 +856,22 @@ class _Checker:
             return value * int(operand)
         return value
 
-    def shape(self, name: str, declared: tuple[int | str, ...], actual: tuple[int, ...]) -> None:
+    def shape(self, name: str, declared: tuple[int | str, ...], actual: tuple[int, ...],
+              why: str | None = None) -> None:
+        """Refuse ``actual`` unless it is the ``declared`` shape; ``why``: where a declared
+        length taken from another array comes from (a sparse matrix's parts), said in the
+        refusal: "expected 239 (239)" named neither the other array nor the rule, so a
+        shortened ``data`` was reported as ``indices`` of the wrong length, unexplained."""
         if len(declared) != len(actual):
             self.fail(name, f"has {len(actual)} dimension(s) {actual}, expected "
                             f"{len(declared)} {tuple(declared)}")
         for axis, (dim, length) in enumerate(zip(declared, actual, strict=True)):
             wanted = self.resolve(name, axis, dim, length)
             if wanted != length:
-                origin = self._origin(dim)
-                self.fail(name, f"has length {length} on axis {axis}, expected {wanted} "
-                                f"({dim}{origin}); shape {actual} vs declared {tuple(declared)}")
+                reason = (f" ({why})" if why else
+                          f" ({dim}{self._origin(dim)})" if isinstance(dim, str) else "")
+                self.fail(name, f"has length {length} on axis {axis}, expected {wanted}"
+                                f"{reason}; shape {actual} vs declared {tuple(declared)}")
 
     def _origin(self, dim: int | str) -> str:
         if not isinstance(dim, str):
@@ -920,8 +930,13 @@ class _Checker:
         self.shape(f"{prefix}_shape", spec.shape, (rows, columns))
         if indices.ndim != 1 or data.ndim != 1:
             self.fail(prefix, "is not a valid sparse matrix (indices and data must be 1-D)")
-        self.shape(f"{prefix}_indptr", (rows + 1,), indptr.shape)
-        self.shape(f"{prefix}_indices", (len(data),), indices.shape)
+        self.shape(f"{prefix}_indptr", (rows + 1,), indptr.shape,
+                   f"a row pointer holds one more entry than the {rows:,} rows "
+                   f"'{prefix}_shape' gives")
+        self.shape(f"{prefix}_indices", (len(data),), indices.shape,
+                   f"one column index for each of the {len(data):,} values of "
+                   f"'{prefix}_data': the two must be as long, so one of them was cut or "
+                   "edited")
         if indptr[0] != 0 or indptr[-1] != len(indices) or (np.diff(indptr) < 0).any():
             self.fail(f"{prefix}_indptr", "is not a valid row pointer (must rise from 0 to "
                                           "the number of stored values)")

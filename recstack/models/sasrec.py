@@ -96,10 +96,11 @@ The network is initialised from ``seed``; the trainer seeds the batch order, the
 sampling and dropout from ``(seed, epoch)``; ``fit`` runs with
 ``torch.use_deterministic_algorithms(True, warn_only=True)`` (the caller's setting restored
 after). Two fits with the same seed give identical models for the same torch version, device
-and thread count. With ``checkpoint_dir``, a checkpoint is written after every epoch and an
-interrupted ``fit`` resumes from it with the same result; a checkpoint made with another
-configuration (hyperparameters other than ``epochs``, ``patience``, ``device`` and
-``checkpoint_dir``, or other training data) is refused with the differences named.
+and thread count (``num_threads``: None leaves torch's own choice). With ``checkpoint_dir``,
+a checkpoint is written after every epoch and an interrupted ``fit`` resumes from it with the
+same result; a checkpoint made with another configuration (hyperparameters other than
+``epochs``, ``patience``, ``device``, ``num_threads`` and ``checkpoint_dir``, or other
+training data) is refused with the differences named.
 
 Inference uses numpy for training users: ``fit`` ends by encoding every user's sequence
 once (:attr:`SASRec.user_states_`), so scoring is a matrix product and a saved model scores
@@ -158,11 +159,13 @@ from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
     MAX_TORCH_STEP,
+    THREADS_PARAM,
     TorchTrainer,
     deterministic_torch,
     float32_copy,
     require_torch,
     resolve_device,
+    torch_threads,
 )
 from recstack.models.training import TrainingHistory, validation_ndcg
 from recstack.models.warm_start import IdRows, WarmStartMixin, warm_module
@@ -183,7 +186,8 @@ _ENCODE_BATCH = 512
 _NEGATIVE_REDRAWS = 8
 # Hyperparameters that do not change what an epoch computes, so a checkpoint may be resumed
 # under other values of them (e.g. more epochs after an interrupted run).
-_NOT_IN_CHECKPOINT_CONFIG = ("epochs", "patience", "device", "checkpoint_dir")
+_NOT_IN_CHECKPOINT_CONFIG = ("epochs", "patience", "device", "num_threads",
+                             "checkpoint_dir")
 
 EMPTY_HISTORY = "empty history: most popular training items"
 #: the fallback reason of a sequence whose items are all items without training rows: their
@@ -384,6 +388,7 @@ class SASRec(WarmStartMixin, Recommender):
                             doc="Hold out each user's last training item to early-stop on "
                                 "nDCG@10."),
         "device": DEVICE_PARAM,
+        "num_threads": THREADS_PARAM,
         "seed": Param(int, low=0, default=0,
                       doc="Seeds the initialisation, batch order, negatives and dropout."),
         "checkpoint_dir": CHECKPOINT_DIR_PARAM,
@@ -437,7 +442,7 @@ class SASRec(WarmStartMixin, Recommender):
         self.popularity_ = train.item_counts().astype(np.float32)
         self.sequences_ = data.inference_sequences.astype(np.int32)
 
-        with deterministic_torch(device):
+        with deterministic_torch(device), torch_threads(self.num_threads, self.name):
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(self.seed)
                 network = _network_class(torch)(train.n_items, **self._architecture(length))
@@ -753,7 +758,7 @@ class SASRec(WarmStartMixin, Recommender):
         if (~empty).any():
             torch = require_torch()
             network = self._network(torch)
-            with torch.no_grad():
+            with torch.no_grad(), torch_threads(self.num_threads, self.name):
                 states = float32_copy(_encode(torch, network, padded[~empty], torch.device("cpu")))
             scores[~empty] = states @ self.item_embeddings_.T
         return scores, empty

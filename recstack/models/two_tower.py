@@ -67,8 +67,16 @@ subtracting the log of each item's sampling probability :math:`Q_j` from its log
 with temperature :math:`\tau` (``temperature``) and :math:`Q_j = n_j / n`, item
 :math:`j`'s share of the training rows (the batch size would only add a constant, which the
 softmax ignores). The correction makes :math:`s^c` an estimate of the full softmax over the
-catalog. A copy of the positive item elsewhere in the batch is not counted as a negative
-(the condition under the sum). ``logq_correction=False`` trains on the uncorrected logits.
+catalog. This is Yi et al.'s corrected batch softmax (their :math:`s^c(x_i, y_j) = s(x_i,
+y_j) - \log p_j`, the positive's own logit corrected too, with their L2-normalised tower
+outputs and temperature); one difference is by design: they estimate :math:`p_j` from the
+stream of batches (their Algorithm 2, the mean number of steps between two batches that
+hold item :math:`j`, inverted), because their training data never end, where over a fixed
+training set :math:`B\,Q_j` is known exactly: the expected number of a batch's :math:`B`
+columns that hold item :math:`j` (a copy is a column of its own), which is what the
+correction of a sampled softmax divides by. A copy of the positive item elsewhere in the
+batch is not counted as a negative (the condition under the sum).
+``logq_correction=False`` trains on the uncorrected logits.
 
 An example's history excludes its own target: it is the user's ``recent_items`` latest
 training items other than the target (the same window as at inference, where the user's
@@ -165,11 +173,13 @@ from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
     MAX_TORCH_STEP,
+    THREADS_PARAM,
     TorchTrainer,
     deterministic_torch,
     float32_copy,
     require_torch,
     resolve_device,
+    torch_threads,
 )
 from recstack.models.training import (
     TrainingHistory,
@@ -544,6 +554,7 @@ class TwoTower(WarmStartMixin, Recommender):
         "seed": Param(int, low=0, high=2**32 - 1, default=0,
                       doc="Seeds initialisation, shuffling, dropout and the text SVD."),
         "device": DEVICE_PARAM,
+        "num_threads": THREADS_PARAM,
         "checkpoint_dir": CHECKPOINT_DIR_PARAM,
     }
 
@@ -629,7 +640,7 @@ class TwoTower(WarmStartMixin, Recommender):
         # the sampling probability Q_j of the log-Q correction: item j's share of the rows
         log_q = np.log(np.maximum(self.item_counts_, 1) / len(fit_rows)).astype(np.float32)
 
-        with deterministic_torch(device):
+        with deterministic_torch(device), torch_threads(self.num_threads, self.name):
             generator = torch.Generator().manual_seed(self.seed)
             module = _torch_module(torch)(
                 torch.as_tensor(item_features), torch.as_tensor(user_features), self.dim,
@@ -705,13 +716,13 @@ class TwoTower(WarmStartMixin, Recommender):
                            ) -> dict[str, Any]:
         """What a checkpoint must have been made with: the hyperparameters that change an
         epoch's computation (not ``epochs`` or ``patience``, so that a run can be extended,
-        nor the device) and a digest of the training rows."""
+        nor the device or threads) and a digest of the training rows."""
         digest = hashlib.sha256()
         # timestamps too: they order the histories
         for array in (fit_rows.user_index, fit_rows.item_index, fit_rows.timestamp):
             if array is not None:
                 digest.update(np.ascontiguousarray(array).tobytes())
-        ignored = {"epochs", "patience", "device", "checkpoint_dir"}
+        ignored = {"epochs", "patience", "device", "num_threads", "checkpoint_dir"}
         params = {k: (list(v) if isinstance(v, tuple) else v)
                   for k, v in self.get_params().items() if k not in ignored}
         return params | {"data": f"{train.n_users}x{train.n_items}:{digest.hexdigest()[:16]}"}

@@ -50,6 +50,9 @@ PSI_MAX = 2 * (1 - PSI_FLOOR) * math.log(1 / PSI_FLOOR)
 #: (the usual rule of at least five observations per cell of a chi-square-like statistic);
 #: below it the report carries a note beside the measure
 MIN_PER_BIN = 5
+#: the largest sample for which :func:`ks_test` gives the exact p-value, as scipy's
+#: ``ks_2samp(method="auto")`` (beyond it, the asymptotic one)
+_KS_EXACT_UP_TO = 10_000
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,28 @@ def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
         \mathrm{PSI} = \sum_b (q_b - p_b) \ln \frac{q_b}{p_b}
 
     where :math:`p_b` and :math:`q_b` are the shares of the reference and of the new
-    sample in bin :math:`b` (each raised to :data:`PSI_FLOOR` so that an empty bin gives a
-    large, finite term). It is the symmetrised Kullback-Leibler divergence
-    :math:`\mathrm{KL}(q\|p) + \mathrm{KL}(p\|q)`; by the usual rule of thumb below 0.1 is
-    stable, 0.1-0.25 a moderate and above 0.25 a major shift.
+    sample in bin :math:`b` (Siddiqi 2006; Yurdakul 2018). It is the symmetrised
+    Kullback-Leibler divergence :math:`\mathrm{KL}(q\|p) + \mathrm{KL}(p\|q)`; by the
+    usual rule of thumb below 0.1 is stable, 0.1-0.25 a moderate and above 0.25 a major
+    shift.
+
+    An empty bin would make the term infinite: each share is raised to
+    :data:`PSI_FLOOR` (1e-4, the constant of the widely used PSI scripts and of
+    evidently). Those replace only the zeros; here every share below the floor is raised
+    to it, on purpose, so that a bin holding one value in a million never weighs more than
+    an empty bin (as it did with zeros alone floored), and the PSI stays below
+    :data:`PSI_MAX` (which the ``psi_warn`` check of :class:`DriftSpec` relies on). The two
+    differ only for a bin holding a share between 0 and 1e-4 of a window (windows of more
+    than 10,000 values).
+
+    The bins (``categorical=False``) are those of the reference's quantiles, as the
+    "quantiles" bucketing of the usual PSI scripts: inner edges at ``numpy.quantile``
+    (linear interpolation) of the reference at ``1/bins, 2/bins...``, each bin closed
+    below and open above (``[e_i, e_{i+1})``, as ``numpy.histogram``). Unlike those
+    scripts, whose outer edges are the reference's minimum and maximum (so that
+    ``numpy.histogram`` drops the new values outside them), the outer bins are open: a
+    new value below the reference's least counts in the first bin and one above its
+    greatest in the last, never lost.
 
     Parameters
     ----------
@@ -203,8 +224,13 @@ def popularity_psi(reference_ids: Any, new_ids: Any, *, bins: int = 10) -> float
     r"""PSI of the interactions' spread from the reference's head items to its tail.
 
     Items are ordered by their reference count (most popular first) and cut into ``bins``
-    groups holding equal shares of the reference interactions (an item heavier than a
-    share makes its group larger); items the reference never saw form one more group.
+    groups holding equal shares of the reference interactions: an item goes to group
+    :math:`\lfloor \mathrm{bins} \cdot s \rfloor` (at most ``bins - 1``), where :math:`s` is
+    the reference share of the items before it, so an item heavier than a share makes its
+    group larger, and items of equal reference count share the group of the first of them
+    (as :func:`psi` merges repeated quantile edges: the groups do not depend on how the
+    ids sort); items the reference never saw form one more group. Groups empty in both
+    windows are left out.
     With :math:`p_b, q_b` the shares of the reference and new interactions on the items of
     group :math:`b`, the PSI is that of :func:`psi`,
     :math:`\sum_b (q_b - p_b) \ln(q_b / p_b)`. It compares windows of any volumes, and
@@ -217,9 +243,16 @@ def popularity_psi(reference_ids: Any, new_ids: Any, *, bins: int = 10) -> float
     count_ref = np.bincount(codes[:len(reference_ids)], minlength=len(ids)).astype(float)
     count_new = np.bincount(codes[len(reference_ids):], minlength=len(ids)).astype(float)
     order = np.argsort(-count_ref, kind="stable")
-    before = np.concatenate([[0.0], np.cumsum(count_ref[order])[:-1]]) / count_ref.sum()
+    ranked = count_ref[order]
+    before = np.concatenate([[0.0], np.cumsum(ranked)[:-1]]) / count_ref.sum()
+    # items of equal reference count are equally popular: all take the group where the
+    # first of them starts. Split by where their ids happened to sort, the measure changed
+    # when ids were renamed, and interactions moving between two equally popular items
+    # (each once in the reference) counted as a shift between head and tail
+    starts = np.flatnonzero(np.concatenate([[True], ranked[1:] != ranked[:-1]]))
+    first = starts[np.searchsorted(starts, np.arange(len(ranked)), side="right") - 1]
     group = np.empty(len(ids), np.int64)
-    group[order] = np.minimum((before * bins).astype(np.int64), bins - 1)
+    group[order] = np.minimum((before[first] * bins).astype(np.int64), bins - 1)
     group[count_ref == 0] = bins
     p = np.bincount(group, weights=count_ref, minlength=bins + 1)
     q = np.bincount(group, weights=count_new, minlength=bins + 1)
@@ -228,26 +261,51 @@ def popularity_psi(reference_ids: Any, new_ids: Any, *, bins: int = 10) -> float
 
 
 def ks_test(reference: Any, new: Any) -> tuple[float, float]:
-    r"""Two-sample Kolmogorov-Smirnov test: ``(D, p_value)``.
+    r"""Two-sample Kolmogorov-Smirnov test: ``(D, p_value)``, as scipy's ``ks_2samp``
+    with its default (``method="auto"``, two-sided).
 
     .. math::
 
         D = \sup_x \lvert F_{\mathrm{ref}}(x) - F_{\mathrm{new}}(x) \rvert
 
-    over the empirical distribution functions of the two samples (sizes :math:`n, m`).
-    The p-value is the asymptotic one: the survival function of the one-sample
-    Kolmogorov-Smirnov distribution at the effective size :math:`nm/(n+m)` (as scipy's
-    ``ks_2samp(method="asymp")``; exact p-values are too slow for windows of millions of
-    rows).
+    over the empirical distribution functions of the two samples (sizes :math:`n, m`;
+    Smirnov 1939). :math:`D` is worked in whole numbers,
+    :math:`\max_x \lvert m\,c_{\mathrm{ref}}(x) - n\,c_{\mathrm{new}}(x) \rvert / (nm)`
+    with :math:`c(x)` the values at or below :math:`x`, so that a distance of exactly 0.3
+    is 0.3, not ``0.30000000000000004`` (flagged above a ``ks_warn`` of 0.3).
+
+    The p-value is scipy's default choice: the exact null distribution of :math:`D`
+    (Hodges 1958) when neither sample has more than 10,000 values, and beyond that the
+    asymptotic one, the survival function of the one-sample Kolmogorov-Smirnov
+    distribution at the effective size :math:`\mathrm{round}(nm/(n+m))` (exact p-values
+    are too slow for windows of millions of rows). Both assume values without ties; with
+    ties (counts, ratings) the p-value is conservative (too large).
     """
     reference = np.sort(_sample(reference, "ks_test", "reference"))
     new = np.sort(_sample(new, "ks_test", "new"))
     n, m = len(reference), len(new)
     # the supremum is reached at one of the observed values: evaluate both CDFs there
     points = np.concatenate([reference, new])
-    cdf_ref = np.searchsorted(reference, points, side="right") / n
-    cdf_new = np.searchsorted(new, points, side="right") / m
-    d = float(np.max(np.abs(cdf_ref - cdf_new)))
+    below_ref = np.searchsorted(reference, points, side="right")
+    below_new = np.searchsorted(new, points, side="right")
+    if n * m < 2 ** 62:
+        # whole numbers: |c_ref/n - c_new/m| in floats was off by a rounding error
+        gap = int(np.max(np.abs(below_ref.astype(np.int64) * m
+                                - below_new.astype(np.int64) * n)))
+        d = gap / (n * m)
+    else:  # pragma: no cover - 2**31 values in each window
+        d = float(np.max(np.abs(below_ref / n - below_new / m)))
+    if max(n, m) <= _KS_EXACT_UP_TO:
+        # scipy's default: the exact p-value for samples of up to 10,000 values; the
+        # asymptotic one was 0.30 where the exact is 0.33 (5 against 7 values)
+        import warnings
+
+        with warnings.catch_warnings():
+            # scipy falls back to the asymptotic p-value (with a warning) where its exact
+            # computation fails to converge: the same fallback as below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            p_value = float(stats.ks_2samp(reference, new, method="auto").pvalue)
+        return d, min(1.0, p_value)
     # the one-sample distribution of D at the effective size nm/(n+m), as scipy's
     # ks_2samp(method="asymp") does
     size = int(np.round(n * m / (n + m)))
@@ -282,8 +340,10 @@ def spearman(reference_ids: Any, new_ids: Any) -> float:
         \rho = \frac{\mathrm{cov}(R(c^{\mathrm{ref}}), R(c^{\mathrm{new}}))}
                     {\sigma_{R(c^{\mathrm{ref}})}\,\sigma_{R(c^{\mathrm{new}})}}
 
-    1 when the popularity order is unchanged; near 0 when it was reshuffled; NaN when
-    either window's counts are all equal (a rank correlation is then undefined).
+    (Spearman 1904: Pearson's correlation of the average ranks, as
+    ``scipy.stats.spearmanr`` of the two count vectors). 1 when the popularity order is
+    unchanged; near 0 when it was reshuffled; NaN when either window's counts are all
+    equal (a rank correlation is then undefined).
     """
     reference_ids, new_ids = _labels(reference_ids, new_ids, "spearman")
     ids, codes = np.unique(np.concatenate([reference_ids, new_ids]), return_inverse=True)
@@ -518,6 +578,16 @@ def _sample(values: Any, measure: str, what: str, *, allow_empty: bool = False
             ) -> np.ndarray:
     """A sample of numbers as a 1-D float64 array: finite, and not empty unless allowed."""
     array = np.asarray(values)
+    if array.dtype.kind == "O" and array.ndim == 1 and len(array) and all(
+            isinstance(x, int) and not isinstance(x, bool) for x in array.tolist()):
+        # numpy keeps integers past 64 bits as Python objects: "must be numbers" was said
+        # of a list of numbers
+        big = next((x for x in array.tolist() if not -2 ** 63 <= x < 2 ** 64), None)
+        if big is not None:
+            raise RecstackError(f"{measure}: {what} holds an integer too large for a 64-bit "
+                                f"number ({_preview(big)}); give values numpy can hold, or "
+                                "rescale them")
+        array = array.astype(np.float64)  # 2**63 beside -1: each fits, as floats
     # a single number (a mean, a count given for the sample) was read as a sample of one
     if array.dtype.kind not in "biuf" or array.ndim != 1:
         raise RecstackError(f"{measure}: {what} must be a flat list or array of numbers, got "
@@ -599,17 +669,57 @@ def _bins(bins: Any, measure: str) -> int:
 
 
 def _weights(weights: Any, what: str) -> dict[Any, float]:
-    """A genre weighting: a mapping of genre to a finite, non-negative number."""
+    """A genre weighting: a mapping of genre to a finite, non-negative number, or a pandas
+    Series indexed by genre (``value_counts()``'s result was refused as not a mapping)."""
+    if isinstance(weights, pd.Series):
+        repeated = weights.index[weights.index.duplicated()].unique()
+        if len(repeated):
+            raise RecstackError(f"genre_mix: {what} names a genre more than once "
+                                f"({_preview(list(repeated[:5]))}); give each genre's "
+                                "weight once (e.g. series.groupby(level=0).sum())")
+        weights = weights.to_dict()
     if not isinstance(weights, Mapping):
         raise RecstackError(f"genre_mix: {what} must map each genre to its weight (as "
                             f"genre_weights gives), got {_preview(weights)}")
-    bad = {genre: value for genre, value in weights.items()
-           if isinstance(value, bool) or not isinstance(value, int | float | np.number)
-           or not math.isfinite(value) or value < 0}
+    from recstack.analysis._checks import is_missing
+
+    missing = [genre for genre in weights if is_missing(genre)]
+    if missing:
+        # a None or NaN genre (an empty cell made a key) counted as a genre of its own,
+        # with no counterpart in the other window: a total variation of 1 without a word
+        raise RecstackError(f"genre_mix: {what} names a missing genre ({shown(missing[0])}) "
+                            "among its keys; drop it, or name the genre (genre_weights "
+                            "leaves empty cells out)")
+    checked: dict[Any, float] = {}
+    bad: dict[Any, Any] = {}
+    for genre, value in weights.items():
+        number = _weight(value)
+        if number is None:
+            bad[genre] = value
+        else:
+            checked[genre] = number
     if bad:
-        raise RecstackError(f"genre_mix: {what} weights must be finite numbers >= 0, got "
-                            f"{_preview(bad)}")
-    return dict(weights)
+        raise RecstackError(f"genre_mix: {what} weights must be finite numbers >= 0 (within "
+                            f"the float range), got {_preview(bad)}")
+    return checked
+
+
+def _weight(value: Any) -> float | None:
+    """One genre weight as a float, or None when it is no finite number >= 0. An exact
+    number (``Decimal``, ``Fraction``) is the float it names, as every number of recstack
+    reads it (:func:`~recstack.metrics._validation.exact_as_float`; it was refused as "not
+    a finite number"), and an integer past the float range is refused (it was an
+    OverflowError from the finiteness check)."""
+    from recstack.metrics._validation import exact_as_float
+
+    value = exact_as_float(value)
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
 
 
 def _genre_kind(genre: Any) -> str:
@@ -641,11 +751,12 @@ def _preview(value: Any) -> str:
     lines), an array of more than one dimension by its shape, anything else shortened."""
     if isinstance(value, pd.DataFrame):
         columns = [str(c) for c in value.columns]
-        shown = ", ".join(map(repr, columns[:5])) + (", ..." if len(columns) > 5 else "")
-        return (f"a DataFrame of {counted(len(value), 'row')} and columns [{shown}]; pass "
+        names = ", ".join(map(repr, columns[:5])) + (", ..." if len(columns) > 5 else "")
+        return (f"a DataFrame of {counted(len(value), 'row')} and columns [{names}]; pass "
                 f"one column "
                 f"(e.g. frame[{columns[0]!r}])" if columns else "an empty DataFrame")
     if isinstance(value, np.ndarray) and value.ndim > 1:
         return f"an array of shape {value.shape}; pass a 1-D array (one column)"
-    text = " ".join(repr(value).split())
+    # shown: the repr of an integer of over 4,300 digits is itself a ValueError
+    text = " ".join(shown(value).split())
     return text if len(text) <= 80 else text[:77] + "..."

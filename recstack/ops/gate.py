@@ -13,7 +13,11 @@ and the Wilcoxon signed-rank test), and the new model passes when
 
     \\bar m_{\\mathrm{new}} - \\bar m_{\\mathrm{published}} \\ge -\\mathrm{margin}
 
-over those users.
+over those users: a non-inferiority rule on the point estimate, the mean of the paired
+per-user differences, with ``margin`` the largest loss accepted (0 by default: no loss).
+The tests' p-values (both two-sided) and the 95% Student-t interval of the mean difference
+are reported beside the decision, never part of it: with few users a real loss is
+"not significant" and would pass any test-based rule.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import scipy.sparse as sp
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.evaluation.results import EvaluationResult
-from recstack.metrics._validation import as_float_array
+from recstack.metrics._validation import as_float_array, exact_as_float
 from recstack.metrics.ranking import RANKING_METRICS, ranking_metrics
 from recstack.specs import arguments_named, did_you_mean, whole_exact_as_int
 from recstack.topk import top_k_batched
@@ -63,7 +67,7 @@ def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, me
         raise RecstackError(f"gate: the model ({type(model).__name__}) is not fitted; fit it "
                             "(or load a saved one) before evaluating it")
     if relevance_threshold is not None:
-        _check_number("relevance_threshold", relevance_threshold)
+        relevance_threshold = _check_number("relevance_threshold", relevance_threshold)
     relevant = holdout.value >= relevance_threshold if relevance_threshold is not None \
         else np.ones(len(holdout), bool)
     users = np.unique(holdout.user_index[relevant])
@@ -110,7 +114,16 @@ def _has_history(model: Any, model_users: np.ndarray) -> np.ndarray:
 
 @dataclass
 class GateDecision:
-    """What the gate decided and why."""
+    """What the gate decided and why.
+
+    ``candidate_mean`` is the new model's mean over every user it was evaluated for
+    (``candidate_users``) and ``published_mean`` the published model's over its own; the
+    decision reads ``difference``, the mean of the per-user differences over the
+    ``shared_users`` both were evaluated for (with ``ci_low``/``ci_high``, its 95%
+    Student-t interval, and the two-sided p-values of the paired t-test and of the
+    Wilcoxon signed-rank test), which differs from ``candidate_mean - published_mean``
+    when either model was evaluated for users the other was not.
+    """
 
     publish: bool
     reason: str
@@ -159,7 +172,9 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
         raise ConfigError(f"gate: published_version = {published_version!r} but published "
                           "is None; give the published model's per-user values with its "
                           "version, or leave both None when nothing is published yet")
-    _check_number("margin", margin, low=0.0)
+    margin = _check_number("margin", margin, low=0.0)
+    if published_version is not None:
+        published_version = int(published_version)  # np.int64(3) was kept, not JSON's
     bounded = _bounded_metric(metric)
     if bounded and margin > 1:
         # as [evaluation] margin in a pipeline file: every value lies in [0, 1], so a
@@ -190,7 +205,9 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
     shared = candidate.index.intersection(published.index)
     shared = shared[candidate[shared].notna().to_numpy() & published[shared].notna().to_numpy()]
     base |= {"published_version": published_version,
-             "published_mean": float(published.mean()) if len(published) else None,
+             # None when the published model was evaluated for no user: NaN before
+             "published_mean": (float(published.mean()) if published.notna().any()
+                                else None),
              "shared_users": int(len(shared))}
     if len(shared) < min_users:
         # "only 1 users ... are known": the noun and verb agree with the count
@@ -229,12 +246,17 @@ def _check_metric(metric: Any) -> None:
                       f"{', '.join(RANKING_METRICS)}, got {metric!r}{hint}")
 
 
-def _check_number(name: str, value: Any, *, low: float | None = None) -> None:
-    """A gate setting that must be a finite real number (``>= low`` when given)."""
+def _check_number(name: str, value: Any, *, low: float | None = None) -> float:
+    """A gate setting that must be a finite real number (``>= low`` when given), as a
+    float; an exact number (``Decimal("0.05")``, ``Fraction(1, 20)``) or a 0-d array is
+    the number it names, as every setting of recstack reads it (they were refused as "not
+    a finite number")."""
+    given, value = value, exact_as_float(value)
     if isinstance(value, bool) or not isinstance(value, int | float | np.number) \
             or not math.isfinite(value) or (low is not None and value < low):
         bound = f" >= {low:g}" if low is not None else ""
-        raise ConfigError(f"gate: {name} must be a finite number{bound}, got {shown(value)}")
+        raise ConfigError(f"gate: {name} must be a finite number{bound}, got {shown(given)}")
+    return float(value)
 
 
 #: how far past [0, 1] a bounded metric's value may lie by rounding

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from recstack.errors import RecstackError
+from recstack.specs import arguments_named
 
 __all__ = ["PipelineBusy", "pipeline_lock"]
 
@@ -27,14 +28,24 @@ class PipelineBusy(RecstackError):
 
 
 @contextlib.contextmanager
-def pipeline_lock(work: Path, name: str) -> Iterator[None]:
+@arguments_named
+def pipeline_lock(work: str | Path, name: str) -> Iterator[None]:
     """Hold the lock of the pipeline whose work folder is ``work`` for the block.
 
     Raises
     ------
     PipelineBusy
         Another process holds it (the message names its process id and start time).
+    RecstackError
+        ``work`` is not a path (text or :class:`~pathlib.Path`: a text one was a
+        TypeError), or ``name`` is not text.
     """
+    from recstack.atomic import checked_path
+
+    work = checked_path(work, "pipeline_lock(work)")
+    if not isinstance(name, str):
+        raise RecstackError(f"pipeline_lock(name): expected the pipeline's name (text), got "
+                            f"{type(name).__name__} {name!r:.60}")
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows

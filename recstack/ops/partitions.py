@@ -234,9 +234,23 @@ def _seconds(day: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
+@arguments_named
 def missing_periods(partitions: list[Partition]) -> list[str]:
     """Labels of the periods between the first and the last partition that have no folder
-    (a month, day or year the log job did not write)."""
+    (a month, day or year the log job did not write), oldest first.
+
+    ``partitions`` are those :func:`list_partitions` gives, in any order: a list given
+    newest first was read as having no gap at all, one holding a partition twice named
+    each gap twice, and a root folder or ``Partition.to_dict`` dictionaries were an
+    AttributeError or a TypeError.
+
+    Raises
+    ------
+    RecstackError
+        ``partitions`` is not a list or tuple of :class:`Partition`, or holds partitions
+        of different depths (years beside months).
+    """
+    partitions = _partition_list(partitions, "missing_periods(partitions)")
     missing = []
     for before, after in zip(partitions, partitions[1:], strict=False):
         moment = before.end
@@ -253,6 +267,31 @@ def missing_periods(partitions: list[Partition]) -> list[str]:
                 day = day + dt.timedelta(days=1)
             moment = _seconds(day)
     return missing
+
+
+def _partition_list(partitions: Any, call: str) -> list[Partition]:
+    """``partitions`` as a list of distinct :class:`Partition` of one depth, oldest first."""
+    if isinstance(partitions, str | os.PathLike):
+        raise RecstackError(f"{call}: expected the partitions of a folder, got the path "
+                            f"{os.fspath(partitions)!r}; pass list_partitions(root)")
+    if not isinstance(partitions, list | tuple):
+        raise RecstackError(f"{call}: expected a list of Partition (as list_partitions "
+                            f"gives), got {type(partitions).__name__}")
+    others = sorted({type(p).__name__ for p in partitions if not isinstance(p, Partition)})
+    if others:
+        hint = (" (a dictionary is turned back into one with Partition.from_dict)"
+                if "dict" in others else "")
+        raise RecstackError(f"{call}: expected a list of Partition (as list_partitions "
+                            f"gives), got a list holding {', '.join(others)}{hint}")
+    unique = {p.label: p for p in sorted(partitions, key=lambda p: p.folder)}
+    depths = {len(p.folder.split("/")) for p in unique.values()}
+    if len(depths) > 1:
+        shown = " and ".join(repr(min(p.folder for p in unique.values()
+                                       if len(p.folder.split("/")) == depth))
+                             for depth in sorted(depths))
+        raise RecstackError(f"{call}: partitions of different depths ({shown}); use one of "
+                            "year, year/month or year/month/day throughout")
+    return sorted(unique.values(), key=lambda p: p.start)
 
 
 def _partition_label(day: dt.date, depth: int) -> str:
@@ -393,26 +432,62 @@ def to_interactions(tables: list[pa.Table], *, explicit: bool,
     return data, origin
 
 
+@arguments_named
 def check_id_types(schemas: list[pa.Schema], labels: list[str]) -> None:
     """Refuse partitions (their schemas, named by ``labels``) that hold an id column as
     integers in some and as text in others; a schema without the column is the schema
-    check's to report.
+    check's to report, and so is an id column of another type (floats), which is named as
+    what it is here: a float column was said to hold the ids "as text".
 
     Raises
     ------
     DataFormatError
         Naming the column and the partitions of each kind.
+    RecstackError
+        ``schemas`` and ``labels`` are not lists of one length, of pyarrow schemas and of
+        partition names (a zip of unequal lengths was a ValueError, a table in place of
+        its schema an AttributeError).
     """
+    call = "check_id_types"
+    for name, values, kind in (("schemas", schemas, pa.Schema), ("labels", labels, str)):
+        if not isinstance(values, list | tuple) or not all(isinstance(v, kind)
+                                                            for v in values):
+            wanted = ("pyarrow schemas (a table's .schema)" if kind is pa.Schema else
+                      "partition names (text)")
+            got = (f"a list holding {', '.join(sorted({type(v).__name__ for v in values}))}"
+                   if isinstance(values, list | tuple) else type(values).__name__)
+            raise RecstackError(f"{call}: {name} must be a list of {wanted}, got {got}")
+    if len(schemas) != len(labels):
+        raise RecstackError(f"{call}: labels must name each of the {len(schemas)} "
+                            f"schema(s) once, got {len(labels)}")
     for column in (USER_ID, ITEM_ID):
         kinds: dict[str, list[str]] = {}
         for schema, label in zip(schemas, labels, strict=True):
             if column not in schema.names:
                 continue
-            kind = "integers" if pa.types.is_integer(schema.field(column).type) else "text"
-            kinds.setdefault(kind, []).append(label)
+            kinds.setdefault(_id_kind(schema.field(column).type), []).append(label)
         if len(kinds) > 1:
+            if set(kinds) == {"text", "integers"}:
+                raise DataFormatError(
+                    f"partitions {', '.join(kinds['text'][:5])} hold it as text but "
+                    f"partitions {', '.join(kinds['integers'][:5])} as integers: the same "
+                    "id would count as two (5 and '5'); rewrite the partitions with one type",
+                    column=column)
+            held = "; ".join(f"partitions {', '.join(names[:5])} as {kind}"
+                             for kind, names in kinds.items())
             raise DataFormatError(
-                f"partitions {', '.join(kinds['text'][:5])} hold it as text but partitions "
-                f"{', '.join(kinds['integers'][:5])} as integers: the same id would count as "
-                "two (5 and '5'); rewrite the partitions with one type",
+                f"the partitions hold it as {len(kinds)} types ({held}); ids are integers or "
+                "text, of one type in every partition: rewrite the partitions with one",
                 column=column)
+
+
+def _id_kind(kind: pa.DataType) -> str:
+    """What an id column holds, as a message names it: integers, text or its type (a
+    dictionary-encoded column by its values, as it is read)."""
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if pa.types.is_integer(kind):
+        return "integers"
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return "text"
+    return f"{kind} values"

@@ -130,7 +130,7 @@ def run_pipeline(pipeline: str | Path | Pipeline, *, now: int | None = None,
     QualityFailure
         A quality check failed (the reasons are in the message and ``check.failed.json``).
     """
-    check_clock(now, "run_pipeline")
+    now = check_clock(now, "run_pipeline")  # a whole Decimal is the int it names
     # refused before anything runs: a bad on_step failed only after the first step had
     # committed its outputs, a bad progress once the first step began
     if not isinstance(pipeline, Pipeline | str | os.PathLike):

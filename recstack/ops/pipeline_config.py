@@ -60,6 +60,7 @@ from recstack.config import (
     check_seed,
     dated_lines,
     parse_metric_name,
+    python_values,
     read_toml,
     refuse_misplaced_top_level_keys,
     refuse_other_file_kind,
@@ -378,6 +379,7 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                    base: str | Path | None = None) -> Pipeline:
     """Validate a parsed pipeline file (see the module docstring)."""
     file = f"{source}: "
+    raw = python_values(raw, file)
     from recstack.config import TOP_LEVEL as EXPERIMENT_TOP_LEVEL
 
     refuse_other_file_kind(raw, file, TOP_LEVEL, EXPERIMENT_TOP_LEVEL,

@@ -44,7 +44,15 @@ import pyarrow.compute as pc
 
 from recstack.data.interactions import ITEM_ID, TIMESTAMP, USER_ID, VALUE
 from recstack.errors import ConfigError, RecstackError, counted, shown
-from recstack.specs import Spec, arguments_named, build_spec, fields_of, option
+from recstack.metrics._validation import exact_as_float
+from recstack.specs import (
+    Spec,
+    arguments_named,
+    build_spec,
+    fields_of,
+    option,
+    whole_exact_as_int,
+)
 
 __all__ = ["CheckResult", "QualityFailure", "QualitySpec", "ShareThreshold",
            "check_partition", "SHARE_CHECKS"]
@@ -275,7 +283,13 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
     catalog_items, catalog_users
         Known item and user ids (the unknown-id checks are skipped when None).
     """
-    check_clock(now, "check_partition")
+    now = check_clock(now, "check_partition")
+    # exact numbers are the numbers they name, as every setting of recstack reads them: a
+    # rating range of Decimal("0.5") or a period of whole Decimals was refused
+    if isinstance(rating_range, tuple | list):
+        rating_range = tuple(exact_as_float(x) for x in rating_range)  # type: ignore[assignment]
+    if isinstance(period, tuple | list):
+        period = tuple(whole_exact_as_int(x) for x in period)  # type: ignore[assignment]
     if previous_rows is not None and not isinstance(previous_rows, str | bytes | dict) \
             and hasattr(previous_rows, "__iter__"):
         # one pass: a generator was used up by the check below, then sliced (a TypeError)
@@ -485,11 +499,13 @@ def _check_arguments(table: Any, spec: Any, *, label: Any, rating_range: Any,
                               f"ids, or None, got {known!r:.80}")
 
 
-def check_clock(now: Any, where: str) -> None:
-    """The clock of the future check: whole Unix seconds, or None for the current time."""
+def check_clock(now: Any, where: str) -> int | None:
+    """The clock of the future check: whole Unix seconds (an int, or a whole ``Decimal`` or
+    ``Fraction``, as every count), or None for the current time; returned as an int."""
+    given, now = now, whole_exact_as_int(now)
     if now is not None and (isinstance(now, bool) or not isinstance(now, int | np.integer)):
         raise ConfigError(f"{where}: now must be whole Unix seconds (an int) or None, got "
-                          f"{shown(now)}")
+                          f"{shown(given)}")
     from recstack.data.interactions import LAST_SECOND
 
     if now is not None and not 0 <= now <= LAST_SECOND:
@@ -500,6 +516,7 @@ def check_clock(now: Any, where: str) -> None:
                           f"future-timestamp check would flag {flagged} as in the future; "
                           "give the clock in seconds (one in milliseconds is 1000 "
                           "times too large), or None for the current time")
+    return None if now is None else int(now)
 
 
 def _nan_rows(column: pa.ChunkedArray) -> np.ndarray:

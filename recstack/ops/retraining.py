@@ -90,16 +90,17 @@ def fit_candidate(model_type: str, params: dict[str, Any], train: Interactions,
                           f"hyperparameters (empty for its defaults), got "
                           f"{type(params).__name__}")
     check_interactions(train=train)  # a DataFrame was an AttributeError on .compact
+    given, warm_iterations = warm_iterations, whole_exact_as_int(warm_iterations)
     if warm_iterations is not None and (isinstance(warm_iterations, bool) or not isinstance(
             warm_iterations, int | np.integer) or warm_iterations < 1):
         raise ConfigError(f"fit_candidate: warm_iterations must be a whole number >= 1 or "
-                          f"None, got {shown(warm_iterations)}")
+                          f"None, got {shown(given)}")
     warm = (previous is not None and issubclass(cls, WarmStartMixin)
             and cls.warm_compatible(previous, params))
     if warm and warm_iterations is not None:
         name = iteration_param(cls)
         if name is not None:
-            params = params | {name: warm_iterations}
+            params = params | {name: int(warm_iterations)}
     model = create_model(model_type, **params)
     model.validate_params()
     if warm:

@@ -33,7 +33,11 @@ as their model of the click probability, updated online after every round:
   :math:`m^\top x + \alpha \sqrt{x^\top P^{-1} x}` (Li, Chu, Langford & Schapire 2010,
   eq. 5, with the posterior of the logistic model in place of ridge regression, as in
   GLM-UCB, Filippi et al. 2010); the logistic link is monotone, so ranking by the logit's
-  bound ranks by the probability's.
+  bound ranks by the probability's. One model is shared by every item (an item enters
+  only through its context), where the paper's Algorithm 1 (disjoint LinUCB) keeps a
+  ridge regression per arm: give item-specific features (or one-hot item columns) to get
+  its per-arm behaviour. The prior precision plays the ridge's identity :math:`A = I_d`
+  (``prior_precision=1``).
 
 Ties are broken at random (a fresh permutation of the catalogue per round), so that equally
 scored items, such as all items before the first click, share the exploration. Every

@@ -13,7 +13,12 @@ The posterior is approximated by a Gaussian at its mode (the Laplace approximati
 with row weights :math:`s_i`. ``diagonal=True`` keeps only the diagonal of the precision,
 :math:`P_{jj} = P_{0,jj} + \sum_i s_i p_i (1 - p_i) x_{ij}^2`, which costs :math:`O(d)`
 memory for :math:`d` features (Chapelle & Li 2011, "An Empirical Evaluation of Thompson
-Sampling", Algorithm 3). The mode is found with scipy: an exact-Hessian trust-region Newton
+Sampling", Algorithm 3, labels :math:`y_i \in \{-1, 1\}` there:
+:math:`w = \arg\min_w \tfrac12 \sum_j q_j (w_j - m_j)^2 + \sum_i \log(1 + e^{-y_i w^\top
+x_i})`, then :math:`q_j \leftarrow q_j + \sum_i x_{ij}^2 p_i (1 - p_i)` with :math:`p_i =
+\sigma(w^\top x_i)`, the posterior :math:`(m, q)` being the next batch's prior: what
+:meth:`~BayesianLogisticRegression.partial_fit` does with ``diagonal=True`` and
+``forgetting=1``). The mode is found with scipy: an exact-Hessian trust-region Newton
 method for the full posterior, L-BFGS for the diagonal one.
 
 **Online updates.** :meth:`BayesianLogisticRegression.partial_fit` treats the current
@@ -263,7 +268,10 @@ class BayesianLogisticRegression(Configurable):
     prior_precision : float > 0
         :math:`\\lambda`: the prior is :math:`\\mathcal N(0, \\lambda^{-1} I)` on the feature
         weights. The MAP estimate equals scikit-learn's L2 logistic regression with
-        ``C = 1 / prior_precision``.
+        ``C = 1 / prior_precision`` exactly when ``fit_intercept=False``, or with an
+        intercept when ``intercept_precision = 0`` (scikit-learn leaves the intercept
+        unpenalised; the default 1e-4, a prior standard deviation of 100, shrinks it
+        slightly towards 0).
     intercept_precision : float >= 0
         Prior precision of the intercept (0: a flat prior, which needs both classes in the
         first batch). Read only with an intercept: given otherwise, refused at fit.

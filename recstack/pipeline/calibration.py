@@ -433,6 +433,10 @@ def _require_sklearn() -> None:
                             '"recstack[ranking]"') from None
 
 
+#: the values of :class:`PlattCalibrator`'s ``targets``
+_PLATT_TARGETS = ("platt", "labels")
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     out = np.empty_like(z)
     positive = z >= 0
@@ -444,10 +448,27 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 @_register
 class PlattCalibrator(Calibrator):
-    r"""Platt scaling (Platt 1999): :math:`P(y = 1 | s) = \sigma(a s + b)`, the logistic
-    regression of the labels on the score, fitted by maximum likelihood (scikit-learn's
-    ``LogisticRegression`` without penalty). Unlike Platt's paper, the targets are the 0/1
-    labels themselves (no prior-based smoothing).
+    r"""Platt scaling (Platt 1999, "Probabilistic Outputs for Support Vector Machines"):
+    :math:`P(y = 1 | s) = \sigma(a s + b)` (Platt's eq. 1, written with :math:`a = -A`,
+    :math:`b = -B`), :math:`a` and :math:`b` fitted by maximum likelihood: the
+    cross-entropy :math:`-\sum_i t_i \log p_i + (1 - t_i) \log(1 - p_i)` against the
+    targets :math:`t_i` (Platt's section 2) is minimised.
+
+    ``targets="platt"`` (the default) takes Platt's out-of-sample targets (end of his
+    section 2.2, a prior of one pseudo-example per class), which keep the fit from
+    over-trusting a small calibration set:
+
+    .. math:: t_+ = \frac{N_+ + 1}{N_+ + 2}, \qquad t_- = \frac{1}{N_- + 2}
+
+    for the :math:`N_+` positives and :math:`N_-` negatives, the rule of scikit-learn's
+    ``CalibratedClassifierCV(method="sigmoid")`` (its ``_sigmoid_calibration``), whose slope
+    and intercept this matches. The fit then always exists: scores that separate the
+    outcomes give a finite slope. ``targets="labels"`` takes the 0/1 labels themselves: the
+    plain logistic regression of the labels on the score (scikit-learn's
+    ``LogisticRegression`` without penalty), whose slope grows without bound when the
+    scores separate the outcomes (warned of). Either way the objective is minimised exactly
+    (scikit-learn's lbfgs on the standardised score, a soft target :math:`t_i` written as a
+    positive of weight :math:`t_i` beside a negative of weight :math:`1 - t_i`).
 
     Attributes
     ----------
@@ -456,6 +477,17 @@ class PlattCalibrator(Calibrator):
     """
 
     name = "platt"
+    options: ClassVar[dict[str, Any]] = {"targets": "platt"}
+    targets: str
+
+    def _check_params(self) -> None:
+        # text only: an array compared with ``in`` raised numpy's "truth value is ambiguous"
+        if not isinstance(self.targets, str) or self.targets not in _PLATT_TARGETS:
+            raise CalibrationError(f"{self.name}: targets must be 'platt' (Platt's smoothed "
+                                   "targets, as scikit-learn's sigmoid calibration) or "
+                                   f"'labels' (the 0/1 labels), got {shown(self.targets)}"
+                                   f"{did_you_mean(self.targets, _PLATT_TARGETS)}")
+        self.targets = str(self.targets)  # numpy's str_ saved as plain text
 
     def _fit(self, x: np.ndarray, y: np.ndarray) -> None:
         _require_sklearn()
@@ -468,7 +500,20 @@ class PlattCalibrator(Calibrator):
         magnitude = float(np.abs(x).max()) or 1.0
         unit = x / magnitude
         center, spread = float(unit.mean()), float(unit.std()) or 1.0
-        model.fit(((unit - center) / spread)[:, None], y)
+        standard = ((unit - center) / spread)[:, None]
+        if self.targets == "platt":
+            # Platt's section 2.2: t+ = (N+ + 1) / (N+ + 2), t- = 1 / (N- + 2); the cross-entropy
+            # against a soft target t is a positive weighted t beside a negative weighted
+            # 1 - t, which the (unpenalised) solver minimises exactly
+            positives = float(y.sum())
+            negatives = float(len(y)) - positives
+            target = np.where(y == 1, (positives + 1.0) / (positives + 2.0),
+                              1.0 / (negatives + 2.0))
+            model.fit(np.vstack([standard, standard]),
+                      np.concatenate([np.ones(len(y)), np.zeros(len(y))]),
+                      sample_weight=np.concatenate([target, 1.0 - target]))
+        else:
+            model.fit(standard, y)
         # undo the standardisation (taken for the solver's conditioning)
         slope = float(model.coef_[0, 0]) / spread
         self.slope_ = slope / magnitude
@@ -478,7 +523,10 @@ class PlattCalibrator(Calibrator):
                 f"{self.name}: the scores' magnitude ({magnitude:.3g}) puts the fitted slope "
                 f"({slope:.3g} / {magnitude:.3g}) beyond float64's range; rescale the scores "
                 "(e.g. to logits or probabilities) before calibrating")
-        self._warn_of_separation(x, y)
+        if self.targets == "labels":
+            # Platt's targets keep the likelihood bounded: the slope is finite whatever
+            # the data, so only the plain labels' fit can run away
+            self._warn_of_separation(x, y)
 
     def _warn_of_separation(self, x: np.ndarray, y: np.ndarray) -> None:
         """Warn when the scores separate the outcomes: the likelihood then rises without
@@ -512,12 +560,17 @@ class PlattCalibrator(Calibrator):
         with np.errstate(over="ignore"):
             return _sigmoid(self.slope_ * x + self.intercept_)
 
+    def _config(self) -> dict[str, Any]:
+        return {"targets": self.targets}
+
     def _learned(self) -> dict[str, Any]:
         return {"slope": self.slope_, "intercept": self.intercept_}
 
     @classmethod
     def _from_json(cls, data: dict[str, Any]) -> Calibrator:
-        out = cls()
+        # a file written before the option was fitted on the labels themselves
+        out = cls(targets=data.get("targets", "labels"))
+        out._check_params()
         out.slope_, out.intercept_ = _finite(data, "slope"), _finite(data, "intercept")
         return out
 
@@ -622,8 +675,11 @@ _LOG_T_LIMIT = 700.0
 @_register
 class TemperatureCalibrator(Calibrator):
     r"""Temperature scaling (Guo et al., ICML 2017) for logit outputs:
-    :math:`P(y = 1 | z) = \sigma(z / T)`, with the one parameter :math:`T > 0` chosen to
-    minimise the log loss on the calibration data (bounded search over :math:`\log T`).
+    :math:`P(y = 1 | z) = \sigma(z / T)` (their section 4.2, the softmax
+    :math:`\sigma_{SM}(\mathbf z / T)`, which for two classes is the sigmoid of the logit
+    :math:`z = z_1 - z_0` over :math:`T`), with the one parameter :math:`T > 0` chosen to
+    minimise the log loss (the NLL) on the calibration data (bounded search over
+    :math:`\log T`).
     :math:`T > 1` softens over-confident logits. It keeps :math:`\sigma(0) = 1/2`: with a
     shifted base rate (e.g. after negative downsampling) use Platt scaling or the
     downsampling correction.
@@ -856,7 +912,8 @@ class HistogramCalibrator(Calibrator):
 
 @_register
 class DownsamplingCorrection(Calibrator):
-    r"""Undo uniform negative downsampling (He et al. 2014): a model trained on all the
+    r"""Undo uniform negative downsampling (He et al. 2014, "Practical lessons from predicting
+    clicks on ads at Facebook", its model re-calibration): a model trained on all the
     positives and a share :math:`w` (``rate``) of the negatives predicts :math:`p` on the
     downsampled scale; on the original scale
 

@@ -414,7 +414,12 @@ def generate_candidates(generators: Sequence[Recommender], user_indices: np.ndar
     if not sp.issparse(exclude) or exclude.shape[1] != n_items or exclude.shape[0] < n_users:
         raise RecstackError(f"candidates: exclude must be a sparse users x items matrix with at "
                             f"least {n_users} rows and {n_items} columns, got "
-                            f"{getattr(exclude, 'shape', type(exclude).__name__)}")
+                            f"{_described_matrix(exclude)}"
+                            # a dense matrix of the right shape was told "got (6, 5)", the
+                            # shape asked for, as if that were the fault
+                            + ("; convert it first: scipy.sparse.csr_matrix(exclude)"
+                               if not sp.issparse(exclude) and hasattr(exclude, "shape")
+                               else ""))
     keys, values, ranks, origin = [], [], [], []
     for column, generator in enumerate(generators):
         top, scores = top_k_batched(_scoring(generator, histories, exclude_items), users,
@@ -487,7 +492,13 @@ def _warn_users_without_candidates(merged: Candidates, users: np.ndarray,
         who_kind = "new users"
     more = f" and {len(empty) - 3:,} more" if len(empty) > 3 else ""
     why = []
-    if seen_all.any():
+    if not proposable.any():
+        # every user was said to have "interacted with every item the generators can
+        # propose (0)", which blamed the users' histories for an exclude_items of all items
+        why.append(f"exclude_items leaves out every one of the {n_items:,} items, so no "
+                   "generator can propose any")
+        seen_all[:] = True
+    elif seen_all.any():
         who = "each" if seen_all.all() else f"{int(seen_all.sum()):,} of them"
         why.append(f"{who} interacted with every item the generators can propose "
                    f"({int(proposable.sum()):,}), all left out by exclude")
@@ -582,14 +593,21 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
                      names: Sequence[str], *, batch_users: int = 1024,
                      histories: sp.csr_matrix | None = None) -> Candidates:
     """``candidates`` with every pair scored by each of ``scorers`` (fitted models on the
-    same vocabulary) as its ``similarity`` columns named ``names``; non-finite scores
-    become NaN. Users are scored ``batch_users`` at a time (their full rows, then the
-    candidates' entries). With ``histories``, the candidates' users are its row positions
-    (new users, as in :func:`generate_candidates`), scored by ``score_histories``."""
+    same vocabulary) as ``similarity`` columns named ``names``, after any the candidates
+    already hold (a name they already have is refused); non-finite scores become NaN.
+    Users are scored ``batch_users`` at a time (their full rows, then the candidates'
+    entries). With ``histories``, the candidates' users are its row positions (new users,
+    as in :func:`generate_candidates`), scored by ``score_histories``."""
     require_candidates(candidates, "score_candidates")
     _require_model_list(scorers, "scorers")
     # a name short, and a column of similarity had no name (its feature was dropped)
     names = _column_names(names, "names", len(scorers), "scorer")
+    taken = sorted(set(names) & set(candidates.scorers))
+    if taken:
+        # a second call replaced the first call's columns, dropping them without a word
+        raise ConfigError(f"candidates: the candidates are already scored by "
+                          f"{', '.join(map(repr, taken))} (their similarity columns "
+                          f"{list(candidates.scorers)}); give the new scorers other names")
     batch_users = check_count("score_candidates", "batch_users", batch_users,
                               error=ConfigError)
     for position, scorer in enumerate(scorers):
@@ -628,8 +646,11 @@ def score_candidates(candidates: Candidates, scorers: Sequence[Recommender],
             scored[_stand_in_rows(scorer, batch, histories)[local]] = np.nan
             columns[chosen, column] = scored
     columns[~np.isfinite(columns)] = np.nan
+    # the columns of an earlier call are kept before the new ones
+    columns = np.column_stack([np.asarray(candidates.similarity, np.float32), columns])
     return Candidates(candidates.users, candidates.items, candidates.scores, candidates.ranks,
-                      candidates.sources, candidates.n_per_source, columns, tuple(names))
+                      candidates.sources, candidates.n_per_source, columns,
+                      (*candidates.scorers, *names))
 
 
 def _stand_in_rows(model: Recommender, users: np.ndarray,

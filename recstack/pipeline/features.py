@@ -104,10 +104,11 @@ from recstack.data.interactions import (
 )
 from recstack.errors import ConfigError, RecstackError, counted, echoed, shown, shown_number
 from recstack.metrics._validation import check_aligned, exact_as_float, exact_as_int
-from recstack.models.base import refuse_positional
+from recstack.models.base import history_matrix, refuse_positional
 from recstack.models.persistence import canonical_csr, sparse_from_state
 from recstack.pipeline.bandit_checks import (
     as_index_array,
+    check_count,
     check_same_length,
     misspelt_attribute,
 )
@@ -116,7 +117,7 @@ from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
 from recstack.pipeline.schema import FEATURES_KEPT_IN, Feature, FeatureFrame, FeatureSchema
 from recstack.pipeline.settings import setting_of_another_step
-from recstack.specs import did_you_mean, finite_or_infinite
+from recstack.specs import SEED_MAX, did_you_mean, finite_or_infinite
 
 _SECONDS_PER_DAY = 86_400.0
 #: stands for "no interaction" in the first/last time arrays (so they stay integers)
@@ -184,10 +185,37 @@ class HistoryState:
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> HistoryState:
-        matrices = {name: sparse_from_state(name, arrays)
-                    for name in ("item_levels", "user_levels")}
-        return cls(cutoff=int(arrays["cutoff"]), **{n: arrays[n] for n in _STATE_ARRAYS},
-                   **matrices)
+        """The state :meth:`to_arrays` wrote. An array missing, or arrays whose item (or
+        user) rows disagree, are refused as a damaged state: they failed with a KeyError
+        naming the array alone, or later, when features were built, with an IndexError."""
+        where = "features: the saved history state"
+        parts = ("indptr", "indices", "data", "shape")
+        wanted = ["cutoff", *_STATE_ARRAYS,
+                  *(f"{m}_{part}" for m in ("item_levels", "user_levels") for part in parts)]
+        missing = [name for name in wanted if name not in arrays]
+        if missing:
+            raise RecstackError(f"{where} lacks the array(s) {', '.join(missing)}; the file "
+                                "is damaged or was not written by recstack: save the model "
+                                "again")
+        try:
+            matrices = {name: sparse_from_state(name, arrays)
+                        for name in ("item_levels", "user_levels")}
+            state = cls(cutoff=int(arrays["cutoff"]), **{n: arrays[n] for n in _STATE_ARRAYS},
+                        **matrices)
+        except (TypeError, ValueError, IndexError, OverflowError) as error:
+            raise RecstackError(f"{where} is damaged ({type(error).__name__}: "
+                                f"{echoed(str(error))}); save the model again") from None
+        for kind, names in (("item", ("item_count", "item_recent", "item_first",
+                                      "item_codes", "item_numeric", "item_levels")),
+                            ("user", ("user_count", "user_last", "user_codes",
+                                      "user_numeric", "user_levels"))):
+            rows = {name: np.shape(getattr(state, name))[:1] for name in names}
+            if len(set(rows.values())) > 1:
+                shown_rows = ", ".join(f"{name} {size[0] if size else 'none'}"
+                                       for name, size in rows.items())
+                raise RecstackError(f"{where} is damaged: its {kind} arrays disagree on the "
+                                    f"number of {kind}s ({shown_rows}); save the model again")
+        return state
 
 
 _STATE_ARRAYS = ("item_count", "item_recent", "item_first", "user_count", "user_last",
@@ -359,6 +387,10 @@ class FeatureBuilder:
             m = self.max_levels = int(m)
         if isinstance(m, bool) or not isinstance(m, int) or m < 1:
             raise ConfigError(f"features: max_levels must be a positive integer, got {shown(m)}")
+        if isinstance(self.context_time, np.bool_):
+            # a numpy bool is the flag it holds (refused as "got True" before); kept as
+            # Python's, which the saved builder's JSON can hold
+            self.context_time = bool(self.context_time)
         if not isinstance(self.context_time, bool):
             raise ConfigError(f"features: context_time must be true or false, got "
                               f"{self.context_time!r}")
@@ -523,7 +555,20 @@ class FeatureBuilder:
         and their share of history in each level of the multi-valued item columns, as
         :meth:`statistics` computes it for a training user. The item rows are unchanged."""
         self._require_fitted()
-        chosen = sp.csr_matrix(histories, dtype=np.float32, copy=True)
+        # unchecked, a state of another kind failed with "'str' object has no attribute
+        # 'cutoff'", histories of another width inside scipy ("matmul: dimension
+        # mismatch"), and a NaN or negative value was read as an item chosen, silently
+        _require(state, HistoryState, "state", "a HistoryState (FeatureBuilder.statistics)")
+        where = "features: visitor_state"
+        matrix = history_matrix(histories, len(state.item_count), where)
+        if matrix.nnz and float(matrix.data.min()) < 0:
+            at = int(np.flatnonzero(matrix.data < 0)[0])
+            row = int(np.searchsorted(matrix.indptr, at, side="right")) - 1
+            raise RecstackError(
+                f"{where}: histories must be >= 0 (an item the user chose: a value > 0, "
+                f"none: 0), row {row}, column {int(matrix.indices[at])} is "
+                f"{float(matrix.data[at]):g}")
+        chosen = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
         chosen.sum_duplicates()
         chosen.eliminate_zeros()
         chosen.data[:] = 1.0
@@ -696,6 +741,9 @@ class FeatureBuilder:
         of the rows repeated per candidate) and numpy ("setting an array element with a
         sequence"); a mapping became the unknown level without a word."""
         self._require_fitted()
+        # two columns of one name (a request's context joined twice) failed inside pandas
+        # ("Data must be 1-dimensional"), as the training log's context is refused at fit
+        _refuse_repeated_names([str(c) for c in context.columns], "the context")
         for column in self.context_:
             if column.column not in context.columns:
                 continue
@@ -918,6 +966,9 @@ def label_context(users: np.ndarray, items: np.ndarray, labels: np.ndarray,
         A row whose user has no interaction in ``window``.
     """
     where = "label_context"
+    # the one seed rule: numpy's own refusal ("expected non-negative integer") was the
+    # message of a negative seed, and a seed of 1.5 a TypeError from SeedSequence
+    seed = check_count(where, "seed", seed, low=0, high=SEED_MAX, error=ConfigError)
     if not isinstance(window, Interactions):
         raise RecstackError(f"{where}: window must be the label window's Interactions, got "
                             f"{type(window).__name__}")

@@ -572,11 +572,22 @@ def concat_frames(frames: Sequence[FeatureFrame]) -> FeatureFrame:
             raise RecstackError(f"concat_frames: frames[{position}] is a "
                                 f"{type(frame).__name__}, not a FeatureFrame")
     if not frames:
-        raise RecstackError("no feature frames to concatenate")
+        raise RecstackError("concat_frames: no feature frames to concatenate (frames is "
+                            "empty); give at least one")
     schema = frames[0].schema
     for frame in frames[1:]:
         schema.require_same(frame.schema, "concat_frames")
+    _refuse_shared_groups(frames)
     keys = set(frames[0].extra)
+    for position, frame in enumerate(frames):
+        # a column that some frames lack was dropped from the result, without a word
+        if set(frame.extra) != keys:
+            other = sorted(set(frame.extra) ^ keys, key=str)[0]
+            holder, lacking = ((0, position) if other in keys else (position, 0))
+            raise RecstackError(
+                f"concat_frames: extra column {other!r} is in frames[{holder}] but not in "
+                f"frames[{lacking}]; the frames must have the same extra columns (it would "
+                "be dropped): add it to every frame, or drop it from all")
     return FeatureFrame(schema, np.concatenate([f.numeric for f in frames]),
                         np.concatenate([f.categorical for f in frames]),
                         np.concatenate([f.users for f in frames]),
@@ -584,3 +595,25 @@ def concat_frames(frames: Sequence[FeatureFrame]) -> FeatureFrame:
                         np.concatenate([f.groups for f in frames]),
                         {k: np.concatenate([f.extra[k] for f in frames]) for k in keys
                          if all(k in f.extra for f in frames)})
+
+
+def _refuse_shared_groups(frames: Sequence[FeatureFrame]) -> None:
+    """Refuse a group number used by two of the frames: each group is one request, and
+    the frames' groups were stacked as they were, so group 1 of one frame and group 1 of
+    the next (two cutoffs' examples of one user, or two users) became one request of the
+    rankers' listwise and pairwise losses, silently, when they met at the seam (and a
+    "rows of a group must be contiguous" naming no frame otherwise)."""
+    distinct = [np.unique(frame.groups) for frame in frames]
+    groups = np.concatenate(distinct)
+    owner = np.repeat(np.arange(len(frames)), [len(d) for d in distinct])
+    order = np.argsort(groups, kind="stable")  # a group's frames in frame order
+    groups, owner = groups[order], owner[order]
+    shared = np.flatnonzero(groups[1:] == groups[:-1])
+    if len(shared):
+        at = int(shared[0])
+        raise RecstackError(
+            f"concat_frames: group {groups[at].item()!r} is in frames[{int(owner[at])}] and "
+            f"frames[{int(owner[at + 1])}]; each group is one request (one query of the "
+            "rankers' losses), so the frames' groups must not overlap: number the later "
+            "frame's groups after the earlier ones' (e.g. its groups plus the largest group "
+            "so far + 1)")

@@ -208,8 +208,11 @@ class BanditEnvironment:
         feature_noise = check_number(where, "feature_noise", feature_noise, low=0.0)
         check_number(where, "new_item_share", new_item_share, low=0.0, high=1.0,
                      high_inclusive=False)
-        if not isinstance(drift, bool):
+        # a numpy bool (a flag read from an array) is a flag too: it was refused as "drift
+        # must be True or False, got True"
+        if not isinstance(drift, bool | np.bool_):
             raise ConfigError(f"{where}: drift must be True or False, got {shown(drift)}")
+        drift = bool(drift)
         seed = check_count(where, "seed", seed, low=0, high=SEED_MAX)  # Decimal("3"): 3
         if config is None:
             # one rule: without a config the environment's small sizes fill every size not

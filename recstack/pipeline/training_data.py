@@ -51,7 +51,7 @@ import numpy as np
 from recstack.config import check_seed
 from recstack.data.interactions import Interactions
 from recstack.data.splits import _ceil_3, exact_share, share_count
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.metrics._validation import exact_as_float, exact_as_int
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import check_count, percentage_hint
@@ -292,6 +292,12 @@ def make_training_data(history: Interactions, window: Interactions,
         raise RecstackError(f"training data: {len(history)} interactions in the history "
                             f"and {len(window)} in the label window; both sides need some "
                             "(choose another cutoff or label_fraction)")
+    if history.timestamp is None:
+        # refused by the features' statistics only after every generator was fitted
+        raise RecstackError("training data: the history has no timestamps; the features "
+                            "(recency, time-decayed popularity) are computed at the cutoff "
+                            "from them: give interactions with timestamps")
+    _require_labels_after_history(history, window)
     n_users = history.n_users
     known = np.bincount(history.user_index, minlength=n_users) > 0
     active = np.unique(window.user_index)
@@ -359,6 +365,45 @@ def _require_same_ids(history: Interactions, window: Interactions) -> None:
                 f"{kind} indices 0, 1, 2... stand for {shown or 'nothing'}, the history's for "
                 f"{expected or 'nothing'}), so its labels would fall on other {kind}s; take "
                 "both sides from one Interactions with time_window() or user_window()")
+
+
+def _require_labels_after_history(history: Interactions, window: Interactions) -> None:
+    """Refuse a label window holding a user's interaction earlier than that user's latest
+    history row (and not itself a history row): the labels are what a user did after the
+    history the generators and features see (:func:`time_window`: every window row at or
+    after the cutoff; :func:`user_window`: each user's latest rows). History and window
+    given the other way round (``window, history = time_window(...)``) made examples whose
+    labels came before their features' data, without a word."""
+    if window.timestamp is None:
+        return
+    assert history.timestamp is not None  # checked by the caller
+    n_items = history.n_items
+    users = history.user_index.astype(np.int64)
+    latest = np.full(history.n_users, np.iinfo(np.int64).min, np.int64)
+    np.maximum.at(latest, users, history.timestamp)
+    window_users = window.user_index.astype(np.int64)
+    earlier = window.timestamp < latest[window_users]
+    if earlier.any():
+        # a window holding the history's own rows (the whole log) labels nothing with
+        # them (a user's history items are never candidates): those rows are left alone
+        pairs = np.unique(users * n_items + history.item_index.astype(np.int64))
+        rows = np.flatnonzero(earlier)
+        keys = window_users[rows] * n_items + window.item_index[rows].astype(np.int64)
+        earlier[rows[np.isin(keys, pairs)]] = False
+    if not earlier.any():
+        return
+    row = int(np.argmax(earlier))
+    user = int(window_users[row])
+    user_id = window.users.to_external([user]).tolist()[0]
+    item_id = window.items.to_external([int(window.item_index[row])]).tolist()[0]
+    raise RecstackError(
+        f"training data: the label window holds "
+        f"{counted(int(earlier.sum()), 'row')} earlier than the same user's latest history "
+        f"row, the first row {row} (user {user_id!r}, item {item_id!r}, at "
+        f"{int(window.timestamp[row])}; the user's latest history row at "
+        f"{int(latest[user])}); the labels are what users did after the history the "
+        "features see: were history and window given the other way round? (time_window "
+        "and user_window return the history first)")
 
 
 def _fresh_models(make: Callable[[], Sequence[Recommender]], name: str

@@ -26,8 +26,10 @@ at ``/docs``):
 ``GET /users``, ``/users/{id}/history``  for the web page
 ``POST /events``                    impressions, clicks, purchases to the event log
 ``GET /health``, ``GET /ready``     liveness with details (status ``degraded`` after a
-                                    failed reload, with the store down or while a log
-                                    cannot be written: ``log_error``); readiness
+                                    failed reload, with the store down or filled for
+                                    another model, each variant's store status its own,
+                                    or while a log cannot be written: ``log_error``);
+                                    readiness
 ``GET /metrics``                    Prometheus (:mod:`recstack.serving.telemetry`)
 ``POST /admin/reload``              reload, or switch a variant's version (bearer token)
 ``GET /``                           the web page
@@ -846,9 +848,11 @@ async def post_events(service: ServiceDep, body: schemas.EventsRequest) -> dict[
 @operations.get("/health", response_model=schemas.Health)
 async def health(service: ServiceDep) -> dict[str, Any]:
     """Liveness and details: ``degraded`` after a failed reload (the previous version
-    is served), while the embedding store is unreachable (``store_error``) or while the
-    request or event log cannot be written (``log_error``; its rows wait in memory up to
-    a cap, then the oldest are dropped)."""
+    is served), while the embedding store is unreachable or filled for another model than
+    a variant serves (``store_error``, and each variant's ``store`` and ``store_error``:
+    the same answer whichever variant served last) or while the request or event log
+    cannot be written (``log_error``; its rows wait in memory up to a cap, then the oldest
+    are dropped)."""
     return service.health()
 
 

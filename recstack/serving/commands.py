@@ -12,19 +12,20 @@ takes a request context.
 
 from __future__ import annotations
 
+import io
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import special_file_problem
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.atomic import checked_path, special_file_problem
+from recstack.errors import ConfigError, RecstackError, echoed, shown
 from recstack.progress import Progress, resolve
-from recstack.serving._arguments import as_whole
+from recstack.serving._arguments import as_whole, is_real
 from recstack.specs import arguments_named
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def training_data(experiment: Experiment, *, on: str = "all",
     from recstack.data.interactions import concat
     from recstack.experiment import load_graph_cf, load_split, make_split, prepare_data
 
+    _check_experiment(experiment, "training_data")
     if on not in TRAINING_CHOICES:
         raise ConfigError(f"on must be one of {TRAINING_CHOICES}, got {on!r}")
     where = experiment.where
@@ -84,6 +86,7 @@ def fit_model(experiment: Experiment, label: str, *, on: str = "all",
     :func:`training_data`; returns the model and the data."""
     from recstack.experiment import build_models, model_step
 
+    _check_experiment(experiment, "fit_model")
     labels = [spec.label for spec in experiment.models]
     if label not in labels:
         from recstack.specs import did_you_mean
@@ -103,7 +106,7 @@ def fit_model(experiment: Experiment, label: str, *, on: str = "all",
 def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     """The entry of model ``label`` in an experiment's ``results.json`` (what
     ``recstack evaluate`` wrote), to record in the registry manifest."""
-    path = Path(results)
+    path = checked_path(results, "evaluation_of(results, label): results")
     if path.is_dir():
         path = path / "results.json"
     odd = special_file_problem(path)
@@ -191,6 +194,7 @@ def fit_and_publish(experiment_file: str | Path, label: str, registry: ModelRegi
     from recstack.config import load_experiment
     from recstack.serving.registry import check_name
 
+    _check_registry(registry, "fit_and_publish")
     experiment = load_experiment(experiment_file)
     name = check_name(name if name is not None else label)
     evaluation = evaluation_of(results, label) if results is not None else None
@@ -210,7 +214,9 @@ def open_artifact(artifact: str | Path, registry: ModelRegistry | None = None
     reference ``name`` / ``name@version``; returns it and a description for messages."""
     from recstack.models.persistence import load_model
 
-    path = Path(artifact)
+    if registry is not None:
+        _check_registry(registry, "open_artifact")
+    path = checked_path(artifact, "open_artifact(artifact): artifact")
     odd = special_file_problem(path, "folder") if registry is None else None
     if odd is not None:
         # a link that loops read as "no such saved model folder", a named pipe as a file
@@ -252,6 +258,39 @@ def _refuse_folder_named_like_a_registry_model(artifact: str, registry: ModelReg
         f"{registry_way}")
 
 
+def _check_experiment(experiment: Any, where: str) -> None:
+    """Refuse what is not a loaded experiment (an AttributeError on ``models`` or
+    ``where``): a path is the usual mistake, so its remedy is named."""
+    from recstack.config import Experiment
+
+    if not isinstance(experiment, Experiment):
+        hint = (f"; load it first: {where}(load_experiment({shown(str(experiment))}), ...)"
+                if isinstance(experiment, str | Path) else "")
+        raise ConfigError(f"{where}: experiment must be an Experiment (recstack.config."
+                          f"load_experiment(path)), got {type(experiment).__name__} "
+                          f"{echoed(shown(experiment))}{hint}")
+
+
+def _check_registry(registry: Any, where: str) -> None:
+    """Refuse what is not a :class:`ModelRegistry` (an AttributeError on ``load`` or
+    ``publish``): its folder is the usual mistake, so its remedy is named."""
+    from recstack.serving.registry import ModelRegistry
+
+    if not isinstance(registry, ModelRegistry):
+        hint = (f"; open it first: ModelRegistry({shown(str(registry))})"
+                if isinstance(registry, str | Path) else "")
+        raise ConfigError(f"{where}: registry must be a ModelRegistry, got "
+                          f"{type(registry).__name__} {echoed(shown(registry))}{hint}")
+
+
+def _check_model(model: Any, where: str) -> None:
+    """Refuse what is not a recstack model (an AttributeError on ``name`` or
+    ``_require_fitted``), worded as the embedding store words it."""
+    from recstack.serving.embedding_store import _check_model as refuse_other_than_a_model
+
+    refuse_other_than_a_model(model, where)
+
+
 def model_user_ids(model: Recommender, given: list[str]) -> np.ndarray:
     """User ids typed on a command line, in the type of the model's ids (integers where
     the model's are), by the one id rule of every reader (:mod:`recstack.data.idmap`):
@@ -259,6 +298,17 @@ def model_user_ids(model: Recommender, given: list[str]) -> np.ndarray:
     ``"007"``, ``"+7"``, ``"1_0"`` and ``"٣"`` as other users, and raise on ``"³"``."""
     from recstack.data.idmap import plain_integers, trim_text_ids
 
+    _check_model(model, "model_user_ids")
+    # one text would be read letter by letter ("u12" as the users u, 1 and 2), and numbers
+    # were arrow's "Expected bytes, got a 'int' object"
+    if isinstance(given, str | bytes) or not isinstance(given, Sequence | np.ndarray):
+        raise ConfigError(f"model_user_ids: given must be a list of user ids as typed (text), "
+                          f"got {type(given).__name__} {echoed(shown(given))}")
+    not_text = [value for value in given if not isinstance(value, str)]
+    if not_text:
+        raise ConfigError(f"model_user_ids: given holds {echoed(shown(not_text[0]))} "
+                          f"({type(not_text[0]).__name__}); it takes the user ids as typed "
+                          "(text); for ids of the model's own type call recommend directly")
     known = model.users_.external_ids
     trimmed = trim_text_ids(list(given))
     blank = [text for text, kept in zip(given, trimmed, strict=True) if not kept]
@@ -292,6 +342,19 @@ def request_context_from_text(model: Recommender, pairs: Sequence[str],
         a pair without ``=``, a key given twice or not among the model's context columns,
         a number column given text, or a timestamp for a model without time features.
     """
+    _check_model(model, "request_context_from_text")
+    # one text was read letter by letter ("device=phone" as the pairs 'd', 'e', ...)
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Sequence | np.ndarray):
+        raise ConfigError(f"--context: pairs must be a list of KEY=VALUE texts, got "
+                          f"{type(pairs).__name__} {echoed(shown(pairs))}"
+                          + (f"; pass [{shown(pairs)}]" if isinstance(pairs, str) else ""))
+    not_text = [pair for pair in pairs if not isinstance(pair, str)]
+    if not_text:
+        raise ConfigError(f"--context: pairs holds {echoed(shown(not_text[0]))} "
+                          f"({type(not_text[0]).__name__}); write each as a KEY=VALUE text")
+    if timestamp is not None and not (is_real(timestamp) and math.isfinite(timestamp)):
+        raise ConfigError(f"--timestamp: the request's time is a finite number of Unix "
+                          f"seconds, got {type(timestamp).__name__} {echoed(shown(timestamp))}")
     if not pairs and timestamp is None:
         return None
     builder = getattr(model, "builder_", None)
@@ -373,8 +436,9 @@ def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
     ``context`` (see :func:`request_context_from_text`) is the same request context for
     every user; None: unknown.
     """
-    from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES
+    from recstack.models.base import DEFAULT_MEMORY_BUDGET_BYTES, _as_ids, _lookup
 
+    _check_model(model, "recommendation_batches")
     model._require_fitted()
     if users is None:
         eligible = np.ones(len(model.users_), bool)
@@ -382,7 +446,16 @@ def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
             eligible &= ~model._users_without_history()
         user_ids = model.users_.to_external(np.flatnonzero(eligible))
     else:
-        user_ids = np.atleast_1d(np.asarray(users))
+        # read as the model reads them: a set, a dict or a generator wrapped in an array
+        # was "the value at position 0 is {'a', 'b'} (set)", and a list of texts and
+        # numbers became all texts
+        user_ids = _as_ids(users, f"{model.name}: users")
+        index = _lookup(model.users_, user_ids, f"{model.name}: users", missing="ignore")
+        if (index >= 0).all():
+            # written as the model's ids, one type: [7, "8"] for a model of integer ids
+            # was a column of a number and a text, which Parquet cannot hold (recommend
+            # refuses the users it does not know, naming them)
+            user_ids = model.users_.to_external(index)
     if batch_size is None:
         batch_size = max(1, min(_MAX_USERS_PER_BATCH,
                                 DEFAULT_MEMORY_BUDGET_BYTES // (len(model.items_) * 8 * 2)))
@@ -411,13 +484,33 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
                           stream: TextIO | None = None) -> int:
     """Write the batches to ``out`` (``.csv`` or ``.parquet``/``.pq``, replaced atomically
     when complete) or, when ``out`` is None, as CSV to ``stream``; returns the rows
-    written."""
+    written.
+
+    Each batch is a table with the columns ``user_id, rank, item_id, score`` (what
+    :func:`recommendation_batches` yields; the columns in any order); one table alone is
+    one batch. Anything else is refused naming the batch, before its rows are written."""
     import sys
 
+    frames = _recommendation_frames(batches)
     if out is None:
-        stream = stream or sys.stdout
+        if stream is None:
+            stream = sys.stdout
+        elif isinstance(stream, io.RawIOBase | io.BufferedIOBase) or \
+                not callable(getattr(stream, "write", None)) or \
+                getattr(stream, "closed", False) is True:
+            # a file name was taken by pandas as a path and written in the working folder;
+            # a binary stream failed on the header of an empty list
+            raise ConfigError(
+                f"write_recommendations: stream must be an open text stream (sys.stdout, "
+                f"open(path, 'w'), io.StringIO()), got a closed {type(stream).__name__}"
+                if getattr(stream, "closed", False) is True else
+                f"write_recommendations: stream must be an open text stream (sys.stdout, "
+                f"open(path, 'w'), io.StringIO()), got {type(stream).__name__} "
+                f"{echoed(shown(stream))}"
+                + ("; to write a file, pass it as out" if isinstance(stream, str | Path)
+                   else ""))
         rows = 0
-        for number, frame in enumerate(batches):
+        for number, frame in enumerate(frames):
             frame.to_csv(stream, index=False, header=number == 0)
             rows += len(frame)
         if rows == 0:
@@ -425,7 +518,10 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
         return rows
     from recstack.atomic import atomic_path
 
-    out = Path(out)
+    if stream is not None:
+        raise ConfigError("write_recommendations: give out (a file) or stream, not both; "
+                          "the lists would go to one of them only")
+    out = checked_path(out, "--out")
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet", ".pq"):
         raise ConfigError(f"--out {out}: write .csv or .parquet (by the file's extension)")
@@ -433,7 +529,7 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
     with atomic_path(out) as temporary:
         if suffix == ".csv":
             with open(temporary, "w", encoding="utf-8", newline="") as handle:
-                rows = write_recommendations(batches, None, stream=handle)
+                rows = write_recommendations(frames, None, stream=handle)
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -441,8 +537,8 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
             writer = None
             empty = None
             try:
-                for frame in batches:
-                    table = pa.Table.from_pandas(frame, preserve_index=False)
+                for number, frame in enumerate(frames, start=1):
+                    table = _arrow_table(frame, number)
                     if writer is None and not len(frame):
                         # the file's types come from a batch with rows: text ids of a batch
                         # without any (its users had seen every item) are typed null, and
@@ -451,7 +547,7 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
                         continue
                     if writer is None:
                         writer = pq.ParquetWriter(temporary, table.schema)
-                    writer.write_table(table.cast(writer.schema))
+                    writer.write_table(_cast_like(table, writer.schema, number))
                     rows += len(frame)
                 if writer is None:  # no rows: an empty table with the columns
                     pq.write_table(_typed_text(empty if empty is not None else
@@ -462,6 +558,93 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
                 if writer is not None:
                     writer.close()
     return rows
+
+
+def _recommendation_frames(batches: Any) -> Iterator[pd.DataFrame]:
+    """The batches given to :func:`write_recommendations` as tables of the columns
+    :data:`RECOMMENDATION_COLUMNS` in that order; anything else refused naming the batch.
+
+    Before, a table given alone was read column name by column name ("'str' object has no
+    attribute 'to_csv'"), a batch of other values failed the same way, and a table with a
+    column missing, one more, or the columns in another order was written as it was: a
+    file without scores, or a second batch's scores under the header's user_id."""
+    if isinstance(batches, pd.DataFrame):
+        batches = (batches,)  # one table: one batch
+    elif isinstance(batches, str | bytes | Mapping) or not isinstance(batches, Iterable):
+        raise ConfigError(
+            f"write_recommendations: batches must be tables (pandas DataFrames with the "
+            f"columns {', '.join(RECOMMENDATION_COLUMNS)}; what recommendation_batches "
+            f"yields), or one such table, got {type(batches).__name__} "
+            f"{echoed(shown(batches))}")
+    return (_recommendation_frame(frame, number)
+            for number, frame in enumerate(batches, start=1))
+
+
+def _recommendation_frame(frame: Any, number: int) -> pd.DataFrame:
+    """Batch ``number`` (from 1) as a table of :data:`RECOMMENDATION_COLUMNS`, in order."""
+    wanted = ", ".join(RECOMMENDATION_COLUMNS)
+    if not isinstance(frame, pd.DataFrame):
+        # a column or an array is named by its shape: its repr spreads over lines
+        given = (f"{type(frame).__name__} of shape {tuple(frame.shape)}"
+                 if isinstance(getattr(frame, "shape", None), tuple)
+                 else f"{type(frame).__name__} {echoed(shown(frame))}")
+        raise ConfigError(f"write_recommendations: batch {number} is a {given}, not a table; "
+                          f"each batch is a pandas DataFrame with the columns {wanted}"
+                          + ("; make one with .to_frame() or pd.DataFrame(...)"
+                             if isinstance(frame, pd.Series | np.ndarray) else ""))
+    columns = list(frame.columns)
+    repeated = sorted({str(c) for c in columns if columns.count(c) > 1})
+    missing = [c for c in RECOMMENDATION_COLUMNS if c not in columns]
+    other = [str(c) for c in columns if c not in RECOMMENDATION_COLUMNS]
+    if repeated or missing or other:
+        problems = ([f"the column(s) {', '.join(repeated)} given twice"] * bool(repeated)
+                    + [f"no column {', '.join(missing)}"] * bool(missing)
+                    + [f"the other column(s) {', '.join(other)}"] * bool(other))
+        index = [str(name) for name in frame.index.names if name in missing]
+        raise ConfigError(
+            f"write_recommendations: batch {number} has {'; '.join(problems)}; each batch "
+            f"has exactly the columns {wanted}"
+            + (f" ({', '.join(index)} is the index: .reset_index() it)" if index else ""))
+    return frame[list(RECOMMENDATION_COLUMNS)]
+
+
+def _arrow_table(frame: pd.DataFrame, number: int) -> Any:
+    """Batch ``number`` as an arrow table; a column arrow cannot type (ids that are text
+    and numbers at once) is refused naming the batch and the column."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
+        text = str(error)
+        column = next((c for c in RECOMMENDATION_COLUMNS
+                       if f"'{c}'" in text or f"column {c} " in text), None)
+        raise ConfigError(
+            f"write_recommendations: batch {number}: "
+            + (f"column {column}" if column else "a column")
+            + f" cannot be written to Parquet ({str(error).splitlines()[0]:.200}); give each "
+              "column values of one type (ids all text or all integers)") from None
+
+
+def _cast_like(table: Any, schema: Any, number: int) -> Any:
+    """``table`` cast to the file's ``schema`` (the first batch with rows set it); a batch
+    whose column cannot take that type is refused naming the batch, the column and both
+    types, before any of its rows are written."""
+    import pyarrow as pa
+
+    for field in schema:
+        given = table.schema.field(field.name).type
+        if given == field.type:
+            continue
+        try:
+            table.column(field.name).cast(field.type)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as error:
+            raise ConfigError(
+                f"write_recommendations: batch {number}: column {field.name} holds {given} "
+                f"values where the earlier batches' hold {field.type}, and they cannot be "
+                f"written as {field.type} ({str(error).splitlines()[0]:.120}); give every "
+                "batch the same types") from None
+    return table.cast(schema)
 
 
 def _typed_text(table: Any) -> Any:

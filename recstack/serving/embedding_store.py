@@ -6,8 +6,10 @@ external ids of :class:`~recstack.data.interactions.Interactions` (integers or s
 ``1`` and ``"1"`` are different ids). Each kind has one dimension, fixed by its first
 ``put``.
 
-- :class:`SQLiteEmbeddingStore` (stdlib ``sqlite3``): one table, a float32 blob per row,
-  written in one transaction per ``put``; WAL mode so readers are not blocked by a writer.
+- :class:`SQLiteEmbeddingStore` (stdlib ``sqlite3``): one table, a float32 blob per row
+  (little-endian, as in Redis, so a vector read back is the one put, bit for bit, on any
+  machine the file or the server is shared with), written in one transaction per
+  ``put``; WAL mode so readers are not blocked by a writer.
   Each ``put`` and ``delete`` ends with a checkpoint, so the ``.sqlite`` file alone holds
   what was written (a backup that copies the file without its ``-wal`` file while a
   service has the store open gets every vector written before the copy started).
@@ -182,6 +184,9 @@ class EmbeddingStore(ABC):
             raise ConfigError(f"{kind} vectors must be a 2-d array with one row per id "
                               f"({len(keys)}) and at least one dimension, got shape "
                               f"{array.shape}")
+        # stored little-endian whatever the machine's byte order (a no-op on x86 and ARM):
+        # a store written on a big-endian machine read as other numbers on the others
+        array = array.astype("<f4", copy=False)
         if len(array) and array.shape[1] > _MAX_DIM:
             # the bound a stored dimension is read with (_stored_dim): wider vectors are
             # a mistake (a matrix given transposed), never a model's
@@ -792,7 +797,7 @@ def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, wher
                     f"embedding store {where}: damaged: the {kind} vector of "
                     f"{_shown_key(key)} {problem} (write it again with put, or delete it)")
         joined = b"".join(rows[key] for key, hit in zip(keys, found, strict=True) if hit)
-        vectors[found] = np.frombuffer(joined, np.float32).reshape(-1, dim)
+        vectors[found] = np.frombuffer(joined, "<f4").reshape(-1, dim)  # as put wrote
         finite = np.isfinite(vectors).all(axis=1)
         if not finite.all():
             first = keys[int(np.flatnonzero(~finite)[0])]

@@ -411,10 +411,19 @@ def online_report(location: str | Path, *, control: str | None = None,
     alpha : float
         1 - the confidence level of the intervals.
     """
-    # NaN fails too; every test would be "not tested" otherwise
+    from recstack.metrics._validation import exact_as_float
+    from recstack.specs import number_spelling_hint
+
+    # NaN fails too; every test would be "not tested" otherwise. Read by the metrics' rule
+    # (exact_as_float): Decimal("0.05"), which compare_variants takes, was refused here
+    given, alpha = alpha, exact_as_float(alpha)
     if not is_real(alpha) or not 0 < float(alpha) < 1:
+        # alpha="0.05" and alpha=5 were refused without saying what is taken
+        percentage = (" (a share, not a percentage: 0.05 for 5%)"
+                      if is_real(alpha) and 1 < float(alpha) < 100 else "")
         raise RecstackError(f"alpha must be between 0 and 1 (exclusive), got "
-                            f"{shown_number(alpha)}")
+                            f"{shown_number(given)}{percentage}"
+                            f"{number_spelling_hint(given, float, 'alpha')}")
     alpha = float(alpha)
     if control is not None and not isinstance(control, str):
         # control=1 beside a variant named "1" was "not in the log": variants are text

@@ -1281,6 +1281,9 @@ def _refuse_index_of_another_model(index: Any, model: Any, where: str) -> None:
 def verify_folder(folder: Path, where: str) -> dict[str, Any]:
     """Check a version folder against its manifest: the manifest itself, then every file
     (none missing, none extra, each SHA-256 and size). Returns the manifest."""
+    from recstack.atomic import checked_path
+
+    folder = checked_path(folder, f"{where}: version folder")
     try:
         raw = (folder / MANIFEST).read_bytes()
     except FileNotFoundError:

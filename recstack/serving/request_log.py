@@ -476,6 +476,14 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
                             f"{prefix}/ folder)")
     files = log_files(folder, prefix)
     if not files:
+        if folder.name == prefix:
+            # the service's own folder, made when it starts: nothing was logged yet, or not
+            # yet written ("is this the service's log_dir?" blamed a path that is)
+            logged = ("events are POSTed to /events" if prefix == "events"
+                      else f"it answers {prefix}")
+            raise RecstackError(f"{folder}: no {prefix} logged yet (no {prefix}-*.parquet "
+                                f"files); the service writes them as {logged}, in a file "
+                                "every log_rotate_seconds (60 by default) and when it stops")
         raise RecstackError(f"{folder}: no {prefix}-*.parquet files; is this the service's "
                             "log_dir (its requests/ or events/ folder)?")
     tables = [read_log_file(path, prefix, required) for path in files]
@@ -547,6 +555,11 @@ def check_log_columns(columns: Sequence[str], required: Sequence[str], path: Pat
     of a log folder is another log's file, to move out of it; one given on its own (an
     export) is told which columns it has and, for a column spelt otherwise, which one."""
     required = _check_required(required)
+    if isinstance(columns, str | bytes) or not isinstance(columns, Sequence | Set | pd.Index):
+        # one text was searched as a string: "user_id" was said to hold the column "user"
+        raise ConfigError(f"columns must be the file's column names as a list (e.g. "
+                          f"list(table.columns)), got {type(columns).__name__} "
+                          f"{columns!r:.60}")
     missing = [c for c in required if c not in columns]
     if not missing:
         return

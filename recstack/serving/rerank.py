@@ -21,7 +21,8 @@ chain.
 
 A new visitor has no row in the training matrix: the chain sees a one-row history of the
 posted items instead (:func:`context_for`), which is what the seen-item filter and Steck's
-calibration read.
+calibration read, and which is no training user's row: a ``block_list``'s lists per user
+apply only to the user they name (a visitor gets the global list alone).
 """
 
 from __future__ import annotations
@@ -85,7 +86,13 @@ class RerankerStage:
 
 def context_for(request: StageRequest) -> tuple[np.ndarray, RerankContext]:
     """The re-rankers' user row and context: the version's training matrix for a known
-    user, a one-row history of the posted items for a new visitor."""
+    user; for anyone else (a new visitor, an unknown user served popular items, a user
+    known only to the embedding store, a similar-items request) a one-row history of the
+    request's items, which is no training user's row: the context says whose per-user
+    state applies (``training_users``), the vocabulary row of the user the request names
+    when the model has one (a user without training rows keeps their own block list),
+    else none. The one row was read as the first training user's, whose personal block
+    list was applied to every visitor."""
     from recstack.pipeline.rerank import RerankContext
 
     loaded = request.loaded
@@ -94,7 +101,17 @@ def context_for(request: StageRequest) -> tuple[np.ndarray, RerankContext]:
     history = np.unique(np.asarray(request.history, np.int64))
     row = sp.csr_matrix((np.ones(len(history), np.float32), history, [0, len(history)]),
                         shape=(1, loaded.n_items))
-    return np.zeros(1, np.int64), RerankContext(seen=row)
+    owner = np.array([_vocabulary_row(request)], np.int64)
+    return np.zeros(1, np.int64), RerankContext(seen=row, training_users=owner)
+
+
+def _vocabulary_row(request: StageRequest) -> int:
+    """The model's index of the user ``request`` names (the row of the re-rankers'
+    per-user state), -1 for a visitor the model does not know (or none named)."""
+    if request.user_id is None:
+        return -1
+    loaded = request.loaded
+    return int(loaded.user_position(loaded.vocabulary_id("user", str(request.user_id))))
 
 
 def chain_exclusions(stages: Sequence[Any], request: StageRequest) -> np.ndarray:
@@ -141,6 +158,7 @@ def fit_chain(entries: Sequence[Mapping[str, Any]], model: Recommender,
     """The settings' chain fitted on what the loaded version holds (see the module
     docstring); a re-ranker that cannot be fitted from it is refused with the reason."""
     _check_entries(entries)
+    _check_fitted_model(model, "fit_chain")
     if not entries:
         return []
     from recstack.pipeline.rerank import create_reranker
@@ -173,12 +191,22 @@ def training_data(model: Recommender, item_table: pd.DataFrame | None) -> Any:
     and ``item_table`` (external ids in its first column) aligned to the items."""
     from recstack.data.interactions import Interactions
 
+    _check_fitted_model(model, "training_data")
     seen = sp.csr_matrix(model.seen_)
     users = np.repeat(np.arange(seen.shape[0], dtype=np.int32), np.diff(seen.indptr))
     aligned = _aligned(item_table, model) if item_table is not None else None
     return Interactions(users, seen.indices.astype(np.int32),
                         np.asarray(seen.data, np.float32), None, model.users_, model.items_,
                         item_table=aligned)
+
+
+def _check_fitted_model(model: Any, where: str) -> None:
+    """Refuse what is not a fitted recstack model: a path, a name or None was an
+    AttributeError on ``seen_``, and so was a model not yet fitted."""
+    from recstack.serving.embedding_store import _check_model
+
+    _check_model(model, where)
+    model._require_fitted()
 
 
 def _aligned(table: pd.DataFrame, model: Recommender) -> pd.DataFrame:
@@ -201,6 +229,17 @@ def _aligned(table: pd.DataFrame, model: Recommender) -> pd.DataFrame:
     rest = table.iloc[:, 1:].reset_index(drop=True)
     ids = [str(i) for i in model.items_.external_ids.tolist()]
     positions = pd.Index(keys.to_numpy()).get_indexer(ids)
+    if len(keys) and len(ids) and (positions < 0).all():
+        # every item's attributes were empty without a word (a table of another catalog,
+        # or ids spelled otherwise: 1.0 or 001 for the item 1), so the re-rankers that
+        # read them (calibration by genre, a column boost) acted on nothing; worded as
+        # the service words the same items file without a title of the model's items
+        theirs = ", ".join(repr(key) for key in keys.iloc[:3].tolist())
+        ours = ", ".join(repr(key) for key in ids[:3])
+        raise ConfigError(f"{where}: none of its {len(keys):,} item ids is an item of "
+                          f"{model.name} (the table has {theirs}, ...; the model {ours}, "
+                          "...); give the item table of the model's catalog, with its "
+                          "item_id column spelled as the model's ids")
     aligned = rest.iloc[np.maximum(positions, 0)].reset_index(drop=True)
     if (positions < 0).any():
         aligned = aligned.astype(object)

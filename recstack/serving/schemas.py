@@ -65,6 +65,11 @@ def _whole_number(value: object, low: int, high: int) -> object:
     if isinstance(value, bool | str | bytes):
         raise PydanticCustomError("int_type", "Input should be a whole number, not {kind}",
                                   {"kind": "a boolean" if isinstance(value, bool) else "text"})
+    if isinstance(value, list | dict):
+        # [5] or {"value": 5} was pydantic's bare "Input should be a valid integer", which
+        # said neither what was sent nor that one number goes there
+        raise PydanticCustomError("int_type", "Input should be one whole number, not {kind}",
+                                  {"kind": _kind_of(value)})
     if isinstance(value, float) and value.is_integer():
         if not low <= value <= high:
             # 1e20 was "Unable to parse input string as an integer, exceeded maximum size"
@@ -621,22 +626,41 @@ class EventsAccepted(BaseModel):
     accepted: int
 
 
+#: the embedding store's state, for the service and for each variant
+StoreState = Literal["ok", "unavailable", "mismatched", "none"]
+
+
 class VariantState(BaseModel):
+    """One variant in ``GET /health``, with the store as its version finds it."""
+
     name: str
     model: str
     share: float
     pinned: bool
     loaded_at: str
+    store: StoreState = Field(
+        default="none", description="the embedding store for this variant's version: ok, "
+        "unavailable (cannot be reached), mismatched (reachable, but filled for another "
+        "model: the version's own vectors are served), or none (no store, or a version "
+        "that reads none)")
+    store_error: str | None = Field(
+        default=None, description="why this variant's store is unavailable or mismatched; "
+        "null when it is ok or none")
 
 
 class Health(BaseModel):
+    """``GET /health``: ``store`` is ``unavailable`` while the store cannot be reached and
+    ``mismatched`` while a variant's version does not fit it (each variant's own state in
+    ``variants``); ``store_error`` names the variant when there are several."""
+
     status: Literal["ok", "degraded", "starting"]
     variants: list[VariantState]
     last_reload_error: str | None
-    store: Literal["ok", "unavailable", "none"]
+    store: StoreState
     store_error: str | None = Field(
         default=None, description="why the embedding store is unavailable (cannot be "
-        "opened or read, or holds another model's vectors); null when it is ok or none")
+        "opened or read) or mismatched (holds another model's vectors); null when it is "
+        "ok or none")
     log: Literal["ok", "failing", "none"] = Field(
         default="none", description="the request and event logs: failing while their "
         "files cannot be written (rows wait in memory, the oldest dropped beyond a cap), "

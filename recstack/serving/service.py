@@ -57,6 +57,11 @@ a timeout per request. A store filled for another model (its user vectors of ano
 dimension, or its item vectors not the version's own for the same ids: the version before
 a reload) is not searched either: the model's own vectors are served, the fallback counted
 and ``/health`` degraded, until the store holds the version's vectors (``put_model``).
+Whether the store fits is judged per variant (each arm's version against the store, when
+the version is installed and at its requests; :attr:`LoadedModel.store_problem`), whether
+it can be reached for the whole service: ``/health`` lists each variant's ``store`` and
+``store_error``, the same answer whichever arm served last, and the mismatch is logged once
+per variant and version.
 """
 
 from __future__ import annotations
@@ -641,6 +646,14 @@ class LoadedModel:
         self.store_sample: tuple[list[Any], np.ndarray] | None = None
         #: (when, problem) of the last comparison with the store's item vectors
         self.store_check: tuple[float, str | None] | None = None
+        #: (kind, why) the store does not fit this version, as its last request or its
+        #: install found it ("dimensions", "id kind", "another model"), or None: kept per
+        #: loaded version, so the variants of a service each have their own (it was one
+        #: field for the service, which flipped with whichever variant served last), and a
+        #: reload of one variant starts its own afresh
+        self.store_problem: tuple[str, str] | None = None
+        #: the kinds of store problem already logged for this version (once each)
+        self.store_warned: set[str] = set()
         if self.user_vectors is not None:
             from recstack.serving.embedding_store import item_sample
 
@@ -811,7 +824,7 @@ class Service:
                                           pinned=version is not None))
         self.by_name = {slot.name: slot for slot in self.slots}
         self.assigner = VariantAssigner([s.name for s in self.slots],
-                                        [s.share for s in self.slots], settings.variant_salt)
+                                        [s.share for s in self.slots], settings.assignment_salt)
         self.titles = _read_titles(settings.items_file) if settings.items_file else None
         self.item_table: pd.DataFrame | None = None
         if settings.items_file and settings.rerank:
@@ -820,11 +833,11 @@ class Service:
             self.item_table = read_item_table(settings.items_file)
         self.stages: list[Stage] = []
         self.store: EmbeddingStore | None = None
+        #: why the store cannot be reached (opened or read), or None: one fact for the
+        #: whole service. Whether its vectors fit a variant's version is that version's
+        #: own :attr:`LoadedModel.store_problem`
         self.store_error: str | None = None
         self._store_down_until = 0.0
-        #: whether ``store_error`` says the store was filled for another model (a fact of
-        #: the versions served, not an outage: a reload makes it stale)
-        self._store_mismatch = False
         self.last_reload_error: str | None = None
         self._failed: dict[str, int] = {}  # model name -> version that failed to load
         self._alias_failure: str | None = None  # a damaged current.json the poll noted
@@ -842,6 +855,14 @@ class Service:
             self._load_initial(slot)
         if self.settings.store:
             self._open_store()
+            for slot in self.slots:  # each arm's fit, for /health before any request
+                if slot.loaded is not None:
+                    self._judge_store(slot, slot.loaded)
+        if len(self.slots) > 1:
+            logger.info("variants %s assigned by the hash of their user ids with the salt "
+                        "%r%s", ", ".join(s.name for s in self.slots), self.assigner.salt,
+                        "" if self.settings.variant_salt is not None else
+                        " (derived from the variants; set variant_salt to keep it)")
         if self.settings.log_dir is not None:
             from recstack.serving.request_log import EVENT_SCHEMA, REQUEST_SCHEMA, ParquetLog
 
@@ -937,12 +958,11 @@ class Service:
         return _prepared(self.registry.load(reference), self)
 
     def _install(self, slot: VariantSlot, loaded: LoadedModel) -> None:
+        # the store judged against the new version before it serves (its own status: the
+        # other variants' stay as they are); the version replaced takes its status along
+        if self.started:
+            self._judge_store(slot, loaded)
         slot.loaded = loaded  # one assignment: requests see the old or the new, whole
-        if self._store_mismatch:
-            # said of the version replaced: the next request judges the store against the
-            # versions served now (a version without vectors does not read the store, and
-            # the error stayed, naming a version no longer served)
-            self.store_error, self._store_mismatch = None, False
         self.metrics.model_version.clear()
         for other in self.slots:
             if other.loaded is not None:
@@ -1136,7 +1156,13 @@ class Service:
                 f"switch to another version with POST /admin/reload")
 
     # ------------------------------------------------------------------ requests
-    def variant_for(self, user_id: str | None) -> VariantSlot:
+    def variant_for(self, user_id: str | int | None) -> VariantSlot:
+        """The arm serving ``user_id`` (text or an integer, read as every request's id is,
+        :meth:`request_id`); None or an empty id: the first arm, a new visitor's."""
+        if user_id is not None and not isinstance(user_id, str):
+            # from Python: the integer 5 was a TypeError (no len()), and the integer 0 was
+            # served by the first arm where "0", the same user, was assigned its own
+            user_id = self.request_id(user_id, "user_id")
         # by the integer's own text, so "-0" and "0" (one user offline) share an arm
         slot = (self.by_name[self.assigner.assign(integer_spelling(user_id))] if user_id
                 else self.slots[0])
@@ -1148,7 +1174,7 @@ class Service:
             raise NotReadyError("the service is still loading its model; retry shortly")
         return loaded
 
-    def request_id(self, text: str, field: str) -> str:
+    def request_id(self, text: str | int, field: str) -> str:
         """An id a request gave, as the model's vocabulary holds it: trimmed of surrounding
         whitespace like every id recstack reads (:func:`recstack.data.idmap.trim_text_ids`,
         so ``" 42"`` is user 42 here as in a CSV), and at most ``max_id_length`` characters
@@ -1298,7 +1324,7 @@ class Service:
         untrained = user >= 0 and not loaded.has_history[user]
         if untrained:
             user = -1  # in the vocabulary, but the model learned nothing about them
-        vector, vector_source = self._user_vector(loaded, user_id, user)
+        vector, vector_source = self._user_vector(slot, loaded, user_id, user)
         if user < 0 and vector is None:
             known = (" has no training interactions in" if untrained else " is unknown to")
             reason = (f"user {user_id!r}{known} {loaded.reference}"
@@ -1514,7 +1540,7 @@ class Service:
             (1, "the item itself"), (others, f"{_items(others)} blocked")])
         return loaded, item, served
 
-    def _user_vector(self, loaded: LoadedModel, user_id: str, user: int
+    def _user_vector(self, slot: VariantSlot, loaded: LoadedModel, user_id: str, user: int
                      ) -> tuple[np.ndarray | None, str | None]:
         """The user's query vector and where it came from (store, model), or None when
         the model is served by its own scoring or nobody knows the user."""
@@ -1534,52 +1560,91 @@ class Service:
                 # model's own vectors were served without a word
                 vectors, found = self.store.get("user", [typed] if other is None
                                                 else [typed, other])
-                # the store's dimension shows whether or not it holds this user (0: it
-                # holds no user vectors): judged on found users alone, the next user the
-                # store lacks cleared the error and health said ok again
-                if vectors.shape[1] not in (0, loaded.index.dim):
-                    # a store filled for another model: its vectors cannot be searched, and
-                    # serving the model's silently would hide that no nearline update is
-                    # served (health says degraded, the fallback is counted)
-                    self.store_error = (
-                        f"the store's user vectors have {vectors.shape[1]} dimensions, "
-                        f"{loaded.reference}'s items {loaded.index.dim}: the model's own "
-                        "vectors are served (was the store filled for another model?)")
-                    self._store_mismatch = True
-                    self.metrics.store_fallback.inc()
-                elif not found[0] and len(found) > 1 and found[1]:
+                self.store_error = None  # reachable again
+                problem = self._store_fit(loaded, vectors.shape[1])
+                if problem is None and not found[0] and len(found) > 1 and found[1]:
                     kind = "integers" if loaded.integer_users else "text"
-                    self.store_error = (
+                    problem = ("id kind", (
                         f"the store holds user {other!r} as "
                         f"{'text' if isinstance(other, str) else 'an integer'}, but "
                         f"{loaded.reference}'s user ids are {kind}: the model's own vector "
                         f"is served; put the store's user vectors with ids as {kind} (as "
-                        "put_model does)")
-                    logger.warning("embedding store: %s", self.store_error)
-                    self._store_mismatch = True
+                        "put_model does)"))
+                elif problem is None and not found[0] and loaded.store_problem is not None \
+                        and loaded.store_problem[0] == "id kind":
+                    # a user the store holds in neither spelling says nothing of the ids'
+                    # kind: the finding stands until a user is found as the model spells
+                    # it (health said ok after the next user the store lacked)
+                    problem = loaded.store_problem
+                self._note_store(slot, loaded, problem)
+                if problem is not None:
                     self.metrics.store_fallback.inc()
-                elif problem := self._store_of_another_model(loaded):
-                    # a store filled for another model of the same dimension (the version
-                    # before a reload, another catalog): its user vectors live in another
-                    # space, and were searched in this version's items as if they were
-                    # its own, without a word
-                    if problem != self.store_error:
-                        logger.warning("embedding store: %s", problem)
-                    self.store_error, self._store_mismatch = problem, True
-                    self.metrics.store_fallback.inc()
-                else:
-                    self.store_error, self._store_mismatch = None, False  # reachable again
-                    if found[0]:
-                        return vectors[0], "store"
+                elif found[0]:
+                    return vectors[0], "store"
             except StoreUnavailableError as error:
-                self.store_error, self._store_mismatch = str(error), False
-                self._store_down_until = time.monotonic() + self.settings.store_retry_seconds
+                self._store_down(error)
                 self.metrics.store_fallback.inc()
         elif self.store is not None or self.store_error is not None:
             self.metrics.store_fallback.inc()  # inside the retry pause: still a fallback
         if user < 0:
             return None, None
         return loaded.user_vectors[user], "model"
+
+    def _store_down(self, error: Exception) -> None:
+        """The store cannot be read: said for the whole service, not tried again for
+        ``store_retry_seconds`` (each variant's fit is kept: it is judged again once the
+        store can be read)."""
+        self.store_error = str(error)
+        self._store_down_until = time.monotonic() + self.settings.store_retry_seconds
+
+    def _store_fit(self, loaded: LoadedModel, user_dim: int) -> tuple[str, str] | None:
+        """Why the store does not fit ``loaded`` whatever the user (its user vectors of
+        another dimension, ``user_dim``, 0 when it holds none; or its item vectors
+        another model's), as (kind, why), or None."""
+        if loaded.index is not None and user_dim not in (0, loaded.index.dim):
+            # a store filled for another model: its vectors cannot be searched, and
+            # serving the model's silently would hide that no nearline update is served
+            # (health says degraded, the fallback is counted)
+            return ("dimensions", (
+                f"the store's user vectors have {user_dim} dimensions, "
+                f"{loaded.reference}'s items {loaded.index.dim}: the model's own "
+                "vectors are served (was the store filled for another model?)"))
+        if problem := self._store_of_another_model(loaded):
+            # a store filled for another model of the same dimension (the version before a
+            # reload, another catalog): its user vectors live in another space, and were
+            # searched in this version's items as if they were its own, without a word
+            return ("another model", problem)
+        return None
+
+    def _judge_store(self, slot: VariantSlot, loaded: LoadedModel) -> None:
+        """Judge whether the store fits ``loaded`` (a version being installed in ``slot``,
+        or loaded at the start) before any request does, so that ``/health`` says so at
+        once; nothing is read while the store is down or in its retry pause."""
+        if loaded.index is None or loaded.user_vectors is None or self.store is None \
+                or time.monotonic() < self._store_down_until:
+            return
+        from recstack.serving.embedding_store import StoreUnavailableError
+
+        try:
+            problem = self._store_fit(loaded, self.store.dim("user") or 0)
+        except StoreUnavailableError as error:
+            self._store_down(error)
+            logger.warning("embedding store unavailable: %s", error)
+            return
+        except RecstackError:
+            return  # a store that cannot be read so: the requests say it, as before
+        self.store_error = None
+        self._note_store(slot, loaded, problem)
+
+    def _note_store(self, slot: VariantSlot, loaded: LoadedModel,
+                    problem: tuple[str, str] | None) -> None:
+        """Keep ``problem`` as ``loaded``'s store status, logged once per kind for this
+        variant and version (it was logged again at every request of the variant)."""
+        loaded.store_problem = problem
+        if problem is not None and problem[0] not in loaded.store_warned:
+            loaded.store_warned.add(problem[0])
+            where = f" (variant {slot.name!r})" if len(self.slots) > 1 else ""
+            logger.warning("embedding store%s: %s", where, problem[1])
 
     def _store_of_another_model(self, loaded: LoadedModel) -> str | None:
         """Why the store's vectors are not ``loaded``'s (its item vectors differ from the
@@ -1824,27 +1889,56 @@ class Service:
         seen = loaded.seen(user)[:limit]
         return user_id, loaded.item_ids[seen], loaded.titles[seen]
 
+    def _variant_store(self, slot: VariantSlot) -> tuple[str, str | None]:
+        """``slot``'s store status and why: "none" (no store, or a version that reads
+        none: it is served by its own scoring), "unavailable" (the store cannot be
+        reached), "mismatched" (reachable, but its vectors do not fit the version) or
+        "ok"."""
+        loaded = slot.loaded
+        if not self.settings.store or loaded is None or loaded.index is None \
+                or loaded.user_vectors is None:
+            return "none", None
+        if self.store_error is not None:
+            return "unavailable", self.store_error
+        if loaded.store_problem is not None:
+            return "mismatched", loaded.store_problem[1]
+        return "ok", None
+
     def health(self) -> dict[str, Any]:
+        """The service's state for ``GET /health``. The store is reported for the service
+        (``store``: "unavailable" while it cannot be reached, "mismatched" while it is
+        reachable but does not fit a variant's version) and per variant, each variant's
+        fit its own: the answer does not depend on which variant served last."""
+        per_variant = {slot.name: self._variant_store(slot) for slot in self.slots}
+        mismatched = [(name, why) for name, (state, why) in per_variant.items()
+                      if state == "mismatched"]
         store = ("none" if not self.settings.store else
-                 "unavailable" if self.store_error is not None else "ok")
+                 "unavailable" if self.store_error is not None else
+                 "mismatched" if mismatched else "ok")
+        store_error = (None if store in ("none", "ok") else self.store_error
+                       if store == "unavailable" else
+                       mismatched[0][1] if len(self.slots) == 1 else
+                       "; ".join(f"variant {name!r}: {why}" for name, why in mismatched))
         logs = [log for log in (self.request_log, self.event_log) if log is not None]
         log_error = "; ".join(f"{log.prefix} log: {log.last_error}" for log in logs
                               if log.last_error is not None) or None
         log = "none" if not logs else "failing" if log_error else "ok"
         loaded = all(s.loaded is not None for s in self.slots)
         status = ("starting" if not loaded else
-                  "degraded" if (self.last_reload_error or store == "unavailable"
+                  "degraded" if (self.last_reload_error or store in ("unavailable",
+                                                                     "mismatched")
                                  or log == "failing") else "ok")
         return {
             "status": status, "last_reload_error": self.last_reload_error, "store": store,
-            "store_error": self.store_error if self.settings.store else None,
+            "store_error": store_error,
             "log": log, "log_error": log_error,
             "variants": [{"name": s.name, "model": s.loaded.reference if s.loaded else "",
                           "share": s.share, "pinned": s.pinned,
-                          "loaded_at": s.loaded.loaded_at if s.loaded else ""}
+                          "loaded_at": s.loaded.loaded_at if s.loaded else "",
+                          "store": per_variant[s.name][0],
+                          "store_error": per_variant[s.name][1]}
                          for s in self.slots],
         }
-
 
 def preflight(settings: ServiceSettings) -> None:
     """Check, before a server starts, what would otherwise fail in its startup with a

@@ -10,6 +10,7 @@ schemas declare (:mod:`recstack.serving.schemas`), never raised above them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -39,7 +40,8 @@ from recstack.strict_json import (
 )
 
 __all__ = ["SETTINGS_ENV", "THREAD_VARIABLES", "ServiceSettings", "VariantSettings",
-           "check_thread_variables", "settings_from_env", "settings_from_options"]
+           "check_thread_variables", "derived_salt", "settings_from_env",
+           "settings_from_options"]
 
 #: the environment variable holding the settings as JSON for worker processes
 SETTINGS_ENV = "RECSTACK_SERVE_SETTINGS"
@@ -133,7 +135,19 @@ class ServiceSettings(BaseModel):
         alias; ``name@3`` is pinned). Default: the registry's only model name.
     variants : list of VariantSettings
         Two or more arms of an A/B test, shares summing to 1; users are assigned by
-        :func:`recstack.serving.variants.bucket` of their id with ``variant_salt``.
+        :func:`recstack.serving.variants.bucket` of their id with
+        :attr:`assignment_salt`.
+    variant_salt : str, optional
+        The salt of that hash: an experiment's own, so that two experiments do not put the
+        same users in their treatments. Default: one derived from the variants themselves
+        (their names, models and shares, :func:`derived_salt`), the same in every worker
+        and restart, and another for another experiment. Changing a variant's name, model
+        reference or share then reshuffles the users (a new experiment); to keep the
+        assignment across such a change, set ``variant_salt`` to the salt the service
+        logs at its start. Before this default, every experiment without a salt hashed
+        with ``"recstack"``, so the same users landed in the treatment of each (correlated
+        experiments; Kohavi, Tang and Xu, *Trustworthy Online Controlled Experiments*,
+        2020, on randomisation): ``variant_salt = "recstack"`` keeps that assignment.
     admin_token : str, optional
         Bearer token of the admin endpoints (at least 32 characters); without one they
         answer 403.
@@ -187,7 +201,7 @@ class ServiceSettings(BaseModel):
     registry: str = Field(min_length=1)
     model: str | None = None
     variants: list[VariantSettings] = Field(default_factory=list)
-    variant_salt: str = Field(default="recstack", min_length=1, max_length=100)
+    variant_salt: str | None = Field(default=None, min_length=1, max_length=100)
     admin_token: SecretStr | None = None
     unknown_user: Annotated[Literal["404", "popular"], schemas.one_of("404", "popular")] = "404"
     default_k: int = Field(default=20, ge=1, le=schemas.MAX_K)
@@ -243,6 +257,28 @@ class ServiceSettings(BaseModel):
         if isinstance(value, str) and not value.strip():
             raise ValueError("is empty; give a path (or leave the setting out)")
         return value
+
+    @field_validator("variant_salt")
+    @classmethod
+    def _salt(cls, value: str | None) -> str | None:
+        # hashed as written: " s" or "s " put every user apart from "s", silently (a
+        # copied line's space reshuffled a running experiment)
+        if value is not None and value != value.strip():
+            raise ValueError("is only whitespace; give a salt (or leave the setting out for "
+                             "one derived from the variants)" if not value.strip() else
+                             f"{value!r:.60} begins or ends with whitespace, which would be "
+                             "hashed with every user id and assign them apart from "
+                             f"{value.strip()!r:.60}; remove it")
+        return value
+
+    @property
+    def assignment_salt(self) -> str:
+        """The salt users are assigned with: ``variant_salt`` when given, else
+        :func:`derived_salt` of the variants."""
+        if self.variant_salt is not None:
+            return self.variant_salt
+        return derived_salt([(v.name, v.model, v.share) for v in self.variants]
+                            or [("default", self.model or "", 1.0)])
 
     @field_validator("admin_token")
     @classmethod
@@ -338,6 +374,18 @@ _TYPE_MESSAGES = {
     "model_type": 'Input should be an object such as {"name": "control", "model": "als", '
                   '"share": 0.5}',
 }
+
+
+def derived_salt(variants: list[tuple[str, str, float]]) -> str:
+    """The variant salt of an experiment that sets none: ``"auto-"`` and the first 20 hex
+    digits of the SHA-256 of its variants' (name, model reference, share) as JSON, in
+    order. It is the same in every worker process and restart (nothing random or of the
+    machine goes in), and another for experiments that differ in any arm, so that their
+    assignments are independent: the same constant for all ("recstack") put the same users
+    in the first arm of every experiment."""
+    text = json.dumps([[name, model, repr(float(share))] for name, model, share in variants],
+                      ensure_ascii=True)
+    return "auto-" + hashlib.sha256(text.encode("ascii")).hexdigest()[:20]
 
 
 def describe_validation_error(error: ValidationError,

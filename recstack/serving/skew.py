@@ -92,16 +92,24 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     """Recompute the logged requests under ``log_dir`` (the service's ``log_dir`` or its
     ``requests`` folder) with the versions in ``registry``; see the module docstring.
     ``limit``: check at most this many requests (the newest)."""
+    from recstack.metrics._validation import exact_as_float
+    from recstack.specs import number_spelling_hint
+
+    # read by the metrics' rule (exact_as_float): Decimal("1e-4") was refused as "not a
+    # finite number", and "1e-4" (text) without saying that quotes make it text
+    given_tolerance, tolerance = tolerance, exact_as_float(tolerance)
     if not is_real(tolerance) or not 0 <= float(tolerance) < float("inf"):
         # NaN compared false with every gap: every request passed whatever it served
         raise ConfigError(f"tolerance must be a finite number >= 0 (relative, e.g. 1e-4), "
-                          f"got {shown_number(tolerance)}")
+                          f"got {shown_number(given_tolerance)}"
+                          f"{number_spelling_hint(given_tolerance, float, 'tolerance')}")
     tolerance = float(tolerance)
     given, limit = limit, (None if limit is None else as_whole(limit))
     if given is not None and (limit is None or limit < 1):
         # tail(0) checked nothing and passed; tail(-1) checked all but the first request
         raise ConfigError(f"limit must be a whole number of requests >= 1 (or None for all), "
-                          f"got {shown_number(given)}")
+                          f"got {shown_number(given)}"
+                          f"{number_spelling_hint(given, int, 'limit')}")
     if not isinstance(registry, ModelRegistry):
         registry = ModelRegistry(registry)
     folder = checked_path(log_dir, "log_dir")
@@ -232,8 +240,11 @@ def render_skew(report: SkewReport, *, show: int = 20) -> str:
     if whole is None or whole < 0:
         # show=-1 listed every mismatch but the last (pandas' head(-1)), and text failed
         # inside pandas
+        from recstack.specs import number_spelling_hint
+
         raise ConfigError(f"render_skew: show must be a whole number of mismatches >= 0, "
-                          f"got {shown_number(given)}")
+                          f"got {shown_number(given)}"
+                          f"{number_spelling_hint(given, int, 'show')}")
     show = whole
     if not isinstance(report, SkewReport):
         # a dict or the log's path was an AttributeError ("'dict' object has no attribute

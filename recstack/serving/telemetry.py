@@ -15,7 +15,9 @@ metric                              meaning
 ``recstack_reload_failing``         1 while the last reload failed (the previous version
                                     is still served): alert on it
 ``recstack_store_fallback_total``   reads served from the model's vectors because the
-                                    embedding store could not be reached: alert on its rate
+                                    embedding store could not be reached, or holds
+                                    vectors of another model (``/health``'s
+                                    ``store_error`` says which): alert on its rate
 ``recstack_fallback_total``         lists not from the model, by ``reason``
 ``recstack_log_failures_total``     log files that could not be written
 ``recstack_log_dropped_rows_total`` unwritten log rows dropped, oldest first, over the
@@ -60,7 +62,8 @@ class ServiceMetrics:
                                     registry=r)
         self.store_fallback = Counter("recstack_store_fallback",
                                       "user vectors served from the model because the "
-                                      "embedding store was unreachable", registry=r)
+                                      "embedding store was unreachable or held another "
+                                      "model's vectors", registry=r)
         self.fallback = Counter("recstack_fallback", "lists not from the model",
                                 ["reason"], registry=r)
         self.log_failures = Counter("recstack_log_failures", "log files not written",

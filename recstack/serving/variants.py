@@ -1,11 +1,22 @@
 """A/B variants: users assigned to arms by a stable hash of their id.
 
 A user's bucket is :math:`b(u) = h(u) / 2^{64} \\in [0, 1)`, where :math:`h(u)` is the
-first 8 bytes of ``sha256(salt + ":" + user_id)`` read as a big-endian unsigned integer.
+first 8 bytes of ``sha256(salt + ":" + user_id)`` read as a big-endian unsigned integer,
+as the float nearest it below 1 (the highest :math:`2^{10}` hashes, which round to 1.0,
+are the largest float below 1: 1.0 was returned, outside the interval).
 With shares :math:`s_1, \\dots, s_m` (summing to 1), the user goes to the first arm
-:math:`j` with :math:`b(u) < \\sum_{i \\le j} s_i`.
+:math:`j` with :math:`b(u) < \\sum_{i \\le j} s_i`, so each arm receives its share of a
+uniform hash (the count of an arm with share :math:`s` among :math:`n` users is binomial,
+mean :math:`ns`, standard deviation :math:`\\sqrt{n s (1 - s)}`).
 The hash makes the assignment the same in every worker process and across restarts, and
 independent of request order; changing the salt reshuffles everyone (a new experiment).
+
+Changing the arms keeps a user's arm only as far as the arms' intervals of
+:math:`[0, 1)` stay put: an arm appended at the end of the list by taking its share from
+the arm before it (``[0.5, 0.5]`` to ``[0.5, 0.25, 0.25]``) keeps every other arm's
+users, and the new arm gets the users of the end of the shrunk one; any other change
+(shares moved between arms, the arms reordered, an arm inserted before others) moves
+users between arms. For a new comparison, use a new salt.
 
 :meth:`VariantAssigner.assign` reads the user id by the one id rule of the loaders and the
 HTTP service (:func:`recstack.data.idmap.id_values`): text is trimmed, text spelling an
@@ -32,6 +43,8 @@ __all__ = ["VARIANT_NAME", "VARIANT_NAME_RULE", "VariantAssigner", "bucket", "ca
            "shares_problem"]
 
 _SCALE = float(2**64)
+#: the largest float below 1: the highest bucket
+_BELOW_ONE = math.nextafter(1.0, 0.0)
 
 #: what a variant's name may be, in the serve settings and :class:`VariantAssigner` alike:
 #: it is a label of the logs, the metrics and the online report
@@ -41,8 +54,28 @@ VARIANT_NAME_RULE = "use 1 to 40 letters, digits, '.', '_' or '-'"
 
 
 @arguments_named
-def bucket(user_id: str, salt: str) -> float:
-    """The user's position in ``[0, 1)`` (see the module docstring)."""
+def bucket(user_id: Any, salt: str) -> float:
+    """The user's position in ``[0, 1)`` (see the module docstring), the id read as
+    :meth:`VariantAssigner.assign` reads it (the one id rule), so that the position says
+    the arm ``assign`` gives: ``bucket(7.0, s)``, ``bucket(" 7", s)`` and ``bucket(b"7",
+    s)`` hashed the texts ``"7.0"``, ``" 7"`` and ``"b'7'"``, none of them the user 7 that
+    ``assign`` places. The salt is checked as :class:`VariantAssigner` checks it (None was
+    hashed as the text ``"None"``)."""
+    _check_salt(salt)
+    return _position(user_text(user_id), salt)
+
+
+def _check_salt(salt: Any) -> None:
+    """Refuse a salt that is not non-empty UTF-8 text (the serve settings' rule)."""
+    if not isinstance(salt, str) or not salt:
+        # the settings refuse an empty salt (variant_salt): from Python it was taken
+        raise ConfigError(f"the variant salt must be text (not empty), got {shown(salt)} "
+                          f"({type(salt).__name__})")
+    _refuse_non_utf8(salt, "variant salt")
+
+
+def _position(user_id: str, salt: str) -> float:
+    """:func:`bucket` of a user id already read by :func:`user_text`."""
     try:
         key = f"{salt}:{user_id}".encode()
     except UnicodeEncodeError:  # was Python's own error, naming neither value
@@ -50,7 +83,8 @@ def bucket(user_id: str, salt: str) -> float:
             _refuse_non_utf8(text, what)
         raise
     digest = hashlib.sha256(key).digest()
-    return int.from_bytes(digest[:8], "big") / _SCALE
+    # h / 2**64 rounds to 1.0 for the highest 2**10 hashes: kept below 1, in [0, 1)
+    return min(int.from_bytes(digest[:8], "big") / _SCALE, _BELOW_ONE)
 
 
 class VariantAssigner:
@@ -82,11 +116,7 @@ class VariantAssigner:
             raise ConfigError(f"variant shares must be a flat list of numbers, one per "
                               f"variant, got {' '.join(shown(shares).split())[:80]}")
         shares_array = np.array([_share(share, shares) for share in shares], np.float64)
-        if not isinstance(salt, str) or not salt:
-            # the settings refuse an empty salt (variant_salt): from Python it was taken
-            raise ConfigError(f"the variant salt must be text (not empty), got {shown(salt)} "
-                              f"({type(salt).__name__})")
-        _refuse_non_utf8(salt, "variant salt")
+        _check_salt(salt)
         if len(names) != len(shares_array) or not len(names):
             raise ConfigError(f"variants: give one share per variant, at least one variant "
                               f"(got {len(names)} names and {len(shares_array)} shares)")
@@ -103,7 +133,7 @@ class VariantAssigner:
         text = user_text(user_id)
         if len(self.names) == 1:
             return self.names[0]
-        position = int(np.searchsorted(self._edges, bucket(text, self.salt), side="right"))
+        position = int(np.searchsorted(self._edges, _position(text, self.salt), side="right"))
         return self.names[min(position, len(self.names) - 1)]
 
 

@@ -1763,9 +1763,13 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
 def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
                    test_fraction: float | None = None) -> SparkSplit:
     """Global temporal split (:func:`recstack.data.splits.temporal_split`): rows at or after
-    ``cutoff`` test; with ``test_fraction`` the cutoff is the exact ``1 - test_fraction``
-    quantile of the timestamps (numpy's ``method="higher"``), found from per-day counts and
-    then the counts of one day, never by sorting all rows."""
+    ``cutoff`` test; with ``test_fraction`` the cutoff is the time of the row at the sorted
+    position :func:`recstack.data.splits.temporal_cutoff_position` gives (one machine's
+    rule: ``share_count(test_fraction, n)`` rows, a half up, at most ``n - 1``; rows tied
+    at that time go to test as well, as on one machine), found from per-day counts and
+    then the counts of one day, never by sorting all rows. (This said numpy's
+    ``method="higher"`` quantile, one machine's former rule, which kept
+    ``1 + floor(f (n - 1))`` rows: not what either computes.)"""
     from pyspark.sql import functions as F
 
     if (cutoff is None) == (test_fraction is None):

@@ -5,7 +5,9 @@ Scores are never materialised as users x items. Users and items are cut into blo
 pair, which scores it (``U_b I_b^T``, float32 as on a single machine), masks the block's
 training pairs with ``-inf``, and keeps each user's top ``K`` within the block. A per-user
 top ``K`` over those candidates (at most ``K`` per item block) gives the final lists. Equal
-scores rank the lower item index first, the rule of :mod:`recstack.topk`.
+scores rank the lower item index first, the rule of :mod:`recstack.topk`. A test user
+without a training row is ranked by item popularity (:func:`popularity_lists`), as one
+machine's Evaluator ranks such a user of a factor model.
 
 The metrics have the definitions of :mod:`recstack.metrics.ranking` and the ground truth
 of :meth:`recstack.evaluation.evaluator.Evaluator.relevance` (:func:`relevance`): one grade
@@ -515,9 +517,11 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
                      metrics: Sequence[str] = ("precision", "recall", "ndcg", "map"),
                      relevance_threshold: float | None = None, graded: bool = False,
                      duplicate_grade: str = "last", train: SparkInteractions | None = None,
-                     novelty_smoothing: float = 1.0) -> tuple[Any, dict[str, float]]:
+                     novelty_smoothing: float = 1.0, warn_of_strangers: bool = False
+                     ) -> tuple[Any, dict[str, float]]:
     """:func:`ranking_metrics` of lists known to be :func:`top_k`'s (not checked again:
-    the check would run the top-K job once more)."""
+    the check would run the top-K job once more); ``warn_of_strangers``: warn of evaluated
+    users without a training row (:func:`_warn_if_no_history`)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -539,6 +543,8 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
         raise RecstackError("no test user has a relevant item"
                             + (f" (relevance_threshold={relevance_threshold})"
                                if relevance_threshold is not None else ""))
+    if warn_of_strangers and train is not None:
+        _warn_if_no_history(n_relevant.select(USER_INDEX), train)
     k_max = max(ks)
     discount = 1.0 / F.log2(F.col(RANK) + 1.0)
     if "ndcg" in ranking and graded:
@@ -704,7 +710,16 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
                      block_size: int = 4096) -> tuple[Any, dict[str, float]]:
     """Full-catalog evaluation of a factor model (scores ``x_u . y_i``) with training items
     excluded: :func:`top_k` for the test users, then :func:`ranking_metrics` (arguments as
-    :class:`recstack.evaluation.evaluator.Evaluator`'s)."""
+    :class:`recstack.evaluation.evaluator.Evaluator`'s).
+
+    A test user without a training row (the model learned nothing of them: Spark's ALS
+    gives them no factors) is ranked by item popularity, the training users of each item,
+    ties to the lower item index (:func:`popularity_lists`), as the single-machine
+    Evaluator ranks such a user of a factor model (``Recommender.score_users``' fallback,
+    e.g. for :meth:`SparkALS.to_recstack`'s ALS); they had no list here and scored 0 on
+    every metric, so the means were below one machine's. A
+    :class:`~recstack.evaluation.evaluator.NoHistoryWarning` is given by the
+    Evaluator's rule (a share of at least ``NO_HISTORY_SHARE`` of the evaluated users)."""
     # before the top-k job, not after it; read once (a generator is spent after one reading)
     metrics, ks = _check_metrics(metrics), _cutoffs(ks)
     _smoothing(novelty_smoothing)
@@ -713,7 +728,7 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     _check_data(test, "test")
     _check_same_vocabularies(train, test)  # before the top-k job, not after it
     test_users = test.frame.select(USER_INDEX).distinct()
-    _warn_if_no_history(test_users, train)
+    known = test_users.join(train.frame.select(USER_INDEX), USER_INDEX, "left_semi")
     # their indices are whole numbers, once each, before they are matched to the users
     _check_factor_frame(user_factors, "user_factors", USER_INDEX)
     _check_factor_rows(user_factors, "user_factors", USER_INDEX)
@@ -723,12 +738,37 @@ def evaluate_factors(user_factors: Any, item_factors: Any, train: SparkInteracti
     from recstack.evaluation.evaluator import _warn_if_cutoff_beyond_catalog
 
     _warn_if_cutoff_beyond_catalog(_cutoffs(ks), train.n_items)
-    lists = top_k(user_factors, item_factors, train, max(_cutoffs(ks)), users=test_users,
+    lists = top_k(user_factors, item_factors, train, max(_cutoffs(ks)), users=known,
                   block_size=block_size)
+    strangers = test_users.join(known, USER_INDEX, "left_anti")
+    lists = lists.unionByName(popularity_lists(strangers, train, max(_cutoffs(ks))))
     return _ranking_metrics(lists, test, ks, metrics=metrics,
                             relevance_threshold=relevance_threshold, graded=graded,
                             duplicate_grade=duplicate_grade, train=train,
-                            novelty_smoothing=novelty_smoothing)
+                            novelty_smoothing=novelty_smoothing, warn_of_strangers=True)
+
+
+def popularity_lists(users: Any, train: SparkInteractions, k: int) -> Any:
+    """The list a user without training rows gets from the single-machine Evaluator for a
+    factor model: the ``k`` items with the most training users (each (user, item) pair
+    once, a value of 0 included: the entries of each column of the training matrix, as
+    ``Recommender._item_row_counts`` counts them for ALS), ties to the lower item index
+    (:func:`recstack.topk.top_k`'s rule), items without a user last (score 0), nothing
+    excluded (the user has no history). Rows as :func:`top_k`'s: ``user_index, rank,
+    item_index, score`` for each of ``users`` (a DataFrame with a ``user_index``)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    counts = (train.frame.select(USER_INDEX, ITEM_INDEX).distinct().groupBy(ITEM_INDEX)
+              .agg(F.count(F.lit(1)).cast("float").alias(SCORE)))
+    order = Window.orderBy(F.col(SCORE).desc(), F.col(ITEM_INDEX))
+    ranked = (train.items.select(F.col(ITEM_INDEX).cast("int").alias(ITEM_INDEX))
+              .join(counts, ITEM_INDEX, "left").fillna(0.0, [SCORE])
+              .orderBy(F.col(SCORE).desc(), F.col(ITEM_INDEX))
+              .limit(as_count_bound(min(k, train.n_items)))
+              .withColumn(RANK, F.row_number().over(order)))
+    return (users.select(F.col(USER_INDEX).cast("int").alias(USER_INDEX)).distinct()
+            .crossJoin(ranked).select(USER_INDEX, RANK, ITEM_INDEX, SCORE))
 
 
 def _refuse_users_without_factors(test_users: Any, user_factors: Any,
@@ -756,20 +796,44 @@ def _refuse_users_without_factors(test_users: Any, user_factors: Any,
         "factor_frame(spark, matrix, 'user_index') with one row per user)")
 
 
-def _warn_if_no_history(test_users: Any, train: SparkInteractions) -> None:
-    """Warn, as the single-machine Evaluator does (:class:`NoHistoryWarning`), when not one
-    test user has a training row: their factors are Spark's for users it never saw (none:
-    every list empty, every metric 0), and the metrics measured that without a word. The
-    usual cause is a held-out-users split's test given with its train; evaluate those
-    users from their fold-in history instead. One job (a semi-join of the test users)."""
+def _warn_if_no_history(evaluated: Any, train: SparkInteractions) -> None:
+    """Warn by the single-machine Evaluator's rule (:class:`NoHistoryWarning`,
+    :data:`~recstack.evaluation.evaluator.NO_HISTORY_SHARE`) when a share of at least one
+    in ten of the ``evaluated`` users (those with a relevant test item) have no training
+    row: their lists are item popularity (:func:`popularity_lists`), not the model's, and
+    each mean is pulled towards that ranking's; and, with the usual cause, when not one has
+    (a held-out-users split's test given with its train). Here only the case of none was
+    warned of, so a quarter of the users ranked by popularity passed without a word. One
+    job (the evaluated users without a training row, and all of them, counted at once)."""
     import warnings
 
-    from recstack.evaluation.evaluator import NoHistoryWarning
+    from pyspark.sql import functions as F
 
-    known = test_users.join(train.frame.select(USER_INDEX), USER_INDEX, "left_semi")
-    if known.limit(1).count() == 0 and test_users.limit(1).count() > 0:
+    from recstack.data.interactions import caller_stacklevel
+    from recstack.evaluation.evaluator import NO_HISTORY_SHARE, NoHistoryWarning
+
+    marked = evaluated.join(train.frame.select(USER_INDEX).distinct()
+                            .withColumn("_known", F.lit(1)), USER_INDEX, "left")
+    counts = marked.agg(F.count(F.lit(1)).alias("n"),
+                        F.sum(F.when(F.col("_known").isNull(), 1).otherwise(0)).alias("w")
+                        ).first()
+    n_users, without = int(counts["n"]), int(counts["w"] or 0)
+    if without == 0 or n_users == 0:
+        return
+    if without < n_users:
+        share = without / n_users
+        if share < NO_HISTORY_SHARE:
+            return
         warnings.warn(NoHistoryWarning(
-            f"none of the {test_users.count():,} test users has a training row, so the "
-            "model has no factors for them and every metric is 0; for held-out users "
-            "(user_split) fit on split.train plus split.fold_in, or evaluate a split whose "
-            "test users are in train"), stacklevel=3)
+            f"{without:,} of the {n_users:,} evaluated test users ({share:.0%}) "
+            f"{'has' if without == 1 else 'have'} no training row: their lists are item "
+            f"popularity, not the model's, so each averaged metric is pulled towards that "
+            f"ranking's by up to {share:.0%}; to measure only users the model knows, keep "
+            "the test rows of users with a training row (recstack's own splits set the "
+            "others apart)"), stacklevel=caller_stacklevel())
+        return
+    warnings.warn(NoHistoryWarning(
+        f"none of the {n_users:,} test users has a training row, so the model has no "
+        "factors for them and every list is item popularity; for held-out users "
+        "(user_split) fit on split.train plus split.fold_in, or evaluate a split whose "
+        "test users are in train"), stacklevel=caller_stacklevel())

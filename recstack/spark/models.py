@@ -48,16 +48,28 @@ class SparkALS:
         \sum_{u,i} c_{ui} (p_{ui} - x_u^\top y_i)^2
         + \lambda \Big(\sum_u n_u \lVert x_u \rVert^2 + \sum_i n_i \lVert y_i \rVert^2\Big)
 
-    Note the :math:`n_u, n_i` (rows of each user and item): Spark scales
-    :math:`\lambda` by them (ALS-WR, Zhou et al. 2008), recstack's ALS does not. The same
-    ``regularization`` therefore regularises much more here; roughly, recstack's
-    :math:`\lambda` corresponds to Spark's :math:`\lambda / \bar n`.
+    (Hu et al. 2008, eq. 3, with Spark's weighted penalty). Note the :math:`n_u, n_i`
+    (the items of each user and the users of each item): Spark scales :math:`\lambda` by
+    them (ALS-WR, Zhou et al. 2008; Spark's "scaling of the regularization parameter"),
+    recstack's ALS and the implicit library do not. The same ``regularization``
+    therefore regularises :math:`n_u` (or :math:`n_i`) times more here: a user's penalty
+    :math:`\lambda\, n_u` here is recstack's :math:`\lambda` with
+    :math:`\lambda_\text{recstack} = \lambda_\text{Spark}\, n_u`. To port a
+    ``regularization`` tuned for :class:`recstack.models.als.ALS` (default 30), divide it
+    by the mean rows per user (and per item: the two means differ, so no one value
+    matches both sides, nor users of different activity); to port one tuned here, multiply.
 
     Parameters
     ----------
-    factors, regularization, alpha, iterations, seed
-        As in :class:`recstack.models.als.ALS` (``rank``, ``regParam``, ``alpha``,
-        ``maxIter``, ``seed`` in Spark).
+    factors, alpha, iterations, seed
+        As in :class:`recstack.models.als.ALS` (``rank``, ``alpha``, ``maxIter``, ``seed``
+        in Spark); ``alpha`` has the same meaning on both (confidence
+        :math:`1 + \alpha r`).
+    regularization
+        Spark's ``regParam``: the :math:`\lambda` above, multiplied by each user's and
+        item's row count (ALS-WR), so NOT the ``regularization`` of
+        :class:`recstack.models.als.ALS` (see above); the default 0.1 here is Spark's
+        scale, recstack's ALS defaults to 30 on its own.
     blocks
         Spark's ``numUserBlocks`` = ``numItemBlocks`` (parallelism of each step).
     checkpoint_interval
@@ -135,10 +147,10 @@ class SparkALS:
         check_train("SparkALS", train)
         if self.checkpoint_dir is not None:
             train.frame.sparkSession.sparkContext.setCheckpointDir(str(self.checkpoint_dir))
-        negative = train.frame.filter(F.col("value") < 0).limit(1).collect()
-        if negative:
-            raise RecstackError(f"SparkALS: interaction values must be >= 0 (they set the "
-                                f"confidence 1 + alpha * value), got {negative[0]['value']}")
+        refuse_negative_values(
+            "SparkALS", train, "ALS reads a value as the confidence 1 + alpha * value of an "
+            "interaction, so values must be >= 0 (a negative one, a dislike, would turn it "
+            "below 1)")
         solver = SparkMLALS(
             rank=self.factors, maxIter=self.iterations, regParam=float(self.regularization),
             alpha=float(self.alpha), implicitPrefs=True, seed=self.seed,
@@ -196,7 +208,15 @@ class SparkALS:
     def to_recstack(self) -> Any:
         """A fitted :class:`recstack.models.als.ALS` with these factors, vocabularies and
         training matrix: save it with ``.save(path)`` and load it with
-        :func:`recstack.models.load_model`, like any recstack model."""
+        :func:`recstack.models.load_model`, like any recstack model.
+
+        Its scores and recommendations are Spark's factors'. Its settings are these
+        (``regularization`` included, as given here), but ALS reads ``regularization``
+        unscaled where Spark scaled it by each user's and item's row count (ALS-WR, see
+        the class docstring): refitting the export, or starting a recstack ALS from these
+        settings, regularises much less than the cluster did; to come near the
+        cluster's fit on one machine, give ALS about this ``regularization`` times the
+        mean rows per user."""
         from recstack.models.als import ALS
 
         self._require_fitted()
@@ -211,12 +231,23 @@ class SparkALS:
 
 
 class SparkPopularity:
-    """Items ranked by their number of distinct training users (ties: lower item index)."""
+    """Items ranked by their number of distinct training users (ties: lower item index).
+
+    This is Dacrema et al.'s TopPop: :class:`recstack.models.baselines.MostPopular` fitted
+    on ``train.deduplicate()`` gives the same counts and order. ``MostPopular`` on the
+    rows as they are counts a user's repeated rows every time (RecBole's Pop), so on data
+    with repeated (user, item) rows the two lists differ. A value of 0 counts (a recorded
+    pair); negative values are refused, as ``MostPopular`` refuses them.
+    """
 
     def fit(self, train: SparkInteractions) -> SparkPopularity:
         from pyspark.sql import functions as F
 
         check_train("SparkPopularity", train)
+        # as MostPopular refuses them: a dislike (-1) counted as one more user of the item
+        refuse_negative_values("SparkPopularity", train, "it counts every user of an item "
+                               "as one interaction, so a negative value (a dislike) would "
+                               "count as an interaction")
         self.item_users_ = (train.frame.groupBy(ITEM_INDEX)
                             .agg(F.countDistinct(USER_INDEX).alias("users")))
         self.train_ = train
@@ -276,6 +307,11 @@ class SparkItemCooccurrence:
         # every item left without neighbours without a word
         ItemKNN.params["shrink"].check("SparkItemCooccurrence", "shrink", self.shrink)
         check_train("SparkItemCooccurrence", train)
+        # as ItemKNN (binary=True) refuses them: a dislike (-1) counted as a co-occurrence,
+        # and to_recstack() gave similarities ItemKNN refuses to fit
+        refuse_negative_values("SparkItemCooccurrence", train, "it counts every recorded "
+                               "pair as 1, so a negative value (a dislike) would count as an "
+                               "interaction")
         pairs = train.frame.select(USER_INDEX, ITEM_INDEX).distinct()
         lengths = pairs.groupBy(USER_INDEX).count()
         too_long = lengths.filter(F.col("count") > self.max_user_items)
@@ -413,6 +449,30 @@ def check_number(owner: str, name: str, value: Any) -> None:
             0 <= value < float("inf")):
         raise ConfigError(f"{owner} {name}: expected a finite number >= 0, got {value!r}"
                           f"{number_spelling_hint(value, float, name)}")
+
+
+def refuse_negative_values(owner: str, train: SparkInteractions, role: str) -> None:
+    """Refuse negative interaction values, in the words of the single-machine sibling
+    (:meth:`recstack.models.base.Recommender._refuse_negative_occurrences`: how many, one
+    example with its ids, why, and what to keep). One job when there is none (the first
+    negative row); two more only to name them."""
+    from pyspark.sql import functions as F
+
+    from recstack.spark.data import ITEM_ID, USER_ID
+
+    negative = train.frame.filter(F.col("value") < 0)
+    first = negative.limit(1).collect()
+    if not first:
+        return
+    row = first[0]
+    user = train.users.filter(F.col(USER_INDEX) == int(row[USER_INDEX])).first()
+    item = train.items.filter(F.col(ITEM_INDEX) == int(row[ITEM_INDEX])).first()
+    raise RecstackError(
+        f"{owner}: {negative.count():,} of {train.frame.count():,} interaction values are "
+        f"negative (e.g. {float(row['value']):g} for user "
+        f"{user[USER_ID] if user is not None else row[USER_INDEX]!r}, item "
+        f"{item[ITEM_ID] if item is not None else row[ITEM_INDEX]!r}); {role}; keep the rows "
+        "that are interactions (recstack.spark.filters.min_value, or a min_value filter)")
 
 
 def check_train(owner: str, train: Any) -> None:

@@ -36,13 +36,16 @@ def test_vectors_all_the_same_are_still_collapsed():
 
 
 def test_three_vectors_judged_against_two_directions():
-    # centred rows (1, -1/3), (-1, -1/3), (0, 2/3): scatter diag(2, 2/3), shares 3/4, 1/4
+    # centred rows (1, -1/3), (-1, -1/3), (0, 2/3): scatter diag(2, 2/3), shares 3/4, 1/4;
+    # the effective rank (Roy & Vetterli 2007) normalises the singular values sqrt(2),
+    # sqrt(2/3), in ratio sqrt(3) : 1
     spread = embedding_health(np.array([[1.0, 0, 0, 0], [-1.0, 0, 0, 0], [0, 1.0, 0, 0]]))
-    rank = math.exp(-(0.75 * math.log(0.75) + 0.25 * math.log(0.25)))
+    p = math.sqrt(3) / (math.sqrt(3) + 1)
+    rank = math.exp(-(p * math.log(p) + (1 - p) * math.log(1 - p)))
     assert math.isclose(spread.first_component_share, 0.75)
     assert math.isclose(spread.effective_rank, rank)
     assert not spread.collapsed
-    assert spread.reading() == ("1.8 of 4 dimensions in use (effective rank; 3 vectors span "
+    assert spread.reading() == ("1.9 of 4 dimensions in use (effective rank; 3 vectors span "
                                 "at most 2); first direction 75% of the variance. No problem "
                                 "found.")
     # on one line although they could span two: collapsed, as before

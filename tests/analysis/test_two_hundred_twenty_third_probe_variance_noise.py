@@ -57,6 +57,8 @@ def test_small_real_shares_are_kept():
 
 def test_embedding_health_reads_the_same_spectrum():
     health = embedding_health(RANK_TWO)
-    p = np.array([2 / 3, 1 / 3])
+    # effective rank (Roy & Vetterli 2007) normalises the singular values sqrt(8), sqrt(4)
+    # (the square roots of the variances 8 and 4), not the variances
+    p = np.array([np.sqrt(2), 1.0]) / (np.sqrt(2) + 1.0)
     assert abs(health.first_component_share - 2 / 3) < 1e-12
     assert abs(health.effective_rank - float(np.exp(-(p * np.log(p)).sum()))) < 1e-12

@@ -73,7 +73,9 @@ def test_with_user_table_takes_an_index_named_user_id():
     table = pd.DataFrame({"user_id": ["u2"], "age": [30]}).set_index("user_id")
     data = _data().with_user_table(table)
     assert data.user_table["user_id"].tolist() == ["u1", "u2"]
-    assert data.user_table["age"].tolist() == [None, 30]
+    # u1 has no row: a missing age, its column still integers (it was objects, [None, 30])
+    assert str(data.user_table["age"].dtype) == "Int64"
+    assert data.user_table["age"].tolist() == [pd.NA, 30]
     assert data.with_user_table(None).user_table is None
 
 

@@ -19,8 +19,7 @@ RESULT = EvaluationResult("ease", pd.DataFrame({"ndcg@10": [0.1, 0.3]},
 
 
 @pytest.mark.parametrize(("method", "name", "suffix"), [("to_json", "res", ".json"),
-                                                        ("to_csv", "res", ".csv"),
-                                                        ("to_json", "res.", ".json")])
+                                                        ("to_csv", "res", ".csv")])
 def test_a_name_without_extension_is_written_with_a_warning(tmp_path, method, name, suffix):
     with pytest.warns(NoExtensionWarning, match=rf"^ease\.{method}\(path\): '{name}' has no "
                                                 rf"extension, .*; name the file \{suffix}, "
@@ -34,8 +33,17 @@ def test_a_right_extension_gives_no_warning(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         RESULT.to_json(tmp_path / "r.json")
-        RESULT.to_json(tmp_path / ".json")  # a file whose whole name is the extension
         RESULT.to_csv(tmp_path / "r.CSV")
+
+
+@pytest.mark.parametrize(("name", "problem"), [("res.", "ends with a dot"),
+                                               (".json", "is only an extension")])
+def test_a_name_that_names_no_plain_file_is_refused(tmp_path, name, problem):
+    # written before (with a warning for 'res.'; '.json' as a hidden file): the one rule of
+    # output names (recstack.atomic.file_name_problem) now refuses both, writing nothing
+    with pytest.raises(RecstackError, match=rf"^ease\.to_json\(path\): .*{problem}"):
+        RESULT.to_json(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(("method", "name", "advice"), [

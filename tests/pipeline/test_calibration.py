@@ -45,8 +45,10 @@ def held_out():
 
 
 def test_platt_is_the_maximum_likelihood_logistic_fit(held_out):
+    # targets="labels": the plain logistic regression of the 0/1 labels (the default takes
+    # Platt's smoothed targets, pinned in test_two_hundred_ninety_fifth_probe_faithfulness)
     scores, labels = held_out
-    platt = PlattCalibrator().fit(scores, labels)
+    platt = PlattCalibrator(targets="labels").fit(scores, labels)
 
     def nll(theta):
         z = theta[0] * scores + theta[1]
@@ -288,7 +290,7 @@ def test_without_scikit_learn_the_error_says_what_to_install(monkeypatch):
 
 @pytest.mark.parametrize("make,message", [
     (lambda: PlattCalibrator(slope=2.0), "PlattCalibrator: no parameter 'slope'; its "
-     "parameters: \\(none\\)"),
+     "parameters: targets"),
     (lambda: HistogramCalibrator(n_bin=5), "HistogramCalibrator: no parameter 'n_bin' "
      "\\(did you mean 'n_bins'\\?\\); its parameters: n_bins, strategy"),
     (lambda: DownsamplingCorrection(rat=0.5), "did you mean 'rate'"),

@@ -24,13 +24,16 @@ SCORES = np.array([0.1, 0.9, 0.2, 0.45, 0.7, 0.55, 0.4, 0.6, 0.8, 0.3])
 
 
 def reference_platt(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
-    """The logistic regression of the labels on the score, by Newton's method on the log
-    likelihood (written here, independently of scikit-learn)."""
+    """The logistic regression on the score against Platt's targets ((N+ + 1) / (N+ + 2)
+    for a positive, 1 / (N- + 2) for a negative: PlattCalibrator's default), by Newton's
+    method on the cross-entropy (written here, independently of scikit-learn)."""
+    n_pos, n_neg = labels.sum(), len(labels) - labels.sum()
+    targets = np.where(labels == 1, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
     design = np.column_stack([scores, np.ones_like(scores)])
     w = np.zeros(2)
     for _ in range(100):
         p = 1 / (1 + np.exp(-design @ w))
-        gradient = design.T @ (labels - p)
+        gradient = design.T @ (targets - p)
         hessian = (design * (p * (1 - p))[:, None]).T @ design
         w += np.linalg.solve(hessian, gradient)
     return float(w[0]), float(w[1])

@@ -2,7 +2,8 @@
 rises as the slope grows), so the solver stopped at a slope and intercept of its own
 choosing (206 and -0.05 for the symmetric scores -1, -0.1, 0.1, 1), and every probability
 was 0 or 1 but near the step, without a word; the temperature calibrator warns of the same.
-It now warns, naming the gap between the classes."""
+It now warns, naming the gap between the classes. (The warning is of the fit on the 0/1
+labels, targets="labels"; Platt's smoothed targets, the default, keep the slope finite.)"""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def test_scores_rising_with_the_outcome_and_separating_it_warn():
             "platt: the scores separate the outcomes (every positive's score is above every "
             "negative's: positives from 0.1, negatives up to -0.1), so the likelihood keeps "
             "rising as the slope grows")) as caught:
-        PlattCalibrator().fit([-1.0, -0.1, 0.1, 1.0], [0, 0, 1, 1])
+        PlattCalibrator(targets="labels").fit([-1.0, -0.1, 0.1, 1.0], [0, 0, 1, 1])
     assert "Calibrate on more held-out data" in str(caught[0].message)
 
 
@@ -28,11 +29,12 @@ def test_scores_falling_with_the_outcome_and_separating_it_warn():
     with pytest.warns(RuntimeWarning, match=re.escape(
             "(every positive's score is below every negative's: positives up to 2, negatives "
             "from 3; the scores fall as the outcome rises)")):
-        PlattCalibrator().fit([1.0, 2.0, 3.0, 4.0], [1, 1, 0, 0])
+        PlattCalibrator(targets="labels").fit([1.0, 2.0, 3.0, 4.0], [1, 1, 0, 0])
 
 
 def test_a_scorer_around_platt_warns_too():
-    scorer = CalibratedScorer(lambda rows: np.asarray(rows, dtype=float), PlattCalibrator())
+    scorer = CalibratedScorer(lambda rows: np.asarray(rows, dtype=float),
+                              PlattCalibrator(targets="labels"))
     with pytest.warns(RuntimeWarning, match="platt: the scores separate the outcomes"):
         scorer.fit([0.1, 0.2, 0.7, 0.9], [0, 0, 1, 1])
 

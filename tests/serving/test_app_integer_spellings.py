@@ -5,6 +5,7 @@ looked the text up as given and answered "unknown user"."""
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote
 
 import numpy as np
@@ -83,8 +84,12 @@ def test_two_spellings_of_one_user_are_in_one_variant(integer_ids):
     registry.publish("als", model)
     variants = [{"name": "control", "model": "als@1", "share": 0.5},
                 {"name": "test", "model": "als@2", "share": 0.5}]
-    # under this salt the text "-0" hashes into the other half from "0"
-    assert (bucket("0", "c") < 0.5) != (bucket("-0", "c") < 0.5)
+    # under this salt the text "-0" hashes into the other half from "0" (the raw texts,
+    # hashed by hand: bucket, like the service, reads "-0" as the user 0)
+    raw = {text: int.from_bytes(hashlib.sha256(f"c:{text}".encode()).digest()[:8], "big")
+           / 2**64 for text in ("0", "-0")}
+    assert (raw["0"] < 0.5) != (raw["-0"] < 0.5)
+    assert bucket("-0", "c") == bucket("0", "c") == raw["0"]
     with client(settings(registry, variants=variants, variant_salt="c")) as http:
         plain = http.get("/users/0/recommendations?k=3").json()
         negative = http.get("/users/-0/recommendations?k=3").json()

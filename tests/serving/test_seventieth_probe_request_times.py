@@ -67,9 +67,13 @@ def test_a_real_time_still_reaches_the_time_features_check(served):
 
 
 def _timed_model():
-    # what request_context_from_text reads of a two-stage model with context_time
-    builder = SimpleNamespace(context_=[], context_time=True)
-    return SimpleNamespace(name="ctx", builder_=builder)
+    # what request_context_from_text reads of a two-stage model with context_time (a
+    # TwoStage instance, as the function refuses what is not a recstack model)
+    from recstack.pipeline.two_stage import TwoStage
+
+    model = TwoStage.__new__(TwoStage)
+    model.builder_ = SimpleNamespace(context_=[], context_time=True)
+    return model
 
 
 @pytest.mark.parametrize("placeholder", [0, 1.0, FIRST_UNIX_TIME - 1])

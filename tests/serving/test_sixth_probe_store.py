@@ -115,10 +115,11 @@ def test_the_service_says_when_the_store_holds_another_models_vectors(tmp_path, 
         answer = http.get(f"/users/{user}/recommendations", params={"k": 3})
         health = http.get("/health").json()
         metrics = http.get("/metrics").text
-        reason = http.app.state.service.store_error
+        reason = http.app.state.service.health()["store_error"]
     assert answer.status_code == 200
     # before: the store's vectors were skipped without a word: health "ok", no fallback
-    assert health["status"] == "degraded" and health["store"] == "unavailable"
+    # reachable, but filled for another model: "mismatched" (it said "unavailable")
+    assert health["status"] == "degraded" and health["store"] == "mismatched"
     assert reason.startswith(f"the store's user vectors have {dims + 3} dimensions, als@1's "
                              f"items {dims}: the model's own vectors are served")
     assert "recstack_store_fallback_total 1.0" in metrics

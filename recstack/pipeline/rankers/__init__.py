@@ -8,7 +8,7 @@ name                    family                                   losses
 ``wide_deep``           Wide & Deep (PyTorch)                    bce, focal, bpr, ranknet, hinge,
                                                                  softmax, lambdarank
 ``dcn_v2``              Deep & Cross v2 (PyTorch)                as wide_deep
-``multitask``           shared bottom, interaction + rating      as wide_deep (interaction head)
+``multitask``           shared bottom or MMoE, two heads         as wide_deep (interaction head)
 ======================  =======================================  ==================================
 
 >>> from recstack.pipeline.rankers import create_ranker, load_ranker

@@ -5,13 +5,28 @@
 with :math:`p = \\sigma(f(x))` (labels > 0 count as positives); scores are the raw
 :math:`f(x)`, the logit (float32 probabilities are 1.0 from a logit of about 17 on, which
 tied candidates the trees tell apart), and ``predict_proba`` gives :math:`p`.
-``lambdarank`` (Burges 2010) optimises nDCG within each group (the groups come from
-``frame.group_sizes()``): the gradient of each pair of rows with different labels is the
-RankNet gradient scaled by the change in nDCG their swap would cause; labels must be
-integer grades (0, 1, 2...); scores are raw. Categorical features are passed to LightGBM as
-categorical (its own optimal splits over the codes; code 0, the unknown level, is a level
-like any other). NaN numerics are LightGBM's missing values. Row weights multiply each row's
-gradient (for lambdarank, each row's lambdas).
+``lambdarank`` (Burges 2010, LambdaMART) optimises nDCG within each group (the groups come
+from ``frame.group_sizes()``, the rows of a group contiguous, as a
+:class:`~recstack.pipeline.schema.FeatureFrame` keeps them): the gradient of a pair of rows
+with different labels is the RankNet gradient scaled by the change in nDCG their swap would
+cause, with gains :math:`2^{y} - 1` (LightGBM's default ``label_gain``, so labels must be
+integer grades 0..30) and discounts :math:`1/\\log_2(1 + r)`; scores are raw. LightGBM's
+own defaults hold, and differ from the textbook LambdaRank of
+:mod:`recstack.pipeline.rankers.losses`: a pair counts only when the better-ranked of its
+two rows is within the top 30 of the current ranking (``lambdarank_truncation_level`` =
+30, and the nDCG normalised by the ideal DCG@30), so in groups of more than 30 candidates
+the order far below the top is not trained; and each group's lambdas are normalised
+(``lambdarank_norm``). Early stopping follows LightGBM's nDCG@10 of the validation groups
+(a group without a positive counts 1 there, where
+:func:`~recstack.pipeline.rankers.base.grouped_ndcg` leaves it out: that shifts the mean by
+the same amount at every round, so it does not move the round kept).
+Categorical features are passed to LightGBM as categorical (its own optimal splits over the
+codes; code 0, the unknown level, is a level like any other), with
+``max_cat_to_onehot = 8`` and ``min_data_per_group = 10`` in place of LightGBM's 4 and 100,
+so that the few levels of a small feature each get their own split. NaN numerics are
+LightGBM's missing values. Row weights multiply each row's gradient (for lambdarank, each
+row's lambdas: both rows of a pair by their own weight, where the PyTorch rankers weigh a
+pair by its preferred row's).
 
 Saved as LightGBM's own text model (``model.txt``) plus the JSON metadata; never pickle.
 Needs the ``ranking`` extra: ``pip install "recstack[ranking]"``.

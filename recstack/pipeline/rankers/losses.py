@@ -28,14 +28,28 @@ Listwise (per group with a positive label; reduced by the mean over those groups
 
 - ``softmax`` (ListNet top-1, Cao et al. 2007, with the target distribution
   :math:`P_y(i) = w_i y_i / \sum_k w_k y_k`): :math:`\ell = -\sum_i P_y(i)
-  \log \frac{e^{s_i}}{\sum_k e^{s_k}}`.
+  \log \frac{e^{s_i}}{\sum_k e^{s_k}}`. The model side is Cao's top-one probability with
+  :math:`\phi = \exp`; the target side takes :math:`\phi(y) = y`, not the paper's
+  :math:`\phi = \exp`, deliberately: a label 0 gets no target mass
+  (with :math:`e^y`, every negative of a long candidate list would get a share of the
+  target), which is the softmax cross-entropy of TF-Ranking (Bruch et al. 2019, "An
+  Analysis of the Softmax Cross Entropy Loss for Learning-to-Rank"). Every row of the group
+  is in the denominator, a row of weight 0 included.
 - ``lambdarank`` (Burges 2010, "From RankNet to LambdaRank to LambdaMART", eq. 8 ff.):
   the RankNet pair terms weighted by the change of nDCG that swapping the two rows would
   cause at the current ranking, :math:`\ell = \sum_{y_i > y_j} w_i |\Delta \mathrm{nDCG}_{ij}|
   \cdot (-\log\sigma(s_i - s_j))`, with :math:`|\Delta\mathrm{nDCG}_{ij}| = |2^{y_i} - 2^{y_j}|
   \cdot |1/\log_2(1 + r_i) - 1/\log_2(1 + r_j)| / \mathrm{IDCG}` (ranks :math:`r` from the
-  current scores, treated as constants); summed per group and averaged over groups that
-  have a pair.
+  current scores, ties in the order of the rows, treated as constants; IDCG over every row
+  of the group, no cut-off); summed per group and averaged over groups that have a pair.
+  Its gradient in :math:`s_i` is Burges's :math:`\lambda_{ij}` with :math:`\sigma = 1`.
+  Unlike LightGBM's lambdarank (:mod:`recstack.pipeline.rankers.gbdt`), every pair counts
+  (no truncation level) and the lambdas are not normalised per group.
+
+Pairs of equal labels take no part in the pairwise losses or lambdarank (RankNet's target
+probability 1/2 for them is left out, as BPR and LambdaRank leave them out). The focal
+loss's :math:`\alpha` is off by default (``focal_alpha = None``); Lin et al. report
+:math:`\gamma = 2, \alpha = 0.25` (torchvision's ``sigmoid_focal_loss`` defaults).
 """
 
 from __future__ import annotations

@@ -1,5 +1,24 @@
-r"""Multitask ranker: a shared bottom MLP and two heads, interaction and rating
-(Caruana 1997, "Multitask Learning"; the shared-bottom baseline of Ma et al. 2018, MMoE).
+r"""Multitask ranker: two tasks, interaction and rating, over a shared bottom or a
+multi-gate mixture of experts (``architecture``).
+
+``"shared_bottom"`` (the default; Caruana 1997, "Multitask Learning"; the shared-bottom
+baseline of Ma et al. 2018, "Modeling Task Relationships in Multi-task Learning with
+Multi-gate Mixture-of-Experts", KDD, eq. 1): both tasks read one bottom MLP :math:`f` of
+widths ``hidden``, :math:`y_k = h^k(f(x))`.
+
+``"mmoe"`` (Ma et al. 2018, eq. 5-6): ``experts`` expert MLPs :math:`f_1 \dots f_n`, each
+of the bottom's widths ``hidden``, and one softmax gate per task, a linear map without a
+bias:
+
+.. math:: g^k(x) = \mathrm{softmax}(W_{gk} x), \qquad
+          f^k(x) = \sum_{i=1}^{n} g^k(x)_i f_i(x), \qquad y_k = h^k(f^k(x))
+
+In both, :math:`x` is the standardised numerics and the categorical embeddings (see
+:mod:`recstack.pipeline.rankers.neural`) and each tower :math:`h^k` is one linear layer.
+``experts`` is read only with ``architecture = "mmoe"`` (refused at fit otherwise, as every
+setting that another setting switches off), and MMoE needs ``hidden`` layers (without them
+every expert is the identity and the mixture is :math:`x` itself). Not offered: PLE
+(task-specific experts), towers of more than one layer.
 
 Labels have two columns, ``labels[:, 0]`` the interaction label (0/1 or a grade: what the
 ranking loss, ``loss``, is computed on and what :meth:`score` ranks by) and
@@ -20,11 +39,11 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.errors import RecstackError
+from recstack.errors import ConfigError, RecstackError
 from recstack.metrics._scale import working_unit
 from recstack.models.base import Param
 from recstack.pipeline.rankers.neural import (
@@ -36,11 +55,18 @@ from recstack.pipeline.rankers.neural import (
 )
 from recstack.pipeline.rankers.registry import register
 from recstack.pipeline.schema import FeatureFrame
+from recstack.pipeline.settings import ReadOnlyWith
+
+#: how the two tasks share the network: one bottom, or experts mixed by per-task gates
+ARCHITECTURES = ("shared_bottom", "mmoe")
+
+#: the most experts of an MMoE network (each a whole MLP of the widths ``hidden``)
+MAX_EXPERTS = 64
 
 
 @register
 class MultitaskRanker(TorchRanker):
-    """Shared bottom + interaction head (ranked by) + rating head; labels (n, 2)."""
+    """Shared bottom or MMoE + interaction head (ranked by) + rating head; labels (n, 2)."""
 
     name = "multitask"
     label_columns = 2
@@ -50,7 +76,29 @@ class MultitaskRanker(TorchRanker):
         **TORCH_PARAMS,
         "rating_weight": Param((int, float), low=0, default=1.0,
                                doc="lambda: weight of the rating loss."),
+        "architecture": Param(str, choices=ARCHITECTURES, default="shared_bottom",
+                              doc="'shared_bottom': one bottom MLP; 'mmoe': experts mixed by "
+                                  "a softmax gate per task (Ma et al. 2018)."),
+        "experts": Param(int, low=1, high=MAX_EXPERTS, default=4,
+                         doc=f"MMoE's expert MLPs (architecture 'mmoe' only), at most "
+                             f"{MAX_EXPERTS}."),
     }
+    read_only_with: ClassVar[ReadOnlyWith] = {
+        **TorchRanker.read_only_with,
+        "experts": ("architecture", ("mmoe",)),
+    }
+
+    def validate_params(self) -> None:
+        """The declared checks, then MMoE's need of hidden layers for its experts."""
+        super().validate_params()
+        if self.architecture == "mmoe" and not len(self.hidden):
+            # every expert the identity: each gate mixes n copies of x into x itself, and the
+            # gates and experts would be trained for nothing
+            raise ConfigError(f"{self.name}: architecture = 'mmoe' makes each expert an MLP "
+                              f"of the widths hidden, and hidden = {self.hidden!r} has no "
+                              "layer, so every expert would be the identity and the gates "
+                              "would mix copies of the input; give hidden widths (e.g. "
+                              "hidden=[64, 32]) or use architecture = 'shared_bottom'")
 
     def _prepare_labels(self, labels: np.ndarray) -> np.ndarray:
         ratings = labels[:, 1]
@@ -103,13 +151,14 @@ class MultitaskRanker(TorchRanker):
         nn = torch.nn
         module: Any = nn.Module  # a variable: torch is imported at run time only
         dim, hidden, dropout = self.embedding_dim, self.hidden, self.dropout
+        width_in = n_numeric + dim * len(cardinalities)
+        n_experts = self.experts
 
         class SharedBottom(module):
             def __init__(self) -> None:
                 super().__init__()
                 self.tables = embeddings(torch, cardinalities, dim)
-                self.bottom, width = mlp(torch, n_numeric + dim * len(cardinalities),
-                                         hidden, dropout)
+                self.bottom, width = mlp(torch, width_in, hidden, dropout)
                 self.interaction = nn.Linear(width, 1)
                 self.rating = nn.Linear(width, 1)
 
@@ -118,7 +167,35 @@ class MultitaskRanker(TorchRanker):
                                                        categorical))
                 return self.interaction(shared)[:, 0], self.rating(shared)[:, 0]
 
-        return SharedBottom()
+        class MMoE(module):
+            """Eq. 5-6 of Ma et al. 2018: the towers read the gates' mixtures of experts."""
+
+            def __init__(self) -> None:
+                super().__init__()
+                self.tables = embeddings(torch, cardinalities, dim)
+                experts, width = [], width_in
+                for _ in range(n_experts):
+                    expert, width = mlp(torch, width_in, hidden, dropout)
+                    experts.append(expert)
+                self.experts = nn.ModuleList(experts)
+                # W_gk of eq. 6, one per task (interaction, rating), without a bias
+                self.gates = nn.ModuleList(nn.Linear(width_in, n_experts, bias=False)
+                                           for _ in range(2))
+                self.interaction = nn.Linear(width, 1)
+                self.rating = nn.Linear(width, 1)
+
+            def forward(self, numeric: Any, categorical: Any) -> Any:
+                x = first_layer_input(torch, self.tables, numeric, categorical)
+                outputs = torch.stack([expert(x) for expert in self.experts], dim=1)
+                towers = []
+                for gate, tower in zip(self.gates, (self.interaction, self.rating),
+                                       strict=True):
+                    weights = torch.softmax(gate(x), dim=1)  # g^k(x): (rows, experts)
+                    mixed = (weights[:, :, None] * outputs).sum(dim=1)  # f^k(x)
+                    towers.append(tower(mixed)[:, 0])
+                return towers[0], towers[1]
+
+        return MMoE() if self.architecture == "mmoe" else SharedBottom()
 
     def predict_ratings(self, frame: FeatureFrame) -> np.ndarray:
         """The rating head's predictions (original scale), one per row. Refused for a

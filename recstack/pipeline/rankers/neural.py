@@ -155,9 +155,13 @@ class TorchRanker(Ranker):
         except RuntimeError:  # a shape whose size overflows PyTorch's own arithmetic
             n_parameters = MAX_NETWORK_PARAMETERS + 1
         if n_parameters > MAX_NETWORK_PARAMETERS:
+            # the settings that size this network (a low_rank of None, or experts outside
+            # MMoE, sizes nothing)
             sizes = ", ".join(f"{name}={getattr(self, name)!r}" for name in
-                              ("hidden", "embedding_dim", "cross_buckets", "cross_layers")
-                              if name in self.params)
+                              ("hidden", "embedding_dim", "cross_buckets", "cross_layers",
+                               "low_rank", "experts")
+                              if name in self.params and getattr(self, name) is not None
+                              and self._read_setting(name))
             count = ("too many" if n_parameters == MAX_NETWORK_PARAMETERS + 1
                      else f"{n_parameters:,}")
             raise RecstackError(
@@ -165,6 +169,11 @@ class TorchRanker(Ranker):
                 f"{MAX_NETWORK_PARAMETERS:,}: with its gradients and optimiser state that is "
                 f"already {MAX_NETWORK_PARAMETERS * 16 / 2**30:.0f} GiB) with {sizes}; lower "
                 "them")
+
+    def _read_setting(self, name: str) -> bool:
+        """Whether setting ``name`` is read under the others (:attr:`read_only_with`)."""
+        switch = self.read_only_with.get(name)
+        return switch is None or getattr(self, switch[0]) in switch[1]
 
     def _prepare_labels(self, labels: np.ndarray) -> np.ndarray:
         """Labels as the network's training targets, ``(n, k)`` float32."""

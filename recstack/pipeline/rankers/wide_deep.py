@@ -7,8 +7,16 @@ cross product of every pair of categorical features :math:`\phi_{ab}(x) = (x_a, 
 one learned weight per pair of codes, the pair's id :math:`x_a \cdot |b| + x_b` taken
 modulo ``cross_buckets`` when the pair has more combinations than that (collisions share a
 weight). The deep part is an MLP (``hidden``) over ``x0``, the standardised numerics and the
-categorical embeddings. Both are trained jointly with the chosen loss (see
-:mod:`recstack.pipeline.rankers.neural` for inputs, batches, training and files).
+categorical embeddings, :math:`a^{(l_f)}` its last hidden layer. The two logits are summed
+into one (the bias :math:`b` is the sum of the wide and the deep output's biases) and
+trained jointly, by back-propagating the chosen loss into both parts at once (the paper's
+sec. 3.3; see :mod:`recstack.pipeline.rankers.neural` for inputs, batches, training and
+files). One optimiser (AdamW, ``learning_rate``, ``weight_decay``) trains both, where the
+paper trains the wide part with FTRL and L1 regularisation and the deep part with AdaGrad;
+the wide part's weights of codes and crossed pairs start at 0 (a linear model's start),
+the other layers at PyTorch's defaults.
+With the pointwise log losses the summed logit is the :math:`\hat y` above before
+:math:`\sigma` (what :meth:`score` returns).
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.metrics._validation import check_aligned, exact_as_int, refuse_masked
 from recstack.models import persistence
 from recstack.models.base import Configurable, canonical_value, check_interactions
@@ -68,10 +68,20 @@ class RerankContext:
     ----------
     seen : scipy.sparse.csr_matrix, shape (n_users_of_vocabulary, n_items)
         The training interactions (row = user index): histories for the seen-item filter
-        and for Steck's target genre distribution.
+        and for Steck's target genre distribution. For users who are not training users
+        (a new visitor of the service), each row is that user's own history (the items
+        of their request).
+    training_users : numpy.ndarray of int, shape (n_rows_of_seen,), optional
+        Which training user each row of ``seen`` is, that is, which row of the per-user
+        state a re-ranker learned at fit (a block list's ``per_user``), or ``-1`` for a
+        user who is none (a new visitor): no training user's personal state applies to
+        them. None (the default): the rows of ``seen`` are the training users. Without it,
+        a visitor's one-row history was row 0, and the first training user's own block
+        list was applied to every visitor.
     """
 
     seen: sp.csr_matrix
+    training_users: np.ndarray | None = None
 
 
 class Reranker(Configurable, ABC):
@@ -292,6 +302,25 @@ class Reranker(Configurable, ABC):
         candidate slot is spent on a blocked item); None for other re-rankers."""
         return None
 
+    def _mask_users(self, users: Any, rows: int | None = None, of: str = "") -> np.ndarray:
+        """``users`` of :meth:`catalog_mask` as int64 indices, checked as :meth:`rerank`
+        checks them, and within ``0..rows - 1`` (the rows of ``of``) when ``rows`` is given:
+        unchecked, an unfitted filter failed on a missing attribute, text on numpy's
+        UFuncTypeError, an index past the rows on scipy's IndexError, and -1 silently read
+        the last user's row."""
+        if not self.is_fitted:
+            raise RecstackError(f"{self.name}: call fit() before catalog_mask()")
+        self._refuse_changed_params()
+        users = as_index_array(self.name, "users", users, ndim=1, size=None, what="user",
+                               error=RecstackError)
+        if rows is not None:
+            outside = (users < 0) | (users >= rows)
+            if outside.any():
+                row = int(np.flatnonzero(outside)[0])
+                raise RecstackError(f"{self.name}: user index {int(users[row])} (row {row}) "
+                                    f"is not a row of {of} (0..{rows - 1})")
+        return users
+
 
 def _item_count(where: str, n_items: Any) -> int:
     """``n_items`` of :meth:`Reranker.load_state` as an int (a numpy integer is one),
@@ -414,6 +443,52 @@ def check_context(context: Any, users: np.ndarray, n_items: int, where: str) -> 
         row = int(np.flatnonzero(outside)[0])
         raise RecstackError(f"{where}: user index {int(users[row])} (row {row}) is not a row of "
                             f"context.seen (0..{seen.shape[0] - 1})")
+    _check_training_users(context, where)
+
+
+def _check_training_users(context: RerankContext, where: str) -> np.ndarray | None:
+    """``context.training_users`` as int64 (None when not given), refused unless it gives
+    one training user index, or ``-1`` for a visitor, per row of ``context.seen``."""
+    given = context.training_users
+    if given is None:
+        return None
+    rows = context.seen.shape[0]
+    owners = as_index_array(where, "context.training_users", given, ndim=1, size=None,
+                            what="user", error=RecstackError)
+    if len(owners) != rows:
+        entries = counted(len(owners), "entry", "entries")
+        raise RecstackError(f"{where}: context.training_users has {entries}, context.seen "
+                            f"{counted(rows, 'row')}; give one per row of seen: the training "
+                            "user's index, or -1 for a visitor")
+    below = owners < -1
+    if below.any():
+        row = int(np.flatnonzero(below)[0])
+        raise RecstackError(f"{where}: context.training_users[{row}] is {int(owners[row])}; "
+                            "expected a training user's index (0 or more) or -1 for a visitor "
+                            "who is no training user")
+    return owners
+
+
+def training_rows(users: np.ndarray, context: Any, rows: int, where: str) -> np.ndarray:
+    """The row of a re-ranker's per-user state (``rows`` of them: its training users) for
+    each of ``users`` (rows of ``context.seen``), ``-1`` for a visitor who is no training
+    user (:attr:`RerankContext.training_users`). Without ``training_users`` (or without a
+    context) the users are the training users themselves; either way an index outside the
+    ``rows`` is refused (it was scipy's IndexError)."""
+    owners = (_check_training_users(context, where) if isinstance(context, RerankContext)
+              else None)
+    found = users if owners is None else owners[users]
+    outside = (found < (-1 if owners is not None else 0)) | (found >= rows)
+    if outside.any():
+        row = int(np.flatnonzero(outside)[0])
+        if owners is None:
+            raise RecstackError(f"{where}: user index {int(found[row])} (row {row}) is not a "
+                                f"row of the training users (0..{rows - 1})")
+        raise RecstackError(f"{where}: context.training_users[{int(users[row])}] (the user of "
+                            f"row {row}) is {int(found[row])}, not a row of the training users "
+                            f"(0..{rows - 1}); give a training user's index, or -1 for a "
+                            "visitor who is no training user")
+    return found
 
 
 def sort_lists(items: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -596,10 +671,53 @@ def multi_hot(values: pd.Series, where: str, *, column: str | None = None,
     if not len(labels):
         name = f"column {column!r}" if column is not None else "the column"
         raise RecstackError(f"{where}: {name} holds no labels (every row is empty)")
+    refuse_other_separator(where, rows, labels, separator, column=column, item_ids=item_ids)
     codes, distinct = pd.factorize(labels, sort=True)
     matrix = np.zeros((len(values), len(distinct)), np.float32)
     matrix[rows, codes] = 1.0
     return matrix, [str(label) for label in distinct]
+
+
+#: What else joins several labels or groups in one text (CSV exports, other catalogs).
+JOINERS = ("|", ",", ";", "/")
+
+
+def joined_value(texts: Any, joiners: Any = JOINERS) -> tuple[str, str, list[str]] | None:
+    """The first of ``texts`` that is two or more others of them joined by one of
+    ``joiners`` (``"A|B"`` beside ``"A"`` and ``"B"``): the text, the joiner and the parts
+    (trimmed), or None. Only texts whose every part is itself one of ``texts`` count, so a
+    name that merely holds the character (``"R&B/Soul"`` alone) is left alone."""
+    distinct = [text for text in dict.fromkeys(texts) if isinstance(text, str)]
+    known = {text.strip() for text in distinct}
+    for text in distinct:
+        for joiner in joiners:
+            if joiner not in text:
+                continue
+            parts = [part.strip() for part in text.split(joiner) if part.strip()]
+            if len(parts) >= 2 and all(part in known and part != text.strip()
+                                       for part in parts):
+                return text, joiner, parts
+    return None
+
+
+def refuse_other_separator(where: str, rows: np.ndarray, labels: pd.Series, separator: str,
+                           *, column: str | None = None, item_ids: Any = None) -> None:
+    """Refuse labels (``rows``/``labels`` as :func:`label_pairs` gives them) that are other
+    labels joined by another character than ``separator`` (``"Action,Comedy"`` beside
+    ``"Action"`` and ``"Comedy"`` under the default ``'|'``): each such text was a label of
+    its own, alike to no item with one of its parts, silently."""
+    found = joined_value(pd.unique(labels.to_numpy(dtype=object)),
+                         [joiner for joiner in JOINERS if joiner not in separator])
+    if found is None:
+        return
+    text, joiner, parts = found
+    row = int(rows[int(np.argmax((labels == text).to_numpy(bool)))])
+    item = item_ids([row]).tolist()[0] if item_ids is not None else row
+    name = f"column {column!r}" if column is not None else "the label column"
+    raise RecstackError(f"{where}: {name} joins labels with {joiner!r}, not with separator "
+                        f"{separator!r}: item {item!r} holds {text!r}, the labels "
+                        f"{', '.join(map(repr, parts))} of other items, which would be read "
+                        f"as one label of its own; set separator = {joiner!r}")
 
 
 def _as_label_list(value: Any, separator: str) -> list[Any]:

@@ -125,7 +125,20 @@ class _Boost(Reranker):
         return {"value": self.value_}
 
     def _load_state(self, arrays: dict[str, np.ndarray]) -> None:
-        self.value_ = np.asarray(arrays["value"], np.float64)
+        value = np.asarray(arrays["value"], np.float64)
+        if self.mode == "multiply":
+            # refused at fit; restored directly, such a factor reversed the scores silently
+            with np.errstate(over="ignore", invalid="ignore"):
+                factor = 1.0 + self.weight * value
+            if (factor < 0).any():
+                index = int(np.flatnonzero(factor < 0)[0])
+                raise RecstackError(
+                    f"{self.name}: mode = 'multiply' with weight = {self.weight} multiplies "
+                    f"the scores of item index {index} by 1 + w * x = {factor[index]:g}, "
+                    "which flips their sign; the saved values do not fit these settings "
+                    "(fit refuses them): use a weight that keeps 1 + w * x >= 0 for every "
+                    "item, or mode = 'add'")
+        self.value_ = value
 
     def state_spec(self) -> dict[str, Any]:
         return {"value": ArraySpec("float64", ("n_items",))}
@@ -271,6 +284,16 @@ class FreshnessBoost(_Boost):
                 f"{self.name}: every item is at or after now = {now:.0f}, so every item "
                 f"would get the same boost; {times} (Unix seconds): are they milliseconds, "
                 "or is now too early?")
+        if not values.any() and now < 100 * max(float(known.max()), 1.0):
+            # now on the items' scale (not 1,000 times it, as milliseconds are): the
+            # half-life is what is too short (it was asked whether now was in milliseconds)
+            ages = np.maximum(0.0, now - known) / _DAY
+            raise RecstackError(
+                f"{self.name}: half_life_days = {shown_number(self.half_life_days)} is so short "
+                f"beside the items' ages ({ages.min():.4g} to {ages.max():.4g} days) that every "
+                "item's boost is 0 (more than 1,000 half-lives old), so this step would change "
+                "no list; give a half-life in days on the scale of the items' ages (30, the "
+                "default)")
         if not values.any():
             raise RecstackError(
                 f"{self.name}: every item is so much older than now = {now:.0f} that its "

@@ -16,7 +16,10 @@ items already placed being the same for every candidate)
 
 with :math:`p(g|u)` the genre distribution of the user's training history
 (:func:`recstack.metrics.lists.history_genre_distribution`, every item with a positive
-value weighted 1: a stored 0 or a negative value, a dislike, is no part of it),
+value weighted 1: a stored 0 or a negative value, a dislike, is no part of it; the
+paper's :math:`w_{u,i}`, e.g. recency weights, are all 1), :math:`p(g|i)` each item's genres
+weighted alike (:func:`recstack.metrics.lists.item_genre_shares`; an item without a genre
+counts in neither distribution's denominator),
 :math:`q(g|S)` that of the items placed (each weighted 1, the paper's experiments), the
 paper's smoothing :math:`\tilde q = (1 - \alpha) q + \alpha p` with :math:`\alpha = 0.01`
 (:func:`recstack.metrics.lists.miscalibration_kl` is the metric), and :math:`\hat s_{ui}`

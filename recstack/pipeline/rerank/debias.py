@@ -176,6 +176,13 @@ class LongTailShare(Reranker):
     candidates allow, and otherwise as many as there are; relevance decides everything
     else. ``share = 0`` keeps the list.
 
+    A quota, not a probabilistic trade-off: it is not the xQuAD re-ranking of
+    Abdollahpouri et al. (2019, "Managing Popularity Bias in Recommender Systems with
+    Personalized Re-ranking"), which scores each item by :math:`(1 - \lambda)\,P(v|u) +
+    \lambda \sum_{c} P(c|u) P(v|c) \prod_{j \in S} (1 - P(v_j|c, S))` over the head and
+    tail categories :math:`c`. :func:`recstack.metrics.lists.long_tail_share` (their APLT)
+    measures the result.
+
     Attributes
     ----------
     long_tail_ : numpy.ndarray of bool, shape (n_items,)

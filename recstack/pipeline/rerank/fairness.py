@@ -3,8 +3,9 @@ items receive in each list.
 
 Position :math:`r` gives exposure :math:`d_r = 1/\log_2(r + 1)` (the metric is
 :func:`recstack.metrics.lists.group_exposure`). With target shares :math:`t_g` (equal,
-:math:`1/G`, or given) and ``strength`` :math:`\gamma \in [0, 1]`, each group must hold at
-least :math:`\gamma\, t_g` of the exposure of every prefix of the list:
+:math:`1/G`, or given: ``target``, divided by its sum) and ``strength``
+:math:`\gamma \in [0, 1]`, each group must hold at least :math:`\gamma\, t_g` of the
+exposure of every prefix of the list:
 
 .. math:: E_g(r) \ge \gamma\, t_g \sum_{s \le r} d_s
 
@@ -40,6 +41,7 @@ from recstack.pipeline.rerank.base import (
     Reranker,
     greedy_lists,
     item_column,
+    joined_value,
     min_max_rows,
     register_reranker,
     value_keys,
@@ -76,7 +78,8 @@ class ExposureFairness(Reranker):
         "target": Param((list, tuple), element=Param((int, float), low=0), optional=True,
                         default=None,
                         doc="Target share per group (sorted group order: numbers by "
-                            "value, text alphabetically); None: equal."),
+                            "value, text alphabetically), read as weights divided by their "
+                            "sum ([1, 3] is [0.25, 0.75]); None: equal."),
         "head_items": Param((int, float), low=0, high=1, default=0.2,
                             doc="With group_column = None: the head's share of the catalog."),
         "depth": Param(int, low=1, optional=True, default=None,
@@ -129,6 +132,15 @@ class ExposureFairness(Reranker):
 
     def _without_effect(self) -> tuple[str, str] | None:
         if float(self.strength) != 0:
+            if self.depth is not None and int(self.depth) == 1 and np.ptp(self.target_) == 0:
+                # at the first position every group's deficit is gamma t_g d_1, the same for
+                # equal targets, and the tie goes to the group of the most relevant item:
+                # the top item stays, and the positions after depth keep their order
+                return (f"depth = {shown(self.depth)} re-orders the first position alone, "
+                        "where every group has the same deficit under equal targets, so it "
+                        "goes to the highest incoming score", "give a depth of 2 or more "
+                        "(the length of the lists shown, e.g. 10), or None for the whole "
+                        "list")
             return None
         return (f"strength = {shown(self.strength)} guarantees no group any of its target "
                 "exposure, keeping each list in the order of its incoming scores",
@@ -179,6 +191,13 @@ class ExposureFairness(Reranker):
         self.groups_ = np.asarray(arrays["groups"], np.int64)
         self.target_ = np.asarray(arrays["target"], np.float64)
         self.labels_ = [str(g) for g in range(len(self.target_))]
+        total = float(self.target_.sum())
+        if len(self.target_) and abs(total - 1.0) > 1e-6:
+            # fit divides the target by its sum: shares summing to another total changed
+            # every bound gamma t_g, silently
+            raise RecstackError(f"{self.name}: saved target shares sum to {total:g}, and fit "
+                                "saves them divided by their sum (1); the artifact is "
+                                "damaged")
         if len(self.groups_) and self.groups_.max() >= len(self.target_):
             raise RecstackError(f"{self.name}: saved item groups reach "
                                 f"{int(self.groups_.max())} but there are "
@@ -230,6 +249,18 @@ def _check_one_group_each(column: pd.Series, where: str, name: str, item_ids: An
         row = int(np.argmax(missing))
         refuse(row, ("has none (a blank text)" if blank[row] else
                      "has none (a missing value)") + "; fill the column, e.g. with 'unknown'")
+    # groups joined in one text ("x|y" beside "x" and "y", a multi-label column such as
+    # genres): the text was a group of its own, with a share of its own, silently
+    texts = [value.strip() for value in column.to_numpy(dtype=object) if isinstance(value, str)]
+    joined = joined_value(texts)
+    if joined is not None:
+        text, joiner, parts = joined
+        row = int(np.argmax(np.array([isinstance(value, str) and value.strip() == text
+                                      for value in column.to_numpy(dtype=object)], bool)))
+        refuse(row, f"has several ({column.iloc[row]!r}: the groups "
+                    f"{', '.join(map(repr, parts))} of other items, joined by {joiner!r}); use "
+                    "a column of one group per item (a multi-label column such as genres is "
+                    "for mmr or calibrated)")
     if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "integer", "floating",
                                                               "boolean", "mixed-integer-float"):
         listed = column.map(lambda value: isinstance(value, list | tuple | np.ndarray | set)

@@ -26,11 +26,14 @@ from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
     _is_missing,
+    check_context,
     check_separator,
     item_column,
     keep_in_lists,
     label_pairs,
+    refuse_other_separator,
     register_reranker,
+    training_rows,
     value_keys,
 )
 from recstack.specs import closest, did_you_mean
@@ -51,6 +54,8 @@ class SeenFilter(Reranker):
     params: ClassVar[dict[str, Param]] = {}
 
     def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
+        users = self._mask_users(users)
+        check_context(context, users, self.n_items_, self.name)
         return context.seen[users].toarray() == 0
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
@@ -77,7 +82,9 @@ class BlockList(Reranker):
     blocked_ : numpy.ndarray of bool, shape (n_items,)
         Globally blocked items.
     per_user_ : scipy.sparse.csr_matrix, shape (n_users, n_items)
-        Items blocked per user (stored value 1).
+        Items blocked per user (stored value 1), by training user index: a user who is
+        no training user (``-1`` in :attr:`RerankContext.training_users`, a new visitor)
+        has only the global list.
     unknown_items_, unknown_users_ : int
         Ids of the lists that were not found (0 after loading: the lists were resolved at
         fit).
@@ -203,13 +210,24 @@ class BlockList(Reranker):
         return ~self.blocked_
 
     def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
-        return (self.per_user_[users].toarray() == 0) & ~self.blocked_[None, :]
+        visitors = isinstance(context, RerankContext) and context.training_users is not None
+        users = self._mask_users(users, None if visitors or not self.is_fitted
+                                 else self.per_user_.shape[0], "the training users")
+        if visitors:
+            check_context(context, users, self.n_items_, self.name)
+        owners = training_rows(users, context, self.per_user_.shape[0], self.name)
+        personal = self.per_user_[np.maximum(owners, 0)].toarray() != 0
+        # a visitor (-1) is no training user: no one's personal list applies to them
+        personal &= (owners >= 0)[:, None]
+        return ~personal & ~self.blocked_[None, :]
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,
                 context: RerankContext) -> tuple[np.ndarray, np.ndarray]:
         safe = np.maximum(items, 0)
-        rows = np.repeat(users, items.shape[1])
+        owners = training_rows(users, context, self.per_user_.shape[0], self.name)
+        rows = np.repeat(np.maximum(owners, 0), items.shape[1])
         personal = np.asarray(self.per_user_[rows, safe.ravel()]).reshape(items.shape) != 0
+        personal &= (owners >= 0)[:, None]
         return keep_in_lists(items, scores, ~(self.blocked_[safe] | personal))
 
     def state(self) -> dict[str, np.ndarray]:
@@ -484,6 +502,10 @@ class ItemPredicate(Reranker):
             rows, labels = label_pairs(column, self.name, column=self.column,
                                        separator=self.separator, text_only=False)
             wanted = self.value.strip() if isinstance(self.value, str) else self.value
+            # labels joined by another character ("A,B" beside "A" and "B") were one label
+            # of their own, which 'contains' never matched: refused with the separator
+            refuse_other_separator(self.name, rows, labels, self.separator,
+                                   column=self.column, item_ids=train.items.to_external)
             passes = np.zeros(len(column), bool)
             passes[rows[(labels == wanted).to_numpy(bool)]] = True
         elif self.op in ("==", "!=", "in") and kind in ("text", "mixed"):
@@ -496,6 +518,7 @@ class ItemPredicate(Reranker):
                              list(keys))
             if self.op == "!=":
                 passes = ~passes
+            self._warn_of_joined_labels(column, train)
         elif self.op == "in":
             passes = column.isin(list(self.value)).to_numpy(dtype=bool)
         else:
@@ -517,6 +540,35 @@ class ItemPredicate(Reranker):
         self.allowed_ = allowed
         self._present = _present_values(column, self) if allowed.all() else None
 
+    def _warn_of_joined_labels(self, column: pd.Series, train: Interactions) -> None:
+        """Warn when ``==``, ``!=`` or ``in`` compares a whole value of a label column with
+        one of its labels: ``genres == 'Drama'`` did not count an item of ``'Crime|Drama'``
+        as Drama, without a word (``contains`` tests one label)."""
+        wanted = list(self.value) if self.op == "in" else [self.value]
+        texts = {value.strip() for value in wanted if isinstance(value, str) and value.strip()}
+        if not texts or not column.map(lambda value: isinstance(value, str)
+                                       and self.separator in value).any():
+            return
+        rows, labels = label_pairs(column, self.name, column=self.column,
+                                   separator=self.separator, text_only=False)
+        whole = np.array(value_keys(column.to_numpy(dtype=object)), object)[rows]
+        hit = labels.isin(list(texts)).to_numpy(bool) & ~pd.Series(whole).isin(
+            list(texts)).to_numpy(bool)
+        if not hit.any():
+            return
+        first = int(np.argmax(hit))
+        row, label = int(rows[first]), labels.iloc[first]
+        item = train.items.to_external([row]).tolist()[0]
+        value = column.iloc[row]
+        warnings.warn(f"{self.name}: column {self.column!r} joins several labels with "
+                      f"{self.separator!r} in one value, and op {self.op!r} compares whole "
+                      f"values: item {item!r} holds {value!r}, which has the label "
+                      f"{label!r} among others but is not equal to it, so op {self.op!r} "
+                      f"does not count it as {label!r} ({int(hit.sum()):,} such item "
+                      f"value(s)); use op = 'contains' to test one label, or compare the "
+                      f"whole value ({value!r}) to match it exactly", UserWarning,
+                      stacklevel=caller_stacklevel())
+
     def _without_effect(self) -> tuple[str, str] | None:
         if self._present is None:
             return None
@@ -532,6 +584,7 @@ class ItemPredicate(Reranker):
         return self.allowed_
 
     def catalog_mask(self, users: np.ndarray, context: RerankContext) -> np.ndarray:
+        users = self._mask_users(users)
         return np.broadcast_to(self.allowed_, (len(users), len(self.allowed_)))
 
     def _rerank(self, users: np.ndarray, items: np.ndarray, scores: np.ndarray,

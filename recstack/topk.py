@@ -311,6 +311,16 @@ def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
         # its item without a word
         raise ConfigError(f"pad_columns: top and scores must be 2-d arrays of one shape "
                           f"(lists x items), got {top_shape} and {score_shape}")
+    if top.size == 0:
+        top = top.astype(np.int64)  # [[]] reads as floats
+    elif top.dtype.kind not in "iu":
+        # float indices were padded with 0.0, and boolean ones with False (item 0)
+        raise ConfigError(f"pad_columns: top must hold item indices (whole numbers), got an "
+                          f"array of dtype {top.dtype}")
+    # integer scores (as top_k takes them) failed to take the -inf of an empty slot with
+    # "OverflowError: cannot convert float infinity to integer"; they become float64, as in
+    # top_k, whether or not a slot is added
+    scores = _padded_scores(scores)
     missing = _check_k(k) - top.shape[1]
     if missing <= 0:
         return top, scores
@@ -322,6 +332,15 @@ def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
         raise ConfigError(f"k = {k:,} would pad each of the {top.shape[0]:,} list(s) of "
                           f"{top.shape[1]:,} item(s) with {missing:,} empty slots, more than "
                           "memory holds; use a k near the catalog size") from None
+
+
+def _padded_scores(scores: np.ndarray) -> np.ndarray:
+    """``scores`` as floats for :func:`pad_columns` (writable_scores' rule: booleans, text
+    and other non-numbers refused, named as pad_columns' argument)."""
+    try:
+        return writable_scores(scores)
+    except ConfigError as error:
+        raise ConfigError(f"pad_columns: {error}") from None
 
 
 @arguments_named

@@ -154,8 +154,14 @@ def _sample_indices(interacted: sp.csr_matrix, users: np.ndarray, n_negatives: i
     """(len(users), n_negatives) item indices, each row drawn uniformly without replacement
     from the items outside that user's row of ``interacted``, users in the given order."""
     n_items = interacted.shape[1]
+    # before anything is drawn or allocated: sample_negatives(n_negatives=10**20) was
+    # numpy's "Maximum allowed dimension exceeded" (a large count, a MemoryError), where
+    # evaluate_sampled refused it with the catalog's size
+    if n_negatives >= n_items:
+        raise ConfigError(f"n_negatives = {n_negatives:,}, but the catalog has "
+                          f"{counted(n_items, 'item')}; sample fewer negatives than "
+                          "items (NCF and SASRec sample 100)")
     rng = np.random.default_rng(seed)
-    out = np.empty((len(users), n_negatives), np.int64)
     counts = np.diff(interacted.indptr)
     free = n_items - counts[users]
     short = np.flatnonzero(free < n_negatives)
@@ -167,6 +173,7 @@ def _sample_indices(interacted: sp.csr_matrix, users: np.ndarray, n_negatives: i
             f"interacted with ({of_total(len(short), len(users), 'user')} evaluated have "
             f"fewer than {n_negatives:,}); lower n_negatives to at most "
             f"{int(free.min()):,}")
+    out = np.empty((len(users), n_negatives), np.int64)
     for row, user in enumerate(users):
         seen = interacted.indices[interacted.indptr[user]:interacted.indptr[user + 1]]
         # the j-th item not seen is j + (seen items at or below it): seen is sorted, and
@@ -187,15 +194,22 @@ def sample_negatives(train: Interactions, test: Interactions, n_negatives: int =
     uniformly from the items the user has no row with in ``train`` or ``test`` (whatever
     their value), by ``numpy.random.default_rng(seed)``. Returns external user id ->
     array of external item ids; passing it back as ``negatives=`` gives the same result.
-    A user with fewer such items than ``n_negatives`` is refused, naming the user.
+    A user with fewer such items than ``n_negatives`` is refused, naming the user, as is a
+    count of at least the catalog's items, and a test part in which no user has a relevant
+    item (as :func:`evaluate_sampled` refuses them).
     """
     check_interactions(train=train, test=test)
     check_one_split(train, test=test)
     count = _check_count(n_negatives)
     seed = seed_value(seed, "sample_negatives: seed")
-    truth = Evaluator(metrics=("hit_rate",), ks=(1,),
-                      relevance_threshold=relevance_threshold).relevance(test)
+    settings = Evaluator(metrics=("hit_rate",), ks=(1,),
+                         relevance_threshold=relevance_threshold)
+    truth = settings.relevance(test)
     users = np.flatnonzero(np.diff(truth.indptr) > 0)
+    if not len(users):
+        # it returned {} (a threshold above every value, an empty test part) where
+        # evaluate_sampled with the same arguments refuses, saying why
+        settings.refuse_without_relevant(test)
     picks = _sample_indices(_interacted(train, test), users, count, seed,
                             lambda u: train.users.to_external(np.array([u]))[0])
     externals = train.users.to_external(users)
@@ -391,10 +405,6 @@ def evaluate_sampled(model: Any, train: Interactions, test: Interactions, *,
     if negatives is None:
         count = _check_count(n_negatives)
         seed = seed_value(seed, "evaluate_sampled: seed")
-        if count >= n_items:
-            raise ConfigError(f"n_negatives = {count:,}, but the catalog has "
-                              f"{counted(n_items, 'item')}; sample fewer negatives than "
-                              "items (NCF and SASRec sample 100)")
         picks = _sample_indices(interacted, users, count, seed,
                                 lambda u: train.users.to_external(np.array([u]))[0])
         lists = list(picks)

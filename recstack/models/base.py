@@ -1325,6 +1325,9 @@ class Recommender(Configurable, ABC):
                              f"{self.name}: items", users=self.users_).astype(np.int64)
         k = check_list_length(k, len(item_index), len(self.items_),
                               f"{self.name}: similar_items")
+        # said why and what has one (it was "this model has no item similarity"), before
+        # a blend asked its members (which named the member as the model called)
+        self._refuse_without_item_similarity()
         untrained = self._items_without_similarity()
 
         def rows_without_self(batch: np.ndarray) -> np.ndarray:
@@ -1339,6 +1342,33 @@ class Recommender(Configurable, ABC):
                                     n_items=len(self.items_))
         top, values = pad_columns(top, values, int(k))
         return self._external_items(top, values), values
+
+    def _item_similarity_missing(self) -> str | None:
+        """Why :meth:`similar_items` has no similarity to rank items by (a clause), or
+        ``None`` when it has one: the model's own item-item weights (an override of
+        :meth:`_similarity_rows`) or item vectors (of :meth:`_item_embeddings`)."""
+        # looked up on the instance: a hook set on the model itself counts as well
+        if any(getattr(getattr(self, hook), "__func__", None) is not getattr(Recommender, hook)
+               for hook in ("_similarity_rows", "_item_embeddings")):
+            return None
+        return "it compares no two items: it has neither item-item weights nor item vectors"
+
+    def _refuse_without_item_similarity(self) -> None:
+        """Refuse :meth:`similar_items` on a model without an item similarity (see
+        :meth:`_no_item_similarity`)."""
+        reason = self._item_similarity_missing()
+        if reason is not None:
+            raise self._no_item_similarity(reason)
+
+    def _no_item_similarity(self, reason: str) -> RecstackError:
+        """The refusal of :meth:`similar_items` on a model without an item similarity, with
+        why (``reason``) and which models have one: it was "this model has no item
+        similarity", with nothing to do instead, and a blend named its member as the model
+        called."""
+        return RecstackError(
+            f"{self.name}: this model has no item similarity, so similar_items has nothing "
+            f"to rank items by ({reason}); models that have one: "
+            f"{', '.join(_models_with_item_similarity())}")
 
     def _items_without_similarity(self) -> np.ndarray:
         """Which items (a boolean mask) hold nothing a similarity can be taken from: no
@@ -1445,7 +1475,7 @@ class Recommender(Configurable, ABC):
         the cosine of :meth:`_item_embeddings`; neighbourhood models override this."""
         embeddings = self._item_embeddings()
         if embeddings is None:
-            raise RecstackError(f"{self.name}: this model has no item similarity")
+            raise self._no_item_similarity("it has no item vectors")
         embeddings = np.asarray(embeddings, dtype=np.float32)
         norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
         unit = embeddings / np.where(norms > 0, norms, 1.0)
@@ -2624,6 +2654,18 @@ def _models_with_vectors(kind: str) -> list[str]:
     return [name for name in available_models()
             if any(getattr(model_class(name), hook) is not getattr(Recommender, hook)
                    for hook in hooks)]
+
+
+def _models_with_item_similarity() -> list[str]:
+    """Registered models that :meth:`Recommender.similar_items` can answer for (a
+    container, such as a blend, when what it holds can)."""
+    from recstack.models.registry import available_models, model_class
+
+    return [name for name in available_models()
+            if model_class(name)._item_similarity_missing is not
+            Recommender._item_similarity_missing
+            or any(getattr(model_class(name), hook) is not getattr(Recommender, hook)
+                   for hook in ("_similarity_rows", "_item_embeddings"))]
 
 
 def _all_numbers(values: list[Any]) -> bool:

@@ -467,6 +467,17 @@ class Blend(ValidationSplitMixin, Recommender):
             unknown &= member._items_without_similarity()
         return unknown
 
+    def _item_similarity_missing(self) -> str | None:
+        """Why the blend has no item similarity: a member of non-zero weight has none (it
+        blends every such member's similarity), named by position and type."""
+        for position, (weight, member) in enumerate(
+                zip(self.weights_, self.members_, strict=True)):
+            reason = member._item_similarity_missing() if weight else None
+            if reason is not None:
+                return (f"it blends its members' similarities, and members[{position}] "
+                        f"({member.name}) has none: {reason}")
+        return None
+
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         """The members' item similarities, each normalised per row like the scores, blended
         with the same weights; an item that no weighted member answers (each gives it
@@ -475,7 +486,11 @@ class Blend(ValidationSplitMixin, Recommender):
         such items were blended into finite values: with one neighbour the row was
         constant, every value 0, and ``similar_items`` listed the catalog in index order,
         without the neighbour, as if every item were similar."""
-        rows = [member._similarity_rows(item_indices) for member in self.members_]
+        # a member of weight 0 adds nothing (_blend skips it), so one without a similarity
+        # (user_knn) need not answer: its placeholder row is never read
+        rows = [member._similarity_rows(item_indices) if weight
+                else np.zeros((len(item_indices), len(self.items_)), np.float32)
+                for weight, member in zip(self.weights_, self.members_, strict=True)]
         blended = self._blend(rows)
         answered = np.zeros(blended.shape, bool)
         for weight, row in zip(self.weights_, rows, strict=True):

@@ -130,7 +130,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.models.base import (
     MAX_ITERATIONS,
     NOT_GIVEN,
@@ -286,6 +286,23 @@ def _sequence_width(width: Any) -> int:
         raise ConfigError("left_padded_sequences: width must be a whole number >= 0 (the "
                           f"columns of the result), got {shown(width)}")
     return value
+
+
+def _one_user_note(sequences: list[Any]) -> str:
+    """What the refusal of a sequence that is no list adds when every sequence is a single
+    item (``[3, 5]``, ``["i1", "i2"]``): that is one user's flat list of items, read as
+    users of one item each, and "sequence 0 ... got 3" named a sequence the caller had not
+    meant."""
+    try:
+        single = all(isinstance(value, str | bytes) or np.ndim(value) == 0
+                     for value in sequences)
+    except ValueError:  # ragged nesting
+        return ""
+    if not single:
+        return ""
+    plain = [value.item() if isinstance(value, np.generic) else value for value in sequences]
+    return (f" (the sequences given are {counted(len(sequences), 'item')} in one flat list, "
+            f"one user's history: for that user, pass [{_preview(plain)}])")
 
 
 @register
@@ -694,7 +711,8 @@ class SASRec(WarmStartMixin, Recommender):
             raise RecstackError(f"{self.name}: sequences must be a list with one list of "
                                 f"items per user, got {_preview(sequences)}")
         arrays = []
-        for row, sequence in enumerate(list(sequences)):
+        listed = list(sequences)
+        for row, sequence in enumerate(listed):
             try:
                 flat = not isinstance(sequence, str | bytes) and np.ndim(sequence) == 1
             except ValueError:  # ragged nesting
@@ -703,7 +721,7 @@ class SASRec(WarmStartMixin, Recommender):
                 raise RecstackError(
                     f"{self.name}: sequence {row} must be a flat list of items (one user's "
                     f"history, oldest first), got {_preview(sequence)}; pass [[...], ...] "
-                    "with one list per user")
+                    f"with one list per user{_one_user_note(listed)}")
             # read as the ids of every other method are (_as_ids): numpy made a list
             # mixing text with NaN, None-free floats or booleans all text, so that
             # ["i0", nan] was refused as the unknown item 'nan' and [0, True] read as items

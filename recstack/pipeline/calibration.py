@@ -239,7 +239,7 @@ class Calibrator(ABC):
         if bad.any():
             position = int(np.flatnonzero(bad)[0])
             hint = ("; check the input it was scored from (a missing or huge feature?)"
-                    if scored else "")
+                    if scored else _missing_note(array[position]))
             raise CalibrationError(f"{where}: {name} must be finite; position {position} "
                                    f"holds {float(array[position])!r}{hint}")
         if self.takes == "probability":
@@ -421,8 +421,39 @@ def _labels(values: ArrayLike, n: int, paired: str = "scores", where: str = "", 
             swapped = (f" ({paired} hold only 0 and 1, as labels do: were the two swapped? "
                        f"{order})")
         raise CalibrationError(f"{where}labels must be 0 or 1; position {position} holds "
-                               f"{float(labels[position])!r}{swapped}")
+                               f"{float(labels[position])!r}"
+                               f"{swapped or _not_outcomes(labels, position)}")
     return labels
+
+
+def _missing_note(value: float) -> str:
+    """Say that a NaN is a missing value: None and pandas' NA are read as NaN, so "holds
+    nan" named a value the user never wrote."""
+    return " (a missing value: None, NA or NaN)" if math.isnan(value) else ""
+
+
+def _not_outcomes(labels: np.ndarray, position: int) -> str:
+    """What labels that are not all 0/1 look like and how to make outcomes of them
+    (``labels[position]`` is the first that is neither): a missing label; -1 and 1, the
+    convention of margin classifiers; shares in [0, 1] (a probability or a click rate where
+    each row's outcome belongs); whole numbers above 1 (grades, ratings, counts). Each was
+    "labels must be 0 or 1" alone, which said nothing of the way to 0/1."""
+    value = float(labels[position])
+    if math.isnan(value):
+        return (" (a missing label: None, NA or NaN; leave out the rows whose outcome is "
+                "unknown)")
+    if not np.isfinite(labels).all():
+        return ""
+    if np.isin(labels, (-1.0, 1.0)).all():
+        return (" (labels of -1 and 1, the -1/+1 convention: give the outcomes as 0 and 1, "
+                "e.g. labels > 0)")
+    if ((labels >= 0) & (labels <= 1)).all():
+        return (" (a share between 0 and 1, as a probability or a rate: a label is the "
+                "outcome observed on its row, 0 or 1, one row per event)")
+    if (labels >= 0).all() and (labels == np.round(labels)).all():
+        return (f" (whole numbers up to {float(labels.max()):g}: grades, ratings or counts? "
+                "give 0/1 outcomes, e.g. labels = grades >= 4, or counts > 0)")
+    return ""
 
 
 def _require_sklearn() -> None:
@@ -1226,7 +1257,7 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
     if outside.any():
         position = int(np.flatnonzero(outside)[0])
         raise CalibrationError(f"{where}probabilities must be in [0, 1]; position {position} "
-                               f"holds {float(p[position])!r}")
+                               f"holds {float(p[position])!r}{_missing_note(p[position])}")
     if segments is not None and not isinstance(segments, dict):
         raise CalibrationError(f"{where}segments must be a dict of name -> one value per "
                                f"prediction, got {type(segments).__name__}")

@@ -4,6 +4,8 @@ Layout under the registry's root (a local folder, or any fsspec URL such as
 ``s3://bucket/models``)::
 
     NAME/current.json                       {"version": 3, "history": [1, 2]}
+                                            (+ "highest": 5 when versions above the ones
+                                            named were removed: numbers are never reused)
     NAME/versions/00000003/manifest.json    written last: the version exists once it does
     NAME/versions/00000003/model/...        model.save() (model.json + arrays.npz)
     NAME/versions/00000003/index/...        the item index (ItemIndex.save), when built
@@ -691,8 +693,9 @@ class ModelRegistry:
         # deleted (or the newest versions removed by hand) numbering restarted at 1 while
         # current.json still said 5, and als@1 came to mean two models (in request logs,
         # in pins, in a rollback)
-        alias = self._read_alias(name)
-        named = [] if alias is None else [alias["version"], *alias["history"]]
+        # and a rollback from a version removed by hand forgot it (als@3 removed, rolled
+        # back to 2: the next publish was a second als@3): 'highest' keeps its number
+        named = _alias_numbers(self._read_alias(name))
         for _attempt in range(100):
             version = max([*self._numbers(name), *named], default=0) + 1
             if version > MAX_VERSION:
@@ -1191,6 +1194,19 @@ class ModelRegistry:
 
     @_storage_errors
     def _write_alias(self, name: str, alias: dict[str, Any]) -> None:
+        """Write ``current.json``, with ``highest`` (the largest version number the alias
+        has named) when neither its version nor its history names it any more: a
+        rollback from a version removed by hand (and the history kept to its last 100
+        entries) dropped the number, and the next publish used it again for another
+        model."""
+        try:
+            before = self._read_alias(name)
+        except CorruptVersionError:
+            before = None  # set_current's repair: what it held cannot be read
+        used = max(_alias_numbers(before), default=0)
+        alias = {key: value for key, value in alias.items() if key != "highest"}
+        if used > max(_alias_numbers(alias)):
+            alias["highest"] = used
         data = (json.dumps(alias) + "\n").encode("utf-8")
         key = self._join(name, CURRENT)
         if not self.is_remote:
@@ -1564,14 +1580,15 @@ def _alias_problem(alias: Any) -> str | None:
                 f"{_json_kind(alias)}")
     if "version" not in alias:
         return "no 'version'"
-    unknown = sorted(set(alias) - {"version", "history"})
+    unknown = sorted(set(alias) - {"version", "history", "highest"})
     if unknown:
         # a misspelt key ("histroy") or one no recstack writes ("pinned") was ignored
         # without a word
         from recstack.specs import did_you_mean
 
-        return (f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], ['version', 'history'])}"
-                "; current.json holds only 'version' and 'history'")
+        known = ["version", "history", "highest"]
+        return (f"unknown key {unknown[0]!r}{did_you_mean(unknown[0], known)}"
+                "; current.json holds only 'version', 'history' and (optional) 'highest'")
     if not _is_version(alias["version"]):
         return (f"'version' must be a whole number from 1 to {MAX_VERSION}, got "
                 f"{json.dumps(alias['version'])[:40]}")
@@ -1583,7 +1600,19 @@ def _alias_problem(alias: Any) -> str | None:
     if wrong:
         return (f"'history' must hold version numbers from 1 to {MAX_VERSION}, got "
                 f"{json.dumps(wrong[0])[:40]}")
+    if "highest" in alias and not _is_version(alias["highest"]):
+        return (f"'highest' (the largest version number used) must be a whole number from 1 "
+                f"to {MAX_VERSION}, got {json.dumps(alias['highest'])[:40]}")
     return None
+
+
+def _alias_numbers(alias: dict[str, Any] | None) -> list[int]:
+    """Every version number a ``current.json`` object names: its version, its history and
+    its ``highest``."""
+    if alias is None:
+        return []
+    return [alias["version"], *alias["history"],
+            *([alias["highest"]] if "highest" in alias else [])]
 
 
 def _json_kind(value: Any) -> str:

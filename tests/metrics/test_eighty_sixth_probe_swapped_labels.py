@@ -80,5 +80,8 @@ def test_calibration_by_segment_and_reliability_table_with_swapped_arguments():
 
 
 def test_a_calibrator_with_a_wrong_label_gets_no_swap_guess():
-    with pytest.raises(CalibrationError, match=r"position 1 holds 2\.0$"):
+    # the label's own kind is named (a grade), not a swap of the arguments
+    with pytest.raises(CalibrationError, match=r"position 1 holds 2\.0 \(whole numbers up to "
+                       r"2: grades, ratings or counts\? give 0/1 outcomes, e\.g\. labels = "
+                       r"grades >= 4, or counts > 0\)$"):
         PlattCalibrator().fit([0.1, 0.9, 0.3, 0.6], [0, 2, 0, 1])

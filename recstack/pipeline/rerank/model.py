@@ -318,6 +318,13 @@ class Reranked(Recommender):
     def _similarity_rows(self, item_indices: np.ndarray) -> np.ndarray:
         return self.model_._similarity_rows(item_indices)
 
+    def _item_similarity_missing(self) -> str | None:
+        # the wrapped model's answer, said as this model's (a wrapped user_knn was refused
+        # in user_knn's own name, from inside the wrapper)
+        reason = self.model_._item_similarity_missing()
+        return None if reason is None else (f"it ranks by its wrapped model's similarity, "
+                                            f"and {self.model_.name} has none: {reason}")
+
     def _items_without_similarity(self) -> np.ndarray:
         # the wrapped model's: a content model places items without training rows
         return self.model_._items_without_similarity()

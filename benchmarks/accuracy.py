@@ -23,10 +23,10 @@ import os
 import platform
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _machine import DATASETS_ROOT_HELP, datasets_root, require_datasets
 
 from recstack.data.interactions import Interactions
 from recstack.data.movielens import load_movielens
@@ -124,13 +124,6 @@ class ImplicitBPR(_ImplicitReference):
             train)
 
 
-def datasets_root() -> Path:
-    root = os.environ.get("RECSTACK_DATASETS")
-    if not root:
-        sys.exit("set RECSTACK_DATASETS to the folder holding ml-100k/ and ml-latest-small/")
-    return Path(root)
-
-
 def holdout(dataset: str, positives: str, models: list[str], trials: int,
             search_seed: int = 0) -> list[dict]:
     data = load_movielens(datasets_root() / dataset)
@@ -194,7 +187,8 @@ def surprise_rmse(params: dict[str, Any]) -> list[dict[str, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=["ml-100k", "ml-latest-small"])
+    parser.add_argument("--datasets", nargs="+", default=["ml-100k", "ml-latest-small"],
+                        help=f"MovieLens folders in the datasets folder ({DATASETS_ROOT_HELP})")
     parser.add_argument("--positives", nargs="+", default=["all", "4"],
                         help="'all' rated items, or a minimum rating such as 4")
     parser.add_argument("--models", nargs="*", default=list(SPACES),
@@ -205,6 +199,9 @@ def main() -> None:
     parser.add_argument("--recbole", action="store_true")
     parser.add_argument("--surprise", action="store_true")
     args = parser.parse_args()
+    read = (args.datasets if args.models else []) + (
+        ["ml-100k"] if args.recbole or args.surprise else [])
+    require_datasets(datasets_root(), list(dict.fromkeys(read)))
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}; command: {' '.join(sys.argv)}\n")
     if args.recbole:

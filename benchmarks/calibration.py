@@ -57,7 +57,7 @@ from recstack.pipeline.rerank.base import item_column, multi_hot
 from recstack.topk import mask_rows, top_k
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _machine import load_average  # noqa: E402
+from _machine import datasets_root, load_average, require_datasets  # noqa: E402
 
 N_CANDIDATES = 50
 
@@ -98,9 +98,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=0.05)
     args = parser.parse_args()
+    root = datasets_root()
+    require_datasets(root, ["ml-100k"])
     import lightgbm as lgb
 
-    root = Path(os.environ.get("RECSTACK_DATASETS", "../shared/datasets"))
     began = time.perf_counter()
     ex = examples(root)
     rng = np.random.default_rng(0)

@@ -20,11 +20,12 @@ numpy and BLAS allocations count in, unlike tracemalloc) at the end of the fit, 
 libraries and the data were loaded; the evaluation's own peak (its score batches) is left
 out of the table and kept in ``--json``.
 
-The blend blends the tuned ALS, iALS, EASE, RP3beta, BSPM and item-kNN of the same run
-when they were run before it (or their parameters from ``--tuned``). Its weights are tuned
-like any other hyperparameter: the members are fitted on ``train.txt`` and the weights
-chosen on ``valid.txt`` by recall@20 (``Blend.fit(train, validation=valid)``); the blend
-is then refit on train + valid with those weights fixed. The test file never reaches it.
+The blend blends the tuned ALS, iALS, EASE, RP3beta, BSPM, item-kNN, LightGCN++ and
+Mult-VAE of the same run when they were run before it (or their parameters from
+``--tuned``). Its weights are tuned like any other hyperparameter: the members are fitted
+on ``train.txt`` and the weights chosen on ``valid.txt`` by recall@20 (``Blend.fit(train,
+validation=valid)``); the blend is then refit on train + valid with those weights fixed.
+The test file never reaches it.
 
 ``--tuned FILE`` reuses the tuned parameters of an earlier run (the ``--json`` file it
 wrote, or any JSON list of rows with ``dataset``, ``model`` and ``params``): a model found
@@ -58,7 +59,7 @@ from recstack.progress import Progress
 K = 20
 METRIC = f"recall@{K}"
 MODELS = ("most_popular", "item_knn", "ease", "als", "implicit_als", "ials", "bpr",
-          "rp3beta", "lightgcn", "lightgcn_pp", "gf_cf", "bspm", "blend")
+          "rp3beta", "lightgcn", "lightgcn_pp", "gf_cf", "bspm", "mult_vae", "blend")
 DATASETS = ("ml-1m", "lastfm")
 #: models too slow to tune on a CPU: a fixed recipe per dataset instead of a search; their
 #: epoch count is found by early stopping on ``valid.txt`` (trained on ``train.txt``), then
@@ -88,9 +89,10 @@ FIXED_RECIPES: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 #: the members of the blend (both factor models, the linear autoencoder, the random walk,
-#: the graph filter, the neighbourhood model, the graph network), taken with their tuned
-#: parameters when run before it
-BLEND_MEMBERS = ("als", "ials", "ease", "rp3beta", "bspm", "item_knn", "lightgcn_pp")
+#: the graph filter, the neighbourhood model, the graph network, the variational
+#: autoencoder), taken with their tuned parameters when run before it
+BLEND_MEMBERS = ("als", "ials", "ease", "rp3beta", "bspm", "item_knn", "lightgcn_pp",
+                 "mult_vae")
 
 
 @register
@@ -328,9 +330,13 @@ def markdown(rows: list[dict[str, Any]]) -> str:
 
 
 def main() -> None:
+    # imported here, not at the top, so that a test can load this file by its path
+    from _machine import DATASETS_ROOT_HELP, datasets_root, load_average, require_datasets
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS),
-                        help="folders under $RECSTACK_DATASETS/lightgcn-splits/")
+                        help="folders under lightgcn-splits/ in the datasets folder "
+                             f"({DATASETS_ROOT_HELP})")
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS,
                         metavar="MODEL", help=f"any of: {', '.join(MODELS)}")
     parser.add_argument("--trials", type=int, default=20,
@@ -354,13 +360,11 @@ def main() -> None:
         return
     if args.trials < 1:
         parser.error("--trials must be >= 1")
-    root = Path(os.environ.get("RECSTACK_DATASETS")
-                or Path(__file__).resolve().parents[2] / "shared" / "datasets")
+    root = datasets_root()
+    require_datasets(root, [f"lightgcn-splits/{name}" for name in args.datasets],
+                     containing="train.txt")
     folders = [root / "lightgcn-splits" / name for name in args.datasets]
-    missing = [str(f) for f in folders if not (f / "train.txt").is_file()]
-    if missing:
-        parser.error(f"no train.txt in {', '.join(missing)}; set RECSTACK_DATASETS to the "
-                     "folder holding lightgcn-splits/")
+
     def save(rows: list[dict[str, Any]]) -> None:
         if args.json is not None:
             args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
@@ -376,8 +380,6 @@ def main() -> None:
     for folder in folders:
         benchmark(folder, args.models, args.trials, args.seed, args.time_budget, rows, save,
                   earlier.get(folder.name, {}))
-    from _machine import load_average
-
     text = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}, load average {load_average()}; command: "
             f"{' '.join(sys.argv)}; {time.perf_counter() - started:.0f} s in all\n\n"

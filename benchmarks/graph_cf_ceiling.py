@@ -43,6 +43,9 @@ from recstack.data.adjacency import load_adjacency_splits
 from recstack.models.registry import create_model
 from recstack.topk import top_k
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _machine import DATASETS_ROOT_HELP, datasets_root, require_datasets  # noqa: E402
+
 K = 20
 MEMBERS = ("als", "ials", "ease", "rp3beta", "bspm", "item_knn", "lightgcn_pp")
 #: a member's weight relative to the others (the ranking depends only on ratios)
@@ -100,7 +103,9 @@ def blend_ceiling(parts: list[np.ndarray], score: TestScorer, metric: int, round
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", required=True, help="folder under lightgcn-splits/")
+    parser.add_argument("--dataset", required=True,
+                        help="folder under lightgcn-splits/ in the datasets folder "
+                             f"({DATASETS_ROOT_HELP})")
     parser.add_argument("--tuned", type=Path, required=True,
                         help="JSON rows with dataset, model and params (graph_cf.py --json)")
     parser.add_argument("--rounds", type=int, default=3)
@@ -113,7 +118,8 @@ def main() -> None:
                         help="a member's parameters instead of --tuned's, e.g. ials "
                              "'{\"factors\": 256}' (repeatable)")
     args = parser.parse_args()
-    root = Path(os.environ.get("RECSTACK_DATASETS", "../shared/datasets"))
+    root = datasets_root()
+    require_datasets(root, [f"lightgcn-splits/{args.dataset}"], containing="train.txt")
     splits = load_adjacency_splits(root / "lightgcn-splits" / args.dataset)
     train = splits.refit_train()
     shape = (len(train.users), len(train.items))

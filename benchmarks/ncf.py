@@ -42,7 +42,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from _machine import load_average, reset_peak, status_bytes
+from _machine import (
+    add_datasets_argument,
+    load_average,
+    require_datasets,
+    reset_peak,
+    status_bytes,
+)
 
 DATASETS = {"ml-100k": "100k", "ml-latest-small": "latest-small"}
 MIB = 2**20
@@ -55,10 +61,7 @@ LABELS = ("most_popular", "item_knn", "bpr", "als", "neumf", "neumf (pretrain)")
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default_root = os.environ.get("RECSTACK_DATASETS") or str(
-        Path(__file__).resolve().parents[2] / "shared" / "datasets")
-    parser.add_argument("--datasets", type=Path, default=Path(default_root),
-                        help="folder holding ml-100k/ and ml-latest-small/")
+    add_datasets_argument(parser, "ml-100k/ and ml-latest-small/")
     parser.add_argument("--only", choices=tuple(DATASETS), nargs="+", default=list(DATASETS))
     parser.add_argument("--threads", type=positive, default=1,
                         help="torch and ALS threads (default 1: NeuMF's small batches ran "
@@ -120,11 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is not None and args.out.is_dir():
         print(f"ncf.py: --out {args.out} is a folder; give a file name", file=sys.stderr)
         return 2
-    for folder in args.only:
-        if not (args.datasets / folder).is_dir():
-            print(f"ncf.py: no {folder}/ under {args.datasets}; set --datasets or "
-                  "RECSTACK_DATASETS", file=sys.stderr)
-            return 2
+    require_datasets(args.datasets, args.only, option="--datasets")
     import torch
 
     torch.set_num_threads(args.threads)

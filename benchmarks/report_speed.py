@@ -29,15 +29,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import load_average, peak_rss_mib  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
+from _machine import DATASETS_ROOT_HELP, datasets_root, load_average, peak_rss_mib  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    default = Path(os.environ.get("RECSTACK_DATASETS", ROOT.parent / "shared" / "datasets"))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=default / "ml-100k")
+    parser.add_argument("--data", type=Path, default=datasets_root() / "ml-100k",
+                        help=f"the MovieLens 100K folder (default: ml-100k/ in "
+                             f"{DATASETS_ROOT_HELP})")
     parser.add_argument("--static", action="store_true", help="PNG charts instead of Plotly")
     parser.add_argument("--projection", choices=("tsne", "umap", "none"), default="tsne")
     parser.add_argument("--threads", type=int, default=1, help="t-SNE threads")

@@ -61,7 +61,13 @@ from recstack.pipeline.rerank.debias import long_tail_items
 from recstack.topk import mask_rows, top_k
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _machine import load_average, peak_rss_mib  # noqa: E402
+from _machine import (  # noqa: E402
+    DATASETS_ROOT_HELP,
+    datasets_root,
+    load_average,
+    peak_rss_mib,
+    require_datasets,
+)
 
 BASE = {"type": "ease", "regularization": 500.0}
 N_CANDIDATES, K, DEPTH = 100, 10, 10
@@ -208,9 +214,11 @@ def _row(kind: str, parameter: str, r: dict[str, float], seconds: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--datasets", nargs="+", default=["ml-100k"])
+    parser.add_argument("--datasets", nargs="+", default=["ml-100k"],
+                        help=f"MovieLens folders in the datasets folder ({DATASETS_ROOT_HELP})")
     args = parser.parse_args()
-    root = Path(os.environ.get("RECSTACK_DATASETS", "../shared/datasets"))
+    root = datasets_root()
+    require_datasets(root, args.datasets)
     out = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, load {load_average()}", ""]
     for name in args.datasets:
         out += run_dataset(name, root)

@@ -47,11 +47,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _machine import load_average
+from _machine import add_datasets_argument, load_average, require_datasets
 
 DATASETS = {"ml-100k": "100k", "ml-latest-small": "latest-small"}
 MIB = 2**20
@@ -59,10 +58,7 @@ MIB = 2**20
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    default_root = os.environ.get("RECSTACK_DATASETS") or str(
-        Path(__file__).resolve().parents[2] / "shared" / "datasets")
-    parser.add_argument("--datasets", type=Path, default=Path(default_root),
-                        help="folder holding ml-100k/ and ml-latest-small/")
+    add_datasets_argument(parser, "ml-100k/ and ml-latest-small/")
     parser.add_argument("--only", choices=tuple(DATASETS), nargs="+", default=list(DATASETS))
     parser.add_argument("--speed", action="store_true",
                         help="measure speed and memory on synthetic data instead of accuracy")
@@ -92,6 +88,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if not args.speed:
+        require_datasets(args.datasets, args.only, option="--datasets")
     import torch
 
     torch.set_num_threads(args.threads)

@@ -73,7 +73,13 @@ from recstack.pipeline.candidates import candidate_recall
 from recstack.tuning import search
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _machine import load_average, peak_rss_mib  # noqa: E402
+from _machine import (  # noqa: E402
+    DATASETS_ROOT_HELP,
+    datasets_root,
+    load_average,
+    peak_rss_mib,
+    require_datasets,
+)
 
 GENERATORS = ("most_popular", "item_knn", "rp3beta", "ease")
 TORCH_RANKERS = ("wide_deep", "dcn_v2", "multitask")
@@ -393,7 +399,9 @@ def speed(n_users: int, batch: int, per_user: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", nargs="+", default=["ml-100k"])
+    parser.add_argument("--datasets", nargs="+", default=["ml-100k"],
+                        help=f"MovieLens folders in the datasets folder ({DATASETS_ROOT_HELP}),"
+                             " or synthetic-<users>")
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--holdout", type=int, default=5)
@@ -420,7 +428,10 @@ def main() -> None:
     parser.add_argument("--per-user", type=int, default=200,
                         help="candidates per user of the speed run")
     args = parser.parse_args()
-    root = Path(os.environ.get("RECSTACK_DATASETS", "../shared/datasets"))
+    root = datasets_root()
+    if not (args.speed or args.combine):
+        require_datasets(root, [name for name in args.datasets
+                                if not name.startswith("synthetic-")])
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, load {load_average()}")
     if args.speed:
         speed(args.speed, args.batch, args.per_user)

@@ -2,11 +2,11 @@
 
 Accuracy (the default): the random-holdout protocol of the candidate-generator issue. On
 MovieLens 100K and latest-small (folders under ``--datasets``, by default
-``$RECSTACK_DATASETS``), every rating is a positive interaction, each user's rows are split
-80/20 at random (``random_split(data, 0.2, seed=0)``), and every model ranks the full
-catalog with the user's training items excluded; nDCG@10, recall@10 and HR@10 are means
-over test users. ALS is ``create_model("als", factors=64, iterations=15,
-regularization=0.05)``.
+``$RECSTACK_DATASETS``, else ``../shared/datasets``), every rating is a positive
+interaction, each user's rows are split 80/20 at random (``random_split(data, 0.2,
+seed=0)``), and every model ranks the full catalog with the user's training items
+excluded; nDCG@10, recall@10 and HR@10 are means over test users. ALS is
+``create_model("als", factors=64, iterations=15, regularization=0.05)``.
 
 Speed (``--speed``): the two-tower model on synthetic data
 (``generate(n_users=6000, n_items=3700, n_interactions=1_000_000, seed=0)`` by default) on
@@ -26,10 +26,9 @@ import platform
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from _machine import load_average, peak_rss_mib
+from _machine import add_datasets_argument, load_average, peak_rss_mib, require_datasets
 
 DATASETS = {"ml-100k": "100k", "ml-latest-small": "latest-small"}
 ALS_PARAMS = {"factors": 64, "iterations": 15, "regularization": 0.05}
@@ -37,9 +36,7 @@ ALS_PARAMS = {"factors": 64, "iterations": 15, "regularization": 0.05}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", default=os.environ.get("RECSTACK_DATASETS"),
-                        help="folder holding ml-100k/ and ml-latest-small/ "
-                             "(default: $RECSTACK_DATASETS)")
+    add_datasets_argument(parser, "ml-100k/ and ml-latest-small/")
     parser.add_argument("--only", nargs="+", choices=sorted(DATASETS), default=list(DATASETS))
     parser.add_argument("--speed", action="store_true", help="measure speed instead")
     parser.add_argument("--threads", type=int, default=2, help="torch and BLAS threads")
@@ -51,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
                         help="two_tower hyperparameters, e.g. --set epochs=5 dim=32")
     args = parser.parse_args(argv)
+    if not args.speed:
+        require_datasets(args.datasets, args.only, option="--datasets")
     params = _two_tower_params(args.set, args.seed)
 
     import torch
@@ -61,9 +60,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.speed:
             speed(args, params)
         else:
-            if not args.datasets:
-                parser.error("--datasets (or RECSTACK_DATASETS) must name the folder with "
-                             "ml-100k/ and ml-latest-small/")
             accuracy(args, params)
     return 0
 
@@ -107,7 +103,7 @@ def accuracy(args: argparse.Namespace, params: dict[str, Any]) -> None:
     print("| dataset | model | nDCG@10 | recall@10 | HR@10 | fit s |")
     print("|---|---|---:|---:|---:|---:|")
     for folder in args.only:
-        data = load_movielens(Path(args.datasets) / folder, DATASETS[folder]).implicit()
+        data = load_movielens(args.datasets / folder, DATASETS[folder]).implicit()
         split = random_split(data, 0.2, seed=args.seed)
         models = {"most_popular": create_model("most_popular"),
                   "als": create_model("als", **ALS_PARAMS, num_threads=args.threads,

@@ -92,6 +92,8 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -701,7 +703,79 @@ def dump_toml(raw: dict[str, Any]) -> str:
     'NoneType' is not TOML serializable")."""
     import tomli_w
 
-    return tomli_w.dumps(_without_none(python_values(raw, "")))
+    return tomli_w.dumps(_toml_ready(_without_none(python_values(raw, "")), (), False))
+
+
+def _toml_ready(value: Any, path: tuple[str | int, ...], in_table: bool) -> Any:
+    """``value`` as tomli_w writes it: a numpy moment as the date or date-time it names
+    (naive, as recstack reads a naive time: UTC), in an array or a list alike; a
+    ConfigError naming the key for what TOML has no form for (no time, a duration, bytes,
+    a complex number, a set, any other object). ``in_table``: whether the top-level key
+    holds a table or an array of tables (``[split] cutoff``), not a value (``seed``).
+    tomli_w's own refusal was a TypeError naming no key ("Object of type 'datetime64' is
+    not TOML serializable"), and pandas' NaT was written as ``NaT``, which no TOML reader
+    reads back."""
+    from recstack.data.dates import is_nat
+
+    if isinstance(value, np.ndarray):  # python_values keeps arrays of moments as they are
+        value = list(value)
+    if not path and isinstance(value, dict):
+        return {key: _toml_ready(item, (key,), isinstance(item, dict) or (
+            isinstance(item, list) and bool(item) and all(isinstance(x, dict) for x in item)))
+            for key, item in value.items()}
+    if isinstance(value, dict):
+        return {key: _toml_ready(item, (*path, key), in_table) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_toml_ready(item, (*path, number), in_table)
+                for number, item in enumerate(value)]
+    where = _table_path(path).strip() if in_table else ".".join(
+        f"#{part + 1}" if isinstance(part, int) else part for part in path)
+    if is_nat(value):  # numpy's and pandas' (pandas' passes for a datetime)
+        raise ConfigError(f"dump_toml: {where} = NaT: TOML has no missing time; give a time "
+                          "(e.g. 2020-01-31T12:00:00) or leave the key out (None)")
+    if isinstance(value, np.datetime64):
+        value = _numpy_moment(value, where)
+    if isinstance(value, np.timedelta64 | timedelta):  # pandas' Timedelta too
+        raise ConfigError(f"dump_toml: {where} = {python_shown(value)}: TOML has no "
+                          "duration; give the number the setting takes (e.g. whole seconds)")
+    # what tomli_w writes (a datetime includes pandas' Timestamp)
+    if not isinstance(value, str | bool | int | float | Decimal | date | time | datetime):
+        raise ConfigError(
+            f"dump_toml: {where} = {' '.join(python_shown(value).split()):.60}: TOML has no "
+            f"form for {type(value).__name__}; give text, a number, a boolean, a date or "
+            "time, a list or a table")
+    return value
+
+
+#: numpy's calendar units, whose moments are whole days: written as TOML dates
+_DAY_UNITS = ("Y", "M", "W", "D")
+
+
+def _numpy_moment(moment: np.datetime64, where: str) -> date | datetime:
+    """A numpy moment as the ``date`` (a calendar unit) or naive ``datetime`` it names; a
+    ConfigError where TOML's years (0001 to 9999, Python's too) cannot hold it. A moment
+    finer than microseconds keeps its nanoseconds (a pandas Timestamp, which tomli_w writes
+    in full), which tomllib truncates to microseconds on reading; recstack reads times to
+    the second."""
+    import pandas as pd
+
+    unit, _ = np.datetime_data(moment.dtype)
+    if unit in ("ps", "fs", "as"):
+        # in days, their counts overflowed numpy's conversion; no reader keeps their digits
+        moment = moment.astype("datetime64[ns]")
+        unit = "ns"
+    day = moment.astype("datetime64[D]")
+    if not np.datetime64("0001-01-01") <= day <= np.datetime64("9999-12-31"):
+        raise ConfigError(f"dump_toml: {where} = {python_shown(moment)}: a TOML date has a "
+                          "year from 0001 to 9999; give a time within them")
+    if unit in _DAY_UNITS:
+        whole_day: date = day.item()
+        return whole_day
+    micro = moment.astype("datetime64[us]")
+    if unit == "ns" and micro != moment:
+        return pd.Timestamp(moment)
+    written: datetime = micro.item()
+    return written
 
 
 def _without_none(value: Any) -> Any:

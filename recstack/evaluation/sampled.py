@@ -75,6 +75,7 @@ from recstack.evaluation.evaluator import (
     check_one_split,
     of_total,
     refuse_non_scorer,
+    seen_relevant,
     test_pairs_key,
 )
 from recstack.evaluation.results import EvaluationResult
@@ -137,6 +138,31 @@ def _interacted(train: Interactions, test: Interactions) -> sp.csr_matrix:
     return matrix
 
 
+def _refuse_only_training_pairs(truth: sp.csr_matrix, train: Interactions,
+                                function: str) -> None:
+    """Refuse a test part every relevant pair of which is also a training pair (the
+    training part given as the test, or a subset of its rows). The full-ranking evaluator
+    only warns there, since it masks training items and every metric comes out a visible
+    0; this protocol ranks the held-out item unmasked among items the user never had, so a
+    model that remembers its training pairs put each one first and HR@K came out near 1,
+    looking like a result. A test part that merely shares some pairs with train (repeat
+    consumption) passes."""
+    seen, _ = seen_relevant(truth, train.to_csr())
+    if seen < truth.nnz:
+        return
+    first = int(np.flatnonzero(np.diff(truth.indptr))[0])
+    user = train.users.to_external(np.array([first])).tolist()[0]
+    item = train.items.to_external(truth.indices[truth.indptr[first]:][:1]).tolist()[0]
+    raise ConfigError(
+        f"{function}: every one of the test's {counted(truth.nnz, 'relevant (user, item) pair')}"
+        f" is also a training pair (e.g. user {shown(user)}, item {shown(item)}), so each "
+        "held-out item would be one the model trained on, ranked among items the user never "
+        "had: the result would measure memory, not recommendation; was the training data "
+        f"given as the test? Call {function}({'model, ' * (function == 'evaluate_sampled')}"
+        "train, test) with a split's held-out part "
+        "(split.test of leave_last_out, random_split or temporal_split)")
+
+
 def _check_count(n_negatives: Any) -> int:
     given = n_negatives
     count = exact_as_int(n_negatives)
@@ -195,8 +221,9 @@ def sample_negatives(train: Interactions, test: Interactions, n_negatives: int =
     their value), by ``numpy.random.default_rng(seed)``. Returns external user id ->
     array of external item ids; passing it back as ``negatives=`` gives the same result.
     A user with fewer such items than ``n_negatives`` is refused, naming the user, as is a
-    count of at least the catalog's items, and a test part in which no user has a relevant
-    item (as :func:`evaluate_sampled` refuses them).
+    count of at least the catalog's items, a test part in which no user has a relevant
+    item, and one every relevant pair of which is also a training pair (the training part
+    given as the test), as :func:`evaluate_sampled` refuses them.
     """
     check_interactions(train=train, test=test)
     check_one_split(train, test=test)
@@ -210,6 +237,7 @@ def sample_negatives(train: Interactions, test: Interactions, n_negatives: int =
         # it returned {} (a threshold above every value, an empty test part) where
         # evaluate_sampled with the same arguments refuses, saying why
         settings.refuse_without_relevant(test)
+    _refuse_only_training_pairs(truth, train, "sample_negatives")
     picks = _sample_indices(_interacted(train, test), users, count, seed,
                             lambda u: train.users.to_external(np.array([u]))[0])
     externals = train.users.to_external(users)
@@ -349,7 +377,8 @@ def evaluate_sampled(model: Any, train: Interactions, test: Interactions, *,
         A fitted recommender with ``score_users`` (fitted on ``train``).
     train, test
         Parts of one split (shared id maps). Every test user with a relevant item is
-        evaluated.
+        evaluated. A test part whose relevant pairs are all training pairs is refused: the
+        held-out items would be ones the model trained on (some shared pairs pass).
     ks
         Cut-offs, each below the ``1 + N`` candidates (at ``K >= 1 + N`` every user hits).
     n_negatives
@@ -399,6 +428,7 @@ def evaluate_sampled(model: Any, train: Interactions, test: Interactions, *,
     users = np.flatnonzero(np.diff(truth.indptr) > 0)
     if not len(users):
         settings.refuse_without_relevant(test)
+    _refuse_only_training_pairs(truth, train, "evaluate_sampled")
     _check_no_test_pairs_fitted(model, truth, exclude, train, label)
     interacted = _interacted(train, test)
     n_items = train.n_items

@@ -15,8 +15,12 @@ from recstack.models.registry import register
 from recstack.progress import Progress
 
 _SECONDS_PER_DAY = 86_400.0
-#: half-lives after which a weight 2 ** -age falls below float32's smallest number
-_FLOAT32_HALF_LIVES = 149.0
+#: half-lives after which a weight 2 ** -age falls below float64's smallest number
+_FLOAT64_HALF_LIVES = 1074.0
+#: the dtypes a saved popularity may have: float64 since counts above 2 ** 24 were found
+#: to round in float32 (two items of different counts tied and ranked by index), float32
+#: in files saved before
+_POPULARITY_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 
 @register
@@ -80,6 +84,10 @@ class MostPopular(Recommender):
 
     With ``half_life_days``, each row counts ``2 ** (-age / half_life)``, its age measured
     from the latest training timestamp: recent popularity outweighs old popularity.
+
+    Popularity is float64, so counts are exact up to :math:`2^{53}` (float32, used before,
+    rounded counts above :math:`2^{24}`, tying items of different counts); a model saved
+    with float32 popularity loads and scores as it did.
     """
 
     name = "most_popular"
@@ -110,24 +118,25 @@ class MostPopular(Recommender):
             age_days = (train.timestamp.max() - train.timestamp) / _SECONDS_PER_DAY
             weights = np.exp2(-age_days / self.half_life_days)
         self.popularity_ = np.bincount(train.item_index, weights=weights,
-                                       minlength=train.n_items).astype(np.float32)
+                                       minlength=train.n_items).astype(np.float64)
         if weights is not None:
             self._warn_popularity_lost(train, age_days)
 
     def _warn_popularity_lost(self, train: Interactions, age_days: np.ndarray) -> None:
         """Warn when the half-life leaves items with training rows a popularity of exactly
-        0: a row's weight ``2 ** (-age / half_life_days)`` below float32's smallest number
-        (2 ** -149, a row 149 half-lives old) rounds to 0, so every item whose rows are all
-        that old tied at 0, ordered by index, where the formula ranks them by their rows'
-        ages (``half_life_days=1`` on two years of data, inside the tuning range)."""
+        0: a row's weight ``2 ** (-age / half_life_days)`` below float64's smallest number
+        (2 ** -1074, a row 1074 half-lives old) rounds to 0, so every item whose rows are
+        all that old tied at 0, ordered by index, where the formula ranks them by their
+        rows' ages (``half_life_days=1`` on three years of data, inside the tuning
+        range)."""
         lost = (np.bincount(train.item_index, minlength=train.n_items) > 0) \
             & (self.popularity_ == 0)
         if not lost.any():
             return
         newest = np.full(train.n_items, np.inf)
         np.minimum.at(newest, train.item_index, age_days)
-        # every item's newest row keeps a weight >= 2 ** -149 from this half-life on
-        needed = float(newest[np.isfinite(newest)].max()) / _FLOAT32_HALF_LIVES
+        # every item's newest row keeps a weight >= 2 ** -1074 from this half-life on
+        needed = float(newest[np.isfinite(newest)].max()) / _FLOAT64_HALF_LIVES
         shown_needed = float(f"{needed:.3g}")
         while shown_needed < needed:  # rounded up, to three digits
             shown_needed = float(f"{max(shown_needed, needed) * 1.001:.3g}")
@@ -139,8 +148,8 @@ class MostPopular(Recommender):
             f"{len(lost_items):,} of the {int((newest < np.inf).sum()):,} items with training "
             f"rows (e.g. {examples}) a popularity of exactly 0: their newest rows are "
             f"{float(newest[lost].min()):,.4g} days or more before the latest training row, "
-            "and a row's weight 2 ** (-age / half_life_days) below float32's smallest "
-            "number (2 ** -149, a row 149 half-lives old) rounds to 0, so they tie and are "
+            "and a row's weight 2 ** (-age / half_life_days) below float64's smallest "
+            "number (2 ** -1074, a row 1074 half-lives old) rounds to 0, so they tie and are "
             "ordered by index among themselves, where the half-life ranks them by their "
             f"rows' ages; use half_life_days >= {shown_needed:g} to rank every item",
             RuntimeWarning, stacklevel=caller_stacklevel())
@@ -153,8 +162,18 @@ class MostPopular(Recommender):
 
     def _state_spec(self) -> dict[str, ArraySpec]:
         # the newest training row counts fully: a fitted model's counts are never all 0
-        # (with them every list was the catalog in index order)
-        return {"popularity": ArraySpec("float32", ("n_items",), low=0, nonzero=True)}
+        # (with them every list was the catalog in index order). The declaration names one
+        # dtype and popularity has two (float64, float32 in older files): "id" (integers,
+        # floats, text) admits both, and _check_state refuses every other dtype
+        return {"popularity": ArraySpec("id", ("n_items",), low=0, nonzero=True)}
+
+    def _check_state(self, arrays: dict[str, np.ndarray]) -> str | None:
+        popularity = arrays["popularity"]
+        if popularity.dtype in _POPULARITY_DTYPES:
+            return None
+        return (f"array 'popularity' of model {self.name!r} has dtype {popularity.dtype}, "
+                "expected float64 (or float32, as saved before recstack stored exact "
+                "counts), so the file was damaged or edited")
 
     def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
                         **unexpected: Any) -> np.ndarray:

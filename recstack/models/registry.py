@@ -101,6 +101,7 @@ def _import_builtin_models() -> None:
         rp3beta,
         sasrec,
         two_tower,
+        vae,
     )
 
     # models built from other models in the pipeline package, above this one: the registry

@@ -20,7 +20,8 @@ at ``/docs``):
                                     two-stage model with context features)
 ``POST /recommendations/new-user``  top ``k`` for a new visitor from posted items
                                     (unknown items ignored and listed; ``context`` and
-                                    ``timestamp`` as above)
+                                    ``timestamp`` as above; ``user_id`` optional, the
+                                    visitor's id: their variant, rules and log row)
 ``GET /items/{id}/similar``         the ``k`` most similar items
 ``GET /items/search?q=``            items whose title contains ``q``
 ``GET /users``, ``/users/{id}/history``  for the web page
@@ -809,10 +810,11 @@ async def user_history(service: ServiceDep, user_id: UserId, limit: Limit = 50
 async def recommend_new_user(service: ServiceDep, body: schemas.NewUserRequest
                              ) -> Response:
     """Top ``k`` for a new visitor from the items they chose (cold start); items not in
-    the catalog are ignored and listed in ``unknown_items``."""
+    the catalog are ignored and listed in ``unknown_items``. ``user_id``, where the client
+    knows the visitor, assigns their variant and is logged, as from Python."""
     return _render(service, service.recommend_new(
-        body.items, body.k or service.settings.default_k, context=body.context,
-        timestamp=body.timestamp))
+        body.items, body.k or service.settings.default_k, user_id=body.user_id,
+        context=body.context, timestamp=body.timestamp))
 
 
 @items.get("/search", response_model=schemas.ItemList, responses=_ERRORS)
@@ -972,6 +974,11 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
         _text_over_cap(problem)
         _lone_surrogate(problem)
         _not_text(problem)
+        # cut before encoding: jsonable_encoder and _encodable recurse once a level, and an
+        # input nested 800 deep (which Python's JSON reader takes) was a RecursionError, 500
+        if "input" in problem:
+            problem["input"] = _brief(problem["input"])
+        problem["loc"] = tuple(_brief_key(part) for part in problem.get("loc") or ())
     # one inside an input repeated whole (an object, a list) is written by its length too
     errors = jsonable_encoder(raw, custom_encoder={LongInteger: str})
     content_type = request.headers.get("content-type")
@@ -986,8 +993,6 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
             problem["msg"] = _missing_body(request) or problem["msg"]
         if problem.get("type") == "extra_forbidden" and problem.get("loc", [""])[0] == "body":
             problem["msg"] = _unknown_body_field(request, problem["loc"]) or problem["msg"]
-        if "input" in problem:
-            problem["input"] = _brief(problem["input"])
     return JSONResponse(problem_body(_encodable(errors), 422), status_code=422)
 
 
@@ -1105,6 +1110,10 @@ def _field_elsewhere(request: Request, field: str) -> str:
     the model does not know, with the items they chose, was told only the fields of that
     body, and the cold-start route that ranks posted items went unnamed."""
     here = (request.method, _template(request.scope.get("route")))
+    if field in request.path_params:
+        # {"user_id": ...} posted to a user's route: the visitor's route takes a user_id in
+        # its body, but this one reads the id from its path (a body's would be a second id)
+        return f"; {field} is given in the path here: {here[0]} {here[1]}"
     history = any(word in field.lower() for word in _HISTORY_WORDS)
     takers: list[tuple[str, str, str]] = []
     # the admin routes are not offered for a field of the public ones
@@ -1255,16 +1264,32 @@ def _not_json(problem: dict[str, Any], words: set[str], overflows: Sequence[str]
 
 #: the most entries (of a list or an object) or characters an error repeats of its input
 _ECHO_ENTRIES, _ECHO_CHARACTERS = 20, 1000
+#: how many levels of lists and objects an error repeats of its input (the field's value,
+#: and the lists or objects inside it)
+_ECHO_LEVELS = 3
+#: the longest key of a ``loc`` repeated whole (a field's name is at most 64 characters)
+_ECHO_KEY_CHARACTERS = 100
 
 
-def _brief(value: Any) -> Any:
+def _brief(value: Any, level: int = 0) -> Any:
     """A 422's ``input`` as repeated to the client: a list or object of more than
-    :data:`_ECHO_ENTRIES` entries, or text of more than :data:`_ECHO_CHARACTERS`
-    characters, is described rather than repeated (1,001 events refused as too many came
-    back whole, a 422 of 380 KB for a list the client holds)."""
-    if isinstance(value, list | tuple | dict) and len(value) > _ECHO_ENTRIES:
+    :data:`_ECHO_ENTRIES` entries, one nested more than :data:`_ECHO_LEVELS` levels deep,
+    or text (a value or a key, at any level) of more than :data:`_ECHO_CHARACTERS`
+    characters, is described rather than repeated. 1,001 events refused as too many came
+    back whole, a 422 of 380 KB for a list the client holds; an event holding a key of
+    50,000 characters came back in each of its five errors, a 422 of 350 KB; and an input
+    nested 800 deep failed to encode (a 500)."""
+    if isinstance(value, list | tuple | dict):
         kind = "an object of" if isinstance(value, dict) else "a list of"
-        return f"({kind} {len(value):,} entries, not repeated here)"
+        if len(value) > _ECHO_ENTRIES:
+            return f"({kind} {len(value):,} entries, not repeated here)"
+        if value and level >= _ECHO_LEVELS:
+            entries = "entry" if len(value) == 1 else "entries"
+            return f"({kind} {len(value):,} {entries}, nested too deeply to repeat here)"
+        if isinstance(value, dict):
+            return {_brief(key, level + 1): _brief(item, level + 1)
+                    for key, item in value.items()}
+        return [_brief(item, level + 1) for item in value]
     if isinstance(value, str) and len(value) > _ECHO_CHARACTERS:
         # long runs of digits described whole first: cut at 200 characters, ?k= of 5,000
         # digits was described as "1e+200 (a number of 200 digits)"
@@ -1273,6 +1298,16 @@ def _brief(value: Any) -> Any:
             return short
         return f"{short[:200]}... ({len(value):,} characters, not repeated here)"
     return value
+
+
+def _brief_key(part: Any) -> Any:
+    """A part of a 422's ``loc`` as repeated to the client: a key of more than
+    :data:`_ECHO_KEY_CHARACTERS` characters (an unknown body field or query parameter) is
+    cut, with its length; it was repeated whole in ``detail``, ``message`` and ``errors``,
+    a 422 of 30 KB for a key of 10,000 characters."""
+    if isinstance(part, str) and len(part) > _ECHO_KEY_CHARACTERS:
+        return f"{part[:40]}... ({len(part):,} characters)"
+    return part
 
 
 def _read_as_json(content_type: str) -> bool:

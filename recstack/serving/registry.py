@@ -5,7 +5,8 @@ Layout under the registry's root (a local folder, or any fsspec URL such as
 
     NAME/current.json                       {"version": 3, "history": [1, 2]}
                                             (+ "highest": 5 when versions above the ones
-                                            named were removed: numbers are never reused)
+                                            named were removed, or published without
+                                            being made current: numbers are never reused)
     NAME/versions/00000003/manifest.json    written last: the version exists once it does
     NAME/versions/00000003/model/...        model.save() (model.json + arrays.npz)
     NAME/versions/00000003/index/...        the item index (ItemIndex.save), when built
@@ -611,6 +612,8 @@ class ModelRegistry:
             raise
         if make_current:
             self._point_current(name, version, newest=True)
+        else:
+            self._record_highest(name, version)
         if keep is not None:
             self.prune(name, keep)
         return published
@@ -811,6 +814,19 @@ class ModelRegistry:
                     return
                 history = [*alias["history"], alias["version"]]
             self._write_alias(name, {"version": version, "history": history[-100:]})
+
+    def _record_highest(self, name: str, version: int) -> None:
+        """Record ``version`` as ``highest`` in ``current.json`` when the alias names no
+        number as large: a version published with ``make_current=False`` was named nowhere
+        but in its own folder, so once that folder was removed by hand the next publish
+        gave its number to another model (als@4 in request logs and pins meant two
+        models). Before anything was made current there is no ``current.json`` to hold the
+        number (writing one would make a version current)."""
+        with self._alias_lock(name):
+            alias = self._read_alias(name)
+            if alias is None or version <= max(_alias_numbers(alias)):
+                return
+            self._write_alias(name, {**alias, "highest": version})
 
     @contextlib.contextmanager
     def _alias_lock(self, name: str) -> Iterator[None]:
@@ -1195,15 +1211,15 @@ class ModelRegistry:
     @_storage_errors
     def _write_alias(self, name: str, alias: dict[str, Any]) -> None:
         """Write ``current.json``, with ``highest`` (the largest version number the alias
-        has named) when neither its version nor its history names it any more: a
-        rollback from a version removed by hand (and the history kept to its last 100
-        entries) dropped the number, and the next publish used it again for another
-        model."""
+        has named, before or in ``alias``) when neither its version nor its history names
+        it any more: a rollback from a version removed by hand (and the history kept to its
+        last 100 entries) dropped the number, and the next publish used it again for
+        another model."""
         try:
             before = self._read_alias(name)
         except CorruptVersionError:
             before = None  # set_current's repair: what it held cannot be read
-        used = max(_alias_numbers(before), default=0)
+        used = max([*_alias_numbers(before), *_alias_numbers(alias)], default=0)
         alias = {key: value for key, value in alias.items() if key != "highest"}
         if used > max(_alias_numbers(alias)):
             alias["highest"] = used

@@ -516,6 +516,13 @@ class NewUserRequest(Request):
         default=None, description="list length (default: the service's default_k)")
     context: Context | None = None
     timestamp: RequestTime | None = None
+    # last: the 422 answers list the fields in this order, and the earlier ones matter most
+    user_id: Id | None = Field(default=None, description=(
+        "who the visitor is, where the client knows them (a cookie or account id): the A/B "
+        "variant is assigned by it, as for that user's other requests; a re-ranking "
+        "stage's per-user rules for it apply; and it is logged as the request's user_id. "
+        "Default: an anonymous visitor, served by the first variant. At most 128 "
+        "characters, trimmed of surrounding whitespace"))
 
 
 class UserRecommendationsRequest(Request):

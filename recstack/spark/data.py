@@ -2233,11 +2233,13 @@ def _side_table_key(table: Any, source: str) -> Any:
 
 def _table_on_driver(table: Any, index_column: str) -> Any:
     """A side table as :class:`Interactions` holds it: rows in index order, the index
-    dropped, arrays as lists and integer columns with nulls as pandas' ``Int64`` holding
-    the integers the table holds (as one machine reads such a column back)."""
+    dropped, arrays as lists, and the columns with nulls as one machine reads them from a
+    Parquet file (:mod:`recstack.data.side_table`): integers as pandas' nullable integers
+    of the same width (``Int32`` for Spark's int) holding the integers the table holds,
+    true/false flags as pandas' nullable ``boolean``."""
     if table is None:
         return None
-    from pyspark.sql.types import IntegralType
+    from pyspark.sql.types import BooleanType, IntegralType
 
     frame = table.toPandas().sort_values(index_column).reset_index(drop=True)
     frame = frame.drop(columns=[index_column])
@@ -2249,28 +2251,37 @@ def _table_on_driver(table: Any, index_column: str) -> Any:
             # toPandas carries an integer column with nulls as float64, so an integer past
             # 2**53 came back changed without a word (2**53 + 1 as 2**53): such a column is
             # collected again as text, to the exact integers
+            nullable = _NULLABLE_WIDTHS.get(field.dataType.typeName(), "Int64")
             rounded = column.abs() >= _FLOAT_EXACT_UP_TO
-            frame[field.name] = (_exact_integers(table, field.name, index_column)
-                                 if rounded.any() else column.astype("Int64"))
+            frame[field.name] = (_exact_integers(table, field.name, index_column, nullable)
+                                 if rounded.any() else column.astype(nullable))
+        elif isinstance(field.dataType, BooleanType) and column.dtype == object:
+            # toPandas carries flags with nulls as objects (True, None), which the feature
+            # builder read as categories where one machine's boolean is a flag
+            frame[field.name] = column.astype("boolean")
         elif field.dataType.typeName() == "array":
             frame[field.name] = _object_series([None if v is None else list(v) for v in column])
     return frame
 
 
+#: Spark's integer types -> pandas' nullable integers of their width, as one machine reads
+#: a Parquet integer column with nulls
+_NULLABLE_WIDTHS = {"byte": "Int8", "short": "Int16", "integer": "Int32", "long": "Int64"}
+
 #: the magnitude from which a float64 no longer holds every integer
 _FLOAT_EXACT_UP_TO = 2.0 ** 53
 
 
-def _exact_integers(table: Any, column: str, index_column: str) -> Any:
-    """``column`` of a side table (integers with nulls) in index order as pandas' ``Int64``,
-    read as text so that no integer passes through a float."""
+def _exact_integers(table: Any, column: str, index_column: str, nullable: str) -> Any:
+    """``column`` of a side table (integers with nulls) in index order as pandas'
+    ``nullable`` integers, read as text so that no integer passes through a float."""
     import pandas as pd
     from pyspark.sql import functions as F
 
     rows = (table.select(index_column, F.col(column).cast("string").alias(column))
             .toPandas().sort_values(index_column)[column])
     return pd.array([None if value is None or value != value else int(value)
-                     for value in rows], dtype="Int64")
+                     for value in rows], dtype=nullable)
 
 
 def _object_series(values: list[Any]) -> Any:

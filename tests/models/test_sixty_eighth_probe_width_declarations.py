@@ -22,6 +22,7 @@ WIDTHS = [(name, param) for name in available_models()
 def test_every_width_is_found():
     assert WIDTHS == [("als", "factors"), ("bpr", "factors"), ("ials", "factors"),
                       ("lightgcn", "dim"), ("lightgcn_pp", "dim"), ("mf", "factors"),
+                      ("mult_dae", "hidden"), ("mult_vae", "hidden"),
                       ("neumf", "factors"), ("neural_mf", "factors"), ("sasrec", "hidden"),
                       ("two_tower", "dim"), ("two_tower", "hidden")]
 

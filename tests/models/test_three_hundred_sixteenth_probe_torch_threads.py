@@ -25,7 +25,8 @@ pytestmark = pytest.mark.skipif(torch is None, reason="needs PyTorch")
 
 #: model name -> the module whose float32_copy reads the learned weights inside the fit
 TORCH_MODELS = {"neumf": "neumf", "mf": "mf", "neural_mf": "mf", "lightgcn": "lightgcn",
-                "lightgcn_pp": "lightgcn", "two_tower": "two_tower", "sasrec": "sasrec"}
+                "lightgcn_pp": "lightgcn", "two_tower": "two_tower", "sasrec": "sasrec",
+                "mult_vae": "vae", "mult_dae": "vae"}
 #: a caller's thread count no model would choose: what must be there again after fit
 CALLERS = 3
 

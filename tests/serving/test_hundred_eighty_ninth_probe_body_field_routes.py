@@ -49,7 +49,7 @@ def test_a_history_in_the_new_visitors_body_is_its_items(http, item):
     answer = http.post("/recommendations/new-user", json={"items": [item], "history": [item]})
     assert _unknown(answer, "history") == (
         "Unknown field of the body of POST /recommendations/new-user; it takes: items, k, "
-        "context, timestamp; a visitor's items (their history) go in 'items'")
+        "context, timestamp, user_id; a visitor's items (their history) go in 'items'")
 
 
 def test_another_endpoints_field_is_named_with_its_endpoint(http, item):

@@ -126,7 +126,7 @@ def test_a_body_that_is_not_an_object_names_the_fields_it_takes(http, body, kind
     assert problem["loc"] == ["body"]
     assert problem["msg"] == ("Input should be a valid dictionary or object to extract "
                               "fields from: a JSON object of the fields items, k, context, "
-                              f"timestamp, not {kind}")
+                              f"timestamp, user_id, not {kind}")
 
 
 @pytest.mark.parametrize(("context", "kind"), [

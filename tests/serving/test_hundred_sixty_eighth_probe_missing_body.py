@@ -13,7 +13,7 @@ from tests.serving.service_helpers import client, publish, settings  # noqa: E40
 
 
 @pytest.mark.parametrize(("path", "fields", "required"), [
-    ("/recommendations/new-user", "items, k, context, timestamp", "items"),
+    ("/recommendations/new-user", "items, k, context, timestamp, user_id", "items"),
     ("/events", "events", "events"),
 ])
 @pytest.mark.parametrize("sent", [None, b""], ids=["no-body", "empty-body"])

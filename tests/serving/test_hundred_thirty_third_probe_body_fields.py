@@ -29,7 +29,7 @@ def test_a_misspelt_field_of_a_new_visitors_body_is_named(http, item):
     answer = http.post("/recommendations/new-user", json={"item": [item]})
     assert _unknown(answer, ["body", "item"]) == (
         "Unknown field of the body of POST /recommendations/new-user (did you mean "
-        "'items'?); it takes: items, k, context, timestamp")
+        "'items'?); it takes: items, k, context, timestamp, user_id")
 
 
 def test_a_field_of_another_endpoint_lists_the_fields_taken(http, item):
@@ -39,7 +39,7 @@ def test_a_field_of_another_endpoint_lists_the_fields_taken(http, item):
                                                           "exclude_seen": False})
     assert _unknown(answer, ["body", "exclude_seen"]) == (
         "Unknown field of the body of POST /recommendations/new-user; it takes: items, k, "
-        "context, timestamp; 'exclude_seen' is a field of POST /users/{user_id}/"
+        "context, timestamp, user_id; 'exclude_seen' is a field of POST /users/{user_id}/"
         "recommendations")
 
 

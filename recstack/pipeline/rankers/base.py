@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Self
 
 import numpy as np
 
+from recstack.data.interactions import FIRST_SECOND, LAST_SECOND
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.metrics._validation import check_aligned, exact_as_int
 from recstack.models.base import Configurable, Param, canonical_value
@@ -783,6 +784,20 @@ def with_position(frame: FeatureFrame, feature: str, value: float) -> FeatureFra
 #: past either end) a ranker that scales its features (logistic, neural) scores a value
 RANGE_FACTOR = 10
 
+#: the features of :class:`~recstack.pipeline.features.FeatureBuilder` that count the days
+#: from an event to the cutoff the features are computed at. Their training range ends where
+#: the training window does, by construction: the examples are the label window's users, so
+#: active ones (``user_days_since`` ran 0.7 to 37 days on the synthetic data), while serving
+#: scores every user at the end of the log (a user gone for two years: 711 days). A value
+#: past the top of the band is then expected, not a mistake in the frame, and is clipped
+#: without a :class:`FarFeatureWarning` the user could do nothing about (a table column of
+#: the same name is refused by the builder, so the names are the builder's own).
+ELAPSED_DAYS_FEATURES = frozenset({"user_days_since", "item_age_days"})
+
+#: the most days between two times recstack accepts (the years 1 to 9999): an elapsed-days
+#: value above it cannot be days (seconds or milliseconds given instead) and is still told
+MAX_ELAPSED_DAYS = (LAST_SECOND - FIRST_SECOND) / 86_400.0
+
 
 def training_ranges(numeric: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each numeric column's smallest and largest present value in training (float64);
@@ -818,7 +833,14 @@ def clip_to_training_band(frame: FeatureFrame, lows: np.ndarray, highs: np.ndarr
     count grew past the training range took every list it was in down with it); clipped,
     the far value ranks as the most extreme value the ranker scores, the other candidates
     keep their own scores, and the request is served, with the warning saying what was
-    clipped. Values inside the band are scored unchanged."""
+    clipped. Values inside the band are scored unchanged.
+
+    A value above the band of an :data:`ELAPSED_DAYS_FEATURES` feature (days since a user's
+    last interaction, an item's age) is clipped without the warning: the training window
+    bounds their range, so a user inactive since long before it is expected at serving and
+    warned of on every request of an offline evaluation, which the user could not act on.
+    Such a value above :data:`MAX_ELAPSED_DAYS` (no number of days: a unit mix-up) or below
+    the band (a negative time) is still told, as is every other feature's."""
     lows, highs = np.asarray(lows, np.float64), np.asarray(highs, np.float64)
     if not len(frame) or not lows.size:
         return frame
@@ -835,22 +857,30 @@ def clip_to_training_band(frame: FeatureFrame, lows: np.ndarray, highs: np.ndarr
     beyond = below | above
     if not beyond.any():
         return frame
-    row, column = (int(i) for i in np.argwhere(beyond)[0])
-    name = frame.schema.numeric[column].name
-    value = float(numeric[row, column])
-    edge = float(floor[column] if below[row, column] else ceiling[column])
-    count = int(beyond.sum())
-    features = int(beyond.any(axis=0).sum())
-    others = (f" (in {features} features)" if features > 1 else f" (all in {name!r})")
-    warnings.warn(FarFeatureWarning(
-        f"{where}: numeric feature {name!r} is {value:.6g} at row {row} (user "
-        f"{int(frame.users[row])}, item {int(frame.items[row])}), far beyond the values the "
-        f"ranker learned from ({lows[column]:.6g} to {highs[column]:.6g} in training), so "
-        f"it was scored as {edge:.6g}, the edge of the band the ranker scores "
-        f"({floor[column]:.6g} to {ceiling[column]:.6g}: {RANGE_FACTOR} times the range's "
-        f"width past either end); {count} of the frame's {beyond.size} numeric values were "
-        f"clipped so{others}; give the feature in the units and transform of the training "
-        "frame, or leave the value missing (NaN: the training mean)"), stacklevel=4)
+    elapsed = np.array([f.name in ELAPSED_DAYS_FEATURES for f in frame.schema.numeric])
+    expected = above & elapsed & (numeric <= MAX_ELAPSED_DAYS)
+    told = beyond & ~expected
+    if told.any():
+        row, column = (int(i) for i in np.argwhere(told)[0])
+        name = frame.schema.numeric[column].name
+        value = float(numeric[row, column])
+        edge = float(floor[column] if below[row, column] else ceiling[column])
+        count = int(told.sum())
+        features = int(told.any(axis=0).sum())
+        others = (f" (in {features} features)" if features > 1 else f" (all in {name!r})")
+        # the expected ones were clipped too: said, so that the count is not read as all
+        also = (f" (and {counted(int(expected.sum()), 'elapsed-days value')} past the "
+                "training window, as expected)" if expected.any() else "")
+        warnings.warn(FarFeatureWarning(
+            f"{where}: numeric feature {name!r} is {value:.6g} at row {row} (user "
+            f"{int(frame.users[row])}, item {int(frame.items[row])}), far beyond the values "
+            f"the ranker learned from ({lows[column]:.6g} to {highs[column]:.6g} in "
+            f"training), so it was scored as {edge:.6g}, the edge of the band the ranker "
+            f"scores ({floor[column]:.6g} to {ceiling[column]:.6g}: {RANGE_FACTOR} times the "
+            f"range's width past either end); {count} of the frame's {beyond.size} numeric "
+            f"values were clipped so{others}{also}; give the feature in the units and "
+            "transform of the training frame, or leave the value missing (NaN: the "
+            "training mean)"), stacklevel=4)
     clipped = np.where(below, floor, np.where(above, ceiling, numeric))
     numeric_out = frame.numeric.copy()
     numeric_out[beyond] = clipped[beyond]

@@ -60,7 +60,7 @@ def test_a_model_that_early_stops_on_its_own_share_is_not_told_it_never_does(nam
         f"{name}: fit() takes no validation rows (it early-stops only on the "
         "validation_fraction of the training rows it carves out of train: set that instead, "
         f"create_model('{name}', validation_fraction=0.1)); the models that take them: "
-        "blend, bpr, lightgcn, lightgcn_pp")
+        "blend, bpr, lightgcn, lightgcn_pp, mult_dae, mult_vae")
 
 
 def test_the_same_reason_when_the_rows_come_by_position():

@@ -177,9 +177,10 @@ class MostPopular(Recommender):
 
     def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
                         **unexpected: Any) -> np.ndarray:
-        """The same popularity scores for users known only by their history."""
+        """The same popularity scores for users known only by their history (a writable
+        array of its own, as every model's, where scoring shares one read-only row)."""
         check_call(self, MostPopular.score_histories, positional, unexpected, (histories,))
-        return self._score_users(np.arange(self._history_matrix(histories).shape[0]))
+        return np.array(self._score_users(np.arange(self._history_matrix(histories).shape[0])))
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
         return np.broadcast_to(self.popularity_, (len(user_indices), len(self.popularity_)))

@@ -21,7 +21,7 @@ def test_validation_rows_for_a_model_without_validation_are_refused_by_name(name
     with pytest.raises(ConfigError, match=rf"^{name}: fit\(\) takes no validation rows \(it "
                                           r"neither early-stops nor learns weights on them\); "
                                           r"the models that do: blend, bpr, lightgcn, "
-                                          r"lightgcn_pp$"):
+                                          r"lightgcn_pp, mult_dae, mult_vae$"):
         create_model(name).fit(TRAIN, validation=TRAIN)
 
 

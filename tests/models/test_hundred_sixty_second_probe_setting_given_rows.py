@@ -26,7 +26,7 @@ def test_rows_given_for_sasrecs_validation_setting_say_what_it_is():
         "sasrec: fit() takes no validation rows: validation is a setting of this model, not "
         "interaction rows (Hold out each user's last training item to early-stop on "
         "nDCG@10; default True), given when creating it; the models that take validation "
-        "rows in fit: blend, bpr, lightgcn, lightgcn_pp")
+        "rows in fit: blend, bpr, lightgcn, lightgcn_pp, mult_dae, mult_vae")
 
 
 def test_a_value_for_the_setting_still_points_to_the_constructor():

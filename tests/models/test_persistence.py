@@ -256,6 +256,10 @@ def test_arrays_that_disagree_with_the_declaration_are_refused(name, copy_of):
                  not_a_number, infinite, huge, item_id_repeated, fewer_items,
                  seen_index_outside_the_catalog, seen_pointer_broken]
     for mutate in mutations:
+        if name == "most_popular" and mutate is wider_dtype:
+            # float32 is the popularity of files saved before it was float64, loaded by
+            # design (test_three_hundred_twenty_seventh_probe_exact_popularity.py)
+            continue
         for list_them in (True, False):
             folder = copy_of(name, f"{mutate.__name__}-{list_them}")
             _write_arrays(folder, mutate(dict(original)), list_them=list_them)

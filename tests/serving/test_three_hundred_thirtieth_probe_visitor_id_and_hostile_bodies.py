@@ -24,7 +24,6 @@ import pytest
 pytest.importorskip("fastapi", reason="the service tests need the serving extra")
 pytest.importorskip("implicit", reason="the service tests fit ALS, which needs implicit")
 
-from recstack.data.synthetic import generate  # noqa: E402
 from recstack.serving.registry import ModelRegistry  # noqa: E402
 from recstack.serving.settings import ServiceSettings  # noqa: E402
 
@@ -33,17 +32,10 @@ JSON = {"content-type": "application/json"}
 
 
 @pytest.fixture(scope="module")
-def train():
-    return generate(n_users=60, n_items=40, n_interactions=900, seed=11, progress=None)
-
-
-@pytest.fixture(scope="module")
-def registry(tmp_path_factory, train):
-    from recstack.models.als import ALS
-
-    model = ALS(factors=4, iterations=3, regularization=5.0, alpha=2.0, seed=0).fit(train)
+def registry(tmp_path_factory, train, als):
+    # the serving conftest's shared data and ALS (its item and user fixtures name theirs)
     registry = ModelRegistry(tmp_path_factory.mktemp("registry"))
-    registry.publish("als", model, data=train)
+    registry.publish("als", als, data=train)
     return registry
 
 
@@ -61,16 +53,6 @@ def _client(registry, **values):
 def http(registry):
     with _client(registry) as opened:
         yield opened
-
-
-@pytest.fixture(scope="module")
-def item(train):
-    return str(train.items.external_ids[0])
-
-
-@pytest.fixture(scope="module")
-def user(train):
-    return str(train.users.external_ids[0])
 
 
 def _errors(answer) -> dict[tuple, str]:

@@ -34,6 +34,7 @@ from recstack.atomic import (
     blocking_parent,
     checked_path,
     describe_path,
+    file_name_problem,
     padded_name_problem,
     refuse_non_file,
 )
@@ -618,11 +619,22 @@ def refuse_output_over_inputs(out: str | Path, inputs: Sequence[tuple[str, Path]
                                 "--out outside it")
 
 
-def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = None) -> Path:
+def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = None,
+                      example: str = "output.csv") -> Path:
     """Refuse, before any work is done, a file output that is a folder, that already exists
     (without ``overwrite``), that is the file the command ``reads``, or whose folder cannot
-    be made or written."""
+    be made or written; and a name the command line's ``--out`` refuses as typed
+    (:func:`recstack.atomic.file_name_problem`): one ending in a dot or a space
+    (``a.csv.``, which some file systems silently write as ``a.csv``) or starting with a
+    space, one ending in ``/`` or ``/.``, ``.``, ``~``, or only an extension. ``example``
+    is the file name a refusal suggests."""
+    given = out
     out = checked_path(out, "out")
+    # judged as given, as the command line judges the text typed: Path("a/") is Path("a")
+    text = os.fsdecode(os.fspath(given))
+    problem = file_name_problem(text, example)
+    if problem is not None:
+        raise RecstackError(f"out: {text!r} {problem}")
     overwrite = check_flag(overwrite, "check_output_file: overwrite")
     refuse_non_file_output(out, "--out")
     if reads is not None and out.exists() and out.resolve() == Path(reads).resolve():

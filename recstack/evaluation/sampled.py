@@ -65,12 +65,15 @@ from recstack.data.interactions import Interactions, caller_stacklevel, seed_val
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.evaluation.evaluator import (
     DEFAULT_MEMORY_BUDGET_BYTES,
+    NO_HISTORY_SHARE,
     ConstantScoresWarning,
     Evaluator,
+    TrainingPairsWarning,
     _check_fitted_on,
     _check_fitted_rows,
     _check_no_test_pairs_fitted,
     _checked_call,
+    _pattern,
     check_interactions,
     check_one_split,
     of_total,
@@ -163,6 +166,55 @@ def _refuse_only_training_pairs(truth: sp.csr_matrix, train: Interactions,
         "(split.test of leave_last_out, random_split or temporal_split)")
 
 
+def _warn_if_some_training_pairs(truth: sp.csr_matrix, train: Interactions,
+                                  function: str) -> tuple[int, int]:
+    """Warn when the test's relevant pairs that are also training pairs could lift each
+    averaged metric by at least :data:`NO_HISTORY_SHARE`; return how many such pairs there
+    are and how many evaluated users have one (for ``meta``).
+
+    The full-ranking evaluator masks training items, so such a pair there scores 0 and it
+    warns of the users whose every relevant pair is one. Here the held-out item is ranked
+    unmasked among items the user never had, so each such pair is a near-certain hit for a
+    model that remembers its training pairs, whether or not the user's other pairs are
+    new: a user's value is the mean over their held-out items, so the bound on the lift of
+    each averaged metric is the mean, over evaluated users, of the share of their relevant
+    pairs that are training pairs. Below the evaluator's share a few repeated pairs are a
+    dataset's business (repeat consumption) and pass quietly; a test part of training
+    pairs only is refused before this (:func:`_refuse_only_training_pairs`)."""
+    relevant = np.diff(_pattern(truth).indptr)
+    both = _pattern(truth).multiply(_pattern(train.to_csr())).tocsr()
+    both.eliminate_zeros()
+    seen = np.diff(both.indptr)
+    evaluated = relevant > 0
+    touched = np.flatnonzero(seen > 0)
+    pairs = int(seen.sum())
+    n_evaluated = int(np.count_nonzero(evaluated))
+    if not pairs or not n_evaluated:
+        return pairs, len(touched)
+    lift = float((seen[evaluated] / relevant[evaluated]).mean())
+    if lift < NO_HISTORY_SHARE:
+        return pairs, len(touched)
+    # .tolist(): plain ids in the message, not np.int64(...)
+    named = ", ".join(repr(u) for u in train.users.to_external(touched[:3]).tolist())
+    one = len(touched) == 1
+    # sample_negatives returns the negatives alone, with no meta to point at
+    counts_in_meta = (" (meta['relevant_pairs_seen'] counts those pairs, "
+                      "meta['users_relevant_seen'] their users)"
+                      if function == "evaluate_sampled" else "")
+    warnings.warn(TrainingPairsWarning(
+        f"{function}: {of_total(len(touched), n_evaluated, 'evaluated test user', 'the')} "
+        f"({len(touched) / n_evaluated:.0%}: {named}{', ...' if len(touched) > 3 else ''}) "
+        f"{'has' if one else 'have'} training items among {'its' if one else 'their'} "
+        f"relevant test items ({of_total(pairs, int(relevant.sum()), 'relevant pair')} "
+        f"{'is a training pair' if pairs == 1 else 'are also training pairs'}); this "
+        "protocol ranks each held-out item unmasked among items the user never had, so a "
+        "model that remembers its training pairs ranks those first, lifting each averaged "
+        f"metric by up to {lift:.0%}{counts_in_meta}; evaluate on pairs the users have not "
+        "trained on (recstack's splits set repeated pairs apart)"),
+        stacklevel=caller_stacklevel())
+    return pairs, len(touched)
+
+
 def _check_count(n_negatives: Any) -> int:
     given = n_negatives
     count = exact_as_int(n_negatives)
@@ -223,7 +275,8 @@ def sample_negatives(train: Interactions, test: Interactions, n_negatives: int =
     A user with fewer such items than ``n_negatives`` is refused, naming the user, as is a
     count of at least the catalog's items, a test part in which no user has a relevant
     item, and one every relevant pair of which is also a training pair (the training part
-    given as the test), as :func:`evaluate_sampled` refuses them.
+    given as the test), as :func:`evaluate_sampled` refuses them; a test part where some
+    are is warned of as there.
     """
     check_interactions(train=train, test=test)
     check_one_split(train, test=test)
@@ -238,6 +291,7 @@ def sample_negatives(train: Interactions, test: Interactions, n_negatives: int =
         # evaluate_sampled with the same arguments refuses, saying why
         settings.refuse_without_relevant(test)
     _refuse_only_training_pairs(truth, train, "sample_negatives")
+    _warn_if_some_training_pairs(truth, train, "sample_negatives")
     picks = _sample_indices(_interacted(train, test), users, count, seed,
                             lambda u: train.users.to_external(np.array([u]))[0])
     externals = train.users.to_external(users)
@@ -378,7 +432,9 @@ def evaluate_sampled(model: Any, train: Interactions, test: Interactions, *,
     train, test
         Parts of one split (shared id maps). Every test user with a relevant item is
         evaluated. A test part whose relevant pairs are all training pairs is refused: the
-        held-out items would be ones the model trained on (some shared pairs pass).
+        held-out items would be ones the model trained on; some shared pairs pass (repeat
+        consumption), with a :class:`~recstack.evaluation.evaluator.TrainingPairsWarning`
+        once they could lift each averaged metric by a tenth or more.
     ks
         Cut-offs, each below the ``1 + N`` candidates (at ``K >= 1 + N`` every user hits).
     n_negatives
@@ -429,6 +485,7 @@ def evaluate_sampled(model: Any, train: Interactions, test: Interactions, *,
     if not len(users):
         settings.refuse_without_relevant(test)
     _refuse_only_training_pairs(truth, train, "evaluate_sampled")
+    pairs_seen, users_seen = _warn_if_some_training_pairs(truth, train, "evaluate_sampled")
     _check_no_test_pairs_fitted(model, truth, exclude, train, label)
     interacted = _interacted(train, test)
     n_items = train.n_items
@@ -506,4 +563,5 @@ def evaluate_sampled(model: Any, train: Interactions, test: Interactions, *,
               "n_negatives": recorded,
               "negatives": "sampled" if negatives is None else "given",
               "seed": seed if negatives is None else None, "ties": _TIE_RULE,
-              "held_out_items": int(truth.nnz), "test_pairs": test_pairs_key(truth)})
+              "held_out_items": int(truth.nnz), "test_pairs": test_pairs_key(truth),
+              "relevant_pairs_seen": pairs_seen, "users_relevant_seen": users_seen})

@@ -60,8 +60,9 @@ class DriftSpec(Spec):
     """Thresholds past which a drift measure is flagged (the ``[drift]`` table)."""
 
     reference_partitions: int = option(1, "partitions just before the newest that form the "
-                                       "reference window (windows of equal length compare "
-                                       "per-user and per-item counts fairly)", low=1)
+                                       "reference window, their rows together (user "
+                                       "activity is counted per partition, so a longer "
+                                       "reference compares with the newest alone)", low=1)
     psi_bins: int = option(10, "quantile bins of the reference for PSI on counts", low=2,
                            high=MAX_BINS)
     psi_warn: float = option(0.2, "PSI above this is flagged (0.1-0.25: moderate shift, "
@@ -438,13 +439,22 @@ def _external(data: Interactions) -> tuple[np.ndarray, np.ndarray]:
 
 @arguments_named
 def measure_drift(reference: Interactions, new: Interactions,
-                  spec: DriftSpec | None = None) -> DriftReport:
+                  spec: DriftSpec | None = None, *,
+                  reference_partitions: Any = None) -> DriftReport:
     """Every drift measure of the module between two windows, flagged by ``spec``.
 
     The windows may have different vocabularies: users and items are matched by their
     external ids. Genre measures need an item table with a ``genres`` column in both
     (left out otherwise); ratings measures need explicit ratings (left out for implicit
     data).
+
+    ``reference_partitions``, when given, names the partition of each reference row (one
+    label a row, e.g. ``"2019-02"``), for a reference of several partitions set against a
+    new window of one (the pipeline's ``[drift] reference_partitions``). Every measure
+    takes the reference's rows together (their union, each row weighing one), but user
+    activity is then the interactions of each user in each partition where they are
+    active: counted over the whole reference, a user's activity in three months was set
+    against one month's, and a steady log was flagged as a shift in user activity.
     """
     for name, window in (("reference", reference), ("new", new)):
         if not isinstance(window, Interactions):
@@ -459,6 +469,7 @@ def measure_drift(reference: Interactions, new: Interactions,
     if not len(reference) or not len(new):
         raise RecstackError(f"drift needs interactions in both windows (reference: "
                             f"{counted(len(reference), 'row')}, new: {counted(len(new), 'row')})")
+    partition_codes = _partition_codes(reference_partitions, len(reference))
     ref_users, ref_items = _external(reference)
     new_users, new_items = _external(new)
     for what, ref_ids, new_ids in (("user", ref_users, new_users),
@@ -472,7 +483,8 @@ def measure_drift(reference: Interactions, new: Interactions,
                                 f"window's are {kinds[1]} (e.g. {shown(new_ids[0])}); "
                                 f"give both windows {what} ids of one type (5 and '5' "
                                 f"would count as different {what}s)")
-    activity = (_counts(ref_users), _counts(new_users))
+    activity = (_counts(ref_users) if partition_codes is None
+                else _counts_per_partition(ref_users, partition_codes), _counts(new_users))
     popularity = _shares(ref_items, new_items)
     measures: dict[str, float] = {}
     flagged: list[str] = []
@@ -498,7 +510,7 @@ def measure_drift(reference: Interactions, new: Interactions,
     value = psi(*activity, bins=spec.psi_bins)
     put("user_activity_psi", value, value > spec.psi_warn)
     note_small("user_activity_psi", (len(activity[0]), len(activity[1])), spec.psi_bins,
-               "active user")
+               "active user" if partition_codes is None else "(user, partition) count")
     value = popularity_psi(ref_items, new_items, bins=spec.psi_bins)
     put("item_popularity_psi", value, value > spec.psi_warn)
     note_small("item_popularity_psi", (len(ref_items), len(new_items)), spec.psi_bins,
@@ -562,6 +574,45 @@ def _one_sided(what: str, in_reference: bool, measures: str) -> None:
 
 def _counts(ids: np.ndarray) -> np.ndarray:
     return np.unique(ids, return_counts=True)[1]
+
+
+def _counts_per_partition(ids: np.ndarray, partition_codes: np.ndarray) -> np.ndarray:
+    """The rows of each (id, partition) pair that has any: a user active in two partitions
+    gives two counts, one a partition."""
+    id_codes = np.unique(ids, return_inverse=True)[1].astype(np.int64).ravel()
+    n_partitions = int(partition_codes.max()) + 1
+    return _counts(id_codes * n_partitions + partition_codes)
+
+
+def _partition_codes(partitions: Any, rows: int) -> np.ndarray | None:
+    """``measure_drift``'s ``reference_partitions`` as one whole-number code a reference
+    row (None when not given): a flat sequence of labels of one kind, as long as the
+    reference, without missing labels."""
+    if partitions is None:
+        return None
+    labels = np.asarray(partitions.to_numpy() if isinstance(partitions, pd.Series | pd.Index)
+                        else partitions)
+    if labels.ndim != 1:
+        raise RecstackError(f"measure_drift: reference_partitions must be a flat sequence of "
+                            f"partition labels, one per reference row, got "
+                            f"{_preview(partitions)}")
+    if len(labels) != rows:
+        raise RecstackError(f"measure_drift: reference_partitions holds "
+                            f"{counted(len(labels), 'label')}, but the reference has "
+                            f"{counted(rows, 'row')}; give the partition of each reference "
+                            "row, in the rows' order")
+    if labels.dtype.kind == "O" or labels.dtype.kind == "f":
+        missing = pd.isna(labels)
+        if missing.any():
+            at = int(np.flatnonzero(missing)[0])
+            raise RecstackError(f"measure_drift: reference_partitions has no label for "
+                                f"{counted(int(missing.sum()), 'row')} (e.g. row {at:,}); "
+                                "give the partition of each reference row")
+        if labels.dtype.kind == "O" and pd.api.types.infer_dtype(labels, skipna=False) \
+                not in ("string", "integer", "bytes"):
+            raise RecstackError(f"measure_drift: reference_partitions must hold labels of "
+                                f"one kind (numbers or text), got {_preview(partitions)}")
+    return np.unique(labels, return_inverse=True)[1].astype(np.int64).ravel()
 
 
 def _shares(reference_ids: np.ndarray, new_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

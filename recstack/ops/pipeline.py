@@ -26,7 +26,9 @@ The steps:
    failed check writes ``RUN/check.failed.json`` and stops the run (exit non-zero) before
    anything is trained; the check is repeated on the next run.
 2. **drift**: the measures of :mod:`recstack.ops.drift` between the partition(s) just
-   before the newest (``[drift] reference_partitions``) and the newest.
+   before the newest (``[drift] reference_partitions``, their rows together, user
+   activity counted a partition at a time; all there are, with a warned check, when
+   fewer precede the newest) and the newest.
 3. **train**: a model as ``[model]`` declares, on the training window
    (:mod:`recstack.ops.retraining`): from scratch, warm-started from the published model
    (``[training] warm_start``), or, for up to ``[training] fold_in_between`` runs after
@@ -430,9 +432,13 @@ class _Run:
         data, origin = self._interactions()
         newest = len(self.snapshot) - 1
         positions = list(range(max(0, newest - self.spec.drift.reference_partitions), newest))
-        reference = data.select(np.flatnonzero(np.isin(origin, positions)))
+        reference_rows = np.flatnonzero(np.isin(origin, positions))
+        reference = data.select(reference_rows)
         holdout = data.select(np.flatnonzero(origin == newest))
-        report = measure_drift(reference, holdout, self.spec.drift)
+        # each row's partition: user activity is compared a partition at a time, so a
+        # reference of several partitions is not a shift of activity by its length alone
+        report = measure_drift(reference, holdout, self.spec.drift,
+                               reference_partitions=origin[reference_rows])
         payload = report.to_dict() | {
             "reference": [self.snapshot[i].label for i in positions],
             "new": [self.snapshot[-1].label]}

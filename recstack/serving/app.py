@@ -144,59 +144,70 @@ def _separator_problem(value: str) -> str | None:
 def _plain_whole_number(low: int, high: int) -> Callable[[object], object]:
     """The validator of a query's integer from ``low`` to ``high`` (:func:`_whole_text`),
     which also names one of more digits than Python reads (4,300): pydantic said only
-    "Unable to parse input string as an integer, exceeded maximum size"."""
+    "Unable to parse input string as an integer, exceeded maximum size". Every refusal
+    states the range, as a body's integer's does (:func:`schemas.whole_number_message`):
+    ``?k=0`` and ``?k=1001`` named one bound each, ``?k=5.5`` none."""
 
     def check(value: object) -> object:
         if isinstance(value, str) and _PLAIN_QUERY_INTEGER.fullmatch(value):
             long = json_integer(value) if len(value) > 4000 else None
             if isinstance(long, LongInteger):
-                raise PydanticCustomError("int_parsing_size", "Input should be a whole "
-                                          "number from {low} to {high}; {why}",
-                                          {"low": low, "high": high, "why": long.too_long()})
-        return _whole_text(value)
+                raise schemas.whole_number_refusal("int_parsing_size", low, high, "",
+                                                   hint=f"; {long.too_long()}")
+            number = int(value)
+            if not low <= number <= high:
+                raise schemas.whole_number_refusal(
+                    "less_than_equal" if number > high else "greater_than_equal", low, high,
+                    schemas._kind_of(number))
+            return value
+        return _whole_text(value, low, high)
 
     return check
 
 
-def _whole_text(value: object) -> object:
+def _whole_text(value: object, low: int, high: int) -> object:
     # pydantic reads query text as Python's int() does: ?k=5_0 was a list of 50, ?k=+5,
     # ?k=05, ?k=%205 and ?k=5.0 were all 5, and ?k=3;exclude_seen=0 was refused as if it
     # were a stray '_'. One rule for every integer of a query: written plainly, as 20
-    if not isinstance(value, str) or _PLAIN_QUERY_INTEGER.fullmatch(value):
-        return value  # a negative one fails the bound, with the bound's message
+    if not isinstance(value, str):
+        return value
+    given = shown(value[:40] + ("..." if len(value) > 40 else ""))
     reason = _separator_problem(value)
     if reason is not None:
-        raise PydanticCustomError("int_parsing", "Input should be one whole number, e.g. 20; "
-                                  "{reason}", {"reason": reason})
+        raise schemas.whole_number_refusal("int_parsing", low, high, given,
+                                           hint=f"; one number only: {reason}")
     if "_" in value:
-        raise PydanticCustomError("int_parsing", "Input should be a whole number written "
-                                  "with digits only (no '_'), e.g. 20")
+        raise schemas.whole_number_refusal("int_parsing", low, high, given,
+                                           hint="; write it with digits only (no '_')")
     if not value:
-        raise PydanticCustomError("int_parsing", "Input should be a whole number, e.g. 20 "
-                                  "(the parameter has no value; give one or leave it out)")
+        raise schemas.whole_number_refusal(
+            "int_parsing", low, high, "an empty value",
+            hint=" (the parameter has no value; give one or leave it out)")
     text = value.strip()
     if text and not any(c.isdigit() for c in text):
         # no digit at all (?limit=NaN, ?k=inf, ?k=ten, ?k=-): pydantic's "a valid integer,
         # unable to parse string as an integer" did not say what was given nor what is
         # taken, and a lone '-' was told to drop its leading zeros
-        raise PydanticCustomError("int_parsing", "Input should be a valid integer, a whole "
-                                  "number written with digits such as 20, not the text "
-                                  "{given}",
-                                  {"given": shown(text[:40] + ("..." if len(text) > 40
-                                                               else ""))})
+        raise schemas.whole_number_refusal("int_parsing", low, high, f"the text {given}")
     digits = text.lstrip("+-").lstrip("0") or "0"
+    if text == value and not text.startswith("+") \
+            and not _PLAIN_QUERY_INTEGER.fullmatch(digits) and _a_number(text):
+        # 5.0 or 1e3: the number meant is named when it is in range; 5.5 is no whole number
+        number = float(text)
+        meant = int(number) if math.isfinite(number) and number.is_integer() \
+            and abs(number) <= 2**53 else None
+        raise schemas.whole_number_refusal("int_parsing", low, high, given, meant=meant)
     how = ("without surrounding spaces; a '+' in a query is a space" if text != value else
            "without a '+' sign" if text.startswith("+") else
            "without leading zeros" if _PLAIN_QUERY_INTEGER.fullmatch(digits) else
-           "without a decimal point or exponent" if _a_number(text) else
            # ?k=٣ or ?k=５ (digits of another script, as a phone keyboard types them), or
            # digits beside something else (?k=0x10, ?k=5%00, ?k=10px) were "unable to
            # parse string as an integer", naming neither the character nor what is taken
            _stray_character(text))
     if how is None:
         return value  # unreachable: text without a digit is named above
-    raise PydanticCustomError("int_parsing", "Input should be a whole number written "
-                              "plainly ({how}), e.g. 20", {"how": how})
+    raise schemas.whole_number_refusal("int_parsing", low, high, given,
+                                       hint=f"; write it plainly, {how}")
 
 
 def _a_number(text: str) -> bool:
@@ -275,9 +286,11 @@ class _LimitsAndMetrics:
     the scope, :data:`~recstack.serving.fast_path.HEAD_SCOPE_KEY`, so that no served list
     is logged for it), and count and time every request by its route template."""
 
-    def __init__(self, app: Any, max_body_bytes: int, metrics: ServiceMetrics) -> None:
+    def __init__(self, app: Any, max_body_bytes: int, metrics: ServiceMetrics,
+                 max_k: int = schemas.MAX_K) -> None:
         self.app = app
         self.max_body = max_body_bytes
+        self.max_k = max_k
         self.metrics = metrics
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -318,7 +331,7 @@ class _LimitsAndMetrics:
             await _send_problem(send, *problem)
             self._count(scope, method, problem[0], started)
             return
-        if scope["method"] == "GET":
+        if scope["method"] == "GET" and not _query_k_over(scope, self.max_k):
             answered = await answer_recommendations(scope, send)
             if answered is not None:
                 self._count(scope, method, answered, started, endpoint=FAST_ENDPOINT)
@@ -362,6 +375,19 @@ class _LimitsAndMetrics:
         endpoint = endpoint or _template(scope.get("route")) or "unmatched"
         self.metrics.child(self.metrics.requests, endpoint, method, str(code)).inc()
         self.metrics.child(self.metrics.latency, endpoint).observe(time.perf_counter() - started)
+
+
+def _query_k_over(scope: dict[str, Any], most: int) -> bool:
+    """Whether the query gives a ``k`` above ``most`` (the service's ``max_k``) that the
+    fast path would take: it would answer with the service's "k=150 exceeds this service's
+    max_k (100)", where the route answers every refusal of ``k`` in one wording
+    (:func:`_k_within`)."""
+    query = scope.get("query_string") or b""
+    for pair in query.split(b"&") if b"k=" in query else ():
+        key, _, value = pair.partition(b"=")
+        if key == b"k" and value.isdigit() and len(value) <= 4 and int(value) > most:
+            return True
+    return False
 
 
 def _undecodable_url(scope: dict[str, Any]) -> tuple[int, str] | None:
@@ -755,7 +781,7 @@ async def recommend_user(service: ServiceDep, user_id: UserId, request: Request,
     refused, 422, rather than silently ignored, as is any other undeclared or repeated
     parameter). (Well-formed requests are answered by :mod:`recstack.serving.fast_path`
     before routing.)"""
-    served = service.recommend_user(user_id, k or service.settings.default_k,
+    served = service.recommend_user(user_id, _k_within(service, k, "query"),
                                     exclude_seen=exclude_seen)
     return _render(service, served, request)
 
@@ -773,7 +799,7 @@ async def recommend_user_in_context(service: ServiceDep, user_id: UserId, reques
     ``null`` is refused (422), as any other body that is not an object is."""
     await _refuse_null_body(body, request, '{"k": 10}')
     body = body or schemas.UserRecommendationsRequest()
-    served = service.recommend_user(user_id, body.k or service.settings.default_k,
+    served = service.recommend_user(user_id, _k_within(service, body.k, "body"),
                                     exclude_seen=body.exclude_seen, context=body.context,
                                     timestamp=body.timestamp)
     return _render(service, served)
@@ -813,7 +839,7 @@ async def recommend_new_user(service: ServiceDep, body: schemas.NewUserRequest
     the catalog are ignored and listed in ``unknown_items``. ``user_id``, where the client
     knows the visitor, assigns their variant and is logged, as from Python."""
     return _render(service, service.recommend_new(
-        body.items, body.k or service.settings.default_k, user_id=body.user_id,
+        body.items, _k_within(service, body.k, "body"), user_id=body.user_id,
         context=body.context, timestamp=body.timestamp))
 
 
@@ -831,7 +857,7 @@ async def similar_items(service: ServiceDep, item_id: ItemId, request: Request,
                         k: K = None) -> dict[str, Any]:
     """The ``k`` items most similar to ``item_id`` (the model's own similarity), logged as
     the recommendations are (endpoint ``similar``, the item as its ``input_items``)."""
-    loaded, item, served = service.similar(item_id, k or service.settings.default_k)
+    loaded, item, served = service.similar(item_id, _k_within(service, k, "query"))
     if not request.scope.get(HEAD_SCOPE_KEY):  # a monitor's HEAD: nobody was shown it
         service.log_request(served)
     return {"item_id": loaded.item_ids[item], "title": loaded.titles[item],
@@ -939,7 +965,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _unreadable_body)
     app.add_middleware(_LimitsAndMetrics, max_body_bytes=settings.max_body_bytes,
-                       metrics=metrics)
+                       metrics=metrics, max_k=settings.max_k)
     return app
 
 
@@ -968,6 +994,7 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     overflows = request.scope.get(_OVERFLOWS_KEY) or []
     for problem in raw:
         _json_syntax(problem, getattr(error, "body", None))
+        _k_over_setting(problem, request.app.state.settings.max_k)
         _not_json(problem, words, overflows)
         if isinstance(problem.get("input"), LongInteger):
             _too_long(problem)
@@ -1161,6 +1188,35 @@ def _too_long(problem: dict[str, Any]) -> None:
         problem["msg"] = f"{given.too_long()}; {problem.get('msg', '')}"
 
 
+def _k_over_setting(problem: dict[str, Any], max_k: int) -> None:
+    """A refused ``k`` (of a body or a query) said with the top the service takes, its
+    ``max_k``, rather than the schema's cap of 1000 (which the settings may lower)."""
+    loc: Any = problem.get("loc") or ()
+    parts = problem.get("ctx") or {}
+    if tuple(loc) not in (("body", "k"), ("query", "k")) or "high" not in parts:
+        return
+    problem["msg"] = schemas.whole_number_message(
+        parts["low"], min(parts["high"], max_k), parts["given"], meant=parts["meant"],
+        hint=parts["hint"], setting="max_k")
+    problem.pop("ctx", None)  # the message's parts, said in it
+
+
+def _k_within(service: Service, k: int | None, where: str) -> int:
+    """``k`` of a request, or the service's ``default_k``; a ``k`` above ``max_k`` (but
+    within the schema's cap) is refused as every other ``k`` is: the service's "k=150
+    exceeds this service's max_k (100)" gave the top but not the range."""
+    if k is None:
+        return service.settings.default_k
+    most = service.settings.max_k
+    if k > most:
+        refusal = schemas.whole_number_refusal("less_than_equal", 1, most,
+                                               schemas._kind_of(k))
+        raise RequestValidationError([{
+            "type": refusal.type, "loc": (where, "k"), "msg": refusal.message(),
+            "input": k, "ctx": refusal.context}])
+    return k
+
+
 def _text_over_cap(problem: dict[str, Any]) -> None:
     """A 422's error for a query or path text over its cap (``?q=`` of 201 characters, a
     user id of 129), worded as the service words it from Python
@@ -1169,13 +1225,23 @@ def _text_over_cap(problem: dict[str, Any]) -> None:
     service not in its own words, and one that gave no length."""
     loc: Any = problem.get("loc") or ()
     given, cap = problem.get("input"), (problem.get("ctx") or {}).get("max_length")
-    if problem.get("type") != "string_too_long" or len(loc) != 2 \
-            or loc[0] not in ("query", "path") or not isinstance(given, str) \
+    if problem.get("type") != "string_too_long" or not isinstance(given, str) \
             or not isinstance(cap, int):
         return
-    what = "a search text" if loc[1] == "q" else "an id"
-    problem["msg"] = (f"{what} of {len(given):,} characters; this service takes at most "
-                      f"{cap:,}")
+    if loc and loc[0] == "path":
+        # one wording with a body's id (schemas.id_too_long)
+        problem["msg"] = schemas.id_too_long(given, cap)
+    elif len(loc) == 2 and loc[0] == "query":
+        what = "a search text" if loc[1] == "q" else "a text"
+        problem["msg"] = (f"{what} of {len(given):,} characters; this service takes at "
+                          f"most {cap:,}")
+    elif loc and loc[-1] in ("request_id", "variant"):
+        # pydantic's "String should have at most 64 characters" gave no length
+        problem["msg"] = (f"a text of {len(given):,} characters ({given[:20]!r}...); "
+                          f"{loc[-1]} is at most {cap:,} characters")
+    # the text is cut, never repeated whole: an id of 1,000 characters came back whole
+    problem["input"] = schemas.shortened_text(given)
+    problem["ctx"] = {"max_length": cap}  # a body id's context also held its message
 
 
 def _not_text(problem: dict[str, Any]) -> None:

@@ -57,28 +57,68 @@ MAX_CONTEXT_INTEGER = 2**53
 MAX_EVENT_AHEAD_SECONDS = 86_400
 
 
+def whole_number_message(low: int, high: int, given: str = "", *, meant: int | None = None,
+                         hint: str = "", setting: str = "") -> str:
+    """The one refusal of a bounded whole number, of a body or a query: the range (and the
+    setting that sets its top, ``max_k``), what was given, and how to write the number
+    meant where it is in range. ``5.5``, ``"5"``, ``true`` and ``1e3`` were each refused
+    without the range (pydantic's "got a number with a fractional part"), and ``0`` or
+    ``1001`` with a bound alone ("greater than or equal to 1")."""
+    text = f"Input should be a whole number from {low} to {high}"
+    if setting:
+        text += f" (this service's {setting})"
+    if given:
+        text += f", not {given}"
+    if meant is not None and low <= meant <= high:
+        text += f"; write {meant}, without a decimal point or exponent"
+    return text + hint
+
+
+def whole_number_refusal(kind: str, low: int, high: int, given: str, *, meant: int | None = None,
+                  hint: str = "") -> PydanticCustomError:
+    """A :func:`whole_number_message` refusal whose parts stay in the error's context, so
+    that the app can say it again with the service's own top (``max_k``)."""
+    message = whole_number_message(low, high, given, meant=meant, hint=hint)
+    # the message goes in as the template's one field: a given text holding braces would
+    # otherwise be read as more fields
+    return PydanticCustomError(kind, "{message}", {
+        "message": message, "low": low, "high": high, "given": given,
+        "meant": meant, "hint": hint})
+
+
 def _whole_number(value: object, low: int, high: int) -> object:
     # pydantic's lax int takes true and "5": refused. A whole float (5.0, 1e1) was read as
     # 5 while ?k=5.0, a version of 2.0 given to Service.reload and "version": 2.0 in
-    # current.json were refused: one rule, a whole number is written plainly (the refusal
-    # names the number meant)
-    if isinstance(value, bool | str | bytes):
-        raise PydanticCustomError("int_type", "Input should be a whole number, not {kind}",
-                                  {"kind": "a boolean" if isinstance(value, bool) else "text"})
-    if isinstance(value, list | dict):
-        # [5] or {"value": 5} was pydantic's bare "Input should be a valid integer", which
-        # said neither what was sent nor that one number goes there
-        raise PydanticCustomError("int_type", "Input should be one whole number, not {kind}",
-                                  {"kind": _kind_of(value)})
-    if isinstance(value, float) and value.is_integer():
-        if not low <= value <= high:
+    # current.json were refused: one rule, a whole number is written plainly. Every
+    # refusal states the range (bounds checked here, before pydantic's ge/le, whose own
+    # words named one bound and not the other)
+    if isinstance(value, bool | list | dict) or value is None:
+        # [5] or {"value": 5} was pydantic's bare "Input should be a valid integer"
+        raise whole_number_refusal("int_type", low, high, _kind_of(value))
+    if isinstance(value, str | bytes):
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        plain = text.strip()
+        meant = int(plain) if plain.isascii() and plain.lstrip("-").isdigit() \
+            and len(plain) <= 20 else None
+        hint = "; write it without quotes" if meant is not None and low <= meant <= high \
+            else ""
+        raise whole_number_refusal("int_type", low, high, _kind_of(text), hint=hint)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            # NaN or Infinity: the app says that JSON has no such number, and the range
+            raise whole_number_refusal("finite_number", low, high, "")
+        if not value.is_integer():
+            raise whole_number_refusal("int_from_float", low, high, _kind_of(value))
+        meant = int(value)
+        if not low <= meant <= high:
             # 1e20 was "Unable to parse input string as an integer, exceeded maximum size"
-            # (pydantic's own limit, 2**64): refused by the field's bounds, which say more
-            return int(value)
-        raise PydanticCustomError("int_parsing", "Input should be a whole number written "
-                                  "plainly (without a decimal point or exponent), e.g. 20: "
-                                  "write {number}, not {given}",
-                                  {"number": int(value), "given": repr(float(value))})
+            # (pydantic's own limit, 2**64)
+            raise whole_number_refusal("less_than_equal" if meant > high else "greater_than_equal",
+                                low, high, _kind_of(value))
+        raise whole_number_refusal("int_parsing", low, high, _kind_of(value), meant=meant)
+    if isinstance(value, int) and not low <= value <= high:
+        raise whole_number_refusal("less_than_equal" if value > high else "greater_than_equal",
+                            low, high, _kind_of(value))
     return value
 
 
@@ -114,9 +154,8 @@ def whole(low: int, high: int) -> object:
 
     def check(value: object) -> object:
         if isinstance(value, LongInteger):
-            raise PydanticCustomError("int_parsing_size", "Input should be a whole number "
-                                      "from {low} to {high}; {why}",
-                                      {"low": low, "high": high, "why": value.too_long()})
+            raise whole_number_refusal("int_parsing_size", low, high, "",
+                                hint=f"; {value.too_long()}")
         return _whole_number(value, low, high)
 
     # JSON Schema's "integer" takes 5.0 (a number whose fraction is zero), which the
@@ -159,10 +198,34 @@ def number_text(value: object) -> str | None:
     return str(value) if digit_count(value) <= _DIGITS_SHOWN else None
 
 
+#: how many characters of an over-long id a refusal repeats
+_ID_SHOWN = 20
+
+
+def shortened_text(text: str) -> str:
+    """An over-long id (or text) as a refusal repeats it: its first characters, quoted (control
+    characters escaped), and its length; never the id whole."""
+    return f"{text[:_ID_SHOWN]!r}... ({len(text):,} characters)"
+
+
+def id_too_long(text: str, most: int = MAX_ID_LENGTH) -> str:
+    """The refusal of an id over ``most`` characters, one wording wherever the id was sent
+    (a path, a body field, an item of a list; the field is named by the answer's ``loc``
+    and ``message``): a body's id got pydantic's "String should have at most 128
+    characters", naming neither the length given nor the id, while the same id in a path
+    got the service's wording."""
+    return (f"an id of {len(text):,} characters ({text[:_ID_SHOWN]!r}...); this service "
+            f"takes ids of at most {most:,} characters")
+
+
 def _id_text(value: object) -> object:
     # an id of a JSON body is text: the number 20 was "Input should be a valid string",
     # which did not say that "20" was the way to write it (nor what null or a list is)
     if isinstance(value, str):
+        if len(value) > MAX_ID_LENGTH:
+            # refused here, before the StringConstraints that the published schema carries
+            raise PydanticCustomError("string_too_long", "{message}", {
+                "message": id_too_long(value), "max_length": MAX_ID_LENGTH})
         return value
     if isinstance(value, LongInteger):
         raise PydanticCustomError("id_type", "Input should be an id written as text (a JSON "
@@ -240,6 +303,13 @@ def _money(value: object) -> object:
                                   "{le}; {given} is past the range of numbers",
                                   {"le": "1e12", "given": shown_number(value)})
     _not_a_number(value, "an amount", "4.99")
+    if isinstance(value, int | float) and not isinstance(value, bool) \
+            and math.isfinite(value) and not 0 <= value <= 1e12:
+        # -1 was "greater than or equal to 0" and 1e13 "less than or equal to
+        # 1000000000000": one bound each, and not the value
+        raise PydanticCustomError("greater_than_equal" if value < 0 else "less_than_equal",
+                                  "Input should be an amount from 0 to {le}, not {given}",
+                                  {"le": "1e12", "given": _kind_of(value)})
     return value
 
 

@@ -18,6 +18,7 @@ distribution, not the same rows.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import warnings
@@ -143,12 +144,14 @@ class SparkInteractions:
 
     def to_interactions(self) -> Interactions:
         """The rows on the driver as :class:`Interactions` in ``row`` order, with the side
-        tables (for exports and checks; it collects everything)."""
+        tables (for exports and checks; it collects everything). Context and side-table
+        columns made of pandas ones by :func:`from_pandas` (as :func:`from_interactions`
+        makes them) come back in their pandas types: times with their zone, nullable
+        floats, categories."""
         users = _ids_in_index_order(self.users, USER_ID, USER_INDEX, self.n_users)
         items = _ids_in_index_order(self.items, ITEM_ID, ITEM_INDEX, self.n_items)
         columns = [USER_INDEX, ITEM_INDEX, VALUE] + ([TIMESTAMP] if self.has_timestamps else [])
-        frame = (self.frame.select(ROW, *columns, *self.context_cols).toPandas()
-                 .sort_values(ROW, kind="stable"))
+        frame = _collected(self.frame, [ROW, *columns, *self.context_cols], ROW)
         timestamp = frame[TIMESTAMP].to_numpy(np.int64) if self.has_timestamps else None
         context = (frame[list(self.context_cols)].reset_index(drop=True)
                    if self.context_cols else None)
@@ -295,7 +298,7 @@ def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
         for name in context:
             _refuse_context_named_like_ours(name, "from_interactions(spark, data)")
         table = pd.concat([table, data.context.reset_index(drop=True)], axis=1)
-    frame = spark.createDataFrame(table)
+    frame = from_pandas(spark, table)
     users = spark.createDataFrame(pd.DataFrame({USER_ID: data.users.external_ids,
                                                 USER_INDEX: np.arange(data.n_users)}))
     items = spark.createDataFrame(pd.DataFrame({ITEM_ID: data.items.external_ids,
@@ -305,8 +308,8 @@ def from_interactions(spark: Any, data: Interactions) -> SparkInteractions:
                                rating_range=data.rating_range)
     return with_side_tables(
         result,
-        item_table=None if data.item_table is None else spark.createDataFrame(data.item_table),
-        user_table=None if data.user_table is None else spark.createDataFrame(data.user_table))
+        item_table=None if data.item_table is None else from_pandas(spark, data.item_table),
+        user_table=None if data.user_table is None else from_pandas(spark, data.user_table))
 
 
 @arguments_named
@@ -325,6 +328,131 @@ def with_side_tables(data: SparkInteractions, *, item_table: Any = None,
     if user_table is not None:
         changes["user_table"] = _align_side_table(user_table, data.users, USER_ID, USER_INDEX)
     return replace(data, **changes)
+
+
+@arguments_named
+def from_pandas(spark: Any, table: Any) -> Any:
+    """``table`` (a pandas DataFrame, e.g. a side table for :func:`with_side_tables`) as a
+    Spark DataFrame that comes back to the driver (:meth:`SparkInteractions.to_interactions`)
+    with the pandas types it went in with, where ``spark.createDataFrame(table)`` loses them:
+
+    * times with a time zone come back as the same instants in the same zone
+      (``datetime64[ns, UTC]`` as ``datetime64[ns, UTC]``); a zone pandas cannot name again
+      from its text (a ``datetime.timezone`` offset) comes back as the same instants in UTC.
+      Spark holds them as instants (its ``timestamp``);
+    * naive times come back naive, as the same wall-clock times whatever the session's time
+      zone: Spark holds them as those wall-clock times in UTC (one machine's readers take a
+      time without a zone as UTC too), so a Spark session in UTC shows them unchanged;
+    * nullable floats (``Float32``, ``Float64``) come back nullable, a missing value
+      (``<NA>``) apart from a NaN; Spark holds them as ``float`` / ``double`` with nulls;
+    * categories come back as categories with the same categories (unused ones too), their
+      order and whether they are ordered; Spark holds their values (text or numbers).
+
+    The pandas type of each such column is recorded as JSON in the column's metadata (under
+    :data:`PANDAS_TYPE_KEY`), which Spark keeps through selections, joins and Parquet
+    files; a column whose metadata records none comes back as Spark's type gives it."""
+    import pandas as pd
+    from pyspark.sql import functions as F
+
+    check_session(spark, "from_pandas(spark, table)")
+    if not isinstance(table, pd.DataFrame):
+        hint = (" (its .to_frame() makes one of a Series)" if isinstance(table, pd.Series)
+                else "")
+        raise ConfigError("from_pandas(spark, table): table must be a pandas DataFrame, got "
+                          f"{type(table).__name__}{hint}")
+    repeated = table.columns[table.columns.duplicated()]
+    if len(repeated):
+        raise DataFormatError(f"the table names the column {shown_value(repeated[0])} more than "
+                              "once; Spark refuses a table whose columns share a name",
+                              column=str(repeated[0]), expected="one column per name")
+    sent = table.copy(deep=False)
+    records: dict[str, str] = {}
+    masked = False
+    for name in table.columns:
+        masked = masked or _is_nullable_type(table[name].dtype)
+        record = _pandas_type_record(table[name].dtype)
+        if record is None:
+            continue
+        records[str(name)] = json.dumps(record)
+        if record["kind"] == "datetime":
+            # as UTC instants: pyspark reads a naive time in the session's zone with Arrow
+            # and in the Python process's zone without it, so only an aware time is exact;
+            # to the microsecond, Spark's resolution
+            times = table[name].dt
+            utc = times.tz_convert("UTC") if times.tz is not None else times.tz_localize("UTC")
+            sent[name] = utc.dt.floor("us")
+    if not records and not masked:
+        return spark.createDataFrame(sent)
+    frame = _through_arrow(spark, sent)
+    return frame.select(*[
+        F.col(_quoted(name)).alias(name, metadata={PANDAS_TYPE_KEY: records[name]})
+        if name in records else F.col(_quoted(name)) for name in frame.columns])
+
+
+def _through_arrow(spark: Any, table: Any) -> Any:
+    """``table`` as a Spark DataFrame by way of a pyarrow table, whatever the session's
+    ``spark.sql.execution.arrow.pyspark.enabled``: without Arrow pyspark took a missing
+    value of a nullable float for a number, and failed on one of a nullable flag
+    (CANNOT_MERGE_TYPE); with it, it kept them. Categories go as their values. A table
+    pyarrow cannot convert (objects of mixed types) is left to pyspark's own rules."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        columns = [pc.cast(column, column.type.value_type)
+                   if pa.types.is_dictionary(column.type) else column
+                   for column in arrow.columns]
+        arrow = pa.table(columns, names=arrow.column_names)
+        return spark.createDataFrame(arrow)
+    except (pa.ArrowException, TypeError, ValueError):
+        return spark.createDataFrame(table)
+
+
+def _is_nullable_type(dtype: Any) -> bool:
+    """Whether ``dtype`` is one of pandas' nullable numbers or flags (``Int32``,
+    ``boolean``, ``Float32``...), whose missing values pyspark reads wrongly without Arrow."""
+    import pandas as pd
+
+    return isinstance(dtype, pd.BooleanDtype | pd.Float32Dtype | pd.Float64Dtype
+                      | pd.Int8Dtype | pd.Int16Dtype | pd.Int32Dtype | pd.Int64Dtype
+                      | pd.UInt8Dtype | pd.UInt16Dtype | pd.UInt32Dtype | pd.UInt64Dtype)
+
+
+#: the key of a Spark column's metadata under which :func:`from_pandas` records the pandas
+#: type of a column Spark's own type does not tell (JSON: ``{"kind": ..., ...}``)
+PANDAS_TYPE_KEY = "recstack.pandas_type"
+
+
+def _pandas_type_record(dtype: Any) -> dict[str, Any] | None:
+    """What :func:`_collected` needs to give a column of pandas type ``dtype`` back, or
+    None where Spark's own type tells it (numbers, text, flags, nullable integers)."""
+    import pandas as pd
+
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        try:
+            named_again = pd.api.types.pandas_dtype(str(dtype)) == dtype
+        except (TypeError, ValueError):
+            named_again = False
+        unit = dtype.unit
+        return {"kind": "datetime", "dtype": str(dtype) if named_again
+                else str(pd.DatetimeTZDtype(unit, "UTC"))}
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        return {"kind": "datetime", "dtype": str(dtype)}
+    if isinstance(dtype, pd.Float32Dtype | pd.Float64Dtype):
+        return {"kind": "nullable float", "dtype": str(dtype)}
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = dtype.categories.tolist()
+        if not all(isinstance(value, str | int | float) for value in categories):
+            return None  # no JSON for them (dates, intervals): they come back as values
+        return {"kind": "category", "categories": categories, "ordered": bool(dtype.ordered),
+                "categories_dtype": str(dtype.categories.dtype)}
+    return None
+
+
+def _quoted(name: str) -> str:
+    """``name`` as Spark reads a column name literally (``a.b`` is no field ``b`` of ``a``)."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 @arguments_named
@@ -364,8 +492,8 @@ def read_movielens(spark: Any, folder: str | Path) -> SparkInteractions:
     data = replace(encode(frame, where=str(folder / "u.data")),
                    rating_range=chosen.rating_range)
     return with_side_tables(
-        data, item_table=spark.createDataFrame(item_table),
-        user_table=None if user_table is None else spark.createDataFrame(user_table))
+        data, item_table=from_pandas(spark, item_table),
+        user_table=None if user_table is None else from_pandas(spark, user_table))
 
 
 @arguments_named
@@ -2112,8 +2240,8 @@ def _align_side_table(table: Any, vocabulary: Any, key: str, index_column: str) 
     from pyspark.sql import functions as F
 
     if not isinstance(table, DataFrame):
-        hint = (" (spark.createDataFrame(table) makes one of a pandas table)"
-                if hasattr(table, "columns") else "")
+        hint = (" (recstack.spark.data.from_pandas(spark, table) makes one of a pandas "
+                "table, keeping its types)" if hasattr(table, "columns") else "")
         raise RecstackError(f"with_side_tables: the {key.removesuffix('_id')} table must be a "
                             f"Spark DataFrame, got {type(table).__name__}{hint}")
     if not table.columns:
@@ -2236,15 +2364,16 @@ def _table_on_driver(table: Any, index_column: str) -> Any:
     dropped, arrays as lists, and the columns with nulls as one machine reads them from a
     Parquet file (:mod:`recstack.data.side_table`): integers as pandas' nullable integers
     of the same width (``Int32`` for Spark's int) holding the integers the table holds,
-    true/false flags as pandas' nullable ``boolean``."""
+    true/false flags as pandas' nullable ``boolean``; and the columns of a pandas table
+    made by :func:`from_pandas` in the pandas types they went in with."""
     if table is None:
         return None
     from pyspark.sql.types import BooleanType, IntegralType
 
-    frame = table.toPandas().sort_values(index_column).reset_index(drop=True)
+    frame = _collected(table, table.columns, index_column).reset_index(drop=True)
     frame = frame.drop(columns=[index_column])
     for field in table.schema.fields:
-        if field.name == index_column:
+        if field.name == index_column or _recorded_type(field) is not None:
             continue
         column = frame[field.name]
         if isinstance(field.dataType, IntegralType) and column.dtype.kind == "f":
@@ -2272,16 +2401,112 @@ _NULLABLE_WIDTHS = {"byte": "Int8", "short": "Int16", "integer": "Int32", "long"
 _FLOAT_EXACT_UP_TO = 2.0 ** 53
 
 
-def _exact_integers(table: Any, column: str, index_column: str, nullable: str) -> Any:
-    """``column`` of a side table (integers with nulls) in index order as pandas'
-    ``nullable`` integers, read as text so that no integer passes through a float."""
+def _exact_integers(table: Any, column: str, index_column: str, nullable: str, *,
+                    values: Any = None) -> Any:
+    """``column`` of a side table (integers with nulls; or the integer expression
+    ``values``) in ``index_column`` order as pandas' ``nullable`` integers, read as text so
+    that no integer passes through a float."""
     import pandas as pd
     from pyspark.sql import functions as F
 
-    rows = (table.select(index_column, F.col(column).cast("string").alias(column))
-            .toPandas().sort_values(index_column)[column])
+    if values is None:
+        values = F.col(_quoted(column))
+    rows = (table.select(F.col(_quoted(index_column)).alias("_order"),
+                         values.cast("string").alias("_values"))
+            .toPandas().sort_values("_order", kind="stable")["_values"])
     return pd.array([None if value is None or value != value else int(value)
                      for value in rows], dtype=nullable)
+
+
+def _recorded_type(field: Any) -> dict[str, Any] | None:
+    """The pandas type :func:`from_pandas` recorded in a Spark field's metadata, or None."""
+    text = field.metadata.get(PANDAS_TYPE_KEY)
+    if not isinstance(text, str):
+        return None
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(record, dict):
+        return None
+    wanted = _RECORD_FIELDS.get(str(record.get("kind")))
+    return record if wanted is not None and wanted <= record.keys() else None
+
+
+#: what :func:`_pandas_type_record` writes for each kind of column
+_RECORD_FIELDS = {"datetime": {"dtype"}, "nullable float": {"dtype"},
+                  "category": {"categories", "ordered", "categories_dtype"}}
+
+
+def _collected(frame: Any, columns: Sequence[str], order: str) -> Any:
+    """``columns`` of the Spark ``frame`` on the driver (pandas), sorted by ``order`` (one of
+    them), each column :func:`from_pandas` made back in its pandas type: ``toPandas`` gave
+    times without their zone (as wall-clock times of the session's zone), nullable floats
+    as floats whose NaN stood for a missing value too, categories as their values."""
+    import pandas as pd
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import TimestampType
+
+    schema = {field.name: field for field in frame.schema.fields}
+    records: dict[str, dict[str, Any]] = {}
+    for name in columns:
+        record = _recorded_type(schema[name])
+        # a time whose record is kept, but which a step made another Spark type, is left
+        # as that type gives it
+        if record is not None and (record["kind"] != "datetime"
+                                   or isinstance(schema[name].dataType, TimestampType)):
+            records[name] = record
+    selected: list[Any] = []
+    missing_flags: dict[str, str] = {}
+    for name in columns:
+        column = F.col(_quoted(name))
+        kind = records[name].get("kind") if name in records else None
+        # a time as its microseconds since 1970 (UTC): exact, whatever the session's zone
+        selected.append(F.unix_micros(column).alias(name) if kind == "datetime" else column)
+        if kind == "nullable float":
+            flag = _unused_name(f"_recstack_missing_{len(missing_flags)}", frame.columns)
+            missing_flags[name] = flag
+            selected.append(column.isNull().alias(flag))
+    table = frame.select(*selected).toPandas().sort_values(order, kind="stable")
+    for name, record in records.items():
+        kind, values = record.get("kind"), table[name]
+        if kind == "datetime":
+            if values.dtype.kind == "f" and (values.abs() >= _FLOAT_EXACT_UP_TO).any():
+                # past 2**53 microseconds (the year 2255) a float no longer holds them
+                values = pd.Series(_exact_integers(frame, name, order, "Int64",
+                                                   values=F.unix_micros(F.col(_quoted(name)))),
+                                   index=values.index)
+            times = pd.to_datetime(values.astype("Int64"), unit="us", utc=True)
+            dtype = pd.api.types.pandas_dtype(record["dtype"])
+            table[name] = (times.astype(dtype) if isinstance(dtype, pd.DatetimeTZDtype)
+                           else times.dt.tz_localize(None).astype(dtype))
+        elif kind == "nullable float":
+            dtype = pd.api.types.pandas_dtype(record["dtype"])
+            table[name] = pd.arrays.FloatingArray(
+                values.to_numpy(dtype.numpy_dtype, na_value=np.nan),
+                table[missing_flags[name]].to_numpy(bool))
+        elif kind == "category":
+            categories = pd.Index(record["categories"], dtype=record["categories_dtype"])
+            restored = pd.Categorical(values, categories=categories,
+                                      ordered=bool(record["ordered"]))
+            lost = values.notna().to_numpy() & (restored.codes == -1)
+            if lost.any():
+                # a value a Spark step wrote into the column: as a category it would be
+                # missing without a word
+                raise DataFormatError(
+                    f"{shown_value(values[lost].iloc[0])} is none of the column's "
+                    f"{len(categories):,} categories, which from_pandas recorded (e.g. "
+                    f"{', '.join(map(shown_value, categories[:5].tolist()))})", column=name,
+                    expected="values among the recorded categories, or a column made anew "
+                             f"(without the metadata key {PANDAS_TYPE_KEY!r})")
+            table[name] = restored
+    return table.drop(columns=list(missing_flags.values()))
+
+
+def _unused_name(name: str, taken: Sequence[str]) -> str:
+    while name in taken:
+        name = "_" + name
+    return name
 
 
 def _object_series(values: list[Any]) -> Any:

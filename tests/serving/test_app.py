@@ -122,8 +122,10 @@ def test_similar_items_are_the_cosine_neighbours(registry, als):
 
 @pytest.mark.parametrize(("method", "path", "payload", "code", "words"), [
     ("get", "/users/1/recommendations?k=101", None, 422, "max_k"),
-    ("get", "/users/1/recommendations?k=1001", None, 422, "less than or equal"),
-    ("get", "/users/1/recommendations?k=0", None, 422, "greater than or equal"),
+    ("get", "/users/1/recommendations?k=1001", None, 422,
+     "from 1 to 100 (this service's max_k), not the number 1001"),
+    ("get", "/users/1/recommendations?k=0", None, 422,
+     "from 1 to 100 (this service's max_k), not the number 0"),
     ("get", "/users/" + "u" * 129 + "/recommendations", None, 422, "at most 128"),
     ("post", "/recommendations/new-user", {"items": ["1"] * 501}, 422, "at most 500"),
     ("post", "/recommendations/new-user", {"items": ["1"], "extra": 1}, 422, "xtra"),

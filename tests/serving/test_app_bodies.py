@@ -51,9 +51,9 @@ def test_an_integer_the_reader_raises_on_is_named_by_its_field(http, user, path)
     [problem] = [p for p in answer.json()["detail"] if p["loc"] == ["body", "k"]]
     assert problem["input"] == "a 5,000-digit integer"
     if "/recommendations" in path:
-        assert problem["msg"] == ("Input should be a whole number from 1 to 1000; a "
-                                  "5,000-digit integer is too long to be read as a number (at "
-                                  "most 4,300 digits)")
+        assert problem["msg"] == ("Input should be a whole number from 1 to 100 (this "
+                                  "service's max_k); a 5,000-digit integer is too long to be "
+                                  "read as a number (at most 4,300 digits)")
     else:
         assert problem["msg"].startswith("Unknown field of the body of POST ")
 

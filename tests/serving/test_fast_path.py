@@ -44,7 +44,9 @@ def test_the_fast_path_and_the_route_give_the_same_answers(tmp_path, als, train)
                         for extra in ("", "&exclude_seen=True"))
         unknown = http.get("/users/nobody/recommendations")
     assert fast.status_code == routed.status_code == 422
-    assert fast.json() == routed.json() and "max_k (5)" in fast.json()["detail"]
+    assert fast.json() == routed.json()
+    # a k over max_k is refused as any other k, a 422 listing one problem of "k"
+    assert "from 1 to 5 (this service's max_k)" in fast.json()["detail"][0]["msg"]
     assert unknown.status_code == 404 and "new-user" in json.dumps(unknown.json())
 
 

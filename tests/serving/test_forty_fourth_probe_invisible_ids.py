@@ -163,19 +163,26 @@ def test_a_request_id_holding_an_invisible_character_is_refused(http):
         "character (a zero-width space, U+200B) at character 4")
 
 
-@pytest.mark.parametrize(("path", "body", "bound"), [
-    ("/recommendations/new-user", '{"items": ["item1"], "k": 1e20}', 1000),
-    ("/users/user0/recommendations", '{"k": 1e30}', 1000),
+#: the range of a body's k (up to the service's max_k, 100 by default) and of a position
+K_RANGE = "Input should be a whole number from 1 to 100 (this service's max_k)"
+POSITION_RANGE = "Input should be a whole number from 1 to 1000"
+
+
+@pytest.mark.parametrize(("path", "body", "said"), [
+    ("/recommendations/new-user", '{"items": ["item1"], "k": 1e20}',
+     f"{K_RANGE}, not the number 1e+20"),
+    ("/users/user0/recommendations", '{"k": 1e30}', f"{K_RANGE}, not the number 1e+30"),
     ("/events", '{"events": [{"event": "click", "user_id": "u", "item_id": "i", '
-                '"timestamp": 1.7e9, "position": 1e19}]}', 1000),
+                '"timestamp": 1.7e9, "position": 1e19}]}',
+     f"{POSITION_RANGE}, not the number 1e+19"),
 ])
-def test_a_huge_whole_number_is_refused_by_the_fields_bound(http, path, body, bound):
+def test_a_huge_whole_number_is_refused_by_the_fields_bound(http, path, body, said):
     # it was "Unable to parse input string as an integer, exceeded maximum size"
     answer = http.post(path, content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 422, answer.text
     [problem] = answer.json()["detail"]
     assert problem["type"] == "less_than_equal"
-    assert problem["msg"] == f"Input should be less than or equal to {bound}"
+    assert problem["msg"] == said
 
 
 def test_an_event_of_an_id_in_another_unicode_form_is_refused(http):

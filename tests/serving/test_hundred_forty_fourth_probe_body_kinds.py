@@ -71,6 +71,10 @@ def test_a_body_flag_true_or_false_is_still_read(http, user):
     assert flag["type"] == "boolean" and flag["default"] is True
 
 
+#: the range each refusal states: a limit's, and a k's up to the service's max_k (100)
+RANGES = {"limit": "from 1 to 1000", "k": "from 1 to 100 (this service's max_k)"}
+
+
 @pytest.mark.parametrize(("query", "name", "given"), [
     ("/users?limit=NaN", "limit", "'NaN'"),
     ("/users?limit=inf", "limit", "'inf'"),
@@ -83,5 +87,5 @@ def test_a_body_flag_true_or_false_is_still_read(http, user):
 def test_a_query_integer_without_a_digit_names_the_text(http, user, query, name, given):
     problem = _problem(http.get(query.format(user=user)))
     assert problem["loc"] == ["query", name]
-    assert problem["msg"] == ("Input should be a valid integer, a whole number written with "
-                              f"digits such as 20, not the text {given}")
+    assert problem["msg"] == (f"Input should be a whole number {RANGES[name]}, not the text "
+                              f"{given}")

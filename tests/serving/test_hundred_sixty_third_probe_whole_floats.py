@@ -1,8 +1,8 @@
 """A whole number of a JSON body written as a float (``"k": 5.0``, ``1e1``) was read as
 5 while the query's ``?k=5.0``, ``Service.reload(version=2.0)`` and ``"version": 2.0`` in
 ``current.json`` were refused: one rule now, a whole number is written plainly, and the
-refusal names the number meant. A whole float beyond the field's bounds keeps the
-bound's message; ``5`` is still 5."""
+refusal names the number meant. A whole float beyond the field's bounds is refused with
+the field's range, as any number out of it; ``5`` is still 5."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ def http(tmp_path_factory, als, train):
     registry = publish(root / "registry", als, train)
     with client(settings(registry, admin_token=TOKEN, log_dir=str(root / "logs"))) as session:
         yield session
+
+
+#: each field's range as its refusal states it: k's top is the service's max_k (100)
+RANGES = {"k": "from 1 to 100 (this service's max_k)", "position": "from 1 to 1000",
+          "version": "from 1 to 99999999"}
 
 
 def _event(**fields):
@@ -43,23 +48,27 @@ def test_a_whole_float_is_refused_naming_the_number_meant(http, user, path, body
     assert answer.status_code == 422, answer.text
     [problem] = answer.json()["detail"]
     assert problem["loc"] == loc
-    assert problem["msg"] == ("Input should be a whole number written plainly (without a "
-                              "decimal point or exponent), e.g. 20: write "
-                              f"{number}, not {given}")
+    assert problem["msg"] == (f"Input should be a whole number {RANGES[loc[-1]]}, not the "
+                              f"number {given}; write {number}, without a decimal point or "
+                              "exponent")
 
 
 def test_the_query_and_the_body_follow_one_rule(http, user):
     query = http.get(f"/users/{user}/recommendations?k=5.0").json()["detail"][0]["msg"]
     body = http.post(f"/users/{user}/recommendations", json={"k": 5.0}).json()
-    assert query.startswith("Input should be a whole number written plainly (without a "
-                            "decimal point or exponent), e.g. 20")
-    assert body["detail"][0]["msg"].startswith(query)
+    rule = "; write 5, without a decimal point or exponent"
+    assert query == ("Input should be a whole number from 1 to 100 (this service's max_k), "
+                     f"not '5.0'{rule}")
+    assert body["detail"][0]["msg"] == ("Input should be a whole number from 1 to 100 (this "
+                                        f"service's max_k), not the number 5.0{rule}")
 
 
 def test_whole_numbers_and_out_of_range_floats_are_as_before(http, user):
     assert len(http.post(f"/users/{user}/recommendations", json={"k": 5}).json()["items"]) == 5
     answer = http.post(f"/users/{user}/recommendations", json={"k": 1e30})
-    assert answer.json()["detail"][0]["msg"] == "Input should be less than or equal to 1000"
+    assert answer.json()["detail"][0]["msg"] == ("Input should be a whole number from 1 to "
+                                                 "100 (this service's max_k), not the number "
+                                                 "1e+30")
     fraction = http.post(f"/users/{user}/recommendations", json={"k": 2.5})
     assert fraction.status_code == 422
     assert fraction.json()["detail"][0]["loc"] == ["body", "k"]

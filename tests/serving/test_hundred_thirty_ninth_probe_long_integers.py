@@ -58,7 +58,8 @@ def test_a_long_k_in_a_body_names_the_field_and_its_bounds(http, item, sign):
     answer = _post(http, "/recommendations/new-user",
                    _fill('{"items": ["%s"], "k": %s%s}', item, sign, LONG))
     problem = _only(answer, ["body", "k"])
-    assert problem["msg"] == f"Input should be a whole number from 1 to 1000; {TOO_LONG}"
+    assert problem["msg"] == ("Input should be a whole number from 1 to 100 (this service's "
+                              f"max_k); {TOO_LONG}")
     assert problem["input"] == "a 5,001-digit integer"
     assert answer.json()["message"].startswith("body field k: ")
 
@@ -117,6 +118,10 @@ def test_a_long_version_to_reload_names_the_field(http):
     assert problem["msg"] == f"Input should be a whole number from 1 to 99999999; {TOO_LONG}"
 
 
+#: a k's top is the service's max_k (100 by default), a limit's the schema's 1000
+RANGES = {"k": "from 1 to 100 (this service's max_k)", "limit": "from 1 to 1000"}
+
+
 @pytest.mark.parametrize(("path", "name"), [("/users/{user}/recommendations", "k"),
                                             ("/items/{item}/similar", "k"),
                                             ("/users/{user}/history", "limit"),
@@ -124,14 +129,15 @@ def test_a_long_version_to_reload_names_the_field(http):
 def test_a_long_query_integer_names_the_bounds(http, user, item, path, name):
     answer = http.get(path.format(user=user, item=item), params={name: LONG})
     problem = _only(answer, ["query", name])
-    assert problem["msg"] == f"Input should be a whole number from 1 to 1000; {TOO_LONG}"
+    assert problem["msg"] == f"Input should be a whole number {RANGES[name]}; {TOO_LONG}"
 
 
 def test_numbers_of_4300_digits_keep_the_bound_message(http, item):
     # Python reads them: the bound refuses them, as any number too large
     problem = _only(_post(http, "/recommendations/new-user",
                           _fill('{"items": ["%s"], "k": %s}', item, "9" * 4300)), ["body", "k"])
-    assert problem["msg"] == "Input should be less than or equal to 1000"
+    assert problem["msg"] == ("Input should be a whole number from 1 to 100 (this service's "
+                              "max_k), not a number of 4,300 digits")
 
 
 def test_a_long_setting_in_a_config_file_names_the_setting_and_its_bounds(tmp_path):

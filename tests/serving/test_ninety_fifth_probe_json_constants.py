@@ -81,7 +81,8 @@ def test_a_number_past_float_range_keeps_its_message(http):
     assert problem["input"] == "1e400"
     assert problem["msg"] == ("1e400 is beyond the range of a number (about 1.8e308 either "
                               "way: past it the value is lost); leave the field out or give "
-                              "its value (Input should be a finite number)")
+                              "its value (Input should be a whole number from 1 to 100 "
+                              "(this service's max_k))")
 
 
 def test_a_number_as_id_still_names_the_text_to_write(http):

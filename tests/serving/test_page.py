@@ -84,4 +84,5 @@ def test_the_page_shows_a_refused_request_as_words(tmp_path, browser, als, train
     finally:
         stop_service(process)
     assert "[object Object]" not in message
-    assert message.startswith("query parameter k: ") and "integer" in message, message
+    assert message.startswith("query parameter k: ") and "whole number from 1 to" in message, \
+        message

@@ -54,8 +54,10 @@ def test_an_integer_with_underscores_in_the_query_is_refused(http, user, item, p
     (problem,) = answer.json()["detail"]
     name = path.rpartition("?")[2].rpartition("&")[2].partition("=")[0]
     assert problem["loc"] == ["query", name]
-    assert problem["msg"] == ("Input should be a whole number written with digits only "
-                              "(no '_'), e.g. 20")
+    # a k's top is the service's max_k (100 by default), a limit's the schema's 1000
+    top = "100 (this service's max_k)" if name == "k" else "1000"
+    assert problem["msg"] == (f"Input should be a whole number from 1 to {top}, not "
+                              f"'{value}'; write it with digits only (no '_')")
     assert problem["input"] == value
 
 

@@ -170,12 +170,15 @@ def test_a_long_key_inside_an_event_is_not_repeated_in_each_error(http):
 
 # --------------------------------------------------------------------------- each class
 @pytest.mark.parametrize(("body", "where", "said"), [
-    ({"k": "5"}, ("body", "k"), "whole number, not text"),
+    ({"k": "5"}, ("body", "k"), "whole number from 1 to 100 (this service's max_k), not the "
+                                'text "5"'),
     ({"k": True}, ("body", "k"), "not a boolean"),
-    ({"k": 5.5}, ("body", "k"), "integer"),
-    ({"k": 10**30}, ("body", "k"), "less than or equal to 1000"),
-    ({"k": -3}, ("body", "k"), "greater than or equal to 1"),
-    ({"k": 0}, ("body", "k"), "greater than or equal to 1"),
+    ({"k": 5.5}, ("body", "k"), "whole number from 1 to 100 (this service's max_k), not the "
+                                "number 5.5"),
+    ({"k": 10**30}, ("body", "k"), "from 1 to 100 (this service's max_k), not the number "
+                                   "1000000000000000000000000000000"),
+    ({"k": -3}, ("body", "k"), "from 1 to 100 (this service's max_k), not the number -3"),
+    ({"k": 0}, ("body", "k"), "from 1 to 100 (this service's max_k), not the number 0"),
     ({"kk": 3}, ("body", "kk"), "did you mean 'k'?"),
     ({"items": ["x" * 129]}, ("body", "items", 0), "at most 128 characters"),
     ({"items": []}, ("body", "items"), "at least 1 item"),

@@ -114,12 +114,12 @@ def test_a_whole_number_sent_as_a_list_or_an_object_names_what_was_sent(service,
     # before: pydantic's bare "Input should be a valid integer"
     answer = service.post("/users/0/recommendations", json=body)
     assert answer.status_code == 422
-    assert answer.json()["message"] == f"body field k: Input should be one whole number, " \
-                                       f"not {kind}"
+    assert answer.json()["message"] == ("body field k: Input should be a whole number from 1 "
+                                        f"to 100 (this service's max_k), not {kind}")
     answer = service.post("/recommendations/new-user", json={"items": ["1"], **body})
     assert answer.status_code == 422
-    assert answer.json()["message"] == f"body field k: Input should be one whole number, " \
-                                       f"not {kind}"
+    assert answer.json()["message"] == ("body field k: Input should be a whole number from 1 "
+                                        f"to 100 (this service's max_k), not {kind}")
     assert service.get("/health").status_code == 200
 
 

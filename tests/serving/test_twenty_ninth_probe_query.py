@@ -41,15 +41,21 @@ def _name(path):
     return path.rpartition("?")[2].rpartition("&")[2].partition("=")[0]
 
 
+def _range(name):
+    """The range a refusal of ``name`` states: a k's top is the service's max_k (100 by
+    default), a limit's the schema's 1000."""
+    return "from 1 to 100 (this service's max_k)" if name == "k" else "from 1 to 1000"
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_a_semicolon_in_a_number_says_to_join_parameters_with_an_ampersand(
         http, user, item, path):
     problem = _problem(http.get(path.format(user=user, item=item, value="3;exclude_seen=0")))
     assert problem["loc"] == ["query", _name(path)]
     assert problem["input"] == "3;exclude_seen=0"
-    assert problem["msg"] == ("Input should be one whole number, e.g. 20; ';' does not "
-                              "separate query parameters: join them with '&' "
-                              "(?k=3&exclude_seen=false)")
+    assert problem["msg"] == (f"Input should be a whole number {_range(_name(path))}, not "
+                              "'3;exclude_seen=0'; one number only: ';' does not separate "
+                              "query parameters: join them with '&' (?k=3&exclude_seen=false)")
     assert "'_'" not in problem["msg"]
 
 
@@ -62,16 +68,16 @@ def test_a_list_in_a_number_and_a_semicolon_in_the_flag_are_named(http, user):
     assert "';' does not separate query parameters: join them with '&'" in flag["msg"]
 
 
-#: raw query text -> (what the server reads, the words of the refusal)
+#: raw query text -> (what the server reads, the words of the refusal that follow it)
 SPELLINGS = {
-    "%2B5": ("+5", "without a '+' sign"),
-    "+5": (" 5", "without surrounding spaces; a '+' in a query is a space"),
-    "05": ("05", "without leading zeros"),
-    "005": ("005", "without leading zeros"),
-    "%205": (" 5", "without surrounding spaces; a '+' in a query is a space"),
-    "5%20": ("5 ", "without surrounding spaces; a '+' in a query is a space"),
-    "5.0": ("5.0", "without a decimal point or exponent"),
-    "5e0": ("5e0", "without a decimal point or exponent"),
+    "%2B5": ("+5", "write it plainly, without a '+' sign"),
+    "+5": (" 5", "write it plainly, without surrounding spaces; a '+' in a query is a space"),
+    "05": ("05", "write it plainly, without leading zeros"),
+    "005": ("005", "write it plainly, without leading zeros"),
+    "%205": (" 5", "write it plainly, without surrounding spaces; a '+' in a query is a space"),
+    "5%20": ("5 ", "write it plainly, without surrounding spaces; a '+' in a query is a space"),
+    "5.0": ("5.0", "write 5, without a decimal point or exponent"),
+    "5e0": ("5e0", "write 5, without a decimal point or exponent"),
 }
 
 
@@ -83,7 +89,8 @@ def test_an_integer_not_written_plainly_is_refused_by_every_integer_parameter(
     problem = _problem(http.get(path.format(user=user, item=item, value=raw)))
     assert problem["loc"] == ["query", _name(path)]
     assert problem["input"] == read
-    assert problem["msg"] == f"Input should be a whole number written plainly ({words}), e.g. 20"
+    assert problem["msg"] == (f"Input should be a whole number {_range(_name(path))}, not "
+                              f"'{read}'; {words}")
 
 
 def test_an_empty_number_says_it_has_no_value(http, user):
@@ -97,8 +104,9 @@ def test_plain_numbers_are_still_read(http, user, item):
     assert len(http.get(f"/users/{user}/recommendations?k=10").json()["items"]) == 10
     assert len(http.get(f"/items/{item}/similar?k=3").json()["items"]) == 3
     assert len(http.get("/users?limit=7").json()["users"]) == 7
-    # text that is no number keeps pydantic's word for it
-    assert "valid integer" in _problem(http.get(f"/users/{user}/recommendations?k=abc"))["msg"]
+    # text that is no number is refused as no whole number
+    assert "Input should be a whole number" in _problem(
+        http.get(f"/users/{user}/recommendations?k=abc"))["msg"]
 
 
 def test_a_flag_that_is_no_boolean_says_how_to_write_one(http, user):

@@ -79,7 +79,7 @@ def test_numbers_and_a_missing_request_time_are_still_taken(http, user, item):
     # the bounds still speak after the kind check: -1 is below 0
     answer = http.post("/events", json=_event(user, item, revenue=-1))
     assert _only(answer, ["body", "events", 0, "revenue"]) == \
-        "Input should be greater than or equal to 0"
+        "Input should be an amount from 0 to 1e12, not the number -1"
 
 
 CUT = "JSON decode error: the JSON ends before it is complete (a body cut short?): "

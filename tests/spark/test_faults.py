@@ -230,6 +230,6 @@ def test_tables_of_the_wrong_kind_are_refused_by_argument(spark, toy):
                                             "Interactions .*got DataFrame"):
         sd.from_interactions(spark, pd.DataFrame({"user_id": [1], "item_id": [2]}))
     with pytest.raises(RecstackError, match=r"^with_side_tables: the item table must be a "
-                                            r"Spark DataFrame, got DataFrame \(spark\."
-                                            "createDataFrame"):
+                                            r"Spark DataFrame, got DataFrame \(recstack"
+                                            r"\.spark\.data\.from_pandas\(spark, table\)"):
         sd.with_side_tables(toy, item_table=pd.DataFrame({"item_id": [10]}))

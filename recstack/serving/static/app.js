@@ -100,6 +100,9 @@ function showError(panel, error) {
 // counted UTF-16 units, two for an emoji, and cut a pasted text at about 100 of them
 // without a word.
 const SEARCH_LENGTH = 200;
+// The longest visitor id, by code point as the service counts (its MAX_ID_LENGTH); a
+// maxlength would count UTF-16 units, as for the search text.
+const ID_LENGTH = 128;
 
 function fillList(id, items, extra) {
   const list = document.getElementById(id);
@@ -168,10 +171,23 @@ async function updateVisitor() {
     showError("visitor", null);
     return;
   }
+  // the visitor's id is optional: left empty, the visitor is anonymous (the first variant);
+  // given, it picks their A/B variant and per-user rules and is logged, as from a client
+  const visitorId = document.getElementById("visitor-id").value.trim();
+  const idLength = Array.from(visitorId).length;
+  if (idLength > ID_LENGTH) {
+    fillList("visitor-recs", []);
+    document.getElementById("visitor-note").textContent = "";
+    showError("visitor", `the visitor id has ${idLength} characters; an id has at most ` +
+              `${ID_LENGTH}: shorten it, or leave it empty for an anonymous visitor`);
+    return;
+  }
+  const request = {items: [...visitor.keys()], k: 10};
+  if (visitorId) request.user_id = visitorId;
   try {
     const recs = await api("recommendations/new-user", {
       method: "POST", headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({items: [...visitor.keys()], k: 10})});
+      body: JSON.stringify(request)});
     if (!current()) return;
     fillList("visitor-recs", recs.items);
     document.getElementById("visitor-note").textContent = recs.fallback || recs.shortfall || "";
@@ -230,6 +246,7 @@ async function search(event) {
 
 async function start() {
   document.getElementById("search-form").addEventListener("submit", search);
+  document.getElementById("visitor-id").addEventListener("change", updateVisitor);
   const select = document.getElementById("user-select");
   select.addEventListener("change", () => showUser(select.value));
   try {

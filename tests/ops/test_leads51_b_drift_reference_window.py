@@ -9,7 +9,6 @@ asked than there are, an empty partition in the window, and counts below 1."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +21,7 @@ from recstack.errors import ConfigError, RecstackError
 from recstack.ops.drift import measure_drift
 from recstack.ops.pipeline import run_pipeline
 from recstack.ops.quality import QualityFailure
-from tests.ops.scenario import add_month, make_data, month_frame, write_pipeline
+from tests.ops.scenario import add_month, month_frame, write_pipeline
 
 
 # ------------------------------------------------------------------ measure_drift itself
@@ -80,16 +79,6 @@ def test_reference_partitions_that_do_not_fit_the_rows_are_refused(partitions, m
 
 
 # ------------------------------------------------------------------ the pipeline's window
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    return make_data(tmp_path_factory.mktemp("data"))
-
-
-@pytest.fixture
-def folder(data, tmp_path) -> Path:
-    return Path(shutil.copytree(data, tmp_path / "p"))
-
-
 def _drift_json(run_folder: Path) -> dict:
     return json.loads((run_folder / "drift" / "drift.json").read_text(encoding="utf-8"))
 

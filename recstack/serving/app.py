@@ -156,9 +156,8 @@ def _plain_whole_number(low: int, high: int) -> Callable[[object], object]:
                                                    hint=f"; {long.too_long()}")
             number = int(value)
             if not low <= number <= high:
-                raise schemas.whole_number_refusal(
-                    "less_than_equal" if number > high else "greater_than_equal", low, high,
-                    schemas._kind_of(number))
+                raise schemas.whole_number_refusal(schemas.bound_broken(number, high), low,
+                                                   high, schemas._kind_of(number))
             return value
         return _whole_text(value, low, high)
 

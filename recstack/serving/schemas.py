@@ -74,8 +74,8 @@ def whole_number_message(low: int, high: int, given: str = "", *, meant: int | N
     return text + hint
 
 
-def whole_number_refusal(kind: str, low: int, high: int, given: str, *, meant: int | None = None,
-                  hint: str = "") -> PydanticCustomError:
+def whole_number_refusal(kind: str, low: int, high: int, given: str, *,
+                         meant: int | None = None, hint: str = "") -> PydanticCustomError:
     """A :func:`whole_number_message` refusal whose parts stay in the error's context, so
     that the app can say it again with the service's own top (``max_k``)."""
     message = whole_number_message(low, high, given, meant=meant, hint=hint)
@@ -84,6 +84,11 @@ def whole_number_refusal(kind: str, low: int, high: int, given: str, *, meant: i
     return PydanticCustomError(kind, "{message}", {
         "message": message, "low": low, "high": high, "given": given,
         "meant": meant, "hint": hint})
+
+
+def bound_broken(value: int, high: int) -> str:
+    """pydantic's error type for a whole number out of range (which bound it broke)."""
+    return "less_than_equal" if value > high else "greater_than_equal"
 
 
 def _whole_number(value: object, low: int, high: int) -> object:
@@ -113,12 +118,10 @@ def _whole_number(value: object, low: int, high: int) -> object:
         if not low <= meant <= high:
             # 1e20 was "Unable to parse input string as an integer, exceeded maximum size"
             # (pydantic's own limit, 2**64)
-            raise whole_number_refusal("less_than_equal" if meant > high else "greater_than_equal",
-                                low, high, _kind_of(value))
+            raise whole_number_refusal(bound_broken(meant, high), low, high, _kind_of(value))
         raise whole_number_refusal("int_parsing", low, high, _kind_of(value), meant=meant)
     if isinstance(value, int) and not low <= value <= high:
-        raise whole_number_refusal("less_than_equal" if value > high else "greater_than_equal",
-                            low, high, _kind_of(value))
+        raise whole_number_refusal(bound_broken(value, high), low, high, _kind_of(value))
     return value
 
 
@@ -155,7 +158,7 @@ def whole(low: int, high: int) -> object:
     def check(value: object) -> object:
         if isinstance(value, LongInteger):
             raise whole_number_refusal("int_parsing_size", low, high, "",
-                                hint=f"; {value.too_long()}")
+                                       hint=f"; {value.too_long()}")
         return _whole_number(value, low, high)
 
     # JSON Schema's "integer" takes 5.0 (a number whose fraction is zero), which the

@@ -78,7 +78,6 @@ from recstack.evaluation.evaluator import (
     check_one_split,
     of_total,
     refuse_non_scorer,
-    seen_relevant,
     test_pairs_key,
 )
 from recstack.evaluation.results import EvaluationResult
@@ -141,17 +140,23 @@ def _interacted(train: Interactions, test: Interactions) -> sp.csr_matrix:
     return matrix
 
 
-def _refuse_only_training_pairs(truth: sp.csr_matrix, train: Interactions,
-                                function: str) -> None:
+def _training_pairs_per_user(truth: sp.csr_matrix, train: Interactions) -> np.ndarray:
+    """How many of each user's relevant test pairs are also training pairs."""
+    both = _pattern(truth).multiply(_pattern(train.to_csr())).tocsr()
+    both.eliminate_zeros()
+    return np.diff(both.indptr)
+
+
+def _refuse_only_training_pairs(truth: sp.csr_matrix, train: Interactions, function: str,
+                                seen: np.ndarray) -> None:
     """Refuse a test part every relevant pair of which is also a training pair (the
     training part given as the test, or a subset of its rows). The full-ranking evaluator
     only warns there, since it masks training items and every metric comes out a visible
     0; this protocol ranks the held-out item unmasked among items the user never had, so a
     model that remembers its training pairs put each one first and HR@K came out near 1,
     looking like a result. A test part that merely shares some pairs with train (repeat
-    consumption) passes."""
-    seen, _ = seen_relevant(truth, train.to_csr())
-    if seen < truth.nnz:
+    consumption) passes. ``seen``: :func:`_training_pairs_per_user`."""
+    if seen.sum() < truth.nnz:
         return
     first = int(np.flatnonzero(np.diff(truth.indptr))[0])
     user = train.users.to_external(np.array([first])).tolist()[0]
@@ -166,8 +171,8 @@ def _refuse_only_training_pairs(truth: sp.csr_matrix, train: Interactions,
         "(split.test of leave_last_out, random_split or temporal_split)")
 
 
-def _warn_if_some_training_pairs(truth: sp.csr_matrix, train: Interactions,
-                                  function: str) -> tuple[int, int]:
+def _warn_if_some_training_pairs(truth: sp.csr_matrix, train: Interactions, function: str,
+                                  seen: np.ndarray) -> tuple[int, int]:
     """Warn when the test's relevant pairs that are also training pairs could lift each
     averaged metric by at least :data:`NO_HISTORY_SHARE`; return how many such pairs there
     are and how many evaluated users have one (for ``meta``).
@@ -182,9 +187,6 @@ def _warn_if_some_training_pairs(truth: sp.csr_matrix, train: Interactions,
     dataset's business (repeat consumption) and pass quietly; a test part of training
     pairs only is refused before this (:func:`_refuse_only_training_pairs`)."""
     relevant = np.diff(_pattern(truth).indptr)
-    both = _pattern(truth).multiply(_pattern(train.to_csr())).tocsr()
-    both.eliminate_zeros()
-    seen = np.diff(both.indptr)
     evaluated = relevant > 0
     touched = np.flatnonzero(seen > 0)
     pairs = int(seen.sum())
@@ -290,8 +292,9 @@ def sample_negatives(train: Interactions, test: Interactions, n_negatives: int =
         # it returned {} (a threshold above every value, an empty test part) where
         # evaluate_sampled with the same arguments refuses, saying why
         settings.refuse_without_relevant(test)
-    _refuse_only_training_pairs(truth, train, "sample_negatives")
-    _warn_if_some_training_pairs(truth, train, "sample_negatives")
+    seen = _training_pairs_per_user(truth, train)
+    _refuse_only_training_pairs(truth, train, "sample_negatives", seen)
+    _warn_if_some_training_pairs(truth, train, "sample_negatives", seen)
     picks = _sample_indices(_interacted(train, test), users, count, seed,
                             lambda u: train.users.to_external(np.array([u]))[0])
     externals = train.users.to_external(users)
@@ -484,8 +487,10 @@ def evaluate_sampled(model: Any, train: Interactions, test: Interactions, *,
     users = np.flatnonzero(np.diff(truth.indptr) > 0)
     if not len(users):
         settings.refuse_without_relevant(test)
-    _refuse_only_training_pairs(truth, train, "evaluate_sampled")
-    pairs_seen, users_seen = _warn_if_some_training_pairs(truth, train, "evaluate_sampled")
+    seen = _training_pairs_per_user(truth, train)
+    _refuse_only_training_pairs(truth, train, "evaluate_sampled", seen)
+    pairs_seen, users_seen = _warn_if_some_training_pairs(truth, train, "evaluate_sampled",
+                                                          seen)
     _check_no_test_pairs_fitted(model, truth, exclude, train, label)
     interacted = _interacted(train, test)
     n_items = train.n_items

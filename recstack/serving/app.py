@@ -285,11 +285,9 @@ class _LimitsAndMetrics:
     the scope, :data:`~recstack.serving.fast_path.HEAD_SCOPE_KEY`, so that no served list
     is logged for it), and count and time every request by its route template."""
 
-    def __init__(self, app: Any, max_body_bytes: int, metrics: ServiceMetrics,
-                 max_k: int = schemas.MAX_K) -> None:
+    def __init__(self, app: Any, max_body_bytes: int, metrics: ServiceMetrics) -> None:
         self.app = app
         self.max_body = max_body_bytes
-        self.max_k = max_k
         self.metrics = metrics
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -330,7 +328,7 @@ class _LimitsAndMetrics:
             await _send_problem(send, *problem)
             self._count(scope, method, problem[0], started)
             return
-        if scope["method"] == "GET" and not _query_k_over(scope, self.max_k):
+        if scope["method"] == "GET":
             answered = await answer_recommendations(scope, send)
             if answered is not None:
                 self._count(scope, method, answered, started, endpoint=FAST_ENDPOINT)
@@ -374,19 +372,6 @@ class _LimitsAndMetrics:
         endpoint = endpoint or _template(scope.get("route")) or "unmatched"
         self.metrics.child(self.metrics.requests, endpoint, method, str(code)).inc()
         self.metrics.child(self.metrics.latency, endpoint).observe(time.perf_counter() - started)
-
-
-def _query_k_over(scope: dict[str, Any], most: int) -> bool:
-    """Whether the query gives a ``k`` above ``most`` (the service's ``max_k``) that the
-    fast path would take: it would answer with the service's "k=150 exceeds this service's
-    max_k (100)", where the route answers every refusal of ``k`` in one wording
-    (:func:`_k_within`)."""
-    query = scope.get("query_string") or b""
-    for pair in query.split(b"&") if b"k=" in query else ():
-        key, _, value = pair.partition(b"=")
-        if key == b"k" and value.isdigit() and len(value) <= 4 and int(value) > most:
-            return True
-    return False
 
 
 def _undecodable_url(scope: dict[str, Any]) -> tuple[int, str] | None:
@@ -964,7 +949,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _unreadable_body)
     app.add_middleware(_LimitsAndMetrics, max_body_bytes=settings.max_body_bytes,
-                       metrics=metrics, max_k=settings.max_k)
+                       metrics=metrics)
     return app
 
 

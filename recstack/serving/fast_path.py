@@ -194,6 +194,8 @@ async def answer_recommendations(scope: dict[str, Any], send: Any) -> int | None
     if service is None:
         return None  # not started yet: FastAPI's path says so
     user_id, k, exclude_seen = parsed
+    if k is not None and k > service.settings.max_k:
+        return None  # the route refuses it in the words of every other refusal of k
     try:
         served = service.recommend_user(user_id, k or service.settings.default_k,
                                         exclude_seen=exclude_seen)

@@ -52,9 +52,10 @@ from recstack.errors import RecstackError, echoed
 
 __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
            "check_regular_file", "checked_path", "describe_path", "file_name_problem",
-           "fitting_stem", "folder_problem", "hashed_stem", "is_looping_link",
-           "padded_name_problem", "recover", "refuse_non_file", "room_for_name",
-           "special_file_problem", "write_bytes", "write_text", "write_with"]
+           "fitting_stem", "folder_place_problem", "folder_problem", "hashed_stem",
+           "home_or_working_folder_problem", "is_looping_link", "padded_name_problem",
+           "recover", "refuse_non_file", "room_for_name", "special_file_problem",
+           "write_bytes", "write_text", "write_with"]
 
 _TMP = "recstack-tmp"
 _OLD = "recstack-old"
@@ -173,7 +174,10 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     RecstackError
         If ``target`` exists and ``overwrite`` is False, ``target`` is a file, its parent is
         not a folder or not writable, or a new ``target``'s name starts or ends with a
-        space (:func:`padded_name_problem`). If the block raises, the staging folder is removed,
+        space (:func:`padded_name_problem`); and, whatever ``overwrite`` says, a ``target``
+        given as ``.``, ``..``, ``sub/..`` or ``~`` (:func:`folder_place_problem`), or one that
+        is the home folder or is or holds the working folder. If the block raises, the
+        staging folder is removed,
         ``target`` is untouched and the block's exception propagates.
 
     Examples
@@ -200,6 +204,14 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
         padded = padded_name_problem(text, "folder")
         if padded is not None:
             raise RecstackError(f"{text!r} {padded}")
+    # before any folder is made: `save(".", overwrite=True)` failed only at the swap
+    # ("Device or resource busy"), `sub/..` left `sub` behind, and `~` with overwrite
+    # replaced the whole home folder by the new one
+    place = folder_place_problem(os.fsdecode(os.fspath(given)), "new-folder")
+    if place is None:
+        place = home_or_working_folder_problem(target)
+    if place is not None:
+        raise RecstackError(f"{os.fsdecode(os.fspath(given))!r} {place}")
     _make_parent(target)
     recover(target)
     _check_replaceable(target, overwrite=overwrite)
@@ -611,6 +623,58 @@ def _bare_name(name: str, *, dots: bool) -> str:
     while dots and bare.endswith("."):
         bare = bare.rstrip(".").strip()
     return bare
+
+
+def folder_place_problem(text: str, example: str,
+                         written: str = "the new folder") -> str | None:
+    """None unless ``text``, as typed, names a folder that stands above what is written, or
+    the home folder: ``.``, ``..``, a path ending in ``/..`` (``Path("sub/..")`` is
+    ``sub/..``, and its name is no name to give a new folder), ``~`` or ``~user``
+    (``sub/.`` is the folder ``sub``, as ``sub/`` is, and taken as it). Such a
+    folder, replaced, takes everything in it (the working folder, the home folder). Else
+    why, as the end of a message starting with ``repr(text)``, with ``example`` (a folder
+    name) placed inside it. The folder counterpart of :func:`file_name_problem`, whose
+    words it keeps."""
+    stripped = text.rstrip("".join(_SEPARATORS))
+    head, name = _last_part(stripped)
+    here = f"which writing {written} there would replace with all it holds; give a new " \
+           "folder's name"
+    if name == ".." or name == "." and not head:
+        inside = os.path.join(os.path.normpath(text), example)
+        if head:
+            return f"ends with '/..', so it names a folder above, {here}, e.g. {inside}"
+        which = "the working folder" if name == "." else "the folder above the working one"
+        return f"is {which}, {here}, e.g. {inside}"
+    if name.startswith("~") and not head:
+        return f"names a home folder, {here}, e.g. {stripped}/{example}"
+    return None
+
+
+def home_or_working_folder_problem(target: Path) -> str | None:
+    """None unless the existing folder ``target`` (another spelling of it: an absolute
+    path, a link) is the home folder, or is or holds the working folder: replacing it
+    would delete them (the working folder's removal left the process in a deleted one)."""
+    if not os.path.lexists(target) or target.is_symlink() or not target.is_dir():
+        return None  # nothing replaced, or refused as what it is by _check_replaceable
+    real = os.path.realpath(target)
+    try:
+        working = os.path.realpath(os.getcwd())
+    except OSError:  # the working folder was deleted: nothing of it to keep
+        working = None
+    if working is not None and (working == real or working.startswith(
+            real.rstrip(os.sep) + os.sep)):
+        which = "is the working folder" if working == real else \
+            f"holds the working folder {working}"
+        return (f"{which}, which writing the new folder there would replace with all it "
+                f"holds; give a new folder's name, e.g. {target / 'new-folder'}")
+    try:
+        home = os.path.realpath(os.path.expanduser("~"))
+    except (OSError, RuntimeError):
+        return None
+    if home == real and home != os.sep:
+        return ("is the home folder, which writing the new folder there would replace with "
+                f"all it holds; give a new folder's name, e.g. {target / 'new-folder'}")
+    return None
 
 
 def padded_name_problem(text: str, kind: str = "file") -> str | None:

@@ -1898,6 +1898,11 @@ def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str],
             # `recstack --overwrite evaluate x.toml`: read by the parser of `recstack`
             return message + f" ({extra} is an option of {parser.prog}: give it after " \
                              "the command's name)"
+        setting = _experiment_file_setting(parser, extra)
+        if setting:
+            # `evaluate x.toml --seed 3` was told --seed is an option of `data split`, and
+            # `tune x.toml --trials 5` nothing: these are settings of the file it reads
+            return message + setting
         owners = [p.prog for p in _all_parsers(top) if p is not parser and extra in (
             o for action in p._actions for o in action.option_strings)] if top else []
         if owners:  # surer than a guess at a near name
@@ -1907,6 +1912,38 @@ def _unrecognized(parser: argparse.ArgumentParser, extras: Sequence[str],
         if hint:
             return message + hint
     return message
+
+
+def _experiment_file_setting(parser: argparse.ArgumentParser, option: str) -> str:
+    """For a command that reads an experiment file (``evaluate``, ``tune``, ``fit``), where
+    in that file the setting an unknown ``option`` names is written (``--trials``: the
+    ``[tune]`` table's ``trials``), as the end of the "unrecognized arguments" message;
+    else "". ``[tune]`` is named to ``tune`` only (``evaluate --model`` is no tuning)."""
+    if not any(action.dest == "experiment" and not action.option_strings
+               for action in parser._actions):
+        return ""
+    from recstack.config import TOP_LEVEL, EvaluationSpec, ReportSpec, TuneSpec
+    from recstack.data.splits import SPLITS
+    from recstack.specs import fields_of
+
+    key = option.removeprefix("--").replace("-", "_")
+    if key in TOP_LEVEL and TOP_LEVEL[key] not in (dict, list):
+        where = "at its top, before the first [table]"
+    else:
+        tables: list[tuple[str, list[type]]] = [
+            ("evaluation", [EvaluationSpec]),
+            ("split", [SPLITS.get(name) for name in SPLITS.names()]),
+            ("report", [ReportSpec])]
+        if parser.prog.split()[-1] == "tune":
+            tables.insert(0, ("tune", [TuneSpec]))
+        named = "method" if key == "method" else None
+        table = next((table for table, classes in tables if named and table == "split"
+                      or any(key in fields_of(cls) for cls in classes)), None)
+        if table is None:
+            return ""
+        where = f"under its [{table}] table"
+    return (f" ({key} is a setting of the experiment file, not an option of {parser.prog}: "
+            f"write {key} = ... {where})")
 
 
 def _all_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:

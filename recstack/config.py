@@ -1096,8 +1096,16 @@ def _toml_error_detail(text: str, error: tomllib.TOMLDecodeError) -> str:
         import unicodedata
 
         name = unicodedata.name(char, "a control character")
-        detail += (f", and column {column} holds {char!r} (U+{ord(char):04X} {name}), which "
-                   "TOML takes only inside quoted strings; retype that part of the line")
+        if unicodedata.category(char) == "Cc":
+            # TOML refuses a control character (all but the tab) inside strings too: "takes
+            # only inside quoted strings" was said of one inside a quoted string
+            detail += (f", and column {column} holds {char!r} (U+{ord(char):04X} {name}), "
+                       f"which TOML takes nowhere, not even inside a quoted string; remove "
+                       f"it, or inside \"...\" write it as the escape \\u{ord(char):04X}")
+        else:
+            detail += (f", and column {column} holds {char!r} (U+{ord(char):04X} {name}), "
+                       "which TOML takes only inside quoted strings; retype that part of "
+                       "the line")
     else:
         detail += _toml_syntax_hint(str(error), line, text)
     return detail

@@ -145,8 +145,38 @@ class Option:
             too_high = self.high is not None and (number > self.high
                                                   or (self.open_high and number == self.high))
             if too_low or too_high:
-                return f"must be {self.range_text()}"
+                return f"must be {self.range_text()}{self._share_hint(number)}"
         return None
+
+    def _share_hint(self, number: float) -> str:
+        """For a share (a range of 0 to 1) given a whole number above 1, what it was
+        likely meant as: a count (``test_users = 5`` for five users: the share is the count
+        over the total, which only the data know) or a percentage (``20`` for 20%). Else
+        nothing: "must be in (0, 1)" alone did not say why 5 was wrong."""
+        if (self.low != 0 or self.high != 1 or not 1 < number < _COUNT_HINT_MAX
+                or not float(number).is_integer()):
+            return ""
+        whole = int(number)
+        doc = self.doc.strip()
+        bare = doc[2:] if doc.startswith("a share") else doc
+        percent = f"{whole}% is {_number(whole / 100)}" if whole <= 100 else ""
+        if not bare.startswith(("share", "fraction")):
+            return f"; {percent}" if percent else ""
+        # the things counted, named in the doc: "share of each user's rows held out"
+        counted = re.match(r"(?:share|fraction) of (?:(?:each|a|an|the) )?(?:[\w-]+ )?"
+                           r"(?:[\w-]+'s )?(\w+s)\b", bare)
+        things = counted.group(1) if counted else ""
+        count = (f"{whole:,} {things} would be the share {whole:,} / the number of {things}"
+                 if things else
+                 f"a count of {whole:,} would be the share {whole:,} / the total")
+        # after "; ": the command line says ", got 5" at the end of the refusal's first part
+        return (f"; it is the {bare}, not a count{' or a percentage' * bool(percent)}: "
+                f"{count} ({whole:,} of 1,000 is {_number(whole / 1000)})"
+                f"{f', and {percent}' if percent else ''}")
+
+
+#: counts above this given for a share are not spelt out as a share (a typo, not a count)
+_COUNT_HINT_MAX = 10**9
 
 
 def option(default: Any = dataclasses.MISSING, doc: str = "", *, low: float | None = None,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import checked_output
+from recstack.atomic import checked_output, name_too_long
 from recstack.errors import RecstackError, echoed, shown
 from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 from recstack.specs import did_you_mean
@@ -339,5 +341,34 @@ def html_target(path: Any, what: str) -> Path:
     or its extension says another format (``report.txt``, ``results.json``): the page was
     written there all the same, HTML under a name that opens it in a text editor, or over
     the file that format belongs to. A name without an extension is taken as it is, as
-    ``recstack report --out`` takes it."""
+    ``recstack report --out`` takes it. A name ``--out`` refuses as typed is refused too:
+    one holding a control character (a line break or tab pasted with the name) and one
+    that starts with ``-`` (``"-"`` read as standard output, ``-r.html`` as an option by
+    every command given it afterwards); each was written as it was."""
+    text = os.fsdecode(os.fspath(path)) if isinstance(path, str | os.PathLike) else None
+    if text is not None:
+        control = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+        if control is not None:
+            raise RecstackError(f"{what}: {text!r} holds the control character {control!r} "
+                                f"(at position {text.index(control) + 1}); a file name is "
+                                "written without line breaks, tabs or other control "
+                                "characters")
+        if text.strip() == "-":
+            raise RecstackError(f"{what}: '-' (standard output) is not taken here: the page "
+                                "is written to a file; give its name (e.g. report.html), or "
+                                "write ./- if that is the name meant")
+        if text.startswith("-"):
+            raise RecstackError(f"{what}: {text!r} starts with '-', as an option does, and "
+                                "every command given the page's name afterwards would read "
+                                f"it as one; name it otherwise, or write ./{text}")
     return checked_output(path, what, suffixes=HTML_SUFFIXES, writes="an HTML page")
+
+
+def refuse_unnameable_page(target: Path, what: str) -> None:
+    """Refuse a page's file the file system cannot name (a name longer than it allows),
+    before anything asks what is there: ``Path.is_dir()`` raised the operating system's
+    "File name too long" from inside the report, naming neither the part nor the limit."""
+    too_long = name_too_long(target)
+    if too_long is not None:
+        raise RecstackError(f"{what}: cannot write there: the path is {too_long}; choose a "
+                            "shorter name")

@@ -99,6 +99,37 @@ def _without_noise(eigenvalues: np.ndarray, n_rows: int) -> np.ndarray:
     return np.where(values <= tolerance, 0.0, values)
 
 
+def _wide_components(centred: np.ndarray, keep: int) -> tuple[np.ndarray, np.ndarray]:
+    """The scatter matrix's eigenvalues (largest first, all ``dim`` of them) and its first
+    ``keep`` unit eigenvectors, for centred vectors with fewer rows than dimensions.
+
+    They come from the thin SVD of the rows (eigenvalues = squared singular values, the
+    rest 0), never from the ``dim x dim`` scatter matrix: vectors given transposed (64
+    factors x 50,000 items, read as 64 vectors of dimension 50,000) built a 20 GB matrix,
+    and 16 x 3,000 took half a minute for what the SVD does in a blink. Directions beyond
+    the rows carry no variance; they are completed to an orthonormal set (QR of the known
+    ones and the first unit axes), as any such direction is as good as another."""
+    n, dim = centred.shape
+    _, singular, directions = np.linalg.svd(centred, full_matrices=False)
+    eigenvalues = np.concatenate([singular ** 2, np.zeros(dim - len(singular))])
+    if keep <= len(directions):
+        return eigenvalues, directions[:keep]
+    known = directions.T
+    basis, _ = np.linalg.qr(np.hstack([known, np.eye(dim, keep)]))
+    return eigenvalues, np.vstack([directions, basis[:, len(directions):keep].T])
+
+
+def _scatter_eigenvalues(centred: np.ndarray) -> np.ndarray:
+    """The eigenvalues of ``centred.T @ centred`` (all ``dim`` of them, any order); with
+    fewer rows than dimensions from the rows' singular values (see
+    :func:`_wide_components`), never from the ``dim x dim`` matrix."""
+    n, dim = centred.shape
+    if n >= dim:
+        return np.linalg.eigvalsh(centred.T @ centred)
+    singular = np.linalg.svd(centred, compute_uv=False)
+    return np.concatenate([singular ** 2, np.zeros(dim - len(singular))])
+
+
 @dataclass(frozen=True)
 class PCAAnalysis:
     """Principal components of a set of vectors (see :func:`pca_analysis`).
@@ -251,21 +282,24 @@ def pca_analysis(vectors: Any, popularity: Any = None, *, n_components: int | No
     target = None if popularity is None else log_popularity(
         checks.counts(popularity, n, f"popularity of the {kind} vectors"))
     mean = x.mean(axis=0)
-    scatter = np.zeros((dim, dim))
-    for start in range(0, n, _BLOCK_ROWS):
-        block = x[start:start + _BLOCK_ROWS] - mean
-        scatter += block.T @ block
-    eigenvalues, eigenvectors = np.linalg.eigh(scatter)
-    order = np.argsort(eigenvalues)[::-1]
+    keep = min(n_components, dim)
+    if n < dim:
+        eigenvalues, components = _wide_components(x - mean, keep)
+    else:
+        scatter = np.zeros((dim, dim))
+        for start in range(0, n, _BLOCK_ROWS):
+            block = x[start:start + _BLOCK_ROWS] - mean
+            scatter += block.T @ block
+        eigenvalues, eigenvectors = np.linalg.eigh(scatter)
+        order = np.argsort(eigenvalues)[::-1]
+        eigenvalues = eigenvalues[order]
+        components = eigenvectors[:, order][:, :keep].T
     # components beyond the vectors' rank carry no variance: 0, not rounding noise
-    eigenvalues = _without_noise(eigenvalues[order], n)
-    eigenvectors = eigenvectors[:, order]
+    eigenvalues = _without_noise(eigenvalues, n)
     total = eigenvalues.sum()
     if total <= 0:
         raise RecstackError(f"{kind} embeddings: every vector is the same, so there is no "
                             "variance to analyse (collapsed embeddings)")
-    keep = min(n_components, dim)
-    components = eigenvectors[:, :keep].T
     correlations = np.array([])
     if target is not None:
         scores = np.concatenate([(x[s:s + _BLOCK_ROWS] - mean) @ components.T
@@ -357,8 +391,11 @@ class EmbeddingHealth:
             found.append(f"{len(self.dead):,} dead {self.kind} vector(s) (length ~0), e.g. "
                          f"rows {self.dead[:5].tolist()}: the model learned nothing for them")
         if self.n_duplicates:
+            # the groups themselves are the attribute: "(3 group(s) shown)" was read on
+            # the report's page, which shows none
+            example = self.duplicate_groups[0][:5].tolist() if self.duplicate_groups else []
             found.append(f"{self.n_duplicates:,} {self.kind} vectors duplicate another one "
-                         f"({len(self.duplicate_groups)} group(s) shown): they cannot be "
+                         f"(e.g. rows {example} are the same vector): they cannot be "
                          "told apart")
         r = self.norm_popularity_correlation
         if not math.isnan(r) and abs(r) > POPULARITY_CORRELATION:
@@ -430,7 +467,7 @@ def embedding_health(vectors: Any, popularity: Any = None, *, dead_tolerance: fl
     median = float(np.median(norms))
     dead = np.flatnonzero(norms <= dead_tolerance * max(median, np.finfo(float).tiny))
     centred = x - x.mean(axis=0)
-    eigenvalues = _without_noise(np.linalg.eigvalsh(centred.T @ centred), n)
+    eigenvalues = _without_noise(_scatter_eigenvalues(centred), n)
     total = eigenvalues.sum()
     if total > 0:
         first_share = float(eigenvalues.max() / total)

@@ -109,13 +109,30 @@ class NeighbourTable:
 
 
 def _warn_ties(call: str, queries: np.ndarray, k: int, sims: np.ndarray,
-               left_out: np.ndarray) -> None:
+               left_out: np.ndarray, zero: np.ndarray | None = None) -> None:
     """Warn where neighbour lists end inside a tie (``left_out``: rows not listed that tie
     with the last one listed, per query): which of the tied rows were listed is the tie
-    rule's choice (the lower row), not the model's."""
+    rule's choice (the lower row), not the model's. ``zero`` marks the queries whose own
+    vector is zero: every cosine of theirs is 0, and the warning says so (its reason,
+    "tied rows point the same way", sent the user looking at the wrong rows)."""
     cut = np.flatnonzero(left_out > 0)
     if not len(cut):
         return
+    zero = np.zeros(len(queries), bool) if zero is None else zero
+    zero_cut = cut[zero[cut]]
+    if len(zero_cut):
+        # said first: a zero query lists the lowest rows, none of them a neighbour
+        warnings.warn(
+            f"{call}: {counted(len(zero_cut), 'query', 'queries')} of "
+            f"{len(queries):,} (e.g. row {int(queries[zero_cut[0]])}) "
+            f"{'is a zero vector' if len(zero_cut) == 1 else 'are zero vectors'}: cosine 0 "
+            "with every row, so the neighbour list ends inside a tie of every row and lists "
+            "the lowest-numbered rows, none nearer than another (the model learned nothing "
+            "for such an item: no training rows, or a dead vector)",
+            UserWarning, stacklevel=caller_stacklevel())
+        cut = cut[~zero[cut]]
+        if not len(cut):
+            return
     first = int(cut[0])
     more = int(left_out[first])
     warnings.warn(
@@ -161,7 +178,8 @@ def nearest_neighbours(vectors: Any, queries: Any, k: int = 10, *, titles: Any =
                                 f"{shape}")
         named = checks.untitled_as_rows(
             checks.printable_titles(checks.decoded_text(named, "titles"), "titles"))
-    _warn_ties("nearest_neighbours", queries, k, sims, left_out)
+    _warn_ties("nearest_neighbours", queries, k, sims, left_out,
+               zero=~np.any(x[queries] != 0, axis=1))
     return NeighbourTable(queries, neighbours, sims, named, model)
 
 
@@ -405,7 +423,8 @@ def neighbourhood_coherence(vectors: Any, labels: Sequence[Any], *, k: int = 10,
     position = np.full(x.shape[0], -1)
     position[labelled] = np.arange(len(labelled))
     neighbours, sims, left_out = _top_k_and_ties(x[labelled], position[queries], k)
-    _warn_ties("neighbourhood_coherence", queries, k, sims, left_out)
+    _warn_ties("neighbourhood_coherence", queries, k, sims, left_out,
+               zero=~np.any(x[queries] != 0, axis=1))
     score = float(_share_sharing(sub, position[queries], neighbours).mean())
     # random others, never the query itself: k distinct positions per query, or (above
     # 4,096 labelled items) k drawn with replacement, whose expected share is the same

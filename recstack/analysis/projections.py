@@ -8,6 +8,7 @@ take minutes on hundreds of thousands of points and a page cannot show them anyw
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -83,7 +84,11 @@ class Projection:
             # read by position: a Series indexed by the row numbers in another order
             # coloured (or titled) each point by another row's value
             refuse_reordered_rows(values, name, RecstackError)
-            array = (np.asarray(values, dtype=np.float64) if _numeric(values)
+            # titles are text whatever they are given as: ids given as numbers were made
+            # floats for a colour scale, and the hover read "7.0" (and 12345678901234567 as
+            # 12345678901234568, past a float's 53 bits)
+            array = (np.asarray(values, dtype=np.float64)
+                     if name == "colour" and _numeric(values)
                      else np.asarray(values, dtype=object))
             if isinstance(values, str) or array.ndim != 1 or len(array) != self.n_rows:
                 got = ("a string" if isinstance(values, str) else
@@ -94,6 +99,8 @@ class Projection:
             array = checks.decoded_text(array, name)
             if name == "titles":
                 array = checks.untitled_as_rows(checks.printable_titles(array, name))
+                array = np.asarray([_title_text(value) for value in array.tolist()],
+                                   dtype=object)
             if array.dtype == object:
                 # a table or a set per row (a column of JSON metadata) is no label: the
                 # legend's grouping failed with "unhashable type: 'dict'"
@@ -112,7 +119,9 @@ class Projection:
                     raise RecstackError(f"{name} must be finite numbers (NaN for a missing "
                                         f"value); row {position} holds {float(array[position])!r}")
                 shown = array[np.isfinite(array)]
-                if len(shown) and not np.isfinite(np.ptp(shown)):
+                with np.errstate(over="ignore"):  # the overflow is the refusal below
+                    span = np.ptp(shown) if len(shown) else 0.0
+                if not np.isfinite(span):
                     raise RecstackError(f"{name} spans {shown.min():g} to {shown.max():g}, "
                                         "beyond a float's range; rescale it (e.g. log) "
                                         "before colouring by it")
@@ -151,6 +160,17 @@ def check_map_options(*, max_points: Any, n_threads: Any, seed: Any = 0
                                 maximum=MAX_POINTS_MAX),
             checks.whole_number(n_threads, "n_threads", maximum=MAX_THREADS),
             checks.whole_number(seed, "seed", minimum=0))
+
+
+def _title_text(value: Any) -> Any:
+    """A title as the hover shows it: text as it is, a number (an id given as the title) as
+    the text it is written as (``7``, not ``7.0``; an integer of any size, not a float's
+    rounding). A value that is no title (a dict) is left for the check that names it."""
+    if isinstance(value, str) or not isinstance(value, numbers.Number | np.generic):
+        return value
+    if isinstance(value, np.generic):
+        value = value.item()
+    return str(value)
 
 
 def _numeric(values: Any) -> bool:

@@ -42,7 +42,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.analysis._checks import count_array, html_target, whole_number
+from recstack.analysis._checks import (
+    count_array,
+    html_target,
+    refuse_unnameable_page,
+    whole_number,
+)
 from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
 from recstack.analysis.projections import check_map_options
 from recstack.analysis.results_folder import ResultsFolder, read_results
@@ -172,6 +177,7 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     folder = read_results(results_dir)
     folder.shown_as = shown
     target = Path(out) if out is not None else folder.path / "report.html"
+    refuse_unnameable_page(target, "write_report(out)")
     if target.is_dir():  # said now, not after minutes of refitting
         raise RecstackError(f"{target}: is a folder; give the report's file name (e.g. "
                             f"{target / 'report.html'})")
@@ -350,15 +356,30 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
             continue
         model = built[label]
         saved = folder.saved_model(label)
+        damaged = ""
         if saved is not None:
-            models[label] = load_model(saved)
-            how[label] = f"loaded from {folder.shown / saved.relative_to(folder.path)}"
-            continue
+            shown_at = folder.shown / saved.relative_to(folder.path)
+            try:
+                models[label] = load_model(saved)
+            except RecstackError as error:
+                # a saved model missing a file (or damaged) failed the whole report, whose
+                # other sections need only results.json: it is treated as not saved, and
+                # the page and the console say so
+                damaged = f"the saved model in {shown_at} could not be loaded ({error}); "
+                instead = ("refitted" if refit == "all" or (refit == "embeddings"
+                                                            and _has_vectors(model))
+                           else f"left out (refit={refit!r})")
+                warnings.warn(f"write_report: {label}: {damaged}it is {instead} for the "
+                              "report; save it again, or delete that folder", UserWarning,
+                              stacklevel=caller_stacklevel())
+            else:
+                how[label] = f"loaded from {shown_at}"
+                continue
         if refit == "none" or (refit == "embeddings" and not _has_vectors(model)):
-            how[label] = "not refitted (refit=" + refit + ")"
+            how[label] = damaged + "not refitted (refit=" + refit + ")"
             continue
         models[label] = model.fit(split.train, progress=progress)
-        how[label] = "refitted on the same split with the stored hyperparameters"
+        how[label] = damaged + "refitted on the same split with the stored hyperparameters"
     return _Context(split.train, split.test, experiment.evaluation.relevance_threshold,
                     models, how), ""
 

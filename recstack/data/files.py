@@ -109,7 +109,7 @@ from recstack.atomic import (
     write_with,
 )
 from recstack.data.dates import impossible_date
-from recstack.data.idmap import PLAIN_INTEGER, arrow_text_ids, trim_text_ids
+from recstack.data.idmap import arrow_text_ids, trim_text_ids
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
     FIRST_SECOND,
@@ -236,7 +236,10 @@ _HEX_TEXT = r"^[ \t]*[+-]?0[xX]"
 _FLOAT_TEXT = re.compile(r"[ \t]*[+-]?([0-9]+\.?[0-9]*([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?"
                          r"[0-9]+)?|inf|infinity|nan)[ \t]*", re.IGNORECASE)
 # An id read as an integer: written plainly, so that no two spellings become one id.
-_PLAIN_INTEGER = PLAIN_INTEGER
+# Stricter than a lookup's PLAIN_INTEGER (where "-0" finds the user 0): a column read with
+# "-0" as the integer 0 merged the ids "-0" and "0" without a word, where "-00" and "0"
+# stayed two ids with a LookalikeIdWarning (the fast reader never took "-0" as plain).
+_PLAIN_INTEGER = r"^(0|-?[1-9][0-9]*)$"
 _EXPECTED_TEXT = {
     "int32": "an integer",
     "int64": "an integer",
@@ -996,7 +999,10 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                         " (the default: leave encoding out)" if name == "utf-8"
                         else ", or the file saved as UTF-8"))
             return
-    if family.startswith(("utf-16", "utf-32")) or b"\x00" not in head:
+    if family.startswith(("utf-16", "utf-32")):
+        _refuse_other_than_wide_text(file, head, encoding, family)
+        return
+    if b"\x00" not in head:
         return
     # no text in a one-byte encoding holds a NUL: UTF-16 without its mark, or not text
     even, odd = head[0::2], head[1::2]
@@ -1013,6 +1019,59 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
         file=file, line=head.count(b"\n", 0, position) + 1,
         expected="a text file (a NUL is a sign of binary data, or of text in UTF-16 or "
                  "UTF-32: pass its encoding=)")
+
+
+def _refuse_other_than_wide_text(file: str, head: bytes, encoding: str, family: str) -> None:
+    """Refuse text read as UTF-16 or UTF-32 (``family``, without a byte-order mark at the
+    start of ``head``) that its bytes show is not, or is of the other width or byte order.
+    Read so, a UTF-8 file's header became one column of CJK characters ("no column
+    'user_id'; the columns are: '獵牥楟...'"), and UTF-16-LE read as BE likewise."""
+    if not head:
+        return
+    if b"\x00" not in head:
+        # the separators and line ends of a CSV are ASCII, 0 bytes beside each in UTF-16
+        try:
+            head.decode("utf-8")
+            utf8 = True
+        except UnicodeDecodeError as error:
+            utf8 = error.start >= len(head) - 3  # a character cut at the end of the head
+        raise DataFormatError(
+            f"cannot be read as {encoding} text: it holds no byte 0, which "
+            f"{family[:6].upper()} text of commas, tabs or line ends does"
+            + ("; it is UTF-8 (or ASCII) text" if utf8 else ""), file=file,
+            expected="encoding='utf-8' (the default: leave encoding out)" if utf8 else
+            "the file's real encoding as encoding=, e.g. 'latin-1' or 'cp1252'")
+    found = _wide_text_kind(head)
+    # 'utf-16' without its mark is refused on reading, naming both byte orders
+    if found is None or found == family or found[:6] == family:
+        return
+    endian = "little-endian" if found.endswith("le") else "big-endian"
+    raise DataFormatError(
+        f"cannot be read as {encoding} text: it looks like {endian} {found[:6].upper()} "
+        "text (its 0 bytes stand where that encoding puts them)", file=file,
+        expected=f"encoding={found!r}")
+
+
+def _wide_text_kind(head: bytes) -> str | None:
+    """``"utf-32-le"``, ``"utf-32-be"``, ``"utf-16-le"`` or ``"utf-16-be"``: where nine in
+    ten of the bytes that one of them leaves 0 in ASCII text are 0, and nine in ten of those
+    holding the ASCII code are not; None where no pattern holds (text mostly beyond ASCII,
+    or no such text)."""
+    def mostly(values: bytes, zero: bool) -> bool:
+        zeros = values.count(0)
+        return zeros > 0.9 * len(values) if zero else zeros < 0.1 * len(values)
+
+    lanes = [head[lane::4] for lane in range(4)]
+    if mostly(lanes[0], False) and all(mostly(lane, True) for lane in lanes[1:]):
+        return "utf-32-le"
+    if mostly(lanes[3], False) and all(mostly(lane, True) for lane in lanes[:3]):
+        return "utf-32-be"
+    even, odd = head[0::2], head[1::2]
+    if mostly(even, False) and mostly(odd, True):
+        return "utf-16-le"
+    if mostly(odd, False) and mostly(even, True):
+        return "utf-16-be"
+    return None
 
 
 def _archive_kind(head: bytes) -> str | None:
@@ -2225,19 +2284,22 @@ def warn_of_missing_value_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
 #: digit groups, a decimal point followed by zeros only (``"+7"``, ``"007"``, ``"1_000"``,
 #: ``"-0"``, ``"7.0"``: pandas writes an integer id column holding a missing value as
 #: floats); Python's ``int()`` / ``float()`` and pandas read each as a number another id
-#: of the column (or of another file) may be.
-_LOOSE_INTEGER = r"^[+-]?[0-9]+(_[0-9]+)*(\.0*)?$"
+#: of the column (or of another file) may be. Thousands groups too (``"1,000"``, as a
+#: spreadsheet exports a number formatted so): ``"1,000"`` and ``"1000"`` were kept as two
+#: ids without a word.
+_LOOSE_INTEGER = r"^[+-]?([0-9]+(_[0-9]+)*|[0-9]{1,3}(,[0-9]{3})+)(\.0*)?$"
 #: the same in any script's digits (Arabic-Indic, Devanagari...), which ``int()`` reads
 _ANY_DIGITS_INTEGER = r"^[+-]?\p{Nd}+(_\p{Nd}+)*$"
 
 
 def _lookalike_keys(normalized: pa.Array) -> pa.Array:
     """Each NFKC-normalised id with an integer, however written, as its plain digits:
-    ``"+007"``, ``"1_000"`` and ``"7.0"`` become ``"7"``, ``"1000"`` and ``"7"`` (vectorised
+    ``"+007"``, ``"1_000"``, ``"1,000"`` and ``"7.0"`` become ``"7"``, ``"1000"``,
+    ``"1000"`` and ``"7"`` (vectorised
     for ASCII digits; other scripts' digits one by one, by ``int()``)."""
     ascii_integer = pc.match_substring_regex(normalized, _LOOSE_INTEGER)
     plain = pc.replace_substring_regex(normalized, r"\.0*$", "")
-    plain = pc.replace_substring_regex(plain, "_", "")
+    plain = pc.replace_substring_regex(plain, "[_,]", "")
     plain = pc.replace_substring_regex(plain, r"^\+", "")
     plain = pc.replace_substring_regex(plain, r"^(-?)0+([0-9])", r"\1\2")
     plain = pc.replace_substring_regex(plain, r"^-0$", "0")

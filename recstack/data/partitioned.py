@@ -842,25 +842,32 @@ def read_partitioned(
     _check_folder_dates(root, levels)
     folders = _partition_filter(levels, low, high)
     recorded = TableRoles.from_metadata(dataset.schema.metadata, str(root))
+    context_names = [name for name in (recorded.context if recorded is not None else ())
+                     if name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS, *levels)]
     value_type = _check_files(root, dataset, levels, folders, low, high,
                               [USER_ID, ITEM_ID, *(name for name in wanted
                                                    if name in _OPTIONAL_COLUMNS
                                                    and name in _trimmed(
                                                        dataset.schema).names)],
-                              context=[name for name in (recorded.context if recorded
-                                                         is not None else ())
-                                       if name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS,
-                                                       *levels)])
+                              context=context_names)
     # date-times of different units in different files (seconds in one, nanoseconds in
     # another, as Spark and pandas write them): read in one unit that holds both, not in
     # the first file's type, which refused valid times as values it "cannot hold exactly"
     time_type = (_common_time_type(root, dataset, folders)
                  if TIMESTAMP in wanted or low is not None or high is not None else None)
-    if value_type is not None or time_type is not None:
+    number_types = _common_number_types(
+        root, dataset, folders, [USER_ID, ITEM_ID, *context_names],
+        [VALUE] if VALUE in wanted else [])
+    if value_type is not None:
+        number_types[VALUE] = value_type
+    if time_type is not None:
+        number_types[TIMESTAMP] = time_type
+    if number_types:
         # values stored as integers in one partition and as floats or decimals in another:
-        # read in float64, not in the first file's type (see _check_files)
+        # read in float64, not in the first file's type (see _check_files); numbers of
+        # other widths in a type that holds them all (see _common_number_types)
         schema = dataset.schema
-        for name, kind in ((VALUE, value_type), (TIMESTAMP, time_type)):
+        for name, kind in number_types.items():
             if kind is not None:
                 spelt = _stored_name(dataset, name)
                 schema = schema.set(schema.get_field_index(spelt), pa.field(spelt, kind))
@@ -1000,8 +1007,8 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
     to read it in; None when every file's kind is the dataset's. Merged in the first
     file's type, the rating 1.5 of a file of doubles was refused, row by row, as a value
     "int64 cannot hold"; every value becomes float32 in the end, so float64 loses
-    nothing that matters. Integers of other widths and float32 beside float64 merge as
-    they are.
+    nothing that matters. Integers of other widths, and float32 beside float64, are read
+    in a type that holds them all (:func:`_common_number_types`).
 
     The ``context`` columns the dataset records are compared likewise: each file must hold
     them (the rows of a file without one were read as missing values, and a column of the
@@ -1136,10 +1143,10 @@ def _common_time_type(root: Path, dataset: ds.Dataset, folders: ds.Expression | 
     target: pa.DataType
     if read <= set(_NUMBER_TIMES):
         plain = _plain_type(stored)
-        if all(kind == plain for kind in kinds.values()) or (
-                read == {"integer Unix seconds"} and pa.types.is_integer(plain)):
-            return None  # one type (float32's coarse seconds are warned of as stored), or
-            # integers of any width, which merge as they are
+        if all(kind == plain for kind in kinds.values()):
+            return None  # one type (float32's coarse seconds are warned of as stored);
+            # integers of other widths are read as int64: in the first file's int32, a
+            # later file's time past 2038 was refused as one int32 "cannot hold exactly"
         target = pa.float64() if "fractional Unix seconds" in read else pa.int64()
     elif read == {"text"}:
         if pa.types.is_string(stored) or pa.types.is_large_string(stored):
@@ -1167,6 +1174,48 @@ def _common_time_type(root: Path, dataset: ds.Dataset, folders: ds.Expression | 
     if stored == target and all(kind == target for kind in kinds.values()):
         return None
     return target
+
+
+def _common_number_types(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
+                          whole: Sequence[str], measured: Sequence[str]
+                          ) -> dict[str, pa.DataType]:
+    """For each column that the data files the read selects store as numbers of different
+    types, the type to read it in: the ``whole`` columns (ids, context) in int64, or
+    uint64 where every file's integers are unsigned; the ``measured`` ones (values)
+    likewise when every file holds integers, else in float64. Columns stored in one type
+    everywhere are left out, and so are files that store a column as anything but numbers
+    (refused, naming the files, by :func:`_check_files`).
+
+    Merged in the dataset's type (the first file's), integers of another width were
+    refused as values that type "cannot hold exactly": a user id 1000 of an int16 file
+    beside an int8 file, a weight -1 of an int8 file beside a uint8 one, though every
+    file was valid alone."""
+    stored: dict[str, set[pa.DataType]] = {}
+    with reading(root):
+        for fragment in dataset.get_fragments(filter=folders):
+            try:
+                physical = _trimmed(fragment.physical_schema)
+            except (pa.ArrowException, OSError):
+                continue  # refused, naming the file, where the read meets it
+            for name in (*whole, *measured):
+                if name in physical.names:
+                    stored.setdefault(name, set()).add(_plain_type(physical.field(name).type))
+    types: dict[str, pa.DataType] = {}
+    for name, kinds in stored.items():
+        spelt = _stored_name(dataset, name)
+        if spelt not in dataset.schema.names:
+            continue  # a _common_metadata without the column: refused after this
+        first = _plain_type(dataset.schema.field(spelt).type)
+        if not all(_is_number(kind) for kind in kinds) or kinds == {first}:
+            continue
+        integers = all(pa.types.is_integer(kind) for kind in kinds)
+        if integers and all(pa.types.is_unsigned_integer(kind) for kind in kinds):
+            types[name] = pa.uint64()  # an unsigned number above int64's range
+        elif name in whole or (integers and pa.uint64() not in kinds):
+            types[name] = pa.int64()
+        else:
+            types[name] = pa.float64()
+    return types
 
 
 #: the kinds of timestamps stored as numbers of Unix seconds, which merge as float64

@@ -96,13 +96,38 @@ def check_one_split(train: Interactions, **parts: Interactions) -> None:
         differ = [f"{kind} ({getattr(part, kind)!r}, train's {getattr(train, kind)!r})"
                   for kind in ("users", "items") if getattr(part, kind) != getattr(train, kind)]
         if differ:
+            retyped = [_retyped_ids(getattr(part, kind), getattr(train, kind),
+                                    f"{name}'s {kind[:-1]}", "train's")
+                       for kind in ("users", "items")]
+            retyped_text = "".join(f"; {problem}" for problem in retyped if problem)
             raise ConfigError(
                 f"train and {name} must come from one split (shared id maps), but the "
                 f"vocabular{'ies' if len(differ) > 1 else 'y'} of {name}'s "
-                f"{' and '.join(differ)} differ{'' if len(differ) > 1 else 's'}; take every "
+                f"{' and '.join(differ)} differ{'' if len(differ) > 1 else 's'}"
+                f"{retyped_text}; take every "
                 "part from one split (split.train, split.fold_in, split.test of user_split or "
                 "random_split), or put all rows in one Interactions and mark the parts with "
                 "recstack.data.splits.given_split")
+
+
+def _retyped_ids(part: Any, train: Any, whose: str, theirs: str) -> str | None:
+    """Say so where ``part``'s ids are ``train``'s written as another type (item 1 in one,
+    "1" in the other, as a CSV read with another dtype gives): the vocabularies differ
+    only in type, which their listing shows as quotes alone."""
+    mine, other = part.external_ids, train.external_ids
+    if mine.dtype.kind == other.dtype.kind or not len(mine):
+        return None
+    other_text = {str(i) for i in other}
+    if not all(str(i) in other_text for i in mine):
+        return None
+    return (f"{whose} ids are {_id_type(mine)} ({shown(mine[0])}, ...) where {theirs} are "
+            f"{_id_type(other)} ({shown(other[0])}, ...): the same ids written as another "
+            "type; read every part with one id type (e.g. dtype=str for both)")
+
+
+def _id_type(ids: np.ndarray) -> str:
+    return {"i": "integers", "u": "integers", "O": "text", "U": "text"}.get(ids.dtype.kind,
+                                                                          str(ids.dtype))
 
 
 def refuse_model_class(model: Any) -> None:

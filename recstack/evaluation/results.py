@@ -105,7 +105,9 @@ class MetricSummary:
     is :math:`\bar x \pm t_{(1 + c)/2,\, n - 1}\, s / \sqrt n`, with :math:`s` the sample
     standard deviation (``ddof=1``): ``scipy.stats.t.interval(c, n - 1, loc=mean,
     scale=scipy.stats.sem(values))``. No bootstrap: the interval is the t interval alone. One
-    user gives the mean with a NaN interval, none a NaN mean.
+    user gives the mean with a NaN interval, none a NaN mean. ``confidence`` is a share
+    from 0.5 up to (not including) 1: a percentage (95) or the share left out (0.05) is
+    refused.
     """
 
     metric: str
@@ -123,11 +125,24 @@ class MetricSummary:
         given, confidence = confidence, exact_as_float(confidence)
         if isinstance(confidence, bool | np.bool_) or not isinstance(
                 confidence, int | float | np.integer | np.floating) or not 0 < confidence < 1:
+            # a percentage (95 for 95%) was refused without saying which share it meant
+            percentage = (f" (a share, not a percentage: {float(confidence) / 100:g} for "
+                          f"{float(confidence):g}%)"
+                          if isinstance(confidence, int | float | np.integer | np.floating)
+                          and not isinstance(confidence, bool | np.bool_)
+                          and 1 < float(confidence) <= 100 else "")
             raise ConfigError(f"confidence must be a level strictly between 0 and 1 (e.g. "
-                              f"0.95), got {shown(given)}"
+                              f"0.95), got {shown(given)}{percentage}"
                               + how_to_write(given, float, "confidence",
                                              lambda meant: 0 < meant < 1))
         confidence = float(confidence)
+        if confidence < 0.5:
+            # alpha given as the level (0.05 for a 95% interval) gave a 5% interval, far
+            # narrower than meant, without a word
+            raise ConfigError(f"confidence is the level of the interval, at least 0.5 (e.g. "
+                              f"0.95), got {shown(given)}: a {confidence:.4g} interval covers "
+                              f"the mean less often than not; for the share left out "
+                              f"(alpha = {confidence:g}) give confidence={1 - confidence:g}")
         values = as_float_array(values, f"values of {metric}", ndim=1, allow_nan=True)
         values = values[~np.isnan(values)]
         n = len(values)

@@ -428,7 +428,8 @@ def two_proportion_ztest(
     Raises
     ------
     MetricInputError
-        If a count is negative, a number of trials is 0, or successes exceed trials.
+        If a count is negative, a number of trials is 0, or successes exceed trials; or
+        if ``alpha`` is not in (0, 0.5] (0.95 is a level, not an alpha: give 0.05).
     """
     counts = {
         "successes_control": successes_control,
@@ -549,7 +550,8 @@ def welch_ttest(
     Raises
     ------
     MetricInputError
-        If a sample has fewer than two observations or holds non-finite values.
+        If a sample has fewer than two observations or holds non-finite values; or if
+        ``alpha`` is not in (0, 0.5] (0.95 is a level, not an alpha: give 0.05).
     """
     a = as_float_1d(control, "control")
     b = as_float_1d(treatment, "treatment")
@@ -684,7 +686,7 @@ def compare_variants(
     control, treatment : hashable
         Values of the ``variant`` column.
     alpha : float, default 0.05
-        1 - confidence level of the interval.
+        1 - confidence level of the interval, in (0, 0.5].
     place : callable, optional
         Names rows in messages, as in :func:`validate_events`.
     """
@@ -1211,6 +1213,14 @@ def _critical_value(alpha: float) -> float:
                       and 1 < finite_or_infinite(alpha) < 100 else "")
         raise MetricInputError(f"alpha must lie in (0, 1), got {shown(given)}{percentage}"
                                f"{number_spelling_hint(given, float, 'alpha')}")
+    if alpha > 0.5:
+        # the confidence level given as alpha (0.95 for a 95% interval) gave a 5% interval,
+        # a small fraction of the width meant, and called differences significant at the
+        # 95% level without a word
+        raise MetricInputError(f"alpha is the share left out of the confidence interval (1 - "
+                               f"its level), at most 0.5, got {shown(given)}, an interval of "
+                               f"level {1 - float(alpha):.4g}; for a {float(alpha):.4g} "
+                               f"confidence level give alpha={1 - float(alpha):.4g}")
     from scipy import stats
 
     z = float(stats.norm.isf(alpha / 2.0))

@@ -408,7 +408,10 @@ def _length_groups(indptr: np.ndarray, block: int) -> Iterator[np.ndarray]:
     """Rows grouped by history length (shortest first), each group small enough that its
     padded ``rows x longest x block`` factors and ``rows x block x block`` systems stay
     within the budget."""
-    lengths = np.diff(indptr)
+    # int64: scipy's int32 row pointers made the byte costs below int32 too, which wrapped
+    # negative (12 * 1024 * 200,000 pairs; every row then fitted one group, past the
+    # budget) or raised numpy's OverflowError (block_size=None with 20,000 factors)
+    lengths = np.diff(indptr).astype(np.int64)
     order = np.argsort(lengths, kind="stable")
     sorted_lengths = lengths[order]
     # per row of a group: its padded factors (3 copies) and two systems of block x block

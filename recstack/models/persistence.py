@@ -218,6 +218,16 @@ def _check_kinds(where: str, model: Recommender, arrays: Mapping[str, np.ndarray
             f"('PREFIX:NAME', the model itself first as ':NAME'), found {saved.dtype} "
             f"{list(saved.shape)} {echoed(shown(saved.tolist()))}; the archive was damaged "
             "or edited")
+    prefixes = [entry.split(":", 1)[0] for entry in entries]
+    repeated = sorted({prefix for prefix in prefixes if prefixes.count(prefix) > 1})
+    if repeated:
+        # read into a dict, the last entry of a prefix won: [':rp3beta', ':item_knn']
+        # loaded rp3beta's arrays as item_knn's, the very relabelling this check refuses
+        raise RecstackError(
+            f"{where}: array {_KINDS!r} records more than one model under the prefix(es) "
+            f"{repeated} (it lists {', '.join(repr(entry) for entry in entries)}); save "
+            "writes each prefix once, so the archive was damaged or edited; save the model "
+            "again")
     written = dict(entry.split(":", 1) for entry in entries)
     declared = dict(entry.split(":", 1) for entry in _saved_kinds(model))
     for prefix, name in declared.items():

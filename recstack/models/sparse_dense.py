@@ -28,6 +28,13 @@ def sparse_times_dense(matrix: sp.csr_matrix, dense: np.ndarray) -> np.ndarray:
     Rows of ``dense`` are read whole, so a wide ``b`` (a batch of signals side by side)
     amortises each stored entry's index over ``b`` multiply-adds."""
     dense = np.ascontiguousarray(dense, dtype=np.float32)
+    if dense.ndim != 2 or dense.shape[0] != matrix.shape[1]:
+        # the compiled kernel checks no bounds: a dense array of fewer rows than the matrix
+        # has columns was read past its end into a silently wrong product (scipy's path
+        # refused it), and a 1-D one failed with "tuple index out of range"
+        raise ValueError(
+            f"sparse_times_dense: a {matrix.shape[0]} x {matrix.shape[1]} matrix multiplies "
+            f"a 2-D dense array of {matrix.shape[1]} rows (n x b), got shape {dense.shape}")
     if not numba_available() or matrix.dtype != np.float32:
         return np.ascontiguousarray(matrix @ dense, dtype=np.float32)
     out = np.zeros((matrix.shape[0], dense.shape[1]), dtype=np.float32)

@@ -185,7 +185,7 @@ def psi(reference: Any, new: Any, *, bins: int = 10, categorical: bool = False,
     else:
         reference, new = _sample(reference, "psi", "reference"), _sample(new, "psi", "new")
         if edges is None:
-            bins = _bins(bins, "psi")
+            bins = _bins(bins, "psi", fewest=2)
             edges = _quantile_edges(reference, bins)
         edges = _sample(edges, "psi", "edges", allow_empty=True)
         if np.any(np.diff(edges) <= 0):
@@ -709,13 +709,15 @@ def _id_kind(ids: np.ndarray) -> str:
 
 
 
-def _bins(bins: Any, measure: str) -> int:
+def _bins(bins: Any, measure: str, *, fewest: int = 1) -> int:
     # a whole Decimal or Fraction is the count it names, as every count (specs.convert)
     given, bins = bins, whole_exact_as_int(bins)
     if isinstance(bins, bool) or not isinstance(bins, int | np.integer) \
-            or not 1 <= bins <= MAX_BINS:
-        raise RecstackError(f"{measure}: bins must be an integer in [1, {MAX_BINS}], got "
-                            f"{shown(given)}")
+            or not fewest <= bins <= MAX_BINS:
+        why = " (one quantile bin holds both samples whole: its PSI is always 0)" \
+            if fewest == 2 else ""
+        raise RecstackError(f"{measure}: bins must be an integer in [{fewest}, {MAX_BINS}]"
+                            f"{why}, got {shown(given)}")
     return int(bins)
 
 

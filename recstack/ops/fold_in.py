@@ -43,7 +43,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.models.base import history_matrix
 from recstack.models.warm_start import known_rows
 from recstack.specs import arguments_named, whole_exact_as_int
@@ -112,6 +112,12 @@ def fold_in_model(previous: Any, train: Interactions) -> Any:
     _check_foldable(previous)
     check_interactions(train=train)  # a DataFrame was an AttributeError on .to_csr
     previous._require_fitted()
+    if not len(train):
+        # it returned a model of no users and no items, which recommends nothing, saved
+        # and gated as if folded in
+        raise RecstackError("fold_in_model: train holds no interactions, so there is "
+                            "nothing to fold in; give the window's events (a model needs "
+                            "at least one user and one item)")
     # refused as fit refuses them, naming the user and item: negative values reached the
     # solver as rows of a subset, named by positions the caller never saw
     previous._check_weights(train.value, "train")
@@ -124,13 +130,26 @@ def fold_in_model(previous: Any, train: Interactions) -> Any:
         confidence(seen)  # ALS's refusal of values below 0, as its fit applies it
 
     items = np.zeros((train.n_items, n_factors), np.float32)
-    new_item, old_item = known_rows(train.items, previous.items_)
+    try:
+        new_item, old_item = known_rows(train.items, previous.items_)
+        new_user, old_user = known_rows(train.users, previous.users_)
+    except ConfigError as error:
+        # the refusal spoke of a "warm start", which a fold-in is not
+        raise ConfigError("fold_in_model: " + str(error).removeprefix("warm start: ")
+                          ) from None
+    if not len(new_item) and not len(new_user):
+        # every factor was solved against zeros: a model of zero vectors, which ranks
+        # every item alike, gated and published as a fold-in
+        raise RecstackError(f"fold_in_model: none of train's {counted(train.n_users, 'user')} "
+                            f"and {counted(train.n_items, 'item')} is known to the previous "
+                            f"model (e.g. user {shown(train.users.external_ids[0])}, item "
+                            f"{shown(train.items.external_ids[0])}), so nothing anchors the "
+                            "new vectors; retrain on this window instead")
     items[new_item] = previous.item_factors_[old_item]
     item_known = np.zeros(train.n_items, bool)
     item_known[new_item] = True
 
     users = np.zeros((train.n_users, n_factors), np.float32)
-    new_user, old_user = known_rows(train.users, previous.users_)
     users[new_user] = previous.user_factors_[old_user]
     user_new = np.ones(train.n_users, bool)
     user_new[new_user] = False

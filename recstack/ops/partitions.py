@@ -357,12 +357,35 @@ def read_table(root: str | Path, partition: Partition) -> pa.Table:
                                   file=str(root / name)) from None
     if not tables:
         return pa.table({})
+    _refuse_files_without_a_column(root, partition, tables)
     try:
         table = pa.concat_tables(tables, promote_options="permissive")
     except (pa.ArrowException, TypeError) as error:
         raise DataFormatError(f"its files have different columns ({error})",
                               file=str(root / partition.folder)) from None
     return _plain_columns(table)
+
+
+def _refuse_files_without_a_column(root: Path, partition: Partition,
+                                   tables: list[pa.Table]) -> None:
+    """Refuse a file of the partition that lacks a column another of its files holds:
+    the permissive concatenation filled the column with nulls for that file's rows, and
+    the quality checks reported "N rows with an empty value" as if the log had written
+    them, naming no file."""
+    every = dict.fromkeys(name for table in tables for name in table.column_names)
+    for column in every:
+        holders = [name for name, table in zip(partition.files, tables, strict=True)
+                   if column in table.column_names]
+        if len(holders) == len(tables):
+            continue
+        lacking, columns = next((name, table.column_names) for name, table
+                                in zip(partition.files, tables, strict=True)
+                                if column not in table.column_names)
+        raise DataFormatError(f"has no column {column!r}, which {holders[0]} of the same "
+                              f"partition holds (this file's columns: "
+                              f"{', '.join(columns) or 'none'}); every file of a partition "
+                              "must hold the same columns: rewrite this file with them, or "
+                              "move it out of the partition folder", file=str(root / lacking))
 
 
 def _repeated_column(path: Path) -> str | None:

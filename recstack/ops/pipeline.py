@@ -173,6 +173,10 @@ class _Run:
             raise ConfigError(f"{self.spec.source_file}: [registry] root = {root}: is "
                               f"{describe_path(Path(root))}; the registry is a folder "
                               "(created at the first publish)")
+        if "://" not in root:
+            _refuse_unusable_registry(Path(root), self.spec.source_file)
+        else:
+            self._reach_registry(root)
         recover(work / STATE)
         state = self._state()
         runs = work / RUNS
@@ -222,6 +226,23 @@ class _Run:
         report = self._read("report", "report.json")
         self._finish(state)
         return RunOutcome(self.run_id, self.folder, self.ran, False, report)
+
+    def _reach_registry(self, root: str) -> None:
+        """Read a registry URL's current version before anything runs: a protocol fsspec
+        does not know, or storage that cannot be reached, was found at the evaluate step,
+        after the checks and the training, in words naming neither the pipeline file nor
+        its key."""
+        from recstack.serving.registry import ModelRegistry
+
+        try:
+            ModelRegistry(root).current(self.spec.registry_name)
+        except RecstackError as error:
+            message = f"{self.spec.source_file}: [registry] root = {root!r}: {error}"
+            try:
+                named = type(error)(message)
+            except TypeError:  # an error class that takes more than its message
+                named = RecstackError(message)
+            raise named from None
 
     def _check_gate_cutoff(self) -> None:
         """Refuse, before the drift step and any training, a gate K larger than the
@@ -327,9 +348,14 @@ class _Run:
         name = getattr(self.spec.data, which)
         if name is None:
             return None
+        from recstack.experiment import named_step
+
         key = "item_id" if which == "items" else "user_id"
-        return read_side_table(self.spec.path(name), what=f"[data] {which} file", key=key,
-                               require_rows=True)
+        # the reader's words ("PATH: no such [data] items file") did not say which
+        # pipeline file named it
+        with named_step(f"{self.spec.source_file}: [data] {which} = {name!r}: "):
+            return read_side_table(self.spec.path(name), what=f"[data] {which} file",
+                                   key=key, require_rows=True)
 
     def _interactions(self) -> tuple[Any, np.ndarray]:
         """Every partition of the snapshot as one Interactions, and each row's partition."""
@@ -549,6 +575,11 @@ class _Run:
             theirs = holdout_metric(published, train, holdout, **options)
         decision = decide(ours, theirs, metric=gate.metric, margin=gate.margin,
                           min_users=gate.min_users, published_version=version)
+        if published is not None and decision.publish:
+            unknown = _no_relevant_item_known(holdout, gate, (candidate, published),
+                                              self.snapshot[-1].label)
+            if unknown:
+                decision.publish, decision.reason = False, unknown
         if theirs is None or decision.shared_users < gate.min_users:
             # on the first publish too (nothing to compare with, so min_users was not
             # applied): it showed only when the next run could not compare either model
@@ -651,6 +682,28 @@ def _unreachable_min_users(holdout: Any, gate: Any, window: str, *,
             "row, and the gate needs at least 2 for a paired comparison")
 
 
+def _no_relevant_item_known(holdout: Any, gate: Any, models: tuple[Any, ...],
+                            window: str) -> str:
+    """The gate's reason for holding a model back when no relevant item of the evaluation
+    window is known to either model (a window of new items only): both scored 0 for every
+    user, and the gate published "+0.0000 against version N" as if the new model had
+    been compared and found as good; empty when some relevant item is known."""
+    relevant = (np.ones(len(holdout), bool) if gate.relevance_threshold is None
+                else holdout.value >= gate.relevance_threshold)
+    items = np.unique(holdout.items.to_external(holdout.item_index[relevant]))
+    if not len(items):
+        return ""
+    known = np.zeros(len(items), bool)
+    for model in models:
+        known |= model.items_.to_index(items, missing="ignore") >= 0
+    if known.any():
+        return ""
+    return (f"none of the {counted(len(items), 'relevant item')} of the evaluation window "
+            f"{window} (e.g. item {items[0]}) is known to either model, so both score 0 "
+            f"for every user and the gate cannot tell them apart: not publishing (a later "
+            f"run trains on {window} and can be compared on the window after it)")
+
+
 def _window_check(partitions: list[Any], spec: Pipeline) -> CheckResult:
     """The training window against the partitions there are: a sliding window longer than
     the partitions before the newest trained on fewer of them without a word, the report
@@ -690,6 +743,29 @@ def _reference_check(partitions: list[Any], spec: Pipeline) -> CheckResult:
                            f"not {asked}")
     return CheckResult("drift_reference", PASSED, used, 0.0, [],
                        f"drift reference: {span} ({used} partition(s))")
+
+
+def _refuse_unusable_registry(root: Path, source_file: str) -> None:
+    """Refuse, before the checks and the training, a local registry folder the publish
+    step could not write: one that lies under a file (it was the registry's own
+    NotADirectoryError at the evaluate step, naming neither the pipeline file nor its
+    key) or whose nearest existing folder is read-only (it was refused only at the
+    publish step, after the model had been trained and evaluated)."""
+    existing = root
+    while not os.path.lexists(existing) and existing.parent != existing:
+        existing = existing.parent
+    where = f"{source_file}: [registry] root = {root}"
+    if existing != root and not existing.is_dir():
+        raise ConfigError(f"{where}: lies under {existing}, which is "
+                          f"{describe_path(existing)}, not a folder; the registry is a "
+                          "folder (created at the first publish): move the file or set "
+                          "another root")
+    if existing.is_dir() and not os.access(existing, os.W_OK | os.X_OK):
+        what = "the registry folder" if existing == root else \
+            f"{existing}, the folder it would be created in,"
+        raise ConfigError(f"{where}: {what} is read-only for this user, so a model that "
+                          "passes the gate could not be published; make it writable or "
+                          "set another root")
 
 
 def _refuse_newest_gone(root: Path, partitions: list[Any], state: dict[str, Any],

@@ -291,6 +291,15 @@ def _check_threshold_reachable(gate: GateSpec, data: DataOptions, file: str) -> 
         raise ConfigError(f"{where}: above the highest rating of [data] rating_range = "
                           f"[{low}, {high}], so no rating would be relevant and the gate "
                           f"could compare no user; use a threshold <= {high}")
+    if 0 < threshold < low:
+        # every rating reaches it, as if none were set: a share meant as "the top fifth"
+        # (0.8 on a 1-5 scale) made every row relevant without a word; 0 (or less) stays
+        # the plain way of saying "every rating is relevant"
+        raise ConfigError(f"{where}: below the lowest rating of [data] rating_range = "
+                          f"[{low}, {high}], so every rating would be relevant, as without "
+                          "a threshold; the threshold is a rating on that scale, not a "
+                          f"share (e.g. 4.0 keeps ratings of 4 and above); use a value in "
+                          f"[{low}, {high}], or remove relevance_threshold")
 
 
 def _refuse_unnameable_paths(base: Path, file: str,

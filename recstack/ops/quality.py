@@ -377,7 +377,8 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         late = valid & (times > clock)
         count = int(late.sum())
         status, share = _share_status("future", count, n, spec)
-        add("future", status, f"{counted(count, 'timestamp')} after the run's clock", count, share,
+        add("future", status, f"{counted(count, 'timestamp')} after the run's clock"
+            + _unit_hint(times[late], clock), count, share,
             [_iso(t) for t in times[late][:EXAMPLES]])
         if spec.timestamp_floor is not None:
             floor = floor_seconds(spec.timestamp_floor)
@@ -575,6 +576,27 @@ def _schema(table: pa.Table, explicit: bool, add: Any) -> set[str]:
     else:
         add("schema", PASSED, "columns and types as expected")
     return usable
+
+
+#: the finer units a log job may write timestamps in, and how many of each a second holds
+_FINER_UNITS = (("milliseconds", 1_000), ("microseconds", 1_000_000),
+                ("nanoseconds", 1_000_000_000))
+
+
+def _unit_hint(late: np.ndarray, clock: int) -> str:
+    """The likely cause of timestamps after the clock when every one of them, read in a
+    finer unit, falls between 1970 and the clock: the examples ("51300-06-05T21:03:20Z")
+    did not say that the column held milliseconds where Unix seconds are due."""
+    # a hundred times the clock at least: a late event or a skewed clock (an hour ahead)
+    # is no other unit
+    if not len(late) or late.min() < 100 * max(clock, 1):
+        return ""
+    for unit, per_second in _FINER_UNITS:
+        if late.max() // per_second <= clock:
+            return (f" (read as {unit} they fall before the clock: the timestamp column "
+                    f"seems to hold {unit}, not the Unix seconds it must hold; divide it "
+                    f"by {per_second:,} when writing the partition)")
+    return ""
 
 
 def _iso(seconds: Any) -> str:

@@ -1261,6 +1261,7 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
     if segments is not None and not isinstance(segments, dict):
         raise CalibrationError(f"{where}segments must be a dict of name -> one value per "
                                f"prediction, got {type(segments).__name__}")
+    _refuse_names_read_alike(segments or {}, where)
     # labels without a positive: the "all" row's ratio is NaN, said once under this
     # function's name (it was said as calibration_ratio, a function the user never called)
     with _named("calibration_by_segment"), \
@@ -1269,6 +1270,7 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
     for name, values in (segments or {}).items():
         check_aligned(("labels", labels), (f"segments[{name!r}]", values),
                       error=CalibrationError, where=where)
+        _refuse_table_of_values(name, values, len(y), where)
         # an ordered categorical (activity_buckets) keeps its order, other values sort
         try:
             keys = (values if isinstance(values, pd.Categorical)
@@ -1298,6 +1300,48 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
                 rows.append(_segment_row(name, MISSING_SEGMENT, y[missing], p[missing],
                                          n_bins))
     return pd.DataFrame(rows)
+
+
+def _refuse_names_read_alike(segments: dict[Any, Any], where: str) -> None:
+    """Refuse a segment named as the overall row is (``"all"``), or two segments whose
+    names read alike (``"device"`` and ``"Device "``): the table's rows are told apart by
+    their ``segment`` column alone, so a segment ``"all"`` of value ``"all"`` was a second
+    row identical in name to the overall one, with other counts, and two names read alike
+    mixed their rows. Names are compared as :func:`_refuse_values_read_alike` compares
+    values (case and surrounding spaces aside)."""
+    seen: dict[str, Any] = {}
+    for name in segments:
+        read = str(name).strip().casefold()
+        if read == "all":
+            raise CalibrationError(
+                f"{where}segment {name!r} is named as the table's overall row ('all', "
+                "'all'), so its rows would read as that row's; give the segment another "
+                "name (e.g. 'all_users')")
+        if read in seen:
+            raise CalibrationError(
+                f"{where}segments {seen[read]!r} and {name!r} have names that read alike, "
+                "so their rows could not be told apart in the table; name each segment "
+                "one way")
+        seen[read] = name
+
+
+def _refuse_table_of_values(name: Any, values: Any, n: int, where: str) -> None:
+    """Refuse a segment given as a table (2-D) of more than one value per prediction: its
+    cells were read row after row as values, so a 2 x 2 table for 4 predictions was taken
+    as 4 values, each paired with another prediction, silently. One column per prediction
+    (shape ``(n, 1)``, a DataFrame of one column) is read as that column."""
+    if isinstance(values, pd.Categorical):
+        return
+    try:
+        shape = np.shape(np.asarray(values, dtype=object))
+    except (TypeError, ValueError):
+        return  # ragged rows: refused as values that are not single below
+    if len(shape) == 1 or (shape[:1] == (n,) and math.prod(shape[1:]) == 1):
+        return
+    several = (" (a list of values per prediction, or a table of several columns: give "
+               "one segment per column)" if len(shape) == 2 and shape[1] > 1 else "")
+    raise CalibrationError(f"{where}segment {name!r} must be 1-D, one value per prediction "
+                           f"({n}), got shape {shape}{several}")
 
 
 def _refuse_values_read_alike(name: str, keys: pd.Categorical, where: str) -> None:

@@ -414,11 +414,7 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
     if array.dtype == bool and array.size:
         # True/False read as codes 1 and 0, and 0 is the unknown level: every False became
         # "never seen" without a word
-        raise RecstackError(f"feature frame: the categorical features hold true/false "
-                            f"values ({features[0].name!r} first); codes are integers in "
-                            "0..cardinality - 1 with 0 the unknown level, so False would be "
-                            "read as unknown: give a flag as a numeric feature, or as codes "
-                            "flag.astype(int) + 1 with cardinality 3")
+        raise RecstackError(_true_false_codes(features[0].name))
     whole = np.issubdtype(array.dtype, np.integer) or array.dtype == bool
     for column, feature in enumerate(features):
         codes = array[:, column]
@@ -443,6 +439,15 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
                             "are integers in 0..cardinality - 1 (0: unknown): pass "
                             "categorical.astype(int) if they are codes")
     return array.astype(np.int32)
+
+
+def _true_false_codes(first: str) -> str:
+    """The refusal of true/false values among the categorical features (``first``: the
+    first feature holding them)."""
+    return (f"feature frame: the categorical features hold true/false values ({first!r} "
+            "first); codes are integers in 0..cardinality - 1 with 0 the unknown level, so "
+            "False would be read as unknown: give a flag as a numeric feature, or as codes "
+            "flag.astype(int) + 1 with cardinality 3")
 
 
 def _missing_as_nan(array: np.ndarray) -> np.ndarray:
@@ -492,6 +497,13 @@ def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind
                                 f"{', '.join(map(repr, declared))}")
         label = {str(column): column for column in values.columns}
         values = values[[label[name] for name in declared]]
+    flags = ([str(column) for column, dtype in zip(values.columns, values.dtypes, strict=True)
+              if pd.api.types.is_bool_dtype(dtype)] if kind == "categorical" else [])
+    if flags and len(values):
+        # a true/false column of a DataFrame was read as the floats 1.0 and 0.0 (pandas
+        # counts it numeric), and refused as "the float 1.0", a value never written,
+        # where an array of true/false gets the reason: False would be the unknown level
+        raise RecstackError(_true_false_codes(flags[0]))
     if (kind == "categorical" and len(values.columns)
             and all(pd.api.types.is_integer_dtype(dtype) for dtype in values.dtypes)
             and not values.isna().to_numpy().any()):

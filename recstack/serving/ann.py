@@ -62,7 +62,12 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.atomic import atomic_directory, checked_path, folder_problem
+from recstack.atomic import (
+    atomic_directory,
+    checked_path,
+    folder_place_problem,
+    folder_problem,
+)
 from recstack.data.idmap import integer_indices, sequence_array
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.models.base import check_list_length
@@ -545,8 +550,13 @@ class ItemIndex:
         """Write the index into ``folder`` as a whole: it appears complete or not at all
         (:func:`recstack.atomic.atomic_directory`); an existing folder is replaced only with
         ``overwrite=True``."""
+        given = folder
         folder = checked_path(folder, "item index folder")
-        with atomic_directory(folder, overwrite=overwrite) as staging:
+        if folder_place_problem(os.fsdecode(os.fspath(given)), "index") is None:
+            # '.' or '~' is refused as such by atomic_directory, not as a folder of files
+            _refuse_foreign_folder(folder, overwrite)
+        # the name as given: atomic_directory judges '.', 'sub/..' or '~' as typed
+        with atomic_directory(given, overwrite=overwrite) as staging:
             np.save(staging / ITEMS_FILE, self.vectors, allow_pickle=False)
             files = [ITEMS_FILE]
             if self.backend == "hnsw":
@@ -618,10 +628,15 @@ class ItemIndex:
                     f"{meta_path}: has no {' or '.join(missing)}, which format version "
                     f"{FORMAT_VERSION} always writes: the file was edited or is corrupted; "
                     "restore it, or rebuild the index (ItemIndex.build) and save it again")
-        backend = meta.get("backend")
-        if backend not in ("hnsw", "exact") or meta.get("metric") not in ("ip", "cosine"):
-            raise RecstackError(f"{meta_path}: unknown backend {backend!r} or metric "
-                                f"{meta.get('metric')!r}; the index is corrupted")
+        for field, known in (("backend", ("hnsw", "exact")), ("metric", ("ip", "cosine"))):
+            if meta.get(field) not in known:
+                # one of the two was wrong, and both were named (the sound one as unknown)
+                raise RecstackError(
+                    f"{meta_path}: unknown {field} {shown(meta.get(field))}; an item index "
+                    f"has {' or '.join(map(repr, known))}: the file was edited or is "
+                    "corrupted; restore it, or rebuild the index (ItemIndex.build) and save "
+                    "it again")
+        backend: str = meta["backend"]
         expected = [ITEMS_FILE] + ([HNSW_FILE] if backend == "hnsw" else [])
         checksums = meta.get("sha256")
         if not isinstance(checksums, dict) or sorted(checksums) != sorted(expected):
@@ -729,6 +744,30 @@ class ItemIndex:
 
 
 # --------------------------------------------------------------------------- functions
+def _refuse_foreign_folder(folder: Path, overwrite: bool) -> None:
+    """Refuse to save over an existing folder that holds other files than a saved index:
+    ``overwrite=True`` replaced it whole (``save("results", overwrite=True)`` deleted a
+    results folder), and without it the advice was to pass ``overwrite=True``. A saved
+    index (its ``index.json`` present, even damaged) or an empty folder is left to the
+    atomic writer."""
+    if not folder.is_dir() or folder.is_symlink():
+        return  # nothing there, or refused as what it is by the atomic writer
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(entry.name for entry in entries)
+    except OSError:
+        return  # the writer names what the system refuses
+    if not names or INDEX_META in names:
+        return
+    listed = ", ".join(map(repr, names[:3])) + (f" and {len(names) - 3} more"
+                                                if len(names) > 3 else "")
+    would = "would have deleted them" if overwrite is True else "would delete them"
+    raise RecstackError(
+        f"{folder}: holds {listed} and no {INDEX_META}, so it is not a saved item index; "
+        f"overwrite=True replaces only a saved index or an empty folder, and {would}: "
+        f"choose another folder, e.g. {folder / 'index'}")
+
+
 @arguments_named
 def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
                  exclude: sp.csr_matrix | None = None, batch_size: int | None = None

@@ -822,6 +822,7 @@ async def recommend_new_user(service: ServiceDep, body: schemas.NewUserRequest
     """Top ``k`` for a new visitor from the items they chose (cold start); items not in
     the catalog are ignored and listed in ``unknown_items``. ``user_id``, where the client
     knows the visitor, assigns their variant and is logged, as from Python."""
+    _list_within(service, body.items, "items")
     return _render(service, service.recommend_new(
         body.items, _k_within(service, body.k, "body"), user_id=body.user_id,
         context=body.context, timestamp=body.timestamp))
@@ -854,6 +855,7 @@ async def similar_items(service: ServiceDep, item_id: ItemId, request: Request,
 async def post_events(service: ServiceDep, body: schemas.EventsRequest) -> dict[str, Any]:
     """Append impressions, clicks and purchases to the event log (with each user's
     variant)."""
+    _list_within(service, body.events, "events")
     return {"accepted": service.record_events(body.events)}
 
 
@@ -979,10 +981,11 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
     for problem in raw:
         _json_syntax(problem, getattr(error, "body", None))
         _k_over_setting(problem, request.app.state.settings.max_k)
+        _list_over_setting(problem, request.app.state.settings)
         _not_json(problem, words, overflows)
         if isinstance(problem.get("input"), LongInteger):
             _too_long(problem)
-        _text_over_cap(problem)
+        _text_over_cap(problem, request.app.state.settings.max_id_length)
         _lone_surrogate(problem)
         _not_text(problem)
         # cut before encoding: jsonable_encoder and _encodable recurse once a level, and an
@@ -1185,6 +1188,38 @@ def _k_over_setting(problem: dict[str, Any], max_k: int) -> None:
     problem.pop("ctx", None)  # the message's parts, said in it
 
 
+#: the lists of a body whose length the settings cap: (loc, the setting)
+_CAPPED_LISTS = {("body", "items"): "max_items", ("body", "events"): "max_events"}
+
+
+def _list_over_setting(problem: dict[str, Any], settings: Any) -> None:
+    """A refused length of a visitor's items or of a POST's events said with the top the
+    service takes (its ``max_items``, ``max_events``), as a refused ``k`` is: the schema's
+    cap (500, 1000) was named where the settings had lowered it."""
+    setting = _CAPPED_LISTS.get(tuple(problem.get("loc") or ()))
+    parts = problem.get("ctx") or {}
+    if setting is None or "count" not in parts:
+        return
+    problem["msg"] = schemas.list_length_message(
+        parts["what"], min(parts["high"], getattr(settings, setting)), parts["count"],
+        setting=setting, hint=parts["hint"])
+    problem.pop("ctx", None)  # the message's parts, said in it
+
+
+def _list_within(service: Service, values: Sequence[Any], where: str) -> None:
+    """Refuse a list of ``where`` (``items``, ``events``) longer than the settings take
+    (but within the schema's cap) as one over the cap is: the service's "6 items posted;
+    this service takes at most 5 (max_items)" gave neither the range nor the field's
+    place."""
+    setting = _CAPPED_LISTS[("body", where)]
+    most = getattr(service.settings, setting)
+    if len(values) > most:
+        what = "item ids" if where == "items" else "events"
+        raise RequestValidationError([{
+            "type": "too_long", "loc": ("body", where), "input": values,
+            "msg": schemas.list_length_message(what, most, len(values), setting=setting)}])
+
+
 def _k_within(service: Service, k: int | None, where: str) -> int:
     """``k`` of a request, or the service's ``default_k``; a ``k`` above ``max_k`` (but
     within the schema's cap) is refused as every other ``k`` is: the service's "k=150
@@ -1201,7 +1236,7 @@ def _k_within(service: Service, k: int | None, where: str) -> int:
     return k
 
 
-def _text_over_cap(problem: dict[str, Any]) -> None:
+def _text_over_cap(problem: dict[str, Any], max_id_length: int) -> None:
     """A 422's error for a query or path text over its cap (``?q=`` of 201 characters, a
     user id of 129), worded as the service words it from Python
     (:meth:`~recstack.serving.service.Service.search_titles`, ``_check_id``): it was
@@ -1212,9 +1247,10 @@ def _text_over_cap(problem: dict[str, Any]) -> None:
     if problem.get("type") != "string_too_long" or not isinstance(given, str) \
             or not isinstance(cap, int):
         return
-    if loc and loc[0] == "path":
-        # one wording with a body's id (schemas.id_too_long)
-        problem["msg"] = schemas.id_too_long(given, cap)
+    if loc and loc[0] == "path" or problem.get("msg") == schemas.id_too_long(given, cap):
+        # one wording with a body's id (schemas.id_too_long), with this service's own top
+        # (max_id_length): an id of 200 characters was told 128 where the settings took 10
+        problem["msg"] = schemas.id_too_long(given, min(cap, max_id_length))
     elif len(loc) == 2 and loc[0] == "query":
         what = "a search text" if loc[1] == "q" else "a text"
         problem["msg"] = (f"{what} of {len(given):,} characters; this service takes at "
@@ -1238,12 +1274,7 @@ def _not_text(problem: dict[str, Any]) -> None:
     if problem.get("type") != "string_type" or not loc or loc[0] != "body" \
             or isinstance(given, str):
         return
-    # as an id field words it: the text meant, in quotes (20.0 read as "20"), where a
-    # number has one (1e40's "1e+40 (a number of 41 digits)" read as the text to send)
-    text = schemas.number_text(given)
-    quoted = f": {json.dumps(text)}" if text is not None else ""
-    problem["msg"] = (f"Input should be text (a JSON string){quoted}, not "
-                      f"{schemas._kind_of(given)}")
+    problem["msg"] = schemas.not_text_message(given)
 
 
 def _lone_surrogate(problem: dict[str, Any]) -> None:
@@ -1317,18 +1348,17 @@ _ECHO_ENTRIES, _ECHO_CHARACTERS = 20, 1000
 #: how many levels of lists and objects an error repeats of its input (the field's value,
 #: and the lists or objects inside it)
 _ECHO_LEVELS = 3
-#: the longest key of a ``loc`` repeated whole (a field's name is at most 64 characters)
-_ECHO_KEY_CHARACTERS = 100
 
 
 def _brief(value: Any, level: int = 0) -> Any:
     """A 422's ``input`` as repeated to the client: a list or object of more than
     :data:`_ECHO_ENTRIES` entries, one nested more than :data:`_ECHO_LEVELS` levels deep,
-    or text (a value or a key, at any level) of more than :data:`_ECHO_CHARACTERS`
-    characters, is described rather than repeated. 1,001 events refused as too many came
-    back whole, a 422 of 380 KB for a list the client holds; an event holding a key of
-    50,000 characters came back in each of its five errors, a 422 of 350 KB; and an input
-    nested 800 deep failed to encode (a 500)."""
+    or a text value of more than :data:`_ECHO_CHARACTERS` characters, is described rather
+    than repeated (a key longer than any the service takes is cut, :func:`_brief_key`).
+    1,001 events refused as too many came back whole, a 422 of 380 KB for a list the
+    client holds; an event holding a key of 50,000 characters came back in each of its
+    five errors, a 422 of 350 KB; and an input nested 800 deep failed to encode (a
+    500)."""
     if isinstance(value, list | tuple | dict):
         kind = "an object of" if isinstance(value, dict) else "a list of"
         if len(value) > _ECHO_ENTRIES:
@@ -1337,8 +1367,9 @@ def _brief(value: Any, level: int = 0) -> Any:
             entries = "entry" if len(value) == 1 else "entries"
             return f"({kind} {len(value):,} {entries}, nested too deeply to repeat here)"
         if isinstance(value, dict):
-            return {_brief(key, level + 1): _brief(item, level + 1)
-                    for key, item in value.items()}
+            # a long key cut as the place names it (its first 20 characters, quoted):
+            # it was repeated to 200 characters, where a long text is cut at 20
+            return {_brief_key(key): _brief(item, level + 1) for key, item in value.items()}
         return [_brief(item, level + 1) for item in value]
     if isinstance(value, str) and len(value) > _ECHO_CHARACTERS:
         # long runs of digits described whole first: cut at 200 characters, ?k= of 5,000
@@ -1351,12 +1382,14 @@ def _brief(value: Any, level: int = 0) -> Any:
 
 
 def _brief_key(part: Any) -> Any:
-    """A part of a 422's ``loc`` as repeated to the client: a key of more than
-    :data:`_ECHO_KEY_CHARACTERS` characters (an unknown body field or query parameter) is
-    cut, with its length; it was repeated whole in ``detail``, ``message`` and ``errors``,
-    a 422 of 30 KB for a key of 10,000 characters."""
-    if isinstance(part, str) and len(part) > _ECHO_KEY_CHARACTERS:
-        return f"{part[:40]}... ({len(part):,} characters)"
+    """A part of a 422's ``loc`` (or a key of its ``input``) as repeated to the client: a
+    key longer than any the service takes (an unknown body field or query parameter) is
+    cut, with its length (:func:`schemas.shortened_key`); it was repeated whole in
+    ``detail``, ``message`` and ``errors``, a 422 of 30 KB for a key of 10,000
+    characters."""
+    if isinstance(part, str):
+        # cut as a call from Python names the key (schemas.shortened_key)
+        return schemas.shortened_key(part)
     return part
 
 

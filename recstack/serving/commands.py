@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import checked_path, special_file_problem
+from recstack.atomic import checked_output, checked_path, special_file_problem
 from recstack.errors import ConfigError, RecstackError, echoed, shown
 from recstack.progress import Progress, resolve
 from recstack.serving._arguments import as_whole, is_real
@@ -41,6 +41,8 @@ __all__ = ["TRAINING_CHOICES", "fit_and_publish", "fit_model", "open_artifact",
 #: what ``fit`` trains on: every interaction the experiment reads, or its training split
 TRAINING_CHOICES = ("all", "train")
 RECOMMENDATION_COLUMNS = ("user_id", "rank", "item_id", "score")
+#: the extensions :func:`write_recommendations` takes; the extension chooses the format
+RECOMMENDATION_SUFFIXES = (".csv", ".parquet", ".pq")
 #: users per batch at most, whatever the catalog, so each written chunk stays small
 _MAX_USERS_PER_BATCH = 10_000
 
@@ -521,10 +523,17 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
     if stream is not None:
         raise ConfigError("write_recommendations: give out (a file) or stream, not both; "
                           "the lists would go to one of them only")
-    out = checked_path(out, "--out")
+    # the rule every writer of a file keeps (`recstack recommend --out` refuses the same
+    # names before any work): " m.csv" was written as a second file beside "m.csv", and
+    # "m.csv/" as the file "m.csv"; the refusals named --out to a Python caller
+    what = "write_recommendations(out)"
+    out = checked_output(out, what, suffixes=RECOMMENDATION_SUFFIXES,
+                         writes="a CSV or Parquet table")
     suffix = out.suffix.lower()
-    if suffix not in (".csv", ".parquet", ".pq"):
-        raise ConfigError(f"--out {out}: write .csv or .parquet (by the file's extension)")
+    if suffix not in RECOMMENDATION_SUFFIXES:  # no extension: nothing says the format
+        raise ConfigError(f"{what}: {str(out)!r} has no extension, but the extension "
+                          f"chooses what is written: name it .csv, .parquet or .pq, e.g. "
+                          f"{out.with_name(out.name + '.csv')}")
     rows = 0
     with atomic_path(out) as temporary:
         if suffix == ".csv":

@@ -376,6 +376,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                               f"{path!r}")
         # NUL was sqlite3's bare "embedded null byte" ValueError, "" the working folder
         self.path = checked_path(path, "the SQLite embedding store's path")
+        _refuse_new_store_name(os.fsdecode(os.fspath(path)))
         self.timeout = _check_timeout(timeout, allow_zero=True)
         self._lock = threading.Lock()
         odd = special_file_problem(self.path)
@@ -1256,9 +1257,33 @@ def open_store(location: str | Path, **options: Any) -> EmbeddingStore:
             raise ConfigError(f"embedding store {text!r}: a {scheme} URL is written {form} "
                               "(scheme, colon and slashes); a plain file path also opens "
                               "an SQLite store")
+        # before the extension's refusal, which called 'v.db.' a name with no extension
+        # (surrounding whitespace is named there, with the name meant)
+        if text == text.strip():
+            _refuse_new_store_name(text)
         _refuse_other_scheme(text)
         _refuse_new_file_of_another_kind(text)
     return SQLiteEmbeddingStore(text, **options)
+
+
+def _refuse_new_store_name(text: str) -> None:
+    """Refuse a new SQLite store's path, as typed, whose name ``recstack ... --out``
+    refuses for a file (:func:`recstack.atomic.file_name_problem`): ``sqlite:///v.db.``
+    created ``v.db.`` beside ``v.db``, ``sqlite:///sub/`` the file ``sub``, and a name
+    starting with a space another file than the one meant. An existing file is opened
+    whatever its name."""
+    from recstack.atomic import file_name_problem
+
+    if "\0" in text:
+        return  # named by checked_path
+    try:
+        if os.path.isfile(text):
+            return
+    except (OSError, ValueError):
+        return  # a name the system cannot look up: the store names the problem
+    problem = file_name_problem(text, "vectors.db", "an SQLite store", SQLITE_SUFFIXES)
+    if problem is not None:
+        raise ConfigError(f"embedding store {text!r}: {problem}")
 
 
 def _refuse_other_scheme(text: str) -> None:
@@ -1378,17 +1403,26 @@ def read_with_fallback(store: EmbeddingStore | None, kind: str, ids: Any,
                                                            vocabulary))
             sample = item_sample(model)
             whose = f"the given {model.name} model's"
-            problem = None if sample is None else (
-                f"the store's {kind} vectors have {vectors.shape[1]} dimensions, {whose} "
-                f"{sample[1].shape[1]}" if found.any() and vectors.shape[1] != sample[1].shape[1]
-                else other_model_items(store, sample, whose))
+            problem: str | None
+            if not found.any() and store.dim(kind) is None:
+                # a store never filled answered every id "not found", in vectors of no
+                # dimensions, where the model knows them
+                problem = f"the store holds no {kind} vectors"
+            else:
+                problem = None if sample is None else (
+                    f"the store's {kind} vectors have {vectors.shape[1]} dimensions, "
+                    f"{whose} {sample[1].shape[1]}"
+                    if found.any() and vectors.shape[1] != sample[1].shape[1]
+                    else other_model_items(store, sample, whose))
             if problem is None:
                 return vectors, found, "store"
             # the store of the version before a retrain: its vectors were returned as the
             # store's, to be scored against this model's, without a word
-            logger.warning("read_with_fallback: %s: the store was filled for another model; "
-                           "the model's own vectors are returned (store.put_model(model) "
-                           "fills it for this one)", problem)
+            filled = ("it was never filled" if problem.startswith("the store holds no")
+                      else "the store was filled for another model")
+            logger.warning("read_with_fallback: %s: %s; the model's own vectors are "
+                           "returned (store.put_model(model) fills it for this one)",
+                           problem, filled)
         except StoreUnavailableError:
             pass
     all_vectors = model.user_embeddings() if kind == "user" else model.item_embeddings()

@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import numpy as np
 
 from recstack import __version__
-from recstack.atomic import folder_problem, special_file_problem
+from recstack.atomic import folder_problem, padded_name_problem, special_file_problem
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.serving._files import unreadable_file
 from recstack.specs import arguments_named, whole_exact_as_int
@@ -415,7 +415,16 @@ class ModelRegistry:
             self._root = self._root.rstrip("/")
         else:
             self._fs = None
-            self._root = text.removeprefix("file://")
+            # '~' is the home folder, as every path recstack reads: publishing wrote into
+            # it (the atomic writer expands it) while reads looked for a folder named '~',
+            # so the version just published was "no model named ..."
+            self._root = os.path.expanduser(text.removeprefix("file://"))
+            if not os.path.lexists(self._root):
+                # a new folder padded with a space ('models ') was made beside 'models', as
+                # `--registry 'models '` refuses (an existing one is read as it is)
+                padded = padded_name_problem(text, "folder")
+                if padded is not None:
+                    raise ConfigError(f"registry root {text!r} {padded}")
             # a link that loops or leads nowhere listed no names ("holds 0 model names")
             # and a named pipe read as a file
             state = folder_problem(Path(self._root))

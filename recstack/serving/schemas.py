@@ -221,6 +221,55 @@ def id_too_long(text: str, most: int = MAX_ID_LENGTH) -> str:
             f"takes ids of at most {most:,} characters")
 
 
+def list_length_message(what: str, high: int, count: int, *, setting: str = "",
+                        hint: str = "") -> str:
+    """The one refusal of a list's length (a visitor's items, a POST's events), of a body or
+    of a call from Python: the range (and the setting that sets its top, ``max_items``), and
+    how many were given. ``[]`` and 501 items got pydantic's "List should have at least 1
+    item after validation, not 0", and a list over the settings' lower top "6 items posted;
+    this service takes at most 5 (max_items)": two wordings, neither with the range."""
+    text = f"Input should be a list of 1 to {high:,} {what}"
+    if setting:
+        text += f" (this service's {setting})"
+    given = "an empty list" if count == 0 else f"a list of {count:,}"
+    return f"{text}, not {given}{hint if count == 0 else ''}"
+
+
+def list_length_refusal(what: str, high: int, count: int, *,
+                        hint: str = "") -> PydanticCustomError:
+    """A :func:`list_length_message` refusal whose parts stay in the error's context, so
+    that the app can say it again with the service's own top (``max_items``)."""
+    return PydanticCustomError("too_short" if count == 0 else "too_long", "{message}", {
+        "message": list_length_message(what, high, count, hint=hint), "what": what,
+        "high": high, "count": count, "hint": hint})
+
+
+#: what an empty list of a visitor's items is told to give instead
+ITEMS_HINT = "; give at least one item id the visitor chose, e.g. [\"42\"]"
+
+
+def shortened_key(key: str) -> str:
+    """A client's key (a body field, a query parameter) as a refusal repeats it: when
+    longer than any key the service takes, cut to its first characters with its length,
+    as an over-long id is (:func:`shortened_text`)."""
+    return key if len(key) <= _KEY_SHOWN else shortened_text(key)
+
+
+#: the longest key a refusal repeats whole: a context key's cap, so that no key the
+#: service takes is ever cut
+_KEY_SHOWN = MAX_CONTEXT_KEY_LENGTH
+
+
+def not_text_message(given: object) -> str:
+    """The refusal of a value that is not text where a text field (a reload's ``variant``,
+    an event's ``request_id``) takes one, as an id field words it: the text meant, in
+    quotes (20.0 read as "20"), where a number has one (1e40's "1e+40 (a number of 41
+    digits)" read as the text to send)."""
+    text = number_text(given)
+    quoted = f": {json.dumps(text)}" if text is not None else ""
+    return f"Input should be text (a JSON string){quoted}, not {_kind_of(given)}"
+
+
 def _id_text(value: object) -> object:
     # an id of a JSON body is text: the number 20 was "Input should be a valid string",
     # which did not say that "20" was the way to write it (nor what null or a list is)
@@ -239,6 +288,12 @@ def _id_text(value: object) -> object:
             raise PydanticCustomError(
                 "id_type", "Input should be an id written as text (a JSON string): {shown}, "
                 "not the number {number}", {"shown": json.dumps(text), "number": value})
+        if isinstance(value, float) and math.isnan(value):
+            # from Python, NaN (a missing value of a table) was told "a number beyond a
+            # float's range: a number this large is not exact"
+            raise PydanticCustomError(
+                "id_type", "Input should be an id written as text (a JSON string), not NaN "
+                "(a missing value?)", {"kind": "NaN"})
         if isinstance(value, float):
             # 1e40 was told to write "10000000000000000303786028427003666890752", digits
             # the client never sent (a float's), cut in the answer to the text
@@ -306,6 +361,11 @@ def _money(value: object) -> object:
                                   "{le}; {given} is past the range of numbers",
                                   {"le": "1e12", "given": shown_number(value)})
     _not_a_number(value, "an amount", "4.99")
+    if isinstance(value, float | np.floating) and not math.isfinite(value):
+        # NaN was pydantic's "Input should be a finite number", without the range
+        raise PydanticCustomError("finite_number", "Input should be a finite number: an "
+                                  "amount from 0 to {le}, not {given}",
+                                  {"le": "1e12", "given": non_finite_word(float(value))})
     if isinstance(value, int | float) and not isinstance(value, bool) \
             and math.isfinite(value) and not 0 <= value <= 1e12:
         # -1 was "greater than or equal to 0" and 1e13 "less than or equal to
@@ -342,9 +402,12 @@ def _one_context_value(value: object) -> object:
             "value), not {kind}", {"kind": kinds.get(type(value), type(value).__name__)})
     if isinstance(value, str):
         if len(value) > MAX_CONTEXT_VALUE_LENGTH:
-            raise PydanticCustomError("string_too_long", "String should have at most "
-                                      "{max_length} characters",
-                                      {"max_length": MAX_CONTEXT_VALUE_LENGTH})
+            # pydantic's "String should have at most 256 characters" gave no length and
+            # said no more of the text, where an over-long id's refusal does both
+            raise PydanticCustomError("string_too_long", "{message}", {
+                "message": f"a text of {len(value):,} characters ({value[:_ID_SHOWN]!r}...); "
+                           f"a context value is at most {MAX_CONTEXT_VALUE_LENGTH:,} "
+                           "characters", "max_length": MAX_CONTEXT_VALUE_LENGTH})
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate, which JSON's escapes allow
@@ -465,14 +528,27 @@ Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, allow_inf_nan=False, stri
                     BeforeValidator(_seconds)]
 
 
-def _from_1973(what: str, fix: str) -> object:
+def non_finite_word(value: float) -> str:
+    """NaN or an infinity as a refusal names it (JSON's own words for them)."""
+    return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+
+
+def _from_1973(what: str, fix: str, top: str) -> object:
     """A validator of a body's time (:func:`_seconds`) that also refuses a time before the
     online metrics' first Unix time (:data:`UNIX_TIMES_FROM`, 1973-03-03): 0 or 1 is a
     placeholder for a missing time, or seconds from a start. ``what``: the time's name in
     the message; ``fix``: what to give instead. One bound for every time a request may
-    carry (an event's, a request's)."""
+    carry (an event's, a request's). ``top``: the latest time, as the message says it."""
 
     def check(value: object) -> object:
+        if isinstance(value, float | np.floating) and not math.isfinite(value):
+            # NaN was "Input should be a finite number", the one refusal of a time that
+            # gave no range (pydantic's, after this check)
+            raise PydanticCustomError(
+                "finite_number", "Input should be a finite number: {what} in seconds since "
+                "1970 (UTC), from {ge} (1973-03-03) to {top}, not {given}",
+                {"what": what, "ge": UNIX_TIMES_FROM, "top": top,
+                 "given": non_finite_word(float(value))})
         value = _seconds(value)
         if isinstance(value, int | float) and not isinstance(value, bool) \
                 and math.isfinite(value) and value < UNIX_TIMES_FROM:
@@ -490,12 +566,13 @@ def _from_1973(what: str, fix: str) -> object:
 # logged, and the online metrics then refused the whole log (its epoch placeholders
 # beside real times): refused here, by the metrics' own bound
 _event_seconds = _from_1973("the event's time", "which the online metrics cannot place "
-                            "beside real times; give the event's real time")
+                            "beside real times; give the event's real time",
+                            "a day past the server's clock")
 # a request at 0 was served with the hour and weekday of 1 January 1970 (and logged with
 # that time), where POST /events refused the same placeholder: the same bound
 _request_seconds = _from_1973("the request's time", "which would give the model the hour "
                               "and weekday of 1970; leave timestamp out for the server's "
-                              "clock, or give the request's real time")
+                              "clock, or give the request's real time", f"{MAX_SECONDS:.0f}")
 
 
 #: an event's time: seconds since 1970 (UTC), from the online metrics' first Unix time on
@@ -545,6 +622,8 @@ def _id_list(value: object) -> object:
     # a list of ids: one id ("42") where the list belongs, or null, was "Input should be a
     # valid list", which did not say how to write it
     if isinstance(value, list):
+        if not 1 <= len(value) <= MAX_ITEMS:
+            raise list_length_refusal("item ids", MAX_ITEMS, len(value), hint=ITEMS_HINT)
         return value
     # a number as the text it stands for (20.0 was shown as ["20.0"] and 1e40 as
     # ["1e+40"], ids the client never meant)
@@ -646,8 +725,15 @@ def _event_list(value: object) -> object:
 EventList = Annotated[list[Event], BeforeValidator(_event_list)]
 
 
+def _event_count(value: object) -> object:
+    if isinstance(value, list | tuple) and not 1 <= len(value) <= MAX_EVENTS:
+        raise list_length_refusal("events", MAX_EVENTS, len(value))
+    return value
+
+
 class EventsRequest(Request):
-    events: EventList = Field(min_length=1, max_length=MAX_EVENTS)
+    events: Annotated[EventList, BeforeValidator(_event_count)] = Field(
+        min_length=1, max_length=MAX_EVENTS)
 
 
 class ReloadRequest(Request):

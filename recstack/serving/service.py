@@ -70,6 +70,7 @@ import functools
 import importlib
 import json
 import logging
+import math
 import numbers
 import re
 import sys
@@ -283,25 +284,32 @@ def request_text(value: Any, field: str, *, what: str = "id") -> str:
                             f"{type(value).__name__} {shown(value)[:60]}", field=field)
 
 
-def request_count(value: Any, field: str, *, most: int | None = None,
-                  setting: str = "") -> int:
-    """A count a caller gave (``k``, ``limit``): a whole number from 1 (a numpy integer
-    too), never a boolean, a float or text. From Python, ``k=0`` failed inside the item
-    index naming ``ItemIndex.search_one``, ``limit=-1`` silently dropped the last item of
-    the list (a slice) and ``limit=True`` answered one."""
+def request_count(value: Any, field: str, *, most: int, setting: str = "") -> int:
+    """A count a caller gave (``k``, ``limit``): a whole number from 1 to ``most`` (a numpy
+    integer too), never a boolean, a float or text, refused in the words of the HTTP layer
+    (:func:`recstack.serving.schemas.whole_number_message`: the range, and ``setting``
+    that sets its top). From Python, ``k=0`` failed inside the item index naming
+    ``ItemIndex.search_one``, ``limit=-1`` silently dropped the last item of the list (a
+    slice) and ``limit=True`` answered one; later ``k=51`` said "k=51 exceeds this
+    service's max_k (50)" and ``k=0`` "must be a whole number from 1", where the same
+    request over HTTP stated the range both times."""
     from recstack.serving._arguments import as_whole
+    from recstack.serving.schemas import _kind_of, whole_number_message
 
     number = as_whole(value)  # Decimal("10") is 10, as every count in recstack
-    if number is None:
-        raise RequestLimitError(f"{field} must be a whole number from 1, got "
-                                f"{type(value).__name__} {shown(value)[:60]}", field=field)
-    if number < 1:
-        raise RequestLimitError(f"{field} must be a whole number from 1, got {shown(value)}",
-                                field=field)
-    if most is not None and number > most:
-        raise RequestLimitError(f"{field}={shown(value)} exceeds this service's {setting} "
-                                f"({most})", field=field)
-    return number
+    if number is not None and 1 <= number <= most:
+        return number
+    if number is not None:
+        given, meant = _kind_of(number), None
+    else:
+        text = shown(value)[:60]
+        # Decimal('5.5') names its type itself
+        given = (text if text.startswith(f"{type(value).__name__}(")
+                 else f"{type(value).__name__} {text}")
+        meant = (int(value) if isinstance(value, float | np.floating) and math.isfinite(value)
+                 and float(value).is_integer() else None)
+    raise RequestLimitError(f"{field}: " + whole_number_message(
+        1, most, given, meant=meant, setting=setting), field=field)
 
 
 class InvalidContextError(_Located):
@@ -392,7 +400,7 @@ def _events_adapter() -> Any:
     return TypeAdapter(EventList)
 
 
-def _request_events(events: Any) -> list[Any]:
+def _request_events(events: Any, most: int) -> list[Any]:
     """``events`` checked by the rules of ``POST /events``'s body, for a caller from Python:
     each a :class:`~recstack.serving.schemas.Event` or a mapping of its fields. One event
     where the list belongs, a dict or text, failed with "'str' object has no attribute
@@ -405,6 +413,13 @@ def _request_events(events: Any) -> list[Any]:
     """
     from pydantic import ValidationError
 
+    from recstack.serving.schemas import list_length_message, shortened_key
+
+    if isinstance(events, list | tuple) and not 1 <= len(events) <= most:
+        # before each event is read: a million events were each checked, then refused; and
+        # in the words of POST /events (an empty list was "the list is empty" here)
+        raise RequestLimitError("events: " + list_length_message(
+            "events", most, len(events), setting="max_events"), field="events")
     if isinstance(events, list | tuple):
         events = [_python_event_ids(event, position) for position, event in enumerate(events)]
     try:
@@ -416,9 +431,18 @@ def _request_events(events: Any) -> list[Any]:
         # the same event, says what to write ("item_id: Field required" did not)
         problem = next((p for p in problems if p["type"] == "extra_forbidden"
                         and p["loc"][:-1] == problem["loc"][:-1]), problem)
-        where = "events" + "".join(f"[{key}]" if isinstance(key, int) else f".{key}"
-                                   for key in problem["loc"])
+        # a misspelt field of 300 characters was repeated whole (twice: the field named
+        # too): cut as the HTTP answer's place cuts it
+        where = "events" + "".join(f"[{key}]" if isinstance(key, int)
+                                   else f".{shortened_key(str(key))}" for key in problem["loc"])
         message = python_words(problem)
+        if problem["type"] == "string_type" and not isinstance(problem.get("input"), str):
+            # request_id=5 was pydantic's "Input should be a valid string", where POST
+            # /events says what was given and how to write it
+            from recstack.serving.schemas import _kind_of, not_text_message
+
+            message = python_words({**problem, "msg": not_text_message(problem["input"]),
+                                    "ctx": {"kind": _kind_of(problem["input"])}})
         if problem["type"] == "extra_forbidden":
             # a misspelt field ("itemid") was pydantic's "Extra inputs are not permitted"
             # alone from Python, where POST /events names the field to write instead
@@ -429,19 +453,7 @@ def _request_events(events: Any) -> list[Any]:
             message = (f"unknown field of an event{did_you_mean(problem['loc'][-1], fields)}"
                        f"; it takes: {', '.join(fields)}")
         raise RequestLimitError(f"{where}: {message}", field=where) from None
-    if not checked:
-        # ``POST /events`` refuses an empty list (422); from Python it was accepted as 0
-        # events logged, so a caller's empty batch went unnoticed
-        raise RequestLimitError("events: the list is empty; give at least one event (1 to "
-                                f"{_max_events():,} per call, as POST /events takes)",
-                                field="events")
     return checked
-
-
-def _max_events() -> int:
-    from recstack.serving.schemas import MAX_EVENTS
-
-    return MAX_EVENTS
 
 
 #: the fields of an event that are ids
@@ -1159,14 +1171,20 @@ class Service:
     def variant_for(self, user_id: str | int | None) -> VariantSlot:
         """The arm serving ``user_id`` (text or an integer, read as every request's id is,
         :meth:`request_id`); None or an empty id: the first arm, a new visitor's."""
-        if user_id is not None and not isinstance(user_id, str):
+        if user_id is not None and user_id != "":
             # from Python: the integer 5 was a TypeError (no len()), and the integer 0 was
-            # served by the first arm where "0", the same user, was assigned its own
+            # served by the first arm where "0", the same user, was assigned its own; text
+            # was hashed as given, so " 5" (user 5 to every request) was told another arm,
+            # and an id of any length or holding a NUL was assigned one
             user_id = self.request_id(user_id, "user_id")
+        return self._arm_of(user_id)
+
+    def _arm_of(self, user_id: str | None) -> VariantSlot:
+        """The arm serving ``user_id``, an id already read by :meth:`request_id` (or None
+        for a new visitor)."""
         # by the integer's own text, so "-0" and "0" (one user offline) share an arm
-        slot = (self.by_name[self.assigner.assign(integer_spelling(user_id))] if user_id
+        return (self.by_name[self.assigner.assign(integer_spelling(user_id))] if user_id
                 else self.slots[0])
-        return slot
 
     def _loaded(self, slot: VariantSlot) -> LoadedModel:
         loaded = slot.loaded
@@ -1200,9 +1218,12 @@ class Service:
                 raise RequestLimitError(f"{field}: the id is only whitespace; give the "
                                         f"{_whose(field)} id", field=field)
         if len(text) > self.settings.max_id_length:
-            raise RequestLimitError(f"{field}: an id of {len(text)} characters; this service "
-                                    f"takes at most {self.settings.max_id_length} "
-                                    "(max_id_length)", field=field)
+            from recstack.serving.schemas import id_too_long
+
+            # the words of an id over the schema's cap, with this service's own top (a
+            # lowered max_id_length had a wording of its own, without the id's start)
+            raise RequestLimitError(f"{field}: {id_too_long(text, self.settings.max_id_length)}",
+                                    field=field)
         if problem := control_character(text):
             raise RequestLimitError(f"{field}: the id {text[:40]!r} is not printable text: "
                                     f"{problem}; give the id without it", field=field)
@@ -1239,7 +1260,7 @@ class Service:
         :data:`~recstack.serving.schemas.MAX_LIMIT`): from Python any size was listed."""
         from recstack.serving.schemas import MAX_LIMIT
 
-        return request_count(limit, "limit", most=MAX_LIMIT, setting="largest limit")
+        return request_count(limit, "limit", most=MAX_LIMIT)
 
     def context_keys(self) -> tuple[list[str], bool]:
         """The context columns some served model uses (sorted), and whether one has time
@@ -1316,7 +1337,7 @@ class Service:
                                     field="exclude_seen")
         exclude_seen = bool(exclude_seen)
         user_id = self.request_id(user_id, "user_id")
-        slot = self.variant_for(user_id)
+        slot = self._arm_of(user_id)
         loaded = self._loaded(slot)
         used = self.context_for(loaded, context, timestamp)
         user_id = loaded.vocabulary_id("user", user_id)
@@ -1428,14 +1449,14 @@ class Service:
                     else f"{type(items).__name__}")
             raise RequestLimitError(f"items must be a list of item ids, got {what}; write "
                                     "items=[...], e.g. ['42']", field="items")
-        if not len(items):
-            # POST /recommendations/new-user refuses an empty list; from Python it was
+        if not 1 <= len(items) <= self.settings.max_items:
+            from recstack.serving.schemas import ITEMS_HINT, list_length_message
+
+            # an empty list: POST /recommendations/new-user refuses it; from Python it was
             # answered with the most popular items as if items had been chosen
-            raise RequestLimitError("items: the list is empty; give at least one item id the "
-                                    "visitor chose, e.g. items=['42']", field="items")
-        if len(items) > self.settings.max_items:
-            raise RequestLimitError(f"{len(items)} items posted; this service takes at most "
-                                    f"{self.settings.max_items} (max_items)", field="items")
+            raise RequestLimitError("items: " + list_length_message(
+                "item ids", self.settings.max_items, len(items), setting="max_items",
+                hint=ITEMS_HINT), field="items")
         items = [self.request_id(item, f"items[{position}]")
                  for position, item in enumerate(items)]
         if user_id is not None:
@@ -1443,7 +1464,7 @@ class Service:
             # integer as its digits, trimmed, at most max_id_length): b"7" and 7 failed inside
             # the variant's id check, and "" or an id of any length chose a variant
             user_id = self.request_id(user_id, "user_id")
-        slot = self.variant_for(user_id)
+        slot = self._arm_of(user_id)
         loaded = self._loaded(slot)
         used = self.context_for(loaded, context, timestamp)
         items = [loaded.vocabulary_id("item", item) for item in items]
@@ -1758,11 +1779,7 @@ class Service:
         if self.event_log is None:
             raise NotLoggingError("this service keeps no event log; start it with "
                                   "--log-dir DIR (log_dir in the settings)")
-        events = _request_events(events)
-        if len(events) > self.settings.max_events:
-            raise RequestLimitError(f"{len(events)} events posted; this service takes at "
-                                    f"most {self.settings.max_events} per request (max_events)",
-                                    field="events")
+        events = _request_events(events, self.settings.max_events)
         from recstack.serving.schemas import MAX_EVENT_AHEAD_SECONDS
 
         clock = time.time()
@@ -1794,7 +1811,7 @@ class Service:
         now = datetime.now(UTC)
         rows: list[Mapping[str, Any]] = []
         for event in events:
-            slot = self.variant_for(event.user_id)
+            slot = self._arm_of(event.user_id)
             rows.append({
                 "time": now, "timestamp": event.timestamp, "event": event.event,
                 "user_id": event.user_id, "item_id": event.item_id,
@@ -1880,7 +1897,7 @@ class Service:
         """The user's id as the model spells it, and the ids and titles of their items."""
         user_id = self.request_id(user_id, "user_id")
         limit = self._check_limit(limit)
-        loaded = self._loaded(self.variant_for(user_id))
+        loaded = self._loaded(self._arm_of(user_id))
         user_id = loaded.vocabulary_id("user", user_id)
         user = loaded.user_position(user_id)
         if user < 0:

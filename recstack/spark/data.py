@@ -365,6 +365,13 @@ def from_pandas(spark: Any, table: Any) -> Any:
         raise DataFormatError(f"the table names the column {shown_value(repeated[0])} more than "
                               "once; Spark refuses a table whose columns share a name",
                               column=str(repeated[0]), expected="one column per name")
+    from recstack.data.interactions import _refuse_text_among_numbers
+
+    for name in (USER_ID, ITEM_ID):
+        if name in table.columns and table[name].dtype == object:
+            # pyspark made the numbers of such a column text without a word, and encode
+            # then merged user 1 and user "1"; one machine's from_frame refuses them
+            _refuse_text_among_numbers(table[name], table[name].to_numpy(), name)
     sent = table.copy(deep=False)
     records: dict[str, str] = {}
     masked = False
@@ -1349,6 +1356,7 @@ def read_partitioned(spark: Any, root: str | Path, *, start: Any = None, end: An
                    if name in frame.columns and name not in (*_INPUT_COLUMNS, *levels)]
         for name in context:
             _refuse_context_named_like_ours(name, str(root))
+        frame = _with_written_pandas_types(frame, context)
         data = _encode(frame.drop(*levels), str(root), context)
         # the rating range the metadata records, as one machine's reader keeps it (explicit
         # ratings came back as implicit data); only for a value column that was read
@@ -1402,9 +1410,20 @@ def _recorded_roles(frame: Any, root: str) -> Any:
     Spark reads); None when no file is read or the metadata records none."""
     from recstack.data.files import RATING_RANGE_KEY, ROLES_KEY, TableRoles
 
-    files = sorted(frame.inputFiles())
+    files, texts = _footer_texts(frame, (ROLES_KEY, RATING_RANGE_KEY))
     if not files:
         return None
+    return TableRoles.from_metadata({key: text.encode() for key, text in texts.items()},
+                                    files[0])
+
+
+def _footer_texts(frame: Any, keys: Sequence[bytes]) -> tuple[list[str], dict[bytes, str]]:
+    """The input files of ``frame`` and the values of ``keys`` in the key-value metadata of
+    the first one's footer, read by Spark's own Parquet reader (any filesystem Spark
+    reads); no values where the footer cannot be read (the data files' own errors follow)."""
+    files = sorted(frame.inputFiles())
+    if not files:
+        return files, {}
     context = frame.sparkSession.sparkContext
     jvm = context._jvm
     try:
@@ -1413,13 +1432,64 @@ def _recorded_roles(frame: Any, root: str) -> Any:
         reader = jvm.org.apache.parquet.hadoop.ParquetFileReader.open(found)
         try:
             recorded = reader.getFooter().getFileMetaData().getKeyValueMetaData()
-            texts = {key: recorded.get(key.decode()) for key in (ROLES_KEY, RATING_RANGE_KEY)}
+            texts = {key: recorded.get(key.decode()) for key in keys}
         finally:
             reader.close()
     except Exception:  # noqa: BLE001 (no footer to read: the data files' own errors follow)
-        return None
-    return TableRoles.from_metadata({key: str(text).encode() for key, text in texts.items()
-                                     if text is not None}, files[0])
+        return files, {}
+    return files, {key: str(text) for key, text in texts.items() if text is not None}
+
+
+def _with_written_pandas_types(frame: Any, context: Sequence[str]) -> Any:
+    """``frame`` with the pandas type of each ``context`` column that pyarrow recorded in
+    the files' ``pandas`` metadata, and that Spark's type does not tell, recorded in the
+    column's metadata as :func:`from_pandas` records it, so that
+    :meth:`SparkInteractions.to_interactions` gives the types one machine's
+    :func:`recstack.data.partitioned.read_partitioned` gives: a time with its zone, pandas'
+    nullable integers, floats and flags (a missing value as ``<NA>``), unsigned integers
+    (Spark has none: ``uint8`` read as its ``short``) and pandas' ``string``. Categories
+    stay their values: the categories live in each file's dictionary pages, which Spark
+    does not read."""
+    from pyspark.sql import functions as F
+
+    _, texts = _footer_texts(frame, (b"pandas",))
+    try:
+        described = json.loads(texts.get(b"pandas", "{}")).get("columns", [])
+    except (ValueError, AttributeError):
+        return frame
+    records: dict[str, str] = {}
+    for column in described if isinstance(described, list) else []:
+        if not isinstance(column, dict) or column.get("name") not in context:
+            continue
+        record = _written_type_record(column)
+        if record is not None and PANDAS_TYPE_KEY not in frame.schema[column["name"]].metadata:
+            records[column["name"]] = json.dumps(record)
+    if not records:
+        return frame
+    return frame.select(*[
+        F.col(_quoted(name)).alias(name, metadata={PANDAS_TYPE_KEY: records[name]})
+        if name in records else F.col(_quoted(name)) for name in frame.columns])
+
+
+#: pyarrow's ``numpy_type`` of the pandas types Spark's types do not give back
+_WRITTEN_KINDS = {**{name: "integer" for name in (
+    "Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "uint8", "uint16",
+    "uint32")}, "Float32": "nullable float", "Float64": "nullable float", "boolean": "flag",
+    "string": "text"}
+
+
+def _written_type_record(column: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The record of one column of pyarrow's ``pandas`` metadata, or None where Spark's
+    type gives it back (``uint64`` and ``UInt64`` too: Spark reads them as decimals)."""
+    numpy_type = str(column.get("numpy_type"))
+    if column.get("pandas_type") == "datetimetz":
+        zone = (column.get("metadata") or {}).get("timezone")
+        unit = numpy_type.removeprefix("datetime64[").removesuffix("]")
+        if not isinstance(zone, str) or unit not in ("s", "ms", "us", "ns"):
+            return None
+        return {"kind": "datetime", "dtype": f"datetime64[{unit}, {zone}]"}
+    kind = _WRITTEN_KINDS.get(numpy_type)
+    return None if kind is None else {"kind": kind, "dtype": numpy_type}
 
 
 def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: Any = None
@@ -1598,34 +1668,95 @@ def input_files(frame: Any) -> list[str]:
 
 @arguments_named
 def write_parquet(frame: Any, path: str | Path, *, overwrite: bool = False) -> str:
-    """Write ``frame`` as Parquet through Spark's output commit protocol: task outputs are
-    staged and only a job that succeeds moves them to ``path``; when the job fails nothing
-    is left at ``path``."""
+    """Write ``frame`` as a folder of Parquet files at ``path`` and return ``path``.
+
+    A local ``path`` is refused, before Spark writes anything, where ``recstack ... --out``
+    refuses it: ``.``, ``..``, ``sub/..``, ``~`` (:func:`recstack.atomic.folder_place_problem`),
+    a folder that is the home folder or is or holds the working folder, and a name that
+    starts or ends with a space or ends with a dot (``"out."`` is another folder than
+    ``out``). Spark writes into a staging folder beside ``path``, which then replaces
+    ``path`` in one rename (:func:`recstack.atomic.atomic_directory`): a failed or
+    interrupted write leaves ``path`` as it was, the old output whole where
+    ``overwrite=True`` was to replace it. On other filesystems (``s3a://``, ``hdfs://``)
+    Spark's own output commit protocol applies: only a job that succeeds moves its files to
+    ``path``, but ``overwrite=True`` deletes the old output before the job starts."""
     check_spark_frame(frame, "write_parquet(frame)")
+    given = os.fsdecode(os.fspath(path)) if isinstance(path, str | os.PathLike) else path
     path = _location(path, "write_parquet path")
     if not isinstance(overwrite, bool | np.bool_):
         # a truthy "no" replaced the folder
         raise ConfigError("write_parquet overwrite: expected True or False, got "
                           f"{shown_value(overwrite)}")
+    overwrite = bool(overwrite)
+    local = "://" not in path.removeprefix("file://")
+    if not local:
+        _write_parquet_with_spark(frame, path, path, overwrite=overwrite)
+        return path
+    target = Path(path.removeprefix("file://").removeprefix("file:"))
+    _refuse_folder_name(str(given), target)
     if overwrite:
         _refuse_replacing_other_files(path)
+    elif os.path.lexists(target):
+        raise RecstackError(f"{path} exists; pass overwrite=True to replace it")
+    from recstack.atomic import atomic_directory
+
+    kept = os.path.lexists(target)
+    with atomic_directory(target, overwrite=overwrite) as staging:
+        # the staging folder is new and empty: Spark's "overwrite" only replaces it
+        _write_parquet_with_spark(frame, str(staging), path, overwrite=True, kept=kept)
+    return path
+
+
+def _refuse_folder_name(given: str, target: Path) -> None:
+    """Refuse a local Parquet output named as ``--out`` refuses a folder to write (the
+    shared rules of :mod:`recstack.atomic`), judged as typed, before Spark makes a folder:
+    ``write_parquet(frame, ".", overwrite=True)`` deleted the working folder's files, ``~``
+    made a folder named ``~`` (or, expanded, replaced the home folder), ``" out"`` and
+    ``"out."`` wrote folders beside ``out`` that a reader of ``out`` never finds."""
+    from recstack.atomic import (
+        folder_place_problem,
+        home_or_working_folder_problem,
+        padded_name_problem,
+    )
+
+    text = given.removeprefix("file://").removeprefix("file:")
+    problem = folder_place_problem(text, "out.parquet", "the Parquet output")
+    if problem is None:
+        problem = home_or_working_folder_problem(target)
+    if problem is None:
+        problem = padded_name_problem(text, "folder")
+    if problem is None:
+        head, _, name = text.rstrip("/").rpartition("/")
+        bare = name.strip().rstrip(". ")
+        if not bare and name not in (".", ".."):
+            problem = ("is no folder name (only dots and spaces); give the Parquet output's "
+                       f"name, e.g. {head + '/' if head else ''}out.parquet")
+        elif name.endswith(".") and name not in (".", ".."):
+            meant = repr(f"{head}/{bare}" if head else bare)
+            problem = (f"ends with a dot, which makes it another folder than {meant}; write "
+                       f"it without: {meant}")
+    if problem is not None:
+        raise RecstackError(f"write_parquet path: {given!r} {problem}")
+
+
+def _write_parquet_with_spark(frame: Any, where: str, path: str, *, overwrite: bool,
+                              kept: bool = False) -> None:
+    """Spark's Parquet write of ``frame`` to ``where`` (``path``, or the staging folder
+    that replaces it), its failure said in one line naming ``path`` (``kept``: an old
+    output there stays as it was)."""
     try:
-        frame.write.mode("overwrite" if overwrite else "errorifexists").parquet(path)
+        frame.write.mode("overwrite" if overwrite else "errorifexists").parquet(where)
     except Exception as error:
-        local = Path(path.removeprefix("file:"))
-        # the committer removes its staging folder; on a local filesystem an empty
-        # target folder may remain, which would read as an empty dataset
-        if local.is_dir() and not any(p for p in local.rglob("*") if p.is_file()
-                                      and not p.name.startswith((".", "_"))):
-            for child in sorted(local.rglob("*"), reverse=True):
-                child.rmdir() if child.is_dir() else child.unlink()
-            local.rmdir()
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         if "already exists" in first:
             raise RecstackError(f"{path} exists; pass overwrite=True to replace it") from None
+        if where == path:
+            raise RecstackError(f"writing {path} failed: {first}") from None
+        if kept:
+            raise RecstackError(f"writing {path} failed, and the output already there was "
+                                f"left as it was: {first}") from None
         raise RecstackError(f"writing {path} failed, and nothing was written there: {first}"
                             ) from None
-    return path
 
 
 def _refuse_replacing_other_files(path: str) -> None:
@@ -2435,7 +2566,8 @@ def _recorded_type(field: Any) -> dict[str, Any] | None:
 
 #: what :func:`_pandas_type_record` writes for each kind of column
 _RECORD_FIELDS = {"datetime": {"dtype"}, "nullable float": {"dtype"},
-                  "category": {"categories", "ordered", "categories_dtype"}}
+                  "category": {"categories", "ordered", "categories_dtype"},
+                  "integer": {"dtype"}, "flag": {"dtype"}, "text": {"dtype"}}
 
 
 def _collected(frame: Any, columns: Sequence[str], order: str) -> Any:
@@ -2500,6 +2632,15 @@ def _collected(frame: Any, columns: Sequence[str], order: str) -> Any:
                     expected="values among the recorded categories, or a column made anew "
                              f"(without the metadata key {PANDAS_TYPE_KEY!r})")
             table[name] = restored
+        elif kind == "integer":
+            dtype = pd.api.types.pandas_dtype(record["dtype"])
+            if values.dtype.kind == "f" and (values.abs() >= _FLOAT_EXACT_UP_TO).any():
+                # toPandas carried the integers with nulls as floats, past 2**53 inexact
+                values = pd.Series(_exact_integers(frame, name, order, "Int64"),
+                                   index=values.index)
+            table[name] = values.astype("Int64").astype(dtype)
+        elif kind in ("flag", "text"):
+            table[name] = values.astype(record["dtype"])
     return table.drop(columns=list(missing_flags.values()))
 
 

@@ -23,7 +23,7 @@ from recstack.spark.data import (
     check_index_columns,
 )
 from recstack.spark.evaluation import FEATURES
-from recstack.specs import SEED_MAX, number_spelling_hint, whole_exact_as_int
+from recstack.specs import SEED_MAX, arguments_named, number_spelling_hint, whole_exact_as_int
 
 #: what a user without factors gets where scores are asked for pairs (see SparkALS)
 COLD_START = ("error", "nan")
@@ -87,6 +87,7 @@ class SparkALS:
         gives NaN scores. Never silently dropped (Spark's ``coldStartStrategy="drop"``).
     """
 
+    @arguments_named
     def __init__(self, *, factors: int = 64, regularization: float = 0.1, alpha: float = 3.0,
                  iterations: int = 15, seed: int = 0, blocks: int = 4,
                  checkpoint_interval: int = 10, cold_start: str = "error",
@@ -137,6 +138,7 @@ class SparkALS:
                               f"got {shown(self.cold_start)}{near}")
         self.cold_start = str(self.cold_start)
 
+    @arguments_named
     def fit(self, train: SparkInteractions) -> SparkALS:
         """Fit on ``train``; sets ``user_factors_`` and ``item_factors_`` (DataFrames
         ``(index, features)``) and ``train_`` (the data, for the export)."""
@@ -176,6 +178,7 @@ class SparkALS:
         if not hasattr(self, "model_"):
             raise RecstackError("SparkALS: call fit() first")
 
+    @arguments_named
     def score_pairs(self, pairs: Any) -> Any:
         """Scores ``x_u . y_i`` of a DataFrame of ``user_index, item_index`` pairs (column
         ``prediction``); cold users and items as ``cold_start`` says."""
@@ -240,6 +243,12 @@ class SparkPopularity:
     pair); negative values are refused, as ``MostPopular`` refuses them.
     """
 
+    @arguments_named
+    def __init__(self) -> None:
+        # it takes no settings: SparkPopularity(k=10) was Python's "takes no arguments"
+        pass
+
+    @arguments_named
     def fit(self, train: SparkInteractions) -> SparkPopularity:
         from pyspark.sql import functions as F
 
@@ -253,6 +262,7 @@ class SparkPopularity:
         self.train_ = train
         return self
 
+    @arguments_named
     def top(self, k: int) -> Any:
         """The ``k`` most popular items: ``item_index, users`` (all of them when the
         catalog has fewer)."""
@@ -284,12 +294,14 @@ class SparkItemCooccurrence:
     ``users_left_out_``), as very long histories say little about item similarity.
     """
 
+    @arguments_named
     def __init__(self, *, neighbors: int = 50, max_user_items: int = 1000,
                  shrink: float = 0.0) -> None:
         self.neighbors = neighbors
         self.max_user_items = max_user_items
         self.shrink = shrink
 
+    @arguments_named
     def fit(self, train: SparkInteractions) -> SparkItemCooccurrence:
         from pyspark.sql import Window
         from pyspark.sql import functions as F
@@ -347,6 +359,7 @@ class SparkItemCooccurrence:
         self.train_ = train
         return self
 
+    @arguments_named
     def to_recstack(self, *, normalize_similarity: bool = False) -> Any:
         """A fitted :class:`recstack.models.knn.ItemKNN` whose similarity matrix holds these
         neighbours (row ``i``: item ``i``'s neighbours), with the training matrix and

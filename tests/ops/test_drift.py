@@ -192,7 +192,10 @@ def test_planted_genre_shift_is_found(windows):
     (lambda: psi([1.0, np.nan], [1.0]), r"^psi: reference holds 1 NaN or infinite"),
     (lambda: psi(["a"], ["b"]), r"^psi: reference must be a flat list or array of numbers"),
     (lambda: psi([[1, 2]], [1]), r"^psi: reference must be a flat list"),
-    (lambda: psi([1, 2], [2, 3], bins=0), r"^psi: bins must be an integer in \[1, 10000\]"),
+    (lambda: psi([1, 2], [2, 3], bins=0), r"^psi: bins must be an integer in \[2, 10000\]"),
+    (lambda: psi([1, 5], [2, 3, 9], bins=1),
+     r"^psi: bins must be an integer in \[2, 10000\] \(one quantile bin holds both samples "
+     r"whole: its PSI is always 0\), got 1$"),
     (lambda: psi([1, 2], [2, 3], bins=10**12), r"^psi: bins must be an integer"),
     (lambda: psi([1, 2], [2, 3], bins=2.5), r"^psi: bins must be an integer"),
     (lambda: psi([1, 2], [2, 3], edges=[3, 1]), r"^psi: edges must increase strictly"),

@@ -42,7 +42,9 @@ def test_whole_exact_counts_give_what_the_ints_give():
 
 @pytest.mark.parametrize("given", [Decimal("2.5"), Fraction(5, 2), 2.0, Decimal("NaN")])
 def test_a_fraction_or_a_float_is_still_refused_as_given(given):
-    with pytest.raises(RecstackError, match=r"psi: bins must be an integer in \[1, 10000\], "
+    with pytest.raises(RecstackError, match=r"psi: bins must be an integer in \[2, 10000\] "
+                                            r"\(one quantile bin holds both samples whole: "
+                                            r"its PSI is always 0\), "
                                             rf"got {re.escape(repr(given))}$"):
         drift.psi(REFERENCE, NEW, bins=given)
     with pytest.raises(ConfigError, match=r"training_window: n_partitions must be the number"):

@@ -127,7 +127,9 @@ def test_similar_items_are_the_cosine_neighbours(registry, als):
     ("get", "/users/1/recommendations?k=0", None, 422,
      "from 1 to 100 (this service's max_k), not the number 0"),
     ("get", "/users/" + "u" * 129 + "/recommendations", None, 422, "at most 128"),
-    ("post", "/recommendations/new-user", {"items": ["1"] * 501}, 422, "at most 500"),
+    # over the schema's cap of 500 too, but it is this service's max_items that is told
+    ("post", "/recommendations/new-user", {"items": ["1"] * 501}, 422,
+     "a list of 1 to 2 item ids (this service's max_items), not a list of 501"),
     ("post", "/recommendations/new-user", {"items": ["1"], "extra": 1}, 422, "xtra"),
     ("post", "/recommendations/new-user", {"items": ["1"] * 3}, 422, "max_items"),
 ])

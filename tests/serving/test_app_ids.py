@@ -122,8 +122,8 @@ def test_the_settings_max_id_length_is_enforced_naming_the_field(slashed, method
         answer = http.request(method.upper(), path, json=body)
         fits = http.get("/users/x/recommendations?k=2")
     assert answer.status_code == 422, answer.text
-    assert answer.json()["detail"] == (f"{field}: an id of 11 characters; this service takes "
-                                       "at most 10 (max_id_length)")
+    assert answer.json()["detail"] == (f"{field}: an id of 11 characters ('yyyyyyyyyyy'...); "
+                                       "this service takes ids of at most 10 characters")
     assert fits.status_code == 200
 
 

@@ -56,8 +56,9 @@ def test_no_items_is_refused_from_python_as_over_http(http, service, items):
     assert http.post("/recommendations/new-user", json={"items": []}).status_code == 422
     with pytest.raises(RequestLimitError) as caught:
         service.recommend_new(items, 5)
-    assert str(caught.value) == ("items: the list is empty; give at least one item id the "
-                                 "visitor chose, e.g. items=['42']")
+    assert str(caught.value) == ("items: Input should be a list of 1 to 500 item ids (this "
+                                 "service's max_items), not an empty list; give at least one "
+                                 "item id the visitor chose, e.g. [\"42\"]")
     assert caught.value.field == "items"
 
 
@@ -73,8 +74,8 @@ def test_one_item_is_still_answered_from_python(service, item):
 def test_a_limit_over_the_routes_cap_is_refused_from_python_as_over_http(
         http, service, user, call, path):
     assert http.get(path.replace("{user}", user)).status_code == 422
-    with pytest.raises(RequestLimitError, match=r"^limit=\d+ exceeds this service's largest "
-                                                r"limit \(1000\)$"):
+    with pytest.raises(RequestLimitError, match=r"^limit: Input should be a whole number from "
+                                                r"1 to 1000, not the number \d+$"):
         call(service, user)
 
 
@@ -85,8 +86,8 @@ def test_a_limit_at_the_cap_is_listed_from_python(service, train):
 @pytest.mark.parametrize(("user_id", "said"), [
     ("", "user_id: the id is empty; give the user's id"),
     ("   ", "user_id: the id is only whitespace; give the user's id"),
-    ("u" * 500, "user_id: an id of 500 characters; this service takes at most 128 "
-                "(max_id_length)"),
+    ("u" * 500, "user_id: an id of 500 characters ('uuuuuuuuuuuuuuuuuuuu'...); this service "
+                "takes ids of at most 128 characters"),
     ("a\x00b", "user_id: the id 'a\\x00b' is not printable text"),
 ])
 def test_a_new_visitors_user_id_follows_the_rule_of_every_id(service, item, user_id, said):

@@ -77,8 +77,8 @@ def test_no_events_is_refused_from_python_as_over_http(http, service, events):
     assert http.post("/events", json={"events": []}).status_code == 422
     with pytest.raises(RequestLimitError) as caught:
         service.record_events(events)
-    assert str(caught.value) == ("events: the list is empty; give at least one event (1 to "
-                                 "1,000 per call, as POST /events takes)")
+    assert str(caught.value) == ("events: Input should be a list of 1 to 1,000 events (this "
+                                 "service's max_events), not an empty list")
     assert caught.value.field == "events"
 
 

@@ -68,12 +68,15 @@ def test_search_text_as_bytes_is_the_text_and_other_kinds_are_refused(service):
         service.search_titles(b"\xff", 5)
 
 
+K_RANGE = "k: Input should be a whole number from 1 to 100 (this service's max_k)"
+
+
 @pytest.mark.parametrize(("k", "said"), [
-    (0, "k must be a whole number from 1, got 0"),
-    (-1, "k must be a whole number from 1, got -1"),
-    (True, "k must be a whole number from 1, got bool True"),
-    (5.0, "k must be a whole number from 1, got float 5.0"),
-    ("5", "k must be a whole number from 1, got str '5'"),
+    (0, f"{K_RANGE}, not the number 0"),
+    (-1, f"{K_RANGE}, not the number -1"),
+    (True, f"{K_RANGE}, not bool True"),
+    (5.0, f"{K_RANGE}, not float 5.0; write 5, without a decimal point or exponent"),
+    ("5", f"{K_RANGE}, not str '5'"),
 ])
 def test_k_is_a_whole_number_from_one_for_every_call(service, user, item, k, said):
     for call in (lambda: service.recommend_user(user, k),
@@ -85,7 +88,9 @@ def test_k_is_a_whole_number_from_one_for_every_call(service, user, item, k, sai
 
 
 def test_k_beyond_max_k_still_names_the_setting(service, user):
-    with pytest.raises(RequestLimitError, match=r"k=101 exceeds this service's max_k \(100\)"):
+    with pytest.raises(RequestLimitError, match=r"^k: Input should be a whole number from 1 "
+                                                r"to 100 \(this service's max_k\), not the "
+                                                r"number 101$"):
         service.recommend_user(user, 101)
     assert len(service.recommend_user(np.int64(3), np.int64(5)).item_ids) == 5
 
@@ -95,7 +100,8 @@ def test_a_limit_is_a_whole_number_from_one(service, user, limit):
     for call in (lambda: service.history(user, limit),
                  lambda: service.search_titles("1", limit),
                  lambda: service.some_users(limit)):
-        with pytest.raises(RequestLimitError, match="limit must be a whole number from 1"):
+        with pytest.raises(RequestLimitError, match="^limit: Input should be a whole number "
+                                                    "from 1 to 1000, not "):
             call()
 
 

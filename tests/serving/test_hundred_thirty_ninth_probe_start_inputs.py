@@ -76,8 +76,8 @@ def test_python_counts_of_thousands_of_digits_are_refused_by_name(started, user,
     # they were Python's raw "Exceeds the limit (4300 digits)" ValueError
     from recstack.serving.service import RequestLimitError
 
-    what = ("k=a 5,001-digit integer exceeds this service's max_k (100)" if sign > 0 else
-            "k must be a whole number from 1, got a 5,001-digit integer")
+    what = ("k: Input should be a whole number from 1 to 100 (this service's max_k), not a "
+            "number of 5,001 digits")
     for call in (lambda: started.recommend_user(user, sign * HUGE),
                  lambda: started.recommend_new([item], sign * HUGE),
                  lambda: started.similar(item, sign * HUGE)):
@@ -85,8 +85,8 @@ def test_python_counts_of_thousands_of_digits_are_refused_by_name(started, user,
             call()
         assert str(caught.value) == what
     if sign < 0:
-        with pytest.raises(RequestLimitError, match="^limit must be a whole number from 1, "
-                           "got a 5,001-digit integer$"):
+        with pytest.raises(RequestLimitError, match="^limit: Input should be a whole number "
+                           "from 1 to 1000, not a number of 5,001 digits$"):
             started.history(user, -HUGE)
 
 

@@ -156,8 +156,8 @@ def test_a_closed_stream_and_both_targets_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize("out, message", [
-    (5, "--out: expected a path (text or pathlib.Path), got int 5"),
-    ("", "--out: an empty path"),
+    (5, "write_recommendations(out): expected a path (text or pathlib.Path), got int 5"),
+    ("", "write_recommendations(out): an empty path"),
 ])
 def test_an_out_that_is_no_path_is_refused(out, message):
     with pytest.raises(RecstackError) as caught:

@@ -51,7 +51,8 @@ def test_a_whole_number_beyond_float_precision_is_refused_as_documented(http, va
 
 @pytest.mark.parametrize(("body", "message"), [
     (b'{"context": {"device": "' + b"x" * 257 + b'"}}',
-     "String should have at most 256 characters"),
+     "a text of 257 characters ('xxxxxxxxxxxxxxxxxxxx'...); a context value is at most 256 "
+     "characters"),
     (b'{"context": {"device": 1e400}}',
      "1e400 is beyond the range of a number (about 1.8e308 either way: past it the value is "
      "lost); leave the field out or give its value (Input should be a finite number)"),

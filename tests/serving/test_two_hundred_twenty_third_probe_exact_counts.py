@@ -90,8 +90,9 @@ def test_service_counts_read_whole_exact_numbers(tmp_path):
     from recstack.serving.skew import SkewReport, render_skew
 
     assert request_count(D(5), "k", most=100, setting="max_k") == 5
-    with pytest.raises(RequestLimitError, match="k must be a whole number from 1"):
-        request_count(D("5.5"), "k")
+    with pytest.raises(RequestLimitError, match=r"^k: Input should be a whole number from 1 "
+                                                r"to 100 \(this service's max_k\), not "):
+        request_count(D("5.5"), "k", most=100, setting="max_k")
     log = ParquetLog(tmp_path / "logs", "requests", REQUEST_SCHEMA, rotate_rows=D(10),
                      keep_files=F(2), max_pending=D(100))
     try:

@@ -43,6 +43,7 @@ import secrets
 import shutil
 import stat
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,7 +56,7 @@ __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
            "fitting_stem", "folder_place_problem", "folder_problem", "hashed_stem",
            "home_or_working_folder_problem", "is_looping_link", "padded_name_problem",
            "recover", "refuse_non_file", "room_for_name", "special_file_problem",
-           "write_bytes", "write_text", "write_with"]
+           "write_bytes", "write_text", "write_with", "written_name_problem"]
 
 _TMP = "recstack-tmp"
 _OLD = "recstack-old"
@@ -174,11 +175,12 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     RecstackError
         If ``target`` exists and ``overwrite`` is False, ``target`` is a file, its parent is
         not a folder or not writable, or a new ``target``'s name starts or ends with a
-        space (:func:`padded_name_problem`); and, whatever ``overwrite`` says, a ``target``
-        given as ``.``, ``..``, ``sub/..`` or ``~`` (:func:`folder_place_problem`), or one that
-        is the home folder or is or holds the working folder. If the block raises, the
-        staging folder is removed,
-        ``target`` is untouched and the block's exception propagates.
+        space (:func:`padded_name_problem`), starts with ``-`` or holds a control character
+        in a folder it makes (:func:`written_name_problem`); and, whatever ``overwrite``
+        says, a ``target`` given as ``.``, ``..``, ``sub/..`` or ``~``
+        (:func:`folder_place_problem`), or one that is the home folder or is or holds the
+        working folder. If the block raises, the staging folder is removed, ``target`` is
+        untouched and the block's exception propagates.
 
     Examples
     --------
@@ -201,9 +203,14 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
         # folder "res ") was made beside "res" without a word, where `--out 'res '` and an
         # experiment file's `output = "res "` are refused; an existing one is replaced
         text = os.fsdecode(os.fspath(given))
-        padded = padded_name_problem(text, "folder")
-        if padded is not None:
-            raise RecstackError(f"{text!r} {padded}")
+        # only what this write makes is judged: an existing folder above it is written into
+        # whatever its name (the rule is for names given to new files and folders)
+        named = written_name_problem(text, "the folder to write", kind="folder",
+                                     typed=isinstance(given, str),
+                                     new_from=_created_from(text)) \
+            or padded_name_problem(text, "folder")
+        if named is not None:
+            raise RecstackError(f"{text!r} {named}")
     # before any folder is made: `save(".", overwrite=True)` failed only at the swap
     # ("Device or resource busy"), `sub/..` left `sub` behind, and `~` with overwrite
     # replaced the whole home folder by the new one
@@ -566,19 +573,25 @@ _KNOWN_EXTENSIONS = (".csv", ".tsv", ".parquet", ".pq", ".json", ".jsonl", ".tom
 
 
 def file_name_problem(text: str, example: str, written: str = "a file",
-                      suffixes: tuple[str, ...] = ()) -> str | None:
+                      suffixes: tuple[str, ...] = (), *, typed: bool = False) -> str | None:
     """None when ``text``, as typed, can name a file to write; else why not, as the end of
     a message starting with ``repr(text)``. ``Path`` reads some such texts as another path
     without a word, so they are judged as typed: a path ending in ``/`` (``Path`` drops it
     and the file was written under the folder's name), or in ``/.`` or ``/..`` (``sub/.``
-    wrote the file ``sub``), ``.`` and ``..`` themselves (``recstack recommend --out .``
+    wrote the file ``sub``), a control character, ``-`` or a name starting with ``-``
+    (:func:`written_name_problem`), ``.`` and ``..`` themselves (``recstack recommend --out .``
     failed with "PosixPath('.') has an empty name"), ``~`` or ``~user`` (a home folder); a
     name starting or ending with a space, or ending with a dot (``a.csv.`` or ``a.csv ``
     is another file than ``a.csv``, and its extension no longer says the format); a name
     of dots and spaces only (``...``); and a name that is only an extension (``.csv``, a
     hidden file). ``example`` is a file name to suggest (``recommendations.csv``),
-    ``written`` what is written ("an HTML page"), ``suffixes`` the extensions it takes."""
+    ``written`` what is written ("an HTML page"), ``suffixes`` the extensions it takes,
+    ``typed`` whether ``text`` is a text as given rather than a ``Path``'s (whose ``./``
+    is lost: a leading ``-`` is judged only in a text, :func:`written_name_problem`)."""
     here = f"but {written} is written here; give the file's name"
+    unreadable = written_name_problem(text, typed=typed)
+    if unreadable is not None:
+        return unreadable
     if text.endswith(_SEPARATORS):
         return f"ends with '/', so it names a folder, {here}, e.g. {text}{example}"
     head, name = _last_part(text)
@@ -609,6 +622,60 @@ def file_name_problem(text: str, example: str, written: str = "a file",
 
 
 _SEPARATORS = tuple({"/", os.sep, *((os.altsep,) if os.altsep else ())})
+
+
+def written_name_problem(text: str, what: str = "the file to write", *, kind: str = "file",
+                         typed: bool = True, option_given: bool = False,
+                         new_from: int = 0) -> str | None:
+    """None unless ``text``, a path to write as typed, holds a control character (a line
+    break or tab pasted with the name: the file was written with it, and every listing
+    shows it broken) or reads as something other than a name: ``-``, standard input or
+    output, or a name starting with ``-`` (``-r.html``), which every command given it
+    afterwards reads as an option (``./-r.html`` is a name). Else why, as the end of a
+    message starting with ``repr(text)``.
+
+    ``what`` is what belongs there, for the advice ("the file or folder to write"),
+    ``kind`` what the name is of ("file", "folder", "file or folder"). ``typed``: whether
+    ``text`` is the text as given; a ``Path`` has lost the ``./`` that makes ``./-r.html``
+    a name (``Path("./-r.html")`` is ``Path("-r.html")``, and the command line hands its
+    writers such paths), so without ``typed`` a leading ``-`` is not judged. ``option_given``
+    (a command line's argument) says that an option may have been typed in its place.
+    Control characters are looked for from index ``new_from`` on: the folders before it
+    exist already, and are written into whatever their names. The rule is for names to
+    write: a reader opens an existing file so named as it is."""
+    control = next((index for index in range(max(new_from, 0), len(text))
+                    if unicodedata.category(text[index]) == "Cc"), None)
+    if control is not None:
+        return (f"holds the control character {text[control]!r} (at position {control + 1}); "
+                f"a {kind} name is written without line breaks, tabs or other control "
+                "characters")
+    if not typed:
+        return None
+    if text.strip() == "-":
+        return (f"(standard input or output) is not taken here: give {what} by its path; if "
+                f"that is its name, write ./-")
+    if text.startswith("-"):
+        if option_given:
+            return (f"starts with '-', as an option does: an option was given where {what} "
+                    f"belongs; if that is its name, write ./{text}")
+        return (f"starts with '-', as an option does, and every command given the {kind}'s "
+                f"name afterwards would read it as one; name it otherwise, or write ./{text}")
+    return None
+
+
+def _created_from(text: str) -> int:
+    """The index in ``text`` where the folders a write of it makes begin: after the longest
+    leading part of it that exists already (0 when none does)."""
+    start, rest = len(text), text.rstrip("".join(_SEPARATORS))
+    while rest:
+        try:
+            if os.path.lexists(os.path.expanduser(rest)):
+                break
+        except (OSError, ValueError):  # a name the system cannot look up: judged whole
+            return 0
+        head, _ = _last_part(rest)
+        start, rest = len(head), head.rstrip("".join(_SEPARATORS))
+    return start
 
 
 def _last_part(text: str) -> tuple[str, str]:
@@ -710,7 +777,8 @@ def checked_output(path: Any, what: str, *, suffixes: tuple[str, ...], writes: s
     checked = checked_path(path, what)
     text = os.fsdecode(os.fspath(path))
     # judged as given: Path("out/.") is Path("out"), and the file was written as "out"
-    problem = file_name_problem(text, f"file{suffixes[0]}", writes, suffixes)
+    problem = file_name_problem(text, f"file{suffixes[0]}", writes, suffixes,
+                                typed=isinstance(path, str))
     if problem is not None:
         raise RecstackError(f"{what}: {text!r} {problem}")
     if checked.suffix and checked.suffix.lower() not in suffixes:

@@ -24,7 +24,6 @@ import re
 import signal
 import sys
 import typing
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -1237,7 +1236,9 @@ def _registry(text: str) -> str:
     if problem is not None:
         raise argparse.ArgumentTypeError(f"{text!r} {problem}")
     _refuse_homeless(text)
-    _refuse_option_like(text, "the registry folder")
+    # an existing registry is read (recommend, serve) whatever characters its name holds
+    _refuse_option_like(text, "the registry folder",
+                        new_from=len(text) if os.path.lexists(text) else 0)
     if "://" not in text and not os.path.lexists(text):
         # a new local folder: `fit --registry 'models '` published beside 'models' (an
         # existing one so named is read, by recommend, serve and skew, as it is)
@@ -1291,28 +1292,23 @@ def _written_path(text: str) -> Path:
     """A path to write, file or folder: :func:`_path`, without control characters, and not
     named like an option (:func:`_output_path`)."""
     path = _path(text)
-    control = next((c for c in text if unicodedata.category(c) == "Cc"), None)
-    if control is not None:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} holds the control character {control!r} (at position "
-            f"{text.index(control) + 1}); a file or folder name is written without line "
-            f"breaks, tabs or other control characters")
-    _refuse_option_like(text, "the file or folder to write")
+    _refuse_option_like(text, "the file or folder to write", kind="file or folder")
     return path
 
 
-def _refuse_option_like(text: str, what: str) -> None:
+def _refuse_option_like(text: str, what: str, *, kind: str = "folder",
+                        new_from: int = 0) -> None:
     """Refuse a path argument that reads as an option (``-q``) or as the ``-`` of standard
-    input or output, which no path argument takes: ``fit --registry -`` published into a
-    folder named ``-``, and ``--out -`` was called an option given in the wrong place."""
-    if text.strip() == "-":
-        raise argparse.ArgumentTypeError(
-            f"'-' (standard input or output) is not taken here: give {what} by its path; "
-            f"if that is its name, write ./-")
-    if text.startswith("-"):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} starts with '-', as an option does: an option was given where "
-            f"{what} belongs; if that is its name, write ./{text}")
+    input or output, which no path argument takes, or that holds a control character: the
+    rule of every writer (:func:`recstack.atomic.written_name_problem`), worded for a
+    command line. ``fit --registry -`` published into a folder named ``-``, and ``--out
+    -`` was called an option given in the wrong place."""
+    from recstack.atomic import written_name_problem
+
+    problem = written_name_problem(text, what, kind=kind, option_given=True,
+                                   new_from=new_from)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(f"{text!r} {problem}")
 
 
 #: the argument types of the paths a command writes (:func:`_output_path`, :func:`output_file`)
@@ -1335,7 +1331,7 @@ def output_file(example: str, *, writes: str | None = None,
         path = _written_path(text)
         # judged as typed: Path drops a trailing '/' and '/.' (`--out sub/.` wrote the file
         # 'sub'), and '.' or '..' failed with "PosixPath('.') has an empty name"
-        problem = file_name_problem(text, example, suffixes=suffixes)
+        problem = file_name_problem(text, example, suffixes=suffixes, typed=True)
         if problem is not None:
             raise argparse.ArgumentTypeError(f"{text!r} {problem}")
         if suffixes and path.suffix and path.suffix.lower() not in suffixes:

@@ -634,6 +634,7 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
                           "n_negatives")
     if sampled:
         evaluation_table = {"metrics": list(SAMPLED_METRICS)} | evaluation_table
+    _refuse_unwritable_ks(evaluation_table, f"{file}[evaluation] ")
     evaluation = build_spec(EvaluationSpec, evaluation_table, f"{file}[evaluation] ")
     models = _parse_models(raw["models"], file)
     tune = _parse_tune(raw.get("tune"), file, models, graph_cf=data.is_graph_cf)
@@ -883,7 +884,7 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"{path}:1: starts with a byte-order mark (BOM), which TOML does "
                           "not allow; save the file as UTF-8 without BOM")
     try:
-        raw = tomllib.loads(text)
+        raw = tomllib.loads(text, parse_float=_read_float)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}{_toml_error_detail(text, error)}"
                           ) from None
@@ -909,6 +910,49 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: the {what} file is empty (it holds {content}); write "
                           f"its tables, at least {_REQUIRED_TABLES.get(what, 'its tables')}")
     return raw
+
+
+class _WrittenFloat(float):
+    """A float of the file whose value is not what was written (``1e400``, read as
+    infinity), keeping the text (``typed_text``, as the command line's numbers do) so that
+    a refusal shows ``1e400``, a number the file holds, not ``inf``, which it does not."""
+
+    typed_text: str
+
+
+def _read_float(text: str) -> float:
+    """tomllib's reading of a float, keeping the written text of one that overflowed."""
+    value = float(text)
+    if math.isinf(value) and "inf" not in text:
+        written = _WrittenFloat(value)
+        written.typed_text = text
+        return written
+    return value
+
+
+def _refuse_unwritable_ks(table: Any, where: str) -> None:
+    """Refuse ``ks`` written as text of numbers (``ks = "5"``, ``ks = "5, 10"``) suggesting
+    the list, and a cut-off too large to read (``ks = [1e400]``) as written: the generic
+    refusal said only "expected a list of integers", and of ``1e400`` showed ``[inf]``."""
+    if not isinstance(table, dict) or "ks" not in table:
+        return
+    ks = table["ks"]
+    if isinstance(ks, str):
+        numbers = re.fullmatch(r"\s*\[?\s*([0-9]+(?:\s*[,;\s]\s*[0-9]+)*)\s*\]?\s*", ks)
+        if numbers is not None:
+            listed = ", ".join(str(int(n)) for n in re.split(r"[,;\s]+", numbers.group(1)))
+            raise ConfigError(f"{where}ks = {_toml_value(ks)}: expected a list of integers, "
+                              f"got text; write the cut-offs as a list without quotes: "
+                              f"ks = [{listed}]")
+        return
+    if isinstance(ks, list) and any(isinstance(k, _WrittenFloat) for k in ks):
+        written = ", ".join(k.typed_text if isinstance(k, _WrittenFloat) else _toml_value(k)
+                            for k in ks)
+        first = next(k for k in ks if isinstance(k, _WrittenFloat))
+        raise ConfigError(f"{where}ks = [{written}]: {first.typed_text} is beyond the range "
+                          f"of numbers (it reads as {'-' if first < 0 else ''}infinity), so no "
+                          f"cut-off; ks are "
+                          f"{CUTOFF_RULE}, e.g. ks = [10, 20]")
 
 
 #: a TOML decimal integer (``+12``, ``1_000``) that no letter, digit or point touches

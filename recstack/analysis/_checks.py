@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from recstack.atomic import checked_output, name_too_long
+from recstack.atomic import checked_output, file_name_problem, name_too_long
 from recstack.errors import RecstackError, echoed, shown
 from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 from recstack.specs import did_you_mean
@@ -341,27 +340,25 @@ def html_target(path: Any, what: str) -> Path:
     or its extension says another format (``report.txt``, ``results.json``): the page was
     written there all the same, HTML under a name that opens it in a text editor, or over
     the file that format belongs to. A name without an extension is taken as it is, as
-    ``recstack report --out`` takes it. A name ``--out`` refuses as typed is refused too:
-    one holding a control character (a line break or tab pasted with the name) and one
-    that starts with ``-`` (``"-"`` read as standard output, ``-r.html`` as an option by
-    every command given it afterwards); each was written as it was."""
-    text = os.fsdecode(os.fspath(path)) if isinstance(path, str | os.PathLike) else None
-    if text is not None:
-        control = next((c for c in text if unicodedata.category(c) == "Cc"), None)
-        if control is not None:
-            raise RecstackError(f"{what}: {text!r} holds the control character {control!r} "
-                                f"(at position {text.index(control) + 1}); a file name is "
-                                "written without line breaks, tabs or other control "
-                                "characters")
-        if text.strip() == "-":
-            raise RecstackError(f"{what}: '-' (standard output) is not taken here: the page "
-                                "is written to a file; give its name (e.g. report.html), or "
-                                "write ./- if that is the name meant")
-        if text.startswith("-"):
-            raise RecstackError(f"{what}: {text!r} starts with '-', as an option does, and "
-                                "every command given the page's name afterwards would read "
-                                f"it as one; name it otherwise, or write ./{text}")
+    ``recstack report --out`` takes it, and a name every writer refuses as typed
+    (:func:`refuse_typed_page_name`) is refused too."""
     return checked_output(path, what, suffixes=HTML_SUFFIXES, writes="an HTML page")
+
+
+def refuse_typed_page_name(path: Any, what: str) -> None:
+    """Refuse the page's file name ``path`` as typed, by the rule of every file writer
+    (:func:`recstack.atomic.file_name_problem`), before anything asks what is at it:
+    ``out="~"`` was called "/root: is a folder" where ``recstack report --out`` says it
+    names a home folder, and a name holding a control character or starting with ``-``
+    is refused as ``--out`` refuses it. Anything other than a path is left to
+    :func:`recstack.atomic.checked_path`."""
+    if not isinstance(path, str | os.PathLike):
+        return
+    text = os.fsdecode(os.fspath(path))
+    problem = file_name_problem(text, "report.html", "an HTML page", HTML_SUFFIXES,
+                                typed=isinstance(path, str))
+    if problem is not None:
+        raise RecstackError(f"{what}: {text!r} {problem}")
 
 
 def refuse_unnameable_page(target: Path, what: str) -> None:

@@ -26,7 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from recstack.analysis._checks import html_target, refuse_unnameable_page
+from recstack.analysis._checks import (
+    html_target,
+    refuse_typed_page_name,
+    refuse_unnameable_page,
+)
 from recstack.analysis.report import Report, Section, _bidi, _table, render_html
 from recstack.analysis.results_folder import damaged_text_problem
 from recstack.atomic import checked_path, write_text
@@ -71,6 +75,8 @@ def write_pipeline_report(run_folder: str | Path, out: str | Path | None = None)
         raise RecstackError(f"{folder}: not a completed pipeline run (no {source}); give a "
                             f"folder WORK/runs/RUN whose report step has run{hint}")
     if out is not None:
+        # as typed, before what is there, as write_report judges its page's name
+        refuse_typed_page_name(given, "write_pipeline_report(out)")
         refuse_unnameable_page(Path(out), "write_pipeline_report(out)")
         _refuse_target_over_run(Path(out), folder)
         # after the checks above, which say more of a path the report reads or a folder

@@ -45,6 +45,7 @@ import scipy.sparse as sp
 from recstack.analysis._checks import (
     count_array,
     html_target,
+    refuse_typed_page_name,
     refuse_unnameable_page,
     whole_number,
 )
@@ -177,6 +178,10 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
     folder = read_results(results_dir)
     folder.shown_as = shown
     target = Path(out) if out is not None else folder.path / "report.html"
+    if given is not None:
+        # as typed, before what is there: "~" was "/root: is a folder", where --out says it
+        # names a home folder
+        refuse_typed_page_name(given, "write_report(out)")
     refuse_unnameable_page(target, "write_report(out)")
     if target.is_dir():  # said now, not after minutes of refitting
         raise RecstackError(f"{target}: is a folder; give the report's file name (e.g. "

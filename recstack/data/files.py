@@ -2288,15 +2288,28 @@ def warn_of_missing_value_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
 #: spreadsheet exports a number formatted so): ``"1,000"`` and ``"1000"`` were kept as two
 #: ids without a word.
 _LOOSE_INTEGER = r"^[+-]?([0-9]+(_[0-9]+)*|[0-9]{1,3}(,[0-9]{3})+)(\.0*)?$"
+#: A number in exponent form (``"1e3"``, ``"1.5E+03"``): pandas writes a float id column
+#: so from 1e16 on (a column of integer ids holding a missing value is floats), and
+#: spreadsheets their large numbers, so an exported-and-reimported log holds ``"1e+16"``
+#: beside ``"10000000000000000"``; they were kept as two ids without a word. Only a whole
+#: number is an integer spelt otherwise (``"1e-3"`` and ``"1.25e1"`` are no integer): see
+#: :func:`_whole_number_digits`.
+_EXPONENT_NUMBER = r"^[+-]?[0-9]+(\.[0-9]*)?[eE][+-]?[0-9]+$"
+#: either: the ids that may be an integer written otherwise than plainly
+_LOOSE_NUMBER = f"{_LOOSE_INTEGER}|{_EXPONENT_NUMBER}"
+#: the most digits an exponent form is spelt out to: no id of a column is written in more
+#: plain digits ("1e999999999" would be a billion of them)
+_EXPONENT_DIGITS_MOST = 400
 #: the same in any script's digits (Arabic-Indic, Devanagari...), which ``int()`` reads
 _ANY_DIGITS_INTEGER = r"^[+-]?\p{Nd}+(_\p{Nd}+)*$"
 
 
 def _lookalike_keys(normalized: pa.Array) -> pa.Array:
     """Each NFKC-normalised id with an integer, however written, as its plain digits:
-    ``"+007"``, ``"1_000"``, ``"1,000"`` and ``"7.0"`` become ``"7"``, ``"1000"``,
-    ``"1000"`` and ``"7"`` (vectorised
-    for ASCII digits; other scripts' digits one by one, by ``int()``)."""
+    ``"+007"``, ``"1_000"``, ``"1,000"``, ``"7.0"`` and ``"1e3"`` become ``"7"``,
+    ``"1000"``, ``"1000"``, ``"7"`` and ``"1000"`` (vectorised for ASCII digits; other
+    scripts' digits one by one, by ``int()``, and exponent forms one by one, by
+    :func:`_whole_number_digits`)."""
     ascii_integer = pc.match_substring_regex(normalized, _LOOSE_INTEGER)
     plain = pc.replace_substring_regex(normalized, r"\.0*$", "")
     plain = pc.replace_substring_regex(plain, "[_,]", "")
@@ -2306,13 +2319,42 @@ def _lookalike_keys(normalized: pa.Array) -> pa.Array:
     keys = pc.if_else(ascii_integer, plain, normalized)
     other = pc.and_(pc.match_substring_regex(normalized, _ANY_DIGITS_INTEGER),
                     pc.invert(ascii_integer))
-    if not pc.any(other).as_py():
+    exponent = pc.match_substring_regex(normalized, _EXPONENT_NUMBER)
+    if not pc.any(pc.or_(other, exponent)).as_py():
         return keys
     shown = keys.to_pylist()
     for position in np.flatnonzero(other.to_numpy(zero_copy_only=False)):
         with contextlib.suppress(ValueError):  # digits int() does not read
             shown[position] = str(int(shown[position]))
+    for position in np.flatnonzero(exponent.to_numpy(zero_copy_only=False)):
+        shown[position] = _whole_number_digits(shown[position]) or shown[position]
     return pa.array(shown, pa.string())
+
+
+def _whole_number_digits(text: str) -> str | None:
+    """The plain digits of a whole number written in exponent form (``"1e3"`` is
+    ``"1000"``, ``"-1.5E+01"`` is ``"-15"``, ``"0e5"`` is ``"0"``); None for a number
+    that is not whole (``"1e-3"``, ``"1.25e1"``) or past :data:`_EXPONENT_DIGITS_MOST`
+    digits. Exact, in text: a float would turn ``"1.2345678901234567e+17"`` into
+    another integer than the one it spells."""
+    mantissa, _, exponent = text.lower().partition("e")
+    sign = "-" if mantissa.startswith("-") else ""
+    whole, _, fraction = mantissa.lstrip("+-").partition(".")
+    digits = whole + fraction
+    if not digits.strip("0"):
+        return "0"  # "-0e3" is the integer 0, as "-0" is
+    if len(exponent.lstrip("+-").lstrip("0")) > 6:
+        return None  # a million digits, or a millionth: no plain id of the column
+    shift = int(exponent) - len(fraction)  # the value is int(digits) x 10**shift
+    if shift < 0:
+        if digits[shift:].strip("0"):
+            return None
+        digits = digits[:shift]
+    elif len(digits) + shift > _EXPONENT_DIGITS_MOST:
+        return None
+    else:
+        digits += "0" * shift
+    return sign + digits.lstrip("0")
 
 
 def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
@@ -2336,7 +2378,7 @@ def warn_of_lookalike_ids(trimmed: pa.ChunkedArray | pa.Array, name: str,
         trimmed = trimmed.combine_chunks() if trimmed.num_chunks != 1 else trimmed.chunk(0)
     loose = pc.fill_null(pc.or_(
         pc.invert(pc.string_is_ascii(trimmed)),
-        pc.and_(pc.match_substring_regex(trimmed, _LOOSE_INTEGER),
+        pc.and_(pc.match_substring_regex(trimmed, _LOOSE_NUMBER),
                 pc.invert(pc.match_substring_regex(trimmed, _PLAIN_INTEGER)))), False)
     if not pc.any(loose).as_py():
         return

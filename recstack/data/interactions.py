@@ -9,7 +9,7 @@ import re
 import sys
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
@@ -480,13 +480,8 @@ class Interactions:
                 if name == default and role in ("values", "timestamps"):
                     _refuse_dropping_a_known_column(columns, role, taken)
                     return None
-                found = _lookalike_columns(columns, role, taken) if name == default else []
-                if found:  # 'UserID', 'userId', 'Item ID': name it, as load_table would read it
-                    error = UnknownColumnError(name, columns, role=role)
-                    option = "user_col" if role == "user ids" else "item_col"
-                    error.args = (f"{error}; {found[0]!r} seems to hold the {role}: name it "
-                                  f"with {option}={found[0]!r}",)
-                    raise error
+                if name == default:
+                    raise missing_id_column(name, columns, role, taken=taken)
                 raise unknown_column(name, columns, role=role)
             if columns.count(name) > 1:
                 first, second = [i + 1 for i, c in enumerate(columns) if c == name][:2]
@@ -2248,7 +2243,7 @@ def _lookalike_forms(values: np.ndarray) -> Any:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from recstack.data.files import _lookalike_keys
+    from recstack.data.files import _LOOSE_NUMBER, _lookalike_keys
     from recstack.data.idmap import PLAIN_INTEGER
 
     if values.dtype.kind in "iu":
@@ -2259,7 +2254,9 @@ def _lookalike_forms(values: np.ndarray) -> Any:
         text = pa.array([str(v) for v in values.tolist()], pa.string())
     loose = pc.fill_null(pc.or_(
         pc.invert(pc.string_is_ascii(text)),
-        pc.and_(pc.match_substring_regex(text, r"^[+-]?[0-9][0-9_]*(\.0*)?$"),
+        # the loaders' own spellings too ("1,000", "1e3"), which this rule missed
+        pc.and_(pc.or_(pc.match_substring_regex(text, r"^[+-]?[0-9][0-9_]*(\.0*)?$"),
+                       pc.match_substring_regex(text, _LOOSE_NUMBER)),
                 pc.invert(pc.match_substring_regex(text, PLAIN_INTEGER)))), False)
     if not pc.any(loose).as_py():
         return text
@@ -2425,6 +2422,26 @@ def unknown_column(column: Any, available: Sequence[Any], *, role: str | None = 
         _name_of_another_type(column, available)
     if hint:
         error.args = (f"{error.args[0]}{hint}",)
+    return error
+
+
+def missing_id_column(name: str, columns: Sequence[Any], role: str, *,
+                      taken: Collection[Any] = (), file: str | None = None,
+                      renaming: Callable[[Any], str] | None = None) -> UnknownColumnError:
+    """The error for a frame or file without its default id column ``name`` of ``role``
+    ('user ids', 'item ids'), with the column that by its name seems to hold those ids
+    ('UserID', 'userId', 'Item ID', as ``load_table`` finds them; none of ``taken``) and how
+    to use it: the option (``user_col='userId'``) or, for a caller without one (Spark's
+    ``encode``), ``renaming(column)``. One wording for :meth:`Interactions.from_frame` and
+    the Spark loaders (Spark's said "no column 'user_id' for ids" with no hint)."""
+    found = _lookalike_columns(columns, role, set(taken))
+    if not found:
+        return unknown_column(name, columns, role=role, file=file)
+    error = UnknownColumnError(name, columns, role=role, file=file)
+    option = "user_col" if role == "user ids" else "item_col"
+    use = renaming(found[0]) if renaming is not None else \
+        f"name it with {option}={found[0]!r}"
+    error.args = (f"{error}; {found[0]!r} seems to hold the {role}: {use}",)
     return error
 
 

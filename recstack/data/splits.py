@@ -11,6 +11,7 @@ excludes seen items, so such a row can never be hit).
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -165,6 +166,63 @@ def share_count(fraction: Any, count: Any) -> Any:
     return one(int(count))
 
 
+#: whole numbers from this on given for a share are a slip, not a count (as the specs' hint)
+_COUNT_FOR_A_SHARE_MOST = 10**9
+
+
+def refuse_a_count_for_a_share(given: Any, argument: str, method: str, meaning: str,
+                               things: str, total: int | Callable[[], int]) -> None:
+    """Refuse a share given as a count (``test_users=5`` for five users) with the share
+    that count is of these data's ``total`` ``things``: "5 users would be
+    test_users=0.0025 of these 2,000 users". The spec, which has no data, can only say
+    "the share 5 / the number of users". ``meaning``: what the share is ("the share of
+    users held out of training"). A share, or a value that is no whole number above 1, is
+    left to the spec's checks; so is a count of empty data. Shared with the Spark splits,
+    whose ``total`` is a function, called only for a count (it runs a job)."""
+    number = held_scalar(given)
+    if isinstance(number, bool | np.bool_) or not isinstance(number, numbers.Real | Decimal):
+        return
+    try:
+        # a numpy scalar as the Python number it holds: Fraction takes no np.float32
+        exact = Fraction(number.item() if isinstance(number, np.generic)
+                         else number)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):  # NaN, infinity: the spec's own words
+        return
+    if exact.denominator != 1 or not 1 < exact < _COUNT_FOR_A_SHARE_MOST:
+        return
+    count = int(exact)
+    total = total() if callable(total) else total
+    if total < 1:
+        return
+    if count < total:
+        meant = (f"{count:,} {things} would be {argument}={_share_of(count, total)} of "
+                 f"these {total:,} {things}")
+    else:
+        # a part of the data must train: the most a count can be is total - 1
+        most = (f": at most {total - 1:,} ({argument}={_share_of(total - 1, total)})"
+                if total > 1 else "")
+        meant = (f"{count:,} {things} would be {'all of' if count == total else 'more than'} "
+                 f"these {total:,} {things}, and some must stay in training{most}")
+    percent = f", and {count}% is {Decimal(count) / 100}" if count < 100 else ""
+    raise ConfigError(
+        f"{method}: {argument}={shown(given)} must be in (0, 1): it is {meaning}, not a "
+        f"count{' or a percentage' if percent else ''}: {meant}{percent}")
+
+
+def _share_of(count: int, total: int) -> str:
+    """The shortest decimal share that gives ``count`` of ``total`` by the one rounding
+    rule (:func:`share_count`): 5 of 2,000 is 0.0025, 5 of 3,000 is 0.0017 (0.002 would
+    be 6)."""
+    exact = Fraction(count, total)
+    places = 1
+    while True:
+        candidate = round(exact, places)
+        if candidate > 0 and share_count(candidate, total) == count:
+            text = f"{Decimal(candidate.numerator) / Decimal(candidate.denominator):.{places}f}"
+            return text.rstrip("0")
+        places += 1
+
+
 @arguments_named
 def random_split(data: Interactions, test_fraction: float = 0.2, *, seed: int = 0) -> Split:
     """Per-user random holdout: each user's rows are shuffled and ``round(test_fraction *
@@ -230,6 +288,9 @@ def temporal_split(data: Interactions, cutoff: int | str | None = None, *,
         # check: numpy's NaT and pandas' were refused in two ways, and a float cutoff as
         # "expected an integer or a string", naming none of the date types taken
         cutoff = to_unix_seconds(cutoff, "cutoff")
+    refuse_a_count_for_a_share(test_fraction, "test_fraction", "temporal split",
+                               "the share of all rows, the latest, held out for test", "rows",
+                               len(data))
     test_fraction = _exact_as_read(test_fraction,
                                    TemporalSplit(cutoff, test_fraction).test_fraction)
     if test_fraction is not None:
@@ -493,6 +554,10 @@ def user_split(data: Interactions, test_users: float = 0.2, *, fold_in_fraction:
     ``round`` held out 2); ``fold_in_fraction=0.9`` of 15 rows leaves 1.5 rows, two
     targets."""
     require_interactions(data, "user_split")
+    # users with rows: those the share is of
+    refuse_a_count_for_a_share(test_users, "test_users", "user_split",
+                               "the share of users held out of training", "users",
+                               int(np.count_nonzero(data.user_counts())))
     spec = UserSplit(test_users, fold_in_fraction, by_time, seed)
     test_users = _exact_as_read(test_users, spec.test_users)
     fold_in_fraction = _exact_as_read(fold_in_fraction, spec.fold_in_fraction)

@@ -735,13 +735,21 @@ def compare_variants(
     present = sessions["variant"].unique().tolist()
     resolved = []
     for role, name in (("control", control), ("treatment", treatment)):
-        # a name typed on a command line is text: "1" names the variant 1 of a numeric column
-        matches = [v for v in present if v == name] or [v for v in present if str(v) == str(name)]
-        if len(matches) != 1:
+        # a name typed on a command line is text: "1" names the variant 1 of a numeric column,
+        # and the variant 1.0 of a column a CSV reader made floats (str(1.0) is "1.0")
+        matches = ([v for v in present if v == name]
+                   or [v for v in present if str(v) == str(name)]
+                   or [v for v in present if _same_number(v, name)])
+        if len(matches) > 1:
+            raise MetricInputError(
+                f"{role} variant {name!r} names {len(matches)} variants of the log: "
+                f"{', '.join(repr(v) for v in matches)}; name one of them as it is stored")
+        if not matches:
             # the one nearest-name rule, a difference of case first ('b' for 'B')
             hint = did_you_mean(str(name), [str(v) for v in present])
             raise MetricInputError(
-                f"{role} variant {name!r} is not in the log{hint}; variants: {present}"
+                f"{role} variant {name!r} is not in the log{hint}; variants: {present} "
+                f"({_kinds(present)})"
             )
         resolved.append(matches[0])
     control, treatment = resolved
@@ -794,6 +802,35 @@ def compare_variants(
             groups[control][column].to_numpy(), groups[treatment][column].to_numpy(), alpha=alpha
         )
     return replace(result, metric=metric, control=str(control), treatment=str(treatment))
+
+
+def _as_number(value: Any) -> float | None:
+    """``value`` as the number it is or writes (``"1"``, ``" 2.0 "``); None for a bool,
+    other text and anything else."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _same_number(stored: Any, name: Any) -> bool:
+    """Whether ``name`` and a stored variant are one number written two ways (``"1"``
+    and ``1.0``, ``2.0`` and ``"2"``); NaN is no variant's name."""
+    first, second = _as_number(stored), _as_number(name)
+    return first is not None and second is not None and first == second
+
+
+def _kinds(present: list[Any]) -> str:
+    """The types of the stored variants, so that a refusal says why a name did not match
+    (variants read from a CSV as floats, a name given as text)."""
+    kinds = sorted({type(value).__name__ for value in present})
+    return "stored as " + " and ".join(kinds)
 
 
 def _sessions(log: pd.DataFrame) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from recstack.models.factors import (
 )
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
+from recstack.models.torch_training import MAX_LIKELIHOOD_LOSS
 from recstack.models.training import (
     TrainingHistory,
     ValidationSplitMixin,
@@ -47,6 +48,8 @@ BPR_INSTALL_COMMAND = 'pip install "recstack[bpr]"'
 
 # Rows of each side compared with the start after training (see BPR._fit).
 _UNMOVED_SAMPLE = 256
+#: training pairs the loss of the learned factors is measured on after a fit
+_LOSS_SAMPLE = 100_000
 # Standard deviation of the initial factors; small, so early scores are near the biases.
 _INIT_SCALE = 0.1
 
@@ -364,6 +367,46 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                 f"learning_rate={self.learning_rate!r} changed no factor (each step is below "
                 "float32's resolution of values near the start's 0.1), so every score would "
                 "be the random start's; raise the learning rate (e.g. 0.001 to 0.1)")
+        self._refuse_diverged_loss(pair_users, indices, n_items)
+
+    def _refuse_diverged_loss(self, pair_users: np.ndarray, pair_items: np.ndarray,
+                              n_items: int) -> None:
+        """Refuse factors whose BPR loss, ``mean ln(1 + exp(-(x_ui - x_uj)))`` over (up to
+        :data:`_LOSS_SAMPLE`) training pairs each with a uniformly drawn item ``j``, is beyond
+        :data:`~recstack.models.torch_training.MAX_LIKELIHOOD_LOSS`: scores that far apart
+        in the wrong order are no ranking. ``learning_rate=50`` for one epoch grew the
+        scores to 1.8e+12 and kept them; only an overflow of float32 was refused (by
+        :meth:`_check_diverged`, left to name it). Its own generator: the model's draws
+        are those of a fit without it."""
+        with np.errstate(all="ignore"):
+            bound = (float(np.abs(self.user_factors_).max(initial=0.0))
+                     * float(np.abs(self.item_factors_).max(initial=0.0)) * self.factors)
+        if not bound <= np.finfo(np.float32).max:
+            return  # scores that overflow float32: _check_diverged names the vectors
+        rng = np.random.default_rng(np.random.SeedSequence([self.seed, _LOSS_SAMPLE]))
+        chosen = (rng.choice(len(pair_users), _LOSS_SAMPLE, replace=False)
+                  if len(pair_users) > _LOSS_SAMPLE else np.arange(len(pair_users)))
+        if not len(chosen):
+            return
+        users, items = pair_users[chosen], pair_items[chosen]
+        others = rng.integers(0, n_items, len(chosen))
+        assert self.item_bias_ is not None  # drawn in _fit
+        with np.errstate(all="ignore"):
+            user_vectors = self.user_factors_[users].astype(np.float64)
+            margins = (np.einsum("ij,ij->i", user_vectors,
+                                 self.item_factors_[items].astype(np.float64)
+                                 - self.item_factors_[others].astype(np.float64))
+                       + self.item_bias_[items].astype(np.float64)
+                       - self.item_bias_[others].astype(np.float64))
+            loss = float(np.logaddexp(0.0, -margins).mean())
+        if not math.isfinite(loss) or loss <= MAX_LIKELIHOOD_LOSS:
+            return
+        raise RecstackError(
+            f"{self.name}: training diverged: the learned factors' BPR loss on "
+            f"{len(chosen):,} training pairs is {loss:.3g}, beyond "
+            f"{MAX_LIKELIHOOD_LOSS:,.0f}, the most a training that learns reaches (scores "
+            "that far apart in the wrong order), " + self._settings_at_fault(
+                "lower the learning rate back to its usual range (0.001 to 0.2)"))
 
     def _start_from_previous(self, fit_part: Interactions) -> None:
         """In :meth:`fit_from`: the previous model's factors and biases for the users and

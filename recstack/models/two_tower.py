@@ -210,6 +210,23 @@ _NOT_ONE_VALUE: tuple[tuple[Any, str], ...] = (
 _EXPORT_BUDGET_BYTES = 64 * 2**20
 
 
+def _category_texts(values: pd.Series) -> pd.Series:
+    """Each cell of a ``user_features`` column as the text of its one-hot category (None
+    where missing). In a column of mixed kinds (object dtype) a whole float reads as the
+    integer it is: ``1`` and ``1.0`` (an occupation code from two sources) were two
+    categories, ``"1"`` and ``"1.0"``, while ``1`` and ``"1"`` were one. Columns of one
+    numeric dtype keep pandas' text, so their categories are those they always were."""
+    if values.dtype.kind != "O":
+        return values.astype(str).where(values.notna(), None)
+
+    def text(cell: Any) -> str:
+        if isinstance(cell, float | np.floating) and float(cell).is_integer():
+            return str(int(cell))
+        return str(cell)
+
+    return values.map(text, na_action="ignore").where(values.notna(), None)
+
+
 # ---------------------------------------------------------------------------- content
 #: the arrays of :meth:`ItemContentEncoder.state`, in its order
 _STATE_KEYS = ("content_genres", "content_tags", "content_text_columns",
@@ -754,7 +771,7 @@ class TwoTower(WarmStartMixin, Recommender):
         for column in columns:
             values = table[column]
             self._check_user_feature(column, values, train)
-            text = values.astype(str).where(values.notna(), None)
+            text = _category_texts(values)
             categories = np.array(sorted(text.dropna().unique().tolist()), dtype=object)
             codes = pd.Categorical(text, categories=categories).codes
             block = np.zeros((train.n_users, len(categories)), np.float32)
@@ -798,7 +815,7 @@ class TwoTower(WarmStartMixin, Recommender):
                 "second user id from which no user learns anything of another; bin it "
                 "first (e.g. pd.cut for a number) or leave it out", stacklevel=caller_stacklevel())
         # the categories as the one-hot reads them (1 and "1" are one category)
-        categories = values[values.notna()].astype(str).unique()
+        categories = _category_texts(values).dropna().unique()
         if len(values) > 1 and given == len(values) and len(categories) == 1:
             # its one-hot is one column of 1s, the same input for every user: it told no
             # user from another, and the fit said nothing of it

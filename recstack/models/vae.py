@@ -191,7 +191,10 @@ class _MultAutoencoder(ValidationSplitMixin, Recommender):
                 max_loss=MAX_LIKELIHOOD_LOSS * max(1.0, largest_row)
                 * max(1.0, regularization),
                 diverged_hint=(f"lower the learning rate (learning_rate="
-                               f"{self.learning_rate!r}; default 0.001)"))
+                               f"{self.learning_rate!r}; default 0.001)"),
+                # the likelihood alone: negative_elbo's calls are the annealing's steps
+                result_loss=lambda module, batch: multinomial_nll(module(batch[0])[0],
+                                                                  batch[0]))
             self.history_ = trainer.fit(module, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",
                                         progress=progress)

@@ -13,16 +13,26 @@ The checks (``[quality]`` table of a pipeline file, :class:`QualitySpec`):
     here skips the checks that read the column.
 ``empty``
     The partition has rows.
-``nulls``, ``range``, ``duplicates``, ``future``, ``before_floor``, ``outside_partition``,
+``nulls``
+    The share of rows with an empty value (a null, a NaN, or blank text in an id column)
+    in a column the pipeline reads: the ids, the timestamp, the value of explicit data and
+    any ``read_columns`` of :func:`check_partition` (a context column a model or a rule
+    reads). Such a row is an event the run cannot use, and training would refuse it.
+    Empty values of the other columns (an optional ``device`` or ``country``) are named in
+    the message but neither counted nor warned of: they change nothing the pipeline
+    computes, an optional column is often partly empty by design, and counting them
+    failed healthy runs while the one way out, a higher threshold, let empty ids through
+    too; a warning on every run would teach readers to skip the warnings that matter.
+    Thresholds in ``[quality.nulls]``, as for the share checks below.
+``range``, ``duplicates``, ``future``, ``before_floor``, ``outside_partition``,
 ``unknown_items``, ``unknown_users``
-    Shares of rows with a null, a value outside the rating range, a repeated
-    ``(user_id, item_id, timestamp)``, a timestamp after the run's clock, before
-    ``timestamp_floor`` (without one, before 1970-01-01: negative Unix seconds) or outside
-    the period the partition's folder names (late events,
-    or a file put in the wrong folder), an item not in the catalog or a user not in the
-    user table. Each
-    has a ``[quality.NAME]`` table with ``warn`` and ``fail``: a share above ``fail``
-    fails, above ``warn`` warns.
+    Shares of rows with a value outside the rating range, a repeated
+    ``(user_id, item_id, timestamp)`` (ids trimmed, as the pipeline reads them), a
+    timestamp after the run's clock, before ``timestamp_floor`` (without one, before
+    1970-01-01: negative Unix seconds) or outside the period the partition's folder names
+    (late events, or a file put in the wrong folder), an item not in the catalog or a user
+    not in the user table (ids trimmed too). Each has a ``[quality.NAME]`` table with
+    ``warn`` and ``fail``: a share above ``fail`` fails, above ``warn`` warns.
 ``volume``
     Rows against the median of the previous ``volume_history`` partitions: a ratio (either
     way) above ``volume_warn`` warns, above ``volume_fail`` fails.
@@ -34,6 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -258,7 +269,8 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
                     previous_rows: list[int] | None = None,
                     period: tuple[int, int] | None = None,
                     catalog_items: np.ndarray | None = None,
-                    catalog_users: np.ndarray | None = None) -> list[CheckResult]:
+                    catalog_users: np.ndarray | None = None,
+                    read_columns: Sequence[str] = ()) -> list[CheckResult]:
     """Every check of the module on one partition's rows.
 
     Parameters
@@ -282,6 +294,11 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         outside_partition check is skipped when None).
     catalog_items, catalog_users
         Known item and user ids (the unknown-id checks are skipped when None).
+    read_columns
+        Columns of the log read besides the ids, the timestamp and (``explicit``) the
+        value: a context column a model or a rule reads. They must be present, and their
+        empty values count in the nulls check; the empty values of every other column are
+        reported there, not counted (why: the module docstring, ``nulls``).
     """
     now = check_clock(now, "check_partition")
     # exact numbers are the numbers they name, as every setting of recstack reads them: a
@@ -295,7 +312,7 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         # one pass: a generator was used up by the check below, then sliced (a TypeError)
         previous_rows = list(previous_rows)
     _check_arguments(table, spec, label=label, rating_range=rating_range, explicit=explicit,
-                     previous_rows=previous_rows, period=period,
+                     previous_rows=previous_rows, period=period, read_columns=read_columns,
                      catalogs={"catalog_items": catalog_items,
                                "catalog_users": catalog_users})
     results: list[CheckResult] = []
@@ -311,27 +328,33 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
             else "the partition has no data files")
         return results
     add("empty", PASSED, counted(n, "row"))
-    usable = _schema(table, explicit, add)
+    usable = _schema(table, explicit, add, read_columns)
 
+    read = _read_columns(explicit, read_columns)
     null_rows = np.zeros(n, dtype=bool)
     nulls_where: list[str] = []
-    any_nan = False
+    unread: dict[str, int] = {}
+    any_nan = any_blank = unread_nan = False
     # by position: a name written twice (a file's columns) was a KeyError by name
     for name, column in zip(table.column_names, table.columns, strict=True):
-        # a NaN in a float column is an empty value as a null is (what numpy and Spark write
-        # for a missing number): without a rating range, NaN values passed every check and
-        # the run failed at training, "non-finite value(s)"
-        nan = _nan_rows(column)
-        if column.null_count or nan.any():
-            null_rows |= nan if not column.null_count else (
-                nan | ~np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False)))
-            nulls_where.append(name)
-            any_nan = any_nan or bool(nan.any())
+        empty, nan, blank = _empty_rows(name, column)
+        if not empty.any():
+            continue
+        if name not in read:
+            unread[name] = unread.get(name, 0) + int(empty.sum())
+            unread_nan = unread_nan or bool(nan.any())
+            continue
+        null_rows |= empty
+        nulls_where.append(name)
+        any_nan = any_nan or bool(nan.any())
+        any_blank = any_blank or bool(blank.any())
     count = int(null_rows.sum())
     status, share = _share_status("nulls", count, n, spec)
+    notes = [note for note, seen in (("a NaN counts as empty", any_nan),
+                                     ("blank text ids count as empty", any_blank)) if seen]
     add("nulls", status, f"{counted(count, 'row')} with an empty value"
-        + (f" (in {', '.join(nulls_where)}{'; a NaN counts as empty' if any_nan else ''})"
-           if nulls_where else ""), count, share,
+        + (f" (in {'; '.join([', '.join(nulls_where), *notes])})" if nulls_where else "")
+        + _unread_note(unread, unread_nan), count, share,
         _examples(np.flatnonzero(null_rows)))
 
     if VALUE in usable and rating_range is not None:
@@ -360,7 +383,15 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
 
     if {USER_ID, ITEM_ID, TIMESTAMP} <= usable:
         keys = table.select([USER_ID, ITEM_ID, TIMESTAMP]).to_pandas()
-        repeated = keys.duplicated(keep="first").to_numpy()
+        # the ids as the pipeline reads them, trimmed: " a" and "a" are one user there, so
+        # two such rows are one event twice; a row with an empty key is the nulls check's
+        read_keys = pd.DataFrame({USER_ID: _read_ids(table, USER_ID),
+                                  ITEM_ID: _read_ids(table, ITEM_ID),
+                                  TIMESTAMP: keys[TIMESTAMP].to_numpy()})
+        present = _present(table, USER_ID) & _present(table, ITEM_ID) \
+            & _valid(table, TIMESTAMP)
+        repeated = np.zeros(n, dtype=bool)
+        repeated[present] = read_keys[present].duplicated(keep="first").to_numpy()
         count = int(repeated.sum())
         status, share = _share_status("duplicates", count, n, spec)
         add("duplicates", status, f"{counted(count, 'row')} "
@@ -423,9 +454,10 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
         if column not in usable:
             add(check, SKIPPED, f"no usable {column} column")
             continue
-        ids = table.column(column).to_numpy(zero_copy_only=False)
-        known = np.asarray(known)
-        unknown = _valid(table, column) & ~np.isin(ids, known)
+        # trimmed, as the pipeline reads them: " 5" is the catalog's "5" there
+        ids = _read_ids(table, column)
+        known = _trimmed_text(np.asarray(known))
+        unknown = _present(table, column) & ~np.isin(ids, known)
         count = int(unknown.sum())
         status, share = _share_status(check, count, n, spec)
         ids_are_numbers = pa.types.is_integer(table.schema.field(column).type)
@@ -456,7 +488,7 @@ def check_partition(table: pa.Table, spec: QualitySpec, *, label: str = "",
 
 
 def _check_arguments(table: Any, spec: Any, *, label: Any, rating_range: Any,
-                     explicit: Any, previous_rows: Any, period: Any,
+                     explicit: Any, previous_rows: Any, period: Any, read_columns: Any,
                      catalogs: dict[str, Any]) -> None:
     """Refuse an argument of :func:`check_partition` that is not what it documents, naming
     it: a pandas frame, a dict of thresholds, a rating range or a period as text were
@@ -494,6 +526,11 @@ def _check_arguments(table: Any, spec: Any, *, label: Any, rating_range: Any,
         raise ConfigError(f"{where}: previous_rows must be a list of the row counts (whole "
                           "numbers >= 0) of the partitions before this one, oldest first, "
                           f"or None, got {previous_rows!r:.80}")
+    if isinstance(read_columns, str | bytes) or not isinstance(read_columns, list | tuple) \
+            or not all(isinstance(c, str) and c.strip() for c in read_columns):
+        # one name alone would be read letter by letter, as columns 'd', 'e', 'v'...
+        raise ConfigError(f"{where}: read_columns must be a list of column names (e.g. "
+                          f"['device']), or empty, got {read_columns!r:.80}")
     for name, known in catalogs.items():
         if known is not None and (isinstance(known, str | bytes) or np.ndim(known) != 1):
             raise ConfigError(f"{where}: {name} must be a 1-D list or array of the known "
@@ -520,6 +557,78 @@ def check_clock(now: Any, where: str) -> int | None:
     return None if now is None else int(now)
 
 
+#: the id columns: blank text there is an empty id (the loaders trim ids)
+_IDS = (USER_ID, ITEM_ID)
+
+
+def _read_columns(explicit: bool, read_columns: Sequence[str]) -> set[str]:
+    """The columns whose empty values the nulls check counts: those the pipeline reads
+    (why only those: the module docstring, ``nulls``)."""
+    return {*_IDS, TIMESTAMP, *([VALUE] if explicit else []), *read_columns}
+
+
+def _empty_rows(name: str, column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray,
+                                                              np.ndarray]:
+    """Rows where ``column`` is empty, and among them the NaN and blank-text ones.
+
+    A NaN in a float column is an empty value as a null is (what numpy and Spark write
+    for a missing number): without a rating range, NaN values passed every check and the
+    run failed at training, "non-finite value(s)". Blank text in an id column (``''``,
+    ``' '``) is an empty id: the loaders trim ids and refuse an empty one, so such rows
+    passed the checks and the run failed at training ("row 3 holds an empty id")."""
+    nan = _nan_rows(column)
+    blank = _blank_rows(column) if name in _IDS else np.zeros(len(column), dtype=bool)
+    empty = nan | blank
+    if column.null_count:
+        empty = empty | ~np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False),
+                                    dtype=bool)
+    return empty, nan, blank
+
+
+def _blank_rows(column: pa.ChunkedArray) -> np.ndarray:
+    """Rows where a text ``column`` holds only whitespace (none for other types, nor for
+    nulls)."""
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return np.zeros(len(column), dtype=bool)
+    trimmed = pc.utf8_trim_whitespace(column)
+    return np.asarray(pc.fill_null(pc.equal(trimmed, ""), False)
+                      .to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _present(table: pa.Table, name: str) -> np.ndarray:
+    """Rows where id column ``name`` holds an id (not null, not blank text)."""
+    return _valid(table, name) & ~_blank_rows(table.column(name))
+
+
+def _read_ids(table: pa.Table, name: str) -> np.ndarray:
+    """Id column ``name`` as the pipeline reads it: text trimmed of surrounding
+    whitespace (the one id rule of every loader, recstack.data.idmap.trim_text_ids)."""
+    column = table.column(name)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        column = pc.utf8_trim_whitespace(column)
+    return np.asarray(column.to_numpy(zero_copy_only=False))
+
+
+def _trimmed_text(known: np.ndarray) -> np.ndarray:
+    """Catalog ids as :func:`_read_ids` reads the partition's: text trimmed."""
+    if known.dtype.kind == "U" or (known.dtype.kind == "O" and len(known)
+                                   and pd.api.types.infer_dtype(known, skipna=True)
+                                   == "string"):
+        return np.array([v.strip() if isinstance(v, str) else v for v in known.tolist()],
+                        dtype=object)
+    return known
+
+
+def _unread_note(unread: dict[str, int], any_nan: bool) -> str:
+    """The nulls check's report of empty values in columns the pipeline does not read
+    (:func:`_read_columns`: reported, not counted)."""
+    if not unread:
+        return ""
+    where = ", ".join(f"{counted(count, 'row')} in {name}" for name, count in unread.items())
+    nan = " (a NaN counts as empty)" if any_nan else ""
+    return f"; not counted, as the pipeline does not read the column: {where}{nan}"
+
+
 def _nan_rows(column: pa.ChunkedArray) -> np.ndarray:
     """Rows where a float ``column`` holds NaN (none for other types, nor for nulls)."""
     if not pa.types.is_floating(column.type):
@@ -544,8 +653,10 @@ def _valid(table: pa.Table, name: str) -> np.ndarray:
     return np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _schema(table: pa.Table, explicit: bool, add: Any) -> set[str]:
-    """Check the columns and types; returns the columns the other checks may read."""
+def _schema(table: pa.Table, explicit: bool, add: Any,
+            read_columns: Sequence[str] = ()) -> set[str]:
+    """Check the columns and types (a read context column: of any type); returns the
+    columns the other checks may read."""
     wanted: dict[str, tuple[Any, str]] = {
         USER_ID: (lambda t: pa.types.is_integer(t) or pa.types.is_string(t)
                   or pa.types.is_large_string(t), "integers or text"),
@@ -556,6 +667,8 @@ def _schema(table: pa.Table, explicit: bool, add: Any) -> set[str]:
     if explicit:
         wanted[VALUE] = (lambda t: pa.types.is_integer(t) or pa.types.is_floating(t),
                          "numbers")
+    for name in read_columns:
+        wanted.setdefault(name, (lambda t: True, "any type"))
     problems = []
     usable = set()
     names = table.column_names

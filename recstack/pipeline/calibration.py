@@ -1222,7 +1222,7 @@ def calibration_by_segment(labels: ArrayLike, probabilities: ArrayLike,
     Parameters
     ----------
     labels, probabilities : array_like, shape (n,)
-    segments : dict of name -> array_like or pandas.Categorical of shape (n,), optional
+    segments : dict of name (text) -> array_like or pandas.Categorical of shape (n,), optional
         E.g. ``{"user_activity": activity_buckets(user_counts[users]), "item_popularity":
         activity_buckets(item_counts[items])}``.
     n_bins : int
@@ -1311,6 +1311,14 @@ def _refuse_names_read_alike(segments: dict[Any, Any], where: str) -> None:
     values (case and surrounding spaces aside)."""
     seen: dict[str, Any] = {}
     for name in segments:
+        if not isinstance(name, str):
+            # the overall row's segment is the text "all": a name 1 put the int 1 beside
+            # it in one column (mixed types a parquet writer refuses, and a filter on "1"
+            # missed); refused, not converted, as a name 1 and a name "1" would be one
+            raise CalibrationError(
+                f"{where}segment names must be text (the table's 'segment' column holds "
+                f"them beside 'all'); got {name!r} ({type(name).__name__}): name it "
+                f"{str(name)!r} or by what it measures (e.g. 'user_activity')")
         read = str(name).strip().casefold()
         if read == "all":
             raise CalibrationError(

@@ -426,6 +426,7 @@ def _check_target(where: str, target: Any, given: Any = None) -> np.ndarray:
     rounding of the precision the policy was given in (``given``: the array as the user
     passed it, when ``target`` is already converted)."""
     pi = as_float_array(where, "target", target, ndim=2)
+    _refuse_no_actions(where, pi)
     if len(pi) < 2:
         raise BanditInputError(f"{where}: the log must have at least 2 rounds for an "
                                f"interval, got {len(pi)}")
@@ -439,6 +440,16 @@ def _check_target(where: str, target: Any, given: Any = None) -> np.ndarray:
                                f"action probabilities, summing to 1; row {row} sums to "
                                f"{float(sums[row])!r}")
     return pi
+
+
+def _refuse_no_actions(where: str, pi: np.ndarray) -> None:
+    """Refuse a target of rows without a column: every logged action was then refused as
+    "unknown action 0 ...; actions are 0..-1", a range that named no action, or the rows
+    as summing to 0.0 (the direct method), where the target itself is empty."""
+    if len(pi) and not pi.shape[1]:
+        raise BanditInputError(f"{where}: target has {len(pi)} row(s) but no column (shape "
+                               f"{pi.shape}): it must hold the evaluated policy's "
+                               "probability of every action, one column per action")
 
 
 def _row_sum_tolerance(target: Any, n_actions: int) -> float:
@@ -478,6 +489,7 @@ def _check_log(where: str, rewards: Any, actions: Any, propensities: Any, target
                     wanted="the logging policy's probability of each logged action")
     p = as_float_array(where, "propensities", propensities, ndim=1)
     pi = as_float_array(where, "target", target, ndim=2)
+    _refuse_no_actions(where, pi)
     # converted (and its shape checked) before the lengths are compared: None had no
     # length (a TypeError) and ragged rows were numpy's "inhomogeneous shape"
     a = as_index_array(where, "actions", actions, ndim=1, size=pi.shape[1], what="action")

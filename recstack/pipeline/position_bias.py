@@ -90,6 +90,9 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
         ``result[k - 1]`` is :math:`\hat\theta_k`, at most 1; ``result[0]`` is 1. With
         ``smoothing = 0`` a position shown but never clicked gets 0, which
         :func:`ipw_sample_weights` takes where no weight needs it (its rows are unclicked).
+        With ``smoothing > 0`` a position the log never shows (below ``n_positions``, or a
+        gap) gets the smoothing prior, the overall click rate over position 1's (at most
+        1), with a warning naming it: it is no estimate.
 
     Notes
     -----
@@ -160,7 +163,23 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
             f"{float(ctr[0]):.3g}, so small that position {k + 1}'s ({float(ctr[k]):.3g}) "
             "divided by it passes float64 and no propensity can be estimated; give "
             "a larger smoothing (1, the default), or a log with clicks at position 1")
-    above = np.flatnonzero(propensities > 1.0)
+    unshown = np.flatnonzero(impressions == 0)
+    if len(unshown):
+        # smoothing gives a position the log never showed the prior (the overall click
+        # rate over position 1's), returned beside the estimates as if it were one: a log
+        # of the top slot alone with n_positions=3 gave [1, 1, 1], so clicks lower down
+        # were left unweighted, the bias uncorrected, without a word
+        listed = ", ".join(str(int(k) + 1) for k in unshown[:5]) + (
+            f" and {len(unshown) - 5} more" if len(unshown) > 5 else "")
+        prior = min(float(propensities[unshown[0]]), 1.0)
+        warnings.warn(f"{where}: position(s) {listed} have no impression in the log (of "
+                      f"positions 1..{size}), so their propensity ({prior:.4g}) is the "
+                      "smoothing prior (the overall click rate over position 1's), not an "
+                      "estimate; log impressions there (a randomised slice of traffic), or "
+                      "give propensities measured otherwise (e.g. a swap experiment)",
+                      UserWarning, stacklevel=caller_stacklevel())
+    # the positions never shown were said above: not again as noise from 0 impressions
+    above = np.flatnonzero((propensities > 1.0) & (impressions > 0))
     if len(above):
         # a position clicked more often than the top says it is examined more, which the
         # examination model of a list does not allow: it is noise from few impressions (or a
@@ -173,8 +192,7 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
                       "were capped at 1 (a position is not examined more than the top); "
                       "log more impressions there, or raise smoothing", UserWarning,
                       stacklevel=caller_stacklevel())
-        propensities = np.minimum(propensities, 1.0)
-    return propensities
+    return np.minimum(propensities, 1.0)
 
 
 @arguments_named

@@ -166,11 +166,20 @@ class FeatureSchema:
                                     entry.get("cardinality")))
         return cls(tuple(features))
 
-    def require_same(self, other: FeatureSchema, where: str) -> None:
+    def require_same(self, other: FeatureSchema, where: str, *,
+                     against: str | None = None) -> None:
         """Refuse a frame built with other columns than the ones a ranker was fitted on,
         naming the first difference. Only what a ranker reads counts (each feature's name,
         kind and cardinality, in order): ``doc`` is a description for reports, and a frame
-        whose features are described in other words has the same columns."""
+        whose features are described in other words has the same columns.
+
+        ``against`` names the frame ``self`` is the schema of, where it is no fitted
+        ranker's (``"the training frame"``, ``"frames[0]"``): a check made before any fit
+        (validation rows, frames stacked) said "the schema it was fitted with" of a ranker
+        still fitting. None: the fitted ranker's."""
+        reference, was, listed = (
+            ("the schema it was fitted with", "at fit", "fitted with") if against is None
+            else (f"the schema of {against}", f"in {against}", f"{against} has"))
         if [_layout(f) for f in other.features] == [_layout(f) for f in self.features]:
             return
         mine, theirs = set(self.names), set(other.names)
@@ -183,14 +192,14 @@ class FeatureSchema:
         if not parts:
             given = {f.name: f for f in other.features}
             changed = [f"feature {f.name!r} is {_described(given[f.name])}, was "
-                       f"{_described(f)} at fit" for f in self.features
+                       f"{_described(f)} {was}" for f in self.features
                        if _layout(given[f.name]) != _layout(f)]
             # an empty list: same features, another order
             parts.extend(changed or [f"the features are in another order: "
-                                     f"{', '.join(other.names)}; fitted with "
+                                     f"{', '.join(other.names)}; {listed} "
                                      f"{', '.join(self.names)}"])
-        raise RecstackError(f"{where}: the feature frame does not match the schema it was "
-                            f"fitted with ({'; '.join(parts)})")
+        raise RecstackError(f"{where}: the feature frame does not match {reference} "
+                            f"({'; '.join(parts)})")
 
 
 def _layout(feature: Feature) -> tuple[str, str, int | None]:
@@ -587,8 +596,9 @@ def concat_frames(frames: Sequence[FeatureFrame]) -> FeatureFrame:
         raise RecstackError("concat_frames: no feature frames to concatenate (frames is "
                             "empty); give at least one")
     schema = frames[0].schema
-    for frame in frames[1:]:
-        schema.require_same(frame.schema, "concat_frames")
+    for position, frame in enumerate(frames[1:], start=1):
+        schema.require_same(frame.schema, f"concat_frames: frames[{position}]",
+                            against="frames[0]")
     _refuse_shared_groups(frames)
     keys = set(frames[0].extra)
     for position, frame in enumerate(frames):

@@ -329,7 +329,7 @@ class _LimitsAndMetrics:
             self._count(scope, method, problem[0], started)
             return
         if scope["method"] == "GET":
-            answered = await answer_recommendations(scope, send)
+            answered = await answer_recommendations(scope, _placed_refusal(send))
             if answered is not None:
                 self._count(scope, method, answered, started, endpoint=FAST_ENDPOINT)
                 return
@@ -961,8 +961,60 @@ def _problem(code: int) -> Any:
         loc = field_location(field, path=request.path_params.keys(),
                              query=request.query_params.keys(),
                              body=request.method not in ("GET", "HEAD")) if field else None
-        return JSONResponse(problem_body(_text(str(error)), code, loc), status_code=code)
+        body = problem_body(_text(str(error)), code, loc)
+        _name_the_place(body)
+        return JSONResponse(body, status_code=code)
     return handler
+
+
+#: how a 422's ``message`` names the kind of place a field is in (as FastAPI's ``loc``)
+_PLACE_NOUNS = {"path": "path parameter", "query": "query parameter", "body": "body field"}
+
+
+def _name_the_place(body: dict[str, Any]) -> None:
+    """A service refusal's one-line ``message`` naming its field as the schema's refusals
+    do: the service's text begins with the field alone (``user_id: an id of 11
+    characters...``), which read as if no place were given, where the schema's refusal of
+    the same id said ``path parameter user_id: ...``. The ``detail`` and ``errors`` keep
+    the service's text, which a caller from Python reads too."""
+    detail, errors = body.get("detail"), body.get("errors")
+    if not isinstance(detail, str) or not errors or len(errors) != 1:
+        return
+    loc = errors[0].get("loc") or []
+    noun = _PLACE_NOUNS.get(str(loc[0])) if loc else None
+    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                    for part in loc[1:]).lstrip(".")
+    if noun is None or not field or not detail.startswith(f"{field}: "):
+        return
+    body["message"] = f"{noun} {field}: {detail[len(field) + 2:]}"
+
+
+def _placed_refusal(send: Any) -> Any:
+    """``send`` for the fast path (:func:`~recstack.serving.fast_path.answer_recommendations`)
+    whose 422 answers name their field's place as the app's own do (:func:`_name_the_place`):
+    the fast path writes its error bodies itself, and a refused user id of the most common
+    request read ``user_id: ...`` where the same refusal of ``POST`` said ``path parameter
+    user_id: ...``. Answers other than a 422 go through untouched."""
+    held: list[dict[str, Any]] = []
+
+    async def sending(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start" and message.get("status") == 422:
+            held.append(message)  # its content-length changes with the body
+            return
+        if held and message["type"] == "http.response.body":
+            body = json.loads(message.get("body") or b"{}")
+            _name_the_place(body)
+            encoded = dumps(body)
+            start = held.pop()
+            headers = [(key, value) for key, value in start.get("headers", [])
+                       if key.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length",
+                                                        str(len(encoded)).encode())]})
+            await send({**message, "body": encoded})
+            return
+        await send(message)
+
+    return sending
 
 
 async def _invalid(request: Request, error: Exception) -> JSONResponse:
@@ -982,7 +1034,8 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
         _json_syntax(problem, getattr(error, "body", None))
         _k_over_setting(problem, request.app.state.settings.max_k)
         _list_over_setting(problem, request.app.state.settings)
-        _not_json(problem, words, overflows)
+        _not_json(problem, words, overflows,
+                  instead=_what_instead(request, problem.get("loc") or ()))
         if isinstance(problem.get("input"), LongInteger):
             _too_long(problem)
         _text_over_cap(problem, request.app.state.settings.max_id_length)
@@ -1294,8 +1347,37 @@ def _lone_surrogate(problem: dict[str, Any]) -> None:
                       "for U+1F600) or send it as UTF-8")
 
 
-def _not_json(problem: dict[str, Any], words: set[str], overflows: Sequence[str] = ()
-              ) -> None:
+#: what a value that is no JSON number (NaN) may be replaced by, by its place
+_LEAVE_OUT = "leave the field out or give its value"
+_LEAVE_OUT_OF_LIST = "leave the entry out of the list or give its value"
+_GIVE = "give its value (the field is required)"
+
+
+def _what_instead(request: Request, loc: Sequence[Any]) -> str:
+    """What a client may send instead of a bad value at ``loc`` (``["body", "events", 0,
+    "revenue"]``): leave the field out where it has a default (or is a key of a request's
+    context: a column left out is the feature's unknown level), leave the entry out of a
+    list, else give the value: an event's ``timestamp`` was told to be left out, and the
+    next request was refused for its missing ``timestamp``."""
+    if len(loc) < 2 or loc[0] != "body":
+        return _GIVE
+    if isinstance(loc[-1], int):
+        return _LEAVE_OUT_OF_LIST
+    if len(loc) == 3 and loc[1] == "context":
+        return _LEAVE_OUT
+    model: Any = _body_model(request)
+    for key in loc[1:-1]:
+        if model is None:
+            return _GIVE
+        if not isinstance(key, int):
+            field = model.model_fields.get(str(key))
+            model = _model_in(field.annotation) if field is not None else None
+    field = model.model_fields.get(str(loc[-1])) if model is not None else None
+    return _LEAVE_OUT if field is not None and not field.is_required() else _GIVE
+
+
+def _not_json(problem: dict[str, Any], words: set[str], overflows: Sequence[str] = (),
+              *, instead: str = _LEAVE_OUT) -> None:
     """A 422's error whose input is one of the ``words`` ``NaN``, ``Infinity`` and
     ``-Infinity`` that the body held, said as such: Python's JSON reader takes them, but
     JSON has no such numbers (a lenient writer, Python's ``json.dumps`` among them, writes
@@ -1304,7 +1386,8 @@ def _not_json(problem: dict[str, Any], words: set[str], overflows: Sequence[str]
     float's range (``1e400``, ``-2e308``: JSON, but read as an infinity) is named as
     written, one of ``overflows``, and said to be beyond the range of a number, where every
     field said "Input should be a finite number" with the input ``"inf"``: the client never
-    sent an infinity."""
+    sent an infinity. ``instead``: what the client may send instead (:func:`_what_instead`:
+    leaving a required field out is no choice)."""
     given = problem.get("input")
     if not (isinstance(given, float) and not math.isfinite(given)) \
             or problem.get("loc", ("",))[0] != "body":
@@ -1339,7 +1422,7 @@ def _not_json(problem: dict[str, Any], words: set[str], overflows: Sequence[str]
     expected = problem["msg"]
     if problem.get("type") == "id_type":
         expected = "an id is written as text, a JSON string"  # not as the text "nan"
-    problem["msg"] = f"{what}; leave the field out or give its value ({expected})"
+    problem["msg"] = f"{what}; {instead} ({expected})"
     problem.pop("ctx", None)  # the number again
 
 

@@ -1021,14 +1021,13 @@ class Service:
             # from Python: variant=5 failed with an AttributeError, b"control" was no variant
             variant = request_text(variant, "variant", what="name")
         if version is not None:
-            from recstack.serving.registry import check_version
+            from recstack.serving.registry import MAX_VERSION
 
             # version="2" was "als@2 does not exist (versions: [1, 2])", and True or 2.0 a
-            # failed reload that marked version True, that is 1, as the one that failed
-            try:
-                version = check_version(version, "version")
-            except ConfigError as error:
-                raise RequestLimitError(str(error), field="version") from None
+            # failed reload that marked version True, that is 1, as the one that failed;
+            # then the registry's "must be a whole number from 1 to 99999999, got True",
+            # where POST /admin/reload states the range in the words of every count
+            version = request_count(version, "version", most=MAX_VERSION)
         with self._reload_lock:
             if variant is not None and variant not in self.by_name:
                 from recstack.specs import did_you_mean
@@ -1411,20 +1410,24 @@ class Service:
         def timer(stage: str, name: str, seconds: float) -> None:
             self.metrics.child(self.metrics.stage, stage, name).observe(seconds)
 
+        blocked = self._blocked(request)
         items, scores, sources, features = two_stage.rank(request.user, timer,
                                                           context=request.context,
-                                                          exclude_seen=exclude_seen)
+                                                          exclude_seen=exclude_seen,
+                                                          blocked=blocked)
         candidates = Candidates(items, served_scores(scores), sources, features=features)
         candidates = self._run_stages(request, candidates)
         served = self._served(slot, loaded, "user", request.user_id, request.k, candidates,
                               vector_source="model")
         served.context = dict(request.context) if request.context else None
         served.exclude_seen = exclude_seen
-        seen = len(np.unique(request.history)) if exclude_seen else 0
-        served.shortfall = shortfall(served, loaded.n_items,
-                                     [(seen, f"the user's {_items(seen)} seen")],
-                                     other="were not among the candidates its generators "
-                                     "retrieved, or were dropped by a stage")
+        history = np.unique(request.history) if exclude_seen else np.empty(0, np.int64)
+        others = len(np.setdiff1d(blocked, history))  # blocked items the user has not seen
+        served.shortfall = shortfall(served, loaded.n_items, [
+            (len(history), f"the user's {_items(len(history))} seen"),
+            (others, f"{_items(others)} blocked")],
+            other="were not among the candidates its generators retrieved, or were dropped "
+            "by a stage")
         return served
 
     @_arguments_named

@@ -166,16 +166,24 @@ class TwoStageServing:
         return ", ".join(f"{source}: {how}" for source, how in self.retrieval.items())
 
     def rank(self, user: int, timer: Callable[[str, str, float], None], *,
-             context: Mapping[str, Any] | None = None, exclude_seen: bool = True
+             context: Mapping[str, Any] | None = None, exclude_seen: bool = True,
+             blocked: np.ndarray | None = None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, RankerFeatures]:
         """The ranked candidates of user index ``user``: item indices, the ranker's
         scores, each item's proposing sources (``"als+item_knn"``) and the features.
         ``timer(stage, name, seconds)`` is told each step's time. ``context``: the
         request's (column -> value; ``timestamp`` for time features), None for the
         unknown level (:mod:`recstack.pipeline.features`). Without ``exclude_seen`` the
-        generators may propose the user's seen items, as ``TwoStage.recommend`` does."""
+        generators may propose the user's seen items, as ``TwoStage.recommend`` does.
+        ``blocked``: items that no generator may propose (the filters of the re-ranking
+        chains, :func:`recstack.serving.rerank.chain_exclusions`)."""
         seen = (self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
                 if exclude_seen else np.empty(0, np.int32))
+        if blocked is not None and len(blocked):
+            # excluded at retrieval, as for every other model: a block list of the
+            # generators' top items took all their candidates, and the chain then removed
+            # them, so a user was served an empty list while unblocked items were left
+            seen = np.union1d(seen, blocked).astype(np.int64)
         proposals = []
         for retriever in self.retrievers:
             started = time.perf_counter()

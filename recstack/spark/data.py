@@ -18,6 +18,7 @@ distribution, not the same rows.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -62,6 +63,7 @@ from recstack.data.interactions import (
     caller_stacklevel,
     check_flag,
     is_one_of,
+    missing_id_column,
     warn_of_inexact_values,
 )
 from recstack.data.partitioned import bounded_time_range
@@ -72,6 +74,7 @@ from recstack.data.splits import (
     TemporalSplit,
     _exact_as_read,
     _shown,
+    refuse_a_count_for_a_share,
     refuse_cutoff_beyond_the_years,
     share_count,
 )
@@ -545,6 +548,11 @@ def _such_values(count: int) -> str:
     return f" ({count:,} such values in all)" if count > 1 else ""
 
 
+def _renaming_hint(found: str, *, to: str) -> str:
+    """How to give a frame's column ``found`` the name ``to`` that encode reads."""
+    return f"rename it, frame.withColumnRenamed({found!r}, {to!r})"
+
+
 def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
     """``frame`` with its id, value and timestamp columns checked, text numbers cast.
 
@@ -566,7 +574,12 @@ def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
         if column not in frame.columns:
             # the frame's own columns: those left after the selection above hid the one
             # meant ('User_Id' was not listed beside "no column 'user_id'")
-            raise UnknownColumnError(column, given, role="ids", file=where)
+            # one machine's words and hint (from_frame's): encode has no user_col, so the
+            # hint is the rename
+            raise missing_id_column(
+                column, given, "user ids" if column == USER_ID else "item ids",
+                taken=(USER_ID, ITEM_ID, VALUE, TIMESTAMP, ROW), file=where,
+                renaming=functools.partial(_renaming_hint, to=column))
         kind = frame.schema[column].dataType
         if not isinstance(kind, T.IntegralType | T.StringType | T.FractionalType):
             # the single-machine rule (recstack.data.files): booleans, dates and binary
@@ -687,18 +700,20 @@ def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
     return frame
 
 
-#: the most non-ASCII ids of one column brought to the driver for the lookalike check
+#: the most non-ASCII (or exponent-form) ids of one column brought to the driver for the
+#: lookalike check
 _LOOKALIKE_NON_ASCII_MOST = 1_000_000
 
 
 def _plain_integer_key(column: Any) -> Any:
     """The plain form of an ASCII integer written loosely (a Spark column matching
     :data:`recstack.data.files._LOOSE_INTEGER`), step by step as
-    :func:`recstack.data.files._lookalike_keys` writes it: ``"+007"``, ``"1_000"`` and
-    ``"7.0"`` become ``"7"``, ``"1000"`` and ``"7"``."""
+    :func:`recstack.data.files._lookalike_keys` writes it: ``"+007"``, ``"1_000"``,
+    ``"1,000"`` and ``"7.0"`` become ``"7"``, ``"1000"``, ``"1000"`` and ``"7"`` (the
+    thousands groups were left in, so ``"1,000"`` beside ``"1000"`` was no pair here)."""
     from pyspark.sql import functions as F
 
-    for pattern, replacement in ((r"\.0*$", ""), ("_", ""), (r"^\+", ""),
+    for pattern, replacement in ((r"\.0*$", ""), ("[_,]", ""), (r"^\+", ""),
                                  ("^(-?)0+([0-9])", "$1$2"), ("^-0$", "0")):
         column = F.regexp_replace(column, pattern, replacement)
     return column
@@ -710,8 +725,8 @@ def _warn_of_lookalike_ids(frame: Any, where: str) -> None:
     full-width digits, two Unicode forms of an accent): the Spark loader kept them as
     different ids without a word. The rule is one machine's own
     (:func:`recstack.data.files.warn_of_lookalike_ids`), applied on the driver to the
-    ids that can take part in a pair, which Spark selects: every non-ASCII id (at most
-    :data:`_LOOKALIKE_NON_ASCII_MOST`), the integers written loosely whose plain form is
+    ids that can take part in a pair, which Spark selects: every non-ASCII or exponent-form
+    id (at most :data:`_LOOKALIKE_NON_ASCII_MOST`), the integers written loosely whose plain form is
     another id or shared with another such id, and those plain forms."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -720,15 +735,22 @@ def _warn_of_lookalike_ids(frame: Any, where: str) -> None:
 
     # one machine's rule itself (not a copy, which missed "1.0" beside "1" when that rule
     # learnt float-spelt whole numbers)
-    from recstack.data.files import _LOOSE_INTEGER, _lookalike_keys, warn_of_lookalike_ids
+    from recstack.data.files import (
+        _EXPONENT_NUMBER,
+        _LOOSE_INTEGER,
+        _lookalike_keys,
+        warn_of_lookalike_ids,
+    )
     from recstack.data.idmap import PLAIN_INTEGER
 
     text = [c for c in (USER_ID, ITEM_ID) if isinstance(frame.schema[c].dataType, T.StringType)]
     for column in text:
         ids = frame.select(F.col(column).alias("id")).where(F.col("id").isNotNull()).distinct()
         ascii_only = F.col("id").rlike(r"^[\x00-\x7F]*$")
-        others = [row[0] for row in ids.where(~ascii_only).limit(
-            _LOOKALIKE_NON_ASCII_MOST).collect()]
+        # exponent forms ("1e3") too: their plain digits are one machine's text rule
+        # (_whole_number_digits), which Spark's regular expressions cannot write
+        others = [row[0] for row in ids.where(~ascii_only | F.col("id").rlike(
+            _EXPONENT_NUMBER)).limit(_LOOKALIKE_NON_ASCII_MOST).collect()]
         other_keys = (_lookalike_keys(pc.utf8_normalize(pa.array(others, pa.string()), "NFKC"))
                       .to_pylist() if others else [])
         loose = (ids.where(ascii_only & F.col("id").rlike(_LOOSE_INTEGER)
@@ -1035,6 +1057,12 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
                 _explain_missing_csv_column(column, frame.columns, path, options)
             else:
                 _explain_column_of_some_files(reader, column, what, path)
+            if role in (USER_ID, ITEM_ID) and column == role:
+                # the default name missing: the column that seems to hold the ids, and the
+                # option to name it with, as one machine's load_table and from_frame say
+                raise missing_id_column(column, frame.columns, what, file=path,
+                                        taken=[c for c in (user_col, item_col, value_col,
+                                                           timestamp_col) if c is not None])
             raise UnknownColumnError(column, frame.columns, role=what, file=path)
         if column in holder:
             # both roles were read from one column (user == item on every row, or the
@@ -2033,6 +2061,11 @@ def temporal_split(data: SparkInteractions, cutoff: int | str | None = None, *,
 
     if (cutoff is None) == (test_fraction is None):
         raise ConfigError("temporal split: give exactly one of cutoff or test_fraction")
+    # a count given for the share: the share it is of these rows, as on one machine
+    refuse_a_count_for_a_share(
+        test_fraction, "test_fraction", "temporal split",
+        "the share of all rows, the latest, held out for test", "rows",
+        lambda: int(check_data(data, "temporal_split(data)").frame.count()))
     spec = TemporalSplit(cutoff, test_fraction)
     # test_fraction=Decimal("0.2") was a TypeError of 1.0 - Decimal: as the spec read it
     test_fraction = _exact_as_read(test_fraction, spec.test_fraction)

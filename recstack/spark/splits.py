@@ -50,6 +50,7 @@ from recstack.data.splits import (
     fold_set_apart_message,
     kfold_stratify,
     no_training_users,
+    refuse_a_count_for_a_share,
     share_count,
     too_few_rows_for_folds,
 )
@@ -91,13 +92,18 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
+    check_data(data, "user_split(data)")
+    # a count of users where the share belongs, told as the share it is of these users, as
+    # one machine tells it (the users are counted, a job, only for such a count)
+    refuse_a_count_for_a_share(test_users, "test_users", "user_split",
+                               "the share of users held out of training", "users",
+                               lambda: data.frame.select(USER_INDEX).distinct().count())
     spec = UserSplit(test_users, fold_in_fraction, by_time, seed)
     # fold_in_fraction=Decimal("0.8") was a TypeError of 1.0 - Decimal: exact numbers as
     # the spec read them, as one machine reads and reports them
     test_users = _exact_as_read(test_users, spec.test_users)
     fold_in_fraction = _exact_as_read(fold_in_fraction, spec.fold_in_fraction)
     seed, by_time = spec.seed, spec.by_time  # np.True_ as True, reported as a bool
-    check_data(data, "user_split(data)")
     seed = split_seed(seed, "users")
     if by_time and not data.has_timestamps:
         raise RecstackError("user split by_time needs timestamps; these data have none")

@@ -69,9 +69,20 @@ def test_finite_values_still_pass_and_integer_values_have_no_nan():
         assert checks["range"].status == SKIPPED
 
 
-def test_a_nan_in_another_float_column_counts_as_a_null_there_does():
+def test_a_nan_in_another_float_column_is_seen_and_reported_but_not_counted():
+    # the pipeline never reads "price": its NaN and null are named (a NaN still counts as
+    # the empty value it stands for), and they no longer fail the partition
     table = _table([1.0, 2.0, 3.0]).append_column("price", pa.array([np.nan, 5.0, None]))
     nulls = _by_check(check_partition(table, QualitySpec(), rating_range=(1.0, 5.0),
                                       now=T + 10))["nulls"]
+    assert (nulls.status, nulls.count, nulls.examples) == (PASSED, 0, [])
+    assert nulls.message == ("0 rows with an empty value; not counted, as the pipeline does "
+                             "not read the column: 2 rows in price (a NaN counts as empty)")
+
+
+def test_a_nan_in_a_float_column_the_pipeline_reads_still_counts():
+    table = _table([1.0, 2.0, 3.0]).append_column("price", pa.array([np.nan, 5.0, None]))
+    nulls = _by_check(check_partition(table, QualitySpec(), rating_range=(1.0, 5.0),
+                                      now=T + 10, read_columns=["price"]))["nulls"]
     assert (nulls.status, nulls.count, nulls.examples) == (FAILED, 2, [0, 2])
     assert nulls.message == "2 rows with an empty value (in price; a NaN counts as empty)"

@@ -17,7 +17,8 @@ TAIL = '[split]\nmethod = "random"\n[[models]]\ntype = "most_popular"\n'
     ("[evaluation]\nks = [10.0]\n", "[evaluation] ks = [10.0]: expected a list of integers "
                                     "(a whole number is written in digits alone, without a "
                                     "point or an exponent: 10)"),
-    ('[evaluation]\nks = "10"\n', '[evaluation] ks = "10": expected a list of integers'),
+    ('[evaluation]\nks = "10"\n', '[evaluation] ks = "10": expected a list of integers, got '
+                                  'text; write the cut-offs as a list without quotes: ks = [10]'),
 ])
 def test_a_list_key_given_one_value_names_the_members_in_the_plural(tmp_path, table, message):
     path = tmp_path / "exp.toml"

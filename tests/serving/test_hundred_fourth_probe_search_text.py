@@ -54,7 +54,7 @@ def test_only_invisible_characters_are_refused(http, q):
     session, _ = http
     answer = session.get("/items/search", params={"q": q})
     assert answer.status_code == 422, answer.text
-    assert answer.json()["message"].startswith("q: the search text ")
+    assert answer.json()["message"].startswith("query parameter q: the search text ")
     assert "only invisible characters" in answer.json()["message"]
 
 

@@ -29,12 +29,13 @@ def test_a_version_that_is_no_version_number_is_the_callers_mistake(http, versio
     service = http.app.state.service
     with pytest.raises(RequestLimitError) as caught:
         service.reload(version=version)
-    # the number meant is said for text of digits and a whole float (hundred_nineteenth)
-    hint = {"2": " (text; give the number 2, as an int)",
-            2.0: " (a float; give the number 2, as an int)"}
-    meant = hint.get(version, "") if not isinstance(version, bool) else ""
-    assert str(caught.value) == ("version must be a whole number from 1 to 99999999, got "
-                                 f"{version!r}{meant}")
+    # in the words of POST /admin/reload's refusal of its version (round 52 N: it was the
+    # registry's "version must be a whole number from 1 to 99999999, got True")
+    given = {"2": "str '2'", True: "bool True",
+             2.0: "float 2.0; write 2, without a decimal point or exponent",
+             0: "the number 0", -1: "the number -1", 10**9: "the number 1000000000"}
+    assert str(caught.value) == ("version: Input should be a whole number from 1 to "
+                                 f"99999999, not {given[version]}")
     health = http.get("/health").json()
     assert health["status"] == "ok" and health["last_reload_error"] is None
     assert [v["model"] for v in health["variants"]] == ["als@2"]

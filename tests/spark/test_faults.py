@@ -133,7 +133,9 @@ def toy(spark):
 
 
 @pytest.mark.parametrize(("rows", "schema", "says"), [
-    ([(10, 1.0)], "item_id long, value double", r"no column 'user_id' for ids"),
+    # no column named like user ids: no hint (one machine's words, "for user ids")
+    ([(10, 1.0)], "item_id long, value double",
+     r"no column 'user_id' for user ids; the columns are: 'item_id', 'value'$"),
     ([(1, 10, "abc")], "user_id long, item_id long, value string",
      r"column 'value': cannot read 'abc' as numbers"),
     ([(1, 10, "yesterday")], "user_id long, item_id long, timestamp string",

@@ -78,8 +78,12 @@ def test_a_missing_id_column_lists_the_frames_own_columns(spark):
     frame = spark.createDataFrame([(1, 2, "x")], ["User_Id", "item_id", "title"])
     with pytest.raises(UnknownColumnError) as refused:
         encode(frame)
-    assert str(refused.value) == ("data: no column 'user_id' for ids; the columns are: "
-                                  "'User_Id', 'item_id', 'title'")
+    # and, as one machine's from_frame says, the column that seems to hold the user ids,
+    # with the rename (encode has no user_col)
+    assert str(refused.value) == (
+        "data: no column 'user_id' for user ids; the columns are: 'User_Id', 'item_id', "
+        "'title'; 'User_Id' seems to hold the user ids: rename it, "
+        "frame.withColumnRenamed('User_Id', 'user_id')")
 
 
 @pytest.mark.parametrize(("sep", "read_as"), [(5, "'5'"), (";", "';'")])

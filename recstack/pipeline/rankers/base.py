@@ -137,8 +137,9 @@ class Ranker(Configurable, ABC):
         sample_weight : array of float, shape (n_rows,), optional
             Non-negative weight of each row in the loss (e.g. inverse propensity weights
             from :func:`recstack.pipeline.position_bias.ipw_sample_weights`).
-        validation : (FeatureFrame, labels), optional
-            Rows for early stopping (same schema), where the ranker supports it.
+        validation : tuple (FeatureFrame, labels), optional
+            Rows for early stopping (the training frame's schema), where the ranker
+            supports it; a list is refused, naming the tuple to write.
         """
         self.validate_params()
         # at fit only: a saved ranker whose setting was ignored still loads
@@ -166,10 +167,11 @@ class Ranker(Configurable, ABC):
         logged = logged_position_range(frame, self.position_feature)
         self._check_serving_within_logged(where, logged)
         if validation is not None:
-            if not isinstance(validation, tuple) or len(validation) != 2:
-                raise RecstackError(f"{where}: validation must be a (frame, labels) pair")
+            check_validation_pair(validation, where)
             check_frame(validation[0], f"{where} (validation)")
-            frame.schema.require_same(validation[0].schema, f"{where} (validation)")
+            # nothing is fitted yet: the rows are held to the training frame given beside them
+            frame.schema.require_same(validation[0].schema, f"{where} (validation)",
+                                      against="the training frame")
             validation = (validation[0], check_labels(validation[0], validation[1],
                                                       f"{where} (validation)",
                                                       self.label_columns, self.label_names))
@@ -494,6 +496,30 @@ def check_some_feature_varies(frame: FeatureFrame, where: str,
     raise RecstackError(f"{where}: no feature varies across the {len(numeric)} training rows "
                         f"({shown}), so every candidate would get the same score; give "
                         "features that differ between rows")
+
+
+def check_validation_pair(validation: object, where: str) -> None:
+    """Refuse a ``validation`` argument that is not a ``(frame, labels)`` tuple, saying
+    what was given: "must be a (frame, labels) pair" of ``[frame, labels]`` read as if the
+    two were missing."""
+    if isinstance(validation, tuple) and len(validation) == 2:
+        return
+    if isinstance(validation, FeatureFrame):
+        given = "a FeatureFrame alone (its labels are missing)"
+    elif isinstance(validation, list | tuple):
+        kind = type(validation).__name__
+        given = f"a {kind} of {len(validation)} item(s)"
+        # a list is not taken as the pair: LightGBM's and XGBoost's eval_set is a list of
+        # pairs, so [frame, labels] and [(frame, labels)] are both one habit away
+        if isinstance(validation, list) and len(validation) == 2:
+            given += "; write the pair as a tuple: validation=(frame, labels)"
+        elif isinstance(validation, list) and len(validation) == 1 \
+                and isinstance(validation[0], tuple):
+            given += " (a list of pairs, as LightGBM's eval_set takes); give the pair " \
+                     "itself: validation=(frame, labels)"
+    else:
+        given = f"a {type(validation).__name__}"
+    raise RecstackError(f"{where}: validation must be a tuple (frame, labels), got {given}")
 
 
 def check_validation_ranks(frame: FeatureFrame, labels: np.ndarray, where: str) -> None:

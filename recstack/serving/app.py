@@ -329,7 +329,7 @@ class _LimitsAndMetrics:
             self._count(scope, method, problem[0], started)
             return
         if scope["method"] == "GET":
-            answered = await answer_recommendations(scope, _placed_refusal(send))
+            answered = await answer_recommendations(scope, send)
             if answered is not None:
                 self._count(scope, method, answered, started, endpoint=FAST_ENDPOINT)
                 return
@@ -961,60 +961,8 @@ def _problem(code: int) -> Any:
         loc = field_location(field, path=request.path_params.keys(),
                              query=request.query_params.keys(),
                              body=request.method not in ("GET", "HEAD")) if field else None
-        body = problem_body(_text(str(error)), code, loc)
-        _name_the_place(body)
-        return JSONResponse(body, status_code=code)
+        return JSONResponse(problem_body(_text(str(error)), code, loc), status_code=code)
     return handler
-
-
-#: how a 422's ``message`` names the kind of place a field is in (as FastAPI's ``loc``)
-_PLACE_NOUNS = {"path": "path parameter", "query": "query parameter", "body": "body field"}
-
-
-def _name_the_place(body: dict[str, Any]) -> None:
-    """A service refusal's one-line ``message`` naming its field as the schema's refusals
-    do: the service's text begins with the field alone (``user_id: an id of 11
-    characters...``), which read as if no place were given, where the schema's refusal of
-    the same id said ``path parameter user_id: ...``. The ``detail`` and ``errors`` keep
-    the service's text, which a caller from Python reads too."""
-    detail, errors = body.get("detail"), body.get("errors")
-    if not isinstance(detail, str) or not errors or len(errors) != 1:
-        return
-    loc = errors[0].get("loc") or []
-    noun = _PLACE_NOUNS.get(str(loc[0])) if loc else None
-    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
-                    for part in loc[1:]).lstrip(".")
-    if noun is None or not field or not detail.startswith(f"{field}: "):
-        return
-    body["message"] = f"{noun} {field}: {detail[len(field) + 2:]}"
-
-
-def _placed_refusal(send: Any) -> Any:
-    """``send`` for the fast path (:func:`~recstack.serving.fast_path.answer_recommendations`)
-    whose 422 answers name their field's place as the app's own do (:func:`_name_the_place`):
-    the fast path writes its error bodies itself, and a refused user id of the most common
-    request read ``user_id: ...`` where the same refusal of ``POST`` said ``path parameter
-    user_id: ...``. Answers other than a 422 go through untouched."""
-    held: list[dict[str, Any]] = []
-
-    async def sending(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start" and message.get("status") == 422:
-            held.append(message)  # its content-length changes with the body
-            return
-        if held and message["type"] == "http.response.body":
-            body = json.loads(message.get("body") or b"{}")
-            _name_the_place(body)
-            encoded = dumps(body)
-            start = held.pop()
-            headers = [(key, value) for key, value in start.get("headers", [])
-                       if key.lower() != b"content-length"]
-            await send({**start, "headers": [*headers, (b"content-length",
-                                                        str(len(encoded)).encode())]})
-            await send({**message, "body": encoded})
-            return
-        await send(message)
-
-    return sending
 
 
 async def _invalid(request: Request, error: Exception) -> JSONResponse:

@@ -79,13 +79,31 @@ def problem_body(detail: str | list[dict[str, Any]], code: int,
         return {"detail": detail}
     if isinstance(detail, str):
         errors = [{"loc": list(loc or []), "msg": detail}]
-        message = detail
+        message = _placed(detail, list(loc or []))
     else:
         errors = [{"loc": list(p.get("loc") or []), "msg": str(p.get("msg", ""))}
                   for p in detail]
         message = "; ".join(f"{_where(p)}: {p.get('msg', '')}" if p.get("loc")
                             else str(p.get("msg", "")) for p in detail)
     return {"detail": detail, "message": message, "errors": errors}
+
+
+#: how a 422's ``message`` names the kind of place a field is in (as FastAPI's ``loc``)
+_PLACE_NOUNS = {"path": "path parameter", "query": "query parameter", "body": "body field"}
+
+
+def _placed(detail: str, loc: list[Any]) -> str:
+    """A service refusal's one-line ``message``, naming its field's place as the schema's
+    refusals do: the service's text begins with the field alone (``user_id: an id of 11
+    characters...``), where the schema's refusal of the same id says ``path parameter
+    user_id: ...``. ``detail`` and ``errors`` keep the service's text, which a caller from
+    Python reads too."""
+    noun = _PLACE_NOUNS.get(str(loc[0])) if loc else None
+    field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                    for part in loc[1:]).lstrip(".")
+    if noun is None or not field or not detail.startswith(f"{field}: "):
+        return detail
+    return f"{noun} {field}: {detail[len(field) + 2:]}"
 
 
 _FIELD_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")

@@ -632,10 +632,17 @@ def _tune(args: argparse.Namespace) -> int:
         overwrite=args.overwrite or args.out is None, reads=args.experiment)
     refuse_output_over_inputs(out, experiment_inputs(experiment), "the tuned experiment")
     result = tune(experiment, progress=terminal_progress())
-    result.write_experiment(out)
     print(f"best {result.metric} on the validation split: {result.best_value:.4f} with")
     for name, value in result.best_params.items():
         print(f"  {name} = {value!r}")
+    if args.out is not None and not args.overwrite and os.path.lexists(out):
+        # checked free before the search, the --out of another run started alongside (or
+        # any file put there meanwhile) was replaced without --overwrite when this ended
+        raise RecstackError(f"--out {out}: was created while the search ran (by another "
+                            "recstack tune?), and is left as it is; the best values are "
+                            "above: rerun with --overwrite to replace it, or choose another "
+                            "--out")
+    result.write_experiment(out)
     print(f"wrote {out} (run it with: recstack evaluate {out})")
     return 0
 
@@ -779,6 +786,7 @@ def _recommend(args: argparse.Namespace) -> int:
         open_artifact,
         recommendation_batches,
         request_context_from_text,
+        user_ids_from_file,
         write_recommendations,
     )
     from recstack.serving.registry import ModelRegistry
@@ -790,8 +798,14 @@ def _recommend(args: argparse.Namespace) -> int:
     if registry is not None and not (Path(args.artifact) / "model.json").is_file():
         _refuse_padded_version(args.artifact, "")
     model, where = open_artifact(args.artifact, registry)
-    users = None if args.all_users else model_user_ids(model, args.users)
-    if users is not None:
+    if args.users_file is not None:
+        # (refused there with the file's line: a user twice, unknown, or no user at all)
+        users = model_user_ids(model, user_ids_from_file(model, args.users_file))
+    elif args.all_users:
+        users = None
+    else:
+        _refuse_file_as_user(model, args.users)
+        users = model_user_ids(model, args.users)
         _refuse_repeated_users(args.users, users)
     context = request_context_from_text(model, args.context or [], args.timestamp)
     from recstack.models.base import check_list_length
@@ -845,6 +859,17 @@ def _refuse_padded_version(reference: str, where: str) -> None:
     problem = padded_version_problem(reference)
     if problem is not None:
         raise ConfigError(f"{where}{problem}")
+
+
+def _refuse_file_as_user(model: Any, given: list[str]) -> None:
+    """``--users users.txt`` naming a file of ids was looked up as one user, "user
+    'users.txt' not seen in training", with no word of the option that reads a file."""
+    if len(given) != 1 or not os.path.isfile(given[0]):
+        return
+    if model.users_.to_index(given, missing="ignore")[0] < 0:
+        raise ConfigError(f"--users {given[0]}: is a file, not a user id the model knows; "
+                          f"to read user ids from a file, one a line, use --users-file "
+                          f"{given[0]}")
 
 
 def _refuse_repeated_users(given: list[str], users: Any) -> None:
@@ -2114,6 +2139,9 @@ def _build_parser() -> argparse.ArgumentParser:
                            help="a saved model folder, or NAME / NAME@VERSION with --registry")
     who = recommend.add_mutually_exclusive_group(required=True)
     who.add_argument("--users", nargs="+", type=_text, metavar="USER_ID")
+    who.add_argument("--users-file", type=_path, metavar="FILE",
+                     help="a text file of user ids, one a line (a first line 'user_id' is "
+                          "read as a header)")
     who.add_argument("--all-users", action="store_true",
                      help="every user the model can recommend for, in batches")
     recommend.add_argument("--k", type=_positive_int, default=20,

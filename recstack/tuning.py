@@ -207,8 +207,14 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
     evaluator_settings = {"relevance_threshold": experiment.evaluation.relevance_threshold,
                           "graded": experiment.evaluation.graded}
     default = settings["default_space"]
+    space = settings["space"]
+    if default and inner.train.timestamp is None:
+        # the default space of a file's model was taken before the data were read, with
+        # its time parameters (most_popular's half_life_days): on data without timestamps
+        # every trial failed, and the error said to narrow the space
+        space = _space_without_time(spec, space, where)
     with _prefixed(where):
-        space = fit_space_to_data(spec.type, settings["space"], inner.train, default=default,
+        space = fit_space_to_data(spec.type, space, inner.train, default=default,
                                   label=spec.label, base_params=spec.params)
     try:
         best, value, trials = search(spec.type, inner.train, inner.test, space,
@@ -263,6 +269,8 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     from the fit or the evaluation) ends the search with one error naming the trial's
     values and where they came from (``default_space``: whether ``space`` is the model's
     default search space or an experiment's ``[tune.space]``; None: neither)."""
+    import time
+
     try:
         import optuna
     except ImportError:
@@ -285,6 +293,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
                            seed=seed, timeout=timeout)
     check_search_data(train, validation, fold_in, label=label,
                       evaluator_settings=evaluator_settings)
+    _refuse_time_dimensions(model_type, space, train, default_space)
     name, k, key = metric_column(metric)
     if key != name and k > train.n_items:
         # as check_metric_cutoff refuses it for `recstack tune`: every list would hold the
@@ -355,7 +364,14 @@ def search(model_type: str, train: Interactions, validation: Interactions,
             task.report(best=study.best_value)
             task.advance()
 
-        study.optimize(objective, n_trials=trials, timeout=timeout, callbacks=[advance])
+        # optuna checks the timeout before the first trial as well: a timeout shorter than
+        # the time to start one (1e-9) completed none, and best_params was optuna's
+        # ValueError "No trials are completed yet"; the first trial always runs
+        started = time.perf_counter()
+        study.optimize(objective, n_trials=1, callbacks=[advance])
+        left = None if timeout is None else timeout - (time.perf_counter() - started)
+        if trials > 1 and not failure and (left is None or left > 0):
+            study.optimize(objective, n_trials=trials - 1, timeout=left, callbacks=[advance])
     warned.summarise(len(study.trials))
     if failure:
         raise failure[0]
@@ -522,6 +538,40 @@ def check_search_data(train: Any, validation: Any, fold_in: Any, *, label: Any,
             raise ConfigError(f"search({key}=...): not an argument of search nor a setting "
                               f"of the Evaluator{did_you_mean(key, settable)}; the "
                               f"Evaluator's settings: {', '.join(settable)}")
+
+
+def _time_parameters(model_type: str, space: dict[str, dict[str, Any]]) -> list[str]:
+    declared = model_class(model_type).params
+    return [name for name in space
+            if getattr(declared.get(name), "needs_timestamps", False)]
+
+
+def _space_without_time(spec: ModelSpec, space: dict[str, dict[str, Any]], where: str
+                        ) -> dict[str, dict[str, Any]]:
+    """A model's default search space for training data without timestamps: its dimensions
+    over parameters that need them left out, and refused when nothing is left."""
+    timed = _time_parameters(spec.type, space)
+    kept = {name: description for name, description in space.items() if name not in timed}
+    if not kept:
+        raise ConfigError(f"{where}{spec.label}: {spec.type}'s default search space "
+                          f"holds only {', '.join(timed)}, which needs timestamps, and these "
+                          "data have none: there is nothing to tune; read the data with a "
+                          "timestamp column, or tune another model")
+    return kept
+
+
+def _refuse_time_dimensions(model_type: str, space: dict[str, dict[str, Any]],
+                            train: Interactions, default_space: bool | None) -> None:
+    """A dimension over a parameter that needs timestamps, on training data without them:
+    every trial that drew a value failed alike, and the first one's error said to narrow
+    the ranges, which cannot help."""
+    if train.timestamp is not None:
+        return
+    for name in _time_parameters(model_type, space):
+        dimension = f"space.{name}" if default_space is False else f"space[{name!r}]"
+        raise ConfigError(f"{dimension}: {model_type}'s {name} needs timestamps, and the "
+                          f"training data have none; leave {name} out of the space (or read "
+                          "the data with a timestamp column)")
 
 
 def _without_model(message: str, model_type: str) -> str:

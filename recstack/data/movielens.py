@@ -324,7 +324,7 @@ def load_movielens(
     # checked before the minutes a large release takes to read
     keep_unseen_items = check_flag(keep_unseen_items, "keep_unseen_items")
     if folder.is_file():
-        raise RecstackError(f"{folder}: {_zip_not_extracted(folder)}")
+        raise RecstackError(f"{folder}: {_zip_not_extracted(folder, variant)}")
     if os.path.lexists(folder) and not folder.is_dir():
         # a pipe or a link that loops was "no such folder (did you mean <itself>?)"
         raise RecstackError(f"{folder}: is {describe_path(folder)}; expected the folder "
@@ -590,11 +590,12 @@ def _zip_releases(path: Path) -> list[str]:
     return found
 
 
-def _zip_not_extracted(path: Path) -> str:
+def _zip_not_extracted(path: Path, variant: str | None = None) -> str:
     """What the file ``path``, given where a release's folder goes, is, and what to give:
     a zip holding a release (the download given in place of its folder) is named with the
     folder to extract and give; it was "is a file; expected the folder extracted from a
-    MovieLens zip", which did not say that the file was that zip, nor which folder."""
+    MovieLens zip", which did not say that the file was that zip, nor which folder.
+    ``variant``, as the caller gave it, is compared with the release the zip holds."""
     releases = _zip_releases(path)
     if releases:
         release_folder = releases[0]
@@ -603,13 +604,51 @@ def _zip_not_extracted(path: Path) -> str:
         holds = f"{release_folder}/" if release_folder else "the release's files at its top"
         return (f"is a MovieLens zip not yet extracted (it holds {holds}); extract it (e.g. "
                 f"python -m zipfile -e {str(path)!r} {str(into)!r}) and give the folder it "
-                f"makes, {str(made)!r}")
+                f"makes, {str(made)!r}{_other_release_in_zip(release_folder, variant)}")
     try:
         is_zip = zipfile.is_zipfile(path)
     except OSError:
         is_zip = False
+    if not is_zip and path.suffix.lower() == ".zip":
+        # a download cut short or damaged was "is a file; expected the folder", as if the
+        # wrong kind of thing had been given
+        named = next((r for r in RELEASES.values()
+                      if r.folder.lower() == path.stem.lower()
+                      or r.url.rsplit("/", 1)[-1].lower() == path.name.lower()), None)
+        again = (f"recstack data fetch {named.name}" if named is not None else
+                 "recstack data fetch movielens-<release>")
+        return (f"is a file; expected the folder extracted from a MovieLens zip, and this "
+                f"file, named as one, is no readable zip archive ({_size_text(path)}: a "
+                f"download cut short or damaged): download it again ({again}), extract it "
+                "and give the folder it makes")
     kind = "a zip archive that holds no MovieLens ratings file" if is_zip else "a file"
     return f"is {kind}; expected the folder extracted from a MovieLens zip (e.g. ml-100k/)"
+
+
+def _size_text(path: Path) -> str:
+    try:
+        return f"{path.stat().st_size:,} bytes"
+    except OSError:
+        return "its size unknown"
+
+
+def _other_release_in_zip(release_folder: str, variant: str | None) -> str:
+    """``; it holds MovieLens LATEST-SMALL, not the 1M that variant='1m' names`` when the
+    zip's release folder is another release's than ``variant`` (a zip saved under another
+    release's name); '' when they agree or either is unknown."""
+    if variant is None or not isinstance(variant, str):
+        return ""
+    try:
+        asked = release(variant)
+    except ConfigError:
+        return ""  # the name itself is refused once the folder is given
+    held = next((r for r in RELEASES.values()
+                 if r.folder.lower() == release_folder.lower()), None)
+    if held is None or held.variant == asked.variant:
+        return ""
+    return (f"; note that it holds MovieLens {held.variant.upper()}, not the "
+            f"{asked.variant.upper()} that variant={variant!r} names (give "
+            f"variant={held.variant!r}, or leave variant out)")
 
 
 def _zips_inside(folder: Path) -> str:
@@ -1100,8 +1139,68 @@ def _encoding(path: Path) -> str:
                 f"({bad.hex()}): the file mixes two encodings", file=str(path), line=line,
                 expected="the file in one encoding: saved as UTF-8 throughout, or as "
                          "latin-1 without the byte-order mark") from None
-        return "latin-1"
+        try:
+            check_content(path, parquet=False, encoding="latin-1", decompresses=False)
+        except DataFormatError:
+            # compressed data, an archive or UTF-16: each reader names it so, in its own
+            # words, as when every such file was read as latin-1 (its bytes are no text)
+            return "latin-1"
+        _refuse_utf8_beside_other_bytes(path, raw, error)
+        return _single_byte_encoding(path, raw)
     return "utf-8"
+
+
+#: a character of two to four bytes as UTF-8 writes it (a lead byte, then continuations)
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+#: bytes that latin-1 reads as invisible control codes and cp1252 as characters (its
+#: quotes, dashes, ellipsis): no release's text holds a control code
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+
+
+def _refuse_utf8_beside_other_bytes(path: Path, raw: bytes, error: UnicodeDecodeError
+                                    ) -> None:
+    """Refuse a file that holds UTF-8 characters and bytes that are not UTF-8 (a latin-1
+    release's file with lines added by a UTF-8 editor, or two files joined): read as
+    latin-1, every UTF-8 letter became two (``Héat`` was ``HÃ©at``) without a word."""
+    for match in _UTF8_SEQUENCE.finditer(raw):
+        try:
+            letter = match.group().decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # a surrogate or a code point past U+10FFFF: not UTF-8 text
+        found = first_undecodable(path, "utf-8")
+        other_line, other = found if found is not None else (
+            raw.count(b"\n", 0, error.start) + 1, raw[error.start:error.end])
+        utf8_line = raw.count(b"\n", 0, match.start()) + 1
+        raise DataFormatError(
+            f"mixes two encodings: line {utf8_line} holds {letter!r} written as UTF-8 "
+            f"({match.group().hex()}), line {other_line} bytes that are not UTF-8 "
+            f"({other.hex()}); read in either encoding, the other's letters would be "
+            f"garbled (as latin-1, {letter!r} reads {match.group().decode('latin-1')!r})",
+            file=str(path), line=other_line,
+            expected="the file in one encoding: UTF-8 throughout, or latin-1 throughout as "
+                     "the older releases ship it")
+
+
+def _single_byte_encoding(path: Path, raw: bytes) -> str:
+    """latin-1 (the older releases), or cp1252 where the file holds its quotes, dashes or
+    ellipsis (bytes 0x80-0x9f: latin-1 read them as invisible control codes, so a title's
+    \u201cquotes\u201d became '\x93quotes\x94' without a word). Bytes that neither
+    encoding reads as text are refused, naming the line."""
+    if _C1_BYTES.search(raw) is None:
+        return "latin-1"
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError as error:
+        bad = raw[error.start:error.end]
+        raise DataFormatError(
+            f"holds the byte {bad.hex()}, which is no character of UTF-8, latin-1 or cp1252 "
+            "text (latin-1 reads it as an invisible control code): the file seems damaged "
+            "or written in another encoding", file=str(path),
+            line=raw.count(b"\n", 0, error.start) + 1,
+            expected="the release's text as it ships (UTF-8, or latin-1 in the older "
+                     "releases): fetch the release again, or correct that line") from None
+    return "cp1252"
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -1123,7 +1222,7 @@ def _split_dat(path: Path, names: tuple[str, ...], free: int
     # utf-8-sig: a byte-order mark (a file saved by a Windows editor) is no part of the
     # first id, as the ratings reader and load_table drop it (it was "found '\ufeff1'
     # (expected an integer)" in movies.dat and tags.dat alone)
-    text = raw.decode("utf-8-sig") if encoding == "utf-8" else raw.decode("latin-1")
+    text = raw.decode("utf-8-sig") if encoding == "utf-8" else raw.decode(encoding)
     # lines end at LF, CRLF or a lone CR only, as every other reader counts them:
     # str.splitlines also breaks at a form feed, U+0085 (latin-1's byte 0x85, cp1252's
     # ellipsis) or U+2028, which a title or tag may hold (the line was refused as short

@@ -844,8 +844,12 @@ def read_partitioned(
     recorded = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     context_names = [name for name in (recorded.context if recorded is not None else ())
                      if name not in (USER_ID, ITEM_ID, *_OPTIONAL_COLUMNS, *levels)]
+    bounded = low is not None or high is not None
+    # the timestamps bound the rows of a time range even when columns= leaves them out: a
+    # partition without them lost its rows to the filter without a word
+    read_columns = [*wanted, *([TIMESTAMP] if bounded and TIMESTAMP not in wanted else [])]
     value_type = _check_files(root, dataset, levels, folders, low, high,
-                              [USER_ID, ITEM_ID, *(name for name in wanted
+                              [USER_ID, ITEM_ID, *(name for name in read_columns
                                                    if name in _OPTIONAL_COLUMNS
                                                    and name in _trimmed(
                                                        dataset.schema).names)],
@@ -902,6 +906,15 @@ def read_partitioned(
                          + (" (every row then counts 1.0)" if name == VALUE else ""))
         if name not in _OPTIONAL_COLUMNS or name not in stored:
             _refuse_column_choice(name, stored, dataset, root)
+    if bounded and TIMESTAMP not in stored:
+        _refuse_a_column_of_later_files(root, dataset, folders, TIMESTAMP)
+        # no file holds one: pyarrow said only "No match for FieldRef.Name(timestamp)"
+        raise DataFormatError(
+            f"stores no column {TIMESTAMP!r} (its columns: {', '.join(map(repr, stored))}), "
+            f"which start={shown(start)} and end={shown(end)} bound the rows by",
+            file=str(root), column=TIMESTAMP,
+            expected="timestamps in every data file, as write_partitioned writes them; or "
+                     "read without start and end")
     roles = TableRoles.from_metadata(dataset.schema.metadata, str(root))
     # the context columns write_partitioned recorded, read back as load_table reads those
     # of a file save_table wrote (they were written, then dropped on reading)

@@ -56,7 +56,10 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
       (:mod:`recstack.data.synthetic`) with seen items excluded, the most-popular baseline
       scores 0.46 to 0.64 at K = 10 and 20, a fitted ALS 0.10 to 0.13 and EASE 0.20 to
       0.31. A catalog no longer than the lists (``result.meta["n_items"]``) leaves nothing
-      to personalise and is not checked.
+      to personalise and is not checked. Without ``lists``, the overlap the
+      :class:`~recstack.evaluation.evaluator.Evaluator` stored
+      (``result.meta["mean_list_overlap"]``: ``{"k": K, "overlap": share}`` of its top-K
+      lists) is checked; a result without it (built by hand, sampled) is not.
 
     Each bound is a share from 0 to 1 (``0.05``, not ``5`` for 5%); one above 1 is refused.
     """
@@ -133,7 +136,41 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
                 "should rarely lower it: check the ideal DCG and seen-item exclusion")))
     if rows is not None:
         found += _same_lists(result, rows, width, bounds["same_lists"])
+    else:
+        stored = _stored_overlap(result)
+        if stored is not None:
+            found += _same_lists(result, None, stored[1], bounds["same_lists"], stored[0])
     return found
+
+
+def _stored_overlap(result: EvaluationResult) -> tuple[float, int] | None:
+    """The overlap and K the evaluator stored in ``result.meta``, or None when it holds
+    none (or a null overlap: fewer than two users had a list, which a check the user did
+    not ask for passes over). An entry edited into something else is refused, naming the
+    field."""
+    meta = result.meta if isinstance(result.meta, dict) else {}
+    stored = meta.get("mean_list_overlap")
+    if stored is None:
+        return None
+    where = f"diagnose: {result.model}'s meta['mean_list_overlap']"
+    if not isinstance(stored, dict) or set(stored) != {"k", "overlap"}:
+        raise RecstackError(f"{where} is {shown(stored)}, but the evaluator stores "
+                            "{'k': K, 'overlap': share} there; evaluate the model again, "
+                            "or remove the entry")
+    overlap, k = stored["overlap"], stored["k"]
+    if overlap is None:
+        return None
+    if isinstance(overlap, bool | np.bool_) or not isinstance(overlap, numbers.Real) \
+            or not (math.isnan(float(overlap)) or 0 <= float(overlap) <= 1):
+        raise RecstackError(f"{where}['overlap'] is {shown(overlap)}, but the mean overlap "
+                            "of lists is a share from 0 to 1 (or null when fewer than two "
+                            "users had a list); evaluate the model again, or remove the "
+                            "entry")
+    if isinstance(k, bool | np.bool_) or not isinstance(k, int | np.integer) or k < 1:
+        raise RecstackError(f"{where}['k'] is {shown(k)}, but the length of the lists "
+                            "whose overlap it holds is a whole number >= 1; evaluate the "
+                            "model again, or remove the entry")
+    return None if math.isnan(float(overlap)) else (float(overlap), int(k))
 
 
 def mean_list_overlap(lists: Any, *, max_users: int = 2000, seed: int = 0) -> float:
@@ -210,31 +247,76 @@ def _overlap(rows: list[frozenset[Any]], max_users: int, seed: int) -> float:
     if len(filled) < 2:
         return math.nan
     if len(filled) > max_users:
-        chosen = np.random.default_rng(seed).choice(len(filled), max_users, replace=False)
-        filled = [filled[i] for i in np.sort(chosen)]
+        filled = [filled[i] for i in _drawn(len(filled), max_users, seed)]
     lengths = np.array([len(row) for row in filled])
     codes, _ = pd.factorize(pd.Series([item for row in filled for item in row],
                                       dtype=object))
     membership = sp.csr_matrix((np.ones(len(codes)), (np.repeat(np.arange(len(filled)),
                                                                 lengths), codes)),
                                shape=(len(filled), int(codes.max()) + 1))
-    shared = (membership @ membership.T).toarray()
-    upper = np.triu_indices(len(filled), 1)
-    return float(np.mean(shared[upper] / np.minimum.outer(lengths, lengths)[upper]))
+    return _mean_pairwise_overlap(membership, lengths)
 
 
-def _same_lists(result: EvaluationResult, rows: list[frozenset[Any]], width: int,
-                bound: float) -> list[Diagnostic]:
+def index_list_overlap(top_lists: np.ndarray, max_users: int = 2000, seed: int = 0) -> float:
+    """:func:`mean_list_overlap` of top-K lists of item indices (int64, one row per user,
+    each item at most once in a row, ``-1`` for an empty slot), as the evaluator holds
+    them: the same value, without making a set of every user's list. The evaluator stores
+    it in ``meta["mean_list_overlap"]`` for :func:`diagnose`."""
+    filled = np.flatnonzero((top_lists >= 0).any(axis=1))
+    if len(filled) < 2:
+        return math.nan
+    if len(filled) > max_users:
+        filled = filled[_drawn(len(filled), max_users, seed)]
+    chosen = top_lists[filled]
+    present = chosen >= 0
+    lengths = present.sum(axis=1)
+    membership = sp.csr_matrix((np.ones(int(lengths.sum())),
+                                (np.repeat(np.arange(len(filled)), lengths), chosen[present])),
+                               shape=(len(filled), int(chosen.max()) + 1))
+    return _mean_pairwise_overlap(membership, lengths)
+
+
+def _drawn(n_users: int, max_users: int, seed: int) -> np.ndarray:
+    """The positions of the ``max_users`` users (of ``n_users`` with an item) whose pairs
+    are averaged, in their order: one rule for lists of ids and of indices."""
+    return np.sort(np.random.default_rng(seed).choice(n_users, max_users, replace=False))
+
+
+#: users of one block of the pairwise overlap: a 2,000 x 2,000 matrix of shared counts
+#: with its pair indices took 150 MiB at once, a block of 256 rows takes 4 MiB
+_OVERLAP_BLOCK = 256
+
+
+def _mean_pairwise_overlap(membership: sp.csr_matrix, lengths: np.ndarray) -> float:
+    """The mean over pairs :math:`u < v` of shared items over the shorter list's length,
+    block by block of users."""
+    n = membership.shape[0]
+    transposed = membership.T.tocsc()
+    total = 0.0
+    for start in range(0, n - 1, _OVERLAP_BLOCK):
+        stop = min(start + _OVERLAP_BLOCK, n)
+        shared = (membership[start:stop] @ transposed).toarray()
+        rows, cols = np.triu_indices(stop - start, 1, n - start)
+        total += float(np.sum(shared[rows, cols + start]
+                              / np.minimum(lengths[rows + start], lengths[cols + start])))
+    return total / (n * (n - 1) / 2)
+
+
+def _same_lists(result: EvaluationResult, rows: list[frozenset[Any]] | None, width: int,
+                bound: float, overlap: float | None = None) -> list[Diagnostic]:
     """The "same lists" finding of :func:`diagnose`; ``width`` is the lists' length with
-    their empty slots (their K)."""
+    their empty slots (their K). ``overlap``, when given, is the one the evaluator stored,
+    and ``rows`` is None."""
     n_items = result.meta.get("n_items")
     if isinstance(n_items, int) and n_items <= width:
         # the lists' K holds the whole catalog: every user gets the same items (less the
         # seen ones) whatever the model, which is not a sign of a model that does not
         # personalise
         return []
-    overlap = _overlap(rows, 2000, 0)
-    if math.isnan(overlap):
+    if overlap is None:
+        assert rows is not None  # a private call gives the lists or their overlap
+        overlap = _overlap(rows, 2000, 0)
+    if math.isnan(overlap) and rows is not None:
         users = sum(1 for row in rows if row)
         raise RecstackError(
             f"diagnose: only {users} of the {len(rows):,} lists of {result.model} hold an "

@@ -22,6 +22,7 @@ from recstack.atomic import checked_output, folder_problem, write_text
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import (
     ConfigError,
+    DataFormatError,
     RecstackError,
     UnknownMetricError,
     counted,
@@ -99,13 +100,27 @@ def share_problem(metric: str, values: np.ndarray) -> int | None:
 
 @dataclass(frozen=True)
 class MetricSummary:
-    r"""Mean of a per-user metric with a Student-t confidence interval over users.
+    r"""Mean of a per-user metric with a Student-t confidence interval over users, kept
+    within the metric's bounds.
 
     Over the :math:`n` users with a value (NaN left out), the interval at level ``confidence``
     is :math:`\bar x \pm t_{(1 + c)/2,\, n - 1}\, s / \sqrt n`, with :math:`s` the sample
     standard deviation (``ddof=1``): ``scipy.stats.t.interval(c, n - 1, loc=mean,
-    scale=scipy.stats.sem(values))``. No bootstrap: the interval is the t interval alone. One
-    user gives the mean with a NaN interval, none a NaN mean. ``confidence`` is a share
+    scale=scipy.stats.sem(values))``, then cut at the bounds of the metric (a share such as
+    recall, nDCG or hit rate: [0, 1]; the others of :data:`BOUNDED_METRICS`: theirs), and
+    ``clipped`` says whether it was cut. A few users with mostly zeros gave a recall
+    interval reaching below 0, a value no model can have.
+
+    Why a cut t interval and not another: the true mean lies within the bounds, so the cut
+    interval holds it exactly when the t interval does (the same coverage, never wider),
+    and where the t interval fits, which is nearly always past a few dozen users, it is the
+    interval reported before. A percentile bootstrap stays within the bounds too, but it is
+    random (a seed to keep), costs thousands of resamples of every metric, and covers less
+    than its level for small samples; a Wilson interval fits 0/1 values (hit rate) only.
+    ``clipped`` tells a reader that the interval is short of symmetric about the mean and
+    that there are too few users (or too skewed values) for the normal approximation.
+
+    One user gives the mean with a NaN interval, none a NaN mean. ``confidence`` is a share
     from 0.5 up to (not including) 1: a percentage (95) or the share left out (0.05) is
     refused.
     """
@@ -115,6 +130,8 @@ class MetricSummary:
     ci_low: float
     ci_high: float
     n_users: int
+    #: whether the t interval reached past the metric's bounds and was cut at them
+    clipped: bool = False
 
     @classmethod
     @arguments_named
@@ -144,23 +161,60 @@ class MetricSummary:
                               f"the mean less often than not; for the share left out "
                               f"(alpha = {confidence:g}) give confidence={1 - confidence:g}")
         values = as_float_array(values, f"values of {metric}", ndim=1, allow_nan=True)
+        at = share_problem(metric, values)
+        if at is not None:
+            # an nDCG of 4 was averaged and its interval cut at [0, 1], leaving out the mean
+            raise DataFormatError(f"values of {metric}: the value at position {at} (from 0) is "
+                                  f"{shown(values[at])}, but {bounds_text(metric)}; for "
+                                  "values without such bounds give a name that is no "
+                                  "metric of recstack's (e.g. 'score')")
         values = values[~np.isnan(values)]
-        n = len(values)
-        if n == 0:
-            return cls(metric, math.nan, math.nan, math.nan, 0)
-        mean = float(values.mean())
-        if n == 1:
-            return cls(metric, mean, math.nan, math.nan, 1)
-        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
-        return cls(metric, mean, mean - half, mean + half, n)
+        mean, low, high = _t_interval(values, confidence)
+        low, high, clipped = _within(mean, low, high, _metric_bounds(metric))
+        return cls(metric, mean, low, high, len(values), clipped)
+
+
+def _t_interval(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """Mean and Student-t interval of ``values`` (float64, no NaN): NaN for all three with
+    no value, a NaN interval with one."""
+    n = len(values)
+    if n == 0:
+        return math.nan, math.nan, math.nan
+    mean = float(values.mean())
+    if n == 1:
+        return mean, math.nan, math.nan
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
+    return mean, mean - half, mean + half
+
+
+def _within(mean: float, low: float, high: float, bounds: tuple[float, float] | None
+            ) -> tuple[float, float, bool]:
+    """The interval ``[low, high]`` cut at ``bounds``, and whether it was cut. The mean
+    stays inside: a mean of shares one rounding past 1 (1.0000000000000002) keeps an
+    interval that holds it."""
+    if bounds is None or math.isnan(low):
+        return low, high, False
+    clipped = bool(low < bounds[0] or high > bounds[1])
+    return min(max(low, bounds[0]), mean), max(min(high, bounds[1]), mean), clipped
+
+
+def _difference_bounds(metric: str) -> tuple[float, float] | None:
+    """The bounds of one user's difference between two values of ``metric``: [-1, 1] for
+    a share, [low - high, high - low] for the others; None when either end is unbounded."""
+    bounds = _metric_bounds(metric)
+    if bounds is None or not math.isfinite(bounds[1] - bounds[0]):
+        return None
+    return bounds[0] - bounds[1], bounds[1] - bounds[0]
 
 
 @dataclass(frozen=True)
 class PairedTest:
     """Model A minus model B on the users both were evaluated on.
 
-    ``mean_difference``, ``ci_low`` and ``ci_high`` are :class:`MetricSummary`'s mean and
-    Student-t interval of the per-user differences; ``t_p_value`` is the two-sided paired
+    ``mean_difference``, ``ci_low`` and ``ci_high`` are the mean and Student-t interval of
+    the per-user differences, cut (as :class:`MetricSummary` cuts its interval, for the same
+    reasons) at the bounds of a difference of two values, [-1, 1] for a share, and
+    ``clipped`` says whether it was cut; ``t_p_value`` is the two-sided paired
     t-test (``scipy.stats.ttest_rel(a, b)``), ``wilcoxon_p_value`` the two-sided Wilcoxon
     signed-rank test with zero differences dropped (``scipy.stats.wilcoxon(a - b)``, its
     default ``zero_method="wilcox"`` and ``method="auto"``). ``significant`` reads the
@@ -173,6 +227,8 @@ class PairedTest:
     t_p_value: float
     wilcoxon_p_value: float
     n_users: int
+    #: whether the t interval reached past the bounds of a difference and was cut at them
+    clipped: bool = False
 
     @property
     def significant(self) -> bool:
@@ -180,8 +236,9 @@ class PairedTest:
 
     def __str__(self) -> str:
         verdict = "significant" if self.significant else "not significant"
+        cut = " (interval cut at the bounds)" if self.clipped else ""
         return (f"{self.metric}: difference {self.mean_difference:+.4f} "
-                f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}], paired t p={self.t_p_value:.3g}, "
+                f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}]{cut}, paired t p={self.t_p_value:.3g}, "
                 f"Wilcoxon p={self.wilcoxon_p_value:.3g} over {counted(self.n_users, 'user')} "
                 f"({verdict} at {1 - CONFIDENCE:.0%})")
 
@@ -465,7 +522,10 @@ class EvaluationResult:
                                 f"{n}{detail}")
         _other_users([self, other], unshared, "compare", f"the paired test of {metric} is "
                      f"over the {counted(n, 'user')} both have a value for")
-        summary = MetricSummary.from_values(metric, diff)
+        # the bounds of a difference, not of the metric: a share's difference of -0.3 is real
+        mean_difference, ci_low, ci_high = _t_interval(diff, CONFIDENCE)
+        ci_low, ci_high, clipped = _within(mean_difference, ci_low, ci_high,
+                                           _difference_bounds(metric))
         # a difference within float64's rounding of the two values (0.1 + 0.2 against 0.3:
         # 5.6e-17) is no difference: it is a zero, dropped by the signed-rank test, not the
         # smallest rank with the sign of a rounding error
@@ -490,15 +550,17 @@ class EvaluationResult:
             # limit, 0 (scipy would warn of catastrophic cancellation and return an artefact)
             t_p = 0.0 if np.ptp(diff) <= 1e-12 * np.abs(diff).max() else float(
                 stats.ttest_rel(joined["a"], joined["b"]).pvalue)
-        return PairedTest(metric, summary.mean, summary.ci_low, summary.ci_high, t_p, w_p, n)
+        return PairedTest(metric, mean_difference, ci_low, ci_high, t_p, w_p, n, clipped)
 
     # ------------------------------------------------------------------ export
     def to_pandas(self) -> pd.DataFrame:
-        """One row per metric: mean, CI bounds and users counted."""
+        """One row per metric: mean, CI bounds, users counted and ``ci_clipped``, whether
+        the interval was cut at the metric's bounds (see :class:`MetricSummary`)."""
         rows = [{"model": self.model, "metric": s.metric, "mean": s.mean, "ci_low": s.ci_low,
-                 "ci_high": s.ci_high, "n_users": s.n_users} for s in self.summary().values()]
+                 "ci_high": s.ci_high, "n_users": s.n_users, "ci_clipped": s.clipped}
+                for s in self.summary().values()]
         rows += [{"model": self.model, "metric": name, "mean": value, "ci_low": math.nan,
-                  "ci_high": math.nan, "n_users": math.nan}
+                  "ci_high": math.nan, "n_users": math.nan, "ci_clipped": False}
                  for name, value in self.aggregate.items()]
         return pd.DataFrame(rows)
 
@@ -513,7 +575,8 @@ class EvaluationResult:
         return {
             "model": self.model,
             "metrics": {m: {"mean": clean(s.mean), "ci_low": clean(s.ci_low),
-                            "ci_high": clean(s.ci_high), "n_users": s.n_users}
+                            "ci_high": clean(s.ci_high), "n_users": s.n_users,
+                            "ci_clipped": s.clipped}
                         for m, s in self.summary().items()},
             "aggregate": {k: clean(v) for k, v in self.aggregate.items()},
             "users_without_relevant": _plain(self.users_without_relevant),

@@ -34,6 +34,7 @@ from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
+    MAX_LOSS_GROWTH,
     MAX_TORCH_STEP,
     THREADS_PARAM,
     TorchTrainer,
@@ -309,6 +310,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                                    | self._warm_checkpoint_config(),
                                    # the L2 term grows with weight_decay, the BPR term not
                                    max_loss=MAX_LIKELIHOOD_LOSS * max(1.0, weight_decay),
+                                   max_loss_growth=MAX_LOSS_GROWTH,
                                    diverged_hint=lambda: self._diverged_hint(positives))
             self.history_ = trainer.fit(module, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",

@@ -21,6 +21,7 @@ from recstack.models.registry import register
 from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
+    MAX_LOSS_GROWTH,
     MAX_TORCH_STEP,
     THREADS_PARAM,
     TorchTrainer,
@@ -297,6 +298,7 @@ class NeuMF(Recommender):
                                    model=self.name,
                                    max_loss=MAX_LIKELIHOOD_LOSS * max(1.0, reg_mf,
                                                                       *reg_layers),
+                                   max_loss_growth=MAX_LOSS_GROWTH,
                                    diverged_hint=(f"lower the learning rate ({setting}; "
                                                   f"{default})"))
             return trainer.fit(module, optimizer, batches_of(stage), loss,

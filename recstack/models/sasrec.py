@@ -122,6 +122,7 @@ recommendation trained with negative sampling. *RecSys '23*, 116-128.
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -158,6 +159,7 @@ from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
+    MAX_LOSS_GROWTH,
     MAX_TORCH_STEP,
     THREADS_PARAM,
     TorchTrainer,
@@ -511,6 +513,7 @@ class SASRec(WarmStartMixin, Recommender):
                                    config=self._checkpoint_config(train, data)
                                    | self._warm_checkpoint_config(),
                                    max_loss=MAX_LIKELIHOOD_LOSS,
+                                   max_loss_growth=MAX_LOSS_GROWTH,
                                    diverged_hint="lower the learning rate (learning_rate="
                                                  f"{self.learning_rate}; default 0.001)")
             self.history_ = trainer.fit(network, optimizer, batches, loss, validate=validate,
@@ -753,7 +756,7 @@ class SASRec(WarmStartMixin, Recommender):
         arrays = [np.asarray(integer_objects(array))
                   for array in self._sequence_index_arrays(sequences)]
         for row, array in enumerate(arrays):
-            problem = index_problem(array, n_items)
+            problem = _float_culprit(array) or index_problem(array, n_items)
             if problem is not None:
                 raise RecstackError(
                     f"{self.name}: sequence {row} must hold item indices in [0, {n_items}), "
@@ -1044,3 +1047,23 @@ def _network_class(torch: Any) -> Any:
 
     _NETWORK = SASRecNetwork
     return _NETWORK
+
+
+def _float_culprit(array: np.ndarray) -> str | None:
+    """The first value of a float sequence that is not a whole number (NaN, inf, 2.5), with
+    its position; None when there is none. A list of ints with one NaN becomes a float
+    array, and the refusal blamed position 0 (its first value, a whole 1.0 as the user
+    wrote 1) wherever the NaN was; a float array of whole numbers is left to
+    :func:`index_problem`, which names its first value."""
+    if array.dtype.kind != "f" or not array.size:
+        return None
+    with np.errstate(invalid="ignore"):
+        culprits = np.flatnonzero(~np.isfinite(array) | (array != np.floor(array)))
+    if not culprits.size:
+        return None
+    at = int(culprits[0])
+    value = float(array[at])
+    why = ("a missing value (NaN), not an index" if math.isnan(value) else
+           "an infinite float, not an index" if math.isinf(value) else
+           "a float, not an index (an index is a whole number)")
+    return f"position {at} holds {shown(value)}, {why}"

@@ -172,6 +172,7 @@ from recstack.models.torch_training import (
     CHECKPOINT_DIR_PARAM,
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
+    MAX_LOSS_GROWTH,
     MAX_TORCH_STEP,
     THREADS_PARAM,
     TorchTrainer,
@@ -614,6 +615,8 @@ class TwoTower(WarmStartMixin, Recommender):
                 f"so items are placed by their content alone, and these interactions have "
                 f"{said}: every item would get the same vector; lower id_dropout below 1 "
                 "(default 0.3), or give an item table that describes the items")
+        if self.content_.has_content:
+            self._warn_items_without_rows(train)
         if previous is None:
             self._warn_unused_content(train.item_table)
             if same is not None:
@@ -706,6 +709,7 @@ class TwoTower(WarmStartMixin, Recommender):
                                    config=self._checkpoint_config(fit_rows, train)
                                    | self._warm_checkpoint_config(),
                                    max_loss=MAX_LIKELIHOOD_LOSS,
+                                   max_loss_growth=MAX_LOSS_GROWTH,
                                    diverged_hint=(
                                        f"temperature={self.temperature} divides the "
                                        "cosine scores (at most 1 in size) into the loss: "
@@ -905,6 +909,30 @@ class TwoTower(WarmStartMixin, Recommender):
 
     def _user_embeddings(self) -> np.ndarray:
         return self.user_embeddings_
+
+    def _warn_items_without_rows(self, train: Interactions) -> None:
+        """Warn of catalog items the item table has no row for: the aligned table gave
+        them a row of missing values, so their content vector was empty and the item tower
+        placed them by their id alone while the others were placed by content too; 5 of 13
+        items missing from the table were trained and scored so without a word."""
+        table = train.item_table
+        if table is None or not len(table):
+            return
+        read = [column for column in self.content_.read_columns if column in table.columns]
+        if not read:
+            return
+        rowless = np.flatnonzero(table[read].isna().to_numpy().all(axis=1))
+        if not len(rowless):
+            return
+        ids = ", ".join(shown(train.items.external_ids[index]) for index in rowless[:5])
+        more = ", ..." if len(rowless) > 5 else ""
+        warnings.warn(
+            f"{self.name}: {len(rowless):,} of the {len(table):,} catalog items have no row "
+            f"in the item table, or only missing values in the columns the item tower reads "
+            f"({', '.join(map(repr, read))}) (item ids {ids}{more}): the tower has no content "
+            "for them and places them by their id alone, unlike the items described by "
+            "content; give the item table a row with those columns for every item, or leave "
+            "these items out of the interactions", stacklevel=caller_stacklevel())
 
     def _warn_unused_content(self, table: pd.DataFrame | None) -> None:
         """Warn when an item table with columns the item tower reads gave it no feature: the

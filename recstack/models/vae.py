@@ -31,6 +31,7 @@ from recstack.models.registry import register
 from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
+    MAX_LOSS_GROWTH,
     MAX_TORCH_STEP,
     THREADS_PARAM,
     TorchTrainer,
@@ -190,6 +191,7 @@ class _MultAutoencoder(ValidationSplitMixin, Recommender):
                 # n log(I), so the bound grows with the longest row (and the L2 weight)
                 max_loss=MAX_LIKELIHOOD_LOSS * max(1.0, largest_row)
                 * max(1.0, regularization),
+                max_loss_growth=MAX_LOSS_GROWTH,
                 diverged_hint=(f"lower the learning rate (learning_rate="
                                f"{self.learning_rate!r}; default 0.001)"),
                 # the likelihood alone: negative_elbo's calls are the annealing's steps

@@ -675,12 +675,17 @@ def _labels(reference: Any, new: Any, measure: str, *, allow_empty_reference: bo
         if array.dtype.kind == "O" and len(array):
             # one pass in pandas' compiled code, not a Python loop over the rows
             inferred = pd.api.types.infer_dtype(array, skipna=False)
-            if inferred not in ("string", "integer"):
+            if inferred in ("floating", "mixed-integer-float"):
+                # numbers held as objects (a pandas column of ratings read as object) were
+                # refused as "ids of one kind (numbers or text)", which they are
+                array = array.astype(np.float64)
+                inferred = "floating"
+            if inferred not in ("string", "integer", "floating"):
                 raise RecstackError(f"{measure}: {what} must hold ids of one kind (numbers "
                                     f"or text) without missing values, got {_preview(values)}")
             if inferred == "integer":
                 array = array.astype(np.int64)
-        elif array.dtype.kind == "f" and not np.isfinite(array).all():
+        if array.dtype.kind == "f" and not np.isfinite(array).all():
             raise RecstackError(f"{measure}: {what} holds NaN or infinite ids")
         arrays.append(array)
     kinds = [_id_kind(a) for a in arrays if len(a)]
@@ -810,6 +815,9 @@ def _preview(value: Any) -> str:
                 f"(e.g. frame[{columns[0]!r}])" if columns else "an empty DataFrame")
     if isinstance(value, np.ndarray) and value.ndim > 1:
         return f"an array of shape {value.shape}; pass a 1-D array (one column)"
+    if isinstance(value, pd.Series | pd.Index):
+        # its repr ran index and values together: "0 a 1 <NA> dtype: string"
+        value = (value.iloc[:20] if isinstance(value, pd.Series) else value[:20]).tolist()
     # shown: the repr of an integer of over 4,300 digits is itself a ValueError
     text = " ".join(shown(value).split())
     return text if len(text) <= 80 else text[:77] + "..."

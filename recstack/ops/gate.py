@@ -15,6 +15,9 @@ and the Wilcoxon signed-rank test), and the new model passes when
 
 over those users: a non-inferiority rule on the point estimate, the mean of the paired
 per-user differences, with ``margin`` the largest loss accepted (0 by default: no loss).
+A tie (a candidate as good as the published model) passes: only a loss is refused, and
+the candidate is the model of the latest window. The comparison allows for rounding (a
+relative 1e-9), so that an exact tie summed in floats (-1.4e-17) is not a loss.
 The tests' p-values (both two-sided) and the 95% Student-t interval of the mean difference
 are reported beside the decision, never part of it: with few users a real loss is
 "not significant" and would pass any test-based rule.
@@ -223,7 +226,19 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
     base |= {"difference": test.mean_difference, "ci_low": test.ci_low,
              "ci_high": test.ci_high, "t_p_value": test.t_p_value,
              "wilcoxon_p_value": test.wilcoxon_p_value}
-    if test.mean_difference >= -margin:
+    # the per-user values are rounded floats, so an exact tie (one user up 0.1, another
+    # down 0.1) came out as a mean difference of -1.4e-17 and was refused as "-0.0000,
+    # worse than the margin 0 allows"; a difference within rounding of the bound is on it
+    rounding = _TIE_TOLERANCE * max(1.0, float(np.abs(candidate[shared]).max()),
+                                    float(np.abs(published[shared]).max()))
+    if abs(test.mean_difference) <= rounding:
+        reason = (f"{metric} +0.0000 against {against}, a tie (mean difference "
+                  f"{test.mean_difference:+.2g} over {counted(len(shared), 'user')}, "
+                  f"within rounding; margin {margin:g}): publishing, since the gate "
+                  "refuses only a loss beyond the margin and a tie is none, and the new "
+                  "model is the one trained on the latest window")
+        return GateDecision(True, reason, **base)
+    if test.mean_difference >= -margin - rounding:
         reason = (f"{metric} {test.mean_difference:+.4f} against {against} "
                   f"(margin {margin:g}; paired t p={test.t_p_value:.3g}): publishing")
         return GateDecision(True, reason, **base)
@@ -261,6 +276,10 @@ def _check_number(name: str, value: Any, *, low: float | None = None) -> float:
 
 #: how far past [0, 1] a bounded metric's value may lie by rounding
 _SLACK = 1e-9
+
+#: relative width (of the largest compared value, at least 1) within which a mean
+#: difference counts as rounding: far below any real difference of a mean over users
+_TIE_TOLERANCE = 1e-9
 
 
 #: metrics whose per-user values all lie in [0, 1] besides the ranking metrics: AUC (a share

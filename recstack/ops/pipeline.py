@@ -194,8 +194,12 @@ class _Run:
                         f"{self.spec.data.partitions!r}: "):
             partitions = list_partitions(self.root)
         if not partitions:
-            raise QualityFailure(f"{self.root}: no partitions to run on (expected folders "
-                                 "such as year=2024/month=03 holding Parquet files)")
+            # named with the file and key, as the folder's other refusals above are
+            raise QualityFailure(f"{self.spec.source_file}: [data] partitions = "
+                                 f"{self.spec.data.partitions!r}: {self.root} holds no "
+                                 "partitions to run on (expected folders such as "
+                                 "year=2024/month=03 holding Parquet files: at least 2, one "
+                                 "to train on and the newest to evaluate on)")
         # the partitions and the file's settings: new data or a changed file is a new run
         digest = hashlib.sha256(("".join(
             f"{p.folder}:{p.fingerprint};" for p in partitions)
@@ -525,12 +529,23 @@ class _Run:
     def _published_model(self) -> tuple[int | None, Any]:
         """The registry's current version of this pipeline's model and the model (None,
         None before the first publish)."""
-        from recstack.serving.registry import ModelRegistry
+        from recstack.serving.registry import CorruptVersionError, ModelRegistry
 
         registry = ModelRegistry(self._registry_root())
         name = self.spec.registry_name
-        version = registry.current(name)
         versions = registry.versions(name) if name in registry.names() else []
+        try:
+            version = registry.current(name)
+        except CorruptVersionError as error:
+            # the registry's remedy is a Python call (set_current); a pipeline user runs
+            # files and a command line, and was told neither which pipeline nor the ways out
+            left = (f"the complete versions are {', '.join(map(str, versions))}"
+                    if versions else "no complete version is left")
+            raise RecstackError(f"{self.spec.source_file}: [registry] root = "
+                                f"{self._registry_root()}: {error}; {left}: write "
+                                f'{{"version": N, "history": []}} into {name}/current.json '
+                                "with N one of them, or remove the file to publish the next "
+                                "model as the first") from None
         if version is not None and version not in versions:
             # a version folder deleted by hand: with no other version left the run said
             # "no model is published yet: publishing the first" and published over the

@@ -307,10 +307,23 @@ class Policy(ABC):
         if contexts is None:
             raise BanditInputError(f"{where}: this policy is contextual; give contexts of "
                                    f"shape {(*lead, self.n_features)}")
-        contexts = as_float_array(where, "contexts", contexts, ndim=3)
+        contexts = as_float_array(where, "contexts", contexts, ndim=None)
+        expected = (*lead, self.n_features)
+        if contexts.ndim != 3 and not (not contexts.size and not lead[0]):
+            # "must be a 3-D array, got shape (2, 4)" said neither the shape wanted nor that
+            # a context is one row per (user, item), so one row per user was a puzzle
+            per_user = (f"; one row per user (shape {contexts.shape}) is no context per "
+                        "item: give each item its row, e.g. np.repeat(contexts[:, None, :], "
+                        f"{lead[1]}, axis=1)"
+                        if contexts.ndim == 2 and contexts.shape == (lead[0], self.n_features)
+                        else "")
+            raise BanditInputError(f"{where}: contexts must be a 3-D array of shape "
+                                   f"{expected} (a row of n_features = {self.n_features} "
+                                   f"values per user and item), got shape "
+                                   f"{contexts.shape}{per_user}")
         if not contexts.size and not lead[0]:
             # no rows: [] (read as shape (0, 0, 0)) is the same empty round as (0, k, width)
-            contexts = np.zeros((*lead, self.n_features))
+            contexts = np.zeros(expected)
         check_shape(where, "contexts", contexts, (*lead, self.n_features),
                     ("the number of users", items_said,
                      "the context width (the policy's n_features)"))

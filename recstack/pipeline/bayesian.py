@@ -158,6 +158,18 @@ def _column_names(X: Any) -> tuple[str, ...] | None:
     return tuple(str(name) for name in columns)
 
 
+def _name_problems(missing: list[str], unexpected: list[str],
+                   names: tuple[str, ...]) -> list[str]:
+    """What is wrong with the feature ``names`` given, against those of fit: the names
+    ``missing`` and ``unexpected`` and those given twice (a frame holding a column twice
+    and lacking another was told only "missing 'b'", leaving the doubled 'a' to be
+    found)."""
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    return [f"{what} {', '.join(map(repr, listed))}" for what, listed in
+            (("missing", missing), ("unexpected", unexpected), ("named twice", repeated))
+            if listed]
+
+
 def _warn_positional(doing: str, fitted: tuple[str, ...]) -> None:
     """Warn that ``X`` without column names is read by position, after a fit on a DataFrame
     whose columns had names (scikit-learn's "X does not have valid feature names")."""
@@ -832,13 +844,11 @@ class BayesianLogisticRegression(Configurable):
                 missing = [n for n in fitted if n not in labels]
                 unexpected = [n for n in labels if n not in fitted]
                 if missing or unexpected or len(set(labels)) != len(labels):
-                    parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
-                        [f"unexpected {', '.join(map(repr, unexpected))}"] if unexpected
-                        else [])
+                    parts = _name_problems(missing, unexpected, labels)
                     raise BanditInputError(
                         f"{_NAME}: the row X for {doing} (a Series, read by its index as "
                         f"feature names) does not name the features of fit "
-                        f"({'; '.join(parts) or 'a feature named twice'}); fit used "
+                        f"({'; '.join(parts)}); fit used "
                         f"{', '.join(map(repr, fitted))}")
                 label = {str(key): key for key in X.index}
                 return X[[label[name] for name in fitted]]
@@ -860,11 +870,10 @@ class BayesianLogisticRegression(Configurable):
         missing = [n for n in fitted if n not in names]
         unexpected = [n for n in names if n not in fitted]
         if missing or unexpected or len(set(names)) != len(names):
-            parts = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
-                [f"unexpected {', '.join(map(repr, unexpected))}"] if unexpected else [])
+            parts = _name_problems(missing, unexpected, names)
             raise BanditInputError(
                 f"{_NAME}: the columns of X for {doing} are not those of fit "
-                f"({'; '.join(parts) or 'a column named twice'}); fit used "
+                f"({'; '.join(parts)}); fit used "
                 f"{', '.join(map(repr, fitted))}")
         label = {str(column): column for column in X.columns}
         return X[[label[name] for name in fitted]]

@@ -97,11 +97,20 @@ from recstack.strict_json import (
 
 __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCorrection",
            "HistogramCalibrator", "IsotonicCalibrator", "PlattCalibrator",
-           "TemperatureCalibrator", "activity_buckets", "calibration_by_segment",
-           "calibrator_from_json", "load_calibrator", "reliability_table"]
+           "ScoreScaleWarning", "TemperatureCalibrator", "activity_buckets",
+           "calibration_by_segment", "calibrator_from_json", "load_calibrator", "reliability_table"]
 
 _FORMAT = "recstack-calibrator"
+#: the saved range of the fitted scores (files written before it lack it: no warning then)
+_SCORE_RANGE = "score_range"
 _REGISTRY: dict[str, type[Calibrator]] = {}
+
+
+class ScoreScaleWarning(UserWarning):
+    """Most of the scores given to :meth:`Calibrator.predict` lie outside the range of the
+    scores the calibrator was fitted on: scores of another model, or of the same model on
+    another scale (logits beside probabilities, a retrained model), which the learned map
+    sends to its flat ends (all 0 or all 1) without a word."""
 
 
 class CalibrationError(RecstackError, ValueError):
@@ -184,6 +193,10 @@ class Calibrator(ABC):
                     f"({counted(len(y), 'row')}); a calibrator needs both outcomes, so give "
                     "held-out data with positives and negatives")
             self._fit(x, y)
+            if self.takes == "score":
+                # kept to tell, at predict, scores of another scale from the fitted ones
+                # (logits and probabilities have a scale of their own: 0 is even odds)
+                self.score_range_ = (float(x.min()), float(x.max()))
         self.fitted_ = True
         self.fitted_options_ = {name: getattr(self, name) for name in self.options}
         return self
@@ -195,7 +208,28 @@ class Calibrator(ABC):
         self._check_unchanged("predict")
         # checked first: np.shape of ragged rows is a numpy ValueError
         flat = self._inputs(scores, "scores", allow_empty=True, any_shape=True)
+        self._warn_of_another_scale(flat)
         return np.clip(self._predict(flat), 0.0, 1.0).reshape(np.shape(scores))
+
+    def _warn_of_another_scale(self, flat: np.ndarray) -> None:
+        """Warn when most of ``flat`` lies outside the fitted scores' range: scores drawn as
+        the fitted ones were fall outside it about 2 times in n + 1 (n fitted scores), so
+        more than half outside says another scale. A single score says nothing of a scale
+        (one far score is an outlier, and a server predicts one at a time)."""
+        fitted = getattr(self, "score_range_", None)
+        if fitted is None or flat.size < 2:
+            return
+        low, high = fitted
+        outside = int(((flat < low) | (flat > high)).sum())
+        if 2 * outside > flat.size:
+            warnings.warn(ScoreScaleWarning(
+                f"{self.name}: {outside:,} of the {flat.size:,} scores (from "
+                f"{float(flat.min()):.4g} to {float(flat.max()):.4g}) lie outside the range "
+                f"of the scores it was fitted on ({low:.4g} to {high:.4g}), where the map "
+                "learned nothing (a sigmoid saturates, a step function stays flat); are "
+                "they another model's scores, or on another scale (logits for "
+                "probabilities)? Fit the calibrator on held-out scores of the model and "
+                "scale it serves"), stacklevel=caller_stacklevel())
 
     def _check_params(self) -> None:  # noqa: B027 (optional hook)
         """Refuse bad hyperparameters (named)."""
@@ -270,7 +304,10 @@ class Calibrator(ABC):
         if not getattr(self, "fitted_", False):
             raise CalibrationError(f"{self.name}: call fit() before saving")
         self._check_unchanged("saving")
-        return {"format": _FORMAT, "type": self.name, **self._config(), **self._learned()}
+        fitted = getattr(self, "score_range_", None)
+        saved_range = {} if fitted is None else {_SCORE_RANGE: list(fitted)}
+        return {"format": _FORMAT, "type": self.name, **self._config(), **self._learned(),
+                **saved_range}
 
     def save(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write :meth:`to_json` to a ``.json`` file (atomically). An existing file is
@@ -314,7 +351,9 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
                                f"{did_you_mean(kind, sorted(_REGISTRY))}; known: "
                                f"{', '.join(sorted(_REGISTRY))}")
     try:
-        calibrator = _REGISTRY[kind]._from_json(data)
+        score_range = _saved_score_range(data)
+        calibrator = _REGISTRY[kind]._from_json(
+            {key: value for key, value in data.items() if key != _SCORE_RANGE})
     except KeyError as error:
         # the KeyError's own text was the bare field name: "damaged platt calibrator
         # ('slope')"
@@ -329,6 +368,8 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
     calibrator.fitted_ = True
     calibrator.fitted_options_ = {name: getattr(calibrator, name)
                                   for name in calibrator.options}
+    if score_range is not None and calibrator.learns and calibrator.takes == "score":
+        calibrator.score_range_ = score_range
     # the fields this calibrator writes: any other was added or misspelt by hand and would
     # be ignored silently (a 'rated' written beside the downsampling 'rate')
     known = set(calibrator.to_json())
@@ -1020,6 +1061,18 @@ def _finite(data: dict[str, Any], name: str) -> float:
                  else repr(value))
         raise ValueError(f"{name}: {shown} is not a finite number")
     return number
+
+
+def _saved_score_range(data: dict[str, Any]) -> tuple[float, float] | None:
+    """The saved ``score_range`` (lowest and highest fitted score), or None where the file
+    has none; a damaged one is a ValueError naming the field."""
+    if _SCORE_RANGE not in data:
+        return None
+    bounds = _finite_list(data[_SCORE_RANGE], _SCORE_RANGE)
+    if bounds.shape != (2,) or bounds[0] > bounds[1]:
+        raise ValueError(f"{_SCORE_RANGE} must be [lowest, highest] of the fitted scores, "
+                         f"got {data[_SCORE_RANGE]!r:.60}")
+    return float(bounds[0]), float(bounds[1])
 
 
 def _finite_list(value: Any, name: str) -> np.ndarray:

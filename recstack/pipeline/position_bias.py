@@ -117,8 +117,13 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
     size = (int(positions.max()) if n_positions is None
             else check_count(where, "n_positions", n_positions, high=MAX_POSITION))
     if size < positions.max():
+        # named the clash but neither the row nor what would be right
+        deepest = int(positions.max())
+        row = int(np.argmax(positions > size))
         raise BanditInputError(f"{where}: n_positions={n_positions} but the log has position "
-                               f"{int(positions.max())}")
+                               f"{deepest} (first beyond it: row {row}, position "
+                               f"{int(positions[row])}); give n_positions >= {deepest}, or "
+                               "None to cover every position of the log")
     impressions = np.bincount(positions - 1, minlength=size).astype(np.float64)
     if impressions[0] == 0:
         # every propensity is relative to position 1: without it the smoothing's prior

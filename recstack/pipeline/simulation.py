@@ -391,9 +391,15 @@ class BanditEnvironment:
                               f"with {self.n_items:,} items{contexts} is more than a round "
                               f"can hold in memory (at most {_MAX_ROUND_VALUES:,} numbers, "
                               f"1 GiB); use users_per_round <= {most:,}")
-        if k > int(self.available(0.0).sum()):
-            raise ConfigError(f"BanditEnvironment.run: k={k} is more than the "
-                              f"{int(self.available(0.0).sum())} items available at the start")
+        at_start = int(self.available(0.0).sum())
+        if k > at_start:
+            # said what was wrong, not what would be right: the new items arriving later
+            # (new_item_share) are not there to fill the first rounds' lists
+            raise ConfigError(f"BanditEnvironment.run: k={k} is more than the {at_start} "
+                              f"items available at the start (the {self.n_items} items less "
+                              f"the new_item_share = {self.new_item_share:g} that arrive "
+                              f"during the run); give k <= {at_start}, or an environment "
+                              "with more items or a lower new_item_share")
         with threadpool_limits(limits=1, user_api="blas"):
             return self._run(policy, n_rounds, users_per_round, k, seed)
 

@@ -786,8 +786,8 @@ def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
     items = _check_vectors(items, "items")
     queries = _check_vectors(queries, "queries", allow_empty=True)
     if queries.shape[1] != items.shape[1]:
-        raise ConfigError(f"queries have {queries.shape[1]} dimensions; the items "
-                          f"{items.shape[1]}")
+        raise ConfigError(f"exact_search: queries have {queries.shape[1]} dimensions; the "
+                          f"items {items.shape[1]}")
     shape = getattr(exclude, "shape", None)
     if shape is not None and len(shape) == 2 and shape[0] != len(queries):
         # row r of exclude masks query r: a mask of more rows (every user's, for a few
@@ -796,6 +796,9 @@ def exact_search(items: np.ndarray, queries: np.ndarray, k: int, *,
         raise ConfigError(f"exact_search: exclude must have one row per query ({len(queries)} "
                           f"x {len(items)}, queries x items), got {shape[0]} x {shape[1]}; "
                           "take the queries' rows of a larger mask (mask[rows])")
+    # the rule of ItemIndex.search and every model's recommend: k=2.0 was told only
+    # "must be a positive integer", without what a float is or which call refused it
+    k = check_list_length(k, len(queries), len(items), "exact_search")
     _warn_zero_queries(queries, "exact_search")
     return _exact_search(items, queries, k, exclude=exclude, batch_size=batch_size)
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TRAINING_CHOICES", "fit_and_publish", "fit_model", "open_artifact",
            "recommendation_batches", "request_context_from_text", "training_data",
-           "write_recommendations"]
+           "user_ids_from_file", "write_recommendations"]
 
 #: what ``fit`` trains on: every interaction the experiment reads, or its training split
 TRAINING_CHOICES = ("all", "train")
@@ -328,6 +328,73 @@ def model_user_ids(model: Recommender, given: list[str]) -> np.ndarray:
         return values
     # trimmed as well: " u1" was looked up as given, and not found
     return np.asarray(trimmed, dtype=object)
+
+
+#: a first line of a ``--users-file`` read as a column name, not as a user (the header a
+#: CSV export or ``recstack recommend --out`` writes), where the model knows no such user
+USER_FILE_HEADERS = ("user_id", "user", "userid", "users", "user_ids")
+
+
+def user_ids_from_file(model: Recommender, path: str | Path) -> list[str]:
+    """The user ids of a ``recommend --users-file``: a UTF-8 text file of one user id a
+    line, as typed (give them to :func:`model_user_ids`). Blank lines are skipped, and so
+    is a first line naming the column (``user_id``, ``user``...) that is no user of the
+    model. A file holding no id, an id given twice or an id the model does not know is
+    refused naming the file and the line, before any list is computed: a repeated user
+    would be written twice, ranks 1..K and again 1..K, and an unknown one was refused
+    without its line."""
+    from recstack.serving._files import PIPE_NOTE, is_pipe_problem, unreadable_file
+
+    _check_model(model, "user_ids_from_file")
+    path = Path(path)
+    remedy = "give a text file of user ids, one a line"
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problem = unreadable_file(path, error)
+        note = PIPE_NOTE if is_pipe_problem(problem) else ""
+        raise ConfigError(f"--users-file {path}: {problem}; {remedy}{note}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: is not UTF-8 text (byte {raw[error.start]:#04x}); "
+                          f"{remedy}, saved as UTF-8") from None
+    # str.splitlines would also break at form feeds and other separators an id may hold
+    entries = [(number, line.strip()) for number, line in
+               enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1)
+               if line.strip()]
+    known = model.users_
+    if entries and entries[0][1].lower() in USER_FILE_HEADERS and known.to_index(
+            [entries[0][1]], missing="ignore")[0] < 0:
+        entries = entries[1:]
+    if not entries:
+        raise ConfigError(f"{path}: holds no user ids; {remedy}")
+    index = known.to_index([entry for _, entry in entries], missing="ignore")
+    unknown = [(number, entry) for (number, entry), position in zip(entries, index, strict=True)
+               if position < 0]
+    if unknown:
+        from recstack.data.idmap import plain_integers
+
+        number, entry = unknown[0]
+        more = ("" if len(unknown) == 1 else f" (nor is the one on line {unknown[1][0]})"
+                if len(unknown) == 2 else f" (nor are {len(unknown) - 1:,} more, the next on "
+                f"line {unknown[1][0]})")
+        hint = ""
+        if "," in entry or "\t" in entry:
+            hint = " (the file holds one user id a line, not columns)"
+        elif (np.asarray(known.external_ids).dtype.kind in "iu"
+              and not plain_integers(np.asarray([entry], dtype=object))[1].all()):
+            hint = " (this model's user ids are integers, written plainly: 7, not 007 or +7)"
+        raise ConfigError(f"{path}:{number}: {entry!r} is not a user {model.name} was fitted "
+                          f"on{more}; give only users it knows{hint}")
+    first_line: dict[int, int] = {}
+    for (number, entry), position in zip(entries, index.tolist(), strict=True):
+        if position in first_line:
+            raise ConfigError(f"{path}:{number}: user {entry!r} is also on line "
+                              f"{first_line[position]}; give each user once")
+        first_line[position] = number
+    return [entry for _, entry in entries]
 
 
 def request_context_from_text(model: Recommender, pairs: Sequence[str],

@@ -216,6 +216,10 @@ _WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in r
                               *(f"LPT{n}" for n in range(10))})
 
 
+#: words a user may write for "the current version" in place of a model's name
+_VERSION_WORDS = frozenset({"latest", "current", "newest", "head", "stable"})
+
+
 def _is_name(name: str) -> bool:
     """Whether ``name`` (text) is a model name :func:`check_name` takes."""
     return bool(_NAME.fullmatch(name)) and _unportable(name) is None
@@ -1115,8 +1119,13 @@ class ModelRegistry:
         known = self.names()
         from recstack.specs import did_you_mean
 
+        # "latest" and "current" are no keywords of a reference: a model's current version
+        # is its bare name, which a user coming from image tags (als:latest) may not guess
+        keyword = (f"; {name!r} is no keyword: a model's current version is named by its "
+                   f"name alone (e.g. {known[0]!r}), a version by name@N"
+                   if name.lower() in _VERSION_WORDS and known else "")
         return RecstackError(f"{self.root}: no model named {name!r}"
-                             f"{did_you_mean(name, known)} ({self.names_held(known)})")
+                             f"{did_you_mean(name, known)} ({self.names_held(known)}){keyword}")
 
     def names_held(self, known: list[str] | None = None) -> str:
         """``names: a, b`` for the names the registry holds, or why it holds none: a local

@@ -27,6 +27,8 @@ apply only to the user they name (a visitor gets the global list alone).
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -37,11 +39,14 @@ import scipy.sparse as sp
 
 from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError
+from recstack.pipeline.rerank.filters import UnknownIdsWarning
 
 if TYPE_CHECKING:
     from recstack.models.base import Recommender
     from recstack.pipeline.rerank import RerankContext, Reranker
     from recstack.serving.service import Candidates, StageRequest
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["RerankerStage", "chain_exclusions", "check_chain", "context_for", "fit_chain",
            "read_item_table", "training_data"]
@@ -154,9 +159,16 @@ def _check_entries(entries: Any) -> None:
 
 
 def fit_chain(entries: Sequence[Mapping[str, Any]], model: Recommender,
-              item_table: pd.DataFrame | None) -> list[RerankerStage]:
+              item_table: pd.DataFrame | None, *,
+              version: str | None = None) -> list[RerankerStage]:
     """The settings' chain fitted on what the loaded version holds (see the module
-    docstring); a re-ranker that cannot be fitted from it is refused with the reason."""
+    docstring); a re-ranker that cannot be fitted from it is refused with the reason.
+
+    A block list naming ids this version does not have is served, not refused: a list
+    kept across catalog versions legitimately names retired items. It is logged at every
+    load (naming the step, the ``version``, how many and the first few ids): as a Python
+    warning it said neither step nor version and was shown once per process, so a reload
+    onto a catalog that retired more of the list said nothing."""
     _check_entries(entries)
     _check_fitted_model(model, "fit_chain")
     if not entries:
@@ -172,8 +184,10 @@ def fit_chain(entries: Sequence[Mapping[str, Any]], model: Recommender,
     for position, entry in enumerate(entries):
         reranker = create_reranker(dict(entry), f"rerank[{position}]")
         try:
-            reranker.fit(train, item_vectors=vectors if reranker.reads_item_vectors()
-                         else None)
+            with warnings.catch_warnings(record=True) as noted:
+                warnings.simplefilter("always", UnknownIdsWarning)
+                reranker.fit(train, item_vectors=vectors if reranker.reads_item_vectors()
+                             else None)
         except RecstackError as error:
             # name the items file the item table came from (or its absence): "the item
             # table has no column 'brand'" did not say which file to fix
@@ -181,6 +195,14 @@ def fit_chain(entries: Sequence[Mapping[str, Any]], model: Recommender,
                      else f"the item table is {_table_name(item_table, 'given in Python')}")
             raise ConfigError(f"rerank[{position}] ({reranker.name}): cannot be fitted from "
                               f"the served version ({error}); {table}") from None
+        for note in noted:
+            if issubclass(note.category, UnknownIdsWarning):
+                logger.warning("rerank[%d] for %s: %s (a block list kept across catalog "
+                               "versions may name retired items)", position,
+                               version or "the served version", note.message)
+            else:  # not this module's to word: passed on as it was
+                warnings.warn_explicit(note.message, note.category, note.filename,
+                                       note.lineno)
         stages.append(RerankerStage(reranker, origin="settings"))
     return stages
 

@@ -317,6 +317,13 @@ class InvalidContextError(_Located):
     wrong kind (HTTP 422)."""
 
 
+def context_place(key: Any) -> str:
+    """Where a request's context key is, as every refusal from Python names a place
+    (``events[0].item_id``, ``items[1]``) and the refusal's ``field`` is: ``context.city``.
+    It read ``context['city']`` from Python where HTTP said ``body field context.city``."""
+    return f"context.{key}"
+
+
 @functools.cache
 def _context_adapters() -> tuple[Any, Any]:
     """Validators of a request's ``context`` and ``timestamp`` by the body's own schema
@@ -381,9 +388,19 @@ def _request_context(context: Any, timestamp: Any) -> tuple[Any, Any]:
             checked = rule.validate_python(value)
         except ValidationError as error:
             problem = error.errors()[0]
-            where = f"{name}[{problem['loc'][0]!r}]" if problem["loc"] else name
-            raise InvalidContextError(f"{where}: {python_words(problem)}", field=(
-                f"{name}.{problem['loc'][0]}" if problem["loc"] else name)) from None
+            where = (context_place(problem["loc"][0]) if name == "context" and problem["loc"]
+                     else name)
+            message = python_words(problem)
+            given = problem.get("input")
+            if problem["type"] == "finite_number" and isinstance(given, float | np.floating) \
+                    and ", not " not in message:
+                # a NaN value was "Input should be a finite number" alone: a missing value
+                # of a table read into the dict is the usual cause, so say it was NaN
+                from recstack.serving.schemas import non_finite_word
+
+                message = (f"{message} (a context value), not {non_finite_word(float(given))}"
+                           + (" (a missing value?)" if math.isnan(given) else ""))
+            raise InvalidContextError(f"{where}: {message}", field=where) from None
         if name == "context" and context is not None:
             # the values as the body's rules read them: numpy's numbers as Python's (a
             # np.int64 went on to the model's features as given)
@@ -675,7 +692,8 @@ class LoadedModel:
                           "ann" if self.index is not None and self.index.backend == "hnsw"
                           else "exact")
         if settings is not None and settings.rerank:
-            self.stages += fit_chain(settings.rerank, self.base, item_table)
+            self.stages += fit_chain(settings.rerank, self.base, item_table,
+                                     version=self.reference)
 
     def seen(self, user: int) -> np.ndarray:
         return self.seen_indices[self.seen_indptr[user]:self.seen_indptr[user + 1]]
@@ -1295,7 +1313,7 @@ class Service:
                     f"context key {unknown[0]!r} is not a context column of the served "
                     f"model ({served}); accepted keys: "
                     f"{accepted if accepted else 'none (the model uses no context)'}{hint}",
-                    field=f"context.{unknown[0]}")
+                    field=context_place(unknown[0]))
             if timestamp is not None and not timed:
                 raise InvalidContextError(
                     "timestamp: the served model has no time features (context_time); "
@@ -1310,10 +1328,10 @@ class Service:
             if role == "numeric" and isinstance(value, str):
                 raise InvalidContextError(f"context key {key!r}: {loaded.reference} takes a "
                                           f"number for it (got text {value[:40]!r})",
-                                          field=f"context.{key}")
+                                          field=context_place(key))
             if role == "numeric" and (problem := context_number_problem(
                     key, value, loaded.reference)):
-                raise InvalidContextError(problem, field=f"context.{key}")
+                raise InvalidContextError(problem, field=context_place(key))
             used[key] = value
         if loaded.context_time:
             from recstack.pipeline.features import CONTEXT_TIME

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -421,6 +422,11 @@ def describe_validation_error(error: ValidationError,
         elif item["type"] == "string_too_long" and isinstance(item["input"], str):
             message = (f"has {len(item['input']):,} characters; give at most "
                        f"{item.get('ctx', {}).get('max_length')}")
+        if item["type"] in _BOUND_TYPES and isinstance(item["input"], int | float) \
+                and not isinstance(item["input"], bool | LongInteger):
+            # NaN in a variant's share was pydantic's "Input should be a finite number"
+            # and 1.5 "less than or equal to 1": neither the range nor what was given
+            message = _bound_refusal(item["loc"], message, item["input"])
         if item["type"] == "extra_forbidden":
             message = _unknown_field(item["loc"])
         elif isinstance(item["input"], LongInteger):
@@ -432,6 +438,30 @@ def describe_validation_error(error: ValidationError,
         part = f"field {where!r}: {message}" if where else message
         parts.append(f"{source}: {part}" if source else part)
     return "serve settings: " + "; ".join(parts)
+
+
+#: pydantic's refusals of a number out of a setting's range (NaN and infinities included)
+_BOUND_TYPES = frozenset({"finite_number", "greater_than", "greater_than_equal", "less_than",
+                          "less_than_equal"})
+
+
+def _bound_refusal(loc: tuple[Any, ...], message: str, given: float) -> str:
+    """``message`` with the setting's whole range and the value given: ``Input should be
+    a finite number (give a number above 0 and at most 1), got NaN``."""
+    model: type[BaseModel] = VariantSettings if loc and loc[0] == "variants" \
+        else ServiceSettings
+    field = model.model_fields.get(str(loc[-1])) if loc else None
+    whole = field is not None and not re.search(r"\bfloat\b", str(field.annotation))
+    wanted = _number_wanted(loc, "int_type" if whole else "float_type")
+    if isinstance(given, float) and not math.isfinite(given):
+        shown = "NaN" if math.isnan(given) else "Infinity" if given > 0 else "-Infinity"
+    else:
+        try:
+            shown = repr(given)
+        except ValueError:  # an integer past Python's limit of digits for text
+            shown = "a whole number of thousands of digits"
+    shown = shown if len(shown) <= 40 else f"{shown[:37]}..."
+    return f"{message}{f' ({wanted})' if wanted else ''}, got {shown}"
 
 
 def _number_wanted(loc: tuple[Any, ...], kind: str) -> str | None:

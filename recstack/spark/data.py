@@ -1044,6 +1044,7 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
              VALUE: (value_col, "values", "value_col"),
              TIMESTAMP: (timestamp_col, "timestamps", "timestamp_col")}
     if kind == "csv":
+        _refuse_rows_of_other_widths(spark, frame, path, options)
         frame = _ids_read_as_text(spark, frame, path, options, (user_col, item_col))
         frame = _trimmed_header(frame, path)
     holder: dict[Any, str] = {}
@@ -1201,6 +1202,45 @@ def _ids_read_as_text(spark: Any, frame: Any, path: str, options: Mapping[str, A
         return reader.csv(path)
     except Exception as error:  # read a moment ago with the same options
         raise RecstackError(f"{path}: cannot read it as csv ({_spark_reason(error)})") from None
+
+
+def _refuse_rows_of_other_widths(spark: Any, frame: Any, path: str,
+                                 options: Mapping[str, Any]) -> None:
+    """Refuse a CSV row with more or fewer fields than the header names, as one machine's
+    readers refuse it: Spark's permissive reader dropped the extra fields of a long row
+    (``1,3,4,9`` under ``user_id,item_id,rating`` read as rating 4) and filled a short one
+    with nulls, without a word. A ``mode`` or ``columnNameOfCorruptRecord`` option given
+    by the caller is their own choice of what to do with such rows, and is left alone."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    if any(str(key).lower() in ("mode", "columnnameofcorruptrecord") for key in options):
+        return
+    corrupt = _unused_name("_corrupt_record", frame.columns)
+    schema = T.StructType([*frame.schema.fields, T.StructField(corrupt, T.StringType())])
+    reader = (spark.read.options(**options).option("header", "true").schema(schema)
+              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", corrupt))
+    try:
+        # every column is read: Spark refuses a query of the corrupt-record column alone
+        found = reader.csv(path).filter(F.col(corrupt).isNotNull()).limit(1).collect()
+    except Exception as error:  # read a moment ago with the same options
+        raise RecstackError(f"{path}: cannot read it as csv ({_spark_reason(error)})") from None
+    if not found:
+        return
+    record = str(found[0][corrupt]).rstrip("\r\n")
+    separator = next((str(value) for key, value in options.items()
+                      if str(key).lower() in ("sep", "delimiter")), ",")
+    width = len(frame.columns)
+    fields = ""
+    if len(separator) == 1:
+        import csv
+
+        parsed = next(csv.reader([record], delimiter=separator), [])
+        fields = f" has {len(parsed)} field(s)"
+    shown_record = record if len(record) <= 80 else record[:77] + "..."
+    raise DataFormatError(f"the row {shown_record!r}{fields}", file=path,
+                          expected=f"{width} fields separated by {separator!r}, as the "
+                          "header names, on every row")
 
 
 def _integer_ids_as_written(frame: Any) -> Any:

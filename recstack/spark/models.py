@@ -32,6 +32,10 @@ COLD_START = ("error", "nan")
 JAVA_LONG_MAX = 2**63 - 1
 #: the rating given to Spark for a recorded value of 0 (float32's smallest normal number)
 _SMALLEST_RATING = float(np.finfo(np.float32).tiny)
+#: the most blocks a side: Spark partitions the ratings into numUserBlocks * numItemBlocks
+#: parts counted in a Java int, so blocks=10**6 overflowed it and failed inside the job
+#: (an ArrayIndexOutOfBoundsException from ALS.partitionRatings)
+MAX_BLOCKS = int(JAVA_INT_MAX ** 0.5)
 
 
 class SparkALS:
@@ -111,6 +115,11 @@ class SparkALS:
         for name in ("factors", "iterations", "blocks", "checkpoint_interval"):
             # stored as the int read (Decimal("64") is 64, for Spark and to_recstack())
             setattr(self, name, check_integer("SparkALS", name, getattr(self, name)))
+        if self.blocks > MAX_BLOCKS:
+            raise ConfigError(f"SparkALS blocks: expected an integer in [1, {MAX_BLOCKS}], "
+                              f"got {self.blocks}: Spark splits the ratings into blocks x "
+                              f"blocks parts, at most {JAVA_INT_MAX} (a Java int); a few "
+                              "times the cluster's cores is the usual choice")
         for name in ("regularization", "alpha"):
             check_number("SparkALS", name, getattr(self, name))
         # the one rule of seeds (recstack.specs.SEED_MAX), not the Java long Spark holds:
@@ -168,7 +177,7 @@ class SparkALS:
         # confidence 1 + alpha * r is 1 in float arithmetic.
         ratings = ratings.withColumn("value", F.when(F.col("value") > 0, F.col("value"))
                                      .otherwise(F.lit(_SMALLEST_RATING)))
-        self.model_ = solver.fit(ratings)
+        self.model_ = _fitted(solver, ratings, self)
         self.user_factors_ = self.model_.userFactors.withColumnRenamed("id", USER_INDEX)
         self.item_factors_ = self.model_.itemFactors.withColumnRenamed("id", ITEM_INDEX)
         self.train_ = train
@@ -428,6 +437,24 @@ def _refuse_subnormal_similarities(similarity: Any, shrink: float, n_users: int)
 
     refuse("SparkItemCooccurrence", sp.csr_matrix(np.array([[smallest, largest]], np.float32)),
            shrink, "item")
+
+
+def _fitted(solver: Any, ratings: Any, owner: SparkALS) -> Any:
+    """``solver.fit(ratings)``, with Spark's failure to solve a singular system told in
+    recstack's words: regularization = 0 with fewer items (or users) than factors left the
+    normal equations singular, a Py4J traceback of LAPACK's "dppsv returned 4"."""
+    try:
+        return solver.fit(ratings)
+    except Exception as error:
+        if "SingularMatrixException" not in str(error):
+            raise
+        raise RecstackError(
+            f"SparkALS: Spark could not solve the least-squares system of a user or item "
+            f"(LAPACK: the matrix is not positive definite) with regularization = "
+            f"{owner.regularization:g} and factors = {owner.factors}: without "
+            "regularization the system is singular when the factors outnumber the items "
+            "(or users) that determine them; give regularization > 0, or fewer factors"
+            ) from None
 
 
 def _dense(frame: Any, index_column: str, n: int, n_factors: int) -> np.ndarray:

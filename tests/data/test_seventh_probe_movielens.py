@@ -20,7 +20,7 @@ def _ml_1m(tmp_path, movies: bytes):
 
 
 @pytest.mark.parametrize("inside, encoding", [
-    ("\x85", "latin-1"),      # cp1252's ellipsis, read as latin-1 U+0085
+    ("\u2026", "cp1252"),    # cp1252's ellipsis (byte 0x85, latin-1's U+0085)
     ("\u2028", "utf-8"),      # LINE SEPARATOR
     ("\x0c", "utf-8"),        # a form feed
 ])

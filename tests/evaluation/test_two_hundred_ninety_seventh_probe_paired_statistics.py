@@ -93,7 +93,7 @@ def test_paired_tests_match_scipy(n: int, changed: int) -> None:
 
 def test_t_interval_by_hand_and_against_scipy() -> None:
     # 0, 1, 2, 3, 4: mean 2, s = sqrt(2.5), se = sqrt(0.5); t(0.975, 4) = 2.7764451051977987
-    summary = MetricSummary.from_values("ndcg@10", np.array([0.0, 1.0, 2.0, 3.0, 4.0]))
+    summary = MetricSummary.from_values("score", np.array([0.0, 1.0, 2.0, 3.0, 4.0]))
     half = 2.7764451051977987 * math.sqrt(0.5)
     assert summary.mean == 2.0
     assert (summary.ci_low, summary.ci_high) == pytest.approx((2 - half, 2 + half),

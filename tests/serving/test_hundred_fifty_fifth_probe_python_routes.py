@@ -102,9 +102,9 @@ def test_a_new_visitors_user_id_is_trimmed_as_every_id(service, item):
 
 
 @pytest.mark.parametrize(("context", "timestamp", "said"), [
-    ({"city": None}, None, "context['city']: Input should be text, a number or a boolean "
+    ({"city": None}, None, "context.city: Input should be text, a number or a boolean "
                            "(a context value), not None"),
-    ({"city": [1]}, None, "context['city']: Input should be text, a number or a boolean "
+    ({"city": [1]}, None, "context.city: Input should be text, a number or a boolean "
                           "(a context value), not a list"),
     (None, "x", "timestamp: Input should be a time in seconds since 1970 (UTC) written as a "
                 "number (e.g. 1764595200), not str 'x'"),

@@ -174,9 +174,9 @@ def test_exclude_seen_as_a_numpy_boolean(service, user):
 @pytest.mark.parametrize(("options", "said"), [
     ({"context": "device=phone"}, "context: Input should be a valid dictionary"),
     ({"context": []}, "context: Input should be a valid dictionary"),
-    ({"context": {"device": ["a"]}}, "context['device']: Input should be text, a number or a "
+    ({"context": {"device": ["a"]}}, "context.device: Input should be text, a number or a "
                                      "boolean (a context value), not a list"),
-    ({"context": {"device": float("nan")}}, "context['device']: Input should be a finite "
+    ({"context": {"device": float("nan")}}, "context.device: Input should be a finite "
                                             "number"),
     ({"timestamp": "1764595200"}, "timestamp: Input should be a time in seconds since 1970 "
                                   "(UTC) written as a number"),

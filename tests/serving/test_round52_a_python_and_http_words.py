@@ -175,7 +175,7 @@ def test_a_long_context_value_is_said_with_its_length_start_and_limit(http, serv
     assert (loc, msg) == (["body", "context", "device"], said)
     assert "x" * 21 not in answer.text
     assert _refusal(lambda: service.recommend_user(user, 5, context={"device": "x" * 300}),
-                    InvalidContextError) == f"context['device']: {said}"
+                    InvalidContextError) == f"context.device: {said}"
 
 
 def test_a_long_unknown_key_of_an_event_is_cut_alike_from_python_and_http(

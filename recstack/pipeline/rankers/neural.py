@@ -370,10 +370,15 @@ class TorchRanker(Ranker):
         """Restore what :meth:`_extra_tensors` saved (``file``: where, for messages)."""
 
     def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
-        from safetensors import safe_open
-        from safetensors.torch import load_file
-
+        # torch first: safetensors.torch imports it, and without it the load was refused as
+        # a damaged model file ("ModuleNotFoundError: No module named 'torch'")
         torch = require_torch()
+        try:
+            from safetensors import safe_open
+            from safetensors.torch import load_file
+        except ImportError:
+            raise RecstackError(f"{self.name}: reading a saved PyTorch ranker needs "
+                                'safetensors: pip install "recstack[torch]"') from None
         tensors = load_file(str(folder / WEIGHTS_FILE))
         with safe_open(str(folder / WEIGHTS_FILE), "pt") as handle:
             recorded = (handle.metadata() or {}).get("features")

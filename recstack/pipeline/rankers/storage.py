@@ -159,6 +159,8 @@ def load_ranker(path: str | Path) -> Ranker:
         raise RecstackError(f"{path / unlisted[0]}: {cls.name} reads this file, but {META} "
                             "does not list it among its checksums; the metadata was edited "
                             "or belongs to another ranker: save the ranker again")
+    for name in cls.model_files:
+        refuse_foreign_model_file(path / name, cls.name)
     try:
         # JSON has no tuples: sequences come back as the tuples they were declared as
         ranker = cls(**{k: tuple(v) if isinstance(v, list) else v
@@ -171,7 +173,17 @@ def load_ranker(path: str | Path) -> Ranker:
         ranker.fitted_params_ = copy.deepcopy(ranker.get_params())
     except RecstackError as error:
         raise RecstackError(f"{path}: {error}") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+    except ValueError as error:
+        if "allow_pickle" in str(error):
+            # numpy's own message advised loading the file "unsafely" with pickle, which
+            # can run any code the file holds; recstack never writes pickled arrays
+            raise RecstackError(f"{path}: a model file of the ranker holds pickled Python "
+                                "objects, which recstack never writes and never reads "
+                                "(opening them can run code); the file was replaced: save "
+                                "the ranker again") from None
+        raise RecstackError(f"{path}: the saved ranker does not fit {cls.name} "
+                            f"(ValueError: {error})") from None
+    except (KeyError, TypeError, AttributeError) as error:
         raise RecstackError(f"{path}: the saved ranker does not fit {cls.name} "
                             f"({type(error).__name__}: {error})") from None
     except Exception as error:  # noqa: BLE001 (the model file's own reader fails many ways)
@@ -182,6 +194,54 @@ def load_ranker(path: str | Path) -> Ranker:
                             f"({type(error).__name__}: {error}); it is damaged: save the "
                             "ranker again") from None
     return ranker
+
+
+#: the model file formats rankers write, by the suffix of the file's name: what the format
+#: is called and the bytes every file of it starts with (a safetensors file: an 8-byte
+#: little-endian header length, then its JSON header)
+_MODEL_FORMATS: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".txt": ("a LightGBM text model (the lightgbm ranker's)", (b"tree\n", b"tree\r\n")),
+    ".npz": ("a numpy .npz archive (the logistic ranker's)", (b"PK\x03\x04", b"PK\x05\x06")),
+    ".safetensors": ("safetensors weights (a PyTorch ranker's: wide_deep, dcn_v2, multitask)",
+                     ()),
+}
+
+
+def _model_format(head: bytes, size: int) -> str | None:
+    """The suffix of the format whose files (of ``size`` bytes) start with ``head``, or
+    None."""
+    for suffix, (_, starts) in _MODEL_FORMATS.items():
+        if any(head.startswith(start) for start in starts):
+            return suffix
+    # a header length that fits the file: 8 bytes of text read as one are about 1e18
+    if len(head) > 8 and head[8:9] == b"{" \
+            and int.from_bytes(head[:8], "little") <= size - 8:
+        return ".safetensors"
+    return None
+
+
+def refuse_foreign_model_file(file: Path, ranker: str) -> None:
+    """Refuse a model ``file`` whose bytes are of another ranker's format than its name
+    says, naming the format it holds: another ranker's model copied over it (its checksum
+    set to match) was told as the reader's own failure, e.g. LightGBM's "UnicodeDecodeError:
+    'utf-8' codec can't decode byte 0xd2" or safetensors' "header too large", naming no
+    ranker."""
+    expected = _MODEL_FORMATS.get(file.suffix)
+    if expected is None:
+        return
+    try:
+        with open(file, "rb") as handle:
+            head = handle.read(16)
+        size = file.stat().st_size
+    except OSError as error:
+        raise RecstackError(f"{file}: cannot read ({error.strerror or error})") from None
+    found = _model_format(head, size)
+    if found is None or found == file.suffix:
+        # content of no known format is damage, which the ranker's reader tells in detail
+        return
+    raise RecstackError(f"{file}: the {ranker} ranker reads {expected[0]} from this file, but "
+                        f"it holds {_MODEL_FORMATS[found][0]}; the folder mixes the files of "
+                        "two saved rankers: save the ranker again")
 
 
 def _logged_positions(state: Any, file: Path) -> tuple[str, float, float] | None:

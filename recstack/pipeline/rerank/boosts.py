@@ -25,6 +25,7 @@ from recstack.models.persistence import ArraySpec
 from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
+    StepWithoutEffectWarning,
     item_column,
     register_reranker,
     sort_lists,
@@ -53,10 +54,12 @@ class _Boost(Reranker):
             # scales them alike): every list came back as it went in, without a word, as
             # popularity_penalty warns of (not refused: a catalog's column can be one value
             # for a while, and serving must go on)
+            # the class of every step that changes no list: a plain UserWarning passed a
+            # filter of StepWithoutEffectWarning
             warnings.warn(f"{self.name}: every one of the {len(self.value_):,} items gets the "
                           f"same boost, x = {float(self.value_[0]):g} "
                           f"({self._why_all_alike()}), so this step changes no list; "
-                          f"{self._what_differs()}", UserWarning,
+                          f"{self._what_differs()}", StepWithoutEffectWarning,
                           stacklevel=caller_stacklevel())
         if self.mode == "multiply":
             # 1 + w x_i below 0 turns a good score into a bad one: not a boost, a reversal
@@ -183,7 +186,12 @@ class ColumnBoost(_Boost):
                                 "item's is missing), so the boost would change no score")
         numbers = values.fillna(0.0).to_numpy(np.float64)
         if not np.isfinite(numbers).all():
-            raise RecstackError(f"{self.name}: column {self.column!r} holds infinite values")
+            # the message named no item, so the bad row had to be hunted down by hand
+            row = int(np.flatnonzero(~np.isfinite(numbers))[0])
+            raise RecstackError(
+                f"{self.name}: column {self.column!r} holds infinite values (first: item "
+                f"{train.items.to_external([row]).tolist()[0]!r} holds {numbers[row]:g}); "
+                "give finite numbers, or leave the value missing (counted as 0)")
         self.value_ = numbers
         self._missing = bool(values.isna().any())
 

@@ -29,6 +29,7 @@ from recstack.pipeline.imbalance import ceil_share
 from recstack.pipeline.rerank.base import (
     RerankContext,
     Reranker,
+    StepWithoutEffectWarning,
     greedy_lists,
     min_max_rows,
     register_reranker,
@@ -136,10 +137,11 @@ class PopularityPenalty(Reranker):
         if len(counts) > 1 and counts.min() == counts.max() and float(self.strength) != 0:
             # the same penalty for every item moves none: every list came back as it went
             # in, without a word (refused, tiny test data could not be re-ranked at all)
+            # (StepWithoutEffectWarning: a plain UserWarning passed a filter of that class)
             warnings.warn(f"{self.name}: every one of the {len(counts):,} items has "
                           f"{int(counts[0]):,} training user(s), so the penalty is the same "
                           "for every item and this step changes no list; it acts on data "
-                          "where items differ in popularity", UserWarning,
+                          "where items differ in popularity", StepWithoutEffectWarning,
                           stacklevel=caller_stacklevel())
 
     def _without_effect(self) -> tuple[str, str] | None:

@@ -48,7 +48,13 @@ from recstack.data.sources import load_source
 from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
 from recstack.evaluation.diagnostics import Diagnostic, diagnose
 from recstack.evaluation.evaluator import Evaluator
-from recstack.evaluation.results import CONFIDENCE, EvaluationResult, PairedTest
+from recstack.evaluation.results import (
+    CONFIDENCE,
+    RESULTS_FORMAT_VERSION,
+    EvaluationResult,
+    PairedTest,
+    holm_adjust,
+)
 from recstack.models.base import Recommender
 from recstack.models.registry import create_model
 from recstack.progress import Progress, resolve
@@ -103,17 +109,32 @@ class ExperimentResult:
 
     def format_table(self) -> str:
         """The comparison table as text: metrics as rows, models as columns, each mean with
-        its confidence interval, then the counts of users behind them."""
+        its confidence interval, then the counts of users behind them.
+
+        An interval is shown as ``mean ±half-width`` where it is symmetric, and as ``mean
+        [low, high]`` on the row of a metric whose interval was cut at the metric's bounds
+        (:attr:`MetricSummary.clipped`) for any model: a cut interval is not symmetric
+        about its mean, and one notation per row keeps the models comparable."""
         table = self.table()
         lines: dict[str, dict[str, str]] = {}
         per_user = [c for c in self.results[0].per_user.columns]
+        summaries = {result.model: result.summary() for result in self.results}
+        cut = {metric for metric in per_user
+               if any(summary[metric].clipped for summary in summaries.values()
+                      if metric in summary)}
         for model, row in table.iterrows():
             column = {}
             for metric in per_user:
-                # the Student t interval is symmetric: its half-width says it all
-                half = (row[f"{metric}_ci_high"] - row[f"{metric}_ci_low"]) / 2
-                column[metric] = f"{row[metric]:.4f}" + ("" if math.isnan(half)
-                                                         else f" ±{half:.4f}")
+                low, high = row[f"{metric}_ci_low"], row[f"{metric}_ci_high"]
+                if math.isnan(low):
+                    interval = ""
+                elif metric in cut:
+                    # "0.0312 ±0.0478" read as reaching down to -0.0166, a recall no
+                    # model can have: the interval was cut at 0
+                    interval = f" [{low:.4f}, {high:.4f}]"
+                else:
+                    interval = f" ±{(high - low) / 2:.4f}"
+                column[metric] = f"{row[metric]:.4f}{interval}"
             for metric in self.results[0].aggregate:
                 column[metric] = f"{row[metric]:.4f}"
             column["users evaluated"] = f"{int(row['users']):,}"
@@ -125,9 +146,13 @@ class ExperimentResult:
         relevant = ("rows" if threshold is None else f"rows with value >= {threshold:g}")
         folds = len(self.split_reports)
         note = (f"metrics: mean ± half-width of the {CONFIDENCE:.0%} confidence interval "
-                f"(Student t over the users evaluated)\nusers evaluated: test users with a "
-                f"relevant item (relevant: test {relevant}); no relevant item: test users "
-                f"without one, not counted")
+                f"(Student t over the users evaluated)")
+        if cut:
+            note += (f"; mean [low, high] on the rows of {', '.join(sorted(cut))}: the "
+                     "interval's ends, cut at the metric's bounds for at least one model "
+                     "(too few users, or too skewed values, for a symmetric interval)")
+        note += (f"\nusers evaluated: test users with a relevant item (relevant: test "
+                 f"{relevant}); no relevant item: test users without one, not counted")
         if folds > 1:
             note += (f"; {folds}-fold cross-validation: each user's values averaged over "
                      "the folds that tested them, users without a relevant item summed "
@@ -136,6 +161,17 @@ class ExperimentResult:
         if self.experiment.evaluation.sampled and protocol:
             # a sampled metric is not the full-catalog one of the same name
             note += f"\nprotocol: {protocol}"
+        if self.significance:
+            test = next(iter(self.significance.values()))
+            compared = len(self.significance)
+            # each model against one baseline is a family of tests: unadjusted, one of
+            # several "significant at 5%" was often chance
+            note += (f"\nsignificance: paired t-test of each model against the baseline "
+                     f"on {test.metric}; p-values Holm-adjusted over the "
+                     f"{counted(compared, 'comparison')} made"
+                     if compared > 1 else
+                     f"\nsignificance: paired t-test against the baseline on {test.metric} "
+                     "(one comparison made: no adjustment)")
         with pd.option_context("display.width", 250, "display.max_columns", 50,
                                "display.max_colwidth", 40):
             return frame.to_string() + "\n" + note
@@ -153,6 +189,8 @@ class ExperimentResult:
         checked_path(out, "ExperimentResult.write: out")
         refuse_padded_folder(out, "ExperimentResult.write: out")
         payload: dict[str, Any] = {
+            # what a reader checks first: a newer format is refused, not misread
+            "format_version": RESULTS_FORMAT_VERSION,
             "experiment": self.experiment.raw,
             "filters": [str(s) for s in self.filter_steps],
             "split": [report.to_dict() for report in self.split_reports]
@@ -593,13 +631,14 @@ def experiment_inputs(experiment: Experiment) -> list[tuple[str, Path]]:
 
 
 def refuse_output_over_inputs(out: str | Path, inputs: Sequence[tuple[str, Path]],
-                              written: str) -> None:
+                              written: str, *, choose: str = "--out") -> None:
     """Refuse an output that is one of ``inputs`` (``(what, path)``) or holds one: replacing
     it with ``overwrite`` would delete the data being read; and an output inside a
     partitioned Parquet folder among them, which is read with every file under it: the next
     read would fail on the output (or take it for data). Other folders read only their own
     files, and may hold outputs. Paths are compared after following links, so another
-    spelling of the same folder is caught."""
+    spelling of the same folder is caught. ``choose`` names where the output was given
+    (``--out``, or ``path`` for a Python call), for the advice."""
     from recstack.data.partitioned import is_partitioned
 
     out_path = os.path.realpath(Path(out).expanduser())
@@ -610,13 +649,14 @@ def refuse_output_over_inputs(out: str | Path, inputs: Sequence[tuple[str, Path]
         if real == out_path or real.startswith(out_path.rstrip(os.sep) + os.sep):
             relation = "is" if real == out_path else "is a folder holding"
             raise RecstackError(f"{out}: {relation} {what} {path}, which writing "
-                                f"{written} there would replace; choose another --out")
+                                f"{written} there would replace; choose another {choose}")
         if (out_path.startswith(real.rstrip(os.sep) + os.sep) and os.path.isdir(real)
                 and is_partitioned(real)):
             raise RecstackError(f"{out}: lies inside {what} {path}, a partitioned Parquet "
                                 f"folder, which is read with every file under it: {written} "
-                                "written there would be read as data (and fail); choose an "
-                                "--out outside it")
+                                "written there would be read as data (and fail); choose "
+                                f"{'an' if choose.startswith('-') else 'a'} {choose} outside "
+                                "it")
 
 
 def check_output_file(out: str | Path, *, overwrite: bool, reads: Path | None = None,
@@ -903,7 +943,8 @@ def _evaluate_sampled(experiment: Experiment, model: Any, split: splits.Split,
 
 def _significance(results: list[EvaluationResult], reference: EvaluationResult,
                   headline: str) -> dict[str, PairedTest]:
-    """Each model's paired test against ``reference`` on ``headline``. A pair with fewer
+    """Each model's paired test against ``reference`` on ``headline``, its p-value
+    Holm-adjusted over the tests made (:func:`holm_adjust`). A pair with fewer
     than 2 users to pair (a test part where one user has a relevant item) has no test: it
     is left out with a note, where the refusal of the test ended the run with every model
     fitted and evaluated, and nothing written."""
@@ -919,7 +960,13 @@ def _significance(results: list[EvaluationResult], reference: EvaluationResult,
                       reference.model, headline, len(shared))
             continue
         tests[result.model] = result.compare(reference, headline)
-    return tests
+    # every model against one baseline is a family of tests: at 5% each, one of four
+    # models no better than the baseline was called significant one run in five
+    if len(tests) < 2:
+        return tests  # a test made alone: nothing to adjust over
+    adjusted = holm_adjust(np.array([test.t_p_value for test in tests.values()]))
+    return {model: test.with_holm(p_value, len(tests))
+            for (model, test), p_value in zip(tests.items(), adjusted, strict=True)}
 
 
 def _check_baseline(experiment: Experiment, baseline: Any) -> None:

@@ -979,6 +979,9 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
             # graded = "true" was told only "expected true or false"
             return (f" (true and false are written without quotes, in lower case: "
                     f"{f'{key} = ' if key else ''}{value.strip().lower()})")
+        grouped = _grouped_digits_hint(value, hint, key)
+        if grouped:
+            return grouped
         endless = endless_integer_problem(value)
         if endless is not None:
             # seed = "1000...0" (5,001 digits) was told to write seed = inf, or was
@@ -1018,6 +1021,53 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
           and convert(value, hint) is _WRONG_TYPE):
         return (f" (a whole number is written in digits alone, without a point or an "
                 f"exponent: {f'{key} = ' if key else ''}{int(value)})")
+    return ""
+
+
+#: digits in groups of three after the first one to three, each group after one separator
+#: (a comma, a space of any width, an apostrophe or a point): 20,000
+#: ('_' is left to the rule of numbers in text, NUMBER_TEXT_RULE, which names it)
+_GROUPED_DIGITS = re.compile(r"([+-]?)(\d{1,3})((?:[,\s'\u2019.]\d{3})+)")
+_SEPARATOR_NAMES = {",": "commas", "'": "apostrophes", "\u2019": "apostrophes",
+                    ".": "points"}
+#: a decimal comma: 0,5 or 2,75 (digits, one comma, digits), where a point is meant
+_DECIMAL_COMMA = re.compile(r"([+-]?\d+),(\d+)")
+
+
+def _grouped_digits_hint(value: str, hint: Any, key: str) -> str:
+    """The hint for a number in quotes whose digits are grouped (``n_users = "20,000"``,
+    ``"20 000"``, ``"20'000"``, ``"20.000"`` where a whole number is wanted), which no
+    reading of numbers takes, or written with a decimal comma (``"0,5"``); else "".
+    ``"1,000"`` where a fraction would do may be either: both are named."""
+    text = value.strip()
+    shown_key = f"{key} = " if key else ""
+    grouped = _GROUPED_DIGITS.fullmatch(text)
+    separators = set(re.sub(r"[\d+-]", "", text)) if grouped else set()
+    if grouped and len(separators) == 1 and not (separators == {"."} and convert(
+            number_from_text(text, float), hint) is not _WRONG_TYPE):
+        whole = int(grouped.group(1) + grouped.group(2) + re.sub(r"\D", "", grouped.group(3)))
+        if convert(whole, hint) is not _WRONG_TYPE:
+            separator = separators.pop()
+            decimal = _DECIMAL_COMMA.fullmatch(text) if separator in ",." else None
+            other = ""
+            if decimal is not None:
+                fraction = float(f"{decimal.group(1)}.{decimal.group(2)}")
+                if convert(fraction, hint) is not _WRONG_TYPE and fraction != whole:
+                    other = (f"; if the {'comma' if separator == ',' else 'point'} is a "
+                             f"decimal one, {shown_key}{fraction!r}")
+            if separator == "." and not other:
+                # "20.000" read as a number is 20: the whole number it groups is named
+                return (f" (a whole number is written in digits alone, without grouping "
+                        f"points: {shown_key}{whole}; if the point is a decimal one, "
+                        f"{shown_key}{int(number_from_text(text, float))})")
+            return (f" (a number is written in digits alone, without quotes or grouping "
+                    f"{_SEPARATOR_NAMES.get(separator, 'spaces')}: {shown_key}{whole}{other})")
+    decimal = _DECIMAL_COMMA.fullmatch(text)
+    if decimal is not None:
+        fraction = float(f"{decimal.group(1)}.{decimal.group(2)}")
+        if convert(fraction, hint) is not _WRONG_TYPE:
+            return (f" (a number is written with a decimal point, not a comma, and without "
+                    f"quotes: {shown_key}{fraction!r})")
     return ""
 
 

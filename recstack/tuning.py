@@ -65,7 +65,14 @@ from recstack.data.interactions import Interactions, check_flag
 from recstack.errors import ConfigError, RecstackError, counted
 from recstack.errors import shown as shown_value
 from recstack.evaluation.evaluator import Evaluator
-from recstack.experiment import load_split, make_split, named_step, prepare_data
+from recstack.experiment import (
+    experiment_inputs,
+    load_split,
+    make_split,
+    named_step,
+    prepare_data,
+    refuse_output_over_inputs,
+)
 from recstack.models.base import _plain
 from recstack.models.registry import create_model, model_class
 from recstack.progress import Progress, resolve
@@ -89,10 +96,16 @@ class TuningResult:
 
     #: the folder the experiment's relative paths were taken from
     base_folder: Path | None = None
+    #: ``(what, path)`` of every file and folder the experiment reads (its own file, its
+    #: data: :func:`recstack.experiment.experiment_inputs`), which the tuned experiment may
+    #: not be written over
+    inputs: list[tuple[str, Path]] = field(default_factory=list)
 
     def write_experiment(self, path: str | Path) -> Path:
         """The experiment with the tuned model's parameters replaced by the best ones; its
-        relative data paths are rewritten to hold from the new file's folder."""
+        relative data paths are rewritten to hold from the new file's folder. ``path`` may
+        not be a file the experiment reads (its own file, its data), as ``recstack tune
+        --out`` refuses it."""
         from recstack.atomic import checked_output, write_text
         from recstack.config import dump_toml
 
@@ -101,6 +114,9 @@ class TuningResult:
         # replaced by the file) or a pipe (it waited for a reader) is refused there too
         path = checked_output(path, "write_experiment(path)", suffixes=(".toml",),
                               writes="TOML")
+        # the CLI refused the experiment file as --out, but from Python the search's own
+        # experiment file was replaced by the tuned one, its original parameters lost
+        refuse_output_over_inputs(path, self.inputs, "the tuned experiment", choose="path")
         raw = self.tuned_experiment
         if self.base_folder is not None:
             raw = _rebase_data_paths(raw, self.base_folder, Path(path).absolute().parent)
@@ -235,7 +251,7 @@ def tune(experiment: Experiment, *, progress: Progress | None = None) -> TuningR
             raise type(error)(error.model_error) from None  # type: ignore[attr-defined]
     tuned = _replace_model_params(experiment.raw, spec.label, best)
     return TuningResult(spec.label, settings["metric"], best, value, trials, tuned,
-                        experiment.base_folder)
+                        experiment.base_folder, experiment_inputs(experiment))
 
 
 @arguments_named

@@ -55,7 +55,13 @@ from recstack.analysis.results_folder import ResultsFolder, read_results
 from recstack.atomic import blocking_parent, checked_path, folder_problem, write_text
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, UnknownColumnError, counted
-from recstack.evaluation.results import CONFIDENCE, EvaluationResult, MetricSummary
+from recstack.evaluation.results import (
+    CONFIDENCE,
+    EvaluationResult,
+    MetricSummary,
+    holm_adjust,
+    metric_bounds,
+)
 from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import arguments_named
@@ -110,6 +116,9 @@ class _Context:
     relevance_threshold: float | None
     models: dict[str, Any]
     how: dict[str, str]
+    #: models refit="embeddings" left unfitted because they have no vectors: the
+    #: embedding section says "no embeddings" of them, not "not refitted"
+    without_vectors: set[str] = field(default_factory=set)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -349,6 +358,7 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
     check_colour_by(colour_by, split.train.item_table)
     models: dict[str, Any] = {}
     how: dict[str, str] = {}
+    without_vectors: set[str] = set()
     built = dict(build_models(experiment))
     # the report is of the models the folder holds results for: a results.json edited by
     # hand (an entry removed, a label renamed) no longer lists every model of its
@@ -382,11 +392,13 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
                 continue
         if refit == "none" or (refit == "embeddings" and not _has_vectors(model)):
             how[label] = damaged + "not refitted (refit=" + refit + ")"
+            if refit == "embeddings":
+                without_vectors.add(label)
             continue
         models[label] = model.fit(split.train, progress=progress)
         how[label] = damaged + "refitted on the same split with the stored hyperparameters"
     return _Context(split.train, split.test, experiment.evaluation.relevance_threshold,
-                    models, how), ""
+                    models, how, without_vectors), ""
 
 
 def _has_vectors(model: Any) -> bool:
@@ -613,6 +625,8 @@ def _comparison(folder: ResultsFolder) -> Section:
     aggregate = [m for m in _metric_names(results, aggregate=True) if m not in per_user]
     summaries = {r.model: r.summary() for r in results}
     rows = []
+    cut_any = False
+    no_value: list[str] = []
     for metric in per_user + aggregate:
         values = {r.model: (summaries[r.model][metric].mean if metric in summaries[r.model]
                             else r.aggregate.get(metric, math.nan)) for r in results}
@@ -624,7 +638,12 @@ def _comparison(folder: ResultsFolder) -> Section:
             if metric in summaries[r.model]:
                 s = summaries[r.model][metric]
                 if not math.isnan(s.ci_low):
-                    text += f" <small>[{_fmt(s.ci_low)}, {_fmt(s.ci_high)}]</small>"
+                    low_cut, high_cut = _cut_ends(s)
+                    cut_any |= low_cut or high_cut
+                    text += (f" <small>[{_fmt(s.ci_low)}{_CUT_MARK if low_cut else ''}, "
+                             f"{_fmt(s.ci_high)}{_CUT_MARK if high_cut else ''}]</small>")
+                elif math.isnan(s.mean):
+                    no_value.append(f"{_isolated(r.model)} ({metric})")
             cells.append(f"<b>{text}</b>" if r.model in best else text)
         rows.append(cells)
     rows.append(["users evaluated"] + [f"{len(r.per_user):,}" for r in results])
@@ -635,11 +654,35 @@ def _comparison(folder: ResultsFolder) -> Section:
                                  caption=f"Mean over users [{CONFIDENCE:.0%} confidence "
                                          "interval, Student t]; best of each row in bold "
                                          "(each model that ties for it)."))
+    if cut_any:
+        # a cut interval is short of symmetric about the mean; unmarked, [0.0000, 0.8968]
+        # read as a t interval whose lower end happened to be 0
+        section.text(f"An end marked {_CUT_MARK} is cut at the metric's bound (the t "
+                     "interval reached past the values the metric can take: too few users, "
+                     "or values too skewed, for a symmetric interval).")
+    if no_value:
+        # every user's value NaN gave the dash of a metric never evaluated, unexplained
+        shown = ", ".join(no_value[:6]) + (f" and {len(no_value) - 6:,} more"
+                                           if len(no_value) > 6 else "")
+        section.text(f"No value (–, no user had one): {shown}.")
     if lacking:
         # a dash alone read as a value that could not be computed, not as no evaluation
         section.text(f"Not evaluated (–): {lacking}; the curves draw each model's own Ks, "
                      "and the significance and segments use metrics every model has.")
     return section
+
+
+#: what follows an interval end cut at its metric's bound, in the comparison table
+_CUT_MARK = "\u2020"
+
+
+def _cut_ends(summary: MetricSummary) -> tuple[bool, bool]:
+    """Whether the lower and the upper end of ``summary``'s interval were cut at the
+    metric's bounds (``clipped`` says one was, not which)."""
+    bounds = metric_bounds(summary.metric)
+    if not summary.clipped or bounds is None:
+        return False, False
+    return summary.ci_low <= bounds[0], summary.ci_high >= bounds[1]
 
 
 def _curves(folder: ResultsFolder) -> Section:
@@ -656,6 +699,7 @@ def _curves(folder: ResultsFolder) -> Section:
         return section
     section.text(f"Mean of each metric at every evaluated K, with its {CONFIDENCE:.0%} "
                  "confidence band (Student t over users).")
+    cut: list[str] = []
     for base, entries in curves.items():
         series = []
         for result in folder.results:
@@ -665,47 +709,20 @@ def _curves(folder: ResultsFolder) -> Section:
             if not held:
                 continue
             s = [summary[c] for _, c in held]
+            cut.extend(f"{_isolated(result.model)} ({x.metric})" for x in s
+                       if any(_cut_ends(x)))
             series.append(Series(result.model, np.array([k for k, _ in held]),
                                  np.array([x.mean for x in s]),
                                  mode="lines+markers", low=np.array([x.ci_low for x in s]),
                                  high=np.array([x.ci_high for x in s])))
         section.blocks.append(Chart(title=f"{base} vs K", x_label="K", y_label=base,
                                     series=series, half=True))
+    if cut:
+        # the band is drawn to the cut ends, so it is lopsided about the curve there
+        shown = ", ".join(cut[:6]) + (f" and {len(cut) - 6:,} more" if len(cut) > 6 else "")
+        section.text(f"Bands cut at the metric's bound (drawn to the cut end, not "
+                     f"symmetric about the mean): {shown}.")
     return section
-
-
-def holm_adjust(p_values: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjustment (Holm 1979) of a family of p-values (NaN: a pair not
-    tested, left NaN)."""
-    shape = np.shape(p_values)
-    try:
-        kind: str = np.asarray(p_values).dtype.kind
-    except (TypeError, ValueError):
-        kind = ""  # ragged and the like: the conversion that follows names them
-    if kind == "b":
-        # true/false were read as the p-values 1 and 0: a "significant" pair that a
-        # mask (p < 0.05, already decided) marked, adjusted to 0
-        raise RecstackError("holm_adjust: p-values are probabilities from 0 to 1, got "
-                            "true/false values; give the p-values themselves, not whether "
-                            "each is below a level")
-    flat = as_float_array(p_values, "holm_adjust p-values", ndim=len(shape),
-                          allow_nan=True).ravel()
-    wrong = ~np.isnan(flat) & ~((flat >= 0) & (flat <= 1))
-    if wrong.any():
-        # a p-value of -0.5 was adjusted to 0 ("significant") and one of 2 to 1, silently
-        position = int(np.flatnonzero(wrong)[0])
-        raise RecstackError(f"holm_adjust: p-values are probabilities from 0 to 1 (or NaN "
-                            f"for a pair not tested); position {position} holds "
-                            f"{float(flat[position])!r}")
-    finite = np.flatnonzero(~np.isnan(flat))
-    order = finite[np.argsort(flat[finite])]
-    m = len(order)
-    adjusted = np.full_like(flat, np.nan)
-    running = 0.0
-    for rank, position in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * flat[position]))
-        adjusted[position] = running
-    return adjusted.reshape(shape)
 
 
 def _significance(folder: ResultsFolder, headline: str) -> Section:
@@ -1111,7 +1128,9 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
     train = context.train
     with_vectors = {label: m for label, m in context.models.items() if _has_vectors(m)}
     without = [label for label in folder.labels if label not in with_vectors]
-    unavailable = [label for label in without if label not in context.models]
+    # a model left unfitted for having no vectors has no embeddings, whatever refit was
+    unavailable = [label for label in without if label not in context.models
+                   and label not in context.without_vectors]
     if without:
         section.text("No embedding section for: " + ", ".join(
             f"{_isolated(label)} ({'not refitted' if label in unavailable else 'no embeddings'})"

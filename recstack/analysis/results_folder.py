@@ -35,6 +35,8 @@ from recstack.evaluation.results import (
     SHARE_METRICS,
     EvaluationResult,
     bounds_text,
+    check_results_format,
+    check_stored_model,
     share_problem,
 )
 from recstack.specs import arguments_named, finite_or_infinite
@@ -551,6 +553,7 @@ def check_model_entry(path: Path, entry: dict[str, Any], number: int = 1) -> Non
     if "model" not in entry:
         refuse(f"models[{number}]", entry, "an object with the model's label under \"model\"")
     _check_model_entry(refuse, number, entry)
+    check_stored_model(path, number, entry)
 
 
 def _check_model_entry(refuse: Callable[[str, Any, str], NoReturn], number: int,
@@ -667,6 +670,7 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
                    f"name holds (here at character {value.index(chr(0)) + 1})")
     for number, entry in enumerate(payload["models"], start=1):
         _check_model_entry(refuse, number, entry)
+        check_stored_model(path, number, entry)
 
 
 #: what results.json records of a split that decides which rows it tests: the method and
@@ -766,6 +770,7 @@ def read_results(path: str | Path) -> ResultsFolder:
                             f"folder of `recstack evaluate --out` (it holds: "
                             f"{_names(present, quoted=False) or 'nothing'}){other}")
     payload = _load_json(results_path)
+    check_results_format(results_path, payload)
     missing_keys = [key for key in REQUIRED_KEYS if key not in payload]
     if missing_keys:
         raise RecstackError(f"{results_path}: missing {', '.join(map(repr, missing_keys))}; "

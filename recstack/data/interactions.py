@@ -105,7 +105,10 @@ class MergedTimesWarning(UserWarning):
     ``"ns"``) or with fractions of a second were floored to whole seconds, the unit
     :class:`Interactions` keeps, and at least half of the distinct times became one with
     another: their order is lost (three clicks at 100, 200 and 300 ms are all second 0).
-    The message names how many distinct times became how many seconds."""
+    The message names how many distinct times became how many seconds. Fewer merges are
+    warned of where two rows of one second come in the data against the order of their times
+    (1.7 before 1.2): ties are broken by row order, which would then reverse them.
+    Interactions keep int64 whole seconds, so the fractions themselves cannot be kept."""
 
 
 class EmptyTimeRangeWarning(UserWarning):
@@ -1517,7 +1520,7 @@ def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
                                   expected="Unix seconds between the years 1 and 9999")
         warn_of_coarse_times(raw, column)
         floored = floor_seconds(raw)
-        if raw.dtype.kind == "f":
+        if raw.dtype.kind == "f" and (raw != floored).any():  # whole floats lose nothing
             warn_of_merged_times(raw, floored, column, "seconds with fractions", "")
         raw = floored
     if np.dtype(dtype) == np.float32 and raw.dtype.kind == "f" and raw.size:
@@ -1605,8 +1608,14 @@ def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
         row = int(np.argmax(missing.ravel()))
         raise DataFormatError(f"row {row} has no time (NaT; {int(missing.sum())} in all)",
                               column=TIMESTAMP, expected="a date-time in every row")
-    return _number_column(raw.astype("datetime64[s]").astype(np.int64), np.int64, TIMESTAMP,
-                          n)
+    seconds = raw.astype("datetime64[s]").astype(np.int64)
+    if np.datetime_data(raw.dtype)[0] not in ("Y", "M", "W", "D", "h", "m", "s") and (
+            raw != seconds.astype("datetime64[s]")).any():
+        # date-times finer than the second lose their order within it as numbers do
+        # (pandas keeps whole seconds as nanoseconds too: those lose nothing)
+        warn_of_merged_times(raw.ravel(), seconds.ravel(), TIMESTAMP,
+                             f"date-times ({raw.dtype}) floored to the second", "")
+    return _number_column(seconds, np.int64, TIMESTAMP, n)
 
 
 def _dates_as_midnights(raw: np.ndarray) -> np.ndarray:
@@ -1875,16 +1884,44 @@ def warn_of_merged_times(raw: np.ndarray, seconds: np.ndarray, column: str, read
     if raw.size < 2:
         return
     after = int(pd.unique(seconds).size)
-    if after * 2 > raw.size:  # cannot be half of the distinct times: no need to count them
+    if after == raw.size:  # every row kept a second of its own: no order was lost
         return
-    before = int(pd.unique(raw).size)
+    # the half rule counts distinct times only where it can hold (counting is a hash pass)
+    before = int(pd.unique(raw).size) if after * 2 <= raw.size else raw.size
     if after * 2 > before:
+        _warn_of_rows_out_of_time_order(raw, seconds, column, read_as, remedy)
         return
     warnings.warn(f"column {column!r}: read as {read_as}, the {before:,} distinct times "
                   f"of {raw.size:,} rows became {after:,} distinct whole second(s) (the unit "
                   "interactions keep), so times within one second are no longer ordered; "
                   f"{remedy + '; otherwise ' if remedy else ''}rows of one second keep "
                   "their order in the data, so sort the data by time first to keep it",
+                  MergedTimesWarning, stacklevel=caller_stacklevel())
+
+
+def _warn_of_rows_out_of_time_order(raw: np.ndarray, seconds: np.ndarray, column: str,
+                                    read_as: str, remedy: str) -> None:
+    """Warn (:class:`MergedTimesWarning`) when two rows that flooring put in one second
+    come in the data in the opposite order of their times (1.7 before 1.2): every tie of
+    one second is broken by row order (``leave_last_out``, ``user_split(by_time=True)``),
+    so the earlier event would count as the later, though the fraction said otherwise. A
+    few merges in time order lose nothing, and are not warned of."""
+    order = np.argsort(seconds, kind="stable")  # each second's rows, in data order
+    grouped_seconds, grouped_times = seconds[order], raw[order]
+    backwards = (grouped_seconds[1:] == grouped_seconds[:-1]) & (
+        grouped_times[1:] < grouped_times[:-1])
+    if not backwards.any():
+        return
+    at = int(np.argmax(backwards))
+    first, second = int(order[at]), int(order[at + 1])
+    warnings.warn(f"column {column!r}: read as {read_as}, rows {first} and {second} hold "
+                  f"{shown(raw[first])} and {shown(raw[second])}, one whole second "
+                  f"({int(seconds[first])}, the unit interactions keep) but in the data in "
+                  f"the opposite order of their times ({int(np.count_nonzero(backwards)):,} "
+                  "such pair(s)); ties within a second follow row order, so the later row "
+                  "counts as the later event (e.g. the one leave_last_out holds out); "
+                  f"{remedy + '; otherwise ' if remedy else ''}sort the data by time first "
+                  "(a stable sort keeps the order within each second)",
                   MergedTimesWarning, stacklevel=caller_stacklevel())
 
 
@@ -2662,6 +2699,18 @@ def check_flag(value: Any, option: str) -> bool:
     raise ConfigError(f"{option} must be True or False, got {value!r}")
 
 
+def _seed_text_hint(seed: str) -> str:
+    """The hint for a seed given as text, by the settings' one rule for numbers spelt as
+    text: ``"1,000"`` and ``"\u0663"`` (an Arabic-Indic 3, which ``str.isdigit`` takes)
+    were told nothing, or to write the very text refused."""
+    from recstack.specs import number_spelling_hint  # specs imports the data layer
+
+    digits = seed.strip()
+    if digits.isascii() and digits.isdigit():
+        return f" (text is not a number; give seed={digits})"
+    return number_spelling_hint(seed, int, "seed").replace(" = ", "=")
+
+
 def seed_value(seed: Any, where: str) -> int:
     """``seed`` as an int by the one seed rule of the data layer (the splits and the
     synthetic generator): a whole number in ``[0, SEED_MAX]``, given as an integer
@@ -2682,8 +2731,7 @@ def seed_value(seed: Any, where: str) -> int:
     if isinstance(seed, bool | np.bool_) or not isinstance(seed, numbers.Real | Decimal):
         hint = (" (None is no seed: every split and generator is seeded, so that a run "
                 "repeats; give one, e.g. seed=0)" if seed is None else
-                f" (text is not a number; give seed={seed.strip()})"
-                if isinstance(seed, str) and seed.strip().isdigit() else "")
+                _seed_text_hint(seed) if isinstance(seed, str) else "")
         raise ConfigError(f"{where} = {shown(seed)}: expected a whole number; {rule}{hint}")
     number: Any = seed
     try:

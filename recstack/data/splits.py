@@ -188,12 +188,20 @@ def refuse_a_count_for_a_share(given: Any, argument: str, method: str, meaning: 
                          else number)  # type: ignore[arg-type]
     except (ValueError, OverflowError):  # NaN, infinity: the spec's own words
         return
-    if exact.denominator != 1 or not 1 < exact < _COUNT_FOR_A_SHARE_MOST:
+    if exact.denominator != 1 or not 1 <= exact < _COUNT_FOR_A_SHARE_MOST:
         return
     count = int(exact)
     total = total() if callable(total) else total
     if total < 1:
         return
+    if count == 1 and total > 1:
+        # 1 is both the whole (as a share) and one of them (as a count): it was told only
+        # "must be in (0, 1)", with no word of the share that one of them is
+        raise ConfigError(
+            f"{method}: {argument}={shown(given)} must be in (0, 1): it is {meaning}, and "
+            f"as a share 1 is all of these {total:,} {things}, of which some must stay in "
+            f"training; one {things[:-1]} would be "
+            f"{argument}={_share_of(1, total)}")
     if count < total:
         meant = (f"{count:,} {things} would be {argument}={_share_of(count, total)} of "
                  f"these {total:,} {things}")

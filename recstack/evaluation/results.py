@@ -3,6 +3,7 @@ significance tests between models, diagnostics, and export."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -63,7 +64,7 @@ BOUNDED_METRICS: dict[str, tuple[float, float, str]] = {
 }
 
 
-def _metric_bounds(metric: str) -> tuple[float, float] | None:
+def metric_bounds(metric: str) -> tuple[float, float] | None:
     """The lowest and highest value of ``metric`` (``name@k``), or None when it has none."""
     name = metric.split("@")[0]
     if name in SHARE_METRICS:
@@ -89,7 +90,7 @@ def share_problem(metric: str, values: np.ndarray) -> int | None:
     outside the bounds of :data:`BOUNDED_METRICS` (an infinite one is refused as no finite
     number, where values are read); None when every value fits or the metric has no
     bounds."""
-    bounds = _metric_bounds(metric)
+    bounds = metric_bounds(metric)
     if bounds is None or not values.size:
         return None
     low, high = bounds
@@ -170,7 +171,7 @@ class MetricSummary:
                                   "metric of recstack's (e.g. 'score')")
         values = values[~np.isnan(values)]
         mean, low, high = _t_interval(values, confidence)
-        low, high, clipped = _within(mean, low, high, _metric_bounds(metric))
+        low, high, clipped = _within(mean, low, high, metric_bounds(metric))
         return cls(metric, mean, low, high, len(values), clipped)
 
 
@@ -201,7 +202,7 @@ def _within(mean: float, low: float, high: float, bounds: tuple[float, float] | 
 def _difference_bounds(metric: str) -> tuple[float, float] | None:
     """The bounds of one user's difference between two values of ``metric``: [-1, 1] for
     a share, [low - high, high - low] for the others; None when either end is unbounded."""
-    bounds = _metric_bounds(metric)
+    bounds = metric_bounds(metric)
     if bounds is None or not math.isfinite(bounds[1] - bounds[0]):
         return None
     return bounds[0] - bounds[1], bounds[1] - bounds[0]
@@ -218,7 +219,9 @@ class PairedTest:
     t-test (``scipy.stats.ttest_rel(a, b)``), ``wilcoxon_p_value`` the two-sided Wilcoxon
     signed-rank test with zero differences dropped (``scipy.stats.wilcoxon(a - b)``, its
     default ``zero_method="wilcox"`` and ``method="auto"``). ``significant`` reads the
-    t-test at the 5% level, without correction for multiple comparisons."""
+    t-test at the 5% level: its ``holm_p_value`` when the test is one of several made
+    together (:meth:`with_holm`, as ``recstack evaluate`` tests each model against the
+    baseline), else its ``t_p_value``."""
 
     metric: str
     mean_difference: float
@@ -229,18 +232,76 @@ class PairedTest:
     n_users: int
     #: whether the t interval reached past the bounds of a difference and was cut at them
     clipped: bool = False
+    #: ``t_p_value`` Holm-adjusted (:func:`holm_adjust`) over the ``comparisons`` tests made
+    #: together; None for a test made alone
+    holm_p_value: float | None = None
+    #: how many tests ``holm_p_value`` was adjusted over
+    comparisons: int = 1
 
     @property
     def significant(self) -> bool:
-        return self.t_p_value < 1 - CONFIDENCE
+        # several models each tested against one baseline at 5% called one of them
+        # "significant" by chance far more often than 5% of the time
+        p_value = self.t_p_value if self.holm_p_value is None else self.holm_p_value
+        return p_value < 1 - CONFIDENCE
+
+    def with_holm(self, holm_p_value: float, comparisons: int) -> PairedTest:
+        """This test with its t-test p-value adjusted over ``comparisons`` tests made
+        together (one entry of :func:`holm_adjust` of their p-values)."""
+        return dataclasses.replace(self, holm_p_value=float(holm_p_value),
+                                   comparisons=int(comparisons))
 
     def __str__(self) -> str:
         verdict = "significant" if self.significant else "not significant"
         cut = " (interval cut at the bounds)" if self.clipped else ""
+        holm = ("" if self.holm_p_value is None else
+                f" (Holm-adjusted over {counted(self.comparisons, 'comparison')}: "
+                f"p={self.holm_p_value:.3g})")
+        after = "" if self.holm_p_value is None else " after Holm's correction"
         return (f"{self.metric}: difference {self.mean_difference:+.4f} "
-                f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}]{cut}, paired t p={self.t_p_value:.3g}, "
-                f"Wilcoxon p={self.wilcoxon_p_value:.3g} over {counted(self.n_users, 'user')} "
-                f"({verdict} at {1 - CONFIDENCE:.0%})")
+                f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}]{cut}, paired t p={self.t_p_value:.3g}"
+                f"{holm}, Wilcoxon p={self.wilcoxon_p_value:.3g} over "
+                f"{counted(self.n_users, 'user')} ({verdict} at {1 - CONFIDENCE:.0%}{after})")
+
+
+def holm_adjust(p_values: np.ndarray) -> np.ndarray:
+    r"""Holm's step-down adjustment (Holm 1979) of a family of p-values (NaN: a pair not
+    tested, left NaN).
+
+    With the :math:`m` p-values sorted, :math:`p_{(1)} \le \dots \le p_{(m)}`, the
+    adjusted :math:`\tilde p_{(i)} = \max_{j \le i} \min(1, (m - j + 1)\, p_{(j)})`:
+    a test is significant at level :math:`\alpha` when its adjusted p-value is below it,
+    which keeps the chance of any false "significant" among the :math:`m` within
+    :math:`\alpha` (``statsmodels.stats.multitest.multipletests(method="holm")``)."""
+    shape = np.shape(p_values)
+    try:
+        kind: str = np.asarray(p_values).dtype.kind
+    except (TypeError, ValueError):
+        kind = ""  # ragged and the like: the conversion that follows names them
+    if kind == "b":
+        # true/false were read as the p-values 1 and 0: a "significant" pair that a
+        # mask (p < 0.05, already decided) marked, adjusted to 0
+        raise RecstackError("holm_adjust: p-values are probabilities from 0 to 1, got "
+                            "true/false values; give the p-values themselves, not whether "
+                            "each is below a level")
+    flat = as_float_array(p_values, "holm_adjust p-values", ndim=len(shape),
+                          allow_nan=True).ravel()
+    wrong = ~np.isnan(flat) & ~((flat >= 0) & (flat <= 1))
+    if wrong.any():
+        # a p-value of -0.5 was adjusted to 0 ("significant") and one of 2 to 1, silently
+        position = int(np.flatnonzero(wrong)[0])
+        raise RecstackError(f"holm_adjust: p-values are probabilities from 0 to 1 (or NaN "
+                            f"for a pair not tested); position {position} holds "
+                            f"{float(flat[position])!r}")
+    finite = np.flatnonzero(~np.isnan(flat))
+    order = finite[np.argsort(flat[finite])]
+    m = len(order)
+    adjusted = np.full_like(flat, np.nan)
+    running = 0.0
+    for rank, position in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * flat[position]))
+        adjusted[position] = running
+    return adjusted.reshape(shape)
 
 
 class MetricSummaries(dict):
@@ -938,6 +999,81 @@ def _refuse_other_columns(results: list[EvaluationResult]) -> None:
             f"{', ...' if len(missing) > 4 else ''} but {lacker} has not{cut}, so the "
             "table's cells for them would be empty (NaN); evaluate every model with one "
             "Evaluator (the same metrics and ks) before comparing them")
+
+
+#: the format of results.json (:meth:`recstack.experiment.ExperimentResult.write`), recorded
+#: there as ``format_version``; a file without one is of the format before it was recorded,
+#: read as version 1. Raise it when a field changes meaning, so that an older recstack
+#: refuses the file rather than reading its numbers as something else.
+RESULTS_FORMAT_VERSION = 1
+
+
+def _stored(value: Any) -> str:
+    """A value read from JSON as its JSON text (``"yes"``, ``true``, ``7``), for a refusal."""
+    try:
+        return json.dumps(value)[:60]
+    except (TypeError, ValueError):  # a payload built in Python
+        return shown(value)
+
+
+def check_results_format(path: str | Path, payload: dict[str, Any]) -> int:
+    """The ``format_version`` of results.json ``path`` (its parsed ``payload``): 1 for a
+    file without one (written before it was recorded). A version that is no whole number
+    >= 1, or one newer than :data:`RESULTS_FORMAT_VERSION`, is refused naming the file:
+    a newer recstack may have changed what a field means, and its numbers read as this
+    version's would be wrong without a word."""
+    if "format_version" not in payload:
+        return 1
+    version = payload["format_version"]
+    if type(version) is not int or version < 1:
+        raise RecstackError(f"{path}: 'format_version' is {_stored(version)}; expected a "
+                            f"whole number from 1 to {RESULTS_FORMAT_VERSION} (the format "
+                            "of the file, which `recstack evaluate` writes); rerun `recstack "
+                            "evaluate` or restore the file")
+    if version > RESULTS_FORMAT_VERSION:
+        from recstack import __version__
+
+        raise RecstackError(f"{path}: 'format_version' is {version}, a results format newer "
+                            f"than this recstack ({__version__}) reads (1 to "
+                            f"{RESULTS_FORMAT_VERSION}): it was written by a newer recstack; "
+                            "upgrade recstack (pip install --upgrade recstack) to read it")
+    return version
+
+
+def check_stored_model(path: str | Path, number: int, entry: dict[str, Any]) -> None:
+    """Refuse a stored field of model entry ``entry`` (``models[number]``, from 1) of
+    results.json ``path`` that no evaluation writes, naming the file and the field: each
+    metric's ``ci_clipped`` (true or false; ``"yes"`` or 1 was kept as it was, and any text
+    is true to Python) and ``meta.mean_list_overlap`` (``{"k": K, "overlap": share}``, the
+    share from 0 to 1 or null: an overlap of 7 was read back and refused only once a
+    diagnostic looked at it, naming no file). Fields an older file lacks are not
+    required."""
+    def refuse(field_name: str, value: Any, expected: str) -> None:
+        raise RecstackError(f"{path}: 'models[{number}].{field_name}' is {_stored(value)}; "
+                            f"expected {expected}; rerun `recstack evaluate` or restore the "
+                            "file")
+
+    metrics = entry.get("metrics")
+    for name, stored in (metrics.items() if isinstance(metrics, dict) else ()):
+        if isinstance(stored, dict) and "ci_clipped" in stored \
+                and not isinstance(stored["ci_clipped"], bool):
+            refuse(f"metrics.{name}.ci_clipped", stored["ci_clipped"],
+                   "true or false (whether the interval was cut at the metric's bounds)")
+    meta = entry.get("meta")
+    if not isinstance(meta, dict) or meta.get("mean_list_overlap") is None:
+        return
+    overlap = meta["mean_list_overlap"]
+    if not isinstance(overlap, dict) or set(overlap) != {"k", "overlap"}:
+        refuse("meta.mean_list_overlap", overlap,
+               '{"k": K, "overlap": share}, as the evaluator stores it')
+    share, k = overlap["overlap"], overlap["k"]
+    if share is not None and (isinstance(share, bool) or not isinstance(share, int | float)
+                              or not 0 <= share <= 1):
+        refuse("meta.mean_list_overlap.overlap", share, "the mean overlap of the users' "
+               "lists, a share from 0 to 1 (or null when fewer than two users had a list)")
+    if type(k) is not int or k < 1:
+        refuse("meta.mean_list_overlap.k", k, "the length of the lists compared, a whole "
+               "number >= 1")
 
 
 # a misspelt field (aggregates=) or a missing one was the dataclass's TypeError naming

@@ -1946,6 +1946,7 @@ class Recommender(Configurable, ABC):
                 f"{unknown[:5]}; this model cannot recommend for them"
                 f"{_other_kind_of_ids(self.users_, unknown)}"
                 f"{_swapped_ids_note(self.users_, self.items_, unknown, 'item', 'user')}"
+                f"{_internal_index_note(self.users_, unknown, 'user')}"
                 f"{among}")
         without = self._users_without_history()[index]
         if without.any():
@@ -2327,10 +2328,13 @@ def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "rais
                             f"{_preview(external)} ({error})") from None
     if missing == "raise" and (index < 0).any():
         unknown = list(dict.fromkeys(np.asarray(external)[index < 0].tolist()))
+        # ``users`` is given for item ids only
+        positions = _internal_index_note(ids, unknown, "item") if users is not None else ""
         raise RecstackError(f"{what}: {len(unknown)} id(s) the model was not trained on, "
                             f"e.g. {unknown[:5]} (it knows {len(ids):,}); give ids of its "
                             f"training data{_other_kind_of_ids(ids, unknown)}"
-                            f"{_swapped_ids_note(ids, users, unknown, 'user', 'item')}")
+                            f"{_swapped_ids_note(ids, users, unknown, 'user', 'item')}"
+                            f"{positions}")
     return index
 
 
@@ -2356,6 +2360,26 @@ def _swapped_ids_note(own: IdMap, other: IdMap | None, unknown: list[Any], kind:
     every = "it is an id" if len(unknown) == 1 else "all of them are ids"
     return (f" ({every} of the model's {kind}s, not of its {asked}s: were {kind}s given "
             f"where {asked}s are asked for, or the arguments swapped?)")
+
+
+def _internal_index_note(ids: IdMap, unknown: list[Any], kind: str) -> str:
+    """When every unknown id is a whole number in ``[0, len(ids))`` (the positions the
+    model keeps its ``kind`` s at, as ``score_users`` takes them) and the vocabulary holds
+    integer ids, a note saying so: ``recommend([0, 1])`` on a model whose ids start at 100
+    was refused as users "not seen in training", which did not say that the public methods
+    take external ids, nor how to turn positions into them."""
+    if ids.id_kind != "integers" or not unknown or len(ids) == 0:
+        return ""
+    if not all(isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_)
+               and 0 <= int(value) < len(ids) for value in unknown):
+        return ""
+    vocabulary = "users_" if kind == "user" else "items_"
+    every = "it is" if len(unknown) == 1 else "all are"
+    used = "as score_users takes them" if kind == "user" else \
+        "the columns of score_users' rows"
+    return (f" ({every} below {len(ids):,}, the number of {kind}s: if these are positions in "
+            f"the model's {kind} list ({used}), give {kind} ids instead; "
+            f"model.{vocabulary}.external_ids[positions] gives them)")
 
 
 def _other_kind_of_ids(ids: IdMap, unknown: list[Any]) -> str:
@@ -2682,7 +2706,8 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     values, another width) is refused with a :class:`~recstack.errors.RecstackError` that
     says what was given; a NaN would otherwise become NaN scores, or be binarised into an
     interaction that never happened. A sparse cell stored more than once is one entry
-    holding the sum of its values, as scipy reads it. The matrix returned shares no memory
+    holding the sum of its values, as scipy reads it, and a stored 0 is no entry; a value
+    that float32 holds only as 0 (1e-300) is refused. The matrix returned shares no memory
     with ``histories`` (models may change it in place; the caller's matrix is left as
     given)."""
     what = f"{model}: histories"
@@ -2779,6 +2804,7 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     if len(shape) not in (1, 2) or (len(shape) == 1 and sp.issparse(histories)):
         raise RecstackError(f"{what} must be a 2-D users x items matrix, got shape "
                             f"{tuple(shape)}")
+    _refuse_vanishing_values(what, histories)
     with np.errstate(over="ignore"):  # values beyond float32 become inf, refused below
         # always a matrix of the model's own: a float32 CSR given was shared, not copied, and
         # user_knn binarised it in place (the caller's values all became 1 after one call)
@@ -2788,6 +2814,9 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
             # reads it everywhere; the binary models set every stored entry to 1 and would
             # count such an item twice
             matrix.sum_duplicates()
+        # a stored 0 is no interaction, as the same row given dense says; the binary models
+        # (EASE, item-kNN, RP3beta) set every stored entry to 1 and scored it as one
+        matrix.eliminate_zeros()
     if matrix.shape[1] != n_items:
         raise RecstackError(f"{what} have {counted(matrix.shape[1], 'column')}; this model "
                             f"has {counted(n_items, 'item')} (columns must follow its "
@@ -2807,6 +2836,44 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
                         float(histories[row, column]) for row, column in places]
         raise RecstackError(_not_finite_message(what, len(bad), places, given_values))
     return matrix
+
+
+def _refuse_vanishing_values(what: str, histories: Any) -> None:
+    """Refuse history values that are not 0 but become 0 in float32 (below about 7e-46 in
+    size, e.g. float64 probabilities of 1e-300): such an entry was dropped as no
+    interaction, so a row of them was scored as an empty history (the popularity list) with
+    a warning that called it empty, where the values given said otherwise."""
+    def vanishing_in(values: np.ndarray) -> np.ndarray:
+        with np.errstate(under="ignore", over="ignore"):
+            return (values != 0) & (values.astype(np.float32) == 0)
+
+    if sp.issparse(histories):
+        if histories.dtype.kind != "f" or histories.dtype.itemsize <= 4:
+            return
+        # the stored values alone first: the (row, column) pairs are built for a refusal only
+        if histories.format in ("csr", "csc", "coo") and not vanishing_in(histories.data).any():
+            return
+        entries = histories.tocoo()
+        values = entries.data
+    else:
+        values = np.asarray(histories)
+        if values.dtype.kind != "f" or values.dtype.itemsize <= 4:
+            return
+    vanishing = vanishing_in(values)
+    if not vanishing.any():
+        return
+    first = int(np.flatnonzero(vanishing.ravel())[0])
+    if sp.issparse(histories):
+        at: tuple[int, ...] = (int(entries.row[first]), int(entries.col[first]))
+    else:
+        at = tuple(int(i) for i in np.unravel_index(first, values.shape))
+        at = (0, at[0]) if len(at) == 1 else at  # one 1-D row is row 0
+    count = int(vanishing.sum())
+    raise RecstackError(
+        f"{what} hold {count:,} value(s) too small for float32, the precision models score "
+        f"in (e.g. {float(values.ravel()[first]):.3g} at (row, column) {at}): each would "
+        "become 0, no interaction, and a row of them an empty history; rescale the values "
+        "(e.g. divide each row by its largest), or give 1 for each interaction")
 
 
 def _first_too_large(array: np.ndarray) -> tuple[tuple[int, ...], Any]:

@@ -38,7 +38,10 @@ def add_commands(subparsers: Any) -> None:
         description="Reads the partitions, checks their quality, measures drift, retrains, "
                     "evaluates against the published model and publishes when the gate "
                     "passes. A rerun resumes an interrupted run; after a completed run it "
-                    "does nothing until new partitions arrive.")
+                    "does nothing until new partitions arrive. Relative paths in the file "
+                    "(partitions, items, users, work, registry root) are taken from the "
+                    "file's own folder, not the working folder, so the file runs the same "
+                    "from anywhere.")
     run.add_argument("file", metavar="PIPELINE.toml", type=_path, help="the pipeline file")
     run.add_argument("--quiet", action="store_true", help="print only the result line")
     run.set_defaults(run=_run)

@@ -508,6 +508,10 @@ class _Run:
                 "strategy": strategy, "window": self.spec.training.window,
                 "partitions": [self.snapshot[i].label for i in positions],
                 "rows": len(train), "fit_seconds": round(seconds, 3)}
+        if training.window == "sliding":
+            # the length asked for beside the partitions used: a window the partitions
+            # could not fill (a new pipeline's first runs) read as a full one
+            meta["window_partitions"] = training.partitions
         self._commit("train", {"train.json": meta},
                      extra=lambda staging: model.save(staging / "model"))
 
@@ -863,6 +867,16 @@ def _number(value: Any, spec: str = ".4f") -> str:
     return "-" if value is None else format(value, spec)
 
 
+def _window_shortfall(train: dict[str, Any]) -> str:
+    """``", 3 of the 10 partitions of [training] partitions"`` when a sliding window had
+    fewer partitions than it asks for (the quality check warned of it), else nothing."""
+    asked = train.get("window_partitions")
+    used = len(train["partitions"])
+    if not isinstance(asked, int) or isinstance(asked, bool) or used >= asked:
+        return ""
+    return f", {used} of the {asked} partitions of [training] partitions"
+
+
 def _text(report: dict[str, Any]) -> str:
     """The run report as text (the JSON has everything; this is what a person reads).
     Fields the report's checks leave optional (:mod:`recstack.analysis.pipeline_report`)
@@ -888,8 +902,8 @@ def _text(report: dict[str, Any]) -> str:
     strategy = {"retrain": "trained", "warm_start": "warm-started",
                 "fold_in": "folded in"}[train.get("strategy", "retrain")]
     lines += ["", f"train: {train['model']} {strategy} on {counted(train['rows'], 'row')} of "
-              f"{', '.join(train['partitions'])} ({train['window']} window) in "
-              f"{train['fit_seconds']:.1f} s",
+              f"{', '.join(train['partitions'])} ({train['window']} window"
+              f"{_window_shortfall(train)}) in {train['fit_seconds']:.1f} s",
               "", f"gate on {evaluation.get('window', '-')} ({evaluation['metric']}, margin "
               f"{evaluation['margin']:g}):",
               f"  new model        {_number(evaluation.get('candidate_mean'))} over "

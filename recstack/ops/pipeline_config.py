@@ -365,6 +365,26 @@ def _refuse_nested_outputs(work: Path, work_text: str, registry: Path | None,
                       "other")
 
 
+def _refuse_version_word_name(name: str, registry: RegistryOptions,
+                              registry_path: Path | None, file: str) -> None:
+    """Refuse a registry name that reads as a version alias (``latest``: the registry
+    refuses it at publish) before the checks and the training, unless a local registry
+    already holds a model of that name (a pipeline published before the rule keeps
+    running). A registry URL is left to the publish step: listing it here would reach
+    the storage while reading the file."""
+    from recstack.serving.registry import version_word_problem
+
+    published = name if registry.name is None else registry.name
+    problem = version_word_problem(published)
+    if problem is None or registry_path is None or (registry_path / published).is_dir():
+        return
+    key = "name" if registry.name is None else "[registry] name"
+    remedy = ("set [registry] name = \"...\" (the model's name in the registry) or "
+              "rename the pipeline" if registry.name is None else "choose another")
+    raise ConfigError(f"{file}{key} = {published!r}: the model is published under this "
+                      f"name, and {problem}; {remedy}")
+
+
 #: the tables of a pipeline file that take a seed of their own, and what it seeds
 _SEEDED_TABLES = {"[model]": "the model's, for the models with a seed"}
 
@@ -473,5 +493,6 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                               [("work", work_text, work),
                                ("[registry] root", registry.root, registry_path)], file)
     _refuse_nested_outputs(work, work_text, registry_path, registry.root, file)
+    _refuse_version_word_name(name, registry, registry_path, file)
     return Pipeline(name, seed, work, data, quality, drift, training, model, gate, registry,
                     base_folder, source, raw)

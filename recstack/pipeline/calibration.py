@@ -993,6 +993,13 @@ class DownsamplingCorrection(Calibrator):
 
     (the odds scale by :math:`w`). Nothing is learned: ``fit`` only checks its inputs, and
     ``predict`` needs probabilities in [0, 1].
+
+    ``rate`` is a sampling rate, the share of negatives kept, in (0, 1]: keeping 5% of them
+    is ``rate=0.05``, and ``rate=5`` is refused (the correction with a factor of 5 would
+    raise every probability: 0.5 became 0.833, without a word). A model trained with class
+    weights has its odds scaled by :math:`c_0 / c_1`, a factor that may exceed 1: that
+    correction is :func:`recstack.pipeline.imbalance.correct_probability`, which takes
+    either.
     """
 
     name = "downsampling"

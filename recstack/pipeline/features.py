@@ -513,6 +513,9 @@ class FeatureBuilder:
         np.maximum.at(user_last, users, times)
         user_count = np.bincount(users, minlength=n_users).astype(np.float32)
         self._warn_of_vanished_columns(history)
+        tables = {"item": (history.item_table, n_items), "user": (history.user_table, n_users)}
+        for column in self.columns_:
+            _refuse_text_become_numbers(*tables[column.table], column)
         item_levels = self._item_levels(history)
         per_user = sp.csr_matrix((np.ones(len(users), np.float32), (users, items)),
                                  shape=(n_users, n_items))
@@ -1419,8 +1422,81 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
         if len(present) and _joins_labels(present, separator):
             columns.append(_multi_column(table_name, name, present, separator))
             continue
+        _warn_of_numbers_as_text(present, series, table_name, name)
         columns.append(TableColumn(table_name, name, "categorical", tuple(levels)))
     return tuple(columns)
+
+
+def _warn_of_numbers_as_text(present: pd.Series, series: pd.Series,
+                             table_name: Literal["item", "user"], name: str) -> None:
+    """Warn when a column about to be categorical holds only numbers written as text
+    (``"1.5"``, ``"2"``: a CSV read with ``dtype=str``): each distinct text became a level
+    of its own, a price or an age never seen at fit the unknown level, without a word.
+    Texts with a leading zero (``"02139"``) are codes, and a ``pd.Categorical`` says the
+    user chose categories: neither is warned of."""
+    if not len(present) or isinstance(series.dtype, pd.CategoricalDtype):
+        return
+    if not all(isinstance(value, str) and _written_number(value) for value in present):
+        return
+    example = present.iloc[0]
+    warnings.warn(
+        f"features: the {table_name} table column {name!r} holds numbers written as text "
+        f"(such as {echoed(repr(example))}), so it becomes a categorical feature: each "
+        "distinct text a level of its own, and a value not seen at fit the unknown level "
+        f"(code 0). If they are quantities, make the column numeric before fitting "
+        f"({table_name}_table[{name!r}] = pd.to_numeric({table_name}_table[{name!r}])); if "
+        f"they are codes, make it a pd.Categorical (.astype('category')) to say so",
+        UserWarning, stacklevel=caller_stacklevel())
+
+
+def _written_number(text: str) -> bool:
+    """Whether ``text`` is a finite number as a person writes one (``"1.5"``, ``"-2"``,
+    ``"1e3"``), not a code that only parses as one: ``"02139"`` (a leading zero),
+    ``"nan"``, ``"inf"``, ``"1_000"`` or text padded with spaces."""
+    if not text or text != text.strip() or "_" in text:
+        return False
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    digits = text.lstrip("+-")
+    leading_zero = len(digits) > 1 and digits[0] == "0" and digits[1].isdigit()
+    return math.isfinite(number) and not leading_zero
+
+
+#: what :func:`pandas.api.types.infer_dtype` calls values that are all numbers, or flags
+_NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal", "complex"}
+
+
+def _refuse_text_become_numbers(table: pd.DataFrame | None, n: int,
+                                column: TableColumn) -> None:
+    """Refuse a table column that held text at fit (every level a name, not a number) and
+    holds only numbers (or only true/false flags) now, none of them a level it knew: every
+    value was the unknown level (code 0), silently, where the opposite change (numbers at
+    fit, text now) is refused by :func:`_numbers`. A column whose levels are numbers stored
+    as categories (``pd.Categorical([1, 2])``, text ``"1"``) reads numbers as its levels,
+    and is not refused."""
+    if column.role == "numeric" or not column.levels:
+        return
+    if any(_written_number(level) or _number_text(level) != level
+           for level in column.levels):
+        return
+    values = _column(table, column, n)
+    present = values[pd.notna(values)] if values.ndim == 1 else values
+    if not len(present):
+        return
+    kind = pd.api.types.infer_dtype(present, skipna=True)
+    if kind not in _NUMBER_KINDS | {"boolean"}:
+        return
+    if (_level_codes(column.levels, present) >= 0).any():
+        return
+    now = "true/false flags" if kind == "boolean" else "numbers"
+    raise RecstackError(
+        f"features: the {column.table} table column {column.column!r} held text at fit "
+        f"(levels such as {echoed(repr(column.levels[0]))}) and holds {now} now (such as "
+        f"{echoed(shown(present[0]))}), none of them a level it knew: every {column.table} "
+        "would have the unknown level (code 0). Give the column its text as at fit, or fit "
+        "the features again on the new table")
 
 
 def _column(table: pd.DataFrame | None, column: TableColumn, n: int) -> np.ndarray:
@@ -1610,15 +1686,26 @@ def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = N
     imaginary part)."""
     try:
         numbers = pd.to_numeric(pd.Series(values), errors="raise")
-    except (ValueError, TypeError, OverflowError) as error:
+    except (ValueError, TypeError, OverflowError):
         # an exact number pandas does not read (Fraction(1, 2)) or an integer past
         # float64's range (pandas' OverflowError was the message): read one by one, the
         # latter as infinite, and refused below by its value
         series = pd.Series(np.asarray(values, dtype=object), dtype=object)
         read = _context_numbers(series)
-        if (np.isnan(read) & series.notna().to_numpy()).any():
-            raise RecstackError(f"features: {column.table} table column {column.column!r} "
-                                f"was numeric at fit and is not now ({error})") from None
+        unread = np.isnan(read) & series.notna().to_numpy()
+        if unread.any():
+            # named like the opposite change (text at fit, numbers now), with the value and
+            # its row, where pandas' words ("Unable to parse string ...") named neither type
+            row = int(np.flatnonzero(unread)[0])
+            value = series.iloc[row]
+            now = "text" if isinstance(value, str | bytes) else type(value).__name__
+            where = (f"{column.table} {shown(ids[row])}"
+                     if ids is not None and len(ids) == len(series) else f"row {row}")
+            raise RecstackError(
+                f"features: the {column.table} table column {column.column!r} held numbers "
+                f"at fit and holds {now} now (such as {echoed(shown(value))}, {where}); "
+                "give the column its numbers as at fit (pd.to_numeric), or fit the "
+                "features again on the new table") from None
         numbers = pd.Series(read)
     what = ("context column" if column.table == "context"
             else f"{column.table} table column")

@@ -220,6 +220,19 @@ _WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in r
 _VERSION_WORDS = frozenset({"latest", "current", "newest", "head", "stable"})
 
 
+def version_word_problem(name: str) -> str | None:
+    """Why a new model ``name`` reads as a version alias (``latest``, ``stable``, in any
+    letter case), or None: ``load("latest")`` would load a model so named while a reader
+    takes it for "the newest version" of another model."""
+    if name.lower() not in _VERSION_WORDS:
+        return None
+    return (f"model name {name!r} is reserved: {', '.join(sorted(_VERSION_WORDS))} read as "
+            f"a version alias (load({name!r}) would look like 'the {name.lower()} version "
+            "of a model', not a model of that name); a model's current version is its bare "
+            "name and a version is name@N, so name the model after what it is, e.g. 'als' "
+            f"or '{name.lower()}-als'")
+
+
 def _is_name(name: str) -> bool:
     """Whether ``name`` (text) is a model name :func:`check_name` takes."""
     return bool(_NAME.fullmatch(name)) and _unportable(name) is None
@@ -567,6 +580,7 @@ class ModelRegistry:
         refuse_swapped("publish", name, model, "the model")
         check_name(name)
         self._refuse_case_twin(name)
+        self._refuse_version_word(name)
         from recstack.models.base import Recommender
 
         if not isinstance(model, Recommender):
@@ -660,6 +674,7 @@ class ModelRegistry:
                                   f"{did_you_mean(option, accepted)}; it takes: "
                                   f"{', '.join(accepted)}")
         check_name(name)
+        self._refuse_version_word(name)  # before the saved model is read
         if not isinstance(path, str | os.PathLike):
             # a wrong argument, not a damaged artifact (it was a CorruptVersionError)
             raise ConfigError(f"publish_artifact {name}: path must be the folder written by "
@@ -672,6 +687,14 @@ class ModelRegistry:
         except RecstackError as error:
             raise CorruptVersionError(f"{name}: refusing to publish {path}: {error}") from None
         return self.publish(name, model, **options)
+
+    def _refuse_version_word(self, name: str) -> None:
+        """Refuse a new name that reads as a version alias (:func:`version_word_problem`).
+        A name the registry already holds (published before this rule) keeps taking
+        versions, so that no saved registry or running pipeline breaks."""
+        problem = version_word_problem(name)
+        if problem is not None and name not in self._list(self._root):
+            raise ConfigError(f"{self.root}: {problem}")
 
     def _refuse_case_twin(self, name: str) -> None:
         """Refuse a new name that differs only in case from a name already in the registry

@@ -150,8 +150,8 @@ def test_a_block_list_naming_retired_items_is_logged_with_its_version(registry, 
                                 params={"k": 79})
     notes = [r.getMessage() for r in caplog.records if "block_list" in r.getMessage()]
     assert notes == [
-        "rerank[0] for als@1: block_list: 7 blocked item id(s) and 0 user id(s) are not in "
-        "the training data (items: 'retired-1', 'retired-2', 'retired-3', 'retired-4', "
+        "rerank[0] for als@1: block_list: 7 blocked item id(s) are not in the "
+        "training data (items: 'retired-1', 'retired-2', 'retired-3', 'retired-4', "
         "'retired-5' and 2 more); they are ignored (a block list kept across catalog "
         "versions may name retired items)"]
     # the ids the version has are still blocked: serving goes on with the rest of the list

@@ -35,6 +35,7 @@ from recstack.models.factors import refuse_overshooting_decay
 from recstack.models.torch_training import (
     DEVICE_PARAM,
     MAX_LIKELIHOOD_LOSS,
+    MAX_LOSS_GROWTH,
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
@@ -281,6 +282,11 @@ class TorchRanker(Ranker):
                                    max_loss=self._max_loss(int(sizes.max()),
                                                            None if weights is None
                                                            else float(weights.max())),
+                                   # a run that ends far above its first epoch's loss has
+                                   # diverged even below max_loss (the scores ran off
+                                   # without a word); every loss here is a log-likelihood
+                                   # or a margin, lowered by a training that learns
+                                   max_loss_growth=MAX_LOSS_GROWTH,
                                    diverged_hint=self._diverged_hint())
             self.history_ = trainer.fit(module, optimizer, batches, loss,
                                         validate=validate if validation is not None else None,

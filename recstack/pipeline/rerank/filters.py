@@ -189,9 +189,13 @@ class BlockList(Reranker):
         if unknown_items or unknown_users:
             named = "; ".join(f"{what}: {_few(values)}" for what, values in
                               (("items", unknown_items), ("users", unknown_users)) if values)
+            # a zero count is left out: "7 blocked item id(s) and 0 user id(s)" read as if
+            # user ids had been checked and were missing from the message
+            counts = " and ".join(f"{len(values)} {what} id(s)" for what, values in
+                                  (("blocked item", unknown_items), ("user", unknown_users))
+                                  if values)
             warnings.warn(UnknownIdsWarning(
-                f"{self.name}: {len(unknown_items)} blocked item id(s) and "
-                f"{len(unknown_users)} user id(s) are not in the training data ({named}); "
+                f"{self.name}: {counts} are not in the training data ({named}); "
                 "they are ignored"), stacklevel=caller_stacklevel())
 
     def _without_effect(self) -> tuple[str, str] | None:

@@ -443,11 +443,23 @@ def _data_fetch(args: argparse.Namespace) -> int:
         # the list alone, with status 2, did not say what was wrong
         return _user_error("data fetch: name the dataset to fetch, one of those listed above "
                            "(e.g. recstack data fetch movielens-100k)")
+    if args.no_verify and args.sha256 is not None:
+        # a given digest is always checked, so --no-verify beside it was silently ignored:
+        # the user who meant "skip the check" got a check, the one who meant the digest
+        # could not tell which flag won
+        raise RecstackError("--no-verify: contradicts --sha256, which checks the archive "
+                            "against that digest; give --sha256 to check the archive, or "
+                            "--no-verify to accept an archive without a pinned digest, "
+                            "not both")
     path = fetch(args.name, cache_dir=args.cache_dir, url=args.url, sha256=args.sha256,
                  verify=not args.no_verify, force=args.force,
                  progress=None if args.quiet else terminal_progress())
     print(path)
     return 0
+
+
+#: the sizes ``data synth`` writes when not told (a corpus a laptop splits and fits in seconds)
+_SYNTH_DEFAULTS = {"users": 2000, "items": 1500, "interactions": 100_000}
 
 
 def _data_synth(args: argparse.Namespace) -> int:
@@ -457,9 +469,13 @@ def _data_synth(args: argparse.Namespace) -> int:
     from recstack.data.synthetic import SyntheticConfig, generate
     from recstack.progress import terminal_progress
 
+    left_at_default = [name for name in _SYNTH_DEFAULTS if getattr(args, name) is None]
+    for name in left_at_default:
+        setattr(args, name, _SYNTH_DEFAULTS[name])
     _refuse_file_named_folder(args.out, "data synth",
                               f"{DATASET_INTERACTIONS} and {DATASET_ITEMS}")
     _refuse_replacing_other_files(args.out, DATASET_INTERACTIONS, "a data synth folder")
+    _refuse_existing_output(args.out, args.overwrite, "data synth folder")
     # the folder is checked (exists? writable?) before the data is generated, not after
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
         # the command has flags for the sizes only: the defaults that depend on the
@@ -471,9 +487,15 @@ def _data_synth(args: argparse.Namespace) -> int:
         # no flag sets it: a message naming it says its value
         args.terms = [*args.terms, *_options(min_user_interactions=(
             f"{small['min_user_interactions']} (the fewest rows a user gets)"))]
-        data = generate(n_users=args.users, n_items=args.items,
-                        n_interactions=args.interactions, seed=args.seed,
-                        progress=terminal_progress(), **small)
+        try:
+            data = generate(n_users=args.users, n_items=args.items,
+                            n_interactions=args.interactions, seed=args.seed,
+                            progress=terminal_progress(), **small)
+        except RecstackError as error:
+            if not left_at_default:
+                raise
+            said = ", ".join(f"--{name} {_SYNTH_DEFAULTS[name]:,}" for name in left_at_default)
+            raise type(error)(f"{error} (not given, so at the default: {said})") from None
         save_table(data, staging / DATASET_INTERACTIONS)
         if data.item_table is not None:
             _write_parquet_table(data.item_table, staging / DATASET_ITEMS)
@@ -526,6 +548,7 @@ def _data_split(args: argparse.Namespace) -> int:
     # --overwrite replaces an old output, never the data being read
     refuse_output_over_inputs(args.out, [("the source", Path(args.source))], "the split")
     _refuse_replacing_other_files(args.out, "report.json", "a split folder")
+    _refuse_existing_output(args.out, args.overwrite, "split folder")
     # the folder is checked (exists? writable?) before the data is read and split
     with atomic_directory(args.out, overwrite=args.overwrite) as staging:
         data = _load(args)
@@ -1009,7 +1032,21 @@ def _refuse_replacing_other_files(out: Path, marker: str, what: str) -> None:
         shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
         raise RecstackError(f"--out {out}: is a folder of other files ({shown}), not {what} "
                             f"(no {marker}), which writing there would delete; choose "
-                            "another --out, or an empty or new folder")
+                            "another --out: a new folder, or an empty one with --overwrite")
+
+
+def _refuse_existing_output(out: Path, overwrite: bool, what: str) -> None:
+    """Refuse an existing ``--out`` folder without ``--overwrite``, saying what it is: the
+    writer's own refusal spoke to Python callers ("pass overwrite=True") and did not tell
+    an empty folder, which the refusal of a folder of other files had just recommended,
+    from an earlier output that would be lost."""
+    if overwrite or not out.is_dir() or out.is_symlink():
+        return
+    if any(out.iterdir()):
+        raise RecstackError(f"{out} already exists (an earlier {what}); pass --overwrite to "
+                            "replace it, or choose another --out")
+    raise RecstackError(f"{out} already exists (an empty folder); pass --overwrite to write "
+                        "into it, or choose another --out")
 
 
 def _write_parquet_table(frame: Any, path: Path) -> None:
@@ -2071,11 +2108,18 @@ def _build_parser() -> argparse.ArgumentParser:
 
     synth = data_commands.add_parser("synth", help="write the synthetic dataset as a folder "
                                      "of Parquet files (interactions and items)")
-    synth.add_argument("--users", type=_positive_int, default=2000)
+    # no default stands in the namespace: a refusal of the sizes says which of them the
+    # user left at their defaults ("--interactions (100,000) must be at most ..." was said
+    # to a user who typed only --users 5)
+    synth.add_argument("--users", type=_positive_int, default=None,
+                       help=f"number of users (default: {_SYNTH_DEFAULTS['users']:,})")
     # the generator's own bound (SyntheticConfig: at least 2 items), said as every option's
     # bound is (it came back from the library as "--items must be at least 2")
-    synth.add_argument("--items", type=_int_at_least(2), default=1500)
-    synth.add_argument("--interactions", type=_positive_int, default=100_000)
+    synth.add_argument("--items", type=_int_at_least(2), default=None,
+                       help=f"number of items (default: {_SYNTH_DEFAULTS['items']:,})")
+    synth.add_argument("--interactions", type=_positive_int, default=None,
+                       help="number of interactions (default: "
+                            f"{_SYNTH_DEFAULTS['interactions']:,})")
     synth.add_argument("--seed", type=_seed, default=0,
                        help=f"seed of the generator, {SEED_RULE}")
     synth.add_argument("--out", type=_output_path, required=True, help="the folder to write")

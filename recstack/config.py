@@ -1993,11 +1993,18 @@ def tunable_space(model_type: str, *, timestamps: bool = True) -> dict[str, dict
     ``timestamps``, the parameters declared ``needs_timestamps`` are left out."""
     from recstack.models.registry import model_class
 
-    cls = model_class(model_type)
-    space = dict(getattr(cls, "search_space", {}) or {})
-    return space if timestamps else {
-        name: dimension for name, dimension in space.items()
-        if not getattr(cls.params.get(name), "needs_timestamps", False)}
+    space = dict(getattr(model_class(model_type), "search_space", {}) or {})
+    timed = set(() if timestamps else timestamp_parameters(model_type, space))
+    return {name: dimension for name, dimension in space.items() if name not in timed}
+
+
+def timestamp_parameters(model_type: str, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` that are parameters of ``model_type`` declared
+    ``needs_timestamps`` (a half-life in days: training data without times cannot fit it)."""
+    from recstack.models.registry import model_class
+
+    declared = model_class(model_type).params
+    return [name for name in names if getattr(declared.get(name), "needs_timestamps", False)]
 
 
 #: model settings a search space may not name as a dimension, and why: they are not

@@ -1040,6 +1040,10 @@ def _grouped_digits_hint(value: str, hint: Any, key: str) -> str:
     reading of numbers takes, or written with a decimal comma (``"0,5"``); else "".
     ``"1,000"`` where a fraction would do may be either: both are named."""
     text = value.strip()
+    if len(text) > 4000:
+        # int() refuses more than 4,300 digits with a bare ValueError; the check of endless
+        # numbers that follows names such text
+        return ""
     shown_key = f"{key} = " if key else ""
     grouped = _GROUPED_DIGITS.fullmatch(text)
     separators = set(re.sub(r"[\d+-]", "", text)) if grouped else set()

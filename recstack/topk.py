@@ -36,6 +36,7 @@ between threads (the kernel releases the GIL). Without numba, a numpy path built
 from __future__ import annotations
 
 import functools
+import math
 import os
 import warnings
 from collections.abc import Callable
@@ -64,6 +65,9 @@ __all__ = [
 #: Rows of scores computed at once by :func:`top_k_batched`: bounds memory at
 #: ``batch x n_items`` scores.
 DEFAULT_MEMORY_BUDGET_BYTES = 256 * 2**20
+
+#: Bytes of one padded slot of :func:`pad_columns`: an int64 index and a float64 score.
+_PADDED_SLOT_BYTES = 16
 
 #: Scores per block compared at once with a row's current k-th best score.
 _BLOCK = 32
@@ -321,17 +325,28 @@ def pad_columns(top: np.ndarray, scores: np.ndarray, k: int
     # "OverflowError: cannot convert float infinity to integer"; they become float64, as in
     # top_k, whether or not a slot is added
     scores = _padded_scores(scores)
-    missing = _check_k(k) - top.shape[1]
+    length = _check_k(k)
+    missing = length - top.shape[1]
     if missing <= 0:
         return top, scores
+    too_much = (f"k = {length:,} would pad each of the {top.shape[0]:,} list(s) of "
+                f"{top.shape[1]:,} item(s) with {missing:,} empty slots")
+    # sized before it is made: k = 10**9 for one list was an allocation of gigabytes that
+    # the system killed the process for, with no MemoryError to catch; one list at least,
+    # as recommend counts it: with no list, k = 10**40 was numpy's TypeError ("`pad_width`
+    # must be of integral type")
+    if max(top.shape[0], 1) * length * _PADDED_SLOT_BYTES > DEFAULT_MEMORY_BUDGET_BYTES:
+        raise ConfigError(f"{too_much}, past the memory budget of "
+                          f"{DEFAULT_MEMORY_BUDGET_BYTES // 2**20:,} MiB "
+                          "(recstack.topk.DEFAULT_MEMORY_BUDGET_BYTES); use a k near the "
+                          "catalog size")
     try:
         return (np.pad(top, ((0, 0), (0, missing))),
                 np.pad(scores, ((0, 0), (0, missing)), constant_values=-np.inf))
     except (MemoryError, ValueError):
         # k = 10**12 was numpy's "Unable to allocate 7.28 TiB"
-        raise ConfigError(f"k = {k:,} would pad each of the {top.shape[0]:,} list(s) of "
-                          f"{top.shape[1]:,} item(s) with {missing:,} empty slots, more than "
-                          "memory holds; use a k near the catalog size") from None
+        raise ConfigError(f"{too_much}, more than memory holds; use a k near the catalog "
+                          "size") from None
 
 
 def _padded_scores(scores: np.ndarray) -> np.ndarray:
@@ -601,7 +616,16 @@ def _count(value: Any, name: str) -> int:
 
 
 def _check_k(k: Any) -> int:
-    return _count(k, "k")
+    """``k`` read by the one rule of ``recommend`` and ``similar_items``
+    (:func:`recstack.models.base.check_list_length`): a 0-d array is the value it holds
+    (``np.array(2)`` was refused here, taken there), and ``True`` is refused as a boolean,
+    in the same words. That rule also limits the padding of a list longer than the
+    catalog, which the selection never makes (it caps ``k`` at the row length), so the
+    catalog is given as unbounded; :func:`pad_columns` sizes its own padding."""
+    # imported here: recstack.models.base imports this module
+    from recstack.models.base import check_list_length
+
+    return check_list_length(k, 0, math.inf)  # type: ignore[arg-type]
 
 
 def _check_workers(workers: Any) -> int:

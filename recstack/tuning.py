@@ -59,7 +59,13 @@ from typing import Any
 
 import numpy as np
 
-from recstack.config import Experiment, ModelSpec, require_experiment, unknown_setting_hint
+from recstack.config import (
+    Experiment,
+    ModelSpec,
+    require_experiment,
+    timestamp_parameters,
+    unknown_setting_hint,
+)
 from recstack.data import splits
 from recstack.data.interactions import Interactions, check_flag
 from recstack.errors import ConfigError, RecstackError, counted
@@ -556,17 +562,11 @@ def check_search_data(train: Any, validation: Any, fold_in: Any, *, label: Any,
                               f"Evaluator's settings: {', '.join(settable)}")
 
 
-def _time_parameters(model_type: str, space: dict[str, dict[str, Any]]) -> list[str]:
-    declared = model_class(model_type).params
-    return [name for name in space
-            if getattr(declared.get(name), "needs_timestamps", False)]
-
-
 def _space_without_time(spec: ModelSpec, space: dict[str, dict[str, Any]], where: str
                         ) -> dict[str, dict[str, Any]]:
     """A model's default search space for training data without timestamps: its dimensions
     over parameters that need them left out, and refused when nothing is left."""
-    timed = _time_parameters(spec.type, space)
+    timed = timestamp_parameters(spec.type, space)
     kept = {name: description for name, description in space.items() if name not in timed}
     if not kept:
         raise ConfigError(f"{where}{spec.label}: {spec.type}'s default search space "
@@ -583,7 +583,7 @@ def _refuse_time_dimensions(model_type: str, space: dict[str, dict[str, Any]],
     the ranges, which cannot help."""
     if train.timestamp is not None:
         return
-    for name in _time_parameters(model_type, space):
+    for name in timestamp_parameters(model_type, space):
         dimension = f"space.{name}" if default_space is False else f"space[{name!r}]"
         raise ConfigError(f"{dimension}: {model_type}'s {name} needs timestamps, and the "
                           f"training data have none; leave {name} out of the space (or read "

@@ -236,8 +236,8 @@ def _not_run(argv: list[str]) -> str | None:
 def _cli_fixtures(folder: Path) -> None:
     """What the README's commands name: ``experiment.toml`` (the README's baselines file
     with ALS added, named ``demo`` so that ``results/demo`` is its results, as after
-    ``make demo``, on a smaller synthetic dataset for the test's time) and ``ratings.csv``
-    (synthetic, with MovieLens's column names)."""
+    ``make demo``, on a smaller synthetic dataset for the test's time), ``ratings.csv``
+    (synthetic, with MovieLens's column names) and ``users.txt`` (for ``--users-file``)."""
     from recstack.data.synthetic import generate
 
     text = BASELINES.text
@@ -248,6 +248,8 @@ def _cli_fixtures(folder: Path) -> None:
         text = text.replace(written, used, 1)
     (folder / "experiment.toml").write_text(text + '\n[[models]]\ntype = "als"\n',
                                             encoding="utf-8")
+    # the users the README's `recommend --users 42 77` names, one a line
+    (folder / "users.txt").write_text("42\n77\n", encoding="utf-8")
     frame = generate(n_users=300, n_items=200, n_interactions=6_000, seed=0).to_frame()
     frame.rename(columns={"user_id": "userId", "item_id": "movieId", "value": "rating"}
                  ).to_csv(folder / "ratings.csv", index=False)

@@ -35,6 +35,8 @@ from recstack.analysis.report import Report, Section, _bidi, _table, render_html
 from recstack.analysis.results_folder import damaged_text_problem
 from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError, echoed
+from recstack.evaluation.results import CUT_MARK
+from recstack.ops.gate import gate_cut_ends
 from recstack.specs import arguments_named
 from recstack.strict_json import (
     empty_file_problem,
@@ -198,6 +200,9 @@ _REPORT_FIELDS: tuple[tuple[str, tuple[type, ...], str, bool], ...] = (
     ("evaluation.difference", _NUMBER_OR_NULL, "a number or null", False),
     ("evaluation.ci_low", _NUMBER_OR_NULL, "a number or null", False),
     ("evaluation.ci_high", _NUMBER_OR_NULL, "a number or null", False),
+    # not required: a record written before it was kept shows its interval unmarked
+    ("evaluation.ci_clipped", (bool,), "true or false (whether the interval was cut at the "
+     "bounds of a difference)", False),
     ("evaluation.t_p_value", _NUMBER_OR_NULL, "a p-value or null", False),
     ("evaluation.wilcoxon_p_value", _NUMBER_OR_NULL, "a p-value or null", False),
     ("publish", (dict,), "an object", True),
@@ -471,6 +476,7 @@ def _gate_section(evaluation: dict[str, Any]) -> Section:
                  f"margin ({evaluation['margin']:g}). The difference is paired over the users "
                  "both models were evaluated for, with its 95% confidence interval and the "
                  "p-values of the paired t and Wilcoxon signed-rank tests.")
+    low_cut, high_cut = gate_cut_ends(evaluation)
     rows = [["new model mean", _number(evaluation.get("candidate_mean"))],
             ["users evaluated", f"{evaluation.get('candidate_users', 0):,}"]]
     if evaluation.get("published_version") is not None:
@@ -479,8 +485,10 @@ def _gate_section(evaluation: dict[str, Any]) -> Section:
                  ["shared users", f"{evaluation.get('shared_users', 0):,}"],
                  ["difference (new - published)", _number(evaluation.get("difference"),
                                                           "+.4f")],
-                 ["95% CI", f"[{_number(evaluation.get('ci_low'), '+.4f')}, "
-                            f"{_number(evaluation.get('ci_high'), '+.4f')}]"],
+                 ["95% CI", f"[{_number(evaluation.get('ci_low'), '+.4f')}"
+                            f"{CUT_MARK if low_cut else ''}, "
+                            f"{_number(evaluation.get('ci_high'), '+.4f')}"
+                            f"{CUT_MARK if high_cut else ''}]"],
                  ["paired t p-value", _number(evaluation.get("t_p_value"), ".3g")],
                  ["Wilcoxon p-value", _number(evaluation.get("wilcoxon_p_value"), ".3g")]]
     else:
@@ -489,6 +497,13 @@ def _gate_section(evaluation: dict[str, Any]) -> Section:
     rows += [["margin", f"{evaluation['margin']:g}"],
              ["decision", f"<b>{decision}</b>"], ["reason", _e(evaluation["reason"])]]
     section.blocks.append(_table(["", ""], rows))
+    if evaluation.get("published_version") is not None and (low_cut or high_cut):
+        # unmarked, [-1.0000, +0.2000] read as a t interval whose lower end happened to
+        # be -1, as the experiment report's table explains its own mark
+        section.text(f"An end marked {CUT_MARK} is cut at the bound of a difference of "
+                     f"{evaluation['metric']} (the t interval reached past the differences "
+                     "two models can have: too few users, or differences too skewed, for a "
+                     "symmetric interval).")
     return section
 
 

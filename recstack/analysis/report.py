@@ -57,8 +57,10 @@ from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, UnknownColumnError, counted
 from recstack.evaluation.results import (
     CONFIDENCE,
+    CUT_MARK,
     EvaluationResult,
     MetricSummary,
+    cut_ends,
     holm_adjust,
     metric_bounds,
 )
@@ -640,8 +642,8 @@ def _comparison(folder: ResultsFolder) -> Section:
                 if not math.isnan(s.ci_low):
                     low_cut, high_cut = _cut_ends(s)
                     cut_any |= low_cut or high_cut
-                    text += (f" <small>[{_fmt(s.ci_low)}{_CUT_MARK if low_cut else ''}, "
-                             f"{_fmt(s.ci_high)}{_CUT_MARK if high_cut else ''}]</small>")
+                    text += (f" <small>[{_fmt(s.ci_low)}{CUT_MARK if low_cut else ''}, "
+                             f"{_fmt(s.ci_high)}{CUT_MARK if high_cut else ''}]</small>")
                 elif math.isnan(s.mean):
                     no_value.append(f"{_isolated(r.model)} ({metric})")
             cells.append(f"<b>{text}</b>" if r.model in best else text)
@@ -657,7 +659,7 @@ def _comparison(folder: ResultsFolder) -> Section:
     if cut_any:
         # a cut interval is short of symmetric about the mean; unmarked, [0.0000, 0.8968]
         # read as a t interval whose lower end happened to be 0
-        section.text(f"An end marked {_CUT_MARK} is cut at the metric's bound (the t "
+        section.text(f"An end marked {CUT_MARK} is cut at the metric's bound (the t "
                      "interval reached past the values the metric can take: too few users, "
                      "or values too skewed, for a symmetric interval).")
     if no_value:
@@ -672,17 +674,11 @@ def _comparison(folder: ResultsFolder) -> Section:
     return section
 
 
-#: what follows an interval end cut at its metric's bound, in the comparison table
-_CUT_MARK = "\u2020"
-
-
 def _cut_ends(summary: MetricSummary) -> tuple[bool, bool]:
     """Whether the lower and the upper end of ``summary``'s interval were cut at the
-    metric's bounds (``clipped`` says one was, not which)."""
-    bounds = metric_bounds(summary.metric)
-    if not summary.clipped or bounds is None:
-        return False, False
-    return summary.ci_low <= bounds[0], summary.ci_high >= bounds[1]
+    metric's bounds."""
+    return cut_ends(summary.ci_low, summary.ci_high, summary.clipped,
+                    metric_bounds(summary.metric))
 
 
 def _curves(folder: ResultsFolder) -> Section:

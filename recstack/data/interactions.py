@@ -105,10 +105,9 @@ class MergedTimesWarning(UserWarning):
     ``"ns"``) or with fractions of a second were floored to whole seconds, the unit
     :class:`Interactions` keeps, and at least half of the distinct times became one with
     another: their order is lost (three clicks at 100, 200 and 300 ms are all second 0).
-    The message names how many distinct times became how many seconds. Fewer merges are
-    warned of where two rows of one second come in the data against the order of their times
-    (1.7 before 1.2): ties are broken by row order, which would then reverse them.
-    Interactions keep int64 whole seconds, so the fractions themselves cannot be kept."""
+    The message names how many distinct times became how many seconds. Interactions keep
+    int64 whole seconds, so the fractions themselves cannot be kept: ties within a second
+    follow row order."""
 
 
 class EmptyTimeRangeWarning(UserWarning):
@@ -1889,39 +1888,15 @@ def warn_of_merged_times(raw: np.ndarray, seconds: np.ndarray, column: str, read
     # the half rule counts distinct times only where it can hold (counting is a hash pass)
     before = int(pd.unique(raw).size) if after * 2 <= raw.size else raw.size
     if after * 2 > before:
-        _warn_of_rows_out_of_time_order(raw, seconds, column, read_as, remedy)
+        # fewer merges are not warned of: which of them reverse an order depends on the
+        # user of each row, which this column alone does not say (rows of two users in one
+        # second, each user's in time order, are no reversal)
         return
     warnings.warn(f"column {column!r}: read as {read_as}, the {before:,} distinct times "
                   f"of {raw.size:,} rows became {after:,} distinct whole second(s) (the unit "
                   "interactions keep), so times within one second are no longer ordered; "
                   f"{remedy + '; otherwise ' if remedy else ''}rows of one second keep "
                   "their order in the data, so sort the data by time first to keep it",
-                  MergedTimesWarning, stacklevel=caller_stacklevel())
-
-
-def _warn_of_rows_out_of_time_order(raw: np.ndarray, seconds: np.ndarray, column: str,
-                                    read_as: str, remedy: str) -> None:
-    """Warn (:class:`MergedTimesWarning`) when two rows that flooring put in one second
-    come in the data in the opposite order of their times (1.7 before 1.2): every tie of
-    one second is broken by row order (``leave_last_out``, ``user_split(by_time=True)``),
-    so the earlier event would count as the later, though the fraction said otherwise. A
-    few merges in time order lose nothing, and are not warned of."""
-    order = np.argsort(seconds, kind="stable")  # each second's rows, in data order
-    grouped_seconds, grouped_times = seconds[order], raw[order]
-    backwards = (grouped_seconds[1:] == grouped_seconds[:-1]) & (
-        grouped_times[1:] < grouped_times[:-1])
-    if not backwards.any():
-        return
-    at = int(np.argmax(backwards))
-    first, second = int(order[at]), int(order[at + 1])
-    warnings.warn(f"column {column!r}: read as {read_as}, rows {first} and {second} hold "
-                  f"{shown(raw[first])} and {shown(raw[second])}, one whole second "
-                  f"({int(seconds[first])}, the unit interactions keep) but in the data in "
-                  f"the opposite order of their times ({int(np.count_nonzero(backwards)):,} "
-                  "such pair(s)); ties within a second follow row order, so the later row "
-                  "counts as the later event (e.g. the one leave_last_out holds out); "
-                  f"{remedy + '; otherwise ' if remedy else ''}sort the data by time first "
-                  "(a stable sort keeps the order within each second)",
                   MergedTimesWarning, stacklevel=caller_stacklevel())
 
 

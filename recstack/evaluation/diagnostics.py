@@ -59,7 +59,8 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
       to personalise and is not checked. Without ``lists``, the overlap the
       :class:`~recstack.evaluation.evaluator.Evaluator` stored
       (``result.meta["mean_list_overlap"]``: ``{"k": K, "overlap": share}`` of its top-K
-      lists) is checked; a result without it (built by hand, sampled) is not.
+      lists) is checked; a result without it (built by hand, sampled, or of a baseline
+      that is not personalised by design, ``personalised = False``) is not.
 
     Each bound is a share from 0 to 1 (``0.05``, not ``5`` for 5%); one above 1 is refused.
     """

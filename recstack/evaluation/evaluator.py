@@ -950,7 +950,8 @@ class Evaluator:
     largest K, and ``overlap``, the
     :func:`~recstack.evaluation.diagnostics.mean_list_overlap` of the users' top-``k``
     lists, which :func:`~recstack.evaluation.diagnostics.diagnose` reads when it is given
-    no lists.
+    no lists; a model whose class sets ``personalised = False`` (the non-personalised
+    baselines) has none.
     """
 
     metrics: Sequence[str] = DEFAULT_METRICS
@@ -1064,7 +1065,8 @@ class Evaluator:
         _warn_if_no_history(truth, exclude, fold_in=False)
         _warn_if_cutoff_beyond_catalog(self.ks, truth.shape[1])
         return self._run(model.score_users, truth, exclude, train, test, name=label,
-                         progress=progress, method="score_users")
+                         progress=progress, method="score_users",
+                         personalised=getattr(model, "personalised", True))
 
     def evaluate_fold_in(self, model: Any, train: Interactions, fold_in: Interactions,
                          test: Interactions, *positional: Any, name: str | None = None,
@@ -1105,7 +1107,8 @@ class Evaluator:
             return model.score_histories(history[users])
 
         return self._run(score, truth, history, train, test, name=label, progress=progress,
-                         method="score_histories")
+                         method="score_histories",
+                         personalised=getattr(model, "personalised", True))
 
     def relevance(self, test: Interactions) -> sp.csr_matrix:
         """The ground-truth matrix: one entry per relevant test pair, its grade (graded) or 1.
@@ -1170,7 +1173,8 @@ class Evaluator:
     # ------------------------------------------------------------------ the loop
     def _run(self, score: Callable[[np.ndarray], np.ndarray], truth: sp.csr_matrix,
              exclude: sp.csr_matrix, train: Interactions, test: Interactions, *, name: str,
-             progress: Progress | None, method: str = "score_users") -> EvaluationResult:
+             progress: Progress | None, method: str = "score_users",
+             personalised: bool = True) -> EvaluationResult:
         n_relevant = np.diff(truth.indptr)
         users = np.flatnonzero(n_relevant > 0)
         users_without_history = int(np.count_nonzero(np.diff(exclude.indptr)[users] == 0))
@@ -1268,9 +1272,12 @@ class Evaluator:
                   # diagnose's same-list check without the lists, which the result does
                   # not keep: 0.4 s and 27 MiB for 10,000 users at K = 20 (pairs of 2,000
                   # users drawn; on 2 busy cores), where the lists would take 1.6 MB. One
-                  # entry: folds combined keep it only where every fold has the same
-                  "mean_list_overlap": {"k": int(top_lists.shape[1]),
-                                        "overlap": index_list_overlap(top_lists)}})
+                  # entry: folds combined keep it only where every fold has the same. Not
+                  # for a baseline that gives everyone one list by design (most-popular):
+                  # every experiment with one would be told it "does not personalise"
+                  **({"mean_list_overlap": {"k": int(top_lists.shape[1]),
+                                            "overlap": index_list_overlap(top_lists)}}
+                     if personalised else {})})
 
     @staticmethod
     def _checked_scores(raw: Any, batch_users: np.ndarray, n_items: int, train: Interactions,

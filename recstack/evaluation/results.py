@@ -199,7 +199,22 @@ def _within(mean: float, low: float, high: float, bounds: tuple[float, float] | 
     return min(max(low, bounds[0]), mean), max(min(high, bounds[1]), mean), clipped
 
 
-def _difference_bounds(metric: str) -> tuple[float, float] | None:
+#: what follows an interval end cut at a bound, in the reports' tables and text
+CUT_MARK = "\u2020"
+
+
+def cut_ends(low: float | None, high: float | None, clipped: bool,
+             bounds: tuple[float, float] | None) -> tuple[bool, bool]:
+    """Whether the lower and the upper end of the interval [``low``, ``high``] were cut at
+    ``bounds`` (``clipped`` says one was, not which): the one rule by which the reports
+    mark a cut end, for a metric's interval (:func:`metric_bounds`) and for a difference's
+    (:func:`difference_bounds`)."""
+    if not clipped or bounds is None or low is None or high is None:
+        return False, False
+    return low <= bounds[0], high >= bounds[1]
+
+
+def difference_bounds(metric: str) -> tuple[float, float] | None:
     """The bounds of one user's difference between two values of ``metric``: [-1, 1] for
     a share, [low - high, high - low] for the others; None when either end is unbounded."""
     bounds = metric_bounds(metric)
@@ -586,7 +601,7 @@ class EvaluationResult:
         # the bounds of a difference, not of the metric: a share's difference of -0.3 is real
         mean_difference, ci_low, ci_high = _t_interval(diff, CONFIDENCE)
         ci_low, ci_high, clipped = _within(mean_difference, ci_low, ci_high,
-                                           _difference_bounds(metric))
+                                           difference_bounds(metric))
         # a difference within float64's rounding of the two values (0.1 + 0.2 against 0.3:
         # 5.6e-17) is no difference: it is a zero, dropped by the signed-rank test, not the
         # smallest rank with the sign of a rounding error

@@ -737,6 +737,10 @@ class Recommender(Configurable, ABC):
     #: (:attr:`history_fallback`). When False, ``recommend``, ``score`` and the other
     #: methods taking external user ids refuse such users (see the module docstring).
     serves_users_without_history: ClassVar[bool] = False
+    #: whether the model's lists are meant to differ from user to user: False for the
+    #: non-personalised baselines, whose alike lists the evaluator's same-list diagnostic
+    #: (:func:`recstack.evaluation.diagnostics.diagnose`) does not flag
+    personalised: ClassVar[bool] = True
     #: what users without training rows are scored by, for models that serve them with a
     #: stand-in (a :class:`PopularityFallbackWarning` names them when they are asked for);
     #: None when their scores are the model's own (e.g. the baselines)
@@ -2706,8 +2710,8 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     values, another width) is refused with a :class:`~recstack.errors.RecstackError` that
     says what was given; a NaN would otherwise become NaN scores, or be binarised into an
     interaction that never happened. A sparse cell stored more than once is one entry
-    holding the sum of its values, as scipy reads it, and a stored 0 is no entry; a value
-    that float32 holds only as 0 (1e-300) is refused. The matrix returned shares no memory
+    holding the sum of its values, as scipy reads it; a value that float32 holds only as 0
+    (1e-300) is refused. The matrix returned shares no memory
     with ``histories`` (models may change it in place; the caller's matrix is left as
     given)."""
     what = f"{model}: histories"
@@ -2814,9 +2818,6 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
             # reads it everywhere; the binary models set every stored entry to 1 and would
             # count such an item twice
             matrix.sum_duplicates()
-        # a stored 0 is no interaction, as the same row given dense says; the binary models
-        # (EASE, item-kNN, RP3beta) set every stored entry to 1 and scored it as one
-        matrix.eliminate_zeros()
     if matrix.shape[1] != n_items:
         raise RecstackError(f"{what} have {counted(matrix.shape[1], 'column')}; this model "
                             f"has {counted(n_items, 'item')} (columns must follow its "
@@ -2840,9 +2841,9 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
 
 def _refuse_vanishing_values(what: str, histories: Any) -> None:
     """Refuse history values that are not 0 but become 0 in float32 (below about 7e-46 in
-    size, e.g. float64 probabilities of 1e-300): such an entry was dropped as no
-    interaction, so a row of them was scored as an empty history (the popularity list) with
-    a warning that called it empty, where the values given said otherwise."""
+    size, e.g. float64 probabilities of 1e-300): such an entry was read as a 0, so a dense
+    row of them was scored as an empty history (the popularity list) with a warning that
+    called it empty, where the values given said otherwise."""
     def vanishing_in(values: np.ndarray) -> np.ndarray:
         with np.errstate(under="ignore", over="ignore"):
             return (values != 0) & (values.astype(np.float32) == 0)
@@ -2872,8 +2873,8 @@ def _refuse_vanishing_values(what: str, histories: Any) -> None:
     raise RecstackError(
         f"{what} hold {count:,} value(s) too small for float32, the precision models score "
         f"in (e.g. {float(values.ravel()[first]):.3g} at (row, column) {at}): each would "
-        "become 0, no interaction, and a row of them an empty history; rescale the values "
-        "(e.g. divide each row by its largest), or give 1 for each interaction")
+        "be read as 0, not as the value given; rescale the values (e.g. divide each row by "
+        "its largest), or give 1 for each interaction")
 
 
 def _first_too_large(array: np.ndarray) -> tuple[tuple[int, ...], Any]:

@@ -38,6 +38,7 @@ class RandomRecommender(Recommender):
     name = "random"
     # random for everyone: a user without training rows is served like any other
     serves_users_without_history = True
+    personalised = False
     params: ClassVar[dict[str, Param]] = {
         "seed": Param(int, low=0, default=0, doc="Seeds the scores: one seed, one ranking."),
     }
@@ -93,6 +94,7 @@ class MostPopular(Recommender):
     name = "most_popular"
     # the same list for everyone, users without training rows included
     serves_users_without_history = True
+    personalised = False
     params: ClassVar[dict[str, Param]] = {
         "half_life_days": Param(
             (int, float), low=0, low_inclusive=False, optional=True, default=None,

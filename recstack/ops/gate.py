@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, counted, shown
-from recstack.evaluation.results import EvaluationResult
+from recstack.evaluation.results import EvaluationResult, cut_ends, difference_bounds
 from recstack.metrics._validation import as_float_array, exact_as_float
 from recstack.metrics.ranking import RANKING_METRICS, ranking_metrics
 from recstack.specs import arguments_named, did_you_mean, whole_exact_as_int
@@ -124,7 +124,8 @@ class GateDecision:
     decision reads ``difference``, the mean of the per-user differences over the
     ``shared_users`` both were evaluated for (with ``ci_low``/``ci_high``, its 95%
     Student-t interval, and the two-sided p-values of the paired t-test and of the
-    Wilcoxon signed-rank test), which differs from ``candidate_mean - published_mean``
+    Wilcoxon signed-rank test; ``ci_clipped``: whether that interval was cut at the
+    bounds of a difference), which differs from ``candidate_mean - published_mean``
     when either model was evaluated for users the other was not.
     """
 
@@ -138,6 +139,11 @@ class GateDecision:
     difference: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
+    #: whether the t interval reached past the bounds of a difference ([-1, 1] for the
+    #: gate's metrics) and was cut at them
+    #: (:attr:`recstack.evaluation.results.PairedTest.clipped`): the pipeline's page marks
+    #: the cut end, as the experiment report marks a metric's
+    ci_clipped: bool = False
     t_p_value: float | None = None
     wilcoxon_p_value: float | None = None
     shared_users: int = 0
@@ -224,7 +230,8 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
     against = ("the published model" if published_version is None
                else f"version {published_version}")
     base |= {"difference": test.mean_difference, "ci_low": test.ci_low,
-             "ci_high": test.ci_high, "t_p_value": test.t_p_value,
+             "ci_high": test.ci_high, "ci_clipped": bool(test.clipped),
+             "t_p_value": test.t_p_value,
              "wilcoxon_p_value": test.wilcoxon_p_value}
     # the per-user values are rounded floats, so an exact tie (one user up 0.1, another
     # down 0.1) came out as a mean difference of -1.4e-17 and was refused as "-0.0000,
@@ -359,3 +366,11 @@ def _per_user(values: Any, which: str, bounded: str | None = None) -> pd.Series:
     return pd.Series(numbers, index=values.index, name=values.name)
 
 
+def gate_cut_ends(evaluation: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether the lower and the upper end of a gate record's interval (``evaluation``, as
+    :meth:`GateDecision.to_dict` writes it) were cut at the bounds of a difference of its
+    metric; a record without ``ci_clipped``, written before it was kept, says neither. The
+    one reading the pipeline's page and its ``report.txt`` share."""
+    return cut_ends(evaluation.get("ci_low"), evaluation.get("ci_high"),
+                    evaluation.get("ci_clipped", False),
+                    difference_bounds(evaluation["metric"]))

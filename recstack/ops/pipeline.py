@@ -69,6 +69,8 @@ from recstack.atomic import (
 )
 from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError, counted
+from recstack.evaluation.results import CUT_MARK
+from recstack.ops.gate import gate_cut_ends
 from recstack.ops.lock import pipeline_lock
 from recstack.ops.pipeline_config import Pipeline, load_pipeline
 from recstack.ops.quality import (
@@ -909,14 +911,20 @@ def _text(report: dict[str, Any]) -> str:
               f"  new model        {_number(evaluation.get('candidate_mean'))} over "
               f"{counted(evaluation.get('candidate_users', 0), 'user')}"]
     if evaluation.get("published_version") is not None:
+        # as the pipeline page marks them: unmarked, [-1.0000, +0.2000] read as a t interval
+        # whose lower end happened to be -1
+        low_cut, high_cut = gate_cut_ends(evaluation)
         lines += [f"  published v{evaluation['published_version']:<6} "
                   f"{_number(evaluation.get('published_mean'))}",
                   f"  difference       {_number(evaluation.get('difference'), '+.4f')} "
-                  f"[{_number(evaluation.get('ci_low'), '+.4f')}, "
-                  f"{_number(evaluation.get('ci_high'), '+.4f')}] over "
+                  f"[{_number(evaluation.get('ci_low'), '+.4f')}{CUT_MARK * low_cut}, "
+                  f"{_number(evaluation.get('ci_high'), '+.4f')}{CUT_MARK * high_cut}] over "
                   f"{evaluation.get('shared_users', 0):,} shared users; paired t p="
                   f"{_number(evaluation.get('t_p_value'), '.3g')}, Wilcoxon p="
                   f"{_number(evaluation.get('wilcoxon_p_value'), '.3g')}"]
+        if low_cut or high_cut:
+            lines.append(f"  ({CUT_MARK}: an end cut at the bound of a difference of "
+                         f"{evaluation['metric']}; the t interval reached past it)")
     # the reason on the result line too: `pipeline run --quiet` prints only this line, and
     # a gate that held the model back exits 0 like a publish
     verdict = (f"published as {publish['name']}@{publish['version']}" if publish["published"]

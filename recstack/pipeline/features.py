@@ -57,7 +57,11 @@ A level is known by its text, and a number in a text (or Categorical) column by 
 vocabulary saved before this rule reads the values it knew as it did).
 Text columns with many distinct values (titles, zip codes: more than ``max_levels`` levels
 or more than half of the rows distinct) are left out by ``"auto"``: they identify rows
-rather than group them.
+rather than group them. One of numbers written as text (``"12.99"``: a CSV read with
+``dtype=str``) is named in a warning when fitting, as is one such column kept as
+categorical. A column whose type changed since fit (text then, only numbers or flags now,
+or numbers then and text now) is refused, a table's and a context column alike, naming
+the column and both types.
 
 *Context features* describe the request, not the user or the item: the columns of the
 log's per-row :attr:`~recstack.data.interactions.Interactions.context` (their vocabularies
@@ -236,7 +240,9 @@ class FeatureBuilder:
         (datetimes, dates, durations, periods) is left out by ``"auto"`` and refused when
         listed: give a number made from it (a year, an age in days) as a column instead.
     max_levels : int, default 1000
-        ``"auto"`` leaves out text columns with more distinct values than this.
+        ``"auto"`` leaves out text columns with more distinct values than this (or with
+        more than half of their rows distinct); those of numbers written as text are
+        named, with why, in one warning per :meth:`fit`.
     context_columns : "auto" or sequence of str, default "auto"
         Columns of the log's per-row context to use (see the module docstring); ``"auto"``
         takes every numeric one and every text one with few enough levels (none when the
@@ -324,8 +330,10 @@ class FeatureBuilder:
             raise ConfigError(f"features: {problem}")
         self.n_per_source_ = int(n_per_source)
         self.scorers_ = _names(scorers, "scorers")
-        self.columns_, self.context_ = self._chosen_columns(data)
+        left_out: list[_LeftOut] = []
+        self.columns_, self.context_ = self._chosen_columns(data, left_out)
         self.schema_ = self._schema()
+        _warn_of_numbers_left_out(left_out, self.max_levels)
         return self
 
     def check_columns(self, data: Interactions) -> None:
@@ -337,14 +345,19 @@ class FeatureBuilder:
         _require(data, Interactions, "data", "the training Interactions")
         self._chosen_columns(data)
 
-    def _chosen_columns(self, data: Interactions
+    def _chosen_columns(self, data: Interactions, left_out: list[_LeftOut] | None = None
                         ) -> tuple[tuple[TableColumn, ...], tuple[TableColumn, ...]]:
-        """The table columns and the context columns the features read from ``data``."""
+        """The table columns and the context columns the features read from ``data``.
+        ``left_out`` collects the columns of numbers written as text that ``"auto"`` leaves
+        out, and the warnings of numbers written as text are given only when it is given:
+        :meth:`fit` gives it, :meth:`check_columns` (called just before fit) does not, so
+        each is said once per fit."""
         columns = (_table_columns("item", data.item_table, self.item_columns,
-                                  self.max_levels, self.label_separator)
+                                  self.max_levels, self.label_separator, left_out)
                    + _table_columns("user", data.user_table, self.user_columns,
-                                    self.max_levels, self.label_separator))
-        context = _context_columns(data.context, self.context_columns, self.max_levels)
+                                    self.max_levels, self.label_separator, left_out))
+        context = _context_columns(data.context, self.context_columns, self.max_levels,
+                                   left_out)
         self._refuse_taken_names(columns + context)
         return columns, context
 
@@ -739,10 +752,13 @@ class FeatureBuilder:
         """Refuse a value of a context column (one the schema reads) that the feature
         cannot take, naming the column, the value and its row (``rows`` says what a row
         is: one per candidate, or per request): text or a list where the column was numeric
-        in the training log, a list, set or mapping where it was categorical. The first
-        failed inside pandas ("Unable to parse string 'abc' at position 11", a position
-        of the rows repeated per candidate) and numpy ("setting an array element with a
-        sequence"); a mapping became the unknown level without a word."""
+        in the training log, a list, set or mapping where it was categorical, and only
+        numbers (or true/false flags), none a level it knew, where it held text (named
+        like a table column whose type changed, both types said). The first failed inside
+        pandas ("Unable to parse string 'abc' at position 11", a position of the rows
+        repeated per candidate) and numpy ("setting an array element with a sequence"); a
+        mapping, and numbers for a column of text, became the unknown level without a
+        word."""
         self._require_fitted()
         # two columns of one name (a request's context joined twice) failed inside pandas
         # ("Data must be 1-dimensional"), as the training log's context is refused at fit
@@ -766,11 +782,30 @@ class FeatureBuilder:
                 # the features are kept in: refused here, by its row, not as a frame row
                 with np.errstate(invalid="ignore"):
                     huge = given & (np.abs(coerced) > _FLOAT32_LARGEST)
+            else:
+                changed = _text_become_numbers(
+                    series.mask(nested).to_numpy(dtype=object), column)
+                if changed is not None and not nested.any():
+                    now, example = changed
+                    row = int(np.flatnonzero(series.notna().to_numpy())[0])
+                    said = _type_changed(f"context column {column.column!r}", "text", now,
+                                         f"{echoed(shown(example))}, {rows} {row}",
+                                         _text_levels_shown(column))
+                    raise RecstackError(
+                        f"{said}, none of them a level it knew: every {rows} would have "
+                        "the unknown level (code 0). Give the column its text as in the "
+                        "training log, or fit the features again on a log of numbers")
             if not (bad | huge).any():
                 continue
             row = int(np.flatnonzero(bad | huge)[0])
             value = series.iloc[row]
             value = value.item() if isinstance(value, np.generic) else value
+            if column.role == "numeric" and not huge[row] and isinstance(value, str | bytes):
+                said = _type_changed(f"context column {column.column!r}", "numbers",
+                                     "text", f"{echoed(shown(value))}, {rows} {row}")
+                raise RecstackError(
+                    f"{said}; give a number as in the training log, or leave it out "
+                    "(missing: the unknown level)")
             if huge[row]:
                 raise RecstackError(
                     f"context column {column.column!r}: {rows} {row} holds "
@@ -1277,7 +1312,8 @@ def _refuse_out_of_range_times(seconds: np.ndarray, values: pd.Series,
 
 
 def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],
-                     max_levels: int) -> tuple[TableColumn, ...]:
+                     max_levels: int, left_out: list[_LeftOut] | None = None
+                     ) -> tuple[TableColumn, ...]:
     """The context columns to use, as :func:`_table_columns` chooses table columns; a
     column holding lists is not a context feature (left out by ``"auto"``)."""
     if context is None:
@@ -1304,8 +1340,12 @@ def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],
             continue
         levels = sorted({_level_key(v) for v in present.unique()})
         id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
+        what = f"context column {name!r}"
         if wanted == "auto" and (id_like or not levels):
+            _note_numbers_left_out(left_out, present, series, what, levels)
             continue
+        if left_out is not None:
+            _warn_of_numbers_as_text(present, series, what, _CONTEXT_TO_NUMBERS)
         columns.append(TableColumn("context", name, "categorical", tuple(levels)))
     return tuple(columns)
 
@@ -1394,7 +1434,8 @@ def _is_list(value: Any) -> bool:
 
 def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | None,
                    wanted: str | Sequence[str], max_levels: int,
-                   separator: str | None = None) -> tuple[TableColumn, ...]:
+                   separator: str | None = None, left_out: list[_LeftOut] | None = None
+                   ) -> tuple[TableColumn, ...]:
     if table is None:
         if wanted != "auto" and len(wanted):
             raise ConfigError(f"features: {table_name}_columns = {list(wanted)}, but the data "
@@ -1417,36 +1458,98 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
             continue
         levels = sorted({_level_key(v) for v in present})
         id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
+        what = f"{table_name} table column {name!r}"
         if wanted == "auto" and (id_like or not levels):
-            continue  # titles, zip codes: they name rows, even when one holds the separator
+            # titles, zip codes: they name rows, even when one holds the separator
+            _note_numbers_left_out(left_out, present, series, what, levels)
+            continue
         if len(present) and _joins_labels(present, separator):
             columns.append(_multi_column(table_name, name, present, separator))
             continue
-        _warn_of_numbers_as_text(present, series, table_name, name)
+        if left_out is not None:
+            _warn_of_numbers_as_text(
+                present, series, what,
+                f"{table_name}_table[{name!r}] = pd.to_numeric({table_name}_table[{name!r}])")
         columns.append(TableColumn(table_name, name, "categorical", tuple(levels)))
     return tuple(columns)
 
 
-def _warn_of_numbers_as_text(present: pd.Series, series: pd.Series,
-                             table_name: Literal["item", "user"], name: str) -> None:
-    """Warn when a column about to be categorical holds only numbers written as text
-    (``"1.5"``, ``"2"``: a CSV read with ``dtype=str``): each distinct text became a level
-    of its own, a price or an age never seen at fit the unknown level, without a word.
-    Texts with a leading zero (``"02139"``) are codes, and a ``pd.Categorical`` says the
-    user chose categories: neither is warned of."""
-    if not len(present) or isinstance(series.dtype, pd.CategoricalDtype):
-        return
-    if not all(isinstance(value, str) and _written_number(value) for value in present):
+#: how a context column becomes numeric: it is read from the frame the log was loaded from
+_CONTEXT_TO_NUMBERS = ("frame[column] = pd.to_numeric(frame[column]) in the frame the "
+                       "interactions are loaded from")
+
+
+def _warn_of_numbers_as_text(present: pd.Series, series: pd.Series, what: str,
+                             to_numbers: str) -> None:
+    """Warn when a column (``what``: "user table column 'age'", "context column 'slot'")
+    about to be categorical holds only numbers written as text (``"1.5"``, ``"2"``: a CSV
+    read with ``dtype=str``): each distinct text became a level of its own, a price or an
+    age never seen at fit the unknown level, without a word. ``to_numbers`` is the code
+    that makes it numeric. Texts with a leading zero (``"02139"``) are codes, and a
+    ``pd.Categorical`` says the user chose categories: neither is warned of."""
+    if not _all_written_numbers(present, series):
         return
     example = present.iloc[0]
     warnings.warn(
-        f"features: the {table_name} table column {name!r} holds numbers written as text "
+        f"features: the {what} holds numbers written as text "
         f"(such as {echoed(repr(example))}), so it becomes a categorical feature: each "
         "distinct text a level of its own, and a value not seen at fit the unknown level "
         f"(code 0). If they are quantities, make the column numeric before fitting "
-        f"({table_name}_table[{name!r}] = pd.to_numeric({table_name}_table[{name!r}])); if "
-        f"they are codes, make it a pd.Categorical (.astype('category')) to say so",
+        f"({to_numbers}); if they are codes, make it a pd.Categorical "
+        "(.astype('category')) to say so",
         UserWarning, stacklevel=caller_stacklevel())
+
+
+def _all_written_numbers(present: pd.Series, series: pd.Series) -> bool:
+    """Whether every present value of a column that is not a ``pd.Categorical`` is a
+    number written as text (:func:`_written_number`)."""
+    if not len(present) or isinstance(series.dtype, pd.CategoricalDtype):
+        return False
+    # each distinct value once: a context column has a row per interaction, and a call per
+    # row cost 0.8 s a column at 2M rows (its distinct values are few)
+    return all(isinstance(value, str) and _written_number(value)
+               for value in pd.unique(present.to_numpy(dtype=object)))
+
+
+@dataclass(frozen=True)
+class _LeftOut:
+    """A column of numbers written as text that ``"auto"`` left out: what it is (``"user
+    table column 'price'"``), an example, and its numbers of distinct values and of rows."""
+
+    what: str
+    example: str
+    n_levels: int
+    n_rows: int
+
+
+def _note_numbers_left_out(left_out: list[_LeftOut] | None, present: pd.Series,
+                           series: pd.Series, what: str, levels: Sequence[str]) -> None:
+    """Note (in ``left_out``, when fitting) a column ``"auto"`` leaves out for its many
+    distinct values that holds only numbers written as text: a price or an age read with
+    ``dtype=str`` looked like an identifier and vanished from the features silently."""
+    if left_out is not None and _all_written_numbers(present, series):
+        left_out.append(_LeftOut(what, present.iloc[0], len(levels), len(series)))
+
+
+def _warn_of_numbers_left_out(left_out: Sequence[_LeftOut], max_levels: int) -> None:
+    """One warning naming every column of numbers written as text that ``"auto"`` left
+    out, with why (its distinct values against ``max_levels`` and half of its rows) and
+    what to do: a quantity made numeric is taken as a number, whatever its values."""
+    if not left_out:
+        return
+    reasons = []
+    for column in left_out:
+        why = (f"more than max_levels = {max_levels:,}" if column.n_levels > max_levels
+               else f"more than half of its {column.n_rows:,} rows")
+        reasons.append(f"the {column.what} (such as {echoed(repr(column.example))}: "
+                       f"{column.n_levels:,} distinct texts, {why})")
+    warnings.warn(
+        "features: \"auto\" left out " + "; ".join(reasons) + ": columns of numbers "
+        "written as text with that many distinct values are read as identifiers, not "
+        "features. If they are quantities, make them numeric before fitting "
+        "(pd.to_numeric) and \"auto\" takes them as numbers; if they identify rows, list "
+        "the columns to use (item_columns, user_columns, context_columns) to leave them "
+        "out without this warning", UserWarning, stacklevel=caller_stacklevel())
 
 
 def _written_number(text: str) -> bool:
@@ -1468,35 +1571,56 @@ def _written_number(text: str) -> bool:
 _NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal", "complex"}
 
 
-def _refuse_text_become_numbers(table: pd.DataFrame | None, n: int,
-                                column: TableColumn) -> None:
-    """Refuse a table column that held text at fit (every level a name, not a number) and
-    holds only numbers (or only true/false flags) now, none of them a level it knew: every
-    value was the unknown level (code 0), silently, where the opposite change (numbers at
-    fit, text now) is refused by :func:`_numbers`. A column whose levels are numbers stored
-    as categories (``pd.Categorical([1, 2])``, text ``"1"``) reads numbers as its levels,
-    and is not refused."""
+def _type_changed(what: str, was: str, now: str, example: str, levels: str = "") -> str:
+    """The words shared by every column whose type changed between fit and use, in either
+    direction and for a table or a context column alike: ``"the user table column 'age'
+    held numbers at fit and holds text now (such as 'old', user 1)"``; ``levels`` shows
+    what a text column held (``" (levels such as 'chef')"``)."""
+    return f"{what} held {was} at fit{levels} and holds {now} now (such as {example})"
+
+
+def _text_become_numbers(values: np.ndarray, column: TableColumn) -> tuple[str, Any] | None:
+    """``(what the values are now, the first of them)`` when ``column`` held text at fit
+    (every level a name, not a number) and ``values`` (objects; missing: None or NaN) hold
+    only numbers, or only true/false flags, none of them a level it knew: each would be
+    the unknown level (code 0), silently, where the opposite change (numbers at fit, text
+    now) is refused. None otherwise: a column whose levels are numbers stored as
+    categories (``pd.Categorical([1, 2])``, text ``"1"``) reads numbers as its levels, and
+    values missing everywhere are the unknown level as any missing value is."""
     if column.role == "numeric" or not column.levels:
-        return
+        return None
     if any(_written_number(level) or _number_text(level) != level
            for level in column.levels):
-        return
-    values = _column(table, column, n)
+        return None
     present = values[pd.notna(values)] if values.ndim == 1 else values
     if not len(present):
-        return
+        return None
     kind = pd.api.types.infer_dtype(present, skipna=True)
     if kind not in _NUMBER_KINDS | {"boolean"}:
-        return
+        return None
     if (_level_codes(column.levels, present) >= 0).any():
+        return None
+    return ("true/false flags" if kind == "boolean" else "numbers"), present[0]
+
+
+def _text_levels_shown(column: TableColumn) -> str:
+    return f" (levels such as {echoed(repr(column.levels[0]))})"
+
+
+def _refuse_text_become_numbers(table: pd.DataFrame | None, n: int,
+                                column: TableColumn) -> None:
+    """Refuse a table column that held text at fit and holds only numbers (or flags) now,
+    none a level it knew (:func:`_text_become_numbers`)."""
+    changed = _text_become_numbers(_column(table, column, n), column)
+    if changed is None:
         return
-    now = "true/false flags" if kind == "boolean" else "numbers"
+    now, example = changed
+    said = _type_changed(f"the {column.table} table column {column.column!r}", "text", now,
+                         echoed(shown(example)), _text_levels_shown(column))
     raise RecstackError(
-        f"features: the {column.table} table column {column.column!r} held text at fit "
-        f"(levels such as {echoed(repr(column.levels[0]))}) and holds {now} now (such as "
-        f"{echoed(shown(present[0]))}), none of them a level it knew: every {column.table} "
-        "would have the unknown level (code 0). Give the column its text as at fit, or fit "
-        "the features again on the new table")
+        f"features: {said}, none of them a level it knew: every {column.table} would have "
+        "the unknown level (code 0). Give the column its text as at fit, or fit the "
+        "features again on the new table")
 
 
 def _column(table: pd.DataFrame | None, column: TableColumn, n: int) -> np.ndarray:
@@ -1701,11 +1825,11 @@ def _numbers(values: np.ndarray, column: TableColumn, ids: np.ndarray | None = N
             now = "text" if isinstance(value, str | bytes) else type(value).__name__
             where = (f"{column.table} {shown(ids[row])}"
                      if ids is not None and len(ids) == len(series) else f"row {row}")
+            said = _type_changed(f"the {column.table} table column {column.column!r}",
+                                 "numbers", now, f"{echoed(shown(value))}, {where}")
             raise RecstackError(
-                f"features: the {column.table} table column {column.column!r} held numbers "
-                f"at fit and holds {now} now (such as {echoed(shown(value))}, {where}); "
-                "give the column its numbers as at fit (pd.to_numeric), or fit the "
-                "features again on the new table") from None
+                f"features: {said}; give the column its numbers as at fit (pd.to_numeric), "
+                "or fit the features again on the new table") from None
         numbers = pd.Series(read)
     what = ("context column" if column.table == "context"
             else f"{column.table} table column")

@@ -132,9 +132,55 @@ def downsample_negatives(labels: np.ndarray, rate: float, *, seed: int = 0,
 @arguments_named
 def correct_probability(p: np.ndarray | float, rate: float) -> np.ndarray:
     r"""Put a probability learned with lighter negatives back on the original scale:
-    :math:`q = p / (p + (1 - p) / r)`, ``rate`` being :math:`r`, the factor the negatives'
-    weight was multiplied by (the share kept by downsampling, :math:`c_0 / c_1` under class
-    weights; see the module docstring)."""
+    :math:`q = p / (p + (1 - p) / r)`, ``rate`` being :math:`r` (He et al. 2014; see the
+    module docstring).
+
+    Parameters
+    ----------
+    p : float or array_like of float
+        The model's probabilities, each in [0, 1], of any shape (a list of lists must have
+        rows of one length). 0 and 1 stay 0 and 1 at every rate.
+    rate : float
+        One finite number > 0, for all of ``p``: the factor the negatives' weight was
+        multiplied by in training. It has two meanings, and either may be below or above
+        1:
+
+        - *downsampling*: the share of negatives kept, in (0, 1]. Negatives downsampled
+          to 5%: ``rate=0.05``.
+        - *class weights*: :math:`c_0 / c_1`, the negatives' class weight over the
+          positives'. It is above 1 whenever positives are the majority (``balanced``
+          weights give the smaller class the larger weight): :math:`c_0 / c_1 = 5`:
+          ``rate=5``. Here 5 means five times, not 5%.
+
+        Both at once multiply: 5% of the negatives kept and then weighted with
+        :math:`c_0 / c_1 = 5` is ``rate=0.25``. A rate of 1 leaves ``p`` as it is.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`q`, float64, of ``p``'s shape (a numpy float for a single number).
+
+    Raises
+    ------
+    ConfigError
+        ``rate`` that is not one finite number > 0 (NaN, infinite, 0, negative, text, a
+        flag, a list or array).
+    BanditInputError
+        ``p`` outside [0, 1] (percentages are said to be), NaN, true/false flags, text,
+        rows of different lengths, or a masked array.
+
+    Examples
+    --------
+    Negatives downsampled to 5%: a model's 0.5 is :math:`0.05 / 1.05`:
+
+    >>> round(float(correct_probability(0.5, rate=0.05)), 6)
+    0.047619
+
+    Class weights with :math:`c_0 / c_1 = 5`: a model's 0.5 is :math:`5 / 6`:
+
+    >>> round(float(correct_probability(0.5, rate=5)), 6)
+    0.833333
+    """
     rate = _check_rate(rate, "correct_probability: rate (the factor the negatives' weight was "
                        "multiplied by: the share of negatives kept, c0 / c1 under class "
                        "weights)", upper=False)
@@ -209,5 +255,18 @@ def _check_rate(rate: float, what: str, *, upper: bool) -> float:
                               f"{number_spelling_hint(given, float, 'rate')}")
         raise ConfigError(f"{what} must be a finite number > 0 (1 leaves the probabilities "
                           f"as they are), got {shown(given)}"
-                          f"{number_spelling_hint(given, float, 'rate')}")
+                          f"{number_spelling_hint(given, float, 'rate')}"
+                          f"{_one_rate_hint(given)}")
     return float(rate)
+
+
+def _one_rate_hint(given: Any) -> str:
+    """What to write for a rate given as a list or an array, which was refused as any other
+    bad value: one rate holds for all the probabilities."""
+    if isinstance(given, str | bytes) or not isinstance(given, np.ndarray | list | tuple):
+        return ""
+    values = np.asarray(given, dtype=object).ravel()
+    if len(values) == 1:
+        return f" (one number, not a collection: rate = {shown(values[0])})"
+    return (" (one number for all of p, not one per value: call correct_probability once "
+            "per rate for probabilities corrected by different rates)")

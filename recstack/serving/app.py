@@ -318,7 +318,8 @@ class _LimitsAndMetrics:
             elif int(significant or b"0") > self.max_body:  # leading zeros count to int()
                 problem = (413, f"request body of {int(significant)} bytes exceeds this "
                            f"service's limit of {self.max_body} bytes")
-        problem = problem or _undecodable_url(scope) or _get_with_body(scope, declared)
+        problem = (problem or _undecodable_url(scope) or _get_with_body(scope, declared)
+                   or _unacceptable(scope))
         encoding = _content_encoding(scope["headers"])
         if problem is None and encoding is not None:
             # a gzip body was read as JSON text: "UnicodeDecodeError: ... byte 0x8b"
@@ -413,6 +414,80 @@ def _get_with_body(scope: dict[str, Any], declared: bytes | None) -> tuple[int, 
             "ignored, and the request answered with the defaults): give the parameters in "
             "the query string (e.g. ?k=3&exclude_seen=false), or send the JSON body with "
             "POST where the endpoint takes one (POST /users/{user_id}/recommendations)")
+
+
+#: the first path segments of the JSON API (and the OpenAPI document)
+_JSON_SEGMENTS = frozenset({"users", "items", "recommendations", "events", "health", "ready",
+                            "admin", "openapi.json"})
+#: the pages, which answer HTML
+_HTML_PATHS = frozenset({"/", "/docs", "/redoc", "/docs/oauth2-redirect"})
+#: the most media ranges of one Accept header read: a header of thousands of ranges is
+#: no client's preference, and each would be matched
+_MAX_MEDIA_RANGES = 64
+
+
+def _media_type_given(path: str) -> str | None:
+    """The media type ``path`` answers with, or None where it is not one fixed type (the
+    static files, and paths no endpoint serves: those answer 404 as before)."""
+    if path in _HTML_PATHS:
+        return "text/html"
+    if path == "/metrics":
+        return "text/plain"
+    if path.lstrip("/").split("/", 1)[0] in _JSON_SEGMENTS:
+        return "application/json"
+    return None
+
+
+def _unacceptable(scope: dict[str, Any]) -> tuple[int, str] | None:
+    """A 406 for a request whose ``Accept`` names no type the endpoint gives (HTTP's
+    content negotiation, RFC 9110 section 12.5.1): ``Accept: application/xml`` was
+    answered 200 with JSON, which a client that parses XML reads as a broken document
+    rather than as a refusal. No Accept header, ``*/*`` and ``type/*`` accept anything
+    of the type; a range with ``q=0`` refuses it. A 400 for an Accept that cannot be
+    read (a q that is not a number from 0 to 1), naming the part."""
+    if scope["method"] not in ("GET", "POST"):
+        return None  # 405 (or 404) says more than which type the client wants
+    given = _media_type_given(scope["path"])
+    headers = [v for k, v in scope["headers"] if k == b"accept"]
+    if given is None or not headers:
+        return None
+    accept = b",".join(headers).decode("latin-1")
+    ranges = [part.strip() for part in accept.split(",") if part.strip()]
+    if not ranges:
+        return None  # an empty Accept header: clients that send one ask for nothing
+    if len(ranges) > _MAX_MEDIA_RANGES:
+        return (400, f"the Accept header names {len(ranges):,} media ranges; this service "
+                f"reads at most {_MAX_MEDIA_RANGES}: send Accept: {given} (or */*)")
+    kind = given.split("/", 1)[0]
+    best: float | None = None
+    best_specific = -1
+    for media_range in ranges:
+        name, *parameters = (piece.strip() for piece in media_range.split(";"))
+        name = name.lower()
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() != "q":
+                continue
+            try:
+                quality = float(value.strip())
+            except ValueError:
+                quality = -1.0
+            if not 0.0 <= quality <= 1.0:  # NaN fails both comparisons
+                return (400, f"the Accept header's range {_text(media_range[:80])!r} has "
+                        f"q={_text(value.strip()[:20])!r}; a q is a number from 0 to 1 "
+                        "(e.g. application/json;q=0.9)")
+        if name in (given, f"{kind}/*", "*/*"):
+            # the most specific range decides (RFC 9110): an exact name over a wildcard
+            specific = 2 if name == given else (1 if name != "*/*" else 0)
+            if specific > best_specific:
+                best, best_specific = quality, specific
+    if best is not None and best > 0.0:
+        return None
+    sent = _text(accept[:120]) + ("..." if len(accept) > 120 else "")
+    return (406, f"Accept {sent!r} names no type this endpoint gives: "
+            f"{_text(scope['path'][:80])!r} answers {given}; send Accept: {given} (or */*, or no "
+            "Accept header)")
 
 
 def _content_encoding(headers: Any) -> str | None:
@@ -732,13 +807,15 @@ class _AdminRoute(_StrictJSONRoute):
 #: what any endpoint of the API may answer, whatever it declares (documented on each, so
 #: that the published schema says what the service answers): 400 a path or query not
 #: UTF-8 once percent-decoded (or a Content-Length not a number), 413 a body over the
-#: limit, 415 a compressed body (the middleware's checks, made before routing), and 422
+#: limit, 415 a compressed body, 406 an Accept naming no type the endpoint gives (the
+#: middleware's checks, made before routing), and 422
 #: an unknown or repeated query parameter in the service's shape. /users, /health,
 #: /ready and /metrics documented no 422 (or FastAPI's HTTPValidationError, a list of
 #: problems, for /users) while answering the service's ``message``/``errors`` shape
 _ANY_REQUEST: dict[int | str, dict[str, Any]] = {
-    400: {"model": schemas.Problem}, 413: {"model": schemas.Problem},
-    415: {"model": schemas.Problem}, 422: {"model": schemas.Invalid}}
+    400: {"model": schemas.Problem}, 406: {"model": schemas.Problem},
+    413: {"model": schemas.Problem}, 415: {"model": schemas.Problem},
+    422: {"model": schemas.Invalid}}
 users = APIRouter(prefix="/users", tags=["users"], route_class=_StrictJSONRoute,
                   responses=_ANY_REQUEST)
 items = APIRouter(prefix="/items", tags=["items"], route_class=_StrictJSONRoute,

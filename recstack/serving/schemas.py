@@ -373,6 +373,10 @@ def _money(value: object) -> object:
         raise PydanticCustomError("greater_than_equal" if value < 0 else "less_than_equal",
                                   "Input should be an amount from 0 to {le}, not {given}",
                                   {"le": "1e12", "given": _kind_of(value)})
+    if isinstance(value, float | np.floating) and value == 0:
+        # -0.0 (or -1e-400, which the reader rounds to it) passes the bound of 0 and was
+        # logged as -0.0: a negative amount wherever the event log is printed
+        return 0.0
     return value
 
 

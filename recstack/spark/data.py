@@ -58,6 +58,7 @@ from recstack.data.interactions import (
     USER_ID,
     VALUE,
     Interactions,
+    MergedTimesWarning,
     ThresholdKeepsEveryRowWarning,
     at_least,
     caller_stacklevel,
@@ -92,6 +93,11 @@ from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, home_problem
 USER_INDEX = "user_index"
 ITEM_INDEX = "item_index"
 ROW = "row"
+#: the part of a second that flooring took from a fractional time (``1.7`` keeps ``0.7``),
+#: carried only by data where two distinct times of one user share a second: there it
+#: orders the user's rows of that second in leave_last_out and the time-ordered user split,
+#: as the data say (Spark has no row order in the source to fall back on, as one machine has)
+TIME_FRACTION = "_time_fraction"
 _LEVELS = ("year", "month", "day")
 _DAY = 86_400
 #: the largest index Spark's ALS and the int index columns hold (a Java int)
@@ -108,7 +114,8 @@ def as_count_bound(n: int) -> int:
 
 @dataclass(frozen=True)
 class SparkInteractions:
-    """Interactions as a DataFrame (``user_index, item_index, value[, timestamp], row``)
+    """Interactions as a DataFrame (``user_index, item_index, value[, timestamp], row``,
+    and :data:`TIME_FRACTION` where fractions of a second order some user's rows)
     with the two vocabularies as DataFrames (``user_id, user_index`` and ``item_id,
     item_index``). Splits share the vocabularies, as on a single machine.
 
@@ -529,6 +536,8 @@ def _encode(frame: Any, where: str, context: Sequence[str]) -> SparkInteractions
     columns = [USER_INDEX, ITEM_INDEX, F.col(VALUE).cast("double").alias(VALUE), ROW]
     if has_time:
         columns.append(F.col(TIMESTAMP).cast("long").alias(TIMESTAMP))
+        if TIME_FRACTION in frame.columns:
+            columns.append(TIME_FRACTION)
     indexed = (frame.join(F.broadcast(users) if n_users < 1_000_000 else users, USER_ID)
                .join(F.broadcast(items) if n_items < 1_000_000 else items, ITEM_ID)
                .select(*columns, *context))
@@ -691,6 +700,8 @@ def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
                 "such a column in that unit); divide the column to seconds before reading "
                 "it here (e.g. F.col('timestamp') / 1000 for milliseconds)", file=where,
                 column=TIMESTAMP, expected="whole Unix seconds, below 1e11")
+    if TIME_FRACTION in frame.columns:
+        frame = _with_fractions_that_order(frame, where)
     if ROW in frame.columns:
         _refuse_repeated_rows(frame, where)
     _warn_of_lookalike_ids(frame, where)
@@ -894,15 +905,64 @@ def _times_as_unix_seconds(frame: Any) -> Any:
         # them (recstack.data.files; 1577836800.7 is 1577836800, -1.5 is -2); they were
         # refused here. NaN and infinity stay, for the checks to name the row.
         seconds = time.cast("double")
-        return frame.withColumn(TIMESTAMP, F.when(F.isnan(seconds) | (F.abs(seconds) == float(
-            "inf")), seconds).otherwise(F.floor(seconds).cast("double")))
+        # floor is taken of finite seconds only: of infinity it is an ANSI overflow error
+        # (a Java traceback) before the checks could name the row
+        finite = ~(F.isnan(seconds) | (F.abs(seconds) == float("inf")))
+        floored = F.floor(seconds).cast("double")
+        return (frame.withColumn(TIME_FRACTION, F.when(finite, seconds - floored)
+                                 .otherwise(F.lit(0.0)))
+                .withColumn(TIMESTAMP, F.when(finite, floored).otherwise(seconds)))
     if isinstance(kind, T.DateType):
         return frame.withColumn(TIMESTAMP, F.unix_date(time).cast("long") * _DAY)
+    if isinstance(kind, T.TimestampType | T.TimestampNTZType):
+        # the microseconds the whole seconds below drop (a zone's offset is whole seconds,
+        # so the session's zone, which the cast to an instant reads, leaves them alone)
+        micros = F.pmod(F.unix_micros(time.cast("timestamp")), F.lit(1_000_000))
+        frame = frame.withColumn(TIME_FRACTION, micros.cast("double") / 1e6)
     if isinstance(kind, T.TimestampNTZType):
         # from the wall-clock fields, which no session time zone shifts
         seconds = (F.unix_date(F.to_date(time)).cast("long") * _DAY + F.hour(time) * 3600
                    + F.minute(time) * 60 + F.second(time))
         return frame.withColumn(TIMESTAMP, seconds)
+    return frame
+
+
+def _with_fractions_that_order(frame: Any, where: str) -> Any:
+    """``frame`` keeping :data:`TIME_FRACTION` only where it orders something: when two
+    distinct times of one user fall in one whole second (1.2 and 1.7), which is warned of
+    with one machine's :class:`~recstack.data.interactions.MergedTimesWarning`; otherwise
+    the column is dropped (no user's order rests on it). Spark floored such times silently
+    and, with no row order of the source to break the tie, held out either of the two.
+
+    Cost: one aggregation job, by user and second, over data whose times have a type that
+    can hold fractions (floats, decimals, numbers as text, date-times); integer and date
+    columns cost nothing."""
+    from pyspark.sql import functions as F
+
+    fraction = F.col(TIME_FRACTION)
+    # whole seconds (a date-time column is cast to them only at encoding)
+    merged = (frame.groupBy(USER_ID, F.col(TIMESTAMP).cast("long").alias(TIMESTAMP))
+              .agg(F.min(fraction).alias("_low"), F.max(fraction).alias("_high"))
+              .filter(F.col("_low") < F.col("_high")))
+    found = merged.agg(F.count(F.lit(1)).alias("count"),
+                       F.min(F.struct(TIMESTAMP, USER_ID, "_low", "_high")).alias("first")
+                       ).collect()[0]
+    if not found["count"]:
+        return frame.drop(TIME_FRACTION)
+    first = found["first"]
+    second = int(first[TIMESTAMP])
+    earlier, later = second + float(first["_low"]), second + float(first["_high"])
+    where_words = "" if where == "data" else f"{where}: "
+    warnings.warn(
+        f"{where_words}column {TIMESTAMP!r}: read as seconds with fractions, user "
+        f"{first[USER_ID]!r} has the times {earlier!r} and {later!r} in one whole second "
+        f"({second}, the unit interactions keep; {found['count']:,} such user-second(s) in "
+        "all); the Spark splits keep the fraction to order them (leave_last_out and "
+        "user_split(by_time=True) hold out the later), but the timestamp column holds whole "
+        "seconds, so time filters, temporal splits, deduplication and to_interactions see "
+        "one time; on one machine ties within a second follow row order, so sort the data "
+        "by time first (a stable sort keeps the order within each second)",
+        MergedTimesWarning, stacklevel=caller_stacklevel())
     return frame
 
 
@@ -930,6 +990,9 @@ def _text_times_as_unix_seconds(frame: Any, where: str) -> Any:
     seconds = (F.when(finite, F.floor(number).cast("double"))
                .when(zoned, instant).otherwise(fields))
     converted = frame.withColumn("_recstack_seconds", seconds)
+    # ISO text keeps whole seconds (as one machine reads it); numbers keep their fraction
+    converted = converted.withColumn(TIME_FRACTION, F.when(finite, number - F.floor(number))
+                                     .otherwise(F.lit(0.0)))
     unreadable = converted.filter(F.col(TIMESTAMP).isNotNull()
                                   & F.col("_recstack_seconds").isNull()).limit(1).collect()
     if unreadable:
@@ -984,7 +1047,8 @@ def _refuse_repeated_columns(frame: Any, where: str) -> None:
 
 
 def _preview_row(row: dict[str, Any]) -> str:
-    text = "(" + ", ".join(f"{key}={value!r}" for key, value in row.items()) + ")"
+    text = "(" + ", ".join(f"{key}={value!r}" for key, value in row.items()
+                           if key != TIME_FRACTION) + ")"
     return text if len(text) <= 120 else text[:116] + "...)"
 
 
@@ -1749,6 +1813,10 @@ def write_parquet(frame: Any, path: str | Path, *, overwrite: bool = False) -> s
     Spark's own output commit protocol applies: only a job that succeeds moves its files to
     ``path``, but ``overwrite=True`` deletes the old output before the job starts."""
     check_spark_frame(frame, "write_parquet(frame)")
+    if TIME_FRACTION in frame.columns:
+        # an ordering aid of recstack's own splits, not the user's data: the readers
+        # take no such column, so it stays out of what the user's files hold
+        frame = frame.drop(TIME_FRACTION)
     given = os.fsdecode(os.fspath(path)) if isinstance(path, str | os.PathLike) else path
     path = _location(path, "write_parquet path")
     if not isinstance(overwrite, bool | np.bool_):
@@ -2174,9 +2242,9 @@ def _most_rows_of_a_user(data: SparkInteractions) -> int:
 
 @arguments_named
 def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
-    """Each user's last ``n`` rows by time, later ``row`` first among equal times, go to
-    test; users with ``n`` rows or fewer keep them all (as
-    :func:`recstack.data.splits.leave_last_out`)."""
+    """Each user's last ``n`` rows by time (and the fraction of a second the data keep,
+    :data:`TIME_FRACTION`), later ``row`` first among equal times, go to test; users with
+    ``n`` rows or fewer keep them all (as :func:`recstack.data.splits.leave_last_out`)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
@@ -2185,7 +2253,7 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     _require_timestamps(data)
     require_rows(data)
     by_user = Window.partitionBy(USER_INDEX)
-    position = F.row_number().over(by_user.orderBy(F.col(TIMESTAMP).desc(), F.col(ROW).desc()))
+    position = F.row_number().over(by_user.orderBy(*latest_first(data)))
     size = F.count(F.lit(1)).over(by_user)
     bound = as_count_bound(n)
     # with its 0-based position, for the tie warning: one materialised frame serves both
@@ -2200,6 +2268,17 @@ def leave_last_out(data: SparkInteractions, n: int = 1) -> SparkSplit:
     split = _finish(data, flagged, "leave_last_out", {"n": n}, none_chosen=none_chosen)
     warn_of_tied_last_rows(data, flagged, F.lit(bound), "leave_last_out", "training")
     return split
+
+
+def latest_first(data: SparkInteractions) -> list[Any]:
+    """The order of a user's rows, latest first: by time, the fraction of the second where
+    the data keep one (:data:`TIME_FRACTION`), then the later row first."""
+    from pyspark.sql import functions as F
+
+    keys = [F.col(TIMESTAMP).desc()]
+    if TIME_FRACTION in data.frame.columns:
+        keys.append(F.col(TIME_FRACTION).desc())
+    return [*keys, F.col(ROW).desc()]
 
 
 def warn_of_tied_last_rows(data: SparkInteractions, flagged: Any, n_test: Any, method: str,
@@ -2219,17 +2298,23 @@ def warn_of_tied_last_rows(data: SparkInteractions, flagged: Any, n_test: Any, m
     if not data.has_timestamps:
         return
     position, is_test = F.col("_position"), F.col("_is_test")
+    # rows a fraction of a second apart are ordered by it, not tied
+    fraction = (F.col(TIME_FRACTION) if TIME_FRACTION in flagged.columns
+                else F.lit(0.0))
     last_test = is_test & (position == n_test - 1)
     first_kept = ~is_test & (position == n_test)
     per_user = (flagged.groupBy(USER_INDEX).agg(
         F.max(is_test.cast("int")).alias("_tested"),
         F.max(F.when(last_test, F.col(TIMESTAMP))).alias("_test_time"),
         F.max(F.when(first_kept, F.col(TIMESTAMP))).alias("_kept_time"),
+        F.max(F.when(last_test, fraction)).alias("_test_fraction"),
+        F.max(F.when(first_kept, fraction)).alias("_kept_fraction"),
         F.max(F.when(last_test, F.col(ITEM_INDEX))).alias("_test_item"),
         F.max(F.when(first_kept, F.col(ITEM_INDEX))).alias("_kept_item"))
         .filter(F.col("_tested") == 1))
     # a held-out user may keep no row (no fold-in): no kept time, no tie
-    tied = F.col("_test_time") == F.col("_kept_time")
+    tied = ((F.col("_test_time") == F.col("_kept_time"))
+            & (F.col("_test_fraction") == F.col("_kept_fraction")))
     example = F.min(F.when(tied, F.struct(USER_INDEX, "_test_time", "_test_item",
                                           "_kept_item")))
     row = per_user.agg(F.count(F.lit(1)).alias("tested"),

@@ -39,6 +39,7 @@ from recstack.errors import ConfigError, EmptyResultError, RecstackError, counte
 from recstack.spark.data import (
     ITEM_INDEX,
     ROW,
+    TIME_FRACTION,
     USER_INDEX,
     SparkInteractions,
     check_data,
@@ -149,11 +150,13 @@ def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
         return data
     frame = data.frame
     pair = [USER_INDEX, ITEM_INDEX]
+    # the fraction of a second, where the data keep one, orders rows of one second
+    fraction = [F.col(TIME_FRACTION)] if TIME_FRACTION in frame.columns else []
     if policy == "error":
         _refuse_duplicates(data)
         resolved = frame
     elif policy in ("first", "last"):
-        time = [F.col(TIMESTAMP)] if data.has_timestamps else []
+        time = [F.col(TIMESTAMP), *fraction] if data.has_timestamps else []
         keys = [*time, F.col(ROW)]
         order = [k.asc() for k in keys] if policy == "first" else [k.desc() for k in keys]
         position = F.row_number().over(Window.partitionBy(*pair).orderBy(*order))
@@ -165,7 +168,7 @@ def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
         # context columns, and selecting them failed in Spark's words)
         combine = {"sum": F.sum, "max": F.max, "mean": F.avg}[policy]
         group = Window.partitionBy(*pair)
-        time = [F.col(TIMESTAMP)] if data.has_timestamps else []
+        time = [F.col(TIMESTAMP), *fraction] if data.has_timestamps else []
         if policy == "max":
             order = [F.col(VALUE).cast("float").desc(), *[k.asc() for k in time],
                      F.col(ROW).asc()]
@@ -173,19 +176,28 @@ def deduplicated(data: SparkInteractions, policy: str) -> SparkInteractions:
             order = [*[k.desc() for k in time], F.col(ROW).desc()]
         resolved = frame.withColumn("_combined", combine(VALUE).over(group))
         if data.has_timestamps:  # the group's latest time, taken before the rows go
-            resolved = resolved.withColumn("_latest", F.max(TIMESTAMP).over(group))
+            resolved = resolved.withColumn("_latest", F.max(F.struct(TIMESTAMP, *fraction))
+                                           .over(group))
         resolved = (resolved
                     .withColumn("_position", F.row_number().over(group.orderBy(*order)))
                     .filter(F.col("_position") == 1)
                     .withColumn(VALUE, F.col("_combined").cast("float").cast("double")))
         if data.has_timestamps:
-            resolved = resolved.withColumn(TIMESTAMP, F.col("_latest"))
+            resolved = resolved.withColumn(TIMESTAMP, F.col("_latest")[TIMESTAMP])
+            if fraction:
+                resolved = resolved.withColumn(TIME_FRACTION,
+                                               F.col("_latest")[TIME_FRACTION])
     else:
         combine = {"sum": F.sum, "max": F.max, "mean": F.avg}[policy]
         aggregates = [combine(VALUE).cast("float").cast("double").alias(VALUE)]
         if data.has_timestamps:
-            aggregates.append(F.max(TIMESTAMP).alias(TIMESTAMP))
+            aggregates.append(F.max(F.struct(TIMESTAMP, *fraction)).alias("_latest"))
         resolved = frame.groupBy(*pair).agg(*aggregates)
+        if data.has_timestamps:
+            resolved = resolved.withColumn(TIMESTAMP, F.col("_latest")[TIMESTAMP])
+            if fraction:
+                resolved = resolved.withColumn(TIME_FRACTION,
+                                               F.col("_latest")[TIME_FRACTION])
     renumbered = resolved.withColumn(
         ROW, F.col(USER_INDEX).cast("long") * data.n_items + F.col(ITEM_INDEX))
     return data.with_frame(renumbered.select(*frame.columns))

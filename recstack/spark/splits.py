@@ -60,13 +60,13 @@ from recstack.spark.data import (
     ROW,
     SHARE,
     SIZE,
-    TIMESTAMP,
     USER_INDEX,
     SparkInteractions,
     SparkSplit,
     _finish,
     _materialise,
     check_data,
+    latest_first,
     leave_last_out,
     random_split,
     require_rows,
@@ -117,15 +117,16 @@ def user_split(data: SparkInteractions, test_users: float = 0.2, *,
     held = _first_by_hash(active, F.xxhash64(F.lit(int(seed)), F.lit("users"),
                                              F.col(USER_INDEX)), [USER_INDEX], n_held)
     held = held.select(USER_INDEX).withColumn("_held", F.lit(True))
-    key = (F.col(TIMESTAMP) if by_time
-           else F.xxhash64(F.lit(int(seed)), F.lit("rows"), F.col(ROW)))
+    key = F.xxhash64(F.lit(int(seed)), F.lit("rows"), F.col(ROW))
     by_user = Window.partitionBy(USER_INDEX)
     # position 0 is the row revealed last (the largest key), so the latest rows become the
     # test targets; among rows at one time the later row in the data is the later event, as
     # on one machine and in leave_last_out (the earlier row was held out here, where one
     # machine holds out the later)
-    tie_break = F.col(ROW).desc() if by_time else F.col(ROW).asc()
-    position = F.row_number().over(by_user.orderBy(key.desc(), tie_break)) - 1
+    # (and the fraction of a second, where the data keep one, before the row: see
+    # latest_first)
+    order = latest_first(data) if by_time else [key.desc(), F.col(ROW).asc()]
+    position = F.row_number().over(by_user.orderBy(*order)) - 1
     size = F.count(F.lit(1)).over(by_user)
     sized = shares_of_sizes(data.frame.join(held, USER_INDEX, "left").withColumn(SIZE, size),
                             1 - exact_share(fold_in_fraction))

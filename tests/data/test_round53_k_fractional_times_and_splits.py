@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from recstack.data import splits
-from recstack.data.files import load_table
 from recstack.data.interactions import Interactions, MergedTimesWarning
 from recstack.data.splits import KFold, LeaveLastOut, RandomSplit
 from recstack.data.synthetic import SyntheticConfig
@@ -22,14 +21,15 @@ def _merged_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
 
 # --- 1. fractional seconds --------------------------------------------------------------
 
-def test_fractions_within_one_second_against_row_order_are_warned_of() -> None:
-    # 1.7 comes before 1.2 in the data: floored, both are second 1, and the later row (the
-    # earlier event) would count as the user's last; only 2 of 3 distinct times merge, under
-    # the half rule, so this was silent
-    with pytest.warns(MergedTimesWarning, match=r"rows 1 and 2 hold 1\.7 and 1\.2"):
-        data = Interactions.from_arrays(["u", "u", "u"], ["a", "b", "c"],
-                                        timestamps=[0.5, 1.7, 1.2])
-    assert data.timestamp.tolist() == [0, 1, 1]
+def test_two_users_in_one_second_each_in_time_order_are_not_warned_of() -> None:
+    # u's 10.7 comes before v's 10.2 in the data: one second, but no user's order is
+    # reversed (each user has one event there), so nothing is lost
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = Interactions.from_arrays(["u", "u", "v", "v"], ["a", "b", "a", "b"],
+                                        timestamps=[10.7, 20.5, 10.2, 30.1])
+    assert _merged_warnings(caught) == []
+    assert data.timestamp.tolist() == [10, 20, 10, 30]
 
 
 def test_fractions_in_row_order_and_distinct_seconds_are_kept_silently() -> None:
@@ -44,21 +44,15 @@ def test_fractions_in_row_order_and_distinct_seconds_are_kept_silently() -> None
     assert apart.timestamp.tolist() == [1, 1700000000]  # floored by hand
 
 
-def test_fractions_against_row_order_in_a_file_are_warned_of(tmp_path) -> None:
-    path = tmp_path / "log.csv"
-    path.write_text("user_id,item_id,timestamp\nu,a,0.5\nu,b,1700000000.75\n"
-                    "u,c,1700000000.25\n")
-    with pytest.warns(MergedTimesWarning, match="opposite order of their times"):
-        data = load_table(path)
-    assert data.timestamp.tolist() == [0, 1700000000, 1700000000]
-
-
-def test_sub_second_date_times_against_row_order_are_warned_of() -> None:
-    times = pd.to_datetime(["2024-01-01 00:00:00.000", "2024-01-01 00:00:05.700",
-                            "2024-01-01 00:00:05.200"]).values
-    with pytest.warns(MergedTimesWarning, match="opposite order of their times"):
-        data = Interactions.from_arrays(["u", "u", "u"], ["a", "b", "c"], timestamps=times)
-    assert data.timestamp.tolist() == [1704067200, 1704067205, 1704067205]
+def test_sub_second_date_times_mostly_merged_are_warned_of() -> None:
+    # four distinct times in two seconds: at most half as many seconds as times, the rule
+    # numbers in a finer unit already followed; date-times were floored without a word
+    times = pd.to_datetime(["2024-01-01 00:00:05.100", "2024-01-01 00:00:05.700",
+                            "2024-01-01 00:00:06.200", "2024-01-01 00:00:06.900"]).values
+    with pytest.warns(MergedTimesWarning, match="4 distinct times of 4 rows became 2"):
+        data = Interactions.from_arrays(["u", "u", "v", "v"], ["a", "b", "a", "b"],
+                                        timestamps=times)
+    assert data.timestamp.tolist() == [1704067205, 1704067205, 1704067206, 1704067206]
 
 
 # --- 2. numbers with grouped digits ----------------------------------------------------
@@ -209,3 +203,11 @@ def test_a_temporal_share_of_one_says_the_share_of_one_row() -> None:
     # 0.2 x 4 rows is 0.8, one row to the nearest (0.1 would be 0.4, none)
     with pytest.raises(ConfigError, match=r"one row would be test_fraction=0\.2$"):
         splits.temporal_split(data, test_fraction=1)
+
+
+def test_grouped_digits_past_the_integer_digit_limit_are_refused_without_a_traceback() -> None:
+    # int() of more than 4,300 digits raises a bare ValueError: the grouped-digit hint
+    # called it before the check of endless numbers
+    endless = "1" + ",000" * 1500
+    with pytest.raises(ConfigError, match="n_users must be an integer"):
+        SyntheticConfig(n_users=endless)

@@ -112,3 +112,20 @@ def test_a_models_error_names_the_result_it_was_evaluated_as(split) -> None:
         Evaluator(ks=[5]).evaluate(Scorer(fail), split.train, split.test, name="fold_2_ease")
     assert any("'fold_2_ease'" in note and "score_users" in note
                for note in getattr(raised.value, "__notes__", []))
+
+
+def test_a_baseline_that_is_not_personalised_is_not_told_it_does_not_personalise(split):
+    # most-popular gives everyone one list by design: with the overlap stored for every
+    # model, each experiment with that baseline was told to check that it personalises
+    from recstack.models import create_model
+
+    popular = create_model("most_popular").fit(split.train)
+    assert popular.personalised is False
+    result = Evaluator(ks=[5]).evaluate(popular, split.train, split.test)
+    assert "mean_list_overlap" not in result.meta
+    assert [d for d in diagnose(result) if d.kind == "same lists"] == []
+    # the same lists from a model that personalises (the default) are still flagged
+    n_items = split.train.n_items
+    alike = Scorer(lambda users: np.tile(-np.arange(n_items, dtype=float), (len(users), 1)))
+    flagged = diagnose(Evaluator(ks=[5]).evaluate(alike, split.train, split.test))
+    assert [d.kind for d in flagged if d.kind == "same lists"] == ["same lists"]

@@ -86,6 +86,7 @@ def test_numbers_the_features_hold_and_missing_values_are_still_served(fitted, v
 def test_text_in_a_numeric_context_column_keeps_its_refusal(fitted):
     model, data = fitted
     context = pd.DataFrame({"slot": [3, "x"]})
-    with pytest.raises(RecstackError, match=r"^two_stage: context column 'slot': request row "
-                                            r"1 holds 'x' \(str\); give a number"):
+    with pytest.raises(RecstackError, match=r"^two_stage: context column 'slot' held numbers "
+                                            r"at fit and holds text now \(such as 'x', "
+                                            r"request row 1\); give a number"):
         model.recommend(data.users.to_external([0, 1]), k=3, context=context)

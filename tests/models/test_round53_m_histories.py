@@ -1,5 +1,7 @@
-"""New users' histories and ids as a new user gives them: stored zeros in a sparse history,
-float64 values too small for float32, and internal positions given as user ids."""
+"""New users' histories and ids as a new user gives them: float64 values too small for
+float32, and internal positions given as user ids. (A 0 stored in a sparse history keeps
+the rule of tests/models/test_hundred_fourteenth_probe_stored_zeros.py: read as the model
+reads a training row of value 0.)"""
 
 import numpy as np
 import pytest
@@ -25,33 +27,6 @@ def data() -> Interactions:
 
 def fitted(name: str, data: Interactions):
     return create_model(name, **quick_params(name)).fit(data)
-
-
-def history_with_stored_zero() -> sp.csr_matrix:
-    # items 1 and 3 chosen; item 2 stored with the value 0 (a CSR built from a log that
-    # kept "not chosen" rows)
-    return sp.csr_matrix((np.array([1.0, 0.0, 1.0]), np.array([1, 2, 3]), np.array([0, 3])),
-                         shape=(1, N_ITEMS))
-
-
-def test_ease_ignores_a_stored_zero_as_the_formula_says(data):
-    model = fitted("ease", data)
-    chosen = np.zeros(N_ITEMS)
-    chosen[[1, 3]] = 1.0  # x_u: the binary history, by hand
-    expected = chosen @ model.weights_.astype(np.float64)
-    scores = model.score_histories(history_with_stored_zero())
-    np.testing.assert_allclose(scores[0], expected, rtol=1e-5, atol=1e-6)
-
-
-# the models that read a stored 0 as an interaction: the binary ones set it to 1, and ALS
-# took its confidence 1 + alpha * 0 as a preference of 1
-@pytest.mark.parametrize("name", ["ease", "item_knn", "rp3beta", "blend", "als"])
-def test_a_stored_zero_scores_as_the_dense_row_without_it(name, data):
-    model = fitted(name, data)
-    dense = np.zeros((1, N_ITEMS), np.float32)
-    dense[0, [1, 3]] = 1.0
-    np.testing.assert_array_equal(model.score_histories(history_with_stored_zero()),
-                                  model.score_histories(dense))
 
 
 @pytest.mark.parametrize("sparse", [False, True])

@@ -68,9 +68,10 @@ def test_exact_and_large_but_representable_numbers_are_read_as_their_values():
         numbers[:, 0], np.array([0.5, 1.5, 2.5, np.nan, 2.0**100, -(2.0**64)], np.float32))
 
 
-def test_text_that_is_no_number_is_still_named_as_before():
+def test_text_that_is_no_number_is_still_named_with_both_types():
     builder = _builder()
     context = pd.DataFrame({"price": pd.Series([1.0, "abc"], dtype=object)})
-    with pytest.raises(RecstackError, match=r"^context column 'price': request row 1 holds "
-                                            r"'abc' \(str\); give a number"):
+    with pytest.raises(RecstackError, match=r"^context column 'price' held numbers at fit and "
+                                            r"holds text now \(such as 'abc', request row "
+                                            r"1\); give a number"):
         builder.check_context(context, "request row")

@@ -51,9 +51,15 @@ def builder() -> FeatureBuilder:
         logged(), ["pop"], 3)
 
 
+def test_text_in_a_numeric_context_column_is_refused_naming_both_types_and_the_row(builder):
+    context = pd.DataFrame({"price": pd.Series([2.0, "abc"], dtype=object)})
+    with pytest.raises(RecstackError, match=r"^context column 'price' held numbers at fit and "
+                                            r"holds text now \(such as 'abc', row 1\); give "
+                                            r"a number as in the training log, or leave it out"):
+        builder.context_features(context, 2)
+
+
 @pytest.mark.parametrize(("column", "value", "said"), [
-    ("price", "abc", r"'abc' \(str\); give a number \(the column was numeric in the "
-                     r"training log\)"),
     ("price", [1.0], r"\[1.0\] \(list\); give a number"),
     ("device", ["phone"], r"\['phone'\] \(list\); give one level, a text or a number \(the "
                           r"column was categorical in the training log\), not a collection"),
@@ -96,7 +102,8 @@ def model():
 
 
 @pytest.mark.parametrize(("context", "said"), [
-    ({"price": [1.0, "abc", 2.0]}, r"context column 'price': request row 1 holds 'abc'"),
+    ({"price": [1.0, "abc", 2.0]}, r"context column 'price' held numbers at fit and holds "
+                                   r"text now \(such as 'abc', request row 1\)"),
     ({"device": "phone", "timestamp": [1_700_000_000, 1_700_000_000, 1.7e15]},
      r"context column 'timestamp': request row 2 holds 1700000000000000.0, not a time"),
 ])

@@ -35,8 +35,7 @@ from recstack.analysis.report import Report, Section, _bidi, _table, render_html
 from recstack.analysis.results_folder import damaged_text_problem
 from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError, echoed
-from recstack.evaluation.results import CUT_MARK
-from recstack.ops.gate import gate_cut_ends
+from recstack.evaluation.results import CUT_MARK, cut_ends, difference_bounds
 from recstack.specs import arguments_named
 from recstack.strict_json import (
     empty_file_problem,
@@ -505,6 +504,16 @@ def _gate_section(evaluation: dict[str, Any]) -> Section:
                      "two models can have: too few users, or differences too skewed, for a "
                      "symmetric interval).")
     return section
+
+
+def gate_cut_ends(evaluation: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether the lower and the upper end of a gate record's interval (``evaluation``, as
+    :meth:`recstack.ops.gate.GateDecision.to_dict` writes it) were cut at the bounds of a
+    difference of its metric; a record without ``ci_clipped``, written before it was kept,
+    says neither. The one reading of this page and of the run's ``report.txt``."""
+    return cut_ends(evaluation.get("ci_low"), evaluation.get("ci_high"),
+                    evaluation.get("ci_clipped", False),
+                    difference_bounds(evaluation["metric"]))
 
 
 def _publish_section(publish: dict[str, Any]) -> Section:

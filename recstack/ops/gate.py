@@ -35,7 +35,7 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, counted, shown
-from recstack.evaluation.results import EvaluationResult, cut_ends, difference_bounds
+from recstack.evaluation.results import EvaluationResult
 from recstack.metrics._validation import as_float_array, exact_as_float
 from recstack.metrics.ranking import RANKING_METRICS, ranking_metrics
 from recstack.specs import arguments_named, did_you_mean, whole_exact_as_int
@@ -364,13 +364,3 @@ def _per_user(values: Any, which: str, bounded: str | None = None) -> pd.Series:
         raise RecstackError(f"{name} are indexed by user id; {int(missing.sum())} value(s) "
                             "have an empty (NaN/None) user id; drop them or give their ids")
     return pd.Series(numbers, index=values.index, name=values.name)
-
-
-def gate_cut_ends(evaluation: dict[str, Any]) -> tuple[bool, bool]:
-    """Whether the lower and the upper end of a gate record's interval (``evaluation``, as
-    :meth:`GateDecision.to_dict` writes it) were cut at the bounds of a difference of its
-    metric; a record without ``ci_clipped``, written before it was kept, says neither. The
-    one reading the pipeline's page and its ``report.txt`` share."""
-    return cut_ends(evaluation.get("ci_low"), evaluation.get("ci_high"),
-                    evaluation.get("ci_clipped", False),
-                    difference_bounds(evaluation["metric"]))

@@ -69,8 +69,6 @@ from recstack.atomic import (
 )
 from recstack.data.side_table import read_side_table
 from recstack.errors import ConfigError, RecstackError, counted
-from recstack.evaluation.results import CUT_MARK
-from recstack.ops.gate import gate_cut_ends
 from recstack.ops.lock import pipeline_lock
 from recstack.ops.pipeline_config import Pipeline, load_pipeline
 from recstack.ops.quality import (
@@ -913,6 +911,9 @@ def _text(report: dict[str, Any]) -> str:
     if evaluation.get("published_version") is not None:
         # as the pipeline page marks them: unmarked, [-1.0000, +0.2000] read as a t interval
         # whose lower end happened to be -1
+        from recstack.analysis.pipeline_report import gate_cut_ends
+        from recstack.evaluation.results import CUT_MARK
+
         low_cut, high_cut = gate_cut_ends(evaluation)
         lines += [f"  published v{evaluation['published_version']:<6} "
                   f"{_number(evaluation.get('published_mean'))}",

@@ -934,12 +934,16 @@ def _with_fractions_that_order(frame: Any, where: str) -> Any:
     the column is dropped (no user's order rests on it). Spark floored such times silently
     and, with no row order of the source to break the tie, held out either of the two.
 
-    Cost: one aggregation job, by user and second, over data whose times have a type that
-    can hold fractions (floats, decimals, numbers as text, date-times); integer and date
-    columns cost nothing."""
+    Cost: for times of a type that can hold fractions (floats, decimals, numbers as text,
+    date-times), a scan that stops at the first fraction, and where there is one, an
+    aggregation job by user and second; integer and date columns cost nothing."""
     from pyspark.sql import functions as F
 
     fraction = F.col(TIME_FRACTION)
+    if not frame.filter(fraction != 0).limit(1).collect():
+        # whole seconds everywhere (date-times of whole seconds, whole floats): nothing to
+        # order, and no grouping of every row by user and second to find that out
+        return frame.drop(TIME_FRACTION)
     # whole seconds (a date-time column is cast to them only at encoding)
     merged = (frame.groupBy(USER_ID, F.col(TIMESTAMP).cast("long").alias(TIMESTAMP))
               .agg(F.min(fraction).alias("_low"), F.max(fraction).alias("_high"))

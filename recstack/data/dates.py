@@ -196,3 +196,26 @@ def _whole_seconds(number: Any) -> int | None:
         return whole if whole == number else None
     except (ArithmeticError, ValueError):  # NaN, infinity
         return None
+
+
+def refuse_a_range_within_one_second(low: int | None, high: int | None, start: Any,
+                                     end: Any, prefix: str = "") -> None:
+    """Refuse bounds ``start`` < ``end`` that floor (by :func:`moment_seconds`) to one
+    second ``low == high``: times are kept in whole seconds, so ``[start, end)`` became
+    ``[s, s)``, which holds no row, although a row of that second may lie between the two
+    bounds. ``between`` gave empty data without a word, and ``time_window`` said "start
+    (…10.2) must come before end (…10.8)" of bounds in that order. Bounds given alike
+    (``10`` and ``10``) are left to each caller's own "start before end" rule."""
+    if low is None or high is None or low != high:
+        return
+    try:
+        given_alike = bool(start == end)
+    except (TypeError, ValueError):  # an array-like bound compares element-wise
+        given_alike = False
+    if given_alike:
+        return
+    raise ConfigError(
+        f"{prefix}start={shown(start)} and end={shown(end)} fall within one second, "
+        f"{low}: times are kept in whole seconds (fractions floored, as the loaders floor "
+        f"them), so the range [start, end) is [{low}, {high}), which holds no time; to keep "
+        f"the rows of that second, end at the next one (end={low + 1})")

@@ -12,7 +12,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from recstack.data.dates import held_scalar, to_unix_seconds
+from recstack.data.dates import (
+    held_scalar,
+    refuse_a_range_within_one_second,
+    to_unix_seconds,
+)
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
     FIRST_SECOND,
@@ -251,6 +255,7 @@ class TimeWindow(FilterSpec):
                                          leaving_nothing=False)
         refuse_bound_beyond_the_calendar("end", self.end, end, "time_window: ",
                                          leaving_nothing=False)
+        refuse_a_range_within_one_second(start, end, self.start, self.end, "time_window: ")
         if start is not None and end is not None and start >= end:
             raise ConfigError(f"time_window: start ({self.start}) must come before end "
                               f"({self.end})")

@@ -22,7 +22,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.dates import held_scalar, to_unix_seconds
+from recstack.data.dates import (
+    held_scalar,
+    refuse_a_range_within_one_second,
+    to_unix_seconds,
+)
 from recstack.data.idmap import (
     IdMap,
     arrow_text_ids,
@@ -661,11 +665,17 @@ class Interactions:
         # end every row, without a word: read_partitioned's rule
         refuse_bound_beyond_the_calendar("start", start, low, "between: ")
         refuse_bound_beyond_the_calendar("end", end, high, "between: ")
+        refuse_a_range_within_one_second(low, high, start, end, "between: ")
         lo = np.iinfo(np.int64).min if low is None else low
         hi = np.iinfo(np.int64).max if high is None else high
         if lo > hi:  # swapped bounds gave no row without a word
             raise ConfigError(f"between: start ({lo}) is after end ({hi}); the range is "
                               "[start, end)")
+        if low is not None and low == high:
+            # between(t, t) gave empty data without a word; time_window refuses it
+            raise ConfigError(f"between: start and end are one time ({lo}); the range "
+                              f"[start, end) holds none: end later (end={lo + 1} keeps "
+                              "the rows of that second)")
         if self.is_time_sorted:
             first, last = np.searchsorted(self.timestamp, [lo, hi], side="left")
             return self.select(slice(int(first), int(last)))

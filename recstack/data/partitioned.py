@@ -36,7 +36,7 @@ from recstack.atomic import (
     describe_path,
     padded_name_problem,
 )
-from recstack.data.dates import to_unix_seconds
+from recstack.data.dates import refuse_a_range_within_one_second, to_unix_seconds
 from recstack.data.files import (
     PathLike,
     TableRoles,
@@ -669,6 +669,7 @@ def bounded_time_range(low: int | None, high: int | None, start: object, end: ob
     # have, and an end in milliseconds read every row: refused
     refuse_bound_beyond_the_calendar("start", start, low)
     refuse_bound_beyond_the_calendar("end", end, high)
+    refuse_a_range_within_one_second(low, high, start, end)
     # a bound past the years 1..9999 on the other side bounds nothing: no bound (the
     # calendar of 10**30 seconds was a numpy overflow)
     low = None if low is None else clamp_to_time_range(low)

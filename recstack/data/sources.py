@@ -205,8 +205,10 @@ class SyntheticSource(SourceSpec):
         except (TypeError, ValueError) as error:
             # n_users=1_000 was refused as "must be an integer, got '1_000'", the command
             # line's rule for writing a number unsaid
+            # (start is a date, not a number: start=inf was given the number rule)
             misspelt = [name for name, value in overrides.items()
-                        if isinstance(value, str) and _python_reads_a_number(value)
+                        if name != "start"
+                        and isinstance(value, str) and _python_reads_a_number(value)
                         and re.search(rf"\b{re.escape(name)}\b", str(error))]
             # (once: the generator's own refusal may say it already)
             rule = (f" (a number is written in {NUMBER_TEXT_RULE})"
@@ -606,6 +608,9 @@ def loader_options(values: dict[str, Any], where: str = "") -> LoaderOptions:
 #: what may join two name=value options typed without a comma
 _JOINERS = "; \t\r\n"
 
+#: the synthetic generator's settings that take any real number (not a count, not a date)
+_SYNTHETIC_REAL_SETTINGS = ("popularity_exponent", "activity_sigma", "drift", "noise")
+
 
 def parse_synthetic_spec(spec: str) -> dict[str, Any]:
     """``synthetic:a=1,b=2`` -> ``{"a": 1, "b": 2}`` (numbers parsed, the rest left as text)."""
@@ -648,7 +653,8 @@ def parse_spec_options(rest: str, name: str = SYNTHETIC,
                               "name=value options by single commas")
         key, sep, raw = part.partition("=")
         if not sep:
-            raise ConfigError(f"{option_word} {part!r} should look like name=value")
+            raise ConfigError(f"{option_word} {part!r} should look like name=value"
+                              + _decimal_comma_hint(parts, position, name))
         if key.strip() in overrides:
             raise ConfigError(f"{option_word} {key.strip()!r} is given twice; give each "
                               "option once")
@@ -676,9 +682,33 @@ def parse_spec_options(rest: str, name: str = SYNTHETIC,
         if endless is not None:
             # n_users=1000...0 (5,001 digits) was int()'s ValueError traceback
             raise ConfigError(f"{option_word} {key.strip()}: {endless}")
-        # (a synthetic count refuses an infinity as text, naming the digits it takes)
-        overrides[key.strip()] = _number_or_text(value, infinity=name != SYNTHETIC)
+        # (a synthetic count refuses an infinity as text, naming the digits it takes; a
+        # real setting reads it as one, so that its own check says "a finite number":
+        # noise=inf was told "a number in quotes is text: write it without them, noise =
+        # inf", the very text given)
+        overrides[key.strip()] = _number_or_text(
+            value, infinity=name != SYNTHETIC or key.strip() in _SYNTHETIC_REAL_SETTINGS)
     return overrides
+
+
+def _decimal_comma_hint(parts: list[str], position: int, name: str) -> str:
+    """The advice for the option at ``position`` (from 1) of ``parts`` that has no '='
+    where it is digits after a ``name=digits`` option: ``noise=1,5`` is a decimal comma,
+    split at it into ``noise=1`` and an option ``5`` (told only "should look like
+    name=value"). Empty when the parts are not so."""
+    if position < 2 or not re.fullmatch(r"[0-9]+", parts[position - 1]):
+        return ""
+    before = parts[position - 2]
+    if not re.fullmatch(r"\w+\s*=\s*[+-]?[0-9]+", before):
+        return ""
+    written, after = before.replace(" ", ""), parts[position - 1]
+    if len(after) == 3:
+        # 'n_users=1,000' is as likely a thousands separator as a decimal comma
+        return (f"; if {written},{after} is one number, write it without the comma, "
+                f"{name}:{written}{after}, or as a decimal, {name}:{written}.{after} (a "
+                "comma separates options)")
+    return (f"; if {written},{after} is a decimal, write it with a point, "
+            f"{name}:{written}.{after} (a comma separates options)")
 
 
 def attach_item_table(data: Interactions, items: Any) -> Interactions:

@@ -14,7 +14,13 @@ import numpy as np
 from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
-from recstack.models.factors import refuse_without_negatives, relu_tower, uniform_negatives
+from recstack.models.factors import (
+    factor_limits,
+    refuse_without_negatives,
+    relu_tower,
+    uniform_negatives,
+    warn_excess_factors,
+)
 from recstack.models.memory import require_memory
 from recstack.models.persistence import ArraySpec
 from recstack.models.registry import register
@@ -236,6 +242,11 @@ class NeuMF(Recommender):
                 f"the MLP embeddings), e.g. reg_layers={[0.0] * len(self.layers)}")
 
     # ------------------------------------------------------------------ training
+    @classmethod
+    def data_limits(cls, n_users: int, n_items: int) -> dict[str, tuple[int, str]]:
+        """``factors`` up to the rank of the scores, past which the fit warns."""
+        return factor_limits("factors", n_users, n_items)
+
     def _reads_occurrences(self) -> bool:
         # every recorded pair is a positive, whatever its value (as BPR): a dislike (-1) was
         # learned as a positive without a word, where BPR and the other models refuse it
@@ -252,6 +263,9 @@ class NeuMF(Recommender):
         positives = _positive_pattern(train)
         refuse_without_negatives(self.name, positives)
         n_users, n_items = positives.shape
+        # GMF's factors are a factorisation's like ALS's and BPR's: past both counts the
+        # extra dimensions are idle, and NeuMF alone of those models said nothing
+        warn_excess_factors(self.name, "factors", int(self.factors), n_users, n_items)
         self._require_memory(n_users, n_items, positives.nnz)
         indptr = positives.indptr.astype(np.int64)
         pair_users = np.repeat(np.arange(n_users, dtype=np.int64), np.diff(indptr))

@@ -106,7 +106,15 @@ from recstack.data.interactions import (
     caller_stacklevel,
     to_float32_values,
 )
-from recstack.errors import ConfigError, RecstackError, counted, echoed, shown, shown_number
+from recstack.errors import (
+    ConfigError,
+    DataFormatError,
+    RecstackError,
+    counted,
+    echoed,
+    shown,
+    shown_number,
+)
 from recstack.metrics._validation import check_aligned, exact_as_float, exact_as_int
 from recstack.models.base import history_matrix, refuse_positional
 from recstack.models.persistence import canonical_csr, sparse_from_state
@@ -241,7 +249,7 @@ class FeatureBuilder:
         listed: give a number made from it (a year, an age in days) as a column instead.
     max_levels : int, default 1000
         ``"auto"`` leaves out text columns with more distinct values than this (or with
-        more than half of their rows distinct); those of numbers written as text are
+        more than half of their rows with a value distinct); those of numbers written as text are
         named, with why, in one warning per :meth:`fit`.
     context_columns : "auto" or sequence of str, default "auto"
         Columns of the log's per-row context to use (see the module docstring); ``"auto"``
@@ -1338,8 +1346,9 @@ def _context_columns(context: pd.DataFrame | None, wanted: str | Sequence[str],
                 raise ConfigError(f"features: context column {name!r} holds lists; a context "
                                   "feature takes one value per interaction")
             continue
+        _refuse_values_of_no_level(present, f"context column {name!r}")
         levels = sorted({_level_key(v) for v in present.unique()})
-        id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
+        id_like = _id_like(levels, present, max_levels)
         what = f"context column {name!r}"
         if wanted == "auto" and (id_like or not levels):
             _note_numbers_left_out(left_out, present, series, what, levels)
@@ -1428,8 +1437,52 @@ def _refuse_times(present: pd.Series, series: pd.Series, what: str, setting: str
         f"column out of {setting}")
 
 
+def _id_like(levels: Sequence[str], present: pd.Series, max_levels: int) -> bool:
+    """Whether a text column names its rows rather than grouping them: more distinct values
+    than ``max_levels``, or than half of the rows that hold a value. Counted against every
+    row, a table missing half of its items' rows (their values NaN) took its titles, one
+    per item, as a categorical feature of a level per item, where the whole table left
+    them out."""
+    return len(levels) > max_levels or (len(levels) > 1
+                                         and len(levels) > 0.5 * len(present))
+
+
 def _is_list(value: Any) -> bool:
     return isinstance(value, list | tuple | np.ndarray)
+
+
+#: what pandas infers for a column whose every present value is one number, text or flag
+_SCALAR_KINDS = frozenset({"string", "bytes", "integer", "floating", "mixed-integer-float",
+                           "decimal", "boolean", "empty", "complex"})
+
+
+def _refuse_values_of_no_level(present: pd.Series, what: str, ids: pd.Series | None = None,
+                               table_name: str = "") -> None:
+    """Refuse a column (``what``: "item table column 'tags'") holding a value that is no
+    number, text or list of them: a dict or a set, or a list, dict or set inside a list
+    of labels (a table's list is its labels; a context column's lists were refused
+    before). A dict or set was a TypeError ("unhashable type: 'set'") from inside pandas,
+    and a label that is itself a list became a level named by its repr (``"['a']"``).
+    The row is named by its id in ``ids`` (the table's first column) when given."""
+    if pd.api.types.infer_dtype(present, skipna=True) in _SCALAR_KINDS:
+        return  # no Python loop over a column of plain values
+    for position, value in enumerate(present.to_numpy(dtype=object)):
+        labels = value if _is_list(value) else (value,)
+        wrong = next((label for label in labels
+                      if isinstance(label, dict | set | frozenset)
+                      or (label is not value and _is_list(label))), None)
+        if wrong is None:
+            continue
+        row = present.index[position]
+        key = ids.loc[row] if ids is not None and table_name else None
+        key = key.item() if isinstance(key, np.generic) else key
+        where = f"{table_name} {key!r}" if key is not None else f"row {row}"
+        inside = "" if wrong is value else f" inside the list {echoed(repr(value))}"
+        raise DataFormatError(
+            f"features: {what} holds {echoed(repr(wrong))} ({type(wrong).__name__}{inside}, "
+            f"{where}); a feature's value is a number, a text, or a list of labels (texts "
+            "or numbers): make each such value a list of its labels (sorted(labels) for a "
+            "set), or leave the column out")
 
 
 def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | None,
@@ -1453,11 +1506,16 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
         if _refuse_times(present, series, f"{table_name} table column {name!r}",
                          f"{table_name}_columns", wanted):
             continue
-        if len(present) and all(_is_list(v) for v in present):
+        _refuse_values_of_no_level(present, f"{table_name} table column {name!r}",
+                                   table.iloc[:, 0], table_name)
+        # a column of lists where some rows hold their one label as text ("Drama" beside
+        # ["Action", "Comedy"]) is read as label_pairs reads it, each text split at the
+        # separator: it was a TypeError ("unhashable type: 'list'") from inside pandas
+        if len(present) and any(_is_list(v) for v in present):
             columns.append(_multi_column(table_name, name, present, separator))
             continue
         levels = sorted({_level_key(v) for v in present})
-        id_like = len(levels) > max_levels or len(levels) > 0.5 * max(len(series), 1)
+        id_like = _id_like(levels, present, max_levels)
         what = f"{table_name} table column {name!r}"
         if wanted == "auto" and (id_like or not levels):
             # titles, zip codes: they name rows, even when one holds the separator
@@ -1489,7 +1547,7 @@ def _warn_of_numbers_as_text(present: pd.Series, series: pd.Series, what: str,
     ``pd.Categorical`` says the user chose categories: neither is warned of."""
     if not _all_written_numbers(present, series):
         return
-    example = present.iloc[0]
+    example = next(value for value in present if isinstance(value, str))
     warnings.warn(
         f"features: the {what} holds numbers written as text "
         f"(such as {echoed(repr(example))}), so it becomes a categorical feature: each "
@@ -1507,8 +1565,18 @@ def _all_written_numbers(present: pd.Series, series: pd.Series) -> bool:
         return False
     # each distinct value once: a context column has a row per interaction, and a call per
     # row cost 0.8 s a column at 2M rows (its distinct values are few)
-    return all(isinstance(value, str) and _written_number(value)
-               for value in pd.unique(present.to_numpy(dtype=object)))
+    distinct = pd.unique(present.to_numpy(dtype=object))
+    # numbers among them (a year column of 1999 and "2001", as a spreadsheet's cells can
+    # be) still make a column of quantities, which became levels without the warning
+    return (any(isinstance(value, str) for value in distinct)
+            and all(_written_number(value) if isinstance(value, str)
+                    else _plain_number(value) for value in distinct))
+
+
+def _plain_number(value: Any) -> bool:
+    """Whether ``value`` is a finite real number, true/false not counted."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+            and math.isfinite(value))
 
 
 @dataclass(frozen=True)
@@ -1528,7 +1596,8 @@ def _note_numbers_left_out(left_out: list[_LeftOut] | None, present: pd.Series,
     distinct values that holds only numbers written as text: a price or an age read with
     ``dtype=str`` looked like an identifier and vanished from the features silently."""
     if left_out is not None and _all_written_numbers(present, series):
-        left_out.append(_LeftOut(what, present.iloc[0], len(levels), len(series)))
+        example = next(value for value in present if isinstance(value, str))
+        left_out.append(_LeftOut(what, example, len(levels), len(present)))
 
 
 def _warn_of_numbers_left_out(left_out: Sequence[_LeftOut], max_levels: int) -> None:

@@ -285,6 +285,15 @@ def _name_problem(name: Any) -> str:
         return f" (it starts with {describe_character(name[0])})"
     position, char = next((n, c) for n, c in enumerate(name, 1)
                           if not _NAME.fullmatch("a" + c))
+    stem = name[:position - 1]
+    if char == "@" and _NAME.fullmatch(stem) and name[position:].isascii() \
+            and name[position:].isdigit():
+        # rollback("als@2") or prune("als@3") from a reference copied out of a log or
+        # `recstack recommend als@3`: the rule alone did not say that the name is the
+        # part before '@' and the version a separate argument
+        return (f" (character {position} is '@', which joins a name to a version in a "
+                f"reference such as {name!r}: give the name alone, {stem!r}, and any "
+                "version as its own argument)")
     return f" (character {position} is {describe_character(char)})"
 
 

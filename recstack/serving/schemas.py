@@ -8,8 +8,11 @@ strings: a model trained on integer ids is asked with their decimal text (``"42"
 
 from __future__ import annotations
 
+import datetime as _dt
+import decimal
 import json
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -122,6 +125,10 @@ def _whole_number(value: object, low: int, high: int) -> object:
         raise whole_number_refusal("int_parsing", low, high, _kind_of(value), meant=meant)
     if isinstance(value, int) and not low <= value <= high:
         raise whole_number_refusal(bound_broken(value, high), low, high, _kind_of(value))
+    if not isinstance(value, numbers.Real | decimal.Decimal):
+        # from Python, a datetime, a tuple or a complex number was pydantic's bare "Input
+        # should be a valid integer", without the range or what was given
+        raise whole_number_refusal("int_type", low, high, _kind_of(value))
     return value
 
 
@@ -323,11 +330,13 @@ def _id_text(value: object) -> object:
 Id = Annotated[str, StringConstraints(max_length=MAX_ID_LENGTH), BeforeValidator(_id_text)]
 # strict (here and for every number and flag of a body): JSON `true` is not 1 and "5" is
 # not 5; a client sending them has a bug that a coerced answer would hide
-def _not_a_number(value: object, what: str, example: str) -> None:
+def _not_a_number(value: object, what: str, example: str, *,
+                  is_time: bool = False) -> None:
     """Refuse, naming what was sent, a value of a number field that is no JSON number:
     ``true``, null, a list, an object or text got pydantic's "Input should be a valid
     number", which said neither what was sent nor how to write it. ``what``: the number's
-    meaning (``an amount``); ``example``: a number as it is written."""
+    meaning (``an amount``); ``example``: a number as it is written; ``is_time``: whether it
+    is a time, which a datetime given in its place is told how to become."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return
     if isinstance(value, str):
@@ -340,6 +349,16 @@ def _not_a_number(value: object, what: str, example: str) -> None:
         raise PydanticCustomError("float_type", "Input should be {what} written as a number "
                                   "(e.g. {example}), not {kind}",
                                   {"what": what, "example": example, "kind": _kind_of(value)})
+    if not isinstance(value, numbers.Real | decimal.Decimal):
+        # from Python, a datetime, a date, bytes or a complex number fell through to
+        # pydantic's bare "Input should be a valid number", naming neither what was given
+        # nor what to write; a time's datetime is the usual slip, so say how to convert it
+        hint = ("; give the time's seconds since 1970 (UTC), as a datetime's .timestamp() "
+                "gives them" if is_time and isinstance(value, _dt.date | np.datetime64) else "")
+        raise PydanticCustomError("float_type", "Input should be {what} written as a number "
+                                  "(e.g. {example}), not {kind}{hint}",
+                                  {"what": what, "example": example, "kind": _kind_of(value),
+                                   "hint": hint})
 
 
 def _spells_a_number(text: str) -> bool:
@@ -519,7 +538,8 @@ def _seconds(value: object) -> object:
             "number (e.g. 1764595200), not the text {given}", {"given": json.dumps(value[:40])})
     # true, null, a list or an object were "Input should be a valid number", naming
     # neither what was sent nor the unit
-    _not_a_number(value, "a time in seconds since 1970 (UTC)", "1764595200")
+    _not_a_number(value, "a time in seconds since 1970 (UTC)", "1764595200",
+                  is_time=True)
     if isinstance(value, int | float) and not isinstance(value, bool) \
             and math.isfinite(value) and value > MAX_SECONDS:
         raise PydanticCustomError(

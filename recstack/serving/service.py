@@ -342,6 +342,12 @@ _PYTHON_PHRASES = (("(a JSON string such as \"42\")", "(a str such as '42')"),
                    ("a JSON object of", "a dict of"), ("a JSON object", "a dict"))
 
 
+def _cut(text: str, most: int) -> str:
+    """``text`` of at most ``most`` characters, marked where it was cut: a datetime's repr
+    cut bare read as a broken value ("datetime.datetime(2026, 12, 7, 3, 11, 0,")."""
+    return text if len(text) <= most else text[:most] + "..."
+
+
 def python_words(problem: Mapping[str, Any]) -> str:
     """A body schema's refusal (one of pydantic's ``errors()``) in the words of a caller
     from Python: ``recommend_user(u, 5, context={"city": None})`` was told "not null" and
@@ -359,7 +365,7 @@ def python_words(problem: Mapping[str, Any]) -> str:
         if json_kind in message:
             kind = (f"a {type(value).__name__}" if isinstance(value, Mapping | list | tuple)
                     else "None" if value is None
-                    else f"{type(value).__name__} {shown(value)[:40]}")
+                    else f"{type(value).__name__} {_cut(shown(value), 40)}")
             message = message.replace(json_kind, f"not {kind}", 1)
     for json_phrase, python_phrase in _PYTHON_PHRASES:
         message = message.replace(json_phrase, python_phrase)
@@ -1733,9 +1739,15 @@ class Service:
             # nobody interacted with in training
             left_out = (", less the user's seen and blocked items"
                         if exclude is not None and len(exclude) else "")
-            served.shortfall = (f"{len(served.item_ids)} popular items for k={k}: only "
-                                f"{len(loaded.popular):,} of the {loaded.n_items:,} items "
-                                f"have training interactions{left_out}")
+            if len(loaded.popular) < loaded.n_items:
+                cause = (f"only {len(loaded.popular):,} of the {loaded.n_items:,} items "
+                         "have training interactions")
+            else:
+                # every item has some: the catalog itself is shorter than k, which "only 80
+                # of the 80 items have training interactions" hid behind a wrong cause
+                cause = f"{loaded.reference} has {loaded.n_items:,} items"
+            served.shortfall = f"{len(served.item_ids)} popular items for k={k}: {cause}" \
+                               f"{left_out}"
             reason = f"{reason}; {served.shortfall}"
         served.fallback = reason
         return served

@@ -28,7 +28,7 @@ from recstack.models.base import (
     check_list_length,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_declared, refuse_repeated_models, register
+from recstack.models.registry import create_declared, register
 from recstack.pipeline.bandit_checks import as_index_array
 from recstack.pipeline.rerank.base import (
     RerankContext,
@@ -115,11 +115,17 @@ class Reranked(Recommender):
         # model's repeated member: a filter's second pass removes nothing, a boost's or
         # a penalty's doubles it, a re-ordering reorders its own output
         for position, step in enumerate(steps):
-            # the first step with a copy before it: the pair refuse_repeated_models names
-            if any(type(other) is type(step) and other.get_params() == step.get_params()
-                   for other in steps[:position]):
-                refuse_repeated_models(steps[:position + 1], self.name, "chain",
-                                       _repeat_consequence(step), what="step")
+            earlier = next((before for before, other in enumerate(steps[:position])
+                            if type(other) is type(step)
+                            and other.get_params() == step.get_params()), None)
+            if earlier is not None:
+                # named here, not by refuse_repeated_models: that one keys the settings by
+                # their repr, where strength = 1 and strength = 1.0 differ, so such a pair
+                # (equal by value, as here) was let through and the penalty applied twice
+                raise ConfigError(
+                    f"{self.name}: chain[{earlier}] and chain[{position}] are the same step "
+                    f"({step!r}); {_repeat_consequence(step)}; remove one, or make them "
+                    "differ in a hyperparameter")
 
     def _wrapped(self) -> Recommender:
         return create_declared(self.model, f"{self.name}: model", container=self.name,

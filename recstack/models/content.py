@@ -446,8 +446,13 @@ class ContentBased(Recommender):
         check_item_rows(item_table, self.name, method, tuple(columns))
         missing = [c for c in columns if c not in item_table.columns]
         if missing:
-            raise RecstackError(f"content: item_table lacks the column(s) {missing} the "
-                                f"model was fitted on ({columns})")
+            # a new item may lack some text; the column must still be there, so that a
+            # column left out by mistake is not silently read as no text for every item
+            raise RecstackError(
+                f"content: {method}: item_table lacks the column(s) {missing} the model "
+                f"was fitted on ({columns}); add {'it' if len(missing) == 1 else 'them'}, "
+                "with None (read as no text) in the rows that have none, e.g. "
+                f"item_table.assign({', '.join(f'{c}=None' for c in missing)})")
         if not columns:
             # every new item would be the zero vector, and score 0 for every user
             raise RecstackError(

@@ -179,7 +179,15 @@ def check_item_rows(rows: Any, model: str, method: str, read: tuple[str, ...] = 
     true/false value in a text column (:func:`refuse_boolean_text`)."""
     if not isinstance(rows, pd.DataFrame):
         raise RecstackError(f"{model}: {method} takes item-table rows (a pandas DataFrame "
-                            f"with the item table's text columns), got {type(rows).__name__}")
+                            f"with the item table's text columns), got {type(rows).__name__}"
+                            f"{_item_rows_hint(rows)}")
+    if isinstance(rows.columns, pd.MultiIndex):
+        # no level of a MultiIndex matches 'title', so every text column was reported as
+        # missing, with a remedy (assign them) that would have hidden the real text
+        raise RecstackError(f"{model}: {method}: the item rows' columns are a MultiIndex "
+                            f"(e.g. {rows.columns[0]!r}), where one name is read per column "
+                            f"({', '.join(repr(c) for c in read) or 'title, genres...'}); "
+                            "flatten them first, e.g. rows.droplevel(0, axis=1)")
     repeated = rows.columns[rows.columns.duplicated()]
     if len(repeated):
         # rows[column] is then a frame: content failed with "'DataFrame' object has no
@@ -195,20 +203,24 @@ def check_item_rows(rows: Any, model: str, method: str, read: tuple[str, ...] = 
     return rows
 
 
+def _item_rows_hint(rows: Any) -> str:
+    """How to turn what was given instead of item-table rows into them."""
+    if isinstance(rows, pd.Series):
+        return ("; one item's row (table.loc[item]) is a Series: select it as a table of one "
+                "row, table.loc[[item]] (the item in a list), or row.to_frame().T")
+    if isinstance(rows, list | tuple) and rows and all(isinstance(row, dict) for row in rows):
+        return "; build the table from it first: pandas.DataFrame(...)"
+    return ""
+
+
 def item_documents(table: pd.DataFrame, columns: list[str]) -> list[str]:
     """One text per item row: the given columns joined by spaces, genres as
     ``genre_<name>`` tokens (:func:`genre_tokens`), missing values as nothing."""
-    parts = []
-    for column in columns:
-        values = table[column]
-        if column == "genres":
-            parts.append(values.map(genre_tokens))
-        else:
-            parts.append(values.map(_cell_text))
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined.str.cat(part, sep=" ")
-    return joined.tolist()
+    parts = [table[column].map(genre_tokens if column == "genres" else _cell_text).tolist()
+             for column in columns]
+    # joined as plain lists: pandas' .str.cat refused a table of no rows (its empty
+    # column is not of text dtype), so item_vectors([]) failed with an AttributeError
+    return [" ".join(texts) for texts in zip(*parts, strict=True)] if parts else [""] * len(table)
 
 
 def _cell_text(cell: Any) -> str:

@@ -1481,6 +1481,7 @@ def _whole_number(text: str) -> int:
         return int(_ascii_number(int, text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}"
+                                         f"{_boolean_rule(text, 'a whole number')}"
                                          f"{_number_rule(int, text) or _fraction_rule(text)}"
                                          ) from None
 
@@ -1508,7 +1509,18 @@ def _number(text: str) -> float:
         return float(_ascii_number(float, text))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}"
+                                         f"{_boolean_rule(text, 'a number')}"
                                          f"{_number_rule(float, text)}") from None
+
+
+def _boolean_rule(text: str, wanted: str) -> str:
+    """Why ``true`` (``--workers true``, ``--n-threads false``) is no number: Python and a
+    settings file's reader count a boolean as 1 or 0, so a user may expect it to pass; the
+    same words as an experiment file's ``n_threads = true``
+    (:func:`recstack.specs.boolean_number_hint`)."""
+    if text.strip().lower() not in ("true", "false"):
+        return ""
+    return f" (true and false are not numbers: give {wanted} in digits)"
 
 
 def _number_rule(cast: Any, text: str) -> str:
@@ -1715,6 +1727,17 @@ def _help_of(parser: argparse.ArgumentParser) -> Any:
     return show
 
 
+def _shown_as_typed(value: Any) -> str:
+    """An option's parsed value as the command line wrote it: a list option's values
+    (``--users 1 2``) were shown as Python's ``['1', '2']``."""
+    typed = getattr(value, "typed_text", None)
+    if isinstance(typed, str):
+        return typed
+    if isinstance(value, list | tuple):
+        return " ".join(_shown_as_typed(item) for item in value)
+    return str(value)
+
+
 class _StoreOnce(argparse.Action):
     """An option that takes one value refuses a second one (``--k 5 --k 10``) instead of
     keeping the last, as a spec option given twice is refused."""
@@ -1724,11 +1747,9 @@ class _StoreOnce(argparse.Action):
         seen = namespace.__dict__.setdefault("_options_given", set())
         if self.option_strings and self.dest in seen:
             # as the parser refuses an option's value: "argument --k: ..."
-            before = getattr(namespace, self.dest, None)
-            before = getattr(before, "typed_text", before)
-            now = getattr(values, "typed_text", values)
+            before = _shown_as_typed(getattr(namespace, self.dest, None))
             parser.error(f"argument {'/'.join(self.option_strings)}: given twice ({before}, "
-                         f"then {now}); give it once")
+                         f"then {_shown_as_typed(values)}); give it once")
         seen.add(self.dest)
         setattr(namespace, self.dest, values)
 
@@ -1776,8 +1797,10 @@ class _Parser(argparse.ArgumentParser):
             from recstack.specs import did_you_mean
 
             choices = [c.strip().strip("'") for c in wrong[2].split(",")]  # quoted or not
-            message += did_you_mean(wrong[1], choices) or _option_before_command(
-                self, wrong[1]) or _file_given_as_command(self, wrong[1], choices)
+            # the file first: `recstack tune.toml` (or data.csv) was asked "did you mean
+            # 'tune'?", which run as `recstack tune` lacks the file it was given
+            message += _file_given_as_command(self, wrong[1], choices) or did_you_mean(
+                wrong[1], choices) or _option_before_command(self, wrong[1])
         elif re.fullmatch(r"argument (--[\w-]+): expected one argument", message):
             message += _value_like_an_option(self, message.split()[1].rstrip(":"))
         elif message.startswith("the following arguments are required"):

@@ -125,6 +125,7 @@ from recstack.specs import (
     MAX_THREADS,
     SEED_MAX,
     SEED_RULE,
+    Option,
     Spec,
     UnquotedDateError,
     arguments_named,
@@ -141,6 +142,7 @@ from recstack.specs import (
     number_spelling_hint,
     option,
     refuse_case_twins,
+    spelling_said,
     table_hint,
     toml_number_text,
 )
@@ -1163,6 +1165,10 @@ def _toml_key_path(text: str) -> tuple[str, ...]:
     return tuple(part.strip().strip("\"'") for part in text.split("."))
 
 
+#: an experiment file's lists of tables, whose entries a user may head [name] each
+_LISTS_OF_TABLES = {("models",), ("filters",)}
+
+
 def _toml_redefinition_hint(lines: list[str], number: int) -> str:
     """What tomllib's "Cannot declare ('data', 'loader') twice", "Cannot overwrite a value"
     and "Cannot mutate immutable namespace" mean for line ``number``: where the key or
@@ -1198,8 +1204,13 @@ def _toml_redefinition_hint(lines: list[str], number: int) -> str:
                     return (f", but line {at} already wrote {name} as one table {shown}; "
                             f"for a list of entries begin each one with {written}, the "
                             f"first included")
+                # [models] twice, for two models: the file wants a list, [[models]]
+                entries = (f" ({name} of an experiment file is a list of tables: begin "
+                           f"each entry with [[{name}]], two pairs of brackets)"
+                           if header and header[1] == "[" == found[1]
+                           and path in _LISTS_OF_TABLES else "")
                 return (f", but line {at} already declared the table {shown}; write each "
-                        f"table's header once, with all its keys under it")
+                        f"table's header once, with all its keys under it{entries}")
             continue
         key, equals, value = text.partition("=")
         if not equals or not key.strip():
@@ -1849,6 +1860,7 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
     where = f"{file}[tune] "
     if graph_cf and isinstance(table, dict):
         table = {"metric": PROTOCOL_TUNE_METRIC} | table
+    _refuse_tune_keys_in_space(table, where)
     spec = build_spec(TuneSpec, table, where)
     if spec.model is None:
         if not graph_cf:
@@ -1893,6 +1905,24 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
                           "NAME = { type = \"int\", low = 16, high = 128 }")
     check_space(where, space, model.type)
     return spec
+
+
+def _refuse_tune_keys_in_space(table: Any, where: str) -> None:
+    """Refuse a ``[tune]`` setting that TOML read into ``[tune.space]``: every key written
+    below a table's header belongs to that table, so ``trials = 50`` added at the end of a
+    file whose last header is ``[tune.space]`` was "als has no parameter 'trials'", and a
+    ``model`` there was "a search space is one model's; name it with model = LABEL" of a
+    file that names it."""
+    space = table.get("space") if isinstance(table, dict) else None
+    if not isinstance(space, dict):
+        return
+    settings = [key for key, value in space.items()
+                if key in fields_of(TuneSpec) and key != "space" and not isinstance(value, dict)]
+    if settings:
+        moved = ", ".join(f"{key} = {_toml_value(space[key])}" for key in settings)
+        raise ConfigError(f"{where}space: {moved} is a setting of [tune], not a dimension of "
+                          "the search space: every key below the [tune.space] header belongs "
+                          "to that table, so write it above the header, right after [tune]")
 
 
 def check_space(where: str, space: dict[str, Any], model_type: str, *,
@@ -2124,7 +2154,8 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
         step = description["step"]
         if isinstance(step, bool) or not isinstance(step, kinds) or not step > 0:
             raise ConfigError(f"{where}step = {shown_value(step)}: expected a positive "
-                              f"{'whole number' if whole else 'number'}")
+                              f"{'whole number' if whole else 'number'}"
+                              f"{spelling_said(step, int if whole else float, _POSITIVE, 'step')}")
         if log:
             raise ConfigError(f"{where}give step or log = true, not both")
         _check_step(where, low, high, step, whole=whole)  # type: ignore[arg-type]
@@ -2189,6 +2220,11 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return repr(value)
+
+
+#: the rule of a dimension's step, for the spelling hint of a refused one: step = "-4" was
+#: told to write step = -4, refused next
+_POSITIVE = Option("", low=0, open_low=True)
 
 
 def _check_step(where: str, low: float, high: float, step: float, *, whole: bool) -> None:
@@ -2414,7 +2450,8 @@ def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
                                     file, seeded, top_seed)
             for key, held in entry.items():
                 if key == "seed" and seeded is not None and where.split(" ")[0] not in seeded:
-                    raise ConfigError(f"{file}{where} seed = {held!r}: {where.split(' ')[0]} "
+                    raise ConfigError(f"{file}{where} seed = {shown_value(held)}: "
+                                      f"{where.split(' ')[0]} "
                                       "takes no seed; write it at the top of the file, above "
                                       f"the first [table] header ({top_seed}), or in "
                                       f"{_seed_places(seeded)}")

@@ -144,10 +144,14 @@ def shown_as_written(value: Any) -> str:
     """:func:`shown` for a value read from a settings file (TOML, JSON): a date, time or
     moment of Python's ``datetime`` (a TOML file's ``1979-05-27``) is written as the file
     writes it, not ``datetime.date(1979, 5, 27)``, and so is one inside a list, tuple or
-    dict (``[10, 1979-05-27]``)."""
+    dict (``[10, 1979-05-27]``). So are true and false, which both formats write in lower
+    case (``ks = [5, true]`` was shown as Python's ``[5, True]``, a spelling the file
+    refuses)."""
     if type(value) in (datetime.date, datetime.datetime, datetime.time):
         return value.isoformat()
-    if type(value) in (list, tuple, dict) and _holds(value, _is_moment):
+    if type(value) is bool:
+        return "true" if value else "false"
+    if type(value) in (list, tuple, dict) and _holds(value, _is_written_otherwise):
         return _shown_container(value, shown_as_written)
     return shown(value)
 
@@ -158,6 +162,11 @@ _CONTAINER_MOST = 1_000
 
 def _is_moment(item: Any) -> bool:
     return type(item) in (datetime.date, datetime.datetime, datetime.time)
+
+
+def _is_written_otherwise(item: Any) -> bool:
+    """Whether a settings file writes ``item`` otherwise than Python's repr does."""
+    return _is_moment(item) or type(item) is bool
 
 
 def _holds(value: Any, wanted: Callable[[Any], bool], depth: int = 0) -> bool:

@@ -969,10 +969,14 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
                 if said:
                     return said
             return ""
-        if convert([value], hint) is not _WRONG_TYPE and not isinstance(value, str):
-            # (not of a text: "a,b" may mean two names, not the one in ["a,b"])
+        if convert([value], hint) is not _WRONG_TYPE and not (
+                isinstance(value, str) and ("," in value or not value.strip())):
+            # (not of a text with a comma: "a,b" may mean two names, not the one in
+            # ["a,b"]; metrics = "ndcg" is one name, and was told only "expected a list")
             return f" (a list, even of one value: {f'{key} = ' if key else ''}[{_show(value)}])"
         return ""
+    if isinstance(value, bool | np.bool_):
+        return boolean_number_hint(hint, key)
     if isinstance(value, str):
         if value.strip().lower() in ("true", "false") and convert(
                 value.strip().lower() == "true", hint) is not _WRONG_TYPE:
@@ -1022,6 +1026,20 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
         return (f" (a whole number is written in digits alone, without a point or an "
                 f"exponent: {f'{key} = ' if key else ''}{int(value)})")
     return ""
+
+
+def boolean_number_hint(hint: Any, key: str) -> str:
+    """The hint for true or false given where ``hint`` wants a number (``n_threads = true``,
+    ``--workers true``); else "". Python counts a bool as 1 or 0, so a user who wrote
+    ``true`` for "use the default" or "on" was told only "expected an integer", which
+    reads as if true were some other kind of integer."""
+    fraction = convert(1.5, hint) is not _WRONG_TYPE
+    whole = not fraction and convert(1, hint) is not _WRONG_TYPE
+    if not (whole or fraction):
+        return ""  # (no number is wanted: the bare "expected ..." says what is)
+    named = f"{key} " if key else "each value "
+    return (f" (true and false are not numbers: write {named}as "
+            f"{'a whole number in digits' if whole else 'a number in digits'})")
 
 
 #: digits in groups of three after the first one to three, each group after one separator

@@ -22,11 +22,13 @@ class Toy(Spec):
     ({"share": 0}, "t: share = 0: must be in (0, 1]"),
     ({"share": 1.0000001}, "t: share = 1.0000001: must be in (0, 1]"),
     ({"share": float("inf")}, "t: share = inf: must be a finite number"),
-    ({"share": True}, "t: share = true: expected a number"),
+    ({"share": True}, "t: share = true: expected a number (true and false are not numbers: "
+                      "write share as a number in digits)"),
     ({"count": 0}, "t: count = 0: must be >= 1"),
     ({"count": 2.0}, "t: count = 2.0: expected an integer (a whole number is written in "
                       "digits alone, without a point or an exponent: count = 2)"),
-    ({"count": False}, "t: count = false: expected an integer"),
+    ({"count": False}, "t: count = false: expected an integer (true and false are not "
+                       "numbers: write count as a whole number in digits)"),
     ({"moment": 1.5}, "t: moment = 1.5: expected a time: whole Unix seconds or an ISO date "
                       "such as 2020-01-31 or 2020-01-31T12:00:00"),
     ({"pair": [1]}, "t: pair = [1]: expected a list of 2 (a number, a number)"),

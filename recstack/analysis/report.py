@@ -629,6 +629,7 @@ def _comparison(folder: ResultsFolder) -> Section:
     rows = []
     cut_any = False
     no_value: list[str] = []
+    alike: list[str] = []
     for metric in per_user + aggregate:
         values = {r.model: (summaries[r.model][metric].mean if metric in summaries[r.model]
                             else r.aggregate.get(metric, math.nan)) for r in results}
@@ -639,6 +640,8 @@ def _comparison(folder: ResultsFolder) -> Section:
             text = _fmt(value)
             if metric in summaries[r.model]:
                 s = summaries[r.model][metric]
+                if s.alike:
+                    alike.append(f"{_isolated(r.model)} ({metric})")
                 if not math.isnan(s.ci_low):
                     low_cut, high_cut = _cut_ends(s)
                     cut_any |= low_cut or high_cut
@@ -662,6 +665,15 @@ def _comparison(folder: ResultsFolder) -> Section:
         section.text(f"An end marked {CUT_MARK} is cut at the metric's bound (the t "
                      "interval reached past the values the metric can take: too few users, "
                      "or values too skewed, for a symmetric interval).")
+    if alike:
+        # the t interval of identical values has zero width: shown as [0.0000, 0.0000] it
+        # claimed the mean known exactly
+        shown_alike = ", ".join(alike[:6]) + (f" and {len(alike) - 6:,} more"
+                                              if len(alike) > 6 else "")
+        section.text(f"Every user has the same value: {shown_alike}. The t interval of "
+                     "identical values has zero width, so the interval shown is the one "
+                     "exact for any values within the metric's bounds (none for a metric "
+                     "without bounds).")
     if no_value:
         # every user's value NaN gave the dash of a metric never evaluated, unexplained
         shown = ", ".join(no_value[:6]) + (f" and {len(no_value) - 6:,} more"
@@ -676,7 +688,9 @@ def _comparison(folder: ResultsFolder) -> Section:
 
 def _cut_ends(summary: MetricSummary) -> tuple[bool, bool]:
     """Whether the lower and the upper end of ``summary``'s interval were cut at the
-    metric's bounds."""
+    metric's bounds (an interval of identical values is exact within them, not cut)."""
+    if summary.alike:
+        return False, False
     return cut_ends(summary.ci_low, summary.ci_high, summary.clipped,
                     metric_bounds(summary.metric))
 

@@ -121,6 +121,16 @@ class MetricSummary:
     ``clipped`` tells a reader that the interval is short of symmetric about the mean and
     that there are too few users (or too skewed values) for the normal approximation.
 
+    When every user has the same value :math:`v` (two or more users), the t interval has
+    zero width: it claims the mean is known exactly, which a few users alike do not show
+    (a model that misses every one of 5 users may still hit for 1 user in 3). For a metric
+    with bounds :math:`[a, b]` the interval is then the exact one for any variable within
+    them, :math:`[a + (v - a)\,q,\; b - (b - v)\,q]` with :math:`q = ((1 - c)/2)^{1/n}`
+    (at :math:`v = a`, the Clopper-Pearson interval of 0 successes in :math:`n`; a mean
+    outside it makes :math:`n` values all equal to :math:`v` rarer than :math:`(1 - c)/2`),
+    with ``clipped`` and ``alike`` set; a metric without bounds gets a NaN interval, as
+    identical values do not bound its mean at all.
+
     One user gives the mean with a NaN interval, none a NaN mean. ``confidence`` is a share
     from 0.5 up to (not including) 1: a percentage (95) or the share left out (0.05) is
     refused.
@@ -131,8 +141,12 @@ class MetricSummary:
     ci_low: float
     ci_high: float
     n_users: int
-    #: whether the t interval reached past the metric's bounds and was cut at them
+    #: whether the t interval reached past the metric's bounds and was cut at them (or,
+    #: with ``alike``, was replaced by the interval exact within them)
     clipped: bool = False
+    #: whether every user (two or more) had the same value, so the interval is not a t
+    #: interval (of zero width) but the one exact within the bounds, or NaN without them
+    alike: bool = False
 
     @classmethod
     @arguments_named
@@ -170,9 +184,9 @@ class MetricSummary:
                                   "values without such bounds give a name that is no "
                                   "metric of recstack's (e.g. 'score')")
         values = values[~np.isnan(values)]
-        mean, low, high = _t_interval(values, confidence)
-        low, high, clipped = _within(mean, low, high, metric_bounds(metric))
-        return cls(metric, mean, low, high, len(values), clipped)
+        mean, low, high, clipped, alike = _bounded_interval(values, confidence,
+                                                            metric_bounds(metric))
+        return cls(metric, mean, low, high, len(values), clipped, alike)
 
 
 def _t_interval(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
@@ -186,6 +200,33 @@ def _t_interval(values: np.ndarray, confidence: float) -> tuple[float, float, fl
         return mean, math.nan, math.nan
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
     return mean, mean - half, mean + half
+
+
+def _all_alike(values: np.ndarray) -> bool:
+    """Whether two or more ``values`` (float64, no NaN) are one value, up to float64's
+    rounding of it (0.1 + 0.2 beside 0.3)."""
+    return len(values) >= 2 and bool(
+        np.ptp(values) <= _ROUNDING * float(np.abs(values).max()))
+
+
+def _bounded_interval(values: np.ndarray, confidence: float,
+                      bounds: tuple[float, float] | None
+                      ) -> tuple[float, float, float, bool, bool]:
+    """Mean, interval, whether it is no plain t interval (cut at ``bounds``, or exact
+    within them) and whether every value is alike: see :class:`MetricSummary`."""
+    if _all_alike(values):
+        # the t interval of identical values has zero width and claimed the mean known
+        # exactly from, say, 3 users who all scored 0
+        mean = float(values.mean())
+        if bounds is None or not all(math.isfinite(end) for end in bounds):
+            return mean, math.nan, math.nan, False, True
+        share_beyond = ((1.0 - confidence) / 2.0) ** (1.0 / len(values))
+        low = bounds[0] + (mean - bounds[0]) * share_beyond
+        high = bounds[1] - (bounds[1] - mean) * share_beyond
+        return mean, min(low, mean), max(high, mean), True, True
+    mean, low, high = _t_interval(values, confidence)
+    low, high, clipped = _within(mean, low, high, bounds)
+    return mean, low, high, clipped, False
 
 
 def _within(mean: float, low: float, high: float, bounds: tuple[float, float] | None
@@ -230,7 +271,9 @@ class PairedTest:
     ``mean_difference``, ``ci_low`` and ``ci_high`` are the mean and Student-t interval of
     the per-user differences, cut (as :class:`MetricSummary` cuts its interval, for the same
     reasons) at the bounds of a difference of two values, [-1, 1] for a share, and
-    ``clipped`` says whether it was cut; ``t_p_value`` is the two-sided paired
+    ``clipped`` says whether it was cut (when every user's difference is the same, the
+    interval is the one exact within those bounds, as :class:`MetricSummary` gives for
+    identical values, and ``clipped`` is set); ``t_p_value`` is the two-sided paired
     t-test (``scipy.stats.ttest_rel(a, b)``), ``wilcoxon_p_value`` the two-sided Wilcoxon
     signed-rank test with zero differences dropped (``scipy.stats.wilcoxon(a - b)``, its
     default ``zero_method="wilcox"`` and ``method="auto"``). ``significant`` reads the
@@ -252,6 +295,9 @@ class PairedTest:
     holm_p_value: float | None = None
     #: how many tests ``holm_p_value`` was adjusted over
     comparisons: int = 1
+    #: whether every user's difference was the same (the interval is then the one exact
+    #: within the bounds of a difference, not a zero-width t interval)
+    alike: bool = False
 
     @property
     def significant(self) -> bool:
@@ -268,7 +314,9 @@ class PairedTest:
 
     def __str__(self) -> str:
         verdict = "significant" if self.significant else "not significant"
-        cut = " (interval cut at the bounds)" if self.clipped else ""
+        cut = (" (every user's difference alike: the interval exact within the bounds of a "
+               "difference)" if self.alike else
+               " (interval cut at the bounds)" if self.clipped else "")
         holm = ("" if self.holm_p_value is None else
                 f" (Holm-adjusted over {counted(self.comparisons, 'comparison')}: "
                 f"p={self.holm_p_value:.3g})")
@@ -599,9 +647,8 @@ class EvaluationResult:
         _other_users([self, other], unshared, "compare", f"the paired test of {metric} is "
                      f"over the {counted(n, 'user')} both have a value for")
         # the bounds of a difference, not of the metric: a share's difference of -0.3 is real
-        mean_difference, ci_low, ci_high = _t_interval(diff, CONFIDENCE)
-        ci_low, ci_high, clipped = _within(mean_difference, ci_low, ci_high,
-                                           difference_bounds(metric))
+        mean_difference, ci_low, ci_high, clipped, alike = _bounded_interval(
+            diff, CONFIDENCE, difference_bounds(metric))
         # a difference within float64's rounding of the two values (0.1 + 0.2 against 0.3:
         # 5.6e-17) is no difference: it is a zero, dropped by the signed-rank test, not the
         # smallest rank with the sign of a rounding error
@@ -626,7 +673,8 @@ class EvaluationResult:
             # limit, 0 (scipy would warn of catastrophic cancellation and return an artefact)
             t_p = 0.0 if np.ptp(diff) <= 1e-12 * np.abs(diff).max() else float(
                 stats.ttest_rel(joined["a"], joined["b"]).pvalue)
-        return PairedTest(metric, mean_difference, ci_low, ci_high, t_p, w_p, n, clipped)
+        return PairedTest(metric, mean_difference, ci_low, ci_high, t_p, w_p, n, clipped,
+                          alike=alike)
 
     # ------------------------------------------------------------------ export
     def to_pandas(self) -> pd.DataFrame:

@@ -13,7 +13,8 @@ TAIL = '[split]\nmethod = "random"\n[[models]]\ntype = "most_popular"\n'
 
 @pytest.mark.parametrize(("table", "message"), [
     ('[evaluation]\nmetrics = "ndcg"\n',
-     '[evaluation] metrics = "ndcg": expected a list of strings'),
+     '[evaluation] metrics = "ndcg": expected a list of strings (a list, even of one value: '
+     'metrics = ["ndcg"])'),
     ("[evaluation]\nks = [10.0]\n", "[evaluation] ks = [10.0]: expected a list of integers "
                                     "(a whole number is written in digits alone, without a "
                                     "point or an exponent: 10)"),

@@ -2793,9 +2793,6 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
                       name, "found {text!r}, which is the moment of reading, not a time of "
                             "the data", wanted)
     pandas_format = "ISO8601" if fmt in (None, "iso") else fmt
-    if fmt in (None, "iso"):
-        _warn_of_offsets_in_part(pc.utf8_trim_whitespace(pc.cast(column, pa.string())), name,
-                                fail_at)
     # trimmed as numbers and ids are: ' 2024-01-01 ' was "cannot read" where ' 1704067200 '
     # was read
     text = pd.Series(pc.utf8_trim_whitespace(pc.cast(column, pa.string())).to_numpy(
@@ -2826,6 +2823,11 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
                           .replace("}", "}}"), wanted)
         raise fail_at(bad, name, _unread_time(str(text[bad])) if fmt is None else
                       "cannot read {text!r} as a time", wanted)
+    if fmt in (None, "iso"):
+        # only once every time is read: a column refused for one of its times was also
+        # warned of as read, "those without are read as UTC", before the refusal
+        _warn_of_offsets_in_part(pc.utf8_trim_whitespace(pc.cast(column, pa.string())), name,
+                                 fail_at)
     return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
 
 
@@ -2834,10 +2836,21 @@ def _unread_time(text: str | None) -> str:
     written with thousands separators or a decimal comma (``1,700,000,000``) says so, with
     the number as it is read, as a rating does; it was "cannot read ... as a time"."""
     formatted = _number_format_problem(text.strip()) if text else None
+    zone = _ZONE_NAME_AT_END.search(text.strip()) if text and formatted is None else None
+    if zone is not None and zone.group(1).upper() not in ("AM", "PM"):
+        # 'UTC', 'GMT', 'CET' after the time, as databases and log tools print them, is no
+        # ISO-8601; "cannot read" named neither the part at fault nor the two ways out
+        return ("cannot read {text!r} as a time: it ends in the time-zone name "
+                + repr(zone.group(1)).replace("{", "{{").replace("}", "}}")
+                + ", which ISO-8601 does not write (it writes an offset, Z or +01:00); "
+                "rewrite the times so, or pass timestamp_format='%Y-%m-%d %H:%M:%S %Z'")
     if formatted is None:
         return "cannot read {text!r} as a time"
     return formatted.replace("{", "{{").replace("}", "}}")
 
+
+#: a time of day followed by a time-zone name ('12:00:00 UTC', '12:00 Europe/Paris')
+_ZONE_NAME_AT_END = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)? ?([A-Za-z][A-Za-z_/+-]*)$")
 
 #: an ISO-8601 time of day followed by its UTC offset ('...12:00Z', '...12:00:00+01:00')
 _UTC_OFFSET_AT_END = r"\d{2}:\d{2}(:\d{2}([.,]\d+)?)?[ ]?([Zz]|[+-]\d{2}(:?\d{2})?)$"
@@ -3210,6 +3223,36 @@ def _is_time_type(kind: pa.DataType) -> bool:
 
 def _is_number(kind: pa.DataType) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind)
+
+
+def refuse_values_not_numbers(column: pa.ChunkedArray, name: str, file: str) -> None:
+    """Refuse a typed value column that does not hold numbers, one rule for
+    :func:`load_table` and :func:`~recstack.data.partitioned.read_partitioned`: true/false
+    with the implicit-feedback advice, text naming its first row and the conversion (a
+    frame whose ratings were read as text and saved with ``to_parquet``: the bare
+    "holds string values" named no row and no way out), any other type by name."""
+    kind = column.type
+    if _is_number(kind):
+        return
+    if pa.types.is_boolean(kind):
+        raise true_false_error(name, f"row 1 holds {scalar_text(column[0])}", file=file)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        texts = pd.Series(column.to_pylist(), dtype=object)
+        numbers = pd.to_numeric(texts.str.strip(), errors="coerce")
+        unreadable = numbers.isna().to_numpy()
+        if unreadable.any():
+            row = int(np.argmax(unreadable))
+            found = (f"row {row + 1} holds {shown(texts.iloc[row])}, which is not a number "
+                     f"at all")
+        else:
+            found = f"row 1 holds {shown(texts.iloc[0])}"
+        raise DataFormatError(
+            f"holds text, not numbers ({arrow_kind_shown(kind)}); {found}",
+            file=file, column=name,
+            expected=f"a column of numbers: write it once as numbers, e.g. frame[{name!r}] "
+                     f"= pandas.to_numeric(frame[{name!r}]) before to_parquet")
+    raise DataFormatError(f"holds {arrow_kind_shown(kind)} values", file=file, column=name,
+                          expected="numbers")
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -4052,14 +4095,8 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
         plain = plain_column(table.column(roles["values"]), decimals_as_floats=True)
         table = table.set_column(table.schema.get_field_index(roles["values"]),
                                  roles["values"], plain)
-    if "values" in roles and pa.types.is_boolean(table.column(roles["values"]).type):
-        raise true_false_error(roles["values"],
-                               f"row 1 holds {scalar_text(table.column(roles['values'])[0])}",
-                               file=str(path))
-    if "values" in roles and not _is_number(table.column(roles["values"]).type):
-        raise DataFormatError(f"holds {arrow_kind_shown(table.column(roles['values']).type)} "
-                              "values",
-                              file=str(path), column=roles["values"], expected="numbers")
+    if "values" in roles:
+        refuse_values_not_numbers(table.column(roles["values"]), roles["values"], str(path))
 
     def fail_at(index: int, column: str, message: str, wanted: str) -> DataFormatError:
         text = scalar_text(table.column(column)[index])

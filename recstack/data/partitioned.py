@@ -57,6 +57,7 @@ from recstack.data.files import (
     reading,
     refuse_pointer_file,
     refuse_unwritable_context_names,
+    refuse_values_not_numbers,
     refuse_values_outside_range,
     scalar_text,
     timestamps_to_seconds,
@@ -1266,7 +1267,24 @@ def _refuse_unmergeable_columns(root: Path, where: str, schema: pa.Schema,
         if wrong:
             raise DataFormatError(f"{where} holds {name} as {arrow_kind_shown(kind)}",
                                   file=str(root), column=name,
-                                  expected=f"{wrong} in every data file")
+                                  expected=f"{wrong} in every data file"
+                                           f"{_value_advice(name, _plain_type(kind))}")
+
+
+def _value_advice(name: str, kind: pa.DataType) -> str:
+    """The way out for values of a kind users really write, as load_table gives it for one
+    file: true/false flags are feedback without values, and text is numbers once
+    converted (the bare "expected numbers" said neither)."""
+    if name != VALUE:
+        return ""
+    if pa.types.is_boolean(kind):
+        return ("; true/false is no rating or weight: read the rows that are true as "
+                "implicit feedback, without values, or write 1 for true and 0 for false")
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or \
+            pa.types.is_string_view(kind):
+        return (f": write the column once as numbers, e.g. frame[{name!r}] = "
+                f"pandas.to_numeric(frame[{name!r}]) before to_parquet")
+    return ""
 
 
 def _row_locator(root: Path, dataset: ds.Dataset, folders: ds.Expression | None,
@@ -1494,9 +1512,7 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         # as load_table reads a Parquet file's: decimals (a database's NUMERIC) as floats,
         # a dictionary-encoded column as its values
         column = plain_column(table.column(VALUE), decimals_as_floats=True)
-        if not _is_number(column.type):
-            raise DataFormatError(f"holds {arrow_kind_shown(column.type)} values",
-                                  file=str(root), column=VALUE, expected="numbers")
+        refuse_values_not_numbers(column, VALUE, str(root))
         exact_at = exact_decimals(plain_column(table.column(VALUE)))
         values = values_as_float32(column.to_numpy(), VALUE, fail_at, exact_at)
         check_values(values, VALUE, rating_range, fail_at, exact_at)

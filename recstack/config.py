@@ -113,10 +113,6 @@ from recstack.data.sources import (
 from recstack.data.splits import SPLITS, SplitSpec
 from recstack.errors import ConfigError, digit_count, shown_as_written
 from recstack.errors import shown as python_shown
-
-# every value shown here was read from a settings file (TOML, JSON): a TOML date, time or
-# moment is written as the file writes it (it was "source = datetime.date(2020, 1, 1)")
-from recstack.errors import shown_as_written as shown_value
 from recstack.evaluation.sampled import DEFAULT_NEGATIVES, SAMPLED_METRICS
 from recstack.specs import (
     BATCH_SIZE_MAX,
@@ -146,6 +142,11 @@ from recstack.specs import (
     table_hint,
     toml_number_text,
 )
+
+# every value shown here was read from a settings file (TOML, JSON): a TOML date, time or
+# moment is written as the file writes it (it was "source = datetime.date(2020, 1, 1)"),
+# and so is text (it was "ks = ['4']", a spelling the file refuses)
+from recstack.specs import toml_shown as shown_value
 
 #: parts of a folder written by ``recstack data split``
 SPLIT_PARTS = ("train", "test", "fold_in")
@@ -263,7 +264,8 @@ class EvaluationSpec(Spec):
                               "known: " + ", ".join(_known_metrics()))
         repeated = sorted({m for m in self.metrics if self.metrics.count(m) > 1})
         if repeated:
-            raise ConfigError(f"metrics = {list(self.metrics)}: each metric once (repeated: "
+            raise ConfigError(f"metrics = {shown_value(list(self.metrics))}"
+                              f": each metric once (repeated: "
                               f"{', '.join(repeated)})")
         known = _known_metrics()
         for metric in self.metrics:
@@ -282,7 +284,7 @@ class EvaluationSpec(Spec):
                     hint = (f" ({cutoffs}" if not hint else
                             f"{hint[:-1]} {cutoffs.capitalize()}" if hint.endswith("?)")
                             else f"{hint[:-1]}; {cutoffs}")
-                raise ConfigError(f"metrics: {metric!r} is not a known metric{hint}; "
+                raise ConfigError(f"metrics: {shown_value(metric)} is not a known metric{hint}; "
                                   f"known: {', '.join(known)}")
         if not self.ks:
             raise ConfigError("ks = []: give at least one cut-off, e.g. [10]")
@@ -290,7 +292,7 @@ class EvaluationSpec(Spec):
         if problem:
             raise ConfigError(f"ks = {cutoffs_text(self.ks)}: {problem}")
         if len(set(self.ks)) != len(self.ks):
-            raise ConfigError(f"ks = {list(self.ks)}: each K once")
+            raise ConfigError(f"ks = {shown_value(list(self.ks))}: each K once")
         if self.sampled and self.n_negatives is not None and max(self.ks) > self.n_negatives:
             raise ConfigError(
                 f"ks = {list(self.ks)}: K = {max(self.ks)} is not below the "
@@ -359,7 +361,7 @@ def check_tune_metric(metric: Any) -> None:
                                 kind="a per-user metric")
     if k is not None and name in FULL_SCORE_METRICS:
         # the evaluator names these columns without a K: they rank the whole catalog
-        raise ConfigError(f"metric = {metric!r}: {name} is computed over the whole "
+        raise ConfigError(f"metric = {shown_value(metric)}: {name} is computed over the whole "
                           f"catalog, without a cut-off; write metric = \"{name}\"")
 
 
@@ -380,24 +382,27 @@ def parse_metric_name(metric: Any, known: Sequence[str], *, expected: str, kind:
     name, at, k = metric.partition("@")
     plain = metric.strip().lower()
     if plain != metric and re.fullmatch(r"[a-z_]+(@[1-9][0-9]*)?", plain, re.ASCII):
-        raise ConfigError(f"metric = {metric!r}: {expected} (did you mean {plain!r}? names "
+        raise ConfigError(f"metric = {shown_value(metric)}: {expected}"
+                          f" (did you mean {shown_value(plain)}? names "
                           "are lower case, without spaces)")
     if not re.fullmatch(r"[a-z_]+", name, re.ASCII):
         # 'ndсg@10' with a Cyrillic с was told the form alone, of a name that prints alike
-        raise ConfigError(f"metric = {metric!r}: {expected}{_metric_hint(name, known)}")
+        raise ConfigError(f"metric = {shown_value(metric)}: {expected}{_metric_hint(name, known)}")
     if name not in known:
-        raise ConfigError(f"metric = {metric!r}: {name!r} is not {kind}"
+        raise ConfigError(f"metric = {shown_value(metric)}: {shown_value(name)} is not {kind}"
                           f"{_metric_hint(name, known)}; known: {', '.join(known)}")
     if not at:
         if k_required:
-            raise ConfigError(f"metric = {metric!r}: {expected}; the cut-off K is missing "
-                              f"(e.g. '{name}@10')")
+            raise ConfigError(f"metric = {shown_value(metric)}"
+                              f": {expected}; the cut-off K is missing "
+                              f"(e.g. \"{name}@10\")")
         return name, None
     if not _CUTOFF_TEXT.fullmatch(k):
-        raise ConfigError(f"metric = {metric!r}: {expected}, with K a whole number >= 1 in "
+        raise ConfigError(f"metric = {shown_value(metric)}"
+                          f": {expected}, with K a whole number >= 1 in "
                           f"the digits 0-9 (got K = {shown_value(k)})")
     if int(k) > K_MAX:
-        raise ConfigError(f"metric = {metric!r}: K = {k} is above {K_MAX}, the largest "
+        raise ConfigError(f"metric = {shown_value(metric)}: K = {k} is above {K_MAX}, the largest "
                           f"cut-off (ks are {CUTOFF_RULE})")
     return name, int(k)
 
@@ -1177,20 +1182,35 @@ def _toml_redefinition_hint(lines: list[str], number: int) -> str:
     line = lines[number - 1].split("#")[0].strip()
     header = _TOML_HEADER.fullmatch(line)
     current: tuple[str, ...] = ()
+    #: the line (from 1) of the [[list]] header whose entry holds the key line, and the
+    #: entry's number: the same key in an earlier entry is no clash
+    entry_at, entry_number = 0, 0
     if header:
         path = _toml_key_path(header[2])
         written = f"{header[1]}{header[2]}{']' * len(header[1])}"
+        name = ".".join(path)
     else:
         # a key = value line: its table is the last header above it
-        for above in lines[:number - 1]:
+        entries_seen: dict[tuple[str, ...], int] = {}
+        for at, above in enumerate(lines[:number - 1], 1):
             found = _TOML_HEADER.fullmatch(above.split("#")[0].strip())
             if found:
                 current = _toml_key_path(found[2])
-        path = current + _toml_key_path(line.partition("=")[0])
+                entry_at = at if found[1] == "[[" else 0
+                if entry_at:
+                    entries_seen[current] = entries_seen.get(current, 0) + 1
+                    entry_number = entries_seen[current]
+        key_path = _toml_key_path(line.partition("=")[0])
+        path = current + key_path
         written = line.partition("=")[0].strip()
-    name = ".".join(path)
+        # a key given twice in the second [[filters]] entry was named filters.user_min,
+        # and the first entry's line was blamed for it
+        name = (f"[[{'.'.join(current)}]] #{entry_number} {'.'.join(key_path)}" if entry_at
+                else ".".join(path))
     table: tuple[str, ...] = ()
     for at, above in enumerate(lines[:number - 1], 1):
+        if at < entry_at:
+            continue
         text = above.split("#")[0].strip()
         found = _TOML_HEADER.fullmatch(text)
         if found:
@@ -1236,7 +1256,7 @@ def _toml_redefinition_hint(lines: list[str], number: int) -> str:
                     f"in that {{...}}, or write it as a [{whole}] section instead")
         if len(defined) > len(path):
             return (f", but line {at} ({shown!r}) already set keys of {name} as dotted keys; "
-                    f"give the keys of {name} in one place, under [{name}] or as "
+                    f"give the keys of {name} in one place, under [{'.'.join(path)}] or as "
                     f"{path[-1]}.KEY = ... lines")
         return (f", but line {at} ({shown!r}) already set {name}; give each key once"
                 if not header else
@@ -1750,16 +1770,18 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
         refuse_untyped_entry(entry, where, known)
         kind = entry["type"]
         if kind not in known:
-            raise ConfigError(f"{where}type: {kind!r} is not a known model"
+            raise ConfigError(f"{where}type: {shown_value(kind)} is not a known model"
                               f"{did_you_mean(kind, known)}; known: {', '.join(known)}")
         label = entry.get("label", kind)
         if not isinstance(label, str) or not label:
             quote = date_as_text_hint(label, str, "label")
             message = f"{where}label = {shown_value(label)}: expected a non-empty string{quote}"
             raise UnquotedDateError(message, "label") if quote else ConfigError(message)
-        _check_run_name(label, f"{where}label = {label!r}")
+        _check_run_name(label, f"{where}label = {shown_value(label)}")
         if label in labels:
-            raise ConfigError(f"{where}label: {label!r} is used twice; give each model a label")
+            raise ConfigError(f"{where}label: {shown_value(label)}"
+                              f" is used twice; give each model a "
+                              "label of its own")
         same = next((other for other in labels if _file_name_key(other) == _file_name_key(
             label)), None)
         if same is not None:
@@ -1770,12 +1792,15 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
             if not _same_text(same, label):
                 encoded = "" if _other_case(same, label) else (
                     " (and in how its accented letters are encoded)")
-                raise ConfigError(f"{where}label: {label!r} differs only in case{encoded} "
+                raise ConfigError(f"{where}label: {shown_value(label)}"
+                                  f" differs only in case{encoded} "
                                   f"from {same!r}, already a label; the results name files by "
                                   "label, which a case-insensitive file system (macOS, "
                                   "Windows) takes for one file; choose labels that differ "
                                   "in more than case")
-            raise ConfigError(f"{where}label: {label!r} differs from {same!r}, already a "
+            raise ConfigError(f"{where}label: {shown_value(label)}"
+                              f" differs from {shown_value(same)}, "
+                              "already a "
                               "label, only in how its accented letters are encoded "
                               f"({ascii(label)} beside {ascii(same)}: composed or decomposed "
                               "Unicode), so the two print alike; the results name files by "
@@ -1844,7 +1869,7 @@ def _check_model_params(cls: Any, kind: str, params: dict[str, Any], where: str,
             # "factors = datetime.date(1979, 5, 27): ..., got datetime.date(1979, 5, 27)")
             # true/false and tables as the file writes them too (it was "binary = 1: ...,
             # got 1" but "factors = True: ..., got True" and "factors = {'a': 1}")
-            written = _as_toml(value)
+            written = shown_value(value)
             said = _strip(str(error), kind).replace(python_shown(value), written)
             raise ConfigError(f"{where}{key} = {written}: {said}{hint}") from None
     try:
@@ -2355,8 +2380,7 @@ def _check_table(table: Any, allowed: dict[str, type], where: str, *,
             value, expected)
         if wrong:
             # (a TOML date as the file writes it: it was "seed = datetime.date(2020, 1, 1)")
-            shown = ("true" if value else "false") if isinstance(value, bool) \
-                else shown_as_written(value)
+            shown = shown_value(value)
             # `data = ["synthetic"]` said "expected a table" without a word of how one is
             # written: a header line and key = value lines under it (at the top level)
             header = (f" (a [{key}] header line with key = value lines under it)"

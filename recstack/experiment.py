@@ -64,6 +64,8 @@ _log = logging.getLogger(__name__)
 
 #: the file every results folder holds (what `--overwrite` may replace)
 RESULTS_FILE = "results.json"
+#: the mark of a table cell whose users all had one value (:attr:`MetricSummary.alike`)
+ALIKE_MARK = "="
 
 
 @dataclass
@@ -122,10 +124,19 @@ class ExperimentResult:
         cut = {metric for metric in per_user
                if any(summary[metric].clipped for summary in summaries.values()
                       if metric in summary)}
+        # every user with one value: the interval is no t interval (it would have zero
+        # width) but the one exact within the bounds, or none for a metric without two
+        # finite bounds; shown as cut at the bounds, it was explained as "too skewed"
+        alike = {(model, metric) for model, summary in summaries.items()
+                 for metric in per_user if metric in summary and summary[metric].alike}
+        only_cut = {metric for metric in cut
+                    if any(summary[metric].clipped and not summary[metric].alike
+                           for summary in summaries.values() if metric in summary)}
         for model, row in table.iterrows():
             column = {}
             for metric in per_user:
                 low, high = row[f"{metric}_ci_low"], row[f"{metric}_ci_high"]
+                mark = ALIKE_MARK if (model, metric) in alike else ""
                 if math.isnan(low):
                     interval = ""
                 elif metric in cut:
@@ -134,7 +145,7 @@ class ExperimentResult:
                     interval = f" [{low:.4f}, {high:.4f}]"
                 else:
                     interval = f" ±{(high - low) / 2:.4f}"
-                column[metric] = f"{row[metric]:.4f}{interval}"
+                column[metric] = f"{row[metric]:.4f}{mark}{interval}"
             for metric in self.results[0].aggregate:
                 column[metric] = f"{row[metric]:.4f}"
             column["users evaluated"] = f"{int(row['users']):,}"
@@ -147,10 +158,18 @@ class ExperimentResult:
         folds = len(self.split_reports)
         note = (f"metrics: mean ± half-width of the {CONFIDENCE:.0%} confidence interval "
                 f"(Student t over the users evaluated)")
-        if cut:
-            note += (f"; mean [low, high] on the rows of {', '.join(sorted(cut))}: the "
+        if only_cut:
+            note += (f"; mean [low, high] on the rows of {', '.join(sorted(only_cut))}: the "
                      "interval's ends, cut at the metric's bounds for at least one model "
                      "(too few users, or too skewed values, for a symmetric interval)")
+        if cut - only_cut:
+            note += (f"; mean [low, high] on the rows of {', '.join(sorted(cut - only_cut))}"
+                     ": the interval's ends")
+        if alike:
+            note += (f"\n{ALIKE_MARK}: every user evaluated had this one value, so the "
+                     "interval is not a t interval (of zero width) but the one exact within "
+                     "the metric's bounds, or none for a metric without two finite bounds "
+                     f"(on {', '.join(sorted({metric for _, metric in alike}))})")
         note += (f"\nusers evaluated: test users with a relevant item (relevant: test "
                  f"{relevant}); no relevant item: test users without one, not counted")
         if folds > 1:

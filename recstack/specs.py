@@ -28,6 +28,7 @@ import difflib
 import fractions
 import functools
 import inspect
+import json
 import math
 import numbers
 import operator
@@ -1181,6 +1182,36 @@ def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def toml_shown(value: Any) -> str:
+    """A value read from a TOML file, for a message that quotes the file: as TOML writes
+    it (:func:`~recstack.errors.shown_as_written`), and text in TOML's double quotes too,
+    in lists and tables as well (``ks = ["4"]``, ``metrics = ["ndcg", "ndcg"]``, ``{ a =
+    "x" }``): Python's ``['4']`` is a spelling the file refuses, so a user copying the
+    message back wrote invalid TOML."""
+    if isinstance(value, str):
+        # a TOML basic string: JSON's escapes (\", \\, \n, \uXXXX) are TOML's
+        return json.dumps(value, ensure_ascii=False)
+    if type(value) in (list, tuple) and len(value) <= _TOML_SHOWN_MOST:
+        return f"[{', '.join(toml_shown(item) for item in value)}]"
+    if type(value) is dict and len(value) <= _TOML_SHOWN_MOST:
+        items = ", ".join(f"{_toml_key_shown(key)} = {toml_shown(item)}"
+                          for key, item in value.items())
+        return f"{{ {items} }}" if items else "{}"
+    return shown_as_written(value)
+
+
+#: the most items of a list or table written out as TOML (beyond: Python's repr, cut)
+_TOML_SHOWN_MOST = 1_000
+
+
+def _toml_key_shown(key: Any) -> str:
+    """A table's key as TOML writes it: bare when it may be, else quoted."""
+    if isinstance(key, str) and key and all(c.isascii() and (c.isalnum() or c in "-_")
+                                            for c in key):
+        return key
+    return toml_shown(str(key))
+
+
 def _show(value: Any) -> str:
     typed = getattr(value, "typed_text", None)
     if isinstance(typed, str) and isinstance(value, int | float | tuple):
@@ -1189,13 +1220,12 @@ def _show(value: Any) -> str:
         return typed
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
     if isinstance(value, datetime.date | datetime.time):
         # as the TOML file writes it, not datetime.time(7, 32)
         return value.isoformat()
-    # a list holding a TOML date as the file writes it too ([1979-05-27])
-    return shown_as_written(value)
+    # text, and a list holding text or a TOML date, as the file writes it ("a\"b", not
+    # "a"b"; ["x"], not ['x'])
+    return toml_shown(value)
 
 
 # --------------------------------------------------------------- call arguments

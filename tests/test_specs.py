@@ -32,7 +32,7 @@ class Toy(Spec):
     ({"moment": 1.5}, "t: moment = 1.5: expected a time: whole Unix seconds or an ISO date "
                       "such as 2020-01-31 or 2020-01-31T12:00:00"),
     ({"pair": [1]}, "t: pair = [1]: expected a list of 2 (a number, a number)"),
-    ({"pair": [1, "x"]}, "t: pair = [1, 'x']: expected a list of 2 (a number, a number)"),
+    ({"pair": [1, "x"]}, 't: pair = [1, "x"]: expected a list of 2 (a number, a number)'),
     ({"mode": "c"}, "t: mode = \"c\": must be one of 'a', 'b'"),
     ({"flag": 1}, "t: flag = 1: expected true or false"),
     ({"shar": 1}, "t: unknown key 'shar' (did you mean 'share'?); known keys: share, count, "

@@ -96,7 +96,11 @@ ROW = "row"
 #: the part of a second that flooring took from a fractional time (``1.7`` keeps ``0.7``),
 #: carried only by data where two distinct times of one user share a second: there it
 #: orders the user's rows of that second in leave_last_out and the time-ordered user split,
-#: as the data say (Spark has no row order in the source to fall back on, as one machine has)
+#: as the data say (Spark has no row order in the source to fall back on, as one machine has).
+#: It shows in ``data.frame.columns`` because a Spark DataFrame has no hidden columns and the
+#: filters' joins and the splits' windows must carry it with each row; the leading
+#: underscore marks it as recstack's own: :meth:`SparkInteractions.to_interactions` and
+#: :func:`write_parquet` leave it out, and :func:`encode` reads no such column of its input
 TIME_FRACTION = "_time_fraction"
 _LEVELS = ("year", "month", "day")
 _DAY = 86_400
@@ -115,7 +119,10 @@ def as_count_bound(n: int) -> int:
 @dataclass(frozen=True)
 class SparkInteractions:
     """Interactions as a DataFrame (``user_index, item_index, value[, timestamp], row``,
-    and :data:`TIME_FRACTION` where fractions of a second order some user's rows)
+    and :data:`TIME_FRACTION`, ``_time_fraction``, where fractions of a second order some
+    user's rows: a column of recstack's own, visible since Spark hides none, which
+    :meth:`to_interactions` and :func:`write_parquet` leave out; select the named columns
+    for a frame of your own)
     with the two vocabularies as DataFrames (``user_id, user_index`` and ``item_id,
     item_index``). Splits share the vocabularies, as on a single machine.
 
@@ -994,8 +1001,16 @@ def _text_times_as_unix_seconds(frame: Any, where: str) -> Any:
     seconds = (F.when(finite, F.floor(number).cast("double"))
                .when(zoned, instant).otherwise(fields))
     converted = frame.withColumn("_recstack_seconds", seconds)
-    # ISO text keeps whole seconds (as one machine reads it); numbers keep their fraction
+    # the part of the second the flooring drops, kept to order a user's rows within it as
+    # numbers and typed date-times keep it: ISO text kept none, so one file's times
+    # 10:00:00.7 and 10:00:00.2 (written in that order) were ordered by time when Spark
+    # inferred date-times from a CSV, and by row order when the same text came from
+    # Parquet (a zone's offset is whole seconds, so reading the zone-less time as an
+    # instant leaves its microseconds alone)
+    iso_instant = F.when(zoned, text.try_cast("timestamp")).otherwise(wall.cast("timestamp"))
+    iso_fraction = F.pmod(F.unix_micros(iso_instant), F.lit(1_000_000)).cast("double") / 1e6
     converted = converted.withColumn(TIME_FRACTION, F.when(finite, number - F.floor(number))
+                                     .when(iso_instant.isNotNull(), iso_fraction)
                                      .otherwise(F.lit(0.0)))
     unreadable = converted.filter(F.col(TIMESTAMP).isNotNull()
                                   & F.col("_recstack_seconds").isNull()).limit(1).collect()
@@ -1066,6 +1081,8 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
     ``file_format`` is ``"csv"`` or ``"parquet"`` (default: from the suffix). CSV files have
     a header line; other reader options go in ``options`` (e.g. ``{"sep": "\\t"}``).
     """
+    from pyspark.sql import functions as F
+
     check_session(spark, "read_table(spark, path)")
     path = _location(path, "read_table path")
     # the suffixes of one machine's load_table: '.pq' is Parquet (it was read as CSV, the
@@ -1111,10 +1128,14 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
              ITEM_ID: (item_col, "item ids", "item_col"),
              VALUE: (value_col, "values", "value_col"),
              TIMESTAMP: (timestamp_col, "timestamps", "timestamp_col")}
+    # the CSV row-width check rides on the pass that decides the ids' type (one read of
+    # the file, not one more): the rows are read with a corrupt-record column beside
+    malformed: str | None = None
+    read = frame
     if kind == "csv":
-        _refuse_rows_of_other_widths(spark, frame, path, options)
-        frame = _ids_read_as_text(spark, frame, path, options, (user_col, item_col))
-        frame = _trimmed_header(frame, path)
+        read, malformed = _ids_read_as_text(spark, frame, path, options, (user_col, item_col))
+        read = _trimmed_header(read, path)
+        frame = read.drop(malformed) if malformed is not None else read
     holder: dict[Any, str] = {}
     chosen = []
     for role, (column, what, option) in roles.items():
@@ -1140,12 +1161,18 @@ def read_table(spark: Any, path: str | Path, *, user_col: str = USER_ID,
                               f"{holder[column]} and the {what} ({option}); one column "
                               "cannot hold two roles: name another column")
         holder[column] = f"{what} ({option})"
-        chosen.append(frame[column].alias(role))
-    selected = frame.select(*chosen)
+        chosen.append(F.col(_quoted(column)).alias(role))
+    selected = read.select(*chosen)
     with _file_read_errors(path, kind):
         if kind == "csv":
             _refuse_undecoded_ids(selected, path)
-            selected = _integer_ids_as_written(selected)
+            # every column of the file goes into the struct: Spark finds a row of another
+            # width only while it parses all of them (a read pruned to the selected ones
+            # saw none)
+            widths = None if malformed is None else _RowWidths(
+                read.select(*chosen, F.struct(*[F.col(_quoted(name)) for name in read.columns])
+                            .alias(malformed)), malformed, path, options, len(frame.columns))
+            selected = _integer_ids_as_written(selected, widths)
         encoded = encode(selected, where=path)
     if encoded.n_users == 0:
         # as one machine's load_table; here the empty data reached the first split or
@@ -1249,72 +1276,95 @@ def _with_utc_times(options: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def _ids_read_as_text(spark: Any, frame: Any, path: str, options: Mapping[str, Any] | None,
-                      id_columns: Sequence[Any]) -> Any:
+                      id_columns: Sequence[Any]) -> tuple[Any, str | None]:
     """``frame`` read again with its id columns as text (the other columns keep the types
     Spark inferred): inference read ``007``, ``+7`` and ``7.0`` as the number 7 (three users
     made one, where every single-machine reader keeps them apart as text), ``true`` and
     ``2020-01-01`` as a boolean and a date (refused as no ids), and integers past int64 as
     decimals (refused). :func:`_integer_ids_as_written` then applies the id rule of
-    :mod:`recstack.data.files`. Header names are compared trimmed, as they are matched."""
+    :mod:`recstack.data.files`. Header names are compared trimmed, as they are matched.
+
+    The same read carries a corrupt-record column (its name is returned beside the frame;
+    None where the caller's own ``mode`` or ``columnNameOfCorruptRecord`` option decides
+    what becomes of malformed rows): Spark's permissive reader dropped the extra fields of
+    a long row (``1,3,4,9`` under ``user_id,item_id,rating`` read as rating 4) and filled a
+    short one with nulls, without a word, where one machine's readers refuse such a row;
+    :class:`_RowWidths` reads the column in the job that decides the ids' type, so the
+    check costs no pass of its own over the files (a separate read cost a fifth of
+    read_table's time on a 2M-row CSV)."""
     from pyspark.sql import types as T
 
     wanted = {column for column in id_columns if isinstance(column, str)}
     fields = frame.schema.fields
     if not any(field.name.strip() in wanted for field in fields):
-        return frame  # no id column found: the missing-column errors below say why
-    schema = T.StructType([T.StructField(field.name, T.StringType(), True)
-                           if field.name.strip() in wanted else field for field in fields])
+        return frame, None  # no id column found: the missing-column errors below say why
+    columns = [T.StructField(field.name, T.StringType(), True)
+               if field.name.strip() in wanted else field for field in fields]
+    malformed = None
+    if not any(str(key).lower() in ("mode", "columnnameofcorruptrecord") for key in options or {}):
+        # unused among the trimmed header names too, which the frame takes next
+        malformed = _unused_name("_corrupt_record",
+                                 [*frame.columns, *(name.strip() for name in frame.columns)])
+        columns.append(T.StructField(malformed, T.StringType(), True))
     # the schema applies by position, the header line is skipped (enforceSchema)
-    reader = spark.read.options(**(options or {})).option("header", "true").schema(schema)
+    reader = (spark.read.options(**(options or {})).option("header", "true")
+              .schema(T.StructType(columns)))
+    if malformed is not None:
+        reader = (reader.option("mode", "PERMISSIVE")
+                  .option("columnNameOfCorruptRecord", malformed))
     try:
-        return reader.csv(path)
+        return reader.csv(path), malformed
     except Exception as error:  # read a moment ago with the same options
         raise RecstackError(f"{path}: cannot read it as csv ({_spark_reason(error)})") from None
 
 
-def _refuse_rows_of_other_widths(spark: Any, frame: Any, path: str,
-                                 options: Mapping[str, Any]) -> None:
-    """Refuse a CSV row with more or fewer fields than the header names, as one machine's
-    readers refuse it: Spark's permissive reader dropped the extra fields of a long row
-    (``1,3,4,9`` under ``user_id,item_id,rating`` read as rating 4) and filled a short one
-    with nulls, without a word. A ``mode`` or ``columnNameOfCorruptRecord`` option given
-    by the caller is their own choice of what to do with such rows, and is left alone."""
-    from pyspark.sql import functions as F
-    from pyspark.sql import types as T
+@dataclass(frozen=True)
+class _RowWidths:
+    """What the row-width check of a CSV file needs: ``frame``, the selected columns and,
+    named ``malformed``, a struct of every column of the file with the corrupt-record
+    column of that name, and what the error names (the file, the reader options, the
+    header's width)."""
 
-    if any(str(key).lower() in ("mode", "columnnameofcorruptrecord") for key in options):
-        return
-    corrupt = _unused_name("_corrupt_record", frame.columns)
-    schema = T.StructType([*frame.schema.fields, T.StructField(corrupt, T.StringType())])
-    reader = (spark.read.options(**options).option("header", "true").schema(schema)
-              .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", corrupt))
-    try:
-        # every column is read: Spark refuses a query of the corrupt-record column alone
-        found = reader.csv(path).filter(F.col(corrupt).isNotNull()).limit(1).collect()
-    except Exception as error:  # read a moment ago with the same options
-        raise RecstackError(f"{path}: cannot read it as csv ({_spark_reason(error)})") from None
-    if not found:
-        return
-    record = str(found[0][corrupt]).rstrip("\r\n")
-    separator = next((str(value) for key, value in options.items()
-                      if str(key).lower() in ("sep", "delimiter")), ",")
-    width = len(frame.columns)
-    fields = ""
-    if len(separator) == 1:
-        import csv
+    frame: Any
+    malformed: str
+    path: str
+    options: Mapping[str, Any]
+    width: int
 
-        parsed = next(csv.reader([record], delimiter=separator), [])
-        fields = f" has {len(parsed)} field(s)"
-    shown_record = record if len(record) <= 80 else record[:77] + "..."
-    raise DataFormatError(f"the row {shown_record!r}{fields}", file=path,
-                          expected=f"{width} fields separated by {separator!r}, as the "
-                          "header names, on every row")
+    def first_malformed(self) -> Any:
+        """An aggregate of the first malformed row (null where every row is whole), to be
+        computed in a job that reads the file anyway. The whole struct is its value, so no
+        column of it can be pruned from the read."""
+        from pyspark.sql import functions as F
+
+        row = F.col(_quoted(self.malformed))
+        return F.min(F.when(row[self.malformed].isNotNull(), row)).alias(self.malformed)
+
+    def refuse(self, row: Any) -> None:
+        """Refuse the file for ``row``, whose text has more or fewer fields than the header
+        names, as one machine's readers refuse it (nothing when ``row`` is None)."""
+        if row is None:
+            return
+        record = str(row[self.malformed]).rstrip("\r\n")
+        separator = next((str(value) for key, value in self.options.items()
+                          if str(key).lower() in ("sep", "delimiter")), ",")
+        fields = ""
+        if len(separator) == 1:
+            import csv
+
+            parsed = next(csv.reader([record], delimiter=separator), [])
+            fields = f" has {len(parsed)} field(s)"
+        shown_record = record if len(record) <= 80 else record[:77] + "..."
+        raise DataFormatError(f"the row {shown_record!r}{fields}", file=self.path,
+                              expected=f"{self.width} fields separated by {separator!r}, as "
+                              "the header names, on every row")
 
 
-def _integer_ids_as_written(frame: Any) -> Any:
+def _integer_ids_as_written(frame: Any, widths: _RowWidths | None = None) -> Any:
     """Text id columns of a CSV file as integers when every id is an integer written
     plainly (``-?[1-9][0-9]*`` or ``0``, surrounding blanks ignored) that fits int64, else
-    kept as text, the rule of the single-machine readers (one Spark job for both)."""
+    kept as text, the rule of the single-machine readers (one Spark job for both, which
+    also finds a row of another width than the header when ``widths`` is given)."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
@@ -1322,14 +1372,18 @@ def _integer_ids_as_written(frame: Any) -> Any:
 
     text = [column for column in (USER_ID, ITEM_ID)
             if isinstance(frame.schema[column].dataType, T.StringType)]
-    if not text:
+    if not text and widths is None:
         return frame
     trimmed = {column: F.regexp_replace(F.col(column), r"(?U)^\s+|\s+$", "")
                for column in text}
     not_integer = [F.max((F.col(column).isNotNull() & (
         ~trimmed[column].rlike(PLAIN_INTEGER) | trimmed[column].try_cast("long").isNull()
     )).cast("int")).alias(column) for column in text]
-    found = frame.agg(*not_integer).collect()[0].asDict()
+    if widths is None:
+        found = frame.agg(*not_integer).collect()[0].asDict()
+    else:
+        found = widths.frame.agg(*not_integer, widths.first_malformed()).collect()[0].asDict()
+        widths.refuse(found[widths.malformed])
     for column in text:
         if found[column] == 0:  # None when the file has no rows: nothing to decide
             frame = frame.withColumn(column, trimmed[column].cast("long"))

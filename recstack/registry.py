@@ -40,9 +40,16 @@ class Registry(Generic[T]):
         self._import_builtin()
         if not isinstance(name, str):
             # a list or table here would fail the lookup itself (unhashable), not name it
+            # a table of rows or a long list here was repeated whole, burying the message
+            from recstack.models.base import described_value, shown_given
+
+            given = shown_given(name)
+            if given != described_value(name):
+                given = f"{type(name).__name__} {given}"
             raise ConfigError(f"a {self.kind} is named by a string such as "
-                              f"{min(self._classes, default='name')!r}; got "
-                              f"{type(name).__name__} {name!r}; available: "
+                              f"{min(self._classes, default='name')!r}; got {given}"
+                              f"{declared_hint(name) if self.kind == 'model' else ''}"
+                              "; available: "
                               f"{', '.join(sorted(self._classes))}")
         if name not in self._classes and (not name.strip() or name.strip() != name):
             # 'ease ' (a trailing space from a copied name, a line break of a file) was
@@ -64,6 +71,20 @@ class Registry(Generic[T]):
                               f"{did_you_mean(name, sorted(self._classes))}; available: "
                               f"{', '.join(sorted(self._classes))}")
         return self._classes[name]
+
+
+def declared_hint(value: Any) -> str:
+    """For a declaration table given where its name belongs (``{"type": "ease",
+    "regularization": 10}``, as an experiment file writes a model): the call to write."""
+    if not (isinstance(value, dict) and isinstance(value.get("type"), str)):
+        return ""
+    from recstack.models.base import shown_given
+
+    settings = "".join(f", {key}={shown_given(item)}" for key, item in value.items()
+                       if key != "type")
+    return (f", a declaration table: give its type as the name and the rest by keyword, "
+            f"create_model({value['type']!r}{settings}) (or create_model(table['type'], "
+            "**rest) for a table held in a variable)")
 
 
 _BLANKS = {" ": "a space", "\t": "a tab", "\n": "a line break", "\r": "a carriage return"}

@@ -58,7 +58,16 @@ import scipy.sparse as sp
 from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
 from recstack.data.interactions import ITEM_ID, USER_ID, Interactions, caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, counted, digit_count, shown, shown_number
+from recstack.errors import (
+    ECHO_MOST,
+    ConfigError,
+    RecstackError,
+    counted,
+    digit_count,
+    echoed,
+    shown,
+    shown_number,
+)
 from recstack.progress import Progress, require_reporter
 from recstack.specs import SEED_MAX, SEED_RULE, did_you_mean, number_spelling_hint, table_hint
 from recstack.topk import pad_columns, top_k_batched, writable_scores
@@ -216,7 +225,8 @@ class Param:
         if value is None and self.optional:
             return
         if isinstance(value, bool) and self.kind is not bool:
-            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got {shown(written)}")
+            raise ConfigError(f"{model}: {name} must be {self._kind_name()}, got "
+                              f"{shown_given(written)}")
         if isinstance(value, decimal.Decimal | fractions.Fraction) \
                 and float in (self.kind if isinstance(self.kind, tuple) else (self.kind,)):
             # an exact number that names no finite float (exact_as_declared keeps it as
@@ -251,7 +261,7 @@ class Param:
                 names = [part.strip() for part in value.split(",") if part.strip()]
                 hint = f" (a list of names: write {names!r})"
             raise ConfigError(f"{model}: {name} must be {self._kind_name()}{allowed}, "
-                              f"got {shown(written)}{hint}")
+                              f"got {shown_given(written)}{hint}")
         value = cast(Any, value)  # of an accepted kind; the checks below depend on which
         if isinstance(value, float) and not math.isfinite(value):
             raise ConfigError(f"{model}: {name} must be a finite number, got {shown(written)}")
@@ -291,7 +301,7 @@ class Param:
                               f"{self.describe()}")
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
             raise ConfigError(f"{model}: {name} must be {self.pattern_doc or self.pattern}, "
-                              f"got {shown(written)}")
+                              f"got {shown_given(written)}")
         if self.element is not None:
             as_given = written if isinstance(written, list | tuple) \
                 and len(written) == len(value) else value
@@ -299,7 +309,8 @@ class Param:
                 self.element.check(model, f"{name}[{position}]", item, as_given[position])
         if self.unique and len(set(value)) < len(value):
             repeated = sorted({item for item in value if list(value).count(item) > 1}, key=str)
-            raise ConfigError(f"{model}: {name} must name each element once, got {shown(written)} "
+            raise ConfigError(f"{model}: {name} must name each element once, got "
+                              f"{shown_given(written)} "
                               f"(repeated: {', '.join(map(repr, repeated))})")
 
     def _range_error(self, model: str, name: str, written: str) -> ConfigError:
@@ -371,7 +382,7 @@ def choice_error(name: str, given: Any, choices: Sequence[Any], *, model: str | 
     hint = did_you_mean(value, [c for c in choices if isinstance(c, str)]) \
         if isinstance(value, str) else ""
     return ConfigError(f"{f'{model}: ' if model else ''}{name} must be one of "
-                       f"{tuple(choices)}, got {shown(given)}{hint}")
+                       f"{tuple(choices)}, got {shown_given(given)}{hint}")
 
 
 def _number(value: float) -> str:
@@ -410,7 +421,7 @@ def _shown_setting(value: Any) -> str:
         if value < 0 and not written.startswith("-"):
             written = written.replace("a ", "a negative ", 1)
         return written
-    return shown(value)
+    return shown_given(value)
 
 
 def exact_as_declared(value: Any, param: Param) -> Any:
@@ -909,7 +920,7 @@ class Recommender(Configurable, ABC):
         name = next(iter(unexpected))
         taken = self._fit_keywords()
         arguments = " and ".join([", ".join(["train", *taken[:-1]]), *taken[-1:]])
-        if name in self.params and isinstance(unexpected[name], Interactions):
+        if name in self.params and _holds_rows(unexpected[name]):
             # SASRec's validation = True/False given rows: "give it when creating the
             # model" sent the rows to the constructor, which refuses them as not a bool
             declared = self.params[name]
@@ -924,7 +935,8 @@ class Recommender(Configurable, ABC):
                     f"model, not interaction rows ({declared.doc.rstrip('.')}; default "
                     f"{declared.default!r}), given when creating it{others}")
         if name in self.params:
-            return (f"{self.name}: fit() takes no {name}={_preview(unexpected[name])}: {name} is a "
+            return (f"{self.name}: fit() takes no {name}={shown_given(unexpected[name])}: "
+                    f"{name} is a "
                     f"hyperparameter; give it when creating the model (create_model("
                     f"'{self.name}', {name}=...)); fit takes {arguments}")
         if name == "validation":
@@ -1226,7 +1238,7 @@ class Recommender(Configurable, ABC):
         indices = np.asarray(integer_objects(refuse_masked_indices(
             user_indices, f"{self.name}: score_users: user_indices", "user index")))
         n_users = len(self.users_)
-        problem = (f"got {_preview(user_indices)}" if indices.ndim != 1
+        problem = (f"got {shown_given(user_indices)}" if indices.ndim != 1
                    else index_problem(indices, n_users))
         problem = problem if problem is None or indices.ndim != 1 else f"but {problem}"
         if problem is not None:
@@ -2074,7 +2086,7 @@ def _as_ids(ids: Any, what: str) -> np.ndarray:
         # a table (e.g. item rows given where the users go): its repr spread over lines
         raise RecstackError(f"{what}: expected one id or a flat list of ids, got a "
                             f"{type(ids).__name__} of shape {tuple(ids.shape)} (columns "
-                            f"{_preview(list(ids.columns))}); pass its column of ids, "
+                            f"{shown_given(list(ids.columns))}); pass its column of ids, "
                             "frame[column].to_numpy()")
     if not isinstance(ids, str | bytes | np.ndarray) and not np.isscalar(ids) \
             and hasattr(ids, "__iter__") and not hasattr(ids, "__len__"):
@@ -2094,10 +2106,10 @@ def _as_ids(ids: Any, what: str) -> np.ndarray:
     if array is not None and array.dtype.kind == "c":
         # numpy would look 1+0j up as 1 (and 1+2j too): complex numbers are not ids
         raise RecstackError(f"{what}: ids are numbers or strings, got complex numbers "
-                            f"{_preview(ids)}")
+                            f"{shown_given(ids)}")
     if array is None or array.ndim != 1:
         raise RecstackError(f"{what}: expected one id or a flat list of ids, got "
-                            f"{_preview(ids)}; flatten it first (nested lists and 2-D arrays "
+                            f"{shown_given(ids)}; flatten it first (nested lists and 2-D arrays "
                             "are not ids)")
     return array
 
@@ -2295,7 +2307,7 @@ def check_batch_size(batch_size: Any, who: str) -> int | None:
             or batch_size < 1:
         raise ConfigError(f"{who}: batch_size must be a positive integer (users scored at a "
                           "time) or None (sized to the memory budget), got "
-                          f"{_preview(given)}")
+                          f"{shown_given(given)}")
     return int(batch_size)
 
 
@@ -2329,7 +2341,7 @@ def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "rais
                                  what=what)
     except TypeError as error:
         raise RecstackError(f"{what}: each id must be a number or a string, got "
-                            f"{_preview(external)} ({error})") from None
+                            f"{shown_given(external)} ({error})") from None
     if missing == "raise" and (index < 0).any():
         unknown = list(dict.fromkeys(np.asarray(external)[index < 0].tolist()))
         # ``users`` is given for item ids only
@@ -2436,7 +2448,7 @@ def refuse_positional(who: str, positional: tuple[Any, ...], remedy: str, *,
 def _shown_value(value: Any) -> str:
     """A value as an argument list shows it: scalars as written, anything else by type."""
     if value is None or isinstance(value, bool | int | float | str | np.generic):
-        return _preview(value.item() if isinstance(value, np.generic) else value)
+        return shown_given(value.item() if isinstance(value, np.generic) else value)
     return f"<{type(value).__name__}>"
 
 
@@ -2519,9 +2531,47 @@ def _external_id(ids: IdMap, index: Any) -> Any:
     return ids.to_external(np.array([int(index)])).tolist()[0]
 
 
-def _preview(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+def shown_given(value: Any) -> str:
+    """A value a user gave, as a message repeats it: a number, flag or short text as
+    written; a table of rows, an array or a long collection by its type and size (a
+    DataFrame's repr, cut at 80 characters, was its first rows spread over lines)."""
+    if hasattr(value, "columns") or isinstance(value, Interactions):
+        return described_value(value)  # a table's repr is laid out on lines, never short
+    text = shown(value)
+    if isinstance(value, str | bytes):
+        return echoed(text)
+    if len(text) <= ECHO_MOST:
+        # a small array's repr breaks its rows over lines
+        return " ".join(text.split()) if "\n" in text else text
+    return described_value(value)
+
+
+#: the earlier name, which other modules import
+_preview = shown_given
+
+
+def described_value(value: Any) -> str:
+    """``value`` in a few words, by its type and size: ``a DataFrame of 2,000 rows x 2
+    columns``, ``an ndarray of shape (3, 4)``, ``a list of 7 items``, ``an Interactions``
+    (for a value whose repr is its whole content, a message's echo would bury it)."""
+    kind = type(value).__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and len(shape) == 2 and hasattr(value, "columns"):
+        return (f"{article} {kind} of {counted(int(shape[0]), 'row')} x "
+                f"{counted(int(shape[1]), 'column')}")
+    if isinstance(shape, tuple):
+        return f"{article} {kind} of shape {tuple(int(n) for n in shape)}"
+    if isinstance(value, Collection) and not isinstance(value, str | bytes):
+        return f"{article} {kind} of {counted(len(value), 'item')}"
+    return f"{article} {kind}"
+
+
+def _holds_rows(value: Any) -> bool:
+    """Whether ``value`` is meant as interaction rows (Interactions, a DataFrame, an array
+    or a sparse matrix) rather than a setting's value."""
+    return isinstance(value, Interactions) or sp.issparse(value) or (
+        isinstance(getattr(value, "shape", None), tuple) and not isinstance(value, np.generic))
 
 
 #: what numpy and torch say when an array cannot be allocated (besides MemoryError): its
@@ -2730,7 +2780,7 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
     given = histories
     if isinstance(histories, Interactions):
         raise RecstackError(
-            f"{what} must be a users x items matrix of numbers, got {_preview(histories)}; "
+            f"{what} must be a users x items matrix of numbers, got {shown_given(histories)}; "
             "for interactions that share the model's item vocabulary (a part of the split "
             "it was trained on), pass interactions.to_csr()")
     if hasattr(histories, "columns") and {USER_ID, ITEM_ID} <= {
@@ -2739,7 +2789,7 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
         # item columns (refused for their number, or, with a catalog that wide, scored)
         raise RecstackError(
             f"{what} must be a users x items matrix in the model's item order, got a table "
-            f"of interaction rows (columns {_preview([str(c) for c in histories.columns])}); "
+            f"of interaction rows (columns {shown_given([str(c) for c in histories.columns])}); "
             "pivot it first, e.g. scipy.sparse.csr_matrix((values, (rows, "
             f"model.items_.to_index(frame[{ITEM_ID!r}]))), shape=(n_users, n_items))")
     if isinstance(histories, Iterator):
@@ -2782,7 +2832,7 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
                         what, 1, [_first_too_large(array)], [])) from None
         except (TypeError, ValueError):
             raise RecstackError(f"{what} must be a users x items matrix of numbers, got "
-                                f"{_preview(histories)}") from None
+                                f"{shown_given(histories)}") from None
         shape, kind = array.shape, array.dtype.kind
         histories = array[None, :] if array.ndim == 1 else array
     if kind not in "biuf":
@@ -2800,11 +2850,11 @@ def history_matrix(histories: Any, n_items: int, model: str) -> sp.csr_matrix:
             except (ValueError, OverflowError):
                 pass
         raise RecstackError(f"{what} must hold numbers (interaction values), got dtype "
-                            f"{np.dtype(histories.dtype)} ({_preview(histories)}){remedy}")
+                            f"{np.dtype(histories.dtype)} ({shown_given(histories)}){remedy}")
     if not len(shape):
         # None, or one number: "got shape ()" said nothing of what was given
         raise RecstackError(f"{what} must be a 2-D users x items matrix (a row per user), got "
-                            f"the single value {_preview(given)}")
+                            f"the single value {shown_given(given)}")
     if len(shape) not in (1, 2) or (len(shape) == 1 and sp.issparse(histories)):
         raise RecstackError(f"{what} must be a 2-D users x items matrix, got shape "
                             f"{tuple(shape)}")

@@ -381,7 +381,10 @@ def _jsonable(value: Any) -> Any:
         return value.item()
     if isinstance(value, Path):
         return str(value)
-    raise TypeError(f"hyperparameter value {value!r} cannot be written as JSON")
+    from recstack.models.base import shown_given  # deferred: base imports this module
+
+    # an array or a frame set as a hyperparameter was repeated whole
+    raise TypeError(f"hyperparameter value {shown_given(value)} cannot be written as JSON")
 
 
 def _metadata_digest(meta: Mapping[str, Any]) -> str:

@@ -5,19 +5,68 @@ from __future__ import annotations
 from typing import Any
 
 from recstack.errors import ConfigError
-from recstack.models.base import Recommender, refuse_positional
+from recstack.models.base import (
+    NOT_GIVEN,
+    Recommender,
+    canonical_value,
+    refuse_positional,
+    shown_given,
+)
 from recstack.registry import Registry
 from recstack.specs import table_hint
 
 
-def create_model(name: str, *positional: Any, **params: Any) -> Recommender:
-    """An unfitted model by registry name; unknown names or parameters are refused with
-    the list of what exists, and so are hyperparameters given by position."""
+def create_model(name: Any = NOT_GIVEN, /, *positional: Any, **params: Any) -> Recommender:
+    """An unfitted model by registry name (first, or as ``name=``); unknown names or
+    parameters are refused with the list of what exists, and so are hyperparameters given
+    by position, a table of them given as one value, and a model's whole declaration given
+    as its name."""
+    if name is NOT_GIVEN:
+        if "name" not in params:
+            raise ConfigError("create_model needs the model's registered name first, e.g. "
+                              f"create_model('ease'); available: {', '.join(available_models())}")
+        name = params.pop("name")
+    if isinstance(name, bytes | bytearray):
+        try:
+            text = bytes(name).decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and text in available_models():
+            raise ConfigError(f"a model is named by text, got bytes {name!r}; write "
+                              f"{text!r} (bytes.decode() gives it)")
     cls = model_class(name)
+    if "name" in params:
+        # create_model("ease", name="als"): Python's "got multiple values for argument
+        # 'name'" named neither the model nor the rule
+        raise ConfigError(f"{cls.name}: name={shown_given(params['name'])} is not a "
+                          f"hyperparameter; the model's registered name is create_model's "
+                          f"first value ({cls.name!r}) and is fixed by its class")
+    if "type" in params and "type" not in cls.params:
+        # a declaration's key for the model's name, kept when its table was unpacked
+        raise ConfigError(f"{cls.name}: type={shown_given(params['type'])} is no "
+                          "hyperparameter: 'type' names the model in a declaration table, "
+                          f"and here the name is create_model's first value ({cls.name!r}); "
+                          "leave type out")
+    if len(positional) == 1 and isinstance(positional[0], dict) and not params:
+        # create_model("ease", {"regularization": 100}): the table was told only as
+        # "<dict> by position"
+        raise ConfigError(f"{cls.name}: the hyperparameters came as one table "
+                          f"{shown_given(positional[0])}; give them by keyword, unpacking a "
+                          f"table with ** (create_model({cls.name!r}, **params)); they are: "
+                          f"{', '.join(cls.params) or '(none)'}")
     refuse_positional(cls.name, positional,
                       f"give the hyperparameters by name (create_model({cls.name!r}, "
                       f"{next(iter(cls.params), 'name')}=...)); they are: "
                       f"{', '.join(cls.params) or '(none)'}")
+    if len(params) == 1:
+        (keyword, value), = params.items()
+        if keyword not in cls.params and isinstance(value, dict) and value and all(
+                isinstance(key, str) and key in cls.params for key in value):
+            # create_model("ease", params={...}): "no parameter 'params'" did not say that
+            # the table's own keys were right
+            raise ConfigError(f"{cls.name}: no parameter {keyword!r}; its value "
+                              f"{shown_given(value)} holds {cls.name}'s hyperparameters: "
+                              f"unpack it with ** (create_model({cls.name!r}, **{keyword}))")
     return cls(**params)
 
 
@@ -50,7 +99,7 @@ def create_declared(entry: Any, where: str, *, container: str, nesting: str,
     kind = entry.get("type") if isinstance(entry, dict) else None
     if not isinstance(kind, str):
         raise ConfigError(f"{where} needs a 'type' naming a registered model, e.g. "
-                          "{type = 'ease'}; got " + repr(entry) + table_hint(entry))
+                          "{type = 'ease'}; got " + shown_given(entry) + table_hint(entry))
     if kind == container:
         raise ConfigError(f"{where}: {nesting}")
     params = {key: value for key, value in entry.items() if key != "type"}
@@ -74,13 +123,34 @@ def refuse_repeated_models(models: list[Any], who: str, where: str,
     the kind of thing listed (the re-rankers of a chain are checked alike)."""
     first_of: dict[tuple[str, str], int] = {}
     for position, model in enumerate(models):
-        key = (type(model).__qualname__, repr(sorted(model.get_params().items())))
+        key = (type(model).__qualname__, settings_key(model.get_params()))
         if key in first_of:
             raise ConfigError(
                 f"{who}: {where}[{first_of[key]}] and {where}[{position}] are the same "
                 f"{what} ({model!r}); {consequence}; remove one, or make them differ in a "
                 "hyperparameter")
         first_of[key] = position
+
+
+def settings_key(value: Any) -> Any:
+    """A hashable key under which two hyperparameter values are equal when they name the
+    same setting: ``500`` and ``500.0`` (a blend's members written ``regularization = 500``
+    and ``= 500.0``, keyed by their text, were not caught as one model listed twice), a
+    tuple and a list of equal items, a table's keys in any order; but ``True`` is not ``1``
+    (Python's ``True == 1`` would merge a flag with a count)."""
+    value = canonical_value(value)
+    if isinstance(value, bool):
+        return (bool, value)
+    if isinstance(value, list):
+        return (list, tuple(settings_key(item) for item in value))
+    if isinstance(value, dict):
+        return (dict, frozenset((settings_key(key), settings_key(item))
+                                for key, item in value.items()))
+    try:
+        hash(value)
+    except TypeError:
+        return (type(value).__qualname__, repr(value))
+    return value
 
 
 def _import_builtin_models() -> None:

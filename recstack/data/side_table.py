@@ -37,8 +37,8 @@ from recstack.data.interactions import (
     trimmed_column_name,
 )
 from recstack.errors import (
+    ConfigError,
     DataFormatError,
-    RecstackError,
     UnknownColumnError,
     counted,
     echoed,
@@ -66,24 +66,26 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
 
     Raises
     ------
-    RecstackError
-        ``path`` does not exist or is not a CSV or Parquet file name.
     DataFormatError
-        The file cannot be read as its kind, or lacks ``key`` or one of ``columns`` (the
-        message lists the columns it has).
+        ``path`` does not exist, is no file (a folder, a pipe, a broken link) or has no
+        CSV or Parquet name, as the other data readers refuse such a path; the file cannot
+        be read as its kind, or lacks ``key`` or one of ``columns`` (the message lists the
+        columns it has, and the near name of each one missing).
+    ConfigError
+        ``key``, ``columns`` or a flag is no value of its kind.
     """
     homeless = home_problem(os.fspath(path)) if isinstance(path, str | os.PathLike) else None
     if homeless is not None:
         # '~nosuchuser/items.csv' was "no such items file", the ~ unmentioned (with HOME
         # set empty, '~/items.csv' was read as /items.csv): the rule of every path
-        raise RecstackError(f"{os.fspath(path)!r}: the {what}'s path {homeless}")
+        raise DataFormatError(f"the {what}'s path {homeless}", file=repr(os.fspath(path)))
     # '~/items.csv' was looked for in a folder named '~'
     path = as_path(Path(path).expanduser() if isinstance(path, str | os.PathLike)
                    and str(os.fspath(path)).startswith("~") else path)
     if not isinstance(key, str) or not key.strip():
         # '' and 5 were "the items file needs the column(s) ''" (or 5), as if the file lacked it
-        raise RecstackError(f"key must be the name of the {what}'s id column, such as "
-                            f"'item_id', got {type(key).__name__} {key!r}")
+        raise ConfigError(f"key must be the name of the {what}'s id column, such as "
+                          f"'item_id', got {type(key).__name__} {key!r}")
     columns = check_name_list(columns, "columns", example="['title']")
     key_as_text = check_flag(key_as_text, "key_as_text")
     require_rows = check_flag(require_rows, "require_rows")
@@ -95,13 +97,18 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         wanted = f"expected the {what}, a .csv or .parquet file"
         problem = (problem.replace("expected a file", wanted) if "expected a file" in problem
                    else f"{problem}; {wanted}")
-        raise RecstackError(f"{path}: {problem}")
+        # DataFormatError, with the file, as the other data readers refuse a path that is
+        # no file (the graph-CF and NCF splits, a JSON log): the base RecstackError was
+        # caught by no `except DataFormatError` of a caller reading several files
+        raise DataFormatError(problem, file=str(path))
     if suffix not in (*_PARQUET, ".csv"):
-        raise RecstackError(f"{path}: the {what} must be a .csv or .parquet file")
+        raise DataFormatError(f"the {what} must be a .csv or .parquet file"
+                              f"{_how_to_convert(path, suffix)}",
+                              file=str(path))
     if problem is not None and problem.startswith("no such file"):
         problem = f"no such {what}" + problem.removeprefix("no such file")
     if problem is not None:
-        raise RecstackError(f"{path}: {problem}")
+        raise DataFormatError(problem, file=str(path))
     kind = "Parquet" if suffix in _PARQUET else "CSV"
     try:
         check_content(path, parquet=kind == "Parquet", encoding="utf-8", decompresses=False)
@@ -145,13 +152,21 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         arrow = arrow.rename_columns([trimmed_column_name(name) for name in arrow.column_names])
     missing = [c for c in (key, *columns) if c not in table.columns]
     if missing:
-        from recstack.specs import did_you_mean
+        from recstack.specs import closest, did_you_mean
 
-        # 'Item_ID' for item_id said nothing of the near name, as the logs' loaders do
-        hint = did_you_mean(missing[0], [str(c) for c in table.columns if c not in
-                                         (key, *columns)])
+        # 'Item_ID' for item_id said nothing of the near name, as the logs' loaders do;
+        # each missing column gets its own ('Item_ID,Title' named only 'Item_ID', and
+        # 'Title' looked like another column the file had besides)
+        others = [str(c) for c in table.columns if c not in (key, *columns)]
+        needed: list[str] = []
+        for name in missing:
+            hint = did_you_mean(name, others)
+            needed.append(f"{name!r}{hint}")
+            near = closest(name, others)
+            if near:
+                others.remove(near)  # one column is the near name of one missing column
         raise DataFormatError(f"{path}: the {what} needs the column(s) "
-                              f"{', '.join(map(repr, missing))}{hint}; it has "
+                              f"{', '.join(needed)}; it has "
                               f"{', '.join(map(repr, map(str, table.columns))) or 'none'}")
     if csv_keys is not None:
         table[key] = _keys_by_the_id_rule(path, table, key, csv_keys)
@@ -165,6 +180,22 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     if key_as_text:
         table[key] = table[key].astype(str)
     return table[[key, *[c for c in table.columns if c != key]]]
+
+
+def _how_to_convert(path: Path, suffix: str) -> str:
+    """How to make a table of another kind one this reader reads (empty for a kind with
+    no usual conversion): a JSON export, or a tab-separated or compressed file, which the
+    interaction logs' reader takes, was refused without a word of what to do."""
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        lines = ", lines=True" if suffix != ".json" else ""
+        return (f"; convert it, e.g. pandas.read_json({str(path)!r}{lines})"
+                f".to_parquet({path.with_suffix('.parquet').name!r})")
+    if suffix in (".tsv", ".tab"):
+        return (f"; save it as CSV, e.g. pandas.read_csv({str(path)!r}, sep='\\t')"
+                f".to_csv({path.with_suffix('.csv').name!r}, index=False)")
+    if suffix in (".gz", ".bz2", ".xz", ".zst", ".zip"):
+        return "; decompress it first (a side table is read uncompressed)"
+    return ""
 
 
 def _open_quote(path: Path, what: str) -> DataFormatError | None:

@@ -828,12 +828,35 @@ def shortfall(served: Served, n_items: int, left_out: Sequence[tuple[int, str]],
 # --------------------------------------------------------------------------- the service
 class Service:
     """Variants, their loaded models, the store, the logs and the stages (see the module
-    docstring). Build it, :meth:`start` it (loads every variant), :meth:`close` it."""
+    docstring). Build it, :meth:`start` it (loads every variant), :meth:`close` it.
 
-    def __init__(self, settings: ServiceSettings, metrics: ServiceMetrics) -> None:
+    ``metrics``: the Prometheus metrics it counts in (the app's, which ``/metrics`` reads);
+    by default a fresh :class:`~recstack.serving.telemetry.ServiceMetrics` of its own."""
+
+    def __init__(self, settings: ServiceSettings, metrics: ServiceMetrics | None = None
+                 ) -> None:
         from recstack.serving.registry import ModelRegistry, check_name, parse_reference
+        from recstack.serving.settings import ServiceSettings
+        from recstack.serving.telemetry import ServiceMetrics
 
+        if not isinstance(settings, ServiceSettings):
+            # a dict of settings or a registry path was "'dict' object has no attribute
+            # 'registry'", naming neither the argument nor how to build it
+            example = ("ServiceSettings.create(**settings)" if isinstance(settings, Mapping)
+                       else "ServiceSettings.create(registry='models/')")
+            raise ConfigError(f"Service: settings must be a ServiceSettings, e.g. {example} "
+                              f"(from recstack.serving.settings), got "
+                              f"{type(settings).__name__} {shown(settings)[:60]}")
+        if metrics is not None and not isinstance(metrics, ServiceMetrics):
+            raise ConfigError(f"Service: metrics must be a ServiceMetrics (from "
+                              f"recstack.serving.telemetry) or None for a fresh one, got "
+                              f"{type(metrics).__name__} {shown(metrics)[:60]}")
         self.settings = settings
+        # a fresh set by default: each ServiceMetrics has a Prometheus registry of its own,
+        # so a service built from Python without one shares no counter with another (the
+        # app passes the set its /metrics route reads)
+        if metrics is None:
+            metrics = ServiceMetrics()
         self.metrics = metrics
         self.registry: ModelRegistry = ModelRegistry(settings.registry)
         specs = ([(v.name, v.model, v.share) for v in settings.variants] if settings.variants
@@ -964,7 +987,12 @@ class Service:
         # catalog or id kind, a re-ranking chain the version cannot fit), not of the
         # version: every earlier version was tried and the start said only "no version of
         # als loads"; as preflight (_preflight_version) refuses it, so does the start. A
-        # version that does not load (damaged, or settings this recstack refuses) falls back
+        # version that does not load (damaged, or settings this recstack refuses) falls back.
+        # A name the registry lacks, or a pinned version it lacks, is no version to fall
+        # back from: from Python it was "no version of alss loads (... no model named
+        # 'alss' ...)", as if versions had been tried, where `recstack serve` said the name
+        # was unknown
+        _refuse_absent(self, slot)
         try:
             self._swap(slot, slot.reference)
             return
@@ -974,18 +1002,37 @@ class Service:
             if slot.pinned:
                 raise
             self._note_failure(slot, str(error))
+            failure = str(error)
+        loaded = self._newest_loadable(slot, failure, self._failed.get(slot.model_name))
+        self._install(slot, loaded)
+        # noted before a version stood in, /health said "(still serving nothing yet)" for
+        # as long as the earlier version served
+        self.last_reload_error = f"{failure} (serving {loaded.reference} instead)"
+
+    def _newest_loadable(self, slot: VariantSlot, failure: str, skip: int | None
+                         ) -> LoadedModel:
+        """The newest version of ``slot``'s model that loads, other than ``skip`` (the one
+        that failed with ``failure``), ready to serve; else one error naming why each
+        version failed (it named the current one's failure only, so a user mending it
+        met the next version's without warning)."""
+        failures = [failure]
         for version in reversed(self.registry.versions(slot.model_name)):
-            if version == self._failed.get(slot.model_name):
+            if version == skip:
                 continue
             try:
-                self._swap(slot, f"{slot.model_name}@{version}")
-                return
+                loaded = self._load(f"{slot.model_name}@{version}")
             except SettingsMismatchError:
                 raise
             except RecstackError as error:
-                logger.warning("%s", error)
-        raise RecstackError(f"{self.registry.root}: no version of {slot.model_name} loads "
-                            f"({self.last_reload_error})")
+                failures.append(str(error))
+                continue
+            # said once a version loads: where none does, the one error says them all
+            for skipped in failures[1:]:
+                logger.warning("%s", skipped)
+            return loaded
+        root = f"{self.registry.root}: "
+        raise RecstackError(f"{root}no version of {slot.model_name} loads ("
+                            + "; ".join(f.removeprefix(root) for f in failures) + ")")
 
     def _swap(self, slot: VariantSlot, reference: str) -> None:
         self._install(slot, self._load(reference))
@@ -2001,13 +2048,7 @@ def preflight(settings: ServiceSettings) -> None:
     check_thread_variables()  # serve keeps them: refused before "serving ..." is printed
     service = Service(settings, ServiceMetrics())
     for slot in service.slots:
-        versions = service.registry.versions(slot.model_name)
-        if not versions:
-            raise ConfigError(f"{service.registry.root}: no model named "
-                              f"{slot.model_name!r} ({service.registry.names_held()})")
-        if slot.pinned and int(slot.reference.partition("@")[2]) not in versions:
-            raise ConfigError(f"{service.registry.root}: {slot.reference} does not exist "
-                              f"(versions: {versions})")
+        _refuse_absent(service, slot)
     loaded = [m for m in (_preflight_version(service, slot) for slot in service.slots)
               if m is not None]
     for path in settings.stages:
@@ -2033,6 +2074,22 @@ def preflight(settings: ServiceSettings) -> None:
                     p.exists() and not p.is_dir() for p in local.parents):
                 raise ConfigError(f"{error}; give store (--store) an SQLite file (created "
                                   "when missing) or redis://HOST:PORT/DB") from None
+
+
+def _refuse_absent(service: Service, slot: VariantSlot) -> None:
+    """Refuse a slot whose model name has no complete version in the registry, or whose
+    pinned version is not there: no earlier version could stand in."""
+    registry = service.registry
+    versions = registry.versions(slot.model_name)
+    if not versions:
+        from recstack.specs import did_you_mean
+
+        near = did_you_mean(slot.model_name, registry.names())
+        raise ConfigError(f"{registry.root}: no model named {slot.model_name!r}{near} "
+                          f"({registry.names_held()})")
+    if slot.pinned and int(slot.reference.partition("@")[2]) not in versions:
+        raise ConfigError(f"{registry.root}: {slot.reference} does not exist "
+                          f"(versions: {versions})")
 
 
 def _note_store_dimension(store: EmbeddingStore, loaded: list[LoadedModel]) -> None:
@@ -2072,16 +2129,23 @@ def _preflight_version(service: Service, slot: VariantSlot) -> LoadedModel | Non
     the settings give it (the items file's ids, of the model's id kind, a re-ranking chain)
     is refused before a server starts: it was refused in the start-up, after uvicorn's own
     lines, and as "no version loads" once every earlier version had been tried. A version
-    that does not load is left to the start, which serves the newest earlier one that does
-    (a pinned one is refused here)."""
+    that does not load is replaced by the newest earlier one that does, as the start
+    replaces it; where none does, or a pinned one does not, it is refused here."""
     try:
         return _prepared(service.registry.load(slot.reference), service)
     except SettingsMismatchError:
         raise
-    except RecstackError:
+    except RecstackError as error:
         if slot.pinned:
             raise
-        return None
+        failure = str(error)
+    try:
+        skip = service.registry.current(slot.model_name)
+    except RecstackError:
+        skip = None  # the alias itself is damaged: every version is tried
+    # where no earlier version loads either, the server started, printed its lines, and
+    # then failed in its start-up with "no version loads" after uvicorn's own
+    return service._newest_loadable(slot, failure, skip)
 
 
 def _ahead_hint(value: float, clock: float) -> str:

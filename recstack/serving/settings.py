@@ -435,6 +435,11 @@ def describe_validation_error(error: ValidationError,
                 _number_wanted(item["loc"], item["type"]) or message.replace(
                     f", got {item['input']}", ""))
         source = (origin or {}).get(str(item["loc"][0])) if item["loc"] else None
+        if not item["loc"] and (named := re.match(r"field '([^']+)': ", message)):
+            # a check of the settings as a whole that names one field ("max_k": "5", true
+            # for a number): the file the value came from went unsaid, as it is said for
+            # every check of that field alone
+            source = (origin or {}).get(named.group(1))
         part = f"field {where!r}: {message}" if where else message
         parts.append(f"{source}: {part}" if source else part)
     return "serve settings: " + "; ".join(parts)
@@ -472,10 +477,21 @@ def _number_wanted(loc: tuple[Any, ...], kind: str) -> str | None:
     model: type[BaseModel] = VariantSettings if loc[0] == "variants" else ServiceSettings
     field = model.model_fields.get(str(loc[-1]))
     words = {"ge": "at least", "gt": "above", "le": "at most", "lt": "below"}
-    bounds = [f"{word} {getattr(rule, bound):g}" for rule in (field.metadata if field else [])
+    bounds = [f"{word} {_bound_text(getattr(rule, bound))}"
+              for rule in (field.metadata if field else [])
               for bound, word in words.items() if getattr(rule, bound, None) is not None]
     number = "a whole number" if kind == "int_type" else "a number"
     return f"give {number}" + (f" {' and '.join(bounds)}" if bounds else "")
+
+
+def _bound_text(bound: float) -> str:
+    """A setting's bound as a person writes it: ``1,048,576`` and ``10,000,000``, which
+    ``:g`` wrote ``1.04858e+06`` (not even the bound) and ``1e+07``; up to four digits
+    without a separator (``1000``, as a settings file writes it), ``0.1`` as it is."""
+    if isinstance(bound, int) or float(bound).is_integer():
+        whole = int(bound)
+        return f"{whole:,}" if abs(whole) >= 10_000 else str(whole)
+    return f"{bound:g}"
 
 
 def _unknown_field(loc: tuple[Any, ...]) -> str:

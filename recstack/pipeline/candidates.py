@@ -736,6 +736,18 @@ def candidate_recall(candidates: Candidates, test: Interactions) -> float:
     found = np.isin(test_keys, candidates.users * n_items + candidates.items)
     test_users = test_keys // n_items
     distinct, per_user = np.unique(test_users, return_inverse=True)
+    if len(candidates.users) and not np.isin(distinct, candidates.users).any():
+        # a validation split of other users than the candidates' (candidates generated
+        # for the training users, a split by user) read as a recall of 0, the ceiling of
+        # a model that could rank nothing, without a word
+        warnings.warn(
+            f"candidate_recall: none of the test's {len(distinct):,} users is among the "
+            f"candidates' {len(np.unique(candidates.users)):,} users (test users such as "
+            f"{_id_at(test.users, int(distinct[0]))}, candidate users such as "
+            f"{_id_at(test.users, int(candidates.users[0]))}), so the recall is 0 by "
+            "counting each test user as given no candidate; generate the candidates for "
+            "the test's users (np.unique(test.user_index))",
+            UserWarning, stacklevel=caller_stacklevel())
     hits = np.bincount(per_user, weights=found, minlength=len(distinct))
     totals = np.bincount(per_user, minlength=len(distinct))
     return float(np.mean(hits / totals))

@@ -57,11 +57,13 @@ A level is known by its text, and a number in a text (or Categorical) column by 
 vocabulary saved before this rule reads the values it knew as it did).
 Text columns with many distinct values (titles, zip codes: more than ``max_levels`` levels
 or more than half of the rows distinct) are left out by ``"auto"``: they identify rows
-rather than group them. One of numbers written as text (``"12.99"``: a CSV read with
-``dtype=str``) is named in a warning when fitting, as is one such column kept as
-categorical. A column whose type changed since fit (text then, only numbers or flags now,
-or numbers then and text now) is refused, a table's and a context column alike, naming
-the column and both types.
+rather than group them; a column joining labels (genres) is judged by its labels, not
+by its combinations of them. One of numbers written as text (``"12.99"``: a CSV read with
+``dtype=str``) or held as Python objects (``Decimal`` prices from a database,
+``Fraction``, numpy scalars or integers beside ``pd.NA`` in an object column) is named in
+a warning when fitting, as is one such column kept as categorical. A column whose type
+changed since fit (text then, only numbers or flags now, or numbers then and text now) is
+refused, a table's and a context column alike, naming the column and both types.
 
 *Context features* describe the request, not the user or the item: the columns of the
 log's per-row :attr:`~recstack.data.interactions.Interactions.context` (their vocabularies
@@ -1518,6 +1520,11 @@ def _table_columns(table_name: Literal["item", "user"], table: pd.DataFrame | No
         id_like = _id_like(levels, present, max_levels)
         what = f"{table_name} table column {name!r}"
         if wanted == "auto" and (id_like or not levels):
+            grouping = _labels_grouping_rows(table_name, name, present, separator,
+                                             max_levels) if id_like else None
+            if grouping is not None:
+                columns.append(grouping)
+                continue
             # titles, zip codes: they name rows, even when one holds the separator
             _note_numbers_left_out(left_out, present, series, what, levels)
             continue
@@ -1540,37 +1547,77 @@ _CONTEXT_TO_NUMBERS = ("frame[column] = pd.to_numeric(frame[column]) in the fram
 def _warn_of_numbers_as_text(present: pd.Series, series: pd.Series, what: str,
                              to_numbers: str) -> None:
     """Warn when a column (``what``: "user table column 'age'", "context column 'slot'")
-    about to be categorical holds only numbers written as text (``"1.5"``, ``"2"``: a CSV
-    read with ``dtype=str``): each distinct text became a level of its own, a price or an
-    age never seen at fit the unknown level, without a word. ``to_numbers`` is the code
-    that makes it numeric. Texts with a leading zero (``"02139"``) are codes, and a
-    ``pd.Categorical`` says the user chose categories: neither is warned of."""
-    if not _all_written_numbers(present, series):
+    about to be categorical holds only numbers that pandas keeps as objects
+    (:func:`_numbers_kept_as_objects`): written as text (``"1.5"``, ``"2"``: a CSV read
+    with ``dtype=str``), or Python numbers such as ``Decimal`` prices from a database.
+    Each distinct value became a level of its own, a price or an age never seen at fit
+    the unknown level, without a word. ``to_numbers`` is the code that makes it numeric.
+    Texts with a leading zero (``"02139"``) are codes, and a ``pd.Categorical`` says the
+    user chose categories: neither is warned of."""
+    kept = _numbers_kept_as_objects(present, series)
+    if kept is None:
         return
-    example = next(value for value in present if isinstance(value, str))
+    example = kept.example
     warnings.warn(
-        f"features: the {what} holds numbers written as text "
-        f"(such as {echoed(repr(example))}), so it becomes a categorical feature: each "
-        "distinct text a level of its own, and a value not seen at fit the unknown level "
-        f"(code 0). If they are quantities, make the column numeric before fitting "
-        f"({to_numbers}); if they are codes, make it a pd.Categorical "
-        "(.astype('category')) to say so",
+        f"features: the {what} holds {kept.words} (such as {echoed(repr(example))}), so it "
+        "becomes a categorical feature: each distinct value a level of its own, and a "
+        "value not seen at fit the unknown level (code 0). If they are quantities, make "
+        f"the column numeric before fitting ({to_numbers}{_fraction_hint(kept)}); if they "
+        "are codes, make it a pd.Categorical (.astype('category')) to say so",
         UserWarning, stacklevel=caller_stacklevel())
 
 
-def _all_written_numbers(present: pd.Series, series: pd.Series) -> bool:
-    """Whether every present value of a column that is not a ``pd.Categorical`` is a
-    number written as text (:func:`_written_number`)."""
+@dataclass(frozen=True)
+class _KeptNumbers:
+    """How a column of numbers is held as objects: ``words`` for a message ("numbers
+    written as text", "numbers held as Python objects (Decimal)"), the first such value,
+    whether one is a ``Fraction`` (which pd.to_numeric cannot read), and the types of
+    the numbers when they are no text."""
+
+    words: str
+    example: Any
+    fractions: bool
+    kinds: str  # the types of the numbers ("Decimal"), "" for text
+
+
+def _numbers_kept_as_objects(present: pd.Series, series: pd.Series) -> _KeptNumbers | None:
+    """How the present values of a column that is not a ``pd.Categorical`` hold numbers
+    when every one of them is a number that pandas keeps as an object: text of a number
+    (:func:`_written_number`), or a finite Python or numpy number (``Decimal``,
+    ``Fraction``, ``np.float32``, an integer beside ``pd.NA``), true/false not counted.
+    None otherwise. Such a column is no numeric dtype, so it was read as text: a column
+    of distinct ``Decimal`` prices was left out by ``"auto"`` as identifiers, and listed,
+    became a level per price, both without a word."""
     if not len(present) or isinstance(series.dtype, pd.CategoricalDtype):
-        return False
+        return None
     # each distinct value once: a context column has a row per interaction, and a call per
     # row cost 0.8 s a column at 2M rows (its distinct values are few)
     distinct = pd.unique(present.to_numpy(dtype=object))
-    # numbers among them (a year column of 1999 and "2001", as a spreadsheet's cells can
-    # be) still make a column of quantities, which became levels without the warning
-    return (any(isinstance(value, str) for value in distinct)
-            and all(_written_number(value) if isinstance(value, str)
-                    else _plain_number(value) for value in distinct))
+    # numbers among texts (a year column of 1999 and "2001", as a spreadsheet's cells can
+    # be) still make a column of quantities
+    if not all(_written_number(value) if isinstance(value, str) else _object_number(value)
+               for value in distinct):
+        return None
+    texts = [value for value in distinct if isinstance(value, str)]
+    has_fractions = any(isinstance(value, Fraction) for value in distinct)
+    if texts:
+        return _KeptNumbers("numbers written as text", texts[0], has_fractions, "")
+    kinds = ", ".join(sorted({type(value).__name__ for value in distinct}))
+    return _KeptNumbers(f"numbers held as Python objects ({kinds}), not a numeric dtype",
+                        distinct[0], has_fractions, kinds)
+
+
+def _object_number(value: Any) -> bool:
+    """Whether ``value`` is a finite real number, a ``Decimal`` too, true/false not
+    counted."""
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return _plain_number(value)
+
+
+def _fraction_hint(kept: _KeptNumbers) -> str:
+    return ("; a column holding Fractions: .astype(float), since pd.to_numeric does not "
+            "read them" if kept.fractions else "")
 
 
 def _plain_number(value: Any) -> bool:
@@ -1581,11 +1628,12 @@ def _plain_number(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class _LeftOut:
-    """A column of numbers written as text that ``"auto"`` left out: what it is (``"user
-    table column 'price'"``), an example, and its numbers of distinct values and of rows."""
+    """A column of numbers kept as objects that ``"auto"`` left out: what it is (``"user
+    table column 'price'"``), how it holds them, and its numbers of distinct values and of
+    rows."""
 
     what: str
-    example: str
+    kept: _KeptNumbers
     n_levels: int
     n_rows: int
 
@@ -1593,15 +1641,18 @@ class _LeftOut:
 def _note_numbers_left_out(left_out: list[_LeftOut] | None, present: pd.Series,
                            series: pd.Series, what: str, levels: Sequence[str]) -> None:
     """Note (in ``left_out``, when fitting) a column ``"auto"`` leaves out for its many
-    distinct values that holds only numbers written as text: a price or an age read with
-    ``dtype=str`` looked like an identifier and vanished from the features silently."""
-    if left_out is not None and _all_written_numbers(present, series):
-        example = next(value for value in present if isinstance(value, str))
-        left_out.append(_LeftOut(what, example, len(levels), len(present)))
+    distinct values that holds only numbers kept as objects (text of numbers, ``Decimal``
+    prices): a price or an age read with ``dtype=str``, or from a database's NUMERIC
+    column, looked like an identifier and vanished from the features silently."""
+    if left_out is None:
+        return
+    kept = _numbers_kept_as_objects(present, series)
+    if kept is not None:
+        left_out.append(_LeftOut(what, kept, len(levels), len(present)))
 
 
 def _warn_of_numbers_left_out(left_out: Sequence[_LeftOut], max_levels: int) -> None:
-    """One warning naming every column of numbers written as text that ``"auto"`` left
+    """One warning naming every column of numbers kept as objects that ``"auto"`` left
     out, with why (its distinct values against ``max_levels`` and half of its rows) and
     what to do: a quantity made numeric is taken as a number, whatever its values."""
     if not left_out:
@@ -1610,15 +1661,18 @@ def _warn_of_numbers_left_out(left_out: Sequence[_LeftOut], max_levels: int) -> 
     for column in left_out:
         why = (f"more than max_levels = {max_levels:,}" if column.n_levels > max_levels
                else f"more than half of its {column.n_rows:,} rows")
-        reasons.append(f"the {column.what} (such as {echoed(repr(column.example))}: "
-                       f"{column.n_levels:,} distinct texts, {why})")
+        held = f"numbers ({column.kept.kinds})" if column.kept.kinds else "texts"
+        reasons.append(f"the {column.what} (such as {echoed(repr(column.kept.example))}: "
+                       f"{column.n_levels:,} distinct {held}, {why})")
+    fractions_hint = next((_fraction_hint(c.kept) for c in left_out if c.kept.fractions), "")
     warnings.warn(
         "features: \"auto\" left out " + "; ".join(reasons) + ": columns of numbers "
-        "written as text with that many distinct values are read as identifiers, not "
-        "features. If they are quantities, make them numeric before fitting "
-        "(pd.to_numeric) and \"auto\" takes them as numbers; if they identify rows, list "
-        "the columns to use (item_columns, user_columns, context_columns) to leave them "
-        "out without this warning", UserWarning, stacklevel=caller_stacklevel())
+        "written as text or held as Python objects with that many distinct values are "
+        "read as identifiers, not features. If they are quantities, make them numeric "
+        f"before fitting (pd.to_numeric{fractions_hint}) and \"auto\" takes them as "
+        "numbers; if they identify rows, list the columns to use (item_columns, "
+        "user_columns, context_columns) to leave them out without this warning",
+        UserWarning, stacklevel=caller_stacklevel())
 
 
 def _written_number(text: str) -> bool:
@@ -1707,6 +1761,19 @@ def _multi_column(table_name: Literal["item", "user"], name: str, present: pd.Se
                             separator=separator or LABEL_SEPARATOR)
     return TableColumn(table_name, name, "multi",
                        tuple(sorted({_level_key(v) for v in labels})))
+
+
+def _labels_grouping_rows(table_name: Literal["item", "user"], name: str, present: pd.Series,
+                          separator: str | None, max_levels: int) -> TableColumn | None:
+    """The multi-valued column of a text column joining labels whose joined values are
+    many (each combination of genres a value: 5 of 8 items) but whose labels are few, so
+    that they group rows: judged on the joined values, a small catalog's genres were left
+    out by ``"auto"`` as if they named their items, without a word. None for a column
+    whose labels still name rows (titles holding the separator, ``"Heat | Redux"``)."""
+    if not len(present) or not _joins_labels(present, separator):
+        return None
+    column = _multi_column(table_name, name, present, separator)
+    return None if _id_like(column.levels, present, max_levels) else column
 
 
 def _joins_labels(present: pd.Series, separator: str | None) -> bool:

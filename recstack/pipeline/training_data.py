@@ -51,7 +51,7 @@ import numpy as np
 from recstack.config import check_seed
 from recstack.data.interactions import Interactions
 from recstack.data.splits import _ceil_3, exact_share, share_count
-from recstack.errors import ConfigError, RecstackError, counted, shown
+from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
 from recstack.metrics._validation import exact_as_float, exact_as_int
 from recstack.models.base import Recommender
 from recstack.pipeline.bandit_checks import check_count, percentage_hint
@@ -200,7 +200,14 @@ def user_window(train: Interactions, n: int) -> tuple[Interactions, Interactions
     if train.timestamp is None:
         raise RecstackError("training data: the interactions have no timestamps; the "
                             "per-user scheme takes each user's latest ones")
-    inner = leave_last_out(train, n)
+    try:
+        inner = leave_last_out(train, n)
+    except (ConfigError, EmptyResultError) as error:
+        # the split's words ("leave_last_out: n = 0", "2 of them set apart") named a
+        # function the caller never called, and two_stage's fit named no model
+        raise type(error)(f"training data: the per-user label window (each user's last n "
+                          f"rows; two_stage's user_labels) is a leave-last-out split, and "
+                          f"it failed: {error}") from None
     assert inner.train.timestamp is not None  # a split keeps the timestamps it was given
     return inner.train, inner.test, int(inner.train.timestamp.max()) + 1
 

@@ -816,7 +816,9 @@ def _recommend(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         _refuse_recommendations_format(args.out)
-        check_output_file(args.out, overwrite=args.overwrite)
+        # reads: --overwrite replaced the users file with the lists drawn from it
+        check_output_file(args.out, overwrite=args.overwrite, reads=args.users_file)
+        _refuse_recommendations_inside_model(args.out, args.artifact, args.registry)
     registry = ModelRegistry(args.registry) if args.registry is not None else None
     if registry is not None and not (Path(args.artifact) / "model.json").is_file():
         _refuse_padded_version(args.artifact, "")
@@ -845,6 +847,26 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
     return 0
+
+
+def _refuse_recommendations_inside_model(out: Path, artifact: str, registry: Any) -> None:
+    """``recommend --out`` inside the saved model folder or the registry it reads: the lists
+    were written among the files of the model itself, and a saved model folder holding
+    another file is one ``save_model(overwrite=True)`` then refuses to replace."""
+    out_real = os.path.realpath(Path(out).expanduser())
+    folders = []
+    if registry is not None and "://" not in str(registry):
+        folders.append(("the registry", Path(registry)))
+    artifact_path = Path(artifact).expanduser()
+    if (registry is None or (artifact_path / "model.json").is_file()) and \
+            artifact_path.is_dir():
+        folders.append(("the saved model folder", artifact_path))
+    for what, folder in folders:
+        real = os.path.realpath(folder.expanduser())
+        if os.path.isdir(real) and out_real.startswith(real.rstrip(os.sep) + os.sep):
+            raise ConfigError(f"--out {out}: lies inside {what} {folder}, which this "
+                              "command reads; write the lists outside it (e.g. "
+                              f"{Path(out).name} in the working folder)")
 
 
 def _refuse_recommendations_format(out: Path) -> None:

@@ -266,6 +266,12 @@ def _refuse_target_over_inputs(target: Path, folder: ResultsFolder,
                             f"folder {folder.path}, which the report reads; writing the page "
                             "there would replace it; choose another --out (e.g. "
                             f"{folder.path / 'report.html'})")
+    models = os.path.realpath(folder.path / "models")
+    if real.startswith(models.rstrip(os.sep) + os.sep):
+        # the page among a saved model's files: saving the model again refused the folder
+        raise RecstackError(f"{target}: lies inside {folder.path / 'models'}, the saved "
+                            "models the report reads; choose another --out (e.g. "
+                            f"{folder.path / 'report.html'})")
     from recstack.config import parse_experiment
     from recstack.experiment import experiment_inputs, refuse_output_over_inputs
 
@@ -377,7 +383,7 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
         if saved is not None:
             shown_at = folder.shown / saved.relative_to(folder.path)
             try:
-                models[label] = load_model(saved)
+                models[label] = _saved_model_of(load_model(saved), model, saved)
             except RecstackError as error:
                 # a saved model missing a file (or damaged) failed the whole report, whose
                 # other sections need only results.json: it is treated as not saved, and
@@ -401,6 +407,18 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
         how[label] = damaged + "refitted on the same split with the stored hyperparameters"
     return _Context(split.train, split.test, experiment.evaluation.relevance_threshold,
                     models, how, without_vectors), ""
+
+
+def _saved_model_of(loaded: Any, configured: Any, saved: Path) -> Any:
+    """``loaded`` when it is a model of ``configured``'s type: a folder under models/ holding
+    another model (copied from another label or run) was presented as the label's model,
+    its lists and embeddings under that label's name."""
+    saved_type, wanted_type = type(loaded).name, type(configured).name
+    if saved_type != wanted_type:
+        raise RecstackError(f"{saved / 'model.json'}: holds a {saved_type!r} model, but "
+                            f"the experiment's model labelled {saved.name!r} is of type "
+                            f"{wanted_type!r}: the folder of another model")
+    return loaded
 
 
 def _has_vectors(model: Any) -> bool:

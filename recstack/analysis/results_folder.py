@@ -132,11 +132,13 @@ class ResultsFolder:
         return [r.model for r in self.results]
 
     def saved_model(self, label: str) -> Path | None:
-        """The folder of ``label``'s saved model, when the evaluate step saved it."""
-        from recstack.models.persistence import META
-
+        """The folder of ``label``'s saved model, when the evaluate step saved it (or
+        anything left in its place, which loading then names)."""
         folder = self.path / "models" / label
-        return folder if (folder / META).exists() else None
+        # a saved model whose model.json was deleted (or a file in the folder's place)
+        # read as no saved model at all: the report refitted it, or left it out, without a
+        # word of the damaged folder
+        return folder if os.path.lexists(folder) else None
 
 
 def _refuse_special_file(path: Path) -> None:
@@ -518,6 +520,13 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
         # values edited by hand (or the file of another run with as many users): the
         # report drew its tables and tests from them while results.json said otherwise
         mean = stored.get("mean")
+        if (mean is None) != (found == 0):
+            # evaluate writes null exactly where no user has a value: a mean cleared by
+            # hand (or given to an empty column) passed, and `fit --results` recorded it
+            raise RecstackError(f"{path}: {counted(found, 'user')} with a {metric} value, "
+                                f"but {RESULTS_FILE} gives its mean as "
+                                f"{'null' if mean is None else repr(mean)}; the files "
+                                "disagree: rerun `recstack evaluate`")
         if found and isinstance(mean, int | float) and not isinstance(mean, bool):
             actual = float(frame[metric].mean())
             if not math.isclose(actual, mean, rel_tol=1e-9, abs_tol=1e-12):

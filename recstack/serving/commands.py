@@ -108,6 +108,11 @@ def fit_model(experiment: Experiment, label: str, *, on: str = "all",
 def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     """The entry of model ``label`` in an experiment's ``results.json`` (what
     ``recstack evaluate`` wrote), to record in the registry manifest."""
+    return _evaluation(results, label)[2]
+
+
+def _evaluation(results: str | Path, label: str) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+    """The file :func:`evaluation_of` reads, its whole content and model ``label``'s entry."""
     path = checked_path(results, "evaluation_of(results, label): results")
     if path.is_dir():
         path = path / "results.json"
@@ -179,7 +184,64 @@ def evaluation_of(results: str | Path, label: str) -> dict[str, Any]:
     number = next(position for position, entry in enumerate(models or [], start=1)
                   if entry is entries[label])
     check_model_entry(path, entries[label], number)
-    return entries[label]
+    return path, payload, entries[label]
+
+
+def _refuse_evaluation_of_another_model(path: Path, payload: dict[str, Any],
+                                        experiment: Experiment, label: str) -> None:
+    """Refuse a results.json whose model ``label`` is not the one ``experiment`` fits: of
+    another type or hyperparameters, or evaluated on other data or filters. Its numbers
+    were recorded in the manifest as the published model's evaluation without a word (an
+    older run's folder, or the results of an earlier version of the file)."""
+    from recstack.analysis.results_folder import _data_identity
+    from recstack.config import parse_experiment
+    from recstack.experiment import build_models
+
+    evaluated_raw = payload.get("experiment")
+    if not isinstance(evaluated_raw, dict):
+        return  # an older format records no experiment: nothing to compare
+    base_folder = payload.get("base_folder")
+    try:
+        evaluated = parse_experiment(
+            evaluated_raw, source=str(path),
+            base=Path(base_folder) if isinstance(base_folder, str) else Path.cwd())
+        evaluated_models = dict(build_models(evaluated))
+    except (RecstackError, TypeError, ValueError):
+        return  # what cannot be rebuilt cannot be compared; the entry itself was checked
+    fitted = dict(build_models(experiment))[label]
+    here = experiment.where.rstrip(": ")
+    rerun = (f"rerun `recstack evaluate` on {experiment.source_file or 'the experiment'} "
+             "for its results, or publish without --results")
+    other = evaluated_models.get(label)
+    if other is None:
+        return  # evaluation_of found the label's results; an edited experiment table
+    if type(other).name != type(fitted).name:
+        raise RecstackError(f"{path}: model {label!r} was evaluated as a "
+                            f"{type(other).name!r} model, but {here} fits a "
+                            f"{type(fitted).name!r}: these are not its results; {rerun}")
+    theirs, ours = other.get_params(), fitted.get_params()
+    differing = [key for key in sorted(set(theirs) | set(ours))
+                 if theirs.get(key) != ours.get(key)]
+    if differing:
+        shown_keys = ", ".join(f"{key} = {echoed(shown(theirs.get(key)))} there, "
+                               f"{echoed(shown(ours.get(key)))} here"
+                               for key in differing[:3])
+        raise RecstackError(f"{path}: model {label!r} was evaluated with other "
+                            f"hyperparameters than {here} gives it "
+                            f"({shown_keys}): these are not its results; {rerun}")
+    if not experiment.raw:
+        return  # an Experiment built in Python: no tables as written to compare
+    here_base = str(experiment.base_folder) if experiment.base_folder is not None else None
+    for table, theirs_value, ours_value in (
+            ("[data]", _data_identity(evaluated_raw.get("data"), base_folder),
+             _data_identity(experiment.raw.get("data"), here_base)),
+            ("[[filters]]", evaluated_raw.get("filters", []),
+             experiment.raw.get("filters", []))):
+        if theirs_value != ours_value:
+            raise RecstackError(f"{path}: model {label!r} was evaluated with another "
+                                f"{table} than {here} has: "
+                                f"these are not the results of the data it is fitted on; "
+                                f"{rerun}")
 
 
 @arguments_named
@@ -199,7 +261,11 @@ def fit_and_publish(experiment_file: str | Path, label: str, registry: ModelRegi
     _check_registry(registry, "fit_and_publish")
     experiment = load_experiment(experiment_file)
     name = check_name(name if name is not None else label)
-    evaluation = evaluation_of(results, label) if results is not None else None
+    evaluation = None
+    if results is not None:
+        results_path, payload, evaluation = _evaluation(results, label)
+        if label in {spec.label for spec in experiment.models}:  # else fit_model names it
+            _refuse_evaluation_of_another_model(results_path, payload, experiment, label)
     if on not in TRAINING_CHOICES:
         raise ConfigError(f"on must be one of {TRAINING_CHOICES}, got {on!r}")
     model, data = fit_model(experiment, label, on=on, progress=progress)
@@ -381,7 +447,8 @@ def user_ids_from_file(model: Recommender, path: str | Path) -> list[str]:
                 if len(unknown) == 2 else f" (nor are {len(unknown) - 1:,} more, the next on "
                 f"line {unknown[1][0]})")
         hint = ""
-        if "," in entry or "\t" in entry:
+        # a spreadsheet's export in a locale that writes ';' (or '|') between cells
+        if any(separator in entry for separator in (",", "\t", ";", "|")):
             hint = " (the file holds one user id a line, not columns)"
         elif (np.asarray(known.external_ids).dtype.kind in "iu"
               and not plain_integers(np.asarray([entry], dtype=object))[1].all()):

@@ -49,6 +49,7 @@ from recstack.errors import ConfigError, EmptyResultError, RecstackError, counte
 from recstack.evaluation.diagnostics import Diagnostic, diagnose
 from recstack.evaluation.evaluator import Evaluator
 from recstack.evaluation.results import (
+    ALIKE_MARK,
     CONFIDENCE,
     RESULTS_FORMAT_VERSION,
     EvaluationResult,
@@ -64,8 +65,6 @@ _log = logging.getLogger(__name__)
 
 #: the file every results folder holds (what `--overwrite` may replace)
 RESULTS_FILE = "results.json"
-#: the mark of a table cell whose users all had one value (:attr:`MetricSummary.alike`)
-ALIKE_MARK = "="
 
 
 @dataclass

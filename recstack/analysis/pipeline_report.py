@@ -35,7 +35,7 @@ from recstack.analysis.report import Report, Section, _bidi, _table, render_html
 from recstack.analysis.results_folder import damaged_text_problem
 from recstack.atomic import checked_path, write_text
 from recstack.errors import RecstackError, echoed
-from recstack.evaluation.results import CUT_MARK, cut_ends, difference_bounds
+from recstack.evaluation.results import ALIKE_MARK, CUT_MARK, cut_ends, difference_bounds
 from recstack.specs import arguments_named
 from recstack.strict_json import (
     empty_file_problem,
@@ -202,6 +202,8 @@ _REPORT_FIELDS: tuple[tuple[str, tuple[type, ...], str, bool], ...] = (
     # not required: a record written before it was kept shows its interval unmarked
     ("evaluation.ci_clipped", (bool,), "true or false (whether the interval was cut at the "
      "bounds of a difference)", False),
+    ("evaluation.ci_alike", (bool,), "true or false (whether every shared user had one "
+     "difference)", False),
     ("evaluation.t_p_value", _NUMBER_OR_NULL, "a p-value or null", False),
     ("evaluation.wilcoxon_p_value", _NUMBER_OR_NULL, "a p-value or null", False),
     ("publish", (dict,), "an object", True),
@@ -476,6 +478,7 @@ def _gate_section(evaluation: dict[str, Any]) -> Section:
                  "both models were evaluated for, with its 95% confidence interval and the "
                  "p-values of the paired t and Wilcoxon signed-rank tests.")
     low_cut, high_cut = gate_cut_ends(evaluation)
+    alike = evaluation.get("ci_alike") is True
     rows = [["new model mean", _number(evaluation.get("candidate_mean"))],
             ["users evaluated", f"{evaluation.get('candidate_users', 0):,}"]]
     if evaluation.get("published_version") is not None:
@@ -483,7 +486,7 @@ def _gate_section(evaluation: dict[str, Any]) -> Section:
                  ["published model mean", _number(evaluation.get("published_mean"))],
                  ["shared users", f"{evaluation.get('shared_users', 0):,}"],
                  ["difference (new - published)", _number(evaluation.get("difference"),
-                                                          "+.4f")],
+                                                          "+.4f") + ALIKE_MARK * alike],
                  ["95% CI", f"[{_number(evaluation.get('ci_low'), '+.4f')}"
                             f"{CUT_MARK if low_cut else ''}, "
                             f"{_number(evaluation.get('ci_high'), '+.4f')}"
@@ -496,6 +499,12 @@ def _gate_section(evaluation: dict[str, Any]) -> Section:
     rows += [["margin", f"{evaluation['margin']:g}"],
              ["decision", f"<b>{decision}</b>"], ["reason", _e(evaluation["reason"])]]
     section.blocks.append(_table(["", ""], rows))
+    if evaluation.get("published_version") is not None and alike:
+        # [-0.9, +0.9] around +0.0000 read as a t interval of users who disagreed, where
+        # every one had the same difference, as the results table explains its mark
+        section.text(f"The difference marked {ALIKE_MARK} was the same for every shared user, "
+                     "so its interval is not a t interval (of zero width) but the one exact "
+                     f"within the bounds of a difference of {evaluation['metric']}.")
     if evaluation.get("published_version") is not None and (low_cut or high_cut):
         # unmarked, [-1.0000, +0.2000] read as a t interval whose lower end happened to
         # be -1, as the experiment report's table explains its own mark

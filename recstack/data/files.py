@@ -2758,8 +2758,11 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         if pa.types.is_date(kind):
             column = pc.cast(column, pa.timestamp("s"))
         elif kind.unit != "s":
+            finer = np.asarray(column.cast(pa.int64()).fill_null(0).to_numpy(), np.int64)
             column = pc.floor_temporal(column, unit="second").cast(
                 pa.timestamp("s", tz=kind.tz), safe=False)
+            _warn_of_merged_fractions(finer, _UNIT_FACTORS[kind.unit], name,
+                                      "date-times")
         seconds = np.asarray(column.cast(pa.int64()).to_numpy(), dtype=np.int64)
         bad = first_time_out_of_range(seconds)
         if bad is not None:
@@ -2828,7 +2831,27 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         # warned of as read, "those without are read as UTC", before the refusal
         _warn_of_offsets_in_part(pc.utf8_trim_whitespace(pc.cast(column, pa.string())), name,
                                  fail_at)
-    return parsed.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64)
+    times = parsed.dt.tz_localize(None).to_numpy()
+    # text with fractions of a second was floored without a word, where the same times as
+    # numbers (and Spark's reading of this text) warned by the half rule; read in the
+    # unit pandas chose (nanoseconds, or coarser for years outside 1678-2261)
+    unit = np.datetime_data(times.dtype)[0]
+    if unit in _UNIT_FACTORS:
+        _warn_of_merged_fractions(times.astype(np.int64), _UNIT_FACTORS[unit], name,
+                                  "ISO-8601 text" if fmt in (None, "iso")
+                                  else f"text in the pattern {fmt!r}")
+    return times.astype("datetime64[s]").astype(np.int64)
+
+
+def _warn_of_merged_fractions(finer: np.ndarray, per_second: int, name: str,
+                              read_as: str) -> None:
+    """:func:`warn_of_merged_times` for times counted ``per_second`` to the second (int64)
+    and floored to whole seconds; a column without a fraction of a second costs one pass
+    and is never counted."""
+    if per_second <= 1 or not np.any(finer % per_second):
+        return
+    warn_of_merged_times(finer, finer // per_second, name,
+                         f"{read_as} with fractions of a second", "")
 
 
 def _unread_time(text: str | None) -> str:

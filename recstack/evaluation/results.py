@@ -242,6 +242,9 @@ def _within(mean: float, low: float, high: float, bounds: tuple[float, float] | 
 
 #: what follows an interval end cut at a bound, in the reports' tables and text
 CUT_MARK = "\u2020"
+#: what follows a value every user evaluated shared (:attr:`MetricSummary.alike`,
+#: :attr:`PairedTest.alike`), in the reports' tables and text
+ALIKE_MARK = "="
 
 
 def cut_ends(low: float | None, high: float | None, clipped: bool,

@@ -125,8 +125,10 @@ class GateDecision:
     ``shared_users`` both were evaluated for (with ``ci_low``/``ci_high``, its 95%
     Student-t interval, and the two-sided p-values of the paired t-test and of the
     Wilcoxon signed-rank test; ``ci_clipped``: whether that interval was cut at the
-    bounds of a difference), which differs from ``candidate_mean - published_mean``
-    when either model was evaluated for users the other was not.
+    bounds of a difference; ``ci_alike``: whether every shared user's difference was the
+    same, so that the interval is the one exact within those bounds), which differs from
+    ``candidate_mean - published_mean`` when either model was evaluated for users the
+    other was not.
     """
 
     publish: bool
@@ -142,8 +144,14 @@ class GateDecision:
     #: whether the t interval reached past the bounds of a difference ([-1, 1] for the
     #: gate's metrics) and was cut at them
     #: (:attr:`recstack.evaluation.results.PairedTest.clipped`): the pipeline's page marks
-    #: the cut end, as the experiment report marks a metric's
+    #: the cut end, as the experiment report marks a metric's; False when ``ci_alike``
+    #: (that interval was not cut but replaced)
     ci_clipped: bool = False
+    #: whether every shared user's difference was the same
+    #: (:attr:`recstack.evaluation.results.PairedTest.alike`): the interval is then not a
+    #: t interval (of zero width) but the one exact within the bounds of a difference,
+    #: marked ``=`` as the results table marks a metric's values alike
+    ci_alike: bool = False
     t_p_value: float | None = None
     wilcoxon_p_value: float | None = None
     shared_users: int = 0
@@ -230,7 +238,12 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
     against = ("the published model" if published_version is None
                else f"version {published_version}")
     base |= {"difference": test.mean_difference, "ci_low": test.ci_low,
-             "ci_high": test.ci_high, "ci_clipped": bool(test.clipped),
+             "ci_high": test.ci_high,
+             # an interval of differences all alike is exact within the bounds, not a t
+             # interval cut at them: recorded as cut, the page and report.txt marked its
+             # ends with the dagger and explained "the t interval reached past them"
+             "ci_clipped": bool(test.clipped and not test.alike),
+             "ci_alike": bool(test.alike),
              "t_p_value": test.t_p_value,
              "wilcoxon_p_value": test.wilcoxon_p_value}
     # the per-user values are rounded floats, so an exact tie (one user up 0.1, another

@@ -912,12 +912,15 @@ def _text(report: dict[str, Any]) -> str:
         # as the pipeline page marks them: unmarked, [-1.0000, +0.2000] read as a t interval
         # whose lower end happened to be -1
         from recstack.analysis.pipeline_report import gate_cut_ends
-        from recstack.evaluation.results import CUT_MARK
+        from recstack.evaluation.results import ALIKE_MARK, CUT_MARK
 
-        low_cut, high_cut = gate_cut_ends(evaluation)
+        alike = evaluation.get("ci_alike") is True
+        # an interval exact within the bounds has no end cut at them
+        low_cut, high_cut = (False, False) if alike else gate_cut_ends(evaluation)
         lines += [f"  published v{evaluation['published_version']:<6} "
                   f"{_number(evaluation.get('published_mean'))}",
-                  f"  difference       {_number(evaluation.get('difference'), '+.4f')} "
+                  f"  difference       {_number(evaluation.get('difference'), '+.4f')}"
+                  f"{ALIKE_MARK * alike} "
                   f"[{_number(evaluation.get('ci_low'), '+.4f')}{CUT_MARK * low_cut}, "
                   f"{_number(evaluation.get('ci_high'), '+.4f')}{CUT_MARK * high_cut}] over "
                   f"{evaluation.get('shared_users', 0):,} shared users; paired t p="
@@ -926,6 +929,12 @@ def _text(report: dict[str, Any]) -> str:
         if low_cut or high_cut:
             lines.append(f"  ({CUT_MARK}: an end cut at the bound of a difference of "
                          f"{evaluation['metric']}; the t interval reached past it)")
+        if alike:
+            # as the results table explains its mark: [-0.9, +0.9] around +0.0000 read as
+            # a t interval of users who disagreed, where every one had the same difference
+            lines.append(f"  ({ALIKE_MARK}: every shared user had this one difference, so "
+                         "the interval is not a t interval (of zero width) but the one "
+                         f"exact within the bounds of a difference of {evaluation['metric']})")
     # the reason on the result line too: `pipeline run --quiet` prints only this line, and
     # a gate that held the model back exits 0 like a publish
     verdict = (f"published as {publish['name']}@{publish['version']}" if publish["published"]

@@ -64,6 +64,7 @@ from recstack.config import (
     read_toml,
     refuse_misplaced_top_level_keys,
     refuse_other_file_kind,
+    shown_value,
 )
 from recstack.errors import ConfigError
 from recstack.metrics.ranking import RANKING_METRICS
@@ -165,6 +166,31 @@ class GateSpec(Spec):
     @property
     def k(self) -> int:
         return int(self.metric.partition("@")[2])
+
+
+#: keys of an experiment file's [evaluation] table (or a cut-off's usual names) that the
+#: gate writes inside ``metric`` as NAME@K: they were "unknown key 'ks'", without a word of
+#: where the cut-off goes
+_CUT_OFF_KEYS = ("k", "ks", "cutoff", "cutoffs", "cut_off", "top_k", "topk")
+
+
+def _refuse_experiment_evaluation(table: Any, where: str) -> None:
+    """Refuse, saying how the gate's one ``metric = "NAME@K"`` is written, a cut-off given
+    as a key of its own and several metrics given as an experiment's list."""
+    if not isinstance(table, dict):
+        return  # the table's own check names what it should be
+    example = 'metric = "ndcg@10"'
+    for key in table:
+        if key in _CUT_OFF_KEYS:
+            raise ConfigError(f"{where}{key} = {shown_value(table[key])}: the gate compares "
+                              f"one metric at one cut-off, written together as NAME@K in "
+                              f"metric (e.g. {example}); remove {key}")
+    for key in ("metric", "metrics"):
+        value = table.get(key)
+        if isinstance(value, list):
+            # an experiment's list of metrics: "expected a string", or "unknown key"
+            raise ConfigError(f"{where}{key} = {shown_value(value)}: the gate compares one "
+                              f"metric, written as NAME@K (e.g. {example}), not a list")
 
 
 @dataclass(frozen=True)
@@ -469,6 +495,7 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
                           f"folding in new users and items needs a model type among "
                           f"{', '.join(FOLD_IN_MODELS)}, not {model.type!r}; use 0 (train "
                           "every run) or warm_start")
+    _refuse_experiment_evaluation(raw.get("evaluation", {}), f"{file}[evaluation] ")
     gate = build_spec(GateSpec, raw.get("evaluation", {}), f"{file}[evaluation] ")
     _check_threshold_reachable(gate, data, file)
     registry = build_spec(RegistryOptions, raw["registry"], f"{file}[registry] ")

@@ -31,9 +31,9 @@ def test_defaults_and_paths():
     ({"trainig": {}}, r"p.toml: unknown key 'trainig' \(did you mean 'training'\?\)"),
     ({"training": {"window": "slidng"}}, r"\[training\] window = \"slidng\": must be one of"),
     ({"training": {"partitions": 0}}, r"\[training\] partitions = 0: must be >= 1"),
-    ({"evaluation": {"metric": "ndcg10"}}, r"\[evaluation\] metric = 'ndcg10': expected NAME@K"),
+    ({"evaluation": {"metric": "ndcg10"}}, r"\[evaluation\] metric = \"ndcg10\": expected NAME@K"),
     ({"evaluation": {"margin": -1}}, r"\[evaluation\] margin = -1: must be >= 0"),
-    ({"model": {"type": "alz"}}, r"\[model\] type: 'alz' is not a known model \(did you mean "
+    ({"model": {"type": "alz"}}, r"\[model\] type: \"alz\" is not a known model \(did you mean "
                                  r"'als'\?\)"),
     ({"model": {"type": "als", "factor": 3}}, r"\[model\] \(als\) unknown key 'factor'"),
     ({"data": {}}, r"\[data\] missing key 'partitions'"),

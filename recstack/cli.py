@@ -637,6 +637,22 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _results_folder_around(path: Path) -> Path | None:
+    """The results folder (one holding results.json) that is ``path`` or holds it, as
+    written and with its links followed; None where there is none."""
+    from recstack.experiment import RESULTS_FILE
+
+    # as written first, so that the folder is named as the user named the registry (not
+    # where it climbs out of the working folder: '.' is no parent of '../registry')
+    written = Path(os.path.normpath(path))
+    chains = [written] if ".." not in written.parts else []
+    for chain in (*chains, Path(os.path.abspath(path)), Path(os.path.realpath(path))):
+        for candidate in (chain, *chain.parents):
+            if (candidate / RESULTS_FILE).is_file():
+                return candidate
+    return None
+
+
 def _tune(args: argparse.Namespace) -> int:
     from recstack.config import load_experiment
     from recstack.experiment import (
@@ -791,6 +807,16 @@ def _refuse_registry_not_a_folder(root: str) -> None:
         raise RecstackError(f"--registry {root}: is {describe_path(path)}, not a folder; the "
                             "registry is a folder (created when the first model is "
                             "published); choose another --registry")
+    from recstack.experiment import RESULTS_FILE
+
+    results = _results_folder_around(path)
+    if results is not None:
+        # `recstack evaluate --overwrite` of that run replaces its folder as a whole, and
+        # the registry's published models went with it
+        raise RecstackError(f"--registry {root}: lies inside the results folder {results} "
+                            f"(it holds {RESULTS_FILE}), which `recstack evaluate "
+                            "--overwrite` replaces as a whole, deleting the registry with "
+                            "it; choose a --registry outside the results folder")
     # a registry that cannot be made or written (under a file, on a read-only disk) was
     # found at the publish, after the fit: probed now, leaving nothing behind
     from recstack.experiment import folder_write_problem

@@ -604,6 +604,8 @@ def check_output(out: str | Path, *, overwrite: bool,
                                 f"results (no {RESULTS_FILE}), which writing the results "
                                 "there would delete; choose another --out, or an empty or "
                                 "new folder")
+    if overwrite and (out / RESULTS_FILE).is_file():
+        refuse_replacing_a_registry(out)
     if out.exists() and not overwrite:
         if out.is_dir() and not any(out.iterdir()):
             # "results already exist" of a folder made beforehand (mkdir) with nothing in it
@@ -614,6 +616,27 @@ def check_output(out: str | Path, *, overwrite: bool,
                             " to replace them, or choose another --out / name")
     _check_parent_writable(out, "the results")
     return out
+
+
+def refuse_replacing_a_registry(out: Path) -> None:
+    """Refuse to replace results folder ``out`` while it holds a model registry (``fit
+    --registry`` into it, before this check existed): the results are replaced as a whole
+    folder, and the registry's published models went with them without a word."""
+    from recstack.serving.registry import CURRENT, MANIFEST
+
+    for folder, subfolders, files in os.walk(out):
+        here = Path(folder)
+        # NAME/current.json beside NAME/versions/, or a version's manifest without one
+        published = (CURRENT in files and "versions" in subfolders) or (
+            MANIFEST in files and here.parent.name == "versions")
+        if published:
+            name_folder = here if CURRENT in files else here.parent.parent
+            raise RecstackError(f"{out}: holds the model registry {name_folder.parent} "
+                                f"(model {name_folder.name!r}, published by `recstack fit "
+                                "--registry`); writing the results there replaces the whole "
+                                "folder and would delete the registry with it; move the "
+                                "registry out of the results folder, or write the results "
+                                "to another folder")
 
 
 def refuse_padded_folder(out: str | Path, what: str) -> None:

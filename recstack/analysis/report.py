@@ -358,11 +358,14 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
                                       base=Path(base))
         if experiment.data.is_split or experiment.data.is_graph_cf:
             split = load_split(experiment, progress)
+            parts: tuple[Any, ...] = (split.train, split.test, getattr(split, "fold_in", None))
         else:
             data, _ = prepare_data(experiment, progress)
             split = make_splits(experiment, data)[0]
+            parts = (data,)  # every fold's users, not the first split's alone
     except RecstackError as error:
         return None, f"the experiment's data could not be loaded again ({error})"
+    folder.refuse_users_outside(*parts)
     check_colour_by(colour_by, split.train.item_table)
     models: dict[str, Any] = {}
     how: dict[str, str] = {}

@@ -140,6 +140,33 @@ class ResultsFolder:
         # word of the damaged folder
         return folder if os.path.lexists(folder) else None
 
+    def refuse_users_outside(self, *parts: Any) -> None:
+        """Refuse a per-user file that holds a user of none of ``parts`` (the
+        :class:`~recstack.data.interactions.Interactions` of the data the experiment reads,
+        loaded again: a split's train, test and fold-in parts), naming the file, the line
+        and the user. An evaluation scores only users of its data, so such a row is an
+        edit by hand (or the data changed since): it was paired with no user of the other
+        models and left out of the segments, with a warning that spoke of pairing alone.
+        """
+        known: set[str] = set()
+        for part in parts:
+            if part is not None:
+                # as the per-user files write the ids, and the report matches them
+                known.update(str(user) for user in part.users.external_ids)
+        for result in self.results:
+            ids = result.per_user.index
+            outside = np.flatnonzero(~ids.map(str).isin(known))
+            if len(outside):
+                at = int(outside[0])
+                path = self.shown / f"per_user_{result.model}.csv"
+                more = (f" ({counted(len(outside), 'user')} alike)" if len(outside) > 1
+                        else "")
+                raise RecstackError(f"{path}: line {at + 2}: user {str(ids[at])!r} is no "
+                                    f"user of the data {RESULTS_FILE} names{more}; an "
+                                    "evaluation scores only its data's users, so the file "
+                                    "was edited, or the data changed since: rerun "
+                                    "`recstack evaluate`")
+
 
 def _refuse_special_file(path: Path) -> None:
     """Refuse a file of the folder that is a named pipe, socket or device, or a link that
@@ -682,6 +709,10 @@ def _check_types(path: Path, payload: dict[str, Any]) -> None:
         check_stored_model(path, number, entry)
 
 
+#: the first column of a per-user file: the name of the evaluator's per-user index
+USER_ID_COLUMN = "user_id"
+
+
 #: what results.json records of a split that decides which rows it tests: the method and
 #: parameters (seed included) and the rows in each part, which differ when the data file
 #: named by one path was changed between two runs
@@ -847,6 +878,13 @@ def read_results(path: str | Path) -> ResultsFolder:
             raise RecstackError(f"{per_user_path}: expected a user id column and one column "
                                 f"per metric, got columns {list(frame.columns)}")
         _check_row_lengths(per_user_path, frame.shape[1])
+        if frame.columns[0] != USER_ID_COLUMN:
+            # a renamed id column ('uid') was read as the user ids all the same, so an
+            # edit by hand (or a file of another tool) passed as this run's values
+            raise RecstackError(f"{per_user_path}: the first column is "
+                                f"{str(frame.columns[0])!r}; expected {USER_ID_COLUMN!r}, "
+                                "the user ids that `recstack evaluate` writes first; the "
+                                "file is damaged: rerun `recstack evaluate`")
         frame = _with_user_ids_as_text(per_user_path, frame)
         _check_per_user(per_user_path, frame, entry["metrics"] or {})
         aggregate = {k: (np.nan if v is None else float(v))

@@ -347,7 +347,14 @@ class TwoStage(Recommender):
                     f"at least stays in the history), and the most any user has in the "
                     f"training data is {most:,}; set user_labels to at most "
                     f"{max(most - 1, 1):,}, or use window = 'time'")
-            history, window, cutoff = user_window(train, self.user_labels)
+            try:
+                history, window, cutoff = user_window(train, self.user_labels)
+            except RecstackError as error:
+                # "training data: the per-user label window ... failed" named no model,
+                # where the time window's refusals name it
+                _name_model(error, f"{self.name}: window = 'user', user_labels = "
+                                   f"{self.user_labels}", _EXAMPLES)
+                raise
         ranker = self._new_ranker()
         with reporter.task(f"{self.name}: ranker examples", total=1) as task:
             with warnings.catch_warnings(record=True) as caught:

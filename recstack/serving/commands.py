@@ -188,11 +188,13 @@ def _evaluation(results: str | Path, label: str) -> tuple[Path, dict[str, Any], 
 
 
 def _refuse_evaluation_of_another_model(path: Path, payload: dict[str, Any],
-                                        experiment: Experiment, label: str) -> None:
+                                        experiment: Experiment, label: str,
+                                        on: str = "all") -> None:
     """Refuse a results.json whose model ``label`` is not the one ``experiment`` fits: of
-    another type or hyperparameters, or evaluated on other data or filters. Its numbers
-    were recorded in the manifest as the published model's evaluation without a word (an
-    older run's folder, or the results of an earlier version of the file)."""
+    another type or hyperparameters, or evaluated on other data or filters, or (``on =
+    "train"``, the evaluated model itself) on another split. Its numbers were recorded in
+    the manifest as the published model's evaluation without a word (an older run's
+    folder, or the results of an earlier version of the file)."""
     from recstack.analysis.results_folder import _data_identity
     from recstack.config import parse_experiment
     from recstack.experiment import build_models
@@ -229,19 +231,47 @@ def _refuse_evaluation_of_another_model(path: Path, payload: dict[str, Any],
         raise RecstackError(f"{path}: model {label!r} was evaluated with other "
                             f"hyperparameters than {here} gives it "
                             f"({shown_keys}): these are not its results; {rerun}")
-    if not experiment.raw:
-        return  # an Experiment built in Python: no tables as written to compare
-    here_base = str(experiment.base_folder) if experiment.base_folder is not None else None
-    for table, theirs_value, ours_value in (
-            ("[data]", _data_identity(evaluated_raw.get("data"), base_folder),
-             _data_identity(experiment.raw.get("data"), here_base)),
-            ("[[filters]]", evaluated_raw.get("filters", []),
-             experiment.raw.get("filters", []))):
-        if theirs_value != ours_value:
-            raise RecstackError(f"{path}: model {label!r} was evaluated with another "
-                                f"{table} than {here} has: "
-                                f"these are not the results of the data it is fitted on; "
+    if experiment.raw:  # an Experiment built in Python has no tables as written
+        here_base = (str(experiment.base_folder) if experiment.base_folder is not None
+                     else None)
+        for table, theirs_value, ours_value in (
+                ("[data]", _data_identity(evaluated_raw.get("data"), base_folder),
+                 _data_identity(experiment.raw.get("data"), here_base)),
+                ("[[filters]]", evaluated_raw.get("filters", []),
+                 experiment.raw.get("filters", []))):
+            if theirs_value != ours_value:
+                raise RecstackError(f"{path}: model {label!r} was evaluated with another "
+                                    f"{table} than {here} has: "
+                                    f"these are not the results of the data it is fitted "
+                                    f"on; {rerun}")
+    if on == "train":
+        # the model published is fitted on this file's training part: results of another
+        # split (method, test fraction, seed) are another model's, yet were recorded
+        split_differs = _split_difference(evaluated.split, experiment.split)
+        if split_differs:
+            raise RecstackError(f"{path}: model {label!r} was evaluated on another [split] "
+                                f"than {here} fits it on with --on train ({split_differs}): "
+                                f"these are not the results of the model published; "
                                 f"{rerun}")
+
+
+def _split_difference(theirs: Any, ours: Any) -> str:
+    """The settings in which split spec ``theirs`` (of the results) differs from ``ours``
+    (of the experiment fitted), as ``seed = 0 there, 1 here``; "" where they are one split.
+    Compared as parsed, so a default written out (``test_fraction = 0.2``) is no
+    difference, and a seed taken from the file's top ``seed`` is."""
+    if theirs is None or ours is None:
+        # data already split: its parts are compared as [data]
+        return "" if theirs is ours else (
+            f"method = {'none (data already split)' if theirs is None else theirs.kind_name} "
+            f"there, {'none (data already split)' if ours is None else ours.kind_name} here")
+    if type(theirs) is not type(ours):
+        return f"method = {theirs.kind_name!r} there, {ours.kind_name!r} here"
+    their_params, our_params = theirs.params(), ours.params()
+    keys = [key for key in sorted(set(their_params) | set(our_params))
+            if their_params.get(key) != our_params.get(key)]
+    return ", ".join(f"{key} = {echoed(shown(their_params.get(key)))} there, "
+                     f"{echoed(shown(our_params.get(key)))} here" for key in keys[:3])
 
 
 @arguments_named
@@ -262,12 +292,12 @@ def fit_and_publish(experiment_file: str | Path, label: str, registry: ModelRegi
     experiment = load_experiment(experiment_file)
     name = check_name(name if name is not None else label)
     evaluation = None
+    if on not in TRAINING_CHOICES:
+        raise ConfigError(f"on must be one of {TRAINING_CHOICES}, got {on!r}")
     if results is not None:
         results_path, payload, evaluation = _evaluation(results, label)
         if label in {spec.label for spec in experiment.models}:  # else fit_model names it
-            _refuse_evaluation_of_another_model(results_path, payload, experiment, label)
-    if on not in TRAINING_CHOICES:
-        raise ConfigError(f"on must be one of {TRAINING_CHOICES}, got {on!r}")
+            _refuse_evaluation_of_another_model(results_path, payload, experiment, label, on)
     model, data = fit_model(experiment, label, on=on, progress=progress)
     if evaluation is not None:
         evaluation = {"trained_on": on, "results": evaluation}

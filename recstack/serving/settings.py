@@ -389,15 +389,28 @@ def derived_salt(variants: list[tuple[str, str, float]]) -> str:
     return "auto-" + hashlib.sha256(text.encode("ascii")).hexdigest()[:20]
 
 
+#: how a caller of :class:`ServiceSettings` gives the registry, for the refusal of settings
+#: without one: pydantic said "Field required", naming neither what the field is nor how
+#: to give it (a ``--config`` file of ``{}``)
+REGISTRY_GIVEN_IN_PYTHON = 'give registry="models/" (or "registry" in the settings JSON)'
+REGISTRY_GIVEN_ON_COMMAND_LINE = ("give it on the command line with --registry DIR, or as "
+                                  '"registry": "DIR" in the --config file')
+
+
 def describe_validation_error(error: ValidationError,
-                              origin: dict[str, str] | None = None) -> str:
+                              origin: dict[str, str] | None = None, *,
+                              registry_hint: str = REGISTRY_GIVEN_IN_PYTHON) -> str:
     """``serve settings: field 'x': message; ...`` on one line; a value of the wrong type
     is shown (the admin token never), an unknown field gets the nearest one's name.
     ``origin`` maps a top-level field to where its value came from (``--config FILE``),
-    which then starts that field's part."""
+    which then starts that field's part; ``registry_hint`` says how to give a registry
+    that is missing."""
     parts = []
     for item in error.errors():
         message = _TYPE_MESSAGES.get(item["type"], item["msg"].removeprefix("Value error, "))
+        if item["type"] == "missing" and tuple(item["loc"]) == ("registry",):
+            message = ("is missing: it is the model registry to serve (the folder or fsspec "
+                       "URL that `recstack fit --registry` publishes to); " + registry_hint)
         where = ".".join(str(p) for p in item["loc"])
         if where and (inner := re.match(r"field '([^']+)': ", message)):
             # a check of a variant's fields as a whole names the field itself: it read
@@ -554,7 +567,10 @@ def settings_from_env() -> ServiceSettings:
         return ServiceSettings.model_validate(values)
     except ValidationError as error:
         origin = dict.fromkeys(values, SETTINGS_ENV) if isinstance(values, dict) else None
-        raise ConfigError(describe_validation_error(error, origin)) from None
+        raise ConfigError(describe_validation_error(
+            error, origin, registry_hint=f'set "registry" in {SETTINGS_ENV}, or start the '
+                                         "service with recstack serve --registry DIR"
+        )) from None
 
 
 @arguments_named
@@ -602,7 +618,8 @@ def settings_from_options(config: Path | None, *, variants: list[str] | None = N
     try:
         return ServiceSettings.model_validate(values)
     except ValidationError as error:
-        raise ConfigError(describe_validation_error(error, origin)) from None
+        raise ConfigError(describe_validation_error(
+            error, origin, registry_hint=REGISTRY_GIVEN_ON_COMMAND_LINE)) from None
 
 
 def _read_config(config: Path) -> dict[str, Any]:

@@ -1694,8 +1694,11 @@ def partitioned_frame(spark: Any, root: str | Path, *, start: Any = None, end: A
         frame = spark.read.option("basePath", root).parquet(root)
     except Exception as error:  # Spark's AnalysisException: no such path, no data files
         _explain_conflicting_folders(error, root)
+        # a Py4J error's first line is only "An error occurred while calling o38.parquet."
+        # (a CSV file in the folder): the reason, naming the file, is on the next line
         raise RecstackError(f"{root}: cannot read it as a partitioned Parquet dataset "
-                            f"({str(error).splitlines()[0]})") from None
+                            f"({_spark_reason(error)}); expected the Parquet files "
+                            "write_partitioned writes, in year=/month=/day= folders") from None
     levels = [level for level in _LEVELS if level in frame.columns]
     if not levels:
         raise RecstackError(f"{root}: no year=/month=/day= partition folders; write it with "
@@ -1941,7 +1944,8 @@ def _write_parquet_with_spark(frame: Any, where: str, path: str, *, overwrite: b
     try:
         frame.write.mode("overwrite" if overwrite else "errorifexists").parquet(where)
     except Exception as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        # the Java reason, not a Py4J error's first line ("An error occurred while calling")
+        first = _spark_reason(error)
         if "already exists" in first:
             raise RecstackError(f"{path} exists; pass overwrite=True to replace it") from None
         if where == path:

@@ -95,7 +95,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -148,6 +148,9 @@ from recstack.specs import (
 # and so is text (it was "ks = ['4']", a spelling the file refuses)
 from recstack.specs import toml_shown as shown_value
 
+if TYPE_CHECKING:
+    from recstack.spark.session import SparkSettings
+
 #: parts of a folder written by ``recstack data split``
 SPLIT_PARTS = ("train", "test", "fold_in")
 #: keys of the [data] table besides the loader options (those naming data)
@@ -163,7 +166,7 @@ PROTOCOL_KS = (20,)
 PROTOCOL_TUNE_METRIC = "recall@20"
 TOP_LEVEL = {"name": str, "seed": int, "output": str, "data": dict, "filters": list,
              "split": dict, "evaluation": dict, "models": list, "tune": dict,
-             "report": dict}
+             "report": dict, "spark": dict}
 #: the results folder, relative to the working directory, that run names live in
 RESULTS_FOLDER = Path("results")
 #: the longest run name or model label: file systems take 255 bytes per name, and
@@ -523,6 +526,9 @@ class Experiment:
     models: tuple[ModelSpec, ...]
     tune: TuneSpec | None = None
     report: ReportSpec = ReportSpec()
+    #: the ``[spark]`` table, for :func:`recstack.spark.session.spark_session` (the
+    #: one-machine commands do not read it); None without one
+    spark: SparkSettings | None = None
     source_file: str | None = None
     output: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -648,9 +654,15 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     if tune is not None:
         _check_validation_fraction_applies(raw["tune"], split, data, f"{file}[tune] ")
     report = build_spec(ReportSpec, raw.get("report", {}), f"{file}[report] ")
+    spark = None
+    if "spark" in raw:
+        # checked when the file is read, as the other tables are, not when a session starts
+        from recstack.spark.session import settings_from_table
+
+        spark = settings_from_table(raw["spark"], f"{file}[spark]")
     return Experiment(name=name, seed=seed, data=data, filters=filters, split=split,
                       evaluation=evaluation, models=models, tune=tune, report=report,
-                      source_file=source,
+                      spark=spark, source_file=source,
                       output=output, raw=raw, base_folder=base_folder)
 
 

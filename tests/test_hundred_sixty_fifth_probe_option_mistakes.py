@@ -190,7 +190,7 @@ def test_an_experiment_key_far_from_every_key_is_offered_none(tmp_path):
     with pytest.raises(ConfigError) as error:  # it was "(did you mean 'models'?)"
         load_experiment(path)
     assert str(error.value) == (f"{path}: unknown key 'moods'; known keys: name, seed, output, "
-                                "data, filters, split, evaluation, models, tune, report")
+                                "data, filters, split, evaluation, models, tune, report, spark")
 
 
 @pytest.mark.parametrize("blank", [" ", "\t "])

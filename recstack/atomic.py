@@ -117,17 +117,22 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
 def write_text(path: str | Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically; returns ``path``."""
+    # the path first: a table given as the path (the arguments swapped) was printed whole
+    # as the message's first word
+    checked_path(path)
     if not isinstance(text, str):
         # a TypeError from inside the write, after the temporary file was made
-        raise RecstackError(f"{path}: write_text takes text (str), got "
+        raise RecstackError(f"{_path_shown(path)}: write_text takes text (str), got "
                             f"{type(text).__name__}; use write_bytes for bytes")
     return write_with(path, lambda target: target.write_text(text, encoding="utf-8"))
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically; returns ``path``."""
+    checked_path(path)  # before the path leads a message: it may be a table given in its place
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise RecstackError(f"{path}: write_bytes takes bytes, got {type(data).__name__}"
+        raise RecstackError(f"{_path_shown(path)}: write_bytes takes bytes, got "
+                            f"{type(data).__name__}"
                             f"{'; use write_text for text' if isinstance(data, str) else ''}")
     return write_with(path, lambda target: target.write_bytes(data))
 
@@ -137,9 +142,10 @@ def write_with(path: str | Path, write: Callable[[Path], object]) -> Path:
 
     See :func:`atomic_path` for the temporary's name, permissions and the errors raised.
     """
+    checked_path(path)  # before the path leads a message: it may be a table given in its place
     if not callable(write):
-        raise RecstackError(f"{path}: write_with takes a function that writes the file at "
-                            f"the path it is given, got {type(write).__name__}")
+        raise RecstackError(f"{_path_shown(path)}: write_with takes a function that writes the "
+                            f"file at the path it is given, got {type(write).__name__}")
     with atomic_path(path) as temporary:
         write(temporary)
     return Path(path)
@@ -194,7 +200,9 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     """
     if not isinstance(overwrite, bool):
         # a truthy string such as "no" must not replace a folder
-        raise RecstackError(f"overwrite must be True or False, got {overwrite!r}")
+        from recstack.models.base import shown_given
+
+        raise RecstackError(f"overwrite must be True or False, got {shown_given(overwrite)}")
     given = target
     target = checked_path(target)
     _refuse_unnameable(target)
@@ -493,7 +501,7 @@ def checked_path(path: Any, what: str = "path") -> Path:
     the home folder, as the data loaders read it (it made a folder named ``~``)."""
     if not isinstance(path, str | os.PathLike):
         raise RecstackError(f"{what}: expected a path (text or pathlib.Path), got "
-                            f"{type(path).__name__} {path!r}")
+                            f"{_given_in_place_of_path(path)}")
     text = os.fspath(path)
     if isinstance(text, bytes):
         text = os.fsdecode(text)
@@ -508,6 +516,26 @@ def checked_path(path: Any, what: str = "path") -> Path:
         return Path(text).expanduser()
     except RuntimeError:  # no home folder to expand to: the name as given
         return Path(text)
+
+
+def _path_shown(path: str | os.PathLike[str]) -> str:
+    """A path leading a message: whole up to the system's longest path, else cut to its
+    ends with its length (a text of thousands of characters given as the path was the
+    whole first line of the message)."""
+    return echoed(os.fsdecode(os.fspath(path)), _PATH_MAX)
+
+
+def _given_in_place_of_path(value: Any) -> str:
+    """What was given for a path, by type and value (``int 3``, ``NoneType None``), or by
+    type and size alone for a table, an array or a long collection: a DataFrame passed
+    to ``save`` was printed whole, its rows spread over the message."""
+    # imported here: the models import this module to write their files
+    from recstack.models.base import described_value, shown_given
+
+    given = shown_given(value)
+    if given == described_value(value):
+        return given
+    return f"{type(value).__name__} {given}"
 
 
 #: the limits of names where the file system does not say (Linux's NAME_MAX and PATH_MAX)

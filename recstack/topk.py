@@ -164,7 +164,7 @@ def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, worker
     k = _check_k(k)
     if not isinstance(nan_refused, bool | np.bool_):
         # a truthy text ("no") skipped the NaN warning without a word
-        raise ConfigError(f"nan_refused must be True or False, got {shown(nan_refused)}")
+        raise ConfigError(f"nan_refused must be True or False, got {_shown_given(nan_refused)}")
     if not nan_refused:
         _warn_odd_rows(*_odd_rows(scores, executor, workers), scores.shape[0],
                        "top_k_threaded")
@@ -404,7 +404,7 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
     if n_items is not None and (isinstance(n_items, bool) or not isinstance(
             n_items, int | np.integer) or n_items < 0):
         raise ConfigError(f"n_items must be the catalog size (a whole number >= 0) or None, "
-                          f"got {shown(given)}")
+                          f"got {_shown_given(given)}")
     n_items = n_items or (exclude.shape[1] if exclude is not None else None)
     if batch_size is None:
         width = n_items or 100_000
@@ -611,7 +611,7 @@ def _count(value: Any, name: str) -> int:
     ``top_k`` refused it); anything else is refused as given."""
     number = whole_exact_as_int(value)
     if isinstance(number, bool) or not isinstance(number, int | np.integer) or number < 1:
-        raise ConfigError(f"{name} must be a positive integer, got {shown(value)}")
+        raise ConfigError(f"{name} must be a positive integer, got {_shown_given(value)}")
     return int(number)
 
 
@@ -639,7 +639,7 @@ def _check_executor(executor: Any) -> None:
     if executor is not None and not callable(getattr(executor, "map", None)):
         raise ConfigError(f"executor must be a concurrent.futures Executor (e.g. "
                           f"ThreadPoolExecutor(4)) or None, got {type(executor).__name__} "
-                          f"{shown(executor)}")
+                          f"{_shown_given(executor)}")
 
 
 def _check_threads(n_threads: Any) -> int:
@@ -664,6 +664,14 @@ def _use_numba(method: str) -> bool:
 
 
 @functools.cache
+def _shown_given(value: Any) -> str:
+    """:func:`recstack.models.base.shown_given`, imported when a message needs it (the
+    models import this module first)."""
+    from recstack.models.base import shown_given
+
+    return shown_given(value)
+
+
 def numba_available() -> bool:
     """Whether numba (the ``fast`` extra) imports: the compiled kernels here and in
     :mod:`recstack.models.sparse_dense` need it, and fall back to numpy without it."""

@@ -36,7 +36,7 @@ from recstack.data.interactions import (
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.evaluation.diagnostics import index_list_overlap
 from recstack.evaluation.results import EvaluationResult
-from recstack.metrics._validation import exact_as_int, how_to_write
+from recstack.metrics._validation import exact_as_int, how_to_write, shown_given
 from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
 from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import (
@@ -737,15 +737,23 @@ def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
     if isinstance(metrics, str | bytes) or not isinstance(metrics, Sequence | np.ndarray) \
             or not len(metrics):
         example = "ndcg" if "ndcg" in known else known[0]
-        fix = (f"; write [{shown(metrics)}]" if isinstance(metrics, str) and metrics else "")
+        # the list to write repeats the name: only for one short enough to be repeated whole
+        fix = (f"; write [{shown(metrics)}]" if isinstance(metrics, str) and metrics
+               and shown_given(metrics) == shown(metrics) else "")
         raise ConfigError(f"metrics must be a non-empty list of names such as [\"{example}\"], "
-                          f"got {shown(metrics)}{fix}")
+                          f"got {shown_given(metrics)}{fix}")
     unknown = [m for m in metrics if not isinstance(m, str) or m not in known]
     if unknown:
         hint = (" (the cut-offs go in ks, not in the names)"
                 if any(isinstance(m, str) and "@" in m for m in unknown)
                 else metric_name_hint(unknown[0], known))
-        raise ConfigError(f"unknown {kind}metric(s) {unknown}{hint}; {listing}"
+        from recstack.models.base import shown_ids
+
+        # a few of them, each cut to length: a list of thousands of names (or one name of
+        # thousands of characters) was repeated whole
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        raise ConfigError(f"unknown {kind}metric(s) {shown_ids(unknown[:5])}{more}{hint}; "
+                          f"{listing}"
                           f"{', '.join(known)}")
     names = list(metrics)
     repeated = sorted({m for m in names if names.count(m) > 1})
@@ -998,7 +1006,7 @@ class Evaluator:
         self.relevance_threshold = check_threshold(self.relevance_threshold,
                                                    "relevance_threshold")
         if not isinstance(self.graded, bool | np.bool_):
-            raise ConfigError(f"graded must be True or False, got {shown(self.graded)}")
+            raise ConfigError(f"graded must be True or False, got {shown_given(self.graded)}")
         self.graded = bool(self.graded)  # np.True_ stored as Python's True
         for name in ("batch_size", "memory_budget_bytes"):
             given = getattr(self, name)
@@ -1010,7 +1018,7 @@ class Evaluator:
             if (size is None and name == "memory_budget_bytes") or (
                     size is not None and (isinstance(size, bool | np.bool_) or not isinstance(
                         size, int | np.integer) or size < 1)):
-                raise ConfigError(f"{name} must be a positive integer, got {shown(given)}"
+                raise ConfigError(f"{name} must be a positive integer, got {shown_given(given)}"
                                   f"{how_to_write(given, int, name, _positive)}")
             setattr(self, name, None if size is None else int(size))
         self.ks = sorted(set(int(k) for k in self.ks))
@@ -1020,14 +1028,14 @@ class Evaluator:
             near = (did_you_mean(self.duplicate_grade, DUPLICATE_GRADES)
                     if isinstance(self.duplicate_grade, str) else "")
             raise ConfigError(f"duplicate_grade must be one of {', '.join(DUPLICATE_GRADES)}, "
-                              f"got {shown(self.duplicate_grade)}{near}")
+                              f"got {shown_given(self.duplicate_grade)}{near}")
         # np.str_ stored as Python's str
         self.duplicate_grade = str(self.duplicate_grade)  # type: ignore[assignment]
         threads = exact_as_int(self.n_threads)
         if threads is not None and (isinstance(threads, bool | np.bool_) or not isinstance(
                 threads, int | np.integer) or not 1 <= threads <= MAX_THREADS):
             raise ConfigError(f"n_threads must be a whole number in [1, {MAX_THREADS}] (the "
-                              f"one thread cap), got {shown(self.n_threads)}"
+                              f"one thread cap), got {shown_given(self.n_threads)}"
                               f"{how_to_write(self.n_threads, int, 'n_threads', _thread_cap)}")
         self.n_threads = None if threads is None else int(threads)
         # any real number, as relevance_threshold (a Decimal or Fraction was refused, and
@@ -1039,7 +1047,7 @@ class Evaluator:
             smoothing = None
         if smoothing is None or smoothing < 0:
             raise ConfigError("novelty_smoothing must be a finite number >= 0, got "
-                              f"{shown(self.novelty_smoothing)}"
+                              f"{shown_given(self.novelty_smoothing)}"
                               + how_to_write(self.novelty_smoothing, float,
                                              "novelty_smoothing", _finite_at_least_0))
         self.novelty_smoothing = smoothing

@@ -182,6 +182,14 @@ def beyond_float(values: Any, name: str) -> str:
             "1.8e308 in size); rescale the values or fix the one that is wrong")
 
 
+def shown_given(value: Any) -> str:
+    """:func:`recstack.models.base.shown_given`, imported when a message needs it: the
+    models import these checks, so the metrics cannot import the models first."""
+    from recstack.models.base import shown_given as shown_by_models
+
+    return shown_by_models(value)
+
+
 def count_shown(value: int, *, grouped: bool = True) -> str:
     """A refused count or size for a message: grouped by thousands (``12,000``), or
     plain, an integer of more than 20 digits by its digit count and sign (``a negative
@@ -488,7 +496,7 @@ def check_k(k: Any, name: str = "k", *, most: int | None = None, key: str | None
     if isinstance(k, bool) or not isinstance(k, numbers.Integral):
         hint = spelling_hint(given, int, name if key is None else key,
                              lambda meant: check_k(meant, name, most=most))
-        raise MetricInputError(f"{name} must be a positive integer, got {shown(given)}{hint}")
+        raise MetricInputError(f"{name} must be a positive integer, got {shown_given(given)}{hint}")
     k = int(k)
     if k <= 0:
         raise MetricInputError(f"{name} must be a positive integer (>= 1), got "
@@ -559,7 +567,7 @@ def check_positive_float(value: Any, name: str, *, allow_zero: bool = False) -> 
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         hint = spelling_hint(given, float, name, lambda meant: check_positive_float(
             meant, name, allow_zero=allow_zero))
-        raise MetricInputError(f"{name} must be a real number, got {shown(given)}{hint}")
+        raise MetricInputError(f"{name} must be a real number, got {shown_given(given)}{hint}")
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
         bound = ">= 0" if allow_zero else "> 0"
@@ -578,7 +586,7 @@ def check_finite_float(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         hint = spelling_hint(given, float, name,
                              lambda meant: check_finite_float(meant, name))
-        raise MetricInputError(f"{name} must be a finite number, got {shown(given)}{hint}")
+        raise MetricInputError(f"{name} must be a finite number, got {shown_given(given)}{hint}")
     number = finite_or_infinite(value)  # an integer past the float range: refused as inf
     if not np.isfinite(number):
         raise MetricInputError(f"{name} must be a finite number, got "

@@ -32,6 +32,7 @@ from recstack.metrics._validation import (
     refuse_featureless,
     refuse_label_text,
     refuse_reordered_rows,
+    shown_given,
 )
 from recstack.specs import arguments_named, finite_or_infinite, number_spelling_hint
 
@@ -207,7 +208,7 @@ def novelty(
     given, smoothing = smoothing, exact_as_float(smoothing)  # Decimal: read as its float
     if (isinstance(smoothing, bool) or not isinstance(smoothing, numbers.Real)
             or not 0 <= finite_or_infinite(smoothing) < np.inf):
-        raise MetricInputError(f"smoothing must be a finite number >= 0, got {shown(given)}"
+        raise MetricInputError(f"smoothing must be a finite number >= 0, got {shown_given(given)}"
                                f"{number_spelling_hint(given, float, 'smoothing')}")
     counts = _item_values(item_counts, "item_counts")
     fraction = counts != np.round(counts)

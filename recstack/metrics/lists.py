@@ -32,6 +32,7 @@ from recstack.metrics._validation import (
     refuse_featureless,
     refuse_label_text,
     refuse_reordered_rows,
+    shown_given,
 )
 from recstack.specs import arguments_named, number_spelling_hint
 
@@ -143,7 +144,7 @@ def history_genre_distribution(history: Any, item_genres: Any, *, binary: bool =
         ``binary=True`` they counted as interactions, the disliked genres as the user's taste.
     """
     if not isinstance(binary, bool | np.bool_):
-        raise MetricInputError(f"binary must be True or False, got {shown(binary)}")
+        raise MetricInputError(f"binary must be True or False, got {shown_given(binary)}")
     matrix = as_csr(history, "history").astype(np.float64)
     matrix.sum_duplicates()
     negative = np.flatnonzero(matrix.data < 0)
@@ -237,7 +238,7 @@ def miscalibration_kl(recommended: ArrayLike, item_genres: Any, target: ArrayLik
     given, alpha = alpha, exact_as_float(alpha)  # Decimal, Fraction: read as their float
     if isinstance(alpha, bool | np.bool_) or not isinstance(alpha, numbers.Real) \
             or not 0 < alpha <= 1:
-        raise MetricInputError(f"alpha must be in (0, 1], got {shown(given)}"
+        raise MetricInputError(f"alpha must be in (0, 1], got {shown_given(given)}"
                                f"{number_spelling_hint(given, float, 'alpha')}")
     # one row per user in both: frames of the same users in two orders were paired by
     # position, each list compared with another user's history

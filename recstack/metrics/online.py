@@ -69,6 +69,7 @@ from recstack.metrics._validation import (
     exact_as_float,
     exact_as_int,
     not_numbers,
+    shown_given,
 )
 from recstack.specs import (
     arguments_named,
@@ -446,7 +447,8 @@ def two_proportion_ztest(
         if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) \
                 or value < 0:
             raise MetricInputError(f"{name} must be a non-negative whole number, got "
-                                   f"{shown(given)}{number_spelling_hint(given, int, name)}")
+                                   f"{shown_given(given)}"
+                                   f"{number_spelling_hint(given, int, name)}")
         counts[name] = int(value)
         if value > _MAX_COUNT:
             digits = digit_count(int(value))
@@ -1248,7 +1250,7 @@ def _critical_value(alpha: float) -> float:
         percentage = (" (a share, not a percentage: 0.05 for 5%)"
                       if isinstance(alpha, numbers.Real) and not isinstance(alpha, bool | np.bool_)
                       and 1 < finite_or_infinite(alpha) < 100 else "")
-        raise MetricInputError(f"alpha must lie in (0, 1), got {shown(given)}{percentage}"
+        raise MetricInputError(f"alpha must lie in (0, 1), got {shown_given(given)}{percentage}"
                                f"{number_spelling_hint(given, float, 'alpha')}")
     if alpha > 0.5:
         # the confidence level given as alpha (0.95 for a 95% interval) gave a 5% interval,

@@ -38,7 +38,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from recstack.metrics import beyond_accuracy, classification, online, ranking, regression
-from recstack.metrics._validation import MetricInputError
+from recstack.metrics._validation import MetricInputError, shown_given
 from recstack.specs import arguments_named, closest, did_you_mean
 
 __all__ = ["METRICS", "MetricKind", "MetricSpec", "get_metric", "metric_names"]
@@ -234,7 +234,8 @@ def metric_names(kind: MetricKind | None = None) -> tuple[str, ...]:
         # the one suggestion wording (specs.did_you_mean): a letter of another script is
         # named, where "did you mean 'ranking'?" alone showed no difference
         hint = did_you_mean(kind, sorted(kinds))
-        raise MetricInputError(f"unknown metric kind {kind!r}{hint}; kinds: {sorted(kinds)}")
+        raise MetricInputError(f"unknown metric kind {shown_given(kind)}{hint}; kinds: "
+                               f"{sorted(kinds)}")
     return tuple(name for name, spec in METRICS.items() if kind is None or spec.kind == kind)
 
 
@@ -260,5 +261,5 @@ def get_metric(name: str) -> MetricSpec:
         if at and closest(base, METRICS):
             hint += "; the cut-off is an argument (k), not part of the name"
         raise MetricInputError(
-            f"unknown metric {name!r}{hint}; known metrics: {', '.join(METRICS)}"
+            f"unknown metric {shown_given(name)}{hint}; known metrics: {', '.join(METRICS)}"
         ) from None

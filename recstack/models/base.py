@@ -241,7 +241,10 @@ class Param:
             allowed = ("" if self.choices is None and self.pattern is None
                        else f" ({self.pattern_doc or self.pattern})" if self.choices is None
                        else f" (one of {', '.join(repr(c) for c in self.choices)})")
-            hint = table_hint(value) if self.typed_table else ""
+            # a hint that writes the value out again only for a value short enough to be
+            # repeated whole (a pasted text of thousands of characters was written three times)
+            repeatable = shown_given(value) == shown(value)
+            hint = table_hint(value) if self.typed_table and repeatable else ""
             if self.typed_table and isinstance(value, Configurable):
                 # a constructed model where its declaration belongs (a blend's member)
                 hint = (" (a model object: give its table instead, "
@@ -252,10 +255,10 @@ class Param:
                 tables = [value] if isinstance(value, dict) else (
                     [{"type": part.strip()} for part in value.split(",") if part.strip()]
                     if isinstance(value, str) else [])
-                if tables:
+                if tables and repeatable:
                     hint = f" (a list of tables: write {tables!r})"
             elif self.element is not None and self.element.kind is str \
-                    and isinstance(value, str) and value.strip():
+                    and isinstance(value, str) and value.strip() and repeatable:
                 # user_features='age' or 'gender, age': a text where a list of them belongs
                 # (a tuple of its characters would have been worse, so it is refused)
                 names = [part.strip() for part in value.split(",") if part.strip()]
@@ -1959,7 +1962,7 @@ class Recommender(Configurable, ABC):
                      "(model.users_.external_ids lists the trained ones)")
             raise RecstackError(
                 f"{self.name}: {len(unknown):,} user(s) not seen in training, e.g. "
-                f"{unknown[:5]}; this model cannot recommend for them"
+                f"{shown_ids(unknown[:5])}; this model cannot recommend for them"
                 f"{_other_kind_of_ids(self.users_, unknown)}"
                 f"{_swapped_ids_note(self.users_, self.items_, unknown, 'item', 'user')}"
                 f"{_internal_index_note(self.users_, unknown, 'user')}"
@@ -2146,7 +2149,7 @@ def check_list_length(k: Any, n_rows: int, n_items: int, who: str = "") -> int:
         # it holds, refused below as that value when it is not a whole number
         k = exact_as_int(k[()].item() if isinstance(k[()], np.generic) else k[()])
     if isinstance(k, bool | np.bool_) or not isinstance(k, int | np.integer) or k < 1:
-        raise ConfigError(f"{where}k must be a positive integer, got {shown(given)}"
+        raise ConfigError(f"{where}k must be a positive integer, got {shown_given(given)}"
                           f"{_not_a_count(k)}")
     k = int(k)
     # the padding is refused by the size of one list too: with no users (or items) asked
@@ -2347,8 +2350,8 @@ def _lookup(ids: IdMap, external: np.ndarray, what: str, *, missing: str = "rais
         # ``users`` is given for item ids only
         positions = _internal_index_note(ids, unknown, "item") if users is not None else ""
         raise RecstackError(f"{what}: {len(unknown)} id(s) the model was not trained on, "
-                            f"e.g. {unknown[:5]} (it knows {len(ids):,}); give ids of its "
-                            f"training data{_other_kind_of_ids(ids, unknown)}"
+                            f"e.g. {shown_ids(unknown[:5])} (it knows {len(ids):,}); give "
+                            f"ids of its training data{_other_kind_of_ids(ids, unknown)}"
                             f"{_swapped_ids_note(ids, users, unknown, 'user', 'item')}"
                             f"{positions}")
     return index
@@ -2548,6 +2551,13 @@ def shown_given(value: Any) -> str:
 
 #: the earlier name, which other modules import
 _preview = shown_given
+
+
+def shown_ids(ids: Sequence[Any]) -> str:
+    """A few ids as a message lists them, each as :func:`shown_given` shows it: a list's
+    repr wrote each id whole, and one id of thousands of characters (a document pasted as
+    a user id) filled the screen."""
+    return "[" + ", ".join(shown_given(external) for external in ids) + "]"
 
 
 def described_value(value: Any) -> str:

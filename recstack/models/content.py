@@ -19,7 +19,15 @@ import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, counted, shown
-from recstack.models.base import NOT_GIVEN, Param, Recommender, check_call, history_weights
+from recstack.models.base import (
+    NOT_GIVEN,
+    Param,
+    Recommender,
+    check_call,
+    history_weights,
+    shown_given,
+    shown_ids,
+)
 from recstack.models.persistence import (
     ArraySpec,
     SparseSpec,
@@ -156,8 +164,13 @@ class ContentBased(Recommender):
             refuse_boolean_text(table, self.name)
         columns = [] if table is None else [c for c in TEXT_COLUMNS if c in table.columns]
         if not columns and self.interaction_weight == 0:
-            what = "no item table" if table is None else (
-                f"an item table without text columns (it has {list(table.columns)})")
+            # its columns listed, or counted when too many to read (thousands of feature
+            # columns were all written out)
+            listed = [] if table is None else list(table.columns)
+            has = (shown_given(listed) if shown_given(listed) == shown(listed)
+                   else counted(len(listed), "column"))
+            what = ("no item table" if table is None
+                    else f"an item table without text columns (it has {has})")
             raise RecstackError(
                 f"content: these interactions have {what}; the model reads "
                 f"{', '.join(TEXT_COLUMNS)} (build them with item_table=..., e.g. "
@@ -201,7 +214,32 @@ class ContentBased(Recommender):
             self.item_features_ = self._with_interactions(sp.csr_matrix(text, dtype=np.float32))
             self.popularity_prior_ = _log_popularity(self.seen_)
             task.advance()
+        self._warn_prior_drowns_text()
         self._index_features()
+
+    def _warn_prior_drowns_text(self) -> None:
+        """Warn when ``popularity_weight`` is so large that float32, in which scores are
+        summed, cannot hold the text part beside it: where float32's step at the largest
+        prior (weight x the largest log-popularity) is above the largest cosine (1), adding
+        any cosine moves the most popular items' scores by at most one step, so every
+        user got the popularity order (``popularity_weight = 1e30``) without a word."""
+        if not self.popularity_weight or not len(self.popularity_prior_):
+            return
+        largest_prior = np.float32(self.popularity_weight) * self.popularity_prior_.max()
+        step = float(np.spacing(largest_prior))
+        if step <= _LARGEST_COSINE:
+            return
+        # the largest weight whose prior float32 still steps by at most 1: just under 2**24
+        # (24 significant bits), divided by the largest log-popularity
+        most = _FLOAT32_UNIT_STEP_LIMIT / float(self.popularity_prior_.max())
+        warnings.warn(
+            f"content: popularity_weight = {shown(self.popularity_weight)} makes the "
+            f"popularity prior of the most popular items {float(largest_prior):.3g}, where "
+            f"float32 (the scores' type) steps by {step:.3g}, more than the largest text "
+            "score (a cosine, at most 1): the text part is lost and every user gets the "
+            f"popularity order; use popularity_weight below {most:.3g} (the search range "
+            "is 0 to 4), or a most-popular model for the popularity order alone",
+            stacklevel=caller_stacklevel())
 
     def _refuse_min_df_above_terms(self, table: pd.DataFrame, columns: list[str]) -> None:
         """Refuse a ``min_df`` that no term of the item table reaches, with the largest
@@ -393,7 +431,7 @@ class ContentBased(Recommender):
             return super()._no_history_message(user_ids, hint)
         # "have no training interactions" sent the user looking for rows that are there
         return (f"{self.name}: {len(distinct)} user(s) {self._without_history_said(index)}, "
-                f"e.g. {distinct[:5]}; the model cannot rank items for them; "
+                f"e.g. {shown_ids(distinct[:5])}; the model cannot rank items for them; "
                 f"{self._kept_terms_remedy()} (title, genres, tags or description in the item "
                 "table), or set interaction_weight > 0 to describe items by their "
                 "interactions too")
@@ -558,6 +596,12 @@ class ContentBased(Recommender):
                     "with interaction_weight = "
                     f"{self.interaction_weight})")
         return None
+
+
+#: the largest text score: scores are cosines of non-negative vectors, in [0, 1]
+_LARGEST_COSINE = 1.0
+#: float32 holds 24 significant bits, so its step is 1 on [2**23, 2**24) and 2 from 2**24
+_FLOAT32_UNIT_STEP_LIMIT = float(2**24)
 
 
 def _log_popularity(seen: sp.csr_matrix) -> np.ndarray:

@@ -34,7 +34,7 @@ from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.metrics._validation import check_aligned, exact_as_int, refuse_masked
 from recstack.models import persistence
-from recstack.models.base import Configurable, canonical_value, check_interactions
+from recstack.models.base import Configurable, canonical_value, check_interactions, shown_given
 from recstack.models.persistence import SparseSpec, expected_array_names
 from recstack.pipeline.bandit_checks import (
     _missing_as_nan,
@@ -531,11 +531,14 @@ def item_column(train: Interactions, column: str, where: str) -> pd.Series:
     table = train.item_table
     if table is None:
         raise RecstackError(f"{where}: the training data has no item table, and column "
-                            f"{column!r} is needed; load data with an item table")
+                            f"{shown_given(column)} is needed; load data with an item table")
     if column not in table.columns:
         near = did_you_mean(column, [str(c) for c in table.columns])
-        raise RecstackError(f"{where}: the item table has no column {column!r}{near}; its "
-                            f"columns are: {', '.join(map(repr, table.columns))}")
+        listed = list(table.columns)
+        raise RecstackError(f"{where}: the item table has no column {shown_given(column)}"
+                            f"{near}; its columns are: "
+                            + (", ".join(map(shown_given, listed)) if len(listed) <= 20
+                               else shown_given(listed)))
     if (table.columns == column).sum() > 1:
         # table[column] would be a table of them all, read as if it were one column
         raise RecstackError(f"{where}: the item table has {int((table.columns == column).sum())}"
@@ -762,9 +765,11 @@ def refuse_bare_names(where: str, declarations: dict[str, Any]) -> None:
         for position, entry in entries:
             if isinstance(entry, str):
                 label = name if position is None else f"{name}[{position}]"
-                hint = _bare_name_hint(entry) if name == "chain" else table_hint(entry)
+                # the fixes write the name out again: only for one short enough to repeat
+                hint = ("" if shown_given(entry) != shown(entry) else _bare_name_hint(entry)
+                        if name == "chain" else table_hint(entry))
                 raise ConfigError(f"{where}: {label} must be a table with a 'type', got "
-                                  f"{entry!r}{hint}")
+                                  f"{shown_given(entry)}{hint}")
 
 
 def _bare_name_hint(entry: Any) -> str:

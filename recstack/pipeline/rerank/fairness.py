@@ -34,7 +34,7 @@ from recstack.data.interactions import Interactions
 from recstack.errors import ConfigError, RecstackError, shown
 from recstack.metrics.beyond_accuracy import item_user_counts
 from recstack.metrics.lists import position_discount
-from recstack.models.base import Param
+from recstack.models.base import Param, shown_given
 from recstack.models.persistence import ArraySpec
 from recstack.pipeline.rerank.base import (
     RerankContext,
@@ -91,13 +91,17 @@ class ExposureFairness(Reranker):
             # a table of shares by group name was "target must be list or tuple, got {...}",
             # which did not say in what order the shares go
             order = sorted(self.target, key=_group_order)
-            shares = ", ".join(shown(self.target[name]) for name in order)
+            # the shares rewritten in order, for a table short enough to read back (one of
+            # thousands of groups was written out twice, as given and as the fix)
+            rewritten = (
+                f": [{', '.join(shown_given(self.target[name]) for name in order)}] for "
+                f"groups {', '.join(shown_given(name) for name in order)}"
+                if len(order) <= 20 else f" ({len(order):,} shares)")
             raise ConfigError(f"{self.name}: target must be a list of shares, one per group "
                               "in sorted group order (numbers by value, text "
                               "alphabetically; 'head', 'tail' without group_column), got a "
-                              f"table by group name {shown(self.target)}; write the shares "
-                              f"in that order: [{shares}] for groups "
-                              f"{', '.join(shown(name) for name in order)}")
+                              f"table by group name {shown_given(self.target)}; write the "
+                              f"shares in that order{rewritten}")
         super().validate_params()
 
     def _fit(self, train: Interactions, item_vectors: np.ndarray | None) -> None:

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import ConfigError, counted, shown
-from recstack.models.base import Param
+from recstack.models.base import Param, described_value, shown_given
 from recstack.models.persistence import ArraySpec, SparseSpec, sparse_from_state, sparse_state
 from recstack.pipeline.rerank.base import (
     LABEL_SEPARATOR,
@@ -346,19 +346,26 @@ def _column_kind(column: pd.Series) -> str:
     return "mixed"
 
 
+def _shown_list(values: list[Any] | tuple[Any, ...]) -> str:
+    """A list given where one value belongs: ``the list [1, 2]``, or by its size when
+    long (a list of thousands of ids was written whole)."""
+    given = shown_given(list(values))
+    return given if given == described_value(list(values)) else f"the list {given}"
+
+
 def _check_label(step: str, value: Any, separator: str) -> None:
     """``contains`` tests one label: text or a number, never a list, empty text or text
     holding the separator (which no split label can equal)."""
     if isinstance(value, list | tuple):
-        raise ConfigError(f"{step}: op 'contains' tests one label, got the list {value!r}; "
+        raise ConfigError(f"{step}: op 'contains' tests one label, got {_shown_list(value)}; "
                           "chain one item_predicate per label, or use op 'in' on a "
                           "single-label column")
     if isinstance(value, str) and not value.strip():
         raise ConfigError(f"{step}: op 'contains' needs a label, got the empty text "
-                          f"{value!r}")
+                          f"{shown_given(value)}")
     if isinstance(value, str) and separator in value:
-        raise ConfigError(f"{step}: op 'contains' tests one label, and {value!r} holds the "
-                          f"separator {separator!r}; chain one item_predicate per label")
+        raise ConfigError(f"{step}: op 'contains' tests one label, and {shown_given(value)} "
+                          f"holds the separator {separator!r}; chain one item_predicate per label")
 
 
 def _check_value_kind(step: ItemPredicate, kind: str) -> None:
@@ -369,29 +376,29 @@ def _check_value_kind(step: ItemPredicate, kind: str) -> None:
     for value in values:
         is_flag = isinstance(value, bool | np.bool_)
         if kind in ("numbers", "datetimes") and is_flag:
-            raise ConfigError(f"{step.name}: value {value!r} is true/false, and column "
-                              f"{step.column!r} holds {kind}; compare it with a number")
+            raise ConfigError(f"{step.name}: value {shown_given(value)} is true/false, and column "
+                              f"{shown_given(step.column)} holds {kind}; compare it with a number")
         if kind == "true/false values" and not is_flag and isinstance(value, numbers.Number):
-            raise ConfigError(f"{step.name}: value {value!r} is a number, and column "
-                              f"{step.column!r} holds true/false values; compare it with "
-                              "true or false")
+            raise ConfigError(f"{step.name}: value {shown_given(value)} is a number, and column "
+                              f"{shown_given(step.column)} holds true/false values; compare "
+                              "it with true or false")
         # text never equals a number: '==' passed no item, '!=' and 'in' of a mixed list
         # passed items as if the value were not there, without a word
         if step.op == "contains":
             continue
         if kind == "numbers" and isinstance(value, str):
-            raise ConfigError(f"{step.name}: value {value!r} is text, and column "
-                              f"{step.column!r} holds numbers; write it as a number "
+            raise ConfigError(f"{step.name}: value {shown_given(value)} is text, and column "
+                              f"{shown_given(step.column)} holds numbers; write it as a number "
                               "(without quotes)")
         if kind == "true/false values" and isinstance(value, str):
             # 'True' never equals True: '!=' passed every item, '==' none
-            raise ConfigError(f"{step.name}: value {value!r} is text, and column "
-                              f"{step.column!r} holds true/false values; compare it with "
-                              "true or false (without quotes)")
+            raise ConfigError(f"{step.name}: value {shown_given(value)} is text, and column "
+                              f"{shown_given(step.column)} holds true/false values; compare "
+                              "it with true or false (without quotes)")
         if kind == "text" and not is_flag and isinstance(value, numbers.Number):
-            raise ConfigError(f"{step.name}: value {value!r} is a number, and column "
-                              f"{step.column!r} holds text; write it as text (in quotes, "
-                              f"{str(value)!r})")
+            raise ConfigError(f"{step.name}: value {shown_given(value)} is a number, and column "
+                              f"{shown_given(step.column)} holds text; write it as text (in "
+                              f"quotes, {shown_given(str(value))})")
 
 
 def _present_values(column: pd.Series, step: ItemPredicate) -> str:
@@ -478,7 +485,7 @@ class ItemPredicate(Reranker):
                 if not isinstance(value, str | numbers.Number | np.bool_):
                     raise ConfigError(f"{self.name}: value[{position}] must be one value "
                                       "(text, a number, true or false), got "
-                                      f"{type(value).__name__} {value!r}")
+                                      f"{type(value).__name__} {shown_given(value)}")
         if self.op in _OPERATORS and isinstance(self.value, list | tuple):
             # pandas compares a column with a list element by element: a list as long as
             # the catalog paired each item with another value, silently, and any other
@@ -486,7 +493,7 @@ class ItemPredicate(Reranker):
             fix = ("use op 'in' to keep any of several values" if self.op in ("==", "!=")
                    else "give one bound (chain two item_predicate steps for a range)")
             raise ConfigError(f"{self.name}: op {self.op!r} compares the column with one "
-                              f"value, got the list {list(self.value)!r}; {fix}")
+                              f"value, got {_shown_list(self.value)}; {fix}")
         check_separator(self.name, self.separator)
         if self.op == "contains":
             _check_label(self.name, self.value, self.separator)

@@ -26,9 +26,10 @@ from recstack.models.base import (
     check_batch_size,
     check_call,
     check_list_length,
+    shown_given,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
-from recstack.models.registry import create_declared, register
+from recstack.models.registry import create_declared, register, settings_key
 from recstack.pipeline.bandit_checks import as_index_array
 from recstack.pipeline.rerank.base import (
     RerankContext,
@@ -113,19 +114,23 @@ class Reranked(Recommender):
         steps = self._steps()
         # the same step twice (defaults written out or not), as a blend's or a two-stage
         # model's repeated member: a filter's second pass removes nothing, a boost's or
-        # a penalty's doubles it, a re-ordering reorders its own output
+        # a penalty's doubles it, a re-ordering reorders its own output. Compared by
+        # settings_key: strength = 1 and 1.0 are one step, but a flag true and a number 1
+        # are not (Python's True == 1 refused a predicate on value = true beside one on
+        # value = 1 as a repeat)
         for position, step in enumerate(steps):
+            key = settings_key(step.get_params())
             earlier = next((before for before, other in enumerate(steps[:position])
                             if type(other) is type(step)
-                            and other.get_params() == step.get_params()), None)
+                            and settings_key(other.get_params()) == key), None)
             if earlier is not None:
                 # named here, not by refuse_repeated_models: that one keys the settings by
                 # their repr, where strength = 1 and strength = 1.0 differ, so such a pair
                 # (equal by value, as here) was let through and the penalty applied twice
                 raise ConfigError(
                     f"{self.name}: chain[{earlier}] and chain[{position}] are the same step "
-                    f"({step!r}); {_repeat_consequence(step)}; remove one, or make them "
-                    "differ in a hyperparameter")
+                    f"({_step_shown(step)}); {_repeat_consequence(step)}; remove one, or "
+                    "make them differ in a hyperparameter")
 
     def _wrapped(self) -> Recommender:
         return create_declared(self.model, f"{self.name}: model", container=self.name,
@@ -406,6 +411,14 @@ class Reranked(Recommender):
             if problem:
                 return f"chain[{position}] ({step.name}): {problem}"
         return None
+
+
+def _step_shown(step: Reranker) -> str:
+    """A step as a message names it: its type and settings, each as :func:`shown_given`
+    shows it (a block list of thousands of items, in the step's repr, was written whole)."""
+    settings = ", ".join(f"{name}={shown_given(value)}"
+                         for name, value in step.get_params().items())
+    return f"{type(step).__name__}({settings})"
 
 
 def _repeat_consequence(step: Reranker) -> str:

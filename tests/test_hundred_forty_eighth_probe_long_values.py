@@ -32,7 +32,7 @@ def one_line(capsys) -> str:
     (EXPERIMENT.replace('"random"', f'"{LONG}"'),
      f"[split] method: '{SHOWN[:83]}' {SHOWN[84:]} is not a known split method"),
     (EXPERIMENT.replace('"most_popular"', f'"{LONG}"'),
-     f"[[models]] #1 type: '{SHOWN[:83]}' {SHOWN[84:]} is not a known model"),
+     f'[[models]] #1 type: "{SHOWN[:83]}" {SHOWN[84:]} is not a known model'),
     (EXPERIMENT + f"{LONG} = 1\n",
      f"unknown key '{SHOWN[:83]}' {SHOWN[84:]} for most_popular"),
 ])

@@ -258,7 +258,7 @@ TUNE_BASE = ('[split]\nmethod = "random"\n[[models]]\ntype = "als"\nfactors = 8\
     ('[tune.space]\nfactors = { type = "int", low = 4.5, high = 8 }',
      r"space\.factors: needs whole numbers low < high"),
     ('[tune.space]\nfactors = { type = "int", low = 4, high = 8, log = "yes" }',
-     r"space\.factors: log = 'yes': expected true or false"),
+     r'space\.factors: log = "yes": expected true or false'),
     # ends and choices the model refuses failed only inside a trial, or not at all
     ('[tune.space]\nfactors = { type = "int", low = -5, high = 8 }',
      r"space\.factors: low = -5: factors must be >= 1"),
@@ -468,8 +468,8 @@ def test_an_encoding_whose_codec_refuses_the_file_is_one_line(tmp_path, capsys):
     # was fitted and evaluated
     # (the label itself shown cut: its first 60 and last 20 characters, and its length)
     ('label = "' + "a" * 230 + '"',
-     r"label = 'a{60}\.\.\.a{20}' \(230 characters\): 230 bytes long; .*at most 200 bytes"),
-    ('label = "x\\ny"', r"label = 'x\\ny': .*no line breaks, tabs or other control"),
+     r'label = "a{60}\.\.\.a{20}" \(230 characters\): 230 bytes long; .*at most 200 bytes'),
+    ('label = "x\\ny"', r'label = "x\\ny": .*no line breaks, tabs or other control'),
 ])
 def test_a_model_label_that_cannot_be_a_file_name_is_refused_up_front(tmp_path, line, says):
     path = write_experiment(tmp_path, '[split]\nmethod = "random"\n[[models]]\n'

@@ -49,7 +49,7 @@ def test_an_empty_entry_still_says_only_what_it_needs():
     ({"name": " baseline"}, "x.toml: name = ' baseline'", "baseline"),
     ({"output": "run "}, "x.toml: output = 'run '", "run"),
     ({"models": [{"type": "most_popular", "label": "pop "}]},
-     "x.toml: [[models]] #1 label = 'pop '", "pop"),
+     'x.toml: [[models]] #1 label = "pop "', "pop"),
 ])
 def test_a_run_name_or_label_with_spaces_at_its_ends_is_refused(changes, where, written):
     # it became a folder results/baseline␣ and a file per_user_pop␣.csv, and

@@ -86,6 +86,6 @@ def test_a_tuned_metric_with_a_k_above_the_bound_is_refused_when_read():
         parse_experiment(_raw(tune={"model": "most_popular", "metric": "ndcg@99999999999"}),
                          source="exp.toml")
     assert str(error.value).startswith(
-        "exp.toml: [tune] metric = 'ndcg@99999999999': K = 99999999999 is above 10000")
+        'exp.toml: [tune] metric = "ndcg@99999999999": K = 99999999999 is above 10000')
     parse_experiment(_raw(tune={"model": "most_popular", "metric": f"ndcg@{LARGEST_K}"}),
                      source="exp.toml")

@@ -649,6 +649,11 @@ def _check_threads(n_threads: Any) -> int:
 
 
 def _use_numba(method: str) -> bool:
+    if not isinstance(method, str):
+        # compared with == below, an array or frame was numpy's or pandas' "truth value ...
+        # is ambiguous", and a sparse matrix a TypeError from isnan
+        raise ConfigError(f"method must be 'auto', 'numba' or 'numpy' (text), got "
+                          f"{_shown_given(method)}")
     if method == "numpy":
         return False
     if method == "numba":
@@ -663,10 +668,10 @@ def _use_numba(method: str) -> bool:
                       f"{echoed(repr(method))}{hint}")
 
 
-@functools.cache
 def _shown_given(value: Any) -> str:
     """:func:`recstack.models.base.shown_given`, imported when a message needs it (the
-    models import this module first)."""
+    models import this module first). Not cached: the values it shows are mostly
+    unhashable (a list, an array), on which a cache failed with "unhashable type"."""
     from recstack.models.base import shown_given
 
     return shown_given(value)

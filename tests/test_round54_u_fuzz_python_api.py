@@ -373,8 +373,7 @@ def call_once(function: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[str
 
 # (site, argument, tag) that break the rule today; each is covered by an xfail test below.
 KNOWN_BREAKERS = {
-    (site, argument, tag)
-    for site, argument in (("top_k", "method"), ("ModelRegistry.publish", "index"))
+    ("ModelRegistry.publish", "index", tag)
     for tag in ("series", "frame", "empty_frame", "empty_array", "sparse", "object_array")
 }
 
@@ -458,13 +457,17 @@ def test_call_once_reports_a_foreign_exception_and_a_long_message() -> None:
 
 # ---- the bug classes found by the sweep: each turns red when fixed ----
 
-@pytest.mark.xfail(strict=True, reason=(
-    "option compared with == / in before its type is checked: an array, Series, frame or "
-    "sparse matrix given for a string option escapes as pandas/numpy 'truth value is "
-    "ambiguous' ValueError (recstack/topk.py:_use_numba, "
-    "recstack/serving/registry.py:_build_index)"), raises=AssertionError)
-@pytest.mark.parametrize("case", ["top_k(method=Series)", "top_k(method=csr)",
-                                  "publish(index=empty array)", "publish(index=DataFrame)"])
+_REGISTRY_INDEX_UNCHECKED = pytest.mark.xfail(strict=True, reason=(
+    "option compared with == / in before its type is checked: an array or frame given for "
+    "the index option escapes as numpy's 'truth value is ambiguous' ValueError "
+    "(recstack/serving/registry.py:_build_index)"), raises=AssertionError)
+
+
+@pytest.mark.parametrize("case", [
+    "top_k(method=Series)", "top_k(method=csr)", "top_k(method=empty array)",
+    "top_k(method=DataFrame)",
+    pytest.param("publish(index=empty array)", marks=_REGISTRY_INDEX_UNCHECKED),
+    pytest.param("publish(index=DataFrame)", marks=_REGISTRY_INDEX_UNCHECKED)])
 def test_an_array_for_a_string_option_is_refused_by_name(
         world: World, case: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
@@ -475,6 +478,9 @@ def test_an_array_for_a_string_option_is_refused_by_name(
                                  "method"),
         "top_k(method=csr)": (lambda: top_k(scores, 3, method=sp.csr_matrix(np.eye(2))),
                               "method"),
+        "top_k(method=empty array)": (lambda: top_k(scores, 3, method=empty), "method"),
+        "top_k(method=DataFrame)": (lambda: top_k(scores, 3, method=pd.DataFrame(
+            {"method": ["auto"]})), "method"),
         "publish(index=empty array)": (lambda: ModelRegistry(tmp_path / "r").publish(
             "ease", world.fitted("ease"), index=empty), "index"),
         "publish(index=DataFrame)": (lambda: ModelRegistry(tmp_path / "r").publish(
@@ -491,12 +497,6 @@ def test_an_array_for_a_string_option_is_refused_by_name(
     raise AssertionError(f"{case} was accepted")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a ragged nested list ([[1, 2], [3]]) reaches numpy/pandas unchecked: 'setting an "
-    "array element with a sequence' ValueError from Recommender.score_users "
-    "(recstack/models/base.py) and Evaluator.__post_init__ ks "
-    "(recstack/evaluation/evaluator.py), 'unhashable type: list' TypeError from "
-    "group_auc groups (recstack/metrics/classification.py)"), raises=AssertionError)
 @pytest.mark.parametrize("case", ["score_users", "Evaluator(ks)", "evaluate_sampled(ks)",
                                   "group_auc(groups)"])
 def test_a_ragged_nested_list_is_refused_by_name(world: World, case: str) -> None:
@@ -520,10 +520,6 @@ def test_a_ragged_nested_list_is_refused_by_name(world: World, case: str) -> Non
     raise AssertionError(f"{case} was accepted")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "to_csr(dtype=...) catches only TypeError from np.dtype(); a value numpy refuses with "
-    "ValueError (a pandas Categorical) escapes from "
-    "recstack/data/interactions.py:_matrix_dtype"), raises=AssertionError)
 def test_a_dtype_numpy_cannot_read_is_refused_by_name(world: World) -> None:
     try:
         world.data.to_csr(dtype=pd.Categorical(["a", "b"]))
@@ -533,3 +529,58 @@ def test_a_dtype_numpy_cannot_read_is_refused_by_name(world: World) -> None:
     except Exception as error:  # noqa: BLE001 - the bug: a foreign class escapes
         raise AssertionError(f"{type(error).__name__}: {error}") from error
     raise AssertionError("to_csr accepted a Categorical as its dtype")
+
+
+# ---- the fixed classes, beyond the fuzzer's own mutants ----
+
+@pytest.mark.parametrize(("ks", "named"), [
+    ([10, [20]], "ks[0] holds a single value and ks[1] 1 entry"),
+    ([[10, 20], [20, 30, 40]], "ks[0] holds 2 entries and ks[1] 3 entries"),
+    # equal rows at the top, ragged one level down
+    ([[[10], [20, 30]]], "ks[0][0] holds 1 entry and ks[0][1] 2 entries"),
+])
+def test_a_ragged_list_of_cutoffs_names_the_rows_that_differ(ks: Any, named: str) -> None:
+    with pytest.raises(RecstackError) as caught:
+        Evaluator(ks=ks)
+    assert named in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["list", "set", "dict"])
+def test_a_collection_as_a_group_id_is_refused_by_its_position(kind: str) -> None:
+    groups = np.empty(3, dtype=object)
+    groups[:] = [7, 7, None]
+    groups[2] = {"list": [1, 2], "set": {1, 2}, "dict": {"user": 1}}[kind]
+    with pytest.raises(RecstackError) as caught:
+        group_auc(np.array([0, 1, 1]), np.array([0.2, 0.7, 0.4]), groups)
+    assert f"position 2 holds a {kind}" in str(caught.value)
+
+
+def test_a_list_of_thresholds_is_named_by_its_size_not_written_whole() -> None:
+    with pytest.raises(RecstackError) as caught:
+        Evaluator(relevance_threshold=list(range(1000)))
+    message = str(caught.value)
+    assert "relevance_threshold" in message and "a list of 1,000 items" in message
+    assert "999" not in message
+
+
+def test_a_rating_outside_the_range_given_names_rating_range(world: World) -> None:
+    # the generated ratings run from 1 to 5, so 5 lies outside (1, 2)
+    with pytest.raises(RecstackError) as caught:
+        load_table(world.csv, user_col="user_id", item_col="item_id", value_col="value",
+                   timestamp_col="timestamp", rating_range=(1, 2))
+    assert "rating_range = (1, 2)" in str(caught.value)
+    assert "(expected a rating between 1 and 2)" in str(caught.value)
+
+
+@pytest.mark.parametrize("options", [{"workers": [2]}, {"nan_refused": np.array([True])}])
+def test_an_unhashable_option_of_the_threaded_selection_is_refused_by_name(
+        options: dict[str, Any]) -> None:
+    # the messages' helper was cached on the value shown: a list was "unhashable type"
+    from concurrent.futures import ThreadPoolExecutor
+
+    from recstack.topk import top_k_threaded
+
+    scores = np.random.default_rng(0).random((4, 10))
+    with ThreadPoolExecutor(2) as executor, pytest.raises(RecstackError) as caught:
+        top_k_threaded(scores, 3, executor, **{"workers": 2, **options})
+    assert next(iter(options)) in str(caught.value)

@@ -2601,7 +2601,11 @@ def check_values(values: np.ndarray, column: str, rating_range: tuple[float, flo
     if rating_range is not None:
         bad = first_out_of_range(values, rating_range)
         if bad is not None:
-            raise fail_at(bad, column, "found {text}", range_text(rating_range))
+            # "expected a rating between 1 and 2" alone did not say that the range was the
+            # rating_range given, not the file's
+            low, high = rating_range
+            raise fail_at(bad, column, f"outside rating_range = ({low:g}, {high:g}): found "
+                          "{text}", range_text(rating_range))
 
 
 def values_as_float32(raw: np.ndarray, column: str, fail_at: FailAt,

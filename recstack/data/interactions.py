@@ -2524,11 +2524,13 @@ def _matrix_dtype(dtype: Any) -> np.dtype:
     """``dtype`` as a numpy type a value matrix can have, or an error naming it."""
     try:
         wanted = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, ValueError):  # a pandas Categorical or a ragged list: ValueError
         wanted = None
     if wanted is None or wanted.kind not in "biuf":
+        from recstack.models.base import shown_given  # the models import this module
+
         raise ConfigError(f"to_csr: dtype must be a real number type such as np.float32, "
-                          f"np.float64, np.int32 or bool, got {dtype!r}")
+                          f"np.float64, np.int32 or bool, got {shown_given(dtype)}")
     return wanted
 
 
@@ -2617,8 +2619,11 @@ def check_threshold(threshold: Any, name: str) -> float | int | None:
         from recstack.metrics._validation import how_to_write
 
         hint = how_to_write(threshold, float, name, _finite_spelt)
+        from recstack.models.base import shown_given  # the models import this module
+
+        # a list or array of thresholds was written whole, thousands of numbers
         raise ConfigError(f"{name} must be a finite number or None, got "
-                          f"{shown(threshold)}{hint}")
+                          f"{shown_given(threshold)}{hint}")
     from recstack.specs import finite_or_infinite
 
     number = finite_or_infinite(threshold)
@@ -2664,6 +2669,49 @@ def _why_no_positive(values: np.ndarray, threshold: float) -> str:
         return (message + "; every value is 1.0, so these interactions are implicit "
                 "already (a file without a rating column): leave the threshold out")
     return message + f"; choose a threshold of at most {high:g}"
+
+
+def ragged_rows(value: Any, name: str) -> str | None:
+    """How the nested lists of ``value`` differ in length (``ks[0] has 2 entries and ks[1]
+    has 1``), or None when ``value`` is no list or tuple, or its rows are alike. numpy's
+    own words for such a value are "setting an array element with a sequence", and
+    pandas' "unhashable type: 'list'", naming no argument; an array row counts by its
+    first dimension."""
+    if not isinstance(value, list | tuple):
+        return None
+    lengths = [len(entry) if _is_row(entry) else None for entry in value]
+    if all(length is None for length in lengths):
+        return None
+    differs = next((at for at, length in enumerate(lengths) if length != lengths[0]), None)
+    if differs is not None:
+        return (f"{name}[0] holds {_entries(lengths[0])} and {name}[{differs}] "
+                f"{_entries(lengths[differs])}")
+    for at, entry in enumerate(value):
+        inner = ragged_rows(entry, f"{name}[{at}]")
+        if inner is not None:
+            return inner
+    return None
+
+
+def _is_row(entry: Any) -> bool:
+    return isinstance(entry, list | tuple) or (isinstance(entry, np.ndarray)
+                                               and entry.ndim > 0)
+
+
+def _entries(length: int | None) -> str:
+    return "a single value" if length is None else counted(length, "entry", "entries")
+
+
+def refuse_ragged(value: Any, name: str, wanted: str,
+                  error: type[RecstackError] = ConfigError, *, where: str = "") -> None:
+    """Refuse ``value``, given as ``name`` (to ``where``, a prefix such as ``"ease:
+    score_users: "``), when its nested lists differ in length (:func:`ragged_rows`),
+    saying that ``name`` must be ``wanted``: the check before a user's list reaches numpy
+    or pandas, where it fails in their words."""
+    problem = ragged_rows(value, name)
+    if problem is not None:
+        raise error(f"{where}{name} must be {wanted}, got nested lists of different "
+                    f"lengths ({problem})")
 
 
 def is_one_of(name: Any, known: Sequence[str]) -> bool:

@@ -31,6 +31,7 @@ from recstack.data.interactions import (
     caller_stacklevel,
     check_threshold,
     is_one_of,
+    refuse_ragged,
     warn_of_a_threshold_keeping_every_row,
 )
 from recstack.errors import ConfigError, RecstackError, counted, shown
@@ -988,6 +989,7 @@ class Evaluator:
         # an entry given as a 0-d array (ks=[np.array(10), 20]) is the value it holds: it
         # was "array(10) at position 0 is not a whole number"
         self.metrics, self.ks = _held_entries(self.metrics), _held_entries(self.ks)
+        refuse_ragged(self.ks, "ks", "a flat list of positive integers such as [10, 20]")
         check_metric_names(self.metrics, sorted(known), "available: ")
         if not isinstance(self.ks, Sequence | np.ndarray) or isinstance(self.ks, str) \
                 or np.ndim(self.ks) != 1 or not len(self.ks) or any(

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from recstack.data.interactions import caller_stacklevel
+from recstack.data.interactions import caller_stacklevel, refuse_ragged
 from recstack.errors import counted, shown_number
 from recstack.metrics._auc import exactly_ordered, rowwise_auc, unrounded
 from recstack.metrics._validation import (
@@ -378,6 +378,21 @@ def _refuse_mixed_group_ids(ids: Any) -> None:
         "another's")
 
 
+def _refuse_unhashable_group_ids(ids: Any) -> None:
+    """Refuse group ids held as objects that are collections (an object array of lists,
+    a list of sets), naming the first: pandas' "unhashable type: 'list'" named no argument
+    (a list of lists is refused earlier, by :func:`refuse_ragged`). Looked for only once
+    pandas has failed, so that the common ids are hashed once."""
+    for position, group in enumerate(np.asarray(ids, dtype=object).tolist()):
+        try:
+            hash(group)
+        except TypeError:
+            raise MetricInputError(
+                f"groups must hold one group id (user id) per sample, but position "
+                f"{position} holds a {type(group).__name__}; give each sample's id as one "
+                "number or text") from None
+
+
 @arguments_named
 def group_auc(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, *,
               weight: str = "impressions") -> float:
@@ -410,6 +425,7 @@ def group_auc(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, *,
         In ``[0, 1]``; ``NaN`` when no group holds both classes, with a
         :class:`OneClassWarning`.
     """
+    refuse_ragged(groups, "groups", "one group id (user id) per sample", MetricInputError)
     check_aligned(("y_true", y_true), ("y_score", y_score), ("groups", groups))
     labels = as_binary_labels(y_true, "y_true", paired=("y_score", y_score))
     refuse_predicted_classes(y_score, "y_score", "scores", "every positive tied at 1 and "
@@ -424,8 +440,12 @@ def group_auc(y_true: ArrayLike, y_score: ArrayLike, groups: ArrayLike, *,
     if getattr(ids, "ndim", 1) != 1:
         raise MetricInputError(f"groups must be 1-D, one group id per sample; got shape "
                                f"{np.shape(ids)}")
-    codes, _ = pd.factorize(pd.Series(ids, copy=False) if not isinstance(ids, pd.Series)
-                            else ids, use_na_sentinel=True)
+    try:
+        codes, _ = pd.factorize(pd.Series(ids, copy=False) if not isinstance(ids, pd.Series)
+                                else ids, use_na_sentinel=True)
+    except TypeError:
+        _refuse_unhashable_group_ids(ids)
+        raise
     check_same_length(("y_true", labels), ("groups", codes))
     if (codes < 0).any():
         missing = int(np.flatnonzero(codes < 0)[0])

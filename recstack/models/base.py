@@ -57,7 +57,13 @@ import scipy.sparse as sp
 
 from recstack.data._fast_csv import default_threads
 from recstack.data.idmap import IdMap, sequence_array
-from recstack.data.interactions import ITEM_ID, USER_ID, Interactions, caller_stacklevel
+from recstack.data.interactions import (
+    ITEM_ID,
+    USER_ID,
+    Interactions,
+    caller_stacklevel,
+    refuse_ragged,
+)
 from recstack.errors import (
     ECHO_MOST,
     ConfigError,
@@ -1238,6 +1244,9 @@ class Recommender(Configurable, ABC):
         last user and ``0.5`` the first."""
         check_call(self, Recommender.score_users, positional, unexpected, (user_indices,))
         self._require_fitted()
+        refuse_ragged(user_indices, "user_indices", "a flat array of user indices in [0, "
+                      f"{len(self.users_)}) (positions in users_)", RecstackError,
+                      where=f"{self.name}: score_users: ")
         indices = np.asarray(integer_objects(refuse_masked_indices(
             user_indices, f"{self.name}: score_users: user_indices", "user index")))
         n_users = len(self.users_)
@@ -2540,6 +2549,11 @@ def shown_given(value: Any) -> str:
     DataFrame's repr, cut at 80 characters, was its first rows spread over lines)."""
     if hasattr(value, "columns") or isinstance(value, Interactions):
         return described_value(value)  # a table's repr is laid out on lines, never short
+    if sp.issparse(value) or (isinstance(getattr(value, "shape", None), tuple)
+                              and not isinstance(value, np.ndarray | np.generic)):
+        # a Series' or Categorical's repr, its lines joined, read as "0 auto dtype: str",
+        # and a sparse matrix's named its stored elements, not what it is
+        return described_value(value)
     text = shown(value)
     if isinstance(value, str | bytes):
         return echoed(text)

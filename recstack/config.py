@@ -1897,7 +1897,7 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
     where = f"{file}[tune] "
     if graph_cf and isinstance(table, dict):
         table = {"metric": PROTOCOL_TUNE_METRIC} | table
-    _refuse_tune_keys_in_space(table, where)
+    _refuse_tune_keys_in_space(table, where, models)
     spec = build_spec(TuneSpec, table, where)
     if spec.model is None:
         if not graph_cf:
@@ -1944,17 +1944,26 @@ def _parse_tune(table: Any, file: str, models: tuple[ModelSpec, ...], *,
     return spec
 
 
-def _refuse_tune_keys_in_space(table: Any, where: str) -> None:
+def _refuse_tune_keys_in_space(table: Any, where: str, models: tuple[ModelSpec, ...]) -> None:
     """Refuse a ``[tune]`` setting that TOML read into ``[tune.space]``: every key written
     below a table's header belongs to that table, so ``trials = 50`` added at the end of a
     file whose last header is ``[tune.space]`` was "als has no parameter 'trials'", and a
     ``model`` there was "a search space is one model's; name it with model = LABEL" of a
-    file that names it."""
+    file that names it. A key the tuned model (or, without ``model``, any model) takes is
+    its parameter, not a misplaced setting: ``validation_fraction`` of bpr, ``seed`` of a
+    seeded model, ``metric`` of a blend are left to the space's own checks."""
     space = table.get("space") if isinstance(table, dict) else None
     if not isinstance(space, dict):
         return
+    from recstack.models.registry import MODELS
+
+    named = table.get("model")
+    tuned = [m for m in models if m.label == named] or list(models)
+    known = set(MODELS.names())  # an unknown type was refused with the models already
+    parameters = {param for m in tuned if m.type in known for param in MODELS.get(m.type).params}
     settings = [key for key, value in space.items()
-                if key in fields_of(TuneSpec) and key != "space" and not isinstance(value, dict)]
+                if key in fields_of(TuneSpec) and key != "space" and key not in parameters
+                and not isinstance(value, dict)]
     if settings:
         moved = ", ".join(f"{key} = {_toml_value(space[key])}" for key in settings)
         raise ConfigError(f"{where}space: {moved} is a setting of [tune], not a dimension of "

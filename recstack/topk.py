@@ -677,6 +677,7 @@ def _shown_given(value: Any) -> str:
     return shown_given(value)
 
 
+@functools.cache
 def numba_available() -> bool:
     """Whether numba (the ``fast`` extra) imports: the compiled kernels here and in
     :mod:`recstack.models.sparse_dense` need it, and fall back to numpy without it."""

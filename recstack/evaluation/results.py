@@ -681,13 +681,14 @@ class EvaluationResult:
 
     # ------------------------------------------------------------------ export
     def to_pandas(self) -> pd.DataFrame:
-        """One row per metric: mean, CI bounds, users counted and ``ci_clipped``, whether
-        the interval was cut at the metric's bounds (see :class:`MetricSummary`)."""
+        """One row per metric: mean, CI bounds, users counted, ``ci_clipped`` and
+        ``ci_alike`` (see :func:`_interval_flags`)."""
         rows = [{"model": self.model, "metric": s.metric, "mean": s.mean, "ci_low": s.ci_low,
-                 "ci_high": s.ci_high, "n_users": s.n_users, "ci_clipped": s.clipped}
+                 "ci_high": s.ci_high, "n_users": s.n_users, **_interval_flags(s)}
                 for s in self.summary().values()]
         rows += [{"model": self.model, "metric": name, "mean": value, "ci_low": math.nan,
-                  "ci_high": math.nan, "n_users": math.nan, "ci_clipped": False}
+                  "ci_high": math.nan, "n_users": math.nan, "ci_clipped": False,
+                  "ci_alike": False}
                  for name, value in self.aggregate.items()]
         return pd.DataFrame(rows)
 
@@ -703,7 +704,7 @@ class EvaluationResult:
             "model": self.model,
             "metrics": {m: {"mean": clean(s.mean), "ci_low": clean(s.ci_low),
                             "ci_high": clean(s.ci_high), "n_users": s.n_users,
-                            "ci_clipped": s.clipped}
+                            **_interval_flags(s)}
                         for m, s in self.summary().items()},
             "aggregate": {k: clean(v) for k, v in self.aggregate.items()},
             "users_without_relevant": _plain(self.users_without_relevant),
@@ -1106,6 +1107,14 @@ def check_results_format(path: str | Path, payload: dict[str, Any]) -> int:
     return version
 
 
+def _interval_flags(summary: MetricSummary) -> dict[str, bool]:
+    """What a stored interval is, for readers of results.json and the frame: ``ci_clipped``,
+    a t interval cut at the metric's bounds; ``ci_alike``, every user had one value and the
+    interval is the one exact within the bounds (never both: the gate's record reads the
+    same way, and an alike interval read as cut was explained as too few users)."""
+    return {"ci_clipped": summary.clipped and not summary.alike, "ci_alike": summary.alike}
+
+
 def check_stored_model(path: str | Path, number: int, entry: dict[str, Any]) -> None:
     """Refuse a stored field of model entry ``entry`` (``models[number]``, from 1) of
     results.json ``path`` that no evaluation writes, naming the file and the field: each
@@ -1121,10 +1130,13 @@ def check_stored_model(path: str | Path, number: int, entry: dict[str, Any]) -> 
 
     metrics = entry.get("metrics")
     for name, stored in (metrics.items() if isinstance(metrics, dict) else ()):
-        if isinstance(stored, dict) and "ci_clipped" in stored \
-                and not isinstance(stored["ci_clipped"], bool):
-            refuse(f"metrics.{name}.ci_clipped", stored["ci_clipped"],
-                   "true or false (whether the interval was cut at the metric's bounds)")
+        for flag, meaning in (("ci_clipped", "was cut at the metric's bounds"),
+                              ("ci_alike", "is the one exact within the bounds, every "
+                                           "user having one value")):
+            if isinstance(stored, dict) and flag in stored \
+                    and not isinstance(stored[flag], bool):
+                refuse(f"metrics.{name}.{flag}", stored[flag],
+                       f"true or false (whether the interval {meaning})")
     meta = entry.get("meta")
     if not isinstance(meta, dict) or meta.get("mean_list_overlap") is None:
         return

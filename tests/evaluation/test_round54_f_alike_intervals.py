@@ -86,7 +86,10 @@ def test_the_results_json_holds_the_honest_interval() -> None:
     stored = payload["metrics"]["recall@10"]
     assert stored["ci_low"] == 0.0
     assert stored["ci_high"] == pytest.approx(1 - 0.025 ** (1 / n), rel=1e-12)
-    assert stored["ci_clipped"] is True
+    # read as the gate's record reads: exact within the bounds, not a t interval cut
+    assert stored["ci_clipped"] is False and stored["ci_alike"] is True
+    row = _result("m", {"recall@10": [0.0] * n}).to_pandas().iloc[0]
+    assert not row["ci_clipped"] and row["ci_alike"]
 
 
 def test_two_models_alike_on_every_user_get_a_difference_interval_of_width() -> None:

@@ -46,6 +46,7 @@ from recstack.errors import (
     RecstackError,
     cut_long_values,
     cut_values_of,
+    echoed,
     shown_as_written,
 )
 from recstack.errors import shown as shown_value
@@ -1197,6 +1198,9 @@ def toml_shown(value: Any) -> str:
         items = ", ".join(f"{_toml_key_shown(key)} = {toml_shown(item)}"
                           for key, item in value.items())
         return f"{{ {items} }}" if items else "{}"
+    if type(value) in (list, tuple, dict):
+        # past _TOML_SHOWN_MOST items: a block list of 10,000 ids filled the screen
+        return echoed(shown_as_written(value))
     return shown_as_written(value)
 
 

@@ -372,10 +372,7 @@ def call_once(function: Callable[..., Any], kwargs: dict[str, Any]) -> tuple[str
 
 
 # (site, argument, tag) that break the rule today; each is covered by an xfail test below.
-KNOWN_BREAKERS = {
-    ("ModelRegistry.publish", "index", tag)
-    for tag in ("series", "frame", "empty_frame", "empty_array", "sparse", "object_array")
-}
+KNOWN_BREAKERS: set[tuple[str, str, str]] = set()
 
 
 @pytest.fixture(scope="module")
@@ -457,17 +454,10 @@ def test_call_once_reports_a_foreign_exception_and_a_long_message() -> None:
 
 # ---- the bug classes found by the sweep: each turns red when fixed ----
 
-_REGISTRY_INDEX_UNCHECKED = pytest.mark.xfail(strict=True, reason=(
-    "option compared with == / in before its type is checked: an array or frame given for "
-    "the index option escapes as numpy's 'truth value is ambiguous' ValueError "
-    "(recstack/serving/registry.py:_build_index)"), raises=AssertionError)
-
-
 @pytest.mark.parametrize("case", [
     "top_k(method=Series)", "top_k(method=csr)", "top_k(method=empty array)",
     "top_k(method=DataFrame)",
-    pytest.param("publish(index=empty array)", marks=_REGISTRY_INDEX_UNCHECKED),
-    pytest.param("publish(index=DataFrame)", marks=_REGISTRY_INDEX_UNCHECKED)])
+    "publish(index=empty array)", "publish(index=DataFrame)"])
 def test_an_array_for_a_string_option_is_refused_by_name(
         world: World, case: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)

@@ -11,6 +11,7 @@ import numbers
 import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -204,18 +205,58 @@ def refuse_a_range_within_one_second(low: int | None, high: int | None, start: A
     second ``low == high``: times are kept in whole seconds, so ``[start, end)`` became
     ``[s, s)``, which holds no row, although a row of that second may lie between the two
     bounds. ``between`` gave empty data without a word, and ``time_window`` said "start
-    (…10.2) must come before end (…10.8)" of bounds in that order. Bounds given alike
-    (``10`` and ``10``) are left to each caller's own "start before end" rule."""
+    (…10.2) must come before end (…10.8)" of bounds in that order. The bounds are
+    compared at their full resolution: one moment however written (``10`` and
+    ``"1970-01-01T00:00:10"``) is left to each caller's own same-time rule, and bounds in
+    the wrong order (``…10.8`` then ``…10.2``) are refused as such."""
     if low is None or high is None or low != high:
         return
     try:
-        given_alike = bool(start == end)
-    except (TypeError, ValueError):  # an array-like bound compares element-wise
-        given_alike = False
-    if given_alike:
+        exact_start, exact_end = _exact_moment(start), _exact_moment(end)
+    except (TypeError, ValueError, OverflowError):  # a bound a caller read its own way
+        exact_start = exact_end = Fraction(low)
+    if exact_start == exact_end:
         return
+    if exact_start > exact_end:
+        # judged by "start == end" as written, these were told to end at the next second
+        raise ConfigError(
+            f"{prefix}start={shown(start)} is after end={shown(end)}; the range is "
+            "[start, end): give the earlier time as start")
     raise ConfigError(
         f"{prefix}start={shown(start)} and end={shown(end)} fall within one second, "
         f"{low}: times are kept in whole seconds (fractions floored, as the loaders floor "
         f"them), so the range [start, end) is [{low}, {high}), which holds no time; to keep "
         f"the rows of that second, end at the next one (end={low + 1})")
+
+
+#: numpy's units finer than a second, as powers of ten of a second
+_SUBSECOND_DIGITS = {"ms": 3, "us": 6, "ns": 9, "ps": 12, "fs": 15, "as": 18}
+
+
+def _exact_moment(moment: Any) -> Fraction:
+    """``moment``, one that :func:`moment_seconds` reads, as exact Unix seconds with
+    their fraction (numpy's and pandas' nanoseconds included), where moment_seconds
+    floors them: the order of two bounds within one second."""
+    moment = held_scalar(moment)
+    if isinstance(moment, np.datetime64):
+        unit, count = np.datetime_data(moment.dtype)
+        if unit in _SUBSECOND_DIGITS:
+            return Fraction(int(moment.astype(np.int64)) * count,
+                            10 ** _SUBSECOND_DIGITS[unit])
+        return Fraction(moment_seconds(moment))
+    if isinstance(moment, str):
+        text = moment
+        if _YEAR_OR_MONTH.fullmatch(text):
+            return Fraction(moment_seconds(moment))
+        moment = datetime.fromisoformat(text)
+    if isinstance(moment, datetime):
+        # a pandas Timestamp's nanoseconds lie below the microseconds of a datetime
+        nanoseconds = int(getattr(moment, "nanosecond", 0))
+        if hasattr(moment, "to_pydatetime"):
+            moment = moment.to_pydatetime(warn=False)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        since = moment - datetime(1970, 1, 1, tzinfo=UTC)
+        microseconds = (since.days * 86_400 + since.seconds) * 10**6 + since.microseconds
+        return Fraction(microseconds * 1000 + nanoseconds, 10**9)
+    return Fraction(moment_seconds(moment))  # a whole second: an int or a date

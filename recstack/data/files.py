@@ -2864,9 +2864,10 @@ def _unread_time(text: str | None) -> str:
     the number as it is read, as a rating does; it was "cannot read ... as a time"."""
     formatted = _number_format_problem(text.strip()) if text else None
     zone = _ZONE_NAME_AT_END.search(text.strip()) if text and formatted is None else None
-    if zone is not None and zone.group(1).upper() not in ("AM", "PM"):
+    if zone is not None and zone.group(1).upper() not in ("AM", "PM", "Z"):
         # 'UTC', 'GMT', 'CET' after the time, as databases and log tools print them, is no
-        # ISO-8601; "cannot read" named neither the part at fault nor the two ways out
+        # ISO-8601; "cannot read" named neither the part at fault nor the two ways out. Z
+        # is ISO-8601's own UTC: text ending in it fails for another reason (2024-001)
         return ("cannot read {text!r} as a time: it ends in the time-zone name "
                 + repr(zone.group(1)).replace("{", "{{").replace("}", "}}")
                 + ", which ISO-8601 does not write (it writes an offset, Z or +01:00); "
@@ -3252,6 +3253,13 @@ def _is_number(kind: pa.DataType) -> bool:
     return pa.types.is_integer(kind) or pa.types.is_floating(kind)
 
 
+def text_as_numbers_advice(name: str) -> str:
+    """The way out for a value column ``name`` saved as text, one wording for load_table
+    and read_partitioned."""
+    return (f"write the column once as numbers, e.g. frame[{name!r}] = "
+            f"pandas.to_numeric(frame[{name!r}]) before to_parquet")
+
+
 def refuse_values_not_numbers(column: pa.ChunkedArray, name: str, file: str) -> None:
     """Refuse a typed value column that does not hold numbers, one rule for
     :func:`load_table` and :func:`~recstack.data.partitioned.read_partitioned`: true/false
@@ -3276,8 +3284,7 @@ def refuse_values_not_numbers(column: pa.ChunkedArray, name: str, file: str) -> 
         raise DataFormatError(
             f"holds text, not numbers ({arrow_kind_shown(kind)}); {found}",
             file=file, column=name,
-            expected=f"a column of numbers: write it once as numbers, e.g. frame[{name!r}] "
-                     f"= pandas.to_numeric(frame[{name!r}]) before to_parquet")
+            expected=f"numbers: {text_as_numbers_advice(name)}")
     raise DataFormatError(f"holds {arrow_kind_shown(kind)} values", file=file, column=name,
                           expected="numbers")
 

@@ -1352,6 +1352,12 @@ def _refuse_text_among_numbers(ids: Any, array: np.ndarray, column: str) -> None
         expected="ids of one type: all numbers, or all text (e.g. the column .astype(str))")
 
 
+#: the way out for true/false where ratings or weights belong, one wording for every reader
+TRUE_FALSE_AS_VALUES = ("true/false is no rating or weight: read the rows that are true as "
+                        "implicit feedback, without values, or write 1 for true and 0 for "
+                        "false")
+
+
 def true_false_error(column: str, example: str, **place: Any) -> DataFormatError:
     """The one refusal of true/false where values or times belong, whatever brings them
     (``from_arrays``, ``from_frame``, a Parquet boolean column, ``true`` in a CSV file):
@@ -1361,9 +1367,7 @@ def true_false_error(column: str, example: str, **place: Any) -> DataFormatError
                                expected="Unix seconds (numbers)", **place)
     return DataFormatError(
         f"holds true/false values, {example}", column=column,
-        expected="numbers; true/false is no rating or weight: read the rows that are true "
-                 "as implicit feedback, without values, or write 1 for true and 0 for "
-                 "false", **place)
+        expected=f"numbers; {TRUE_FALSE_AS_VALUES}", **place)
 
 
 def _missing_name(value: Any) -> str:

@@ -60,12 +60,14 @@ from recstack.data.files import (
     refuse_values_not_numbers,
     refuse_values_outside_range,
     scalar_text,
+    text_as_numbers_advice,
     timestamps_to_seconds,
     values_as_float32,
 )
 from recstack.data.interactions import (
     ITEM_ID,
     TIMESTAMP,
+    TRUE_FALSE_AS_VALUES,
     USER_ID,
     VALUE,
     EmptyTimeRangeWarning,
@@ -1278,12 +1280,10 @@ def _value_advice(name: str, kind: pa.DataType) -> str:
     if name != VALUE:
         return ""
     if pa.types.is_boolean(kind):
-        return ("; true/false is no rating or weight: read the rows that are true as "
-                "implicit feedback, without values, or write 1 for true and 0 for false")
+        return f"; {TRUE_FALSE_AS_VALUES}"
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or \
             pa.types.is_string_view(kind):
-        return (f": write the column once as numbers, e.g. frame[{name!r}] = "
-                f"pandas.to_numeric(frame[{name!r}]) before to_parquet")
+        return f": {text_as_numbers_advice(name)}"
     return ""
 
 

@@ -181,12 +181,17 @@ def check_item_rows(rows: Any, model: str, method: str, read: tuple[str, ...] = 
         raise RecstackError(f"{model}: {method} takes item-table rows (a pandas DataFrame "
                             f"with the item table's text columns), got {type(rows).__name__}"
                             f"{_item_rows_hint(rows)}")
+    wanted = ', '.join(repr(c) for c in read) or 'title, genres...'
+    if isinstance(rows.columns, pd.MultiIndex) and not len(rows.columns):
+        # there is no first column to show as the example: that was an IndexError
+        raise RecstackError(f"{model}: {method}: the item rows have no columns (an empty "
+                            f"MultiIndex); give the item table's text columns ({wanted})")
     if isinstance(rows.columns, pd.MultiIndex):
         # no level of a MultiIndex matches 'title', so every text column was reported as
         # missing, with a remedy (assign them) that would have hidden the real text
         raise RecstackError(f"{model}: {method}: the item rows' columns are a MultiIndex "
                             f"(e.g. {rows.columns[0]!r}), where one name is read per column "
-                            f"({', '.join(repr(c) for c in read) or 'title, genres...'}); "
+                            f"({wanted}); "
                             "flatten them first, e.g. rows.droplevel(0, axis=1)")
     repeated = rows.columns[rows.columns.duplicated()]
     if len(repeated):

@@ -686,6 +686,8 @@ _CONSTANTS_KEY = "recstack.json_constants"
 #: reader makes them infinities, which every field then refused as "Input should be a
 #: finite number" with the input "inf", naming neither the number sent nor why
 _OVERFLOWS_KEY = "recstack.json_overflows"
+#: the scope key of a body text that Python's JSON reader found nested too deeply
+_DEEP_BODY_KEY = "recstack.json_deep_body"
 
 
 class _StrictJSONRequest(Request):
@@ -713,10 +715,16 @@ class _StrictJSONRequest(Request):
             _check_charset(self.headers.get("content-type", ""))
             # parse_int: an integer of thousands of digits, which Python refuses to read,
             # is refused by its field, naming it (LongInteger)
-            self._json = json.loads(_utf8_body(await self.body()),
-                                    object_pairs_hook=refuse_repeated_keys,
-                                    parse_constant=constant, parse_int=json_integer,
-                                    parse_float=number)
+            text = _utf8_body(await self.body())
+            try:
+                self._json = json.loads(text, object_pairs_hook=refuse_repeated_keys,
+                                        parse_constant=constant, parse_int=json_integer,
+                                        parse_float=number)
+            except RecursionError:
+                # the error handler names the field from the text; it cannot read the
+                # body again (its receive channel is spent, and waiting on it hangs)
+                self.scope[_DEEP_BODY_KEY] = text
+                raise
         return self._json
 
 
@@ -1127,6 +1135,71 @@ def _json_syntax(problem: dict[str, Any], body: Any) -> None:
             line = body.count("\n", 0, position) + 1
             words += f" (line {line}, column {position - body.rfind(chr(10), 0, position)})"
     problem["msg"] = f"JSON decode error: {words}"
+    if isinstance(body, str):
+        field = _json_field_at(body, position)
+        if field:
+            # in ctx (and so in message) rather than in loc: loc stays FastAPI's ["body",
+            # character], which clients of the syntax refusal already read
+            problem.setdefault("ctx", {})["field"] = field
+
+
+_JSON_STRUCTURE = re.compile(r'["{}\[\]:,]')
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def _json_field_at(text: str, position: int, *, deeper_than: int | None = None
+                   ) -> str | None:
+    """The body field whose value holds character ``position`` of JSON ``text``, as a
+    422 names a field (``events[0].item_id``), or None where the position is in the
+    body's own structure (a missing ``:``, a key not quoted, text after the object).
+
+    A body that could not be read was refused "at character 64" alone, so that the
+    client of a 2,000-event batch with one ``"item_id": True`` had to count characters to
+    find the event. The path ends at its last key: an index after it would name the
+    entry before a missing comma, or one of thousands of levels of nesting. With
+    ``deeper_than``, the field is the first whose value nests more levels than that."""
+    frames: list[list[Any]] = []  # [is_object, key or index, in the value of the key]
+    end = min(position, len(text))
+    # by regular expression from one structural character to the next, not a Python loop
+    # per character: a megabyte body refused at its end is read in milliseconds
+    found = _JSON_STRUCTURE.search(text, 0, end)
+    while found is not None:
+        character, index = found.group(), found.start()
+        if character == '"':
+            string = _JSON_STRING.match(text, index)
+            if string is None or string.end() > end:
+                break  # the position is inside this text: a key or a value being read
+            if frames and frames[-1][0] and not frames[-1][2]:
+                try:
+                    frames[-1][1] = json.loads(string.group())
+                except ValueError:
+                    frames[-1][1] = string.group()[1:-1]
+            found = _JSON_STRUCTURE.search(text, string.end(), end)
+            continue
+        if character in "{[":
+            frames.append([character == "{", None if character == "{" else 0,
+                           character == "["])
+            if deeper_than is not None and len(frames) > deeper_than:
+                break
+        elif character in "}]" and frames:
+            frames.pop()
+        elif character == ":" and frames and frames[-1][0]:
+            frames[-1][2] = True
+        elif character == "," and frames:
+            frames[-1][1:] = [None, False] if frames[-1][0] else [frames[-1][1] + 1, True]
+        found = _JSON_STRUCTURE.search(text, index + 1, end)
+    path = ""
+    named = ""
+    for is_object, place, in_value in frames:
+        if is_object and not (in_value and isinstance(place, str)):
+            break
+        if is_object:
+            path += f".{schemas.shortened_key(place)}" if path else str(
+                schemas.shortened_key(place))
+            named = path
+        else:
+            path += f"[{place}]"
+    return named or None
 
 
 def _model_in(annotation: Any) -> Any:
@@ -1545,9 +1618,19 @@ async def _unreadable_body(request: Request, error: Exception) -> Response:
         reason = "an integer of more than 4300 digits"
     else:
         reason = _text(f"{type(cause).__name__}: {cause}"[:200])
-    return JSONResponse(problem_body([{"type": "json_invalid", "loc": ["body"],
-                                       "msg": f"JSON decode error: {reason}", "input": {}}],
-                                     422), status_code=422)
+    answer = problem_body([{"type": "json_invalid", "loc": ["body"],
+                            "msg": f"JSON decode error: {reason}", "input": {}}], 422)
+    deep_body = request.scope.get(_DEEP_BODY_KEY)
+    if isinstance(cause, RecursionError) and isinstance(deep_body, str):
+        field = _json_field_at(deep_body, len(deep_body), deeper_than=_DEEPEST_NAMED)
+        if field:
+            answer["message"] = f"body field {field}: {answer['errors'][0]['msg']}"
+    return JSONResponse(answer, status_code=422)
+
+
+#: nesting past which a body that Python's JSON reader gave up on names the field holding
+#: it: no request field of the service nests more than a few levels
+_DEEPEST_NAMED = 100
 
 
 def _no_route(request: Request) -> str:

@@ -137,7 +137,9 @@ def _where(problem: dict[str, Any]) -> str:
     if not rest:
         return kind
     if problem.get("type") == "json_invalid" and len(rest) == 1 and isinstance(rest[0], int):
-        return f"{kind} at character {rest[0]}"
+        field = (problem.get("ctx") or {}).get("field")
+        return (f"{kind} field {field} at character {rest[0]}" if field
+                else f"{kind} at character {rest[0]}")
     path = ""
     for part in rest:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))

@@ -1503,9 +1503,12 @@ def _build_index(model: Recommender, backend: str | None,
 
     if backend is None:
         return None
-    if backend not in ("auto", "hnsw", "exact"):
+    # an array or frame compared with `in` was numpy's "truth value is ambiguous"
+    if not isinstance(backend, str) or backend not in ("auto", "hnsw", "exact"):
+        from recstack.models.base import shown_given
+
         raise ConfigError(f"index must be 'auto', 'hnsw', 'exact' or None, got "
-                          f"{shown(backend):.80}")
+                          f"{shown_given(backend)}")
     try:
         items = model.item_embeddings()
     except RecstackError as error:

@@ -71,7 +71,8 @@ def test_null_body_and_unreadable_json_have_the_shared_keys(http, train):
     assert _shape(null)["message"].startswith("body: JSON null")
     broken = http.post("/events", content=b"{\"events\": [" * 1 + b"}",
                        headers={"Content-Type": "application/json"})
-    assert _shape(broken)["message"].startswith("body at character 12: JSON decode error")
+    assert _shape(broken)["message"].startswith("body field events at character 12: JSON "
+                                                "decode error")
 
 
 def test_other_codes_keep_their_shape(http):

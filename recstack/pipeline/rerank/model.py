@@ -118,15 +118,14 @@ class Reranked(Recommender):
         # settings_key: strength = 1 and 1.0 are one step, but a flag true and a number 1
         # are not (Python's True == 1 refused a predicate on value = true beside one on
         # value = 1 as a repeat)
+        # Keyed as refuse_repeated_models keys a blend's members, but not delegated to it:
+        # it shows a model by its repr (a block list of 10,000 items written whole) and
+        # takes one consequence for the list, where a filter's repeat and a boost's differ
+        first_of: dict[tuple[type, Any], int] = {}
         for position, step in enumerate(steps):
-            key = settings_key(step.get_params())
-            earlier = next((before for before, other in enumerate(steps[:position])
-                            if type(other) is type(step)
-                            and settings_key(other.get_params()) == key), None)
-            if earlier is not None:
-                # named here, not by refuse_repeated_models: that one keys the settings by
-                # their repr, where strength = 1 and strength = 1.0 differ, so such a pair
-                # (equal by value, as here) was let through and the penalty applied twice
+            key = (type(step), settings_key(step.get_params()))
+            earlier = first_of.setdefault(key, position)
+            if earlier != position:
                 raise ConfigError(
                     f"{self.name}: chain[{earlier}] and chain[{position}] are the same step "
                     f"({_step_shown(step)}); {_repeat_consequence(step)}; remove one, or "

@@ -310,8 +310,9 @@ class EvaluationSpec(Spec):
             other = [m for m in self.metrics if m not in SAMPLED_METRICS]
             if other:
                 raise ConfigError(
-                    f"metrics = {list(self.metrics)}: protocol = \"sampled\" computes "
-                    f"{' and '.join(SAMPLED_METRICS)} only, not {', '.join(map(repr, other))}"
+                    f"metrics = {shown_value(list(self.metrics))}: protocol = \"sampled\" "
+                    f"computes {' and '.join(SAMPLED_METRICS)} only, not "
+                    f"{', '.join(map(shown_value, other))}"
                     f"; write metrics = [\"hit_rate\", \"ndcg\"] (or protocol = \"full\" "
                     "for the other metrics)")
             if self.graded:
@@ -1806,7 +1807,8 @@ def _parse_models(table: Any, file: str, *, entry_keys: tuple[str, ...] = ("type
                     " (and in how its accented letters are encoded)")
                 raise ConfigError(f"{where}label: {shown_value(label)}"
                                   f" differs only in case{encoded} "
-                                  f"from {same!r}, already a label; the results name files by "
+                                  f"from {shown_value(same)}, already a label; the results "
+                                  "name files by "
                                   "label, which a case-insensitive file system (macOS, "
                                   "Windows) takes for one file; choose labels that differ "
                                   "in more than case")

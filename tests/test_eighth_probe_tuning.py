@@ -40,10 +40,10 @@ def parts():
     ({"seed": 2**32}, r"seed = 4294967296: expected a whole number in \[0, 4294967295\]"),
     ({"seed": 1.5}, r"seed = 1.5: expected a whole number"),
     # int('x'): a ValueError traceback
-    ({"metric": "ndcg@x"}, r"metric = 'ndcg@x': expected a name like 'ndcg@10'"),
+    ({"metric": "ndcg@x"}, r'metric = "ndcg@x": expected a name like \'ndcg@10\''),
     # coverage is one number for the whole list: it was maximised instead of a per-user one
-    ({"metric": "coverage@10"}, r"'coverage' is not a per-user metric"),
-    ({"metric": "ndgc@10"}, r"'ndgc' is not a per-user metric \(did you mean 'ndcg'\?\)"),
+    ({"metric": "coverage@10"}, r'"coverage" is not a per-user metric'),
+    ({"metric": "ndgc@10"}, r'"ndgc" is not a per-user metric \(did you mean \'ndcg\'\?\)'),
 ])
 def test_a_wrong_search_setting_is_refused_by_name(parts, setting, says):
     train, validation = parts
@@ -106,7 +106,7 @@ def test_an_empty_tune_space_is_named_as_empty():
 @pytest.mark.parametrize("metric, meant", [("NDCG@10", "ndcg@10"), ("Recall@20", "recall@20"),
                                            (" ndcg@10", "ndcg@10")])
 def test_a_metric_in_capitals_gets_its_spelling(metric, meant):
-    with pytest.raises(ConfigError, match=rf"did you mean '{meant}'\? names are lower case"):
+    with pytest.raises(ConfigError, match=rf'did you mean "{meant}"\? names are lower case'):
         _experiment({"model": "als", "metric": metric})
 
 

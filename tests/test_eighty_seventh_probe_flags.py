@@ -96,7 +96,7 @@ def test_build_spec_spells_the_keys_of_a_cross_field_message_as_given():
 
 @pytest.mark.parametrize("values, shown", [
     (None, "NoneType None"), ("test_fraction=0.5", 'str "test_fraction=0.5"'),
-    ([("test_fraction", 0.5)], "list [('test_fraction', 0.5)]")])
+    ([("test_fraction", 0.5)], 'list [["test_fraction", 0.5]]')])
 def test_options_that_are_no_table_are_refused_as_such(values, shown):
     # before: None was "'NoneType' object is not iterable", a text's letters were read as
     # keys ("unknown key 't' for random") and a list of pairs as one key per pair

@@ -17,8 +17,8 @@ def parse(**changes):
 
 
 @pytest.mark.parametrize("choices, repeated", [
-    (["cosine", "cosine"], "'cosine'"),
-    (["cosine", "jaccard", "cosine"], "'cosine'"),
+    (["cosine", "cosine"], '"cosine"'),
+    (["cosine", "jaccard", "cosine"], '"cosine"'),
 ])
 def test_a_categorical_choice_listed_twice_is_refused(choices, repeated):
     # optuna drew it twice as often (and the conditional branches tried it twice)

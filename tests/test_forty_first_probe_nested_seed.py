@@ -85,7 +85,7 @@ def test_categorical_choices_given_as_text_shows_what_was_given():
                       tune={"model": "item_knn", "space": {
                           "similarity": {"type": "categorical", "choices": "cosine"}}})
     with pytest.raises(ConfigError, match=r"needs a non-empty 'choices' list .*got choices = "
-                                          r"'cosine'"):
+                                          r'"cosine"'):
         parse_experiment(raw, source="x.toml")
 
 

@@ -234,7 +234,7 @@ def test_cli_evaluate_prints_the_report_and_the_table(tiny, capsys):
 # ------------------------------------------------------------------------------ mistakes
 @pytest.mark.parametrize(("data", "tune_table", "message"), [
     ({"split": "tiny", "format": "adjacancy"}, None,
-     "[data] format = 'adjacancy': expected one of 'recstack', 'adjacency', 'ncf' (did you "
+     "[data] format = \"adjacancy\": expected one of 'recstack', 'adjacency', 'ncf' (did you "
      "mean "
      "'adjacency'?)"),
     ({"source": "tiny/train.txt", "format": "adjacency"}, None,

@@ -77,7 +77,7 @@ def test_labels_that_differ_only_in_how_an_accent_is_encoded_are_refused():
     with pytest.raises(ConfigError) as caught:
         parse_experiment(_models(composed, decomposed))
     assert str(caught.value) == (
-        f"<experiment>: [[models]] #2 label: {decomposed!r} differs from {composed!r}, "
+        f'<experiment>: [[models]] #2 label: "{decomposed}" differs from "{composed}", '
         "already a label, only in how its accented letters are encoded ('cafe\\u0301' "
         "beside 'caf\\xe9': composed or decomposed Unicode), so the two print alike; the "
         "results name files by label, which macOS takes for one file; choose labels that "
@@ -88,8 +88,8 @@ def test_labels_that_differ_in_case_and_accent_encoding_say_both():
     with pytest.raises(ConfigError) as caught:
         parse_experiment(_models("Caf\u00e9", "cafe\u0301"))
     assert str(caught.value).startswith(
-        "<experiment>: [[models]] #2 label: 'cafe\u0301' differs only in case (and in how its "
-        "accented letters are encoded) from 'Caf\u00e9', already a label; ")
+        '<experiment>: [[models]] #2 label: "cafe\u0301" differs only in case (and in how its '
+        'accented letters are encoded) from "Caf\u00e9", already a label; ')
 
 
 def test_labels_in_one_encoding_or_differing_in_letters_still_pass():

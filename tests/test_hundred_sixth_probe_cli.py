@@ -72,9 +72,9 @@ def _experiment(tune):
                                        ("ndcg@10.0", "10.0"), ("ndcg@", "")])
 def test_a_tuned_metric_with_no_whole_cutoff_says_k_at_least_1(metric, k):
     # before: only "expected a name like 'ndcg@10'", the cut-off's rule unsaid
-    with pytest.raises(ConfigError, match=rf"^exp.toml: \[tune\] metric = '{metric}': "
+    with pytest.raises(ConfigError, match=rf'^exp.toml: \[tune\] metric = "{metric}": '
                                           r"expected a name like 'ndcg@10', with K a whole "
-                                          rf"number >= 1 in the digits 0-9 \(got K = '{k}'\)$"):
+                                          rf'number >= 1 in the digits 0-9 \(got K = "{k}"\)$'):
         _experiment({"model": "als", "metric": metric})
 
 

@@ -54,7 +54,7 @@ def test_a_split_method_that_is_not_text_is_refused_as_such(written):
 
 def test_a_misspelt_name_still_gets_its_did_you_mean():
     message = _refusal(HEAD + '[[models]]\ntype = "alss"\n')
-    assert "'alss' is not a known model" in message and "als" in message
+    assert '"alss" is not a known model' in message and "als" in message
 
 
 def test_a_pipeline_model_type_that_is_not_text_is_refused_as_such():

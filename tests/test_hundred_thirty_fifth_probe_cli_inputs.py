@@ -187,7 +187,7 @@ def test_a_quoted_log_flag_in_a_search_space_is_told_to_drop_the_quotes():
     tune = {"model": "als", "space": {"factors": {"type": "int", "low": 8, "high": 16,
                                                   "log": "true"}}}
     assert _model_refusal(tune=tune).endswith(
-        "log = 'true': expected true or false (true and false are written without quotes, "
+        'log = "true": expected true or false (true and false are written without quotes, '
         "in lower case: log = true)")
 
 

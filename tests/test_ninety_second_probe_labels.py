@@ -21,8 +21,8 @@ def test_labels_differing_only_in_case_are_refused(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_experiment(path)
     assert str(caught.value) == (
-        f"{path}: [[models]] #2 label: 'Most_Popular' differs only in case from "
-        "'most_popular', already a label; the results name files by label, which a "
+        f'{path}: [[models]] #2 label: "Most_Popular" differs only in case from '
+        '"most_popular", already a label; the results name files by label, which a '
         "case-insensitive file system (macOS, Windows) takes for one file; choose labels "
         "that differ in more than case")
 

@@ -41,7 +41,7 @@ def _with(base, table, **values):
 
 
 @pytest.mark.parametrize("table, key, value, message", [
-    (None, "seed", "3", "x.toml: seed = '3': expected an integer (a number in quotes is text: "
+    (None, "seed", "3", 'x.toml: seed = "3": expected an integer (a number in quotes is text: '
                         "write it without them, seed = 3)"),
     ("split", "test_fraction", "0.2",
      'x.toml: [split] test_fraction = "0.2": expected a number (a number in quotes is text: '
@@ -63,7 +63,7 @@ def test_a_number_spelt_as_the_other_type_says_how_to_write_it(table, key, value
 def test_text_python_reads_as_a_number_gets_the_number_rule(value):
     # the command line's rule: '1_000', ' 3' and other scripts' digits are not numbers
     message = _refusal(_with(EXPERIMENT, None, seed=value))
-    assert message == (f"x.toml: seed = {value!r}: expected an integer (a number is written "
+    assert message == (f'x.toml: seed = "{value}": expected an integer (a number is written '
                        "in plain ASCII digits, without spaces, '_' separators or other "
                        "scripts' digits)")
 
@@ -71,7 +71,7 @@ def test_text_python_reads_as_a_number_gets_the_number_rule(value):
 @pytest.mark.parametrize("value", ["three", "0x10", ""])
 def test_text_that_is_no_number_gets_no_hint(value):
     assert _refusal(_with(EXPERIMENT, None, seed=value)) == (
-        f"x.toml: seed = {value!r}: expected an integer")
+        f'x.toml: seed = "{value}": expected an integer')
 
 
 def test_a_pipeline_file_says_it_too():
@@ -146,8 +146,10 @@ def test_the_settings_file_refusals_are_the_shared_ones(tmp_path, make, describe
 ])
 def test_a_model_parameter_spelt_as_the_other_type_says_how_to_write_it(key, value, hint):
     message = _refusal(_with(EXPERIMENT, None, models=[{"type": "als", key: value}]))
-    assert message.startswith(f"x.toml: [[models]] #1 (als) {key} = {value!r}: "), message
-    assert message.endswith(f"got {value!r}{hint}"), message
+    # text is echoed as TOML writes it, in double quotes; a number as it is
+    written = f'"{value}"' if isinstance(value, str) else repr(value)
+    assert message.startswith(f"x.toml: [[models]] #1 (als) {key} = {written}: "), message
+    assert message.endswith(f"got {written}{hint}"), message
 
 
 @pytest.mark.parametrize("parse, base, key, source", [
@@ -156,7 +158,7 @@ def test_a_model_parameter_spelt_as_the_other_type_says_how_to_write_it(key, val
 ])
 def test_a_list_where_a_table_belongs_says_how_a_table_is_written(parse, base, key, source):
     message = _refusal(_with(base, None, **{key: ["synthetic"]}), parse, source)
-    assert message == (f"{source}: {key} = ['synthetic']: expected a table (a [{key}] header "
+    assert message == (f'{source}: {key} = ["synthetic"]: expected a table (a [{key}] header '
                        "line with key = value lines under it)")
 
 
@@ -170,10 +172,10 @@ def _knn_tune(dimension):
      "needs whole numbers low < high, got low=5.0, high=20 (a whole number is written in "
      "digits alone, without a point or an exponent: low = 5)"),
     ({"type": "int", "low": 5, "high": "20"},
-     "needs whole numbers low < high, got low=5, high='20' (a number in quotes is text: "
+     'needs whole numbers low < high, got low=5, high="20" (a number in quotes is text: '
      "write it without them, high = 20)"),
     ({"type": "categorical", "choices": [10, "20"]},
-     "choice = '20': neighbors must be int, got '20' (a number in quotes is text: write it "
+     "choice = \"20\": neighbors must be int, got '20' (a number in quotes is text: write it "
      "without them, 20)"),
     ({"type": "categorical", "choices": [10, 20.0]},
      "choice = 20.0: neighbors must be int, got 20.0 (a whole number is written in digits "
@@ -185,14 +187,16 @@ def test_a_search_dimension_number_spelt_as_the_other_type_says_how(dimension, m
 
 @pytest.mark.parametrize("table, key, value, hint", [
     ("evaluation", "ks", 10, " (a list, even of one value: ks = [10])"),
-    ("evaluation", "metrics", "ndcg", ""),  # text: "a,b" may mean two names
+    # one name gets the list to write ("a,b", which may mean two names, gets none)
+    ("evaluation", "metrics", "ndcg", ' (a list, even of one value: metrics = ["ndcg"])'),
     ("evaluation", "ks", ["10"], " (a number in quotes is text: write it without them, 10)"),
     ("evaluation", "ks", [10, 20.0], " (a whole number is written in digits alone, without a "
                                      "point or an exponent: 20)"),
     ("data", "rating_range", ["1", "5"], " (a number in quotes is text: write it without "
                                          "them, 1)"),
     ("data", "rating_range", 5, ""),  # two values are needed: one in a list is no fix
-    ("evaluation", "ks", [True], ""),
+    ("evaluation", "ks", [True], " (true and false are not numbers: write each value as a "
+                                 "whole number in digits)"),
 ])
 def test_a_list_spelt_wrong_says_how_to_write_it(table, key, value, hint):
     wanted = {"ks": "a list of integers", "metrics": "a list of strings",

@@ -29,7 +29,7 @@ def test_the_rankers_registry_uses_the_same_rule():
                                           ("TWO-TOWER", "two_tower"),
                                           ("ITEM_KNNN", "item_knn")])
 def test_a_model_type_differing_in_case_and_separators_gets_the_nearest_name(given, meant):
-    with pytest.raises(ConfigError, match=rf"^x.toml: \[\[models\]\] #1 type: '{given}' is "
+    with pytest.raises(ConfigError, match=rf'^x.toml: \[\[models\]\] #1 type: "{given}" is '
                                           rf"not a known model \(did you mean '{meant}'\?\)"):
         parse_experiment({"data": {"source": "synthetic"}, "split": {"method": "random"},
                           "models": [{"type": given}]}, source="x.toml")

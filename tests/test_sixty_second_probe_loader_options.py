@@ -27,17 +27,17 @@ def _experiment(tmp_path, options: str):
 @pytest.mark.parametrize(("options", "says"), [
     ("column_names = []", r"column_names = \[\]: expected distinct, non-empty names, at "
                           r"least two \(user and item\)"),
-    ('column_names = ["u"]', r"column_names = \['u'\]: expected distinct, non-empty names, "
+    ('column_names = ["u"]', r'column_names = \["u"\]: expected distinct, non-empty names, '
                              r"at least two"),
     ('column_names = ["u", "i", "r"]\nuser_col = "user"',
-     r"user_col = 'user' is not one of column_names = \['u', 'i', 'r'\]"),
+     r'user_col = "user" is not one of column_names = \["u", "i", "r"\]'),
     ('column_names = ["user", "item", "rating"]\nvalue_col = "ratin"',
-     r"value_col = 'ratin' is not one of column_names = \['user', 'item', 'rating'\] "
+     r'value_col = "ratin" is not one of column_names = \["user", "item", "rating"\] '
      r"\(did you mean 'rating'\?\)"),
     ('column_names = ["u", "i", "t"]\nuser_col = "u"\nitem_col = "i"\ntimestamp_col = "time"',
-     r"timestamp_col = 'time' is not one of column_names"),
+     r'timestamp_col = "time" is not one of column_names'),
     ('column_names = ["u", "i", "r"]\nuser_col = "u"\nitem_col = "i"\ncontext = ["r", "d"]',
-     r"context = 'd' is not one of column_names = \['u', 'i', 'r'\]"),
+     r'context = "d" is not one of column_names = \["u", "i", "r"\]'),
 ])
 def test_loader_options_of_the_wrong_shape_are_refused_when_the_file_is_read(
         tmp_path, monkeypatch, options, says):
@@ -64,7 +64,7 @@ def test_column_names_listing_every_named_column_are_taken(tmp_path):
 def test_the_python_options_follow_the_same_rule():
     with pytest.raises(ConfigError, match=r"column_names = \[\]: expected distinct"):
         LoaderOptions(column_names=())
-    with pytest.raises(ConfigError, match=r"item_col = 'x' is not one of column_names"):
+    with pytest.raises(ConfigError, match=r'item_col = "x" is not one of column_names'):
         LoaderOptions(column_names=("a", "b"), item_col="x")
     assert LoaderOptions(column_names=("a", "b"), user_col="a", item_col="b").user_col == "a"
 

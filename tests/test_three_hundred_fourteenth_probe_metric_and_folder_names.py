@@ -36,7 +36,7 @@ def test_a_metric_function_name_points_to_the_evaluator_name(function, short):
     with pytest.raises(ConfigError) as caught:
         parse_experiment(_raw(["ndcg", function]), source="exp.toml")
     assert str(caught.value) == (
-        f"exp.toml: [evaluation] metrics: {function!r} is not a known metric (did you mean "
+        f'exp.toml: [evaluation] metrics: "{function}" is not a known metric (did you mean '
         f"{short!r}? {function} is the function's name in recstack.metrics; the evaluator "
         f"names its metric {short!r}); known: {KNOWN}")
 
@@ -51,18 +51,18 @@ def test_a_function_name_with_a_cutoff_gets_both_hints():
     with pytest.raises(ConfigError) as caught:
         parse_experiment(_raw(["gini_index@10"]), source="exp.toml")
     assert str(caught.value) == (
-        "exp.toml: [evaluation] metrics: 'gini_index@10' is not a known metric (did you mean "
+        'exp.toml: [evaluation] metrics: "gini_index@10" is not a known metric (did you mean '
         "'gini'? gini_index is the function's name in recstack.metrics; the evaluator names "
         f"its metric 'gini'; the cut-offs go in ks, not in the names); known: {KNOWN}")
     with pytest.raises(ConfigError) as caught:
         parse_experiment(_raw(["ndgc@10"]), source="exp.toml")
     assert str(caught.value) == (
-        "exp.toml: [evaluation] metrics: 'ndgc@10' is not a known metric (did you mean "
+        'exp.toml: [evaluation] metrics: "ndgc@10" is not a known metric (did you mean '
         f"'ndcg'? The cut-offs go in ks, not in the names); known: {KNOWN}")
 
 
 def test_a_misspelling_still_gets_the_nearest_name():
-    with pytest.raises(ConfigError, match=r"'ginni' is not a known metric \(did you mean "
+    with pytest.raises(ConfigError, match=r'"ginni" is not a known metric \(did you mean '
                                           r"'gini'\?\); known: "):
         parse_experiment(_raw(["ginni"]), source="exp.toml")
 
@@ -76,7 +76,7 @@ def test_recstack_evaluate_says_it_in_one_line(tmp_path, monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert code != 0 and out == ""
     assert err == (
-        "recstack: error: exp.toml: [evaluation] metrics: 'gini_index' is not a known "
+        'recstack: error: exp.toml: [evaluation] metrics: "gini_index" is not a known '
         "metric (did you mean 'gini'? gini_index is the function's name in recstack.metrics;"
         f" the evaluator names its metric 'gini'); known: {KNOWN}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.toml"]

@@ -91,9 +91,9 @@ half_life_days = {{ type = "float", low = 5.0, high = 50.0 }}
     ({"model": "als"}, "t.toml: [tune] model: 'als' names no model; labels: random, pop"),
     ({"model": "po"}, "t.toml: [tune] model: 'po' names no model (did you mean 'pop'?); "
                       "labels: random, pop"),
-    ({"metric": "ndcg at 10"}, "t.toml: [tune] metric = 'ndcg at 10': expected a name like "
+    ({"metric": "ndcg at 10"}, 't.toml: [tune] metric = "ndcg at 10": expected a name like '
                                "'ndcg@10'"),
-    ({"metric": "ndgc@10"}, "t.toml: [tune] metric = 'ndgc@10': 'ndgc' is not a per-user "
+    ({"metric": "ndgc@10"}, 't.toml: [tune] metric = "ndgc@10": "ndgc" is not a per-user '
                             "metric (did you mean 'ndcg'?)"),
     ({"trials": 0}, "t.toml: [tune] trials = 0: must be >= 1"),
     ({"space": {"factors": {"type": "int", "low": 1, "high": 4}}},
@@ -330,7 +330,7 @@ def test_auc_can_be_tuned_on_and_takes_no_cutoff(tmp_path, capsys):
     assert "rp3beta: tuned on validation, auc = " in capsys.readouterr().out
     with pytest.raises(ConfigError) as error:
         experiment(metric="auc@10")
-    assert str(error.value) == ("t.toml: [tune] metric = 'auc@10': auc is computed over the "
+    assert str(error.value) == ('t.toml: [tune] metric = "auc@10": auc is computed over the '
                                 "whole catalog, without a cut-off; write metric = \"auc\"")
 
 

@@ -155,8 +155,8 @@ NCF = 'split = "ncf/toy"'
     (NCF, 'protocol = "sampled"\nn_negative = 5',
      "[evaluation] unknown key 'n_negative' (did you mean 'n_negatives'?)"),
     (NCF, 'protocol = "sampled"\nmetrics = ["recall", "ndcg"]',
-     "[evaluation] metrics = ['recall', 'ndcg']: protocol = \"sampled\" computes hit_rate "
-     "and ndcg only, not 'recall'"),
+     '[evaluation] metrics = ["recall", "ndcg"]: protocol = "sampled" computes hit_rate '
+     'and ndcg only, not "recall"'),
     (NCF, 'protocol = "sampled"\ngraded = true', "[evaluation] graded = true: protocol"),
     (NCF, 'protocol = "sampled"\nn_threads = 2', "[evaluation] n_threads: sets the threads"),
     ('source = "log.csv"', 'protocol = "sampled"\nn_negatives = 5\nks = [10]',

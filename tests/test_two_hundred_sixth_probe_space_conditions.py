@@ -16,7 +16,7 @@ SIMILARITY = {"type": "categorical", "choices": ["cosine", "jaccard"]}
 
 @pytest.mark.parametrize(("when", "problem"), [
     ({"similarity": ["asymmetric"]},
-     r"similarity = 'asymmetric' is not one of its choices \['cosine', 'jaccard'\]"),
+     r"similarity = \"asymmetric\" is not one of its choices \['cosine', 'jaccard'\]"),
     ({"shrink": [1.0]}, r"'shrink' is not a dimension listed before 'neighbors'"),
     ({}, r"expected a table naming earlier categorical dimensions")])
 def test_a_condition_of_the_python_call_is_named_as_its_dimension(when, problem):
@@ -34,5 +34,5 @@ def test_a_file_keeps_its_dotted_spelling():
                "neighbors": {"type": "int", "low": 5, "high": 20,
                              "when": {"similarity": ["lift"]}}}}}
     with pytest.raises(ConfigError, match=r"^x\.toml: \[tune\] space\.neighbors\.when: "
-                                          r"similarity = 'lift' is not one of its choices"):
+                                          r'similarity = "lift" is not one of its choices'):
         parse_experiment(raw, source="x.toml")

@@ -116,7 +116,7 @@ def test_a_list_of_names_holding_a_date_is_told_how_to_quote_it(tmp_path):
     path = _experiment(tmp_path, source='"synthetic"',
                        tables='[evaluation]\nmetrics = ["ndcg", 2020-01-01]')
     with pytest.raises(ConfigError, match=(
-            rf"^{path}:8: \[evaluation\] metrics = \['ndcg', 2020-01-01\]: expected a list "
+            rf'^{path}:8: \[evaluation\] metrics = \["ndcg", 2020-01-01\]: expected a list '
             r"of strings \(2020-01-01 unquoted is a TOML date, which only a time setting "
             r"takes; if it is meant as text, quote it: metrics = \[\"ndcg\", \"2020-01-01\"\]"
             r"\)$")):

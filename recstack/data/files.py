@@ -2828,8 +2828,10 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         if local:
             raise fail_at(bad, name, "found {text!r}, " + local.replace("{", "{{")
                           .replace("}", "}}"), wanted)
-        raise fail_at(bad, name, _unread_time(str(text[bad])) if fmt is None else
-                      "cannot read {text!r} as a time", wanted)
+        lower_case_utc = _lower_case_utc(str(text[bad])) if fmt == "iso" else None
+        unread = (_unread_time(str(text[bad])) if fmt is None
+                  else lower_case_utc or "cannot read {text!r} as a time")
+        raise fail_at(bad, name, unread, wanted)
     if fmt in (None, "iso"):
         # only once every time is read: a column refused for one of its times was also
         # warned of as read, "those without are read as UTC", before the refusal
@@ -2862,6 +2864,9 @@ def _unread_time(text: str | None) -> str:
     """The message (a template of ``fail_at``) for a time that cannot be read: a Unix time
     written with thousands separators or a decimal comma (``1,700,000,000``) says so, with
     the number as it is read, as a rating does; it was "cannot read ... as a time"."""
+    lower_case_utc = _lower_case_utc(text) if text else None
+    if lower_case_utc:
+        return lower_case_utc
     formatted = _number_format_problem(text.strip()) if text else None
     zone = _ZONE_NAME_AT_END.search(text.strip()) if text and formatted is None else None
     if zone is not None and zone.group(1).upper() not in ("AM", "PM", "Z"):
@@ -2875,6 +2880,23 @@ def _unread_time(text: str | None) -> str:
     if formatted is None:
         return "cannot read {text!r} as a time"
     return formatted.replace("{", "{{").replace("}", "}}")
+
+
+def _lower_case_utc(text: str) -> str | None:
+    """The message (a template of ``fail_at``) for an ISO-8601 time that ends in a
+    lower-case ``z`` ('2024-01-31T12:00:00z') and is read once it is an upper-case ``Z``,
+    else None: ISO-8601 writes UTC as ``Z`` only, and the refusal said "cannot read" with
+    no word of the one letter at fault."""
+    text = text.strip()
+    if not text.endswith("z"):
+        return None
+    as_utc = pd.to_datetime(pd.Series([text[:-1] + "Z"], dtype=object), format="ISO8601",
+                            utc=True, errors="coerce")
+    if as_utc.isna().all():
+        return None  # it fails for another reason too (2024-001T12:00z): say nothing of z
+    return ("cannot read {text!r} as a time: it ends in a lower-case 'z', which "
+            "ISO-8601 does not write for UTC; write an upper-case 'Z' "
+            "(2024-01-31T12:00:00Z) or an offset (2024-01-31T12:00:00+00:00)")
 
 
 #: a time of day followed by a time-zone name ('12:00:00 UTC', '12:00 Europe/Paris')

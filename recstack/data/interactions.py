@@ -2706,16 +2706,26 @@ def _entries(length: int | None) -> str:
     return "a single value" if length is None else counted(length, "entry", "entries")
 
 
-def refuse_ragged(value: Any, name: str, wanted: str,
-                  error: type[RecstackError] = ConfigError, *, where: str = "") -> None:
+def refuse_ragged(value: Any, *, name: str, wanted: str,
+                  error: type[Exception] = ConfigError, where: str = "",
+                  advice: str = "") -> None:
     """Refuse ``value``, given as ``name`` (to ``where``, a prefix such as ``"ease:
     score_users: "``), when its nested lists differ in length (:func:`ragged_rows`),
-    saying that ``name`` must be ``wanted``: the check before a user's list reaches numpy
-    or pandas, where it fails in their words."""
+    saying that ``name`` must be ``wanted`` (then ``advice``, the fix, when given): the
+    check before a user's list reaches numpy or pandas, where it fails in their words.
+
+    Everything after ``value`` is given by keyword: a second helper of this name took
+    ``(where, name, value, error)``, and either order passed to the other checked the
+    text ``where`` and let every ragged list through, silently."""
+    if not (isinstance(name, str) and name and isinstance(wanted, str) and wanted):
+        raise TypeError("refuse_ragged(value, *, name=..., wanted=...) needs the argument's "
+                        f"name and what it must be as text, got name={name!r}, "
+                        f"wanted={wanted!r}")
     problem = ragged_rows(value, name)
     if problem is not None:
+        fix = f"; {advice}" if advice else ""
         raise error(f"{where}{name} must be {wanted}, got nested lists of different "
-                    f"lengths ({problem})")
+                    f"lengths ({problem}){fix}")
 
 
 def is_one_of(name: Any, known: Sequence[str]) -> bool:

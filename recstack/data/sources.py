@@ -47,6 +47,7 @@ from recstack.specs import (
     endless_integer_problem,
     home_problem,
     option,
+    toml_shown,
 )
 
 SYNTHETIC = "synthetic"
@@ -142,8 +143,10 @@ class LoaderOptions(Spec):
                           if n not in self.column_names]
                 if absent:
                     near = did_you_mean(absent[0], self.column_names)
-                    raise ConfigError(f"{key} = {absent[0]!r} is not one of column_names = "
-                                      f"{list(self.column_names)}{near}")
+                    # as the [data] table writes them
+                    raise ConfigError(f"{key} = {toml_shown(absent[0])} is not one of "
+                                      f"column_names = {toml_shown(list(self.column_names))}"
+                                      f"{near}")
         try:
             check_timestamp_options(self.timestamp_format, self.timestamp_unit or "auto")
         except RecstackError as error:

@@ -989,7 +989,8 @@ class Evaluator:
         # an entry given as a 0-d array (ks=[np.array(10), 20]) is the value it holds: it
         # was "array(10) at position 0 is not a whole number"
         self.metrics, self.ks = _held_entries(self.metrics), _held_entries(self.ks)
-        refuse_ragged(self.ks, "ks", "a flat list of positive integers such as [10, 20]")
+        refuse_ragged(self.ks, name="ks",
+                      wanted="a flat list of positive integers such as [10, 20]")
         check_metric_names(self.metrics, sorted(known), "available: ")
         if not isinstance(self.ks, Sequence | np.ndarray) or isinstance(self.ks, str) \
                 or np.ndim(self.ks) != 1 or not len(self.ks) or any(

@@ -382,7 +382,8 @@ def _refuse_ragged_group_ids(groups: Any) -> None:
     """Refuse ``groups`` given as lists of different lengths. Looked for only once the
     ids fail to read (pandas cannot hash a list; numpy makes nested lists 2-D): a Python
     loop over every sample cost 0.6 s of every call on 3M impressions given as a list."""
-    refuse_ragged(groups, "groups", "one group id (user id) per sample", MetricInputError)
+    refuse_ragged(groups, name="groups", wanted="one group id (user id) per sample",
+                  error=MetricInputError)
 
 
 def _refuse_unhashable_group_ids(ids: Any) -> None:

@@ -1244,9 +1244,10 @@ class Recommender(Configurable, ABC):
         last user and ``0.5`` the first."""
         check_call(self, Recommender.score_users, positional, unexpected, (user_indices,))
         self._require_fitted()
-        refuse_ragged(user_indices, "user_indices", "a flat array of user indices in [0, "
-                      f"{len(self.users_)}) (positions in users_)", RecstackError,
-                      where=f"{self.name}: score_users: ")
+        refuse_ragged(user_indices, name="user_indices",
+                      wanted=f"a flat array of user indices in [0, {len(self.users_)}) "
+                             "(positions in users_)",
+                      error=RecstackError, where=f"{self.name}: score_users: ")
         indices = np.asarray(integer_objects(refuse_masked_indices(
             user_indices, f"{self.name}: score_users: user_indices", "user index")))
         n_users = len(self.users_)

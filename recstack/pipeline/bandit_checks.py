@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from recstack.data.interactions import refuse_ragged
 from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import (
     beyond_float,
@@ -132,6 +133,9 @@ def not_an_array(value: Any, ndim: int | None, what: str = "numbers",
                                                                 if example else "")
 
 
+#: the fix for rows of different lengths, said by every pipeline argument that takes rows
+PAD_OR_SPLIT_ROWS = "pad the short rows or give each list in its own call"
+
 #: a 1-D and a 2-D array of numbers, as the refusals of what is no array show them
 _NUMBER_EXAMPLES = ("[1.0, 0.5]", "[[1.0, 0.5], [0.0, 2.0]]")
 
@@ -144,7 +148,8 @@ def as_float_array(where: str, name: str, value: Any, *, ndim: int | None,
     if isinstance(value, str | bytes | dict) or value is None:
         raise error(f"{where}: {name} must be an array of numbers, "
                     f"{not_an_array(value, ndim, examples=_NUMBER_EXAMPLES)}")
-    refuse_ragged(where, name, value, error)
+    refuse_ragged(value, name=name, wanted="an array of numbers", error=error,
+                  where=f"{where}: ", advice=PAD_OR_SPLIT_ROWS)
     refuse_complex(f"{where}: {name}", value, error)
     if sp.issparse(value):
         value = _densified(where, name, value, error)
@@ -209,30 +214,6 @@ def _missing_as_nan(value: Any) -> np.ndarray | None:
         return None
 
 
-def refuse_ragged(where: str, name: str, value: Any,
-                  error: type[Exception] = BanditInputError) -> None:
-    """Refuse rows of different lengths (a list of lists), naming the first row whose
-    length differs from the first's (``name`` empty: ``where`` names the argument): numpy's
-    own error was a ValueError traceback
-    ("inhomogeneous shape") for the indices and jargon for the numbers."""
-    if not isinstance(value, list | tuple):
-        return
-    lengths = [len(row) if isinstance(row, list | tuple | np.ndarray) else None
-               for row in value]
-    if len(set(lengths)) > 1:
-        row = next(r for r, length in enumerate(lengths) if length != lengths[0])
-
-        def told(length: int | None) -> str:
-            if length is None:
-                return "a single value"
-            return f"{length} entry" if length == 1 else f"{length} entries"
-
-        raise error(
-            f"{where}{': ' + name if name else ''} must be an array of numbers with every "
-            f"row of one length, but row 0 has {told(lengths[0])} and row {row} "
-            f"{told(lengths[row])}; pad the short rows or give each list in its own call")
-
-
 def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | None,
                    what: str = "item", error: type[Exception] = BanditInputError,
                    nonnegative: bool = False) -> np.ndarray:
@@ -247,7 +228,8 @@ def as_index_array(where: str, name: str, value: Any, *, ndim: int, size: int | 
     message says "integer indices". ``nonnegative`` (with ``size`` None, where no
     vocabulary bounds them): internal indices, which count from 0, so a -1 (a log's
     "unknown" code) is refused naming its row rather than kept as an index of its own."""
-    refuse_ragged(where, name, value, error)
+    refuse_ragged(value, name=name, wanted=f"an array of {what or 'integer'} indices",
+                  error=error, where=f"{where}: ", advice=PAD_OR_SPLIT_ROWS)
     # a masked array's hidden entries were read as indices (items shown, users, groups)
     refuse_masked(value, f"{where}: {name}", error)
     array = np.asarray(integer_objects(value))

@@ -56,7 +56,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from recstack.atomic import checked_output, write_text
-from recstack.data.interactions import caller_stacklevel
+from recstack.data.interactions import caller_stacklevel, refuse_ragged
 from recstack.errors import ConfigError, RecstackError, counted, digit_count, shown
 from recstack.metrics._validation import (
     MetricInputError,
@@ -79,12 +79,12 @@ from recstack.pipeline._paths import (
     refuse_unwritable_file,
 )
 from recstack.pipeline.bandit_checks import (
+    PAD_OR_SPLIT_ROWS,
     first_true_false,
     misspelt_attribute,
     percentage_hint,
     refuse_booleans,
     refuse_complex,
-    refuse_ragged,
 )
 from recstack.specs import did_you_mean, finite_or_infinite, number_spelling_hint
 from recstack.strict_json import (
@@ -429,7 +429,10 @@ def _numbers(values: Any, where: str) -> np.ndarray:
     if isinstance(values, str | bytes | dict) or values is None:
         raise CalibrationError(f"{where} must be an array of numbers, got "
                                f"{type(values).__name__}")
-    refuse_ragged(where, "", values, CalibrationError)
+    # ``where`` ends with the argument ("platt: scores"), which names the rows that differ
+    caller, _, argument = where.rpartition(": ")
+    refuse_ragged(values, name=argument, wanted="an array of numbers", error=CalibrationError,
+                  where=f"{caller}: " if caller else "", advice=PAD_OR_SPLIT_ROWS)
     refuse_complex(where, values, CalibrationError)
     try:
         array = np.asarray(values, dtype=np.float64)

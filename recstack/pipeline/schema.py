@@ -21,10 +21,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from recstack.data.interactions import to_float32_values
+from recstack.data.interactions import refuse_ragged, to_float32_values
 from recstack.errors import RecstackError, shown
 from recstack.metrics._validation import refuse_masked, refuse_not_numbers
-from recstack.pipeline.bandit_checks import as_index_array, refuse_ragged
+from recstack.pipeline.bandit_checks import PAD_OR_SPLIT_ROWS, as_index_array
 from recstack.specs import did_you_mean
 
 #: the fields of a feature in :meth:`FeatureSchema.to_json`
@@ -321,7 +321,8 @@ def row_selection(rows: Any, n: int, where: str) -> np.ndarray:
     if isinstance(rows, str | bytes | dict) or rows is None:
         raise RecstackError(f"{where}: rows must be a boolean mask of {n} entries or row "
                             f"positions 0..{n - 1}, got {type(rows).__name__}")
-    refuse_ragged(where, "rows", rows, RecstackError)
+    refuse_ragged(rows, name="rows", wanted=f"a boolean mask of {n} entries or row positions "
+                  f"0..{n - 1}", error=RecstackError, where=f"{where}: ")
     refuse_masked(rows, f"{where}: rows", RecstackError)  # its hidden entries read as rows
     array = np.asarray(rows)
     if array.ndim != 1:
@@ -361,7 +362,8 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
     values = _frame_by_name(values, features, kind)
     # numpy would read text ('1_0' as 10), keep the real part of complex numbers and count
     # the days of a date: none of them is a feature value
-    refuse_ragged("feature frame", f"the {kind} features", values, RecstackError)
+    refuse_ragged(values, name=kind, wanted=f"the {kind} features, an array of numbers",
+                  error=RecstackError, where="feature frame: ", advice=PAD_OR_SPLIT_ROWS)
     refuse_not_numbers(values, f"feature frame: the {kind} features", RecstackError,
                        must="numbers")
     array = np.asarray(values)

@@ -55,6 +55,7 @@ from recstack.data.idmap import IdMap
 from recstack.data.interactions import (
     ITEM_ID,
     TIMESTAMP,
+    TRUE_FALSE_AS_VALUES,
     USER_ID,
     VALUE,
     Interactions,
@@ -623,9 +624,7 @@ def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
         # one machine's rule (recstack.data.interactions): True and False were read as
         # ratings 1.0 and 0.0 here, and a false row counted as an interaction
         raise DataFormatError("holds true/false values", file=where, column=VALUE,
-                              expected="numbers; true/false is no rating or weight: read "
-                              "the rows that are true as implicit feedback, without "
-                              "values, or write 1 for true and 0 for false")
+                              expected=f"numbers; {TRUE_FALSE_AS_VALUES}")
     wanted = {VALUE: ("double", (T.NumericType,), "numbers"),
               TIMESTAMP: ("long", (T.IntegralType, T.TimestampType, T.DoubleType),
                           "whole Unix seconds")}

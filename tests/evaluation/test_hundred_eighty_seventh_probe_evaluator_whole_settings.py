@@ -24,6 +24,8 @@ from recstack.evaluation.evaluator import Evaluator
 from recstack.evaluation.results import EvaluationResult
 from tests.evaluation.scorer import Scorer
 
+#: what a numpy true given for a count is told (the boolean rule of every count)
+BOOLEAN_HINT = r"True \(true and false are not numbers: write \w+ as a whole number in digits\)"
 WHOLE = [np.int64(3), np.uint8(3), np.int32(3), Decimal("3"), Decimal("3.000"), Fraction(3)]
 
 
@@ -39,14 +41,14 @@ def test_a_whole_number_of_any_type_is_stored_as_python_int(name, given):
 @pytest.mark.parametrize(("given", "written"), [
     (Decimal("2.5"), r"Decimal\('2.5'\)"), (Fraction(5, 2), r"Fraction\(5, 2\)"),
     (Decimal("NaN"), r"Decimal\('NaN'\)"), (Decimal("0"), r"Decimal\('0'\)"),
-    (Decimal("-3"), r"Decimal\('-3'\)"), (np.bool_(True), r"True \(true and false are not numbers: write \w+ as a whole number in digits\)")])
+    (Decimal("-3"), r"Decimal\('-3'\)"), (np.bool_(True), BOOLEAN_HINT)])
 def test_a_fraction_or_no_count_is_refused_as_written(name, given, written):
     with pytest.raises(ConfigError, match=rf"^{name} must be a positive integer, got {written}$"):
         Evaluator(**{name: given})
 
 
 @pytest.mark.parametrize(("given", "written"), [
-    (Decimal("2.5"), r"Decimal\('2.5'\)"), (np.bool_(True), r"True \(true and false are not numbers: write \w+ as a whole number in digits\)"), (Decimal("0"),
+    (Decimal("2.5"), r"Decimal\('2.5'\)"), (np.bool_(True), BOOLEAN_HINT), (Decimal("0"),
                                                                       r"Decimal\('0'\)")])
 def test_threads_that_are_no_count_are_refused_as_written(given, written):
     with pytest.raises(ConfigError, match=rf"^n_threads must be a whole number in \[1, \d+\] "
@@ -98,7 +100,7 @@ def test_a_results_count_of_users_is_stored_as_python_int(given):
 
 @pytest.mark.parametrize(("given", "written"), [
     (Decimal("2.5"), r"Decimal\('2.5'\)"), (Fraction(-3), r"Fraction\(-3, 1\)"),
-    (np.bool_(True), r"True \(true and false are not numbers: write \w+ as a whole number in digits\)"),
+    (np.bool_(True), BOOLEAN_HINT),
     # told how to write it (the two_hundred_seventy_second probe)
     (3.0, r"3\.0 \(a whole number is written in digits alone, without a point or an "
           r"exponent: users_without_relevant = 3\)")])

@@ -31,7 +31,8 @@ def previous(data):
 @pytest.mark.parametrize(("value", "says"), [
     ("8", r"^bpr: factors must be int, got '8' \(a number in quotes is text: write it "
           r"without them, factors = 8\)$"),
-    (True, r"^bpr: factors must be int, got True$"),
+    (True, r"^bpr: factors must be int, got True \(true and false are not numbers: write "
+           r"factors as a whole number in digits\)$"),
     (-1, r"^bpr: factors must be >= 1, got -1$"),
     (None, r"^bpr: factors must be int, got None$"),
 ])

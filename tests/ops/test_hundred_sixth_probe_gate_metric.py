@@ -22,27 +22,27 @@ def parse(**changes):
                                        ("ndcg@-3", "-3")])
 def test_a_cutoff_that_is_no_whole_number_is_named(metric, k):
     # before: the rule alone, the K that broke it unnamed (and "ndcg" alone the same)
-    with pytest.raises(ConfigError, match=rf"^p.toml: \[evaluation\] metric = '{metric}': "
+    with pytest.raises(ConfigError, match=rf'^p.toml: \[evaluation\] metric = "{metric}": '
                                           r"expected NAME@K .*, with K a whole number >= 1 "
-                                          rf"in the digits 0-9 \(got K = '{k}'\)$"):
+                                          rf'in the digits 0-9 \(got K = "{k}"\)$'):
         parse(evaluation={"metric": metric})
 
 
 def test_a_missing_cutoff_is_said_to_be_missing():
     # before: "expected NAME@K with NAME one of ..." of a NAME that is one of them
-    with pytest.raises(ConfigError, match=r"metric = 'ndcg': expected NAME@K .*; the cut-off "
-                                          r"K is missing \(e.g. 'ndcg@10'\)"):
+    with pytest.raises(ConfigError, match=r'metric = "ndcg": expected NAME@K .*; the cut-off '
+                                          r'K is missing \(e.g. "ndcg@10"\)'):
         parse(evaluation={"metric": "ndcg"})
 
 
 def test_a_name_in_capitals_gets_its_spelling():
     # as [tune] metric does
-    with pytest.raises(ConfigError, match=r"did you mean 'ndcg@10'\? names are lower case"):
+    with pytest.raises(ConfigError, match=r'did you mean "ndcg@10"\? names are lower case'):
         parse(evaluation={"metric": "NDCG@10"})
 
 
 def test_a_cutoff_above_the_largest_is_refused_as_in_tune():
-    with pytest.raises(ConfigError, match=r"metric = 'ndcg@10001': K = 10001 is above 10000"):
+    with pytest.raises(ConfigError, match=r'metric = "ndcg@10001": K = 10001 is above 10000'):
         parse(evaluation={"metric": "ndcg@10001"})
 
 

@@ -31,8 +31,9 @@ TARGET = np.full((3, 2), 0.5)
 @pytest.mark.parametrize("actions, message", [
     (None, r"snips: actions must be a 1-D array of action indices, got None; give a list "
            r"or 1-D array of action indices, such as \[0, 2\]"),
-    ([[0, 1], [1]], "snips: actions must be an array of numbers with every row of one "
-                    "length, but row 0 has 2 entries and row 1 1 entry"),
+    ([[0, 1], [1]], r"snips: actions must be an array of action indices, got nested lists "
+                    r"of different lengths \(actions\[0\] holds 2 entries and actions\[1\] 1 "
+                    r"entry\); pad the short rows"),
 ])
 def test_logged_actions_of_the_wrong_shape_are_named(actions, message):
     with pytest.raises(BanditInputError, match=message):

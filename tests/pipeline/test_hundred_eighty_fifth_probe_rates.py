@@ -64,10 +64,19 @@ def test_a_share_above_one_is_said_to_be_a_share(rate, hint):
         sample_negatives(None, np.array([0, 1]), how="uniform", rate=rate)
 
 
-@pytest.mark.parametrize("rate", [0, -1, np.nan, True])
+@pytest.mark.parametrize("rate", [0, -1, np.nan])
 def test_a_share_that_is_no_number_above_one_has_no_hint(rate):
     with pytest.raises(ConfigError, match=r"must be in \(0, 1\], got [^(]*$"):
         downsample_negatives(np.array([0, 1, 0]), rate)
+
+
+def test_a_boolean_share_is_told_booleans_are_no_numbers_and_gets_no_share_hint():
+    # True == 1 in Python, so without its own rule it would pass as "keep every row"
+    with pytest.raises(ConfigError, match=r"^downsample_negatives: rate \(the share of "
+                                          r"negatives kept\) must be in \(0, 1\], got True "
+                                          r"\(true and false are not numbers: write rate as "
+                                          r"a number in digits\)$"):
+        downsample_negatives(np.array([0, 1, 0]), True)
 
 
 def test_a_rate_of_one_keeps_every_row():

@@ -75,5 +75,7 @@ def test_end_points_and_shapes_are_kept():
 
 def test_rows_of_different_lengths_are_refused_by_row():
     with pytest.raises(BanditInputError, match=r"^correct_probability: p must be an array of "
-                                               r"numbers with every row of one length"):
+                                               r"numbers, got nested lists of different "
+                                               r"lengths \(p\[0\] holds 2 entries and "
+                                               r"p\[1\] 1 entry\)"):
         correct_probability([[0.1, 0.2], [0.3]], 5)

@@ -8,6 +8,8 @@ probabilities."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -63,12 +65,14 @@ def test_simulator_counts_given_as_numpy_integers_run():
     assert len(result.regret) == 3
 
 
-@pytest.mark.parametrize(("items", "rewards", "named"), [
-    ([[0, 1], [2]], [[1.0, 0.0], [1.0]], "items"),  # numpy's ValueError traceback
-    ([[0, 1], [2, 0]], [[1.0, 0.0], [1.0]], "rewards"),
+@pytest.mark.parametrize(("items", "rewards", "named", "wanted"), [
+    # numpy's ValueError traceback
+    ([[0, 1], [2]], [[1.0, 0.0], [1.0]], "items", "item indices"),
+    ([[0, 1], [2, 0]], [[1.0, 0.0], [1.0]], "rewards", "numbers"),
 ])
-def test_lists_of_different_lengths_are_named_by_row(items, rewards, named):
-    with pytest.raises(RecstackError, match=f"ucb1.update: {named} must be an array of "
-                       "numbers with every row of one length, but row 0 has 2 entries and "
-                       "row 1 1 entry"):
+def test_lists_of_different_lengths_are_named_by_row(items, rewards, named, wanted):
+    with pytest.raises(RecstackError, match=re.escape(
+            f"ucb1.update: {named} must be an array of {wanted}, got nested lists of "
+            f"different lengths ({named}[0] holds 2 entries and {named}[1] 1 entry); pad the "
+            "short rows or give each list in its own call")):
         UCB1(n_items=3).update([0, 1], items, rewards)

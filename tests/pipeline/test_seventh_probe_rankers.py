@@ -5,6 +5,8 @@ other descriptions (``doc``, text for reports) is scored like the fitted one."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -84,13 +86,14 @@ def test_validation_rows_that_cannot_rank_are_refused(name, validation_labels, s
             frame, labels, validation=(frame, validation_labels(len(labels))))
 
 
-@pytest.mark.parametrize(("numeric", "users", "named", "lengths"), [
-    ([[1.0], [2.0, 3.0]], [0, 1], "the numeric features", "1 entry and row 1 2 entries"),
-    ([[1.0], [2.0]], [[0], [0, 1]], "users", "1 entry and row 1 2 entries"),
+@pytest.mark.parametrize(("numeric", "users", "named", "wanted"), [
+    ([[1.0], [2.0, 3.0]], [0, 1], "numeric", "the numeric features, an array of numbers"),
+    ([[1.0], [2.0]], [[0], [0, 1]], "users", "an array of integer indices"),
 ])
-def test_rows_of_different_lengths_are_named(numeric, users, named, lengths):
+def test_rows_of_different_lengths_are_named(numeric, users, named, wanted):
     # numpy's ValueError traceback ("inhomogeneous shape") before
-    with pytest.raises(RecstackError, match=f"feature frame: {named} must be an array of "
-                       f"numbers with every row of one length, but row 0 has {lengths}"):
+    with pytest.raises(RecstackError, match=re.escape(
+            f"feature frame: {named} must be {wanted}, got nested lists of different lengths "
+            f"({named}[0] holds 1 entry and {named}[1] 2 entries); pad the short rows")):
         FeatureFrame(FeatureSchema((SIGNAL,)), numeric, np.zeros((2, 0)), users, [0, 1],
                      [0, 0])

@@ -68,7 +68,8 @@ def test_numpy_counts_are_read_and_quoted_numbers_told_how_to_write_them(spark):
              "block_size must be a positive integer, got 64.0 (a whole number is written in "
              "digits alone, without a point or an exponent: block_size = 64)"),
             ({"k": "0"}, "k must be a positive integer, got '0'"),
-            ({"k": np.True_}, "k must be a positive integer, got True")]:
+            ({"k": np.True_}, "k must be a positive integer, got True (true and false are not "
+                              "numbers: write k as a whole number in digits)")]:
         with pytest.raises(ConfigError) as error:
             top_k(users, items, None, **kwargs)
         assert str(error.value) == message

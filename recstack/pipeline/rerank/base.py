@@ -30,18 +30,18 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions, caller_stacklevel
+from recstack.data.interactions import Interactions, caller_stacklevel, refuse_ragged
 from recstack.errors import ConfigError, RecstackError, counted, shown
 from recstack.metrics._validation import check_aligned, exact_as_int, refuse_masked
 from recstack.models import persistence
 from recstack.models.base import Configurable, canonical_value, check_interactions, shown_given
 from recstack.models.persistence import SparseSpec, expected_array_names
 from recstack.pipeline.bandit_checks import (
+    PAD_OR_SPLIT_ROWS,
     _missing_as_nan,
     as_index_array,
     refuse_booleans,
     refuse_complex,
-    refuse_ragged,
 )
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.registry import Registry
@@ -375,7 +375,8 @@ def check_lists(users: Any, items: Any, scores: Any, n_items: int, where: str
                            error=RecstackError)
     # lists of different lengths: numpy's ValueError traceback (the scores' are refused
     # by their conversion below)
-    refuse_ragged(where, "items", items, RecstackError)
+    refuse_ragged(items, name="items", wanted="an array of item indices, one row per user",
+                  error=RecstackError, where=f"{where}: ", advice=PAD_OR_SPLIT_ROWS)
     # before np.asarray drops the mask: its hidden entries were listed as items
     refuse_masked(items, f"{where}: items", RecstackError)
     items = np.asarray(items)

@@ -68,7 +68,7 @@ from recstack.atomic import (
     write_text,
 )
 from recstack.data.side_table import read_side_table
-from recstack.errors import ConfigError, RecstackError, counted
+from recstack.errors import ConfigError, DataFormatError, RecstackError, counted
 from recstack.ops.lock import pipeline_lock
 from recstack.ops.pipeline_config import Pipeline, load_pipeline
 from recstack.ops.quality import (
@@ -356,10 +356,15 @@ class _Run:
 
         key = "item_id" if which == "items" else "user_id"
         # the reader's words ("PATH: no such [data] items file") did not say which
-        # pipeline file named it
-        with named_step(f"{self.spec.source_file}: [data] {which} = {name!r}: "):
-            return read_side_table(self.spec.path(name), what=f"[data] {which} file",
-                                   key=key, require_rows=True)
+        # pipeline file named it; named_step keeps a DataFormatError's own words (it
+        # names its file), so that one is prefixed here
+        where = f"{self.spec.source_file}: [data] {which} = {name!r}: "
+        try:
+            with named_step(where):
+                return read_side_table(self.spec.path(name), what=f"[data] {which} file",
+                                       key=key, require_rows=True)
+        except DataFormatError as error:
+            raise DataFormatError(where + str(error)) from None
 
     def _interactions(self) -> tuple[Any, np.ndarray]:
         """Every partition of the snapshot as one Interactions, and each row's partition."""

@@ -49,7 +49,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from recstack.errors import RecstackError, echoed
+from recstack.errors import RecstackError, described_value, echoed, shown_given
 
 __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
            "check_regular_file", "checked_path", "describe_path", "file_name_problem",
@@ -200,8 +200,6 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     """
     if not isinstance(overwrite, bool):
         # a truthy string such as "no" must not replace a folder
-        from recstack.models.base import shown_given
-
         raise RecstackError(f"overwrite must be True or False, got {shown_given(overwrite)}")
     given = target
     target = checked_path(target)
@@ -530,8 +528,6 @@ def _given_in_place_of_path(value: Any) -> str:
     type and size alone for a table, an array or a long collection: a DataFrame passed
     to ``save`` was printed whole, its rows spread over the message."""
     # imported here: the models import this module to write their files
-    from recstack.models.base import described_value, shown_given
-
     given = shown_given(value)
     if given == described_value(value):
         return given

@@ -9,7 +9,7 @@ import datetime
 import numbers
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -245,6 +245,49 @@ def echoed(text: Any, most: int = ECHO_MOST) -> str:
         return text
     head, tail = min(_ECHO_HEAD, most // 2), min(_ECHO_TAIL, most // 4)
     return f"{text[:head]}...{text[-tail:]} ({_length(text)})"
+
+
+def shown_given(value: Any) -> str:
+    """A value a user gave, as a message repeats it: a number, flag or short text as
+    written; a table of rows, an array or a long collection by its type and size (a
+    DataFrame's repr, cut at 80 characters, was its first rows spread over lines)."""
+    if hasattr(value, "columns") or (isinstance(getattr(value, "shape", None), tuple)
+                                     and not isinstance(value, np.ndarray | np.generic)):
+        # a table's repr is laid out on lines, never short; a Series' or Categorical's,
+        # its lines joined, read as "0 auto dtype: str"; a sparse matrix's named its
+        # stored elements; an Interactions' its rows: each is named by kind and shape
+        return described_value(value)
+    text = shown(value)
+    if isinstance(value, str | bytes):
+        return echoed(text)
+    if len(text) <= ECHO_MOST:
+        # a small array's repr breaks its rows over lines
+        return " ".join(text.split()) if "\n" in text else text
+    return described_value(value)
+
+
+def shown_ids(ids: Sequence[Any]) -> str:
+    """A few ids as a message lists them, each as :func:`shown_given` shows it: a list's
+    repr wrote each id whole, and one id of thousands of characters (a document pasted as
+    a user id) filled the screen."""
+    return "[" + ", ".join(shown_given(external) for external in ids) + "]"
+
+
+def described_value(value: Any) -> str:
+    """``value`` in a few words, by its type and size: ``a DataFrame of 2,000 rows x 2
+    columns``, ``an ndarray of shape (3, 4)``, ``a list of 7 items``, ``an Interactions``
+    (for a value whose repr is its whole content, a message's echo would bury it)."""
+    kind = type(value).__name__
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and len(shape) == 2 and hasattr(value, "columns"):
+        return (f"{article} {kind} of {counted(int(shape[0]), 'row')} x "
+                f"{counted(int(shape[1]), 'column')}")
+    if isinstance(shape, tuple):
+        return f"{article} {kind} of shape {tuple(int(n) for n in shape)}"
+    if isinstance(value, Collection) and not isinstance(value, str | bytes):
+        return f"{article} {kind} of {counted(len(value), 'item')}"
+    return f"{article} {kind}"
 
 
 def _length(value: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, described_value, shown_given
 
 T = TypeVar("T")
 
@@ -41,8 +41,6 @@ class Registry(Generic[T]):
         if not isinstance(name, str):
             # a list or table here would fail the lookup itself (unhashable), not name it
             # a table of rows or a long list here was repeated whole, burying the message
-            from recstack.models.base import described_value, shown_given
-
             given = shown_given(name)
             if given != described_value(name):
                 given = f"{type(name).__name__} {given}"
@@ -78,8 +76,6 @@ def declared_hint(value: Any) -> str:
     "regularization": 10}``, as an experiment file writes a model): the call to write."""
     if not (isinstance(value, dict) and isinstance(value.get("type"), str)):
         return ""
-    from recstack.models.base import shown_given
-
     settings = "".join(f", {key}={shown_given(item)}" for key, item in value.items()
                        if key != "type")
     return (f", a declaration table: give its type as the name and the rest by keyword, "

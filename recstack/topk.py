@@ -46,7 +46,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown, shown_given
 from recstack.specs import arguments_named, did_you_mean, whole_exact_as_int
 
 __all__ = [
@@ -164,7 +164,7 @@ def top_k_threaded(scores: np.ndarray, k: int, executor: Executor | None, worker
     k = _check_k(k)
     if not isinstance(nan_refused, bool | np.bool_):
         # a truthy text ("no") skipped the NaN warning without a word
-        raise ConfigError(f"nan_refused must be True or False, got {_shown_given(nan_refused)}")
+        raise ConfigError(f"nan_refused must be True or False, got {shown_given(nan_refused)}")
     if not nan_refused:
         _warn_odd_rows(*_odd_rows(scores, executor, workers), scores.shape[0],
                        "top_k_threaded")
@@ -404,7 +404,7 @@ def top_k_batched(score_batch: Callable[[np.ndarray], np.ndarray], user_index: n
     if n_items is not None and (isinstance(n_items, bool) or not isinstance(
             n_items, int | np.integer) or n_items < 0):
         raise ConfigError(f"n_items must be the catalog size (a whole number >= 0) or None, "
-                          f"got {_shown_given(given)}")
+                          f"got {shown_given(given)}")
     n_items = n_items or (exclude.shape[1] if exclude is not None else None)
     if batch_size is None:
         width = n_items or 100_000
@@ -611,7 +611,7 @@ def _count(value: Any, name: str) -> int:
     ``top_k`` refused it); anything else is refused as given."""
     number = whole_exact_as_int(value)
     if isinstance(number, bool) or not isinstance(number, int | np.integer) or number < 1:
-        raise ConfigError(f"{name} must be a positive integer, got {_shown_given(value)}")
+        raise ConfigError(f"{name} must be a positive integer, got {shown_given(value)}")
     return int(number)
 
 
@@ -639,7 +639,7 @@ def _check_executor(executor: Any) -> None:
     if executor is not None and not callable(getattr(executor, "map", None)):
         raise ConfigError(f"executor must be a concurrent.futures Executor (e.g. "
                           f"ThreadPoolExecutor(4)) or None, got {type(executor).__name__} "
-                          f"{_shown_given(executor)}")
+                          f"{shown_given(executor)}")
 
 
 def _check_threads(n_threads: Any) -> int:
@@ -653,7 +653,7 @@ def _use_numba(method: str) -> bool:
         # compared with == below, an array or frame was numpy's or pandas' "truth value ...
         # is ambiguous", and a sparse matrix a TypeError from isnan
         raise ConfigError(f"method must be 'auto', 'numba' or 'numpy' (text), got "
-                          f"{_shown_given(method)}")
+                          f"{shown_given(method)}")
     if method == "numpy":
         return False
     if method == "numba":
@@ -666,15 +666,6 @@ def _use_numba(method: str) -> bool:
     hint = did_you_mean(method, ("auto", "numba", "numpy")) if isinstance(method, str) else ""
     raise ConfigError(f"method must be 'auto', 'numba' or 'numpy', got "
                       f"{echoed(repr(method))}{hint}")
-
-
-def _shown_given(value: Any) -> str:
-    """:func:`recstack.models.base.shown_given`, imported when a message needs it (the
-    models import this module first). Not cached: the values it shows are mostly
-    unhashable (a list, an array), on which a cache failed with "unhashable type"."""
-    from recstack.models.base import shown_given
-
-    return shown_given(value)
 
 
 @functools.cache

@@ -44,6 +44,7 @@ from recstack.errors import (
     counted,
     digit_count,
     shown,
+    shown_given,
     shown_number,
 )
 from recstack.specs import SEED_MAX, SEED_RULE, arguments_named, did_you_mean
@@ -2531,8 +2532,6 @@ def _matrix_dtype(dtype: Any) -> np.dtype:
     except (TypeError, ValueError):  # a pandas Categorical or a ragged list: ValueError
         wanted = None
     if wanted is None or wanted.kind not in "biuf":
-        from recstack.models.base import shown_given  # the models import this module
-
         raise ConfigError(f"to_csr: dtype must be a real number type such as np.float32, "
                           f"np.float64, np.int32 or bool, got {shown_given(dtype)}")
     return wanted
@@ -2623,8 +2622,6 @@ def check_threshold(threshold: Any, name: str) -> float | int | None:
         from recstack.metrics._validation import how_to_write
 
         hint = how_to_write(threshold, float, name, _finite_spelt)
-        from recstack.models.base import shown_given  # the models import this module
-
         # a list or array of thresholds was written whole, thousands of numbers
         raise ConfigError(f"{name} must be a finite number or None, got "
                           f"{shown_given(threshold)}{hint}")

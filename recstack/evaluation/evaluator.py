@@ -34,7 +34,7 @@ from recstack.data.interactions import (
     refuse_ragged,
     warn_of_a_threshold_keeping_every_row,
 )
-from recstack.errors import ConfigError, RecstackError, counted, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown, shown_ids
 from recstack.evaluation.diagnostics import index_list_overlap
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics._validation import exact_as_int, how_to_write, shown_given
@@ -748,8 +748,6 @@ def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,
         hint = (" (the cut-offs go in ks, not in the names)"
                 if any(isinstance(m, str) and "@" in m for m in unknown)
                 else metric_name_hint(unknown[0], known))
-        from recstack.models.base import shown_ids
-
         # a few of them, each cut to length: a list of thousands of names (or one name of
         # thousands of characters) was repeated whole
         more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""

@@ -20,7 +20,14 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from recstack.data.dates import held_scalar
-from recstack.errors import RecstackError, counted, digit_count, shown, shown_number
+from recstack.errors import (  # noqa: F401 - shown_given: the metrics import it from here
+    RecstackError,
+    counted,
+    digit_count,
+    shown,
+    shown_given,
+    shown_number,
+)
 from recstack.specs import (
     CUTOFF_RULE,
     K_MAX,
@@ -180,14 +187,6 @@ def beyond_float(values: Any, name: str) -> str:
             continue
     return (f"{name} holds {shown}{where}, too large for a float64 number (at most about "
             "1.8e308 in size); rescale the values or fix the one that is wrong")
-
-
-def shown_given(value: Any) -> str:
-    """:func:`recstack.models.base.shown_given`, imported when a message needs it: the
-    models import these checks, so the metrics cannot import the models first."""
-    from recstack.models.base import shown_given as shown_by_models
-
-    return shown_by_models(value)
 
 
 def count_shown(value: int, *, grouped: bool = True) -> str:

@@ -18,15 +18,13 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, RecstackError, counted, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown, shown_given, shown_ids
 from recstack.models.base import (
     NOT_GIVEN,
     Param,
     Recommender,
     check_call,
     history_weights,
-    shown_given,
-    shown_ids,
 )
 from recstack.models.persistence import (
     ArraySpec,

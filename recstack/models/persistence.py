@@ -82,7 +82,7 @@ from recstack.atomic import (
     recover,
 )
 from recstack.data.idmap import IdMap
-from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown, shown_given
 from recstack.specs import did_you_mean
 from recstack.strict_json import json_syntax_problem, read_json_text
 
@@ -381,8 +381,6 @@ def _jsonable(value: Any) -> Any:
         return value.item()
     if isinstance(value, Path):
         return str(value)
-    from recstack.models.base import shown_given  # deferred: base imports this module
-
     # an array or a frame set as a hyperparameter was repeated whole
     raise TypeError(f"hyperparameter value {shown_given(value)} cannot be written as JSON")
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from recstack.errors import ConfigError
+from recstack.errors import ConfigError, shown_given
 from recstack.models.base import (
     NOT_GIVEN,
     Recommender,
     canonical_value,
     refuse_positional,
-    shown_given,
 )
 from recstack.registry import Registry
 from recstack.specs import table_hint

@@ -59,7 +59,7 @@ import numpy as np
 
 from recstack import __version__
 from recstack.atomic import folder_problem, padded_name_problem, special_file_problem
-from recstack.errors import ConfigError, RecstackError, counted, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown, shown_given
 from recstack.serving._files import unreadable_file
 from recstack.specs import arguments_named, whole_exact_as_int
 from recstack.strict_json import loads as strict_loads
@@ -1505,8 +1505,6 @@ def _build_index(model: Recommender, backend: str | None,
         return None
     # an array or frame compared with `in` was numpy's "truth value is ambiguous"
     if not isinstance(backend, str) or backend not in ("auto", "hnsw", "exact"):
-        from recstack.models.base import shown_given
-
         raise ConfigError(f"index must be 'auto', 'hnsw', 'exact' or None, got "
                           f"{shown_given(backend)}")
     try:

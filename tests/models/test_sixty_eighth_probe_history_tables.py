@@ -53,7 +53,8 @@ def test_interactions_say_to_pass_their_matrix():
     data = _two_items()
     model = create_model("ease").fit(data)
     with pytest.raises(RecstackError, match=r"^ease: histories must be a users x items matrix "
-                                            r"of numbers, got an Interactions of shape \(\d+, \d+\); for "
+                                            r"of numbers, got an Interactions of shape "
+                                            r"\(\d+, \d+\); for "
                                             r"interactions that share the model's item "
                                             r"vocabulary .*, pass interactions\.to_csr\(\)$"):
         model.score_histories(data)

@@ -31,10 +31,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel, refuse_ragged
-from recstack.errors import ConfigError, RecstackError, counted, shown
+from recstack.errors import ConfigError, RecstackError, counted, shown, shown_given
 from recstack.metrics._validation import check_aligned, exact_as_int, refuse_masked
 from recstack.models import persistence
-from recstack.models.base import Configurable, canonical_value, check_interactions, shown_given
+from recstack.models.base import Configurable, canonical_value, check_interactions
 from recstack.models.persistence import SparseSpec, expected_array_names
 from recstack.pipeline.bandit_checks import (
     PAD_OR_SPLIT_ROWS,

@@ -31,10 +31,10 @@ import numpy as np
 import pandas as pd
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, shown, shown_given
 from recstack.metrics.beyond_accuracy import item_user_counts
 from recstack.metrics.lists import position_discount
-from recstack.models.base import Param, shown_given
+from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec
 from recstack.pipeline.rerank.base import (
     RerankContext,

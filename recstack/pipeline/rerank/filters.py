@@ -17,8 +17,8 @@ import scipy.sparse as sp
 
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import ConfigError, counted, shown
-from recstack.models.base import Param, described_value, shown_given
+from recstack.errors import ConfigError, counted, described_value, shown, shown_given
+from recstack.models.base import Param
 from recstack.models.persistence import ArraySpec, SparseSpec, sparse_from_state, sparse_state
 from recstack.pipeline.rerank.base import (
     LABEL_SEPARATOR,

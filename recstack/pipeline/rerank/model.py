@@ -17,7 +17,7 @@ import numpy as np
 
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, shown_given
 from recstack.models.base import (
     NOT_GIVEN,
     Param,
@@ -26,7 +26,6 @@ from recstack.models.base import (
     check_batch_size,
     check_call,
     check_list_length,
-    shown_given,
 )
 from recstack.models.persistence import ArraySpec, SparseSpec, rebound_spec
 from recstack.models.registry import create_declared, register, settings_key

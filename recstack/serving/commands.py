@@ -198,6 +198,7 @@ def _refuse_evaluation_of_another_model(path: Path, payload: dict[str, Any],
     from recstack.analysis.results_folder import _data_identity
     from recstack.config import parse_experiment
     from recstack.experiment import build_models
+    from recstack.models.registry import settings_key
 
     evaluated_raw = payload.get("experiment")
     if not isinstance(evaluated_raw, dict):
@@ -222,8 +223,9 @@ def _refuse_evaluation_of_another_model(path: Path, payload: dict[str, Any],
                             f"{type(other).name!r} model, but {here} fits a "
                             f"{type(fitted).name!r}: these are not its results; {rerun}")
     theirs, ours = other.get_params(), fitted.get_params()
+    # by the rule that finds one model listed twice: 500 is 500.0, but true is not 1
     differing = [key for key in sorted(set(theirs) | set(ours))
-                 if theirs.get(key) != ours.get(key)]
+                 if settings_key(theirs.get(key)) != settings_key(ours.get(key))]
     if differing:
         shown_keys = ", ".join(f"{key} = {echoed(shown(theirs.get(key)))} there, "
                                f"{echoed(shown(ours.get(key)))} here"

@@ -89,7 +89,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from recstack.data.idmap import PLAIN_INTEGER
-from recstack.errors import ConfigError, RecstackError, digit_count, shown
+from recstack.errors import ConfigError, RecstackError, digit_count, echoed, shown
 from recstack.serving.two_stage import context_number_problem
 from recstack.serving.variants import VariantAssigner
 
@@ -342,12 +342,6 @@ _PYTHON_PHRASES = (("(a JSON string such as \"42\")", "(a str such as '42')"),
                    ("a JSON object of", "a dict of"), ("a JSON object", "a dict"))
 
 
-def _cut(text: str, most: int) -> str:
-    """``text`` of at most ``most`` characters, marked where it was cut: a datetime's repr
-    cut bare read as a broken value ("datetime.datetime(2026, 12, 7, 3, 11, 0,")."""
-    return text if len(text) <= most else text[:most] + "..."
-
-
 def python_words(problem: Mapping[str, Any]) -> str:
     """A body schema's refusal (one of pydantic's ``errors()``) in the words of a caller
     from Python: ``recommend_user(u, 5, context={"city": None})`` was told "not null" and
@@ -365,7 +359,7 @@ def python_words(problem: Mapping[str, Any]) -> str:
         if json_kind in message:
             kind = (f"a {type(value).__name__}" if isinstance(value, Mapping | list | tuple)
                     else "None" if value is None
-                    else f"{type(value).__name__} {_cut(shown(value), 40)}")
+                    else f"{type(value).__name__} {echoed(shown(value), 40)}")
             message = message.replace(json_kind, f"not {kind}", 1)
     for json_phrase, python_phrase in _PYTHON_PHRASES:
         message = message.replace(json_phrase, python_phrase)

@@ -65,8 +65,9 @@ def test_an_event_time_given_as_a_date_says_how_to_give_seconds(service, user, i
 def test_a_cut_datetime_is_marked_as_cut(service, user, item):
     with_microseconds = datetime.datetime(2026, 12, 3, 18, 44, 25, 123456)
     message = _event_refusal(service, _event(user, item, timestamp=with_microseconds))
-    shown = "datetime.datetime(2026, 12, 3, 18, 44, 25, 123456)"[:40]
-    assert message == f"events[0].timestamp: {SECONDS}, not datetime {shown}...; {HOW}"
+    whole = "datetime.datetime(2026, 12, 3, 18, 44, 25, 123456)"
+    shown = f"{whole[:20]}...{whole[-10:]} ({len(whole)} characters)"
+    assert message == f"events[0].timestamp: {SECONDS}, not datetime {shown}; {HOW}"
 
 
 @pytest.mark.parametrize(("field", "value", "said"), [

@@ -120,16 +120,18 @@ class ExperimentResult:
         lines: dict[str, dict[str, str]] = {}
         per_user = [c for c in self.results[0].per_user.columns]
         summaries = {result.model: result.summary() for result in self.results}
-        cut = {metric for metric in per_user
-               if any(summary[metric].clipped for summary in summaries.values()
-                      if metric in summary)}
+        # shown as [low, high]: an interval cut at the bounds, or the exact one of values
+        # alike, neither symmetric about the mean
+        uneven = {metric for metric in per_user
+                  if any(summary[metric].clipped or summary[metric].alike
+                         for summary in summaries.values() if metric in summary)}
         # every user with one value: the interval is no t interval (it would have zero
         # width) but the one exact within the bounds, or none for a metric without two
-        # finite bounds; shown as cut at the bounds, it was explained as "too skewed"
+        # finite bounds; explained as cut at the bounds, it read as "too skewed"
         alike = {(model, metric) for model, summary in summaries.items()
                  for metric in per_user if metric in summary and summary[metric].alike}
-        only_cut = {metric for metric in cut
-                    if any(summary[metric].clipped and not summary[metric].alike
+        only_cut = {metric for metric in per_user
+                    if any(summary[metric].clipped
                            for summary in summaries.values() if metric in summary)}
         for model, row in table.iterrows():
             column = {}
@@ -138,7 +140,7 @@ class ExperimentResult:
                 mark = ALIKE_MARK if (model, metric) in alike else ""
                 if math.isnan(low):
                     interval = ""
-                elif metric in cut:
+                elif metric in uneven:
                     # "0.0312 ±0.0478" read as reaching down to -0.0166, a recall no
                     # model can have: the interval was cut at 0
                     interval = f" [{low:.4f}, {high:.4f}]"
@@ -161,9 +163,9 @@ class ExperimentResult:
             note += (f"; mean [low, high] on the rows of {', '.join(sorted(only_cut))}: the "
                      "interval's ends, cut at the metric's bounds for at least one model "
                      "(too few users, or too skewed values, for a symmetric interval)")
-        if cut - only_cut:
-            note += (f"; mean [low, high] on the rows of {', '.join(sorted(cut - only_cut))}"
-                     ": the interval's ends")
+        if uneven - only_cut:
+            note += (f"; mean [low, high] on the rows of "
+                     f"{', '.join(sorted(uneven - only_cut))}: the interval's ends")
         if alike:
             note += (f"\n{ALIKE_MARK}: every user evaluated had this one value, so the "
                      "interval is not a t interval (of zero width) but the one exact within "

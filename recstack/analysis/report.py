@@ -710,8 +710,6 @@ def _comparison(folder: ResultsFolder) -> Section:
 def _cut_ends(summary: MetricSummary) -> tuple[bool, bool]:
     """Whether the lower and the upper end of ``summary``'s interval were cut at the
     metric's bounds (an interval of identical values is exact within them, not cut)."""
-    if summary.alike:
-        return False, False
     return cut_ends(summary.ci_low, summary.ci_high, summary.clipped,
                     metric_bounds(summary.metric))
 

@@ -128,7 +128,8 @@ class MetricSummary:
     them, :math:`[a + (v - a)\,q,\; b - (b - v)\,q]` with :math:`q = ((1 - c)/2)^{1/n}`
     (at :math:`v = a`, the Clopper-Pearson interval of 0 successes in :math:`n`; a mean
     outside it makes :math:`n` values all equal to :math:`v` rarer than :math:`(1 - c)/2`),
-    with ``clipped`` and ``alike`` set; a metric without bounds gets a NaN interval, as
+    with ``alike`` set (``clipped`` stays for a t interval cut at the bounds); a metric
+    without bounds gets a NaN interval, as
     identical values do not bound its mean at all.
 
     One user gives the mean with a NaN interval, none a NaN mean. ``confidence`` is a share
@@ -141,8 +142,7 @@ class MetricSummary:
     ci_low: float
     ci_high: float
     n_users: int
-    #: whether the t interval reached past the metric's bounds and was cut at them (or,
-    #: with ``alike``, was replaced by the interval exact within them)
+    #: whether the t interval reached past the metric's bounds and was cut at them
     clipped: bool = False
     #: whether every user (two or more) had the same value, so the interval is not a t
     #: interval (of zero width) but the one exact within the bounds, or NaN without them
@@ -212,8 +212,8 @@ def _all_alike(values: np.ndarray) -> bool:
 def _bounded_interval(values: np.ndarray, confidence: float,
                       bounds: tuple[float, float] | None
                       ) -> tuple[float, float, float, bool, bool]:
-    """Mean, interval, whether it is no plain t interval (cut at ``bounds``, or exact
-    within them) and whether every value is alike: see :class:`MetricSummary`."""
+    """Mean, interval, whether the t interval was cut at ``bounds`` and whether every
+    value is alike (the interval then exact within them): see :class:`MetricSummary`."""
     if _all_alike(values):
         # the t interval of identical values has zero width and claimed the mean known
         # exactly from, say, 3 users who all scored 0
@@ -223,7 +223,7 @@ def _bounded_interval(values: np.ndarray, confidence: float,
         share_beyond = ((1.0 - confidence) / 2.0) ** (1.0 / len(values))
         low = bounds[0] + (mean - bounds[0]) * share_beyond
         high = bounds[1] - (bounds[1] - mean) * share_beyond
-        return mean, min(low, mean), max(high, mean), True, True
+        return mean, min(low, mean), max(high, mean), False, True
     mean, low, high = _t_interval(values, confidence)
     low, high, clipped = _within(mean, low, high, bounds)
     return mean, low, high, clipped, False
@@ -276,7 +276,7 @@ class PairedTest:
     reasons) at the bounds of a difference of two values, [-1, 1] for a share, and
     ``clipped`` says whether it was cut (when every user's difference is the same, the
     interval is the one exact within those bounds, as :class:`MetricSummary` gives for
-    identical values, and ``clipped`` is set); ``t_p_value`` is the two-sided paired
+    identical values, and ``alike`` is set); ``t_p_value`` is the two-sided paired
     t-test (``scipy.stats.ttest_rel(a, b)``), ``wilcoxon_p_value`` the two-sided Wilcoxon
     signed-rank test with zero differences dropped (``scipy.stats.wilcoxon(a - b)``, its
     default ``zero_method="wilcox"`` and ``method="auto"``). ``significant`` reads the
@@ -1112,7 +1112,7 @@ def _interval_flags(summary: MetricSummary) -> dict[str, bool]:
     a t interval cut at the metric's bounds; ``ci_alike``, every user had one value and the
     interval is the one exact within the bounds (never both: the gate's record reads the
     same way, and an alike interval read as cut was explained as too few users)."""
-    return {"ci_clipped": summary.clipped and not summary.alike, "ci_alike": summary.alike}
+    return {"ci_clipped": summary.clipped, "ci_alike": summary.alike}
 
 
 def check_stored_model(path: str | Path, number: int, entry: dict[str, Any]) -> None:

@@ -242,7 +242,7 @@ def decide(candidate: pd.Series, published: pd.Series | None, *, metric: str, ma
              # an interval of differences all alike is exact within the bounds, not a t
              # interval cut at them: recorded as cut, the page and report.txt marked its
              # ends with the dagger and explained "the t interval reached past them"
-             "ci_clipped": bool(test.clipped and not test.alike),
+             "ci_clipped": bool(test.clipped),
              "ci_alike": bool(test.alike),
              "t_p_value": test.t_p_value,
              "wilcoxon_p_value": test.wilcoxon_p_value}

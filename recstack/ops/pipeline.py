@@ -920,8 +920,7 @@ def _text(report: dict[str, Any]) -> str:
         from recstack.evaluation.results import ALIKE_MARK, CUT_MARK
 
         alike = evaluation.get("ci_alike") is True
-        # an interval exact within the bounds has no end cut at them
-        low_cut, high_cut = (False, False) if alike else gate_cut_ends(evaluation)
+        low_cut, high_cut = gate_cut_ends(evaluation)  # none where alike: not cut
         lines += [f"  published v{evaluation['published_version']:<6} "
                   f"{_number(evaluation.get('published_mean'))}",
                   f"  difference       {_number(evaluation.get('difference'), '+.4f')}"

@@ -30,7 +30,7 @@ def test_every_user_at_zero_gets_the_clopper_pearson_interval(n: int) -> None:
     assert summary.ci_low == 0.0
     assert summary.ci_high == pytest.approx(exact.high, rel=1e-12)
     assert summary.ci_high > 0  # the zero-width [0, 0] claimed the mean known exactly
-    assert summary.clipped and summary.alike
+    assert summary.alike and not summary.clipped  # exact within the bounds, not cut
 
 
 def test_every_user_at_one_gets_the_mirrored_interval() -> None:
@@ -115,7 +115,7 @@ def test_every_user_moved_by_one_amount_is_not_a_zero_width_difference() -> None
     assert test.mean_difference == pytest.approx(d)
     assert test.ci_low == pytest.approx(-1 + (d + 1) * q, rel=1e-12)
     assert test.ci_high == pytest.approx(1 - (1 - d) * q, rel=1e-12)
-    assert test.clipped
+    assert test.alike and not test.clipped
 
 
 def test_the_printed_test_names_an_alike_difference_not_a_cut() -> None:

@@ -153,7 +153,10 @@ def test_diagnostics():
     assert diagnose(base, base) == []
     truth_problem = result("t", **{"precision@10": [0.6] * 4, "recall@10": [0.01] * 4})
     assert [d.kind for d in diagnose(truth_problem)] == ["ground truth"]
-    falling = result("f", **{"ndcg@10": [0.5] * 4, "ndcg@20": [0.4] * 4})
+    # every user's 2 relevant items in the top 10 (precision 0.2, recall 1): nDCG@20
+    # cannot be below nDCG@10
+    falling = result("f", **{"precision@10": [0.2] * 4, "recall@10": [1.0] * 4,
+                             "ndcg@10": [0.5] * 4, "ndcg@20": [0.4] * 4})
     assert [d.kind for d in diagnose(falling)] == ["suspicious"]
 
 

@@ -91,6 +91,11 @@ class PopularityFallbackWarning(UserWarning):
 REQUIRED: Any = inspect.Parameter.empty
 
 
+class EmptyListWarning(UserWarning):
+    """Some users' recommendation lists hold no item at all (e.g. they had interacted with
+    every item and seen items were excluded): every slot is empty."""
+
+
 class _NotGiven:
     """The type of :data:`NOT_GIVEN`."""
 
@@ -1313,9 +1318,10 @@ class Recommender(Configurable, ABC):
                   ) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` items for each external user id: ``(item_ids, scores)``, both
         ``(n_users, k)``. Seen items are excluded by default; when fewer than ``k`` items
-        are left, the remaining slots have score ``-inf`` and item id ``-1`` (integer ids)
-        or ``None`` (other ids). Equal scores rank the lower item index first, as everywhere
-        (:mod:`recstack.topk`); scores keep the model's dtype."""
+        are left, the remaining slots have score ``-inf`` and item id ``-1`` (signed integer
+        ids) or ``None`` (other ids, uint64 among them); users whose whole list is such
+        slots are named by an :class:`EmptyListWarning`. Equal scores rank the lower item
+        index first, as everywhere (:mod:`recstack.topk`); scores keep the model's dtype."""
         check_call(self, Recommender.recommend, positional, unexpected, (users,))
         self._require_fitted()
         if not isinstance(exclude_seen, bool | np.bool_):
@@ -1331,7 +1337,36 @@ class Recommender(Configurable, ABC):
                                     exclude=self.seen_ if exclude_seen else None,
                                     batch_size=batch_size)
         top, scores = pad_columns(top, scores, int(k))
+        self._warn_empty_lists(user_index, scores, exclude_seen=bool(exclude_seen))
         return self._external_items(top, scores), scores
+
+    def _warn_empty_lists(self, user_index: np.ndarray, scores: np.ndarray, *,
+                          exclude_seen: bool) -> None:
+        """Name the users whose list came out with no item at all (every slot empty: id
+        -1 or None, score -inf): a user who had interacted with every item of the catalog
+        got such a list without a word, read downstream as "the model had nothing"."""
+        if not scores.size:
+            return
+        empty = np.flatnonzero(np.all(np.isneginf(scores) | np.isnan(scores), axis=1))
+        if not empty.size:
+            return
+        rows = user_index[empty]
+        n_items = len(self.items_)
+        left = n_items - np.diff(self.seen_.indptr)[rows] if exclude_seen else \
+            np.full(len(rows), n_items)
+        if exclude_seen and not left.any():
+            why = (f"{'it has' if len(rows) == 1 else 'they have'} interacted with every "
+                   f"one of the {counted(n_items, 'item')} of the catalog, and seen items "
+                   "are excluded; exclude_seen=False ranks them too")
+        else:
+            why = (f"the model scored every item {'it has' if len(rows) == 1 else 'they have'}"
+                   " not seen -inf (items it cannot rank)")
+        warnings.warn(
+            f"{self.name}: recommend: {counted(len(rows), 'user')} "
+            f"({shown_ids(self.users_.to_external(rows[:5]).tolist())[:-1]}"
+            f"{', ...' if len(rows) > 5 else ''}]) got an empty list (every slot id "
+            f"{'-1' if self.items_.external_ids.dtype.kind == 'i' else 'None'}, score -inf): "
+            f"{why}", EmptyListWarning, stacklevel=caller_stacklevel())
 
     def similar_items(self, items: Any = NOT_GIVEN, k: int = 10, *positional: Any, **unexpected: Any
                       ) -> tuple[np.ndarray, np.ndarray]:
@@ -1555,14 +1590,15 @@ class Recommender(Configurable, ABC):
 
     def _external_items(self, top: np.ndarray, scores: np.ndarray) -> np.ndarray:
         """External ids of a top-K index matrix; empty slots (score ``-inf``, or ``NaN``,
-        which :mod:`recstack.topk` ranks last) become ``-1`` for integer ids and ``None``
-        otherwise."""
+        which :mod:`recstack.topk` ranks last) become ``-1`` for signed integer ids and
+        ``None`` otherwise (unsigned ids among them: -1 is no uint64, and numpy refused it
+        with an OverflowError when a list of ids such as 2**63 + 5 came out short)."""
         empty = np.isneginf(scores) | np.isnan(scores)
         item_ids = self.items_.to_external(np.where(empty, 0, top))
         if empty.any():
-            if item_ids.dtype.kind not in "iu":
+            if item_ids.dtype.kind != "i":
                 item_ids = item_ids.astype(object)
-            item_ids[empty] = -1 if item_ids.dtype.kind in "iu" else None
+            item_ids[empty] = -1 if item_ids.dtype.kind == "i" else None
         return item_ids
 
     def score(self, users: Any = NOT_GIVEN, items: Any = NOT_GIVEN, *positional: Any,

@@ -107,8 +107,10 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
     they use up to 2048; 128 here): :math:`\lambda = 0.003`, :math:`\nu = 1`,
     :math:`\alpha_0 = 0.1`, ``init_stddev`` 0.1, 16 sweeps, blocks of 128. For MovieLens-1M
     (NCF protocol) they report 192 factors, :math:`\lambda = 0.007`, :math:`\alpha_0 = 0.3`,
-    12 sweeps. :math:`\lambda` scales with the frequencies, so it is far smaller than the
-    :math:`\lambda` of :class:`~recstack.models.als.ALS`.
+    12 sweeps, solved exactly (their ``ials_simple``; here ``block_size=None``: with the
+    default blocks of 128, 192 factors are solved in two blocks, a loss about 0.1% higher
+    after 12 sweeps on small data). :math:`\lambda` scales with the frequencies, so it is
+    far smaller than the :math:`\lambda` of :class:`~recstack.models.als.ALS`.
 
     *Tuning.* The default search space holds :math:`\lambda` and :math:`\alpha_0`, with
     ``factors`` and :math:`\nu` as set. As in the paper, the dimension is set first (larger

@@ -123,3 +123,26 @@ def test_the_bce_loss_is_the_papers_with_padded_targets_left_out(fitted):
             terms.append(softplus(-positive) + softplus(negative))
     assert len(terms) == 5  # the padded positions are not examples
     assert got == pytest.approx(np.mean(terms), abs=1e-6)
+
+
+def test_a_users_first_item_behind_padding_is_no_target(fitted):
+    # windows as fit builds them: width L + 1, left-padded; inputs window[:-1], targets
+    # window[1:]. The user's first item is the target of a padded input position, which
+    # the original code (its sampler sets pos[idx] only where seq[idx] holds an item)
+    # never trains on.
+    network = fitted._network(torch)
+    width = fitted.sequence_length_
+    window = np.zeros(width + 1, np.int64)
+    window[-4:] = [1, 2, 3, 4]
+    inputs, targets = window[None, :-1], window[None, 1:]
+    with torch.no_grad():
+        got = float(next_item_loss(torch, network, torch.as_tensor(inputs),
+                                   torch.as_tensor(targets), None))
+    embeddings = fitted.network_["item_embeddings.weight"].astype(np.float64)
+    states = reference_states(fitted.network_, inputs[0], SETTINGS["heads"])
+    terms = []
+    for t in np.flatnonzero(inputs[0]):
+        logits = states[t] @ embeddings[1:].T
+        terms.append(np.logaddexp.reduce(logits) - logits[targets[0, t] - 1])
+    assert len(terms) == 3  # items 2, 3 and 4 are predicted; item 1 is not
+    assert got == pytest.approx(np.mean(terms), abs=1e-5)

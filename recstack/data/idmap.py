@@ -880,6 +880,13 @@ def _encode_dense_integers(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | N
     base = 0 if low >= 0 and high < limit else low
     if high - base + 1 > limit:
         return None
+    if ids.dtype.kind == "u" and base:
+        # unsigned ids are shifted in their own type: those from 2**63 on have no int64, and
+        # int64 arithmetic with them raised an OverflowError
+        shifted = (ids - ids.dtype.type(base)).astype(np.int64)
+        found = _encode_dense_integers(shifted)
+        assert found is not None  # the span fits, as checked above
+        return found[0].astype(ids.dtype) + ids.dtype.type(base), found[1]
     if compiled:
         present = _fast_ids.mark(ids, base, high - base + 1, n_threads)
         rank = np.cumsum(present, dtype=np.int32) - 1

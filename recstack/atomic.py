@@ -41,8 +41,10 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import stat
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,7 +56,8 @@ from recstack.errors import RecstackError, described_value, echoed, shown_given
 __all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
            "check_regular_file", "checked_path", "describe_path", "file_name_problem",
            "fitting_stem", "folder_place_problem", "folder_problem", "hashed_stem",
-           "home_or_working_folder_problem", "is_looping_link", "padded_name_problem",
+           "home_or_working_folder_problem", "interruptions_held", "is_looping_link",
+           "padded_name_problem",
            "recover", "refuse_non_file", "room_for_name", "special_file_problem",
            "write_bytes", "write_text", "write_with", "written_name_problem"]
 
@@ -111,7 +114,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
             raise _destination_error(path, error) from None
         _fsync_folder(path.parent)
     except BaseException:
-        _remove(temporary)
+        with interruptions_held():
+            _remove(temporary)
         raise
 
 
@@ -237,9 +241,11 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
         yield staging
         _fsync_tree(staging)
         _check_replaceable(target, overwrite=overwrite)  # the block may have taken long
-        _swap_in(staging, target, overwrite=overwrite)
+        with interruptions_held():
+            _swap_in(staging, target, overwrite=overwrite)
     except BaseException:
-        _remove(staging)
+        with interruptions_held():
+            _remove(staging)
         raise
 
 
@@ -264,6 +270,43 @@ def recover(target: str | Path) -> None:
                 newest = max(olds, key=lambda p: p.stat().st_mtime_ns)
                 os.rename(newest, target)
     _remove_stale_leftovers(target)
+
+
+# --------------------------------------------------------------------------------------
+# interruptions
+
+#: the signals that stop a write part-way: Ctrl-C, a scheduler's stop, a closed terminal
+_INTERRUPTING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                              if hasattr(signal, name))
+
+
+@contextmanager
+def interruptions_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP until the block ends, then act on them as they would
+    have acted (raise :class:`KeyboardInterrupt`, end the process).
+
+    For short steps that must not stop half-way: the removal of an interrupted write's
+    staging folder (a second Ctrl-C while it was deleted left half of it beside the
+    target) and the renames of a swap. Signals are handled in the main thread only, so in
+    another thread, or for a signal that is ignored, this changes nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous: dict[int, Any] = {}
+    try:
+        for number in _INTERRUPTING_SIGNALS:
+            handler = signal.getsignal(number)
+            if handler is None or handler == signal.SIG_IGN:  # None: set outside Python
+                continue
+            previous[number] = signal.signal(number, lambda got, _: received.append(got))
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in dict.fromkeys(received):
+            signal.raise_signal(number)
 
 
 # --------------------------------------------------------------------------------------

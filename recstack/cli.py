@@ -44,8 +44,17 @@ _USER_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.E
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _build_parser()
-    args = parser.parse_args(argv)
+    with _termination_interrupts():
+        try:
+            # here too, not only around the command: the parser imports most of the library
+            # (seconds on a busy machine), and a Ctrl-C then printed a traceback in pandas
+            args = _build_parser().parse_args(argv)
+            return _main(args)
+        except KeyboardInterrupt as interruption:
+            return _interrupted(interruption)
+
+
+def _main(args: argparse.Namespace) -> int:
     with _notes_on_stderr(lambda: getattr(args, "terms", ())):
         try:
             code = _run(args)
@@ -80,9 +89,57 @@ def _run(args: argparse.Namespace) -> int:
         return _user_error(f"out of memory{f' ({error})' if str(error) else ''}; use less "
                            "data, smaller models (e.g. fewer factors) or a smaller "
                            "--batch-size")
-    except KeyboardInterrupt:
-        print("recstack: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interruption:
+        return _interrupted(interruption)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP received while a command ran, unwound as a Ctrl-C is."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+#: signals that end a command as Ctrl-C does (a scheduler's stop, a closed terminal)
+_TERMINATING_SIGNALS = (signal.SIGTERM, *((signal.SIGHUP,) if hasattr(signal, "SIGHUP")
+                                          else ()))
+
+
+@contextmanager
+def _termination_interrupts() -> Iterator[None]:
+    """Raise :class:`Terminated` on SIGTERM and SIGHUP while the command runs. Their default
+    action ended the process on the spot, so no ``finally`` ran: a staging folder or
+    temporary file stayed beside the output and a pipeline's empty work folder was kept.
+    A signal the caller ignores (``nohup``) stays ignored; the handlers are restored after,
+    so calling :func:`main` from Python changes nothing for later."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers, and only it receives them
+        return
+
+    def terminate(signal_number: int, frame: object) -> None:
+        raise Terminated(signal_number)
+
+    previous = {}
+    for number in _TERMINATING_SIGNALS:
+        if signal.getsignal(number) == signal.SIG_DFL:
+            previous[number] = signal.signal(number, terminate)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _interrupted(interruption: KeyboardInterrupt) -> int:
+    """One line on stderr and the shell's status of a process ended by the signal: 128 + its
+    number (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP)."""
+    number = getattr(interruption, "signal_number", signal.SIGINT)
+    name = "" if number == signal.SIGINT else f" ({signal.Signals(number).name})"
+    print(f"recstack: interrupted{name}", file=sys.stderr)
+    return 128 + number
 
 
 #: why a command run in a folder that was deleted (or moved) fails, in place of the

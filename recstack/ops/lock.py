@@ -40,7 +40,7 @@ def pipeline_lock(work: str | Path, name: str) -> Iterator[None]:
         ``work`` is not a path (text or :class:`~pathlib.Path`: a text one was a
         TypeError), or ``name`` is not text.
     """
-    from recstack.atomic import checked_path
+    from recstack.atomic import checked_path, interruptions_held
 
     work = checked_path(work, "pipeline_lock(work)")
     if not isinstance(name, str):
@@ -72,9 +72,12 @@ def pipeline_lock(work: str | Path, name: str) -> Iterator[None]:
         try:
             yield
         finally:
-            os.ftruncate(descriptor, 0)
-            _tidy(made, path)
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
+            # held: a second Ctrl-C while an interrupted run let go of its lock left the
+            # work folder it made (and the lock file) half removed
+            with interruptions_held():
+                os.ftruncate(descriptor, 0)
+                _tidy(made, path)
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
 

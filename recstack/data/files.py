@@ -800,11 +800,12 @@ def check_file(path: Path) -> None:
     if problem is not None:
         parts = sorted(path.glob("part-*")) if path.is_dir() else []
         if parts:
-            # Spark names its output folder "ratings.parquet": one part is not the table
+            # a folder of parts is read (is_part_folder) unless key=value subfolders beside
+            # them make it a partitioned layout too: one part alone is not the table
             problem += (f", and this one holds {len(parts)} part file(s) such as "
-                        f"{parts[0].name}, one table as Spark, Polars or pyarrow write it: "
-                        "join the parts into one file first (e.g. pyarrow.parquet."
-                        "write_table(pyarrow.parquet.read_table(folder), 'log.parquet'))")
+                        f"{parts[0].name} beside partition folders (key=value): a folder of "
+                        "parts is read as one table, but not one that is partitioned as "
+                        "well; move the parts or the partition folders out")
         raise RecstackError(f"{path}: {problem}")
     try:
         str(path).encode("utf-8")
@@ -3463,7 +3464,18 @@ def load_table(
     progress: Progress | None = None,
     context: Sequence[str] | None = None,
 ) -> Interactions:
-    """Load interactions from one CSV, TSV or Parquet file.
+    """Load interactions from one CSV, TSV or Parquet file, or from a folder of Parquet
+    part files that hold one table (Spark's, Polars', pyarrow's or Dask's ``part-*`` files).
+
+    A part folder is read with :mod:`pyarrow.dataset`, its parts in natural name order
+    (``part-2`` before ``part-10``), so that its rows come in one order everywhere. Files
+    its writers leave beside the parts (``_SUCCESS``, ``_committed_*``, ``_started_*``,
+    ``*.crc``, names starting with ``.`` or ``_``) are passed over; any other file that is
+    not Parquet is refused by name, as is a folder of CSV parts (each part would be typed
+    from its own text). The parts must hold the same columns; a column's types may differ
+    only where one type holds both exactly (integers or floats of different widths, times
+    of one zone in different units: read in the wider one); otherwise the two parts and the
+    column are named. An empty part is read as no rows; a damaged one is named.
 
     With no column arguments, a file that :func:`save_table` wrote comes back as it was
     written (its column roles, rating range and timestamp unit travel in its metadata).
@@ -3499,7 +3511,8 @@ def load_table(
     ----------
     path
         ``.csv`` / ``.tsv`` / ``.tab`` (optionally ``.gz``, ``.bz2``, ``.zst``) or
-        ``.parquet`` / ``.pq``. Other extensions need ``separator``.
+        ``.parquet`` / ``.pq``. Other extensions need ``separator``. Or a folder of
+        Parquet part files (see above).
     user_col, item_col
         Columns with the user and item ids (see the module docstring for the id rule).
         None: found by name, as above.
@@ -3559,7 +3572,10 @@ def load_table(
         role or one column for two roles (see above).
     """
     path = as_path(path)
-    check_file(path)
+    # a folder of part files is one table, as pandas, pyarrow, Polars and Spark read it
+    parts = is_part_folder(path)
+    if not parts:
+        check_file(path)
     fmt = check_timestamp_options(timestamp_format, timestamp_unit)
     rating_range = _check_rating_range(rating_range)
     _check_encoding(encoding)
@@ -3578,7 +3594,7 @@ def load_table(
                 not isinstance(column, str) or not column):
             raise ConfigError(f"{_ROLE_OPTIONS[role]} must be a column name, not "
                               f"{column!r}")
-    parquet = _base_suffix(path) in _PARQUET_EXTENSIONS
+    parquet = parts or _base_suffix(path) in _PARQUET_EXTENSIONS
     text_only = [name for name, value in (("separator", separator),
                                           ("column_names", column_names)) if value is not None]
     if parquet and text_only:
@@ -3588,21 +3604,25 @@ def load_table(
                           " to CSV/TSV text files; a Parquet file records its own columns "
                           f"(leave {'them' if several else 'it'} out, or name the columns "
                           "with user_col=, item_col=...)")
-    check_content(path, parquet=parquet, encoding=encoding)
+    part_table = _part_table(path) if parts else None
+    for file in part_table.files if part_table is not None else [path]:
+        check_content(file, parquet=parquet, encoding=encoding)
     if not parquet:
         warn_of_utf8_read_as(path, encoding)
     reporter = resolve(progress)
+    size = (sum(file.stat().st_size for file in part_table.files)
+            if part_table is not None else path.stat().st_size)
     # reading(): a safety net, so that any reading failure still names the file
-    with reporter.task(f"Reading {path.name}", total=path.stat().st_size) as task, \
+    with reporter.task(f"Reading {path.name}", total=size) as task, \
             reading(path, encoding):
         if parquet:
             result = _load_parquet(path, given, rating_range, duplicates, fmt, timestamp_unit,
-                                   context)
+                                   context, part_table)
         else:
             result = _load_delimited(path, given, separator, column_names, encoding,
                                      rating_range, duplicates, fmt, timestamp_unit,
                                      context or ())
-        task.advance(path.stat().st_size)
+        task.advance(size)
     return result
 
 
@@ -4091,12 +4111,19 @@ def _refuse_header_read_as_ids(path: Path, layout: DelimitedLayout, table: pa.Ta
 
 def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, float] | None,
                   duplicates: DuplicatePolicy, fmt: str | None, timestamp_unit: str,
-                  context: Sequence[str] | None) -> Interactions:
-    try:
-        schema = pq.read_schema(path)
-    except _READ_ERRORS as error:
-        raise DataFormatError(f"not a readable Parquet file ({parquet_damage(path, error)})",
-                              file=str(path), expected="an intact Parquet file") from None
+                  context: Sequence[str] | None, parts: _PartTable | None = None
+                  ) -> Interactions:
+    """One Parquet file, or with ``parts`` the part files of the folder ``path`` read as
+    one table (a row's problem is named in its part, by its row there)."""
+    if parts is not None:
+        schema = parts.schema
+    else:
+        try:
+            schema = pq.read_schema(path)
+        except _READ_ERRORS as error:
+            raise DataFormatError(f"not a readable Parquet file "
+                                  f"({parquet_damage(path, error)})", file=str(path),
+                                  expected="an intact Parquet file") from None
     # column names lose surrounding spaces and a leading byte-order mark, as a CSV
     # header's do: one rule in every format
     available = [trimmed_column_name(name) for name in schema.names]
@@ -4122,29 +4149,38 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
                    if stored is not None else [])
     context = _context_columns(context, roles, available, path)
     as_stored = dict(zip(available, schema.names, strict=True))
+    wanted = list(dict.fromkeys([*roles.values(), *context]))
+    stored_names = [as_stored[name] for name in wanted]
     try:
-        wanted = list(dict.fromkeys([*roles.values(), *context]))
-        table = pq.read_table(path, columns=[as_stored[name] for name in wanted])
+        if parts is not None:
+            table = parts.read(stored_names)
+            declared = sum(parts.declared)
+        else:
+            table = pq.read_table(path, columns=stored_names)
+            declared = pq.read_metadata(path).num_rows
         table = table.rename_columns(wanted)
-        declared = pq.read_metadata(path).num_rows
     except _READ_ERRORS as error:
         raise DataFormatError(f"not a readable Parquet file ({parquet_damage(path, error)})",
                               file=str(path), expected="an intact Parquet file") from None
     if declared != table.num_rows:
         # pyarrow reads the row groups and trusts their own counts; a footer that disagrees
         # means the file was damaged or cut, and some rows may be missing
-        raise DataFormatError(f"its footer declares {declared} rows but its row groups hold "
-                              f"{table.num_rows}: the file is damaged", file=str(path),
-                              expected="an intact Parquet file (write it again)")
+        if parts is not None:
+            raise parts.counted_wrong(stored_names)
+        raise _counted_wrong(path, declared, table.num_rows)
+
+    def place(index: int) -> tuple[str, int]:
+        """The file holding row ``index`` of the table, and the row's index there."""
+        return parts.locate(index) if parts is not None else (str(path), index)
     if table.num_rows == 0 and stored is None:
         raise DataFormatError("holds no interactions (no rows)", file=str(path),
                               expected="one row per interaction")
     for role, column in roles.items():
         nulls = table.column(column).null_count
         if nulls:
-            row = _first_false(pc.is_valid(table.column(column)))
+            file, row = place(_first_false(pc.is_valid(table.column(column))))
             raise DataFormatError(f"row {row + 1} is empty ({nulls} empty value(s) in all)",
-                                  file=str(path), column=column, expected=f"{role} in every row")
+                                  file=file, column=column, expected=f"{role} in every row")
     exact_at = None
     if "values" in roles:
         exact_at = exact_decimals(plain_column(table.column(roles["values"])))
@@ -4156,7 +4192,8 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
 
     def fail_at(index: int, column: str, message: str, wanted: str) -> DataFormatError:
         text = scalar_text(table.column(column)[index])
-        return DataFormatError(f"row {index + 1}: " + message.format(text=text), file=str(path),
+        file, row = place(index)
+        return DataFormatError(f"row {row + 1}: " + message.format(text=text), file=file,
                                column=column, expected=wanted)
 
     try:
@@ -4173,6 +4210,286 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
                            str(path)) if context else None)
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame, exact_at, decimal_values=exact_at is not None)
+
+
+# ---------------------------------------------------------------------------- part folders
+#: how Spark, pyarrow.dataset and Dask name the data files of one table (part-00000-...,
+#: part-0.parquet, part.0.parquet)
+_PART_NAME = re.compile(r"part[-.]", re.IGNORECASE)
+#: the file Spark and Hadoop leave in a folder whose write finished
+_SUCCESS_MARKER = "_SUCCESS"
+#: endings of the text files a Spark CSV write leaves as parts
+_TEXT_PART_ENDINGS = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".csv.bz2", ".csv.zst")
+
+
+def is_bookkeeping_file(name: str) -> bool:
+    """Whether ``name`` is a file that writers of a table's parts leave beside them, not
+    data: Spark's and Hadoop's ``_SUCCESS``, ``_committed_*``, ``_started_*``, checksum
+    ``*.crc`` files, summary ``_metadata`` files, and hidden files (pyarrow, pandas and Spark
+    skip the same names)."""
+    return name.startswith(("_", ".")) or name.lower().endswith(".crc")
+
+
+def is_part_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder holding one table as part files, as Spark, Polars,
+    pyarrow or Dask write it: a ``part-*`` or ``part.*`` file, or Spark's ``_SUCCESS``,
+    directly in it, and no ``key=value`` subfolder (that is a partitioned layout, read by
+    :mod:`recstack.data.partitioned`). A folder of independent exports (``a.parquet``,
+    ``b.parquet``) is not one: each is a table of its own."""
+    try:
+        if not path.is_dir():
+            return False
+        entries = list(os.scandir(path))
+    except OSError:
+        return False
+    marked = False
+    for entry in entries:
+        if entry.name.startswith(("_", ".")):
+            marked = marked or entry.name == _SUCCESS_MARKER
+            continue
+        try:
+            folder = entry.is_dir()
+        except OSError:
+            folder = False
+        if folder and "=" in entry.name:
+            return False
+        marked = marked or bool(_PART_NAME.match(entry.name))
+    return marked
+
+
+def _natural_key(name: str) -> list[Any]:
+    """``part-2`` before ``part-10``: pyarrow and Dask number their parts without zeros in
+    front, and a plain sort would put a table's rows out of the order they were written in
+    (re.split alternates text and digits, so the items compare with their own kind)."""
+    return [int(piece) if index % 2 else piece.lower()
+            for index, piece in enumerate(re.split(r"(\d+)", name))]
+
+
+def part_files(folder: Path) -> list[Path]:
+    """The Parquet data files of the part folder ``folder`` (:func:`is_part_folder`), in
+    natural name order, so that the rows come in one order on every machine and a seeded
+    split stays the same. Bookkeeping files (:func:`is_bookkeeping_file`) are passed over;
+    anything else that is no Parquet part is refused by name."""
+    from recstack.atomic import check_regular_file
+
+    data: list[Path] = []
+    for entry in sorted(os.scandir(folder), key=lambda e: _natural_key(e.name)):
+        if is_bookkeeping_file(entry.name):
+            continue
+        path = Path(entry.path)
+        if path.is_dir():
+            raise DataFormatError(
+                f"holds a subfolder {entry.name!r} among its part files", file=str(folder),
+                expected="the part files of one table directly in the folder (a partitioned "
+                         "layout is year=YYYY/month=MM/): move the subfolder out, or name it "
+                         "with a leading '_' or '.'")
+        check_regular_file(path, "a Parquet part file, or remove it from the folder")
+        data.append(path)
+    if not data:
+        raise DataFormatError(
+            "holds no data parts (only bookkeeping files such as _SUCCESS, or nothing)",
+            file=str(folder), expected="part files holding the table's rows, e.g. "
+                                       "part-00000.parquet; was the write finished?")
+    text = [path for path in data if path.name.lower().endswith(_TEXT_PART_ENDINGS)]
+    if len(text) == len(data):
+        # decided against reading them: each text file is typed on its own (an id column of
+        # digits in one part is integers, of letters in another text; 'auto' picks a time
+        # unit per file by magnitude) and Spark writes CSV parts without a header by default,
+        # so the rule that every part holds the same columns of the same types cannot be
+        # checked as it is for Parquet, whose parts record their schema
+        raise DataFormatError(
+            f"holds {len(data)} CSV/TSV part file(s) such as {data[0].name}, the parts of "
+            "one table as Spark writes it; recstack reads a folder of parts only as "
+            "Parquet, whose parts record their columns and types, so that parts that "
+            "disagree are found: CSV parts are each typed from their own text (digits in "
+            "one part are numbers, in another text) and Spark writes them without a header "
+            "unless told", file=str(folder),
+            expected="the table written as Parquet (df.write.parquet(folder) in Spark), or "
+                     "its parts joined into one CSV file with one header line, given by its "
+                     "path")
+    for path in data:
+        if not path.name.lower().endswith(_PARQUET_EXTENSIONS):
+            raise DataFormatError(
+                f"{path.name} is {_file_kind(path)}, among the Parquet parts of one table",
+                file=str(folder),
+                expected="only the table's .parquet part files beside its bookkeeping files: "
+                         "move other files out, or name them with a leading '_' or '.'")
+    return data
+
+
+def _file_kind(path: Path) -> str:
+    """What a stray file in a part folder is, as far as its name and first bytes tell."""
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(len(_PARQUET_MAGIC))
+    except OSError:
+        head = b""
+    if head == _PARQUET_MAGIC:
+        return "Parquet data without the .parquet ending (rename it so if it is a part)"
+    if path.name.lower().endswith(_TEXT_PART_ENDINGS):
+        return "a text file, not Parquet"
+    return "not a Parquet file"
+
+
+def _lossless_type(one: pa.DataType, other: pa.DataType) -> pa.DataType | None:
+    """The type two parts' columns of types ``one`` and ``other`` are read as together,
+    where it holds every value of both exactly (None where no type does): integers widened
+    (a uint64 with a signed type has none), floats widened, text and binary to their large
+    forms, timestamps of one time zone to the finer unit (a time that does not fit it is
+    refused when read)."""
+    if one == other:
+        return one
+    types = pa.types
+    if types.is_integer(one) and types.is_integer(other):
+        signed = [t for t in (one, other) if types.is_signed_integer(t)]
+        if len(signed) != 1:
+            return one if one.bit_width >= other.bit_width else other
+        unsigned = other if signed[0] is one else one
+        if unsigned.bit_width < signed[0].bit_width:
+            return signed[0]
+        return pa.int64() if unsigned.bit_width < 64 else None
+    if types.is_floating(one) and types.is_floating(other):
+        return one if one.bit_width >= other.bit_width else other
+    for small, large in ((pa.string(), pa.large_string()), (pa.binary(), pa.large_binary())):
+        if {one, other} == {small, large}:
+            return large
+    if types.is_timestamp(one) and types.is_timestamp(other) and one.tz == other.tz:
+        finer = max(one.unit, other.unit, key=("s", "ms", "us", "ns").index)
+        return pa.timestamp(finer, one.tz)
+    return None
+
+
+@dataclass
+class _PartTable:
+    """The Parquet part files of one table, read as one with :mod:`pyarrow.dataset`."""
+
+    folder: Path
+    files: list[Path]
+    schema: pa.Schema
+    #: the rows each part's footer declares, in the order of ``files``
+    declared: list[int]
+
+    def read(self, columns: Sequence[str]) -> pa.Table:
+        import pyarrow.dataset as ds
+
+        dataset = ds.dataset([str(f) for f in self.files], schema=self.schema,
+                             format="parquet")
+        try:
+            # the fragments come back in the order of the files given
+            return dataset.to_table(columns=list(columns))
+        except _READ_ERRORS as error:
+            raise self._read_failure(columns, error) from None
+
+    def _read_failure(self, columns: Sequence[str], error: BaseException) -> DataFormatError:
+        """The part that could not be read, or whose values do not fit the common type."""
+        for file in self.files:
+            try:
+                table = pq.read_table(file, columns=list(columns))
+            except _READ_ERRORS as own:
+                return DataFormatError(f"not a readable Parquet file "
+                                       f"({parquet_damage(file, own)})", file=str(file),
+                                       expected="an intact Parquet file (write it again)")
+            try:
+                table.cast(self.schema.select(list(columns)))
+            except _READ_ERRORS as cast:
+                return DataFormatError(
+                    f"a value does not fit the type the other parts give its column "
+                    f"({_short(cast)})", file=str(file),
+                    expected="parts whose values fit one type: write the parts again with "
+                             "one schema")
+        return DataFormatError(f"its parts cannot be read as one table ({_short(error)})",
+                               file=str(self.folder), expected="intact Parquet part files")
+
+    def locate(self, index: int) -> tuple[str, int]:
+        """The part file holding row ``index`` (from 0) of the table, and the row's index
+        within it."""
+        for file, rows in zip(self.files, self.declared, strict=True):
+            if index < rows:
+                return str(file), index
+            index -= rows
+        return str(self.folder), index
+
+    def counted_wrong(self, columns: Sequence[str]) -> DataFormatError:
+        """For a table whose rows are not the sum the footers declare: the part whose row
+        groups disagree with its footer."""
+        for file, rows in zip(self.files, self.declared, strict=True):
+            try:
+                found = pq.read_table(file, columns=list(columns)).num_rows
+            except _READ_ERRORS as error:
+                return DataFormatError(f"not a readable Parquet file "
+                                       f"({parquet_damage(file, error)})", file=str(file),
+                                       expected="an intact Parquet file (write it again)")
+            if found != rows:
+                return _counted_wrong(file, rows, found)
+        return DataFormatError("its parts hold another number of rows than their footers "
+                               "declare: a part is damaged", file=str(self.folder),
+                               expected="intact Parquet part files (write them again)")
+
+
+def _counted_wrong(file: PathLike, declared: int, found: int) -> DataFormatError:
+    return DataFormatError(f"its footer declares {declared} rows but its row groups hold "
+                           f"{found}: the file is damaged", file=str(file),
+                           expected="an intact Parquet file (write it again)")
+
+
+def _part_table(folder: Path) -> _PartTable:
+    """The parts of ``folder`` with the schema they are read as together: each column in
+    every part, of one type or of types that :func:`_lossless_type` merges; a part that
+    lacks a column another has, or holds it as another kind of value, is refused naming
+    both parts and the column (pyarrow would fill the missing column with nulls, or cast
+    text to numbers, and Spark reads such parts by one part's schema alone)."""
+    files = part_files(folder)
+    schemas: list[pa.Schema] = []
+    declared: list[int] = []
+    for file in files:
+        try:
+            opened = pq.ParquetFile(file)
+            schemas.append(opened.schema_arrow)
+            declared.append(opened.metadata.num_rows)
+        except _READ_ERRORS as error:
+            raise DataFormatError(f"not a readable Parquet file ({parquet_damage(file, error)})",
+                                  file=str(file), expected="an intact Parquet file (write "
+                                  "it again), or the part removed from the folder") from None
+    first, base = files[0], schemas[0]
+    merged = {field.name: field.type for field in base}
+    for file, schema in zip(files[1:], schemas[1:], strict=True):
+        names = set(schema.names)
+        for name in merged:
+            if name not in names:
+                raise _parts_disagree(folder, first, file, name, f"{first.name} has a column "
+                                      f"{name!r}, {file.name} has none")
+        for field in schema:
+            if field.name not in merged:
+                raise _parts_disagree(folder, first, file, field.name, f"{file.name} has a "
+                                      f"column {field.name!r}, {first.name} has none")
+            common = _lossless_type(merged[field.name], field.type)
+            if common is None:
+                raise _parts_disagree(
+                    folder, first, file, field.name,
+                    f"{first.name} holds it as {arrow_kind_shown(base.field(field.name).type)}"
+                    f" ({base.field(field.name).type}), {file.name} as "
+                    f"{arrow_kind_shown(field.type)} ({field.type})")
+            merged[field.name] = common
+        roles = (schema.metadata or {}).get(ROLES_KEY)
+        if roles != (base.metadata or {}).get(ROLES_KEY):
+            raise DataFormatError(
+                f"{first.name} and {file.name} record different column roles (recstack's "
+                "metadata): they are not parts of one table", file=str(folder),
+                expected="parts written together, as one table")
+    schema = pa.schema([(name, kind) for name, kind in merged.items()],
+                       metadata=base.metadata)
+    return _PartTable(folder, files, schema, declared)
+
+
+def _parts_disagree(folder: Path, one: Path, other: Path, column: str, how: str
+                    ) -> DataFormatError:
+    return DataFormatError(
+        f"its parts {one.name} and {other.name} disagree on column {column!r}: {how}",
+        file=str(folder), column=column,
+        expected="parts of one table, with the same columns of the same types (integers of "
+                 "different widths, floats of different widths and times in different units "
+                 "are merged): write the odd part again with the others' schema, or move "
+                 "it out")
 
 
 #: pyarrow's integer types -> pandas' nullable ones (a context column of integers with

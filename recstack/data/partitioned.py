@@ -51,6 +51,7 @@ from recstack.data.files import (
     first_time_out_of_range,
     ids_to_numpy,
     interactions_to_arrow,
+    is_part_folder,
     near_miss,
     parquet_damage,
     plain_column,
@@ -633,7 +634,9 @@ def is_partitioned(root: PathLike) -> bool:
     if not root.is_dir():
         return False
     if (root / _COMMON_METADATA).is_file():
-        return True
+        # Dask and pyarrow leave a _common_metadata beside a flat folder of parts too:
+        # that is one table, read by load_table, not a dataset partitioned by time
+        return not is_part_folder(root)
     levels = _levels_from_folders(root)
     return bool(levels) and levels == _LEVELS[:len(levels)]
 

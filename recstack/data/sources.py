@@ -8,9 +8,10 @@ A source is one of (tried in this order, each a spec in :data:`SOURCES`):
   ``recstack data fetch`` fills (it is not downloaded implicitly);
 - a path: a MovieLens folder (detected from its files), a Hive-partitioned Parquet folder
   (``year=YYYY/month=MM/``), a folder written by ``recstack data synth``
-  (``interactions.parquet`` and ``items.parquet``), one CSV / TSV / Parquet file, or a
-  graph-CF split folder (``train.txt``, ``valid.txt``, ``test.txt``, read as one set of
-  interactions; as ``[data] split = FOLDER`` its parts keep their roles).
+  (``interactions.parquet`` and ``items.parquet``), one CSV / TSV / Parquet file, a folder
+  of Parquet part files holding one table (``part-*``, as Spark, Polars, pyarrow or Dask
+  write it), or a graph-CF split folder (``train.txt``, ``valid.txt``, ``test.txt``, read
+  as one set of interactions; as ``[data] split = FOLDER`` its parts keep their roles).
 
 How a file is read (column names, separator, encoding, timestamp format and unit, rating
 range) is declared once, in :class:`LoaderOptions`: the CLI's flags and an experiment's
@@ -330,14 +331,18 @@ class DatasetFolder(SourceSpec):
 @SOURCES.register("file")
 @dataclass(frozen=True)
 class TableFile(SourceSpec):
-    """One CSV, TSV or Parquet file, read as :class:`LoaderOptions` say."""
+    """One CSV, TSV or Parquet file, or a folder of Parquet part files holding one table
+    (``part-*`` files as Spark, Polars, pyarrow or Dask write them), read as
+    :class:`LoaderOptions` say."""
 
-    path: str = option(doc="the file")
+    path: str = option(doc="the file, or the folder of part files")
     takes_loader_options = True
 
     @classmethod
     def recognise(cls, text: str, path: Path) -> SourceSpec | None:
-        return cls(str(path)) if path.is_file() else None
+        from recstack.data.files import is_part_folder
+
+        return cls(str(path)) if path.is_file() or is_part_folder(path) else None
 
     def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
         return _load_file(Path(self.path), options, progress)
@@ -401,14 +406,14 @@ def _log_files_in(folder: Path) -> str:
         return ""
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     parts = [name for name in names if name.startswith("part-")]
-    if len(parts) > 1 or (parts and (folder / "_SUCCESS").exists()):
-        # Spark, Polars, Dask and pyarrow.dataset write one table as part-* files: one
-        # file's path, as advised for a folder of exports, would read a fraction of it
+    if parts:
+        # a folder of parts is read as one table (files.is_part_folder), unless key=value
+        # subfolders beside them make it a partitioned layout as well: one part's path, as
+        # advised for a folder of exports, would read a fraction of the table
         return (f"; it holds {shown}, the parts of one table as Spark, Polars or pyarrow "
-                f"write it: one part alone is a fraction of the log, so join the "
-                f"{len(parts)} part files into one Parquet file first (e.g. "
-                f"pyarrow.parquet.write_table(pyarrow.parquet.read_table(folder), "
-                f"'log.parquet'), or df.coalesce(1) in Spark) and give its path")
+                "write it, beside partition folders (key=value): recstack reads a folder "
+                "of parts, or a year=YYYY/month=MM/ dataset, not both in one folder: move "
+                "the parts or the partition folders out")
     return f"; it holds {shown}: give one file's path, e.g. {folder / names[0]}"
 
 

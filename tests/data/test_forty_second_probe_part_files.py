@@ -2,7 +2,7 @@
 met first while inferring a partitioned dataset's schema was "cannot be read: Error creating
 dataset..." in pyarrow's words; it is now named with what to do. A flat folder of Spark /
 Polars part files was answered with "give one file's path", which reads a fraction of the
-table; the answer now says the parts are one table and how to join them."""
+table; it is now read as the one table it is."""
 
 from __future__ import annotations
 
@@ -66,20 +66,16 @@ def _spark_folder(root, parts=2, success=True):
 @pytest.mark.parametrize(("parts", "success"), [(2, False), (1, True), (3, True)])
 def test_a_folder_of_part_files_as_a_source_is_one_table_not_one_file(tmp_path, parts,
                                                                        success):
+    # it was refused with advice to join the parts: pandas, pyarrow, Polars and Spark read
+    # such a folder as one table, and so does recstack now
     folder = _spark_folder(tmp_path / "ratings.parquet", parts, success)
-    with pytest.raises(ConfigError) as refused:
-        load_source(str(folder))
-    message = str(refused.value)
-    assert "the parts of one table as Spark, Polars or pyarrow write it" in message
-    assert f"join the {parts} part files into one Parquet file first" in message
-    assert "give one file's path, e.g." not in message
+    data = load_source(str(folder))
+    assert data.to_frame()["user_id"].tolist() == list(range(parts))
 
 
-def test_a_folder_of_part_files_given_to_load_table_says_so(tmp_path):
+def test_a_folder_of_part_files_given_to_load_table_is_read_whole(tmp_path):
     folder = _spark_folder(tmp_path / "ratings.parquet")
-    with pytest.raises(RecstackError, match=r"is a folder; expected a file, and this one "
-                                            r"holds 2 part file\(s\) such as part-00000"):
-        load_table(folder)
+    assert load_table(folder).to_frame()["item_id"].tolist() == [1, 2]
 
 
 def test_a_folder_of_independent_exports_still_names_one_file(tmp_path):

@@ -225,7 +225,7 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
     for column in ("revenue", "cost"):
         log[column] = _money(log[column], where)
     if "event_id" not in events.columns:
-        _warn_of_repeated_rows(log, where)
+        _warn_of_repeated_rows(log, events, where)
     variants_per_session = log.groupby("session_id", sort=False)["variant"].nunique()
     if (variants_per_session > 1).any():
         session = variants_per_session.index[variants_per_session > 1][0]
@@ -267,7 +267,13 @@ def online_metrics(events: pd.DataFrame, *, place: Place | None = None) -> pd.Da
         ``revenue``, ``cost``, ``ctr``, ``conversion_rate``, ``bounce_rate``, ``roi``,
         ``engagement`` (mean session seconds) and ``revenue_per_session``.
     """
-    sessions = _sessions(validate_events(events, place=place))
+    return _variant_metrics(_sessions(validate_events(events, place=place)))
+
+
+def _variant_metrics(sessions: pd.DataFrame) -> pd.DataFrame:
+    """:func:`online_metrics` of a table of :func:`_sessions`, so that a report that also
+    tests the variants validates and groups a log of millions of events once (each test
+    had validated it again)."""
     grouped = sessions.groupby("variant", sort=True)
     table = grouped[["impressions", "clicks", "purchases", "revenue", "cost"]].sum()
     table.insert(0, "sessions", grouped.size())
@@ -734,6 +740,14 @@ def compare_variants(
         raise MetricInputError(f"control and treatment are both {shown(control)}; name two "
                                "variants")
     sessions = _sessions(validate_events(events, place=place))
+    return _compare_sessions(sessions, metric, control, treatment, alpha=alpha)
+
+
+def _compare_sessions(sessions: pd.DataFrame, metric: str, control: Hashable,
+                      treatment: Hashable, *, alpha: float) -> SignificanceResult:
+    """:func:`compare_variants` of a table of :func:`_sessions` and a testable ``metric``
+    (checked by the caller)."""
+    kind = ONLINE_METRICS[metric]
     present = sessions["variant"].unique().tolist()
     resolved = []
     for role, name in (("control", control), ("treatment", treatment)):
@@ -836,9 +850,11 @@ def _kinds(present: list[Any]) -> str:
 
 
 def _sessions(log: pd.DataFrame) -> pd.DataFrame:
-    counts = pd.crosstab(log["session_id"], log["event"]).reindex(
-        columns=list(EVENT_TYPES), fill_value=0
-    )
+    # counted by a grouping, not pd.crosstab, whose count is a Python call per session
+    # (seconds per million events, and a report grouped the log once per test)
+    counts = (log.groupby(["session_id", "event"], sort=True).size()
+              .unstack("event", fill_value=0)
+              .reindex(columns=list(EVENT_TYPES), fill_value=0))
     grouped = log.groupby("session_id", sort=True)
     table = pd.DataFrame(
         {
@@ -862,23 +878,26 @@ def _check_keys(column: pd.Series, where: _Rows) -> None:
     (or session) of its own, splitting one arm's sessions in two without a word."""
     if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype):
         return
-    unhashable = ~column.map(lambda value: isinstance(value, Hashable))
-    if unhashable.any():
-        position = int(np.argmax(unhashable.to_numpy()))
+    # the checks look at the distinct values, and at each row only to name a bad one: a
+    # Python call per row took seconds per million events, three columns at a time
+    try:
+        distinct = pd.unique(column.to_numpy(dtype=object))
+    except TypeError:  # a list or a dict among the values: hashing them failed
+        unhashable = ~column.map(lambda value: isinstance(value, Hashable))
+        position = int(np.argmax(unhashable.to_numpy(dtype=bool)))
         raise MetricInputError(
             f"events column {column.name!r} holds {column.iloc[position]!r} at "
             f"{where(position)}; expected a single value (a name or a number) per event"
-        )
+        ) from None
     # an empty (or all-space) text is a missing value in another form (a blank cell of a
     # joined or exported log): it became a variant, a session or an event type of its own
-    blank = column.map(lambda value: isinstance(value, str) and not value.strip())
-    if blank.any():
-        position = int(np.argmax(blank.to_numpy(dtype=bool)))
+    blanks = [value for value in distinct if isinstance(value, str) and not value.strip()]
+    if blanks:
+        position = int(np.argmax(column.isin(blanks).to_numpy(dtype=bool)))
         raise MetricInputError(
             f"events column {column.name!r} holds the empty text {column.iloc[position]!r} "
             f"at {where(position)}; every event needs a {column.name} (is the value "
             "missing?)")
-    distinct = pd.unique(column.to_numpy(dtype=object))
     # variant names are also one name in any case ('B' beside 'b'), as the service's
     # settings refuse two variants that differ only in case; session ids keep theirs (a
     # random token may differ from another by case alone)
@@ -980,18 +999,32 @@ def _refuse_epoch_placeholders(seconds: pd.Series, given: pd.Series, where: _Row
         "would make its session last decades; give the event's real time or drop the row")
 
 
-def _warn_of_repeated_rows(log: pd.DataFrame, where: _Rows) -> None:
+def _warn_of_repeated_rows(log: pd.DataFrame, events: pd.DataFrame, where: _Rows) -> None:
     """Warn when, without an ``event_id`` column to tell events apart, a row repeats an
-    earlier one in every field (same session, event, time and amounts): a log appended
-    twice, or a retried upload, counted each repeated event again, silently. The rows are
-    kept (two impressions logged at one time may be two events), and an ``event_id``
-    column says which they are: then repeated ids are refused and this warning not given."""
-    repeated = log.duplicated(keep="first").to_numpy()
+    earlier one in every field (same session, event, time and amounts, and the same value
+    in each other column of ``events``): a log appended twice, or a retried upload, counted
+    each repeated event again, silently. The rows are kept (two impressions logged at one
+    time may be two events), and an ``event_id`` column says which they are: then repeated
+    ids are refused and this warning not given."""
+    compared = log.reset_index(drop=True)
+    # the other columns tell events apart too: the impressions of one served list share
+    # session, time and amounts and differ in their item, and were all called repeats
+    for number, position in enumerate(i for i, name in enumerate(events.columns)
+                                      if name not in EVENT_COLUMNS):
+        values = events.iloc[:, position]
+        try:
+            pd.unique(values.to_numpy(dtype=object))
+        except TypeError:  # lists or dicts (a column the metrics do not read): not compared
+            continue
+        compared[f"other {number}"] = values.to_numpy(dtype=object)
+    repeated = compared.duplicated(keep="first").to_numpy()
     if not repeated.any():
         return
     again = int(np.argmax(repeated))
-    same = (log == log.iloc[again]).all(axis=1).to_numpy()
-    first = int(np.argmax(same))
+    # grouped as duplicated() compares: a missing value (a request id the client did not
+    # send) equals another, where == says it does not
+    groups = compared.groupby(list(compared.columns), dropna=False, sort=False).ngroup()
+    first = int(np.argmax((groups == groups.iloc[again]).to_numpy()))
     rows = (where(again), where(first))
     if rows[0] == rows[1]:  # two frames concatenated keep their index labels: say which
         rows = (f"{rows[0]} (position {again})", f"{rows[1]} (position {first})")
@@ -1009,6 +1042,11 @@ def _refuse_bytes(column: pd.Series, where: _Rows) -> None:
     and ``timestamp``, silently, and as keys apart from the text they spell elsewhere
     (``b"A"`` and ``"A"`` two variants)."""
     if column.dtype != object:
+        return
+    if pd.api.types.infer_dtype(column, skipna=True) not in ("bytes", "mixed",
+                                                              "mixed-integer", "unknown-array"):
+        # a column of text, numbers or times alone, told by pandas' one pass in C (a Python
+        # call per row took a second per million events, in each of six columns)
         return
     is_bytes = column.map(lambda value: isinstance(value, bytes | bytearray)).to_numpy(
         dtype=bool)

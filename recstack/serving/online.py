@@ -37,8 +37,10 @@ from recstack.metrics.online import (
     MONEY_TEXT_HINT,
     ONLINE_METRICS,
     SignificanceResult,
-    compare_variants,
-    online_metrics,
+    _compare_sessions,
+    _sessions,
+    _variant_metrics,
+    validate_events,
 )
 from recstack.serving._arguments import is_real
 from recstack.serving.request_log import check_log_columns, read_log, read_log_file
@@ -56,6 +58,11 @@ _TEXT_COLUMNS = ("variant", "session_id", "event")
 _OTHER_TEXT_COLUMNS = ("user_id", "item_id", "request_id", "model")
 #: of those, the ones every event posted to the service has (``POST /events`` requires them)
 _REQUIRED_IDS = ("user_id", "item_id")
+#: the columns besides the metrics' that tell two events apart, passed on where a file has
+#: them: the impressions of one served list share session, time and amounts and differ in
+#: item and position, so that only a retried post repeats a row in all of them (``time``,
+#: when the service received the event, is left out: a retry is received again, later)
+_IDENTITY_COLUMNS = (*_OTHER_TEXT_COLUMNS, "position", "event_id")
 
 #: What a timestamp may be, for messages: a CSV file holds a time as text.
 _TIME_EXPECTED = ("Unix seconds (a finite number, e.g. 1796323465) or a time (a datetime, "
@@ -90,7 +97,8 @@ def read_events(location: str | Path) -> pd.DataFrame:
     """The event log at ``location``: the service's ``log_dir``, its ``events`` folder, or
     one Parquet/CSV file in the same columns (times in Unix seconds, as datetimes, or as
     ISO 8601 text, read as UTC where no offset is given); returned in the metrics'
-    schema."""
+    schema, with the service's columns that tell events apart (``user_id``, ``item_id``,
+    ``request_id``, ``model``, ``position``, ``event_id``) where the log has them."""
     return _read_events(location)[0]
 
 
@@ -109,7 +117,8 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
     if path.is_dir():
         folder = path / "events" if (path / "events").is_dir() else path
         table = read_log(folder, "events", _COLUMNS)
-        files, rows = table["log_file_"].tolist(), table["log_row_"].tolist()
+        # looked up when a row is named, not copied into lists of millions of rows
+        files, rows = table["log_file_"].to_numpy(), table["log_row_"].to_numpy()
 
         def place(position: int) -> str:
             return f"row {rows[position]} of {files[position]}"
@@ -117,7 +126,7 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
         _check_rows(table, lambda position: f"{files[position]}: row {rows[position]}")
     elif not path.exists():
         raise RecstackError(f"{path}: no such file or folder (give the service's log_dir)")
-    elif path.suffix.lower() == ".parquet":
+    elif _file_kind(path) == ".parquet":
         table = read_log_file(path, "events", _COLUMNS, in_folder=False).to_pandas()
 
         def place(position: int) -> str:  # the messages name the file before it
@@ -129,16 +138,17 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
             table["timestamp"] = _times_from_text(table["timestamp"],
                                                   lambda position: f"{path}: row {position}")
         _check_rows(table, lambda position: f"{path}: row {position}")
-    elif path.suffix.lower() == ".csv":
+    elif _file_kind(path) == ".csv":
         _check_csv_shape(path)
         try:
             # the service writes these as text: a guessed type would make session "007"
             # the same session as "7", and variant "01" the same variant as "1"; and only
             # an empty field is missing, so that a variant or session named "NA", "null"
             # or "None" keeps its name (pandas' default reads those as missing)
-            table = pd.read_csv(path, dtype=dict.fromkeys(_TEXT_COLUMNS
-                                                          + _OTHER_TEXT_COLUMNS, str),
-                                keep_default_na=False, na_values=[""])
+            with _opened(path) as text:
+                table = pd.read_csv(text, dtype=dict.fromkeys(_TEXT_COLUMNS
+                                                              + _OTHER_TEXT_COLUMNS, str),
+                                    keep_default_na=False, na_values=[""])
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
             from recstack.data.files import not_utf8_error
 
@@ -159,9 +169,33 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
 
         table["timestamp"] = _times_from_text(table["timestamp"], where)
         _check_rows(table, where)
+        _warn_of_an_unended_last_line(path, table, place)
     else:
-        raise RecstackError(f"{path}: expected a log folder, a .parquet or a .csv file")
-    return table[_COLUMNS], place
+        raise RecstackError(f"{path}: expected a log folder, a .parquet or a .csv file "
+                            "(either may be compressed: .gz, .bz2 or .zst)")
+    return table[_COLUMNS + [c for c in _IDENTITY_COLUMNS if c in table.columns]], place
+
+
+#: the endings of a compressed export, and the codec each is read with
+_COMPRESSION = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd"}
+
+
+def _file_kind(path: Path) -> str:
+    """``.parquet``, ``.csv`` or another ending of a file, its compression's aside: a
+    rotated export (``events.csv.gz``) was "expected a log folder, a .parquet or a .csv
+    file"."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes and suffixes[-1] in _COMPRESSION:
+        suffixes.pop()
+    return suffixes[-1] if suffixes else ""
+
+
+def _opened(path: Path) -> Any:
+    """``path`` opened for reading, decompressed as its ending says (pandas alone needs a
+    package of its own for ``.zst``)."""
+    import pyarrow as pa
+
+    return pa.input_stream(str(path), compression=_COMPRESSION.get(path.suffix.lower()))
 
 
 def _check_csv_shape(path: Path) -> None:
@@ -193,6 +227,33 @@ def _check_csv_shape(path: Path) -> None:
         raise DataFormatError(f"not a readable CSV event log: {error.detail}",
                               file=error.file, line=error.line, column=error.column,
                               expected=expected) from None
+
+
+def _warn_of_an_unended_last_line(path: Path, table: pd.DataFrame, place: Place) -> None:
+    """Warn when a plain CSV file ends without a line end, as a file still being written,
+    or cut off by a writer that was killed, does: a line cut inside its other fields lacks
+    fields and is refused, but one cut inside its last, ``cost``, holds a shorter number
+    (12 for 125), read without a word. Every writer of a log ends its lines."""
+    if path.suffix.lower() in _COMPRESSION or table.empty:
+        return  # a compressed file cut short fails to decompress
+    with path.open("rb") as file:
+        file.seek(0, 2)
+        if file.tell() == 0:
+            return
+        file.seek(-1, 2)
+        if file.read(1) in (b"\n", b"\r"):
+            return
+    import warnings
+
+    from recstack.data.interactions import caller_stacklevel
+
+    last = len(table) - 1
+    cost = table["cost"].iloc[last]
+    warnings.warn(
+        f"{path}: the file ends without a line end, as a file cut off mid-write does: its "
+        f"last line ({place(last)}) may be cut short, and its 'cost' "
+        f"({'none' if pd.isna(cost) else shown(_plain(cost))}) with it; if the file was "
+        "still being written, export it again", UserWarning, stacklevel=caller_stacklevel())
 
 
 def _csv_layout() -> DelimitedLayout:
@@ -431,9 +492,13 @@ def online_report(location: str | Path, *, control: str | None = None,
                             f"{str(control)!r}), got {type(control).__name__} {control!r:.40}")
     events, place = _read_events(location)
     try:
-        table = online_metrics(events, place=place)
+        # validated and grouped once for the table and every test (each test had read a
+        # log of millions of events again, and repeated its warnings)
+        sessions = _sessions(validate_events(events, place=place))
+        table = _variant_metrics(sessions)
     except RecstackError as error:  # e.g. a session in two variants: name the log
         raise RecstackError(f"{location}: {error}") from None
+    _warn_of_unshown_clicks(events, place, location)
     variants = [str(v) for v in table.index]
     if control is None:
         control = next((v for v in ("control", "default") if v in variants), variants[0])
@@ -453,11 +518,39 @@ def online_report(location: str | Path, *, control: str | None = None,
             continue
         for metric in testable:
             try:
-                report.tests.append(compare_variants(events, metric, control, treatment,
-                                                     alpha=alpha, place=place))
+                report.tests.append(_compare_sessions(sessions, metric, control, treatment,
+                                                      alpha=alpha))
             except RecstackError as error:  # e.g. no clicks: conversion is undefined
                 report.skipped.append(f"{metric} {treatment} vs {control}: {error}")
     return report
+
+
+def _warn_of_unshown_clicks(events: pd.DataFrame, place: Place, location: Any) -> None:
+    """Warn, once, of clicks on an item of which the click's session logged no impression,
+    where the log names items: each is counted (CTR is clicks over impressions), though
+    the log does not show that it was a click on a recommendation; a CTR above 1 was the
+    only sign, and only once such clicks outnumbered a variant's impressions."""
+    if "item_id" not in events.columns:
+        return
+    keys = ["session_id", "item_id"]
+    clicked = (events["event"] == "click").to_numpy()
+    shown_pairs = pd.MultiIndex.from_frame(events.loc[events["event"] == "impression", keys])
+    unshown = np.zeros(len(events), dtype=bool)
+    unshown[clicked] = ~pd.MultiIndex.from_frame(events.loc[clicked, keys]).isin(shown_pairs)
+    if not unshown.any():
+        return
+    import warnings
+
+    from recstack.data.interactions import caller_stacklevel
+
+    first = int(unshown.argmax())
+    warnings.warn(
+        f"{location}: {int(unshown.sum()):,} click(s) on an item their session never logged "
+        f"an impression of, the first at {place(first)} ('item_id' "
+        f"{shown(events['item_id'].iloc[first])}, 'session_id' "
+        f"{shown(events['session_id'].iloc[first])}); each is counted in the CTR, which "
+        "is then no share of the impressions shown: is every impression posted to "
+        "/events?", UserWarning, stacklevel=caller_stacklevel())
 
 
 @arguments_named

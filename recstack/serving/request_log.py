@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -455,12 +456,62 @@ def log_files(folder: str | Path, prefix: str) -> list[Path]:
                   key=lambda p: p.name)
 
 
+#: the endings of a log file compressed after it was written (logrotate's ``compress``, a
+#: copy to cold storage), and the codec each is read with
+_COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd"}
+#: how often a log is listed again when a file listed has gone before it was read (the
+#: service pruned it under ``keep_files`` as it wrote a newer one)
+_READ_TRIES = 3
+
+
+def _parts(folder: Path, prefix: str) -> list[Path]:
+    """The files of ``prefix`` in ``folder`` as :func:`log_files`, and those compressed
+    since (``*.parquet.gz``, ``.bz2``, ``.zst``), oldest first: they were skipped without a
+    word, so a log folder rotated by logrotate measured its newest part alone. One part
+    there both plain and compressed (compressed and not yet removed, or restored beside
+    its archive) is refused naming both: read twice, each of its events counted twice."""
+    parts = list(log_files(folder, prefix))
+    for suffix in _COMPRESSED:
+        parts += folder.glob(f"{prefix}-*.parquet{suffix}")
+    by_name: dict[str, Path] = {}
+    for path in parts:
+        plain = _plain_name(path)
+        if plain in by_name:
+            raise RecstackError(f"{by_name[plain]} and {path.name}: the same part of the "
+                                f"{prefix} log twice, compressed and not; read once each, "
+                                f"its rows would count twice: move one of them out of "
+                                f"{folder}")
+        by_name[plain] = path
+    unread = sorted(path.name for path in folder.glob(f"{prefix}-*")
+                    if path not in parts and path.is_file())
+    if unread:
+        import warnings
+
+        from recstack.data.interactions import caller_stacklevel
+
+        # a part renamed by a log rotation (events-....parquet.1) was skipped without a
+        # word, and the log measured without its rows
+        warnings.warn(f"{folder}: {len(unread):,} file(s) named as parts of the {prefix} log "
+                      f"are not read, such as {unread[0]}: a part is named "
+                      f"{prefix}-*.parquet, or .parquet.gz, .bz2 or .zst when compressed; "
+                      "rename a part that was renamed (by a log rotation?) back",
+                      UserWarning, stacklevel=caller_stacklevel())
+    return [by_name[name] for name in sorted(by_name)]
+
+
+def _plain_name(path: Path) -> str:
+    """A log file's name without the ending of its compression."""
+    return path.name.removesuffix(path.suffix) if path.suffix in _COMPRESSED else path.name
+
+
 @arguments_named
 def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> pd.DataFrame:
-    """Every file of ``prefix`` in ``folder`` as one table (oldest first); a column that
-    older files lack (added to the schema since) is null in their rows. Each row carries
+    """Every file of ``prefix`` in ``folder`` as one table (oldest first), those compressed
+    since they were written (``.parquet.gz``, ``.bz2``, ``.zst``) too; a column that older
+    files lack (added to the schema since) is null in their rows. Each row carries
     ``log_file_`` and ``log_row_`` (its file and its row there), so a check of the rows can
-    name where a bad one came from.
+    name where a bad one came from. A file pruned by the service (``keep_files``) while the
+    log was read is no error: the log is listed and read again.
 
     Raises
     ------
@@ -474,7 +525,15 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
     if state is not None:
         raise RecstackError(f"{folder}: {state}; give the service's log_dir (or its "
                             f"{prefix}/ folder)")
-    files = log_files(folder, prefix)
+    for tries_left in range(_READ_TRIES - 1, -1, -1):
+        files = _parts(folder, prefix)
+        try:
+            tables = [read_log_file(path, prefix, required) for path in files]
+            break
+        except (RecstackError, FileNotFoundError):
+            if tries_left and not all(path.exists() for path in files):
+                continue  # a file pruned between the listing and its reading
+            raise
     if not files:
         if folder.name == prefix:
             # the service's own folder, made when it starts: nothing was logged yet, or not
@@ -486,7 +545,6 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
                                 "every log_rotate_seconds (60 by default) and when it stops")
         raise RecstackError(f"{folder}: no {prefix}-*.parquet files; is this the service's "
                             "log_dir (its requests/ or events/ folder)?")
-    tables = [read_log_file(path, prefix, required) for path in files]
     try:
         whole = pa.concat_tables(tables, promote_options="default")
     except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -502,9 +560,13 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
                         f"written by the service, move it out of {folder}") from None
         raise
     frame = whole.to_pandas()
-    frame["log_file_"] = [str(p) for p, t in zip(files, tables, strict=True)
-                          for _ in range(t.num_rows)]
-    frame["log_row_"] = [r for t in tables for r in range(t.num_rows)]
+    sizes = np.array([table.num_rows for table in tables], dtype=np.int64)
+    # built as arrays, not a Python object per row: a log of millions of rows held each
+    # file's name once per row, in lists built one row at a time
+    frame["log_file_"] = pd.Categorical.from_codes(
+        np.repeat(np.arange(len(files)), sizes), categories=[str(p) for p in files])
+    frame["log_row_"] = np.arange(len(frame), dtype=np.int64) - np.repeat(
+        np.cumsum(sizes) - sizes, sizes)
     return frame
 
 
@@ -531,8 +593,14 @@ def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
         advice = (f"move it out of {path.parent} or delete it to read the rest of the log"
                   if in_folder else f"give the {prefix} log's Parquet file")
         raise RecstackError(f"{path}: {odd}; {advice}")
+    codec = _COMPRESSED.get(path.suffix.lower())
     try:
-        table = pq.read_table(path)
+        if codec is None:
+            table = pq.read_table(path)
+        else:
+            # Parquet is read from its end (the footer), so the part is unpacked whole
+            with pa.input_stream(str(path), compression=codec) as stream:
+                table = pq.read_table(pa.BufferReader(stream.read()))
     except OSError as error:  # arrow's "Couldn't deserialize thrift" on a corrupted footer
         if error.errno is not None:  # the file system's (permission...): the CLI says those
             raise

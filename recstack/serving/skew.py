@@ -126,6 +126,7 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     if limit is not None:
         log = log.tail(int(limit))
     _check_names(log)
+    repeated = _repeated_requests(log)
     from recstack.pipeline.rerank import available_rerankers
 
     rerankers = set(available_rerankers())
@@ -135,6 +136,9 @@ def check_skew(log_dir: str | Path, registry: ModelRegistry | str | Path, *,
     def skip(reason: str) -> None:
         report.skipped[reason] = report.skipped.get(reason, 0) + 1
 
+    for _ in range(int(repeated.sum())):
+        skip("logged again under the same request_id (a part of the log copied twice?)")
+    log = log[~repeated]
     for reference, group in log.groupby("model", sort=False):
         try:
             version = registry.load(str(reference))
@@ -487,6 +491,31 @@ def _check_names(log: pd.DataFrame) -> None:
                             f"{did_you_mean(row.endpoint, _ENDPOINTS)}; expected 'user', "
                             "'new-user' or 'similar'; restore the row or move the file out "
                             "of the log folder")
+
+
+def _repeated_requests(log: pd.DataFrame) -> np.ndarray:
+    """Which rows repeat the ``request_id`` of an earlier row, said once in a warning that
+    names both: a part of the log copied beside itself (restored from a backup, a second
+    name) recomputed each of its requests twice, counting each mismatch twice. Each
+    request is recomputed once, from its first row."""
+    ids = log["request_id"]
+    repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
+    if repeated.any():
+        import warnings
+
+        from recstack.data.interactions import caller_stacklevel
+
+        again = int(repeated.argmax())
+        first = int((ids == ids.iloc[again]).to_numpy().argmax())
+        rows = [next(log.iloc[[position]].itertuples(index=False))
+                for position in (again, first)]
+        warnings.warn(
+            f"{rows[0].log_file_}: row {rows[0].log_row_} logs request "
+            f"{rows[0].request_id} again (first at {rows[1].log_file_}: row "
+            f"{rows[1].log_row_}); {int(repeated.sum()):,} row(s) repeat a request_id and "
+            "are not recomputed again: is a part of the log copied beside itself?",
+            UserWarning, stacklevel=caller_stacklevel())
+    return repeated
 
 
 def _problem(row: Any, what: str, detail: str) -> dict[str, Any]:

@@ -23,6 +23,8 @@ those sections say why and the rest of the report is written from the results al
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import html
 import math
 import os
@@ -63,6 +65,7 @@ from recstack.evaluation.results import (
     cut_ends,
     holm_adjust,
     metric_bounds,
+    p_value_relation,
 )
 from recstack.metrics._validation import as_float_array, refuse_reordered_rows
 from recstack.progress import Progress, require_reporter, resolve
@@ -121,6 +124,9 @@ class _Context:
     #: models refit="embeddings" left unfitted because they have no vectors: the
     #: embedding section says "no embeddings" of them, not "not refitted"
     without_vectors: set[str] = field(default_factory=set)
+    #: the held-out users' revealed rows of a held-out-users split (None for the others):
+    #: the models score those users from them, as the evaluator did
+    fold_in: Any = None
 
 
 # --------------------------------------------------------------------------- entry point
@@ -409,7 +415,7 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
         models[label] = model.fit(split.train, progress=progress)
         how[label] = damaged + "refitted on the same split with the stored hyperparameters"
     return _Context(split.train, split.test, experiment.evaluation.relevance_threshold,
-                    models, how, without_vectors), ""
+                    models, how, without_vectors, getattr(split, "fold_in", None)), ""
 
 
 def _saved_model_of(loaded: Any, configured: Any, saved: Path) -> Any:
@@ -792,7 +798,8 @@ def _significance(folder: ResultsFolder, headline: str) -> Section:
                                 heatmap=Heatmap(diff, labels, labels, text,
                                                 colour_label="difference")))
     rows = [[_bidi(labels[i]), _bidi(labels[j]), _fmt(diff[i, j]),
-             f"{p[i, j]:.3g}", f"{adjusted[i, j]:.3g}",
+             p_value_relation(p[i, j]).lstrip("="),
+             p_value_relation(adjusted[i, j]).lstrip("="),
              "yes" if adjusted[i, j] < alpha else "no"]
             for i, j in zip(*upper, strict=True) if not math.isnan(diff[i, j])]
     section.blocks.append(_table(["model A", "model B", "A − B", "paired t p",
@@ -830,10 +837,14 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
         return section
     assert context is not None
     train = context.train
-    # by user activity: the per-user values already written, grouped by training rows
+    # held-out users have no training rows: their activity is their fold-in history, what
+    # the models scored them from (by training rows, every one fell in one "0–0" bucket)
+    history, rows_kind = ((train, "training") if context.fold_in is None
+                          else (context.fold_in, "fold-in"))
+    # by user activity: the per-user values already written, grouped by their rows,
     # matched by the ids' text, as the per-user files write them ('0007' is not user 7)
-    counts = pd.Series(train.user_counts(), index=[str(user) for user in train.users.to_external(
-        np.arange(train.n_users))])
+    counts = pd.Series(history.user_counts(), index=[
+        str(user) for user in train.users.to_external(np.arange(train.n_users))])
     models = [r.model for r in folder.results]
     # each model's values are matched by its own users: models evaluated on other users (a
     # per-user file of another test set, ids written as 7 in one and '7' in another) were
@@ -851,8 +862,8 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
         users_bucket = None
     elif not known.any():
         section.text(f"{headline} by user activity: not available, as none of the evaluated "
-                     "users has a training row in the data loaded for the report (the data "
-                     "changed since `recstack evaluate`?).")
+                     f"users has a {rows_kind} row in the data loaded for the report (the "
+                     "data changed since `recstack evaluate`?).")
         users_bucket = None
     else:
         bucket, labels = _activity_buckets(activity[known].astype(np.int64))
@@ -872,11 +883,12 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
             rows.append([html.escape(label), f"{int((bucket == b).sum()):,}"]
                         + [_fmt(v) for v in means[:, b]] + [_best_cell(winners, len(models))])
     if users_bucket is not None:
-        section.text(f"{headline} by user activity (training rows per user, in quartiles "
-                     "of the users any model was evaluated on; each model's mean over its "
-                     "own users in the bucket): where each model wins.")
+        section.text(f"{headline} by user activity ({rows_kind} rows per user, in "
+                     "quartiles of the users any model was evaluated on; each model's mean "
+                     "over its own users in the bucket): where each model wins.")
         section.blocks.append(Chart(title=f"{headline} by user activity",
-                                    x_label="training rows", y_label=headline, series=series))
+                                    x_label=f"{rows_kind} rows", y_label=headline,
+                                    series=series))
         section.blocks.append(_table(["user activity", "users"] + [_bidi(m) for m in models]
                                      + ["best"], rows))
     if lists is None:
@@ -1009,13 +1021,23 @@ def _lists(context: _Context, seed: int, notes: list[str]) -> _Lists | None:
         notes.append(f"Lists for segments and beyond-accuracy: {MAX_SEGMENT_USERS:,} test "
                      f"users drawn at random with seed {seed}.")
     k = 10
-    exclude = context.train.to_csr()
+    # held-out users have no training rows: scored by score_users they got each model's
+    # popularity fallback (a warning per model said so), and the segments and
+    # beyond-accuracy rows described those lists, not the ones the evaluator scored from
+    # their fold-in history
+    history = (context.train if context.fold_in is None else context.fold_in).to_csr()
     tops = {}
     for label, model in context.models.items():
-        top, _ = top_k_batched(model.score_users, users, k, exclude=exclude,
+        score = (model.score_users if context.fold_in is None else
+                 functools.partial(_scored_from_history, model, history))
+        top, _ = top_k_batched(score, users, k, exclude=history,
                                n_items=context.train.n_items)
         tops[label] = np.asarray(top, dtype=np.int64)
     return _Lists(k, users, relevant[users], tops)
+
+
+def _scored_from_history(model: Any, history: sp.csr_matrix, users: np.ndarray) -> Any:
+    return model.score_histories(history[users])
 
 
 def _genres(context: _Context) -> list[Any] | None:
@@ -1189,23 +1211,30 @@ def _embeddings(folder: ResultsFolder, context: _Context | None, why_not: str,
         except RecstackError as error:
             section.text(f"No embedding analysis: {error}.")
             continue
-        # the health check describes every vector the model holds: the dead ones of items it
-        # never trained on are named there as such
-        health = embedding_health(vectors, counts, model=label)
-        section.text("Health: " + health.reading())
         # an item without training rows has no learned vector (BPR, LightGCN and SASRec keep
         # its random start, ALS and iALS a zero): among the others it was listed as a
         # nearest neighbour with a cosine of chance, counted in the genre coherence and
         # mapped, without a word. The models that place items by content keep them.
         learned = (np.ones(len(counts), bool) if getattr(model, "places_items_by_content",
                                                          False) else counts > 0)
+        # the health check too reads the learned vectors only: with every vector, the zero
+        # ones of the items a temporal split sees first in its test part were "Problems:
+        # 9 dead item vector(s)" of a healthy ALS, which the line below explains as the
+        # split's doing; a learned item with a zero vector is still found
+        trained = np.flatnonzero(learned) if learned.sum() >= 2 else np.arange(len(counts))
+        health = embedding_health(vectors[trained], counts[trained], model=label)
+        health = dataclasses.replace(health, dead=trained[health.dead],
+                                     duplicate_groups=[trained[group] for group
+                                                       in health.duplicate_groups])
+        section.text("Health: " + health.reading())
         if not learned.all():
             left_out = np.flatnonzero(~learned)
             section.text(
                 f"{len(left_out):,} item(s) without training rows (e.g. "
                 f"{', '.join(str(t) for t in titles[left_out[:3]])}) are left out of the "
-                "PCA, the map, the coherence and the neighbours below: the model learned "
-                "nothing about them, so their vectors are its random start (or zero).")
+                "PCA, the map, the coherence and the neighbours below, and of the health "
+                "check above: the model learned nothing about them, so their vectors are "
+                "its random start (or zero).")
         if learned.sum() < 2:
             section.text("No further embedding analysis: fewer than two items have training "
                          "rows.")

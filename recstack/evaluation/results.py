@@ -322,12 +322,23 @@ class PairedTest:
                " (interval cut at the bounds)" if self.clipped else "")
         holm = ("" if self.holm_p_value is None else
                 f" (Holm-adjusted over {counted(self.comparisons, 'comparison')}: "
-                f"p={self.holm_p_value:.3g})")
+                f"p{p_value_relation(self.holm_p_value)})")
         after = "" if self.holm_p_value is None else " after Holm's correction"
         return (f"{self.metric}: difference {self.mean_difference:+.4f} "
-                f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}]{cut}, paired t p={self.t_p_value:.3g}"
-                f"{holm}, Wilcoxon p={self.wilcoxon_p_value:.3g} over "
+                f"[{self.ci_low:+.4f}, {self.ci_high:+.4f}]{cut}, paired t "
+                f"p{p_value_relation(self.t_p_value)}{holm}, Wilcoxon "
+                f"p{p_value_relation(self.wilcoxon_p_value)} over "
                 f"{counted(self.n_users, 'user')} ({verdict} at {1 - CONFIDENCE:.0%}{after})")
+
+
+#: the smallest positive float64: a p-value computed as 0 is below it, not 0
+SMALLEST_P_VALUE = 5e-324
+
+
+def p_value_relation(p_value: float) -> str:
+    """``"=0.0198"``, or ``"<5e-324"`` for a p-value that underflowed to 0: "p=0" read as
+    a difference certain beyond any doubt (ALS against most-popular on Last.fm, t = 97)."""
+    return f"<{SMALLEST_P_VALUE:.0e}" if p_value == 0 else f"={p_value:.3g}"
 
 
 def holm_adjust(p_values: np.ndarray) -> np.ndarray:

@@ -62,8 +62,10 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
       model in disguise, or a personalised model that collapsed. On MovieLens-shaped data
       (:mod:`recstack.data.synthetic`) with seen items excluded, the most-popular baseline
       scores 0.46 to 0.64 at K = 10 and 20, a fitted ALS 0.10 to 0.13 and EASE 0.20 to
-      0.31. A catalog no longer than the lists (``result.meta["n_items"]``) leaves nothing
-      to personalise and is not checked. Without ``lists``, the overlap the
+      0.31. A catalog (``result.meta["n_items"]``) of fewer than 2 K / ``same_lists``
+      items (50 for K = 10) is not checked: random lists of K of n items share K / n of
+      their items on average, so there an overlap above the bound says nothing of a model
+      that does not personalise. Without ``lists``, the overlap the
       :class:`~recstack.evaluation.evaluator.Evaluator` stored
       (``result.meta["mean_list_overlap"]``: ``{"k": K, "overlap": share}`` of its top-K
       lists) is checked; a result without it (built by hand, sampled, or of a baseline
@@ -342,6 +344,11 @@ def _same_lists(result: EvaluationResult, rows: list[frozenset[Any]] | None, wid
         # the lists' K holds the whole catalog: every user gets the same items (less the
         # seen ones) whatever the model, which is not a sign of a model that does not
         # personalise
+        return []
+    if isinstance(n_items, int) and 2 * width / n_items > bound:
+        # lists drawn at random share width / n_items of their items on average: where the
+        # bound is not twice that, overlap above it tells nothing of personalisation (10 of
+        # 20 items share half)
         return []
     if overlap is None:
         assert rows is not None  # a private call gives the lists or their overlap

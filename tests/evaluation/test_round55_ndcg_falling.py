@@ -66,3 +66,16 @@ def test_a_user_without_a_hit_cannot_be_flagged():
     result = by_hand(**{"precision@10": [0.0, 0.0], "recall@10": [0.0, 0.0],
                         "ndcg@10": [0.0, 0.0], "ndcg@20": [0.0, 0.3]})
     assert diagnose(result) == []
+
+
+def test_same_lists_is_not_judged_where_random_lists_would_overlap_near_the_bound():
+    # 20 users, each a different list of 10 of a catalog of 24 (rotations): mean overlap
+    # above 0.4, as lists drawn at random would nearly have (10/24 = 0.42)
+    lists = [[(start + j) % 24 for j in range(10)] for start in range(0, 20)]
+    index = pd.Index(range(20), name="user_id")
+    small = EvaluationResult("m", pd.DataFrame({"ndcg@10": [0.5] * 20}, index=index),
+                             meta={"n_items": 24})
+    assert diagnose(small, lists=lists) == []
+    large = EvaluationResult("m", pd.DataFrame({"ndcg@10": [0.5] * 20}, index=index),
+                             meta={"n_items": 1000})
+    assert [d.kind for d in diagnose(large, lists=lists)] == ["same lists"]

@@ -157,7 +157,7 @@ from recstack.specs import arguments_named, closest, did_you_mean
 from recstack.strict_json import loads as strict_loads
 
 __all__ = ["load_table", "save_table", "TableRoles", "MissingValueIdWarning",
-           "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS", "DETECT"]
+           "OnePartWarning", "TIMESTAMP_UNITS", "WELL_KNOWN_COLUMNS", "DETECT"]
 
 PathLike = str | os.PathLike[str]
 
@@ -3576,6 +3576,8 @@ def load_table(
     parts = is_part_folder(path)
     if not parts:
         check_file(path)
+        # a part-00000-*.parquet of a folder holding the others was read as the whole log
+        warn_of_one_part(path, "log of interactions")
     fmt = check_timestamp_options(timestamp_format, timestamp_unit)
     rating_range = _check_rating_range(rating_range)
     _check_encoding(encoding)
@@ -4315,6 +4317,52 @@ def part_files(folder: Path) -> list[Path]:
                 expected="only the table's .parquet part files beside its bookkeeping files: "
                          "move other files out, or name them with a leading '_' or '.'")
     return data
+
+
+class OnePartWarning(UserWarning):
+    """One part file of a table written as parts (Spark's ``part-00000-*.parquet``,
+    pyarrow's ``part-0.parquet``) was given on its own while its folder holds the other
+    parts: it is read, but holds only a fraction of the table's rows. The message names
+    the folder, how many parts it holds, and what to give instead."""
+
+
+def warn_of_one_part(path: Path, what: str = "table") -> None:
+    """Warn (:class:`OnePartWarning`) where ``path`` is one of several part files in a
+    folder that :func:`is_part_folder` reads as one table: the part alone was read without
+    a word, a fraction of the rows taken for all of them (and a split or an evaluation of
+    it for the whole). ``what`` names the table (``"items file"``). A part that is the
+    folder's only one is the whole table and passes silently."""
+    if not _PART_NAME.match(path.name) or is_bookkeeping_file(path.name):
+        return
+    folder = path.parent
+    if not is_part_folder(folder):
+        return
+    try:
+        count = sum(1 for entry in os.scandir(folder) if _PART_NAME.match(entry.name)
+                    and not is_bookkeeping_file(entry.name) and entry.is_file())
+    except OSError:
+        return
+    if count < 2:
+        return
+    if not path.name.lower().endswith(_PARQUET_EXTENSIONS):
+        # a folder of CSV parts is refused as a whole (part_files), so giving it is no cure
+        remedy = ("join the parts into one CSV file with one header line, or write the "
+                  "table as Parquet and give its folder")
+    elif "=" in folder.name:
+        # a partition's folder: the dataset above it holds still more of the table
+        root = folder
+        while "=" in root.name and root.parent != root:
+            root = root.parent
+        remedy = (f"the folder is one partition ({folder.name}) of the dataset in {root}: "
+                  f"give that folder to read the whole table")
+    else:
+        remedy = f"give the folder, {folder}, to read all its parts as one table"
+    warnings.warn(
+        f"{path}: one of the {count} part files of one table in {folder} (as Spark, Polars, "
+        f"pyarrow or Dask write a table), read alone as the {what}: it holds only a "
+        f"fraction of the table's rows; {remedy} (if one part is meant, silence this with "
+        "warnings.filterwarnings('ignore', category=recstack.data.files.OnePartWarning))",
+        OnePartWarning, stacklevel=caller_stacklevel())
 
 
 def _file_kind(path: Path) -> str:

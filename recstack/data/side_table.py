@@ -1,11 +1,12 @@
-"""Reading a side table (an items or users file, CSV or Parquet) a user points recstack at,
-with one clear error for each way it can be wrong."""
+"""Reading a side table (an items or users file, CSV or Parquet, or a folder of Parquet part
+files holding one table) a user points recstack at, with one clear error for each way it
+can be wrong."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,8 @@ import pyarrow.parquet as pq
 
 from recstack.data.files import (
     DelimitedLayout,
+    _part_table,
+    _PartTable,
     _unterminated_quote,
     as_path,
     check_content,
@@ -23,12 +26,14 @@ from recstack.data.files import (
     first_repeated_name,
     ids_from_text,
     ids_to_numpy,
+    is_part_folder,
     line_of_record,
     not_a_file,
     not_utf8_error,
     read_delimited,
     reading,
     scalar_text,
+    warn_of_one_part,
 )
 from recstack.data.interactions import (
     and_marks,
@@ -51,15 +56,22 @@ _PARQUET = (".parquet", ".pq")
 # quoted fields may span lines: descriptions often do
 _CSV = DelimitedLayout(delimiter=",", newlines_in_values=True)
 
+#: the file holding row ``index`` (from 0) of a Parquet table, and the row's index there:
+#: in a folder of parts, the part and its own row, so that a bad value can be found
+Locate = Callable[[int], tuple[str, int]]
+
 
 @arguments_named
 def read_side_table(path: str | Path, *, what: str = "items file", key: str = "item_id",
                     columns: Sequence[str] = (), key_as_text: bool = False,
                     require_rows: bool = False) -> pd.DataFrame:
-    """The table at ``path`` (``.csv`` or ``.parquet``), its ``key`` column first, then every
-    other column; ``columns`` are further columns it must have. With ``key_as_text`` the
-    ids are text (as the service's ids are); otherwise they keep the type the file gives
-    them, to match the ids of interaction files read the same way. With ``require_rows``
+    """The table at ``path`` (``.csv`` or ``.parquet``, or a folder of Parquet part files
+    holding one table, read as :func:`~recstack.data.files.load_table` reads one: its
+    bookkeeping files passed over, its parts in natural name order, parts that disagree
+    refused naming both and the column), its ``key`` column first, then every other column;
+    ``columns`` are further columns it must have. With ``key_as_text`` the ids are text (as
+    the service's ids are); otherwise they keep the type the file gives them, to match the
+    ids of interaction files read the same way. With ``require_rows``
     a file of a header only is refused (a catalog of nothing: the pipeline's checks took
     every item of the logs for an unknown one); without it, the caller judges an empty
     table (the service says what its items file lacks).
@@ -67,12 +79,18 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     Raises
     ------
     DataFormatError
-        ``path`` does not exist, is no file (a folder, a pipe, a broken link) or has no
-        CSV or Parquet name, as the other data readers refuse such a path; the file cannot
-        be read as its kind, or lacks ``key`` or one of ``columns`` (the message lists the
-        columns it has, and the near name of each one missing).
+        ``path`` does not exist, is no file (a folder other than one of part files, a pipe,
+        a broken link) or has no CSV or Parquet name, as the other data readers refuse such
+        a path; the file cannot be read as its kind, or lacks ``key`` or one of ``columns``
+        (the message lists the columns it has, and the near name of each one missing). A
+        bad value in a folder of parts is named in its part, by its row there.
     ConfigError
         ``key``, ``columns`` or a flag is no value of its kind.
+
+    Warns
+    -----
+    OnePartWarning
+        ``path`` is one of several part files of a folder that holds one table.
     """
     homeless = home_problem(os.fspath(path)) if isinstance(path, str | os.PathLike) else None
     if homeless is not None:
@@ -89,12 +107,18 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
     columns = check_name_list(columns, "columns", example="['title']")
     key_as_text = check_flag(key_as_text, "key_as_text")
     require_rows = check_flag(require_rows, "require_rows")
+    if is_part_folder(path):
+        # Spark's items.parquet/ of part-* files was "is a folder", where the logs' reader
+        # reads it as one table: the same helpers, so that both readers take one layout
+        return _finish(path, _read_parquet(path, what, _part_table(path)), key, columns,
+                       what, "Parquet", require_rows, key_as_text, parts=True)
     suffix = path.suffix.lower()
     problem = not_a_file(path)
     if problem is not None and not problem.startswith("no such file"):
         # a folder (or a pipe, a broken link) is said to be one before its name is judged:
         # 'logs' is not a misnamed file
-        wanted = f"expected the {what}, a .csv or .parquet file"
+        wanted = (f"expected the {what}, a .csv or .parquet file, or a folder of "
+                  "Parquet part files (part-*) holding one table")
         problem = (problem.replace("expected a file", wanted) if "expected a file" in problem
                    else f"{problem}; {wanted}")
         # DataFormatError, with the file, as the other data readers refuse a path that is
@@ -109,47 +133,85 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         problem = f"no such {what}" + problem.removeprefix("no such file")
     if problem is not None:
         raise DataFormatError(problem, file=str(path))
+    # a part-00000-*.parquet of a folder holding the others was read as the whole table
+    warn_of_one_part(path, what)
     kind = "Parquet" if suffix in _PARQUET else "CSV"
     try:
         check_content(path, parquet=kind == "Parquet", encoding="utf-8", decompresses=False)
     except DataFormatError as error:
         raise _as_this_readers(error, what) from None
-    csv_keys = None
-    if kind == "CSV":
-        csv_keys = _check_csv(path, key, what)
-    else:
-        _check_parquet_names(path, what)
+    if kind == "Parquet":
+        return _finish(path, _read_parquet(path, what), key, columns, what, kind,
+                       require_rows, key_as_text)
+    csv_keys = _check_csv(path, key, what)
     try:
-        if kind == "Parquet":
-            arrow = pq.read_table(path)
-            unnamed = _unnamed_parquet_columns(path, arrow, what)
-            table = _nullable_integers(arrow, arrow.to_pandas())
-        else:
-            table = _read_csv(path, key, what)
+        table = _read_csv(path, key, what)
     except DataFormatError:
         raise  # (a ValueError too) already says what and where
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        # pyarrow's ArrowInvalid is a ValueError; an empty CSV is pandas' EmptyDataError
-        # bytes that are not UTF-8 in a column other than the key (the key's reader
-        # names its own)
-        located = (_date_beyond_the_calendar(path, what) if kind == "Parquet"
-                   else not_utf8_error(path, what) if isinstance(error, UnicodeDecodeError)
+        # an empty CSV is pandas' EmptyDataError; bytes that are not UTF-8 in a column
+        # other than the key (the key's reader names its own)
+        located = (not_utf8_error(path, what) if isinstance(error, UnicodeDecodeError)
                    else _open_quote(path, what) if isinstance(error, pd.errors.ParserError)
                    else None)
         raise located or DataFormatError(f"{path}: not a readable {kind} {what} ({error})"
                                          ) from None
-    if kind == "Parquet" and any(name is not None for name in table.index.names):
+    return _finish(path, (table, None, _in_one_file(path)), key, columns, what, kind,
+                   require_rows, key_as_text, csv_keys=csv_keys)
+
+
+def _in_one_file(path: Path) -> Locate:
+    return lambda index: (str(path), index)
+
+
+def _read_parquet(path: Path, what: str, parts: _PartTable | None = None
+                  ) -> tuple[pd.DataFrame, pa.Table, Locate]:
+    """The Parquet file ``path``, or with ``parts`` the part files of the folder ``path``
+    read as one table: the table as pandas gives it (its names trimmed, a column without a
+    name or values dropped), as pyarrow does, and where each row comes from."""
+    locate: Locate = parts.locate if parts is not None else _in_one_file(path)
+    if parts is not None:
+        for file in parts.files:
+            try:
+                check_content(file, parquet=True, encoding="utf-8", decompresses=False)
+            except DataFormatError as error:
+                raise _as_this_readers(error, what) from None
+    _check_parquet_names(path, what, parts.schema if parts is not None else None)
+
+    def read() -> pa.Table:
+        return parts.read(parts.schema.names) if parts is not None else pq.read_table(path)
+    try:
+        arrow = read()
+        unnamed = _unnamed_parquet_columns(path, arrow, what, locate)
+        table = _nullable_integers(arrow, arrow.to_pandas())
+    except DataFormatError:
+        raise  # (a ValueError too) already says what and where
+    except (OSError, ValueError) as error:
+        # pyarrow's ArrowInvalid is a ValueError
+        located = _date_beyond_the_calendar(path, what, read, locate)
+        raise located or DataFormatError(f"{path}: not a readable Parquet {what} ({error})"
+                                         ) from None
+    if any(name is not None for name in table.index.names):
         # a frame saved with its key as the index (set_index('item_id').to_parquet()):
         # the file holds it as a column, which the logs' reader reads as one
         table = table.reset_index(level=[n for n in table.index.names if n is not None])
-    if kind == "Parquet":
-        # the names by the rule of every format, as the logs' Parquet reader and a CSV
-        # header read them: ' item_id' was no item_id here, where the CSV's was; a column
-        # without a name and without values goes, as in a CSV (refused above if it holds
-        # values: it was kept as '' or ' ' without a word)
-        table = table.drop(columns=unnamed).rename(
-            columns=lambda name: trimmed_column_name(name) if isinstance(name, str) else name)
-        arrow = arrow.rename_columns([trimmed_column_name(name) for name in arrow.column_names])
+    # the names by the rule of every format, as the logs' Parquet reader and a CSV
+    # header read them: ' item_id' was no item_id here, where the CSV's was; a column
+    # without a name and without values goes, as in a CSV (refused above if it holds
+    # values: it was kept as '' or ' ' without a word)
+    table = table.drop(columns=unnamed).rename(
+        columns=lambda name: trimmed_column_name(name) if isinstance(name, str) else name)
+    arrow = arrow.rename_columns([trimmed_column_name(name) for name in arrow.column_names])
+    return table, arrow, locate
+
+
+def _finish(path: Path, read: tuple[pd.DataFrame, pa.Table | None, Locate], key: str,
+            columns: Sequence[str], what: str, kind: str, require_rows: bool,
+            key_as_text: bool, *, csv_keys: np.ndarray | None = None, parts: bool = False
+            ) -> pd.DataFrame:
+    """The checks of every kind of side table once it is read: the columns it must have,
+    its keys by the logs' id rule, each key once and none empty."""
+    table, arrow, locate = read
     missing = [c for c in (key, *columns) if c not in table.columns]
     if missing:
         from recstack.specs import closest, did_you_mean
@@ -170,13 +232,14 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
                               f"{', '.join(map(repr, map(str, table.columns))) or 'none'}")
     if csv_keys is not None:
         table[key] = _keys_by_the_id_rule(path, table, key, csv_keys)
-    if kind == "Parquet":
-        table[key] = _whole_number_keys(path, table[key], key, what)
-        _keys_by_the_parquet_rule(path, arrow, table, key, what)
+    if arrow is not None:
+        table[key] = _whole_number_keys(path, table[key], key, what, locate)
+        _keys_by_the_parquet_rule(path, arrow, table, key, what, locate)
     if require_rows and table.empty:
-        raise DataFormatError(f"{path}: the {what} is empty: it has no rows, only its "
-                              f"header (expected one row per {key})")
-    _refuse_repeated_keys(path, table, key, what, kind)
+        held = "its parts hold no rows" if parts else "it has no rows, only its header"
+        raise DataFormatError(f"{path}: the {what} is empty: {held} (expected one row per "
+                              f"{key})")
+    _refuse_repeated_keys(path, table, key, what, kind, locate)
     if key_as_text:
         table[key] = table[key].astype(str)
     return table[[key, *[c for c in table.columns if c != key]]]
@@ -389,7 +452,8 @@ def _keys_by_the_id_rule(path: Path, table: pd.DataFrame, key: str, keys: np.nda
     return keys
 
 
-def _whole_number_keys(path: Path, keys: pd.Series, key: str, what: str) -> pd.Series:
+def _whole_number_keys(path: Path, keys: pd.Series, key: str, what: str, locate: Locate
+                       ) -> pd.Series:
     """Float keys of a Parquet table by the logs' Parquet rule (``recstack.data.files``):
     whole numbers below 2**53 are those integers (1.0 is the log's id 1); any other float
     (1.5, infinity) is refused naming its row: it was kept as a key no log id matches.
@@ -402,9 +466,10 @@ def _whole_number_keys(path: Path, keys: pd.Series, key: str, what: str) -> pd.S
         whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2**53)
     odd = present & ~whole
     if odd.any():
-        row = int(np.argmax(odd))
-        raise DataFormatError(f"row {row + 1}: found {float(values[row])!r}, not a whole number",
-                              file=str(path), column=key,
+        index = int(np.argmax(odd))
+        file, row = locate(index)
+        raise DataFormatError(f"row {row + 1}: found {float(values[index])!r}, not a whole "
+                              "number", file=file, column=key,
                               expected=f"integer or text ids in the {what}; a float id must be "
                                        "a whole number below 2**53, as in the logs")
     if not present.all():
@@ -413,7 +478,7 @@ def _whole_number_keys(path: Path, keys: pd.Series, key: str, what: str) -> pd.S
 
 
 def _keys_by_the_parquet_rule(path: Path, arrow: pa.Table, table: pd.DataFrame, key: str,
-                              what: str) -> None:
+                              what: str, locate: Locate) -> None:
     """Decimal and text keys by the logs' Parquet rule (``ids_to_numpy``). Decimal keys (a
     database's NUMERIC ids): whole numbers within int64 become those integers, any other is
     refused naming its row; they stayed Python Decimal objects, and 4.5 a key no log id
@@ -449,8 +514,9 @@ def _keys_by_the_parquet_rule(path: Path, arrow: pa.Table, table: pd.DataFrame, 
         return  # left to the empty-key check
 
     def fail_at(index: int, name: str, message: str, expected: str) -> DataFormatError:
-        return DataFormatError(f"row {index + 1}: " + message.format(
-            text=scalar_text(column[index])), file=str(path), column=name,
+        file, row = locate(index)
+        return DataFormatError(f"row {row + 1}: " + message.format(
+            text=scalar_text(column[index])), file=file, column=name,
             expected=f"{expected} in the {what}")
 
     table[key] = ids_to_numpy(column, key, fail_at)
@@ -461,11 +527,12 @@ def _keys_by_the_parquet_rule(path: Path, arrow: pa.Table, table: pd.DataFrame, 
 _FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
 
 
-def _date_beyond_the_calendar(path: Path, what: str) -> DataFormatError | None:
+def _date_beyond_the_calendar(path: Path, what: str, read: Callable[[], pa.Table],
+                              locate: Locate) -> DataFormatError | None:
     """The error naming the column and row of a date that pandas cannot hold (before the
     year 1 or after 9999: its read fails with only the year), or None if there is none."""
     try:
-        table = pq.read_table(path)
+        table = read()
     except (OSError, ValueError):
         return None
     for name, column in zip(table.column_names, table.columns, strict=True):
@@ -475,20 +542,21 @@ def _date_beyond_the_calendar(path: Path, what: str) -> DataFormatError | None:
         outside = pc.fill_null(pc.or_(pc.less(days, _FIRST_DAY),
                                       pc.greater(days, _LAST_DAY)), False)
         if pc.any(outside).as_py():
-            row = int(np.argmax(np.asarray(outside.to_numpy(zero_copy_only=False), bool)))
-            return DataFormatError(f"row {row + 1}: found {scalar_text(column[row])}",
-                                   file=str(path), column=name,
+            index = int(np.argmax(np.asarray(outside.to_numpy(zero_copy_only=False), bool)))
+            file, row = locate(index)
+            return DataFormatError(f"row {row + 1}: found {scalar_text(column[index])}",
+                                   file=file, column=name,
                                    expected=f"dates between the years 1 and 9999 in the {what}")
     return None
 
 
-def _check_parquet_names(path: Path, what: str) -> None:
+def _check_parquet_names(path: Path, what: str, schema: pa.Schema | None = None) -> None:
     """The schema's names by the one rule of every format (``trimmed_column_name``): two
     that are one once surrounding spaces (or a byte-order mark) are dropped are refused
     as the logs' Parquet reader refuses them; a blank name is judged by its values
-    (:func:`_unnamed_parquet_columns`)."""
+    (:func:`_unnamed_parquet_columns`). ``schema``: that of a folder's parts, read as one."""
     try:
-        names = pq.read_schema(path).names
+        names = (schema if schema is not None else pq.read_schema(path)).names
     except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
         raise DataFormatError(f"{path}: not a readable Parquet {what} ({error})") from None
     # a blank name is never a repeat of another: each stands for itself here
@@ -504,7 +572,8 @@ def _check_parquet_names(path: Path, what: str) -> None:
                               expected=f"distinct column names in the {what}")
 
 
-def _unnamed_parquet_columns(path: Path, arrow: pa.Table, what: str) -> list[str]:
+def _unnamed_parquet_columns(path: Path, arrow: pa.Table, what: str, locate: Locate
+                             ) -> list[str]:
     """The names (as stored) of the columns whose name is empty or blank and which hold no
     value: dropped, as the CSV reader drops the empty column a ``,`` ending every line
     adds. One without a name that holds values is refused, naming its place, its first
@@ -518,40 +587,49 @@ def _unnamed_parquet_columns(path: Path, arrow: pa.Table, what: str) -> list[str
         if column.null_count == len(column):
             empty.append(name)
             continue
-        row = int(np.flatnonzero(np.asarray(
+        index = int(np.flatnonzero(np.asarray(
             pc.is_valid(column).to_numpy(zero_copy_only=False), bool))[0])
-        value = column[row].as_py()
+        value = column[index].as_py()
         shown = (echoed(repr(value)) if isinstance(value, str)
-                 else scalar_text(column[row]))
+                 else scalar_text(column[index]))
         blank = f" (its name is {name!r}, blank)" if name else ""
+        file, row = locate(index)
         raise DataFormatError(
             f"not a readable Parquet {what}: its schema's column {position} has no "
-            f"name{blank}, but it holds values ({shown} in row {row + 1})", file=str(path),
+            f"name{blank}, but it holds values ({shown} in row {row + 1})", file=file,
             expected="a name for every column that holds values: rewrite the file with the "
             "column named, or without it")
     return empty
 
 
-def _refuse_repeated_keys(path: Path, table: pd.DataFrame, key: str, what: str, kind: str
-                          ) -> None:
+def _refuse_repeated_keys(path: Path, table: pd.DataFrame, key: str, what: str, kind: str,
+                          locate: Locate) -> None:
     """A key that is empty or listed twice makes its row's attributes a guess."""
     keys = table[key]
     empty = keys.isna().to_numpy()
     if empty.any():
-        raise DataFormatError(f"row {int(empty.argmax()) + 1} is empty", file=str(path),
+        file, row = locate(int(empty.argmax()))
+        raise DataFormatError(f"row {row + 1} is empty", file=file,
                               column=key, expected=f"an id in every row of the {what}")
     repeated = keys.duplicated().to_numpy()
     if not repeated.any():
         return
     again = int(repeated.argmax())
     first = int((keys == keys.iloc[again]).to_numpy().argmax())
+    file = str(path)
     if kind == "CSV":
         with reading(path):
             places = [f"line {line_of_record(path, _CSV, row)[0]}" for row in (first, again)]
     else:
-        places = [f"row {row + 1}" for row in (first, again)]
+        (one, row_one), (other, row_other) = locate(first), locate(again)
+        if one == other:
+            file, places = one, [f"row {row_one + 1}", f"row {row_other + 1}"]
+        else:
+            # in two parts of a folder: each row named in its part
+            places = [f"row {row_one + 1} of {Path(one).name}",
+                      f"row {row_other + 1} of {Path(other).name}"]
     value = keys.iloc[again]
     shown = value.item() if hasattr(value, "item") else value  # 7, not np.int64(7)
     raise DataFormatError(f"{key} {shown!r} is listed twice ({places[0]} and "
-                          f"{places[1]})", file=str(path), column=key,
+                          f"{places[1]})", file=file, column=key,
                           expected=f"each {key} once in the {what}")

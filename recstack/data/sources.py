@@ -304,10 +304,13 @@ class DatasetFolder(SourceSpec):
 
     @classmethod
     def recognise(cls, text: str, path: Path) -> SourceSpec | None:
-        # a pipe or a broken link of that name too: the loader names it for what it is
+        from recstack.data.files import is_part_folder
+
+        # a pipe or a broken link of that name too: the loader names it for what it is;
+        # a folder of part files is one table (Spark names its output interactions.parquet)
         found = path / DATASET_INTERACTIONS
         return cls(str(path)) if path.is_dir() and os.path.lexists(found) \
-            and not found.is_dir() else None
+            and (not found.is_dir() or is_part_folder(found)) else None
 
     def load(self, options: LoaderOptions, progress: Progress | None) -> Interactions:
         from recstack.data.side_table import read_side_table
@@ -488,9 +491,11 @@ def resolve_source(source: str, *, base: Path | None = None, where: str = "") ->
 
     if is_folder:
         raise ConfigError(f"{where}{path}: a folder, but neither a MovieLens release, a "
-                          f"partitioned Parquet dataset (year=YYYY/month=MM/), a folder "
-                          f"with {DATASET_INTERACTIONS} nor a graph-CF split (train.txt and "
-                          f"test.txt){_log_files_in(path) or _sources_in(path)}")
+                          f"partitioned Parquet dataset (year=YYYY/month=MM/), a folder of "
+                          f"Parquet part files holding one table (part-*, as Spark, Polars, "
+                          f"pyarrow or Dask write it), a folder with {DATASET_INTERACTIONS} "
+                          f"nor a graph-CF split (train.txt and test.txt)"
+                          f"{_log_files_in(path) or _sources_in(path)}")
     if found:
         # a pipe or device; a symbolic link that loops or leads nowhere
         from recstack.data.files import not_a_file

@@ -13,7 +13,9 @@ from recstack.errors import RecstackError
 def test_a_folder_is_called_a_folder(tmp_path, name):
     (tmp_path / name).mkdir()
     with pytest.raises(RecstackError, match=r": is a folder; expected the \[data\] items "
-                                            r"file, a \.csv or \.parquet file$"):
+                                            r"file, a \.csv or \.parquet file, or a folder "
+                                            r"of Parquet part files \(part-\*\) holding one "
+                                            r"table$"):
         read_side_table(tmp_path / name, what="[data] items file")
 
 

@@ -39,7 +39,9 @@ def test_unknown_sources_say_where_they_were_looked_for(tmp_path):
         resolve_source("nope.csv", base=tmp_path, where="e.toml: [data] source: ")
     assert str(error.value).startswith(f"e.toml: [data] source: no such file or folder: "
                                        f"'nope.csv' (looked at {tmp_path / 'nope.csv'})")
-    with pytest.raises(ConfigError, match="a folder, but neither a MovieLens release"):
+    with pytest.raises(ConfigError, match="a folder, but neither a MovieLens release, .*"
+                                          r"a folder of Parquet part files holding one "
+                                          r"table \(part-\*"):
         resolve_source(str(tmp_path))
 
 

@@ -15,8 +15,9 @@ from recstack.data.sources import load_source
 from recstack.errors import ConfigError
 
 NOT_A_DATASET = ("a folder, but neither a MovieLens release, a partitioned Parquet dataset "
-                 "(year=YYYY/month=MM/), a folder with interactions.parquet nor a graph-CF "
-                 "split (train.txt and test.txt)")
+                 "(year=YYYY/month=MM/), a folder of Parquet part files holding one table "
+                 "(part-*, as Spark, Polars, pyarrow or Dask write it), a folder with "
+                 "interactions.parquet nor a graph-CF split (train.txt and test.txt)")
 
 
 def _folder(tmp_path, *names):

@@ -53,7 +53,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+import struct
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -69,7 +71,7 @@ from recstack.atomic import (
     folder_problem,
 )
 from recstack.data.idmap import integer_indices, sequence_array
-from recstack.errors import ConfigError, RecstackError, counted, shown
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown
 from recstack.models.base import check_list_length
 from recstack.serving._files import unreadable_file
 from recstack.specs import (
@@ -647,12 +649,17 @@ class ItemIndex:
             raise RecstackError(f"{meta_path}: n_items and dim must be positive integers, "
                                 f"got {sizes[0]!r} and {sizes[1]!r}; the index is corrupted")
         params = meta.get("params")
+        limits = {"M": (MIN_M, MAX_M), "ef_construction": (1, MAX_EF), "ef": (1, MAX_EF)}
         if backend == "hnsw" and not (isinstance(params, dict) and all(
                 not isinstance(params.get(key), bool) and isinstance(params.get(key), int)
-                and params[key] >= 1 for key in ("M", "ef_construction", "ef"))):
+                and low <= params[key] <= high for key, (low, high) in limits.items())):
+            # the bounds build applies: an ef of 10**30 (edited, its checksum recomputed)
+            # was hnswlib's TypeError traceback from set_ef
             raise RecstackError(f"{meta_path}: params must give the graph's M, "
-                                f"ef_construction and ef as positive integers, got "
-                                f"{params!r}; the index is corrupted")
+                                f"ef_construction and ef as whole numbers (M from {MIN_M} to "
+                                f"{MAX_M:,}, the others from 1 to {MAX_EF:,}), got "
+                                f"{echoed(shown(params))}; the index is corrupted: restore "
+                                "it, or rebuild the index (ItemIndex.build) and save it again")
         sizes_written = meta.get("bytes")
         if sizes_written is not None and (not isinstance(sizes_written, dict)
                                           or sorted(sizes_written) != sorted(expected)):
@@ -675,16 +682,7 @@ class ItemIndex:
                        and written != size else "")
                 raise RecstackError(f"{folder / name}: checksum mismatch{how}; the index is "
                                     "corrupted or was modified")
-        try:
-            vectors = np.load(folder / ITEMS_FILE, allow_pickle=False)
-        except (ValueError, OSError, EOFError) as error:
-            raise RecstackError(f"{folder / ITEMS_FILE}: not a readable .npy array of "
-                                f"float32 vectors ({error}); the index is damaged") from None
-        if not isinstance(vectors, np.ndarray) or (vectors.dtype != np.float32 or vectors.ndim != 2
-                or vectors.shape != (meta.get("n_items"), meta.get("dim"))):
-            raise RecstackError(f"{folder / ITEMS_FILE}: expected float32 "
-                                f"({meta.get('n_items')}, {meta.get('dim')}), got "
-                                f"{vectors.dtype} {vectors.shape}")
+        vectors = _read_items(folder / ITEMS_FILE, (meta["n_items"], meta["dim"]))
         if not np.isfinite(vectors).all():
             raise RecstackError(f"{folder / ITEMS_FILE}: holds NaN or infinite vectors; the "
                                 "index is damaged")
@@ -709,6 +707,15 @@ class ItemIndex:
                             SERVING_INSTALL)
                 backend = "exact"
             else:
+                graph_problem = _graph_file_problem(folder / HNSW_FILE, int(meta["n_items"]),
+                                                    int(meta["dim"]), meta["params"])
+                if graph_problem is not None:
+                    # said as hnswlib's own refusal below is
+                    raise RecstackError(
+                        f"{folder / HNSW_FILE}: hnswlib cannot read this graph (not the one "
+                        f"{INDEX_META} describes: {graph_problem}): it is damaged or was "
+                        "written by another hnswlib version; rebuild the index "
+                        "(ItemIndex.build) and save it again, or restore the folder")
                 graph = hnswlib.Index(space=meta["metric"], dim=int(meta["dim"]))
                 try:
                     graph.load_index(str(folder / HNSW_FILE),
@@ -908,6 +915,115 @@ def _finish(top: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np
     top[~np.isfinite(scores)] = -1
     scores[~np.isfinite(scores)] = -np.inf
     return top, scores
+
+
+def _read_items(path: Path, shape: tuple[int, int]) -> np.ndarray:
+    """The item vectors of ``items.npy``, which must be one float32 array of ``shape``
+    (from ``index.json``); anything else is a RecstackError naming the file.
+
+    numpy's reader fails in many ways on a damaged header (a flipped byte there was a
+    ``tokenize.TokenError`` traceback), and a zip archive (an ``.npz`` saved under the
+    name) loads as an ``NpzFile``, not an array: both were tracebacks, not refusals."""
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except Exception as error:  # noqa: BLE001 (a damaged header fails in many ways)
+        raise RecstackError(f"{path}: not a readable .npy array of float32 vectors "
+                            f"({type(error).__name__}: {echoed(error)}); the index is "
+                            "damaged: restore it, or rebuild the index (ItemIndex.build) and "
+                            "save it again") from None
+    if not isinstance(loaded, np.ndarray):
+        loaded.close()  # an NpzFile holds its file open
+        raise RecstackError(f"{path}: holds a zip archive of arrays (.npz), not one .npy "
+                            f"array of float32 vectors {shape}; the index is damaged: "
+                            "restore it, or rebuild the index and save it again")
+    if loaded.dtype != np.float32 or loaded.shape != shape:
+        raise RecstackError(f"{path}: expected float32 {shape} (as {INDEX_META} says), got "
+                            f"{loaded.dtype} {loaded.shape}; the index is damaged: restore "
+                            "it, or rebuild the index and save it again")
+    return loaded
+
+
+#: hnswlib's file header: offsetLevel0, max_elements, cur_element_count,
+#: size_data_per_element, label_offset, offsetData (size_t), maxlevel (int),
+#: enterpoint_node (uint32), maxM, maxM0, M (size_t), mult (double), ef_construction
+_GRAPH_HEADER = "<QQQQQQiIQQQdQ"
+#: the most levels a graph of any real size reaches (a level is drawn with probability
+#: M**-level; 64 levels would need more items than any catalog holds)
+_GRAPH_MOST_LEVELS = 64
+
+
+def _graph_file_problem(path: Path, n_items: int, dim: int, params: dict[str, Any]
+                        ) -> str | None:
+    """What keeps ``hnsw.bin`` from being the graph hnswlib wrote for ``n_items`` vectors
+    of ``dim`` with ``params`` (its header, every neighbour list and every label), or None.
+
+    hnswlib reads its file without checking it: a flipped byte in the header or in a
+    neighbour list (the file's checksum recomputed) crashed the whole process with a
+    segmentation fault, in the load or in the first search, where no error can be caught.
+    The layout read here is hnswlib's ``saveIndex``: the header, then per item its
+    level-0 record (neighbour count, ``maxM0`` neighbour ids, the vector, the label), then
+    per item the size and neighbour lists of its upper levels."""
+    raw = path.read_bytes()
+    head = struct.calcsize(_GRAPH_HEADER)
+    if len(raw) < head:
+        return f"{len(raw)} bytes, shorter than hnswlib's {head}-byte header"
+    (offset_level0, max_elements, count, record, label_offset, data_offset, max_level,
+     entry, max_m, max_m0, m, mult, ef_construction) = struct.unpack_from(_GRAPH_HEADER, raw)
+    expected = {"offsetLevel0": (offset_level0, 0), "cur_element_count": (count, n_items),
+                "maxM": (max_m, params["M"]), "maxM0": (max_m0, 2 * params["M"]),
+                "M": (m, params["M"]), "ef_construction": (ef_construction,
+                                                           params["ef_construction"]),
+                "offsetData": (data_offset, 4 + 4 * 2 * params["M"]),
+                "label_offset": (label_offset, 4 + 4 * 2 * params["M"] + 4 * dim),
+                "size_data_per_element": (record, 4 + 4 * 2 * params["M"] + 4 * dim + 8)}
+    for field, (found, wanted) in expected.items():
+        if found != wanted:
+            return f"its header gives {field} = {found}, expected {wanted}"
+    if max_elements < count or not 0 <= max_level < _GRAPH_MOST_LEVELS or entry >= count \
+            or not (math.isfinite(mult) and mult > 0):
+        return (f"its header gives max_elements = {max_elements}, maxlevel = {max_level}, "
+                f"enterpoint = {entry}, mult = {mult} for {counted(count, 'item')}")
+    level0_end = head + count * record
+    if len(raw) < level0_end:
+        return f"cut short: {len(raw):,} bytes, its items alone take {level0_end:,}"
+    level0 = np.frombuffer(raw, np.uint8, count * record, head).reshape(count, record)
+    sizes = level0[:, :2].copy().view("<u2")[:, 0]
+    neighbours = level0[:, 4:data_offset].copy().view("<u4")
+    if (sizes > max_m0).any():
+        return f"item {int(np.argmax(sizes > max_m0))} lists more than {max_m0} neighbours"
+    listed = np.arange(max_m0) < sizes[:, None]
+    if (neighbours[listed] >= count).any():
+        return "a neighbour list names an item beyond the graph's"
+    labels = level0[:, label_offset:label_offset + 8].copy().view("<u8")[:, 0]
+    if not np.array_equal(np.sort(labels), np.arange(count, dtype=np.uint64)):
+        return f"its labels are not the item indices 0 to {count - 1}, each once"
+    levels = np.zeros(count, np.int64)
+    upper: list[tuple[int, bytes]] = []
+    link_size = 4 + 4 * max_m
+    position = level0_end
+    for item in range(count):
+        if position + 4 > len(raw):
+            return f"cut short in the upper levels of item {item}"
+        size = int.from_bytes(raw[position:position + 4], "little")
+        position += 4
+        if size % link_size or size // link_size > max_level or position + size > len(raw):
+            return f"item {item} has upper levels of {size} bytes"
+        levels[item] = size // link_size
+        if size:
+            upper.append((item, raw[position:position + size]))
+        position += size
+    if position != len(raw):
+        return f"{len(raw) - position:,} bytes after the last item"
+    if levels[entry] != max_level:
+        return f"its entry point, item {entry}, is not on its top level {max_level}"
+    for item, lists in upper:
+        table = np.frombuffer(lists, "<u4").reshape(-1, max_m + 1)
+        for level, row in enumerate(table, start=1):
+            size = int(row[0]) & 0xFFFF
+            linked = row[1:1 + size]
+            if size > max_m or (linked >= count).any() or (levels[linked] < level).any():
+                return f"item {item}'s neighbours on level {level} are not items of that level"
+    return None
 
 
 def _check_graph_vectors(graph: Any, vectors: np.ndarray, metric: str, folder: Path

@@ -431,6 +431,16 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             raise ConfigError(
                 f"embedding store {self.path}: an SQLite database, but not a recstack "
                 f"embedding store ({found}); give the path of a store (or a new file name)")
+        if "vectors" not in tables and self._db.execute(
+                "SELECT 1 FROM dims LIMIT 1").fetchone() is not None:
+            # the table of vectors dropped (by hand or another tool) was created again
+            # empty, and every lookup said "not found" under dimensions still recorded
+            self._db.close()
+            raise ConfigError(
+                f"embedding store {self.path}: damaged: it records vector dimensions (table "
+                "'dims') but has no table 'vectors', so every vector it held is gone; "
+                "restore the file from a copy, or remove it and put the vectors again "
+                "(put_model)")
 
     def _check_keys(self) -> None:
         """Refuse rows no lookup can reach, naming them, and rename the text keys stored

@@ -25,7 +25,10 @@ then: in a local registry the staging folder is renamed into place in one step
 and checked against the manifest, and the manifest is uploaded last. A version without a
 valid manifest is never listed or loaded, so a reader never sees half a version. A version
 whose files do not match its manifest, or whose manifest does not check out, is refused
-both on publish and on load (:class:`CorruptVersionError`).
+both on publish and on load (:class:`CorruptVersionError`); so is one whose manifest,
+checksums and all, describes something else than the folder holds: other hyperparameters
+than the model's, another item index, an index over another fit's item vectors, or a data
+fingerprint or creation time of another form than publish writes.
 
 The ``current`` alias of each name is one small JSON object replaced in one write (a rename
 locally, one PUT on object stores); it keeps the earlier current versions, so
@@ -59,7 +62,7 @@ import numpy as np
 
 from recstack import __version__
 from recstack.atomic import folder_problem, padded_name_problem, special_file_problem
-from recstack.errors import ConfigError, RecstackError, counted, shown, shown_given
+from recstack.errors import ConfigError, RecstackError, counted, echoed, shown, shown_given
 from recstack.serving._files import unreadable_file
 from recstack.specs import arguments_named, whole_exact_as_int
 from recstack.strict_json import loads as strict_loads
@@ -1334,12 +1337,80 @@ def _load_folder(name: str, version: int, folder: Path, where: str,
         raise CorruptVersionError(f"{where}: its manifest says model {manifest['model']!r}, "
                                   f"but {MODEL_FOLDER}/ holds a {model.name!r} model; the "
                                   "version was assembled by hand (publish it again instead)")
+    _refuse_disagreeing_params(manifest["params"], model, where)
     if index is not None:
         _refuse_index_of_another_model(index, model, where)
+    _refuse_disagreeing_index(manifest["index"], index, folder, where)
+    generators = getattr(model, "generators_", None) or []
+    for position, generator_index in generator_indexes.items():
+        if position >= len(generators):
+            raise CorruptVersionError(
+                f"{where}: its manifest lists an item index for generator {position}, but "
+                f"the model has {counted(len(generators), 'generator')}; the version was "
+                "assembled by hand (publish the model again)")
+        _refuse_index_of_another_model(generator_index, generators[position], where,
+                                       f"the item index of generator {position}")
     return ModelVersion(name, version, model, index, manifest, keep, generator_indexes)
 
 
-def _refuse_index_of_another_model(index: Any, model: Any, where: str) -> None:
+def _refuse_disagreeing_params(recorded: dict[str, Any], model: Any, where: str) -> None:
+    """Refuse a manifest whose hyperparameters are not the loaded model's: one edited
+    with its digest recomputed (or a model folder swapped in from another version) loaded,
+    and the manifest, which /health and the CLI report, described another model. A
+    hyperparameter the manifest lacks is let pass: a setting added after the version was
+    published takes its default, as load_model lets it."""
+    actual = _strict_json(model.get_params())
+    differing = sorted(key for key in set(recorded) | set(actual)
+                       if key in recorded and not _same_json(recorded[key], actual.get(key)))
+    if differing:
+        key = differing[0]
+        held = (f"the model holds {shown(actual[key])}" if key in actual
+                else f"model {model.name!r} has no such hyperparameter")
+        raise CorruptVersionError(
+            f"{where}: its {MANIFEST} records {key} = {shown(recorded[key])}, but {held}"
+            + (f" (and {len(differing) - 1} more differ)" if len(differing) > 1 else "")
+            + f"; the manifest was edited or {MODEL_FOLDER}/ was copied in from another "
+            "version (publish the model again)")
+
+
+def _same_json(first: Any, second: Any) -> bool:
+    """Whether two JSON values are written alike (Python's ``==`` has ``true == 1`` and
+    ``1 == 1.0``, which a manifest edited from 1.0 to true got past)."""
+    return json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+
+
+def _refuse_disagreeing_index(recorded: dict[str, Any] | None, index: Any, folder: Path,
+                              where: str) -> None:
+    """Refuse a manifest whose ``index`` does not describe the index in the folder: a
+    null there with an index folder present served without it, and a description edited
+    (its digest recomputed) was reported as the index's (its recall above all)."""
+    if index is None:
+        if (folder / INDEX_FOLDER).exists():
+            raise CorruptVersionError(
+                f"{where}: its {MANIFEST} records no item index (index: null), but the "
+                f"folder holds {INDEX_FOLDER}/; the manifest was edited (publish the model "
+                "again)")
+        return
+    recorded = recorded or {}  # null with an index loaded: every field differs
+    actual = _strict_json(index.describe())
+    # without hnswlib a graph index loads as exact search: not the manifest's fault
+    fields = [key for key in actual if key != "backend"]
+    differing = [key for key in fields if not _same_json(recorded.get(key), actual[key])]
+    if recorded.get("backend") not in (actual["backend"], "hnsw") or set(recorded) != set(actual):
+        differing.insert(0, "backend" if set(recorded) == set(actual) else "fields")
+    if differing:
+        key = differing[0]
+        shown_recorded = (sorted(recorded) if key == "fields" else shown(recorded.get(key)))
+        shown_actual = sorted(actual) if key == "fields" else shown(actual[key])
+        raise CorruptVersionError(
+            f"{where}: its {MANIFEST} describes the item index with {key} "
+            f"{shown_recorded}, but {INDEX_FOLDER}/ holds one with {shown_actual}; the "
+            "manifest was edited or the index copied in from another version (publish the "
+            "model again)")
+
+
+def _refuse_index_of_another_model(index: Any, model: Any, where: str,
+                                   what: str = "its item index") -> None:
     """Refuse an item index built for other vectors than the model's (another catalog, or
     vectors of other dimensions): a row of the index is an item of the model, so an index
     of 40 items over a model of 80 answered ids of the wrong items, and one of other
@@ -1347,16 +1418,27 @@ def _refuse_index_of_another_model(index: Any, model: Any, where: str) -> None:
     n_items = len(model.items_.external_ids)
     dim = None
     try:
-        dim = int(np.shape(model.item_embeddings())[1])
+        items = np.asarray(model.item_embeddings(), np.float64)
+        dim = int(items.shape[1])
     except (RecstackError, NotImplementedError, AttributeError, IndexError, TypeError):
         pass  # a model without item vectors: only the count can be checked
     if index.n_items != n_items or (dim is not None and index.dim != dim):
         theirs = counted(n_items, "item") + (f" of {counted(dim, 'dimension')}" if dim is not None
                                               else "")
         raise CorruptVersionError(
-            f"{where}: its item index holds {counted(index.n_items, 'item')} of "
+            f"{where}: {what} holds {counted(index.n_items, 'item')} of "
             f"{counted(index.dim, 'dimension')}, the model {theirs}; the index was built for "
             "another model or copied in by hand (publish the model again, which builds its index)")
+    if dim is not None:
+        # an index of another fit of the same catalog (another version's, copied in and its
+        # manifest entries recomputed) has the same counts: it answered the other fit's items
+        scale = float(np.abs(items).max(initial=0.0))
+        if not np.allclose(index.vectors, items, rtol=1e-4, atol=1e-6 * max(scale, 1.0)):
+            row = int(np.argmax(np.abs(index.vectors - items).max(axis=1)))
+            raise CorruptVersionError(
+                f"{where}: {what} holds other item vectors than the model (item index "
+                f"{row} differs most); the index was built for another fit of the model or "
+                "copied in by hand (publish the model again, which builds its index)")
 
 
 # --------------------------------------------------------------------------- checks
@@ -1474,6 +1556,13 @@ def _check_manifest_fields(manifest: dict[str, Any], where: str) -> None:
     if not _is_version(manifest["version"]):
         wrong.append(f"'version' must be a whole number from 1 to {MAX_VERSION}, got "
                      f"{type(manifest['version']).__name__} {manifest['version']!r:.40}")
+    fingerprint = manifest.get("data_fingerprint")
+    if isinstance(fingerprint, str) and fingerprint_problem(fingerprint):
+        wrong.append(f"'data_fingerprint' {fingerprint_problem(fingerprint)}")
+    created = manifest.get("created")
+    if isinstance(created, str) and not _is_iso_time(created):
+        wrong.append(f"'created' must be an ISO 8601 time such as "
+                     f"'2026-01-31T12:00:00+00:00', got {echoed(repr(created), 60)}")
     positions = manifest.get("generator_indexes")
     if isinstance(positions, dict):
         bad = [key for key, entry in positions.items()
@@ -1484,6 +1573,28 @@ def _check_manifest_fields(manifest: dict[str, Any], where: str) -> None:
     if wrong:
         raise CorruptVersionError(f"{where}: {'; '.join(wrong)}; the manifest was edited "
                                   "(publish the model again)")
+
+
+#: a data fingerprint as :func:`data_fingerprint` writes it: a SHA-256 in lower-case hex
+_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+
+
+def fingerprint_problem(fingerprint: str) -> str | None:
+    """What keeps ``fingerprint`` from being one :func:`data_fingerprint` wrote (64
+    lower-case hexadecimal digits), or None. One of another form never equals the data's,
+    so every comparison with the training data would say "other data" without saying why."""
+    if _FINGERPRINT.fullmatch(fingerprint):
+        return None
+    return (f"must be the training data's SHA-256 as data_fingerprint(data) writes it (64 "
+            f"lower-case hexadecimal digits), got {echoed(repr(fingerprint), 80)}")
+
+
+def _is_iso_time(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _manifest_digest(manifest: Mapping[str, Any]) -> str:
@@ -1560,6 +1671,10 @@ def _check_publish_options(name: str, data: Any, fingerprint: Any, evaluation: A
     if fingerprint is not None and not isinstance(fingerprint, str):
         raise ConfigError(f"{where}: fingerprint must be text (data_fingerprint(data)), got "
                           f"{type(fingerprint).__name__}")
+    if isinstance(fingerprint, str) and data is None and fingerprint_problem(fingerprint):
+        # loading refuses a manifest holding it, so the version would be unloadable (with
+        # data given, its disagreement with the data's own is refused by publish)
+        raise ConfigError(f"{where}: fingerprint {fingerprint_problem(fingerprint)}")
     if evaluation is not None:
         if not isinstance(evaluation, Mapping):
             # readers of the manifest look results up by name (the CLI records results.json's

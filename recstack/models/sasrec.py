@@ -382,7 +382,7 @@ class SASRec(WarmStartMixin, Recommender):
         "hidden": width_param(default=50,
                               doc="Embedding and hidden size d (a multiple of heads, at most "
                                   "65,536); 50 as in the paper, for every dataset.",
-                              search={"type": "categorical", "choices": [32, 64, 128]}),
+                              search={"type": "categorical", "choices": [32, 50, 64, 128]}),
         # bounded: each block is built (and, when scoring, run) by a Python loop, so a typo
         # such as 2**62 hung before any memory ran out
         "blocks": Param(int, low=1, high=64, default=2,

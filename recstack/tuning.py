@@ -374,14 +374,33 @@ def search(model_type: str, train: Interactions, validation: Interactions,
         history.append({"number": trial.number, "params": params, "value": value})
         return value if not math.isnan(value) else -math.inf
 
+    interrupted: list[KeyboardInterrupt] = []
+
+    def interruptible(trial: optuna.Trial) -> float:
+        try:
+            return objective(trial)
+        except BaseException as error:
+            interruption = _interruption_of(error)
+            if interruption is None:
+                raise
+            # optuna logs an objective's KeyboardInterrupt as a failed trial, with its
+            # traceback, before passing it on: `recstack tune` showed that screen above its
+            # one "interrupted" line. The trial ends as pruned (optuna logs that below
+            # WARNING), the study stops, and the interruption itself is raised once
+            # optuna has let go of the trial
+            interrupted.append(interruption)
+            trial.study.stop()
+            raise optuna.TrialPruned() from None
+
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="maximize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
     for first in starts:
         study.enqueue_trial(first)
-    with resolve(progress).task(f"Tuning {label or model_type}", total=trials) as task:
+    with resolve(progress).task(f"Tuning {label or model_type}", total=trials) as task, \
+            _interruptions_unmasked():
         def advance(study: optuna.Study, trial: optuna.trial.FrozenTrial) -> None:
-            if failure:
+            if failure or interrupted:
                 return
             task.report(best=study.best_value)
             task.advance()
@@ -390,10 +409,14 @@ def search(model_type: str, train: Interactions, validation: Interactions,
         # the time to start one (1e-9) completed none, and best_params was optuna's
         # ValueError "No trials are completed yet"; the first trial always runs
         started = time.perf_counter()
-        study.optimize(objective, n_trials=1, callbacks=[advance])
+        study.optimize(interruptible, n_trials=1, callbacks=[advance])
         left = None if timeout is None else timeout - (time.perf_counter() - started)
-        if trials > 1 and not failure and (left is None or left > 0):
-            study.optimize(objective, n_trials=trials - 1, timeout=left, callbacks=[advance])
+        if trials > 1 and not failure and not interrupted and (left is None or left > 0):
+            study.optimize(interruptible, n_trials=trials - 1, timeout=left,
+                           callbacks=[advance])
+        if interrupted:
+            # (inside the task: its bar or log line is closed as an interrupted one)
+            raise interrupted[0]
     warned.summarise(len(study.trials))
     if failure:
         raise failure[0]
@@ -403,6 +426,33 @@ def search(model_type: str, train: Interactions, validation: Interactions,
 
 
 # --------------------------------------------------------------------------- helpers
+def _interruption_of(error: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C (or the CLI's SIGTERM/SIGHUP, a :class:`KeyboardInterrupt` too) that
+    ``error`` is, or that it was raised while unwinding: code that cleans up in a
+    ``finally`` can fail there because the interruption cut its work short, and its
+    error hides the interruption."""
+    if isinstance(error, KeyboardInterrupt):
+        return error
+    if isinstance(error.__context__, KeyboardInterrupt):
+        return error.__context__
+    return None
+
+
+@contextmanager
+def _interruptions_unmasked() -> Iterator[None]:
+    """Raise the interruption that an error of the block hides. An interruption while
+    optuna records a trial's result reached its ``finally`` before a variable it reads was
+    set, and came out as ``UnboundLocalError: cannot access local variable
+    'updated_state'``: a crash report for a Ctrl-C."""
+    try:
+        yield
+    except Exception as error:
+        interruption = _interruption_of(error)
+        if interruption is None:
+            raise
+        raise interruption from None
+
+
 class _TrialWarnings:
     """The warnings the trials of a search raise, each distinct one (its class and text)
     shown once, when a trial first raises it, and counted: ``recstack tune`` repeated the

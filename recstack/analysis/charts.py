@@ -325,6 +325,40 @@ def label_groups(labels: Any) -> list[tuple[str, np.ndarray]]:
     return groups
 
 
+#: the most characters of a label shown on an axis or in a legend: a model label may be
+#: 200 bytes long, and Plotly gave such a label the chart's whole width, drawing the plot
+#: itself as a sliver (the full label stays in the tables and the hover text)
+SHOWN_LABEL_CHARS = 40
+
+
+def short_label(text: Any, most: int = SHOWN_LABEL_CHARS) -> str:
+    """``text`` cut in the middle to at most ``most`` characters, keeping its end, where
+    labels that share a long prefix differ (``..._seed1``, ``..._seed2``)."""
+    text = str(text)
+    if len(text) <= most:
+        return text
+    tail = most // 3
+    return f"{text[:most - tail - 1]}…{text[-tail:]}"
+
+
+#: the most characters of a legend entry's line: a longer name is broken over lines
+LEGEND_LINE_CHARS = 48
+
+
+def legend_lines(text: Any, width: int = LEGEND_LINE_CHARS) -> list[str]:
+    """``text`` in lines of at most ``width`` characters: a legend of a 200-byte model
+    label on one line took the chart's width from its plot, and cut short it hid the end
+    where labels that share a long prefix differ."""
+    text = str(text)
+    return [text[start:start + width] for start in range(0, max(len(text), 1), width)]
+
+
+def plotly_legend_name(text: Any) -> str:
+    """A trace's name as Plotly shows it literally (:func:`plotly_text`), on lines of
+    :func:`legend_lines`."""
+    return "<br>".join(plotly_text(line) for line in legend_lines(text))
+
+
 def plotly_text(value: Any) -> Any:
     """Text from data (a model label, an item title, a genre) as Plotly shows it literally.
 
@@ -420,7 +454,13 @@ def plotly_figure(chart: Chart) -> Any:
             colorscale="RdBu" if h.symmetric else "Viridis",
             zmid=0 if h.symmetric else None, zmin=-limit if h.symmetric else None,
             zmax=limit if h.symmetric else None, colorbar={"title": t(h.colour_label)}))
-        figure.update_yaxes(autorange="reversed")
+        # the labels shown cut short (the hover keeps them whole): a 200-byte label took
+        # the chart's whole width and drew the matrix as a sliver
+        figure.update_xaxes(tickmode="array", tickvals=t(list(h.x_labels)),
+                            ticktext=[t(short_label(x)) for x in h.x_labels])
+        figure.update_yaxes(autorange="reversed", tickmode="array",
+                            tickvals=t(list(h.y_labels)),
+                            ticktext=[t(short_label(y)) for y in h.y_labels])
     for position, s in enumerate(chart.series):
         colour = _colour(position)
         x = np.asarray(s.x)
@@ -432,7 +472,8 @@ def plotly_figure(chart: Chart) -> Any:
                                         hoverinfo="skip", showlegend=False,
                                         legendgroup=f"series {position}"))
         if s.mode == "bar":
-            figure.add_trace(go.Bar(x=t(x), y=s.y, name=t(s.name), marker_color=colour,
+            figure.add_trace(go.Bar(x=t(x), y=s.y, name=plotly_legend_name(s.name),
+                                    marker_color=colour,
                                     hovertext=t(s.text)))
             continue
         marker: dict[str, Any] = {"color": colour}
@@ -444,13 +485,14 @@ def plotly_figure(chart: Chart) -> Any:
             for number, (label, chosen) in enumerate(label_groups(s.colour)):
                 figure.add_trace(go.Scattergl(
                     x=x[chosen], y=np.asarray(s.y)[chosen], mode="markers",
-                    name=t(label),
+                    name=plotly_legend_name(label),
                     marker={"color": LABEL_PALETTE[number % len(LABEL_PALETTE)], "size": 5},
                     hovertext=None if s.text is None else t(np.asarray(s.text)[chosen]),
                     hoverinfo="text" if s.text is not None else None))
             continue
         trace = go.Scattergl if s.mode == "markers" and len(x) > 1000 else go.Scatter
-        figure.add_trace(trace(x=t(x), y=s.y, mode=s.mode, name=t(s.name), marker=marker,
+        figure.add_trace(trace(x=t(x), y=s.y, mode=s.mode, name=plotly_legend_name(s.name),
+                               marker=marker,
                                line={"color": colour}, legendgroup=f"series {position}",
                                hovertext=t(s.text),
                                hoverinfo="text+name" if s.text is not None else None))
@@ -487,6 +529,10 @@ def plotly_script() -> str:
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs()
+
+
+#: the most entries a static chart's legend holds inside its plot
+_LEGEND_INSIDE = 4
 
 
 @arguments_named
@@ -546,8 +592,9 @@ def _draw(chart: Chart, ax: Any) -> None:
         image = ax.imshow(h.z, cmap="RdBu" if h.symmetric else "viridis",
                           vmin=-limit if h.symmetric else None,
                           vmax=limit if h.symmetric else None)
-        ax.set_xticks(range(len(h.x_labels)), h.x_labels, rotation=45, ha="right")
-        ax.set_yticks(range(len(h.y_labels)), h.y_labels)
+        ax.set_xticks(range(len(h.x_labels)), [short_label(x) for x in h.x_labels],
+                      rotation=45, ha="right")
+        ax.set_yticks(range(len(h.y_labels)), [short_label(y) for y in h.y_labels])
         if h.text is not None and len(h.x_labels) * len(h.y_labels) <= 144:
             for i, row in enumerate(h.text):
                 for j, cell in enumerate(row):
@@ -562,7 +609,7 @@ def _draw(chart: Chart, ax: Any) -> None:
 
     def entry(artist: Any, label: Any) -> None:
         handles.append(artist)
-        names.append(str(label))
+        names.append("\n".join(legend_lines(label)))
     for position, s in enumerate(chart.series):
         colour = _colour(position)
         x = np.asarray(s.x)
@@ -596,7 +643,12 @@ def _draw(chart: Chart, ax: Any) -> None:
         ax.set_xscale("log")
     if chart.series and (len(chart.series) > 1 or (chart.series[0].colour is not None
                                                    and not _is_numeric(chart.series[0].colour))):
-        ax.legend(handles, names, fontsize=7)
+        if len(names) > _LEGEND_INSIDE or any("\n" in name for name in names):
+            # beside the plot: a legend of many (or long) names placed inside it hid the
+            # bars and lines it names
+            ax.legend(handles, names, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+        else:
+            ax.legend(handles, names, fontsize=7)
 
 
 @arguments_named

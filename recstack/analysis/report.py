@@ -554,7 +554,11 @@ def _table(header: list[str], rows: list[list[str]], *, caption: str = "") -> st
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # every cell at least a number wide, and the table scrolls rather than squeezes: a
+    # 200-byte model label, which breaks anywhere, took the row's width and left the
+    # numbers beside it broken one digit a line
+    return (f'<div class="wide"><table>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def recall_by_bucket(relevant: sp.csr_matrix, tops: dict[str, np.ndarray],
@@ -657,6 +661,7 @@ def _comparison(folder: ResultsFolder) -> Section:
     cut_any = False
     no_value: list[str] = []
     alike: list[str] = []
+    one_user: list[str] = []
     for metric in per_user + aggregate:
         values = {r.model: (summaries[r.model][metric].mean if metric in summaries[r.model]
                             else r.aggregate.get(metric, math.nan)) for r in results}
@@ -676,6 +681,8 @@ def _comparison(folder: ResultsFolder) -> Section:
                              f"{_fmt(s.ci_high)}{CUT_MARK if high_cut else ''}]</small>")
                 elif math.isnan(s.mean):
                     no_value.append(f"{_isolated(r.model)} ({metric})")
+                elif s.n_users == 1:
+                    one_user.append(f"{_isolated(r.model)} ({metric})")
             cells.append(f"<b>{text}</b>" if r.model in best else text)
         rows.append(cells)
     rows.append(["users evaluated"] + [f"{len(r.per_user):,}" for r in results])
@@ -706,6 +713,12 @@ def _comparison(folder: ResultsFolder) -> Section:
         shown = ", ".join(no_value[:6]) + (f" and {len(no_value) - 6:,} more"
                                            if len(no_value) > 6 else "")
         section.text(f"No value (–, no user had one): {shown}.")
+    if one_user:
+        # a mean without its interval, unexplained, read as one known exactly
+        shown = ", ".join(one_user[:6]) + (f" and {len(one_user) - 6:,} more"
+                                           if len(one_user) > 6 else "")
+        section.text(f"No interval (one user had a value, too few for a t interval): "
+                     f"{shown}.")
     if lacking:
         # a dash alone read as a value that could not be computed, not as no evaluation
         section.text(f"Not evaluated (–): {lacking}; the curves draw each model's own Ks, "
@@ -783,6 +796,14 @@ def _significance(folder: ResultsFolder, headline: str) -> Section:
             diff[i, j], diff[j, i] = test.mean_difference, -test.mean_difference
             p[i, j] = p[j, i] = test.t_p_value
     upper = np.triu_indices(n, 1)
+    tested = int(np.isfinite(p[upper]).sum())
+    if tested == 0:
+        # an empty matrix and an empty table were drawn under a sentence counting the
+        # pairs that were not tested
+        section.text(f"No pair of models could be compared in {headline}.")
+        for note in skipped:
+            section.text(f"Not compared: {note}")
+        return section
     adjusted_upper = holm_adjust(p[upper])
     adjusted = np.full((n, n), np.nan)
     adjusted[upper] = adjusted_upper
@@ -793,7 +814,8 @@ def _significance(folder: ResultsFolder, headline: str) -> Section:
     labels = [r.model for r in results]
     section.text(f"Row model minus column model in {headline}, on the users both were "
                  f"evaluated on (paired t-test); * marks a difference significant at "
-                 f"{alpha:.0%} after Holm's correction for the {len(adjusted_upper)} pairs.")
+                 f"{alpha:.0%} after Holm's correction for the "
+                 f"{counted(tested, 'pair')} tested.")
     section.blocks.append(Chart(title=f"Paired differences in {headline}",
                                 heatmap=Heatmap(diff, labels, labels, text,
                                                 colour_label="difference")))
@@ -1466,6 +1488,7 @@ main{padding:0 28px 40px;max-width:1200px} section{margin-top:28px}
 h2{border-bottom:2px solid #0b3d62;padding-bottom:4px} table{border-collapse:collapse;
 margin:10px 0;font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}
+th,td{min-width:5.5em} .wide{overflow-x:auto}
 th,td,caption,li,p,h1,h2,h3{overflow-wrap:anywhere} caption{caption-side:bottom;font-size:12px;
 color:#555;text-align:left;padding-top:4px} pre{background:#f6f8fa;padding:10px;
 overflow:auto;font-size:12px} .note{font-size:12px;color:#555;margin-top:-4px}

@@ -983,7 +983,11 @@ async def reload(service: ServiceDep, request: Request,
     ``null`` is refused (422), as any other body that is not an object is."""
     await _refuse_null_body(body, request, '{"variant": "control", "version": 3}')
     body = body or schemas.ReloadRequest()
-    served = await asyncio.to_thread(service.reload, body.variant, body.version)
+    # counted as the request arrives: ten at once each waited for a worker thread, and a
+    # count read there found the first one's load finished, and loaded again
+    asked_after = service.reloads_finished
+    served = await asyncio.to_thread(service.reload_since, asked_after, body.variant,
+                                     body.version)
     limit_threads(service.settings.compute_threads)  # a new model may bring a new library
     return {"models": served}
 

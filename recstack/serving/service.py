@@ -765,6 +765,21 @@ class VariantSlot:
     loaded: LoadedModel | None = None
 
 
+@dataclass(frozen=True)
+class _ReloadOutcome:
+    """What a finished reload did, for a reload asked for while it loaded to share."""
+
+    #: its place in the count of finished reloads
+    finished: int
+    #: the variants it reloaded, and the version asked for (None: their current ones)
+    scope: tuple[tuple[str, ...], int | None]
+    #: what the variants' aliases named when it began (None: the registry unreadable)
+    aliases: dict[str, int | None] | None
+    models: list[str]
+    #: why it failed (ReloadFailedError's text), or None
+    error: str | None
+
+
 @dataclass
 class Served:
     """The outcome of one request, before rendering: what the response and log need."""
@@ -893,8 +908,17 @@ class Service:
         self._store_down_until = 0.0
         self.last_reload_error: str | None = None
         self._failed: dict[str, int] = {}  # model name -> version that failed to load
-        self._alias_failure: str | None = None  # a damaged current.json the poll noted
-        self._reload_lock = threading.Lock()
+        #: variant name -> why the poll could not read its model's alias (a damaged
+        #: current.json, the registry folder gone): per variant, so that one variant's
+        #: readable alias does not clear the failure another's still has
+        self._alias_failures: dict[str, str] = {}
+        # re-entrant: a poll holds it while it reads the aliases and reloads what moved, so
+        # that a POST /admin/reload at the same moment does not interleave with it
+        self._reload_lock = threading.RLock()
+        #: reloads that have finished (loaded, or failed), and the last one's outcome: a
+        #: reload asked for while another of the same variants was loading shares it
+        self._reloads_finished = 0
+        self._last_reload: _ReloadOutcome | None = None
         self.request_log: ParquetLog | None = None
         self.event_log: ParquetLog | None = None
         self.started = False
@@ -1040,7 +1064,8 @@ class Service:
         if self.started:
             self._judge_store(slot, loaded)
         slot.loaded = loaded  # one assignment: requests see the old or the new, whole
-        self.metrics.model_version.clear()
+        # each variant's series set in place, never cleared first: a scrape between a
+        # clear and the sets read no version at all (a variant's labels never change)
         for other in self.slots:
             if other.loaded is not None:
                 self.metrics.model_version.labels(other.name, other.model_name).set(
@@ -1073,6 +1098,7 @@ class Service:
 
         Every variant's version is loaded before any is swapped in, so that a failure
         in one leaves all of them serving what they served (no mix of old and new).
+        Reloads asked for at once share one load (see :meth:`reload_since`).
 
         Raises
         ------
@@ -1082,6 +1108,29 @@ class Service:
             No such variant, or no such ``version`` of its model (nothing is marked as
             failed: the request was mistaken, not the registry).
         """
+        return self.reload_since(self._reloads_finished, variant, version)
+
+    @property
+    def reloads_finished(self) -> int:
+        """How many reloads have finished (loaded, or failed): what a caller reads when a
+        reload is asked of it, for :meth:`reload_since`."""
+        return self._reloads_finished
+
+    @_arguments_named
+    def reload_since(self, asked_after: int, variant: str | None = None,
+                     version: int | None = None) -> list[str]:
+        """:meth:`reload`, asked for when :attr:`reloads_finished` was ``asked_after``: a
+        reload of the same variants (and version) that has finished since, from aliases
+        that still name what it read, loaded what this one would, and its outcome (the
+        models, or the failure) answers this one too. ``POST /admin/reload`` reads the
+        count as the request arrives, before it waits for a worker thread: ten at once
+        loaded the model ten times over, one after another (each a full read of the
+        version's files, and each counted as a reload)."""
+        if isinstance(asked_after, bool) or not isinstance(asked_after, int) \
+                or not 0 <= asked_after <= self._reloads_finished:
+            raise ConfigError(f"reload_since: asked_after must be a count that "
+                              f"reloads_finished gave (0 to {self._reloads_finished}), got "
+                              f"{type(asked_after).__name__} {shown(asked_after)[:40]}")
         if variant is not None:
             # from Python: variant=5 failed with an AttributeError, b"control" was no variant
             variant = request_text(variant, "variant", what="name")
@@ -1094,41 +1143,82 @@ class Service:
             # where POST /admin/reload states the range in the words of every count
             version = request_count(version, "version", most=MAX_VERSION)
         with self._reload_lock:
-            if variant is not None and variant not in self.by_name:
-                from recstack.specs import did_you_mean
+            return self._reload_once(variant, version, asked_after)
 
-                # variant names are names, not ids: compared as given (and " control" or
-                # "Control" named the one meant, where "no variant" alone did not)
-                what = ("is empty" if not variant else "is only whitespace"
-                        if not variant.strip() else f"{variant!r} is no variant"
-                        f"{did_you_mean(variant.strip(), self.by_name)}")
-                raise RequestLimitError(f"variant: the name {what}; variants: "
-                                        f"{', '.join(self.by_name)}", field="variant")
-            if version is not None and variant is None and len(self.slots) > 1:
-                raise RequestLimitError("name the variant whose version to switch "
-                                        f"({', '.join(self.by_name)})", field="variant")
-            slots = [self.by_name[variant]] if variant is not None else self.slots
-            if version is not None:
-                for slot in slots:
-                    self._check_version_exists(slot, version)
-            ready: list[tuple[VariantSlot, str, LoadedModel]] = []
+    def _reload_once(self, variant: str | None, version: int | None, asked_after: int
+                     ) -> list[str]:
+        """:meth:`reload_since`, holding the reload lock."""
+        if variant is not None and variant not in self.by_name:
+            from recstack.specs import did_you_mean
+
+            # variant names are names, not ids: compared as given (and " control" or
+            # "Control" named the one meant, where "no variant" alone did not)
+            what = ("is empty" if not variant else "is only whitespace"
+                    if not variant.strip() else f"{variant!r} is no variant"
+                    f"{did_you_mean(variant.strip(), self.by_name)}")
+            raise RequestLimitError(f"variant: the name {what}; variants: "
+                                    f"{', '.join(self.by_name)}", field="variant")
+        if version is not None and variant is None and len(self.slots) > 1:
+            raise RequestLimitError("name the variant whose version to switch "
+                                    f"({', '.join(self.by_name)})", field="variant")
+        slots = [self.by_name[variant]] if variant is not None else self.slots
+        scope = (tuple(slot.name for slot in slots), version)
+        aliases = self._aliases(slots) if version is None else {}
+        last = self._last_reload
+        if last is not None and last.finished > asked_after and last.scope == scope \
+                and last.aliases == aliases and aliases is not None:
+            if last.error is not None:
+                raise ReloadFailedError(last.error)
+            return list(last.models)
+        try:
+            models = self._load_and_install(slots, version)
+        except ReloadFailedError as error:
+            self._finish_reload(scope, aliases, [], str(error))
+            raise
+        self._finish_reload(scope, aliases, models, None)
+        return models
+
+    def _aliases(self, slots: Sequence[VariantSlot]) -> dict[str, int | None] | None:
+        """The version each of ``slots``' models' ``current`` alias names (a pinned one's
+        pin), or None when the registry cannot be read (then no reload is shared)."""
+        try:
+            return {slot.name: (None if slot.pinned else
+                                self.registry.current(slot.model_name)) for slot in slots}
+        except RecstackError:
+            return None
+
+    def _finish_reload(self, scope: tuple[tuple[str, ...], int | None],
+                       aliases: dict[str, int | None] | None, models: list[str],
+                       error: str | None) -> None:
+        self._reloads_finished += 1
+        self._last_reload = _ReloadOutcome(self._reloads_finished, scope, aliases, models,
+                                           error)
+
+    def _load_and_install(self, slots: Sequence[VariantSlot], version: int | None
+                          ) -> list[str]:
+        """Load every one of ``slots``' versions, then swap them all in (see
+        :meth:`reload`); returns the references served."""
+        if version is not None:
             for slot in slots:
-                reference = (f"{slot.model_name}@{version}" if version is not None
-                             else slot.reference)
-                try:
-                    ready.append((slot, reference, self._load(reference)))
-                except RecstackError as error:
-                    self._note_failure(slot, str(error) + self._pinned_hint(slot, version),
-                                       version)
-                    raise ReloadFailedError(self.last_reload_error or str(error)) from None
-            for slot, reference, loaded in ready:
-                self._install(slot, loaded)
-                if version is not None:
-                    slot.reference, slot.pinned = reference, True
-            self.last_reload_error = None
-            self.metrics.reloads.labels("ok").inc()
-            self.metrics.reload_failing.set(0)
-            return [s.loaded.reference for s in self.slots if s.loaded is not None]
+                self._check_version_exists(slot, version)
+        ready: list[tuple[VariantSlot, str, LoadedModel]] = []
+        for slot in slots:
+            reference = (f"{slot.model_name}@{version}" if version is not None
+                         else slot.reference)
+            try:
+                ready.append((slot, reference, self._load(reference)))
+            except RecstackError as error:
+                self._note_failure(slot, str(error) + self._pinned_hint(slot, version),
+                                   version)
+                raise ReloadFailedError(self.last_reload_error or str(error)) from None
+        for slot, reference, loaded in ready:
+            self._install(slot, loaded)
+            if version is not None:
+                slot.reference, slot.pinned = reference, True
+        self.last_reload_error = None
+        self.metrics.reloads.labels("ok").inc()
+        self.metrics.reload_failing.set(0)
+        return [s.loaded.reference for s in self.slots if s.loaded is not None]
 
     def _pinned_hint(self, slot: VariantSlot, version: int | None) -> str:
         """Why a reload without a version loaded ``slot``'s pinned version, not the
@@ -1172,6 +1262,13 @@ class Service:
         is noted as a failure, as a damaged alias is: answers keep coming from the version
         in memory and ``/health`` says ``degraded``, why, and what still serves, until the
         registry holds it again."""
+        # under the reload lock: a POST /admin/reload between the poll's reading of an
+        # alias and its reload (or its noting of a failure) raced it, each writing the
+        # failure state and loading the same version, one after the other
+        with self._reload_lock:
+            return self._poll_locked()
+
+    def _poll_locked(self) -> bool:
         from recstack.serving.registry import MANIFEST
 
         moved = False
@@ -1189,16 +1286,18 @@ class Service:
                 # a damaged alias (current.json cut short by a copy) is a failed reload, as
                 # POST /admin/reload has it: /health said "ok" while a warning was logged
                 # at every poll; noted once, while the same message stands
-                if self._alias_failure != str(error):
+                if self._alias_failures.get(slot.name) != str(error):
                     # no version is marked as failed: the one served loaded, and was only
                     # removed under it (marked, the poll never took it back once restored)
                     self._note_failure(slot, str(error), mark=False)
-                    self._alias_failure = str(error)
+                    self._alias_failures[slot.name] = str(error)
                 continue
-            if self._alias_failure is not None:
-                # readable again: the failure noted was the alias's, not a version's
-                self._alias_failure = None
-                if current == served:
+            if self._alias_failures.pop(slot.name, None) is not None:
+                # readable again: the failure noted was the alias's, not a version's. With
+                # one alias shared by all, a variant whose alias read well cleared the
+                # failure of another's damaged one: /health said "ok" after each poll
+                # (or flapped), and every poll counted the failure again
+                if current == served and not self._alias_failures:
                     self.last_reload_error = None
                     self.metrics.reload_failing.set(0)
             if slot.pinned or current in (served, self._failed.get(slot.model_name)):

@@ -345,10 +345,13 @@ class TiedCutoffWarning(UserWarning):
 
 class TiedLastRowsWarning(TiedCutoffWarning):
     """``leave_last_out`` (or ``user_split(by_time=True)``) held out a user's last rows
-    where a row of the same time stays in training (or in the revealed history): which of
-    the tied rows is the test target follows row order, not time. Files sorted by item
-    within a user (MovieLens' are, and many ratings share one second) then hold out the
-    highest item ids of each tie, a choice no timestamp made."""
+    where a row of the same time stays in training (or in the revealed history), and the
+    rows' order within those ties follows their item ids or their values: the test targets
+    are then chosen by that order, not by time. A file sorted by item within a user
+    (MovieLens latest-small's ``ratings.csv``, where many ratings share one second) holds
+    out the highest item ids of each tie (the movies added to MovieLens last). Where the
+    tied rows stand in no such order (MovieLens 100K's ``u.data`` lists ratings in no
+    order) row order already breaks the ties as a shuffle would, and nothing is said."""
 
 
 def _warn_of_tied_last_rows(data: Interactions, is_test: np.ndarray, position: np.ndarray,
@@ -375,28 +378,73 @@ def _warn_of_tied_last_rows(data: Interactions, is_test: np.ndarray, position: n
     tied = kept & (earliest_test == latest_kept)
     if not tied.any():
         return
-    user = int(np.argmax(tied))
+    test_row = np.zeros(data.n_users, np.int64)
+    test_row[data.user_index[last_test]] = np.flatnonzero(last_test)
+    kept_row = np.zeros(data.n_users, np.int64)
+    kept_row[data.user_index[first_kept]] = np.flatnonzero(first_kept)
+    tied_users = np.flatnonzero(tied)
+    sorted_by = _ties_ordered_by(data, test_row[tied_users], kept_row[tied_users])
+    if sorted_by is None:
+        return
+    user = int(tied_users[0])
     at = int(earliest_test[user])
     test_item = data.items.to_external(data.item_index[last_test & (data.user_index == user)])[0]
     kept_item = data.items.to_external(data.item_index[first_kept & (data.user_index == user)])[0]
     warnings.warn(tied_last_rows_warning(
         method, before, int(np.count_nonzero(tied)), int(np.count_nonzero(tested)),
-        data.users.to_external(np.array([user]))[0], test_item, kept_item, at),
+        data.users.to_external(np.array([user]))[0], test_item, kept_item, at,
+        sorted_by=sorted_by),
         stacklevel=caller_stacklevel())
 
 
+# Fewer tied users than this cannot show whether their rows stand in an order, so they are
+# warned of whatever their order: a few ties cost little, and a sorted file is the danger.
+_TIES_TO_JUDGE_ORDER = 8
+# The share of tied users whose held-out row comes after (or before) the kept one in an
+# order for the ties to count as sorted by it; rows in no order give about half, and a
+# sorted file all of them.
+_SORTED_SHARE = 0.9
+
+
+def _ties_ordered_by(data: Interactions, test_rows: np.ndarray,
+                     kept_rows: np.ndarray) -> str | None:
+    """What the tied boundary rows (``test_rows[j]`` held out, ``kept_rows[j]`` kept, one
+    pair per tied user) are ordered by in the data: ``"item id"`` or ``"value"`` when in
+    at least :data:`_SORTED_SHARE` of the pairs that differ in it the held-out row is on
+    the same side; ``""`` when too few users tie to tell; ``None`` when in neither order,
+    so that row order breaks the ties as a shuffle would and no warning is due."""
+    if len(test_rows) < _TIES_TO_JUDGE_ORDER:
+        return ""
+    columns = [("item id", data.item_index)]
+    if data.value is not None:
+        columns.append(("value", data.value))
+    for name, column in columns:
+        held, kept = column[test_rows], column[kept_rows]
+        differ = held != kept
+        if np.count_nonzero(differ) < _TIES_TO_JUDGE_ORDER:
+            continue
+        after = np.count_nonzero(held[differ] > kept[differ]) / np.count_nonzero(differ)
+        if max(after, 1 - after) >= _SORTED_SHARE:
+            return name
+    return None
+
+
 def tied_last_rows_warning(method: str, before: str, count: int, tested: int, user: Any,
-                           test_item: Any, kept_item: Any, at: int) -> TiedLastRowsWarning:
+                           test_item: Any, kept_item: Any, at: int, *,
+                           sorted_by: str = "") -> TiedLastRowsWarning:
     """The :class:`TiedLastRowsWarning` of ``count`` of the ``tested`` users with test rows,
     with one example (``user``'s ``test_item`` held out, ``kept_item`` kept in ``before``,
-    both at Unix second ``at``), in the words of both backends."""
+    both at Unix second ``at``), in the words of both backends; ``sorted_by`` names the
+    order the tied rows stand in (see :func:`_ties_ordered_by`)."""
+    order = (f"; the tied rows are in {sorted_by} order in the data, so the targets are "
+             f"chosen by {sorted_by}" if sorted_by else "")
     return TiedLastRowsWarning(
         f"{method}: for {counted(count, 'user')} of the {tested:,} with test rows, a "
         f"test row has the time of a row kept in {before} (e.g. user {shown(user)}: item "
         f"{shown(test_item)} went to test and item {shown(kept_item)} to {before}, both at "
         f"{at} ({_iso(at)})), so which of the tied rows is held out follows row order (the "
-        "row later in the data goes to test), not time; to choose otherwise, order the rows "
-        "before splitting (e.g. shuffle them with a seed), or silence this with "
+        f"row later in the data goes to test{order}), not time; to choose otherwise, order "
+        "the rows before splitting (e.g. shuffle them with a seed), or silence this with "
         "warnings.filterwarnings('ignore', category=recstack.data.splits.TiedLastRowsWarning)")
 
 
@@ -527,7 +575,9 @@ def leave_last_out(data: Interactions, n: int = 1) -> Split:
     """Each user's last ``n`` rows by time (ties broken by row order) go to test; users with
     ``n`` rows or fewer keep them all in training and are counted. A
     :class:`TiedLastRowsWarning` counts the users whose held-out rows share their time with
-    a row kept in training (which of them is held out then follows row order)."""
+    a row kept in training (which of them is held out then follows row order), when those
+    tied rows stand in the order of their item ids or values (a file sorted by item within
+    a user); ties in no such order are broken by row order as a shuffle would."""
     require_interactions(data, "leave_last_out")
     n = LeaveLastOut(n).n  # the spec's int (a whole Decimal is read as one)
     timestamps = _require_timestamps(data)

@@ -8,12 +8,13 @@ the factor models' shared :class:`~recstack.models.factors.FactorMixin`.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
 import scipy.sparse as sp
 
-from recstack.data.interactions import Interactions
+from recstack.data.interactions import Interactions, caller_stacklevel
 from recstack.errors import RecstackError
 from recstack.models.base import (
     MAX_ITERATIONS,
@@ -39,6 +40,18 @@ from recstack.specs import MAX_THREADS
 
 #: what to run when the optional ALS dependencies are missing
 ALS_INSTALL_COMMAND = 'pip install "recstack[als]"'
+
+# A largest possible score below this (the target of a recorded interaction is 1) means
+# the regularization pulled the factors to zero: healthy fits score their best items near 1.
+_COLLAPSED_SCORE = 1e-3
+
+
+class CollapsedFactorsWarning(UserWarning):
+    """ALS ended with factors shrunk to nothing: ``regularization`` is at or above the
+    largest singular value of the confidence matrix (few interactions per user and item),
+    where zero factors are the only fixed point of the alternating steps, so every score is
+    near 0 and the ranking follows rounding, not the data."""
+
 
 # Fold-in works on padded (users x history x factors) float64 blocks; this bounds them.
 _FOLD_IN_BUDGET_BYTES = 64 * 2**20
@@ -93,7 +106,12 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
     against 0.1774), not on the test split. What matters most is the ratio
     :math:`\lambda / (1 + \alpha)` (7.5 here): :math:`\lambda` is not scaled by the data, so
     its best value grows with the number of interactions per user and item. The default
-    search space (``search_space``, used by ``recstack tune``) contains these values.
+    search space (``search_space``, used by ``recstack tune``) contains these values. On
+    small data (a few interactions per user and item) :math:`\lambda = 30` can reach the
+    largest singular value of the confidence matrix, at and above which zero factors are
+    the only fixed point: every factor shrinks towards 0 and the ranking is left to
+    rounding. The fit then warns (:class:`CollapsedFactorsWarning`) and names a value that
+    fits.
 
     *Warm start.* :meth:`fit_from` (from :class:`~recstack.models.warm_start.WarmStartMixin`)
     fits on new data from a previous model's factors, matched by external id, with fewer
@@ -220,6 +238,34 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
                 "the regularization (e.g. 0.01 to 1000)")
         self.user_factors_ = np.ascontiguousarray(solver.user_factors, dtype=np.float32)
         self.item_factors_ = np.ascontiguousarray(solver.item_factors, dtype=np.float32)
+        self._warn_of_collapsed_factors(confidence)
+
+    def _warn_of_collapsed_factors(self, confidence: sp.csr_matrix) -> None:
+        """A :class:`CollapsedFactorsWarning` when no score can reach
+        :data:`_COLLAPSED_SCORE` and the regularization is at or above the largest singular
+        value of the confidence matrix: the alternating steps, linearised at zero, shrink
+        the factors by at least that ratio each time, so more iterations only shrink them
+        further; below it they amplify them instead."""
+        largest_score = (float(np.linalg.norm(self.user_factors_, axis=1).max(initial=0.0))
+                         * float(np.linalg.norm(self.item_factors_, axis=1).max(initial=0.0)))
+        if largest_score >= _COLLAPSED_SCORE or confidence.nnz == 0:
+            return
+        threshold = _largest_singular_value(confidence)
+        if self.regularization < threshold:
+            # small scores below the threshold are a start not yet grown (a warm start or
+            # iterations=1 from implicit's [0, 0.01) draws): more iterations lift them
+            return
+        warnings.warn(CollapsedFactorsWarning(
+            f"{self.name}: the factors shrank to nothing (no score can exceed "
+            f"{largest_score:.2g}, where a recorded interaction's target is 1), so what "
+            "ranks the items is at best one direction of the data, blurred by rounding: "
+            f"regularization={self.regularization!r} is at or above "
+            f"{threshold:.3g}, the largest singular value of the confidence matrix "
+            f"(1 + alpha x value on each of the {confidence.nnz:,} recorded pairs), which "
+            "few interactions per user and "
+            "item keep small; use a regularization well below it (e.g. "
+            f"regularization = {threshold / 4:.3g}) or a larger alpha"),
+            stacklevel=caller_stacklevel())
 
     def _prepare_warm_start(self, train: Interactions) -> None:
         """The solver's starting factors for :meth:`fit_from` (set before ``_fit``):
@@ -300,6 +346,20 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
 
 #: rows of each side compared with the random start after training (see ALS._fit)
 _UNMOVED_SAMPLE = 256
+
+
+def _largest_singular_value(matrix: sp.csr_matrix, steps: int = 100) -> float:
+    """The largest singular value of ``matrix`` by power iteration on its Gram matrix from
+    a ones vector (deterministic, and enough digits for advice)."""
+    vector = np.ones(matrix.shape[1])
+    value = 0.0
+    for _ in range(steps):
+        product = matrix.T @ (matrix @ vector)
+        value = float(np.linalg.norm(product))
+        if value == 0.0:
+            return 0.0
+        vector = product / value
+    return float(np.sqrt(value))
 
 
 def _length_blocks(sorted_lengths: np.ndarray, n_factors: int) -> list[slice]:

@@ -28,7 +28,10 @@ items in ``update``, with the :class:`~recstack.pipeline.bayesian.BayesianLogist
 as their model of the click probability, updated online after every round:
 
 - :class:`ContextualThompson` (Chapelle & Li 2011, Algorithm 3): per user one draw of the
-  weights from the Laplace posterior and the top ``k`` logits under it.
+  weights from the Laplace posterior and the top ``k`` logits under it. The paper's
+  posterior is diagonal (``diagonal=True``); the default keeps the full Laplace
+  covariance, exact where features are correlated and affordable for the tens to hundreds
+  of features of a contextual policy.
 - :class:`LinUCB`: the top ``k`` by the upper confidence bound of the logit,
   :math:`m^\top x + \alpha \sqrt{x^\top P^{-1} x}` (Li, Chu, Langford & Schapire 2010,
   eq. 5, with the posterior of the logistic model in place of ridge regression, as in

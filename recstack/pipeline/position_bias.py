@@ -6,8 +6,7 @@ slot and the item being relevant (the examination hypothesis, Richardson et al. 
 .. math:: P(c = 1 \mid i, k) = \theta_k \cdot \mathrm{rel}_i
 
 so a ranker trained on raw clicks learns :math:`\theta_k \mathrm{rel}_i`, and whatever put
-items high in the log (the old ranking) looks relevant. recstack offers two corrections,
-each usable with every ranker:
+items high in the log (the old ranking) looks relevant. recstack offers two corrections:
 
 1. **Position as a feature.** Put the logged position in the frame as the numeric feature
    ``"position"``; the ranker learns its effect next to the others, and at serving scores
@@ -19,7 +18,16 @@ each usable with every ranker:
    :math:`k` is weighted :math:`1 / \theta_k` (:func:`ipw_sample_weights`), which makes
    the weighted clicks an unbiased estimate of relevance: :math:`E[c / \theta_k] =
    \mathrm{rel}_i`. Non-clicked rows keep weight 1 (the pairwise and listwise losses
-   weight a pair or a list term by the clicked row's weight, as the paper does).
+   weight a pair or a list term by the clicked row's weight, as the paper does). The
+   guarantee holds for those losses, whose terms are clicked rows' (pairwise: ``bpr``,
+   ``ranknet``, ``hinge``, ``lambdarank``, LightGBM's ``lambdarank``; listwise:
+   ``softmax``). A pointwise loss (``bce``, ``focal``, LightGBM's ``binary``) also has
+   terms for the rows not clicked, weighted 1, and its expected loss is minimised at
+   :math:`\mathrm{rel} / (1 + \mathrm{rel}\,(1 - \theta_k))`, not at
+   :math:`\mathrm{rel}`: still ordered by relevance at one position, but items logged
+   high keep some advantage (the unbiased pointwise form, Saito et al. 2020, trains on the
+   soft label :math:`c / \theta_k` instead, a loss unbounded below that recstack does
+   not offer). With a pointwise ranker, prefer the position feature.
 
 Propensities are given (e.g. from a swap experiment) or estimated from a log by
 :func:`estimate_propensities`: the click-through rate at each position divided by the one

@@ -26,9 +26,13 @@ of clicks does (Joachims et al. 2017); reduced by :math:`\sum w_i \ell_{ij} / \#
 
 Listwise (per group with a positive label; reduced by the mean over those groups):
 
-- ``softmax`` (ListNet top-1, Cao et al. 2007, with the target distribution
-  :math:`P_y(i) = w_i y_i / \sum_k w_k y_k`): :math:`\ell = -\sum_i P_y(i)
-  \log \frac{e^{s_i}}{\sum_k e^{s_k}}`. The model side is Cao's top-one probability with
+- ``softmax`` (ListNet top-1, Cao et al. 2007, with the target
+  :math:`P_y(i) = w_i y_i / \sum_k y_k`): :math:`\ell = -\sum_i P_y(i)
+  \log \frac{e^{s_i}}{\sum_k e^{s_k}}`. With equal weights the target is the label
+  distribution :math:`y_i / \sum_k y_k`; a row weight scales its row's term, as inverse
+  propensity weighting of the softmax loss does (Ai et al. 2018, "Unbiased Learning to
+  Rank with Unbiased Propensity Estimation"; their ULTRA toolkit's label distribution
+  :math:`w_i y_i / \sum_k y_k`). The model side is Cao's top-one probability with
   :math:`\phi = \exp`; the target side takes :math:`\phi(y) = y`, not the paper's
   :math:`\phi = \exp`, deliberately: a label 0 gets no target mass
   (with :math:`e^y`, every negative of a long candidate list would get a share of the
@@ -136,11 +140,12 @@ def softmax_cross_entropy(scores: Any, labels: Any, mask: Any, weights: Any) -> 
     import torch
 
     gains = labels * weights * mask
-    total = gains.sum(dim=1)
-    kept = total > 0
+    kept = gains.sum(dim=1) > 0
     if not kept.any():
         return scores.sum() * 0.0
-    target = gains[kept] / total[kept, None]
+    # normalised by the labels alone: normalised by the weighted labels, the weights of a
+    # group with one positive cancelled, and inverse propensity weights changed nothing
+    target = gains[kept] / (labels * mask).sum(dim=1)[kept, None]
     logits = scores[kept].masked_fill(~mask[kept], -math.inf)
     log_softmax = torch.log_softmax(logits, dim=1).masked_fill(~mask[kept], 0.0)
     return -(target * log_softmax).sum(dim=1).mean()

@@ -739,6 +739,10 @@ class Recommender(Configurable, ABC):
     params: ClassVar[dict[str, Param]] = {}
     #: whether scores are predicted ratings (explicit models) rather than ranking scores
     predicts_ratings: ClassVar[bool] = False
+    #: what to do instead of an optional method (``_OPTIONAL_METHODS``) this model lacks,
+    #: where its reason is its own: the method stays absent, so every check of the
+    #: capability (``callable(getattr(model, "score_histories", None))``) says no
+    missing_method_advice: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def _setting_elsewhere(cls, key: str) -> str:
@@ -2736,8 +2740,9 @@ def _missing_method_message(cls: type[Recommender], method: str) -> str:
     having = [name for name in available_models()
               if callable(getattr(model_class(name), method, None))]
     who = getattr(cls, "name", cls.__name__)
+    advice = getattr(cls, "missing_method_advice", {}).get(method, _OPTIONAL_METHODS[method])
     return (f"{who}: this model has no {method}(); models that have it: "
-            f"{', '.join(having) or '(none)'}; {_OPTIONAL_METHODS[method]}")
+            f"{', '.join(having) or '(none)'}; {advice}")
 
 
 def _models_with_vectors(kind: str) -> list[str]:

@@ -422,6 +422,15 @@ class SASRec(WarmStartMixin, Recommender):
     }
 
     warm_start_params = ("max_length", "hidden", "blocks", "heads")
+    #: no score_histories: the users x items matrix it takes has lost the order of the
+    #: items, which SASRec reads (a method that only refused made the model look able to
+    #: fold in histories to every capability check, and an experiment with held-out users
+    #: failed after fitting every model)
+    missing_method_advice: ClassVar[dict[str, str]] = {
+        "score_histories": "SASRec's scores depend on the order of the items, which a users "
+                           "x items matrix has lost: call score_sequences([items_in_time_"
+                           "order, ...]) (item indices) or recommend_sequences([...]) "
+                           "(external item ids) instead"}
     #: the sampled negatives exist only in the binary cross-entropy; the softmax takes every
     #: other item as a negative (:mod:`recstack.pipeline.settings`)
     read_only_with: ClassVar[ReadOnlyWith] = {"negatives": ("loss", ("bce",)),
@@ -700,18 +709,6 @@ class SASRec(WarmStartMixin, Recommender):
                         else UNTRAINED_HISTORY for is_empty, sequence in zip(empty, indices,
                                                                             strict=True))
         return SequenceRecommendations(item_ids, top_scores, reasons)
-
-    def score_histories(self, histories: Any = NOT_GIVEN, *positional: Any,
-                        **unexpected: Any) -> np.ndarray:
-        """Refused: SASRec reads the *order* of a history, which a user x item matrix
-        (sparse or dense, what ``score_histories`` takes) does not keep. Use
-        :meth:`score_sequences` with each user's items in time order."""
-        check_call(self, SASRec.score_histories, positional, unexpected, (histories,))
-        raise RecstackError(
-            f"{self.name} cannot score histories given as a users x items matrix: its scores "
-            "depend on the order of the items, which the matrix has lost; call "
-            "score_sequences([items_in_time_order, ...]) (item indices) or "
-            "recommend_sequences([...]) (external item ids) instead")
 
     def _sequence_arrays(self, sequences: Any) -> list[np.ndarray]:
         """The users' sequences as 1-D arrays: ``sequences`` is a list of them (one list or

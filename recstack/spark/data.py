@@ -2187,7 +2187,13 @@ def random_split(data: SparkInteractions, test_fraction: float = 0.2, *, seed: i
     """Per-user random holdout with :func:`recstack.data.splits.random_split`'s counts:
     ``min(share_count(test_fraction, n), n - 1)`` of each user's ``n`` rows go to test (a
     half rounded up), chosen by
-    the order of ``xxhash64(seed, row)`` (see the module notes on seeds)."""
+    the order of ``xxhash64(seed, row)`` (see the module notes on seeds).
+
+    The counts drawn are one machine's; the test rows kept need not be. Test rows set
+    apart afterwards (one repeating a training (user, item) pair, or one of a user left
+    without training rows) depend on which rows were drawn, and the rows drawn are
+    not numpy's: with repeated pairs the test sizes after setting apart can differ from
+    one machine's by a few rows per user (the report counts them on both paths)."""
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 

@@ -578,7 +578,14 @@ def _ranking_metrics(lists: Any, test: SparkInteractions, ks: Sequence[int], *,
     # empty"), which every metric list without ndcg asked for
     ideal = (truth.withColumn(RANK, ideal_rank).filter(F.col(RANK) <= k_max)
              .groupBy(USER_INDEX).agg(*ideal_sums) if ideal_sums else None)
-    lists = lists.filter(F.col(RANK) <= k_max)
+    # lists that are a union of lists partitioned by user (evaluate_factors' popularity
+    # lists of users without a training row beside top_k's) take, in Spark 4, their
+    # children's partitioning, though the union's partitions are the two sides' one after
+    # the other: a join of them with another table by user then failed with "Can't zip RDDs
+    # with unequal numbers of partitions" (with list metrics asked for). One exchange by
+    # (user, rank), which no such union claims already (Spark would drop an exchange by
+    # user alone as redundant), gives the joins a partitioning that is what it says.
+    lists = lists.filter(F.col(RANK) <= k_max).repartition(USER_INDEX, RANK)
     by_rank = Window.partitionBy(USER_INDEX).orderBy(RANK).rowsBetween(
         Window.unboundedPreceding, Window.currentRow)
     hits = (lists.join(truth, [USER_INDEX, ITEM_INDEX], "left")

@@ -1556,9 +1556,8 @@ def _check_manifest_fields(manifest: dict[str, Any], where: str) -> None:
     if not _is_version(manifest["version"]):
         wrong.append(f"'version' must be a whole number from 1 to {MAX_VERSION}, got "
                      f"{type(manifest['version']).__name__} {manifest['version']!r:.40}")
-    fingerprint = manifest.get("data_fingerprint")
-    if isinstance(fingerprint, str) and fingerprint_problem(fingerprint):
-        wrong.append(f"'data_fingerprint' {fingerprint_problem(fingerprint)}")
+    # a data_fingerprint of another form than a SHA-256 is loaded: publish took any text
+    # before this release refused it, and such versions stay loadable
     created = manifest.get("created")
     if isinstance(created, str) and not _is_iso_time(created):
         wrong.append(f"'created' must be an ISO 8601 time such as "
@@ -1672,8 +1671,9 @@ def _check_publish_options(name: str, data: Any, fingerprint: Any, evaluation: A
         raise ConfigError(f"{where}: fingerprint must be text (data_fingerprint(data)), got "
                           f"{type(fingerprint).__name__}")
     if isinstance(fingerprint, str) and data is None and fingerprint_problem(fingerprint):
-        # loading refuses a manifest holding it, so the version would be unloadable (with
-        # data given, its disagreement with the data's own is refused by publish)
+        # it never equals a data's fingerprint, so every comparison with the training data
+        # would say "other data" without saying why (with data given, its disagreement with
+        # the data's own is refused by publish)
         raise ConfigError(f"{where}: fingerprint {fingerprint_problem(fingerprint)}")
     if evaluation is not None:
         if not isinstance(evaluation, Mapping):

@@ -1069,23 +1069,28 @@ def _write_report_into(experiment: Experiment, staging: Path, out: Path,
 
 @contextmanager
 def _data_warnings_not_repeated() -> Iterator[None]:
-    """Give the warnings of the block once it ends, but those of the data's loading and
-    splitting (whose classes live in :mod:`recstack.data`): the report loads and splits
-    the data again, and each such warning (a leave-last-out split's tied times, an
-    inexact value) had been printed by this run moments before, so it was printed twice."""
-    held: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                yield
-            finally:
-                held = list(caught)
-    finally:
-        for warning in held:
-            if not warning.category.__module__.startswith("recstack.data."):
-                warnings.warn_explicit(warning.message, warning.category, warning.filename,
-                                       warning.lineno)
+    """Silence, in the block, the warnings of the data's loading and splitting (those whose
+    classes live in :mod:`recstack.data`): the report loads and splits the data again, and
+    each such warning (a leave-last-out split's tied times, an inexact value) had been
+    printed by this run moments before, so it was printed twice. Other warnings keep
+    Python's rules (shown once per place, filters by module)."""
+    with warnings.catch_warnings():
+        for category in _subclasses(Warning):
+            if category.__module__.startswith("recstack.data."):
+                warnings.filterwarnings("ignore", category=category)
+        yield
+
+
+def _subclasses(cls: type) -> set[type]:
+    """Every class derived from ``cls``, at any depth, among those defined so far."""
+    found: set[type] = set()
+    pending = [cls]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            if sub not in found:
+                found.add(sub)
+                pending.append(sub)
+    return found
 
 
 def _diagnosed(result: EvaluationResult, reference: EvaluationResult | None,

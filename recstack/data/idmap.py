@@ -880,9 +880,9 @@ def _encode_dense_integers(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | N
     base = 0 if low >= 0 and high < limit else low
     if high - base + 1 > limit:
         return None
-    if ids.dtype.kind == "u" and base:
-        # unsigned ids are shifted in their own type: those from 2**63 on have no int64, and
-        # int64 arithmetic with them raised an OverflowError
+    if ids.dtype.kind == "u" and high > np.iinfo(np.int64).max:
+        # unsigned ids from 2**63 on have no int64 (int64 arithmetic with them raised an
+        # OverflowError): they are shifted in their own type, at the cost of two copies
         shifted = (ids - ids.dtype.type(base)).astype(np.int64)
         found = _encode_dense_integers(shifted)
         assert found is not None  # the span fits, as checked above

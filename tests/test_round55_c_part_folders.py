@@ -217,4 +217,17 @@ def test_parts_beside_partition_folders_are_refused_saying_why(tmp_path):
     assert "beside partition folders (key=value)" in str(refused.value)
     with pytest.raises(RecstackError) as refused:
         load_table(folder)
-    assert "beside partition folders (key=value)" in str(refused.value)
+    assert "beside partition folders (key=value, such as " in str(refused.value)
+
+
+def test_a_reader_of_one_file_given_a_folder_of_parts_is_told_to_join_them(tmp_path):
+    # check_file serves the readers of one file (a MovieLens release's ratings.csv): no
+    # partition folder is there to blame, and one part is not the table
+    from recstack.data.files import check_file
+
+    folder = tmp_path / "ratings.csv"
+    _part(folder, "part-0.parquet", [1], [10])
+    with pytest.raises(RecstackError) as refused:
+        check_file(folder)
+    assert "join the parts into one file first" in str(refused.value)
+    assert "partition" not in str(refused.value)

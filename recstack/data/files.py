@@ -799,13 +799,23 @@ def check_file(path: Path) -> None:
     problem = not_a_file(path)
     if problem is not None:
         parts = sorted(path.glob("part-*")) if path.is_dir() else []
-        if parts:
+        partitions = [entry for entry in path.iterdir()
+                      if "=" in entry.name and entry.is_dir()] if parts else []
+        if parts and partitions:
             # a folder of parts is read (is_part_folder) unless key=value subfolders beside
             # them make it a partitioned layout too: one part alone is not the table
             problem += (f", and this one holds {len(parts)} part file(s) such as "
-                        f"{parts[0].name} beside partition folders (key=value): a folder of "
-                        "parts is read as one table, but not one that is partitioned as "
-                        "well; move the parts or the partition folders out")
+                        f"{parts[0].name} beside partition folders (key=value, such as "
+                        f"{partitions[0].name}): a folder of parts is read as one table, "
+                        "but not one that is partitioned as well; move the parts or the "
+                        "partition folders out")
+        elif parts:
+            # a reader of one file (a MovieLens release's ratings.csv, a side table's
+            # columns): one part is not the table, so no part is advised
+            problem += (f", and this one holds {len(parts)} part file(s) such as "
+                        f"{parts[0].name}, one table as Spark, Polars or pyarrow write it: "
+                        "join the parts into one file first (e.g. pyarrow.parquet."
+                        "write_table(pyarrow.parquet.read_table(folder), 'log.parquet'))")
         raise RecstackError(f"{path}: {problem}")
     try:
         str(path).encode("utf-8")

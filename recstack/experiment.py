@@ -1084,8 +1084,9 @@ def _data_warnings_not_repeated() -> Iterator[None]:
 def _subclasses(cls: type) -> set[type]:
     """Every class derived from ``cls``, at any depth, among those defined so far."""
     found: set[type] = set()
-    pending = [cls]
+    pending: list[type] = [cls]
     while pending:
+        sub: type
         for sub in pending.pop().__subclasses__():
             if sub not in found:
                 found.add(sub)

@@ -361,6 +361,10 @@ def search(model_type: str, train: Interactions, validation: Interactions,
                     result = evaluator.evaluate_fold_in(model, train, fold_in, validation,
                                                         name=label or model_type)
         except RecstackError as error:
+            if _interruption_of(error) is not None:
+                # raised while a Ctrl-C unwound the trial: the interruption, not a failure
+                # of the trial's values (interruptible takes it from here)
+                raise
             # optuna would log the failure with its traceback before passing it on; the
             # user can act on one line naming the values that failed and where they came from
             own = (_fails_alike(error, model_type, label, base, params, train)

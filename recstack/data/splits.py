@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -409,22 +409,30 @@ _SORTED_SHARE = 0.9
 def _ties_ordered_by(data: Interactions, test_rows: np.ndarray,
                      kept_rows: np.ndarray) -> str | None:
     """What the tied boundary rows (``test_rows[j]`` held out, ``kept_rows[j]`` kept, one
-    pair per tied user) are ordered by in the data: ``"item id"`` or ``"value"`` when in
-    at least :data:`_SORTED_SHARE` of the pairs that differ in it the held-out row is on
-    the same side; ``""`` when too few users tie to tell; ``None`` when in neither order,
-    so that row order breaks the ties as a shuffle would and no warning is due."""
-    if len(test_rows) < _TIES_TO_JUDGE_ORDER:
-        return ""
-    columns = [("item id", data.item_index)]
-    if data.value is not None:
-        columns.append(("value", data.value))
-    for name, column in columns:
+    pair per tied user) are ordered by in the data (:func:`tie_order`)."""
+    counts = []
+    for name, column in [("item id", data.item_index),
+                         *([("value", data.value)] if data.value is not None else [])]:
         held, kept = column[test_rows], column[kept_rows]
         differ = held != kept
-        if np.count_nonzero(differ) < _TIES_TO_JUDGE_ORDER:
+        counts.append((name, int(np.count_nonzero(differ)),
+                       int(np.count_nonzero(held[differ] > kept[differ]))))
+    return tie_order(len(test_rows), counts)
+
+
+def tie_order(n_tied: int, counts: Sequence[tuple[str, int, int]]) -> str | None:
+    """The order that ``n_tied`` users' tied boundary rows stand in, by both backends'
+    rule: ``"item id"`` or ``"value"`` when, in at least :data:`_SORTED_SHARE` of the pairs
+    that differ in it, the held-out row is on the same side; ``""`` when too few users tie
+    to tell; ``None`` when in neither order, so that row order breaks the ties as a shuffle
+    would and no warning is due. ``counts`` holds, per column, its name, the pairs that
+    differ in it and, of those, the pairs whose held-out row has the larger value."""
+    if n_tied < _TIES_TO_JUDGE_ORDER:
+        return ""
+    for name, differ, after in counts:
+        if differ < _TIES_TO_JUDGE_ORDER:
             continue
-        after = np.count_nonzero(held[differ] > kept[differ]) / np.count_nonzero(differ)
-        if max(after, 1 - after) >= _SORTED_SHARE:
+        if max(after / differ, 1 - after / differ) >= _SORTED_SHARE:
             return name
     return None
 

@@ -17,6 +17,7 @@ import math
 import os
 import tempfile
 import warnings
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
@@ -808,6 +809,11 @@ class TwoStage(Recommender):
         """
         check_call(self, TwoStage.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
+        for kind, models in (("generators", self.generators_), ("scorers", self.scorers_)):
+            for position, model in enumerate(models):
+                if not callable(getattr(model, "score_histories", None)):
+                    raise RecstackError(self._history_refusal(
+                        kind, position, model, models, "it has no score_histories"))
         check_exclude_seen(exclude_seen, f"{self.name}: score_histories")
         history = self._history_matrix(histories)
         self._refuse_negative_inner_values(history, histories)
@@ -863,16 +869,20 @@ class TwoStage(Recommender):
         for kind, models in (("generators", self.generators_), ("scorers", self.scorers_)):
             for position, model in enumerate(models):
                 if message.startswith(model.name) and not message.startswith(self.name):
-                    takers = [m.name for m in models if m.name != model.name]
-                    error.args = (
-                        f"{self.name}: score_histories: {kind}[{position}] ({model.name}) "
-                        f"cannot score the histories: {message}; a two-stage model scores "
-                        f"histories only when every generator and scorer can (declare it "
-                        f"without {model.name}"
-                        + (f", e.g. with {', '.join(takers)}" if takers else "") + ")",
-                        *error.args[1:])
+                    error.args = (self._history_refusal(kind, position, model, models,
+                                                        message), *error.args[1:])
                     return error
         return error
+
+    def _history_refusal(self, kind: str, position: int, model: Any, models: Sequence[Any],
+                         reason: str) -> str:
+        """Why this model cannot score histories: ``model``, its ``kind``[``position``],
+        cannot (``reason``), with the others of its kind that can."""
+        takers = [m.name for m in models if m.name != model.name]
+        return (f"{self.name}: score_histories: {kind}[{position}] ({model.name}) cannot "
+                f"score the histories: {reason}; a two-stage model scores histories only when "
+                f"every generator and scorer can (declare it without {model.name}"
+                + (f", e.g. with {', '.join(takers)}" if takers else "") + ")")
 
     def _catalog_scores(self, candidates: Candidates, row: np.ndarray, n_rows: int,
                         state: HistoryState, context: Any) -> np.ndarray:

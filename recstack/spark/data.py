@@ -2360,7 +2360,7 @@ def warn_of_tied_last_rows(data: SparkInteractions, flagged: Any, n_test: Any, m
     one lookup of the example's ids."""
     from pyspark.sql import functions as F
 
-    from recstack.data.splits import tied_last_rows_warning
+    from recstack.data.splits import tie_order, tied_last_rows_warning
 
     if not data.has_timestamps:
         return
@@ -2377,25 +2377,38 @@ def warn_of_tied_last_rows(data: SparkInteractions, flagged: Any, n_test: Any, m
         F.max(F.when(last_test, fraction)).alias("_test_fraction"),
         F.max(F.when(first_kept, fraction)).alias("_kept_fraction"),
         F.max(F.when(last_test, F.col(ITEM_INDEX))).alias("_test_item"),
-        F.max(F.when(first_kept, F.col(ITEM_INDEX))).alias("_kept_item"))
+        F.max(F.when(first_kept, F.col(ITEM_INDEX))).alias("_kept_item"),
+        F.max(F.when(last_test, F.col(VALUE))).alias("_test_value"),
+        F.max(F.when(first_kept, F.col(VALUE))).alias("_kept_value"))
         .filter(F.col("_tested") == 1))
     # a held-out user may keep no row (no fold-in): no kept time, no tie
     tied = ((F.col("_test_time") == F.col("_kept_time"))
             & (F.col("_test_fraction") == F.col("_kept_fraction")))
     example = F.min(F.when(tied, F.struct(USER_INDEX, "_test_time", "_test_item",
                                           "_kept_item")))
+    # the order the tied rows stand in, judged by one machine's rule (tie_order)
+    order_counts = [F.sum(F.when(tied & (F.col(f"_test_{key}") != F.col(f"_kept_{key}")), 1)
+                          .otherwise(0)).alias(f"_{key}_differ") for key in ("item", "value")]
+    order_counts += [F.sum(F.when(tied & (F.col(f"_test_{key}") > F.col(f"_kept_{key}")), 1)
+                           .otherwise(0)).alias(f"_{key}_after") for key in ("item", "value")]
     row = per_user.agg(F.count(F.lit(1)).alias("tested"),
                        F.sum(F.when(tied, 1).otherwise(0)).alias("tied"),
-                       example.alias("example")).collect()[0]
+                       example.alias("example"), *order_counts).collect()[0]
     count = int(row["tied"] or 0)
     if not count:
+        return
+    sorted_by = tie_order(count, [(name, int(row[f"_{key}_differ"] or 0),
+                                   int(row[f"_{key}_after"] or 0))
+                                  for name, key in (("item id", "item"), ("value", "value"))])
+    if sorted_by is None:
         return
     first = row["example"]
     user = _external_id(data.users, USER_ID, USER_INDEX, int(first[USER_INDEX]))
     test_item = _external_id(data.items, ITEM_ID, ITEM_INDEX, int(first["_test_item"]))
     kept_item = _external_id(data.items, ITEM_ID, ITEM_INDEX, int(first["_kept_item"]))
     warnings.warn(tied_last_rows_warning(method, before, count, int(row["tested"]), user,
-                                         test_item, kept_item, int(first["_test_time"])),
+                                         test_item, kept_item, int(first["_test_time"]),
+                                         sorted_by=sorted_by),
                   stacklevel=caller_stacklevel())
 
 

@@ -26,8 +26,8 @@ def test_a_generator_that_cannot_score_histories_is_named_by_its_place():
         model = create_model("two_stage", generators=[SASREC, {"type": "ease"}],
                              ranker={"type": "logistic"}, n_candidates=10).fit(data)
     with pytest.raises(RecstackError, match=r"^two_stage: score_histories: generators\[0\] "
-                                            r"\(sasrec\) cannot score the histories: sasrec "
-                                            r"cannot score histories .*; a two-stage model "
+                                            r"\(sasrec\) cannot score the histories: it "
+                                            r"has no score_histories; a two-stage model "
                                             r"scores histories only when every generator and "
                                             r"scorer can \(declare it without sasrec, e\.g\. "
                                             r"with ease\)$"):

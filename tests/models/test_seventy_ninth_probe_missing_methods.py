@@ -59,7 +59,9 @@ def test_a_missing_method_is_refused_naming_model_and_remedy(model, method):
               if callable(getattr(model_class(name), method, None))]
     assert ", ".join(having) in message
     assert model not in message.split("models that have it: ")[1].split(";")[0].split(", ")
-    assert message.endswith(_OPTIONAL_METHODS[method])
+    # a model's own advice where it has one (SASRec's: its sequences), else the contract's
+    advice = model_class(model).missing_method_advice.get(method, _OPTIONAL_METHODS[method])
+    assert message.endswith(advice)
 
 
 def test_the_reranked_model_refuses_score_histories_in_words():

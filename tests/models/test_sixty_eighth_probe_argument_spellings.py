@@ -72,8 +72,9 @@ def test_sasrec_refuses_a_dense_history_without_calling_it_sparse():
                                     None, np.arange(24))
     model = create_model("sasrec", max_length=4, hidden=8, epochs=1, validation=False,
                          device="cpu").fit(data)
-    with pytest.raises(RecstackError, match=r"^sasrec cannot score histories given as a "
-                                            r"users x items matrix: .*score_sequences"):
+    with pytest.raises(RecstackError, match=r"^sasrec: this model has no score_histories\(\);"
+                                            r".* a users x items matrix has lost: call "
+                                            r"score_sequences"):
         model.score_histories(np.ones((1, data.n_items)))
 
 

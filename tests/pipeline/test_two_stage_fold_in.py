@@ -96,6 +96,6 @@ def test_a_generator_without_fold_in_is_named(tiny_ranker):  # noqa: F811
                                                   {"type": "most_popular"}],
                          ranker={"type": "tiny_linear"}, n_candidates=10, window="user",
                          user_labels=4).fit(data)
-    with pytest.raises(RecstackError, match=r"generators\[0\] \(bpr\) cannot score a new "
-                                            "user from their history"):
+    with pytest.raises(RecstackError, match=r"generators\[0\] \(bpr\) cannot score the "
+                                            "histories: it has no score_histories"):
         model.score_histories(model.seen_[[0]])

@@ -546,10 +546,16 @@ class Interactions:
     def shape(self) -> tuple[int, int]:
         return (self.n_users, self.n_items)
 
-    @property
+    @cached_property
     def density(self) -> float:
+        """The share of user-item cells with at least one row. Repeated rows of a pair
+        (kept by ``duplicates="keep"``: an event log's views) are one cell: counted as rows,
+        a log whose users repeat items had a density above 100%."""
         cells = self.n_users * self.n_items
-        return len(self) / cells if cells else 0.0
+        if not cells:
+            return 0.0
+        pairs = self.user_index.astype(np.int64) * self.n_items + self.item_index
+        return len(np.unique(pairs)) / cells
 
     @property
     def is_explicit(self) -> bool:
@@ -578,6 +584,12 @@ class Interactions:
     def to_csr(self, dtype: Any = np.float32) -> sp.csr_matrix:
         """The ``n_users x n_items`` matrix of values; repeated (user, item) rows are summed.
 
+        Its stored cells are the interactions: every pair with a row is stored, a value of
+        0 (or values summing to 0) included, so the seen items of a user are the stored
+        columns of its row, whatever their values. ``dtype=bool`` is that pattern: True at
+        every such pair (a value of 0 is no False cell, which scipy's arithmetic drops and
+        ``matrix[u, i]`` reads as not seen).
+
         ``dtype`` is a real type (bool, integers, floats; not float16, which scipy.sparse
         cannot hold). An integer matrix takes only the (summed) values it holds exactly: a
         rating of 3.5 or a sum of 300 in ``int8`` is refused, naming the pair (numpy
@@ -590,6 +602,11 @@ class Interactions:
         matrix = sp.csr_matrix((values, (self.user_index, self.item_index)),
                                shape=self.shape)
         matrix.sum_duplicates()
+        if wanted == np.bool_:
+            # the cast made a value of 0 a stored False: seen in the structure, not seen in
+            # its values, and gone after any sum with another matrix
+            matrix.data = np.ones(matrix.nnz, dtype=np.bool_)
+            return matrix
         if wanted == np.float32 and not np.isfinite(matrix.data).all():
             # repeated rows summed past float32's range were inf without a word (the
             # values are finite): the sums again in float64, to name the pair
@@ -1196,6 +1213,8 @@ def _flat_array(values: Any, column: str, expected: str,
                 read: Callable[[Any], np.ndarray] = np.asarray) -> np.ndarray:
     """``read(values)`` (``np.asarray``), refusing a ragged nested list (``[[1], [2, 3]]``)
     by its column: numpy's own error names neither the column nor what was wrong with it."""
+    if sp.issparse(values):
+        raise _sparse_matrix_error(values, column)
     try:
         array = read(values)
     except ValueError:
@@ -1214,6 +1233,7 @@ def _flat_array(values: Any, column: str, expected: str,
 def _id_column(ids: Any, column: str) -> np.ndarray:
     """A column of external ids as a 1-D array. A column mixing numbers and text is
     refused (see ``_refuse_text_among_numbers``)."""
+    _refuse_arrow_nulls(ids, column, "an empty id")
     if np.ma.isMaskedArray(ids):  # np.asarray would read the masked entries as ids
         ids = id_values(ids, f"column {column!r}")
     # sequence_array: a list's booleans stay booleans for the id rule to refuse ([0, True]
@@ -1397,6 +1417,7 @@ def _refuse_nullable_missing(values: Any, column: str, what: str = "") -> None:
     ``float64[pyarrow]``...) as the missing value it is: numpy reads it as NaN, so it was
     said to "hold nan" among "NaN or infinite" numbers, which the user never wrote.
     ``what``: "an empty id" for an id column (worded as a text id column's gap is)."""
+    _refuse_arrow_nulls(values, column, what)
     dtype = getattr(values, "dtype", None)
     if not isinstance(dtype, pd.api.extensions.ExtensionDtype) or dtype.na_value is not pd.NA \
             or pd.api.types.is_bool_dtype(dtype):
@@ -1415,6 +1436,46 @@ def _refuse_nullable_missing(values: Any, column: str, what: str = "") -> None:
         f"{int(missing.sum())} in all)", column=column,
         expected=f"{'a time' if column == TIMESTAMP else 'a number'} in every row: "
                  "drop the rows without one first, or fill them")
+
+
+def _refuse_arrow_nulls(values: Any, column: str, what: str = "") -> None:
+    """Refuse a null of a pyarrow Array or ChunkedArray as the missing value it is: numpy
+    reads it as NaN, so an id was "NaN (a missing id)" and a value "non-finite: nan", a
+    NaN the user never wrote."""
+    null_count = getattr(values, "null_count", 0)
+    if not isinstance(null_count, int) or not null_count or not hasattr(values, "is_null"):
+        return
+    missing = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    row = int(np.argmax(missing))
+    held = f"{what}, a missing value" if what else "a missing value"
+    expected = ("a non-empty id in every row" if what else
+                f"{'a time' if column == TIMESTAMP else 'a number'} in every row: drop the "
+                "rows without one first (e.g. pyarrow.compute.drop_null on the table), "
+                "or fill them (pyarrow.compute.fill_null)")
+    raise DataFormatError(f"row {row} holds {held} (null, of the pyarrow column of type "
+                          f"{values.type}; {null_count:,} in all)", column=column,
+                          expected=expected)
+
+
+def _sparse_matrix_error(matrix: Any, column: str) -> DataFormatError:
+    """The refusal of a scipy.sparse matrix or array given as a column (or as the frame),
+    with the conversion that keeps what the matrix means: numpy wrapped it in an array of
+    shape () ("ids must be a list ... a set or dict has no such order")."""
+    return DataFormatError(
+        f"is a scipy.sparse {type(matrix).__name__} of shape {matrix.shape}, not one column",
+        column=column, expected="one value per interaction; " + _sparse_matrix_remedy())
+
+
+def _sparse_matrix_remedy() -> str:
+    """How to make interactions of a user x item sparse matrix. Its stored cells are the
+    interactions: repeated coordinates are summed by scipy first, and a stored 0 would
+    otherwise become an interaction of value 0."""
+    return ("for a user x item matrix take its stored cells: "
+            "cells = matrix.tocoo(); cells.sum_duplicates(), which sums repeated "
+            "coordinates as scipy does; cells.eliminate_zeros() unless a stored 0 is an "
+            "interaction; then Interactions.from_arrays(user_ids[cells.row], "
+            "item_ids[cells.col], cells.data) with the ids of the rows and columns "
+            "(cells.row and cells.col themselves without them)")
 
 
 def _number_column(values: Any, dtype: Any, column: str, n: int) -> np.ndarray:
@@ -1580,6 +1641,10 @@ def _frame_remedy(frame: Any) -> str:
         return "pass pandas.DataFrame(columns) for a dict of columns"
     if callable(getattr(frame, "to_pandas", None)):  # a pyarrow or polars table
         return "pass table.to_pandas()"
+    if callable(getattr(frame, "read_pandas", None)):  # a pyarrow RecordBatchReader
+        return "pass reader.read_pandas() (it reads every batch left)"
+    if sp.issparse(frame):
+        return _sparse_matrix_remedy()
     return "use from_arrays for separate columns"
 
 
@@ -1589,6 +1654,7 @@ def _timestamp_column(timestamps: Any, n: int) -> np.ndarray:
     ones their UTC instant (``pandas.to_datetime(..., utc=True)`` gives these), floored to
     the second. A missing time (NaT) is refused by row: cast, it was the int64 minimum,
     named as a time 'out of range'."""
+    _refuse_arrow_nulls(timestamps, TIMESTAMP)
     if isinstance(getattr(timestamps, "dtype", None), pd.DatetimeTZDtype):
         timestamps = pd.DatetimeIndex(timestamps).tz_convert("UTC").tz_localize(None)
     dtype = getattr(timestamps, "dtype", None)

@@ -2615,8 +2615,17 @@ def check_values(values: np.ndarray, column: str, rating_range: tuple[float, flo
             # "expected a rating between 1 and 2" alone did not say that the range was the
             # rating_range given, not the file's
             low, high = rating_range
+            wanted = range_text(rating_range)
+            if values[bad] == 0 and low > 0:
+                # Book-Crossing's 0 is an implicit row and Goodreads' an unrated shelving,
+                # not a rating: no range holds both kinds, and the refusal named no way on
+                wanted += (f"; a 0 below the range marks a row without a rating in some "
+                           f"datasets (Book-Crossing, Goodreads): load without rating_range "
+                           f"to read the rows as implicit feedback, then .implicit() takes "
+                           f"every row as a positive, .implicit(threshold={low:g}) the rated "
+                           f"ones")
             raise fail_at(bad, column, f"outside rating_range = ({low:g}, {high:g}): found "
-                          "{text}", range_text(rating_range))
+                          "{text}", wanted)
 
 
 def values_as_float32(raw: np.ndarray, column: str, fail_at: FailAt,
@@ -3473,6 +3482,7 @@ def load_table(
     duplicates: DuplicatePolicy = "keep",
     progress: Progress | None = None,
     context: Sequence[str] | None = None,
+    quoting: bool = True,
 ) -> Interactions:
     """Load interactions from one CSV, TSV or Parquet file, or from a folder of Parquet
     part files that hold one table (Spark's, Polars', pyarrow's or Dask's ``part-*`` files).
@@ -3563,6 +3573,13 @@ def load_table(
         nullable integers (``Int64``), and a column of codes with leading zeros
         (``02139``) or of integers too long for 64 bits stays text. In any file, a column
         of integers with missing values is read as nullable integers.
+    quoting
+        Whether a text file quotes its values as CSV does (``"a, b"``, a quote inside
+        written ``""``). False reads every quote as a character of its value, for files
+        written without quoting (Last.fm's TSV files, whose names hold quotes such as
+        ``"Weird Al" Yankovic``); a value opened with a quote that closes before the
+        value's end is refused under the default, naming this option, since CSV quoting
+        would read it without its quotes.
 
     Returns
     -------
@@ -3593,6 +3610,11 @@ def load_table(
     _check_encoding(encoding)
     if separator is not None:
         _check_separator(separator)
+    if not isinstance(quoting, bool | np.bool_):
+        # quoting="none" (csv.QUOTE_NONE's word) is truthy and read the quotes away
+        raise ConfigError(f"quoting = {quoting!r}: expected True (values may be quoted as "
+                          "in CSV) or False (a quote is a character of its value)")
+    quoting = bool(quoting)
     if column_names is not None:
         column_names = check_name_list(column_names, "column_names", allow_empty=False)
     if context is not None:
@@ -3608,7 +3630,9 @@ def load_table(
                               f"{column!r}")
     parquet = parts or _base_suffix(path) in _PARQUET_EXTENSIONS
     text_only = [name for name, value in (("separator", separator),
-                                          ("column_names", column_names)) if value is not None]
+                                          ("column_names", column_names),
+                                          ("quoting", None if quoting else quoting))
+                 if value is not None]
     if parquet and text_only:
         # silently ignored, column_names would leave the user wondering why no column fits
         several = len(text_only) > 1
@@ -3633,7 +3657,7 @@ def load_table(
         else:
             result = _load_delimited(path, given, separator, column_names, encoding,
                                      rating_range, duplicates, fmt, timestamp_unit,
-                                     context or ())
+                                     context or (), quoting)
         task.advance(size)
     return result
 
@@ -3931,23 +3955,34 @@ def _loose_name(name: str) -> str:
 
 #: a header field that is a number: no header names its columns so, a row of data does
 _NUMBER_FIELD = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+#: a header field that is an ISO-8601 date or date-time (``2009-05-04T23:08:57Z``, as
+#: Last.fm's and Yoochoose's headerless logs begin): a time of a row, not a column's name
+_ISO_TIME_FIELD = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+                             r"(?:Z|[+-]\d{2}(?::?\d{2})?)?)?", re.ASCII)
 #: the example names of the hint for a file without a header, by its number of fields
 _EXAMPLE_NAMES = ("user_id", "item_id", "rating", "timestamp")
 
 
 def _headerless_hint(names: Sequence[str]) -> str:
     """The advice for a file read with its first line as the header when that line holds
-    numbers, as a row of data does (the Amazon review CSVs, 100K's u.data, a log written
-    without a header): the missing column was reported among columns named '196' and
-    '881250949', with no word of ``column_names``."""
+    numbers or ISO-8601 times, as a row of data does (the Amazon review CSVs, 100K's
+    u.data, Last.fm's and Yoochoose's logs, a log written without a header): the missing
+    column was reported among columns named '196' and '881250949', with no word of
+    ``column_names``."""
     numbers = [name for name in names if _NUMBER_FIELD.fullmatch(name)]
-    if not numbers:
+    times = [name for name in names if _ISO_TIME_FIELD.fullmatch(name)]
+    if not numbers and not times:
         return ""
+    # the example puts the time last, where a line that begins with one has it elsewhere
     example = ", ".join(map(repr, _EXAMPLE_NAMES[:len(names)])) \
-        if 2 <= len(names) <= len(_EXAMPLE_NAMES) else ""
-    shown_numbers = ", ".join(repr(echoed(name)) for name in numbers[:2])
+        if 2 <= len(names) <= len(_EXAMPLE_NAMES) and not times else ""
+    data = numbers or times
+    shown_data = ", ".join(repr(echoed(name)) for name in data[:2])
+    plural = len(data) > 1
+    what = ("numbers" if plural else "a number") if numbers else \
+        ("times" if plural else "a time")
     return (f"; the first line, read as the header, holds "
-            f"{'numbers' if len(numbers) > 1 else 'a number'} ({shown_numbers}), as a row of "
+            f"{what} ({shown_data}), as a row of "
             f"data does: for a file without a header, pass column_names= with one name per "
             f"field, in their order ({len(names)} here{', e.g. ' + example if example else ''})")
 
@@ -3955,8 +3990,8 @@ def _headerless_hint(names: Sequence[str]) -> str:
 def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                     column_names: Sequence[str] | None, encoding: str,
                     rating_range: tuple[float, float] | None, duplicates: DuplicatePolicy,
-                    fmt: str | None, timestamp_unit: str, context: Sequence[str]
-                    ) -> Interactions:
+                    fmt: str | None, timestamp_unit: str, context: Sequence[str],
+                    quoting: bool = True) -> Interactions:
     if separator is None:
         separator = _EXTENSION_DELIMITERS.get(_base_suffix(path))
         if separator is None:
@@ -3966,7 +4001,7 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                 f"or pass separator={_separator_seen(path)}")
     layout = DelimitedLayout(delimiter=separator,
                              names=tuple(column_names) if column_names else None,
-                             encoding=encoding)
+                             encoding=encoding, quoted=quoting)
     if column_names:
         _refuse_names_of_another_width(path, layout)
         layout = _names_for_trailing_separator(path, layout)
@@ -3989,7 +4024,12 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
         kinds[roles["timestamps"]] = "auto" if fmt in (None, "unix") else "text"
         expected[roles["timestamps"]] = _timestamp_expectation(fmt, timestamp_unit)
     kinds |= {column: "text" for column in context}
-    table = read_delimited(path, layout, kinds, expected=expected)
+    try:
+        table = read_delimited(path, layout, kinds, expected=expected)
+    except DataFormatError as error:
+        raise _with_quoting_advice(error, layout) from None
+    if layout.quoted:
+        _refuse_text_after_closing_quote(path, layout, available, kinds)
     if table.num_rows == 0:
         raise DataFormatError("holds no interactions (no data rows)", file=str(path),
                               line=2 if layout.has_header else 1,
@@ -4023,6 +4063,103 @@ def _load_delimited(path: Path, given: _GivenRoles, separator: str | None,
                 else None)
     return _build(table, users, items, roles, rating_range, duplicates, fmt, timestamp_unit,
                   fail_at, frame, exact_at)
+
+
+#: the option, and why, that reads a file whose quotes are characters of its values
+_QUOTING_ADVICE = ("quoting=False, if the file's quotes are characters of its values (a "
+                   "TSV whose values are never put in quotes, as Last.fm's)")
+
+
+def _with_quoting_advice(error: DataFormatError, layout: DelimitedLayout) -> DataFormatError:
+    """``error`` with the advice of ``quoting=False`` where it is about a quote: an
+    unterminated quote or one that closes lines later is, in a file written without
+    quoting, a quote that belongs to its value, and the refusal named no way to read it.
+    Not for a comma-separated file, whose quotes CSV's rules govern: tabs (Last.fm) and
+    other separators are where files leave their values unquoted."""
+    if not layout.quoted or layout.delimiter == "," or "quote" not in error.detail:
+        return error
+    expected = f"{error.expected}; or {_QUOTING_ADVICE}" if error.expected \
+        else _QUOTING_ADVICE
+    return DataFormatError(error.detail, file=error.file, line=error.line,
+                           column=error.column, expected=expected)
+
+
+def _refuse_text_after_closing_quote(path: Path, layout: DelimitedLayout,
+                                     names: Sequence[str], columns: Collection[str]) -> None:
+    """Refuse a value of a column read that opens with a quote closing before the value's
+    end (``"Weird Al" Yankovic``, as Last.fm's TSV files write names): CSV readers drop
+    such quotes and read on, so it became the id ``Weird Al Yankovic`` without a word, one
+    with the unquoted name of another line. Only lines holding a quote with a character
+    other than a separator, a quote or the line's end after it are looked at, once the
+    bytes show one, and of those only lines that start a record (not the inside of a
+    quoted value holding line breaks, such as a review's text)."""
+    if layout.newlines_in_values or layout.delimiter == "::":
+        return
+    after = re.escape(layout.delimiter)
+    # a quote between two characters of a value: a quote opening a value follows a
+    # separator or a line's start, and one closing it comes before a separator or the end
+    suspect = f'[^{after}\r\n]"[^{after}"\r\n]'
+    found = re.compile(suspect.encode()).search if layout.delimiter.isascii() else None
+    # find() first: a file of numbers holds no quote, and the regex is the slower scan
+    if found is not None and not _scan_bytes(
+            path, layout.encoding,
+            lambda data: data.find(b'"') >= 0 and found(data) is not None, overlap=2):
+        return
+    read = {names.index(name) for name in columns if name in names}
+    pattern = re.compile(suspect)
+    with reading(path, layout.encoding), _open_text(path, layout.encoding) as handle:
+        for number, line in enumerate(handle, start=1):
+            if (number == 1 and layout.has_header) or not pattern.search(line):
+                continue
+            quoted = _text_after_closing_quote(line.rstrip("\r\n"), layout.delimiter)
+            if quoted is None or quoted[0] not in read or \
+                    not _starts_a_record(path, layout, number):
+                continue  # a line inside a quoted value that holds line breaks
+            position, value = quoted
+            read_as = next(csv.reader([value], delimiter=layout.delimiter), [""])[0]
+            raise DataFormatError(
+                f"the value {echoed(value)!r} opens with a quote that closes before its "
+                f"end, so a CSV reader drops its quotes: {echoed(read_as)!r}", file=str(path),
+                line=number, column=names[position] if position < len(names) else None,
+                expected=f"a quoted value ending at its closing quote; or {_QUOTING_ADVICE}")
+
+
+def _starts_a_record(path: Path, layout: DelimitedLayout, number: int) -> bool:
+    """Whether a record of ``path`` starts on line ``number`` (the exact reader, up to that
+    line: only on the way to a refusal)."""
+    for start, _, _ in _record_spans(path, layout):
+        if start >= number:
+            return start == number
+    return False
+
+
+def _text_after_closing_quote(line: str, delimiter: str) -> tuple[int, str] | None:
+    """``(field position, field text)`` of the first field of ``line`` (one record, its
+    line end removed) that opens with a quote and holds more after the quote closing it;
+    None where there is none, or where a quote never closes (refused otherwise)."""
+    position = 0
+    start = 0
+    while True:
+        index = start
+        if line.startswith('"', start):
+            index += 1
+            while True:
+                index = line.find('"', index)
+                if index < 0:
+                    return None
+                if line.startswith('""', index):
+                    index += 2
+                    continue
+                break
+            index += 1
+            if index < len(line) and line[index] != delimiter:
+                end = line.find(delimiter, index)
+                return position, line[start:end if end >= 0 else len(line)]
+        end = line.find(delimiter, index)
+        if end < 0:
+            return None
+        start = end + 1
+        position += 1
 
 
 def _refuse_a_cut_last_time(path: Path, layout: DelimitedLayout, column: pa.ChunkedArray,

@@ -97,6 +97,9 @@ class LoaderOptions(Spec):
                                         near=timestamp_unit_hint)
     rating_range: tuple[float, float] | None = option(None, "lowest and highest valid "
                                                       "rating; others are an error")
+    quoting: bool | None = option(None, "whether a text file quotes values as CSV does "
+                                  "(default: yes; false: a quote is a character of its "
+                                  "value, as in Last.fm's TSV files)")
     context: tuple[str, ...] | None = option(None, "columns kept as per-row context of the "
                                              "interactions, e.g. device (default: none, or "
                                              "those a Parquet file by recstack records)")

@@ -40,7 +40,9 @@ Every error answer is JSON ``{"detail": "..."}`` saying what was wrong: 404 unkn
 item, 400 a path or query not UTF-8 once percent-decoded, 413 body over ``max_body_bytes``,
 415 a compressed body (``Content-Encoding``), 422 invalid or over-limit input, 401/403 admin
 without or with a wrong token, 409 a reload that failed (the previous version is still
-served) or events without a log folder.
+served), another load in the way of a reload past ``reload_wait_seconds``, or events
+without a log folder. A reload whose own load is still running past that wait answers 202
+(the load goes on; ``/health`` lists it under ``loading``).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator
 from pydantic_core import PydanticCustomError
 from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -86,7 +88,7 @@ from recstack.serving.fast_path import (
     problem_body,
     recommendations_body,
 )
-from recstack.serving.service import InvalidContextError, Served, Service
+from recstack.serving.service import InvalidContextError, LoadInProgressError, Served, Service
 from recstack.serving.settings import (
     SETTINGS_ENV,
     THREAD_VARIABLES,
@@ -957,11 +959,13 @@ async def health(service: ServiceDep) -> dict[str, Any]:
 
 @operations.get("/ready", responses={503: {"model": schemas.Problem}})
 async def ready(service: ServiceDep) -> dict[str, Any]:
-    """200 once every variant has a model loaded."""
+    """200 once every variant has a model loaded (while a reload loads too: requests are
+    answered from the versions served; ``loading`` lists the load, as /health does)."""
     state = service.health()
     if state["status"] == "starting":
         raise HTTPException(503, "the model is still loading")
-    return {"ready": True, "models": [v["model"] for v in state["variants"]]}
+    return {"ready": True, "models": [v["model"] for v in state["variants"]],
+            "loading": state["loading"]}
 
 
 @operations.get("/metrics", response_class=Response)
@@ -971,23 +975,36 @@ async def metrics(request: Request) -> Response:
                     media_type="text/plain; version=0.0.4; charset=utf-8")
 
 
-@admin.post("/reload", responses={401: {"model": schemas.Problem},
+@admin.post("/reload", responses={202: {"description": "the load asked for is still "
+                                        "running after reload_wait_seconds and goes on: "
+                                        "detail, the models served meanwhile and loading"},
+                                  401: {"model": schemas.Problem},
                                   403: {"model": schemas.Problem},
+                                  # a failed load, or another load in the way past the wait
                                   409: {"model": schemas.Problem},
                                   # no such variant, or no such version of its model
                                   422: {"model": schemas.Invalid}})
 async def reload(service: ServiceDep, request: Request,
-                 body: schemas.ReloadRequest | None = None) -> dict[str, Any]:
+                 body: schemas.ReloadRequest | None = None) -> Any:
     """Reload each variant's current version from the registry, or switch ``variant`` to
     ``version``. A version that fails to load changes nothing (409); a body of JSON
-    ``null`` is refused (422), as any other body that is not an object is."""
+    ``null`` is refused (422), as any other body that is not an object is. The answer
+    waits for the load at most ``reload_wait_seconds``: past it, 202 while the load asked
+    for goes on (GET /health lists it), 409 while another load is in the way."""
     await _refuse_null_body(body, request, '{"variant": "control", "version": 3}')
     body = body or schemas.ReloadRequest()
     # counted as the request arrives: ten at once each waited for a worker thread, and a
     # count read there found the first one's load finished, and loaded again
     asked_after = service.reloads_finished
-    served = await asyncio.to_thread(service.reload_since, asked_after, body.variant,
-                                     body.version)
+    try:
+        served = await asyncio.to_thread(service.reload_since, asked_after, body.variant,
+                                         body.version,
+                                         wait_seconds=service.reload_wait_seconds)
+    except LoadInProgressError as error:
+        if not error.own:
+            raise
+        return JSONResponse({"detail": _text(str(error)), "models": error.models,
+                             "loading": error.loading}, status_code=202)
     limit_threads(service.settings.compute_threads)  # a new model may bring a new library
     return {"models": served}
 
@@ -1245,8 +1262,6 @@ def _unknown_body_field(request: Request, loc: list[Any]) -> str | None:
     parameter is: with the nearest field's name and the fields it takes. It was pydantic's
     "Extra inputs are not permitted" alone, so ``{"item": [...]}`` for ``items`` (or an
     event's ``"evnt"``) named no field to write instead."""
-    from pydantic import BaseModel
-
     from recstack.specs import did_you_mean
 
     route = request.scope.get("route")

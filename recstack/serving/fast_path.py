@@ -29,6 +29,7 @@ from recstack.errors import RecstackError
 from recstack.serving import schemas
 from recstack.serving.service import (
     InvalidContextError,
+    LoadInProgressError,
     NotLoggingError,
     NotReadyError,
     ReloadFailedError,
@@ -50,7 +51,8 @@ HEAD_SCOPE_KEY = "recstack.head"
 ERROR_CODES: tuple[tuple[type[RecstackError], int], ...] = (
     (UnknownUserError, 404), (UnknownItemError, 404), (RequestLimitError, 422),
     (InvalidContextError, 422),
-    (ReloadFailedError, 409), (NotLoggingError, 409), (NotReadyError, 503),
+    (ReloadFailedError, 409), (LoadInProgressError, 409), (NotLoggingError, 409),
+    (NotReadyError, 503),
     (RecstackError, 422))
 _TRUE, _FALSE = {b"true", b"1"}, {b"false", b"0"}
 _JSON_HEADERS = [(b"content-type", b"application/json")]

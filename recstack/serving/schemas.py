@@ -838,6 +838,19 @@ class VariantState(BaseModel):
         "null when it is ok or none")
 
 
+class LoadState(BaseModel):
+    """A load running (or given up after the load timeout, its read not returned)."""
+
+    variants: list[str]
+    version: int | None = Field(description="the version asked for; null: each variant's "
+                                "current one")
+    since: str = Field(description="when it began (UTC, ISO 8601)")
+    seconds: float = Field(description="how long it has run")
+    timed_out: bool = Field(description="given up after load_timeout_seconds; its read "
+                            "has not returned, and no other load of its variants starts "
+                            "until it does")
+
+
 class Health(BaseModel):
     """``GET /health``: ``store`` is ``unavailable`` while the store cannot be reached and
     ``mismatched`` while a variant's version does not fit it (each variant's own state in
@@ -858,6 +871,9 @@ class Health(BaseModel):
     log_error: str | None = Field(
         default=None, description="why the last write of a log failed; null when the logs "
         "are ok or none")
+    loading: list[LoadState] = Field(
+        default_factory=list, description="the load running and any stalled one; empty "
+        "when none runs. Requests are answered from the versions served meanwhile")
 
 
 class Problem(BaseModel):

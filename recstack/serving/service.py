@@ -103,7 +103,8 @@ if TYPE_CHECKING:
     from recstack.serving.telemetry import ServiceMetrics
     from recstack.serving.two_stage import TwoStageServing
 
-__all__ = ["Candidates", "InvalidContextError", "LoadedModel", "NotLoggingError",
+__all__ = ["Candidates", "InvalidContextError", "LoadInProgressError", "LoadedModel",
+           "NotLoggingError",
            "NotReadyError", "ReloadFailedError", "RequestLimitError", "Service",
            "Stage", "StageRequest", "UnknownItemError", "UnknownUserError"]
 
@@ -114,6 +115,8 @@ _PLAIN_INTEGER = re.compile(PLAIN_INTEGER)
 #: how long a store whose item vectors match a version's is trusted before they are compared
 #: again (:meth:`Service._store_of_another_model`)
 _STORE_CHECK_SECONDS = 5.0
+#: the most either bound may be (a day): a larger one is a mistaken unit, not a load
+_MOST_LOAD_SECONDS = 86_400.0
 
 
 _P = ParamSpec("_P")
@@ -496,6 +499,20 @@ class ReloadFailedError(RecstackError):
     """A version could not be loaded; the previous one is still served (HTTP 409)."""
 
 
+class LoadInProgressError(RecstackError):
+    """A reload's bounded wait passed while a load was still running (HTTP 202 where the
+    load running is the one the request asked for, which goes on; 409 where another load
+    stands in its way). ``loading`` is that load's state, as ``/health`` lists it, and
+    ``models`` the references served meanwhile."""
+
+    def __init__(self, message: str, *, own: bool, loading: dict[str, Any],
+                 models: list[str]) -> None:
+        super().__init__(message)
+        self.own = own
+        self.loading = loading
+        self.models = models
+
+
 class NotReadyError(RecstackError):
     """No model is loaded yet (HTTP 503)."""
 
@@ -781,6 +798,55 @@ class _ReloadOutcome:
 
 
 @dataclass
+class _LoadJob:
+    """One load running in a thread of its own (at most one at a time): the reload of
+    ``scope``'s variants asked for when ``asked_after`` reloads had finished."""
+
+    scope: tuple[tuple[str, ...], int | None]
+    asked_after: int
+    #: the load in words, for the answers and log lines that name it
+    what: str
+    started: float = field(default_factory=time.monotonic)
+    started_at: str = field(
+        default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    done: threading.Event = field(default_factory=threading.Event)
+    models: list[str] = field(default_factory=list)
+    error: RecstackError | None = None
+    #: given up after the load timeout; its thread may still be reading
+    timed_out: bool = False
+    #: gives it up at the load timeout; cancelled when it ends first (a timer per
+    #: reload otherwise slept out the whole timeout)
+    timer: threading.Timer | None = None
+
+    def state(self) -> dict[str, Any]:
+        """What ``/health`` says of it."""
+        return {"variants": list(self.scope[0]), "version": self.scope[1],
+                "since": self.started_at,
+                "seconds": round(time.monotonic() - self.started, 3),
+                "timed_out": self.timed_out}
+
+
+def _conflicting(scope: tuple[tuple[str, ...], int | None],
+                 other: tuple[tuple[str, ...], int | None]) -> bool:
+    """Whether a load of ``scope`` could read what a load of ``other`` reads (a variant
+    in common, and the same version or a current alias on either side)."""
+    if not set(scope[0]) & set(other[0]):
+        return False
+    return scope[1] is None or other[1] is None or scope[1] == other[1]
+
+
+def _load_bound(value: Any, name: str) -> float:
+    """A load timeout or reload wait, in seconds, refused unless a positive finite number
+    of at most a day."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(value) or not 0 < float(value) <= _MOST_LOAD_SECONDS:
+        raise ConfigError(f"Service: {name} must be a number of seconds above 0 and at most "
+                          f"{_MOST_LOAD_SECONDS:g} (a day), e.g. 300, got "
+                          f"{type(value).__name__} {shown(value)[:40]}")
+    return float(value)
+
+
+@dataclass
 class Served:
     """The outcome of one request, before rendering: what the response and log need."""
 
@@ -840,10 +906,16 @@ class Service:
     docstring). Build it, :meth:`start` it (loads every variant), :meth:`close` it.
 
     ``metrics``: the Prometheus metrics it counts in (the app's, which ``/metrics`` reads);
-    by default a fresh :class:`~recstack.serving.telemetry.ServiceMetrics` of its own."""
+    by default a fresh :class:`~recstack.serving.telemetry.ServiceMetrics` of its own.
 
-    def __init__(self, settings: ServiceSettings, metrics: ServiceMetrics | None = None
-                 ) -> None:
+    ``load_timeout_seconds``: how long one reload's load may run before it is given up as
+    stalled (the versions served stay, the failure is noted); ``reload_wait_seconds``: how
+    long ``POST /admin/reload`` waits for a load before answering without its outcome.
+    Each overrides the settings' field of that name (defaults 300 and 30 s)."""
+
+    def __init__(self, settings: ServiceSettings, metrics: ServiceMetrics | None = None,
+                 *, load_timeout_seconds: float | None = None,
+                 reload_wait_seconds: float | None = None) -> None:
         from recstack.serving.registry import ModelRegistry, check_name, parse_reference
         from recstack.serving.settings import ServiceSettings
         from recstack.serving.telemetry import ServiceMetrics
@@ -861,6 +933,15 @@ class Service:
                               f"recstack.serving.telemetry) or None for a fresh one, got "
                               f"{type(metrics).__name__} {shown(metrics)[:60]}")
         self.settings = settings
+        # the keywords override the settings' fields (tests bound a stalled load in seconds)
+        self.load_timeout_seconds = _load_bound(
+            load_timeout_seconds if load_timeout_seconds is not None else
+            settings.load_timeout_seconds,
+            "load_timeout_seconds")
+        self.reload_wait_seconds = _load_bound(
+            reload_wait_seconds if reload_wait_seconds is not None else
+            settings.reload_wait_seconds,
+            "reload_wait_seconds")
         # a fresh set by default: each ServiceMetrics has a Prometheus registry of its own,
         # so a service built from Python without one shares no counter with another (the
         # app passes the set its /metrics route reads)
@@ -912,9 +993,15 @@ class Service:
         #: current.json, the registry folder gone): per variant, so that one variant's
         #: readable alias does not clear the failure another's still has
         self._alias_failures: dict[str, str] = {}
-        # re-entrant: a poll holds it while it reads the aliases and reloads what moved, so
-        # that a POST /admin/reload at the same moment does not interleave with it
+        # guards the reload state (the load running, the failures, the last outcome) and
+        # the swap; never held while the registry is read, so that a read that stalls
+        # cannot hold up a POST /admin/reload, a poll, or /health behind it
         self._reload_lock = threading.RLock()
+        self._load_changed = threading.Condition(self._reload_lock)
+        #: the load running now (at most one: two at once read the same files twice)
+        self._load_job: _LoadJob | None = None
+        #: loads given up after the timeout whose threads have not returned yet
+        self._stalled_jobs: list[_LoadJob] = []
         #: reloads that have finished (loaded, or failed), and the last one's outcome: a
         #: reload asked for while another of the same variants was loading shares it
         self._reloads_finished = 0
@@ -1104,9 +1191,13 @@ class Service:
         ------
         ReloadFailedError
             A version did not load; every variant keeps what it served.
+            So does a load that runs past :attr:`load_timeout_seconds` (given up).
         RequestLimitError
             No such variant, or no such ``version`` of its model (nothing is marked as
             failed: the request was mistaken, not the registry).
+        LoadInProgressError
+            A load of the same variants was given up after the load timeout and its read
+            has not returned: another would stall on the same registry.
         """
         return self.reload_since(self._reloads_finished, variant, version)
 
@@ -1118,14 +1209,23 @@ class Service:
 
     @_arguments_named
     def reload_since(self, asked_after: int, variant: str | None = None,
-                     version: int | None = None) -> list[str]:
+                     version: int | None = None, *,
+                     wait_seconds: float | None = None) -> list[str]:
         """:meth:`reload`, asked for when :attr:`reloads_finished` was ``asked_after``: a
         reload of the same variants (and version) that has finished since, from aliases
         that still name what it read, loaded what this one would, and its outcome (the
         models, or the failure) answers this one too. ``POST /admin/reload`` reads the
         count as the request arrives, before it waits for a worker thread: ten at once
         loaded the model ten times over, one after another (each a full read of the
-        version's files, and each counted as a reload)."""
+        version's files, and each counted as a reload).
+
+        One load runs at a time, in a thread of its own; a reload asked for meanwhile
+        waits for it. ``wait_seconds`` bounds the wait (None: until the load ends, which
+        :attr:`load_timeout_seconds` bounds); past it, :class:`LoadInProgressError` says
+        which load runs and since when, and a load this reload started goes on.
+        A load that runs past :attr:`load_timeout_seconds` is given up: the reload
+        fails (:class:`ReloadFailedError`), every variant keeps what it served, and no
+        other load of its variants starts until its thread returns."""
         if isinstance(asked_after, bool) or not isinstance(asked_after, int) \
                 or not 0 <= asked_after <= self._reloads_finished:
             raise ConfigError(f"reload_since: asked_after must be a count that "
@@ -1142,12 +1242,35 @@ class Service:
             # then the registry's "must be a whole number from 1 to 99999999, got True",
             # where POST /admin/reload states the range in the words of every count
             version = request_count(version, "version", most=MAX_VERSION)
-        with self._reload_lock:
-            return self._reload_once(variant, version, asked_after)
+        # past the load timeout the load has an outcome (its own, or the timeout's)
+        wait = (self.load_timeout_seconds + 5.0 if wait_seconds is None
+                else _load_bound(wait_seconds, "wait_seconds"))
+        slots = self._reload_slots(variant, version)
+        scope = (tuple(slot.name for slot in slots), version)
+        deadline = time.monotonic() + wait
+        with self._load_changed:
+            while True:
+                running = self._load_job
+                blocking = running or next((job for job in self._stalled_jobs
+                                            if _conflicting(scope, job.scope)), None)
+                if blocking is None:
+                    job = self._begin_load(scope, slots, version, asked_after)
+                    break
+                left = deadline - time.monotonic()
+                # a stalled read seldom returns soon: said at once, not after the wait
+                if left <= 0 or blocking.timed_out:
+                    raise self._in_progress(blocking, scope)
+                self._load_changed.wait(left)
+        if not job.done.wait(max(0.0, deadline - time.monotonic())):
+            raise self._in_progress(job, scope)
+        if job.error is not None:
+            raise job.error
+        return list(job.models)
 
-    def _reload_once(self, variant: str | None, version: int | None, asked_after: int
-                     ) -> list[str]:
-        """:meth:`reload_since`, holding the reload lock."""
+    def _reload_slots(self, variant: str | None, version: int | None
+                      ) -> list[VariantSlot]:
+        """The slots a reload of ``variant`` (None: all) reloads, or the request's
+        mistake."""
         if variant is not None and variant not in self.by_name:
             from recstack.specs import did_you_mean
 
@@ -1161,22 +1284,176 @@ class Service:
         if version is not None and variant is None and len(self.slots) > 1:
             raise RequestLimitError("name the variant whose version to switch "
                                     f"({', '.join(self.by_name)})", field="variant")
-        slots = [self.by_name[variant]] if variant is not None else self.slots
-        scope = (tuple(slot.name for slot in slots), version)
-        aliases = self._aliases(slots) if version is None else {}
-        last = self._last_reload
-        if last is not None and last.finished > asked_after and last.scope == scope \
-                and last.aliases == aliases and aliases is not None:
-            if last.error is not None:
-                raise ReloadFailedError(last.error)
-            return list(last.models)
+        return [self.by_name[variant]] if variant is not None else list(self.slots)
+
+    def _served_now(self) -> list[str]:
+        return [s.loaded.reference for s in self.slots if s.loaded is not None]
+
+    def _in_progress(self, job: _LoadJob, scope: tuple[tuple[str, ...], int | None]
+                     ) -> LoadInProgressError:
+        """The answer to a reload whose wait passed while ``job`` ran (its own load, one
+        of the same variants, another, or a stalled one)."""
+        seconds = time.monotonic() - job.started
+        served = self._served_now()
+        if job.timed_out:
+            text = (f"the load of {job.what} begun at {job.started_at} was given up after "
+                    f"{self.load_timeout_seconds:g} s (load_timeout_seconds) and its read "
+                    f"has still not returned ({seconds:.1f} s): another load of it would "
+                    "stall on the same registry; ask again once GET /health no longer "
+                    f"lists it under loading (serving {', '.join(served)} meanwhile)")
+            return LoadInProgressError(text, own=False, loading=job.state(), models=served)
+        own = job.scope == scope
+        text = (f"a load of {job.what} is already running since {job.started_at} "
+                f"({seconds:.1f} s; given up after {self.load_timeout_seconds:g} s): ")
+        text += (f"it goes on, and GET /health says when it is done (serving "
+                 f"{', '.join(served)} meanwhile; ask again if a version was published "
+                 "after it began)" if own else
+                 "ask again once it is done (GET /health lists it under loading)")
+        return LoadInProgressError(text, own=own, loading=job.state(), models=served)
+
+    def _begin_load(self, scope: tuple[tuple[str, ...], int | None],
+                    slots: Sequence[VariantSlot], version: int | None, asked_after: int
+                    ) -> _LoadJob:
+        """Start the load of ``slots`` in a thread of its own (the reload lock held): a
+        read that stalls holds up that thread only, and a timer gives it up."""
+        names = ", ".join(repr(slot.name) for slot in slots)
+        target = (f"{slots[0].model_name}@{version}" if version is not None else
+                  ", ".join(slot.reference for slot in slots))
+        job = _LoadJob(scope, asked_after, f"{target} (variant{'s' * (len(slots) > 1)} "
+                                           f"{names})")
+        self._load_job = job
+        thread = threading.Thread(target=self._run_load, args=(job, list(slots), version),
+                                  name=f"recstack-load-{'+'.join(scope[0])}", daemon=True)
+        job.timer = threading.Timer(self.load_timeout_seconds, self._give_up, args=(job,))
+        job.timer.daemon = True
+        thread.start()
+        job.timer.start()
+        return job
+
+    def _run_load(self, job: _LoadJob, slots: list[VariantSlot], version: int | None
+                  ) -> None:
+        """The load thread: read the registry and the versions' files (no lock held),
+        then swap them in under the lock unless the load was given up meanwhile."""
         try:
-            models = self._load_and_install(slots, version)
-        except ReloadFailedError as error:
-            self._finish_reload(scope, aliases, [], str(error))
-            raise
-        self._finish_reload(scope, aliases, models, None)
-        return models
+            self._load_job_body(job, slots, version)
+        except RecstackError as error:
+            self._end_load(job, [], error)
+        except Exception as error:  # a waiter must hear of it, not wait to its bound
+            logger.exception("the load of %s failed unexpectedly", job.what)
+            self._end_load(job, [], ReloadFailedError(
+                f"the load of {job.what} failed unexpectedly: {type(error).__name__}: "
+                f"{error}"))
+
+    def _load_job_body(self, job: _LoadJob, slots: list[VariantSlot], version: int | None
+                       ) -> None:
+        if version is not None:
+            for slot in slots:
+                self._check_version_exists(slot, version)
+        aliases = self._aliases(slots) if version is None else {}
+        with self._reload_lock:
+            last = self._last_reload
+        if last is not None and last.finished > job.asked_after and aliases is not None \
+                and last.aliases is not None and last.scope[1] == job.scope[1] \
+                and set(job.scope[0]) <= set(last.scope[0]) \
+                and all(last.aliases.get(name) == aliases[name] for name in job.scope[0]):
+            # a reload that finished since covered these variants from the same aliases
+            # (a poll's of one variant, after an admin reload of all): loading again
+            # would read the same files for the same answer
+            self._end_load(job, list(last.models),
+                           ReloadFailedError(last.error) if last.error is not None else None)
+            return
+        ready: list[tuple[VariantSlot, str, LoadedModel]] = []
+        failure: tuple[VariantSlot, str, int | None] | None = None
+        for slot in slots:
+            reference = (f"{slot.model_name}@{version}" if version is not None
+                         else slot.reference)
+            try:
+                ready.append((slot, reference, self._load(reference)))
+            except RecstackError as error:
+                # the version to mark as failed read here, not under the lock
+                marked = version if version is not None or slot.pinned else \
+                    self._current_or_none(slot.model_name)
+                failure = (slot, str(error) + self._pinned_hint(slot, version), marked)
+                break
+        with self._reload_lock:
+            if job.timed_out:
+                self._end_load(job, [], None)
+                return
+            if failure is not None:
+                slot, message, marked = failure
+                self._note_failure(slot, message, marked, mark=marked is not None)
+                failed = ReloadFailedError(self.last_reload_error or message)
+                self._finish_reload(job.scope, aliases, [], str(failed))
+                self._end_load(job, [], failed)
+                return
+            for slot, reference, loaded in ready:
+                self._install(slot, loaded)
+                if version is not None:
+                    slot.reference, slot.pinned = reference, True
+            self.last_reload_error = None
+            self.metrics.reloads.labels("ok").inc()
+            self.metrics.reload_failing.set(0)
+            models = self._served_now()
+            self._finish_reload(job.scope, aliases, models, None)
+            self._end_load(job, models, None)
+
+    def _current_or_none(self, model_name: str) -> int | None:
+        try:
+            return self.registry.current(model_name)
+        except RecstackError:
+            # the alias itself is what failed (damaged current.json): no version can be
+            # marked as the bad one
+            return None
+
+    def _end_load(self, job: _LoadJob, models: list[str], error: RecstackError | None
+                  ) -> None:
+        """``job``'s thread is done: its outcome to its waiters, or, given up before,
+        its result dropped and its variants free to load again."""
+        with self._load_changed:
+            if job.timed_out:
+                if job in self._stalled_jobs:
+                    self._stalled_jobs.remove(job)
+                    logger.warning(
+                        "the load of %s given up after %g s returned after %.1f s; what it "
+                        "read is not served (a reload, or the next poll, loads it again)",
+                        job.what, self.load_timeout_seconds, time.monotonic() - job.started)
+            else:
+                if job.timer is not None:
+                    job.timer.cancel()
+                job.models, job.error = models, error
+                if self._load_job is job:
+                    self._load_job = None
+                job.done.set()
+            self._load_changed.notify_all()
+
+    def _give_up(self, job: _LoadJob) -> None:
+        """The load timeout passed: ``job`` fails, every variant keeps what it serves, and
+        its thread, which cannot be stopped, is left to return on its own."""
+        with self._load_changed:
+            if job.done.is_set():
+                return
+            job.timed_out = True
+            self._stalled_jobs.append(job)
+            if self._load_job is job:
+                self._load_job = None
+            kept = ", ".join(self.by_name[name].loaded.reference  # type: ignore[union-attr]
+                             if self.by_name[name].loaded is not None else "nothing yet"
+                             for name in job.scope[0])
+            self.last_reload_error = (
+                f"{self.registry.root}: the load of {job.what} did not finish in "
+                f"{self.load_timeout_seconds:g} s (load_timeout_seconds), begun at "
+                f"{job.started_at}: a registry read that stalls (a remote store that stops "
+                f"answering, an NFS folder that blocks) or a model too large for the bound; "
+                f"given up (still serving {kept})")
+            self.metrics.reloads.labels("failed").inc()
+            self.metrics.reload_failing.set(1)
+            logger.error("reload failed: %s", self.last_reload_error)
+            error = ReloadFailedError(self.last_reload_error)
+            # aliases unknown (None): a later reload never shares this outcome
+            self._finish_reload(job.scope, None, [], str(error))
+            job.error = error
+            job.done.set()
+            self._load_changed.notify_all()
 
     def _aliases(self, slots: Sequence[VariantSlot]) -> dict[str, int | None] | None:
         """The version each of ``slots``' models' ``current`` alias names (a pinned one's
@@ -1193,32 +1470,6 @@ class Service:
         self._reloads_finished += 1
         self._last_reload = _ReloadOutcome(self._reloads_finished, scope, aliases, models,
                                            error)
-
-    def _load_and_install(self, slots: Sequence[VariantSlot], version: int | None
-                          ) -> list[str]:
-        """Load every one of ``slots``' versions, then swap them all in (see
-        :meth:`reload`); returns the references served."""
-        if version is not None:
-            for slot in slots:
-                self._check_version_exists(slot, version)
-        ready: list[tuple[VariantSlot, str, LoadedModel]] = []
-        for slot in slots:
-            reference = (f"{slot.model_name}@{version}" if version is not None
-                         else slot.reference)
-            try:
-                ready.append((slot, reference, self._load(reference)))
-            except RecstackError as error:
-                self._note_failure(slot, str(error) + self._pinned_hint(slot, version),
-                                   version)
-                raise ReloadFailedError(self.last_reload_error or str(error)) from None
-        for slot, reference, loaded in ready:
-            self._install(slot, loaded)
-            if version is not None:
-                slot.reference, slot.pinned = reference, True
-        self.last_reload_error = None
-        self.metrics.reloads.labels("ok").inc()
-        self.metrics.reload_failing.set(0)
-        return [s.loaded.reference for s in self.slots if s.loaded is not None]
 
     def _pinned_hint(self, slot: VariantSlot, version: int | None) -> str:
         """Why a reload without a version loaded ``slot``'s pinned version, not the
@@ -1262,15 +1513,12 @@ class Service:
         is noted as a failure, as a damaged alias is: answers keep coming from the version
         in memory and ``/health`` says ``degraded``, why, and what still serves, until the
         registry holds it again."""
-        # under the reload lock: a POST /admin/reload between the poll's reading of an
-        # alias and its reload (or its noting of a failure) raced it, each writing the
-        # failure state and loading the same version, one after the other
-        with self._reload_lock:
-            return self._poll_locked()
-
-    def _poll_locked(self) -> bool:
+        # the registry read with no lock held (a read that stalls holds up this poll
+        # only); the count taken first, so that a POST /admin/reload finished meanwhile
+        # from the same aliases answers this poll's reload without a second load
         from recstack.serving.registry import MANIFEST
 
+        asked_after = self._reloads_finished
         moved = False
         for slot in self.slots:
             if slot.loaded is None:
@@ -1283,30 +1531,37 @@ class Service:
                     # /health said "ok" as if the registry still held it
                     raise RecstackError(self._registry_gone(slot, current))
             except RecstackError as error:
-                # a damaged alias (current.json cut short by a copy) is a failed reload, as
-                # POST /admin/reload has it: /health said "ok" while a warning was logged
-                # at every poll; noted once, while the same message stands
-                if self._alias_failures.get(slot.name) != str(error):
-                    # no version is marked as failed: the one served loaded, and was only
-                    # removed under it (marked, the poll never took it back once restored)
-                    self._note_failure(slot, str(error), mark=False)
-                    self._alias_failures[slot.name] = str(error)
+                with self._reload_lock:
+                    # a damaged alias (current.json cut short by a copy) is a failed
+                    # reload, as POST /admin/reload has it: /health said "ok" while a
+                    # warning was logged at every poll; noted once, while the same
+                    # message stands
+                    if self._alias_failures.get(slot.name) != str(error):
+                        # no version is marked as failed: the one served loaded, and was
+                        # only removed under it (marked, the poll never took it back once
+                        # restored)
+                        self._note_failure(slot, str(error), mark=False)
+                        self._alias_failures[slot.name] = str(error)
                 continue
-            if self._alias_failures.pop(slot.name, None) is not None:
-                # readable again: the failure noted was the alias's, not a version's. With
-                # one alias shared by all, a variant whose alias read well cleared the
-                # failure of another's damaged one: /health said "ok" after each poll
-                # (or flapped), and every poll counted the failure again
-                if current == served and not self._alias_failures:
-                    self.last_reload_error = None
-                    self.metrics.reload_failing.set(0)
-            if slot.pinned or current in (served, self._failed.get(slot.model_name)):
-                continue
+            with self._reload_lock:
+                if self._alias_failures.pop(slot.name, None) is not None:
+                    # readable again: the failure noted was the alias's, not a version's.
+                    # With one alias shared by all, a variant whose alias read well
+                    # cleared the failure of another's damaged one: /health said "ok"
+                    # after each poll (or flapped), and every poll counted it again
+                    if current == served and not self._alias_failures:
+                        self.last_reload_error = None
+                        self.metrics.reload_failing.set(0)
+                if slot.pinned or current in (served, self._failed.get(slot.model_name)):
+                    continue
             try:
-                self.reload(slot.name)
+                self.reload_since(asked_after, slot.name)
                 moved = True
             except ReloadFailedError:
                 pass
+            except LoadInProgressError as error:
+                # a stalled load of this variant not returned yet: its failure is noted
+                logger.info("poll: %s", error)
         return moved
 
     def _registry_gone(self, slot: VariantSlot, version: int | None) -> str:
@@ -2098,7 +2353,10 @@ class Service:
         """The service's state for ``GET /health``. The store is reported for the service
         (``store``: "unavailable" while it cannot be reached, "mismatched" while it is
         reachable but does not fit a variant's version) and per variant, each variant's
-        fit its own: the answer does not depend on which variant served last."""
+        fit its own: the answer does not depend on which variant served last.
+        ``loading`` lists the load running (its variants, version, start and ``seconds``
+        so far) and any given up after the load timeout whose read has not returned
+        (``timed_out``); empty when none runs."""
         per_variant = {slot.name: self._variant_store(slot) for slot in self.slots}
         mismatched = [(name, why) for name, (state, why) in per_variant.items()
                       if state == "mismatched"]
@@ -2118,8 +2376,13 @@ class Service:
                   "degraded" if (self.last_reload_error or store in ("unavailable",
                                                                      "mismatched")
                                  or log == "failing") else "ok")
+        # read without the reload lock: /health answers at once whatever a load does
+        running = self._load_job
+        loading = ([running.state()] if running is not None else []) + [
+            job.state() for job in list(self._stalled_jobs)]
         return {
             "status": status, "last_reload_error": self.last_reload_error, "store": store,
+            "loading": loading,
             "store_error": store_error,
             "log": log, "log_error": log_error,
             "variants": [{"name": s.name, "model": s.loaded.reference if s.loaded else "",

@@ -188,6 +188,14 @@ class ServiceSettings(BaseModel):
         Check the registry's current alias this often and swap in a newly published
         version (how several worker processes all follow a publish); refused when every
         model served is pinned (``als@3``), as none would follow.
+    load_timeout_seconds : float
+        How long one load of a model from the registry (a reload, a poll's swap) may
+        run before it is given up as stalled (default 300): the versions served stay,
+        ``/health`` says ``degraded`` and lists it under ``loading``, and no other
+        load of its variants starts until its read returns.
+    reload_wait_seconds : float
+        How long ``POST /admin/reload`` waits for its load (default 30): past it, 202
+        while that load goes on, 409 while another load is in the way.
     items_file : Path, optional
         CSV or Parquet table with ``item_id`` and ``title`` columns, for titles (and any
         item columns the ``rerank`` chain reads, e.g. ``genres``).
@@ -225,6 +233,10 @@ class ServiceSettings(BaseModel):
     log_rotate_seconds: float = Field(default=60.0, gt=0, le=86_400, allow_inf_nan=False)
     log_keep_files: int | None = Field(default=None, ge=1)
     poll_seconds: float | None = Field(default=None, gt=0, le=3600, allow_inf_nan=False)
+    load_timeout_seconds: float = Field(default=300.0, gt=0, le=86_400,
+                                        allow_inf_nan=False)
+    reload_wait_seconds: float = Field(default=30.0, gt=0, le=86_400,
+                                       allow_inf_nan=False)
     compute_threads: int = Field(default=1, ge=1, le=256)
     items_file: Path | None = None
 

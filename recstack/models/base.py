@@ -1347,8 +1347,12 @@ class Recommender(Configurable, ABC):
     def _warn_empty_lists(self, user_index: np.ndarray, scores: np.ndarray, *,
                           exclude_seen: bool) -> None:
         """Name the users whose list came out with no item at all (every slot empty: id
-        -1 or None, score -inf): a user who had interacted with every item of the catalog
-        got such a list without a word, read downstream as "the model had nothing"."""
+        -1 or None, score -inf), with each reason and how many users it holds for: a user
+        who had interacted with every item, a user without training rows (cold) whom the
+        model could not rank for, and a user whose unseen items the model scored -inf
+        (:meth:`_empty_list_reason`: no candidates, or items it cannot rank). One warning
+        gave a single reason for all of them, so in a mixed batch the cold users and
+        those without candidates were said to have seen every item, or the reverse."""
         if not scores.size:
             return
         empty = np.flatnonzero(np.all(np.isneginf(scores) | np.isnan(scores), axis=1))
@@ -1356,21 +1360,39 @@ class Recommender(Configurable, ABC):
             return
         rows = user_index[empty]
         n_items = len(self.items_)
-        left = n_items - np.diff(self.seen_.indptr)[rows] if exclude_seen else \
-            np.full(len(rows), n_items)
-        if exclude_seen and not left.any():
-            why = (f"{'it has' if len(rows) == 1 else 'they have'} interacted with every "
-                   f"one of the {counted(n_items, 'item')} of the catalog, and seen items "
-                   "are excluded; exclude_seen=False ranks them too")
+        seen_everything = (n_items - np.diff(self.seen_.indptr)[rows] <= 0 if exclude_seen
+                           else np.zeros(len(rows), bool))
+        cold = ~seen_everything & np.asarray(self._users_without_history())[rows]
+        other = ~seen_everything & ~cold
+        catalog = (f"interacted with every one of the {counted(n_items, 'item')} of the "
+                   "catalog, and seen items are excluded (exclude_seen=False ranks them too)")
+        said = [(users, subject, clause) for users, subject, clause in (
+            (seen_everything, ("it has", "they have"), catalog),
+            (cold, ("it has", "they have"), "no training rows (cold), and the model had no "
+                                            "item to rank for such a user"),
+            (other, ("the model", "the model"), self._empty_list_reason())) if users.any()]
+        if len(said) == 1:
+            users, subject, clause = said[0]
+            why = f"{subject[int(users.sum()) != 1]} {clause}"
         else:
-            why = (f"the model scored every item {'it has' if len(rows) == 1 else 'they have'}"
-                   " not seen -inf (items it cannot rank)")
+            # each reason with the users it holds for: they differ from user to user
+            why = "; ".join(
+                f"{counted(int(users.sum()), 'user')} "
+                f"({shown_ids(self.users_.to_external(rows[users][:3]).tolist())[:-1]}"
+                f"{', ...' if users.sum() > 3 else ''}]): {subject[int(users.sum()) != 1]} "
+                f"{clause}" for users, subject, clause in said)
         warnings.warn(
             f"{self.name}: recommend: {counted(len(rows), 'user')} "
             f"({shown_ids(self.users_.to_external(rows[:5]).tolist())[:-1]}"
             f"{', ...' if len(rows) > 5 else ''}]) got an empty list (every slot id "
             f"{'-1' if self.items_.external_ids.dtype.kind == 'i' else 'None'}, score -inf): "
             f"{why}", EmptyListWarning, stacklevel=caller_stacklevel())
+
+    def _empty_list_reason(self) -> str:
+        """Why a user with unseen items and training rows got an empty list, after "the
+        model" (a clause): models whose lists come from candidates (a two-stage model,
+        a re-ranking chain with filters) may say that none was left."""
+        return "scored every unseen item -inf (items it cannot rank)"
 
     def similar_items(self, items: Any = NOT_GIVEN, k: int = 10, *positional: Any, **unexpected: Any
                       ) -> tuple[np.ndarray, np.ndarray]:

@@ -104,6 +104,12 @@ class EASE(Recommender):
     when its factorisation fails, fit says so. The Cholesky factorisation uses the BLAS's threads
     where :func:`blas_threads_survive` found them safe, one thread otherwise.
 
+    *Repeatability.* Nothing is random: the same data give the same weights for the same
+    BLAS and thread count. Another thread count (``OMP_NUM_THREADS``, or the one thread
+    fit falls back to) sums the Cholesky factorisation in another order, which moves
+    scores in their last bits (about 1e-7 on a 20-item test catalog): the lists are the
+    same unless two items' scores are that close.
+
     Attributes
     ----------
     weights_ : numpy.ndarray

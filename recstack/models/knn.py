@@ -456,7 +456,12 @@ class UserKNN(Recommender):
                         **unexpected: Any) -> np.ndarray:
         """Scores for users known only by a history (``n x n_items``, sparse or dense,
         columns in this model's item order), without refitting: their ``neighbors`` most
-        similar training users (the cosine with shrinkage above) and those users' rows."""
+        similar training users (the cosine with shrinkage above) and those users' rows.
+
+        A training user's own history is not scored as that user is: the history finds
+        the user among the training users (their cosine is the largest), and the user's
+        own row joins the scores, where the trained similarity leaves a user out of their
+        own neighbours."""
         check_call(self, UserKNN.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
         history = self._history_matrix(histories)

@@ -633,9 +633,15 @@ class TwoTower(WarmStartMixin, Recommender):
                                         ).astype(np.int64)
         self.users_without_history_ = np.bincount(fit_rows.user_index,
                                                   minlength=train.n_users) == 0
-        if self.users_without_history_.any():
-            without = np.flatnonzero(self.users_without_history_)
-            said = self._without_history_said(without, train.to_csr(), "have no training rows")
+        # only users whose rows the validation hold-out took are news at fit: a user
+        # without rows in train (a user split's held-out user, scored from a fold-in
+        # history) was warned of as if something were wrong, and recommend names such
+        # users when it serves them by popularity, as every model's does
+        train_matrix = train.to_csr()
+        lost = self.users_without_history_ & (np.diff(train_matrix.indptr) > 0)
+        if lost.any():
+            without = np.flatnonzero(lost)
+            said = self._without_history_said(without, train_matrix, "have no training rows")
             warnings.warn(f"{self.name}: {len(without)} user(s) {said}; they are scored by "
                           "item popularity", stacklevel=caller_stacklevel())
         distinct = int(np.unique(fit_rows.item_index).size)

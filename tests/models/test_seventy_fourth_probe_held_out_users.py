@@ -43,9 +43,12 @@ def test_users_without_any_row_keep_their_words():
     data = data_with_single_row_users()
     rows = data.select(data.user_index < 30)  # users 30..39 stay in the vocabulary, no rows
     model = create_model("two_tower", **FAST)
-    with pytest.warns(UserWarning, match=r"^two_tower: 10 user\(s\) have no training rows; "
-                                         r"they are scored by item popularity$"):
+    # users without rows are no news at fit (a users split holds them out by design):
+    # recommend names them when it serves them by popularity
+    with warnings.catch_warnings(record=True) as fitting:
+        warnings.simplefilter("always")
         model.fit(rows)
+    assert not [str(w.message) for w in fitting if "no training rows" in str(w.message)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model.recommend([30, 31], k=3)

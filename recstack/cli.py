@@ -675,6 +675,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.out is not None:
         _refuse_file_named_folder(args.out, "evaluate", _RESULTS_HELD)
     experiment = _with_overrides(load_experiment(args.experiment), args)
+    _refuse_missing_libraries(experiment, tuning=experiment.tune is not None
+                              and experiment.data.is_graph_cf)
     out = args.out or experiment.result_folder()
     if args.out is None:
         from recstack.experiment import check_output
@@ -721,6 +723,8 @@ def _tune(args: argparse.Namespace) -> int:
     from recstack.tuning import tune
 
     experiment = load_experiment(args.experiment)
+    if experiment.tune is not None:  # else tune names the missing table
+        _refuse_missing_libraries(experiment, tuning=True, labels=_tuned_labels(experiment))
     # NAME.tuned.toml is tune's own output, replaced by each run; any other file only
     # with --overwrite, and never a file the experiment reads. Checked before the search.
     out = check_output_file(
@@ -755,6 +759,9 @@ def _demo(args: argparse.Namespace) -> int:
     _refuse_file_named_folder(args.out, "demo", _RESULTS_HELD)
     with as_file(files("recstack") / "experiments" / "demo.toml") as path:
         experiment = _with_overrides(load_experiment(path), args)
+    # the demo's models need the demo extra: a base install failed on ALS after training the
+    # others on the generated dataset
+    _refuse_missing_libraries(experiment)
     # an --out that cannot take the results (a file, a read-only folder) is refused before
     # the dataset is generated and described, not after
     check_output(args.out, overwrite=True, experiment=experiment)
@@ -764,6 +771,32 @@ def _demo(args: argparse.Namespace) -> int:
     # the demo is rerun as is: it replaces its own previous results
     _run_and_print(experiment, args.out, overwrite=True)
     return 0
+
+
+def _refuse_missing_libraries(experiment: Any, *, tuning: bool = False,
+                              labels: set[str] | None = None) -> None:
+    """Refuse, before the data is read, a run whose models (those of ``labels`` only, when
+    given) need an optional library that is not installed, naming the install command;
+    ``tuning``: the run searches hyperparameters, which needs optuna."""
+    from recstack.models.registry import OptionalLibrary, require_fit_libraries
+
+    if tuning:
+        optuna = OptionalLibrary("optuna", "optuna", "tune")
+        if not optuna.installed():
+            raise RecstackError(f"{experiment.where}[tune]: tuning needs optuna, which is not "
+                                f"installed; install it with: {optuna.install_command()}")
+    for number, spec in enumerate(experiment.models, start=1):
+        if labels is None or spec.label in labels:
+            require_fit_libraries(spec.type, spec.params,
+                                  f"{experiment.where}[[models]] #{number} ({spec.label}): ")
+
+
+def _tuned_labels(experiment: Any) -> set[str] | None:
+    """The labels of the models ``recstack tune`` fits (None: every model)."""
+    named = experiment.tune.model if experiment.tune is not None else None
+    if named is None:
+        return None
+    return {spec.label for spec in experiment.models if named in (spec.label, spec.type)}
 
 
 def _run_and_print(experiment: Any, out: Path, *, overwrite: bool) -> None:
@@ -797,6 +830,15 @@ def _report(args: argparse.Namespace) -> int:
     from recstack.experiment import check_output_file, refuse_non_file_output
     from recstack.progress import terminal_progress
 
+    if args.static:
+        from recstack.models.registry import OptionalLibrary
+
+        # asked for by name, the PNG charts were left out without a word when matplotlib
+        # was missing (the page said "Charts: none"), and the command exited 0
+        matplotlib = OptionalLibrary("matplotlib", "matplotlib", "insight")
+        if not matplotlib.installed():
+            raise RecstackError("--static draws the charts with matplotlib, which is not "
+                                f"installed; install it with: {matplotlib.install_command()}")
     if args.out is not None:  # RESULTS_DIR/report.html is the report's own, replaced
         check_output_file(args.out, overwrite=args.overwrite)
     else:  # ... unless it is not a file: a dangling link or a pipe was replaced unasked
@@ -835,6 +877,7 @@ def _fit(args: argparse.Namespace) -> int:
         args.terms = [*args.terms, (r"^(?=model name '[^']*': )", "--name: ")]
     _refuse_registry_not_a_folder(args.registry)
     registry = ModelRegistry(args.registry)
+    _refuse_fit_without_libraries(args)
     published = fit_and_publish(args.experiment, args.model, registry, name=args.name,
                                 on=args.on, results=args.results,
                                 index=None if args.no_index else args.index or "auto",
@@ -849,6 +892,21 @@ def _fit(args: argparse.Namespace) -> int:
     print(f"recommend with: recstack recommend {published.name} --registry {registry.root} "
           "--users USER_ID --k 20")
     return 0
+
+
+def _refuse_fit_without_libraries(args: argparse.Namespace) -> None:
+    """Refuse up front what ``recstack fit`` could only refuse after the fit: a model, or an
+    ``--index hnsw``, that needs a library that is not installed."""
+    from recstack.config import load_experiment
+    from recstack.models.registry import OptionalLibrary
+
+    if args.index == "hnsw":
+        hnswlib = OptionalLibrary("hnswlib", "hnswlib", "serving")
+        if not hnswlib.installed():
+            raise RecstackError("--index hnsw needs hnswlib, which is not installed; install "
+                                f"it with: {hnswlib.install_command()} (or give --index exact)")
+    experiment = load_experiment(args.experiment)
+    _refuse_missing_libraries(experiment, labels={args.model})
 
 
 def _refuse_registry_not_a_folder(root: str) -> None:

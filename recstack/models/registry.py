@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from recstack.errors import ConfigError, shown_given
+from recstack.errors import ConfigError, RecstackError, shown_given
 from recstack.models.base import (
     NOT_GIVEN,
     Recommender,
@@ -150,6 +153,94 @@ def settings_key(value: Any) -> Any:
     except TypeError:
         return (type(value).__qualname__, repr(value))
     return value
+
+
+@dataclass(frozen=True)
+class OptionalLibrary:
+    """A library that only some models need, and the extra of pyproject.toml that brings it
+    (``pip install "recstack[EXTRA]"``)."""
+
+    module: str  #: the name it is imported by
+    shown: str  #: the name people know it by
+    extra: str
+
+    def installed(self) -> bool:
+        # looked up, not imported: importing torch to learn that it is there costs seconds
+        try:
+            return importlib.util.find_spec(self.module) is not None
+        except (ImportError, ValueError):
+            return False
+
+    def install_command(self) -> str:
+        return f'pip install "recstack[{self.extra}]"'
+
+
+_TORCH = OptionalLibrary("torch", "PyTorch", "torch")
+_SKLEARN_RANKING = OptionalLibrary("sklearn", "scikit-learn", "ranking")
+
+#: the optional library each registered model needs to be fitted (the models' own checks at
+#: fit name the same one); a model not listed needs none, though it may hold models that do
+FIT_LIBRARIES: dict[str, OptionalLibrary] = {
+    "als": OptionalLibrary("implicit", "implicit", "als"),
+    "bpr": OptionalLibrary("numba", "numba", "bpr"),
+    "content": OptionalLibrary("sklearn", "scikit-learn", "content"),
+    **dict.fromkeys(("mf", "neural_mf", "neumf", "mult_vae", "mult_dae", "two_tower", "sasrec",
+                     "lightgcn", "lightgcn_pp"), _TORCH),
+}
+#: the same for the rankers a two-stage model's ``ranker`` table names
+RANKER_LIBRARIES: dict[str, OptionalLibrary] = {
+    "lightgbm": OptionalLibrary("lightgbm", "LightGBM", "ranking"),
+    "logistic": _SKLEARN_RANKING,
+    **dict.fromkeys(("wide_deep", "dcn_v2", "multitask"), _TORCH),
+}
+#: the hyperparameters of the models that hold other models, each naming one model's
+#: declaration or a list of them
+_NESTED_MODELS = {"blend": ("members",), "reranked": ("model",),
+                  "two_stage": ("generators", "scorers")}
+
+
+def require_fit_libraries(kind: Any, params: Mapping[str, Any], where: str) -> None:
+    """Refuse, before any data is read or model trained, a model declared as ``kind`` with
+    ``params`` whose fit needs an optional library that is not installed (a blend's members,
+    a re-ranked model's inner model, a two-stage model's generators, scorers and ranker
+    included): a :class:`RecstackError` starting with ``where`` names the model, the library
+    and the install command. Otherwise the other models of an experiment were trained first
+    (minutes to hours) and the run then failed on the model that could never be fitted."""
+    missing = _missing_fit_library(kind, params, "")
+    if missing is not None:
+        inside, what, library = missing
+        raise RecstackError(f"{where}{inside}the {what} needs {library.shown}, which is not "
+                            f"installed; install it with: {library.install_command()}")
+
+
+def _missing_fit_library(kind: Any, params: Mapping[str, Any], inside: str
+                         ) -> tuple[str, str, OptionalLibrary] | None:
+    if not isinstance(kind, str) or kind not in available_models():
+        return None  # an unknown model is refused where the model is built, with the list
+    library = FIT_LIBRARIES.get(kind)
+    if library is not None and not library.installed():
+        return inside, f"{kind} model", library
+    declared = model_class(kind).params
+    for name in _NESTED_MODELS.get(kind, ()):
+        value = params.get(name, declared[name].default if name in declared else None)
+        entries = [value] if isinstance(value, Mapping) else value
+        if not isinstance(entries, list | tuple):
+            continue
+        for position, entry in enumerate(entries):
+            if isinstance(entry, Mapping):
+                at = f"{name}[{position}]" if value is not entry else name
+                nested = {key: item for key, item in entry.items() if key != "type"}
+                missing = _missing_fit_library(entry.get("type"), nested,
+                                               f"{inside}{at} ({entry.get('type')}): ")
+                if missing is not None:
+                    return missing
+    if kind == "two_stage":
+        ranker = params.get("ranker", declared["ranker"].default)
+        ranker_kind = ranker.get("type") if isinstance(ranker, Mapping) else None
+        library = RANKER_LIBRARIES.get(ranker_kind) if isinstance(ranker_kind, str) else None
+        if library is not None and not library.installed():
+            return f"{inside}ranker ({ranker_kind}): ", f"{ranker_kind} ranker", library
+    return None
 
 
 def _import_builtin_models() -> None:

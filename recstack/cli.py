@@ -1232,6 +1232,8 @@ def _load(args: argparse.Namespace) -> Any:
     # the loader's messages name its options ("separator: loader options apply to CSV, TSV
     # and Parquet files, ...", "named with item_col"), which here are flags
     args.terms = [*getattr(args, "terms", ()), (r"(?<![\w-])value_col=None", "--no-value-col"),
+                  # the advice for a file written without quoting
+                  (r"(?<![\w-])quoting=False", "--no-quoting"),
                   *_keywords_as_flags(_field_names(LoaderOptions)),
                   *_options(**{n: _flag(n) for n in _field_names(LoaderOptions)})]
     if args.no_value_col:

@@ -544,7 +544,8 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
             matplotlib.use("Agg", force=False)
         import matplotlib.pyplot as plt
     except ImportError:
-        raise RecstackError('drawing charts needs matplotlib: pip install matplotlib') from None
+        raise RecstackError('drawing charts needs matplotlib: pip install '
+                            '"recstack[insight]"') from None
     checked_chart(chart)
     _check_axes(ax)
     with _literal_matplotlib_text():

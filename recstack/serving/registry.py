@@ -436,9 +436,14 @@ class ModelRegistry:
                 import fsspec
                 self._fs, self._root = fsspec.core.url_to_fs(text, **(storage_options or {}))
             except ImportError as error:
+                # fsspec comes with the serving extra and s3fs with the s3 one; another
+                # file system's package (gcsfs, adlfs...) is named by fsspec's own error:
+                # "for S3: pip install recstack[s3]" was the advice for gs:// too
+                remedy = ('pip install "recstack[serving]"' if error.name == "fsspec" else
+                          'pip install "recstack[s3]"' if text.startswith(("s3://", "s3a://"))
+                          else "install the package it names")
                 raise RecstackError(f"registry {text}: this location needs a package that "
-                                    f"is missing ({error}); for S3: pip install "
-                                    '"recstack[s3]"') from None
+                                    f"is missing ({error}); {remedy}") from None
             except ValueError as error:
                 raise ConfigError(f"registry {text}: {error}") from None
             self._root = self._root.rstrip("/")

@@ -23,6 +23,7 @@ from recstack.spark.data import (
     check_index_columns,
 )
 from recstack.spark.evaluation import FEATURES
+from recstack.spark.session import require_pyspark
 from recstack.specs import SEED_MAX, arguments_named, number_spelling_hint, whole_exact_as_int
 
 #: what a user without factors gets where scores are asked for pairs (see SparkALS)
@@ -151,6 +152,7 @@ class SparkALS:
     def fit(self, train: SparkInteractions) -> SparkALS:
         """Fit on ``train``; sets ``user_factors_`` and ``item_factors_`` (DataFrames
         ``(index, features)``) and ``train_`` (the data, for the export)."""
+        require_pyspark()  # the install command, not a ModuleNotFoundError traceback
         from pyspark.ml.recommendation import ALS as SparkMLALS
         from pyspark.sql import functions as F
 
@@ -259,6 +261,7 @@ class SparkPopularity:
 
     @arguments_named
     def fit(self, train: SparkInteractions) -> SparkPopularity:
+        require_pyspark()
         from pyspark.sql import functions as F
 
         check_train("SparkPopularity", train)
@@ -312,6 +315,7 @@ class SparkItemCooccurrence:
 
     @arguments_named
     def fit(self, train: SparkInteractions) -> SparkItemCooccurrence:
+        require_pyspark()
         from pyspark.sql import Window
         from pyspark.sql import functions as F
 

@@ -199,6 +199,17 @@ def test_cli_reads_lastfm_with_no_quoting(tmp_path: Path, capsys: pytest.Capture
     assert (shown["rows"], shown["users"], shown["items"]) == (4, 3, 4)
 
 
+def test_cli_advice_names_the_no_quoting_flag(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # the loader's advice names its keyword; on the command line it is the flag
+    path = _write(tmp_path / "lastfm.tsv", "".join(LASTFM.splitlines(True)[:3]))
+    assert main(["data", "info", str(path), "--column-names", ",".join(LASTFM_NAMES),
+                 "--user-col", "user", "--item-col", "artist"]) != 0
+    said = capsys.readouterr().err
+    assert "--no-quoting" in said and "quoting=False" not in said and "--quoting False" \
+        not in said, said
+
+
 def test_yoochoose_iso_milliseconds_with_z(tmp_path: Path) -> None:
     path = _write(tmp_path / "yoochoose-clicks.dat", YOOCHOOSE)
     with pytest.raises(ConfigError, match="separator=','"):

@@ -37,6 +37,8 @@ import ctypes
 import ctypes.util
 import errno
 import hashlib
+import json
+import logging
 import os
 import re
 import secrets
@@ -53,11 +55,11 @@ from typing import Any
 
 from recstack.errors import RecstackError, described_value, echoed, shown_given
 
-__all__ = ["atomic_directory", "atomic_path", "blocking_parent", "broken_link",
+__all__ = ["OutputBusy", "atomic_directory", "atomic_path", "blocking_parent", "broken_link",
            "check_regular_file", "checked_path", "describe_path", "file_name_problem",
            "fitting_stem", "folder_place_problem", "folder_problem", "hashed_stem",
            "home_or_working_folder_problem", "interruptions_held", "is_looping_link",
-           "padded_name_problem",
+           "lock_path", "output_lock", "padded_name_problem",
            "recover", "refuse_non_file", "room_for_name", "special_file_problem",
            "write_bytes", "write_text", "write_with", "written_name_problem"]
 
@@ -73,13 +75,17 @@ _COMPRESSION_SUFFIXES = {".gz", ".bz2", ".xz", ".zst", ".zip"}
 
 
 @contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; when the block finishes it replaces ``path``.
 
     Parameters
     ----------
     path : str or Path
         The destination file. Missing parent folders are created.
+    overwrite : bool
+        Whether a file at ``path`` may be replaced. False: a file that appears there while
+        the block runs (another run wrote it meanwhile) is kept and the write refused,
+        checked by the final rename itself.
 
     Yields
     ------
@@ -90,37 +96,60 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
     Raises
     ------
+    OutputBusy
+        Another process is writing ``path`` (:func:`output_lock`).
     RecstackError
         If ``path`` is a folder, its parent is not a folder, or the parent is not writable.
         If the block raises, the temporary file is removed, ``path`` is untouched and the
         block's exception propagates.
     """
+    if not isinstance(overwrite, bool):
+        raise RecstackError(f"overwrite must be True or False, got {shown_given(overwrite)}")
     path = checked_path(path)
     refuse_non_file(path)
     _make_parent(path)
-    _remove_stale_leftovers(path)
-    temporary = path.parent / _work_name(path, _TMP, keep_extension=True)
-    try:
-        # 0o666 through the umask: the user's usual file permissions
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    except OSError as error:
-        raise _destination_error(path, error) from None
-    try:
-        yield temporary
-        _fsync_file(temporary)
+    existed = os.path.lexists(path)
+    with output_lock(path, wait=True):
+        _remove_stale_leftovers(path)
+        temporary = path.parent / _work_name(path, _TMP, keep_extension=True)
+        try:
+            # 0o666 through the umask: the user's usual file permissions
+            os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except OSError as error:
+            raise _destination_error(path, error) from None
+        try:
+            yield temporary
+            _fsync_file(temporary)
+            _replace_file(temporary, path, overwrite=overwrite, existed=existed)
+            _fsync_folder(path.parent)
+        except BaseException:
+            with interruptions_held():
+                _remove(temporary)
+            raise
+
+
+def _replace_file(temporary: Path, path: Path, *, overwrite: bool, existed: bool) -> None:
+    if overwrite:
         try:
             os.replace(temporary, path)
         except OSError as error:
             raise _destination_error(path, error) from None
-        _fsync_folder(path.parent)
-    except BaseException:
-        with interruptions_held():
-            _remove(temporary)
-        raise
+        return
+    # two runs told not to overwrite both found no file at their start, and the one that
+    # finished last silently replaced the other's: the final rename itself refuses now
+    try:
+        if not _call_renameat2(temporary, path, _RENAME_NOREPLACE):
+            os.link(temporary, path)  # fails if the name exists, where rename would replace
+            os.unlink(temporary)
+    except FileExistsError:
+        raise RecstackError(_appeared_meanwhile(path, existed, "file")) from None
+    except OSError as error:
+        raise _destination_error(path, error) from None
 
 
-def write_text(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; returns ``path``."""
+def write_text(path: str | Path, text: str, *, overwrite: bool = True) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically; returns ``path``. ``overwrite`` as
+    :func:`atomic_path`."""
     # the path first: a table given as the path (the arguments swapped) was printed whole
     # as the message's first word
     checked_path(path)
@@ -128,29 +157,33 @@ def write_text(path: str | Path, text: str) -> Path:
         # a TypeError from inside the write, after the temporary file was made
         raise RecstackError(f"{_path_shown(path)}: write_text takes text (str), got "
                             f"{type(text).__name__}; use write_bytes for bytes")
-    return write_with(path, lambda target: target.write_text(text, encoding="utf-8"))
+    return write_with(path, lambda target: target.write_text(text, encoding="utf-8"),
+                      overwrite=overwrite)
 
 
-def write_bytes(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically; returns ``path``."""
+def write_bytes(path: str | Path, data: bytes, *, overwrite: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically; returns ``path``. ``overwrite`` as
+    :func:`atomic_path`."""
     checked_path(path)  # before the path leads a message: it may be a table given in its place
     if not isinstance(data, bytes | bytearray | memoryview):
         raise RecstackError(f"{_path_shown(path)}: write_bytes takes bytes, got "
                             f"{type(data).__name__}"
                             f"{'; use write_text for text' if isinstance(data, str) else ''}")
-    return write_with(path, lambda target: target.write_bytes(data))
+    return write_with(path, lambda target: target.write_bytes(data), overwrite=overwrite)
 
 
-def write_with(path: str | Path, write: Callable[[Path], object]) -> Path:
+def write_with(path: str | Path, write: Callable[[Path], object], *,
+               overwrite: bool = True) -> Path:
     """Call ``write(temporary_path)`` and move the result to ``path`` atomically.
 
-    See :func:`atomic_path` for the temporary's name, permissions and the errors raised.
+    See :func:`atomic_path` for the temporary's name, permissions, ``overwrite`` and the
+    errors raised.
     """
     checked_path(path)  # before the path leads a message: it may be a table given in its place
     if not callable(write):
         raise RecstackError(f"{_path_shown(path)}: write_with takes a function that writes the "
                             f"file at the path it is given, got {type(write).__name__}")
-    with atomic_path(path) as temporary:
+    with atomic_path(path, overwrite=overwrite) as temporary:
         write(temporary)
     return Path(path)
 
@@ -182,6 +215,8 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
 
     Raises
     ------
+    OutputBusy
+        Another process is writing ``target`` (:func:`output_lock`).
     RecstackError
         If ``target`` exists and ``overwrite`` is False, ``target`` is a file, its parent is
         not a folder or not writable, or a new ``target``'s name starts or ends with a
@@ -230,23 +265,34 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
     if place is not None:
         raise RecstackError(f"{os.fsdecode(os.fspath(given))!r} {place}")
     _make_parent(target)
-    recover(target)
-    _check_replaceable(target, overwrite=overwrite)
-    staging = target.parent / _work_name(target, _TMP)
-    try:
-        os.mkdir(staging, 0o777)  # through the umask: the user's usual folder permissions
-    except OSError as error:
-        raise _destination_error(target, error) from None
-    try:
-        yield staging
-        _fsync_tree(staging)
-        _check_replaceable(target, overwrite=overwrite)  # the block may have taken long
-        with interruptions_held():
-            _swap_in(staging, target, overwrite=overwrite)
-    except BaseException:
-        with interruptions_held():
-            _remove(staging)
-        raise
+    # a target set aside by an interrupted swap (put back by recover, under the lock)
+    # existed already
+    existed = os.path.lexists(target) or any(_OLD in p.name for p, _ in _leftovers(target))
+    with output_lock(target, wait=True):
+        recover(target)
+        if not overwrite and not existed and os.path.lexists(target):
+            # written by the run this one waited for
+            raise RecstackError(_appeared_meanwhile(target, existed, "folder"))
+        _check_replaceable(target, overwrite=overwrite)
+        staging = target.parent / _work_name(target, _TMP)
+        try:
+            os.mkdir(staging, 0o777)  # through the umask: the user's usual folder permissions
+        except OSError as error:
+            raise _destination_error(target, error) from None
+        try:
+            yield staging
+            _fsync_tree(staging)
+            # the block may have taken long: a writer that does not take the lock (an older
+            # recstack, another program) may have made the folder meanwhile
+            if not overwrite and not existed and os.path.lexists(target):
+                raise RecstackError(_appeared_meanwhile(target, existed, "folder"))
+            _check_replaceable(target, overwrite=overwrite)
+            with interruptions_held():
+                _swap_in(staging, target, overwrite=overwrite)
+        except BaseException:
+            with interruptions_held():
+                _remove(staging)
+            raise
 
 
 def recover(target: str | Path) -> None:
@@ -310,6 +356,211 @@ def interruptions_held() -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------------------
+# one writer per output
+
+
+class OutputBusy(RecstackError):
+    """Another process is writing the same output (it holds its :func:`output_lock`)."""
+
+
+_LOCK = "recstack-lock"
+#: outputs held, by thread and absolute path, with how often each is taken (a run holds
+#: its results folder's lock while it works, and the folder's write inside takes it again:
+#: a second ``flock`` of the file would refuse itself). By thread: other threads (a
+#: registry's concurrent publishers) take the lock through their own descriptors, and
+#: wait for each other as two processes do
+_held_outputs: dict[tuple[int, str], int] = {}
+_held_outputs_guard = threading.Lock()
+
+
+def lock_path(target: str | Path) -> Path:
+    """The lock file of ``target``: ``.NAME.recstack-lock`` beside it, present only while a
+    writer holds it."""
+    target = Path(target)
+    return target.parent / f".{fitting_stem(target, len(_LOCK) + 2)}.{_LOCK}"
+
+
+@contextmanager
+def output_lock(target: str | Path, option: str = "", *, wait: bool = False
+                ) -> Iterator[None]:
+    """Hold the writers' lock of the file or folder ``target`` for the block.
+
+    Two recstack runs writing one output (cron and CI starting the same experiment, a
+    split and an evaluation sharing a folder) each built a complete output and the last
+    to finish replaced the other's, or failed only at the end with "already exists". With
+    the lock, the second fails at once, naming the output and the run holding it.
+
+    The lock is an ``flock`` on :func:`lock_path`, released by the operating system when
+    its holder ends however it ends (a run killed with SIGKILL leaves no stale lock); the
+    file records the holder (process id, host, start, command) and is removed when the
+    lock is let go. Taking it again inside the block, in the same process, is allowed.
+    Where ``fcntl`` is missing (Windows) the block runs unlocked. ``option`` names where
+    the output was given (``"--out"``) in the advice of the refusal.
+
+    ``wait``: wait for the holder instead of failing (saying once, on the ``recstack``
+    logger, whom it waits for). The writes of :func:`atomic_directory` and
+    :func:`atomic_path` wait: they are short once the work is done, and a registry that
+    lost a version number to another publisher must see that number taken, not busy.
+
+    Raises
+    ------
+    OutputBusy
+        Another process holds the lock.
+    RecstackError
+        The lock file cannot be made there (no such folder, not writable).
+    """
+    if not isinstance(wait, bool):
+        raise RecstackError(f"output_lock: wait must be True or False, got {shown_given(wait)}")
+    target = checked_path(target)
+    key = (threading.get_ident(), os.path.abspath(target))
+    with _held_outputs_guard:
+        if key in _held_outputs:
+            _held_outputs[key] += 1
+            taken_again = True
+        else:
+            taken_again = False
+    if taken_again:
+        try:
+            yield
+        finally:
+            with _held_outputs_guard:
+                _held_outputs[key] -= 1
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks to take
+        yield
+        return
+    path = lock_path(target)
+    made = _missing_folders(target.parent)
+    _make_parent(target)
+    try:
+        descriptor = _take_output_lock(path, target, option, fcntl, wait=wait)
+    except BaseException:
+        _remove_empty(made)
+        raise
+    try:
+        os.ftruncate(descriptor, 0)
+        os.write(descriptor, json.dumps(_holder_record()).encode())
+        with _held_outputs_guard:
+            _held_outputs[key] = 1
+        try:
+            yield
+        finally:
+            # held: an interrupted run that let go of the lock but left its file was debris
+            with interruptions_held():
+                with _held_outputs_guard:
+                    _held_outputs.pop(key, None)
+                # removed while still held, so that no other writer is inside; one that
+                # opened this file meanwhile finds it gone and takes the new one
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+        # a run refused or failed before its write left the folders it made for the lock
+        _remove_empty(made)
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and the folders above it that do not exist yet, deepest first."""
+    missing = []
+    for above in [folder, *folder.parents]:
+        if os.path.lexists(above):
+            break
+        missing.append(above)
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return  # holds something (the output written): it and those above stay
+
+
+def _take_output_lock(path: Path, target: Path, option: str, fcntl: Any, *,
+                      wait: bool) -> int:
+    said = False
+    while True:
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+        except OSError as error:
+            raise _destination_error(target, error) from None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            os.close(descriptor)
+            if error.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+                raise _destination_error(target, error) from None
+            if wait:
+                if not said:
+                    said = True
+                    logging.getLogger("recstack").warning(
+                        "%s: another recstack run is writing it (%s); waiting for it to "
+                        "finish", target, _holder_of(path))
+                _wait_for_lock(path, fcntl)
+                continue
+            instead = f"choose another {option}" if option else "choose another name"
+            raise OutputBusy(f"{target}: another recstack run is writing it "
+                             f"({_holder_of(path)}); wait for it to finish, then run again, "
+                             f"or {instead}") from None
+        try:
+            same = os.path.samestat(os.fstat(descriptor), os.stat(path))
+        except OSError:
+            same = False
+        if same:
+            return descriptor
+        # the holder before removed the file as it let go: this lock guards nothing
+        os.close(descriptor)
+
+
+def _wait_for_lock(path: Path, fcntl: Any) -> None:
+    """Block until the lock file now at ``path`` is let go (or gone); the caller then takes
+    it afresh, so that a file removed by its holder meanwhile is not the one locked."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return  # let go and removed already
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _holder_record() -> dict[str, Any]:
+    import datetime as dt
+    import socket
+
+    command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) if sys.argv else ""
+    return {"pid": os.getpid(), "host": socket.gethostname(),
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "command": command[:200]}
+
+
+def _holder_of(path: Path) -> str:
+    """The holder of the lock file ``path``, for a message."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        said = f"process {int(raw['pid'])} on {raw['host']}, started {raw['started']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        # between its open and its record: the holder has not written who it is yet
+        return f"a process holding its lock {path}"
+    command = raw.get("command")
+    return said + (f": {command}" if isinstance(command, str) and command else "")
+
+
+def _appeared_meanwhile(target: Path, existed: bool, kind: str) -> str:
+    if existed:
+        return f"{target} already exists; pass --overwrite (overwrite=True) to replace it"
+    return (f"{target}: appeared meanwhile: another run wrote this {kind} while this one "
+            f"was working (there was none when it started); it is kept as written: pass "
+            f"--overwrite (overwrite=True) to replace it, or choose another name")
+
+
+# --------------------------------------------------------------------------------------
 # the swap
 
 
@@ -320,6 +571,8 @@ def _swap_in(staging: Path, target: Path, *, overwrite: bool) -> None:
         try:
             _rename_no_replace(staging, target)
         except OSError as error:
+            if error.errno in (errno.EEXIST, errno.ENOTEMPTY) and not overwrite:
+                raise RecstackError(_appeared_meanwhile(target, False, "folder")) from None
             raise _destination_error(target, error) from None
         _fsync_folder(target.parent)
         return

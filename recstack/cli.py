@@ -675,8 +675,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.out is not None:
         _refuse_file_named_folder(args.out, "evaluate", _RESULTS_HELD)
     experiment = _with_overrides(load_experiment(args.experiment), args)
-    _refuse_missing_libraries(experiment, tuning=experiment.tune is not None
-                              and experiment.data.is_graph_cf)
+    from recstack.experiment import require_libraries
+
+    require_libraries(experiment, tuning=experiment.tune is not None
+                      and experiment.data.is_graph_cf)
     out = args.out or experiment.result_folder()
     if args.out is None:
         from recstack.experiment import check_output
@@ -724,7 +726,9 @@ def _tune(args: argparse.Namespace) -> int:
 
     experiment = load_experiment(args.experiment)
     if experiment.tune is not None:  # else tune names the missing table
-        _refuse_missing_libraries(experiment, tuning=True, labels=_tuned_labels(experiment))
+        from recstack.experiment import require_libraries
+
+        require_libraries(experiment, tuning=True, labels=_tuned_labels(experiment))
     # NAME.tuned.toml is tune's own output, replaced by each run; any other file only
     # with --overwrite, and never a file the experiment reads. Checked before the search.
     out = check_output_file(
@@ -761,7 +765,9 @@ def _demo(args: argparse.Namespace) -> int:
         experiment = _with_overrides(load_experiment(path), args)
     # the demo's models need the demo extra: a base install failed on ALS after training the
     # others on the generated dataset
-    _refuse_missing_libraries(experiment)
+    from recstack.experiment import require_libraries
+
+    require_libraries(experiment)
     # an --out that cannot take the results (a file, a read-only folder) is refused before
     # the dataset is generated and described, not after
     check_output(args.out, overwrite=True, experiment=experiment)
@@ -771,24 +777,6 @@ def _demo(args: argparse.Namespace) -> int:
     # the demo is rerun as is: it replaces its own previous results
     _run_and_print(experiment, args.out, overwrite=True)
     return 0
-
-
-def _refuse_missing_libraries(experiment: Any, *, tuning: bool = False,
-                              labels: set[str] | None = None) -> None:
-    """Refuse, before the data is read, a run whose models (those of ``labels`` only, when
-    given) need an optional library that is not installed, naming the install command;
-    ``tuning``: the run searches hyperparameters, which needs optuna."""
-    from recstack.models.registry import OptionalLibrary, require_fit_libraries
-
-    if tuning:
-        optuna = OptionalLibrary("optuna", "optuna", "tune")
-        if not optuna.installed():
-            raise RecstackError(f"{experiment.where}[tune]: tuning needs optuna, which is not "
-                                f"installed; install it with: {optuna.install_command()}")
-    for number, spec in enumerate(experiment.models, start=1):
-        if labels is None or spec.label in labels:
-            require_fit_libraries(spec.type, spec.params,
-                                  f"{experiment.where}[[models]] #{number} ({spec.label}): ")
 
 
 def _tuned_labels(experiment: Any) -> set[str] | None:
@@ -905,8 +893,10 @@ def _refuse_fit_without_libraries(args: argparse.Namespace) -> None:
         if not hnswlib.installed():
             raise RecstackError("--index hnsw needs hnswlib, which is not installed; install "
                                 f"it with: {hnswlib.install_command()} (or give --index exact)")
+    from recstack.experiment import require_libraries
+
     experiment = load_experiment(args.experiment)
-    _refuse_missing_libraries(experiment, labels={args.model})
+    require_libraries(experiment, labels={args.model})
 
 
 def _refuse_registry_not_a_folder(root: str) -> None:
@@ -980,6 +970,8 @@ def _recommend(args: argparse.Namespace) -> int:
     n_rows = len(getattr(model, "users_", ())) if users is None else len(users)
     check_list_length(args.k, n_rows, len(model.items_), f"{model.name}: recommend")
     _note_k_beyond_catalog(args.k, len(model.items_), args.include_seen)
+    if args.out is None or args.out.suffix.lower() == ".csv":
+        _refuse_ids_split_by_csv(model, users, args.out)
     batches = recommendation_batches(model, users, args.k, exclude_seen=not args.include_seen,
                                      batch_size=args.batch_size,
                                      progress=terminal_progress() if args.out else None,
@@ -988,6 +980,29 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
     return 0
+
+
+def _refuse_ids_split_by_csv(model: Any, users: Any, out: Path | None) -> None:
+    """Refuse, before any list is computed, a CSV of recommendations (``--out *.csv`` or
+    stdout) holding an id with a carriage return: the CSV writer quotes a field holding a
+    line feed but not one holding only ``\\r``, so ``'c\\rd'`` was written bare and every
+    CSV reader split that row in two. ``users``: the users asked for (None: all)."""
+    import numpy as np
+
+    known_users = getattr(getattr(model, "users_", None), "external_ids", ())
+    for what, ids in (("user", known_users if users is None else users),
+                      ("item", model.items_.external_ids)):
+        ids = np.asarray(ids)
+        if ids.dtype.kind not in "OU":  # integer ids hold no line break
+            continue
+        broken = next((value for value in ids.tolist()
+                       if isinstance(value, str) and "\r" in value), None)
+        if broken is not None:
+            parquet = (out.with_suffix(".parquet") if out is not None
+                       else Path("recommendations.parquet"))
+            raise ConfigError(f"{model.name}: the {what} id {broken!r} holds a carriage "
+                              "return, which the CSV of recommendations would split into "
+                              f"two rows; write Parquet, which keeps it: --out {parquet}")
 
 
 def _refuse_recommendations_inside_model(out: Path, artifact: str, registry: Any) -> None:
@@ -2381,7 +2396,10 @@ def _build_parser() -> argparse.ArgumentParser:
                                 "gives shorter lists, with a note on stderr")
     recommend.add_argument("--registry", type=_registry, default=None, metavar="DIR")
     recommend.add_argument("--out", type=output_file("recommendations.csv"), default=None,
-                           help=".csv or .parquet file (default: CSV on stdout)")
+                           help=".csv or .parquet file (default: CSV on stdout); ids "
+                           "are written as they are, so a spreadsheet opening the CSV may "
+                           "run an id starting with =, +, - or @ as a formula (import it "
+                           "as text, or write .parquet)")
     recommend.add_argument("--overwrite", action="store_true",
                            help="replace an existing --out file")
     recommend.add_argument("--include-seen", action="store_true",

@@ -36,6 +36,7 @@ from recstack.atomic import (
     checked_path,
     describe_path,
     file_name_problem,
+    output_lock,
     padded_name_problem,
     refuse_non_file,
 )
@@ -230,17 +231,22 @@ class ExperimentResult:
         payload["environment"] = environment()
         if self.experiment.base_folder is not None:
             payload["base_folder"] = str(self.experiment.base_folder)
-        with atomic_directory(out, overwrite=overwrite) as staging:
-            (staging / RESULTS_FILE).write_text(json.dumps(payload, indent=2, default=str),
-                                                encoding="utf-8")
-            (staging / "summary.csv").write_text(self.table().to_csv(index_label="model"),
-                                                 encoding="utf-8")
-            for result in self.results:
-                result.to_csv(staging / f"per_user_{result.model}.csv", per_user=True)
-            for label, model in self.models.items():
-                model.save(staging / "models" / label)
-            failure = (_write_report_into(self.experiment, staging, Path(out), progress)
-                       if self.experiment.report.html else None)
+        with output_lock(out, "--out", wait=True):
+            # again at the end, under the lock: a folder of other files (a split, a synthetic
+            # dataset) written there by a writer without the lock while the run worked was
+            # replaced by the results
+            check_output(out, overwrite=True)
+            with atomic_directory(out, overwrite=overwrite) as staging:
+                (staging / RESULTS_FILE).write_text(
+                    json.dumps(payload, indent=2, default=str), encoding="utf-8")
+                (staging / "summary.csv").write_text(
+                    self.table().to_csv(index_label="model"), encoding="utf-8")
+                for result in self.results:
+                    result.to_csv(staging / f"per_user_{result.model}.csv", per_user=True)
+                for label, model in self.models.items():
+                    model.save(staging / "models" / label)
+                failure = (_write_report_into(self.experiment, staging, Path(out), progress)
+                           if self.experiment.report.html else None)
         if failure is not None:
             raise RecstackError(failure)
         return Path(out)
@@ -279,6 +285,24 @@ def build_models(experiment: Experiment, tuned: dict[str, dict[str, Any]] | None
                               f"({spec.label}): {error}") from None
         models.append((spec.label, model))
     return models
+
+
+def require_libraries(experiment: Experiment, *, tuning: bool = False,
+                      labels: set[str] | None = None) -> None:
+    """Refuse, before the data is read, a run whose models (those of ``labels`` only, when
+    given) need an optional library that is not installed, naming the install command;
+    ``tuning``: the run searches hyperparameters, which needs optuna."""
+    from recstack.models.registry import OptionalLibrary, require_fit_libraries
+
+    if tuning:
+        optuna = OptionalLibrary("optuna", "optuna", "tune")
+        if not optuna.installed():
+            raise RecstackError(f"{experiment.where}[tune]: tuning needs optuna, which is not "
+                                f"installed; install it with: {optuna.install_command()}")
+    for number, spec in enumerate(experiment.models, start=1):
+        if labels is None or spec.label in labels:
+            require_fit_libraries(spec.type, spec.params,
+                                  f"{experiment.where}[[models]] #{number} ({spec.label}): ")
 
 
 def prepare_data(experiment: Experiment, progress: Progress | None = None
@@ -868,9 +892,20 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                   "[[models]] parameters; `recstack tune %s` searches them and writes the "
                   "tuned experiment to evaluate", experiment.where,
                   experiment.source_file or "EXPERIMENT")
-    if out is not None:
-        check_output(out, overwrite=overwrite, experiment=experiment)
+    if out is None:
+        return _fit_and_evaluate(experiment, None, overwrite, progress, baseline)
+    check_output(out, overwrite=overwrite, experiment=experiment)
+    # held from the start: two runs into one folder (cron and CI starting the same
+    # experiment) each did all the work, then the last replaced the other's results, or
+    # failed at the end with "already exists"; the second now fails at once, naming the first
+    with output_lock(out, "--out"):
+        return _fit_and_evaluate(experiment, Path(out), overwrite, progress, baseline)
+
+
+def _fit_and_evaluate(experiment: Experiment, out: Path | None, overwrite: bool,
+                      progress: Progress | None, baseline: str | None) -> ExperimentResult:
     build_models(experiment)  # fail before loading data
+    require_libraries(experiment)
     check_models_fold_in(experiment)
     tuning: dict[str, Any] = {}
     steps: list[FilterStep] = []
@@ -965,6 +1000,13 @@ def run_experiment(experiment: Experiment, *, out: str | Path | None = None,
                                fit_seconds, diagnostics, significance,
                                per_fold if len(split_list) > 1 else {}, tuning, kept)
     if out is not None:
+        if not overwrite and os.path.lexists(out):
+            # found under this run's lock, so written by a program that takes none; it was
+            # "already exists", of a folder that was not there when the run started
+            raise RecstackError(f"{out}: appeared meanwhile: another program wrote it while "
+                                "this run was working (there was none when it started); it "
+                                "is kept as written: pass --overwrite to replace it, or "
+                                "choose another --out")
         outcome.write(out, overwrite=overwrite, progress=progress)
     return outcome
 

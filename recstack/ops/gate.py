@@ -91,7 +91,11 @@ def holdout_metric(model: Any, train: Interactions, holdout: Interactions, *, me
     keep = (rows >= 0) & (cols >= 0)
     history = sp.csr_matrix((np.ones(int(keep.sum()), np.float32), (rows[keep], cols[keep])),
                             shape=model.seen_.shape)
-    exclude = (model.seen_.astype(bool) + history.astype(bool)).tocsr()
+    # every stored pair is seen, whatever its value: cast to bool, a pair of value 0 was a
+    # stored False, which the sum dropped, so the gate listed it where recommend does not
+    seen = model.seen_.tocsr(copy=True)
+    seen.data = np.ones(seen.nnz, np.float32)
+    exclude = (seen + history).tocsr()
     top, scores = top_k_batched(model.score_users, model_users.astype(np.int64), k,
                                 exclude=exclude)
     external_items = model.items_.to_external(np.where(top >= 0, top, 0))

@@ -54,6 +54,24 @@ def test_training_window_items_are_excluded_for_an_older_model():
     assert values[1] == 1.0
 
 
+def test_a_seen_pair_of_value_zero_is_excluded_as_recommend_excludes_it():
+    # the model's data: popularity a(3) > b(2) > c(1), and user 1 has a with the value 0
+    # (an implicit weight of 0 is still an interaction); the window adds a row of user 2
+    older_rows = [(1, "a", 0.0), (2, "a", 1.0), (3, "a", 1.0), (2, "b", 1.0), (3, "b", 1.0),
+                  (3, "c", 1.0)]
+    rows = older_rows + [(2, "c", 1.0), (1, "b", 1.0)]
+    data = Interactions.from_arrays([r[0] for r in rows], [r[1] for r in rows],
+                                    [r[2] for r in rows], np.arange(len(rows), dtype=np.int64))
+    older = data.select(np.arange(len(older_rows)))
+    train = data.select(np.array([len(older_rows)]))
+    holdout = data.select(np.array([len(older_rows) + 1]))
+    model = create_model("most_popular").fit(older.compact())
+    assert model.recommend([1], k=1)[0].tolist() == [["b"]]
+    values = holdout_metric(model, train, holdout, metric="recall", k=1)
+    # a (value 0, seen) is out as recommend leaves it out: b is first, the holdout item
+    assert values[1] == 1.0
+
+
 def test_decide():
     users = pd.Index(range(20), name="user_id")
     better = pd.Series(np.linspace(0.5, 0.7, 20), index=users)

@@ -226,7 +226,8 @@ def validate_events(events: pd.DataFrame, *, place: Place | None = None) -> pd.D
         log[column] = _money(log[column], where)
     if "event_id" not in events.columns:
         _warn_of_repeated_rows(log, events, where)
-    variants_per_session = log.groupby("session_id", sort=False)["variant"].nunique()
+    variants_per_session = log.groupby("session_id", sort=False,
+                                       observed=True)["variant"].nunique()
     if (variants_per_session > 1).any():
         session = variants_per_session.index[variants_per_session > 1][0]
         # the session's first event, and its first event in another variant
@@ -274,7 +275,7 @@ def _variant_metrics(sessions: pd.DataFrame) -> pd.DataFrame:
     """:func:`online_metrics` of a table of :func:`_sessions`, so that a report that also
     tests the variants validates and groups a log of millions of events once (each test
     had validated it again)."""
-    grouped = sessions.groupby("variant", sort=True)
+    grouped = sessions.groupby("variant", sort=True, observed=True)
     table = grouped[["impressions", "clicks", "purchases", "revenue", "cost"]].sum()
     table.insert(0, "sessions", grouped.size())
     table["ctr"] = _safe_ratio(table["clicks"], table["impressions"])
@@ -852,10 +853,14 @@ def _kinds(present: list[Any]) -> str:
 def _sessions(log: pd.DataFrame) -> pd.DataFrame:
     # counted by a grouping, not pd.crosstab, whose count is a Python call per session
     # (seconds per million events, and a report grouped the log once per test)
-    counts = (log.groupby(["session_id", "event"], sort=True).size()
-              .unstack("event", fill_value=0)
-              .reindex(columns=list(EVENT_TYPES), fill_value=0))
-    grouped = log.groupby("session_id", sort=True)
+    # observed=True: of categorical ids (a log read from a file), only those in the log,
+    # not every combination of their categories
+    counts = (log.groupby(["session_id", "event"], sort=True, observed=True).size()
+              .unstack("event", fill_value=0))
+    # plain names: a categorical event column's own cannot take a type it lacks
+    counts.columns = pd.Index(list(counts.columns), dtype=object)
+    counts = counts.reindex(columns=list(EVENT_TYPES), fill_value=0)
+    grouped = log.groupby("session_id", sort=True, observed=True)
     table = pd.DataFrame(
         {
             "variant": grouped["variant"].first(),
@@ -868,6 +873,12 @@ def _sessions(log: pd.DataFrame) -> pd.DataFrame:
         }
     )
     table["bounced"] = (table["clicks"] == 0) & (table["purchases"] == 0)
+    # the sessions and variants as plain values, as of a log of plain columns: categories
+    # (of a log read from a file) made the variants a CategoricalIndex of the report
+    if isinstance(table.index.dtype, pd.CategoricalDtype):
+        table.index = table.index.astype(table.index.dtype.categories.dtype)
+    if isinstance(table["variant"].dtype, pd.CategoricalDtype):
+        table["variant"] = table["variant"].astype(table["variant"].dtype.categories.dtype)
     return table
 
 
@@ -876,12 +887,17 @@ def _check_keys(column: pd.Series, where: _Rows) -> None:
     values that read alike but group apart: the number 1 beside the text '1', or 'B' beside
     'B ' (logs joined from a JSON and a CSV source, a padded export). Each became a variant
     (or session) of its own, splitting one arm's sessions in two without a word."""
-    if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype):
+    categorical = isinstance(column.dtype, pd.CategoricalDtype)
+    if column.dtype != object and not pd.api.types.is_string_dtype(column.dtype) \
+            and not categorical:
         return
     # the checks look at the distinct values, and at each row only to name a bad one: a
     # Python call per row took seconds per million events, three columns at a time
     try:
-        distinct = pd.unique(column.to_numpy(dtype=object))
+        # a log read from a file holds its ids as categories: their values are read in
+        # order of first use, as pd.unique gives them, without a Python string per row
+        distinct = (_used_categories(column) if categorical
+                    else pd.unique(column.to_numpy(dtype=object)))
     except TypeError:  # a list or a dict among the values: hashing them failed
         unhashable = ~column.map(lambda value: isinstance(value, Hashable))
         position = int(np.argmax(unhashable.to_numpy(dtype=bool)))
@@ -909,15 +925,32 @@ def _check_keys(column: pd.Series, where: _Rows) -> None:
             text = text.casefold()
         if text in seen:
             first, other = seen[text], value
-            rows = [int(np.argmax(column.map(lambda v, key=key: type(v) is type(key)
-                                             and v == key).to_numpy(dtype=bool)))
-                    for key in (first, other)]
+            rows = [_first_position(column, key) for key in (first, other)]
             raise MetricInputError(
                 f"events column {column.name!r} holds {shown(first)} ({where(rows[0])}) "
                 f"and {shown(other)} ({where(rows[1])}), which read alike but would be "
                 "two different keys; write each one way (all text or all numbers, without "
                 f"spaces around it{', in one case' if by_case else ''})")
         seen[text] = value
+
+
+def _used_categories(column: pd.Series) -> np.ndarray:
+    """The categories a categorical column uses, as objects, in the order of their first
+    row (a missing value aside)."""
+    codes = pd.unique(column.cat.codes.to_numpy())
+    return column.cat.categories.to_numpy(dtype=object)[codes[codes >= 0]]
+
+
+def _first_position(column: pd.Series, key: Any) -> int:
+    """The position of the first row holding ``key`` itself (of its type: the number 1 is
+    not the text '1' here)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = column.cat.categories.to_numpy(dtype=object)
+        matching = [code for code, value in enumerate(categories)
+                    if type(value) is type(key) and value == key]
+        return int(np.argmax(column.cat.codes.isin(matching).to_numpy(dtype=bool)))
+    return int(np.argmax(column.map(lambda value: type(value) is type(key)
+                                    and value == key).to_numpy(dtype=bool)))
 
 
 def _seconds(timestamps: pd.Series, where: _Rows) -> pd.Series:
@@ -1006,25 +1039,26 @@ def _warn_of_repeated_rows(log: pd.DataFrame, events: pd.DataFrame, where: _Rows
     each repeated event again, silently. The rows are kept (two impressions logged at one
     time may be two events), and an ``event_id`` column says which they are: then repeated
     ids are refused and this warning not given."""
-    compared = log.reset_index(drop=True)
+    # one number per distinct row, built a column at a time: DataFrame.duplicated held a
+    # code array per column at once, and the columns besides as a Python object per row
+    row_key = np.zeros(len(log), dtype=np.int64)
+    for column in log.columns:
+        row_key = _refined_key(row_key, log[column])
     # the other columns tell events apart too: the impressions of one served list share
     # session, time and amounts and differ in their item, and were all called repeats
-    for number, position in enumerate(i for i, name in enumerate(events.columns)
-                                      if name not in EVENT_COLUMNS):
+    for position in (i for i, name in enumerate(events.columns) if name not in EVENT_COLUMNS):
         values = events.iloc[:, position]
-        try:
-            pd.unique(values.to_numpy(dtype=object))
-        except TypeError:  # lists or dicts (a column the metrics do not read): not compared
-            continue
-        compared[f"other {number}"] = values.to_numpy(dtype=object)
-    repeated = compared.duplicated(keep="first").to_numpy()
+        if values.dtype == object:
+            try:
+                pd.unique(values.to_numpy(dtype=object))
+            except TypeError:  # lists or dicts (a column the metrics do not read): skipped
+                continue
+        row_key = _refined_key(row_key, values)
+    repeated = pd.Series(row_key).duplicated(keep="first").to_numpy()
     if not repeated.any():
         return
     again = int(np.argmax(repeated))
-    # grouped as duplicated() compares: a missing value (a request id the client did not
-    # send) equals another, where == says it does not
-    groups = compared.groupby(list(compared.columns), dropna=False, sort=False).ngroup()
-    first = int(np.argmax((groups == groups.iloc[again]).to_numpy()))
+    first = int(np.argmax(row_key == row_key[again]))
     rows = (where(again), where(first))
     if rows[0] == rows[1]:  # two frames concatenated keep their index labels: say which
         rows = (f"{rows[0]} (position {again})", f"{rows[1]} (position {first})")
@@ -1036,11 +1070,40 @@ def _warn_of_repeated_rows(log: pd.DataFrame, events: pd.DataFrame, where: _Rows
         "column that tells them apart", UserWarning, stacklevel=caller_stacklevel())
 
 
+def _refined_key(row_key: np.ndarray, values: pd.Series) -> np.ndarray:
+    """``row_key`` (equal for rows alike so far) refined by one more column, as
+    DataFrame.duplicated compares it: by pandas' factorisation, in which every missing
+    value (None, NaN, NaT) equals another, where == says it does not. The key stays below
+    the number of rows, so that its product with the next column's codes fits int64."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, distinct = values.cat.codes.to_numpy(), len(values.cat.categories)
+    else:
+        codes, uniques = pd.factorize(values.array)
+        distinct = len(uniques)
+    # missing values (code -1) are one value of their own
+    combined = row_key * (distinct + 1) + (codes.astype(np.int64) + 1)
+    # numbered by sorting, not hashing: numpy's arrays are returned to the system, where a
+    # hash table of a million keys per column kept the process's memory growing
+    return np.unique(combined, return_inverse=True)[1].astype(np.int64).reshape(-1)
+
+
 def _refuse_bytes(column: pd.Series, where: _Rows) -> None:
     """Refuse bytes (``b"10"``, a log read in binary mode or from a bytes column) in any
     column of the log: pandas read them as the numbers they spell in ``revenue``, ``cost``
     and ``timestamp``, silently, and as keys apart from the text they spell elsewhere
     (``b"A"`` and ``"A"`` two variants)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # a log read from a file holds its ids as categories: the values are looked at once
+        categories = column.cat.categories.to_numpy(dtype=object)
+        byte_codes = [code for code, value in enumerate(categories)
+                      if isinstance(value, bytes | bytearray)]
+        if byte_codes:
+            position = int(np.argmax(column.cat.codes.isin(byte_codes).to_numpy(dtype=bool)))
+            raise MetricInputError(
+                f"events column {column.name!r} holds the bytes {column.iloc[position]!r} at "
+                f"{where(position)}; give text or numbers, not bytes (decode them first, e.g. "
+                f"events[{str(column.name)!r}].str.decode('utf-8'))")
+        return
     if column.dtype != object:
         return
     if pd.api.types.infer_dtype(column, skipna=True) not in ("bytes", "mixed",

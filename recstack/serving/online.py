@@ -43,7 +43,12 @@ from recstack.metrics.online import (
     validate_events,
 )
 from recstack.serving._arguments import is_real
-from recstack.serving.request_log import check_log_columns, read_log, read_log_file
+from recstack.serving.request_log import (
+    check_log_columns,
+    read_log,
+    read_log_file,
+    table_as_frame,
+)
 from recstack.specs import arguments_named
 
 if TYPE_CHECKING:
@@ -63,6 +68,11 @@ _REQUIRED_IDS = ("user_id", "item_id")
 #: item and position, so that only a retried post repeats a row in all of them (``time``,
 #: when the service received the event, is left out: a retry is received again, later)
 _IDENTITY_COLUMNS = (*_OTHER_TEXT_COLUMNS, "position", "event_id")
+
+#: the columns of a log file that are read: the service's ``time`` (when it received an
+#: event) is not, and the text of the others is held as categories (a Python string per
+#: row and column made a million events take over 500 MB)
+_READ_COLUMNS = (*_COLUMNS, *_IDENTITY_COLUMNS)
 
 #: What a timestamp may be, for messages: a CSV file holds a time as text.
 _TIME_EXPECTED = ("Unix seconds (a finite number, e.g. 1796323465) or a time (a datetime, "
@@ -99,7 +109,13 @@ def read_events(location: str | Path) -> pd.DataFrame:
     ISO 8601 text, read as UTC where no offset is given); returned in the metrics'
     schema, with the service's columns that tell events apart (``user_id``, ``item_id``,
     ``request_id``, ``model``, ``position``, ``event_id``) where the log has them."""
-    return _read_events(location)[0]
+    events = _read_events(location)[0]
+    # the ids as the text they are: categories are how the report holds them, not the
+    # schema a caller is given
+    for column in events.columns:
+        if isinstance(events[column].dtype, pd.CategoricalDtype):
+            events[column] = events[column].astype(events[column].dtype.categories.dtype)
+    return events
 
 
 def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
@@ -116,7 +132,9 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
                             ".csv file of its events")
     if path.is_dir():
         folder = path / "events" if (path / "events").is_dir() else path
-        table = read_log(folder, "events", _COLUMNS)
+        # only the columns read, the text as categories: see _READ_COLUMNS
+        table = read_log(folder, "events", _COLUMNS, columns=_READ_COLUMNS,
+                         text_as_categories=True)
         # looked up when a row is named, not copied into lists of millions of rows
         files, rows = table["log_file_"].to_numpy(), table["log_row_"].to_numpy()
 
@@ -127,7 +145,10 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
     elif not path.exists():
         raise RecstackError(f"{path}: no such file or folder (give the service's log_dir)")
     elif _file_kind(path) == ".parquet":
-        table = read_log_file(path, "events", _COLUMNS, in_folder=False).to_pandas()
+        table = table_as_frame(read_log_file(path, "events", _COLUMNS, in_folder=False,
+                                             columns=_READ_COLUMNS,
+                                             text_as_categories=True),
+                               text_as_categories=True)
 
         def place(position: int) -> str:  # the messages name the file before it
             return f"row {position}"
@@ -160,6 +181,12 @@ def _read_events(location: str | Path) -> tuple[pd.DataFrame, Place]:
                                            f"({_first_line(error)}); export the event log "
                                            "again") from None
         check_log_columns(list(table.columns), _COLUMNS, path, "events", in_folder=False)
+        for column in _TEXT_COLUMNS + _OTHER_TEXT_COLUMNS:
+            if column in table.columns:
+                # as categories (sorted, each text once), as a Parquet log is held: the
+                # text of every row was held through the report (read_csv's own
+                # category type read three times slower)
+                table[column] = table[column].astype("category")
 
         def where(position: int) -> str:
             return f"{path}: {_csv_line(path, position)}"
@@ -429,7 +456,14 @@ def _check_service_columns(table: pd.DataFrame, refuse: Callable[[int, str], Non
         if column not in table.columns:
             continue
         values = table[column]
-        empty = values.isna().to_numpy() | values.astype(str).str.strip().eq("").to_numpy()
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # each id looked at once, not once per row
+            blank = [code for code, value in enumerate(values.cat.categories)
+                     if not str(value).strip()]
+            empty = (values.cat.codes.isin(blank) | values.isna()).to_numpy(dtype=bool)
+        else:
+            empty = values.isna().to_numpy() | values.astype(str).str.strip().eq(
+                "").to_numpy()
         if empty.any():
             position = int(empty.argmax())
             refuse(position, f"{column!r} has no value; every event the service logs has "

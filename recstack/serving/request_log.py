@@ -505,7 +505,9 @@ def _plain_name(path: Path) -> str:
 
 
 @arguments_named
-def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> pd.DataFrame:
+def read_log(folder: str | Path, prefix: str, required: Sequence[str] = (), *,
+             columns: Sequence[str] | None = None,
+             text_as_categories: bool = False) -> pd.DataFrame:
     """Every file of ``prefix`` in ``folder`` as one table (oldest first), those compressed
     since they were written (``.parquet.gz``, ``.bz2``, ``.zst``) too; a column that older
     files lack (added to the schema since) is null in their rows. Each row carries
@@ -518,7 +520,10 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
     RecstackError
         No such file; a file that is not readable Parquet, lacks one of the ``required``
         columns or types a column unlike the first file: named, since one damaged or
-        misplaced file must neither end a command with a traceback nor be skipped."""
+        misplaced file must neither end a command with a traceback nor be skipped.
+
+    ``columns`` keeps only those of the files' columns (all by default), and
+    ``text_as_categories`` gives text columns as :func:`table_as_frame` does."""
     folder = checked_path(folder, "log folder")
     prefix, required = _check_prefix(prefix), _check_required(required)
     state = folder_problem(folder)  # a looping link read as "no such folder", a pipe as a file
@@ -528,7 +533,9 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
     for tries_left in range(_READ_TRIES - 1, -1, -1):
         files = _parts(folder, prefix)
         try:
-            tables = [read_log_file(path, prefix, required) for path in files]
+            tables = [read_log_file(path, prefix, required, columns=columns,
+                                    text_as_categories=text_as_categories)
+                      for path in files]
             break
         except (RecstackError, FileNotFoundError):
             if tries_left and not all(path.exists() for path in files):
@@ -559,8 +566,9 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
                         f"{first.field(name).type} in {files[0].name}; the file was not "
                         f"written by the service, move it out of {folder}") from None
         raise
-    frame = whole.to_pandas()
     sizes = np.array([table.num_rows for table in tables], dtype=np.int64)
+    del tables  # so that the conversion frees each column of the log as it goes
+    frame = table_as_frame(whole, text_as_categories=text_as_categories)
     # built as arrays, not a Python object per row: a log of millions of rows held each
     # file's name once per row, in lists built one row at a time
     frame["log_file_"] = pd.Categorical.from_codes(
@@ -570,12 +578,42 @@ def read_log(folder: str | Path, prefix: str, required: Sequence[str] = ()) -> p
     return frame
 
 
+def table_as_frame(table: pa.Table, *, text_as_categories: bool = False) -> pd.DataFrame:
+    """``table`` as a pandas frame; with ``text_as_categories``, each text column, and each
+    column read as a dictionary, as a categorical one of sorted categories. The table is
+    emptied as it is converted (each column freed once it is in the frame): it is not to
+    be used after.
+
+    A log of millions of rows held as Python strings took hundreds of bytes per row
+    (ids repeat: a session's, a user's, a variant's on every event); as categories it holds
+    a 4-byte code per row and each id once. The categories are sorted, so that a grouping
+    by them orders the groups as one by the text does."""
+    # split_blocks and self_destruct: each column kept as converted and freed in arrow
+    # then, not copied into one block per type beside the whole table
+    frame = table.to_pandas(strings_to_categorical=text_as_categories, split_blocks=True,
+                            self_destruct=True)
+    # arrow's allocator keeps what the reading and the conversion freed for its own later
+    # use, which a pandas frame never makes
+    pa.default_memory_pool().release_unused()
+    if text_as_categories:
+        for name in frame.columns:
+            values = frame[name]
+            if isinstance(values.dtype, pd.CategoricalDtype) \
+                    and not values.cat.categories.is_monotonic_increasing:
+                frame[name] = values.cat.reorder_categories(
+                    values.cat.categories.sort_values())
+    return frame
+
+
 @arguments_named
 def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
-                  in_folder: bool = True) -> pa.Table:
+                  in_folder: bool = True, columns: Sequence[str] | None = None,
+                  text_as_categories: bool = False) -> pa.Table:
     """One log file, refused by name when it is not readable Parquet or lacks one of the
     ``required`` columns of the ``prefix`` log (``in_folder``: a file of a log folder,
-    which may be moved out of the way; else a file given on its own)."""
+    which may be moved out of the way; else a file given on its own). ``columns`` reads
+    only those of its columns (all by default); ``text_as_categories`` reads its text
+    columns as dictionaries (each distinct text once), as Parquet stores them."""
     path = checked_path(path, "log file")  # text was AttributeError on ``.parent``
     prefix, required = _check_prefix(prefix), _check_required(required)
     odd = special_file_problem(path)
@@ -594,13 +632,20 @@ def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
                   if in_folder else f"give the {prefix} log's Parquet file")
         raise RecstackError(f"{path}: {odd}; {advice}")
     codec = _COMPRESSED.get(path.suffix.lower())
+    names: list[str] = []
     try:
         if codec is None:
-            table = pq.read_table(path)
+            source: Any = path
         else:
             # Parquet is read from its end (the footer), so the part is unpacked whole
             with pa.input_stream(str(path), compression=codec) as stream:
-                table = pq.read_table(pa.BufferReader(stream.read()))
+                source = stream.read()
+        names = pq.read_schema(_source(source)).names
+        wanted = None if columns is None else [name for name in names if name in columns]
+        # a column read as text and then encoded held every row's text at once
+        table = pq.read_table(_source(source), columns=wanted,
+                              read_dictionary=wanted or names if text_as_categories
+                              else None)
     except OSError as error:  # arrow's "Couldn't deserialize thrift" on a corrupted footer
         if error.errno is not None:  # the file system's (permission...): the CLI says those
             raise
@@ -613,8 +658,14 @@ def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
                   if in_folder else f"export the {prefix} log again")
         raise RecstackError(f"{path}: not a readable Parquet file (damaged or truncated); "
                             f"{advice}")
-    check_log_columns(table.schema.names, required, path, prefix, in_folder=in_folder)
+    check_log_columns(names, required, path, prefix, in_folder=in_folder)
     return table
+
+
+def _source(source: Any) -> Any:
+    """A path as it is, the bytes of an unpacked file as a new reader of them (each read
+    of a Parquet file seeks from its footer)."""
+    return pa.BufferReader(source) if isinstance(source, bytes | pa.Buffer) else source
 
 
 def check_log_columns(columns: Sequence[str], required: Sequence[str], path: Path,

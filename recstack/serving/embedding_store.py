@@ -40,6 +40,21 @@ user step of the training objective with item factors fixed) and the result is w
 the store in the space of ``user_embeddings()`` (so ``user · item`` is the model's score).
 It refuses a store whose item vectors are another model's (:func:`other_model_items`):
 the users would be written beside vectors of another space.
+
+Damaged vectors
+---------------
+``put`` keeps a CRC-32 of each vector beside it (SQLite: the table ``checksums``; Redis:
+the hash ``PREFIX:sum:KIND``), computed over the kind, the key and the vector's bytes, and
+``get`` checks it for every vector it reads: a flipped byte, a vector written again by
+another tool (in another byte order or type of the same length), or one id's vector copied
+under another id's key is a :class:`DamagedVectorError` (a :class:`StoreUnavailableError`,
+so a service serves the model's vectors, as for a store it cannot reach) naming the store,
+the id and what is wrong, where it read as another finite vector without a word. A vector
+stored without a checksum (put before checksums were kept, or by another tool) is read as
+before, unchecked, and a warning says so once per opened store; putting it again (or
+``put_model``) has it checked. The check costs one CRC-32 of a few hundred bytes per
+vector read, and in Redis one ``HMGET`` in the same round trip as the ``MGET``; no store
+is checked whole on opening (every worker opens it, and a store may hold millions).
 """
 
 from __future__ import annotations
@@ -50,6 +65,7 @@ import os
 import re
 import sqlite3
 import threading
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -67,7 +83,8 @@ from recstack.specs import arguments_named
 if TYPE_CHECKING:
     from recstack.models.base import Recommender
 
-__all__ = ["EmbeddingStore", "FoldInReport", "RedisEmbeddingStore", "SQLiteEmbeddingStore",
+__all__ = ["DamagedVectorError", "EmbeddingStore", "FoldInReport", "RedisEmbeddingStore",
+           "SQLiteEmbeddingStore",
            "StoreUnavailableError", "fold_in_users", "item_sample", "open_store",
            "other_model_items", "read_with_fallback"]
 
@@ -90,6 +107,8 @@ _FOREIGN_SCHEMES = frozenset({"file", "http", "https", "ftp", "sftp", "ssh", "s3
                               "mongodb+srv", "memcached", "valkey", "keydb", "tcp"})
 #: the tables of an SQLite store and their columns
 _SQLITE_COLUMNS = {"vectors": ["kind", "id", "vector"], "dims": ["kind", "dim"]}
+#: the table of the vectors' checksums, added beside them (an older recstack ignores it)
+_SQLITE_CHECKSUM_COLUMNS = ["kind", "id", "checksum"]
 #: the file extensions of SQLite databases: a plain path creates a new store only under one
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db3", ".s3db", ".sl3")
 
@@ -97,6 +116,55 @@ SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db", ".db3", ".s3db", ".sl3")
 class StoreUnavailableError(RecstackError):
     """The embedding store cannot be reached or read (see the module docstring for the
     fallback a service uses)."""
+
+
+class DamagedVectorError(StoreUnavailableError):
+    """One stored vector cannot be trusted (its checksum does not match its bytes, or it
+    is not the store's number of finite float32 values): the store itself answers, so a
+    caller may serve around this id alone rather than treat the whole store as down.
+
+    Attributes
+    ----------
+    kind : str
+        ``"user"`` or ``"item"``.
+    key : str
+        The store key of the id (``i:42``, ``s:abc``).
+    """
+
+    def __init__(self, message: str, *, kind: str, key: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.key = key
+
+
+def _vector_checksum(kind: str, key: str, blob: bytes | memoryview) -> int:
+    """CRC-32 of a vector's bytes, seeded with its kind and key: a vector copied under
+    another id's key (one user's taste served as another's) fails the check as a changed
+    byte does."""
+    seed = zlib.crc32(f"{kind}\0{key}\0".encode("utf-8", "surrogatepass"))
+    return zlib.crc32(blob, seed)
+
+
+def _moved_checksum(kind: str, key: str, trimmed: str, blob: Any, stored: Any) -> Any:
+    """The checksum of a vector renamed from ``key`` to ``trimmed``: recomputed for the new
+    key where the stored one matched the old (a rename is no damage), else the stored one
+    as it is (None: there was none), so that a damaged vector is still refused."""
+    if isinstance(blob, bytes) and stored is not None and _stored_checksum(stored) == \
+            _vector_checksum(kind, key, blob):
+        return _vector_checksum(kind, trimmed, blob)
+    return stored
+
+
+def _stored_checksum(value: Any) -> int | None:
+    """A stored checksum as the integer written, or None when it is not one (edited by
+    hand or by another tool: it can match no vector)."""
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**32:
+        return value
+    return None
 
 
 # --------------------------------------------------------------------------- interface
@@ -126,6 +194,21 @@ class EmbeddingStore(ABC):
 
     #: set by :meth:`close`: every later call is refused (:meth:`_refuse_if_closed`)
     _closed = False
+    #: set once a lookup has read a vector stored without a checksum (said once)
+    _unchecked_said = False
+
+    def _say_unchecked(self, kind: str, key: str) -> None:
+        """Warn, once per opened store, that vectors without a checksum are read unchecked:
+        a store written before checksums were kept reads as before, and its operator
+        learns that a damaged vector in it would not be noticed."""
+        if self._unchecked_said:
+            return
+        self._unchecked_said = True
+        logger.warning("embedding store %s: %s vectors stored without a checksum (e.g. that "
+                       "of %s: put before recstack kept checksums, or by another tool) are "
+                       "read unchecked, so a damaged one would be served; put them again "
+                       "(put_model) to have them checked", self._location(), kind,
+                       _shown_key(key))
 
     def close(self) -> None:  # noqa: B027 (optional)
         """Release the connection; the store refuses every later call."""
@@ -402,7 +485,24 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                              "PRIMARY KEY (kind, id)) WITHOUT ROWID")
             self._db.execute("CREATE TABLE IF NOT EXISTS dims (kind TEXT PRIMARY KEY, "
                              "dim INTEGER NOT NULL)")
+            #: whether the file has the table of checksums (read-only, one written before
+            #: checksums were kept has none: its vectors are read unchecked)
+            self._checksums = self._create_checksums()
             self._check_keys()
+
+    def _create_checksums(self) -> bool:
+        """Create the table of checksums beside the vectors when it is missing (a new
+        store, or one written before checksums were kept: its vectors stay unchecked until
+        put again); False where the file is read-only and has none."""
+        try:
+            self._db.execute("CREATE TABLE IF NOT EXISTS checksums (kind TEXT NOT NULL, "
+                             "id TEXT NOT NULL, checksum INTEGER NOT NULL, "
+                             "PRIMARY KEY (kind, id)) WITHOUT ROWID")
+        except sqlite3.OperationalError as error:
+            if "readonly" not in str(error):
+                raise
+            return False
+        return True
 
     def _check_schema(self) -> None:
         """Refuse an SQLite database that is not an embedding store before anything is
@@ -431,6 +531,16 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             raise ConfigError(
                 f"embedding store {self.path}: an SQLite database, but not a recstack "
                 f"embedding store ({found}); give the path of a store (or a new file name)")
+        held = tables.get("checksums", _SQLITE_CHECKSUM_COLUMNS)
+        if held != _SQLITE_CHECKSUM_COLUMNS:
+            # another program's table under the name: its rows would be read as checksums,
+            # and every vector refused as damaged
+            self._db.close()
+            raise ConfigError(
+                f"embedding store {self.path}: its table 'checksums' has the columns "
+                f"{', '.join(held)}; expected {', '.join(_SQLITE_CHECKSUM_COLUMNS)} (the "
+                "checksums of the stored vectors): another program's table? give the store "
+                "a file of its own")
         if "vectors" not in tables and self._db.execute(
                 "SELECT 1 FROM dims LIMIT 1").fetchone() is not None:
             # the table of vectors dropped (by hand or another tool) was created again
@@ -493,6 +603,7 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                         f"WHERE kind = '{kind}' AND id = '{key}'\") or put the vector again")
                 self._db.execute("UPDATE vectors SET id = ? WHERE kind = ? AND id = ?",
                                  (trimmed, kind, key))
+                self._move_checksum(kind, key, trimmed)
             self._db.execute("COMMIT")
         except BaseException as error:
             self._db.execute("ROLLBACK")
@@ -510,6 +621,22 @@ class SQLiteEmbeddingStore(EmbeddingStore):
             logger.warning("embedding store %s: %d vector(s) stored under untrimmed text "
                            "ids (e.g. %r) renamed to their trimmed ids, which lookups read",
                            self.path, len(untrimmed), untrimmed[0][1])
+
+    def _move_checksum(self, kind: str, key: str, trimmed: str) -> None:
+        """Move the checksum of a vector renamed from ``key`` to ``trimmed``: recomputed for
+        the new key where it matched the old one (a vector renamed is no damage), else kept
+        as it was so the damage is still refused."""
+        if not self._checksums:
+            return
+        stored = self._db.execute("SELECT c.checksum, v.vector FROM checksums AS c JOIN "
+                                  "vectors AS v ON v.kind = c.kind AND v.id = ? WHERE "
+                                  "c.kind = ? AND c.id = ?", (trimmed, kind, key)).fetchone()
+        self._db.execute("DELETE FROM checksums WHERE kind = ? AND id = ?", (kind, key))
+        if stored is None:
+            return
+        self._db.execute("INSERT OR REPLACE INTO checksums VALUES (?, ?, ?)",
+                         (kind, trimmed, _moved_checksum(kind, key, trimmed, stored[1],
+                                                         stored[0])))
 
     @contextlib.contextmanager
     def _errors(self) -> Any:
@@ -531,6 +658,8 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         if not keys:
             return
         blobs = [memoryview(row) for row in array]  # zero-copy views of each float32 row
+        checksums = [_vector_checksum(kind, key, blob) for key, blob in zip(keys, blobs,
+                                                                            strict=True)]
         with self._lock, self._errors():
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -560,6 +689,9 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                                  (kind, array.shape[1]))
                 self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
                                      zip([kind] * len(keys), keys, blobs, strict=True))
+                # in the same transaction: a vector is never seen beside another's checksum
+                self._db.executemany("INSERT OR REPLACE INTO checksums VALUES (?, ?, ?)",
+                                     zip([kind] * len(keys), keys, checksums, strict=True))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -573,15 +705,21 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         keys = encode_ids(ids)
         dim = self.dim(kind) or 0
         found_rows: dict[str, bytes] = {}
+        checksums: dict[str, Any] = {}
+        # the checksum of each vector read with it, in the same statement (one snapshot)
+        query = ("SELECT v.id, v.vector, c.checksum FROM vectors AS v LEFT JOIN checksums AS c "
+                 "ON c.kind = v.kind AND c.id = v.id WHERE v.kind = ? AND v.id IN ({})"
+                 if self._checksums else
+                 "SELECT id, vector, NULL FROM vectors WHERE kind = ? AND id IN ({})")
         with self._lock, self._errors():
             unique = list(dict.fromkeys(keys))
             for start in range(0, len(unique), _SQL_CHUNK):
                 chunk = unique[start:start + _SQL_CHUNK]
-                marks = ",".join("?" * len(chunk))
-                found_rows.update(self._db.execute(
-                    f"SELECT id, vector FROM vectors WHERE kind = ? AND id IN ({marks})",
-                    [kind, *chunk]).fetchall())
-        return _assemble(keys, found_rows, dim, kind, str(self.path))
+                for key, blob, checksum in self._db.execute(
+                        query.format(",".join("?" * len(chunk))), [kind, *chunk]):
+                    found_rows[key] = blob
+                    checksums[key] = checksum
+        return _assemble(keys, found_rows, dim, kind, str(self.path), checksums, self)
 
     @arguments_named
     def dim(self, kind: str) -> int | None:
@@ -605,11 +743,22 @@ class SQLiteEmbeddingStore(EmbeddingStore):
         _check_kind(kind, ids, f"{type(self).__name__}.delete")
         keys = encode_ids(ids)
         with self._lock, self._errors():
-            self._db.executemany("DELETE FROM vectors WHERE kind = ? AND id = ?",
-                                 [(kind, key) for key in keys])
-            if not self._db.execute("SELECT 1 FROM vectors WHERE kind = ? LIMIT 1",
-                                    (kind,)).fetchone():
-                self._db.execute("DELETE FROM dims WHERE kind = ?", (kind,))
+            # one transaction: a put of the same id by another process in between kept its
+            # vector and lost its checksum (read unchecked)
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("DELETE FROM vectors WHERE kind = ? AND id = ?",
+                                     [(kind, key) for key in keys])
+                if self._checksums:
+                    self._db.executemany("DELETE FROM checksums WHERE kind = ? AND id = ?",
+                                         [(kind, key) for key in keys])
+                if not self._db.execute("SELECT 1 FROM vectors WHERE kind = ? LIMIT 1",
+                                        (kind,)).fetchone():
+                    self._db.execute("DELETE FROM dims WHERE kind = ?", (kind,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
             self._checkpoint()
 
     def _checkpoint(self) -> None:
@@ -772,14 +921,17 @@ def _unopenable(path: Path, error: sqlite3.Error) -> str:
     return generic
 
 
-def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, where: str
+def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, where: str,
+              checksums: Mapping[str, Any], store: EmbeddingStore
               ) -> tuple[np.ndarray, np.ndarray]:
     """The ``(vectors, found)`` of ``keys`` from ``key -> float32 bytes``, in one
     ``frombuffer`` over the joined bytes. A stored row that is not ``dim`` finite float32
     values (written by another tool, or in a race with a writer of another dimension;
-    ``put`` writes none) is a damaged store: it would be a reshape traceback or a NaN query
-    vector, so it is a :class:`StoreUnavailableError` naming the id (the service then
-    serves the model's vectors, as when the store is down)."""
+    ``put`` writes none), or whose bytes do not match its checksum (``checksums``, by key;
+    a key absent or None there is read unchecked, as ``store`` says once), is a damaged
+    store: it would be a reshape traceback, a NaN query vector or another user's taste, so
+    it is a :class:`DamagedVectorError` naming the id (the service then serves the model's
+    vectors, as when the store is down)."""
     found = np.fromiter((key in rows for key in keys), bool, len(keys))
     vectors = np.zeros((len(keys), dim), np.float32)
     if found.any():
@@ -791,11 +943,12 @@ def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, wher
                 # ("expected a bytes-like object, str found", "object of type 'int' has no
                 # len()"), a 500 of the service rather than the store's damage, served
                 # around
-                raise StoreUnavailableError(
+                raise DamagedVectorError(
                     f"embedding store {where}: damaged: the {kind} vector of "
                     f"{_shown_key(key)} is stored as {_stored_kind(rows[key])}, not as "
                     f"{dim or 'its'} float32 values in bytes (a blob) as put writes them "
-                    "(written by another tool?); write it again with put, or delete it")
+                    "(written by another tool?); write it again with put, or delete it",
+                    kind=kind, key=key)
             if hit and len(rows[key]) != wanted:
                 size = len(rows[key])
                 # 2 bytes were "0.5 float32 values": say the bytes when they make no
@@ -804,19 +957,45 @@ def _assemble(keys: list[str], rows: dict[str, bytes], dim: int, kind: str, wher
                         f"{size} bytes, not a whole number of float32 values (4 bytes each)")
                 problem = (f"holds {held}; the store's {kind} vectors have {dim}" if dim else
                            f"is stored, but no dimension is recorded for {kind} vectors")
-                raise StoreUnavailableError(
+                raise DamagedVectorError(
                     f"embedding store {where}: damaged: the {kind} vector of "
-                    f"{_shown_key(key)} {problem} (write it again with put, or delete it)")
+                    f"{_shown_key(key)} {problem} (write it again with put, or delete it)",
+                    kind=kind, key=key)
+            if hit:
+                _check_vector(kind, key, rows[key], checksums.get(key), where, store)
         joined = b"".join(rows[key] for key, hit in zip(keys, found, strict=True) if hit)
         vectors[found] = np.frombuffer(joined, "<f4").reshape(-1, dim)  # as put wrote
         finite = np.isfinite(vectors).all(axis=1)
         if not finite.all():
             first = keys[int(np.flatnonzero(~finite)[0])]
-            raise StoreUnavailableError(
+            raise DamagedVectorError(
                 f"embedding store {where}: damaged: the {kind} vector of {_shown_key(first)} "
                 f"holds NaN or infinite values ({int((~finite).sum())} of the {len(keys)} "
-                "asked do; write them again with put, or delete them)")
+                "asked do; write them again with put, or delete them)", kind=kind, key=first)
     return vectors, found
+
+
+def _check_vector(kind: str, key: str, blob: bytes, stored: Any, where: str,
+                  store: EmbeddingStore) -> None:
+    """Refuse a vector whose bytes do not match the checksum ``put`` stored beside it
+    (``stored``; None: none was stored, read unchecked)."""
+    if stored is None:
+        store._say_unchecked(kind, key)
+        return
+    expected = _stored_checksum(stored)
+    actual = _vector_checksum(kind, key, blob)
+    if expected == actual:
+        return
+    recorded = (f"CRC-32 {expected:08x} was stored, the bytes read give {actual:08x}"
+                if expected is not None else
+                f"its stored checksum {echoed(shown(stored))} is no CRC-32 (a whole number "
+                "below 2**32)")
+    raise DamagedVectorError(
+        f"embedding store {where}: damaged: the {kind} vector of {_shown_key(key)} does not "
+        f"match the checksum put stored with it ({recorded}): its bytes changed since they "
+        "were written (a damaged disk or copy, an edit by another tool, or another id's "
+        "vector copied under this key), so it is not served; write it again with put, or "
+        "delete it", kind=kind, key=key)
 
 
 def _stored_kind(value: Any) -> str:
@@ -966,16 +1145,19 @@ class RedisEmbeddingStore(EmbeddingStore):
                     # as before the check existed
                     logger.debug("embedding store %s: ids not checked (%s)", self._where, error)
                     return
-                dim_key = f"{self.prefix}:dim:{kind}"
-                held = self._client.type(dim_key)
-                held = held.decode("utf-8", "replace") if isinstance(held, bytes) else str(held)
-                if held not in ("string", "none"):
-                    # opened, then every lookup failed with redis' WRONGTYPE ResponseError
-                    raise ConfigError(
-                        f"embedding store {self._where}: the key {dim_key} is not the "
-                        f"dimension of the {kind} vectors (it holds a Redis {held}): another "
-                        f"program's keys under the prefix {self.prefix!r}? give the store a "
-                        "prefix of its own")
+                for part, expected, what in (("dim", "string", "the dimension"),
+                                             ("sum", "hash", "the checksums")):
+                    own_key = f"{self.prefix}:{part}:{kind}"
+                    held = self._client.type(own_key)
+                    held = held.decode("utf-8", "replace") if isinstance(held, bytes) \
+                        else str(held)
+                    if held not in (expected, "none"):
+                        # opened, then every lookup failed with redis' WRONGTYPE error
+                        raise ConfigError(
+                            f"embedding store {self._where}: the key {own_key} is not "
+                            f"{what} of the {kind} vectors (it "
+                            f"holds a Redis {held}): another program's keys under the prefix "
+                            f"{self.prefix!r}? give the store a prefix of its own")
                 unreadable, untrimmed = [], []
                 for member in members[:REDIS_OPEN_CHECK]:
                     key, problem = _redis_key_problem(member)
@@ -1017,9 +1199,10 @@ class RedisEmbeddingStore(EmbeddingStore):
         trimmed = _trimmed_key(key)
         ids_key = f"{self.prefix}:ids:{kind}"
         old, new = self._key(kind, key), self._key(kind, trimmed)
+        sum_key = f"{self.prefix}:sum:{kind}"
         with self._client.pipeline(transaction=True) as pipe:
             try:
-                pipe.watch(old, new, ids_key)
+                pipe.watch(old, new, ids_key, sum_key)
                 if pipe.exists(new) or pipe.sismember(ids_key, trimmed):
                     raise ConfigError(
                         f"embedding store {self._where}: the {kind} id {_shown_key(trimmed)} "
@@ -1028,10 +1211,15 @@ class RedisEmbeddingStore(EmbeddingStore):
                         f"the first (redis-cli DEL {old!r}; SREM {ids_key} {key!r}) or put "
                         "the vector again")
                 held = pipe.exists(old)
+                checksum = _moved_checksum(kind, key, trimmed, pipe.get(old),
+                                           pipe.hget(sum_key, key))
                 pipe.multi()
                 if held:
                     pipe.rename(old, new)
                     pipe.sadd(ids_key, trimmed)
+                if checksum is not None:
+                    pipe.hdel(sum_key, key)
+                    pipe.hset(sum_key, trimmed, checksum)
                 pipe.srem(ids_key, key)
                 pipe.execute()
             except self._watch_error:
@@ -1055,7 +1243,8 @@ class RedisEmbeddingStore(EmbeddingStore):
 
     #: the type of value each of a kind's own keys holds, and what it is, for messages
     _KEY_TYPES = (("dim", "string", "a string (the dimension of the vectors)"),
-                  ("ids", "set", "a set (the ids of the stored vectors)"))
+                  ("ids", "set", "a set (the ids of the stored vectors)"),
+                  ("sum", "hash", "a hash (the checksums of the vectors)"))
 
     def _wrong_type(self, kind: str | None, error: Exception) -> str:
         """What a WRONGTYPE refusal met: the key of the kind's that holds another type of
@@ -1087,7 +1276,10 @@ class RedisEmbeddingStore(EmbeddingStore):
             return
         mapping = {self._key(kind, key): row.tobytes()
                    for key, row in zip(keys, array, strict=True)}
+        checksums = {key: _vector_checksum(kind, key, row.tobytes())
+                     for key, row in zip(keys, array, strict=True)}
         dim_key = f"{self.prefix}:dim:{kind}"
+        sum_key = f"{self.prefix}:sum:{kind}"
         with self._errors(kind), self._client.pipeline(transaction=True) as pipe:
             # the dimension is checked and the vectors written in one transaction that
             # fails when another writer changed the dimension meanwhile (WATCH): two
@@ -1100,6 +1292,7 @@ class RedisEmbeddingStore(EmbeddingStore):
                     # the id set read before the transaction: a transaction is not rolled
                     # back, so an id set of another type wrote the vectors, then failed
                     pipe.scard(f"{self.prefix}:ids:{kind}")
+                    pipe.hlen(sum_key)  # and the checksums', for the same reason
                     if stored is not None and _stored_dim(stored, kind, self._where) \
                             != array.shape[1]:
                         raise ConfigError(
@@ -1111,6 +1304,9 @@ class RedisEmbeddingStore(EmbeddingStore):
                     pipe.multi()
                     pipe.setnx(dim_key, array.shape[1])
                     pipe.mset(mapping)
+                    # in the same transaction: a vector is never seen beside another's
+                    # checksum
+                    pipe.hset(sum_key, mapping=checksums)
                     pipe.sadd(f"{self.prefix}:ids:{kind}", *keys)
                     pipe.execute()
                     return
@@ -1143,14 +1339,42 @@ class RedisEmbeddingStore(EmbeddingStore):
         if not keys:
             return np.zeros((0, dim), np.float32), np.zeros(0, bool)
         with self._errors(kind):
-            values = self._client.mget([self._key(kind, key) for key in keys])
+            values, sums = self._vectors_and_checksums(kind, keys)
         # the client returns bytes (responses are not decoded)
         rows: dict[str, bytes] = {key: cast(bytes, value) for key, value in
                                   zip(keys, values, strict=True) if value is not None}
         if len(rows) < len(keys):
             self._refuse_vector_keys_of_another_type(
                 kind, [key for key in keys if key not in rows])
-        return _assemble(keys, rows, dim, kind, self._where)
+        checksums = dict(zip(keys, sums, strict=True))
+        return _assemble(keys, rows, dim, kind, self._where, checksums, self)
+
+    #: set when this connection may not read checksums (an ACL granting GET and MGET only)
+    _checksums_refused = False
+
+    def _vectors_and_checksums(self, kind: str, keys: list[str]) -> tuple[list[Any], list[Any]]:
+        """The stored values of ``keys`` and their checksums (None where none is stored),
+        in one transaction (one round trip): a put between two reads paired a vector with
+        the checksum of the one it replaced. A user allowed lookups alone (no MULTI or
+        HMGET) reads the vectors unchecked, as before checksums were kept, said once."""
+        vector_keys = [self._key(kind, key) for key in keys]
+        if not self._checksums_refused:
+            pipe = self._client.pipeline(transaction=True)
+            pipe.mget(vector_keys)
+            pipe.hmget(f"{self.prefix}:sum:{kind}", keys)
+            try:
+                values, sums = pipe.execute()
+                return values, sums
+            except self._response_error as error:
+                if "NOPERM" not in str(error) and "no permissions" not in str(error):
+                    raise
+                self._checksums_refused = True
+                logger.warning("embedding store %s: this Redis user may not read the "
+                               "vectors' checksums (%s): vectors are read unchecked, so a "
+                               "damaged one would be served; grant it +multi +exec +hmget",
+                               self._where, error)
+                self._unchecked_said = True
+        return self._client.mget(vector_keys), [None] * len(keys)
 
     def _refuse_vector_keys_of_another_type(self, kind: str, missing: list[str]) -> None:
         """Refuse ids whose vector key holds another type of value than a string (a hash,
@@ -1206,6 +1430,7 @@ class RedisEmbeddingStore(EmbeddingStore):
         with self._errors(kind):
             pipe = self._client.pipeline(transaction=True)
             pipe.delete(*[self._key(kind, key) for key in keys])
+            pipe.hdel(f"{self.prefix}:sum:{kind}", *keys)
             pipe.srem(ids_key, *keys)
             pipe.execute()
             # the dimension goes with the last vector, unless another process put vectors

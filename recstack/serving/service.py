@@ -1993,7 +1993,7 @@ class Service:
                 and time.monotonic() >= self._store_down_until:
             self._open_store()
         if self.store is not None and time.monotonic() >= self._store_down_until:
-            from recstack.serving.embedding_store import StoreUnavailableError
+            from recstack.serving.embedding_store import DamagedVectorError, StoreUnavailableError
 
             try:
                 typed = loaded.typed_user_id(user_id)
@@ -2024,6 +2024,11 @@ class Service:
                     self.metrics.store_fallback.inc()
                 elif found[0]:
                     return vectors[0], "store"
+            except DamagedVectorError as error:
+                # one damaged vector: the store answers, so only this user is served the
+                # model's vector; taken for an outage, it paused the store for every user
+                logger.warning("embedding store: %s", error)
+                self.metrics.store_fallback.inc()
             except StoreUnavailableError as error:
                 self._store_down(error)
                 self.metrics.store_fallback.inc()

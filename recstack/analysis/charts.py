@@ -484,14 +484,18 @@ def plotly_figure(chart: Chart) -> Any:
             # a label per point: one trace per label, so the legend names them
             for number, (label, chosen) in enumerate(label_groups(s.colour)):
                 figure.add_trace(go.Scattergl(
-                    x=x[chosen], y=np.asarray(s.y)[chosen], mode="markers",
+                    x=_screen_coordinates(x[chosen]),
+                    y=_screen_coordinates(np.asarray(s.y)[chosen]), mode="markers",
                     name=plotly_legend_name(label),
                     marker={"color": LABEL_PALETTE[number % len(LABEL_PALETTE)], "size": 5},
                     hovertext=None if s.text is None else t(np.asarray(s.text)[chosen]),
                     hoverinfo="text" if s.text is not None else None))
             continue
-        trace = go.Scattergl if s.mode == "markers" and len(x) > 1000 else go.Scatter
-        figure.add_trace(trace(x=t(x), y=s.y, mode=s.mode, name=plotly_legend_name(s.name),
+        many_points = s.mode == "markers" and len(x) > 1000
+        trace = go.Scattergl if many_points else go.Scatter
+        figure.add_trace(trace(x=_screen_coordinates(x) if many_points else t(x),
+                               y=_screen_coordinates(s.y) if many_points else s.y,
+                               mode=s.mode, name=plotly_legend_name(s.name),
                                marker=marker,
                                line={"color": colour}, legendgroup=f"series {position}",
                                hovertext=t(s.text),
@@ -502,6 +506,42 @@ def plotly_figure(chart: Chart) -> Any:
     if chart.log_x:
         figure.update_xaxes(type="log")
     return figure
+
+
+def _screen_coordinates(values: Any) -> Any:
+    """Numeric coordinates of a large scatter as 32-bit floats: their 7 significant digits
+    are a thousand times finer than a screen's pixels, and Plotly writes them as 4 bytes a
+    value (its typed-array encoding), where 64-bit floats took 8 and made half of a
+    100,000-point map's bytes. Text values (categories) pass unchanged."""
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        return plotly_text(values)
+    return array.astype(np.float32)
+
+
+#: a chart whose figure takes more bytes than this (a map of thousands of points with a
+#: title on hover each) is written gzip-compressed (:func:`plotly_div`)
+PACKED_FIGURE_BYTES = 256_000
+
+#: draws a packed figure: the page's script unpacks it with the browser's own gzip
+#: (DecompressionStream: Chromium 80, Firefox 113, Safari 16.4) and says so in the chart's
+#: place where the browser lacks it, rather than leaving the place blank
+_DRAW_PACKED = """(function(id, packed, config) {
+  const place = document.getElementById(id);
+  if (!place) return;
+  const fail = (why) => { place.textContent = 'This chart could not be drawn: ' + why; };
+  if (typeof DecompressionStream === 'undefined' || typeof Plotly === 'undefined') {
+    fail('the browser cannot unpack it (it needs DecompressionStream: Chromium 80, ' +
+         'Firefox 113 or Safari 16.4 and later) or plotly.js is missing');
+    return;
+  }
+  const bytes = Uint8Array.from(atob(packed), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  new Response(stream).text()
+    .then((text) => { const figure = JSON.parse(text);
+                      return Plotly.newPlot(place, figure.data, figure.layout, config); })
+    .catch((error) => fail(String(error)));
+})"""
 
 
 #: what :func:`plotly_div` takes as an element id (written unescaped into the page)
@@ -519,9 +559,22 @@ def plotly_div(chart: Chart, div_id: str) -> str:
         raise ConfigError(f"plotly_div: div_id must be an HTML id (a letter, then letters, "
                           f"digits, '-', '_', '.' or ':'), e.g. 'chart-1', got "
                           f"{echoed(shown(div_id))}")
-    return plotly_figure(chart).to_html(full_html=False, include_plotlyjs=False,
-                                        div_id=div_id,
-                                        config={"displaylogo": False, "responsive": True})
+    figure = plotly_figure(chart)
+    config = {"displaylogo": False, "responsive": True}
+    text = figure.to_json()
+    if len(text) <= PACKED_FIGURE_BYTES:
+        return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                              config=config)
+    # a map's hover titles and coordinates as JSON text made a 100,000-point map 5 MB
+    # (two maps and plotly.js, 16 MB); gzip takes titles to a fourth and more. mtime=0:
+    # the same report is the same file from run to run
+    import gzip
+    import json
+
+    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), 9, mtime=0)).decode("ascii")
+    return (f'<div id="{div_id}" class="plotly-graph-div" style="height:420px; '
+            f'width:100%;"></div><script type="text/javascript">{_DRAW_PACKED}('
+            f'"{div_id}", "{packed}", {json.dumps(config)});</script>')
 
 
 def plotly_script() -> str:

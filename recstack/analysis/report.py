@@ -311,7 +311,9 @@ def build_report(folder: ResultsFolder, *, refit: str = "all", projection: str |
                       "or leave colour_by out", UserWarning, stacklevel=caller_stacklevel())
     raw = folder.experiment_raw
     seed = int(raw.get("seed", 0))
-    notes: list[str] = []
+    # an interval of results.json that the page does not show is said on the page too,
+    # not on the console alone (read_results warns of it)
+    notes: list[str] = list(folder.interval_notes)
     context, why_not = _rebuild(folder, refit, experiment_base, progress,
                                 colour_by=colour_by if projection is not None else None)
     if context is None:

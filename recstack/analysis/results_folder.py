@@ -32,6 +32,7 @@ from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, counted, shown_number
 from recstack.evaluation.results import (
     BOUNDED_METRICS,
+    CONFIDENCE,
     SHARE_METRICS,
     EvaluationResult,
     bounds_text,
@@ -117,6 +118,9 @@ class ResultsFolder:
     #: the folder as pages and messages name it, when ``path`` is a staging copy (the
     #: report of ``run_experiment``, written before the results folder is put in place)
     shown_as: Path | None = None
+    #: the metrics whose interval in results.json differs from the one of their per-user
+    #: values, a sentence each (the report shows the latter and says so in its notes)
+    interval_notes: list[str] = field(default_factory=list)
 
     @property
     def shown(self) -> Path:
@@ -563,6 +567,56 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
                                     "damaged: rerun `recstack evaluate`")
 
 
+def _other_intervals(path: Path, metrics: dict[str, Any],
+                     result: EvaluationResult) -> list[str]:
+    """A sentence for each metric whose confidence interval in results.json (``ci_low``,
+    ``ci_high``) is not the one of its per-user values, naming the file, the metric and
+    both intervals.
+
+    The report draws every interval from the per-user values (table, curves, bands) and
+    replaced a stored one that differed without a word. Such a folder is read, not
+    refused: the means and user counts already agree (they are refused otherwise), and
+    a results.json written by an earlier recstack stores the interval of its time (before
+    intervals were cut at a metric's bounds, or given for users all alike), under the
+    same format version. The reader is told which interval the page shows."""
+    summaries = result.summary()
+    differences = []
+    for metric, stored in metrics.items():
+        if not isinstance(stored, dict) or metric not in result.per_user.columns or not (
+                "ci_low" in stored or "ci_high" in stored):
+            continue
+        summary = summaries[metric]
+        computed = (summary.ci_low, summary.ci_high)
+        given = (stored.get("ci_low"), stored.get("ci_high"))
+        if all(_same_end(end, value) for end, value in zip(computed, given, strict=True)):
+            continue
+        differences.append(
+            f"{path}: the {CONFIDENCE:.0%} interval of {result.model}'s {metric} from its "
+            f"per-user values is {_interval_text(*computed)}, {RESULTS_FILE} says "
+            f"{_interval_text(*given)}; the report shows {_interval_text(*computed)}, "
+            "computed from the per-user values (rerun `recstack evaluate` for a "
+            f"{RESULTS_FILE} that agrees)")
+    return differences
+
+
+def _same_end(computed: float, stored: Any) -> bool:
+    """Whether an interval's end recomputed from the per-user file is the one stored (null
+    is written for an interval there is none of, NaN when read back)."""
+    if stored is None or (isinstance(stored, float) and math.isnan(stored)):
+        return math.isnan(computed)
+    # the per-user CSV holds each value to its last digit, so only the order of summation
+    # separates the two
+    return not math.isnan(computed) and math.isclose(computed, float(stored), rel_tol=1e-7,
+                                                     abs_tol=1e-10)
+
+
+def _interval_text(low: Any, high: Any) -> str:
+    def end(value: Any) -> str:
+        return "none" if value is None or (isinstance(value, float) and math.isnan(value)) \
+            else f"{float(value):.6g}"
+    return f"[{end(low)}, {end(high)}]"
+
+
 def _refuser(path: Path) -> Callable[[str, Any, str], NoReturn]:
     """The refusal of a field of results.json ``path``: its name, its value and what it
     should hold."""
@@ -869,6 +923,7 @@ def read_results(path: str | Path) -> ResultsFolder:
               "split": _split_identity(
         payload["split"])}
     results = []
+    interval_notes: list[str] = []
     for entry in models:
         per_user_path = folder / f"per_user_{entry['model']}.csv"
         frame = _read_csv(per_user_path)
@@ -889,9 +944,13 @@ def read_results(path: str | Path) -> ResultsFolder:
         _check_per_user(per_user_path, frame, entry["metrics"] or {})
         aggregate = {k: (np.nan if v is None else float(v))
                      for k, v in (entry.get("aggregate") or {}).items()}
-        results.append(EvaluationResult(entry["model"], frame, aggregate,
-                                        int(entry.get("users_without_relevant", 0)),
-                                        (entry.get("meta", {}) or {}) | origin))
+        result = EvaluationResult(entry["model"], frame, aggregate,
+                                  int(entry.get("users_without_relevant", 0)),
+                                  (entry.get("meta", {}) or {}) | origin)
+        for difference in _other_intervals(per_user_path, entry["metrics"] or {}, result):
+            warnings.warn(difference, UserWarning, stacklevel=caller_stacklevel())
+            interval_notes.append(difference)
+        results.append(result)
     calibration = {}
     for label in labels:
         table_path = folder / f"calibration_{label}.csv"
@@ -910,4 +969,4 @@ def read_results(path: str | Path) -> ResultsFolder:
         {entry["model"]: float(np.nan if entry.get("fit_seconds") is None
                                else entry["fit_seconds"]) for entry in models},
         {label: list(found) for label, found in payload["diagnostics"].items()},
-        calibration)
+        calibration, interval_notes=interval_notes)

@@ -75,6 +75,7 @@ from recstack.pipeline.bandit_checks import (
     check_unit_interval,
     refuse_booleans,
 )
+from recstack.pipeline.schema import arrow_table_as_pandas
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.specs import arguments_named, did_you_mean, number_spelling_hint
 
@@ -388,6 +389,9 @@ class BayesianLogisticRegression(Configurable):
         # an intercept precision given without an intercept was ignored without a word
         refuse_unread_settings(_NAME, self, self.read_only_with)
         self._check_imbalance_params()
+        # a pyarrow Table's columns are named as a DataFrame's: recorded, and read by name
+        # later (numpy read a table by position, in whatever order its columns came)
+        X = arrow_table_as_pandas(X)
         names = _column_names(X)
         if names is not None and len(set(names)) != len(names):
             # later frames are read by column name: one of two columns named alike would
@@ -832,6 +836,7 @@ class BayesianLogisticRegression(Configurable):
         frames after a fit on an array) are read by position, as before."""
         import pandas as pd
 
+        X = arrow_table_as_pandas(X)
         fitted, names = getattr(self, "feature_names_in_", None), _column_names(X)
         if fitted is not None and names is None and isinstance(X, pd.Series):
             # one row of a frame (frame.iloc[0]) names its features in its index: read by

@@ -129,7 +129,13 @@ from recstack.pipeline.bandit_checks import (
 from recstack.pipeline.candidates import Candidates, too_many_per_source
 from recstack.pipeline.imbalance import positive_labels
 from recstack.pipeline.rerank.base import LABEL_SEPARATOR, check_separator, label_pairs
-from recstack.pipeline.schema import FEATURES_KEPT_IN, Feature, FeatureFrame, FeatureSchema
+from recstack.pipeline.schema import (
+    FEATURES_KEPT_IN,
+    Feature,
+    FeatureFrame,
+    FeatureSchema,
+    arrow_table_as_pandas,
+)
 from recstack.pipeline.settings import setting_of_another_step
 from recstack.specs import SEED_MAX, did_you_mean, finite_or_infinite
 
@@ -1115,13 +1121,16 @@ def _huge_shown(value: Any) -> str:
 
 def request_context(context: Any, n_requests: int) -> pd.DataFrame:
     """A serving call's ``context`` as one row per request: a mapping of column -> value,
-    the same for every request; or a DataFrame (or a mapping of column -> sequence) with
-    one row per request, in the order of the users asked for."""
+    the same for every request; or a DataFrame or pyarrow Table (or a mapping of column ->
+    sequence) with one row per request, in the order of the users asked for."""
     n_requests = exact_as_int(n_requests)  # a whole Decimal or Fraction: its int
     if isinstance(n_requests, bool) or not isinstance(n_requests, int | np.integer) \
             or n_requests < 0:
         raise ConfigError(f"context: n_requests must be a whole number >= 0, got "
                           f"{n_requests!r}")
+    # a pyarrow Table (a notebook's parquet read) was refused as "got Table", where the
+    # same columns as a DataFrame serve
+    context = arrow_table_as_pandas(context)
     if isinstance(context, pd.DataFrame):
         frame = context.reset_index(drop=True)
     elif isinstance(context, dict):

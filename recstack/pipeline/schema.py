@@ -452,6 +452,36 @@ def _feature_matrix(values: Any, n: int, features: tuple[Feature, ...],
     return array.astype(np.int32)
 
 
+def _refuse_text_levels(values: Any, features: tuple[Feature, ...]) -> None:
+    """Refuse a categorical feature's column of text levels (a pandas category column of
+    text, or text): it was refused as text to convert with pandas.to_numeric, which turns
+    'action' into nothing; what serves is its codes, shifted past the unknown level 0."""
+    import pandas as pd
+
+    cardinality = {feature.name: feature.cardinality for feature in features}
+    for column, dtype in zip(values.columns, values.dtypes, strict=True):
+        if isinstance(dtype, pd.CategoricalDtype):
+            levels = dtype.categories
+            if pd.api.types.is_numeric_dtype(levels.dtype):
+                continue  # numbers as levels: read as the codes they are, not positions
+            kind_of = "a pandas category column of text levels"
+            count = len(levels)
+        elif pd.api.types.is_string_dtype(dtype) and values[column].map(
+                lambda value: isinstance(value, str)).any():
+            levels = pd.Index(values[column].dropna().unique())
+            kind_of = "text"
+            count = len(levels)
+        else:
+            continue
+        shown_levels = ", ".join(repr(str(level)) for level in levels[:3])
+        raise RecstackError(
+            f"feature frame: categorical feature {str(column)!r} holds {kind_of} "
+            f"({shown_levels}{', ...' if count > 3 else ''}); codes are integers in "
+            f"0..cardinality - 1 with 0 the unknown level (its schema's cardinality is "
+            f"{cardinality.get(str(column))}): give pd.Categorical(column).codes + 1 (a "
+            f"missing value becomes 0) with cardinality {count + 1}")
+
+
 def _true_false_codes(first: str) -> str:
     """The refusal of true/false values among the categorical features (``first``: the
     first feature holding them)."""
@@ -488,6 +518,9 @@ def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind
     convert ``pd.NA``). Anything else is returned as given."""
     import pandas as pd
 
+    # a pyarrow Table was read by numpy column by column in its own order: a table whose
+    # columns came in another order than the schema's gave each feature another's values
+    values = arrow_table_as_pandas(values)
     if not isinstance(values, pd.DataFrame):
         return values
     names = [str(column) for column in values.columns]
@@ -508,6 +541,8 @@ def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind
                                 f"{', '.join(map(repr, declared))}")
         label = {str(column): column for column in values.columns}
         values = values[[label[name] for name in declared]]
+    if kind == "categorical":
+        _refuse_text_levels(values, features)
     flags = ([str(column) for column, dtype in zip(values.columns, values.dtypes, strict=True)
               if pd.api.types.is_bool_dtype(dtype)] if kind == "categorical" else [])
     if flags and len(values):
@@ -522,6 +557,17 @@ def _frame_by_name(values: Any, features: tuple[Feature, ...], kind: FeatureKind
         return values.to_numpy(dtype=np.int64)
     if all(pd.api.types.is_numeric_dtype(dtype) for dtype in values.dtypes):
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    return values
+
+
+def arrow_table_as_pandas(values: Any) -> Any:
+    """A pyarrow ``Table`` or ``RecordBatch`` as a pandas DataFrame, so that its columns are
+    read by name as a DataFrame's are (nulls as missing values, dictionary columns as
+    categories); anything else as given."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.Table | pa.RecordBatch):
+        return values.to_pandas()
     return values
 
 

@@ -657,7 +657,17 @@ class TwoStage(Recommender):
         top, scores = top_k_batched(score_requests, np.arange(len(user_index)), k,
                                     batch_size=batch_size, n_items=len(self.items_))
         top, scores = pad_columns(top, scores, int(k))
+        # every other model's recommend names its empty lists (a user who has seen every
+        # item): this one, which scores by its own loop, gave them without a word
+        self._warn_empty_lists(user_index, scores, exclude_seen=exclude_seen)
         return self._external_items(top, scores), scores
+
+    def _empty_list_reason(self) -> str:
+        # a user without candidates is ranked by popularity below them, so only a catalog
+        # left with no finite score empties a list: "scored every unseen item -inf (items
+        # it cannot rank)" blamed the ranker, which scores candidates only
+        return (f"had no candidate from its generators "
+                f"({', '.join(g.name for g in self.generators_)}) and no other item to rank")
 
     def score(self, users: Any = NOT_GIVEN, items: Any = NOT_GIVEN, context: Any = None,
               *positional: Any, exclude_seen: bool = True, **unexpected: Any) -> np.ndarray:

@@ -31,7 +31,8 @@ def test_each_empty_list_reason_is_named_with_its_users():
                               "(every slot id -1, score -inf): ")
     assert "1 user ([3]): it has interacted with every one of the 6 items of the catalog" \
         in message
-    assert "1 user ([0]): the model scored every unseen item -inf" in message
+    assert ("1 user ([0]): the model had no item left: its chain's filter chain[0] "
+            "(block_list) removed the last items it had") in message
 
 
 def test_one_reason_alone_is_said_without_counts():

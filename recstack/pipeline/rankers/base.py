@@ -48,6 +48,7 @@ from recstack.pipeline.schema import (
     FeatureSchema,
     _contiguous,
     _split_group_message,
+    arrow_table_as_pandas,
 )
 from recstack.pipeline.settings import ReadOnlyWith, refuse_unread_settings
 from recstack.progress import Progress
@@ -656,6 +657,9 @@ def labels_by_name(labels: Any, names: tuple[str, ...] | None, where: str) -> An
     position, as before."""
     import pandas as pd
 
+    if names is not None:
+        # a pyarrow Table's columns were read by numpy in the table's own order
+        labels = arrow_table_as_pandas(labels)
     if names is None or not isinstance(labels, pd.DataFrame):
         return labels
     given = list(labels.columns)

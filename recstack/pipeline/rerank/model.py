@@ -11,13 +11,14 @@ recommend, score_users for the evaluator, save/load), registered as ``reranked``
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 import numpy as np
 
 from recstack.data.idmap import IdMap
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, shown_given
+from recstack.errors import ConfigError, RecstackError, counted, shown_given, shown_ids
 from recstack.models.base import (
     NOT_GIVEN,
     Param,
@@ -47,6 +48,11 @@ _MODEL = "m__"
 _STEP = "c{}__"
 # users re-ranked at once: the greedy re-rankers hold (users x candidates x features) arrays
 _CHAIN_BATCH = 1024
+# why the users of the EmptyListWarning being written got nothing (a clause after "the
+# model"): the base class asks _empty_list_reason() without the users, and a context
+# variable keeps two threads' recommend calls from reading each other's reasons
+_EMPTY_LIST_REASON: ContextVar[str | None] = ContextVar("reranked_empty_list_reason",
+                                                        default=None)
 
 
 @register
@@ -247,7 +253,75 @@ class Reranked(Recommender):
             lambda batch: self._score_users(batch, exclude_seen=False), user_index, k,
             batch_size=batch_size, n_items=len(self.items_))
         top, scores = pad_columns(top, scores, int(k))
+        # a user whose filters blocked every item got empty slots without a word here,
+        # where exclude_seen=True (the base's recommend) named them
+        self._warn_empty_lists(user_index, scores, exclude_seen=False)
         return self._external_items(top, scores), scores
+
+    def _warn_empty_lists(self, user_index: np.ndarray, scores: np.ndarray, *,
+                          exclude_seen: bool) -> None:
+        empty = np.flatnonzero(np.all(np.isneginf(scores) | np.isnan(scores), axis=1)) \
+            if scores.size else np.empty(0, np.int64)
+        reason = self._why_nothing_left(np.unique(user_index[empty]), exclude_seen) \
+            if empty.size else None
+        token = _EMPTY_LIST_REASON.set(reason)
+        try:
+            super()._warn_empty_lists(user_index, scores, exclude_seen=exclude_seen)
+        finally:
+            _EMPTY_LIST_REASON.reset(token)
+
+    def _empty_list_reason(self) -> str:
+        reason = _EMPTY_LIST_REASON.get()
+        if reason is not None:
+            return reason
+        filters = [f"chain[{position}] ({step.name})" for position, step
+                   in enumerate(self.chain_) if type(step).catalog_mask
+                   is not Reranker.catalog_mask]
+        return (f"had no item left after its chain's filters ({', '.join(filters)}) or "
+                f"from its wrapped model ({self.model_.name})" if filters else
+                f"had no item from its wrapped model ({self.model_.name}), which "
+                f"{self.model_._empty_list_reason()}")
+
+    def _why_nothing_left(self, users: np.ndarray, exclude_seen: bool) -> str | None:
+        """Why these users (with an empty list) got nothing, as a clause after "the
+        model": the wrapped model's own scores left none of their unseen items (its
+        reason), or which filter of the chain removed the last of them. The base class
+        said "scored every unseen item -inf (items it cannot rank)" of a user whose
+        every unseen item a block list removed. None when none of them has an unseen
+        item and training rows (the base names those reasons itself)."""
+        if exclude_seen:
+            users = users[np.diff(self.seen_.indptr)[users] < len(self.items_)]
+        users = users[~np.asarray(self._users_without_history(), bool)[users]]
+        if not users.size:
+            return None
+        context = RerankContext(seen=self.seen_)
+        remaining = np.array(writable_scores(_wrapped_scores(self.model_, users, exclude_seen)),
+                             dtype=np.float64)
+        if exclude_seen:
+            mask_rows(remaining, self.seen_[users])
+        left = ~np.all(np.isneginf(remaining) | np.isnan(remaining), axis=1)
+        causes: list[tuple[str, np.ndarray]] = []
+        if not left.all():
+            causes.append((f"its wrapped model ({self.model_.name}) "
+                           f"{self.model_._empty_list_reason()}", users[~left]))
+        for position, step in enumerate(self.chain_):
+            allowed = step.catalog_mask(users, context)
+            if allowed is None:
+                continue
+            remaining[~allowed] = -np.inf
+            still = ~np.all(np.isneginf(remaining) | np.isnan(remaining), axis=1)
+            if (left & ~still).any():
+                causes.append((f"its chain's filter chain[{position}] ({step.name}) "
+                               "removed the last items it had", users[left & ~still]))
+            left = still
+        if not causes:
+            return None
+        if len(causes) == 1:
+            return f"had no item left: {causes[0][0]}"
+        return "had no item left: " + "; ".join(
+            f"{cause} for {counted(len(whose), 'user')} "
+            f"({shown_ids(self.users_.to_external(whose[:3]).tolist())[:-1]}"
+            f"{', ...' if len(whose) > 3 else ''}])" for cause, whose in causes)
 
     def _checked_users(self, user_indices: Any, method: str) -> np.ndarray:
         # a model's refusal (RecstackError, as Recommender.score_users gives), naming the

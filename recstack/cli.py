@@ -970,8 +970,6 @@ def _recommend(args: argparse.Namespace) -> int:
     n_rows = len(getattr(model, "users_", ())) if users is None else len(users)
     check_list_length(args.k, n_rows, len(model.items_), f"{model.name}: recommend")
     _note_k_beyond_catalog(args.k, len(model.items_), args.include_seen)
-    if args.out is None or args.out.suffix.lower() == ".csv":
-        _refuse_ids_split_by_csv(model, users, args.out)
     batches = recommendation_batches(model, users, args.k, exclude_seen=not args.include_seen,
                                      batch_size=args.batch_size,
                                      progress=terminal_progress() if args.out else None,
@@ -980,29 +978,6 @@ def _recommend(args: argparse.Namespace) -> int:
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
     return 0
-
-
-def _refuse_ids_split_by_csv(model: Any, users: Any, out: Path | None) -> None:
-    """Refuse, before any list is computed, a CSV of recommendations (``--out *.csv`` or
-    stdout) holding an id with a carriage return: the CSV writer quotes a field holding a
-    line feed but not one holding only ``\\r``, so ``'c\\rd'`` was written bare and every
-    CSV reader split that row in two. ``users``: the users asked for (None: all)."""
-    import numpy as np
-
-    known_users = getattr(getattr(model, "users_", None), "external_ids", ())
-    for what, ids in (("user", known_users if users is None else users),
-                      ("item", model.items_.external_ids)):
-        ids = np.asarray(ids)
-        if ids.dtype.kind not in "OU":  # integer ids hold no line break
-            continue
-        broken = next((value for value in ids.tolist()
-                       if isinstance(value, str) and "\r" in value), None)
-        if broken is not None:
-            parquet = (out.with_suffix(".parquet") if out is not None
-                       else Path("recommendations.parquet"))
-            raise ConfigError(f"{model.name}: the {what} id {broken!r} holds a carriage "
-                              "return, which the CSV of recommendations would split into "
-                              f"two rows; write Parquet, which keeps it: --out {parquet}")
 
 
 def _refuse_recommendations_inside_model(out: Path, artifact: str, registry: Any) -> None:

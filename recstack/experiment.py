@@ -239,8 +239,11 @@ class ExperimentResult:
             with atomic_directory(out, overwrite=overwrite) as staging:
                 (staging / RESULTS_FILE).write_text(
                     json.dumps(payload, indent=2, default=str), encoding="utf-8")
+                from recstack.data.files import csv_quoting
+
                 (staging / "summary.csv").write_text(
-                    self.table().to_csv(index_label="model"), encoding="utf-8")
+                    self.table().to_csv(index_label="model",
+                                        quoting=csv_quoting(self.table())), encoding="utf-8")
                 for result in self.results:
                     result.to_csv(staging / f"per_user_{result.model}.csv", per_user=True)
                 for label, model in self.models.items():

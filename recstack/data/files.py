@@ -4824,6 +4824,45 @@ def _refuse_line_breaks(table: pa.Table, path: Path) -> None:
                 "save as .parquet, or take the line breaks out of the values")
 
 
+def _refuse_ids_read_back_otherwise(table: pa.Table, path: Path) -> None:
+    """Refuse, before a CSV/TSV file is written, ids that :func:`load_table` would read
+    back as other ids or not at all: a text file has no column types, so text ids that
+    are all plain integers (``"1"``, ``"-3"``) came back as the integers 1 and -3, and
+    unsigned ids beyond int64 as the text ``"18446744073709551615"``; an id starting with
+    a byte-order mark (U+FEFF) was written, and the file then refused on reading."""
+    for name in (USER_ID, ITEM_ID):
+        column = plain_column(table.column(name))
+        kind = column.type
+        what = "user" if name == USER_ID else "item"
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            marked = pc.fill_null(pc.starts_with(column, "\ufeff"), False)
+            if pc.any(marked).as_py():
+                row = _first_false(pc.invert(marked))
+                raise DataFormatError(
+                    f"not written: the {what} id {column[row].as_py()!r} at row {row + 1} "
+                    "starts with a byte-order mark (U+FEFF), which load_table refuses in a "
+                    "text file (the mark that opens one)", file=str(path), column=name,
+                    expected="save as .parquet, which keeps such ids, or take the mark out "
+                             "of the ids")
+            if len(column) and ids_from_text(column).dtype != object:
+                raise DataFormatError(
+                    f"not written: the {what} ids are text, but every one is written as an "
+                    f"integer (the first, {column[0].as_py()!r}, at row 1), so load_table "
+                    "would read them back as integers, not as the text ids they are",
+                    file=str(path), column=name,
+                    expected="save as .parquet, which keeps the ids' type; or, if the ids "
+                             "are numbers, build the interactions with integer ids (e.g. "
+                             "Interactions.from_arrays(users.astype('int64'), ...))")
+        elif pa.types.is_unsigned_integer(kind) and len(column):
+            largest = pc.max(column).as_py()
+            if largest > np.iinfo(np.int64).max:
+                raise DataFormatError(
+                    f"not written: the {what} id {largest} is beyond the range of int64, so "
+                    "load_table would read the column back as text ids, not as the "
+                    "integers they are", file=str(path), column=name,
+                    expected="save as .parquet, which keeps unsigned 64-bit ids")
+
+
 def _missing_folder(path: Path) -> str:
     """Why the folder of ``path`` is not there: a file in its way, or simply missing."""
     for folder in path.parents:
@@ -5031,6 +5070,25 @@ def _plain(value: Any) -> Any:
 
 
 @arguments_named
+def csv_quoting(frame: pd.DataFrame) -> int:
+    """The ``quoting`` of ``frame.to_csv`` that keeps every text value one field:
+    ``csv.QUOTE_NONNUMERIC`` where a text value, an index value or a column name holds a
+    carriage return, else pandas' default. pandas quotes a value holding its line
+    terminator ("\\n") but not one holding only "\\r", which every CSV reader takes for a
+    line end: the id ``'c\\rd'`` was written bare and its row read back as two."""
+    index = frame.index.to_frame(index=False)
+    names = pd.Series([str(name) for name in (*frame.columns, *index.columns)], dtype=object)
+    for values in (*(frame[name] for name in frame.columns),
+                   *(index[name] for name in index.columns), names):
+        dtype = values.dtype
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype) \
+                or isinstance(dtype, pd.CategoricalDtype):
+            text = values.astype(object).astype("string")  # ints among them hold no "\r"
+            if bool(text.str.contains("\r", regex=False).fillna(False).any()):
+                return csv.QUOTE_NONNUMERIC
+    return csv.QUOTE_MINIMAL
+
+
 def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -> Path:
     """Write interactions to one Parquet, CSV or TSV file (by its extension), atomically.
 
@@ -5044,8 +5102,12 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
     categorical column of other categories, times say, is refused naming it). A
     ``.csv`` / ``.tsv`` / ``.tab`` file (optionally ``.gz``) is plain text with a header
     that :func:`load_table` reads by default; it cannot record the rating range (pass it
-    again on loading) and does not keep the type of text ids that all look like integers.
-    Side tables are not written.
+    again on loading), and it has no column types, so ids it would read back as other ids
+    are refused before anything is written: text ids that are all plain integers (read
+    back as integers), unsigned ids beyond int64 (read back as text) and ids starting with
+    a byte-order mark; Parquet keeps them all. Ids are written as they are, quoted: a
+    spreadsheet that opens the file may run an id starting with ``=``, ``+``, ``-`` or
+    ``@`` as a formula (open it as text, or use Parquet). Side tables are not written.
 
     The file is written next to its destination under a temporary name and renamed
     into place, so a reader never sees half a file and a failure leaves no debris.
@@ -5073,7 +5135,8 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
         ``"a.csv."``, ``" a.csv"``, ``".csv"``: the rule of
         :func:`recstack.atomic.file_name_problem`), a missing folder (or a file where one
         of its folders should be), an extension that names no format recstack writes,
-        (for a text file) an id or context value holding a line break, or (for a Parquet
+        (for a text file) an id or context value holding a line break or ids the file
+        would give back as other ids (see above), or (for a Parquet
         file) a value outside the rating range it records: :func:`load_table` would refuse
         either.
     """
@@ -5116,6 +5179,7 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
         return write_with(path, lambda target: pq.write_table(table, target))
     if suffix in _EXTENSION_DELIMITERS and last.lower() in (suffix, ".gz"):
         _refuse_line_breaks(table, path)
+        _refuse_ids_read_back_otherwise(table, path)
         options = pacsv.WriteOptions(delimiter=_EXTENSION_DELIMITERS[suffix])
 
         def write_text(target: Path) -> None:

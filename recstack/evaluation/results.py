@@ -764,7 +764,9 @@ class EvaluationResult:
             for metric in self.per_user.columns:
                 self._values(metric)
         frame = self.per_user.reset_index() if per_user else self.to_pandas()
-        write_text(path, frame.to_csv(index=False))
+        from recstack.data.files import csv_quoting
+
+        write_text(path, frame.to_csv(index=False, quoting=csv_quoting(frame)))
 
 
 #: extensions of compressed files, which the result writers do not write

@@ -620,9 +620,12 @@ class _Run:
         per_user = pd.DataFrame({"candidate": ours})
         if theirs is not None:
             per_user = per_user.join(theirs.rename("published"), how="outer")
+        per_user = per_user.reset_index()
+        from recstack.data.files import csv_quoting
+
         self._commit("evaluate", {"evaluation.json": decision.to_dict() | {
             "window": self.snapshot[-1].label, "evaluated_rows": len(holdout)},
-            "per_user.csv": per_user.reset_index().to_csv(index=False)})
+            "per_user.csv": per_user.to_csv(index=False, quoting=csv_quoting(per_user))})
 
     def _registry_root(self) -> str:
         root = self.spec.registry.root

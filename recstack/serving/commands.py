@@ -677,9 +677,12 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
                 f"{echoed(shown(stream))}"
                 + ("; to write a file, pass it as out" if isinstance(stream, str | Path)
                    else ""))
+        from recstack.data.files import csv_quoting
+
         rows = 0
         for number, frame in enumerate(frames):
-            frame.to_csv(stream, index=False, header=number == 0)
+            frame.to_csv(stream, index=False, header=number == 0,
+                         quoting=csv_quoting(frame))
             rows += len(frame)
         if rows == 0:
             stream.write(",".join(RECOMMENDATION_COLUMNS) + "\n")

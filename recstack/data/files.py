@@ -109,7 +109,7 @@ from recstack.atomic import (
     write_with,
 )
 from recstack.data.dates import impossible_date
-from recstack.data.idmap import arrow_text_ids, trim_text_ids
+from recstack.data.idmap import arrow_text_ids, trim_text_ids, warn_of_ids_merged_by_trimming
 from recstack.data.interactions import (
     DUPLICATE_POLICIES,
     FIRST_SECOND,
@@ -2474,6 +2474,11 @@ def ids_from_text(column: pa.ChunkedArray | pa.Array, name: str | None = None,
     :func:`warn_of_missing_value_ids`; ``fail_at`` or ``file`` place the first).
     """
     trimmed = pc.utf8_trim_whitespace(column)
+    if name is not None:
+        # " a" and "a" became one id without a word, where "007" and "7" are warned of
+        warn_of_ids_merged_by_trimming(column, trimmed, f"column {name!r}",
+                                       place=_place_of_row(fail_at, name),
+                                       file=file or _file_of(fail_at, name))
     if pc.all(pc.match_substring_regex(trimmed, _PLAIN_INTEGER)).as_py() is not False:
         try:
             return np.asarray(pc.cast(trimmed, pa.int64()).to_numpy(), dtype=np.int64)
@@ -2540,6 +2545,9 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
         empty = pd.isna(ids) | (ids == "")
         if empty.any():
             raise _id_error(fail_at, int(np.argmax(empty)), name, "found an empty id")
+        warn_of_ids_merged_by_trimming(column, ids, f"column {name!r}",
+                                       place=_place_of_row(fail_at, name),
+                                       file=_file_of(fail_at, name))
         warn_of_missing_value_ids(pa.array(ids, pa.string()), name, fail_at)
         return ids
     raise DataFormatError(f"holds {arrow_kind_shown(kind)} values", column=name,
@@ -2721,6 +2729,21 @@ def _auto_unit(values: np.ndarray, name: str, fail_at: FailAt) -> str:
                   f"{holding}, which looks like {_UNIT_WORDS[first_unit]}",
                   f"one unit for the whole column: correct the rows in the other unit, or "
                   f"set timestamp_unit to {units}")
+
+
+def _place_of_row(fail_at: FailAt | None, column: str) -> Callable[[int], str] | None:
+    """Row ``index`` as the loader's errors name it, without its text ("line 2"), for
+    :func:`recstack.data.idmap.warn_of_ids_merged_by_trimming`; None without ``fail_at``."""
+    if fail_at is None:
+        return None
+    return lambda index: _row_holding(fail_at, index, column).partition(" holds ")[0]
+
+
+def _file_of(fail_at: FailAt | None, column: str) -> Callable[[], str | None] | None:
+    """The file ``fail_at``'s errors name, asked only when wanted (it reads a line)."""
+    if fail_at is None:
+        return None
+    return lambda: fail_at(0, column, "", "").file
 
 
 def _row_holding(fail_at: FailAt, index: int, column: str) -> str:

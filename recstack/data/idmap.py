@@ -81,7 +81,8 @@ class IdMap:
         bytes that are not UTF-8 (others are their text) and missing values (None, NaN,
         masked entries) are refused by position.
         Text is trimmed of surrounding whitespace, as every loader reads it (``" 7"`` and
-        ``"7"`` are one id); text that is empty once trimmed is refused by position.
+        ``"7"`` are one id, with a :class:`LookalikeIdWarning` naming both spellings); text
+        that is empty once trimmed is refused by position.
         Text ids that differ only in how they are written (``"007"`` and ``"7"``, ``"é"``
         in two Unicode forms) stay two ids, with the :class:`LookalikeIdWarning` every
         loader and :meth:`Interactions.from_arrays` give, naming a position of each."""
@@ -102,7 +103,12 @@ class IdMap:
                               f"shape {array.shape}")
         array = _text_when_mixed(array)
         if trim:
+            given = array
             array = _trimmed_vocabulary(array, "ids", warn=False)
+            if array is not given:
+                warn_of_ids_merged_by_trimming(
+                    given, array, "IdMap.encode: ids",
+                    place=lambda position: f"position {position}")
         dense = _encode_dense_integers(array)
         if dense is not None:
             return cls(dense[0]), dense[1]
@@ -758,6 +764,69 @@ def trim_text_ids(texts: Any) -> np.ndarray:
     return np.asarray(pc.utf8_trim_whitespace(column).to_numpy(zero_copy_only=False),
                       dtype=object)
 
+
+def warn_of_ids_merged_by_trimming(given: Any, trimmed: Any, subject: str, *,
+                                   place: Callable[[int], str] | None = None,
+                                   file: str | Callable[[], str | None] | None = None
+                                   ) -> None:
+    """Warn (:class:`~recstack.data.LookalikeIdWarning`) where text ids that differ only in
+    surrounding whitespace (``" a"`` and ``"a"``; ``"\\u2028x"`` and ``"x\\x85"``, whose line
+    separator and next-line character Python and arrow count as whitespace) became one id
+    by the id rule that trims them (:func:`trim_text_ids`). The other lookalike ids are
+    kept apart with the same warning; these are merged, so the warning says which id they
+    became, names two spellings with their rows and counts the ids so read.
+
+    ``given`` and ``trimmed``: the ids as read and trimmed, row for row (text, or None for
+    a gap; arrays, lists or arrow columns). ``subject`` names the ids (``"column
+    'user_id'"``); ``place`` turns a row into the words naming it (``"line 3"``), by
+    default ``"row 2"`` (0-based, as
+    :meth:`Interactions.from_arrays` names its rows); ``file`` is named first (a callable
+    giving it is called only when there is something to warn of: a loader finds its file's
+    name by reading a line)."""
+    given, trimmed = _as_object_array(given), _as_object_array(trimmed)
+    changed = pd.notna(given) & (given != trimmed)
+    if not changed.any():
+        return  # the usual case: one comparison of the column, nothing more
+    touched = pd.Series(trimmed).isin(pd.unique(trimmed[changed])).to_numpy()
+    rows = np.flatnonzero(touched)
+    # one row per spelling (its first), in row order
+    spellings = pd.DataFrame({"trimmed": trimmed[rows], "given": given[rows]}
+                             ).drop_duplicates()
+    per_id = spellings.groupby("trimmed", sort=False)["given"].size()
+    merged = per_id[per_id > 1]
+    if merged.empty:
+        return  # " a" alone in its column: trimmed, and no other id was joined to it
+    shown_spellings = spellings[spellings["trimmed"].isin(merged.index)]
+    first_id = shown_spellings["trimmed"].iloc[0]
+    pair = shown_spellings.index[shown_spellings["trimmed"] == first_id][:2]
+    first_row, second_row = (int(rows[position]) for position in pair)
+    place = place or (lambda row: f"row {row}")
+    spelled = int(merged.sum())
+    if callable(file):
+        file = file()
+    import warnings
+
+    from recstack.data.interactions import LookalikeIdWarning, caller_stacklevel
+
+    # ascii(): a tab, U+0085 or U+2028 would otherwise show as a break or nothing at all
+    warnings.warn(
+        f"{file + ': ' if file else ''}{subject}: {merged.size:,} id(s) were written in "
+        f"{spelled:,} ways that differ only in surrounding whitespace, e.g. "
+        f"{ascii(given[first_row])} ({place(first_row)}) and {ascii(given[second_row])} "
+        f"({place(second_row)}), and each was read as one id ({ascii(first_id)}): every "
+        "loader trims text ids of surrounding whitespace (spaces, tabs, line breaks, "
+        "U+0085, U+2028 and the other Unicode whitespace). If they are different ids, "
+        "write them apart in other characters before loading; if they are one id, "
+        "silence this with warnings.filterwarnings('ignore', "
+        "category=recstack.data.LookalikeIdWarning)",
+        LookalikeIdWarning, stacklevel=caller_stacklevel())
+
+
+def _as_object_array(ids: Any) -> np.ndarray:
+    """``ids`` (an array, a list or an arrow column) as an object array."""
+    if hasattr(ids, "to_numpy") and not isinstance(ids, np.ndarray | pd.Series):
+        return np.asarray(ids.to_numpy(zero_copy_only=False), dtype=object)
+    return np.asarray(ids, dtype=object)
 
 def arrow_text_ids(texts: Any, what: str) -> Any:
     """Text ids (strings, or None for a gap) as an arrow string column, refusing by

@@ -34,6 +34,7 @@ from recstack.data.idmap import (
     not_a_selection,
     sequence_array,
     trim_text_ids,
+    warn_of_ids_merged_by_trimming,
 )
 from recstack.errors import (
     ConfigError,
@@ -84,7 +85,9 @@ class LookalikeIdWarning(UserWarning):
     different ids: the same integer written another way (``"007"`` and ``"7"``, ``"+7"``,
     ``"1_000"`` and ``"1000"``, full-width ``"１２３"`` or Arabic-Indic ``"١٢٣"`` beside
     ``"123"``), or the same text in another Unicode normalisation (``"é"`` as one
-    character and as ``e`` with a combining accent)."""
+    character and as ``e`` with a combining accent). Ids that differ only in surrounding
+    whitespace (``" a"`` and ``"a"``, ``"\u2028x"`` and ``"x\x85"``) are one id by the id
+    rule that trims them, and the same warning says so, naming two spellings."""
 
 
 class MisreadTextWarning(UserWarning):
@@ -1293,6 +1296,9 @@ def _id_column(ids: Any, column: str) -> np.ndarray:
             raise DataFormatError(f"row {row} holds an empty id, {what} ({int(empty.sum())} "
                                   "in all)", column=column, expected="a non-empty id in every row")
         if not _IDS_WARNED_OF.get():
+            # " a" beside "a" became one id without a word, where "007" beside "7" is
+            # warned of (a side table's keys so merged are refused as repeated keys)
+            warn_of_ids_merged_by_trimming(given, array, f"column {column!r}")
             # the loaders' rule (recstack.data.files): "NA", "null", "nan"... are kept as
             # text ids, with a MissingValueIdWarning (a frame's "NA" passed without a word)
             import pyarrow as pa

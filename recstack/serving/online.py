@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -491,6 +492,275 @@ def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+#: rows of the log measured at a time on the streamed path (see :func:`_streamed_sessions`)
+_BATCH_ROWS = 500_000
+
+#: the multiplier that mixes one column's 64-bit hash into a row's
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+class _GrowingColumn:
+    """A numpy array indexed by a session's global code, grown as sessions are found."""
+
+    def __init__(self, dtype: Any, fill: Any) -> None:
+        self.values = np.full(1024, fill, dtype=dtype)
+        self.fill = fill
+
+    def ensure(self, size: int) -> None:
+        if size > len(self.values):
+            grown = np.full(max(size, 2 * len(self.values)), self.fill,
+                            dtype=self.values.dtype)
+            grown[:len(self.values)] = self.values
+            self.values = grown
+
+
+def _text_hashes(values: pd.Series) -> np.ndarray:
+    """A 64-bit hash per row of a categorical text column, of the text itself (equal
+    across batches, whose categories differ); a missing value hashes as 0."""
+    categories = values.cat.categories.to_numpy(dtype=object)
+    hashed = np.append(pd.util.hash_array(categories), np.uint64(0)) if len(categories) \
+        else np.zeros(1, dtype=np.uint64)
+    # code -1 (missing) takes the appended 0
+    return hashed[values.cat.codes.to_numpy()]
+
+
+def _number_hashes(values: Any) -> np.ndarray:
+    """A 64-bit hash per row of a numeric column, equal for values pandas' grouping calls
+    equal (every NaN alike, 0.0 and -0.0 alike), whatever the batch's dtype."""
+    numbers = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(np.float64) + 0.0
+    numbers[np.isnan(numbers)] = np.nan
+    return pd.util.hash_array(numbers)
+
+
+def _row_hashes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One 64-bit hash per row of ``columns`` of ``frame``, equal for rows alike in each."""
+    hashes = np.zeros(len(frame), dtype=np.uint64)
+    for number, column in enumerate(columns, start=1):
+        values = frame[column]
+        column_hashes = (_text_hashes(values) if isinstance(values.dtype, pd.CategoricalDtype)
+                         else _number_hashes(values))
+        # the column's place mixed in, so that (a, b) and (b, a) differ
+        hashes = (hashes ^ column_hashes) * _MIX + np.uint64(number)
+    return hashes
+
+
+class _SessionSums:
+    """The sufficient statistics of :func:`_sessions` for a log read in batches: per session
+    its variant, event counts, amounts and first and last time, in arrays keyed by a global
+    code of the session's text; and compact keys (64-bit hashes) of what the checks that
+    need every row compare. :meth:`add` says False where a batch, or the batches so far
+    together, may hold what the metrics refuse or warn of: the log is then measured whole,
+    so that the message is the one it always was."""
+
+    def __init__(self, identity_columns: list[str]) -> None:
+        self.identity_columns = identity_columns
+        self.session_codes: dict[str, int] = {}
+        self.session_names: list[str] = []
+        self.variant_codes: dict[str, int] = {}
+        self.variant_keys: set[str] = set()
+        self.variant = _GrowingColumn(np.int64, -1)
+        self.counts = {event: _GrowingColumn(np.int64, 0) for event in EVENT_TYPES}
+        self.revenue = _GrowingColumn(np.float64, 0.0)
+        self.cost = _GrowingColumn(np.float64, 0.0)
+        self.first_time = _GrowingColumn(np.float64, np.inf)
+        self.last_time = _GrowingColumn(np.float64, -np.inf)
+        self.amount_totals = {"revenue": 0.0, "cost": 0.0}
+        self.early_times = self.late_times = False
+        self.rows = 0
+        self.text_dtype: Any = object
+        #: hashes of each row (or of its event_id), of shown and of clicked (session, item)
+        self.row_keys: list[np.ndarray] = []
+        self.shown_keys: list[np.ndarray] = []
+        self.clicked_keys: list[np.ndarray] = []
+
+    def add(self, events: pd.DataFrame) -> bool:
+        """Fold one batch in; False where the log must be measured whole (see the class)."""
+        from recstack.metrics.online import _UNIX_TIMES_FROM
+
+        if events.empty:
+            return True
+        for column in _TEXT_COLUMNS:
+            values = events[column]
+            if not isinstance(values.dtype, pd.CategoricalDtype) or any(
+                    not isinstance(value, str) or value != value.strip()
+                    for value in values.cat.categories):
+                # numbers beside text, or padded text, may read alike across batches
+                return False
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                _check_rows(events, str)
+                log = validate_events(events)
+        except RecstackError:
+            return False
+        if caught:  # a repeated row within the batch
+            return False
+        times = log["timestamp"].to_numpy(np.float64)
+        self.early_times |= bool((times < _UNIX_TIMES_FROM).any())
+        self.late_times |= bool((times >= _UNIX_TIMES_FROM).any())
+        for column in ("revenue", "cost"):
+            self.amount_totals[column] += float(log[column].to_numpy().sum())
+            # near 2**53 whole amounts add up inexactly, and past 1.8e308 to inf: refused
+            if not self.amount_totals[column] < 2.0**52:
+                return False
+        if self.early_times and self.late_times:
+            return False
+        if not self._add_sessions(log):
+            return False
+        if "event_id" in events.columns:
+            ids = events["event_id"]
+            given = ids.notna().to_numpy()
+            if isinstance(ids.dtype, pd.CategoricalDtype):
+                if any(isinstance(value, str) and value != value.strip()
+                       for value in ids.cat.categories):
+                    return False
+                self.row_keys.append(_text_hashes(ids)[given])
+            else:
+                self.row_keys.append(_number_hashes(ids)[given])
+        else:
+            extra = [column for column in events.columns if column not in log.columns]
+            self.row_keys.append(_row_hashes(pd.concat([log, events[extra]], axis=1),
+                                             [*log.columns, *extra]))
+        if "item_id" in events.columns:
+            pairs = _row_hashes(events, ["session_id", "item_id"])
+            kinds = events["event"].to_numpy(dtype=object)
+            self.shown_keys.append(np.unique(pairs[kinds == "impression"]))
+            self.clicked_keys.append(pairs[kinds == "click"])
+        self.rows += len(events)
+        return True
+
+    def _add_sessions(self, log: pd.DataFrame) -> bool:
+        variants = log["variant"]
+        # the text's own type (pandas' str), as the whole log's grouping gives it
+        self.text_dtype = variants.cat.categories.dtype
+        for name in variants.cat.categories.tolist():
+            if name not in self.variant_codes:
+                key = name.casefold()
+                if key in self.variant_keys:  # 'B' beside 'b': refused with both rows named
+                    return False
+                self.variant_keys.add(key)
+                self.variant_codes[name] = len(self.variant_codes)
+        variant_of_category = np.array([self.variant_codes[name]
+                                        for name in variants.cat.categories.tolist()],
+                                       dtype=np.int64)
+        sessions = log["session_id"]
+        local = sessions.cat.codes.to_numpy().astype(np.int64)
+        size = len(sessions.cat.categories)
+        used = np.bincount(local, minlength=size) > 0
+        codes = np.full(size, -1, dtype=np.int64)
+        names = sessions.cat.categories.to_numpy(dtype=object)
+        known = self.session_codes
+        for position in np.flatnonzero(used):
+            name = names[position]
+            code = known.get(name)
+            if code is None:
+                code = known[name] = len(self.session_names)
+                self.session_names.append(name)
+            codes[position] = code
+        for column in (self.variant, self.revenue, self.cost, self.first_time,
+                       self.last_time, *self.counts.values()):
+            column.ensure(len(self.session_names))
+        # one variant per session within the batch (validate_events); across batches here
+        row_variant = variant_of_category[variants.cat.codes.to_numpy()]
+        batch_variant = np.full(size, -1, dtype=np.int64)
+        batch_variant[local] = row_variant
+        held = self.variant.values[codes[used]]
+        if ((held != -1) & (held != batch_variant[used])).any():
+            return False
+        self.variant.values[codes[used]] = batch_variant[used]
+        kinds = log["event"].to_numpy(dtype=object)
+        for event, column in self.counts.items():
+            column.values[codes[used]] += np.bincount(local[kinds == event],
+                                                      minlength=size)[used]
+        for name, column in (("revenue", self.revenue), ("cost", self.cost)):
+            column.values[codes[used]] += np.bincount(
+                local, weights=log[name].to_numpy(np.float64), minlength=size)[used]
+        times = log["timestamp"].to_numpy(np.float64)
+        first, last = np.full(size, np.inf), np.full(size, -np.inf)
+        np.minimum.at(first, local, times)
+        np.maximum.at(last, local, times)
+        self.first_time.values[codes[used]] = np.minimum(
+            self.first_time.values[codes[used]], first[used])
+        self.last_time.values[codes[used]] = np.maximum(
+            self.last_time.values[codes[used]], last[used])
+        return True
+
+    def sessions(self) -> pd.DataFrame | None:
+        """The table of :func:`_sessions`, or None where the checks across batches find
+        what the metrics refuse or warn of (a repeated row or event id, a click on an
+        item its session was not shown)."""
+        if not self.rows:
+            return None
+        keys = np.concatenate(self.row_keys)
+        if len(np.unique(keys)) != len(keys):
+            return None
+        del keys
+        if self.clicked_keys:
+            shown_pairs = np.unique(np.concatenate(self.shown_keys))
+            if not np.isin(np.concatenate(self.clicked_keys), shown_pairs).all():
+                return None
+        count = len(self.session_names)
+        names = np.array(self.session_names, dtype=object)
+        order = np.argsort(names, kind="stable")
+        variant_names = np.array(list(self.variant_codes), dtype=object)
+        table = pd.DataFrame(
+            {
+                "variant": pd.array(variant_names[self.variant.values[:count][order]],
+                                    dtype=self.text_dtype),
+                "impressions": self.counts["impression"].values[:count][order],
+                "clicks": self.counts["click"].values[:count][order],
+                "purchases": self.counts["purchase"].values[:count][order],
+                "revenue": self.revenue.values[:count][order],
+                "cost": self.cost.values[:count][order],
+                "duration_s": (self.last_time.values[:count]
+                               - self.first_time.values[:count])[order],
+            },
+            index=pd.Index(names[order], dtype=self.text_dtype, name="session_id"))
+        table["bounced"] = (table["clicks"] == 0) & (table["purchases"] == 0)
+        return table
+
+
+def _streamed_sessions(location: Any) -> pd.DataFrame | None:
+    """The table of :func:`_sessions` of the Parquet log at ``location`` (a log folder or
+    one uncompressed file), read :data:`_BATCH_ROWS` rows at a time and reduced batch by
+    batch (:class:`_SessionSums`), in memory that grows with the sessions, not the events
+    (the log read whole took about 256 MiB per million events); None where the log is to
+    be read whole: another kind of file, or one that the metrics refuse or warn of, so
+    that every message stays as it was."""
+    from recstack.serving.request_log import log_batches, plain_parts
+
+    if not isinstance(location, str | Path):
+        return None
+    path = Path(location)
+    if special_file_problem(path) is not None:
+        return None
+    if path.is_dir():
+        path = path / "events" if (path / "events").is_dir() else path
+    elif not (path.is_file() and path.suffix.lower() == ".parquet"):
+        return None
+    found = plain_parts(path, "events", _COLUMNS)
+    if found is None:
+        return None
+    files, names = found
+    columns = [c for c in (*_COLUMNS, *_IDENTITY_COLUMNS) if c in names]
+    if _holds_text(files[0], "timestamp"):
+        return None  # ISO 8601 text: read (or refused) with the column whole
+    sums = _SessionSums([c for c in _IDENTITY_COLUMNS if c in names])
+    for batch in log_batches(files, columns=columns, batch_rows=_BATCH_ROWS):
+        if not sums.add(batch):
+            return None
+    return sums.sessions()
+
+
+def _holds_text(path: Path, column: str) -> bool:
+    """Whether ``column`` of the Parquet file at ``path`` holds text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    field = pq.read_schema(path).field(column)
+    return bool(pa.types.is_string(field.type) or pa.types.is_large_string(field.type))
+
+
 @arguments_named
 def online_report(location: str | Path, *, control: str | None = None,
                   alpha: float = 0.05) -> OnlineReport:
@@ -524,15 +794,20 @@ def online_report(location: str | Path, *, control: str | None = None,
         # control=1 beside a variant named "1" was "not in the log": variants are text
         raise RecstackError(f"control must be a variant's name as text (e.g. 'control' or "
                             f"{str(control)!r}), got {type(control).__name__} {control!r:.40}")
-    events, place = _read_events(location)
-    try:
-        # validated and grouped once for the table and every test (each test had read a
-        # log of millions of events again, and repeated its warnings)
-        sessions = _sessions(validate_events(events, place=place))
+    sessions = _streamed_sessions(location)
+    if sessions is not None:
         table = _variant_metrics(sessions)
-    except RecstackError as error:  # e.g. a session in two variants: name the log
-        raise RecstackError(f"{location}: {error}") from None
-    _warn_of_unshown_clicks(events, place, location)
+    else:
+        events, place = _read_events(location)
+        try:
+            # validated and grouped once for the table and every test (each test had read
+            # a log of millions of events again, and repeated its warnings)
+            sessions = _sessions(validate_events(events, place=place))
+            table = _variant_metrics(sessions)
+        except RecstackError as error:  # e.g. a session in two variants: name the log
+            raise RecstackError(f"{location}: {error}") from None
+        _warn_of_unshown_clicks(events, place, location)
+        del events
     variants = [str(v) for v in table.index]
     if control is None:
         control = next((v for v in ("control", "default") if v in variants), variants[0])

@@ -32,7 +32,7 @@ import itertools
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -660,6 +660,69 @@ def read_log_file(path: Path, prefix: str, required: Sequence[str] = (), *,
                             f"{advice}")
     check_log_columns(names, required, path, prefix, in_folder=in_folder)
     return table
+
+
+def plain_parts(location: Path, prefix: str, required: Sequence[str]
+                ) -> tuple[list[Path], list[str]] | None:
+    """The uncompressed Parquet files of the ``prefix`` log at ``location`` (a log folder or
+    one file), oldest first, and their columns (the union, in the order first seen), when
+    each is readable, has the ``required`` columns and types every column as the first
+    file does; None otherwise, and where reading them would warn (a part not read):
+    :func:`read_log` then reads the log whole and names the problem. Only the files'
+    footers are read, so that a caller can then read the rows a batch at a time
+    (:func:`log_batches`) in memory that does not grow with the log."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            files = _parts(location, prefix) if location.is_dir() else [location]
+        if caught or not files or any(path.suffix.lower() in _COMPRESSED for path in files):
+            return None  # a compressed part is unpacked whole to be read: read_log's way
+        schemas = [pq.read_schema(path) for path in files]
+    except (OSError, RecstackError, pa.ArrowException):
+        return None
+    names: list[str] = []
+    first = schemas[0]
+    for schema in schemas:
+        if any(name not in schema.names for name in required) \
+                or len(set(schema.names)) != len(schema.names):
+            return None
+        for name in schema.names:
+            if name in first.names and schema.field(name).type != first.field(name).type:
+                return None
+            if name not in names:
+                names.append(name)
+    return files, names
+
+
+def log_batches(files: Sequence[Path], *, columns: Sequence[str], batch_rows: int
+                ) -> Iterator[pd.DataFrame]:
+    """The rows of ``files`` (of :func:`plain_parts`), oldest first, as frames of at most
+    ``batch_rows`` rows, text as categories (:func:`table_as_frame`), holding each of
+    ``columns`` that any file has (null in the rows of a file without it), as
+    :func:`read_log` reads them whole; only one batch is held at a time."""
+    present: list[str] = []
+    types: dict[str, pa.DataType] = {}
+    for path in files:
+        schema = pq.read_schema(path)
+        for name in schema.names:
+            if name in columns and name not in present:
+                present.append(name)
+                types[name] = schema.field(name).type
+    for path in files:
+        parquet = pq.ParquetFile(path, read_dictionary=[
+            name for name in present if pa.types.is_string(types[name])
+            or pa.types.is_large_string(types[name])])
+        wanted = [name for name in present if name in parquet.schema_arrow.names]
+        for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted):
+            frame = table_as_frame(pa.Table.from_batches([batch]), text_as_categories=True)
+            for name in present:
+                if name not in frame.columns:
+                    # as pa.concat_tables promotes a column an older file lacks: nulls
+                    frame[name] = table_as_frame(pa.table({name: pa.nulls(
+                        len(frame), types[name])}), text_as_categories=True)[name]
+            yield frame[present]
 
 
 def _source(source: Any) -> Any:

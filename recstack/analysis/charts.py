@@ -285,6 +285,30 @@ def _colour(position: int) -> str:
     return PALETTE[position % len(PALETTE)]
 
 
+#: the line dash, marker and bar pattern of each pass through :data:`PALETTE`: with more
+#: models than colours, model 1 and model 9 were drawn alike, one line read as two models'
+PLOTLY_DASHES = ("solid", "dash", "dot", "dashdot")
+PLOTLY_SYMBOLS = ("circle", "square", "triangle-up", "diamond")
+PLOTLY_PATTERNS = ("", "/", ".", "x")
+MATPLOTLIB_LINES = ("-", "--", ":", "-.")
+MATPLOTLIB_MARKERS = ("o", "s", "^", "D")
+MATPLOTLIB_HATCHES = ("", "//", "..", "xx")
+
+
+def _pass(position: int) -> int:
+    """Which pass through the palette ``position`` is on (0 for the first 8 models), to
+    pick its dash, marker and pattern: colour and style together tell 32 models apart."""
+    return (position // len(PALETTE)) % len(PLOTLY_DASHES)
+
+
+#: heatmap rows drawn at the default height; more get :data:`HEATMAP_ROW_PX` each
+HEATMAP_ROWS_AT_DEFAULT = 12
+HEATMAP_ROW_PX = 24
+#: cells of a heatmap that carry their text; more are too narrow to read it (the values
+#: are on hover, and the report lists them in a table)
+HEATMAP_TEXT_CELLS = 144
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
@@ -353,10 +377,14 @@ def legend_lines(text: Any, width: int = LEGEND_LINE_CHARS) -> list[str]:
     return [text[start:start + width] for start in range(0, max(len(text), 1), width)]
 
 
-def plotly_legend_name(text: Any) -> str:
+#: the most characters of a legend line beside a chart drawn at half the page's width
+HALF_LEGEND_LINE_CHARS = 20
+
+
+def plotly_legend_name(text: Any, width: int = LEGEND_LINE_CHARS) -> str:
     """A trace's name as Plotly shows it literally (:func:`plotly_text`), on lines of
-    :func:`legend_lines`."""
-    return "<br>".join(plotly_text(line) for line in legend_lines(text))
+    :func:`legend_lines` of at most ``width`` characters."""
+    return "<br>".join(plotly_text(line) for line in legend_lines(text, width))
 
 
 def plotly_text(value: Any) -> Any:
@@ -435,6 +463,13 @@ def _literal_matplotlib_text() -> Iterator[None]:
         yield
 
 
+def _extra_heatmap_rows(chart: Chart) -> int:
+    """Rows of the chart's heatmap beyond what the default height draws readably."""
+    if chart.heatmap is None:
+        return 0
+    return max(len(chart.heatmap.y_labels) - HEATMAP_ROWS_AT_DEFAULT, 0)
+
+
 def plotly_figure(chart: Chart) -> Any:
     """The chart as a ``plotly.graph_objects.Figure``."""
     try:
@@ -444,13 +479,20 @@ def plotly_figure(chart: Chart) -> Any:
                             '"recstack[insight]"') from None
     checked_chart(chart)
     t = plotly_text
+    # beside a half-width chart a 200-byte label in lines of 48 characters left the plot
+    # itself about 110 px wide
+    legend_width = HALF_LEGEND_LINE_CHARS if chart.half else LEGEND_LINE_CHARS
     figure = go.Figure()
     if chart.heatmap is not None:
         h = chart.heatmap
         limit = float(np.nanmax(np.abs(h.z))) if np.isfinite(h.z).any() else 1.0
+        # 30 models wrote 900 overlapping numbers over each other, unreadable
+        written = h.text is not None and h.z.size <= HEATMAP_TEXT_CELLS
         figure.add_trace(go.Heatmap(
             z=h.z, x=t(list(h.x_labels)), y=t(list(h.y_labels)), text=t(h.text),
-            texttemplate="%{text}",
+            texttemplate="%{text}" if written else None,
+            hovertemplate=None if written or h.text is None
+            else "%{y}<br>%{x}<br>%{text}<extra></extra>",
             colorscale="RdBu" if h.symmetric else "Viridis",
             zmid=0 if h.symmetric else None, zmin=-limit if h.symmetric else None,
             zmax=limit if h.symmetric else None, colorbar={"title": t(h.colour_label)}))
@@ -463,6 +505,7 @@ def plotly_figure(chart: Chart) -> Any:
                             ticktext=[t(short_label(y)) for y in h.y_labels])
     for position, s in enumerate(chart.series):
         colour = _colour(position)
+        style = _pass(position)
         x = np.asarray(s.x)
         if s.low is not None and s.high is not None:
             band_x = np.concatenate([x, x[::-1]])
@@ -472,11 +515,13 @@ def plotly_figure(chart: Chart) -> Any:
                                         hoverinfo="skip", showlegend=False,
                                         legendgroup=f"series {position}"))
         if s.mode == "bar":
-            figure.add_trace(go.Bar(x=t(x), y=s.y, name=plotly_legend_name(s.name),
+            figure.add_trace(go.Bar(x=t(x), y=s.y,
+                                    name=plotly_legend_name(s.name, legend_width),
                                     marker_color=colour,
+                                    marker_pattern_shape=PLOTLY_PATTERNS[style],
                                     hovertext=t(s.text)))
             continue
-        marker: dict[str, Any] = {"color": colour}
+        marker: dict[str, Any] = {"color": colour, "symbol": PLOTLY_SYMBOLS[style]}
         if s.colour is not None and _is_numeric(s.colour):
             marker = {"color": np.asarray(s.colour, dtype=np.float64), "colorscale": "Viridis",
                       "showscale": True, "colorbar": {"title": t(s.colour_label)}, "size": 5}
@@ -495,14 +540,16 @@ def plotly_figure(chart: Chart) -> Any:
         trace = go.Scattergl if many_points else go.Scatter
         figure.add_trace(trace(x=_screen_coordinates(x) if many_points else t(x),
                                y=_screen_coordinates(s.y) if many_points else s.y,
-                               mode=s.mode, name=plotly_legend_name(s.name),
+                               mode=s.mode, name=plotly_legend_name(s.name, legend_width),
                                marker=marker,
-                               line={"color": colour}, legendgroup=f"series {position}",
+                               line={"color": colour, "dash": PLOTLY_DASHES[style]},
+                               legendgroup=f"series {position}",
                                hovertext=t(s.text),
                                hoverinfo="text+name" if s.text is not None else None))
     figure.update_layout(title=t(chart.title), xaxis_title=t(chart.x_label),
                          yaxis_title=t(chart.y_label), template="plotly_white",
-                         margin={"l": 60, "r": 20, "t": 50, "b": 50}, height=420)
+                         margin={"l": 60, "r": 20, "t": 50, "b": 50},
+                         height=420 + HEATMAP_ROW_PX * _extra_heatmap_rows(chart))
     if chart.log_x:
         figure.update_xaxes(type="log")
     return figure
@@ -572,7 +619,9 @@ def plotly_div(chart: Chart, div_id: str) -> str:
     import json
 
     packed = base64.b64encode(gzip.compress(text.encode("utf-8"), 9, mtime=0)).decode("ascii")
-    return (f'<div id="{div_id}" class="plotly-graph-div" style="height:420px; '
+    # the figure's own height: a heatmap of many models is taller than 420 px
+    return (f'<div id="{div_id}" class="plotly-graph-div" '
+            f'style="height:{int(figure.layout.height or 420)}px; '
             f'width:100%;"></div><script type="text/javascript">{_DRAW_PACKED}('
             f'"{div_id}", "{packed}", {json.dumps(config)});</script>')
 
@@ -603,7 +652,8 @@ def draw_matplotlib(chart: Chart, ax: Any = None) -> Any:
     _check_axes(ax)
     with _literal_matplotlib_text():
         if ax is None:
-            _, ax = plt.subplots(figsize=(7.5, 4.2))
+            # a row per model: 30 rows in the default height overlapped their labels
+            _, ax = plt.subplots(figsize=(7.5, 4.2 + 0.2 * _extra_heatmap_rows(chart)))
         _draw(chart, ax)
     # the title and axis labels of a caller's axes were made before: they keep their
     # font, followed by the fallbacks (the fallbacks are for the chart's text only)
@@ -666,11 +716,13 @@ def _draw(chart: Chart, ax: Any) -> None:
         names.append("\n".join(legend_lines(label)))
     for position, s in enumerate(chart.series):
         colour = _colour(position)
+        style = _pass(position)
         x = np.asarray(s.x)
         if s.mode == "bar":
             at = np.arange(len(x)) if not _is_numeric(x) else x.astype(float)
             offset = (bars.index(s) - (len(bars) - 1) / 2) * width
-            entry(ax.bar(at + offset, s.y, width=width, color=colour), s.name)
+            entry(ax.bar(at + offset, s.y, width=width, color=colour,
+                         hatch=MATPLOTLIB_HATCHES[style] or None), s.name)
             if not _is_numeric(x):
                 ax.set_xticks(np.arange(len(x)), [str(v) for v in x], rotation=20, ha="right")
             continue
@@ -685,10 +737,12 @@ def _draw(chart: Chart, ax: Any) -> None:
                 entry(ax.scatter(x[chosen], np.asarray(s.y)[chosen], s=6,
                                  color=LABEL_PALETTE[number % len(LABEL_PALETTE)]), label)
         elif s.mode == "markers":
-            entry(ax.scatter(x, s.y, s=6, color=colour), s.name)
+            entry(ax.scatter(x, s.y, s=6, color=colour, marker=MATPLOTLIB_MARKERS[style]),
+                  s.name)
         else:
-            line, = ax.plot(x, s.y, "-o" if "markers" in s.mode else "-", color=colour,
-                            markersize=3)
+            line, = ax.plot(x, s.y, linestyle=MATPLOTLIB_LINES[style],
+                            marker=MATPLOTLIB_MARKERS[style] if "markers" in s.mode
+                            else None, color=colour, markersize=3)
             entry(line, s.name)
     ax.set_title(chart.title, fontsize=10)
     ax.set_xlabel(chart.x_label)

@@ -136,7 +136,7 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
                  max_points: int = 2000, interactive: bool | None = None,
                  colour_by: str | None = None, experiment_base: str | Path | None = None,
                  n_threads: int = 1, progress: Progress | None = None,
-                 shown_as: str | Path | None = None) -> Path:
+                 shown_as: str | Path | None = None, overwrite: bool = True) -> Path:
     """Write the HTML report of a results folder; returns its path.
 
     Parameters
@@ -165,6 +165,9 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
         The folder the page names when ``results_dir`` is a staging copy of it
         (:func:`recstack.experiment.run_experiment` writes the report into the new results
         folder before putting it in place; default: ``results_dir``).
+    overwrite
+        Whether a page another program wrote at ``out`` while this one was built may be
+        replaced; False keeps it and refuses the write (the final rename checks).
     """
     from recstack.specs import did_you_mean
 
@@ -215,7 +218,7 @@ def write_report(results_dir: str | Path, out: str | Path | None = None, *,
                           n_threads=n_threads, progress=progress)
     page = render_html(report, interactive=interactive,
                        seconds=time.perf_counter() - started)
-    write_text(target, page)
+    write_text(target, page, overwrite=overwrite)
     return target
 
 
@@ -735,6 +738,10 @@ def _cut_ends(summary: MetricSummary) -> tuple[bool, bool]:
                     metric_bounds(summary.metric))
 
 
+#: the ratio of the largest K to the smallest from which the curves' K axis is logarithmic
+LOG_K_SPAN = 50
+
+
 def _curves(folder: ResultsFolder) -> Section:
     section = Section("curves", "Metric vs K")
     by_base: dict[str, list[tuple[int, str]]] = {}
@@ -765,8 +772,12 @@ def _curves(folder: ResultsFolder) -> Section:
                                  np.array([x.mean for x in s]),
                                  mode="lines+markers", low=np.array([x.ci_low for x in s]),
                                  high=np.array([x.ci_high for x in s])))
+        ks = [k for k, _ in entries]
+        # Ks 1, 5, 10, 20 and 1000 on a linear axis drew the first four in its first
+        # 2%, one on another, hiding how the metric changed between them
         section.blocks.append(Chart(title=f"{base} vs K", x_label="K", y_label=base,
-                                    series=series, half=True))
+                                    series=series, half=True,
+                                    log_x=max(ks) >= LOG_K_SPAN * min(ks)))
     if cut:
         # the band is drawn to the cut ends, so it is lopsided about the curve there
         shown = ", ".join(cut[:6]) + (f" and {len(cut) - 6:,} more" if len(cut) > 6 else "")
@@ -818,6 +829,15 @@ def _significance(folder: ResultsFolder, headline: str) -> Section:
                  f"evaluated on (paired t-test); * marks a difference significant at "
                  f"{alpha:.0%} after Holm's correction for the "
                  f"{counted(tested, 'pair')} tested.")
+    as_evaluated = len(folder.payload.get("significance") or {})
+    if as_evaluated and as_evaluated != tested:
+        # the Diagnostics section quotes `recstack evaluate`'s tests, Holm-adjusted over
+        # its own smaller family: unexplained, one pair read significant there and not
+        # here (30 models: 29 comparisons against the baseline, 435 pairs here)
+        section.text(f"The p-values here are adjusted over all {counted(tested, 'pair')}; "
+                     "`recstack evaluate` tested each model against the baseline alone, "
+                     f"adjusting over its {counted(as_evaluated, 'comparison')} (quoted "
+                     "under Diagnostics), so a pair significant there may not be here.")
     section.blocks.append(Chart(title=f"Paired differences in {headline}",
                                 heatmap=Heatmap(diff, labels, labels, text,
                                                 colour_label="difference")))
@@ -927,7 +947,7 @@ def _segments(folder: ResultsFolder, context: _Context | None, why_not: str, hea
     section.text(f"Recall@{k} of the relevant test items in each item-popularity bucket "
                  "(items ordered by training rows, each bucket a third of the training "
                  "rows): whether a model finds the long tail or only the head. Pooled over "
-                 f"{len(users):,} test users.")
+                 f"{counted(len(users), 'test user')}.")
     section.blocks.append(Chart(title=f"recall@{k} by item popularity",
                                 x_label="item popularity", y_label=f"recall@{k}",
                                 series=[Series(label, item_labels, values, mode="bar")
@@ -1054,9 +1074,14 @@ def _lists(context: _Context, seed: int, notes: list[str]) -> _Lists | None:
     for label, model in context.models.items():
         score = (model.score_users if context.fold_in is None else
                  functools.partial(_scored_from_history, model, history))
-        top, _ = top_k_batched(score, users, k, exclude=history,
-                               n_items=context.train.n_items)
-        tops[label] = np.asarray(top, dtype=np.int64)
+        top, scores = top_k_batched(score, users, k, exclude=history,
+                                    n_items=context.train.n_items)
+        top = np.array(top, dtype=np.int64)
+        # an item scored -inf is no recommendation, as the evaluator reads it: a model
+        # whose lists were all empty was credited with the seen and -inf items top_k
+        # filled them with, and won the long-tail recall it had scored 0 on
+        top[np.isneginf(scores)] = -1
+        tops[label] = top
     return _Lists(k, users, relevant[users], tops)
 
 
@@ -1093,12 +1118,14 @@ def _beyond_accuracy(folder: ResultsFolder, context: _Context | None,
         if features is not None and not features.count_nonzero():
             features = None  # no item has a genre: intra_list_diversity refuses them
         for label, top in tops.items():
-            table[label][f"average popularity@{k} (training rows)"] = float(
-                np.nanmean(average_popularity(top, counts)))
+            table[label][f"average popularity@{k} (training rows)"] = _mean_of_lists(
+                average_popularity(top, counts))
             if features is not None:
-                table[label][f"genre diversity@{k}"] = float(
-                    np.nanmean(intra_list_diversity(top, features)))
-    metrics = sorted({m for row in table.values() for m in row})
+                table[label][f"genre diversity@{k}"] = _mean_of_lists(
+                    intra_list_diversity(top, features))
+    # by name, then by K as a number: as text, coverage@10 came before coverage@5
+    metrics = sorted({m for row in table.values() for m in row},
+                     key=lambda m: (_split_metric(m)[0], _split_metric(m)[1] or 0, m))
     if not metrics:
         section.text("No beyond-accuracy metric was evaluated and no model is at hand to "
                      "compute them (add coverage and novelty to [evaluation] metrics).")
@@ -1111,15 +1138,25 @@ def _beyond_accuracy(folder: ResultsFolder, context: _Context | None,
                  "when every item is recommended equally often, 1 when one item takes every "
                  "slot (lower is better).")
     rows = []
+    no_value: list[str] = []
     for metric in metrics:
         values = {m: table[m].get(metric, math.nan) for m in table}
         best = _best(values, metric)
+        no_value.extend(f"{_isolated(m)} ({metric})" for m, v in values.items()
+                        if math.isnan(v))
         rows.append([html.escape(metric)] + [f"<b>{_fmt(v)}</b>" if m in best else _fmt(v)
                                              for m, v in values.items()])
     section.blocks.append(_table(["metric"] + [_bidi(m) for m in table], rows,
                                  caption="Best of each row in bold (lowest average "
                                          "popularity, highest otherwise; each model that "
                                          "ties for it)."))
+    if no_value:
+        # a dash unexplained beside numbers: a model whose lists were all empty has no
+        # popularity, diversity or novelty to show, and one not evaluated on it none either
+        shown = ", ".join(no_value[:6]) + (f" and {len(no_value) - 6:,} more"
+                                           if len(no_value) > 6 else "")
+        section.text(f"No value (–): {shown}: not evaluated, or every list of the model "
+                     "was empty (an empty list has no popularity, diversity or novelty).")
     accuracy = _headline(folder.results, folder.shown)
     novelty = next((m for m in metrics if m.startswith("novelty")), None)
     if novelty is not None:
@@ -1128,6 +1165,14 @@ def _beyond_accuracy(folder: ResultsFolder, context: _Context | None,
         section.blocks.append(Chart(title=f"{accuracy} against {novelty}", x_label=novelty,
                                     y_label=accuracy, series=series))
     return section
+
+
+def _mean_of_lists(values: np.ndarray) -> float:
+    """The mean over the lists that have a value (NaN for an empty list); NaN, without
+    numpy's "Mean of empty slice" warning on the console, when no list has one."""
+    values = np.asarray(values, dtype=np.float64)
+    held = values[~np.isnan(values)]
+    return float(held.mean()) if held.size else math.nan
 
 
 def _diagnostics(folder: ResultsFolder) -> Section:
@@ -1141,7 +1186,9 @@ def _diagnostics(folder: ResultsFolder) -> Section:
                               + "</ul>")
     significance = folder.payload.get("significance") or {}
     if significance:
-        section.blocks.append("<h3>Against the baseline (as evaluated)</h3><ul>"
+        # named as another family of tests than the Significance section's every pair
+        section.blocks.append("<h3>Against the baseline (as evaluated: Holm-adjusted over "
+                              f"the {counted(len(significance), 'comparison')} made)</h3><ul>"
                               + "".join(f"<li>{_bidi(m)}: {html.escape(str(t))}</li>"
                                         for m, t in significance.items()) + "</ul>")
     return section

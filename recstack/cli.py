@@ -520,7 +520,7 @@ _SYNTH_DEFAULTS = {"users": 2000, "items": 1500, "interactions": 100_000}
 
 
 def _data_synth(args: argparse.Namespace) -> int:
-    from recstack.atomic import atomic_directory
+    from recstack.atomic import atomic_directory, output_lock
     from recstack.data.files import save_table
     from recstack.data.sources import DATASET_INTERACTIONS, DATASET_ITEMS
     from recstack.data.synthetic import SyntheticConfig, generate
@@ -533,8 +533,11 @@ def _data_synth(args: argparse.Namespace) -> int:
                               f"{DATASET_INTERACTIONS} and {DATASET_ITEMS}")
     _refuse_replacing_other_files(args.out, DATASET_INTERACTIONS, "a data synth folder")
     _refuse_existing_output(args.out, args.overwrite, "data synth folder")
-    # the folder is checked (exists? writable?) before the data is generated, not after
-    with atomic_directory(args.out, overwrite=args.overwrite) as staging:
+    # the folder is checked (exists? writable?) before the data is generated, not after;
+    # held from here: a second run into it waited for the first and then replaced its
+    # folder (or failed at the end), it now fails at once naming the first
+    with output_lock(args.out, "--out"), \
+            atomic_directory(args.out, overwrite=args.overwrite) as staging:
         # the command has flags for the sizes only: the defaults that depend on the
         # catalog's size are fitted to a small one (--items 10 was refused, naming a
         # synthetic:n_genres=... source this command cannot take)
@@ -577,7 +580,7 @@ def _refuse_file_named_folder(out: Path, command: str, holds: str) -> None:
 
 
 def _data_split(args: argparse.Namespace) -> int:
-    from recstack.atomic import atomic_directory
+    from recstack.atomic import atomic_directory, output_lock
     from recstack.data.filters import apply_filters
     from recstack.data.sources import resolve_source
     from recstack.data.splits import SPLITS
@@ -606,8 +609,10 @@ def _data_split(args: argparse.Namespace) -> int:
     refuse_output_over_inputs(args.out, [("the source", Path(args.source))], "the split")
     _refuse_replacing_other_files(args.out, "report.json", "a split folder")
     _refuse_existing_output(args.out, args.overwrite, "split folder")
-    # the folder is checked (exists? writable?) before the data is read and split
-    with atomic_directory(args.out, overwrite=args.overwrite) as staging:
+    # the folder is checked (exists? writable?) before the data is read and split; held
+    # from here, as data synth's
+    with output_lock(args.out, "--out"), \
+            atomic_directory(args.out, overwrite=args.overwrite) as staging:
         data = _load(args)
         try:
             data, steps = apply_filters(data, filters)
@@ -735,18 +740,26 @@ def _tune(args: argparse.Namespace) -> int:
         args.out or args.experiment.with_name(args.experiment.stem + ".tuned.toml"),
         overwrite=args.overwrite or args.out is None, reads=args.experiment)
     refuse_output_over_inputs(out, experiment_inputs(experiment), "the tuned experiment")
-    result = tune(experiment, progress=terminal_progress())
-    print(f"best {result.metric} on the validation split: {result.best_value:.4f} with")
-    for name, value in result.best_params.items():
-        print(f"  {name} = {value!r}")
-    if args.out is not None and not args.overwrite and os.path.lexists(out):
-        # checked free before the search, the --out of another run started alongside (or
-        # any file put there meanwhile) was replaced without --overwrite when this ended
-        raise RecstackError(f"--out {out}: was created while the search ran (by another "
-                            "recstack tune?), and is left as it is; the best values are "
-                            "above: rerun with --overwrite to replace it, or choose another "
-                            "--out")
-    result.write_experiment(out)
+    from recstack.atomic import output_lock
+
+    # held for the search: two tunes of one experiment (the default NAME.tuned.toml) each
+    # searched for minutes, then the last to finish replaced the other's file; the second
+    # now fails at once, naming the first
+    with output_lock(out, "--out"):
+        result = tune(experiment, progress=terminal_progress())
+        print(f"best {result.metric} on the validation split: {result.best_value:.4f} with")
+        for name, value in result.best_params.items():
+            print(f"  {name} = {value!r}")
+        replace = args.overwrite or args.out is None
+        if not replace and os.path.lexists(out):
+            # checked free before the search: a file put there meanwhile by a program
+            # that takes no lock was replaced without --overwrite when this ended
+            raise RecstackError(f"--out {out}: was created while the search ran (by "
+                                "another program), and is left as it is; the best values "
+                                "are above: rerun with --overwrite to replace it, or choose "
+                                "another --out")
+        # and at the rename itself, for a file that appears after the check above
+        result.write_experiment(out, overwrite=replace)
     print(f"wrote {out} (run it with: recstack evaluate {out})")
     return 0
 
@@ -831,12 +844,26 @@ def _report(args: argparse.Namespace) -> int:
         check_output_file(args.out, overwrite=args.overwrite)
     else:  # ... unless it is not a file: a dangling link or a pipe was replaced unasked
         refuse_non_file_output(Path(args.results) / "report.html", "--out")
-    path = write_report(args.results, args.out, refit=args.refit,
-                        projection=None if args.projection == "none" else args.projection,
-                        max_points=args.max_points,
-                        interactive=False if args.static else None,
-                        colour_by=args.colour_by, experiment_base=args.experiment_base,
-                        progress=terminal_progress())
+    from contextlib import nullcontext
+
+    from recstack.atomic import output_lock
+
+    # held while the page is built (refits, projections: minutes): two runs onto one page
+    # each built it, then the last replaced the other's; the second now fails at once.
+    # (Not in a results folder that is not there: the lock would make it, and the report
+    # then refused an empty folder rather than a missing one.)
+    page = args.out if args.out is not None else Path(args.results) / "report.html"
+    held = (output_lock(page, "--out") if args.out is not None or page.parent.is_dir()
+            else nullcontext())
+    with held:
+        path = write_report(args.results, args.out, refit=args.refit,
+                            projection=None if args.projection == "none" else args.projection,
+                            max_points=args.max_points,
+                            interactive=False if args.static else None,
+                            colour_by=args.colour_by, experiment_base=args.experiment_base,
+                            progress=terminal_progress(),
+                            # the folder's own report.html is the report's, replaced by each run
+                            overwrite=args.overwrite or args.out is None)
     print(f"wrote {path}")
     return 0
 
@@ -933,7 +960,24 @@ def _refuse_registry_not_a_folder(root: str) -> None:
 
 
 def _recommend(args: argparse.Namespace) -> int:
+    from recstack.atomic import output_lock
     from recstack.experiment import check_output_file
+
+    if args.out is None:
+        return _recommend_into(args)
+    _refuse_recommendations_format(args.out)
+    # reads: --overwrite replaced the users file with the lists drawn from it
+    check_output_file(args.out, overwrite=args.overwrite, reads=args.users_file)
+    _refuse_recommendations_inside_model(args.out, args.artifact, args.registry)
+    # held before the model is opened: two runs into one --out each computed every list,
+    # then the last to finish replaced the other's file; the second now fails at once,
+    # naming the first
+    with output_lock(args.out, "--out"):
+        return _recommend_into(args)
+
+
+def _recommend_into(args: argparse.Namespace) -> int:
+    """``recommend`` once its --out (if any) is checked and held."""
     from recstack.progress import terminal_progress
     from recstack.serving.commands import (
         model_user_ids,
@@ -945,11 +989,6 @@ def _recommend(args: argparse.Namespace) -> int:
     )
     from recstack.serving.registry import ModelRegistry
 
-    if args.out is not None:
-        _refuse_recommendations_format(args.out)
-        # reads: --overwrite replaced the users file with the lists drawn from it
-        check_output_file(args.out, overwrite=args.overwrite, reads=args.users_file)
-        _refuse_recommendations_inside_model(args.out, args.artifact, args.registry)
     registry = ModelRegistry(args.registry) if args.registry is not None else None
     if registry is not None and not (Path(args.artifact) / "model.json").is_file():
         _refuse_padded_version(args.artifact, "")
@@ -974,7 +1013,9 @@ def _recommend(args: argparse.Namespace) -> int:
                                      batch_size=args.batch_size,
                                      progress=terminal_progress() if args.out else None,
                                      context=context)
-    rows = write_recommendations(batches, args.out)
+    # without --overwrite, checked free above: a file another program put there while the
+    # lists were computed is kept, and this run refused
+    rows = write_recommendations(batches, args.out, overwrite=args.overwrite)
     if args.out is not None:
         print(f"wrote {rows:,} recommendations from {where} to {args.out}")
     return 0

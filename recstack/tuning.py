@@ -107,11 +107,12 @@ class TuningResult:
     #: not be written over
     inputs: list[tuple[str, Path]] = field(default_factory=list)
 
-    def write_experiment(self, path: str | Path) -> Path:
+    def write_experiment(self, path: str | Path, *, overwrite: bool = True) -> Path:
         """The experiment with the tuned model's parameters replaced by the best ones; its
         relative data paths are rewritten to hold from the new file's folder. ``path`` may
         not be a file the experiment reads (its own file, its data), as ``recstack tune
-        --out`` refuses it."""
+        --out`` refuses it. ``overwrite=False``: a file at ``path`` (another run wrote it
+        while the search ran) is kept and the write refused."""
         from recstack.atomic import checked_output, write_text
         from recstack.config import dump_toml
 
@@ -126,7 +127,7 @@ class TuningResult:
         raw = self.tuned_experiment
         if self.base_folder is not None:
             raw = _rebase_data_paths(raw, self.base_folder, Path(path).absolute().parent)
-        return write_text(path, dump_toml(raw))
+        return write_text(path, dump_toml(raw), overwrite=overwrite)
 
 
 @dataclass

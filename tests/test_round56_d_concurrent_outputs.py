@@ -146,31 +146,53 @@ def test_two_evaluations_into_one_new_folder_leave_one_complete_result(tmp_path,
     assert leftovers(tmp_path) == []
 
 
-def test_split_into_a_folder_being_written_waits_then_refuses_without_overwrite(tmp_path):
+def test_split_into_a_folder_another_run_writes_fails_at_once_naming_it(tmp_path):
     holder = Holder(tmp_path / "split", tmp_path)
-    log = tmp_path / "split.err"
-    with log.open("w") as stderr:
-        split = subprocess.Popen([*RECSTACK, "data", "split", SMALL, "--out", "split"],
-                                 cwd=tmp_path, stdout=subprocess.PIPE, stderr=stderr, text=True)
     try:
-        # the split waits at its write, saying for whom, instead of writing beside the holder
-        wait_for_words(log, f"split: another recstack run is writing it (process "
-                            f"{holder.process.pid}", split)
-        assert "waiting for it to finish" in log.read_text()
+        split = subprocess.run([*RECSTACK, "data", "split", SMALL, "--out", "split"],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    finally:
+        holder.release()
+    assert split.returncode == 2
+    [line] = error_lines(split.stderr)
+    assert f"split: another recstack run is writing it (process {holder.process.pid}" in line
+    assert not (tmp_path / "split").exists() and leftovers(tmp_path) == []
+
+
+def test_a_folder_write_waits_for_the_holder_then_keeps_what_it_wrote(tmp_path):
+    """The Python writers wait for the lock (the CLI commands take it first and fail at
+    once): a folder the holder wrote meanwhile is kept, and the waiting write refused."""
+    import threading
+
+    from recstack.atomic import atomic_directory
+    from recstack.errors import RecstackError
+
+    holder = Holder(tmp_path / "split", tmp_path)
+    outcome: list[BaseException | None] = []
+
+    def write() -> None:
+        try:
+            with atomic_directory(tmp_path / "split", overwrite=False) as staging:
+                (staging / "mine.json").write_text("{}")
+            outcome.append(None)
+        except BaseException as error:  # noqa: BLE001 - handed to the test's thread
+            outcome.append(error)
+
+    writer = threading.Thread(target=write)
+    try:
+        writer.start()
+        writer.join(timeout=1.0)
+        assert writer.is_alive(), "the write did not wait for the holder"
         # the holder's run writes its folder meanwhile
         (tmp_path / "split").mkdir()
         (tmp_path / "split" / "report.json").write_text("{}")
     finally:
         holder.release()
-    split.communicate(timeout=60)
-    code, err = split.returncode, log.read_text()
-    log.unlink()
-    assert code != 0
-    [line] = error_lines(err)
-    assert ("split: appeared meanwhile: another run wrote this folder while this one was "
-            "working") in line
-    assert "--overwrite" in line
-    # the other run's folder is kept as it wrote it
+    writer.join(timeout=30)
+    [error] = outcome
+    assert isinstance(error, RecstackError)
+    assert "appeared meanwhile: another run wrote this folder while this one was working" \
+        in str(error)
     assert sorted(p.name for p in (tmp_path / "split").iterdir()) == ["report.json"]
     assert leftovers(tmp_path) == []
 

@@ -78,9 +78,18 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from recstack.models.registry import require_fit_libraries
     from recstack.ops.pipeline import run_pipeline
+    from recstack.ops.pipeline_config import load_pipeline
 
-    outcome = run_pipeline(args.file)
+    spec = load_pipeline(args.file)
+    # before any partition is read: a model whose library is missing was found only at
+    # the retraining step, after the quality checks and the drift measure had run and
+    # written their part of the run folder (as `recstack evaluate` refuses it up front);
+    # named as the training step names the model
+    require_fit_libraries(spec.model.type, spec.model.params,
+                          f"{spec.source_file}: [model] ({spec.model.type}): ")
+    outcome = run_pipeline(spec)
     if outcome.up_to_date:
         print(f"pipeline up to date: run {outcome.run} is complete ({outcome.folder}); "
               "nothing new to do")

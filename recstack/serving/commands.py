@@ -649,10 +649,12 @@ def recommendation_batches(model: Recommender, users: Any | None, k: int, *,
 
 @arguments_named
 def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | None, *,
-                          stream: TextIO | None = None) -> int:
+                          stream: TextIO | None = None, overwrite: bool = True) -> int:
     """Write the batches to ``out`` (``.csv`` or ``.parquet``/``.pq``, replaced atomically
     when complete) or, when ``out`` is None, as CSV to ``stream``; returns the rows
-    written.
+    written. ``overwrite=False``: a file at ``out`` when the lists are complete (another
+    program wrote it meanwhile) is kept and the write refused
+    (:func:`recstack.atomic.atomic_path`).
 
     Each batch is a table with the columns ``user_id, rank, item_id, score`` (what
     :func:`recommendation_batches` yields; the columns in any order); one table alone is
@@ -704,7 +706,7 @@ def write_recommendations(batches: Iterator[pd.DataFrame], out: str | Path | Non
                           f"chooses what is written: name it .csv, .parquet or .pq, e.g. "
                           f"{out.with_name(out.name + '.csv')}")
     rows = 0
-    with atomic_path(out) as temporary:
+    with atomic_path(out, overwrite=overwrite) as temporary:
         if suffix == ".csv":
             with open(temporary, "w", encoding="utf-8", newline="") as handle:
                 rows = write_recommendations(frames, None, stream=handle)

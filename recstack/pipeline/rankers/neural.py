@@ -39,7 +39,6 @@ from recstack.models.torch_training import (
     MAX_TORCH_STEP,
     TorchTrainer,
     deterministic_torch,
-    require_torch,
     resolve_device,
 )
 from recstack.models.training import seed_everything
@@ -135,6 +134,17 @@ class TorchRanker(Ranker):
                               f"{MAX_HIDDEN_LAYERS} may be stacked (each entry is one layer's "
                               "width, e.g. hidden=[64, 32])")
 
+    def _require_torch(self) -> Any:
+        """PyTorch, or a refusal naming this ranker: the models' shared check said "this
+        model needs PyTorch" of a ranker, inside a two-stage model that holds several."""
+        try:
+            import torch
+        except ImportError:
+            raise RecstackError(f"the {self.name} ranker needs PyTorch, which is not "
+                                'installed; install it with: pip install "recstack[torch]"'
+                                ) from None
+        return torch
+
     # ------------------------------------------------------------------ the network
     def _network(self, torch: Any, n_numeric: int, cardinalities: list[int]) -> Any:
         """The ``nn.Module``: ``forward(numeric, categorical)`` -> logits ``(n,)`` (the
@@ -199,7 +209,7 @@ class TorchRanker(Ranker):
         # infinite outputs ("give features on the scale of the training ones")
         refuse_overshooting_decay(self, "learning_rate", "weight_decay",
                                   "every weight of the network (AdamW's decoupled decay)")
-        torch = require_torch()
+        torch = self._require_torch()
         seed_everything(self.seed)
         device = resolve_device(self.device, self.name)
         numeric = frame.numeric.astype(np.float64)
@@ -333,7 +343,7 @@ class TorchRanker(Ranker):
     # ------------------------------------------------------------------ score
     def _forward(self, frame: FeatureFrame, device: Any = "cpu", head: int = 0) -> np.ndarray:
         """The network's output ``head`` for every row, in batches of rows."""
-        torch = require_torch()
+        torch = self._require_torch()
         module = self.module_
         was_training = module.training
         module.eval()
@@ -358,7 +368,7 @@ class TorchRanker(Ranker):
     def _save_files(self, folder: Path) -> dict[str, Any]:
         from safetensors.torch import save_file
 
-        torch = require_torch()
+        torch = self._require_torch()
         tensors = {f"network.{k}": v.detach().contiguous().cpu()
                    for k, v in self.module_.state_dict().items()}
         tensors["inputs.means"] = torch.as_tensor(self.means_)
@@ -378,7 +388,7 @@ class TorchRanker(Ranker):
     def _load_files(self, folder: Path, state: dict[str, Any]) -> None:
         # torch first: safetensors.torch imports it, and without it the load was refused as
         # a damaged model file ("ModuleNotFoundError: No module named 'torch'")
-        torch = require_torch()
+        torch = self._require_torch()
         try:
             from safetensors import safe_open
             from safetensors.torch import load_file

@@ -5092,7 +5092,6 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-@arguments_named
 def csv_quoting(frame: pd.DataFrame) -> int:
     """The ``quoting`` of ``frame.to_csv`` that keeps every text value one field:
     ``csv.QUOTE_NONNUMERIC`` where a text value, an index value or a column name holds a
@@ -5112,6 +5111,7 @@ def csv_quoting(frame: pd.DataFrame) -> int:
     return csv.QUOTE_MINIMAL
 
 
+@arguments_named
 def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -> Path:
     """Write interactions to one Parquet, CSV or TSV file (by its extension), atomically.
 

@@ -139,12 +139,33 @@ def _replace_file(temporary: Path, path: Path, *, overwrite: bool, existed: bool
     # finished last silently replaced the other's: the final rename itself refuses now
     try:
         if not _call_renameat2(temporary, path, _RENAME_NOREPLACE):
-            os.link(temporary, path)  # fails if the name exists, where rename would replace
-            os.unlink(temporary)
+            _link_into_place(temporary, path)
     except FileExistsError:
         raise RecstackError(_appeared_meanwhile(path, existed, "file")) from None
     except OSError as error:
         raise _destination_error(path, error) from None
+
+
+#: what ``link`` says on a filesystem that has no hard links (SMB, FAT, some FUSE mounts)
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK,
+                            errno.ENOSYS})
+
+
+def _link_into_place(temporary: Path, path: Path) -> None:
+    """Move ``temporary`` to the free name ``path``; FileExistsError if it is taken."""
+    try:
+        os.link(temporary, path)  # fails if the name exists, where rename would replace
+    except OSError as error:
+        if error.errno not in _NO_HARD_LINKS:
+            raise
+        # no hard links here: the write failed after all its work. Checked, then renamed:
+        # a file that another program (one not taking the output lock) makes between the
+        # two is replaced, a window of a few microseconds rather than a refused write
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path)) from None
+        os.rename(temporary, path)
+        return
+    os.unlink(temporary)
 
 
 def write_text(path: str | Path, text: str, *, overwrite: bool = True) -> Path:
@@ -394,7 +415,9 @@ def output_lock(target: str | Path, option: str = "", *, wait: bool = False
     its holder ends however it ends (a run killed with SIGKILL leaves no stale lock); the
     file records the holder (process id, host, start, command) and is removed when the
     lock is let go. Taking it again inside the block, in the same process, is allowed.
-    Where ``fcntl`` is missing (Windows) the block runs unlocked. ``option`` names where
+    Where ``fcntl`` is missing (Windows) the block runs unlocked, and so it does, with one
+    warning per process on the ``recstack`` logger, on a filesystem that keeps no locks
+    (NFS without lockd, some FUSE and SMB mounts). ``option`` names where
     the output was given (``"--out"``) in the advice of the refusal.
 
     ``wait``: wait for the holder instead of failing (saying once, on the ``recstack``
@@ -407,7 +430,8 @@ def output_lock(target: str | Path, option: str = "", *, wait: bool = False
     OutputBusy
         Another process holds the lock.
     RecstackError
-        The lock file cannot be made there (no such folder, not writable).
+        The lock file cannot be made there (no such folder, not writable), or its holder
+        record cannot be written (a full disk).
     """
     if not isinstance(wait, bool):
         raise RecstackError(f"output_lock: wait must be True or False, got {shown_given(wait)}")
@@ -439,12 +463,27 @@ def output_lock(target: str | Path, option: str = "", *, wait: bool = False
     except BaseException:
         _remove_empty(made)
         raise
-    try:
-        os.ftruncate(descriptor, 0)
-        os.write(descriptor, json.dumps(_holder_record()).encode())
+    if descriptor is None:  # a filesystem without locks (:func:`_take_output_lock`)
         with _held_outputs_guard:
             _held_outputs[key] = 1
         try:
+            yield
+        finally:
+            with _held_outputs_guard:
+                _held_outputs.pop(key, None)
+            _remove_empty(made)
+        return
+    try:
+        with _held_outputs_guard:
+            _held_outputs[key] = 1
+        try:
+            # inside the cleanup's reach: a full disk refusing the record left the lock
+            # file behind and let a bare OSError out
+            try:
+                os.ftruncate(descriptor, 0)
+                os.write(descriptor, json.dumps(_holder_record()).encode())
+            except OSError as error:
+                raise _destination_error(target, error) from None
             yield
         finally:
             # held: an interrupted run that let go of the lock but left its file was debris
@@ -480,10 +519,21 @@ def _remove_empty(folders: list[Path]) -> None:
             return  # holds something (the output written): it and those above stay
 
 
+#: what ``flock`` says on a filesystem that keeps no locks (NFS without lockd, some FUSE
+#: and SMB mounts): the lock cannot be had there by anyone, so none is held
+_NO_LOCKS = frozenset({errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL,
+                       errno.ENOSYS})
+_unlocked_said = False
+_unlocked_said_guard = threading.Lock()
+
+
 def _take_output_lock(path: Path, target: Path, option: str, fcntl: Any, *,
-                      wait: bool) -> int:
+                      wait: bool) -> int | None:
+    """The open descriptor of ``path``, locked; None where the filesystem keeps no locks
+    (the caller then runs unlocked)."""
     said = False
     while True:
+        made_here = not os.path.lexists(path)
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
         except OSError as error:
@@ -492,6 +542,14 @@ def _take_output_lock(path: Path, target: Path, option: str, fcntl: Any, *,
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as error:
             os.close(descriptor)
+            if error.errno in _NO_LOCKS:
+                # every atomic write there failed: the rename code likewise falls back
+                # where a filesystem lacks a feature, rather than refuse to write at all
+                if made_here:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+                _say_unlocked(path.parent, error)
+                return None
             if error.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
                 raise _destination_error(target, error) from None
             if wait:
@@ -514,6 +572,19 @@ def _take_output_lock(path: Path, target: Path, option: str, fcntl: Any, *,
             return descriptor
         # the holder before removed the file as it let go: this lock guards nothing
         os.close(descriptor)
+
+
+def _say_unlocked(folder: Path, error: OSError) -> None:
+    """Warn, once per process, that outputs are written without their lock."""
+    global _unlocked_said
+    with _unlocked_said_guard:
+        if _unlocked_said:
+            return
+        _unlocked_said = True
+    logging.getLogger("recstack").warning(
+        "%s: the filesystem there keeps no file locks (%s); outputs there are written "
+        "without recstack's one-writer lock, so two runs writing one output at the same "
+        "time are not kept apart (said once per run)", folder, error.strerror or error)
 
 
 def _wait_for_lock(path: Path, fcntl: Any) -> None:

@@ -87,7 +87,7 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -1461,7 +1461,7 @@ def iter_records(
 
 def _record_spans(
     path: PathLike, layout: DelimitedLayout, *, limit: int | None = None
-) -> Iterator[tuple[int, int, list[str]]]:
+) -> Generator[tuple[int, int, list[str]], None, None]:
     """``(first line, last line, fields)`` of each non-empty record (see iter_records)."""
     skip_header = layout.has_header
     yielded = 0
@@ -2474,19 +2474,43 @@ def ids_from_text(column: pa.ChunkedArray | pa.Array, name: str | None = None,
     :func:`warn_of_missing_value_ids`; ``fail_at`` or ``file`` place the first).
     """
     trimmed = pc.utf8_trim_whitespace(column)
-    if name is not None:
-        # " a" and "a" became one id without a word, where "007" and "7" are warned of
-        warn_of_ids_merged_by_trimming(column, trimmed, f"column {name!r}",
-                                       place=_place_of_row(fail_at, name),
-                                       file=file or _file_of(fail_at, name))
     if pc.all(pc.match_substring_regex(trimmed, _PLAIN_INTEGER)).as_py() is not False:
         try:
             return np.asarray(pc.cast(trimmed, pa.int64()).to_numpy(), dtype=np.int64)
         except pa.ArrowInvalid:
             pass  # beyond int64: exact only as text
     if name is not None:
+        # only text ids: "5" and " 5" are the integer 5 however they are spaced
+        _warn_of_text_ids_merged_by_trimming(column, trimmed, name, fail_at, file)
         warn_of_missing_value_ids(trimmed, name, fail_at, file)
     return np.asarray(trimmed.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _warn_of_text_ids_merged_by_trimming(column: pa.ChunkedArray | pa.Array,
+                                         trimmed: pa.ChunkedArray | pa.Array, name: str,
+                                         fail_at: FailAt | None, file: str | None) -> None:
+    """Warn where text ids of column ``name`` that differ only in surrounding whitespace
+    (``" a"`` and ``"a"``) became one id by trimming, as
+    :func:`recstack.data.idmap.warn_of_ids_merged_by_trimming` does, handing it only the
+    rows whose trimmed id some trimmed spelling became: it compares Python objects, and
+    the whole of two columns of millions of ids took seconds and gigabytes on every load
+    of a file whose ids hold no surrounding whitespace at all."""
+    differs = pc.fill_null(pc.not_equal(column, trimmed), False)
+    if not pc.any(differs).as_py():
+        return
+    touched = pc.is_in(trimmed, value_set=pc.unique(pc.filter(trimmed, differs)))
+    rows = np.flatnonzero(touched.to_numpy(zero_copy_only=False))
+    place_in_file = _place_of_row(fail_at, name)
+
+    def place(row: int) -> str:
+        # ``row`` counts the rows handed over; the words name the row of the whole column
+        # (by default as the idmap function names a row)
+        whole_row = int(rows[row])
+        return place_in_file(whole_row) if place_in_file else f"row {whole_row}"
+
+    warn_of_ids_merged_by_trimming(pc.take(column, rows), pc.take(trimmed, rows),
+                                   f"column {name!r}", place=place,
+                                   file=file or _file_of(fail_at, name))
 
 
 def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None = None
@@ -4115,7 +4139,8 @@ def _refuse_text_after_closing_quote(path: Path, layout: DelimitedLayout,
     with the unquoted name of another line. Only lines holding a quote with a character
     other than a separator, a quote or the line's end after it are looked at, once the
     bytes show one, and of those only lines that start a record (not the inside of a
-    quoted value holding line breaks, such as a review's text)."""
+    quoted value holding line breaks, such as a review's text): the exact reader finds the
+    records' first lines in one pass beside this one, started at the first such line."""
     if layout.newlines_in_values or layout.delimiter == "::":
         return
     after = re.escape(layout.delimiter)
@@ -4130,13 +4155,26 @@ def _refuse_text_after_closing_quote(path: Path, layout: DelimitedLayout,
         return
     read = {names.index(name) for name in columns if name in names}
     pattern = re.compile(suspect)
-    with reading(path, layout.encoding), _open_text(path, layout.encoding) as handle:
+    # re-reading the file from line 1 for each suspect line took seconds for a few
+    # thousand reviews whose inner lines begin with ""word"": the record starts are read
+    # once, in step with the lines, since both go down the file
+    record_starts: Iterator[int] | None = None
+    next_start: float = 0
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(reading(path, layout.encoding))
+        handle = stack.enter_context(_open_text(path, layout.encoding))
         for number, line in enumerate(handle, start=1):
             if (number == 1 and layout.has_header) or not pattern.search(line):
                 continue
             quoted = _text_after_closing_quote(line.rstrip("\r\n"), layout.delimiter)
-            if quoted is None or quoted[0] not in read or \
-                    not _starts_a_record(path, layout, number):
+            if quoted is None or quoted[0] not in read:
+                continue
+            if record_starts is None:
+                spans = stack.enter_context(contextlib.closing(_record_spans(path, layout)))
+                record_starts = (first for first, _, _ in spans)
+            while next_start < number:
+                next_start = next(record_starts, math.inf)
+            if next_start != number:
                 continue  # a line inside a quoted value that holds line breaks
             position, value = quoted
             read_as = next(csv.reader([value], delimiter=layout.delimiter), [""])[0]
@@ -4145,15 +4183,6 @@ def _refuse_text_after_closing_quote(path: Path, layout: DelimitedLayout,
                 f"end, so a CSV reader drops its quotes: {echoed(read_as)!r}", file=str(path),
                 line=number, column=names[position] if position < len(names) else None,
                 expected=f"a quoted value ending at its closing quote; or {_QUOTING_ADVICE}")
-
-
-def _starts_a_record(path: Path, layout: DelimitedLayout, number: int) -> bool:
-    """Whether a record of ``path`` starts on line ``number`` (the exact reader, up to that
-    line: only on the way to a refusal)."""
-    for start, _, _ in _record_spans(path, layout):
-        if start >= number:
-            return start == number
-    return False
 
 
 def _text_after_closing_quote(line: str, delimiter: str) -> tuple[int, str] | None:

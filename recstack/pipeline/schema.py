@@ -466,8 +466,7 @@ def _refuse_text_levels(values: Any, features: tuple[Feature, ...]) -> None:
                 continue  # numbers as levels: read as the codes they are, not positions
             kind_of = "a pandas category column of text levels"
             count = len(levels)
-        elif pd.api.types.is_string_dtype(dtype) and values[column].map(
-                lambda value: isinstance(value, str)).any():
+        elif pd.api.types.is_string_dtype(dtype) and _holds_text(values[column]):
             levels = pd.Index(values[column].dropna().unique())
             kind_of = "text"
             count = len(levels)
@@ -480,6 +479,26 @@ def _refuse_text_levels(values: Any, features: tuple[Feature, ...]) -> None:
             f"0..cardinality - 1 with 0 the unknown level (its schema's cardinality is "
             f"{cardinality.get(str(column))}): give pd.Categorical(column).codes + 1 (a "
             f"missing value becomes 0) with cardinality {count + 1}")
+
+
+#: what pandas.api.types.infer_dtype calls a column whose values are of several kinds,
+#: among which text may be
+_MIXED_KINDS = frozenset({"mixed", "mixed-integer"})
+
+
+def _holds_text(column: Any) -> bool:
+    """Whether a column of pandas' string or object dtype holds a str among its values (not
+    only missing values, numbers or other objects). pandas' typed scan settles every column
+    of one kind of value; a Python check of each value, which ran on every row of every
+    such column on each scoring call, is left for columns of several kinds."""
+    import pandas as pd
+
+    kind = pd.api.types.infer_dtype(column, skipna=True)
+    if kind == "string":
+        return True
+    if kind not in _MIXED_KINDS:
+        return False
+    return bool(column.map(lambda value: isinstance(value, str)).any())
 
 
 def _true_false_codes(first: str) -> str:

@@ -741,14 +741,22 @@ def _streamed_sessions(location: Any) -> pd.DataFrame | None:
     found = plain_parts(path, "events", _COLUMNS)
     if found is None:
         return None
+    import pyarrow as pa
+
     files, names = found
     columns = [c for c in (*_COLUMNS, *_IDENTITY_COLUMNS) if c in names]
-    if _holds_text(files[0], "timestamp"):
-        return None  # ISO 8601 text: read (or refused) with the column whole
     sums = _SessionSums([c for c in _IDENTITY_COLUMNS if c in names])
-    for batch in log_batches(files, columns=columns, batch_rows=_BATCH_ROWS):
-        if not sums.add(batch):
-            return None
+    try:
+        if _holds_text(files[0], "timestamp"):
+            return None  # ISO 8601 text: read (or refused) with the column whole
+        for batch in log_batches(files, columns=columns, batch_rows=_BATCH_ROWS):
+            if not sums.add(batch):
+                return None
+    except (OSError, pa.ArrowException):
+        # only the footers were checked: a damaged data page was arrow's bare "OSError:
+        # Unexpected end of stream", and a part pruned since the listing a
+        # FileNotFoundError; the whole-log reading names the file, or lists the log again
+        return None
     return sums.sessions()
 
 

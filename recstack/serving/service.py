@@ -806,7 +806,8 @@ class _LoadJob:
     asked_after: int
     #: the load in words, for the answers and log lines that name it
     what: str
-    started: float = field(default_factory=time.monotonic)
+    #: on the clock the waits read (looked up at each start, as they look it up)
+    started: float = field(default_factory=lambda: time.monotonic())
     started_at: str = field(
         default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     done: threading.Event = field(default_factory=threading.Event)
@@ -814,6 +815,8 @@ class _LoadJob:
     error: RecstackError | None = None
     #: given up after the load timeout; its thread may still be reading
     timed_out: bool = False
+    #: given up by :meth:`Service.close`; what its thread reads later is dropped
+    closed: bool = False
     #: gives it up at the load timeout; cancelled when it ends first (a timer per
     #: reload otherwise slept out the whole timeout)
     timer: threading.Timer | None = None
@@ -1009,6 +1012,8 @@ class Service:
         self.request_log: ParquetLog | None = None
         self.event_log: ParquetLog | None = None
         self.started = False
+        #: set by :meth:`close`: no load starts, and the one running is given up
+        self._closed = False
 
     # ------------------------------------------------------------------ life
     def start(self) -> None:
@@ -1074,7 +1079,22 @@ class Service:
     def close(self) -> None:
         """Close both logs and the store. A log whose last rows cannot be written does not
         keep the other from writing its own (nor the store open): every failure is raised
-        once all are closed, in one :class:`RecstackError`."""
+        once all are closed, in one :class:`RecstackError`.
+
+        A load running is given up (its reload fails, what it reads later is dropped, its
+        timer is cancelled), and no reload starts after: a late load installed its model
+        into the closed service, and its timer logged a failure after the close."""
+        with self._load_changed:
+            self._closed = True
+            job = self._load_job
+            if job is not None:
+                if job.timer is not None:
+                    job.timer.cancel()
+                job.closed = True
+                job.error = ReloadFailedError(self._closed_text(job.scope))
+                self._load_job = None
+                job.done.set()
+            self._load_changed.notify_all()
         failures = []
         for log in (self.request_log, self.event_log):
             if log is not None:
@@ -1086,6 +1106,11 @@ class Service:
             self.store.close()
         if failures:
             raise RecstackError("; ".join(failures))
+
+    def _closed_text(self, scope: tuple[tuple[str, ...], int | None]) -> str:
+        variants = ", ".join(repr(name) for name in scope[0])
+        return (f"the service is closed: no reload of variant{'s' * (len(scope[0]) > 1)} "
+                f"{variants}; what it read, if anything, is not served")
 
     def _load_initial(self, slot: VariantSlot) -> None:
         # a SettingsMismatchError is a mistake of the settings (an items file of another
@@ -1191,7 +1216,8 @@ class Service:
         ------
         ReloadFailedError
             A version did not load; every variant keeps what it served.
-            So does a load that runs past :attr:`load_timeout_seconds` (given up).
+            So does a load that runs past :attr:`load_timeout_seconds` (given up), and
+            a reload of a service :meth:`close` has closed.
         RequestLimitError
             No such variant, or no such ``version`` of its model (nothing is marked as
             failed: the request was mistaken, not the registry).
@@ -1220,9 +1246,11 @@ class Service:
         version's files, and each counted as a reload).
 
         One load runs at a time, in a thread of its own; a reload asked for meanwhile
-        waits for it. ``wait_seconds`` bounds the wait (None: until the load ends, which
-        :attr:`load_timeout_seconds` bounds); past it, :class:`LoadInProgressError` says
-        which load runs and since when, and a load this reload started goes on.
+        waits for it. ``wait_seconds`` bounds the wait from the call (None: until the load
+        ends, which :attr:`load_timeout_seconds` bounds from the load's own start, however
+        long the reload waited behind another load first); past it,
+        :class:`LoadInProgressError` says which load runs and since when, and a load this
+        reload started goes on.
         A load that runs past :attr:`load_timeout_seconds` is given up: the reload
         fails (:class:`ReloadFailedError`), every variant keeps what it served, and no
         other load of its variants starts until its thread returns."""
@@ -1242,26 +1270,35 @@ class Service:
             # then the registry's "must be a whole number from 1 to 99999999, got True",
             # where POST /admin/reload states the range in the words of every count
             version = request_count(version, "version", most=MAX_VERSION)
-        # past the load timeout the load has an outcome (its own, or the timeout's)
-        wait = (self.load_timeout_seconds + 5.0 if wait_seconds is None
-                else _load_bound(wait_seconds, "wait_seconds"))
+        bounded = (None if wait_seconds is None
+                   else time.monotonic() + _load_bound(wait_seconds, "wait_seconds"))
         slots = self._reload_slots(variant, version)
         scope = (tuple(slot.name for slot in slots), version)
-        deadline = time.monotonic() + wait
+
+        def deadline(load: _LoadJob) -> float:
+            # unbounded, each load is waited for until its own start plus the load
+            # timeout (by then it has an outcome, its own or the timeout's): counted from
+            # the request, time queued behind another load was taken from this one's, and
+            # a load not stalled was answered as still running
+            return (load.started + self.load_timeout_seconds + 5.0 if bounded is None
+                    else bounded)
+
         with self._load_changed:
             while True:
+                if self._closed:
+                    raise ReloadFailedError(self._closed_text(scope))
                 running = self._load_job
                 blocking = running or next((job for job in self._stalled_jobs
                                             if _conflicting(scope, job.scope)), None)
                 if blocking is None:
                     job = self._begin_load(scope, slots, version, asked_after)
                     break
-                left = deadline - time.monotonic()
+                left = deadline(blocking) - time.monotonic()
                 # a stalled read seldom returns soon: said at once, not after the wait
                 if left <= 0 or blocking.timed_out:
                     raise self._in_progress(blocking, scope)
                 self._load_changed.wait(left)
-        if not job.done.wait(max(0.0, deadline - time.monotonic())):
+        if not job.done.wait(max(0.0, deadline(job) - time.monotonic())):
             raise self._in_progress(job, scope)
         if job.error is not None:
             raise job.error
@@ -1376,7 +1413,7 @@ class Service:
                 failure = (slot, str(error) + self._pinned_hint(slot, version), marked)
                 break
         with self._reload_lock:
-            if job.timed_out:
+            if job.timed_out or job.closed:
                 self._end_load(job, [], None)
                 return
             if failure is not None:
@@ -1410,7 +1447,9 @@ class Service:
         """``job``'s thread is done: its outcome to its waiters, or, given up before,
         its result dropped and its variants free to load again."""
         with self._load_changed:
-            if job.timed_out:
+            if job.closed:
+                pass  # its outcome was given at the close; the waiters have it
+            elif job.timed_out:
                 if job in self._stalled_jobs:
                     self._stalled_jobs.remove(job)
                     logger.warning(
@@ -2109,9 +2148,34 @@ class Service:
         if loaded.store_check is not None and loaded.store_check[1] is None \
                 and now - loaded.store_check[0] < _STORE_CHECK_SECONDS:
             return None
-        from recstack.serving.embedding_store import other_model_items
+        from recstack.serving.embedding_store import (
+            DamagedVectorError,
+            encode_ids,
+            other_model_items,
+        )
 
-        problem = other_model_items(self.store, sample, f"{loaded.reference}'s")
+        while True:
+            try:
+                problem = other_model_items(self.store, sample, f"{loaded.reference}'s")
+                break
+            except DamagedVectorError as error:
+                # one damaged item vector says nothing of whose the others are: taken for
+                # an outage, every request read the sample again and served the model's
+                # vector while /health said ok, and a reload paused the store
+                ids, vectors = list(sample[0]), sample[1]
+                keys = encode_ids(ids)
+                if error.kind != "item" or error.key not in keys:
+                    raise
+                drop = keys.index(error.key)
+                logger.warning("%s; the item is left out of the sample compared with "
+                               "%s's item vectors (the store keeps serving)", error,
+                               loaded.reference)
+                # left out for this version from now on, so that it is said once
+                sample = (ids[:drop] + ids[drop + 1:], np.delete(vectors, drop, axis=0))
+                loaded.store_sample = sample if sample[0] else None
+                if not sample[0]:
+                    problem = None
+                    break
         if problem is not None:
             problem = (f"{problem}: the store was filled for another model (an earlier "
                        "version, or another catalog), whose user vectors mean nothing to "

@@ -2569,10 +2569,10 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
         empty = pd.isna(ids) | (ids == "")
         if empty.any():
             raise _id_error(fail_at, int(np.argmax(empty)), name, "found an empty id")
-        warn_of_ids_merged_by_trimming(column, ids, f"column {name!r}",
-                                       place=_place_of_row(fail_at, name),
-                                       file=_file_of(fail_at, name))
-        warn_of_missing_value_ids(pa.array(ids, pa.string()), name, fail_at)
+        trimmed = pa.array(ids, pa.string())
+        # compared in arrow: Python objects of the whole column were built for each load
+        _warn_of_text_ids_merged_by_trimming(column, trimmed, name, fail_at, None)
+        warn_of_missing_value_ids(trimmed, name, fail_at)
         return ids
     raise DataFormatError(f"holds {arrow_kind_shown(kind)} values", column=name,
                           expected="integer or text ids")

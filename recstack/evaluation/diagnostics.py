@@ -38,7 +38,8 @@ class Diagnostic:
 def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None, *,
              level_tolerance: float = 0.05, behind_margin: float = 0.10,
              high_precision: float = 0.3, low_recall: float = 0.05,
-             lists: Any = None, same_lists: float = 0.4) -> list[Diagnostic]:
+             lists: Any = None, same_lists: float = 0.4,
+             short_lists: float = 0.1) -> list[Diagnostic]:
     """Check ``result`` (against ``baseline`` where one is given) for:
 
     - an **ordering problem**: recall and hit rate within ``level_tolerance`` (relative) of
@@ -69,7 +70,18 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
       :class:`~recstack.evaluation.evaluator.Evaluator` stored
       (``result.meta["mean_list_overlap"]``: ``{"k": K, "overlap": share}`` of its top-K
       lists) is checked; a result without it (built by hand, sampled, or of a baseline
-      that is not personalised by design, ``personalised = False``) is not.
+      that is not personalised by design, ``personalised = False``) is not;
+    - **empty or short lists**: of the users, a share of at least ``short_lists`` got a
+      list with no item, or fewer than K, although more items were left to them (read
+      from ``result.meta["list_lengths"]``, which the evaluator stores for its largest K):
+      the model gave every item, or nearly every item, ``-inf`` (a re-ranker's block list
+      or filter that removes them, a model not fitted), and its metrics are 0 for those
+      users. Users to whom fewer than K items were left (a catalog smaller than K, users
+      who trained on nearly every item) are said apart, as the data's doing: their lists
+      are short whatever the model. A healthy model on ordinary data has neither: an
+      item-kNN that has nothing on a user with no neighbour leaves under one in ten users
+      (1 of 1,863 on the Last.fm graph-CF split), the share from which the evaluator's
+      :class:`~recstack.evaluation.evaluator.ConstantScoresWarning` speaks too.
 
     Each bound is a share from 0 to 1 (``0.05``, not ``5`` for 5%); one above 1 is refused.
     """
@@ -80,7 +92,7 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
     bounds = {}
     for name, value in (("level_tolerance", level_tolerance), ("behind_margin", behind_margin),
                         ("high_precision", high_precision), ("low_recall", low_recall),
-                        ("same_lists", same_lists)):
+                        ("same_lists", same_lists), ("short_lists", short_lists)):
         # a Decimal or Fraction is a number too, read as its float (a Decimal NaN is
         # compared as NaN: Decimal's own comparison raised InvalidOperation)
         number = math.nan
@@ -147,6 +159,81 @@ def diagnose(result: EvaluationResult, baseline: EvaluationResult | None = None,
         stored = _stored_overlap(result)
         if stored is not None:
             found += _same_lists(result, None, stored[1], bounds["same_lists"], stored[0])
+    found += _short_lists(result, bounds["short_lists"])
+    return found
+
+
+#: the counts of ``meta["list_lengths"]`` besides ``k``, as the evaluator stores them
+_LIST_COUNTS = ("empty", "short", "fewer_left", "nothing_left")
+
+
+def _short_lists(result: EvaluationResult, bound: float) -> list[Diagnostic]:
+    """The "empty lists" and "short lists" findings of :func:`diagnose`, from the counts
+    the evaluator stored in ``result.meta["list_lengths"]``; none for a result without
+    them (built by hand, sampled, folds combined whose counts differ)."""
+    meta = result.meta if isinstance(result.meta, dict) else {}
+    stored = meta.get("list_lengths")
+    if stored is None:
+        return []
+    n_users = meta.get("n_users")
+    if n_users is None:
+        # folds combined keep the counts only where every fold has the same (all 0 for a
+        # healthy model), but not the users' number, which differs by fold: the counts
+        # are then of one fold, not shares of the result's users
+        return []
+    where = f"diagnose: {result.model}'s meta['list_lengths']"
+    if not isinstance(stored, dict) or set(stored) != {"k", *_LIST_COUNTS}:
+        raise RecstackError(f"{where} is {shown(stored)}, but the evaluator stores "
+                            "{'k': K, 'empty': users, 'short': users, 'fewer_left': users, "
+                            "'nothing_left': users} there; evaluate the model again, or "
+                            "remove the entry")
+    if isinstance(n_users, bool | np.bool_) or not isinstance(n_users, int | np.integer) \
+            or n_users < 1:
+        # its counts are shares of the evaluated users: without their number, none is told
+        raise RecstackError(f"{where} is given, but meta['n_users'] is {shown(n_users)}, "
+                            "not the number (>= 1) of users evaluated, of whom its counts "
+                            "are shares; evaluate the model again, or remove the entry")
+    for name in ("k", *_LIST_COUNTS):
+        value = stored[name]
+        whole = not isinstance(value, bool | np.bool_) and isinstance(value, int | np.integer)
+        if name == "k" and not (whole and value >= 1):
+            raise RecstackError(f"{where}['k'] is {shown(value)}, but it is the length of "
+                                "the lists counted, a whole number >= 1; evaluate the "
+                                "model again, or remove the entry")
+        if name != "k" and not (whole and 0 <= value <= n_users):
+            raise RecstackError(f"{where}['{name}'] is {shown(value)}, but it is a number "
+                                f"of users from 0 to meta['n_users'] ({int(n_users):,}); "
+                                "evaluate the model again, or remove the entry")
+    k, n = int(stored["k"]), int(n_users)
+    empty, short = int(stored["empty"]), int(stored["short"])
+    fewer_left, nothing_left = int(stored["fewer_left"]), int(stored["nothing_left"])
+    found: list[Diagnostic] = []
+    if empty + short and (empty + short) / n >= bound:
+        parts = [f"empty for {empty:,} of the {n:,} users ({empty / n:.0%})"] if empty else []
+        if short:
+            parts.append(f"shorter than K={k} for {short:,}"
+                         f"{'' if empty else f' of the {n:,} users'} ({short / n:.0%})")
+        found.append(Diagnostic("empty lists", (
+            f"{result.model}'s top-{k} lists were {' and '.join(parts)}, although more items "
+            "were left to recommend them: the model gave those items -inf (a re-ranker's "
+            "block list or filter that removes them, a model not fitted), so a missing item "
+            "counts as a miss and an empty list scores 0 on every metric; check the model's "
+            "filters and that score_users returns its scores")))
+    if fewer_left and fewer_left / n >= bound:
+        n_items = meta.get("n_items")
+        if isinstance(n_items, int) and n_items < k:
+            cause = (f"the catalog holds only {n_items:,} items, fewer than K={k}, so "
+                     f"every list is shorter than K; evaluate at K <= {n_items:,}")
+        else:
+            cause = (f"they trained on all but fewer than {k} items of the catalog"
+                     + (f" ({nothing_left:,} of them on every item: their lists are empty)"
+                        if nothing_left else "")
+                     + "; a split that leaves users more unseen items, or a smaller K, "
+                       "measures the model on full lists")
+        found.append(Diagnostic("short lists", (
+            f"{fewer_left:,} of the {n:,} users ({fewer_left / n:.0%}) had fewer than "
+            f"K={k} items left to recommend, so their lists are short whatever "
+            f"{result.model} scores (the data's doing, not the model's): {cause}")))
     return found
 
 
@@ -377,7 +464,9 @@ _BOUNDS = {"level_tolerance": "the gap to the baseline's recall and hit rate, re
            "high_precision": "the precision@K from which a low recall is suspicious",
            "low_recall": "the recall@K up to which a high precision is suspicious",
            "same_lists": "the mean overlap of the users' lists from which they count as "
-                         "the same list"}
+                         "the same list",
+           "short_lists": "the share of users whose lists were empty or short from which "
+                          "it is a finding"}
 
 #: the metrics the ordering check compares with the baseline at one K
 _ORDERING = ("recall", "hit_rate", "ndcg", "map")

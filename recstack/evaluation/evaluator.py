@@ -499,6 +499,29 @@ def _warn_of_constant_scores(name: str, minus_inf: int, constant: int, n_users: 
         warnings.warn(ConstantScoresWarning(message), stacklevel=caller_stacklevel())
 
 
+def _count_list_lengths(counts: dict[str, int], top: np.ndarray, exclude: sp.csr_matrix,
+                        k: int) -> None:
+    """Add to ``counts`` (``meta["list_lengths"]``) a batch's users whose top-``k`` list
+    (``top``, ``-1`` for an empty slot) holds no item (``empty``) or fewer than ``k``
+    (``short``) although more items were left to them: the model's doing (every item
+    ``-inf``, a filter that blocks them). Users to whom fewer than ``k`` items were left
+    (``fewer_left``: the catalog less their training items is smaller than ``k``; of them
+    ``nothing_left``, none) are counted apart: their lists are short whatever the model
+    scores, which :func:`~recstack.evaluation.diagnostics.diagnose` says as such."""
+    if not exclude.has_canonical_format:
+        # a training pair given twice masks one item: counted twice, it made a user with
+        # one item left look as though nothing was
+        exclude = exclude.copy()
+        exclude.sum_duplicates()
+    left = exclude.shape[1] - np.diff(exclude.indptr)
+    lengths = np.count_nonzero(top >= 0, axis=1)
+    by_model = lengths < np.minimum(left, k)
+    counts["empty"] += int(np.count_nonzero(by_model & (lengths == 0)))
+    counts["short"] += int(np.count_nonzero(by_model & (lengths > 0)))
+    counts["fewer_left"] += int(np.count_nonzero(left < k))
+    counts["nothing_left"] += int(np.count_nonzero(left <= 0))
+
+
 #: The list length at which the evaluator measures the users' mean list overlap for
 #: :func:`~recstack.evaluation.diagnostics.diagnose`'s "same lists" check, whose bound
 #: (0.4) was set from lists of 10 and 20. The overlap grows with the list length for every
@@ -990,7 +1013,11 @@ class Evaluator:
     :func:`~recstack.evaluation.diagnostics.mean_list_overlap` of the users' top-``k``
     lists, which :func:`~recstack.evaluation.diagnostics.diagnose` reads when it is given
     no lists; a model whose class sets ``personalised = False`` (the non-personalised
-    baselines) has none.
+    baselines) has none. ``meta["list_lengths"]`` counts, at the largest K, the users whose
+    list was empty (``empty``) or shorter than K (``short``) although more items were left
+    to them (the model's doing), and apart those to whom fewer than K items were left
+    (``fewer_left``, of them ``nothing_left`` with none): ``diagnose`` names a model whose
+    lists were empty or short for one user in ten or more.
     """
 
     metrics: Sequence[str] = DEFAULT_METRICS
@@ -1249,6 +1276,7 @@ class Evaluator:
         # users given -inf for every item, one score for every item, and users who trained
         # on every item (nothing left to recommend them)
         flat = [0, 0, 0]
+        lengths_seen = dict.fromkeys(("empty", "short", "fewer_left", "nothing_left"), 0)
         # users without history are counted here (meta, NoHistoryWarning); the model's own
         # warning about them would say it again for every scoring batch
         with resolve(progress).task(f"Evaluating {name}", total=len(users)) as task, \
@@ -1284,6 +1312,7 @@ class Evaluator:
                 flat[0] += minus_inf
                 flat[1] += constant
                 top[np.isneginf(top_scores)] = -1  # masked items are not recommendations
+                _count_list_lengths(lengths_seen, top, batch_exclude, k_max)
                 top_lists[start:start + len(batch_users)] = top
                 batch_truth = truth[batch_users]
                 values = ranking_metrics(top, batch_truth, self.ks, ranking_names,
@@ -1311,6 +1340,9 @@ class Evaluator:
                   "users_without_ranking": int(flat[0] + flat[1]),
                   "relevant_pairs_seen": seen_pairs,
                   "users_all_relevant_seen": int(len(all_seen)),
+                  # the warnings of empty lists are gone once the run is over; results.json
+                  # and the report's Diagnostics keep why a model scored 0
+                  "list_lengths": {"k": int(k_max), **lengths_seen},
                   "protocol": "full catalog, training items excluded",
                   "test_pairs": test_pairs_key(truth),
                   # diagnose's same-list check without the lists, which the result does

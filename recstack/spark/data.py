@@ -634,12 +634,14 @@ def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
             raise DataFormatError(f"holds {frame.schema[ROW].dataType.simpleString()}",
                                   file=where, column=ROW, expected=_ROW_WORDS)
         problems.append(F.col(ROW).isNull())
+    # the ids as written, for the warning of those trimming merged (after the refusals)
+    untrimmed = frame
     for column in (USER_ID, ITEM_ID):
         if isinstance(frame.schema[column].dataType, T.StringType):
             # text ids are trimmed as every single-machine loader trims them (Unicode
             # whitespace, as arrow's utf8_trim_whitespace), so " a" is "a" here too
             frame = frame.withColumn(column, F.regexp_replace(F.col(column),
-                                                              r"(?U)^\s+|\s+$", ""))
+                                                              _SURROUNDING_WHITESPACE, ""))
             problems.append(F.col(column) == "")
             # one machine's rule (recstack.data.idmap.arrow_text_ids): 'a\x00' was an id
             # here, refused only when a model was saved or its ids read on one machine
@@ -710,11 +712,78 @@ def _checked_columns(frame: Any, where: str, keep: Sequence[str] = ()) -> Any:
         frame = _with_fractions_that_order(frame, where)
     if ROW in frame.columns:
         _refuse_repeated_rows(frame, where)
+    _warn_of_ids_merged_by_trimming(untrimmed, where)
     _warn_of_lookalike_ids(frame, where)
     _warn_of_missing_value_ids(frame, where)
     if VALUE in frame.columns:
         _warn_of_inexact_values(frame, where)
     return frame
+
+
+#: Spark's spelling of the trimming of every single-machine loader (arrow's
+#: utf8_trim_whitespace: Unicode whitespace at either end)
+_SURROUNDING_WHITESPACE = r"(?U)^\s+|\s+$"
+#: the counts in one machine's words of a merge shown by two spellings of one id
+_EXAMPLE_COUNTS = "1 id(s) were written in 2 ways"
+
+
+def _warn_of_ids_merged_by_trimming(frame: Any, where: str) -> None:
+    """Warn (:class:`~recstack.data.LookalikeIdWarning`, in the words of one machine's
+    loaders, :func:`recstack.data.idmap.warn_of_ids_merged_by_trimming`) where text ids of
+    ``frame`` (as written, before trimming) that differ only in surrounding whitespace
+    (``" a"`` and ``"a"``) became one id by trimming: Spark merged them without a word.
+    One aggregate finds whether any id of a column changes by trimming (the usual answer,
+    no, costs nothing more); only then are the spellings of the ids trimming touched
+    counted in Spark, and two spellings of the first merged id (in row order) brought to
+    the driver with their rows."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+
+    from recstack.data.idmap import warn_of_ids_merged_by_trimming
+    from recstack.data.interactions import LookalikeIdWarning, caller_stacklevel
+
+    text = [c for c in (USER_ID, ITEM_ID) if isinstance(frame.schema[c].dataType, T.StringType)]
+    if not text:
+        return
+    trimmed = {c: F.regexp_replace(F.col(c), _SURROUNDING_WHITESPACE, "") for c in text}
+    changed = frame.agg(*[F.max((F.col(c) != trimmed[c]).cast("int")).alias(c)
+                          for c in text]).first()
+    # without a row column, the frame's order (encode numbers the rows the same way)
+    order = F.col(ROW) if ROW in frame.columns else F.monotonically_increasing_id()
+    for column in text:
+        if not changed[column]:  # None: no rows; 0: nothing trimmed
+            continue
+        rows = (frame.select(trimmed[column].alias("trimmed"), F.col(column).alias("given"),
+                             order.alias("order"), F.struct(*frame.columns).alias("row"))
+                .where(F.col("given").isNotNull()))
+        touched = rows.where(F.col("given") != F.col("trimmed")).select("trimmed").distinct()
+        spellings = (rows.join(touched, "trimmed", "left_semi")
+                     .groupBy("trimmed", "given")
+                     .agg(F.min("order").alias("order"),
+                          F.min_by("row", "order").alias("row")))
+        merged = (spellings.groupBy("trimmed")
+                  .agg(F.count(F.lit(1)).alias("ways"), F.min("order").alias("order"))
+                  .where(F.col("ways") > 1))
+        found = merged.agg(F.count(F.lit(1)), F.sum("ways"),
+                           F.min_by("trimmed", "order")).first()
+        n_ids, n_ways, first_id = found
+        if not n_ids:
+            continue  # " a" alone: trimmed, and no other id was joined to it
+        examples = (spellings.where(F.col("trimmed") == first_id).orderBy("order")
+                    .limit(2).collect())
+        shown = [f"the row {_preview_row(example['row'].asDict())}" for example in examples]
+        # one machine's own words (not a copy): its function counts only the rows handed
+        # to it, here the two examples, so the counts Spark found take their place
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_of_ids_merged_by_trimming([example["given"] for example in examples],
+                                           [first_id] * len(examples), f"column {column!r}",
+                                           place=shown.__getitem__, file=where)
+        if not caught:
+            continue  # two spellings Spark merged that one machine's rule would not warn of
+        message = str(caught[0].message).replace(
+            _EXAMPLE_COUNTS, f"{n_ids:,} id(s) were written in {n_ways:,} ways", 1)
+        warnings.warn(message, LookalikeIdWarning, stacklevel=caller_stacklevel())
 
 
 #: the most non-ASCII (or exponent-form) ids of one column brought to the driver for the
@@ -1373,7 +1442,7 @@ def _integer_ids_as_written(frame: Any, widths: _RowWidths | None = None) -> Any
             if isinstance(frame.schema[column].dataType, T.StringType)]
     if not text and widths is None:
         return frame
-    trimmed = {column: F.regexp_replace(F.col(column), r"(?U)^\s+|\s+$", "")
+    trimmed = {column: F.regexp_replace(F.col(column), _SURROUNDING_WHITESPACE, "")
                for column in text}
     not_integer = [F.max((F.col(column).isNotNull() & (
         ~trimmed[column].rlike(PLAIN_INTEGER) | trimmed[column].try_cast("long").isNull()

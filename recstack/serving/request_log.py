@@ -711,9 +711,12 @@ def log_batches(files: Sequence[Path], *, columns: Sequence[str], batch_rows: in
                 present.append(name)
                 types[name] = schema.field(name).type
     for path in files:
+        # only the columns this file has: a part of an older schema (without `model`) made
+        # arrow's reader fail on the name (a bare KeyError)
+        in_file = set(pq.read_schema(path).names)
         parquet = pq.ParquetFile(path, read_dictionary=[
-            name for name in present if pa.types.is_string(types[name])
-            or pa.types.is_large_string(types[name])])
+            name for name in present if name in in_file and (
+                pa.types.is_string(types[name]) or pa.types.is_large_string(types[name]))])
         wanted = [name for name in present if name in parquet.schema_arrow.names]
         for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted):
             frame = table_as_frame(pa.Table.from_batches([batch]), text_as_categories=True)

@@ -10,6 +10,7 @@ import pytest
 
 from recstack.data.interactions import Interactions
 from recstack.data.synthetic import generate
+from recstack.models.base import EmptyListWarning
 from recstack.models.registry import create_model
 
 EVERYTHING = 10**6  # the user who interacted with every item
@@ -49,8 +50,13 @@ def test_every_user_with_candidates_gives_no_warning(fitted):
 
 def test_recommend_gives_such_a_user_empty_slots_as_every_model(fitted):
     model, other = fitted
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # recommend's rule is its answer, not a warning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         top, scores = model.recommend([EVERYTHING, other], k=3)
+    # the one warning every model gives of an empty list, with its reason
+    assert [(w.category, str(w.message)) for w in caught] == [(
+        EmptyListWarning, f"two_stage: recommend: 1 user ([{EVERYTHING}]) got an empty list "
+        "(every slot id -1, score -inf): it has interacted with every one of the 50 items of "
+        "the catalog, and seen items are excluded (exclude_seen=False ranks them too)")]
     assert top[0].tolist() == [-1, -1, -1] and np.isneginf(scores[0]).all()
     assert (top[1] >= 0).all() and np.isfinite(scores[1]).all()

@@ -158,6 +158,14 @@ def test_a_part_pruned_while_the_log_is_read_is_no_error(tmp_path, monkeypatch):
         return original(path, *args, **kwargs)
 
     monkeypatch.setattr(request_log, "read_log_file", pruned_as_read)
+    batches = request_log.log_batches
+
+    def pruned_as_batched(files, *args, **kwargs):
+        if first.exists():  # pruned once the parts were listed, as the log is read
+            first.unlink()
+        return batches(files, *args, **kwargs)
+
+    monkeypatch.setattr(request_log, "log_batches", pruned_as_batched)
     report, _ = _report(tmp_path)
     # the log as it is now: s1's part is gone
     assert report.metrics["sessions"].to_dict() == {"B": 2, "control": 1}

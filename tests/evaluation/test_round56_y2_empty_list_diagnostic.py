@@ -225,3 +225,22 @@ def test_counts_without_the_users_number_are_no_finding_and_no_error():
     result = evaluated(blocking_model(train), train, test)
     del result.meta["n_users"]
     assert diagnose(result) == []
+
+
+def test_a_model_emptying_lists_in_folds_is_said_fold_by_fold():
+    # folds count different users, so the combined result keeps no counts: each fold's
+    # finding is said with its fold, as the per-user check of nDCG is
+    experiment = parse_experiment({
+        "name": "x", "data": {"source": "synthetic:n_users=120,n_items=60,"
+                                        "n_interactions=2400,seed=5"},
+        "split": {"method": "kfold", "k": 3},
+        "evaluation": {"metrics": ["ndcg"], "ks": [10]},
+        "models": [{"type": "reranked", "model": {"type": "most_popular"}, "n_candidates": 20,
+                    "chain": [{"type": "block_list", "items": list(range(56))}]}]},
+        source="x.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outcome = run_experiment(experiment)
+    said = outcome.diagnostics["reranked"]
+    assert [d.kind for d in said] == ["empty lists"] * 3, said
+    assert [d.message.split(":")[0] for d in said] == [f"fold {n} of 3" for n in (1, 2, 3)]

@@ -704,8 +704,10 @@ def log_batches(files: Sequence[Path], *, columns: Sequence[str], batch_rows: in
     :func:`read_log` reads them whole; only one batch is held at a time."""
     present: list[str] = []
     types: dict[str, pa.DataType] = {}
+    names_in: dict[Path, set[str]] = {}
     for path in files:
         schema = pq.read_schema(path)
+        names_in[path] = set(schema.names)
         for name in schema.names:
             if name in columns and name not in present:
                 present.append(name)
@@ -713,9 +715,8 @@ def log_batches(files: Sequence[Path], *, columns: Sequence[str], batch_rows: in
     for path in files:
         # only the columns this file has: a part of an older schema (without `model`) made
         # arrow's reader fail on the name (a bare KeyError)
-        in_file = set(pq.read_schema(path).names)
         parquet = pq.ParquetFile(path, read_dictionary=[
-            name for name in present if name in in_file and (
+            name for name in present if name in names_in[path] and (
                 pa.types.is_string(types[name]) or pa.types.is_large_string(types[name]))])
         wanted = [name for name in present if name in parquet.schema_arrow.names]
         for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted):

@@ -732,8 +732,9 @@ def _warn_of_ids_merged_by_trimming(frame: Any, where: str) -> None:
     loaders, :func:`recstack.data.idmap.warn_of_ids_merged_by_trimming`) where text ids of
     ``frame`` (as written, before trimming) that differ only in surrounding whitespace
     (``" a"`` and ``"a"``) became one id by trimming: Spark merged them without a word.
-    One aggregate finds whether any id of a column changes by trimming (the usual answer,
-    no, costs nothing more); only then are the spellings of the ids trimming touched
+    One aggregate finds whether any id of a column changes by trimming (a pass over the
+    data, a reading of the source where it is not cached; the usual answer, no, costs
+    nothing beyond it); only then are the spellings of the ids trimming touched
     counted in Spark, and two spellings of the first merged id (in row order) brought to
     the driver with their rows."""
     from pyspark.sql import functions as F

@@ -452,9 +452,17 @@ def _rows_with_nothing_left(exclude: sp.csr_matrix, rows: np.ndarray) -> int:
     """How many of ``rows`` (rows of ``exclude``, each user's masked items) mask every
     item of the catalog: users who trained on every item, to whom nothing is left to
     recommend whatever the model scores."""
-    n_items = exclude.shape[1]
-    return sum(len(np.unique(exclude.indices[exclude.indptr[row]:exclude.indptr[row + 1]]))
-               == n_items for row in rows.tolist())
+    return int(np.count_nonzero(_items_left(exclude)[rows] <= 0))
+
+
+def _items_left(exclude: sp.csr_matrix) -> np.ndarray:
+    """Per row of ``exclude`` (each user's masked items), how many items of the catalog are
+    left to recommend. A training pair given twice masks one item: counted twice, it made
+    a user with one item left look as though nothing was."""
+    if not exclude.has_canonical_format:
+        exclude = exclude.copy()
+        exclude.sum_duplicates()
+    return exclude.shape[1] - np.diff(exclude.indptr)
 
 
 def _warn_of_constant_scores(name: str, minus_inf: int, constant: int, n_users: int,
@@ -508,12 +516,7 @@ def _count_list_lengths(counts: dict[str, int], top: np.ndarray, exclude: sp.csr
     (``fewer_left``: the catalog less their training items is smaller than ``k``; of them
     ``nothing_left``, none) are counted apart: their lists are short whatever the model
     scores, which :func:`~recstack.evaluation.diagnostics.diagnose` says as such."""
-    if not exclude.has_canonical_format:
-        # a training pair given twice masks one item: counted twice, it made a user with
-        # one item left look as though nothing was
-        exclude = exclude.copy()
-        exclude.sum_duplicates()
-    left = exclude.shape[1] - np.diff(exclude.indptr)
+    left = _items_left(exclude)
     lengths = np.count_nonzero(top >= 0, axis=1)
     by_model = lengths < np.minimum(left, k)
     counts["empty"] += int(np.count_nonzero(by_model & (lengths == 0)))

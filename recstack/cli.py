@@ -832,14 +832,13 @@ def _report(args: argparse.Namespace) -> int:
     from recstack.progress import terminal_progress
 
     if args.static:
-        from recstack.models.registry import OptionalLibrary
+        from recstack.models.registry import MATPLOTLIB
 
         # asked for by name, the PNG charts were left out without a word when matplotlib
         # was missing (the page said "Charts: none"), and the command exited 0
-        matplotlib = OptionalLibrary("matplotlib", "matplotlib", "insight")
-        if not matplotlib.installed():
+        if not MATPLOTLIB.installed():
             raise RecstackError("--static draws the charts with matplotlib, which is not "
-                                f"installed; install it with: {matplotlib.install_command()}")
+                                f"installed; install it with: {MATPLOTLIB.install_command()}")
     if args.out is not None:  # RESULTS_DIR/report.html is the report's own, replaced
         check_output_file(args.out, overwrite=args.overwrite)
     else:  # ... unless it is not a file: a dangling link or a pipe was replaced unasked
@@ -913,14 +912,12 @@ def _refuse_fit_without_libraries(args: argparse.Namespace) -> None:
     """Refuse up front what ``recstack fit`` could only refuse after the fit: a model, or an
     ``--index hnsw``, that needs a library that is not installed."""
     from recstack.config import load_experiment
-    from recstack.models.registry import OptionalLibrary
-
-    if args.index == "hnsw":
-        hnswlib = OptionalLibrary("hnswlib", "hnswlib", "serving")
-        if not hnswlib.installed():
-            raise RecstackError("--index hnsw needs hnswlib, which is not installed; install "
-                                f"it with: {hnswlib.install_command()} (or give --index exact)")
     from recstack.experiment import require_libraries
+    from recstack.models.registry import HNSWLIB
+
+    if args.index == "hnsw" and not HNSWLIB.installed():
+        raise RecstackError("--index hnsw needs hnswlib, which is not installed; install "
+                            f"it with: {HNSWLIB.install_command()} (or give --index exact)")
 
     experiment = load_experiment(args.experiment)
     require_libraries(experiment, labels={args.model})

@@ -295,13 +295,11 @@ def require_libraries(experiment: Experiment, *, tuning: bool = False,
     """Refuse, before the data is read, a run whose models (those of ``labels`` only, when
     given) need an optional library that is not installed, naming the install command;
     ``tuning``: the run searches hyperparameters, which needs optuna."""
-    from recstack.models.registry import OptionalLibrary, require_fit_libraries
+    from recstack.models.registry import OPTUNA, require_fit_libraries
 
-    if tuning:
-        optuna = OptionalLibrary("optuna", "optuna", "tune")
-        if not optuna.installed():
-            raise RecstackError(f"{experiment.where}[tune]: tuning needs optuna, which is not "
-                                f"installed; install it with: {optuna.install_command()}")
+    if tuning and not OPTUNA.installed():
+        raise RecstackError(f"{experiment.where}[tune]: tuning needs optuna, which is not "
+                            f"installed; install it with: {OPTUNA.install_command()}")
     for number, spec in enumerate(experiment.models, start=1):
         if labels is None or spec.label in labels:
             require_fit_libraries(spec.type, spec.params,

@@ -176,6 +176,10 @@ class OptionalLibrary:
 
 
 _TORCH = OptionalLibrary("torch", "PyTorch", "torch")
+#: the libraries of steps around the models, checked before a run reads its data
+OPTUNA = OptionalLibrary("optuna", "optuna", "tune")
+HNSWLIB = OptionalLibrary("hnswlib", "hnswlib", "serving")
+MATPLOTLIB = OptionalLibrary("matplotlib", "matplotlib", "insight")
 _SKLEARN_RANKING = OptionalLibrary("sklearn", "scikit-learn", "ranking")
 
 #: the optional library each registered model needs to be fitted (the models' own checks at

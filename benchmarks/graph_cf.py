@@ -23,9 +23,14 @@ out of the table and kept in ``--json``.
 The blend blends the tuned ALS, iALS, EASE, RP3beta, BSPM, item-kNN, LightGCN++ and
 Mult-VAE of the same run when they were run before it (or their parameters from
 ``--tuned``). Its weights are tuned like any other hyperparameter: the members are fitted
-on ``train.txt`` and the weights chosen on ``valid.txt`` by recall@20 (``Blend.fit(train,
-validation=valid)``); the blend is then refit on train + valid with those weights fixed.
-The test file never reaches it.
+on ``train.txt`` and the weights chosen on ``valid.txt`` by recall@20
+(``Blend.from_fitted(members, train, validation=valid)``); the blend is then assembled from
+the members refit on train + valid, with those weights fixed. The test file never reaches
+it. Each member is fitted in a process of its own and saved (recstack's model format) in
+``--member-cache`` with its fit time and peak memory, where a later run finds it rather
+than fitting it again (LightGCN++ takes most of an hour on Last.fm); the blend's fit time
+is its members' fit times plus its assembly, and its peak the largest of its members' fits
+and of its assembly.
 
 ``--tuned FILE`` reuses the tuned parameters of an earlier run (the ``--json`` file it
 wrote, or any JSON list of rows with ``dataset``, ``model`` and ``params``): a model found
@@ -34,17 +39,19 @@ same recipe, with the epoch count its early stopping chose.
 
 Run:  RECSTACK_DATASETS=../shared/datasets nice python benchmarks/graph_cf.py --trials 20
       [--datasets ml-1m lastfm] [--models ease gf_cf ...] [--time-budget SECONDS]
-      [--tuned earlier.json]
+      [--tuned earlier.json] [--member-cache DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, ClassVar
@@ -163,6 +170,26 @@ def _unvalidated_params(name: str, params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
+def _member_folder(cache: str, dataset: str, split: str, member: dict[str, Any]) -> Path:
+    """Where a blend member fitted on ``split`` (``train`` or ``refit``) is kept: one folder
+    per model and hyperparameters (a digest of them), beside its ``.json`` record."""
+    params = {k: v for k, v in member.items() if k != "type"}
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    return Path(cache) / dataset / split / f"{member['type']}-{digest}"
+
+
+def _cached_members(job: dict[str, Any], split: str) -> tuple[list[Any], list[dict[str, Any]]]:
+    """The blend's members fitted on ``split``, loaded from the member cache, with their
+    records (fit time, peak memory)."""
+    from recstack.models.persistence import load_model
+
+    folders = [_member_folder(job["cache"], Path(job["folder"]).name, split, member)
+               for member in _unvalidated_params("blend", job["params"])["members"]]
+    records = [json.loads(folder.with_suffix(".json").read_text(encoding="utf-8"))
+               for folder in folders]
+    return [load_model(folder) for folder in folders], records
+
+
 def _child(job: dict[str, Any]) -> dict[str, Any]:
     """One step for one model on one dataset: ``tune`` (search on valid) or ``fit`` (refit
     on train + valid, evaluate on test)."""
@@ -177,14 +204,36 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
     parts = load_adjacency_splits(job["folder"])
     name = job["model"]
     params = dict(job.get("params") or {})
+    if job["step"] == "member":
+        # one blend member fitted on train (to choose the weights) or train + valid (the
+        # refit), kept in the cache with what its fit cost
+        folder = _member_folder(job["cache"], Path(job["folder"]).name, job["split"], params)
+        if folder.with_suffix(".json").exists():
+            return json.loads(folder.with_suffix(".json").read_text(encoding="utf-8"))
+        member = {k: v for k, v in params.items() if k != "type"}
+        create_model(params["type"], **member)  # its libraries, before the baseline
+        baseline = _resident_mib()
+        started = time.perf_counter()
+        model = create_model(params["type"], **member).fit(
+            parts.train if job["split"] == "train" else parts.refit_train())
+        record = {"fit_s": time.perf_counter() - started, "baseline_mib": baseline,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        model.save(folder, overwrite=True)
+        # written last: a member whose record exists is complete
+        folder.with_suffix(".json").write_text(json.dumps(record), encoding="utf-8")
+        return record
     create_model(name, **params)  # import the model's libraries before the baseline
     if job["step"] == "weights":
+        from recstack.models.blend import Blend
+
         started = time.perf_counter()
-        # the validation rows choose the weights; the members are fitted without them
-        model = create_model(name, **_unvalidated_params(name, params)).fit(
-            parts.train, validation=parts.valid)
+        members, records = _cached_members(job, "train")
+        # the validation rows choose the weights; the members were fitted without them
+        model = Blend.from_fitted(members, parts.train, validation=parts.valid,
+                                  **{k: v for k, v in params.items() if k != "members"})
         return {"weights": [round(float(w), 6) for w in model.weights_],
-                "validation": model.validation_score_, "tune_s": time.perf_counter() - started}
+                "validation": model.validation_score_,
+                "tune_s": time.perf_counter() - started + sum(r["fit_s"] for r in records)}
     if job["step"] == "epochs":
         started = time.perf_counter()
         model = create_model(name, **params).fit(parts.train, validation=parts.valid)
@@ -203,9 +252,20 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
     refit = parts.refit_train()
     baseline = _resident_mib()
     started = time.perf_counter()
-    model = create_model(name, **_unvalidated_params(name, params)).fit(refit)
-    fit_s = time.perf_counter() - started
+    if name == "blend":
+        from recstack.models.blend import Blend
+
+        members, records = _cached_members(job, "refit")
+        model = Blend.from_fitted(members, refit, weights=params["weights"])
+    else:
+        model = create_model(name, **_unvalidated_params(name, params)).fit(refit)
+        records = []
+    fit_s = time.perf_counter() - started + sum(r["fit_s"] for r in records)
     fit_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for record in records:
+        # the blend's peak: the largest of its members' fits and of its own assembly
+        if record["peak_mib"] > fit_peak:
+            fit_peak, baseline = record["peak_mib"], record["baseline_mib"]
     result = Evaluator(metrics=("recall", "ndcg"), ks=(K,)).evaluate(model, refit, parts.test,
                                                                      name=name)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -237,23 +297,34 @@ def _same_recipe(earlier_row: dict[str, Any] | None, recipe: dict[str, Any]) -> 
 
 def benchmark(folder: Path, models: list[str], trials: int, seed: int,
               time_budget: float | None, rows: list[dict[str, Any]],
-              save: Any, earlier: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+              save: Any, earlier: dict[str, dict[str, Any]], cache: str) -> list[dict[str, Any]]:
     """Tune, refit and evaluate each model on one dataset folder, appending to ``rows`` and
     calling ``save(rows)`` after each model (so a long run keeps what it has done).
-    ``earlier`` maps a model to its row from an earlier run, whose parameters are reused."""
+    ``earlier`` maps a model to its row from an earlier run, whose parameters are reused;
+    ``cache`` is the folder of the blend's fitted members."""
     from recstack.config import tunable_space
 
     tuned = {name: row["params"] for name, row in earlier.items()}
     for name in models:
         job: dict[str, Any] = {"folder": str(folder), "model": name, "trials": trials,
-                               "seed": seed, "time_budget": time_budget}
+                               "seed": seed, "time_budget": time_budget, "cache": cache}
         row: dict[str, Any] = {"dataset": folder.name, "model": name, "trials": 0,
                                "tune_s": 0.0, "params": {}}
         if name == "blend":
             members = [{"type": m} | tuned.get(m, {}) for m in BLEND_MEMBERS]
             # the weights maximise the protocol's metric, as every other model's search does
             chooser = {"members": members, "metric": METRIC.partition("@")[0], "metric_k": K}
-            outcome = run_child(job | {"step": "weights", "params": chooser})
+            outcome = {}
+            for split in ("train", "refit"):
+                for member in _unvalidated_params(name, chooser)["members"]:
+                    outcome = run_child(job | {"step": "member", "split": split,
+                                               "params": member})
+                    if "error" in outcome:
+                        break
+                if "error" in outcome:
+                    break
+            if "error" not in outcome:
+                outcome = run_child(job | {"step": "weights", "params": chooser})
             if "error" in outcome:
                 rows.append(row | outcome)
                 print(f"  {folder.name} {name}: {outcome['error']}", file=sys.stderr)
@@ -353,6 +424,10 @@ def main() -> None:
     parser.add_argument("--tuned", type=Path, default=None,
                         help="reuse the tuned parameters of the models found in this JSON "
                              "(an earlier run's --json): refit, not tuned again")
+    parser.add_argument("--member-cache", type=Path, default=None, metavar="DIR",
+                        help="keep the blend's members, fitted once per dataset and split, "
+                             "in this folder and reuse those found there (default: a "
+                             "temporary folder, removed at the end)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -377,9 +452,11 @@ def main() -> None:
 
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
-    for folder in folders:
-        benchmark(folder, args.models, args.trials, args.seed, args.time_budget, rows, save,
-                  earlier.get(folder.name, {}))
+    with tempfile.TemporaryDirectory(prefix="graph-cf-members-") as temporary:
+        cache = str(args.member_cache or temporary)
+        for folder in folders:
+            benchmark(folder, args.models, args.trials, args.seed, args.time_budget, rows,
+                      save, earlier.get(folder.name, {}), cache)
     text = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}, load average {load_average()}; command: "
             f"{' '.join(sys.argv)}; {time.perf_counter() - started:.0f} s in all\n\n"

@@ -49,7 +49,7 @@ WEIGHT_GRID = (0.0, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 20.0)
 # Validation users whose member scores are cached for the weight search: the cache holds
 # users x items x members float32 scores, kept within this many bytes (a seeded sample of
 # the validation users when they do not all fit). At 512 MiB the weights of eight members
-# on Last.fm's 17k items were chosen on 772 of its 1,863 validation users; a fixed size,
+# on Last.fm's 17k items were chosen on 771 of its 1,854 validation users; a fixed size,
 # not a share of the memory free, so that a seed gives the same weights on any machine.
 _CACHE_BUDGET_BYTES = 2 * 2**30
 # rows normalised at once in float64 (:meth:`Blend._normalised`): the copy's bytes at most

@@ -59,7 +59,7 @@ __all__ = ["OutputBusy", "atomic_directory", "atomic_path", "blocking_parent", "
            "check_regular_file", "checked_path", "describe_path", "file_name_problem",
            "fitting_stem", "folder_place_problem", "folder_problem", "hashed_stem",
            "home_or_working_folder_problem", "interruptions_held", "is_looping_link",
-           "lock_path", "output_lock", "padded_name_problem",
+           "lock_path", "naming_failed_write", "output_lock", "padded_name_problem",
            "recover", "refuse_non_file", "room_for_name", "special_file_problem",
            "write_bytes", "write_text", "write_with", "written_name_problem"]
 
@@ -122,9 +122,12 @@ def atomic_path(path: str | Path, *, overwrite: bool = True) -> Iterator[Path]:
             _fsync_file(temporary)
             _replace_file(temporary, path, overwrite=overwrite, existed=existed)
             _fsync_folder(path.parent)
-        except BaseException:
+        except BaseException as error:
             with interruptions_held():
                 _remove(temporary)
+            naming = _naming_the_output(error, path, temporary)
+            if naming is not None:
+                raise naming from error
             raise
 
 
@@ -310,9 +313,12 @@ def atomic_directory(target: str | Path, *, overwrite: bool) -> Iterator[Path]:
             _check_replaceable(target, overwrite=overwrite)
             with interruptions_held():
                 _swap_in(staging, target, overwrite=overwrite)
-        except BaseException:
+        except BaseException as error:
             with interruptions_held():
                 _remove(staging)
+            naming = _naming_the_output(error, target, staging)
+            if naming is not None:
+                raise naming from error
             raise
 
 
@@ -1374,6 +1380,51 @@ def _check_replaceable(target: Path, *, overwrite: bool) -> None:
     if not overwrite:
         raise RecstackError(f"{target} already exists; pass overwrite=True (--overwrite on "
                             f"the command line) to replace it")
+
+
+def _naming_the_output(error: BaseException, path: Path, work: Path) -> OSError | None:
+    """``error``, an operating system's refusal of a write under way, naming the output
+    ``path`` where it named none or named ``work`` (the temporary file or staging folder,
+    a name the user never gave, which is gone once the write failed); None when it names
+    another file already or is no such refusal.
+
+    A write that fails part-way reports no file: a full disk was "Error writing bytes to
+    file. Detail: [errno 28] No space left on device" (pyarrow), or "No space left on
+    device" (pandas, Python's own files), and a file larger than ``ulimit -f`` allows "File
+    too large", none of them saying which output could not be written. A file inside a
+    staging folder is named by its place in the target folder."""
+    if not isinstance(error, OSError) or error.errno is None:
+        return None
+    named = [_in_place_of(os.fsdecode(name), path, work)
+             for name in (error.filename, error.filename2) if name is not None]
+    if not named:
+        named = [str(path)]
+    if named == [os.fsdecode(n) for n in (error.filename, error.filename2) if n is not None]:
+        return None  # it names a file of its own: nothing to add
+    # the system's words for the number: pyarrow's message wraps them in its own
+    return OSError(error.errno, os.strerror(error.errno), named[0], None, *named[1:])
+
+
+@contextmanager
+def naming_failed_write(path: str | Path) -> Iterator[None]:
+    """Name ``path`` in an operating system's refusal, during the block, that names no
+    file (a full disk: "No space left on device" alone), for a file written straight into
+    a folder :func:`atomic_directory` stages; that folder's refusal names the file by its
+    place in the target (``results/x/summary.csv``), where it named only the folder."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno is None or error.filename is not None:
+            raise
+        raise OSError(error.errno, os.strerror(error.errno), os.fspath(path)) from error
+
+
+def _in_place_of(name: str, path: Path, work: Path) -> str:
+    """``name`` with the work file or folder ``work`` at its start written as ``path``."""
+    for given in (str(work), str(work.absolute())):
+        if name == given or name.startswith(given + os.sep):
+            return str(path) + name[len(given):]
+    return name
 
 
 def _destination_error(path: Path, error: OSError) -> RecstackError:

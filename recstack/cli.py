@@ -15,6 +15,7 @@ Split methods, filters and the options of data sources are the specs declared in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import errno
 import json
@@ -40,7 +41,7 @@ _TAB_SPELLINGS = ("\\t", "tab")
 #: errno values of operating-system errors a user's input or environment causes
 _USER_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.EPERM,
                 errno.ENOSPC, errno.EROFS, errno.EEXIST, errno.ENOTEMPTY, errno.ENAMETOOLONG,
-                errno.ELOOP, getattr(errno, "EDQUOT", errno.ENOSPC)}
+                errno.ELOOP, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,6 +50,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             # here too, not only around the command: the parser imports most of the library
             # (seconds on a busy machine), and a Ctrl-C then printed a traceback in pandas
             args = _build_parser().parse_args(argv)
+        except KeyboardInterrupt as interruption:
+            return _interrupted(interruption)
+        except OSError as error:
+            if error.filename != STANDARD_OUTPUT:
+                raise
+            return _user_error(describe_os_error(error))  # --help, --version: see _Parser
+        except SystemExit as done:
+            # --help and --version print, then exit: into a full disk (`> /dev/full`) their
+            # text was lost with status 0 when the interpreter's last flush was refused
+            if done.code in (0, None):
+                try:
+                    refused = _standard_output_refusal()
+                except BrokenPipeError:  # `recstack --help | head -1`: as argparse left it
+                    raise done from None
+                if refused is not None:
+                    return refused
+            raise
+        try:
             return _main(args)
         except KeyboardInterrupt as interruption:
             return _interrupted(interruption)
@@ -57,14 +76,104 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(args: argparse.Namespace) -> int:
     with _notes_on_stderr(lambda: getattr(args, "terms", ())):
         try:
-            code = _run(args)
-            sys.stdout.flush()  # here, so that a closed pipe is caught below
-            return code
+            with _standard_output_named():
+                code = _run(args)
+            # here, so that a closed pipe is caught below (and a full disk said as in _run)
+            refused = _standard_output_refusal()
+            return code if refused is None else refused
         except BrokenPipeError:
             # whoever read the output stopped early (`recstack ... | head`): end quietly,
             # with the status of a process ended by SIGPIPE, as other tools do
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 128 + signal.SIGPIPE
+
+
+#: the standard output, named in its refusal (a redirect into a full disk)
+STANDARD_OUTPUT = "the standard output (what the command prints, redirected with > or |)"
+
+
+@contextmanager
+def _naming_standard_output(stream: Any) -> Iterator[None]:
+    """Name the standard output in its refusal, during the block, of what is printed: a full
+    disk behind ``> file`` (or ``> /dev/full``) was "No space left on device (the disk is
+    full)" naming no file, as if the results or the data had not fitted. A closed pipe
+    (``| head``) stays what it is: it ends the command quietly. ``stream`` is the standard
+    output written."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno is None or error.filename is not None or error.errno not in _USER_ERRNOS:
+            raise
+        _drop_unwritten_output(stream)
+        raise OSError(error.errno, os.strerror(error.errno), STANDARD_OUTPUT) from error
+
+
+def _drop_unwritten_output(stream: Any) -> None:
+    """Send what ``stream`` still holds, and anything printed after, nowhere: the
+    interpreter's last flush at exit was refused again, adding "Exception ignored in:
+    <_io.TextIOWrapper name='<stdout>'...>" and status 120 to the one-line error."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        # not a file of the system's (a caller's StringIO): it holds nothing unwritten
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        stream.flush()
+
+
+class _NamedStandardOutput:
+    """``sys.stdout`` while a command runs: what it writes and flushes goes to the stream it
+    stands for, a refusal naming the standard output (:func:`_naming_standard_output`);
+    anything else is the stream's."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        with _naming_standard_output(self._stream):
+            return typing.cast(int, self._stream.write(text))
+
+    def writelines(self, lines: Any) -> None:
+        with _naming_standard_output(self._stream):
+            self._stream.writelines(lines)
+
+    def flush(self) -> None:
+        with _naming_standard_output(self._stream):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _standard_output_named() -> Iterator[None]:
+    """``sys.stdout`` is a :class:`_NamedStandardOutput` for the block, then what it was."""
+    stream = sys.stdout
+    if stream is None or isinstance(stream, _NamedStandardOutput):
+        yield  # no output at all (pythonw), or a command run inside another: named already
+        return
+    sys.stdout = typing.cast(typing.TextIO, _NamedStandardOutput(stream))
+    try:
+        yield
+    finally:
+        if isinstance(sys.stdout, _NamedStandardOutput):
+            sys.stdout = stream
+
+
+def _standard_output_refusal() -> int | None:
+    """Flush the standard output: its refusal said as a user's mistake (status 2), or None.
+    A closed pipe (BrokenPipeError) is the caller's to end quietly. For ``--help`` and
+    ``--version`` too, which argparse prints and exits on: into a full disk (``>
+    /dev/full``) their text was lost with status 0, argparse ignoring the refusal."""
+    try:
+        with _naming_standard_output(sys.stdout):
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # the reader stopped early (`| head`): the caller ends quietly
+    except OSError as error:
+        if error.errno not in _USER_ERRNOS:
+            raise
+        return _user_error(describe_os_error(error))
+    except (ValueError, AttributeError):  # closed, or no standard output: nothing to flush
+        return None
+    return None
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -346,9 +455,21 @@ def describe_os_error(error: OSError) -> str:
     """``path: reason`` for an operating-system error (both paths for a rename)."""
     reason = error.strerror or str(error)
     hint = {errno.ENOSPC: " (the disk is full)",
-            getattr(errno, "EDQUOT", -1): " (the disk quota is used up)"}.get(error.errno or 0,
-                                                                              "")
+            getattr(errno, "EDQUOT", -1): " (the disk quota is used up)",
+            # a traceback before: the limit is the user's (`ulimit -f`) or the filesystem's
+            errno.EFBIG: " (larger than the file size limit: the shell's `ulimit -f`, or the "
+                         "largest file the filesystem holds)"}.get(error.errno or 0, "")
     paths = [str(p) for p in (error.filename, error.filename2) if p is not None]
+    if error.errno == errno.ENAMETOOLONG and paths:
+        from recstack.atomic import name_too_long, shortened
+
+        # a folder output (evaluate and data split --out, fit --registry) printed the whole
+        # name, hundreds of characters, then only "File name too long", where a file output
+        # is refused naming the part too long and the limit
+        problem = name_too_long(Path(paths[-1]))
+        if problem is not None:
+            return (f"{shortened(paths[-1], 120)}: {reason}: it is {problem}; choose a "
+                    "shorter name")
     return f"{' -> '.join(paths) + ': ' if paths else ''}{reason}{hint}"
 
 
@@ -1957,6 +2078,15 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self.register("action", None, _StoreOnce)
         self.register("action", "store", _StoreOnce)
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if not message or file is not sys.stdout:
+            super()._print_message(message, file)
+            return
+        # argparse ignores a refused write, and --help and --version into a full disk
+        # (unbuffered, PYTHONUNBUFFERED=1) were lost with status 0; a closed pipe still is
+        with contextlib.suppress(BrokenPipeError), _naming_standard_output(file):
+            file.write(message)
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         self._given = list(sys.argv[1:] if args is None else args)

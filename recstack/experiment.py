@@ -205,7 +205,7 @@ class ExperimentResult:
         replaces ``out`` only when complete. A report that fails does not cost the results
         (a run may have taken hours; the report can be drawn again from them): the folder
         is written without report.html, then the error says so and how to draw it."""
-        from recstack.atomic import atomic_directory
+        from recstack.atomic import atomic_directory, naming_failed_write
 
         overwrite = check_flag(overwrite, "ExperimentResult.write: overwrite")
         checked_path(out, "ExperimentResult.write: out")
@@ -237,15 +237,22 @@ class ExperimentResult:
             # replaced by the results
             check_output(out, overwrite=True)
             with atomic_directory(out, overwrite=overwrite) as staging:
-                (staging / RESULTS_FILE).write_text(
-                    json.dumps(payload, indent=2, default=str), encoding="utf-8")
                 from recstack.data.files import csv_quoting
 
-                (staging / "summary.csv").write_text(
-                    self.table().to_csv(index_label="model",
-                                        quoting=csv_quoting(self.table())), encoding="utf-8")
+                # each file named in a refusal that names none (a full disk), as
+                # results/NAME/summary.csv: only the folder was named
+                with naming_failed_write(staging / RESULTS_FILE):
+                    (staging / RESULTS_FILE).write_text(
+                        json.dumps(payload, indent=2, default=str), encoding="utf-8")
+                with naming_failed_write(staging / "summary.csv"):
+                    (staging / "summary.csv").write_text(
+                        self.table().to_csv(index_label="model",
+                                            quoting=csv_quoting(self.table())),
+                        encoding="utf-8")
                 for result in self.results:
-                    result.to_csv(staging / f"per_user_{result.model}.csv", per_user=True)
+                    per_user = staging / f"per_user_{result.model}.csv"
+                    with naming_failed_write(per_user):
+                        result.to_csv(per_user, per_user=True)
                 for label, model in self.models.items():
                     model.save(staging / "models" / label)
                 failure = (_write_report_into(self.experiment, staging, Path(out), progress)

@@ -335,8 +335,9 @@ def build_spec(cls: type[S], values: Mapping[str, Any], where: str = "", *,
     refuse_case_twins(values, declared, where, key_text=key_text)
     for key in values:
         if key not in declared:
-            near = closest(key, declared)
-            hint = f" (did you mean {key_text(near)!r}?)" if near else ""
+            # as every other unknown name: a look-alike letter (a Cyrillic е in
+            # 'n_thrеads') is named, where "did you mean 'n_threads'?" showed no difference
+            hint = did_you_mean(key, declared, spelled=key_text)
             raise ConfigError(f"{where}unknown key {key_text(key)!r}{what}{hint}; "
                               f"known keys: {', '.join(map(key_text, declared)) or '(none)'}")
     converted: dict[str, Any] = {}
@@ -569,22 +570,25 @@ def refuse_case_twins(table: Any, known: Iterable[str], where: str = "", *,
                               f"{key_text(twin)!r}")
 
 
-def did_you_mean(name: Any, known: Iterable[str]) -> str:
+def did_you_mean(name: Any, known: Iterable[str], *,
+                 spelled: Callable[[str], str] = str) -> str:
     """`` (did you mean 'x'?)`` for the nearest of ``known``, or nothing. A name holding a
     letter of another script where the nearest is plain ASCII (``most_pоpular`` with a
     Cyrillic о, a full-width ｍ) is told which character it is: the two names print alike,
-    and "did you mean 'most_popular'?" alone showed no difference."""
+    and "did you mean 'most_popular'?" alone showed no difference. ``spelled`` writes a
+    name as the user typed it (``--test-fraction`` for ``test_fraction``)."""
     near = closest(name, known)
     if not near:
         return ""
     if isinstance(name, str) and near.isascii() and not name.isascii():
         import unicodedata
 
-        position, char = next((i, c) for i, c in enumerate(name, 1) if not c.isascii())
-        return (f" (did you mean {near!r}? {name!r} holds {char!r} at position {position}, "
-                f"U+{ord(char):04X} {unicodedata.name(char, 'a character')}: retype it "
-                "in ASCII)")
-    return f" (did you mean {near!r}?)"
+        shown = spelled(name)
+        position, char = next((i, c) for i, c in enumerate(shown, 1) if not c.isascii())
+        return (f" (did you mean {spelled(near)!r}? {shown!r} holds {char!r} at position "
+                f"{position}, U+{ord(char):04X} {unicodedata.name(char, 'a character')}: "
+                "retype it in ASCII)")
+    return f" (did you mean {spelled(near)!r}?)"
 
 
 def table_hint(entry: Any) -> str:

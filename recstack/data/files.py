@@ -1024,12 +1024,27 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                 f"not {encoding}", file=file,
                 expected=f"encoding='utf-16-{order}', or the file saved as UTF-8")
     position = head.index(b"\x00")
-    column = position - head.rfind(b"\n", 0, position)
+    # lines end at LF, CRLF or a lone CR, as the readers count them: counted at LF alone, a
+    # NUL in an old Mac file (CR only) was on line 1, at a character past the line's end
+    before = head[:position].decode(encoding, errors="replace")
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
     raise DataFormatError(
-        f"holds a NUL byte (code 0) at character {column}, which no text file does",
-        file=file, line=head.count(b"\n", 0, position) + 1,
+        f"holds a NUL byte (code 0) at character {len(before) - line_start + 1}, which no "
+        "text file does", file=file, line=_line_ends(before) + 1,
         expected="a text file (a NUL is a sign of binary data, or of text in UTF-16 or "
                  "UTF-32: pass its encoding=)")
+
+
+def _line_ends(text: str) -> int:
+    """The line ends in ``text``: LF, CRLF or a lone CR, one each, as every reader of
+    delimited text counts them (Python's universal newlines, pyarrow's CSV reader)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def line_ends_in_bytes(data: bytes) -> int:
+    """:func:`_line_ends` of text in UTF-8 or a one-byte encoding, counted in its bytes
+    (where a byte 10 or 13 is always that character)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
 def _refuse_other_than_wide_text(file: str, head: bytes, encoding: str, family: str) -> None:
@@ -1577,22 +1592,29 @@ def _open_text(path: PathLike, encoding: str) -> io.TextIOBase:
 def first_undecodable(path: PathLike, encoding: str, stop_at_line: int | None = None
                        ) -> tuple[int, bytes] | None:
     """Line number and bytes of the first sequence that is not valid ``encoding`` (looking
-    no further than about ``stop_at_line`` when given)."""
-    line, carry = 1, b""
+    no further than about ``stop_at_line`` when given). Lines end at LF, CRLF or a lone CR,
+    counted in the decoded text, as the readers count them: counted as LF bytes, every
+    such error in an old Mac file (CR only) was on line 1."""
+    line, carry, after_return = 1, b"", False
     with pa.input_stream(str(path), compression="detect") as stream:
         while chunk := stream.read(1 << 16 if stop_at_line else 1 << 22):
             data = carry + chunk
             carry = b""
             try:
-                data.decode(encoding)
+                text = data.decode(encoding)
             except UnicodeDecodeError as error:
                 if error.end == len(data) and error.reason == "unexpected end of data":
                     # a character cut by the chunk boundary: finish it with the next chunk
                     carry, data = data[error.start:], data[:error.start]
+                    text = data.decode(encoding)
                 else:
-                    return line + data.count(b"\n", 0, error.start), data[
-                        error.start:error.end]
-            line += data.count(b"\n")
+                    before = data[:error.start].decode(encoding)
+                    joined = after_return and before.startswith("\n")  # a CRLF cut in two
+                    return (line + _line_ends(before) - joined,
+                            data[error.start:error.end])
+            line += _line_ends(text) - (after_return and text.startswith("\n"))
+            if text:
+                after_return = text.endswith("\r")
             if stop_at_line is not None and line > stop_at_line:
                 return None
     return (line, carry) if carry else None
@@ -1616,8 +1638,13 @@ def warn_of_utf8_read_as(path: PathLike, encoding: str) -> None:
         return
     if name.startswith(("utf-8", "utf-16", "utf-32")):
         return
-    line, carry, seen = 1, b"", 0
+    line, carry, seen, after_return = 1, b"", 0, False
     found: tuple[int, bytes] | None = None
+
+    def joined(data: bytes) -> bool:
+        """Whether ``data`` starts with the LF of a CRLF the chunk before ended in."""
+        return after_return and data.startswith(b"\n")
+
     with reading(path, encoding), pa.input_stream(str(path), compression="detect") as stream:
         while seen < _UTF8_SCAN_BYTES and (chunk := stream.read(1 << 22)):
             seen += len(chunk)
@@ -1631,12 +1658,17 @@ def warn_of_utf8_read_as(path: PathLike, encoding: str) -> None:
                     # a character cut by the chunk's end: finished with the next chunk
                     carry, data = data[error.start:], data[:error.start]
                 if found is None and not data.isascii():
+                    # lines end at LF, CRLF or a lone CR (an old Mac file's), as the readers
+                    # count them: UTF-8 text, so these bytes are those characters
                     at = next(i for i, byte in enumerate(data) if byte > 0x7F)
-                    start = data.rfind(b"\n", 0, at) + 1
-                    end = data.find(b"\n", at)
-                    found = (line + data.count(b"\n", 0, at),
-                             data[start:end if end >= 0 else len(data)].rstrip(b"\r"))
-            line += data.count(b"\n")
+                    start = max(data.rfind(b"\n", 0, at), data.rfind(b"\r", 0, at)) + 1
+                    ends = [end for end in (data.find(b"\n", at), data.find(b"\r", at))
+                            if end >= 0]
+                    found = (line + line_ends_in_bytes(data[:at]) - joined(data),
+                             data[start:min(ends, default=len(data))])
+            line += line_ends_in_bytes(data) - joined(data)
+            if data:
+                after_return = data.endswith(b"\r")
         whole = not stream.read(1)
     if found is None or carry:
         return
@@ -3404,6 +3436,72 @@ def plain_column(column: pa.ChunkedArray, *, decimals_as_floats: bool = False
     return column
 
 
+def first_text_not_utf8(table: pa.Table) -> tuple[str, int, bytes] | None:
+    """The first column of ``table`` typed as text (dictionary-encoded too) that holds bytes
+    that are not UTF-8, the index of its first such row and those bytes; None where every
+    text column is UTF-8. A Parquet file whose writer did not check its text (a latin-1
+    export typed as strings) holds such bytes, which pyarrow reads unchecked: they failed
+    later, in pyarrow, as "Wrapping caf\ufffd failed" or "Invalid UTF8 sequence in input",
+    naming no column or row."""
+    def is_text(kind: pa.DataType) -> bool:
+        return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type):
+            if not is_text(column.type.value_type) or all(
+                    _first_not_utf8(chunk.dictionary) is None for chunk in column.chunks):
+                continue  # (its values checked once each, not once per row)
+        column = plain_column(column)
+        if not is_text(column.type):
+            continue
+        offset = 0
+        for chunk in column.chunks:
+            bad = _first_not_utf8(chunk)
+            if bad is not None:
+                raw = chunk.slice(bad, 1).view(
+                    pa.large_binary() if pa.types.is_large_string(chunk.type)
+                    else pa.binary())[0].as_py()
+                return name, offset + bad, raw
+            offset += len(chunk)
+    return None
+
+
+def _first_not_utf8(chunk: pa.Array) -> int | None:
+    """The index of the first value of a text array that is not UTF-8 (None: all are),
+    found by halving the array (pyarrow's full validation checks the UTF-8)."""
+    def valid(part: pa.Array) -> bool:
+        try:
+            part.validate(full=True)
+        except pa.ArrowInvalid:
+            return False
+        return True
+
+    if valid(chunk):
+        return None
+    low, high = 0, len(chunk)  # the first bad value is in [low, high)
+    while high - low > 1:
+        middle = (low + high) // 2
+        if valid(chunk.slice(low, middle - low)):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def text_not_utf8_message(raw: bytes) -> str:
+    """What :func:`first_text_not_utf8` found, for an error's message."""
+    return (f"holds the bytes {raw!r}, which are not UTF-8 text, in a column the file types "
+            "as text (UTF-8 by Parquet's rules)")
+
+
+def text_not_utf8_remedy(what: str = "") -> str:
+    """What to do about a Parquet file holding text that is not UTF-8 (``what``: the kind
+    of file, for the readers of side tables)."""
+    return (f"UTF-8 text{f' in the {what}' if what else ''}: write the file again with its "
+            "text decoded from its true encoding (e.g. latin-1) first")
+
+
 def _first_false(mask: pa.ChunkedArray | pa.Array) -> int:
     return int(np.argmin(np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)))
 
@@ -3541,8 +3639,9 @@ def load_table(
     not Parquet is refused by name, as is a folder of CSV parts (each part would be typed
     from its own text). The parts must hold the same columns; a column's types may differ
     only where one type holds both exactly (integers or floats of different widths, times
-    of one zone in different units: read in the wider one); otherwise the two parts and the
-    column are named. An empty part is read as no rows; a damaged one is named.
+    of one zone in different units: read in the wider one; a dictionary-encoded column and
+    a plain one of its values type: read plain); otherwise the two parts and the column
+    are named. An empty part is read as no rows; a damaged one is named.
 
     With no column arguments, a file that :func:`save_table` wrote comes back as it was
     written (its column roles, rating range and timestamp unit travel in its metadata).
@@ -3594,7 +3693,8 @@ def load_table(
     encoding
         Text encoding of a delimited file, e.g. ``"latin-1"``. A file that is valid UTF-8
         holding characters beyond ASCII, read in another encoding, is read as asked with a
-        :class:`~recstack.data.MisreadTextWarning` (``café`` would be ``cafÃ©``).
+        :class:`~recstack.data.MisreadTextWarning` (``café`` would be ``cafÃ©``). Another
+        encoding than UTF-8 given for Parquet, whose text is always UTF-8, is refused.
     column_names
         Header names for a text file without a header line.
     timestamp_format
@@ -3687,6 +3787,12 @@ def load_table(
                           " to CSV/TSV text files; a Parquet file records its own columns "
                           f"(leave {'them' if several else 'it'} out, or name the columns "
                           "with user_col=, item_col=...)")
+    if parquet and codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+        # silently ignored: a Parquet file's text is UTF-8 by its format, so the encoding
+        # given decoded nothing, and bytes ids written in it were refused as not UTF-8
+        raise ConfigError(f"{path}: encoding={encoding!r} applies to CSV/TSV text files; "
+                          "the text of a Parquet file is UTF-8 by its format (leave it "
+                          "out)")
     part_table = _part_table(path) if parts else None
     for file in part_table.files if part_table is not None else [path]:
         check_content(file, parquet=parquet, encoding=encoding)
@@ -4373,6 +4479,12 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
     def place(index: int) -> tuple[str, int]:
         """The file holding row ``index`` of the table, and the row's index there."""
         return parts.locate(index) if parts is not None else (str(path), index)
+    not_utf8 = first_text_not_utf8(table)
+    if not_utf8 is not None:
+        column, index, raw = not_utf8
+        file, row = place(index)
+        raise DataFormatError(f"row {row + 1}: {text_not_utf8_message(raw)}", file=file,
+                              column=column, expected=text_not_utf8_remedy())
     if table.num_rows == 0 and stored is None:
         raise DataFormatError("holds no interactions (no rows)", file=str(path),
                               expected="one row per interaction")
@@ -4583,10 +4695,15 @@ def _lossless_type(one: pa.DataType, other: pa.DataType) -> pa.DataType | None:
     where it holds every value of both exactly (None where no type does): integers widened
     (a uint64 with a signed type has none), floats widened, text and binary to their large
     forms, timestamps of one time zone to the finer unit (a time that does not fit it is
-    refused when read)."""
+    refused when read); a dictionary-encoded column (pandas' categories, Polars'
+    categoricals) beside a plain one or one of other index widths by the type of its
+    values (it was refused as "dictionary<values=string, ...>" against "string")."""
     if one == other:
         return one
     types = pa.types
+    if types.is_dictionary(one) or types.is_dictionary(other):
+        return _lossless_type(*(kind.value_type if types.is_dictionary(kind) else kind
+                                for kind in (one, other)))
     if types.is_integer(one) and types.is_integer(other):
         signed = [t for t in (one, other) if types.is_signed_integer(t)]
         if len(signed) != 1:
@@ -4859,6 +4976,31 @@ def _build(table: pa.Table, users: np.ndarray, items: np.ndarray, roles: dict[st
 
 
 # ---------------------------------------------------------------------------- save_table
+def _bytes_as_text(table: pa.Table, path: Path) -> pa.Table:
+    """``table`` with its columns of bytes as the text a CSV or TSV file writes of them,
+    refusing, naming the column and row, bytes that are not UTF-8 text: pyarrow's writer
+    failed on them with ``ArrowInvalid: Invalid UTF8 payload``, and wrote bytes holding a
+    line break into a record that :func:`load_table` then refused."""
+    for position, name in enumerate(table.column_names):
+        column = plain_column(table.column(name))
+        if not (pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type)):
+            continue
+        try:
+            text = pc.cast(column, pa.large_string())
+        except pa.ArrowInvalid:
+            row, value = next((row, value) for row, value in enumerate(column.to_pylist())
+                              if value is not None and not _is_utf8(value))
+            raise DataFormatError(
+                f"not written: the column holds the bytes {value!r} at row {row + 1}, which "
+                "are not UTF-8 text, the encoding of the CSV and TSV files written here",
+                file=str(path), column=name,
+                expected="save as .parquet, which keeps bytes as they are, or decode the "
+                         "values in their true encoding first "
+                         "(e.g. data.context[name].str.decode('latin-1'))") from None
+        table = table.set_column(position, table.field(name).with_type(text.type), text)
+    return table
+
+
 def _refuse_line_breaks(table: pa.Table, path: Path) -> None:
     """Refuse text holding a line break before writing a text file: pyarrow would quote it,
     and :func:`load_table` refuses such a record (a quote that never closes looks the
@@ -5015,7 +5157,8 @@ def refuse_unwritable_context_names(data: Interactions, path: Path,
     the file's own ``user_id``, a blank name or one of pyarrow's reader columns
     (``__filename``...) gave a file that ``load_table`` refused or a dataset whose writer
     or reader failed in pyarrow (``ArrowInvalid: Multiple matches for FieldRef.Name(0)``,
-    ``KeyError: 'Column d does not exist in schema'``). ``levels``: the partition levels
+    ``KeyError: 'Column d does not exist in schema'``), and a name holding a lone surrogate
+    (``'\\ud800'``) failed with a UnicodeEncodeError. ``levels``: the partition levels
     the writer adds as columns."""
     if data.context is None:
         return
@@ -5026,8 +5169,15 @@ def refuse_unwritable_context_names(data: Interactions, path: Path,
     seen: dict[str, Any] = {}
     for name in data.context.columns:
         read = trimmed_column_name(str(name))
+        half = _first_lone_surrogate([read])
         if not read:
             problem = f"the context column {shown(name)} has no name once written"
+        elif half is not None:
+            # pyarrow failed on it with a UnicodeEncodeError (a file names its columns in
+            # UTF-8)
+            problem = (f"the context column {shown(name)} has a name holding a lone "
+                       f"surrogate ({half[2]!r}), which is not UTF-8 text and no file can "
+                       "hold")
         elif read in own:
             problem = (f"the context column {shown(name)} is read back as {read!r}, the "
                        f"name of {own[read]}")
@@ -5053,18 +5203,24 @@ def _context_to_arrow(context: pd.DataFrame) -> pa.Table:
     """The context columns as an Arrow table; a column Arrow cannot store (values of mixed
     kinds, such as 1 and 'a', lists beside dicts, Python objects, complex numbers) is
     refused naming the column, its first value that does not fit and its row, where
-    save_table and write_partitioned failed with pyarrow's ArrowInvalid."""
+    save_table and write_partitioned failed with pyarrow's ArrowInvalid; so is text that
+    UTF-8 cannot encode (a lone surrogate such as ``'\\ud800'``, which
+    ``errors='surrogateescape'`` and some JSON readers leave), where they failed with
+    Python's UnicodeEncodeError."""
     try:
         return pa.Table.from_pandas(context, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError,
+            UnicodeEncodeError):
         pass
     for name in context.columns:
         column = context[name]
         try:
             pa.array(column, from_pandas=True)
             continue
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError,
+                UnicodeEncodeError):
             pass
+        _refuse_lone_surrogates(column, str(name))
         row, kinds = _first_unstorable(column.tolist())
         raise DataFormatError(
             f"not written: the context column holds {shown(column.iloc[row])} at row "
@@ -5076,6 +5232,55 @@ def _context_to_arrow(context: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(context, preserve_index=False)  # a whole-table problem
 
 
+def _refuse_lone_surrogates(column: pd.Series, name: str) -> None:
+    """Refuse a context column holding text that UTF-8 cannot encode, naming its first
+    such value and row (in a categorical column where no row holds such text, the first
+    such category, which the file's dictionary would still hold)."""
+    where = "at row {}"
+    half = _first_lone_surrogate(column.astype(object).tolist())
+    if half is None and isinstance(column.dtype, pd.CategoricalDtype):
+        where = "as its category number {} (which no row holds)"
+        half = _first_lone_surrogate(column.cat.categories.tolist())
+    if half is None:
+        return
+    position, value, character = half
+    raise DataFormatError(
+        f"not written: the context column holds {shown(value)} {where.format(position + 1)}"
+        f", text holding a lone surrogate ({character!r}), which is not UTF-8 text and no "
+        "file can hold", column=name,
+        expected="text in UTF-8: decode the values without errors='surrogateescape', in "
+                 "their true encoding")
+
+
+def _first_lone_surrogate(values: Sequence[Any]) -> tuple[int, Any, str] | None:
+    """The position of the first value among ``values`` that is or holds (in a list, tuple
+    or dict, as Arrow stores them) text that UTF-8 cannot encode, the value and the lone
+    surrogate that stops it; None where every text can be encoded."""
+    for position, value in enumerate(values):
+        character = _lone_surrogate_in(value)
+        if character is not None:
+            return position, value, character
+    return None
+
+
+def _lone_surrogate_in(value: Any) -> str | None:
+    """The first lone surrogate of text in ``value`` (or in its items, keys and values)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return value[error.start]
+        return None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple | np.ndarray):
+        for item in value:
+            character = _lone_surrogate_in(item)
+            if character is not None:
+                return character
+    return None
+
+
 def _first_unstorable(values: list[Any]) -> tuple[int, set[str]]:
     """The position of the first of ``values`` that Arrow cannot store, or of the first
     of a second kind (1 then 'a'), and the kinds seen up to it."""
@@ -5083,7 +5288,8 @@ def _first_unstorable(values: list[Any]) -> tuple[int, set[str]]:
     for row, value in enumerate(values):
         try:
             pa.array([value], from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError,
+                UnicodeEncodeError):
             return row, kinds
         if value is not None and not (isinstance(value, float) and value != value):
             # (None and NaN fit any column; ints and floats make a column of floats)
@@ -5230,6 +5436,7 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
         refuse_values_outside_range(data, path)  # a text file records no range
         return write_with(path, lambda target: pq.write_table(table, target))
     if suffix in _EXTENSION_DELIMITERS and last.lower() in (suffix, ".gz"):
+        table = _bytes_as_text(table, path)
         _refuse_line_breaks(table, path)
         _refuse_ids_read_back_otherwise(table, path)
         options = pacsv.WriteOptions(delimiter=_EXTENSION_DELIMITERS[suffix])

@@ -59,6 +59,7 @@ from recstack.data.files import (
     first_out_of_range,
     first_time_out_of_range,
     first_undecodable,
+    line_ends_in_bytes,
     line_of_record,
     near_miss,
     range_text,
@@ -1133,7 +1134,7 @@ def _encoding(path: Path) -> str:
         if raw.startswith(codecs.BOM_UTF8):
             found = first_undecodable(path, "utf-8")
             line, bad = found if found is not None else (
-                raw.count(b"\n", 0, error.start) + 1, raw[error.start:error.end])
+                line_ends_in_bytes(raw[:error.start]) + 1, raw[error.start:error.end])
             raise DataFormatError(
                 f"starts with a UTF-8 byte-order mark, but holds bytes that are not UTF-8 "
                 f"({bad.hex()}): the file mixes two encodings", file=str(path), line=line,
@@ -1170,8 +1171,8 @@ def _refuse_utf8_beside_other_bytes(path: Path, raw: bytes, error: UnicodeDecode
             continue  # a surrogate or a code point past U+10FFFF: not UTF-8 text
         found = first_undecodable(path, "utf-8")
         other_line, other = found if found is not None else (
-            raw.count(b"\n", 0, error.start) + 1, raw[error.start:error.end])
-        utf8_line = raw.count(b"\n", 0, match.start()) + 1
+            line_ends_in_bytes(raw[:error.start]) + 1, raw[error.start:error.end])
+        utf8_line = line_ends_in_bytes(raw[:match.start()]) + 1
         raise DataFormatError(
             f"mixes two encodings: line {utf8_line} holds {letter!r} written as UTF-8 "
             f"({match.group().hex()}), line {other_line} bytes that are not UTF-8 "
@@ -1197,7 +1198,7 @@ def _single_byte_encoding(path: Path, raw: bytes) -> str:
             f"holds the byte {bad.hex()}, which is no character of UTF-8, latin-1 or cp1252 "
             "text (latin-1 reads it as an invisible control code): the file seems damaged "
             "or written in another encoding", file=str(path),
-            line=raw.count(b"\n", 0, error.start) + 1,
+            line=line_ends_in_bytes(raw[:error.start]) + 1,
             expected="the release's text as it ships (UTF-8, or latin-1 in the older "
                      "releases): fetch the release again, or correct that line") from None
     return "cp1252"

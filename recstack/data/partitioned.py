@@ -48,6 +48,7 @@ from recstack.data.files import (
     context_frame,
     exact_decimals,
     first_repeated_name,
+    first_text_not_utf8,
     first_time_out_of_range,
     ids_to_numpy,
     interactions_to_arrow,
@@ -62,6 +63,8 @@ from recstack.data.files import (
     refuse_values_outside_range,
     scalar_text,
     text_as_numbers_advice,
+    text_not_utf8_message,
+    text_not_utf8_remedy,
     timestamps_to_seconds,
     values_as_float32,
 )
@@ -1497,6 +1500,12 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
         return DataFormatError(f"{locate(index)}: " + message.format(text=text),
                                file=str(root), column=column, expected=expected)
 
+    not_utf8 = first_text_not_utf8(table)
+    if not_utf8 is not None:
+        # a writer that did not check its text: it failed later, in pyarrow, naming no row
+        name, index, raw = not_utf8
+        raise DataFormatError(f"{locate(index)}: {text_not_utf8_message(raw)}",
+                              file=str(root), column=name, expected=text_not_utf8_remedy())
     for name in table.column_names:
         column = table.column(name)
         if column.null_count and name not in context:

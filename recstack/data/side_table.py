@@ -24,6 +24,7 @@ from recstack.data.files import (
     check_content,
     file_column_names,
     first_repeated_name,
+    first_text_not_utf8,
     ids_from_text,
     ids_to_numpy,
     is_part_folder,
@@ -33,6 +34,8 @@ from recstack.data.files import (
     read_delimited,
     reading,
     scalar_text,
+    text_not_utf8_message,
+    text_not_utf8_remedy,
     warn_of_one_part,
 )
 from recstack.data.interactions import (
@@ -182,6 +185,15 @@ def _read_parquet(path: Path, what: str, parts: _PartTable | None = None
         return parts.read(parts.schema.names) if parts is not None else pq.read_table(path)
     try:
         arrow = read()
+        # a writer that did not check its text: pandas failed on it in pyarrow ("Wrapping
+        # caf\ufffd failed", an ArrowException), naming no column or row
+        not_utf8 = first_text_not_utf8(arrow)
+        if not_utf8 is not None:
+            name, index, raw = not_utf8
+            holder, row = locate(index)
+            raise DataFormatError(f"row {row + 1}: {text_not_utf8_message(raw)}",
+                                  file=holder, column=name,
+                                  expected=text_not_utf8_remedy(what))
         unnamed = _unnamed_parquet_columns(path, arrow, what, locate)
         table = _nullable_integers(arrow, arrow.to_pandas())
     except DataFormatError:

@@ -33,7 +33,9 @@ Metric definitions, per variant
   clicks).
 * **Bounce rate** = sessions without any click or purchase / sessions: the share of sessions
   that saw recommendations and left without engaging.
-* **ROI** = (revenue - cost) / cost, from the variant's totals.
+* **ROI** = (revenue - cost) / cost, from the variant's totals (a session's revenue and cost
+  summed in log order by Kahan's compensated summation, whether the log is read whole or
+  a batch at a time, sorted by session or not).
 * **Engagement** = mean session duration in seconds, a session lasting from its first to its
   last event (0 for a single-event session).
 
@@ -850,6 +852,57 @@ def _kinds(present: list[Any]) -> str:
     return "stored as " + " and ".join(kinds)
 
 
+#: groups left in a batch below which _compensated_add finishes them one value at a time
+_FEW_GROUPS = 16
+
+
+def _compensated_add(sums: np.ndarray, compensations: np.ndarray, groups: np.ndarray,
+                     values: np.ndarray) -> None:
+    """Add ``values`` into ``sums[groups]`` in row order by Kahan's compensated summation
+    (``y = value - c; t = sum + y; c = (t - sum) - y; sum = t``), the one rule by which a
+    session's revenue and cost are summed: a log summed whole (:func:`_sessions`) and one
+    summed a batch at a time, the running ``compensations`` carried from batch to batch
+    (``recstack.serving.online``), give the same bits. pandas' grouped sum is no such
+    rule: it is Kahan's where the rows are not sorted by session and numpy's pairwise
+    sum where they are, and plain sums per batch differed from both in the last digits,
+    in a session's revenue and then in its variant's ROI. Vectorised over the groups, one
+    step per value's rank within its group; the last few groups of a long tail are
+    finished in Python floats, the same IEEE double operations. The values are finite
+    and the sums bounded by the callers (no infinity, whose compensation would be NaN)."""
+    if not len(groups):
+        return
+    order = np.argsort(groups, kind="stable")
+    ordered_groups = groups[order]
+    ordered_values = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered_groups[1:] != ordered_groups[:-1]])
+    lengths = np.diff(np.r_[starts, len(order)])
+    ranks = np.arange(len(order)) - np.repeat(starts, lengths)
+    by_rank = np.argsort(ranks, kind="stable")
+    per_rank = np.bincount(ranks).tolist()
+    begin = 0
+    for count in per_rank:
+        if count < _FEW_GROUPS:
+            break
+        rows = by_rank[begin:begin + count]
+        begin += count
+        step_groups = ordered_groups[rows]
+        y = ordered_values[rows] - compensations[step_groups]
+        total = sums[step_groups] + y
+        compensations[step_groups] = (total - sums[step_groups]) - y
+        sums[step_groups] = total
+    rank = len(per_rank) if begin == len(order) else int(ranks[by_rank[begin]])
+    for start, length in zip(starts[lengths > rank].tolist(), lengths[lengths > rank].tolist(),
+                             strict=True):
+        group = int(ordered_groups[start])
+        running, compensation = float(sums[group]), float(compensations[group])
+        for value in ordered_values[start + rank:start + length].tolist():
+            corrected = value - compensation
+            step = running + corrected
+            compensation = (step - running) - corrected
+            running = step
+        sums[group], compensations[group] = running, compensation
+
+
 def _sessions(log: pd.DataFrame) -> pd.DataFrame:
     # counted by a grouping, not pd.crosstab, whose count is a Python call per session
     # (seconds per million events, and a report grouped the log once per test)
@@ -867,8 +920,8 @@ def _sessions(log: pd.DataFrame) -> pd.DataFrame:
             "impressions": counts["impression"],
             "clicks": counts["click"],
             "purchases": counts["purchase"],
-            "revenue": grouped["revenue"].sum(),
-            "cost": grouped["cost"].sum(),
+            "revenue": _session_sums(grouped, log["revenue"]),
+            "cost": _session_sums(grouped, log["cost"]),
             "duration_s": grouped["timestamp"].max() - grouped["timestamp"].min(),
         }
     )
@@ -880,6 +933,15 @@ def _sessions(log: pd.DataFrame) -> pd.DataFrame:
     if isinstance(table["variant"].dtype, pd.CategoricalDtype):
         table["variant"] = table["variant"].astype(table["variant"].dtype.categories.dtype)
     return table
+
+
+def _session_sums(grouped: Any, amounts: pd.Series) -> pd.Series:
+    """Each session's total of ``amounts`` (the log's revenue or cost), summed in log order
+    by :func:`_compensated_add`, indexed as the groups of ``grouped``."""
+    codes = grouped.ngroup().to_numpy(np.int64)
+    sums = np.zeros(grouped.ngroups, dtype=np.float64)
+    _compensated_add(sums, np.zeros_like(sums), codes, amounts.to_numpy(np.float64))
+    return pd.Series(sums, index=grouped.size().index)
 
 
 def _check_keys(column: pd.Series, where: _Rows) -> None:
@@ -1148,6 +1210,12 @@ MONEY_TEXT_HINT = ("write plain numbers such as 3.5, without a currency sign, co
                    "thousands separator (one currency per log)")
 
 
+#: what a negative revenue is told (a refund logged as a purchase of a negative amount),
+#: here and where the service reads an event log (recstack.serving.online)
+REFUND_HINT = ("a refund is no event of the log: take it off the revenue of the purchase "
+               "it refunds, or leave the refunded purchase out")
+
+
 def _money(values: pd.Series, where: _Rows) -> pd.Series:
     """Revenue or cost as float64, missing values 0, refused by row when not a finite
     amount >= 0."""
@@ -1167,9 +1235,12 @@ def _money(values: pd.Series, where: _Rows) -> pd.Series:
     bad = ~np.isfinite(amounts.to_numpy()) | (amounts.to_numpy() < 0)
     if bad.any():
         position = int(np.argmax(bad))
+        # a refund (revenue -20) was refused without a word of what to do with it
+        hint = (f" ({REFUND_HINT})" if column == "revenue"
+                and float(amounts.iloc[position]) < 0 else "")
         raise MetricInputError(
             f"events column {column!r} must be finite and >= 0; {where(position)} holds "
-            f"{shown(values.iloc[position])}")
+            f"{shown(values.iloc[position])}{hint}")
     with np.errstate(over="ignore"):
         total = float(amounts.to_numpy().sum())
     if math.isinf(total):

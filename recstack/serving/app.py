@@ -58,7 +58,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from importlib import resources
 from typing import Annotated, Any, cast
 
@@ -960,10 +960,16 @@ async def health(service: ServiceDep) -> dict[str, Any]:
 @operations.get("/ready", responses={503: {"model": schemas.Problem}})
 async def ready(service: ServiceDep) -> dict[str, Any]:
     """200 once every variant has a model loaded (while a reload loads too: requests are
-    answered from the versions served; ``loading`` lists the load, as /health does)."""
+    answered from the versions served; ``loading`` lists the load, as /health does).
+    503 until then, saying why: a start past ``load_timeout_seconds`` (a registry read
+    that stalls) or one that failed after it."""
     state = service.health()
     if state["status"] == "starting":
-        raise HTTPException(503, "the model is still loading")
+        # past the load timeout, or failed after it: why, with what it was waiting for
+        why = state["last_reload_error"]
+        loading = state["loading"][0] if state["loading"] else None
+        raise HTTPException(503, why or "the model is still loading" + (
+            f" (since {loading['since']}, {loading['seconds']:.1f} s)" if loading else ""))
     return {"ready": True, "models": [v["model"] for v in state["variants"]],
             "loading": state["loading"]}
 
@@ -1027,16 +1033,22 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         service = Service(settings, metrics)
-        await asyncio.to_thread(service.start)
+        # bounded by load_timeout_seconds: a registry read that stalls held the start, so
+        # the server never answered at all, not even /health; past the bound it answers
+        # not ready, and /health and /ready say why (the start goes on, and serves if its
+        # read returns)
+        started = await asyncio.to_thread(service.start_within_timeout)
         limit_threads(settings.compute_threads)
         app.state.service = service
-        poller = (asyncio.create_task(_poll(service, settings.poll_seconds))
-                  if settings.poll_seconds else None)
+        tasks = [asyncio.create_task(_poll(service, settings.poll_seconds))
+                 if settings.poll_seconds else None,
+                 None if started else asyncio.create_task(_once_started(service))]
         try:
             yield
         finally:
-            if poller is not None:
-                poller.cancel()
+            for task in tasks:
+                if task is not None:
+                    task.cancel()
             try:
                 await asyncio.to_thread(service.close)
             except RecstackError as error:
@@ -1093,7 +1105,7 @@ async def _invalid(request: Request, error: Exception) -> JSONResponse:
         if isinstance(problem.get("input"), LongInteger):
             _too_long(problem)
         _text_over_cap(problem, request.app.state.settings.max_id_length)
-        _lone_surrogate(problem)
+        _lone_surrogate(problem, getattr(error, "body", None))
         _not_text(problem)
         # cut before encoding: jsonable_encoder and _encodable recurse once a level, and an
         # input nested 800 deep (which Python's JSON reader takes) was a RecursionError, 500
@@ -1447,7 +1459,19 @@ def _not_text(problem: dict[str, Any]) -> None:
     problem["msg"] = schemas.not_text_message(given)
 
 
-def _lone_surrogate(problem: dict[str, Any]) -> None:
+def _at_place(body: Any, loc: Sequence[Any]) -> Any:
+    """What ``body`` holds at ``loc`` (keys and list positions), or None."""
+    for part in loc:
+        if isinstance(body, Mapping) and part in body:
+            body = body[part]
+        elif isinstance(body, list) and isinstance(part, int) and 0 <= part < len(body):
+            body = body[part]
+        else:
+            return None
+    return body
+
+
+def _lone_surrogate(problem: dict[str, Any], body: Any) -> None:
     """A 422's error for text holding a lone surrogate (``"\\ud800"``: JSON's escapes
     allow half of a UTF-16 pair), said as such and where: it was pydantic's "Input should
     be a valid string, unable to parse raw data as a unicode string", which names no
@@ -1458,7 +1482,19 @@ def _lone_surrogate(problem: dict[str, Any]) -> None:
     at = next((i for i, c in enumerate(given) if 0xD800 <= ord(c) <= 0xDFFF), None)
     if at is None:
         return
-    problem["msg"] = (f"the text holds \\u{ord(given[at]):04x} at character {at + 1}, "
+    loc = list(problem.get("loc") or ())
+    # a key's problem: pydantic's place held the key as UTF-8 could not, a U+FFFD per byte
+    # of each half ("context.dev\ufffd\ufffd\ufffdice.[key]"), naming no key that was sent;
+    # a key of an object read as fields (the body, an event) was placed at the object,
+    # said as if a value held it
+    what = "the text"
+    if loc[-1:] == ["[key]"] and len(loc) >= 2:
+        problem["loc"] = (*loc[:-2], given, "[key]")
+        what = "the key"
+    elif isinstance(_at_place(body, loc[1:]), Mapping) and loc[:1] == ["body"]:
+        place = "the body's object" if len(loc) == 1 else "the object"
+        what = f"the key {_text(repr(given[:40]))} of {place}"
+    problem["msg"] = (f"{what} holds \\u{ord(given[at]):04x} at character {at + 1}, "
                       "half of a UTF-16 surrogate pair without its other half (no "
                       "character); escape both halves of the character (\\ud83d\\ude00 "
                       "for U+1F600) or send it as UTF-8")
@@ -1739,6 +1775,14 @@ def _text(value: str) -> str:
     except UnicodeEncodeError:
         return value.encode("utf-8", "backslashreplace").decode("utf-8")
     return value
+
+
+async def _once_started(service: Service) -> None:
+    """Cap the threads of the libraries a start past the load timeout loaded, once it
+    finishes (polled: a thread waiting on it would keep the process from exiting)."""
+    while not service.started:
+        await asyncio.sleep(0.5)
+    limit_threads(service.settings.compute_threads)
 
 
 async def _poll(service: Service, seconds: float) -> None:

@@ -912,7 +912,8 @@ class Service:
     by default a fresh :class:`~recstack.serving.telemetry.ServiceMetrics` of its own.
 
     ``load_timeout_seconds``: how long one reload's load may run before it is given up as
-    stalled (the versions served stay, the failure is noted); ``reload_wait_seconds``: how
+    stalled (the versions served stay, the failure is noted), and how long
+    :meth:`start_within_timeout` waits for the start; ``reload_wait_seconds``: how
     long ``POST /admin/reload`` waits for a load before answering without its outcome.
     Each overrides the settings' field of that name (defaults 300 and 30 s)."""
 
@@ -1012,6 +1013,12 @@ class Service:
         self.request_log: ParquetLog | None = None
         self.event_log: ParquetLog | None = None
         self.started = False
+        #: the start run by :meth:`start_within_timeout` while it has not finished (past
+        #: the load timeout too: its read may still return), else None; requests are
+        #: refused as not ready meanwhile, and no reload starts beside it
+        self._start_job: _LoadJob | None = None
+        #: why that start failed after the load timeout (the service stays not ready)
+        self._start_failure: str | None = None
         #: set by :meth:`close`: no load starts, and the one running is given up
         self._closed = False
 
@@ -1050,11 +1057,87 @@ class Service:
             self.request_log = open_log("requests", REQUEST_SCHEMA)
             self.event_log = open_log("events", EVENT_SCHEMA)
         self.stages = [load_stage(path, self.settings) for path in self.settings.stages]
+        if self._closed:
+            # a start that finished after the service was closed (its read stalled past
+            # the close) opens nothing more: the logs would never be closed
+            self.close()
+            return
         # before /ready: otherwise the first request would load the kernel, not the warm-up
         from recstack.topk import warm_up
 
         warm_up()
         self.started = True
+
+    def start_within_timeout(self) -> bool:
+        """:meth:`start`, waited for at most :attr:`load_timeout_seconds`: True once the
+        service has started. A start that fails within the bound raises its error, as
+        :meth:`start` does.
+
+        A start still running past the bound (a registry read that stalls: a remote store
+        that stops answering, an NFS folder that blocks) returns False and goes on in a
+        thread of its own: the service answers meanwhile, not ready (``/health`` says
+        ``starting``, why in ``last_reload_error`` and the start under ``loading``;
+        requests are refused as not ready, reloads as in progress), and starts serving if
+        the read returns and the start completes. A start that fails after the bound is
+        noted in ``last_reload_error`` (the service stays not ready)."""
+        names = ", ".join(repr(slot.name) for slot in self.slots)
+        job = _LoadJob((tuple(slot.name for slot in self.slots), None),
+                       self._reloads_finished,
+                       f"{', '.join(slot.reference for slot in self.slots)} ("
+                       f"variant{'s' * (len(self.slots) > 1)} {names})")
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self.start()
+            except BaseException as error:  # handed to the waiter, or noted when late
+                failure.append(error)
+            self._end_start(job, failure[0] if failure else None)
+
+        self._start_job = job
+        threading.Thread(target=run, name="recstack-start", daemon=True).start()
+        if job.done.wait(self.load_timeout_seconds):
+            if failure:
+                raise failure[0]
+            return True
+        with self._load_changed:
+            if job.done.is_set():  # finished just now
+                if failure:
+                    raise failure[0]
+                return True
+            job.timed_out = True
+            self.last_reload_error = (
+                f"{self.registry.root}: the start's load of {job.what} did not finish in "
+                f"{self.load_timeout_seconds:g} s (load_timeout_seconds), begun at "
+                f"{job.started_at}: a registry read that stalls (a remote store that stops "
+                f"answering, an NFS folder that blocks) or a model too large for the bound; "
+                f"not ready, serving nothing until it finishes (GET /health lists it under "
+                f"loading)")
+            self.metrics.reloads.labels("failed").inc()
+            self.metrics.reload_failing.set(1)
+        logger.error("start not finished: %s", self.last_reload_error)
+        return False
+
+    def _end_start(self, job: _LoadJob, error: BaseException | None) -> None:
+        """The start's thread is done: ready, or why not, said where a start past the
+        load timeout was reported (its own waiter has the outcome otherwise)."""
+        with self._load_changed:
+            late = job.timed_out
+            if late and error is None:
+                self.last_reload_error = None
+                self.metrics.reload_failing.set(0)
+                logger.warning("the start of %s finished after %.1f s, past the load timeout "
+                               "of %g s: serving", job.what, time.monotonic() - job.started,
+                               self.load_timeout_seconds)
+            elif late:
+                self._start_failure = self.last_reload_error = (
+                    f"the start's load of {job.what}, past the load timeout, failed after "
+                    f"{time.monotonic() - job.started:.1f} s: {error}; serving nothing "
+                    "(mend it and restart the service)")
+                logger.error("start failed: %s", self.last_reload_error)
+            self._start_job = None
+            job.done.set()
+            self._load_changed.notify_all()
 
     def _open_store(self) -> None:
         from recstack.serving.embedding_store import StoreUnavailableError, open_store
@@ -1287,7 +1370,8 @@ class Service:
             while True:
                 if self._closed:
                     raise ReloadFailedError(self._closed_text(scope))
-                running = self._load_job
+                # a start still running (past the load timeout too) loads every variant
+                running = self._load_job or self._start_job
                 blocking = running or next((job for job in self._stalled_jobs
                                             if _conflicting(scope, job.scope)), None)
                 if blocking is None:
@@ -1332,6 +1416,15 @@ class Service:
         of the same variants, another, or a stalled one)."""
         seconds = time.monotonic() - job.started
         served = self._served_now()
+        if job is self._start_job:
+            # a reload beside the start would load the same versions a second time
+            return LoadInProgressError(
+                f"the service is still starting: the load of {job.what} begun at "
+                f"{job.started_at} has run {seconds:.1f} s"
+                + (f", past the load timeout of {self.load_timeout_seconds:g} s, and its "
+                   "read has not returned" if job.timed_out else "")
+                + "; ask again once GET /ready answers 200",
+                own=False, loading=job.state(), models=served)
         if job.timed_out:
             text = (f"the load of {job.what} begun at {job.started_at} was given up after "
                     f"{self.load_timeout_seconds:g} s (load_timeout_seconds) and its read "
@@ -1645,7 +1738,8 @@ class Service:
 
     def _loaded(self, slot: VariantSlot) -> LoadedModel:
         loaded = slot.loaded
-        if loaded is None:
+        # a start still running may have loaded a variant before its logs and stages
+        if loaded is None or self._start_job is not None or self._start_failure:
             raise NotReadyError("the service is still loading its model; retry shortly")
         return loaded
 
@@ -2442,14 +2536,17 @@ class Service:
         log_error = "; ".join(f"{log.prefix} log: {log.last_error}" for log in logs
                               if log.last_error is not None) or None
         log = "none" if not logs else "failing" if log_error else "ok"
-        loaded = all(s.loaded is not None for s in self.slots)
+        start = self._start_job
+        loaded = start is None and self._start_failure is None and all(
+            s.loaded is not None for s in self.slots)
         status = ("starting" if not loaded else
                   "degraded" if (self.last_reload_error or store in ("unavailable",
                                                                      "mismatched")
                                  or log == "failing") else "ok")
         # read without the reload lock: /health answers at once whatever a load does
         running = self._load_job
-        loading = ([running.state()] if running is not None else []) + [
+        loading = ([start.state()] if start is not None else []) + (
+            [running.state()] if running is not None else []) + [
             job.state() for job in list(self._stalled_jobs)]
         return {
             "status": status, "last_reload_error": self.last_reload_error, "store": store,
@@ -2468,11 +2565,47 @@ def preflight(settings: ServiceSettings) -> None:
     """Check, before a server starts, what would otherwise fail in its startup with a
     traceback: the registry, each variant's model name and pinned version, the items
     file and what it holds against the version to serve (which is loaded for that, as the
-    start loads it), the stages' import paths."""
+    start loads it), the stages' import paths.
+
+    The checks read the registry as the start does, and are bounded as it is: checks that
+    do not finish in ``load_timeout_seconds`` (a registry read that stalls) raise a
+    :class:`RecstackError` saying so, and ``recstack serve`` exits with it (status 2)
+    rather than start a server that could serve nothing: a supervisor restarts it, where
+    a process left waiting on a stalled read waited for good. (A server started otherwise,
+    whose own start stalls, answers not ready: see :meth:`Service.start_within_timeout`.)"""
     from recstack.serving.settings import check_thread_variables
-    from recstack.serving.telemetry import ServiceMetrics
 
     check_thread_variables()  # serve keeps them: refused before "serving ..." is printed
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            _preflight_checks(settings)
+        except BaseException as error:  # raised in the caller's thread
+            failure.append(error)
+        done.set()
+
+    begun = datetime.now(UTC).isoformat(timespec="seconds")
+    # a thread of its own: a read that stalls cannot be interrupted, only left behind
+    threading.Thread(target=run, name="recstack-preflight", daemon=True).start()
+    if not done.wait(settings.load_timeout_seconds):
+        raise RecstackError(
+            f"{settings.registry}: the checks before the start (reading the registry and "
+            f"loading the version to serve) did not finish in "
+            f"{settings.load_timeout_seconds:g} s (load_timeout_seconds), begun at {begun}: "
+            "a registry read that stalls (a remote store that stops answering, an NFS "
+            "folder that blocks) or a model too large for the bound; no server was "
+            "started: mend the registry's storage, or raise load_timeout_seconds for a "
+            "model this slow to read")
+    if failure:
+        raise failure[0]
+
+
+def _preflight_checks(settings: ServiceSettings) -> None:
+    """:func:`preflight`'s checks, unbounded."""
+    from recstack.serving.telemetry import ServiceMetrics
+
     service = Service(settings, ServiceMetrics())
     for slot in service.slots:
         _refuse_absent(service, slot)

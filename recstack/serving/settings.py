@@ -192,7 +192,10 @@ class ServiceSettings(BaseModel):
         How long one load of a model from the registry (a reload, a poll's swap) may
         run before it is given up as stalled (default 300): the versions served stay,
         ``/health`` says ``degraded`` and lists it under ``loading``, and no other
-        load of its variants starts until its read returns.
+        load of its variants starts until its read returns. The start is bounded too:
+        past it the server answers not ready (``/health`` says ``starting`` and why,
+        ``/ready`` 503 with the reason) and serves once the read returns; ``recstack
+        serve``'s checks before the server starts end it with the reason instead.
     reload_wait_seconds : float
         How long ``POST /admin/reload`` waits for its load (default 30): past it, 202
         while that load goes on, 409 while another load is in the way.

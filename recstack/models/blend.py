@@ -153,9 +153,9 @@ class Blend(ValidationSplitMixin, Recommender):
         is. Each model must be fitted on exactly ``train`` (the same users, items and
         pairs), since the blend ranks with ``train``'s items masked and saves one id
         vocabulary for all. The blend holds the models themselves, not copies: refitting
-        one afterwards is refused by the blend's next call (its hyperparameters or state
-        no longer match). Its ``members`` are the models' declarations, so the saved
-        blend loads like any other."""
+        one afterwards is refused by the blend's next call (it would score the blend's
+        users by another fit's indices): make the blend again. Its ``members`` are the
+        models' declarations, so the saved blend loads like any other."""
         if positional or models is NOT_GIVEN or train is NOT_GIVEN:
             raise ConfigError(f"{cls.name}: from_fitted(models, train, validation=..., "
                               "**hyperparameters) takes the fitted models and the train they "
@@ -190,9 +190,27 @@ class Blend(ValidationSplitMixin, Recommender):
                     "the class under a name of its own (recstack.models.register)")
         blend._fitted_members = list(models)
         try:
-            return blend.fit(train, validation=validation, progress=progress)
+            blend.fit(train, validation=validation, progress=progress)
         finally:
             blend._fitted_members = None
+        # what each model learned from, to refuse the blend's calls after a model's refit
+        blend._adopted_states = [model.seen_ for model in models]
+        return blend
+
+    #: the fitted models' ``seen_`` when :meth:`from_fitted` adopted them (None otherwise)
+    _adopted_states: list[Any] | None = None
+
+    def _refuse_refitted_members(self) -> None:
+        """Refuse a blend of :meth:`from_fitted` whose models were fitted again since."""
+        if self._adopted_states is None:
+            return
+        for position, (member, state) in enumerate(
+                zip(self.members_, self._adopted_states, strict=True)):
+            if member.seen_ is not state:
+                raise RecstackError(
+                    f"{self.name}: models[{position}] ({member.name}) was fitted again after "
+                    "Blend.from_fitted took it, so its scores follow another fit (its users "
+                    "and items may be others); make the blend again from the refitted models")
 
     # ------------------------------------------------------------------ declarations
     #: the settings of the weight search, read only while the weights are learned
@@ -309,6 +327,7 @@ class Blend(ValidationSplitMixin, Recommender):
         super()._refuse_unread_settings(validation)
 
     def _fit(self, train: Interactions, progress: Progress | None) -> None:
+        self._adopted_states = None  # this fit's members are the blend's own
         reporter = resolve(progress)
         members: list[Recommender] = []
         if self.weights is not None:
@@ -476,6 +495,7 @@ class Blend(ValidationSplitMixin, Recommender):
         return total
 
     def _score_users(self, user_indices: np.ndarray) -> np.ndarray:
+        self._refuse_refitted_members()
         with warnings.catch_warnings():
             # the blend's own score_users names the users without history once
             warnings.filterwarnings("ignore", category=PopularityFallbackWarning)
@@ -491,6 +511,7 @@ class Blend(ValidationSplitMixin, Recommender):
         :class:`~recstack.models.base.PopularityFallbackWarning` naming the blend."""
         check_call(self, Blend.score_histories, positional, unexpected, (histories,))
         self._require_fitted()
+        self._refuse_refitted_members()
         history = self._history_matrix(histories)
         lacking = [m.name for m in self.members_ if not callable(getattr(m, "score_histories",
                                                                          None))]
@@ -563,6 +584,7 @@ class Blend(ValidationSplitMixin, Recommender):
         such items were blended into finite values: with one neighbour the row was
         constant, every value 0, and ``similar_items`` listed the catalog in index order,
         without the neighbour, as if every item were similar."""
+        self._refuse_refitted_members()
         # a member of weight 0 adds nothing (_blend skips it), so one without a similarity
         # (user_knn) need not answer: its placeholder row is never read
         rows = [member._similarity_rows(item_indices) if weight

@@ -110,3 +110,17 @@ def test_the_same_model_twice_is_refused_as_in_members(split):
     model = fitted(EASE, split.train)
     with pytest.raises(ConfigError, match=r"members\[0\] and members\[1\] are the same"):
         Blend.from_fitted([model, model], split.train, weights=[1, 1])
+
+
+def test_a_model_fitted_again_after_the_blend_took_it_is_refused_at_the_next_call(split):
+    models = [fitted(EASE, split.train), fitted(KNN, split.train)]
+    blend = Blend.from_fitted(models, split.train, weights=[1, 1])
+    users = split.train.users.external_ids[:5]
+    blend.recommend(users, k=3)
+    models[1].fit(split.test)  # other users and items: the blend's indices mean others there
+    with pytest.raises(RecstackError, match=r"models\[1\] \(item_knn\) was fitted again after "
+                                            r"Blend.from_fitted took it"):
+        blend.recommend(users, k=3)
+    # a blend that fits its own members is not held to the models it was made from
+    blend.fit(split.train)
+    assert len(blend.recommend(users, k=3)[0]) == 5

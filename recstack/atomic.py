@@ -1382,6 +1382,10 @@ def _check_replaceable(target: Path, *, overwrite: bool) -> None:
                             f"the command line) to replace it")
 
 
+#: the refusals of a write itself, which name the output when they name no file
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+
 def _naming_the_output(error: BaseException, path: Path, work: Path) -> OSError | None:
     """``error``, an operating system's refusal of a write under way, naming the output
     ``path`` where it named none or named ``work`` (the temporary file or staging folder,
@@ -1398,6 +1402,8 @@ def _naming_the_output(error: BaseException, path: Path, work: Path) -> OSError 
     named = [_in_place_of(os.fsdecode(name), path, work)
              for name in (error.filename, error.filename2) if name is not None]
     if not named:
+        if error.errno not in _WRITE_ERRNOS:
+            return None  # a refusal of something else (a remote input timing out)
         named = [str(path)]
     if named == [os.fsdecode(n) for n in (error.filename, error.filename2) if n is not None]:
         return None  # it names a file of its own: nothing to add

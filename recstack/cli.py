@@ -114,7 +114,12 @@ def _drop_unwritten_output(stream: Any) -> None:
     <_io.TextIOWrapper name='<stdout>'...>" and status 120 to the one-line error."""
     with contextlib.suppress(OSError, ValueError, AttributeError):
         # not a file of the system's (a caller's StringIO): it holds nothing unwritten
-        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        descriptor = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, descriptor)
+        finally:
+            os.close(null)
         stream.flush()
 
 

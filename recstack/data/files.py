@@ -3436,22 +3436,35 @@ def plain_column(column: pa.ChunkedArray, *, decimals_as_floats: bool = False
     return column
 
 
-def first_text_not_utf8(table: pa.Table) -> tuple[str, int, bytes] | None:
+def first_text_not_utf8(table: pa.Table) -> tuple[str, int | None, bytes] | None:
     """The first column of ``table`` typed as text (dictionary-encoded too) that holds bytes
     that are not UTF-8, the index of its first such row and those bytes; None where every
     text column is UTF-8. A Parquet file whose writer did not check its text (a latin-1
     export typed as strings) holds such bytes, which pyarrow reads unchecked: they failed
     later, in pyarrow, as "Wrapping caf\ufffd failed" or "Invalid UTF8 sequence in input",
-    naming no column or row."""
+    naming no column or row. The row is None for such a value of a column's dictionary
+    that no row holds (pandas converts the whole dictionary, so it failed all the same)."""
     def is_text(kind: pa.DataType) -> bool:
         return pa.types.is_string(kind) or pa.types.is_large_string(kind)
 
+    def raw_value(chunk: pa.Array, index: int) -> bytes:
+        return chunk.slice(index, 1).view(
+            pa.large_binary() if pa.types.is_large_string(chunk.type) else pa.binary()
+        )[0].as_py()
+
     for name in table.column_names:
         column = table.column(name)
+        unused: bytes | None = None
         if pa.types.is_dictionary(column.type):
-            if not is_text(column.type.value_type) or all(
-                    _first_not_utf8(chunk.dictionary) is None for chunk in column.chunks):
-                continue  # (its values checked once each, not once per row)
+            if not is_text(column.type.value_type):
+                continue
+            for chunk in column.chunks:  # (its values checked once each, not once per row)
+                bad = _first_not_utf8(chunk.dictionary)
+                if bad is not None:
+                    unused = raw_value(chunk.dictionary, bad)
+                    break
+            if unused is None:
+                continue
         column = plain_column(column)
         if not is_text(column.type):
             continue
@@ -3459,12 +3472,18 @@ def first_text_not_utf8(table: pa.Table) -> tuple[str, int, bytes] | None:
         for chunk in column.chunks:
             bad = _first_not_utf8(chunk)
             if bad is not None:
-                raw = chunk.slice(bad, 1).view(
-                    pa.large_binary() if pa.types.is_large_string(chunk.type)
-                    else pa.binary())[0].as_py()
-                return name, offset + bad, raw
+                return name, offset + bad, raw_value(chunk, bad)
             offset += len(chunk)
+        if unused is not None:
+            return name, None, unused
     return None
+
+
+def unheld_text_not_utf8_message(raw: bytes) -> str:
+    """:func:`text_not_utf8_message` for a value of a column's dictionary that no row
+    holds."""
+    return (f"its dictionary of values {text_not_utf8_message(raw)}; no row holds that "
+            "value, but it is read with the column")
 
 
 def _first_not_utf8(chunk: pa.Array) -> int | None:
@@ -4482,6 +4501,9 @@ def _load_parquet(path: Path, given: _GivenRoles, rating_range: tuple[float, flo
     not_utf8 = first_text_not_utf8(table)
     if not_utf8 is not None:
         column, index, raw = not_utf8
+        if index is None:
+            raise DataFormatError(unheld_text_not_utf8_message(raw), file=str(path),
+                                  column=column, expected=text_not_utf8_remedy())
         file, row = place(index)
         raise DataFormatError(f"row {row + 1}: {text_not_utf8_message(raw)}", file=file,
                               column=column, expected=text_not_utf8_remedy())

@@ -66,6 +66,7 @@ from recstack.data.files import (
     text_not_utf8_message,
     text_not_utf8_remedy,
     timestamps_to_seconds,
+    unheld_text_not_utf8_message,
     values_as_float32,
 )
 from recstack.data.interactions import (
@@ -1504,8 +1505,10 @@ def _to_interactions(table: pa.Table, root: Path, wanted: Sequence[str],
     if not_utf8 is not None:
         # a writer that did not check its text: it failed later, in pyarrow, naming no row
         name, index, raw = not_utf8
-        raise DataFormatError(f"{locate(index)}: {text_not_utf8_message(raw)}",
-                              file=str(root), column=name, expected=text_not_utf8_remedy())
+        found = (unheld_text_not_utf8_message(raw) if index is None
+                 else f"{locate(index)}: {text_not_utf8_message(raw)}")
+        raise DataFormatError(found, file=str(root), column=name,
+                              expected=text_not_utf8_remedy())
     for name in table.column_names:
         column = table.column(name)
         if column.null_count and name not in context:

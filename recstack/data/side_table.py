@@ -36,6 +36,7 @@ from recstack.data.files import (
     scalar_text,
     text_not_utf8_message,
     text_not_utf8_remedy,
+    unheld_text_not_utf8_message,
     warn_of_one_part,
 )
 from recstack.data.interactions import (
@@ -190,6 +191,9 @@ def _read_parquet(path: Path, what: str, parts: _PartTable | None = None
         not_utf8 = first_text_not_utf8(arrow)
         if not_utf8 is not None:
             name, index, raw = not_utf8
+            if index is None:
+                raise DataFormatError(unheld_text_not_utf8_message(raw), file=str(path),
+                                      column=name, expected=text_not_utf8_remedy(what))
             holder, row = locate(index)
             raise DataFormatError(f"row {row + 1}: {text_not_utf8_message(raw)}",
                                   file=holder, column=name,

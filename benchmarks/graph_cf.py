@@ -170,12 +170,19 @@ def _unvalidated_params(name: str, params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-def _member_folder(cache: str, dataset: str, split: str, member: dict[str, Any]) -> Path:
-    """Where a blend member fitted on ``split`` (``train`` or ``refit``) is kept: one folder
-    per model and hyperparameters (a digest of them), beside its ``.json`` record."""
+def _member_folder(cache: str, folder: str, split: str, member: dict[str, Any]) -> Path:
+    """Where a blend member fitted on ``split`` (``train`` or ``refit``) of the dataset
+    ``folder`` is kept: one folder per model and hyperparameters (a digest of them) under
+    one per dataset (its name and a digest of its split files' bytes, so that two datasets
+    of one name never share members), beside the member's ``.json`` record. The code is not
+    in the key: empty the cache after changing a model."""
+    data = hashlib.sha256()
+    for part in ("train.txt", "valid.txt", "test.txt"):
+        data.update((Path(folder) / part).read_bytes())
     params = {k: v for k, v in member.items() if k != "type"}
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
-    return Path(cache) / dataset / split / f"{member['type']}-{digest}"
+    return (Path(cache) / f"{Path(folder).name}-{data.hexdigest()[:16]}" / split
+            / f"{member['type']}-{digest}")
 
 
 def _cached_members(job: dict[str, Any], split: str) -> tuple[list[Any], list[dict[str, Any]]]:
@@ -183,7 +190,7 @@ def _cached_members(job: dict[str, Any], split: str) -> tuple[list[Any], list[di
     records (fit time, peak memory)."""
     from recstack.models.persistence import load_model
 
-    folders = [_member_folder(job["cache"], Path(job["folder"]).name, split, member)
+    folders = [_member_folder(job["cache"], job["folder"], split, member)
                for member in _unvalidated_params("blend", job["params"])["members"]]
     records = [json.loads(folder.with_suffix(".json").read_text(encoding="utf-8"))
                for folder in folders]
@@ -207,9 +214,11 @@ def _child(job: dict[str, Any]) -> dict[str, Any]:
     if job["step"] == "member":
         # one blend member fitted on train (to choose the weights) or train + valid (the
         # refit), kept in the cache with what its fit cost
-        folder = _member_folder(job["cache"], Path(job["folder"]).name, job["split"], params)
+        folder = _member_folder(job["cache"], job["folder"], job["split"], params)
         if folder.with_suffix(".json").exists():
-            return json.loads(folder.with_suffix(".json").read_text(encoding="utf-8"))
+            # fitted by an earlier run: its fit time and peak are that run's
+            return json.loads(folder.with_suffix(".json").read_text(encoding="utf-8")) | {
+                "cached": True}
         member = {k: v for k, v in params.items() if k != "type"}
         create_model(params["type"], **member)  # its libraries, before the baseline
         baseline = _resident_mib()
@@ -314,17 +323,20 @@ def benchmark(folder: Path, models: list[str], trials: int, seed: int,
             members = [{"type": m} | tuned.get(m, {}) for m in BLEND_MEMBERS]
             # the weights maximise the protocol's metric, as every other model's search does
             chooser = {"members": members, "metric": METRIC.partition("@")[0], "metric_k": K}
-            outcome = {}
+            outcome, cached = {}, 0
             for split in ("train", "refit"):
                 for member in _unvalidated_params(name, chooser)["members"]:
                     outcome = run_child(job | {"step": "member", "split": split,
                                                "params": member})
+                    cached += bool(outcome.get("cached"))
                     if "error" in outcome:
                         break
                 if "error" in outcome:
                     break
             if "error" not in outcome:
                 outcome = run_child(job | {"step": "weights", "params": chooser})
+                # the members' fit times (and peaks) of those an earlier run fitted are its
+                row["members_from_cache"] = cached
             if "error" in outcome:
                 rows.append(row | outcome)
                 print(f"  {folder.name} {name}: {outcome['error']}", file=sys.stderr)
@@ -426,8 +438,9 @@ def main() -> None:
                              "(an earlier run's --json): refit, not tuned again")
     parser.add_argument("--member-cache", type=Path, default=None, metavar="DIR",
                         help="keep the blend's members, fitted once per dataset and split, "
-                             "in this folder and reuse those found there (default: a "
-                             "temporary folder, removed at the end)")
+                             "in this folder and reuse those found there, their fit times "
+                             "and peaks included (default: a temporary folder, removed at "
+                             "the end); empty it after changing a model's code")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -2,7 +2,8 @@
 the report must be the whole log's bit for bit (every event kind, sessions crossing the
 batches' boundaries, a control arm; rows sorted by session or not), the messages of a log
 with a problem must be the whole reading's word for word, and a session's revenue and cost
-are summed by one rule (Kahan's compensated sum in log order) whichever way the log is read.
+are summed by one rule (plain sums per block of rows in log order, the blocks' totals added by
+Kahan's compensated sum) whichever way the log is read.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import recstack.metrics.online as metrics_online
 import recstack.serving.online as online
 from recstack.errors import RecstackError
 from recstack.metrics.online import _compensated_add, session_table
@@ -32,7 +34,7 @@ def _log(*, sessions: int = 12, seed: int = 4, sort: bool = False) -> pd.DataFra
     they are added in (an amount near 1e9 beside cents), shuffled so that each session's
     events lie in several batches, or sorted by session."""
     rng = np.random.default_rng(seed)
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for number in range(sessions):
         session, variant = f"s{number:02d}", ("control", "B", "C")[number % 3]
         for step in range(int(rng.integers(2, 9))):
@@ -137,11 +139,16 @@ def test_a_parquet_log_read_in_batches_gives_the_whole_logs_sums_bit_for_bit(
     _assert_identical(online.online_report(path), _whole(path, monkeypatch))
 
 
-def _kahan(values: list[float]) -> float:
-    """Kahan's compensated sum, written out (Kahan 1965)."""
+def _blocked_kahan(values: list[float], blocks: list[int]) -> float:
+    """The documented rule written out: the values of each block (``blocks``, one number
+    per value, in log order) added one after another, then the blocks' totals added by
+    Kahan's compensated sum (Kahan 1965)."""
+    totals: dict[int, float] = {}
+    for value, block in zip(values, blocks, strict=True):
+        totals[block] = totals.get(block, 0.0) + value
     total = compensation = 0.0
-    for value in values:
-        corrected = value - compensation
+    for block in sorted(totals):
+        corrected = totals[block] - compensation
         step = total + corrected
         compensation = (step - total) - corrected
         total = step
@@ -149,28 +156,37 @@ def _kahan(values: list[float]) -> float:
 
 
 @pytest.mark.parametrize("sort", [False, True])
-def test_a_sessions_revenue_is_kahans_sum_in_log_order(sort: bool) -> None:
+def test_a_sessions_revenue_is_summed_by_the_block_rule_in_log_order(
+        sort: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """One rule, whether or not the rows are sorted by session: pandas' grouped sum is
     Kahan's on unsorted rows and numpy's pairwise sum on sorted ones, so that the same
     events gave other last digits when the log was sorted."""
+    monkeypatch.setattr(metrics_online, "_SUM_BLOCK_ROWS", 7)
     frame = _log(sessions=40, seed=5, sort=sort)
     table = session_table(frame[["variant", "session_id", "event", "timestamp", "revenue",
                                  "cost"]])
     amounts = frame["revenue"].fillna(0.0)
+    blocks = (np.arange(len(frame)) // 7).tolist()
     for session, revenue in table["revenue"].items():
-        expected = _kahan(amounts[frame["session_id"] == session].tolist())
+        rows = (frame["session_id"] == session).to_numpy()
+        expected = _blocked_kahan(amounts[rows].tolist(),
+                                  [b for b, kept in zip(blocks, rows, strict=True) if kept])
         assert revenue == expected, session
 
 
-def test_compensated_sums_in_batches_equal_kahans_sum_whole() -> None:
+def test_compensated_sums_of_whole_blocks_in_batches_equal_the_rule_whole(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metrics_online, "_SUM_BLOCK_ROWS", 50)
     rng = np.random.default_rng(3)
     groups = np.where(rng.random(5_000) < 0.8, 0, rng.integers(0, 40, 5_000))  # a long tail
     values = np.round(rng.exponential(30.0, 5_000), 2)
     values[rng.random(5_000) < 0.05] = 1e9 + 0.3
     sums, compensations = np.zeros(40), np.zeros(40)
-    for rows in np.array_split(np.arange(5_000), 7):
+    for rows in np.array_split(np.arange(5_000), 10):  # 500 rows: ten whole blocks each
         _compensated_add(sums, compensations, groups[rows], values[rows])
-    expected = [_kahan(values[groups == group].tolist()) for group in range(40)]
+    blocks = np.arange(5_000) // 50
+    expected = [_blocked_kahan(values[groups == group].tolist(),
+                               blocks[groups == group].tolist()) for group in range(40)]
     assert sums.tolist() == expected
 
 

@@ -852,55 +852,37 @@ def _kinds(present: list[Any]) -> str:
     return "stored as " + " and ".join(kinds)
 
 
-#: groups left in a batch below which _compensated_add finishes them one value at a time
-_FEW_GROUPS = 16
+#: rows of a log, in log order, summed per session by a plain sum before the blocks' totals
+#: are combined by Kahan's rule (see _compensated_add); the batched readers of
+#: recstack.serving.online cut their rows into the same blocks, whatever their batch size
+_SUM_BLOCK_ROWS = 65_536
 
 
 def _compensated_add(sums: np.ndarray, compensations: np.ndarray, groups: np.ndarray,
                      values: np.ndarray) -> None:
-    """Add ``values`` into ``sums[groups]`` in row order by Kahan's compensated summation
-    (``y = value - c; t = sum + y; c = (t - sum) - y; sum = t``), the one rule by which a
-    session's revenue and cost are summed: a log summed whole (:func:`_sessions`) and one
-    summed a batch at a time, the running ``compensations`` carried from batch to batch
-    (``recstack.serving.online``), give the same bits. pandas' grouped sum is no such
-    rule: it is Kahan's where the rows are not sorted by session and numpy's pairwise
-    sum where they are, and plain sums per batch differed from both in the last digits,
-    in a session's revenue and then in its variant's ROI. Vectorised over the groups, one
-    step per value's rank within its group; the last few groups of a long tail are
-    finished in Python floats, the same IEEE double operations. The values are finite
-    and the sums bounded by the callers (no infinity, whose compensation would be NaN)."""
-    if not len(groups):
-        return
-    order = np.argsort(groups, kind="stable")
-    ordered_groups = groups[order]
-    ordered_values = values[order]
-    starts = np.flatnonzero(np.r_[True, ordered_groups[1:] != ordered_groups[:-1]])
-    lengths = np.diff(np.r_[starts, len(order)])
-    ranks = np.arange(len(order)) - np.repeat(starts, lengths)
-    by_rank = np.argsort(ranks, kind="stable")
-    per_rank = np.bincount(ranks).tolist()
-    begin = 0
-    for count in per_rank:
-        if count < _FEW_GROUPS:
-            break
-        rows = by_rank[begin:begin + count]
-        begin += count
-        step_groups = ordered_groups[rows]
-        y = ordered_values[rows] - compensations[step_groups]
-        total = sums[step_groups] + y
-        compensations[step_groups] = (total - sums[step_groups]) - y
-        sums[step_groups] = total
-    rank = len(per_rank) if begin == len(order) else int(ranks[by_rank[begin]])
-    for start, length in zip(starts[lengths > rank].tolist(), lengths[lengths > rank].tolist(),
-                             strict=True):
-        group = int(ordered_groups[start])
-        running, compensation = float(sums[group]), float(compensations[group])
-        for value in ordered_values[start + rank:start + length].tolist():
-            corrected = value - compensation
-            step = running + corrected
-            compensation = (step - running) - corrected
-            running = step
-        sums[group], compensations[group] = running, compensation
+    """Add ``values`` into ``sums[groups]``, the one rule by which a session's revenue and
+    cost are summed: the rows, in log order, are cut into blocks of
+    :data:`_SUM_BLOCK_ROWS` (the first block starting at the first row given); within a
+    block each group's values are added one after another in log order (``np.bincount``'s
+    weighted count, a sequential sum), and the blocks' totals are added into ``sums`` by
+    Kahan's compensated summation (``y = total - c; t = sum + y; c = (t - sum) - y;
+    sum = t``), the running ``compensations`` carried from block to block. A log summed
+    whole (:func:`_sessions`) and one summed a batch at a time
+    (``recstack.serving.online``, which hands this function whole blocks, the last one
+    excepted) give the same bits. pandas' grouped sum is no such rule: it is Kahan's where
+    the rows are not sorted by session and numpy's pairwise sum where they are. Vectorised:
+    one numpy step per block, none per row or per group. The values are finite and the
+    sums bounded by the callers (no infinity, whose compensation would be NaN)."""
+    for begin in range(0, len(groups), _SUM_BLOCK_ROWS):
+        block_groups = groups[begin:begin + _SUM_BLOCK_ROWS]
+        present, local = np.unique(block_groups, return_inverse=True)
+        totals = np.bincount(local.ravel(), weights=values[begin:begin + _SUM_BLOCK_ROWS],
+                             minlength=len(present))
+        corrected = totals - compensations[present]
+        running = sums[present]
+        step = running + corrected
+        compensations[present] = (step - running) - corrected
+        sums[present] = step
 
 
 def _sessions(log: pd.DataFrame) -> pd.DataFrame:

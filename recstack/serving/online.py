@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+import recstack.metrics.online as _metrics_module
 from recstack.atomic import special_file_problem
 from recstack.errors import (
     DataFormatError,
@@ -584,6 +585,10 @@ class _SessionSums:
         #: the running compensations of the sums (see _compensated_add)
         self.revenue_error = _GrowingColumn(np.float64, 0.0)
         self.cost_error = _GrowingColumn(np.float64, 0.0)
+        #: the rows (session codes, revenue, cost) not yet summed: the sums take whole
+        #: blocks of _SUM_BLOCK_ROWS, cut as the whole log's, whatever the batches' size
+        self.pending: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.pending_rows = 0
         self.first_time = _GrowingColumn(np.float64, np.inf)
         self.last_time = _GrowingColumn(np.float64, -np.inf)
         self.amount_totals = {"revenue": 0.0, "cost": 0.0}
@@ -694,12 +699,13 @@ class _SessionSums:
         for event, column in self.counts.items():
             column.values[codes[used]] += np.bincount(local[kinds == event],
                                                       minlength=size)[used]
-        row_codes = codes[local]
-        for name, column, compensation in (("revenue", self.revenue, self.revenue_error),
-                                           ("cost", self.cost, self.cost_error)):
-            compensation.ensure(len(self.session_names))
-            _compensated_add(column.values, compensation.values, row_codes,
-                             log[name].to_numpy(np.float64))
+        self.revenue_error.ensure(len(self.session_names))
+        self.cost_error.ensure(len(self.session_names))
+        self.pending.append((codes[local], log["revenue"].to_numpy(np.float64),
+                             log["cost"].to_numpy(np.float64)))
+        self.pending_rows += len(local)
+        if self.pending_rows >= _metrics_module._SUM_BLOCK_ROWS:
+            self._sum_pending(whole_blocks_only=True)
         times = log["timestamp"].to_numpy(np.float64)
         first, last = np.full(size, np.inf), np.full(size, -np.inf)
         np.minimum.at(first, local, times)
@@ -709,6 +715,23 @@ class _SessionSums:
         self.last_time.values[codes[used]] = np.maximum(
             self.last_time.values[codes[used]], last[used])
         return True
+
+    def _sum_pending(self, *, whole_blocks_only: bool) -> None:
+        """Add the pending rows into the revenue and cost sums, block by block as the whole
+        log's (see _compensated_add); ``whole_blocks_only``: the rows past the last whole
+        block stay pending, for the next batch to complete."""
+        if not self.pending:
+            return
+        row_codes, revenue, cost = (np.concatenate(parts) for parts in zip(*self.pending,
+                                                                          strict=True))
+        block = _metrics_module._SUM_BLOCK_ROWS  # read here: the tests make it small
+        summed = len(row_codes) // block * block if whole_blocks_only else len(row_codes)
+        for values, column, compensation in ((revenue, self.revenue, self.revenue_error),
+                                             (cost, self.cost, self.cost_error)):
+            _compensated_add(column.values, compensation.values, row_codes[:summed],
+                             values[:summed])
+        self.pending = [(row_codes[summed:], revenue[summed:], cost[summed:])]
+        self.pending_rows = len(row_codes) - summed
 
     def sessions(self) -> pd.DataFrame | None:
         """The table of :func:`_sessions`, or None where the checks across batches find
@@ -724,6 +747,7 @@ class _SessionSums:
             shown_pairs = np.unique(np.concatenate(self.shown_keys))
             if not np.isin(np.concatenate(self.clicked_keys), shown_pairs).all():
                 return None
+        self._sum_pending(whole_blocks_only=False)
         count = len(self.session_names)
         names = np.array(self.session_names, dtype=object)
         order = np.argsort(names, kind="stable")
@@ -814,9 +838,11 @@ def _streamed_csv_sessions(path: Path) -> pd.DataFrame | None:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             sums = _csv_sums(path)
-    except (RecstackError, ValueError, OSError, pa.ArrowException):
-        # pandas' ParserError and UnicodeDecodeError are ValueErrors: the whole reading
-        # names them by line
+    except (RecstackError, pd.errors.ParserError, pd.errors.EmptyDataError,
+            UnicodeDecodeError, OSError, pa.ArrowException):
+        # the parser's own errors, those the whole reading catches (and names by line);
+        # any other ValueError is a fault of this path, to be seen, not hidden as a slower
+        # reading
         return None
     if caught or sums is None:
         # pandas' own (a column of mixed types): given by the whole reading, as it was

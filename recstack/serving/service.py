@@ -1017,7 +1017,12 @@ class Service:
         #: the load timeout too: its read may still return), else None; requests are
         #: refused as not ready meanwhile, and no reload starts beside it
         self._start_job: _LoadJob | None = None
-        #: why that start failed after the load timeout (the service stays not ready)
+        #: why that start is not finished past the load timeout, until it finishes: a
+        #: field of its own, as the start itself notes in :attr:`last_reload_error` a
+        #: damaged current version it fell back from, which a late finish must keep
+        self._start_timeout_error: str | None = None
+        #: why that start failed after the load timeout: the service stays not ready,
+        #: and refuses reloads (nothing a reload outcome overwrites or clears)
         self._start_failure: str | None = None
         #: set by :meth:`close`: no load starts, and the one running is given up
         self._closed = False
@@ -1079,7 +1084,8 @@ class Service:
         ``starting``, why in ``last_reload_error`` and the start under ``loading``;
         requests are refused as not ready, reloads as in progress), and starts serving if
         the read returns and the start completes. A start that fails after the bound is
-        noted in ``last_reload_error`` (the service stays not ready)."""
+        noted in ``last_reload_error`` for good: the service stays not ready and refuses
+        reloads (its stages and logs were never opened): restart it."""
         names = ", ".join(repr(slot.name) for slot in self.slots)
         job = _LoadJob((tuple(slot.name for slot in self.slots), None),
                        self._reloads_finished,
@@ -1106,7 +1112,7 @@ class Service:
                     raise failure[0]
                 return True
             job.timed_out = True
-            self.last_reload_error = (
+            self._start_timeout_error = (
                 f"{self.registry.root}: the start's load of {job.what} did not finish in "
                 f"{self.load_timeout_seconds:g} s (load_timeout_seconds), begun at "
                 f"{job.started_at}: a registry read that stalls (a remote store that stops "
@@ -1115,7 +1121,7 @@ class Service:
                 f"loading)")
             self.metrics.reloads.labels("failed").inc()
             self.metrics.reload_failing.set(1)
-        logger.error("start not finished: %s", self.last_reload_error)
+        logger.error("start not finished: %s", self._start_timeout_error)
         return False
 
     def _end_start(self, job: _LoadJob, error: BaseException | None) -> None:
@@ -1123,18 +1129,21 @@ class Service:
         load timeout was reported (its own waiter has the outcome otherwise)."""
         with self._load_changed:
             late = job.timed_out
+            self._start_timeout_error = None
             if late and error is None:
-                self.last_reload_error = None
-                self.metrics.reload_failing.set(0)
+                # only the timeout's own text goes: a damaged current version the start
+                # fell back from stays noted (it was erased, and /health said "ok")
+                self.metrics.reload_failing.set(1 if self.last_reload_error else 0)
                 logger.warning("the start of %s finished after %.1f s, past the load timeout "
                                "of %g s: serving", job.what, time.monotonic() - job.started,
                                self.load_timeout_seconds)
             elif late:
-                self._start_failure = self.last_reload_error = (
+                self._start_failure = (
                     f"the start's load of {job.what}, past the load timeout, failed after "
                     f"{time.monotonic() - job.started:.1f} s: {error}; serving nothing "
                     "(mend it and restart the service)")
-                logger.error("start failed: %s", self.last_reload_error)
+                self.metrics.reload_failing.set(1)
+                logger.error("start failed: %s", self._start_failure)
             self._start_job = None
             job.done.set()
             self._load_changed.notify_all()
@@ -1189,6 +1198,14 @@ class Service:
             self.store.close()
         if failures:
             raise RecstackError("; ".join(failures))
+
+    def _refuse_failed_start(self) -> None:
+        """Refuse a reload or poll of a service whose start failed after the load
+        timeout: its stages and logs were never opened, so a version loaded now would be
+        served without them (a reload succeeded, wiped the reason, and left the service
+        not ready for good)."""
+        if self._start_failure is not None:
+            raise ReloadFailedError(f"no reload: {self._start_failure}")
 
     def _closed_text(self, scope: tuple[tuple[str, ...], int | None]) -> str:
         variants = ", ".join(repr(name) for name in scope[0])
@@ -1299,8 +1316,9 @@ class Service:
         ------
         ReloadFailedError
             A version did not load; every variant keeps what it served.
-            So does a load that runs past :attr:`load_timeout_seconds` (given up), and
-            a reload of a service :meth:`close` has closed.
+            So does a load that runs past :attr:`load_timeout_seconds` (given up), a
+            reload of a service :meth:`close` has closed, and one of a service whose
+            start failed after the load timeout (restart it).
         RequestLimitError
             No such variant, or no such ``version`` of its model (nothing is marked as
             failed: the request was mistaken, not the registry).
@@ -1370,6 +1388,7 @@ class Service:
             while True:
                 if self._closed:
                     raise ReloadFailedError(self._closed_text(scope))
+                self._refuse_failed_start()
                 # a start still running (past the load timeout too) loads every variant
                 running = self._load_job or self._start_job
                 blocking = running or next((job for job in self._stalled_jobs
@@ -1644,12 +1663,15 @@ class Service:
         moved, the alias or the version's files deleted; a pinned variant's version too)
         is noted as a failure, as a damaged alias is: answers keep coming from the version
         in memory and ``/health`` says ``degraded``, why, and what still serves, until the
-        registry holds it again."""
+        registry holds it again. A service whose start failed after the load timeout
+        raises :class:`ReloadFailedError` saying so (restart it)."""
         # the registry read with no lock held (a read that stalls holds up this poll
         # only); the count taken first, so that a POST /admin/reload finished meanwhile
         # from the same aliases answers this poll's reload without a second load
         from recstack.serving.registry import MANIFEST
 
+        # before the alias reads: a failure they noted would stand beside the start's
+        self._refuse_failed_start()
         asked_after = self._reloads_finished
         moved = False
         for slot in self.slots:
@@ -2539,9 +2561,14 @@ class Service:
         start = self._start_job
         loaded = start is None and self._start_failure is None and all(
             s.loaded is not None for s in self.slots)
+        # the start's own reason first, kept apart from the reload outcomes: a late
+        # finish clears only its timeout text and keeps the record of a damaged version
+        # the start fell back from; a late failure stays whatever a reload did
+        reload_error = "; ".join(text for text in (
+            self._start_failure or self._start_timeout_error, self.last_reload_error)
+            if text) or None
         status = ("starting" if not loaded else
-                  "degraded" if (self.last_reload_error or store in ("unavailable",
-                                                                     "mismatched")
+                  "degraded" if (reload_error or store in ("unavailable", "mismatched")
                                  or log == "failing") else "ok")
         # read without the reload lock: /health answers at once whatever a load does
         running = self._load_job
@@ -2549,7 +2576,7 @@ class Service:
             [running.state()] if running is not None else []) + [
             job.state() for job in list(self._stalled_jobs)]
         return {
-            "status": status, "last_reload_error": self.last_reload_error, "store": store,
+            "status": status, "last_reload_error": reload_error, "store": store,
             "loading": loading,
             "store_error": store_error,
             "log": log, "log_error": log_error,

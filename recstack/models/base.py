@@ -721,6 +721,8 @@ _OPTIONAL_METHODS: dict[str, str] = {
     "rerank_lists": "recommend(users, k) gives each user's list",
     "recommend_sequences": "recommend(users, k) gives each user's list",
     "score_sequences": "score_users / recommend score the users the model trained on",
+    "from_fitted": "Blend.from_fitted(models, train, validation=valid) blends models fitted "
+                   "already",
     # scikit-learn's names: a model is re-created from its parameters instead, which
     # checks every name (a misspelt one gets a "did you mean")
     "set_params": "hyperparameters are given to the constructor: create_model(model.name, "

@@ -45,6 +45,7 @@ Run:  RECSTACK_DATASETS=../shared/datasets nice python benchmarks/graph_cf.py --
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -176,13 +177,19 @@ def _member_folder(cache: str, folder: str, split: str, member: dict[str, Any]) 
     one per dataset (its name and a digest of its split files' bytes, so that two datasets
     of one name never share members), beside the member's ``.json`` record. The code is not
     in the key: empty the cache after changing a model."""
+    params = {k: v for k, v in member.items() if k != "type"}
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
+    return (Path(cache) / f"{Path(folder).name}-{_data_digest(folder)}" / split
+            / f"{member['type']}-{digest}")
+
+
+@functools.cache
+def _data_digest(folder: str) -> str:
+    """A digest of a dataset folder's split files, read once per process."""
     data = hashlib.sha256()
     for part in ("train.txt", "valid.txt", "test.txt"):
         data.update((Path(folder) / part).read_bytes())
-    params = {k: v for k, v in member.items() if k != "type"}
-    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:16]
-    return (Path(cache) / f"{Path(folder).name}-{data.hexdigest()[:16]}" / split
-            / f"{member['type']}-{digest}")
+    return data.hexdigest()[:16]
 
 
 def _cached_members(job: dict[str, Any], split: str) -> tuple[list[Any], list[dict[str, Any]]]:

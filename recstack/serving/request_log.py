@@ -422,11 +422,8 @@ class ParquetLog:
                 self.last_error = str(error)
                 logger.warning("%s log: %s", self.prefix, error)
             except Exception as error:  # a full disk must not take the service down
-                self.failures += 1
                 self.last_error = str(error)
                 self._failed_tries += 1
-                if self._on_failure is not None:
-                    self._on_failure(error)
                 # the flush's own error says where, why and that the rows are kept (it
                 # was wrapped as "could not write (...; rows are kept ...); rows kept")
                 said = (str(error) if isinstance(error, RecstackError)
@@ -439,6 +436,10 @@ class ParquetLog:
                     self._said_failure = reason
                 else:
                     logger.debug("%s log: %s", self.prefix, said)
+                # counted once said: whoever watches the count finds the try's message
+                self.failures += 1
+                if self._on_failure is not None:
+                    self._on_failure(error)
             with self._lock:
                 if self._closed:
                     return

@@ -85,6 +85,14 @@ class ConfigError(RecstackError, ValueError):
     """An experiment file or a parameter has a value that cannot be used."""
 
 
+class TrainingFailedError(RecstackError):
+    """A fit ran to its end with a result that cannot be used: it diverged (values NaN or
+    infinite), collapsed (every item scored alike) or learned nothing (every learned value
+    0, or rounding noise). The settings are at fault, not the data's form, and the same
+    settings on other data may train: a search (:func:`recstack.tuning.search`) counts such
+    a trial as failed and goes on, where any other error ends it."""
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``count`` and ``noun`` in agreement, for messages and reports: ``1 row``, ``2 rows``,
     ``1,000 rows`` (``plural``: a noun whose plural is not ``noun + "s"``)."""

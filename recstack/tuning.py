@@ -34,7 +34,8 @@ Some parameters have a range that depends on the data (GF-CF's and BSPM's SVD ra
 must be below ``min(n_users, n_items)``): a default search space is clipped to what the
 data allow before the search (refused when nothing of it is left), a ``[tune.space]``
 reaching beyond it is refused, naming the limit. A trial whose model refuses the drawn
-values ends the search with one error naming them.
+values ends the search with one error naming them; one whose fit ran but could not train
+with them (diverged, collapsed, learned nothing) counts as failed, and the search goes on.
 
 Under the graph-CF protocol (``[data] split`` names a folder of ``train.txt``,
 ``valid.txt``, ``test.txt``), the validation part is ``valid.txt`` and the training part
@@ -51,7 +52,7 @@ import fractions
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,7 @@ from recstack.config import (
 )
 from recstack.data import splits
 from recstack.data.interactions import Interactions, check_flag
-from recstack.errors import ConfigError, RecstackError, counted
+from recstack.errors import ConfigError, RecstackError, TrainingFailedError, counted
 from recstack.errors import shown as shown_value
 from recstack.evaluation.evaluator import Evaluator
 from recstack.experiment import (
@@ -291,7 +292,11 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     A trial whose model refuses its parameters (a :class:`~recstack.errors.RecstackError`
     from the fit or the evaluation) ends the search with one error naming the trial's
     values and where they came from (``default_space``: whether ``space`` is the model's
-    default search space or an experiment's ``[tune.space]``; None: neither)."""
+    default search space or an experiment's ``[tune.space]``; None: neither). A trial whose
+    fit ran but could not train (:class:`~recstack.errors.TrainingFailedError`: diverged,
+    collapsed, learned nothing) counts as failed and the search goes on; an
+    :class:`UntrainedTrialsWarning` says how many there were, and when every trial failed
+    so, the first is raised as above."""
     import time
 
     try:
@@ -334,6 +339,9 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     starts = [start, *branch_starts(model_type, space, base, start)] if start else []
     kept = _kept_outside_space(model_type, space, base, start, train)
     failure: list[RecstackError] = []
+    untrained: list[RecstackError] = []  # the errors of trials whose fit failed
+    untrained_in_full: list[Callable[[], RecstackError]] = []  # the first, as a failed trial
+    untrained_drawn: dict[str, RecstackError] = {}  # configurations whose fit failed
     seen: dict[str, float] = {}  # each configuration tried (as JSON) -> its value
     warned = _TrialWarnings()
 
@@ -350,7 +358,11 @@ def search(model_type: str, train: Interactions, validation: Interactions,
         # then win the search by its noise), its value is the one it had
         drawn = json.dumps(params, sort_keys=True, default=repr)
         if drawn in seen:
-            history.append({"number": trial.number, "params": params, "value": seen[drawn]})
+            history.append({"number": trial.number, "params": params, "value": seen[drawn]}
+                           | ({"failed": str(untrained_drawn[drawn])}
+                              if drawn in untrained_drawn else {}))
+            if drawn in untrained_drawn:
+                untrained.append(untrained_drawn[drawn])
             return seen[drawn] if not math.isnan(seen[drawn]) else -math.inf
         try:
             with warned.trial():
@@ -361,6 +373,29 @@ def search(model_type: str, train: Interactions, validation: Interactions,
                 else:
                     result = evaluator.evaluate_fold_in(model, train, fold_in, validation,
                                                         name=label or model_type)
+        except TrainingFailedError as error:
+            if _interruption_of(error) is not None:
+                raise
+            # values drawn where the model cannot train (iALS's default space holds
+            # regularisations that zero every factor on a large catalog) ended the whole
+            # search; a failed trial is the worst value the search can see
+            if not untrained:
+                # told as any failed trial is (its values, where they came from) if every
+                # trial fails, which only the end of the search knows
+                def in_full(error: RecstackError = error, trial: Any = trial,
+                            params: dict[str, Any] = params) -> RecstackError:
+                    return ((_fails_alike(error, model_type, label, base, params, train)
+                             if trial.params else None)
+                            or _trial_error(error, trial, trials, model_type, label, params,
+                                            starts, kept, default_space))
+
+                untrained_in_full.append(in_full)
+            untrained.append(error)
+            untrained_drawn[drawn] = error
+            seen[drawn] = math.nan
+            history.append({"number": trial.number, "params": params, "value": math.nan,
+                            "failed": str(error)})
+            return -math.inf
         except RecstackError as error:
             if _interruption_of(error) is not None:
                 # raised while a Ctrl-C unwound the trial: the interruption, not a failure
@@ -425,12 +460,36 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     warned.summarise(len(study.trials))
     if failure:
         raise failure[0]
+    if untrained and len(untrained) == len(study.trials):
+        raise untrained_in_full[0]()
+    if untrained:
+        _say_untrained(untrained, len(study.trials), label or model_type)
     # a dimension left out of the best trial (the configured value kept as is, a condition
     # that did not hold) keeps its base value
     return base | study.best_params, study.best_value, history
 
 
 # --------------------------------------------------------------------------- helpers
+class UntrainedTrialsWarning(UserWarning):
+    """Some trials of a search drew values its model could not train with (see
+    :class:`~recstack.errors.TrainingFailedError`); they count as failed."""
+
+
+def _say_untrained(untrained: list[RecstackError], trials: int, name: str) -> None:
+    """Warn once how many trials could not train, with the first one's reason."""
+    import warnings
+
+    text = str(untrained[0])
+    if len(untrained) > 1:
+        warnings.warn(f"{name}: {len(untrained):,} of the {counted(trials, 'trial')} of the "
+                      "search could not train and count as failed; the first: "
+                      f"{text.removeprefix(f'{name}: ')}", UntrainedTrialsWarning, stacklevel=4)
+    else:
+        warnings.warn(f"{name}: 1 of the {counted(trials, 'trial')} of the search could not "
+                      f"train and counts as failed: {text.removeprefix(f'{name}: ')}",
+                      UntrainedTrialsWarning, stacklevel=4)
+
+
 def _interruption_of(error: BaseException) -> KeyboardInterrupt | None:
     """The Ctrl-C (or the CLI's SIGTERM/SIGHUP, a :class:`KeyboardInterrupt` too) that
     ``error`` is, or that it was raised while unwinding: code that cleans up in a

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from scipy.linalg import lapack
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, counted
+from recstack.errors import ConfigError, TrainingFailedError, counted
 from recstack.models.base import (
     MAX_ITERATIONS,
     NOT_GIVEN,
@@ -237,7 +237,7 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
             # "use a larger regularization" was the advice whatever the cause, also for
             # initial factors too large to square (init_stddev=1e20), which no
             # regularization mends
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training diverged: the factors hold NaN or infinite values, "
                 + self._settings_at_fault(
                     "lower init_stddev (the scale of the initial factors, default "
@@ -250,7 +250,7 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
             # 1e-15 (the exact ones near 1e-35), 15% of the scores exactly 0, and the lists
             # noise's order; the objective said so: all-zero factors' (every recorded pair's
             # error 1) to 12 digits
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training learned nothing: the fitted factors change the "
                 f"objective by less than 1e-12 of its value at all-zero factors "
                 f"({observed_pairs:,.0f}, one per recorded pair), so their scores (up to "

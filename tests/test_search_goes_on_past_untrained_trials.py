@@ -1,0 +1,71 @@
+"""A search whose drawn values cannot train its model (iALS's default space holds
+regularisations that zero every factor on a large catalog: the Last.fm graph-CF split's
+search ended at trial 12 of 50 with "training learned nothing") counts those trials as
+failed and goes on; only when every trial fails is the first one raised, as any failed
+trial is."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pytest
+
+pytest.importorskip("optuna")
+
+from recstack.data.splits import random_split  # noqa: E402
+from recstack.data.synthetic import generate  # noqa: E402
+from recstack.errors import RecstackError, TrainingFailedError  # noqa: E402
+from recstack.evaluation.evaluator import Evaluator  # noqa: E402
+from recstack.models.registry import create_model  # noqa: E402
+from recstack.tuning import UntrainedTrialsWarning, search  # noqa: E402
+
+TRAINS, NEVER = 0.003, 1e10  # 1e10 zeroes every factor (the model refuses that fit)
+
+
+@pytest.fixture(scope="module")
+def parts():
+    data = generate(n_users=80, n_items=50, n_interactions=1500, seed=0)
+    split = random_split(data, 0.2, seed=0)
+    return split.train, split.test
+
+
+def test_the_regularisation_that_never_trains_is_refused_alone(parts):
+    # the premise: this value alone is refused as a failed training
+    with pytest.raises(TrainingFailedError, match="training learned nothing"):
+        create_model("ials", factors=4, regularization=NEVER, iterations=2).fit(parts[0])
+
+
+def test_a_search_goes_on_past_trials_that_cannot_train(parts):
+    train, validation = parts
+    space = {"regularization": {"type": "categorical", "choices": [NEVER, TRAINS]}}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        best, value, history = search("ials", train, validation, space,
+                                      base_params={"factors": 4, "iterations": 2,
+                                                   "regularization": NEVER},
+                                      metric="recall@10", trials=6, seed=0)
+    failed = [trial for trial in history if "failed" in trial]
+    assert failed and len(failed) < len(history)
+    assert all(trial["params"]["regularization"] == NEVER for trial in failed)
+    assert all(math.isnan(trial["value"]) for trial in failed)
+    assert "training learned nothing" in failed[0]["failed"]
+    assert best["regularization"] == TRAINS
+    # the value is the trained configuration's own, evaluated apart
+    model = create_model("ials", factors=4, iterations=2, regularization=TRAINS).fit(train)
+    alone = Evaluator(metrics=("recall",), ks=(10,)).evaluate(model, train, validation)
+    assert value == pytest.approx(alone.means()["recall@10"], rel=1e-12)
+    said = [str(w.message) for w in caught if w.category is UntrainedTrialsWarning]
+    assert len(said) == 1, said
+    assert said[0].startswith(f"ials: {len(failed)} of the 6 trials of the search could not "
+                              "train and count as failed; the first: training learned "
+                              "nothing") or (len(failed) == 1 and "1 of the 6 trials" in said[0])
+
+
+def test_a_search_where_no_trial_trains_raises_the_first(parts):
+    train, validation = parts
+    space = {"regularization": {"type": "categorical", "choices": [NEVER, 1e12]}}
+    with pytest.raises(RecstackError, match=r"^ials: trial 1 of 3 failed with .*training "
+                                            r"learned nothing"):
+        search("ials", train, validation, space, base_params={"factors": 4, "iterations": 2},
+               metric="recall@10", trials=3, seed=0)

@@ -129,6 +129,7 @@ from recstack.data.interactions import (
     caller_stacklevel,
     check_flag,
     check_name_list,
+    first_lone_surrogate,
     first_repeated_name,
     first_time_out_of_range,
     floor_seconds,
@@ -994,6 +995,8 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                      "e.g. pandas.read_json(path"
                      + (", lines=True" if json_kind == "JSON lines" else "")
                      + ").to_parquet('data.parquet')")
+    if not (decompresses and suffix in _COMPRESSION_EXTENSIONS):
+        _refuse_end_of_file_mark(path, head, encoding)
     if encoding is None:
         return
     try:
@@ -1033,6 +1036,67 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
         "text file does", file=file, line=_line_ends(before) + 1,
         expected="a text file (a NUL is a sign of binary data, or of text in UTF-16 or "
                  "UTF-32: pass its encoding=)")
+
+
+#: the byte old DOS and Windows programs (COPY, EDLIN, some exports) write at the end of a
+#: text file as its end-of-file mark, Ctrl-Z
+_END_OF_FILE_MARK = b"\x1a"
+#: bytes read from the end of a file to find the mark behind any closing line ends
+_TAIL_BYTES = 64
+
+
+def _refuse_end_of_file_mark(path: Path, head: bytes, encoding: str | None) -> None:
+    """Refuse a text file that ends with the byte 0x1A (Ctrl-Z), the end-of-file mark of
+    old DOS and Windows programs, alone or before closing line ends and blanks: it was the
+    text of a last row ("the row has 1 field(s)", or ``'4\\x1a'`` "expected a number"),
+    naming no byte, or the end of the last id (``'b\\x1a'``, an id no other file holds),
+    without a word. UTF-16 and UTF-32 text (which writes the byte otherwise) is left to
+    its own checks. ``head``: the file's first bytes, already read."""
+    if head.startswith(tuple(bom for bom, name in _TEXT_BOMS if name != "utf-8")):
+        return
+    if encoding is not None:
+        try:
+            if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+                return
+        except LookupError:
+            return
+    with reading(path), open(path, "rb") as stream:
+        size = stream.seek(0, os.SEEK_END)
+        start = max(0, size - _TAIL_BYTES)
+        stream.seek(start)
+        tail = stream.read()
+    body = tail.rstrip(b" \t\r\n")
+    if not body.endswith(_END_OF_FILE_MARK):
+        return
+    raise _end_of_file_mark_error(path, _line_ends_before(path, start + len(body) - 1) + 1)
+
+
+def _end_of_file_mark_error(path: Path, line: int) -> DataFormatError:
+    """The error for the end-of-file mark 0x1A on ``line`` of the text file ``path``."""
+    return DataFormatError(
+        "ends with the byte 0x1A (Ctrl-Z), the end-of-file mark old DOS and Windows "
+        "programs write, which is no text of a row", file=str(path), line=line,
+        expected="the file without that byte: delete it in a text editor, or with Python, "
+                 "path.write_bytes(path.read_bytes().rstrip(b'\\x1a\\r\\n') + b'\\n')"
+                 + (" (decompressed first)" if path.suffix.lower() in _COMPRESSION_EXTENSIONS
+                    else ""))
+
+
+def _line_ends_before(path: Path, position: int) -> int:
+    """:func:`line_ends_in_bytes` of the file's first ``position`` bytes, read in chunks
+    (a CRLF split between two chunks counted once)."""
+    count, previous = 0, b""
+    with reading(path), open(path, "rb") as stream:
+        while position > 0:
+            chunk = stream.read(min(_COUNT_CHUNK, position))
+            if not chunk:
+                break
+            position -= len(chunk)
+            count += line_ends_in_bytes(chunk)
+            if previous.endswith(b"\r") and chunk.startswith(b"\n"):
+                count -= 1  # counted as a lone CR and again as an LF
+            previous = chunk
+    return count
 
 
 def _line_ends(text: str) -> int:
@@ -2186,6 +2250,12 @@ def _other_blank_problem(text: str, pattern: re.Pattern[str]) -> str | None:
 def _field_problem(text: str, kind: ColumnKind, separator: str | None = None
                    ) -> str | None:
     """Why ``text`` is not a valid ``kind`` value, or None if it is."""
+    if kind not in ("text", "id", "auto") and _END_OF_FILE_MARK.decode() in text:
+        # inside the file (files joined after one that ends with it): "found '4\x1a'"
+        # named no byte
+        return (f"found {text!r}, which holds the byte 0x1A (Ctrl-Z), the end-of-file mark "
+                "old DOS and Windows programs write, here inside the file (files joined "
+                "after one that ends with it?): remove the byte")
     if kind in ("int32", "int64"):
         if not _INT_TEXT.fullmatch(text):
             return _other_blank_problem(text, _INT_TEXT) or (
@@ -2237,6 +2307,10 @@ def _diagnose(path: Path, layout: DelimitedLayout, names: list[str],
                 escaped = _backslash_quote_on_line(path, layout, names, line)
                 if escaped is not None:
                     return escaped
+                if "".join(fields).strip(" \t") == _END_OF_FILE_MARK.decode():
+                    # a compressed file's last line (check_content reads no such file's
+                    # end): "the row has 1 field(s)" named no byte
+                    return _end_of_file_mark_error(path, line)
                 column = names[len(fields)] if len(fields) < n_fields else None
                 # the two shapes other tools' output takes, said as such
                 why = ""
@@ -3658,9 +3732,13 @@ def load_table(
     not Parquet is refused by name, as is a folder of CSV parts (each part would be typed
     from its own text). The parts must hold the same columns; a column's types may differ
     only where one type holds both exactly (integers or floats of different widths, times
-    of one zone in different units: read in the wider one; a dictionary-encoded column and
-    a plain one of its values type: read plain); otherwise the two parts and the column
-    are named. An empty part is read as no rows; a damaged one is named.
+    in different units: read in the wider one; a dictionary-encoded column and a plain one
+    of its values type: read plain); otherwise the two parts and the column are named.
+    Date-times follow the time-zone rule of :func:`recstack.data.partitioned.read_partitioned`:
+    parts in different zones are read as the instants they hold (in UTC), and parts with a
+    zone beside parts without one are refused, naming one of each (alone, a time without a
+    zone is read as UTC; beside zoned times it may be a local time). An empty part is read
+    as no rows; a damaged one is named.
 
     With no column arguments, a file that :func:`save_table` wrote comes back as it was
     written (its column roles, rating range and timestamp unit travel in its metadata).
@@ -4739,10 +4817,34 @@ def _lossless_type(one: pa.DataType, other: pa.DataType) -> pa.DataType | None:
     for small, large in ((pa.string(), pa.large_string()), (pa.binary(), pa.large_binary())):
         if {one, other} == {small, large}:
             return large
-    if types.is_timestamp(one) and types.is_timestamp(other) and one.tz == other.tz:
+    if types.is_timestamp(one) and types.is_timestamp(other) and (
+            one.tz == other.tz or None not in (one.tz, other.tz)):
+        # instants of two zones are held by either: read in UTC (as read_partitioned reads
+        # them), where they were refused as parts that "disagree"
         finer = max(one.unit, other.unit, key=("s", "ms", "us", "ns").index)
-        return pa.timestamp(finer, one.tz)
+        return pa.timestamp(finer, one.tz if one.tz == other.tz else "UTC")
     return None
+
+
+def zone_mix_problem(one: pa.DataType, other: pa.DataType, first: str, second: str
+                     ) -> str | None:
+    """What is wrong with date-times of type ``one`` (in the file ``first``) beside those of
+    type ``other`` (in ``second``) where one type has a time zone and the other none; None
+    for any other two types. The one rule of part folders and partitioned datasets."""
+    types = pa.types
+    if not (types.is_timestamp(one) and types.is_timestamp(other)) or (
+            (one.tz is None) == (other.tz is None)):
+        return None
+    zoned, zoned_file, plain_file = (one, first, second) if one.tz else (other, second, first)
+    return (f"{zoned_file} holds date-times in the time zone {zoned.tz}, {plain_file} "
+            "date-times without a zone; read alone, times without a zone are UTC, but beside "
+            f"times in {zoned.tz} they may be local times, so they are not merged as UTC")
+
+
+#: what to do about parts whose date-times have a zone beside parts whose have none
+ZONE_MIX_REMEDY = ("date-times with a time zone in every part, or in none: write the part "
+                   "without one again with its zone (in pandas, "
+                   "times.dt.tz_localize('UTC') for UTC times)")
 
 
 @dataclass
@@ -4849,6 +4951,12 @@ def _part_table(folder: Path) -> _PartTable:
                 raise _parts_disagree(folder, first, file, field.name, f"{file.name} has a "
                                       f"column {field.name!r}, {first.name} has none")
             common = _lossless_type(merged[field.name], field.type)
+            holder, held = _holder(files, schemas, field.name, merged[field.name])
+            mixed = zone_mix_problem(held, field.type, holder, file.name)
+            if mixed is not None:
+                raise DataFormatError(f"its parts disagree on column {field.name!r}: {mixed}",
+                                      file=str(folder), column=field.name,
+                                      expected=ZONE_MIX_REMEDY)
             if common is None:
                 raise _parts_disagree(
                     folder, first, file, field.name,
@@ -4867,14 +4975,28 @@ def _part_table(folder: Path) -> _PartTable:
     return _PartTable(folder, files, schema, declared)
 
 
+def _holder(files: Sequence[Path], schemas: Sequence[pa.Schema], name: str,
+            kind: pa.DataType) -> tuple[str, pa.DataType]:
+    """The name of the first of ``files`` whose date-time column ``name`` has a time zone
+    where ``kind`` (the type merged so far) has one, and none where it has none, and its
+    type there; ``kind`` itself in the first file where ``kind`` is no date-time."""
+    if pa.types.is_timestamp(kind):
+        for file, schema in zip(files, schemas, strict=False):
+            stored = schema.field(name).type if name in schema.names else None
+            if stored is not None and pa.types.is_timestamp(stored) and (
+                    (stored.tz is None) == (kind.tz is None)):
+                return file.name, stored
+    return files[0].name, kind
+
+
 def _parts_disagree(folder: Path, one: Path, other: Path, column: str, how: str
                     ) -> DataFormatError:
     return DataFormatError(
         f"its parts {one.name} and {other.name} disagree on column {column!r}: {how}",
         file=str(folder), column=column,
         expected="parts of one table, with the same columns of the same types (integers of "
-                 "different widths, floats of different widths and times in different units "
-                 "are merged): write the odd part again with the others' schema, or move "
+                 "different widths, floats of different widths, and times in different units "
+                 "or zones are merged): write the odd part again with the others' schema, or move "
                  "it out")
 
 
@@ -5021,6 +5143,30 @@ def _bytes_as_text(table: pa.Table, path: Path) -> pa.Table:
                          "(e.g. data.context[name].str.decode('latin-1'))") from None
         table = table.set_column(position, table.field(name).with_type(text.type), text)
     return table
+
+
+def _refuse_types_text_cannot_hold(table: pa.Table, path: Path) -> None:
+    """Refuse, before a CSV or TSV file is written, a column of values that pyarrow's text
+    writer cannot write (lists, dicts, pandas' periods and intervals), naming the column,
+    its kind and its first value: the writer failed with ``ArrowInvalid: Unsupported
+    Type:list<item: int64>``, naming no column."""
+    for name in table.column_names:
+        column = table.column(name)
+        try:
+            pacsv.write_csv(pa.table({name: column.slice(0, 0)}), io.BytesIO())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            # an extension type's values are its storage's (600 for the month 2020-01)
+            held = None if isinstance(column.type, pa.ExtensionType) else next(
+                ((row, value) for row, value in enumerate(column.to_pylist())
+                 if value is not None), None)
+            example = (f", such as {shown(held[1])} at row {held[0] + 1}"
+                       if held is not None else "")
+            raise DataFormatError(
+                f"not written: the column holds {arrow_kind_shown(column.type)} values"
+                f"{example}, which a CSV or TSV file cannot hold", file=str(path),
+                column=name,
+                expected="save as .parquet, which keeps them, or convert the column to text "
+                         f"first (e.g. data.context[{name!r}].astype(str))") from None
 
 
 def _refuse_line_breaks(table: pa.Table, path: Path) -> None:
@@ -5191,7 +5337,7 @@ def refuse_unwritable_context_names(data: Interactions, path: Path,
     seen: dict[str, Any] = {}
     for name in data.context.columns:
         read = trimmed_column_name(str(name))
-        half = _first_lone_surrogate([read])
+        half = first_lone_surrogate([read])
         if not read:
             problem = f"the context column {shown(name)} has no name once written"
         elif half is not None:
@@ -5229,6 +5375,15 @@ def _context_to_arrow(context: pd.DataFrame) -> pa.Table:
     UTF-8 cannot encode (a lone surrogate such as ``'\\ud800'``, which
     ``errors='surrogateescape'`` and some JSON readers leave), where they failed with
     Python's UnicodeEncodeError."""
+    sparse = [name for name in context.columns
+              if isinstance(context[name].dtype, pd.SparseDtype)]
+    if sparse:
+        # a sparse column is a way of keeping values, not other values: written as the
+        # values it holds (pyarrow's TypeError "Sparse pandas data (column p) not
+        # supported" came out)
+        context = context.copy()
+        for name in sparse:
+            context[name] = context[name].sparse.to_dense()
     try:
         return pa.Table.from_pandas(context, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError,
@@ -5259,10 +5414,10 @@ def _refuse_lone_surrogates(column: pd.Series, name: str) -> None:
     such value and row (in a categorical column where no row holds such text, the first
     such category, which the file's dictionary would still hold)."""
     where = "at row {}"
-    half = _first_lone_surrogate(column.astype(object).tolist())
+    half = first_lone_surrogate(column.astype(object).tolist())
     if half is None and isinstance(column.dtype, pd.CategoricalDtype):
         where = "as its category number {} (which no row holds)"
-        half = _first_lone_surrogate(column.cat.categories.tolist())
+        half = first_lone_surrogate(column.cat.categories.tolist())
     if half is None:
         return
     position, value, character = half
@@ -5272,35 +5427,6 @@ def _refuse_lone_surrogates(column: pd.Series, name: str) -> None:
         "file can hold", column=name,
         expected="text in UTF-8: decode the values without errors='surrogateescape', in "
                  "their true encoding")
-
-
-def _first_lone_surrogate(values: Sequence[Any]) -> tuple[int, Any, str] | None:
-    """The position of the first value among ``values`` that is or holds (in a list, tuple
-    or dict, as Arrow stores them) text that UTF-8 cannot encode, the value and the lone
-    surrogate that stops it; None where every text can be encoded."""
-    for position, value in enumerate(values):
-        character = _lone_surrogate_in(value)
-        if character is not None:
-            return position, value, character
-    return None
-
-
-def _lone_surrogate_in(value: Any) -> str | None:
-    """The first lone surrogate of text in ``value`` (or in its items, keys and values)."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as error:
-            return value[error.start]
-        return None
-    if isinstance(value, dict):
-        value = [*value.keys(), *value.values()]
-    if isinstance(value, list | tuple | np.ndarray):
-        for item in value:
-            character = _lone_surrogate_in(item)
-            if character is not None:
-                return character
-    return None
 
 
 def _first_unstorable(values: list[Any]) -> tuple[int, set[str]]:
@@ -5459,6 +5585,7 @@ def save_table(data: Interactions, path: PathLike, *, overwrite: bool = False) -
         return write_with(path, lambda target: pq.write_table(table, target))
     if suffix in _EXTENSION_DELIMITERS and last.lower() in (suffix, ".gz"):
         table = _bytes_as_text(table, path)
+        _refuse_types_text_cannot_hold(table, path)
         _refuse_line_breaks(table, path)
         _refuse_ids_read_back_otherwise(table, path)
         options = pacsv.WriteOptions(delimiter=_EXTENSION_DELIMITERS[suffix])

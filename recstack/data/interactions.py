@@ -410,6 +410,11 @@ class Interactions:
             _check_rating_range(rating_range, value)
         item_table = _check_side_table(item_table, ITEM_ID)
         user_table = _check_side_table(user_table, USER_ID)
+        if context is not None:
+            context = _context_frame(context, n)
+            # refused here, where the row is known, as the ids' text is: it was built, and
+            # refused only when the interactions were saved
+            _refuse_context_text_not_utf8(context)
         if keep_unseen_items and item_table is not None:
             table_ids = _unseen_item_keys(_key_column(item_table, ITEM_ID), item_ids)
             item_column, n_item_rows = np.concatenate([item_ids, table_ids]), n
@@ -1093,6 +1098,93 @@ def _context_frame(context: Any, n: int) -> pd.DataFrame:
             or context.index.step != 1:
         context = context.reset_index(drop=True)
     return context
+
+
+def _refuse_context_text_not_utf8(context: pd.DataFrame) -> None:
+    """Refuse a context column holding text that UTF-8 cannot encode (a lone surrogate such
+    as ``'\\ud800'``, which ``errors='surrogateescape'`` and some JSON readers leave), naming
+    the column, the first row holding such text (from 0, as the ids' rows) and the
+    character; in a categorical column, a category no row holds too, which a file's
+    dictionary would still hold. No file can hold such text, and no id can."""
+    for position, name in enumerate(context.columns):
+        column = context.iloc[:, position]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            categories = column.cat.categories
+            if not (_holds_python_text(categories.dtype) and _arrow_refuses(categories)):
+                continue
+            half = first_lone_surrogate(categories.tolist())
+            if half is not None:
+                code, value, character = half
+                held = np.flatnonzero(column.cat.codes.to_numpy() == code)
+                where = (f"row {int(held[0])} holds {shown(value)}" if held.size else
+                         f"its categories hold {shown(value)} (category number "
+                         f"{code + 1}, which no row holds)")
+                raise _unencodable_context_error(name, where, character)
+            continue
+        if not (_holds_python_text(column.dtype) and _arrow_refuses(column)):
+            continue
+        half = first_lone_surrogate(column.tolist())
+        if half is not None:
+            row, value, character = half
+            raise _unencodable_context_error(name, f"row {row} holds {shown(value)}",
+                                             character)
+
+
+def _holds_python_text(dtype: Any) -> bool:
+    """Whether values of ``dtype`` may be Python text, which can hold what UTF-8 cannot
+    encode: objects, or pandas' Python-backed text (Arrow-backed text cannot hold it)."""
+    return (isinstance(dtype, np.dtype) and dtype.kind == "O") or (
+        isinstance(dtype, pd.StringDtype) and dtype.storage == "python")
+
+
+def _arrow_refuses(values: pd.Series | pd.Index) -> bool:
+    """Whether Arrow, which encodes all text in UTF-8 in one pass, refuses ``values``:
+    for text it cannot encode, or for values of mixed kinds (each is then looked at in
+    turn)."""
+    import pyarrow as pa
+
+    try:
+        pa.array(values.to_numpy(dtype=object), from_pandas=True)
+    except (UnicodeEncodeError, pa.ArrowException):
+        return True
+    return False
+
+
+def _unencodable_context_error(name: Any, where: str, character: str) -> DataFormatError:
+    return DataFormatError(
+        f"{where}, text holding a lone surrogate ({character!r}), which is not UTF-8 text "
+        "and no file can hold", column=str(name),
+        expected="text in UTF-8: decode the values without errors='surrogateescape', in "
+                 "their true encoding")
+
+
+def first_lone_surrogate(values: Sequence[Any]) -> tuple[int, Any, str] | None:
+    """The position of the first value among ``values`` that is or holds (in a list, tuple
+    or dict, as Arrow stores them) text that UTF-8 cannot encode, the value and the lone
+    surrogate that stops it; None where every text can be encoded."""
+    for position, value in enumerate(values):
+        character = lone_surrogate_in(value)
+        if character is not None:
+            return position, value, character
+    return None
+
+
+def lone_surrogate_in(value: Any) -> str | None:
+    """The first lone surrogate of text in ``value`` (or in its items, keys and values)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return value[error.start]
+        return None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list | tuple | np.ndarray):
+        for item in value:
+            character = lone_surrogate_in(item)
+            if character is not None:
+                return character
+    return None
 
 
 def _context_rows(context: pd.DataFrame, rows: Any) -> pd.DataFrame:

@@ -38,6 +38,7 @@ from recstack.atomic import (
 )
 from recstack.data.dates import refuse_a_range_within_one_second, to_unix_seconds
 from recstack.data.files import (
+    ZONE_MIX_REMEDY,
     PathLike,
     TableRoles,
     arrow_kind_shown,
@@ -68,6 +69,7 @@ from recstack.data.files import (
     timestamps_to_seconds,
     unheld_text_not_utf8_message,
     values_as_float32,
+    zone_mix_problem,
 )
 from recstack.data.interactions import (
     ITEM_ID,
@@ -834,6 +836,10 @@ def read_partitioned(
         the ids of one column as numbers in one partition and as text in another (merged,
         ``1`` and ``"1"`` would become one id): ids of any integer width, or whole-number
         floats, merge; numbers and text are refused, naming both files and both kinds.
+        Typed date-times follow one time-zone rule, :func:`recstack.data.files.load_table`'s
+        for part folders: files in different zones are read as the instants they hold;
+        files with a zone beside files without one are refused, naming one of each (alone,
+        times without a zone are UTC; beside zoned times they may be local times).
         A problem with a value, naming the column and row. A partition folder that names
         no date (``month=13``), a data file above the last level's folders and a row whose
         time is not in its folder's period (a read with a time range would skip them
@@ -1055,6 +1061,8 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                 seen[name] = (_COMMON_METADATA, kind_of[name](common.field(name).type))
         value_kinds = ({_value_kind(common.field(VALUE).type)}
                        if VALUE in needed and VALUE in common.names else set())
+        # whether date-times have a zone -> the first file so, and its type
+        zones: dict[bool, tuple[str, pa.DataType]] = {}
         for fragment in selected:
             try:
                 schema = fragment.physical_schema
@@ -1102,6 +1110,8 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
                         expected="the same type of timestamp in every partition: rewrite "
                                  f"the odd partition with its timestamps as {first_kind}")
                 if name == TIMESTAMP:
+                    _refuse_zones_beside_none(root, zones, where,
+                                              _plain_type(schema.field(name).type))
                     continue
                 if kind != first_kind and name in context:
                     raise DataFormatError(
@@ -1121,6 +1131,25 @@ def _check_files(root: Path, dataset: ds.Dataset, levels: Sequence[str],
     return pa.float64() if len(value_kinds) > 1 else None
 
 
+def _refuse_zones_beside_none(root: Path, zones: dict[bool, tuple[str, pa.DataType]],
+                              where: str, kind: pa.DataType) -> None:
+    """Refuse the date-times of the file ``where`` (of type ``kind``) where they have a time
+    zone and an earlier file's have none, or the reverse (``zones``: the first file of each,
+    filled in here): merged, the times without a zone were read as UTC without a word
+    (cast into the other file's zone), though beside zoned times they may be local times.
+    Load_table refuses such parts of a part folder alike (:func:`zone_mix_problem`)."""
+    if not pa.types.is_timestamp(kind):
+        return
+    zones.setdefault(kind.tz is not None, (where, kind))
+    if len(zones) < 2:
+        return
+    (zoned_file, zoned), (plain_file, plain) = zones[True], zones[False]
+    raise DataFormatError(f"its partitions disagree on the time zone of {TIMESTAMP!r}: "
+                          f"{zone_mix_problem(zoned, plain, zoned_file, plain_file)}",
+                          file=str(root), column=TIMESTAMP,
+                          expected=ZONE_MIX_REMEDY.replace("part", "partition"))
+
+
 #: the units of typed date-times, the coarsest first
 _TIME_UNITS = ("s", "ms", "us", "ns")
 
@@ -1138,7 +1167,10 @@ def _common_time_type(root: Path, dataset: ds.Dataset, folders: ds.Expression | 
     and where a time range left the first file unread, integer Unix seconds were read as
     milliseconds of its date-times (or its date-times' milliseconds as seconds). Now:
 
-    - typed date-times (and dates) in the finest unit of the files, which holds the
+    - typed date-times (and dates) as the instants they hold, files in different time
+      zones in the first file's zone (files with a zone beside files without one are
+      refused by :func:`_check_files`: merged, the times without a zone were cast into
+      the zone as UTC times), and in the finest unit of the files, which holds the
       coarser ones' exactly; where that is nanoseconds and a coarser file holds a time
       past their range (1677 to 2262), in microseconds (a nanosecond fraction is floored
       to the second on reading anyway);

@@ -37,12 +37,16 @@ at ``/docs``):
 =================================== =====================================================
 
 Every error answer is JSON ``{"detail": "..."}`` saying what was wrong: 404 unknown user or
-item, 400 a path or query not UTF-8 once percent-decoded, 413 body over ``max_body_bytes``,
+item (or a path with a trailing slash, naming the path without it), 400 a path or query not
+UTF-8 once percent-decoded, 413 body over ``max_body_bytes``,
 415 a compressed body (``Content-Encoding``), 422 invalid or over-limit input, 401/403 admin
 without or with a wrong token, 409 a reload that failed (the previous version is still
 served), another load in the way of a reload past ``reload_wait_seconds``, or events
 without a log folder. A reload whose own load is still running past that wait answers 202
-(the load goes on; ``/health`` lists it under ``loading``).
+(the load goes on; ``/health`` lists it under ``loading``). Under :func:`serve`, a request
+the server's HTTP parser cannot read is answered in the same shape before it reaches the
+app (:class:`ServerProtocol`): 414 a URL over :data:`MAX_URL_BYTES`, 400 a header value
+holding a control character, a method HTTP does not have, a malformed Content-Length.
 """
 
 from __future__ import annotations
@@ -1032,11 +1036,12 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        service = Service(settings, metrics)
-        # bounded by load_timeout_seconds: a registry read that stalls held the start, so
-        # the server never answered at all, not even /health; past the bound it answers
-        # not ready, and /health and /ready say why (the start goes on, and serves if its
-        # read returns)
+        # bounded by load_timeout_seconds, the listing of the model names that finds the
+        # model when none is named too (and off the event loop): a registry read that
+        # stalls held the start, so the server never answered at all, not even /health;
+        # past the bound it answers not ready, and /health and /ready say why (the start
+        # goes on, and serves if its read returns)
+        service = await asyncio.to_thread(Service, settings, metrics)
         started = await asyncio.to_thread(service.start_within_timeout)
         limit_threads(settings.compute_threads)
         app.state.service = service
@@ -1056,8 +1061,11 @@ def create_app(settings: ServiceSettings) -> FastAPI:
                 # (the rows and the file named), not a traceback of a failed shutdown
                 logger.error("%s", error)
 
+    # no redirect of a path with a trailing slash: a 404 naming the path without it
+    # (_no_route), as every other refusal is JSON saying what to send instead
     app = FastAPI(title="recstack", version=__version__, lifespan=lifespan,
-                  description="Recommendations from a recstack model registry.")
+                  description="Recommendations from a recstack model registry.",
+                  redirect_slashes=False)
     app.state.settings = settings
     app.state.metrics = metrics
     for router in _API_ROUTERS:
@@ -1689,11 +1697,35 @@ _DEEPEST_NAMED = 100
 
 
 def _no_route(request: Request) -> str:
-    """A 404 that no route matched, saying which path and where the endpoints are listed."""
+    """A 404 that no route matched, saying which path and where the endpoints are listed,
+    and, for a path that an endpoint serves without its trailing slash, that path: the
+    app redirected it (307, no body) to a URL built from the request's ``Host`` header,
+    which a client that follows no redirect read as an empty answer."""
     path = request.scope["path"]  # request.url drops line breaks (urllib's rule)
     shown = _text(repr(path[:200] + ("..." if len(path) > 200 else "")))
     reason = f"no endpoint at {request.method} {shown}; the endpoints are listed at /docs"
+    bare = path.rstrip("/")
+    if bare != path and bare and _served_path(request, bare):
+        reason = (f"no endpoint at {request.method} {shown}: the path has a trailing slash; "
+                  f"send it without: {_text(repr(bare[:200]))}")
     return reason
+
+
+def _served_path(request: Request, path: str) -> bool:
+    """Whether a route of the app answers ``path`` (with some method)."""
+    from starlette.routing import Match
+
+    scope = {**request.scope, "path": path}
+    pending = list(request.app.routes)
+    while pending:
+        route = pending.pop(0)
+        included = getattr(getattr(route, "original_router", None), "routes", None)
+        if included is not None:
+            pending.extend(included)
+            continue
+        if getattr(route, "methods", None) and route.matches(scope)[0] != Match.NONE:
+            return True
+    return False
 
 
 def _not_allowed(request: Request, error: HTTPException) -> JSONResponse:
@@ -1786,13 +1818,31 @@ async def _once_started(service: Service) -> None:
 
 
 async def _poll(service: Service, seconds: float) -> None:
+    """Follow the registry every ``seconds``. A poll that fails is logged once while it
+    fails for the same reason, and its recovery once: the same failure was a warning at
+    every poll. A service whose start failed after the load timeout can never serve what
+    a poll finds (each poll is refused, saying to restart it): polling stops, saying so
+    once, where it logged "registry poll failed" for the refusal every poll."""
+    failing: str | None = None
     while True:
         await asyncio.sleep(seconds)
         try:
-            if await asyncio.to_thread(service.poll):
-                limit_threads(service.settings.compute_threads)
+            moved = await asyncio.to_thread(service.poll)
         except Exception as error:  # the poller must outlive a bad registry read
-            logger.warning("registry poll failed: %s", error)
+            if service.start_failure is not None:
+                logger.error("registry polling stopped (no version a poll finds can be "
+                             "served after a failed start): %s", service.start_failure)
+                return
+            if str(error) != failing:
+                logger.warning("registry poll failed: %s (said once while polls fail so; "
+                               "polling goes on every %g s)", error, seconds)
+                failing = str(error)
+            continue
+        if failing is not None:
+            logger.warning("registry poll works again (it failed: %s)", failing)
+            failing = None
+        if moved:
+            limit_threads(service.settings.compute_threads)
 
 
 def limit_threads(threads: int) -> None:
@@ -1813,6 +1863,95 @@ def app_from_env() -> FastAPI:
     return create_app(settings_from_env())
 
 
+#: the longest URL the server reads (httptools, uvicorn's parser where installed, keeps
+#: a URL's parts at 16-bit offsets); a longer one never reaches the app
+MAX_URL_BYTES = 65_535
+#: what the HTTP parser's reasons for a request it cannot read mean, in a client's words
+_PARSER_REASONS = {
+    "Invalid header value char": "a header value holds a control character (a byte below "
+                                 "0x20 other than a tab, or 0x7f): send it percent-encoded "
+                                 "or without it",
+    "Invalid header token": "a header name holds a character no header name can (a space, "
+                            "a colon, a control character)",
+    "Invalid method encountered": "its method is none HTTP has (GET, POST, HEAD, PUT, ...), "
+                                  "or the bytes are not HTTP at all (TLS sent to this "
+                                  "plain-HTTP port?)",
+}
+
+
+class _ReadableRefusals:
+    """The part of the server's HTTP protocol that answers a request its parser cannot
+    read in the service's JSON shape, ``{"detail": "..."}``, saying why: uvicorn answered
+    a plain-text ``Invalid HTTP request received.`` (400) before the app saw anything, so
+    that a URL over :data:`MAX_URL_BYTES` (a batch of ids put in a query string) or a
+    header holding a control character got neither the JSON every other refusal has nor a
+    word of what was wrong. A URL too long is a 414 naming the limit."""
+
+    transport: Any
+    server_state: Any
+
+    def send_400_response(self, msg: str) -> None:
+        # called by uvicorn while it handles the parser's error: the reason is that error
+        status, detail = _unreadable_request(sys.exc_info()[1], getattr(self, "url", None))
+        body = json.dumps({"detail": detail}, separators=(",", ":")).encode()  # as the app's
+        from http import HTTPStatus
+
+        head = [f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n".encode()]
+        head += [name + b": " + value + b"\r\n"
+                 for name, value in getattr(self.server_state, "default_headers", [])]
+        head += [b"content-type: application/json\r\n",
+                 f"content-length: {len(body)}\r\n".encode(), b"connection: close\r\n\r\n"]
+        self.transport.write(b"".join(head) + body)
+        self.transport.close()
+
+
+def _unreadable_request(error: BaseException | None, url: Any) -> tuple[int, str]:
+    """The status and words of a request the HTTP parser refused with ``error``
+    (``url``: the URL bytes read so far, where the parser keeps them)."""
+    if isinstance(url, bytes) and len(url) > MAX_URL_BYTES:
+        return (414, f"the request's URL is {len(url):,} bytes (or more); this service "
+                f"reads URLs of at most {MAX_URL_BYTES:,} bytes: an id takes at most "
+                f"{schemas.MAX_ID_LENGTH} characters, and a list of items goes in the JSON "
+                "body of a POST (POST /recommendations/new-user)")
+    reason = str(error or "").strip()
+    if getattr(error, "error_status_hint", None) == 431:  # h11, where httptools is absent
+        return (431, "the request's URL and headers together are longer than this server "
+                "reads (h11_max_incomplete_event_size); send a shorter URL, and large "
+                "inputs in a POST body")
+    words = _PARSER_REASONS.get(reason, reason[:200] or "no reason given")
+    return (400, f"the request is not HTTP/1.1 this server can read: {words}; nothing of "
+            "it reached the service")
+
+
+try:  # uvicorn comes with fastapi in the serving extra; serve() says so where it is missing
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol as _UvicornProtocol
+except ImportError:  # pragma: no cover (the serving extra brings it)
+    ServerProtocol: Any = None
+else:
+    class ServerProtocol(  # type: ignore[no-redef]
+            _ReadableRefusals, _UvicornProtocol):  # type: ignore[valid-type,misc]
+        """uvicorn's HTTP protocol (httptools where installed, else h11), answering a
+        request it cannot read as :class:`_ReadableRefusals` says; at module level, so
+        that worker processes (which uvicorn spawns) import it by name."""
+
+
+def _http_protocol(workers: int) -> Any:
+    """uvicorn's ``http`` option for :class:`ServerProtocol`. Worker processes get their
+    configuration pickled, and unpickling the class imported this module before a worker
+    answers its supervisor's health check (5 s), which a busy machine took longer than:
+    each worker was killed as dead and started again, for good. They are given the class
+    by name instead, imported with the app, where uvicorn takes a name (0.36 and later),
+    and uvicorn's own protocol where it does not."""
+    if ServerProtocol is None:
+        return "auto"
+    if workers == 1:
+        return ServerProtocol  # run in this process: nothing is pickled
+    import uvicorn
+
+    version = tuple(int(part) for part in re.findall(r"\d+", uvicorn.__version__)[:2])
+    return f"{__name__}:ServerProtocol" if version >= (0, 36) else "auto"
+
+
 @arguments_named
 def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 8000,
           workers: int = 1, log_level: str = "info") -> None:
@@ -1829,7 +1968,7 @@ def serve(settings: ServiceSettings, *, host: str = "127.0.0.1", port: int = 800
         os.environ.setdefault(name, str(settings.compute_threads))
     uvicorn.run("recstack.serving.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level=log_level, access_log=False,
-                timeout_graceful_shutdown=30)
+                timeout_graceful_shutdown=30, http=_http_protocol(workers))
 
 
 #: uvicorn's log levels

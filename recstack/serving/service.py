@@ -829,6 +829,33 @@ class _LoadJob:
                 "timed_out": self.timed_out}
 
 
+@dataclass
+class _Listing:
+    """The registry's model names, listed in a thread of its own (a listing that stalls
+    cannot be interrupted, only left behind): ``names``, or the ``error`` it raised, once
+    ``done`` is set."""
+
+    started: float
+    started_at: str
+    done: threading.Event = field(default_factory=threading.Event)
+    names: list[str] | None = None
+    error: BaseException | None = None
+
+    @classmethod
+    def begin(cls, registry: ModelRegistry) -> _Listing:
+        listing = cls(time.monotonic(), datetime.now(UTC).isoformat(timespec="seconds"))
+
+        def run() -> None:
+            try:
+                listing.names = registry.names()
+            except BaseException as error:  # raised where the names are needed
+                listing.error = error
+            listing.done.set()
+
+        threading.Thread(target=run, name="recstack-list-models", daemon=True).start()
+        return listing
+
+
 def _conflicting(scope: tuple[tuple[str, ...], int | None],
                  other: tuple[tuple[str, ...], int | None]) -> bool:
     """Whether a load of ``scope`` could read what a load of ``other`` reads (a variant
@@ -913,7 +940,8 @@ class Service:
 
     ``load_timeout_seconds``: how long one reload's load may run before it is given up as
     stalled (the versions served stay, the failure is noted), and how long
-    :meth:`start_within_timeout` waits for the start; ``reload_wait_seconds``: how
+    :meth:`start_within_timeout` waits for the start (and this constructor for the listing
+    of the registry's model names, when none is named); ``reload_wait_seconds``: how
     long ``POST /admin/reload`` waits for a load before answering without its outcome.
     Each overrides the settings' field of that name (defaults 300 and 30 s)."""
 
@@ -956,21 +984,20 @@ class Service:
         specs = ([(v.name, v.model, v.share) for v in settings.variants] if settings.variants
                  else [("default", settings.model, 1.0)])
         self.slots: list[VariantSlot] = []
+        #: the listing of the registry's model names that finds the model to serve when
+        #: none is named, while it runs past the load timeout (its slot is named by
+        #: :meth:`start`, which waits for it), else None
+        self._listing: _Listing | None = None
         for name, reference, share in specs:
             if reference is None:
-                names = self.registry.names()
-                if not names:
-                    # it was "holds 0 model names (none); choose one with --model NAME",
-                    # which no name given could mend
-                    held = self.registry.names_held(names)
-                    advice = "" if "publish" in held else \
-                        "; publish one there first (recstack fit --registry)"
-                    raise ConfigError(f"{self.registry.root}: holds no model to serve "
-                                      f"({held}){advice}")
-                if len(names) != 1:
-                    raise ConfigError(f"{self.registry.root}: holds {len(names)} model names "
-                                      f"({', '.join(names)}); choose one with --model NAME")
-                reference = names[0]
+                # bounded as the start's load is: a listing that stalls (an NFS folder
+                # that blocks) held the app's start-up for good, before its bound began
+                listing = _Listing.begin(self.registry)
+                if not listing.done.wait(self.load_timeout_seconds):
+                    self._listing = listing
+                    self.slots.append(VariantSlot(name, share, "", "", pinned=False))
+                    continue
+                reference = self._only_model(listing)
             model_name, version = parse_reference(reference)
             check_name(model_name)
             self.slots.append(VariantSlot(name, share, model_name, reference,
@@ -1027,11 +1054,50 @@ class Service:
         #: set by :meth:`close`: no load starts, and the one running is given up
         self._closed = False
 
+    def _only_model(self, listing: _Listing) -> str:
+        """The one model name the registry holds, from its ``listing`` (finished), for a
+        service given no model name; refused where it holds none or several."""
+        if listing.error is not None:
+            raise listing.error
+        names = listing.names
+        if not names:
+            # it was "holds 0 model names (none); choose one with --model NAME",
+            # which no name given could mend
+            held = self.registry.names_held(names)
+            advice = "" if "publish" in held else \
+                "; publish one there first (recstack fit --registry)"
+            raise ConfigError(f"{self.registry.root}: holds no model to serve "
+                              f"({held}){advice}")
+        if len(names) != 1:
+            raise ConfigError(f"{self.registry.root}: holds {len(names)} model names "
+                              f"({', '.join(names)}); choose one with --model NAME")
+        return names[0]
+
+    def _name_listed_slot(self) -> None:
+        """Name the slot whose model the registry's listing finds, once the listing that
+        ran past the load timeout returns (waited for without a bound: the start that
+        calls this is bounded by :meth:`start_within_timeout`)."""
+        from recstack.serving.registry import check_name, parse_reference
+
+        listing = self._listing
+        if listing is None:
+            return
+        listing.done.wait()
+        reference = self._only_model(listing)
+        model_name, version = parse_reference(reference)
+        check_name(model_name)
+        slot = next(slot for slot in self.slots if not slot.reference)
+        slot.model_name, slot.reference, slot.pinned = model_name, reference, \
+            version is not None
+        self._listing = None
+
     # ------------------------------------------------------------------ life
     def start(self) -> None:
         """Load every variant (a corrupt current version: the newest earlier one that
         loads, with the failure reported), open the store, the logs and the stages, and
-        warm up the compiled top-K kernel."""
+        warm up the compiled top-K kernel. A model to serve that the registry's listing
+        finds (none named) is named first, once that listing returns."""
+        self._name_listed_slot()
         for slot in self.slots:
             self._load_initial(slot)
         if self.settings.store:
@@ -1085,12 +1151,27 @@ class Service:
         requests are refused as not ready, reloads as in progress), and starts serving if
         the read returns and the start completes. A start that fails after the bound is
         noted in ``last_reload_error`` for good: the service stays not ready and refuses
-        reloads (its stages and logs were never opened): restart it."""
+        reloads (its stages and logs were never opened): restart it.
+
+        A service given no model name lists the registry's model names to find the one to
+        serve, in its constructor, within the same bound: a listing past it has had the
+        whole bound, so this returns False at once, saying that the listing stalled."""
         names = ", ".join(repr(slot.name) for slot in self.slots)
+        listing = self._listing
+        # a slot whose model the registry's listing finds is named once that returns
+        references = ", ".join(slot.reference or "the one model listed" for slot in self.slots)
         job = _LoadJob((tuple(slot.name for slot in self.slots), None),
                        self._reloads_finished,
-                       f"{', '.join(slot.reference for slot in self.slots)} ("
-                       f"variant{'s' * (len(self.slots) > 1)} {names})")
+                       f"{references} (variant{'s' * (len(self.slots) > 1)} {names})")
+        doing = f"load of {job.what}"
+        bound = self.load_timeout_seconds
+        if listing is not None:
+            # the listing has had the whole bound already (in the constructor): the start
+            # waits no more, and says what it waits on, since when
+            job.started, job.started_at = listing.started, listing.started_at
+            doing = (f"listing of the model names (to find the one model to serve: none "
+                     f"was named, --model; variant {names})")
+            bound = 0.0
         failure: list[BaseException] = []
 
         def run() -> None:
@@ -1102,7 +1183,7 @@ class Service:
 
         self._start_job = job
         threading.Thread(target=run, name="recstack-start", daemon=True).start()
-        if job.done.wait(self.load_timeout_seconds):
+        if job.done.wait(bound):
             if failure:
                 raise failure[0]
             return True
@@ -1113,7 +1194,7 @@ class Service:
                 return True
             job.timed_out = True
             self._start_timeout_error = (
-                f"{self.registry.root}: the start's load of {job.what} did not finish in "
+                f"{self.registry.root}: the start's {doing} did not finish in "
                 f"{self.load_timeout_seconds:g} s (load_timeout_seconds), begun at "
                 f"{job.started_at}: a registry read that stalls (a remote store that stops "
                 f"answering, an NFS folder that blocks) or a model too large for the bound; "
@@ -1198,6 +1279,12 @@ class Service:
             self.store.close()
         if failures:
             raise RecstackError("; ".join(failures))
+
+    @property
+    def start_failure(self) -> str | None:
+        """Why the start failed after the load timeout (the service stays not ready and
+        refuses reloads and polls until restarted), or None."""
+        return self._start_failure
 
     def _refuse_failed_start(self) -> None:
         """Refuse a reload or poll of a service whose start failed after the load
@@ -2634,6 +2721,7 @@ def _preflight_checks(settings: ServiceSettings) -> None:
     from recstack.serving.telemetry import ServiceMetrics
 
     service = Service(settings, ServiceMetrics())
+    service._name_listed_slot()  # bounded by preflight's own wait
     for slot in service.slots:
         _refuse_absent(service, slot)
     loaded = [m for m in (_preflight_version(service, slot) for slot in service.slots)

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, TrainingFailedError
 from recstack.models.base import MAX_FACTORS, Param
 from recstack.models.factors import refuse_overshooting_decay
 from recstack.models.torch_training import (
@@ -306,9 +306,9 @@ class TorchRanker(Ranker):
         for tensor in self.module_.state_dict().values():
             if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
                 del self.module_
-                raise RecstackError(f"{self.name}: training diverged (weights hold NaN or "
-                                    f"infinite values) with learning_rate={self.learning_rate}; "
-                                    "lower the learning rate")
+                raise TrainingFailedError(
+                    f"{self.name}: training diverged (weights hold NaN or infinite values) with "
+                    f"learning_rate={self.learning_rate}; lower the learning rate")
 
     def _max_loss(self, largest_group: int, heaviest: float | None) -> float:
         """The largest mean training loss an epoch of a training that learns ends with:

@@ -5,7 +5,8 @@ traceback: every :class:`~recstack.errors.RecstackError`, and the operating syst
 refusals a user can cause (a missing file, a folder where a file is expected or the
 reverse, no permission, a full disk), which name the path. Anything else is a bug and
 keeps its traceback. A command group given alone (``recstack data``) prints its help on
-stderr and exits with status 2, as nothing was done.
+stderr and exits with status 2, as nothing was done. A Ctrl-C ends a command with one line
+and status 130, from the moment this module starts to be imported.
 
 Split methods, filters and the options of data sources are the specs declared in
 :mod:`recstack.data.splits`, :mod:`recstack.data.filters` and
@@ -14,26 +15,56 @@ Split methods, filters and the options of data sources are the specs declared in
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import dataclasses
-import errno
-import json
-import logging
 import os
-import re
 import signal
 import sys
-import typing
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, NoReturn
 
-from recstack import __version__
-from recstack.errors import ConfigError, RecstackError, counted
-from recstack.serving import MAX_WORKERS
-from recstack.specs import SEED_MAX, SEED_RULE
+
+def _quit_on_interrupt_while_starting(signal_number: int, frame: object) -> None:
+    """End the command at once on a Ctrl-C that comes while it is still starting (importing
+    numpy and the library: a few hundred milliseconds). It was a traceback of whatever
+    module was being imported, printed by the console script outside :func:`main`.
+    Nothing is written yet, so nothing is left to undo; the line and the status are those
+    of :func:`_interrupted`."""
+    try:
+        os.write(2, b"recstack: interrupted\n")
+    except OSError:  # no standard error (closed): the status says it
+        pass
+    os._exit(128 + signal.SIGINT)
+
+
+def _started_as_the_command() -> bool:
+    """Whether this process is the ``recstack`` command (its console script, or ``python
+    -m recstack.cli``) rather than a program importing this module, whose Ctrl-C is its
+    own."""
+    if __name__ == "__main__":
+        return True
+    started = getattr(sys.modules.get("__main__"), "__file__", None) or ""
+    return os.path.splitext(os.path.basename(started))[0] == "recstack"
+
+
+# before the imports below, which take most of the start; main() gives Ctrl-C back to
+# Python (a KeyboardInterrupt) once it can catch it. One the caller ignores stays ignored.
+if _started_as_the_command() and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _quit_on_interrupt_while_starting)
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import dataclasses  # noqa: E402
+import errno  # noqa: E402
+import json  # noqa: E402
+import logging  # noqa: E402
+import re  # noqa: E402
+import typing  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, NoReturn  # noqa: E402
+
+from recstack import __version__  # noqa: E402
+from recstack.errors import ConfigError, RecstackError, counted  # noqa: E402
+from recstack.serving import MAX_WORKERS  # noqa: E402
+from recstack.specs import SEED_MAX, SEED_RULE  # noqa: E402
 
 EXIT_USER_ERROR = 2
 #: how a tab may be given to --separator, besides itself
@@ -47,6 +78,7 @@ _USER_ERRNOS = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EACCES, errno.E
 def main(argv: Sequence[str] | None = None) -> int:
     with _termination_interrupts():
         try:
+            _interrupt_as_python_does()
             # here too, not only around the command: the parser imports most of the library
             # (seconds on a busy machine), and a Ctrl-C then printed a traceback in pandas
             args = _build_parser().parse_args(argv)
@@ -71,6 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _main(args)
         except KeyboardInterrupt as interruption:
             return _interrupted(interruption)
+
+
+def _interrupt_as_python_does() -> None:
+    """Ctrl-C raises KeyboardInterrupt again, as it did before this module was imported
+    (see :func:`_quit_on_interrupt_while_starting`): the command can now catch it, and
+    undo what it has begun (a staging folder, a temporary file) before it ends."""
+    if signal.getsignal(signal.SIGINT) is _quit_on_interrupt_while_starting:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -183,6 +223,7 @@ def _standard_output_refusal() -> int | None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        _refuse_thread_variables()
         with _no_new_folders_left_on_failure(args):
             return args.run(args) or 0
     except RecstackError as error:
@@ -198,6 +239,9 @@ def _run(args: argparse.Namespace) -> int:
             # a relative path (results/NAME, a data file) is read from the working folder:
             # the bare "No such file or directory" named no file
             return _user_error(WORKING_FOLDER_GONE, given=getattr(command, "_given", ()))
+        staging = _publish_staging_refusal(error, args)
+        if staging is not None:
+            return _user_error(staging, given=getattr(command, "_given", ()))
         return _user_error(describe_os_error(error), given=getattr(command, "_given", ()))
     except MemoryError as error:
         return _user_error(f"out of memory{f' ({error})' if str(error) else ''}; use less "
@@ -205,6 +249,67 @@ def _run(args: argparse.Namespace) -> int:
                            "--batch-size")
     except KeyboardInterrupt as interruption:
         return _interrupted(interruption)
+
+
+#: how the registry names the temporary folder a new version is written in before it is
+#: moved into the registry (recstack.serving.registry.ModelRegistry.publish)
+_PUBLISH_STAGING_PREFIX = "recstack-publish-"
+
+
+def _publish_staging_refusal(error: OSError, args: argparse.Namespace) -> str | None:
+    """The refusal of a write into the temporary folder where a registry stages a new
+    version (a full disk, ``ulimit -f``), in the terms of the registry asked for, or None
+    for any other error. It named that folder alone (``/tmp/recstack-publish-r4ejqb7d/
+    version/model: File too large``), a path the user never gave and which is gone when
+    the message is read, and not the ``--registry`` whose version was not published."""
+    for path in (error.filename, error.filename2):
+        if path is None:
+            continue
+        parts = Path(os.fsdecode(path)).parts
+        staged = [at for at, part in enumerate(parts) if part.startswith(_PUBLISH_STAGING_PREFIX)]
+        if staged:
+            temporary = Path(*parts[:staged[0]])
+            break
+    else:
+        return None
+    registry = getattr(args, "registry", None)
+    where = f"--registry {registry}" if isinstance(registry, str) else "the registry"
+    name = getattr(args, "name", None) or getattr(args, "model", None)
+    version = f"the new version of {name}" if isinstance(name, str) else "a new version"
+    room = ("; free space there, or set TMPDIR to a folder on a disk with room"
+            if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)) else "")
+    return (f"{where}: {version} could not be written: "
+            f"{describe_os_error(OSError(error.errno, error.strerror))}; nothing was "
+            f"published (a version is written first in a temporary folder under {temporary}, "
+            f"then moved into the registry){room}")
+
+
+#: the environment variables that set how many threads the computing libraries start
+_THREAD_VARIABLES = ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                     "MKL_NUM_THREADS")
+
+
+def _refuse_thread_variables() -> None:
+    """Refuse, before any work, a thread variable set to what is no thread count
+    (``"four"``, ``"0"``): each library read it its own way. ``NUMBA_NUM_THREADS=0`` was
+    numba's ValueError traceback at the first model fitted, ``NUMBA_NUM_THREADS=abc`` a
+    warning quoting a traceback and then every core, ``OMP_NUM_THREADS=abc`` libgomp's
+    "Invalid value" and then every core: the cap the user set silently not applied.
+    ``OMP_NUM_THREADS`` may list one count per nesting level (``4,2``). An empty value is
+    taken as unset, as OpenMP and OpenBLAS take it (``export OMP_NUM_THREADS=`` in a
+    container's environment)."""
+    for name in _THREAD_VARIABLES:
+        value = os.environ.get(name)
+        if value is None or not value.strip():
+            continue
+        parts = value.split(",") if name == "OMP_NUM_THREADS" else [value]
+        if all(part.strip().isascii() and part.strip().isdigit() and int(part) >= 1
+               for part in parts):
+            continue
+        shape = " (or one per nesting level, 4,2)" if name == "OMP_NUM_THREADS" else ""
+        raise RecstackError(f"the environment variable {name}={value!r:.40} is not a thread "
+                            f"count; set it to a whole number of at least 1{shape}, or unset "
+                            "it to use every core")
 
 
 class Terminated(KeyboardInterrupt):
@@ -678,9 +783,14 @@ def _data_synth(args: argparse.Namespace) -> int:
                             n_interactions=args.interactions, seed=args.seed,
                             progress=terminal_progress(), **small)
         except RecstackError as error:
-            if not left_at_default:
+            # only the defaults the refusal names (n_items for --items): --users past the
+            # int32 limit was told "(not given, so at the default: --items 1,500,
+            # --interactions 100,000)", as if those were the mistake
+            named = [name for name in left_at_default
+                     if re.search(rf"(?<![\w-])n_{name}(?!\w)", str(error))]
+            if not named:
                 raise
-            said = ", ".join(f"--{name} {_SYNTH_DEFAULTS[name]:,}" for name in left_at_default)
+            said = ", ".join(f"--{name} {_SYNTH_DEFAULTS[name]:,}" for name in named)
             raise type(error)(f"{error} (not given, so at the default: {said})") from None
         save_table(data, staging / DATASET_INTERACTIONS)
         if data.item_table is not None:
@@ -1506,8 +1616,8 @@ def add_spec_flags(group: Any, spec_classes: Sequence[type], *,
             limits = declared.range_text()
             help_text = (declared.doc + (f"; {limits}" if limits else "") + users)
             if _base_type(hint) is bool:
-                group.add_argument(_flag(name), action=argparse.BooleanOptionalAction,
-                                   default=None, help=help_text)
+                group.add_argument(_flag(name), action=_BooleanOnce, default=None,
+                                   help=help_text)
                 continue
             base = _base_type(hint)
             # (a time's own doc says what it takes: "Unix seconds or an ISO date")
@@ -1794,21 +1904,24 @@ def _refuse_endless(text: str) -> None:
         raise argparse.ArgumentTypeError(problem)
 
 
-def _whole_number(text: str) -> int:
+def _whole_number(text: str, highest: int | None = None) -> int:
+    """``text`` as a whole number; ``highest`` is the most the option takes, where a
+    refusal suggests digits to write."""
     _refuse_endless(text)
     try:
         return int(_ascii_number(int, text))
     except ValueError:
+        why = _number_rule(int, text) or _fraction_rule(text, highest)
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}"
-                                         f"{_boolean_rule(text, 'a whole number')}"
-                                         f"{_number_rule(int, text) or _fraction_rule(text)}"
+                                         f"{_boolean_rule(text, 'a whole number')}{why}"
                                          ) from None
 
 
-def _fraction_rule(text: str) -> str:
+def _fraction_rule(text: str, highest: int | None = None) -> str:
     """Why a number written with a point or an exponent (``1e3``, ``2.0``, ``2.5``) is not
     a whole number here: digits alone are, so say the digits to write (or that it has a
-    fraction)."""
+    fraction). Digits above ``highest`` (the most the option takes) are not suggested:
+    ``--seed 1e12`` was told to write 1000000000000, a seed refused in turn."""
     import math
 
     try:
@@ -1818,6 +1931,8 @@ def _fraction_rule(text: str) -> str:
     if not math.isfinite(value):
         return ""
     if value.is_integer():
+        if highest is not None and value > highest:
+            return " (a whole number is written in digits alone)"
         return f" (a whole number is written in digits alone: {int(value)})"
     return " (it has a fraction; a whole number is written in digits alone)"
 
@@ -1905,7 +2020,15 @@ def _int_at_least(lowest: int, highest: int | None = None, what: str = "", *,
     ``must be >= 1``, ``must be <= 4096``, followed by ``rule`` where one is given: ``; a
     seed is ...``)."""
     def parse(text: str) -> int:
-        value = _whole_number(text)
+        _refuse_endless(text)  # named by its length alone, as for every option
+        try:
+            value = _whole_number(text, highest)
+        except argparse.ArgumentTypeError as error:
+            # --seed nan said "expected a whole number, got 'nan'", and no more: the range
+            # is said as it is for a number outside it
+            if not rule:
+                raise
+            raise argparse.ArgumentTypeError(f"{error}; {rule}") from None
         if value < lowest or (highest is not None and value > highest):
             bound = (f"{what}, {lowest}..{highest}" if highest is not None and what
                      else f">= {lowest}" if value < lowest else f"<= {highest}")
@@ -2071,6 +2194,24 @@ class _StoreOnce(argparse.Action):
                          f"then {_shown_as_typed(values)}); give it once")
         seen.add(self.dest)
         setattr(namespace, self.dest, values)
+
+
+class _BooleanOnce(argparse.BooleanOptionalAction):
+    """A yes/no option (``--quoting``/``--no-quoting``) refuses being given both ways
+    (``--quoting --no-quoting``) instead of keeping the last one without a word, as
+    :class:`_StoreOnce` refuses a second value."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        seen = namespace.__dict__.setdefault("_options_given", set())
+        before = getattr(namespace, self.dest, None)
+        super().__call__(parser, namespace, values, option_string)
+        now = getattr(namespace, self.dest, None)
+        if self.dest in seen and now != before:
+            yes, no = self.option_strings[0], self.option_strings[1]
+            parser.error(f"argument {yes}/{no}: given both ways ({yes if before else no}, "
+                         f"then {yes if now else no}); give one")
+        seen.add(self.dest)
 
 
 class _Parser(argparse.ArgumentParser):

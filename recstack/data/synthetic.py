@@ -57,6 +57,7 @@ from recstack.data.interactions import Interactions, seed_value
 from recstack.errors import ConfigError, digit_count, shown
 from recstack.progress import Progress, resolve
 from recstack.specs import (
+    NUMBER_TEXT_RULE,
     SEED_MAX,
     SEED_RULE,
     arguments_named,
@@ -351,6 +352,7 @@ class SyntheticConfig:
         for name in INTEGER_SETTINGS:
             if name != "seed":
                 object.__setattr__(self, name, _as_int(name, getattr(self, name)))
+        _no_number_word("seed", self.seed)
         if isinstance(self.seed, bool | np.bool_) or not _real(self.seed) or (
                 _as_whole(self.seed) is None):
             # the one seed rule of the data layer, in the splits' words: None was "seed
@@ -524,17 +526,79 @@ def refuse_inexact_integers(settings: dict[str, Any]) -> None:
     (``n_users=5e3``, ``seed=1.0``): a number given as text to an integer is written in
     digits (:data:`recstack.specs.INTEGER_TEXT`), as ``--users 5e3`` and ``factors = 64.0``
     in an experiment file are refused. ``settings`` is the spec's parse, where such a value
-    is a float."""
-    from recstack.specs import NUMBER_TEXT_RULE
-
+    is a float. The message gives the value as a person writes it (``1e12``, not
+    ``1000000000000.0``), the setting's range, and a whole number to write instead only
+    where that number is in the range (``n_users=1e12`` was told "e.g. n_users=1000000000000",
+    refused in turn as too many)."""
     for name in INTEGER_SETTINGS:
         value = settings.get(name)
         if isinstance(value, float):
-            example = (f"; e.g. {name}={int(value)}" if math.isfinite(value)
-                       and value.is_integer() else "")
-            raise ConfigError(f"synthetic option {name}: read {shown(value)}, written with a "
-                              "decimal point or an exponent (5e3); it is a whole number, "
-                              f"written as {NUMBER_TEXT_RULE}{example}")
+            lowest, highest = _count_bounds(name)
+            fits = (math.isfinite(value) and value.is_integer() and abs(value) < 2**53
+                    and lowest <= value <= (math.inf if highest is None else highest))
+            example = f"; e.g. {name}={int(value)}" if fits else ""
+            given = (_decimal_as_written(value) if math.isfinite(value) else
+                     "a number past the float range (about 1.8e308)")
+            raise ConfigError(f"synthetic option {name}: read {given}, written with a decimal "
+                              f"point or an exponent; {count_rule(name)}{example}")
+
+
+def _decimal_as_written(value: float) -> str:
+    """A finite float read from a spec's text, as a person writes it: ``2.5``, ``5000.0``;
+    a whole one of more than six digits with an exponent (``1e12``, ``1.5e12``), as such a
+    number is written, rather than Python's ``1000000000000.0``. (The spec's reader keeps
+    only the number, so ``5e3`` is shown as ``5000.0``.)"""
+    text = repr(value)
+    whole, _, fraction = text.partition(".")
+    digits = whole.lstrip("-")
+    if "e" in text or fraction != "0" or len(digits) <= 6:
+        return text.replace("e+", "e")
+    significant = digits.rstrip("0")
+    mantissa = significant[0] + (f".{significant[1:]}" if len(significant) > 1 else "")
+    return f"{'-' if value < 0 else ''}{mantissa}e{len(digits) - 1}"
+
+
+def _count_bounds(name: str) -> tuple[int, int | None]:
+    """The bounds of the count ``name`` known before the other settings are: (lowest,
+    highest or None), as :meth:`SyntheticConfig.__post_init__` checks them."""
+    return {"n_users": (1, _MOST_IDS), "n_items": (2, _MOST_IDS), "n_genres": (1, len(GENRES)),
+            "n_factors": (1, _MOST_FACTORS), "seed": (0, SEED_MAX)}.get(name, (1, None))
+
+
+#: each count's range as messages say it (its bounds, and those set by other settings)
+_COUNT_RANGES = {
+    "n_users": "from 1 to 2,147,483,647 (indices are int32)",
+    "n_items": "from 2 to 2,147,483,647 (indices are int32)",
+    "n_interactions": "of at least n_users * min_user_interactions and at most "
+                      "n_users * n_items / 2",
+    "n_genres": f"from 1 to {len(GENRES)} (the named genres), and at most n_items",
+    "n_factors": "from 1 to 1,024",
+    "min_user_interactions": "of at least 1 and at most half of n_items",
+    "months": "of at least 1 (within the calendar from start)",
+    "seed": f"in [0, {SEED_MAX}] (32 bits, what every seeded part accepts)",
+}
+
+
+def count_rule(name: str) -> str:
+    """What the count ``name`` may be and how it is written, for messages."""
+    return f"{name} is a whole number {_COUNT_RANGES[name]}, written in {NUMBER_TEXT_RULE}"
+
+
+def _no_number_word(name: str, value: Any) -> None:
+    """Refuse NaN or an infinity given as text to the count ``name`` (``n_users=nan`` in a
+    spec) once, with the count's range: it was told "NaN is not a number any setting takes:
+    give a number in digits" and then, by the spec's reader, how a number is written."""
+    if not isinstance(value, str):
+        return
+    word = value.strip().lstrip("+-").lower()
+    if word == "nan":
+        what = "NaN is not a whole number"
+    elif word in ("inf", "infinity"):
+        what = "an infinity is not a whole number"
+    else:
+        return
+    raise ConfigError(f"{name} must be an integer, got {shown(value)} ({what}: "
+                      f"{count_rule(name)})")
 
 
 def _real(value: Any) -> bool:
@@ -564,6 +628,7 @@ def _as_int(name: str, value: Any) -> int:
         raise ConfigError(f"{name} must be an integer, got {shown(value)}" + (
             f" (a whole number is written in digits alone, without a point or an exponent: "
             f"{name}={int(number)})" if whole else ""))
+    _no_number_word(name, value)
     if not _real(value):
         # n_users="20" was "must be an integer, got '20'", without saying that the quotes
         # were the mistake, as every other count of the project says
@@ -614,6 +679,8 @@ def _is_iso_date(text: str) -> bool:
     return True
 _MOST_FACTORS = 1024
 _MOST_IDS = 2**31 - 1
+#: the longest count shown in digits in a message (beyond: its number of digits)
+_MOST_DIGITS_SHOWN = 40
 
 
 def _at_least(name: str, value: float, lowest: float) -> None:
@@ -623,10 +690,10 @@ def _at_least(name: str, value: float, lowest: float) -> None:
 
 def _at_most(name: str, value: int, highest: int, why: str = "") -> None:
     if value > highest:
-        # 1e300 as an integer is 301 digits: shown as a float, it is readable
-        # (a 400-digit one is past the float range: float() was an OverflowError)
-        shown = (f"{value:,}" if value < 10**18 else f"{float(value):.3g}"
-                 if value < 10**308 else f"a {digit_count(value):,}-digit number")
+        # the digits as written (n_users=10000000000000000000000 was shown as 1e+22), up
+        # to a length a person reads; past it, how many there are
+        shown = (f"{value:,}" if value < 10**18 else str(value)
+                 if value < 10**_MOST_DIGITS_SHOWN else f"a {digit_count(value):,}-digit number")
         raise ConfigError(f"{name} must be at most {highest:,}{why}, got {shown}")
 
 

@@ -1719,6 +1719,7 @@ class Recommender(Configurable, ABC):
         row of ``width`` float32 values per history (the catalog by default; ``fold_in``
         gives its factors), would not fit in memory."""
         self._require_fitted()
+        self._refuse_repeated_history_labels(histories)
         self._refuse_columns_in_another_order(histories)
         try:
             matrix = history_matrix(histories, len(self.items_), self.name)
@@ -1922,6 +1923,57 @@ class Recommender(Configurable, ABC):
                     "(histories.clip(lower=0))")
         return ("to keep only the interactions, set those values to 0 "
                 "(histories = np.clip(histories, 0, None))")
+
+    def _refuse_repeated_history_labels(self, histories: Any) -> None:
+        """Refuse pandas histories whose labels (a DataFrame's columns, the index of one
+        user's Series) name one of the model's items more than once. Such labels are no
+        reordering of the catalog, and every remedy said for labelled histories failed on
+        them: a DataFrame labelled with all of the model's items but one, and one of them
+        twice, was told its columns were "in another order" and to select them in the
+        model's order (pandas' KeyError for the missing item), and a Series labelled ``[3,
+        3]`` to ``reindex`` it (pandas' "cannot reindex on an axis with duplicate labels").
+        The refusal names the repeated item and where, and says to add up its entries, as
+        the repeated cells of a sparse matrix are read (:func:`history_matrix`), before
+        aligning them to the model's items. Repeated labels that are none of the model's
+        items are left to the other checks, as before."""
+        import pandas as pd  # deferred: only pandas inputs reach it
+
+        if isinstance(histories, pd.DataFrame):
+            labels = histories.columns
+            if {USER_ID, ITEM_ID} <= {str(label) for label in labels}:
+                return  # a table of interaction rows: history_matrix says to pivot it
+            part, place = "a DataFrame whose columns name", "columns"
+            fix = ("histories.T.groupby(level=0).sum().T.reindex("
+                   "columns=model.items_.external_ids, fill_value=0)")
+        elif isinstance(histories, pd.Series):
+            labels = histories.index
+            part, place = "a Series (one user's history) whose index names", "positions"
+            fix = ("histories.groupby(level=0).sum().reindex(model.items_.external_ids, "
+                   "fill_value=0)")
+        else:
+            return
+        if not labels.has_duplicates:
+            return
+        repeated = labels[labels.duplicated(keep=False)].unique()
+        try:
+            index = self.items_.to_index(_as_ids(np.asarray(repeated, dtype=object),
+                                                 "columns"), missing="ignore")
+        except (RecstackError, TypeError, ValueError, OverflowError):
+            return  # labels that are no ids: read by position
+        items = [label for label, at in zip(repeated, np.asarray(index), strict=True)
+                 if at >= 0]
+        if not items:
+            return
+        first = items[0]
+        positions = np.flatnonzero(np.asarray(labels == first, dtype=bool)).tolist()
+        others = (f"; {len(items) - 1:,} other item(s) of the model's are named more than once "
+                  "too" if len(items) > 1 else "")
+        raise RecstackError(
+            f"{self.name}: histories is {part} item {shown(first)} more than once "
+            f"({place} {', '.join(map(str, positions[:5]))}{', ...' if len(positions) > 5 else ''}"
+            f"){others}; each item takes one value per user: add up the repeated ones (as "
+            "the repeated cells of a sparse matrix are read) and align them to the model's "
+            f"{counted(len(self.items_), 'item')} first, {fix}")
 
     def _refuse_columns_in_another_order(self, histories: Any) -> None:
         """Refuse a DataFrame of histories whose column labels are this model's item ids

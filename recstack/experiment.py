@@ -47,7 +47,14 @@ from recstack.data.adjacency import AdjacencyReport, AdjacencySplits
 from recstack.data.filters import FilterStep
 from recstack.data.interactions import Interactions, check_flag
 from recstack.data.sources import load_source
-from recstack.errors import ConfigError, EmptyResultError, RecstackError, counted, shown
+from recstack.errors import (
+    ConfigError,
+    EmptyResultError,
+    RecstackError,
+    TrainingFailedError,
+    counted,
+    shown,
+)
 from recstack.evaluation.diagnostics import Diagnostic, diagnose
 from recstack.evaluation.evaluator import Evaluator
 from recstack.evaluation.results import (
@@ -604,7 +611,7 @@ def model_step(experiment: Experiment, label: str) -> Any:
 
 #: error classes built from one message (others, e.g. DataFormatError, name their own file
 #: and keep their type)
-_PLAIN_ERRORS = (RecstackError, ConfigError, EmptyResultError)
+_PLAIN_ERRORS = (RecstackError, ConfigError, EmptyResultError, TrainingFailedError)
 
 
 def check_output(out: str | Path, *, overwrite: bool,

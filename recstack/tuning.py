@@ -1004,7 +1004,8 @@ def _prefixed(where: str) -> Iterator[None]:
     try:
         yield
     except RecstackError as error:
-        if type(error) not in (RecstackError, ConfigError) or str(error).startswith(where):
+        if type(error) not in (RecstackError, ConfigError, TrainingFailedError) \
+                or str(error).startswith(where):
             raise
         raise type(error)(where + str(error)) from None
 

@@ -69,3 +69,27 @@ def test_a_search_where_no_trial_trains_raises_the_first(parts):
                                             r"learned nothing"):
         search("ials", train, validation, space, base_params={"factors": 4, "iterations": 2},
                metric="recall@10", trials=3, seed=0)
+
+
+@pytest.mark.parametrize(("model_type", "params"), [
+    ("als", {"factors": 4, "alpha": 3e38, "iterations": 2}),  # factors NaN
+    ("ease", {"regularization": 1e30}),  # every item-item weight 0
+    ("mf", {"factors": 4, "learning_rate": 1e6, "epochs": 3}),  # every rating at an end
+])
+def test_each_model_that_cannot_train_says_so_by_its_class(parts, model_type, params):
+    # the class is what a search reads to go on; the message is the model's own
+    with pytest.raises(TrainingFailedError, match=rf"^{model_type}: "):
+        create_model(model_type, **params).fit(parts[0])
+
+
+def test_an_experiment_names_its_model_entry_in_a_failed_training(tmp_path):
+    from recstack.config import load_experiment
+    from recstack.experiment import run_experiment
+
+    path = tmp_path / "exp.toml"
+    path.write_text('[data]\nsource = "synthetic:n_users=60,n_items=40,n_interactions=600"\n'
+                    '[split]\nmethod = "random"\n[[models]]\ntype = "als"\nalpha = 3e38\n'
+                    'iterations = 2\n', encoding="utf-8")
+    with pytest.raises(TrainingFailedError, match=r"exp\.toml: \[\[models\]\] #1 \(als\): the "
+                                                  r"factors diverged to NaN"):
+        run_experiment(load_experiment(path))

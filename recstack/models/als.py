@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recstack.data.interactions import Interactions, caller_stacklevel
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, TrainingFailedError
 from recstack.models.base import (
     MAX_ITERATIONS,
     NOT_GIVEN,
@@ -222,9 +222,9 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
                         "0.1 to 100, and rescale large values (e.g. take log1p)")
                     # a setting beyond its range is the cause: name it alone (both were
                     # named, and the values, when only alpha=1e30 was at fault)
-                    raise RecstackError(f"{self.name}: the factors diverged to NaN ({error}) "
-                                        + (self._beyond_ranges() or f"with {general}")
-                                        ) from None
+                    raise TrainingFailedError(
+                        f"{self.name}: the factors diverged to NaN ({error}) "
+                        + (self._beyond_ranges() or f"with {general}")) from None
         if random_start and np.array_equal(solver.user_factors[:sample[0]], started[0]) \
                 and np.array_equal(solver.item_factors[:sample[1]], started[1]):
             # regularization 1e15 to 1e20: the conjugate-gradient sums of lambda x factor

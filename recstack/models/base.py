@@ -67,6 +67,7 @@ from recstack.data.interactions import (
 from recstack.errors import (
     ConfigError,
     RecstackError,
+    TrainingFailedError,
     counted,
     digit_count,
     shown,
@@ -1100,7 +1101,7 @@ class Recommender(Configurable, ABC):
                 continue
             vectors = np.asarray(vectors)
             if vectors.dtype.kind == "f" and not np.isfinite(vectors).all():
-                raise RecstackError(
+                raise TrainingFailedError(
                     f"{self.name}: training diverged: the learned {kind} vectors hold NaN "
                     "or infinite values, " + self._settings_at_fault(
                         "lower the learning rate or the regularization (or other weights), "
@@ -1108,7 +1109,7 @@ class Recommender(Configurable, ABC):
             if vectors.dtype.kind == "f" and vectors.size and not vectors.any():
                 # e.g. iALS with regularization 1e10: every factor exactly 0, every score 0,
                 # every list the first k items by index
-                raise RecstackError(
+                raise TrainingFailedError(
                     f"{self.name}: training learned nothing: every learned {kind} vector is "
                     "0 (every score would be 0), " + self._settings_at_fault(
                         "lower the regularization (or the other weights that shrink the "
@@ -1119,7 +1120,7 @@ class Recommender(Configurable, ABC):
                 # e.g. two_tower with temperature 1e-30: every item got one vector, so each
                 # user's scores all tied and every list was the catalog in index order,
                 # though the training data tell the items apart
-                raise RecstackError(
+                raise TrainingFailedError(
                     f"{self.name}: training collapsed: every learned item vector is the same "
                     "(each user's scores would all tie, and every list would be the catalog "
                     "in index order), although the training data tell the items apart, "
@@ -1149,7 +1150,7 @@ class Recommender(Configurable, ABC):
             # e.g. ials with init_stddev 1e-30 (vectors near 1e-23): every product of a user
             # and an item value fell below float32's smallest normal number, so every score
             # was 0 (or a subnormal of a few bits) and every list the catalog in index order
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training learned nothing usable: the learned vectors reach "
                 f"only {largest_user:.3g} (users) and {largest_item:.3g} (items), so every "
                 f"score lies below float32's smallest normal number ({FLOAT32_TINY:.3g}) "
@@ -1159,7 +1160,7 @@ class Recommender(Configurable, ABC):
                     "regularization, other weights) back to their usual range"))
         if largest_user * largest_item * users.shape[1] <= _FLOAT32_MAX:
             return
-        raise RecstackError(
+        raise TrainingFailedError(
             f"{self.name}: training diverged: the learned vectors reach {largest_user:.3g} "
             f"(users) and {largest_item:.3g} (items), so their scores overflow float32 "
             f"(beyond {_FLOAT32_MAX:.3g}: infinite or NaN), " + self._settings_at_fault(

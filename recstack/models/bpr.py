@@ -13,7 +13,7 @@ import numpy as np
 
 from recstack.data._fast_csv import default_threads
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, RecstackError, TrainingFailedError, shown
 from recstack.models.base import (
     MAX_ITERATIONS,
     Param,
@@ -401,7 +401,7 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
             loss = float(np.logaddexp(0.0, -margins).mean())
         if not math.isfinite(loss) or loss <= MAX_LIKELIHOOD_LOSS:
             return
-        raise RecstackError(
+        raise TrainingFailedError(
             f"{self.name}: training diverged: the learned factors' BPR loss on "
             f"{len(chosen):,} training pairs is {loss:.3g}, beyond "
             f"{MAX_LIKELIHOOD_LOSS:,.0f}, the most a training that learns reaches (scores "

@@ -34,7 +34,7 @@ import scipy.sparse as sp
 from recstack.atomic import write_text
 from recstack.data.fetch import default_cache_dir
 from recstack.data.interactions import Interactions
-from recstack.errors import RecstackError
+from recstack.errors import RecstackError, TrainingFailedError
 from recstack.models.base import (
     FLOAT32_TINY,
     NOT_GIVEN,
@@ -181,7 +181,7 @@ class EASE(Recommender):
             weights = _narrow_to_float32_in_place(weights)
         if not weights.any() and _links_items(self.seen_, self.binary):
             # every score 0: the lists were the first k items by index
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"ease: training learned nothing: every item-item weight is 0 with "
                 f"regularization={self.regularization!r}, which outweighs the item "
                 f"co-occurrence counts (at most {_largest_count(self.seen_, self.binary)}); "

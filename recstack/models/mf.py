@@ -103,7 +103,7 @@ import numpy as np
 from scipy.special import expit
 
 from recstack.data.interactions import Interactions, undeclared_rating_range_hint
-from recstack.errors import ConfigError, RecstackError
+from recstack.errors import ConfigError, RecstackError, TrainingFailedError
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.factors import (
     factor_limits,
@@ -261,7 +261,7 @@ class _RatingModel(WarmStartMixin, Recommender):
             # neural_mf at learning_rate 1e10: every weight finite and within the vectors'
             # bound, but the MLP's layers multiplied them past float32, so predictions were
             # NaN and every list empty slots
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training diverged: predicted ratings are NaN (the learned "
                 "weights are so large that scoring overflows float32), "
                 + self._settings_at_fault("lower the learning rate (or the other settings "
@@ -269,7 +269,7 @@ class _RatingModel(WarmStartMixin, Recommender):
         ratings = self.seen_.data
         if predicted.size > 1 and np.ptp(predicted) == 0 and ratings.size \
                 and np.ptp(ratings) > 0:
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training collapsed: every predicted rating is "
                 f"{float(predicted.flat[0]):g}, for every user and item, although the "
                 f"training ratings vary ({float(ratings.min()):g} to {float(ratings.max()):g}), "
@@ -284,7 +284,7 @@ class _RatingModel(WarmStartMixin, Recommender):
             # prediction was clipped to the lowest or the highest rating (a model that says
             # 1 or 5 and ranks nothing within them), served without a word, as the
             # one-value collapse above had been
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training collapsed: every predicted rating is the lowest or "
                 f"the highest of rating_range ({low:g} or {high:g}), for every user and "
                 f"item, although {inside.size:,} training rating(s) lie between (e.g. "

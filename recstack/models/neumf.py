@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, RecstackError, shown
+from recstack.errors import ConfigError, TrainingFailedError, shown
 from recstack.models.base import MAX_ITERATIONS, Param, Recommender, width_param
 from recstack.models.factors import (
     factor_limits,
@@ -393,13 +393,13 @@ class NeuMF(Recommender):
             scores = self._score_users(sample)
         if not all(np.isfinite(array).all() for array in arrays) \
                 or not np.isfinite(scores).all():
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training diverged: the learned weights or their scores hold "
                 "NaN or infinite values, " + self._settings_at_fault(
                     "lower the learning rate (or the L2 weights) back to the usual range"))
         if scores.shape[1] > 1 and not np.ptp(scores, axis=1).any() \
                 and self._items_told_apart():
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training collapsed: every item gets the same score for each "
                 "user (every list would be the catalog in index order), although the "
                 "training data tell the items apart, " + self._settings_at_fault(

@@ -46,7 +46,7 @@ from recstack.atomic import (
     name_too_long,
 )
 from recstack.data._fast_csv import default_threads
-from recstack.errors import RecstackError, shown
+from recstack.errors import RecstackError, TrainingFailedError, shown
 from recstack.models.base import Param, warn_more_threads_than_cores
 from recstack.models.persistence import json_kind
 from recstack.models.training import ResumePoint, TrainingHistory, run_epochs
@@ -363,8 +363,9 @@ class TorchTrainer:
             f", beyond {self.max_loss:,.0f}, the most a training that learns reaches"
         who = f"{self.model}: " if self.model is not None else ""
         hint = self.diverged_hint() if callable(self.diverged_hint) else self.diverged_hint
-        raise RecstackError(f"{who}training diverged in epoch {epoch + 1}: its mean "
-                            f"training loss is {mean:.3g}{bound}; {hint}")
+        raise TrainingFailedError(
+            f"{who}training diverged in epoch {epoch + 1}: its mean "
+            f"training loss is {mean:.3g}{bound}; {hint}")
 
     def _refuse_diverged_result(self, module: Any, batch: Any,
                                 loss: Callable[[Any, Any], Any], epoch: int,
@@ -391,19 +392,22 @@ class TorchTrainer:
         who = f"{self.model}: " if self.model is not None else ""
         hint = self.diverged_hint() if callable(self.diverged_hint) else self.diverged_hint
         if within_bound:
-            raise RecstackError(f"{who}training diverged in {epoch + 1} epoch(s): the loss "
-                                "of the trained parameters on a minibatch of the training "
-                                f"data is {value:.3g}, {grown}; {hint}")
+            raise TrainingFailedError(
+                f"{who}training diverged in {epoch + 1} epoch(s): the loss "
+                "of the trained parameters on a minibatch of the training "
+                f"data is {value:.3g}, {grown}; {hint}")
         if not math.isfinite(value):
             # from finite data, only values past float32's range (or NaN weights) give this
-            raise RecstackError(f"{who}training diverged: the loss of the trained parameters "
-                                f"on a minibatch of the training data is {value:.3g}: their "
-                                "weights, or the values computed from them, overflow float32 "
-                                f"or are not numbers; {hint}")
-        raise RecstackError(f"{who}training diverged in its last steps (epoch {epoch + 1}): "
-                            f"the loss of the trained parameters on a minibatch of the "
-                            f"training data is {value:.3g}, beyond {self.max_loss:,.0f}, the "
-                            f"most a training that learns reaches; {hint}")
+            raise TrainingFailedError(
+                f"{who}training diverged: the loss of the trained parameters "
+                f"on a minibatch of the training data is {value:.3g}: their "
+                "weights, or the values computed from them, overflow float32 "
+                f"or are not numbers; {hint}")
+        raise TrainingFailedError(
+            f"{who}training diverged in its last steps (epoch {epoch + 1}): "
+            f"the loss of the trained parameters on a minibatch of the "
+            f"training data is {value:.3g}, beyond {self.max_loss:,.0f}, the "
+            f"most a training that learns reaches; {hint}")
 
     def _grown_beyond_start(self, value: float, first_loss: float | None) -> str | None:
         """How far ``value`` grew past the first epoch's mean loss, when beyond

@@ -38,7 +38,12 @@ from recstack.errors import ConfigError, RecstackError, counted, shown, shown_id
 from recstack.evaluation.diagnostics import index_list_overlap
 from recstack.evaluation.results import EvaluationResult
 from recstack.metrics._validation import exact_as_int, how_to_write, shown_given
-from recstack.metrics.ranking import RANKING_METRICS, auc_per_user, ranking_metrics
+from recstack.metrics.ranking import (
+    RANKING_METRICS,
+    abbreviation_hint,
+    auc_per_user,
+    ranking_metrics,
+)
 from recstack.progress import Progress, require_reporter, resolve
 from recstack.specs import (
     MAX_THREADS,
@@ -776,7 +781,7 @@ def metric_name_hint(name: Any, known: Sequence[str]) -> str:
     if short is not None and short in known:
         return (f" (did you mean {short!r}? {name} is the function's name in "
                 f"recstack.metrics; the evaluator names its metric {short!r})")
-    return did_you_mean(name, list(known))
+    return abbreviation_hint(name, known) or did_you_mean(name, list(known))
 
 
 def check_metric_names(metrics: Any, known: Sequence[str], listing: str, *,

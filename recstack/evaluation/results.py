@@ -152,6 +152,12 @@ class MetricSummary:
     @arguments_named
     def from_values(cls, metric: str, values: np.ndarray,
                     confidence: float = CONFIDENCE) -> MetricSummary:
+        if not isinstance(metric, str):
+            # None or 5 was an AttributeError ("'NoneType' object has no attribute 'split'")
+            # from the lookup of the metric's bounds
+            raise ConfigError(f"MetricSummary.from_values: metric must be the metric's name "
+                              f"as text (name@k, e.g. 'ndcg@10'), got "
+                              f"{shown(metric)}")
         # an exact number (Decimal("0.9"), Fraction(9, 10)) is the float it names, as every
         # other share of the evaluation reads it; it was refused as no level
         given, confidence = confidence, exact_as_float(confidence)
@@ -350,11 +356,17 @@ def holm_adjust(p_values: np.ndarray) -> np.ndarray:
     a test is significant at level :math:`\alpha` when its adjusted p-value is below it,
     which keeps the chance of any false "significant" among the :math:`m` within
     :math:`\alpha` (``statsmodels.stats.multitest.multipletests(method="holm")``)."""
-    shape = np.shape(p_values)
+    try:
+        shape = np.shape(p_values)
+    except ValueError:
+        # ragged rows ([[0.1], [0.2, 0.3]]) were numpy's ValueError ("inhomogeneous shape")
+        raise RecstackError("holm_adjust: p-values must be an array of numbers from 0 to 1 "
+                            "(or NaN for a pair not tested), one per test, with rows of one "
+                            f"length: {_odd_row(p_values)}") from None
     try:
         kind: str = np.asarray(p_values).dtype.kind
     except (TypeError, ValueError):
-        kind = ""  # ragged and the like: the conversion that follows names them
+        kind = ""  # what numpy cannot read: the conversion that follows names it
     if kind == "b":
         # true/false were read as the p-values 1 and 0: a "significant" pair that a
         # mask (p < 0.05, already decided) marked, adjusted to 0
@@ -379,6 +391,25 @@ def holm_adjust(p_values: np.ndarray) -> np.ndarray:
         running = max(running, min(1.0, (m - rank) * flat[position]))
         adjusted[position] = running
     return adjusted.reshape(shape)
+
+
+def _odd_row(rows: Any) -> str:
+    """Which row of ``rows`` (an iterable of rows) is not as long as the first, for a
+    refusal of ragged p-values."""
+    def told(row: Any) -> str:
+        if not hasattr(row, "__len__") or isinstance(row, str | bytes):
+            return "a single value"
+        return counted(len(row), "entry", "entries")
+
+    try:
+        described = [told(row) for row in rows]
+    except TypeError:
+        return "rows of different lengths"
+    odd = next((at for at, text in enumerate(described) if text != described[0]), None)
+    if odd is None:
+        return "rows of different lengths"
+    return (f"row 0 holds {described[0]} but row {odd} holds {described[odd]} (rows "
+            "counted from 0)")
 
 
 class MetricSummaries(dict):
@@ -656,6 +687,12 @@ class EvaluationResult:
                 detail = (f"; the two results share no user id ({self.model}'s are like "
                           f"{_examples(mine)}, {other.model}'s like {_examples(theirs)}): "
                           "compare results of the same test users, with ids of one type")
+            elif len(shared := mine.intersection(theirs)) > n:
+                # 40 shared users, all but one without a value in one result, read as
+                # though the two results held one user in common
+                detail = (f"; of the {counted(len(shared), 'user')} both results hold, "
+                          f"{n} {'has' if n == 1 else 'have'} a value in both (a NaN "
+                          f"{metric} is a user left out, e.g. without a relevant item)")
             raise RecstackError(f"paired test of {metric} needs at least 2 shared users, got "
                                 f"{n}{detail}")
         _other_users([self, other], unshared, "compare", f"the paired test of {metric} is "

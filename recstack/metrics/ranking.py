@@ -30,7 +30,7 @@ Notation: :math:`g_r` is the grade of the item at rank :math:`r` (0 if not relev
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -541,6 +541,21 @@ def ndcg_at_k(
             "grades and ideal disagree: some user's DCG exceeds the ideal DCG; build both from "
             "the same truth matrix"
         )
+    # the ideal's first grade is the user's largest: a listed grade above it comes from
+    # another truth, though the DCG may stay below the ideal's. A user whose ideal was all 0
+    # but whose list held a hit was NaN (no relevant item) without a word, where the other
+    # metrics refuse a hit beyond n_relevant
+    above = grades_arr > ideal_arr[:, :1]
+    if above.any():
+        row, column = (int(at) for at in np.argwhere(above)[0])
+        largest = ideal_arr[row, 0]
+        raise MetricInputError(
+            f"grades and ideal disagree: grades row {row}, column {column} holds the grade "
+            f"{shown(grades_arr[row, column])}, but ideal row {row} says the user's largest "
+            f"grade is {shown(largest)}"
+            + (" (no relevant item)" if largest == 0 else "")
+            + "; build both from the same truth matrix (relevance_at_ranks(recommended, "
+            "truth) and ideal_grades(truth, k))")
     return values
 
 
@@ -793,6 +808,26 @@ def _as_truth(truth: Any) -> sp.csr_matrix:
     return csr
 
 
+#: abbreviations of the literature (lower case) of metrics recstack names in full: the name
+#: meant and what the abbreviation stands for
+METRIC_ABBREVIATIONS: dict[str, tuple[str, str]] = {
+    "hr": ("hit_rate", "hit rate"),
+    "ild": ("diversity", "intra-list diversity"),
+    "arp": ("popularity", "average recommendation popularity"),
+}
+
+
+def abbreviation_hint(name: Any, known: Sequence[str]) -> str:
+    """`` (did you mean 'hit_rate'? ...)`` for a metric ``name`` that abbreviates one of
+    ``known`` (HR@10, as the NCF and SASRec papers write hit rate), else nothing: ``hr`` is
+    too short and too far from ``hit_rate`` to be taken as a misspelling, and got no hint."""
+    meant = METRIC_ABBREVIATIONS.get(name.lower()) if isinstance(name, str) else None
+    if meant is None or meant[0] not in known:
+        return ""
+    return (f" (did you mean {meant[0]!r}? {name} is the usual abbreviation of {meant[1]}, "
+            f"which recstack names {meant[0]!r})")
+
+
 def _check_metric_names(metrics: Iterable[str]) -> tuple[str, ...]:
     # a bare name is refused, as the Evaluator and the Spark evaluator refuse it: a list is
     # what every caller passes, and a string where a list belongs is usually a mistake
@@ -813,7 +848,8 @@ def _check_metric_names(metrics: Iterable[str]) -> tuple[str, ...]:
     if unknown:
         hint = (" (give the cut-off in ks, not in the name)"
                 if any(isinstance(name, str) and "@" in name for name in unknown)
-                else did_you_mean(unknown[0], RANKING_METRICS))
+                else abbreviation_hint(unknown[0], RANKING_METRICS)
+                or did_you_mean(unknown[0], RANKING_METRICS))
         raise MetricInputError(
             f"unknown ranking metric(s) {unknown}{hint}; known: {', '.join(RANKING_METRICS)}"
         )

@@ -62,7 +62,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Annotated, Any, cast
 
@@ -1716,6 +1716,13 @@ def _served_path(request: Request, path: str) -> bool:
     from starlette.routing import Match
 
     scope = {**request.scope, "path": path}
+    return any(getattr(route, "methods", None) and route.matches(scope)[0] != Match.NONE
+               for route in _leaf_routes(request))
+
+
+def _leaf_routes(request: Request) -> Iterator[Any]:
+    """The app's routes, those of included routers in their place (FastAPI keeps an
+    included router's routes behind one entry of the app's)."""
     pending = list(request.app.routes)
     while pending:
         route = pending.pop(0)
@@ -1723,9 +1730,7 @@ def _served_path(request: Request, path: str) -> bool:
         if included is not None:
             pending.extend(included)
             continue
-        if getattr(route, "methods", None) and route.matches(scope)[0] != Match.NONE:
-            return True
-    return False
+        yield route
 
 
 def _not_allowed(request: Request, error: HTTPException) -> JSONResponse:
@@ -1738,14 +1743,7 @@ def _not_allowed(request: Request, error: HTTPException) -> JSONResponse:
 
     allowed: set[str] = set()
     template = None
-    pending = list(request.app.routes)
-    while pending:
-        route = pending.pop(0)
-        # FastAPI keeps an included router's routes behind one entry of the app's
-        included = getattr(getattr(route, "original_router", None), "routes", None)
-        if included is not None:
-            pending.extend(included)
-            continue
+    for route in _leaf_routes(request):
         methods = getattr(route, "methods", None)
         if methods and route.matches(request.scope)[0] != Match.NONE:
             allowed.update(methods)

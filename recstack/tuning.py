@@ -340,7 +340,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     kept = _kept_outside_space(model_type, space, base, start, train)
     failure: list[RecstackError] = []
     untrained: list[RecstackError] = []  # the errors of trials whose fit failed
-    untrained_in_full: list[Callable[[], RecstackError]] = []  # the first, as a failed trial
+    untrained_in_full: list[Callable[[int], RecstackError]] = []  # the first, in full
     untrained_drawn: dict[str, RecstackError] = {}  # configurations whose fit failed
     seen: dict[str, float] = {}  # each configuration tried (as JSON) -> its value
     warned = _TrialWarnings()
@@ -382,12 +382,19 @@ def search(model_type: str, train: Interactions, validation: Interactions,
             if not untrained:
                 # told as any failed trial is (its values, where they came from) if every
                 # trial fails, which only the end of the search knows
-                def in_full(error: RecstackError = error, trial: Any = trial,
+                def in_full(tried: int, error: RecstackError = error, trial: Any = trial,
                             params: dict[str, Any] = params) -> RecstackError:
-                    return ((_fails_alike(error, model_type, label, base, params, train)
+                    alike = (_fails_alike(error, model_type, label, base, params, train)
                              if trial.params else None)
-                            or _trial_error(error, trial, trials, model_type, label, params,
-                                            starts, kept, default_space))
+                    if alike is not None:
+                        return alike
+                    own = _trial_error(error, trial, trials, model_type, label, params,
+                                       starts, kept, default_space)
+                    name = label or model_type
+                    # "trial 1 of 50 failed" hid that no other trial trained either
+                    return type(own)(str(own).replace(
+                        f"{name}: ", f"{name}: none of the {counted(tried, 'trial')} of the "
+                        "search could train; the first, ", 1))
 
                 untrained_in_full.append(in_full)
             untrained.append(error)
@@ -461,7 +468,7 @@ def search(model_type: str, train: Interactions, validation: Interactions,
     if failure:
         raise failure[0]
     if untrained and len(untrained) == len(study.trials):
-        raise untrained_in_full[0]()
+        raise untrained_in_full[0](len(study.trials))
     if untrained:
         _say_untrained(untrained, len(study.trials), label or model_type)
     # a dimension left out of the best trial (the configured value kept as is, a condition
@@ -923,7 +930,8 @@ def _trial_error(error: RecstackError, trial: Any, trials: int, model_type: str,
     if message.startswith(f"{model_type}: "):
         message = message[len(model_type) + 2:]
     values = " and ".join(parts) or "the configured values"
-    kind = ConfigError if isinstance(error, ConfigError) else RecstackError
+    # (a failed training keeps its class: a caller may tell it from a refusal)
+    kind = type(error) if type(error) in (ConfigError, TrainingFailedError) else RecstackError
     return kind(f"{name}: trial {trial.number + 1} of {trials} failed with {values}: "
                 f"{message}; {hint}")
 
@@ -947,7 +955,7 @@ def _fails_alike(error: RecstackError, model_type: str, label: str | None,
     else:
         return None
     message = _without_model(str(error), model_type)
-    kind = ConfigError if isinstance(error, ConfigError) else RecstackError
+    kind = type(error) if type(error) in (ConfigError, TrainingFailedError) else RecstackError
     own = kind(f"{label or model_type}: {message} (with its configured values, whatever "
                "the search draws)")
     own.model_error = message  # type: ignore[attr-defined]

@@ -65,8 +65,10 @@ def test_a_search_goes_on_past_trials_that_cannot_train(parts):
 def test_a_search_where_no_trial_trains_raises_the_first(parts):
     train, validation = parts
     space = {"regularization": {"type": "categorical", "choices": [NEVER, 1e12]}}
-    with pytest.raises(RecstackError, match=r"^ials: trial 1 of 3 failed with .*training "
-                                            r"learned nothing"):
+    # the class stays: a caller can tell a failed training from a refused value
+    with pytest.raises(TrainingFailedError, match=r"^ials: none of the 3 trials of the search "
+                                                  r"could train; the first, trial 1 of 3 "
+                                                  r"failed with .*training learned nothing"):
         search("ials", train, validation, space, base_params={"factors": 4, "iterations": 2},
                metric="recall@10", trials=3, seed=0)
 
@@ -75,6 +77,8 @@ def test_a_search_where_no_trial_trains_raises_the_first(parts):
     ("als", {"factors": 4, "alpha": 3e38, "iterations": 2}),  # factors NaN
     ("ease", {"regularization": 1e30}),  # every item-item weight 0
     ("mf", {"factors": 4, "learning_rate": 1e6, "epochs": 3}),  # every rating at an end
+    ("als", {"factors": 4, "regularization": 1e17, "iterations": 2}),  # left at the start
+    ("bpr", {"factors": 4, "learning_rate": 1e-30, "epochs": 2}),  # left at the start
 ])
 def test_each_model_that_cannot_train_says_so_by_its_class(parts, model_type, params):
     # the class is what a search reads to go on; the message is the model's own

@@ -230,7 +230,7 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
             # regularization 1e15 to 1e20: the conjugate-gradient sums of lambda x factor
             # overflowed float32, the solver made no step, and the random start was served
             # as the model (a random ranking) without a word
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training left the factors at their random start: the "
                 f"conjugate-gradient solver made no step in {self.iterations} iteration(s) "
                 f"with regularization={self.regularization!r} (its float32 sums of "

@@ -361,7 +361,7 @@ class BPR(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
             # learning_rate 1e-30: every step was below float32's resolution of the start
             # values (about 0.1), so the random start was served as the model (a random
             # ranking) without a word
-            raise RecstackError(
+            raise TrainingFailedError(
                 f"{self.name}: training left the factors at their start: "
                 f"{len(self.history_.epochs)} epoch(s) of steps with "
                 f"learning_rate={self.learning_rate!r} changed no factor (each step is below "

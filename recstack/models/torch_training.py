@@ -346,7 +346,7 @@ class TorchTrainer:
             # learning_rate 1e-30: every optimizer step was below float32's resolution of
             # the weights (a zero-started bias moved to 1e-30, no more), so the random start
             # was served as the model without a word
-            raise RecstackError(unmoved_message(self.model, len(history.epochs)))
+            raise TrainingFailedError(unmoved_message(self.model, len(history.epochs)))
         if latest_first_batch:
             self._refuse_diverged_result(module, latest_first_batch[0], loss,
                                          len(history.epochs) - 1,

@@ -223,7 +223,7 @@ def _standard_output_refusal() -> int | None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        _refuse_thread_variables()
+        _refuse_thread_variables(args)
         with _no_new_folders_left_on_failure(args):
             return args.run(args) or 0
     except RecstackError as error:
@@ -289,18 +289,21 @@ _THREAD_VARIABLES = ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREA
                      "MKL_NUM_THREADS")
 
 
-def _refuse_thread_variables() -> None:
-    """Refuse, before any work, a thread variable set to what is no thread count
-    (``"four"``, ``"0"``): each library read it its own way. ``NUMBA_NUM_THREADS=0`` was
+def _refuse_thread_variables(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a thread variable set to what is no thread count (``""``,
+    ``"four"``, ``"0"``): each library read it its own way. ``NUMBA_NUM_THREADS=0`` was
     numba's ValueError traceback at the first model fitted, ``NUMBA_NUM_THREADS=abc`` a
     warning quoting a traceback and then every core, ``OMP_NUM_THREADS=abc`` libgomp's
     "Invalid value" and then every core: the cap the user set silently not applied.
-    ``OMP_NUM_THREADS`` may list one count per nesting level (``4,2``). An empty value is
-    taken as unset, as OpenMP and OpenBLAS take it (``export OMP_NUM_THREADS=`` in a
-    container's environment)."""
+    ``OMP_NUM_THREADS`` may list one count per nesting level (``4,2``). The rule is
+    ``serve``'s (:func:`recstack.serving.settings.check_thread_variables`), which checks
+    its own variables, since unset they take its ``compute_threads``."""
+    own: tuple[str, ...] = ()
+    if getattr(args, "run", None) is _serve:
+        from recstack.serving.settings import THREAD_VARIABLES as own
     for name in _THREAD_VARIABLES:
         value = os.environ.get(name)
-        if value is None or not value.strip():
+        if value is None or name in own:
             continue
         parts = value.split(",") if name == "OMP_NUM_THREADS" else [value]
         if all(part.strip().isascii() and part.strip().isdigit() and int(part) >= 1

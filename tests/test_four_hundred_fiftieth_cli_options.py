@@ -97,7 +97,7 @@ def test_synth_names_only_the_defaults_a_refusal_is_about(capsys, tmp_path, monk
 
 @pytest.mark.parametrize("name", ["NUMBA_NUM_THREADS", "OMP_NUM_THREADS",
                                   "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"])
-@pytest.mark.parametrize("value", ["abc", "0", "-1", "2.5"])
+@pytest.mark.parametrize("value", ["", "abc", "0", "-1", "2.5"])
 def test_a_thread_variable_that_is_no_count_is_refused_before_any_work(
         capsys, tmp_path, monkeypatch, name, value):
     # before: NUMBA_NUM_THREADS=0 was numba's "ValueError: Number of threads specified must
@@ -116,9 +116,7 @@ def test_a_thread_variable_that_is_no_count_is_refused_before_any_work(
 
 
 @pytest.mark.parametrize("name, value", [("NUMBA_NUM_THREADS", "2"), ("OMP_NUM_THREADS", "4,2"),
-                                         ("MKL_NUM_THREADS", "1"),
-                                         # empty: unset, as OpenMP and OpenBLAS take it
-                                         ("OPENBLAS_NUM_THREADS", "")])
+                                         ("MKL_NUM_THREADS", "1")])
 def test_a_thread_count_is_taken(capsys, tmp_path, monkeypatch, name, value):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(name, value)
@@ -143,3 +141,16 @@ def test_a_thread_variable_of_zero_ends_a_fit_without_a_traceback(tmp_path):
                            "is not a thread count; set it to a whole number of at least 1, "
                            "or unset it to use every core\n")
     assert not (tmp_path / "res").exists()
+
+
+def test_serve_says_its_own_remedy_for_its_thread_variables(tmp_path, monkeypatch, capsys):
+    # unset, serve's variables take its compute_threads: "unset it to use every core" was
+    # the general check's wording, said before serve's own
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("uvicorn started"))
+    monkeypatch.setenv("OMP_NUM_THREADS", "abc")
+    assert main(["serve", "--registry", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "OMP_NUM_THREADS='abc' is not a thread count" in err
+    assert "unset it for compute_threads" in err and "every core" not in err

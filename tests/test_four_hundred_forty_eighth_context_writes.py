@@ -14,6 +14,7 @@ import csv
 import gzip
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -37,6 +38,10 @@ def _data(context: pd.DataFrame) -> Interactions:
      "{'a': 1} at row 1"),
     (pd.Series(pd.period_range("2020-01", periods=2, freq="M")), "pandas Period", None),
     (pd.Series(pd.interval_range(0, 2)), "pandas Interval", None),
+    # written fine when empty, so a check on no values let it through to pyarrow's error
+    (pd.Series(pa.array([None, pa.MonthDayNano([1, 2, 3])],
+                        pa.month_day_nano_interval()).to_pandas()),
+     "month_day_nano_interval", "MonthDayNano(months=1, days=2, nanoseconds=3) at row 2"),
 ])
 @pytest.mark.parametrize("name", ["out.csv", "out.tsv", "out.csv.gz"])
 def test_a_text_file_refuses_context_values_it_cannot_hold(tmp_path, column, kind, example,

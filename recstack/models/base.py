@@ -1941,6 +1941,8 @@ class Recommender(Configurable, ABC):
 
         if isinstance(histories, pd.DataFrame):
             labels = histories.columns
+            if not labels.has_duplicates:  # (before a walk over every column)
+                return
             if {USER_ID, ITEM_ID} <= {str(label) for label in labels}:
                 return  # a table of interaction rows: history_matrix says to pivot it
             part, place = "a DataFrame whose columns name", "columns"

@@ -34,7 +34,7 @@ from recstack.data.files import (
     timestamp_unit_hint,
 )
 from recstack.data.interactions import Interactions
-from recstack.errors import ConfigError, DataFormatError, RecstackError
+from recstack.errors import ConfigError, DataFormatError, RecstackError, echoed
 from recstack.progress import Progress
 from recstack.specs import (
     DECIMAL_TEXT,
@@ -206,7 +206,10 @@ class SyntheticSource(SourceSpec):
 
                 raise ConfigError(f"synthetic: no setting {name!r}{did_you_mean(name, known)};"
                                   f" settings: {', '.join(known)}")
-        refuse_inexact_integers(overrides)
+        # each value as the user wrote it: n_users=5e3 was refused as "read 5000.0"
+        written = _values_as_written(self.settings)
+        refuse_inexact_integers(overrides, written)
+        _refuse_unit_suffixes(overrides)
         try:
             SyntheticConfig(**overrides)
         except (TypeError, ValueError) as error:
@@ -220,7 +223,14 @@ class SyntheticSource(SourceSpec):
             # (once: the generator's own refusal may say it already)
             rule = (f" (a number is written in {NUMBER_TEXT_RULE})"
                     if misspelt and NUMBER_TEXT_RULE not in str(error) else "")
-            raise ConfigError(f"synthetic: {error}{rule}") from None
+            # noise=5e3 was refused as "got 5000.0" and n_users=-0 as "got 0": the
+            # generator sees only the number, so the text the user typed is added
+            retyped = [f"{name}={echoed(written[name])}" for name, value in overrides.items()
+                       if isinstance(value, int | float) and not isinstance(value, bool)
+                       and name in written and written[name] != str(value)
+                       and re.search(rf"\b{re.escape(name)}\b", str(error))]
+            typed = f" (written {', '.join(retyped)})" if retyped else ""
+            raise ConfigError(f"synthetic: {error}{typed}{rule}") from None
 
     @classmethod
     def recognise(cls, text: str, path: Path) -> SourceSpec | None:
@@ -705,6 +715,47 @@ def parse_spec_options(rest: str, name: str = SYNTHETIC,
         overrides[key.strip()] = _number_or_text(
             value, infinity=name != SYNTHETIC or key.strip() in _SYNTHETIC_REAL_SETTINGS)
     return overrides
+
+
+def _values_as_written(rest: str) -> dict[str, str]:
+    """Each option's value in the ``a=1,b=2`` after a spec's ``name:``, as written (trimmed),
+    by name; for messages, once :func:`parse_spec_options` has read ``rest``."""
+    written: dict[str, str] = {}
+    for part in rest.split(",") if rest.strip() else []:
+        key, _, raw = part.partition("=")
+        written[key.strip()] = raw.strip()
+    return written
+
+
+#: a number with a unit suffix (10k, 1.5M, 2B), and each suffix's multiplier
+_UNIT_SUFFIXED = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([kKmMbBgG])", re.ASCII)
+_UNIT_MULTIPLIERS = {"k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9}
+
+
+def _refuse_unit_suffixes(overrides: Mapping[str, Any]) -> None:
+    """Refuse a synthetic setting's number written with a unit suffix (``n_users=10k``,
+    told only "must be an integer, got '10k'"), naming the setting, the value as written
+    and its digits to write instead."""
+    from decimal import Decimal
+
+    from recstack.data.synthetic import INTEGER_SETTINGS, count_in_bounds
+
+    for name, value in overrides.items():
+        if name not in INTEGER_SETTINGS + _SYNTHETIC_REAL_SETTINGS or not isinstance(value, str):
+            continue
+        suffixed = _UNIT_SUFFIXED.fullmatch(value)
+        if suffixed is None:
+            continue
+        number = Decimal(suffixed.group(1)) * _UNIT_MULTIPLIERS[suffixed.group(2).lower()]
+        whole = number == number.to_integral_value()
+        # a count is whole and within its bounds: 0.0001k and 0k are no n_users, so no
+        # digits are offered for them, nor for a number of thousands of digits
+        offered = len(suffixed.group(1)) <= 40 and (name not in INTEGER_SETTINGS or (
+            whole and count_in_bounds(name, number)))
+        instead = (f"; write {name}={number.normalize():f}" if offered else "")
+        raise ConfigError(f"synthetic option {name}={echoed(value)}: a number takes no unit "
+                          f"suffix ({suffixed.group(2)!r}); it is written in "
+                          f"{NUMBER_TEXT_RULE}{instead}")
 
 
 def _decimal_comma_hint(parts: list[str], position: int, name: str) -> str:

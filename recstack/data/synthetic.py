@@ -44,6 +44,7 @@ import functools
 import math
 import numbers
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -521,15 +522,17 @@ INTEGER_SETTINGS = ("n_users", "n_items", "n_interactions", "n_genres", "n_facto
                     "min_user_interactions", "months", "seed")
 
 
-def refuse_inexact_integers(settings: dict[str, Any]) -> None:
+def refuse_inexact_integers(settings: dict[str, Any],
+                            written: Mapping[str, str] | None = None) -> None:
     """Refuse a count written as a decimal in a ``synthetic:name=value,...`` spec
     (``n_users=5e3``, ``seed=1.0``): a number given as text to an integer is written in
     digits (:data:`recstack.specs.INTEGER_TEXT`), as ``--users 5e3`` and ``factors = 64.0``
     in an experiment file are refused. ``settings`` is the spec's parse, where such a value
-    is a float. The message gives the value as a person writes it (``1e12``, not
-    ``1000000000000.0``), the setting's range, and a whole number to write instead only
-    where that number is in the range (``n_users=1e12`` was told "e.g. n_users=1000000000000",
-    refused in turn as too many)."""
+    is a float; ``written`` is each setting's value as the spec wrote it. The message gives
+    a finite value as written (``5e3``: it was shown as ``5000.0``), or without ``written``
+    as a person writes it (``1e12``, not ``1000000000000.0``), the setting's range, and a whole
+    number to write instead only where that number is in the range (``n_users=1e12`` was
+    told "e.g. n_users=1000000000000", refused in turn as too many)."""
     for name in INTEGER_SETTINGS:
         value = settings.get(name)
         if isinstance(value, float):
@@ -537,8 +540,11 @@ def refuse_inexact_integers(settings: dict[str, Any]) -> None:
             fits = (math.isfinite(value) and value.is_integer() and abs(value) < 2**53
                     and lowest <= value <= (math.inf if highest is None else highest))
             example = f"; e.g. {name}={int(value)}" if fits else ""
-            given = (_decimal_as_written(value) if math.isfinite(value) else
-                     "a number past the float range (about 1.8e308)")
+            # (past the float range, what was read is said: 1e400 is no float)
+            given = ("a number past the float range (about 1.8e308)"
+                     if not math.isfinite(value) else
+                     written[name] if written is not None and name in written else
+                     _decimal_as_written(value))
             raise ConfigError(f"synthetic option {name}: read {given}, written with a decimal "
                               f"point or an exponent; {count_rule(name)}{example}")
 
@@ -546,8 +552,9 @@ def refuse_inexact_integers(settings: dict[str, Any]) -> None:
 def _decimal_as_written(value: float) -> str:
     """A finite float read from a spec's text, as a person writes it: ``2.5``, ``5000.0``;
     a whole one of more than six digits with an exponent (``1e12``, ``1.5e12``), as such a
-    number is written, rather than Python's ``1000000000000.0``. (The spec's reader keeps
-    only the number, so ``5e3`` is shown as ``5000.0``.)"""
+    number is written, rather than Python's ``1000000000000.0``. (Only the number is known
+    here, so ``5e3`` is shown as ``5000.0``; :func:`refuse_inexact_integers` shows a spec's
+    text as written where it is given it.)"""
     text = repr(value)
     whole, _, fraction = text.partition(".")
     digits = whole.lstrip("-")
@@ -556,6 +563,13 @@ def _decimal_as_written(value: float) -> str:
     significant = digits.rstrip("0")
     mantissa = significant[0] + (f".{significant[1:]}" if len(significant) > 1 else "")
     return f"{'-' if value < 0 else ''}{mantissa}e{len(digits) - 1}"
+
+
+def count_in_bounds(name: str, value: Any) -> bool:
+    """Whether the number ``value`` lies within the bounds of the count ``name`` known
+    before the other settings are (an example a message offers lies within them)."""
+    lowest, highest = _count_bounds(name)
+    return bool(lowest <= value and (highest is None or value <= highest))
 
 
 def _count_bounds(name: str) -> tuple[int, int | None]:

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,6 +36,7 @@ from recstack.metrics._validation import (
     exact_as_float,
     exact_as_int,
     how_to_write,
+    refuse_true_false,
 )
 from recstack.specs import arguments_named, did_you_mean, finite_or_infinite
 
@@ -134,7 +136,7 @@ class MetricSummary:
 
     One user gives the mean with a NaN interval, none a NaN mean. ``confidence`` is a share
     from 0.5 up to (not including) 1: a percentage (95) or the share left out (0.05) is
-    refused.
+    refused, and so are true/false values (hits are written 1.0 and 0.0).
     """
 
     metric: str
@@ -181,6 +183,9 @@ class MetricSummary:
                               f"0.95), got {shown(given)}: a {confidence:.4g} interval covers "
                               f"the mean less often than not; for the share left out "
                               f"(alpha = {confidence:g}) give confidence={1 - confidence:g}")
+        # true/false was read as 1 and 0 (a mean of 0.5 for [True, False]), where a result's
+        # boolean column is refused (_values)
+        refuse_true_false(values, f"values of {metric}")
         values = as_float_array(values, f"values of {metric}", ndim=1, allow_nan=True)
         at = share_problem(metric, values)
         if at is not None:
@@ -317,9 +322,23 @@ class PairedTest:
 
     def with_holm(self, holm_p_value: float, comparisons: int) -> PairedTest:
         """This test with its t-test p-value adjusted over ``comparisons`` tests made
-        together (one entry of :func:`holm_adjust` of their p-values)."""
-        return dataclasses.replace(self, holm_p_value=float(holm_p_value),
-                                   comparisons=int(comparisons))
+        together (one entry of :func:`holm_adjust` of their p-values): a p-value in [0, 1]
+        (NaN for a pair not tested) and a whole number of comparisons >= 1."""
+        # a p-value of 2.0 and 0 comparisons were kept and printed ("Holm-adjusted over 0
+        # comparisons: p=2")
+        given_p, p_value = holm_p_value, exact_as_float(holm_p_value)
+        if isinstance(p_value, bool | np.bool_) or not isinstance(
+                p_value, int | float | np.integer | np.floating) \
+                or not (math.isnan(p_value) or 0 <= p_value <= 1):
+            raise ConfigError(f"{self.metric}: with_holm: holm_p_value must be a p-value in "
+                              f"[0, 1] (one entry of holm_adjust), got {shown(given_p)}")
+        given_count, count = comparisons, exact_as_int(comparisons)
+        if isinstance(count, bool | np.bool_) or not isinstance(count, int | np.integer) \
+                or count < 1:
+            raise ConfigError(f"{self.metric}: with_holm: comparisons must be the whole "
+                              f"number of tests adjusted together, at least 1, got "
+                              f"{shown(given_count)}")
+        return dataclasses.replace(self, holm_p_value=float(p_value), comparisons=int(count))
 
     def __str__(self) -> str:
         verdict = "significant" if self.significant else "not significant"
@@ -449,7 +468,10 @@ def _no_metric_message(model: str, metric: Any, held: list[Any], aggregate: list
 @dataclass
 class EvaluationResult:
     """Per-user metric values of one model (rows: evaluated users, by external id) and
-    catalog-level metrics (coverage...), with the counts of users left out and why."""
+    catalog-level metrics (coverage...), with the counts of users left out and why.
+
+    Column names and aggregate keys name metrics (``name@k``): pandas' name for a blank
+    header (``'Unnamed: 2'``) and a cut-off below 1 (``'precision@0'``) are refused."""
 
     model: str
     per_user: pd.DataFrame
@@ -501,6 +523,15 @@ class EvaluationResult:
             raise ConfigError(f"{self.model}: per_user column {shown(unnamed[0])} is not a "
                               "metric name; name each per-user metric as text, e.g. "
                               "'ndcg@10'")
+        # pandas' name for a header left blank ('Unnamed: 2', from a trailing comma in an
+        # edited CSV) and a cut-off of 0 ('precision@0') were summarised as metrics: n_users
+        # 0 and a NaN mean, or values no cut-off can give
+        for where, names in (("per_user column", self.per_user.columns),
+                             ("aggregate key", self.aggregate)):
+            for name in names:
+                problem = _metric_name_problem(name) if isinstance(name, str) else None
+                if problem:
+                    raise ConfigError(f"{self.model}: {where} {name!r} {problem}")
         # a row without a user (a blank id in an edited CSV) was counted as a user of its
         # own, and paired with no user of another result
         if isinstance(self.per_user.index, pd.MultiIndex):
@@ -800,7 +831,12 @@ class EvaluationResult:
             # and every reader of the summary then refused or averaged
             for metric in self.per_user.columns:
                 self._values(metric)
-        frame = self.per_user.reset_index() if per_user else self.to_pandas()
+        if per_user:
+            frame = self.per_user.reset_index()
+        else:
+            # catalog-level rows have no n_users (NaN), which made the column float: 2 users
+            # were written as 2.0, read back as a float; a nullable integer keeps 2 and a blank
+            frame = self.to_pandas().astype({"n_users": "Int64"})
         from recstack.data.files import csv_quoting
 
         write_text(path, frame.to_csv(index=False, quoting=csv_quoting(frame)))
@@ -852,6 +888,25 @@ def _output_file(path: Any, what: str, suffixes: tuple[str, ...], writes: str,
         raise RecstackError(f"{what}: {checked} already exists; pass overwrite=True to "
                             "replace it, or choose another name")
     return checked
+
+
+#: pandas' name for a column whose header is blank (a trailing comma), ``.1`` when repeated
+_BLANK_HEADER = re.compile(r"Unnamed: \d+(\.\d+)?")
+
+
+def _metric_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a metric of a result (a blank header, pandas' 'Unnamed: 2',
+    or a cut-off after '@' that is a whole number below 1), with what would be right; None
+    for any other name (a metric of another tool's, 'score', is kept)."""
+    if not name.strip() or _BLANK_HEADER.fullmatch(name):
+        return ("has no name of its own (pandas names a column whose header is blank so: a "
+                "trailing comma in an edited CSV?); drop it, or name the metric it holds, "
+                "e.g. 'ndcg@10'")
+    base, at, cutoff = name.rpartition("@")
+    if at and re.fullmatch(r"[+-]?\d+", cutoff.strip()) and int(cutoff) < 1:
+        return (f"has the cut-off {cutoff.strip()}, but a cut-off counts the top "
+                f"recommendations, at least 1 (e.g. '{base}@10')")
+    return None
 
 
 def _no_real_number(cell: Any) -> str | None:

@@ -391,6 +391,30 @@ def refuse_masked(values: Any, name: str, error: type[Exception] | None = None) 
             "the value they stand for)")
 
 
+def refuse_true_false(values: Any, name: str, error: type[Exception] | None = None
+                      ) -> None:
+    """Raise ``error`` (default :class:`MetricInputError`) when ``values``, per-user metric
+    values, holds true/false: numpy reads True as 1 and False as 0, so hits given as a
+    boolean mask were averaged as 0.5 where an EvaluationResult refuses a boolean column.
+    The message names ``name`` and the position of the first true/false value."""
+    if isinstance(values, np.ndarray) and values.dtype.kind not in "bO":
+        return  # numbers: nothing to look through
+    try:
+        objects = np.asarray(values, dtype=object)
+    except (TypeError, ValueError):
+        return  # ragged rows and the like: as_float_array names them
+    flat = objects.ravel()
+    position = next((at for at, value in enumerate(flat)
+                     if isinstance(value, bool | np.bool_)), None)
+    if position is None:
+        return
+    where = (position if objects.ndim <= 1 else
+             tuple(int(i) for i in np.unravel_index(position, objects.shape)))
+    raise (error or MetricInputError)(
+        f"{name} holds true/false values (the first, {flat[position]}, at position {where}); "
+        "expected numbers (write hits as 1.0 and 0.0, e.g. np.asarray(values, dtype=float))")
+
+
 def exact_as_float(value: Any) -> Any:
     """An exact number (``Decimal``, ``Fraction``) as the float it names, anything else as
     given: the one rule every numeric option of the metrics and the ranking pipeline reads
@@ -546,6 +570,18 @@ def check_ks(ks: Any) -> tuple[int, ...]:
         raise MetricInputError(f"ks must be an int or a sequence of ints, got {ks!r}") from None
     if not values:
         raise MetricInputError("ks is empty; give at least one cut-off, e.g. ks=(10,)")
+    if isinstance(ks, np.ndarray) and ks.ndim > 1:
+        # np.array([[1, 2]]) was "ks must be a positive integer, got array([1, 2])", which
+        # did not say that the array has rows
+        raise MetricInputError(f"ks must be one cut-off or a flat sequence of them such as "
+                               f"(10, 20), got a {ks.ndim}-D array of shape {ks.shape}; "
+                               "pass ks.ravel() if its entries are the cut-offs")
+    nested = next((k for k in values if isinstance(k, list | tuple | range)
+                   or (isinstance(k, np.ndarray) and k.ndim)), None)
+    if nested is not None:
+        raise MetricInputError(f"ks must be one cut-off or a flat sequence of them such as "
+                               f"(10, 20), got a sequence holding the sequence "
+                               f"{shown_given(nested)}; list the cut-offs themselves")
     # each cut-off's hint shows the value alone (ks = 10 would not be the list meant)
     checked = tuple(check_k(k, name="ks", key="") for k in values)
     if len(set(checked)) != len(checked):

@@ -60,6 +60,7 @@ from recstack.metrics._validation import (
     refuse_masked,
     refuse_predicted_classes,
     refuse_reordered_rows,
+    refuse_true_false,
 )
 from recstack.specs import arguments_named, did_you_mean
 
@@ -697,7 +698,8 @@ def mean_over_users(values: ArrayLike) -> UserAverage:
     Parameters
     ----------
     values : array_like of float, shape (n_users,)
-        A per-user metric, e.g. one entry of :func:`ranking_metrics`.
+        A per-user metric, e.g. one entry of :func:`ranking_metrics`. True/false values
+        (hits as a boolean mask) are refused: write them as 1.0 and 0.0.
 
     Returns
     -------
@@ -706,6 +708,7 @@ def mean_over_users(values: ArrayLike) -> UserAverage:
         so that a subgroup without eligible users can still be reported with its counts.
     """
     # NaN marks an excluded user; ±inf is no metric value and would make the mean inf
+    refuse_true_false(values, "values")  # [True, False] was averaged as 0.5
     array = as_float_array(values, "values", ndim=1, allow_nan=True)
     defined = ~np.isnan(array)
     n_included = int(defined.sum())
@@ -740,7 +743,9 @@ def auc_per_user(
         Dense model scores; higher means more likely relevant. ``±inf`` is allowed (e.g. masked
         items), ``NaN`` is not.
     positives : scipy.sparse matrix or array_like, shape (n_users, n_items)
-        A stored value ``> 0`` marks a positive (held-out) item.
+        A stored value ``> 0`` marks a positive (held-out) item, 0 (or absent) none; a
+        negative value is refused, naming its row and column (as ``truth`` of
+        :func:`ranking_metrics` refuses a negative grade).
     exclude : scipy.sparse matrix or array_like, shape (n_users, n_items), optional
         A non-zero entry removes the item from the user's candidates, positive or not
         (typically the user's training items). Exclusion wins over positivity.
@@ -1158,13 +1163,30 @@ def _dense_mask(matrix: Any, shape: tuple[int, int], name: str, *, positive_only
         csr = as_csr(matrix, name, shape=shape)
         keep = csr.data > 0 if positive_only else csr.data != 0
         rows = np.repeat(np.arange(shape[0]), np.diff(csr.indptr))
+        if positive_only and csr.nnz and csr.data.min() < 0:
+            first = int(np.flatnonzero(csr.data < 0)[0])
+            _refuse_negative_mark(name, int(rows[first]), int(csr.indices[first]),
+                                  csr.data[first])
         mask = np.zeros(shape, dtype=bool)
         mask[rows[keep], csr.indices[keep]] = True
         return mask
     dense = as_float_array(matrix, name, ndim=2, allow_inf=not positive_only)
     if dense.shape != shape:
         raise MetricInputError(f"{name} has shape {dense.shape}, expected {shape}")
+    if positive_only and (dense < 0).any():
+        row, column = (int(i) for i in np.argwhere(dense < 0)[0])
+        _refuse_negative_mark(name, row, column, dense[row, column])
     return dense > 0 if positive_only else dense != 0
+
+
+def _refuse_negative_mark(name: str, row: int, column: int, value: Any) -> None:
+    """Refuse a negative value where a value > 0 marks a positive, as :func:`_as_truth`
+    refuses a negative grade: a -1 (a dislike, or a label coded -1/+1) was read as "not
+    positive" without a word, where ranking_metrics refused it in ``truth``."""
+    raise MetricInputError(f"{name} holds negative values; a value > 0 marks a positive "
+                           f"(0 or absent: not positive), but row {row}, column {column} "
+                           f"holds {shown(value)}; for labels coded -1/+1 give "
+                           f"({name} > 0)")
 
 
 def _auc_inputs(scores: ArrayLike, positives: Any, exclude: Any | None) -> tuple[Any, Any, Any]:

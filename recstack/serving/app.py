@@ -39,7 +39,8 @@ at ``/docs``):
 Every error answer is JSON ``{"detail": "..."}`` saying what was wrong: 404 unknown user or
 item (or a path with a trailing slash, naming the path without it), 400 a path or query not
 UTF-8 once percent-decoded, 413 body over ``max_body_bytes``,
-415 a compressed body (``Content-Encoding``), 422 invalid or over-limit input, 401/403 admin
+415 a compressed body (``Content-Encoding``), 501 a body in a transfer coding other than
+``chunked`` (``Transfer-Encoding: gzip, chunked``), 422 invalid or over-limit input, 401/403 admin
 without or with a wrong token, 409 a reload that failed (the previous version is still
 served), another load in the way of a reload past ``reload_wait_seconds``, or events
 without a log folder. A reload whose own load is still running past that wait answers 202
@@ -326,6 +327,7 @@ class _LimitsAndMetrics:
                            f"service's limit of {self.max_body} bytes")
         problem = (problem or _undecodable_url(scope) or _get_with_body(scope, declared)
                    or _unacceptable(scope))
+        problem = problem or _unsupported_transfer_coding(scope["headers"])
         encoding = _content_encoding(scope["headers"])
         if problem is None and encoding is not None:
             # a gzip body was read as JSON text: "UnicodeDecodeError: ... byte 0x8b"
@@ -505,6 +507,29 @@ def _content_encoding(headers: Any) -> str | None:
             if text and text.lower() != "identity":
                 return text
     return None
+
+
+#: the transfer codings whose body reaches the app as sent: the server undoes ``chunked``
+#: framing, and ``identity`` (of RFC 2616) is no coding
+_DECODED_TRANSFER_CODINGS = frozenset({"chunked", "identity"})
+
+
+def _unsupported_transfer_coding(headers: Any) -> tuple[int, str] | None:
+    """A 501 for a request whose ``Transfer-Encoding`` names a coding besides ``chunked``
+    (``gzip, chunked``), which HTTP asks a server that does not decode it to answer
+    (RFC 9112 section 6.1): the server undid the chunks and passed the gzip bytes on, and
+    the body was refused as "not UTF-8 text", which sent the client looking for a wrong
+    character set."""
+    sent = [value.decode("latin-1") for key, value in headers if key == b"transfer-encoding"]
+    codings = [part.split(";", 1)[0].strip().lower() for text in sent for part in text.split(",")]
+    unsupported = [coding for coding in codings
+                   if coding and coding not in _DECODED_TRANSFER_CODINGS]
+    if not unsupported:
+        return None
+    shown = _text(", ".join(sent)[:80])
+    return (501, f"Transfer-Encoding {shown!r} names a coding this service does not decode "
+            f"({_text(', '.join(unsupported)[:40])}); send the body uncompressed, with "
+            "Transfer-Encoding: chunked alone or a Content-Length")
 
 
 def _template(route: Any) -> str | None:

@@ -254,3 +254,23 @@ def test_a_poll_failing_the_same_way_is_logged_once_and_its_recovery_once(caplog
     again = [r.getMessage() for r in _lines(caplog, "registry poll works again")]
     assert len(again) == 2, again
     assert "the registry folder is gone" in again[0] and "another reason" in again[1]
+
+
+def test_a_listing_that_returns_before_the_start_gives_the_load_its_bound(
+        registry, listing_gate):
+    # the listing ran past the constructor's wait but returned before the start: the start
+    # waited 0 s and said the listing had stalled, while the load had barely begun
+    from recstack.serving.telemetry import ServiceMetrics
+
+    entered, release = listing_gate
+    service = Service(_settings(registry), ServiceMetrics())
+    assert entered.is_set()
+    release.set()
+    _until(lambda: service._listing is None or service._listing.done.is_set(),
+           "the listing returned")
+    try:
+        assert service.start_within_timeout() is True
+        assert service.start_failure is None
+        assert [slot.reference for slot in service.slots] == ["popular"]
+    finally:
+        service.close()

@@ -46,8 +46,11 @@ served), another load in the way of a reload past ``reload_wait_seconds``, or ev
 without a log folder. A reload whose own load is still running past that wait answers 202
 (the load goes on; ``/health`` lists it under ``loading``). Under :func:`serve`, a request
 the server's HTTP parser cannot read is answered in the same shape before it reaches the
-app (:class:`ServerProtocol`): 414 a URL over :data:`MAX_URL_BYTES`, 400 a header value
-holding a control character, a method HTTP does not have, a malformed Content-Length.
+app (:class:`ServerProtocol`): with httptools (uvicorn's parser where installed, as the
+serving extra installs it), 414 a URL over :data:`MAX_URL_BYTES`, 400 a header value
+holding a control character, a method HTTP does not have, a malformed Content-Length; h11,
+uvicorn's other parser, reads the first three and refuses only the last (431 a head too
+long).
 """
 
 from __future__ import annotations
@@ -1908,7 +1911,8 @@ class _ReadableRefusals:
     a plain-text ``Invalid HTTP request received.`` (400) before the app saw anything, so
     that a URL over :data:`MAX_URL_BYTES` (a batch of ids put in a query string) or a
     header holding a control character got neither the JSON every other refusal has nor a
-    word of what was wrong. A URL too long is a 414 naming the limit."""
+    word of what was wrong. A URL too long is a 414 naming the limit. (What the parser
+    refuses is its own: h11 reads long URLs, control characters and unknown methods.)"""
 
     transport: Any
     server_state: Any

@@ -1157,6 +1157,10 @@ class Service:
         serve, in its constructor, within the same bound: a listing past it has had the
         whole bound, so this returns False at once, saying that the listing stalled."""
         names = ", ".join(repr(slot.name) for slot in self.slots)
+        if self._listing is not None and self._listing.done.is_set():
+            # the listing returned after the constructor stopped waiting: its model is
+            # named now, and the load has the whole bound (it was told as a stalled listing)
+            self._name_listed_slot()
         listing = self._listing
         # a slot whose model the registry's listing finds is named once that returns
         references = ", ".join(slot.reference or "the one model listed" for slot in self.slots)

@@ -230,6 +230,15 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
             # regularization 1e15 to 1e20: the conjugate-gradient sums of lambda x factor
             # overflowed float32, the solver made no step, and the random start was served
             # as the model (a random ranking) without a word
+            beyond = self._beyond_ranges(but=("regularization",))
+            if beyond is not None:
+                # alpha=2**62: the confidences overflow the same sums; it was told to lower
+                # the regularization (at its default)
+                raise TrainingFailedError(
+                    f"{self.name}: training left the factors at their random start: the "
+                    f"conjugate-gradient solver made no step in {self.iterations} "
+                    "iteration(s) (its float32 sums overflow), so every score would be "
+                    f"random, {beyond}")
             raise TrainingFailedError(
                 f"{self.name}: training left the factors at their random start: the "
                 f"conjugate-gradient solver made no step in {self.iterations} iteration(s) "
@@ -294,7 +303,11 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
                 f"{self.name}: interaction values must be >= 0 (they set the confidence "
                 f"1 + alpha * value), got {float(matrix.data.min())}; use "
                 "Interactions.implicit() to turn them into positives first")
-        matrix.data = (1.0 + float(self.alpha) * matrix.data).astype(np.float32)
+        with np.errstate(over="ignore"):
+            # alpha near float32's largest number: infinite confidences make the solver's
+            # factors NaN, refused after it naming alpha (numpy's own overflow warning came
+            # first, naming nothing)
+            matrix.data = (1.0 + float(self.alpha) * matrix.data).astype(np.float32)
         return matrix
 
     # ------------------------------------------------------------------ new users

@@ -305,6 +305,11 @@ class Param:
             sign = "<=" if self.high_inclusive else "<"
             raise ConfigError(f"{model}: {name} must be {sign} {self.high}, got "
                               f"{_shown_setting(written)}")
+        if isinstance(value, float) and value != 0 and self.computes_in == "float32" \
+                and np.float32(value) == 0:
+            # interaction_weight=1e-300 was float32's 0: the text-only model, told as
+            # "with interaction_weight = 0", the setting taken in another meaning
+            raise self._too_small_error(model, name, _shown_setting(written))
         if isinstance(value, int) and not takes_float \
                 and not _INT64_MIN <= value <= _INT64_MAX:
             # numpy, torch and the compiled solvers take 64-bit integers at most; asked
@@ -338,6 +343,15 @@ class Param:
                                f"{written}")
         return ConfigError(f"{model}: {name} must lie within float32's range (at most "
                            f"3.4e38 in size: recstack computes in float32), got {written}")
+
+    def _too_small_error(self, model: str, name: str, written: str) -> ConfigError:
+        """The refusal of a float setting so near 0 that float32, the type it is computed
+        in, holds it as 0 (below half of float32's smallest number, 1.4e-45)."""
+        zero_allowed = self.low is None or self.low < 0 or (self.low == 0
+                                                            and self.low_inclusive)
+        return ConfigError(f"{model}: {name} must be {'0 or ' if zero_allowed else ''}at "
+                           f"least 1.4e-45 in size (float32's smallest number: recstack "
+                           f"computes in float32, where {written} is 0), got {written}")
 
     def describe(self) -> str:
         """The constraint in words, e.g. ``"float in [0, 0.5]"``, ``"int >= 1"``."""
@@ -1200,14 +1214,17 @@ class Recommender(Configurable, ABC):
         the cause cannot be known: ``with <every setting>; <remedy>``."""
         return self._beyond_ranges() or f"with {self._params_text()}; {remedy}"
 
-    def _beyond_ranges(self) -> str | None:
+    def _beyond_ranges(self, but: Collection[str] = ()) -> str | None:
         """``with SETTING=VALUE, beyond the range it trains in (...); lower ...`` for the
         settings of :attr:`training_ranges` set beyond their range, or None where none is
-        (see :meth:`_settings_at_fault`)."""
+        (see :meth:`_settings_at_fault`); ``but``: settings left out (those a message names
+        already in its own words)."""
         params = self.get_params()
         named: list[tuple[str, str]] = []
         fixes: list[str] = []
         for name, (low, high) in self.training_ranges.items():
+            if name in but:
+                continue
             value = params.get(name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 continue
@@ -1231,6 +1248,15 @@ class Recommender(Configurable, ABC):
             return f"with {setting}, beyond the range it trains in ({span}); {fixes[0]}"
         settings = " and ".join(f"{setting} ({span})" for setting, span in named)
         return f"with {settings}, beyond the ranges they train in; " + ", and ".join(fixes)
+
+    def _unmoved_hint(self, rate: str | None = None) -> str:
+        """What to change when training left every weight at its start: the settings beyond
+        the range they train in where any is (two-tower's ``temperature=1e30`` shrank every
+        step below float32's resolution and was told to raise the learning rate), else
+        the learning rate, named with its value (``rate``: ``NAME=VALUE`` of the rate the
+        optimizer stepped at, when it is not ``learning_rate``)."""
+        rate = rate or f"learning_rate={shown(self.learning_rate)}"
+        return self._beyond_ranges() or f"raise the learning rate ({rate}; e.g. 0.001 to 0.1)"
 
     @abstractmethod
     def _fit(self, train: Interactions, progress: Progress | None) -> None: ...

@@ -118,7 +118,10 @@ class MostPopular(Recommender):
                 raise RecstackError("most_popular: half_life_days needs timestamps; "
                                     "these training data have none")
             age_days = (train.timestamp.max() - train.timestamp) / _SECONDS_PER_DAY
-            weights = np.exp2(-age_days / self.half_life_days)
+            with np.errstate(over="ignore"):
+                # half_life_days=5e-324: an age over it is infinite, a weight of 0, as for
+                # 1e-30 (told by _warn_popularity_lost); numpy's own warning came first
+                weights = np.exp2(-age_days / self.half_life_days)
         self.popularity_ = np.bincount(train.item_index, weights=weights,
                                        minlength=train.n_items).astype(np.float64)
         if weights is not None:

@@ -208,8 +208,11 @@ class IALS(FoldInScoringMixin, FactorMixin, Recommender):
         by_item, to_user_order = _transpose_with_order(by_user)
         rng = np.random.default_rng(self.seed)
         scale = float(self.init_stddev) / math.sqrt(dim)
-        users = rng.normal(0.0, scale, (n_users, dim)).astype(np.float32)
-        items = rng.normal(0.0, scale, (n_items, dim)).astype(np.float32)
+        with np.errstate(over="ignore"):
+            # init_stddev near float32's largest number: infinite factors, refused after
+            # training naming init_stddev (numpy's overflow warning came first)
+            users = rng.normal(0.0, scale, (n_users, dim)).astype(np.float32)
+            items = rng.normal(0.0, scale, (n_items, dim)).astype(np.float32)
         user_reg = self._frequency_regularization(np.diff(by_user.indptr), n_items)
         item_reg = self._frequency_regularization(np.diff(by_item.indptr), n_users, "item")
         weight = float(self.unobserved_weight)

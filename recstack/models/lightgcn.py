@@ -167,7 +167,7 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
 
     name = "lightgcn"
     training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {
-        "learning_rate": (None, 0.1)}
+        "learning_rate": (None, 0.1), "weight_decay": (None, 10.0)}
     params: ClassVar[dict[str, Param]] = {
         "dim": width_param(default=64, doc="Dimension of the embeddings (at most 65,536).",
                            search={"type": "int", "low": 16, "high": 256, "log": True}),
@@ -311,7 +311,8 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
                                    # the L2 term grows with weight_decay, the BPR term not
                                    max_loss=MAX_LIKELIHOOD_LOSS * max(1.0, weight_decay),
                                    max_loss_growth=MAX_LOSS_GROWTH,
-                                   diverged_hint=lambda: self._diverged_hint(positives))
+                                   diverged_hint=lambda: self._diverged_hint(positives),
+                                   unmoved_hint=self._unmoved_hint)
             self.history_ = trainer.fit(module, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",
                                         progress=progress)
@@ -325,6 +326,11 @@ class LightGCN(WarmStartMixin, ValidationSplitMixin, FactorMixin, Recommender):
         (more than 1 when ``alpha + beta < 1``), compounding over the layers; with it every
         layer starts from unit rows, and gives a node at most the largest row sum of the
         propagation weights."""
+        beyond = self._beyond_ranges(but=("learning_rate",))
+        if beyond is not None:
+            # weight_decay=3e38 overflows the loss whatever the rate: it was told to lower
+            # the learning rate
+            return beyond
         learning_rate = (f"lower the learning rate (learning_rate={shown(self.learning_rate)}; "
                          "default 0.001)")
         exponents = float(self.alpha) + float(self.beta)

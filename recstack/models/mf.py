@@ -407,7 +407,8 @@ class _RatingModel(WarmStartMixin, Recommender):
                     and unmoved_since(started, parameter_sample(module)) \
                     and gradients_seen(optimizer):
                 # learning_rate 1e-30: the random start was served as the model
-                raise TrainingFailedError(unmoved_message(self.name, len(self.history_.epochs)))
+                raise TrainingFailedError(unmoved_message(self.name, len(self.history_.epochs),
+                                                          self._unmoved_hint()))
             self._read_parameters(module)
 
     def _warm_values(self, previous: Any) -> dict[str, Any]:

@@ -314,7 +314,8 @@ class NeuMF(Recommender):
                                                                       *reg_layers),
                                    max_loss_growth=MAX_LOSS_GROWTH,
                                    diverged_hint=(f"lower the learning rate ({setting}; "
-                                                  f"{default})"))
+                                                  f"{default})"),
+                                   unmoved_hint=lambda: self._unmoved_hint(setting))
             return trainer.fit(module, optimizer, batches_of(stage), loss,
                                description=f"{what} {self.name}", progress=progress)
 

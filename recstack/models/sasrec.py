@@ -532,7 +532,8 @@ class SASRec(WarmStartMixin, Recommender):
                                    max_loss=MAX_LIKELIHOOD_LOSS,
                                    max_loss_growth=MAX_LOSS_GROWTH,
                                    diverged_hint="lower the learning rate (learning_rate="
-                                                 f"{self.learning_rate}; default 0.001)")
+                                                 f"{self.learning_rate}; default 0.001)",
+                                   unmoved_hint=self._unmoved_hint)
             self.history_ = trainer.fit(network, optimizer, batches, loss, validate=validate,
                                         description=f"Training {self.name}",
                                         progress=progress)

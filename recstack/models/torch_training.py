@@ -96,13 +96,16 @@ def gradients_seen(optimizer: Any) -> bool:
     return any(bool(value.ne(0).any()) for value in tensors)
 
 
-def unmoved_message(model: str | None, epochs: int) -> str:
-    """The refusal of a training that left every weight at its start."""
+def unmoved_message(model: str | None, epochs: int, hint: str | None = None) -> str:
+    """The refusal of a training that left every weight at its start; ``hint``: what to
+    change (:meth:`~recstack.models.base.Recommender._unmoved_hint`: a setting beyond the
+    range it trains in, or the learning rate with its value), else the learning rate."""
     who = f"{model}: " if model is not None else ""
+    hint = hint or "raise the learning rate (e.g. 0.001 to 0.1)"
+    separator = ", " if hint.startswith("with ") else "; "
     return (f"{who}training left the weights at their start: {epochs} epoch(s) of optimizer "
             "steps changed no weight (each step is below float32's resolution of the "
-            "weights' values), so every score would be the random start's; raise the "
-            "learning rate (e.g. 0.001 to 0.1)")
+            f"weights' values), so every score would be the random start's{separator}{hint}")
 
 
 def require_torch() -> Any:
@@ -266,6 +269,10 @@ class TorchTrainer:
         LightGCN at ``learning_rate=100`` for 30 epochs went from 0.69 to 1,100 and kept
         scores of 1.4e+06 without a word. Models whose losses are negative
         log-likelihoods set it (:data:`MAX_LOSS_GROWTH`).
+    unmoved_hint
+        What to change when training left every weight at its start, or a function giving
+        it (the model's :meth:`~recstack.models.base.Recommender._unmoved_hint`, naming the
+        setting at fault); None: raise the learning rate.
     """
 
     epochs: int
@@ -278,6 +285,7 @@ class TorchTrainer:
     diverged_hint: str | Callable[[], str] = "lower the learning rate"
     result_loss: Callable[[Any, Any], Any] | None = None
     max_loss_growth: float | None = None
+    unmoved_hint: str | Callable[[], str] | None = None
 
     def fit(self, module: Any, optimizer: Any,
             batches: Callable[[int, Any], Iterable[Any]],
@@ -346,7 +354,8 @@ class TorchTrainer:
             # learning_rate 1e-30: every optimizer step was below float32's resolution of
             # the weights (a zero-started bias moved to 1e-30, no more), so the random start
             # was served as the model without a word
-            raise TrainingFailedError(unmoved_message(self.model, len(history.epochs)))
+            hint = self.unmoved_hint() if callable(self.unmoved_hint) else self.unmoved_hint
+            raise TrainingFailedError(unmoved_message(self.model, len(history.epochs), hint))
         if latest_first_batch:
             self._refuse_diverged_result(module, latest_first_batch[0], loss,
                                          len(history.epochs) - 1,

@@ -720,7 +720,8 @@ class TwoTower(WarmStartMixin, Recommender):
                                        f"temperature={self.temperature} divides the "
                                        "cosine scores (at most 1 in size) into the loss: "
                                        "raise it (default 0.2), or lower the learning rate "
-                                       f"(learning_rate={self.learning_rate})"))
+                                       f"(learning_rate={self.learning_rate})"),
+                                   unmoved_hint=self._unmoved_hint)
             self.history_ = trainer.fit(
                 module, optimizer, batches, loss,
                 validate=validate if validation is not None else None,
@@ -1247,8 +1248,12 @@ def _perceptron(inputs: np.ndarray, layers: list[np.ndarray]) -> np.ndarray:
 
 def _unit(rows: np.ndarray) -> np.ndarray:
     """Rows scaled to unit length, as ``torch.nn.functional.normalize`` does."""
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    return (rows / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+    with np.errstate(over="ignore", invalid="ignore"):
+        # a row past float32's range (learning_rate=1e30) has an infinite norm and comes
+        # out 0 or NaN, which the fit refuses naming the setting at fault; numpy's own
+        # overflow warning came first, naming nothing
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        return (rows / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
 
 
 def _unit_rows(matrix: sp.spmatrix) -> sp.csr_matrix:

@@ -118,7 +118,7 @@ class _MultAutoencoder(ValidationSplitMixin, Recommender):
     #: Mult-VAE (a Gaussian code, sampled while training, with the KL term) or Mult-DAE
     variational: ClassVar[bool]
     training_ranges: ClassVar[dict[str, tuple[float | None, float | None]]] = {
-        "learning_rate": (None, 0.1)}
+        "learning_rate": (None, 0.1), "regularization": (None, 10.0)}
 
     history_: TrainingHistory
     encoder_weights_: list[np.ndarray]
@@ -192,8 +192,11 @@ class _MultAutoencoder(ValidationSplitMixin, Recommender):
                 max_loss=MAX_LIKELIHOOD_LOSS * max(1.0, largest_row)
                 * max(1.0, regularization),
                 max_loss_growth=MAX_LOSS_GROWTH,
-                diverged_hint=(f"lower the learning rate (learning_rate="
-                               f"{self.learning_rate!r}; default 0.001)"),
+                # an L2 weight beyond its range overflows the loss whatever the rate
+                diverged_hint=lambda: self._beyond_ranges(but=("learning_rate",)) or (
+                    f"lower the learning rate (learning_rate={self.learning_rate!r}; "
+                    "default 0.001)"),
+                unmoved_hint=self._unmoved_hint,
                 # the likelihood alone: negative_elbo's calls are the annealing's steps
                 result_loss=lambda module, batch: multinomial_nll(module(batch[0])[0],
                                                                   batch[0]))

@@ -669,16 +669,15 @@ class IsotonicCalibrator(Calibrator):
         _require_sklearn()
         from sklearn.isotonic import IsotonicRegression
 
-        # fitted on the scores divided by their largest magnitude, as Platt's: scikit-learn
-        # merges scores closer than float64's resolution (1e-15) in absolute terms, so
-        # scores of magnitude 1e-300 all became one threshold, a constant map
-        # (a power of two, so that dividing and multiplying back are exact: another factor
-        # could round two neighbouring breakpoints onto one, a map load_calibrator refuses)
-        largest = float(np.abs(x).max())
-        magnitude = math.ldexp(1.0, math.frexp(largest)[1] - 1) if largest else 1.0
+        # fitted on the ranks of the distinct scores, which are all the least-squares fit
+        # depends on, and mapped back: scikit-learn merges scores closer than float64's
+        # resolution (1e-15) in absolute terms, so scores of magnitude 1e-300 all became
+        # one threshold, a constant map, and (after scaling by the largest magnitude) a
+        # score of -1.4e-15 beside 0 and 2 was pooled with 0, each given the other's rate
+        distinct, ranks = np.unique(x, return_inverse=True)
         model = IsotonicRegression(y_min=0.0, y_max=1.0, increasing=True,
-                                   out_of_bounds="clip").fit(x / magnitude, y)
-        self.thresholds_ = np.asarray(model.X_thresholds_, np.float64) * magnitude
+                                   out_of_bounds="clip").fit(ranks.astype(np.float64), y)
+        self.thresholds_ = distinct[np.rint(model.X_thresholds_).astype(np.int64)]
         self.values_ = np.asarray(model.y_thresholds_, np.float64)
 
     def _predict(self, x: np.ndarray) -> np.ndarray:

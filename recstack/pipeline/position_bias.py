@@ -154,7 +154,14 @@ def estimate_propensities(positions: np.ndarray, clicks: np.ndarray, *,
             "overall click rate), or a smaller n_positions, or a log that shows them")
     clicked = np.bincount(positions - 1, clicks, minlength=size)
     overall = clicks.mean()
-    ctr = (clicked + smoothing * overall) / np.maximum(impressions + smoothing, 1e-12)
+    # a position without impressions (smoothing > 0 here) gets the prior itself: (0 + a *
+    # overall) / (0 + a) is the overall rate whatever a, where the old floor of 1e-12 on
+    # the denominator made it a * overall / 1e-12 for a smoothing below 1e-12 (2.6e-299 for
+    # 1e-311, a propensity near 0, called "the smoothing prior" by the warning below), and
+    # a subnormal a * overall rounds
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ctr = np.where(impressions > 0,
+                       (clicked + smoothing * overall) / (impressions + smoothing), overall)
     if not ctr[0] > 0:
         # the log's mistake, refused as every other one of this module is (a plain
         # RecstackError here was the odd one out, not caught as a BanditInputError)
@@ -451,7 +458,12 @@ def _row_weights(where: str, positions: np.ndarray, clicked: np.ndarray,
 def as_positions(where: str, positions: Any) -> np.ndarray:
     """Logged positions as int64: a 1-D array of whole numbers from 1 (the top) to
     :data:`MAX_POSITION`."""
-    given = np.asarray(positions)
+    try:
+        given = np.asarray(positions)
+    except (TypeError, ValueError):
+        # lists of different lengths: numpy's "inhomogeneous shape" ValueError escaped
+        # here; as_float_array below refuses them in words
+        given = np.asarray([])
     if given.dtype == bool:
         raise BanditInputError(f"{where}: positions must be whole numbers >= 1, got "
                                "true/false values")

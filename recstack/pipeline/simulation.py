@@ -53,7 +53,7 @@ from scipy import special
 from threadpoolctl import threadpool_limits
 
 from recstack.data.synthetic import SyntheticConfig, _as_int, generate_with_truth
-from recstack.errors import ConfigError, echoed, shown
+from recstack.errors import ConfigError, echoed, shown, shown_number
 from recstack.metrics._validation import exact_as_int
 from recstack.models.base import _new_public_name, refuse_positional
 from recstack.pipeline.bandit_checks import (
@@ -78,6 +78,9 @@ _STANDARDISE_PAIRS = 1_000_000
 #: the most numbers one round may hold (true probabilities, and contexts for a contextual
 #: policy; 8 bytes each: 1 GiB)
 _MAX_ROUND_VALUES = 1 << 27
+#: the most rounds one run may record (its result holds four float64 values per round:
+#: regret, cumulative regret, clicks and expected clicks, 1 GiB in all)
+_MAX_ROUNDS = _MAX_ROUND_VALUES // 4
 
 
 @dataclass(frozen=True)
@@ -381,6 +384,13 @@ class BanditEnvironment:
                                   f"got {shown(given)}{number_spelling_hint(given, int, name)}")
             counts.append(int(value))
         n_rounds, users_per_round, k = counts
+        if n_rounds > _MAX_ROUNDS:
+            # the result's arrays were allocated first: numpy's "Maximum allowed dimension
+            # exceeded" ValueError for n_rounds = 10**30, a MemoryError for 10**12
+            raise ConfigError(f"BanditEnvironment.run: n_rounds = {shown_number(n_rounds)} is "
+                              f"more rounds than a run can record (at most "
+                              f"{_MAX_ROUNDS:,}: four numbers per round, 1 GiB); run fewer "
+                              "rounds, or several runs")
         per_pair = 1 + (self.n_features if policy.contextual else 0)
         if users_per_round * self.n_items * per_pair > _MAX_ROUND_VALUES:
             # numpy's MemoryError ("Unable to allocate 7.28 TiB") or the machine swapping

@@ -86,9 +86,15 @@ def ranking_loss(name: str, scores: Any, labels: Any, mask: Any, weights: Any, *
     raise ValueError(f"unknown loss {name!r}; the losses are {', '.join(LOSSES)}")
 
 
-def _weighted_mean(values: Any, mask: Any, weights: Any) -> Any:
+def weighted_mean(values: Any, mask: Any, weights: Any) -> Any:
+    """The mean of ``values`` over the rows ``mask`` keeps, each by its weight (0 where no
+    kept row has weight). The total is not floored: a floor of 1e-12 scaled the loss of
+    rows weighted 1e-40 (float32's range, accepted by ``fit``) down by 1e-26, every step
+    fell below the weights' resolution and the fit was refused as "training left the
+    weights at their start", blaming the learning rate."""
     w = weights * mask
-    return (values * w).sum() / w.sum().clamp_min(1e-12)
+    total = w.sum()
+    return (values * w).sum() / (total + (total == 0).to(total.dtype))
 
 
 def bce(scores: Any, labels: Any, mask: Any, weights: Any) -> Any:
@@ -97,7 +103,7 @@ def bce(scores: Any, labels: Any, mask: Any, weights: Any) -> Any:
     target = (labels > 0).to(scores.dtype)
     values = torch.nn.functional.binary_cross_entropy_with_logits(scores, target,
                                                                   reduction="none")
-    return _weighted_mean(values, mask, weights)
+    return weighted_mean(values, mask, weights)
 
 
 def focal(scores: Any, labels: Any, mask: Any, weights: Any, *, gamma: float = 2.0,
@@ -110,7 +116,7 @@ def focal(scores: Any, labels: Any, mask: Any, weights: Any, *, gamma: float = 2
     values = -((1 - log_pt.exp()) ** gamma) * log_pt
     if alpha is not None:
         values = values * torch.where(positive, alpha, 1 - alpha)
-    return _weighted_mean(values, mask, weights)
+    return weighted_mean(values, mask, weights)
 
 
 def _pairs(labels: Any, mask: Any) -> Any:

@@ -46,6 +46,7 @@ import numpy as np
 from recstack.errors import ConfigError, RecstackError
 from recstack.metrics._scale import working_unit
 from recstack.models.base import Param
+from recstack.pipeline.rankers.losses import weighted_mean
 from recstack.pipeline.rankers.neural import (
     TORCH_PARAMS,
     TorchRanker,
@@ -144,8 +145,7 @@ class MultitaskRanker(TorchRanker):
         rated = mask & ~torch.isnan(ratings)
         predicted = output[1].reshape(ratings.shape)
         errors = (predicted - torch.nan_to_num(ratings)) ** 2
-        w = weights * rated
-        return float(self.rating_weight) * (errors * w).sum() / w.sum().clamp_min(1e-12)
+        return float(self.rating_weight) * weighted_mean(errors, rated, weights)
 
     def _network(self, torch: Any, n_numeric: int, cardinalities: list[int]) -> Any:
         nn = torch.nn

@@ -1505,8 +1505,12 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
                               "both train and test")
         parts = {k: resolve_source(table[k], base=base, where=f"{where}{k}: ")
                  for k in SPLIT_PARTS if k in table}
-        for spec in parts.values():
-            check_options_apply(spec, options, where)
+        for key, spec in parts.items():
+            try:
+                check_options_apply(spec, options, where)
+            except ConfigError as error:
+                # of two or three parts, which one is not a file the options apply to
+                raise ConfigError(f"{error}, which {key} = {table[key]!r} names") from None
         return DataSpec(None, parts, options)
     raise ConfigError(f"{where}missing key 'source' (or train and test, or split)")
 
@@ -1701,6 +1705,8 @@ def _parse_filters(table: Any, file: str, data: DataSpec) -> tuple[FilterSpec, .
         where = f"{file}[[filters]] #{number} "
         refuse_untyped_entry(entry, where, FILTERS.names())
         spec_class = FILTERS.get(entry["type"], f"{where}type: ")
+        refuse_case_twins(entry, ["type"], where)  # as [split] says of Method beside method
+        _refuse_misspelt_entry_key(entry, spec_class, "type", where)
         filters.append(build_spec(spec_class, _without(entry, "type"), where))
     return tuple(filters)
 
@@ -1724,6 +1730,7 @@ def _parse_split(table: Any, file: str, data: DataSpec, seed: int) -> SplitSpec 
         raise ConfigError(f"{where}missing key 'method' (one of {', '.join(SPLITS.names())})"
                           f"{found}")
     spec_class = SPLITS.get(table["method"], f"{where}method: ")
+    _refuse_misspelt_entry_key(table, spec_class, "method", where)
     values = _without(table, "method")
     if "seed" in fields_of(spec_class):
         given = values.setdefault("seed", seed)
@@ -1731,6 +1738,25 @@ def _parse_split(table: Any, file: str, data: DataSpec, seed: int) -> SplitSpec 
             # the split methods take any seed >= 0; the file's seeds follow one rule
             check_seed(given, f"{where}seed")
     return build_spec(spec_class, values, where)
+
+
+def _refuse_misspelt_entry_key(table: dict[str, Any], spec_class: Any, entry_key: str,
+                               where: str) -> None:
+    """Refuse a key of a ``[[filters]]`` entry or of ``[split]`` that is a near miss of the
+    key naming the kind (``tpye`` or ``Type`` beside ``type``, ``mtehod`` beside
+    ``method``) with that key suggested, as a model's entry does: the spec's own check
+    knows only the kind's options, and said "unknown key 'tpye' for k_core; known keys:
+    user_min, item_min" without a word of ``type``."""
+    declared = fields_of(spec_class)
+    for key in table:
+        if (not isinstance(key, str) or key == entry_key or key in declared
+                or did_you_mean(key, declared)):
+            continue  # (a key of another type is the spec's own check's to name)
+        near = did_you_mean(key, [entry_key])
+        if near:
+            raise ConfigError(f"{where}unknown key {key!r} for {spec_class.kind_name}{near}; "
+                              f"known keys: {', '.join(declared) or '(none)'} (besides "
+                              f"{entry_key})")
 
 
 def check_seed(seed: int, where: str) -> None:
@@ -2112,7 +2138,10 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
             and description["type"] not in SPACE_TYPES:
         kind = description["type"]
         hint = did_you_mean(kind, SPACE_TYPES) if isinstance(kind, str) else ""
-        raise ConfigError(f"{where}type = {kind!r}: must be one of "
+        # any other value as the file writes it: `type = false` was said as "type = False"
+        # and `type = ["int"]` as "type = ['int']", Python's spellings, not TOML's
+        shown = repr(kind) if isinstance(kind, str) else shown_value(kind)
+        raise ConfigError(f"{where}type = {shown}: must be one of "
                           f"{', '.join(map(repr, SPACE_TYPES))}{hint}")
     if not isinstance(description, dict) or description.get("type") not in SPACE_TYPES:
         raise ConfigError(f"{where}{_dimension_shape_problem(description)}")
@@ -2479,11 +2508,17 @@ def refuse_misplaced_top_level_keys(raw: Any, top_level: Any, file: str, *,
     ``seed`` is left to each table's own check: most tables take a seed of their own; with
     ``seeded`` (table -> what its seed seeds), a seed below any other table's header is
     refused naming the places a seed goes (it was "unknown key 'seed'" with that table's
-    keys, none of them a seed); ``top_seed`` says what a seed at the top of the file seeds."""
+    keys, none of them a seed); ``top_seed`` says what a seed at the top of the file seeds.
+    A table this file does not have (``[dtaa]``, ``[[mdoels]]``) is left to the check of
+    the top-level keys, which names it with the table meant: what it holds was told to move
+    above the first header (``[dtaa] split``) or that it takes no seed (``[[mdoels]]``), as
+    if its name were right."""
     if not isinstance(raw, dict):
         return
     accepted = accepted or {}
     for table, value in raw.items():
+        if table not in top_level:
+            continue
         if isinstance(value, dict):
             entries = [(f"[{table}]", value)]
         elif isinstance(value, list):

@@ -49,6 +49,7 @@ from recstack.data.interactions import Interactions, check_flag
 from recstack.data.sources import load_source
 from recstack.errors import (
     ConfigError,
+    DataFormatError,
     EmptyResultError,
     RecstackError,
     TrainingFailedError,
@@ -326,9 +327,37 @@ def prepare_data(experiment: Experiment, progress: Progress | None = None
     require_experiment(experiment, "prepare_data")
     if experiment.data.source is None:
         raise RecstackError(f"{experiment.where}[data] is already split; use load_split")
-    data = load_source(experiment.data.source, options=experiment.data.options,
-                       progress=progress)
+    with _naming_data_path(experiment, "source"):
+        data = load_source(experiment.data.source, options=experiment.data.options,
+                           progress=progress)
     return filter_module.apply_filters(data, list(experiment.filters))
+
+
+@contextmanager
+def _naming_data_path(experiment: Experiment, key: str) -> Iterator[None]:
+    """Name the file and ``[data] key`` in a refusal of the path the key gives as a whole
+    (not of a line in it): ``source = "."`` for a folder holding a ``ratings.csv`` is read
+    as a MovieLens release, and was refused as "/data: movies.csv is missing (expected the
+    files of MovieLens LATEST ...)" naming neither the experiment nor the setting that chose
+    the folder. A refusal of a line or a column of the data is the data's, and names it."""
+    try:
+        yield
+    except DataFormatError as error:
+        written = experiment.raw.get("data", {}).get(key) if isinstance(
+            experiment.raw.get("data"), dict) else None
+        if (error.line is not None or error.column is not None or error.file is None
+                or not isinstance(written, str) or experiment.base_folder is None):
+            raise
+        named = Path(written).expanduser()
+        named = named if named.is_absolute() else experiment.base_folder / named
+        if os.path.abspath(error.file) != os.path.abspath(named):
+            raise
+        named_error = DataFormatError(
+            f"{experiment.where}[data] {key} = {written!r}: {error}")
+        # the place stays the data's, for tools that read it
+        named_error.file, named_error.expected = error.file, error.expected
+        named_error.detail = error.detail
+        raise named_error from None
 
 
 def make_split(experiment: Experiment, data: Interactions) -> splits.Split:
@@ -366,8 +395,11 @@ def load_split(experiment: Experiment, progress: Progress | None = None) -> spli
         return graph_cf_split(load_graph_cf(experiment, progress))
     if experiment.data.ncf is not None:
         return ncf_split(experiment.data.ncf.load())
-    parts = {name: load_source(spec, options=experiment.data.options, progress=progress)
-             for name, spec in experiment.data.parts.items()}
+    parts = {}
+    for name, spec in experiment.data.parts.items():
+        with _naming_data_path(experiment, name):
+            parts[name] = load_source(spec, options=experiment.data.options,
+                                      progress=progress)
     return combine_parts(parts)
 
 

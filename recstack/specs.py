@@ -957,6 +957,12 @@ def endless_integer_problem(text: Any) -> str | None:
     return None
 
 
+#: the largest whole number a hint spells out in digits (64-bit integers' reach): 1e300
+#: given for an integer setting was told to write it as its 301 digits, a value above
+#: every integer setting's bound
+_LARGEST_SPELT_WHOLE = 2.0**63
+
+
 def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
     """How to write ``value``, refused for the type ``hint``, when it is a number spelt as
     the file's other type: quoted (``seed = "3"``, which TOML reads as text) or, where a
@@ -1016,6 +1022,7 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
                 return (f" (a number in quotes is text: write it without them, "
                         f"{f'{key} = ' if key else ''}{toml_number_text(value, number)})")
             if (isinstance(number, float) and number.is_integer()
+                    and abs(number) <= _LARGEST_SPELT_WHOLE
                     and convert(int(number), hint) is not _WRONG_TYPE):
                 # ks = ["1e3"]: no hint, where the number it names is wanted in digits
                 return (f" (a number in quotes is text, and a whole number is written in "
@@ -1027,6 +1034,7 @@ def number_spelling_hint(value: Any, hint: Any, key: str) -> str:
             if said and convert(number_from_text(fixed, cast), hint) is not _WRONG_TYPE:
                 return said
     elif (isinstance(value, float) and value.is_integer()
+          and abs(value) <= _LARGEST_SPELT_WHOLE
           and convert(int(value), hint) is not _WRONG_TYPE
           and convert(value, hint) is _WRONG_TYPE):
         return (f" (a whole number is written in digits alone, without a point or an "

@@ -370,9 +370,10 @@ def _read_lists(path: Path) -> _Lists:
     raw = path.read_bytes()
     file = str(path)
     _refuse_other_encodings(raw, file)
-    if raw.startswith(_UTF8_BOM):
+    mark = len(_UTF8_BOM) if raw.startswith(_UTF8_BOM) else 0
+    if mark:
         # an editor's byte-order mark, not content: blanked, so positions stay the same
-        raw = b" " * len(_UTF8_BOM) + raw[len(_UTF8_BOM):]
+        raw = b" " * mark + raw[mark:]
     data = np.frombuffer(raw, np.uint8)
     is_digit = (data >= _DIGIT_0) & (data <= _DIGIT_9)
     is_space = (data == _SPACE) | (data == _TAB) | (data == _CR) | (data == _LF)
@@ -381,7 +382,7 @@ def _read_lists(path: Path) -> _Lists:
     newlines = np.flatnonzero((data == _LF) | lone_cr)
     bad = np.flatnonzero(~(is_digit | is_space))
     if len(bad):
-        _refuse_token(raw, int(bad[0]), newlines, file)
+        _refuse_token(raw, int(bad[0]), newlines, file, mark)
     if not is_digit.any():
         raise DataFormatError("the file is empty (no user line)", file=file,
                               expected=_EXPECTED)
@@ -598,10 +599,15 @@ def _warn_repeated_items(row_users: np.ndarray, row_items: np.ndarray, repeated:
                   "report's duplicate_rows)", UserWarning, stacklevel=caller_stacklevel())
 
 
-def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str) -> None:
-    """Raise a DataFormatError naming the line and the token that holds byte ``position``."""
+def _refuse_token(raw: bytes, position: int, newlines: np.ndarray, file: str, mark: int = 0
+                  ) -> None:
+    """Raise a DataFormatError naming the line and the token that holds byte ``position``;
+    ``mark``: the bytes of a byte-order mark blanked at the start of ``raw``."""
     line = int(np.searchsorted(newlines, position)) + 1
-    line_start = int(newlines[line - 2]) + 1 if line > 1 else 0
+    # the first line's characters are counted after the mark, which no editor shows: they
+    # were counted from the blanks that replace it, three too many ('x' of '0 1 x' was
+    # character 8)
+    line_start = int(newlines[line - 2]) + 1 if line > 1 else mark
     line_end = int(newlines[line - 1]) if line - 1 < len(newlines) else len(raw)
     # only the separators the format knows split tokens (str.split would also split at a
     # vertical tab or a no-break space, the very bytes refused here)

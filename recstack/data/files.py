@@ -1012,7 +1012,13 @@ def check_content(path: Path, *, parquet: bool, encoding: str | None = None,
                     expected=f"encoding={name!r}" + (
                         " (the default: leave encoding out)" if name == "utf-8"
                         else ", or the file saved as UTF-8"))
-            return
+            if name != "utf-8":
+                return
+            # UTF-8 text is looked at for a NUL as text without the mark is: past the mark
+            # a NUL in the header line was read into a column name ("no column 'user_id';
+            # the columns are: 'us\x00er_id'"), naming no line
+            head = head[len(bom):]
+            break
     if family.startswith(("utf-16", "utf-32")):
         _refuse_other_than_wide_text(file, head, encoding, family)
         return
@@ -2577,7 +2583,8 @@ def ids_from_text(column: pa.ChunkedArray | pa.Array, name: str | None = None,
     See the module docstring for why "plain": ``"007"`` and ``"7"``, or ``"1.0"`` and
     ``"1"``, stay different ids because they are kept as text. With the column's
     ``name``, ids spelled as a missing value (``NA``, ``null``...) are warned of (see
-    :func:`warn_of_missing_value_ids`; ``fail_at`` or ``file`` place the first).
+    :func:`warn_of_missing_value_ids`; ``fail_at`` or ``file`` place the first), and an
+    id holding a NUL character is refused, ``fail_at`` placing it.
     """
     trimmed = pc.utf8_trim_whitespace(column)
     if pc.all(pc.match_substring_regex(trimmed, _PLAIN_INTEGER)).as_py() is not False:
@@ -2586,6 +2593,7 @@ def ids_from_text(column: pa.ChunkedArray | pa.Array, name: str | None = None,
         except pa.ArrowInvalid:
             pass  # beyond int64: exact only as text
     if name is not None:
+        _refuse_nul_ids(column, name, fail_at)
         # only text ids: "5" and " 5" are the integer 5 however they are spaced
         _warn_of_text_ids_merged_by_trimming(column, trimmed, name, fail_at, file)
         warn_of_missing_value_ids(trimmed, name, fail_at, file)
@@ -2663,14 +2671,8 @@ def ids_to_numpy(column: pa.ChunkedArray, name: str = "", fail_at: FailAt | None
         try:
             column = arrow_text_ids(column, "ids")
         except DataFormatError:
-            nul = pc.fill_null(pc.match_substring(column, "\x00"), False)
-            row = int(np.argmax(np.asarray(nul)))
-            # shown: {text} would put the NUL itself into the message
-            held = shown(column[row].as_py()).replace("{", "{{").replace("}", "}}")
-            raise _id_error(fail_at, row, name,
-                            f"found {held}, text holding a NUL character ('\\x00'), which "
-                            "no id can hold (no text file carries one, and a saved model "
-                            "would drop it); strip NUL characters from the ids") from None
+            _refuse_nul_ids(column, name, fail_at)
+            raise
         ids = trim_text_ids(column)
         empty = pd.isna(ids) | (ids == "")
         if empty.any():
@@ -2698,6 +2700,24 @@ def arrow_kind_shown(kind: pa.DataType) -> str:
     if isinstance(kind, pa.ExtensionType):
         return f"{name} (an extension type stored as {kind.storage_type})"
     return str(kind)
+
+
+def _refuse_nul_ids(column: pa.ChunkedArray | pa.Array, name: str, fail_at: FailAt | None
+                    ) -> None:
+    """Refuse text ids holding a NUL character, naming the first by its row (its file and
+    line through ``fail_at``). A CSV file's NUL past the bytes :func:`check_content` looks
+    at, or in a file opening with a byte-order mark, reached the ids and was refused
+    by :meth:`Interactions.from_arrays` at "position 1", naming no file or line."""
+    nul = pc.fill_null(pc.match_substring(column, "\x00"), False)
+    if not pc.any(nul).as_py():
+        return
+    row = int(np.argmax(np.asarray(nul)))
+    # shown: {text} would put the NUL itself into the message
+    held = shown(column[row].as_py()).replace("{", "{{").replace("}", "}}")
+    raise _id_error(fail_at, row, name,
+                    f"found {held}, text holding a NUL character ('\\x00'), which no id "
+                    "can hold (no text file carries one, and a saved model would drop it); "
+                    "strip NUL characters from the ids")
 
 
 def _id_error(fail_at: FailAt | None, index: int, name: str, message: str) -> DataFormatError:
@@ -2950,6 +2970,16 @@ def timestamps_to_seconds(column: pa.ChunkedArray, name: str, timestamp_format: 
         trimmed = pc.utf8_trim_whitespace(column)
         numbers = pc.match_substring_regex(
             trimmed, r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
+        # a number with a blank other than a space or a tab beside it (a spreadsheet's
+        # no-break space) is refused as in a value column: '\xa05' was read as the time 5
+        # where the same cell under value was refused
+        padded = pc.and_(pc.fill_null(numbers, False),
+                         pc.not_equal(pc.utf8_trim(column, " \t"), trimmed))
+        if pc.any(padded).as_py():
+            bad = _first_false(pc.invert(padded))
+            problem = _other_blank_problem(column[bad].as_py(), _NUMBER_TEXT)
+            raise fail_at(bad, name, "found {text!r}" if problem is None
+                          else problem.replace("{", "{{").replace("}", "}}"), wanted)
         if pc.all(numbers).as_py() is not False:
             integers = pc.all(pc.match_substring_regex(trimmed, r"^[+-]?\d{1,18}$")).as_py()
             column = pc.cast(trimmed, pa.int64() if integers is not False else pa.float64())

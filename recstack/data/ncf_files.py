@@ -10,8 +10,9 @@ A data set ``<name>`` (``ml-1m``, ``pinterest-20``) is three text files:
   followed by tab-separated item ids, the negatives its held-out item is ranked against.
 
 Rules of a line, as NCF's reader splits it: fields are separated by tabs; a line ends at
-LF or CRLF; blank lines and an editor's byte-order mark are ignored. Anything else (a field
-that is no integer id, a negative id, a rating that is no finite number, too few or too many
+LF, CRLF or a lone CR (an old Mac file; as in every other file recstack reads); blank lines
+and an editor's byte-order mark are ignored. Anything else (a field that is no integer id, a
+negative id, a rating that is no finite number in ASCII decimal digits, too few or too many
 fields, fields separated by spaces or commas, a byte that is not UTF-8, a UTF-16 file) is
 refused naming the file and the line. A user with a second line in the negatives file, a
 negatives line whose pair is no test row, and a test user without a negatives line are
@@ -47,6 +48,10 @@ _RATING = "'user<TAB>item<TAB>rating<TAB>timestamp', non-negative integer ids"
 _NEGATIVE = "'(user,item)<TAB>item<TAB>item...', non-negative integer ids"
 _PAIR = re.compile(r"\(\s*(\d+)\s*,\s*(\d+)\s*\)")
 _INT64_MAX = np.iinfo(np.int64).max
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+#: a rating as every loader reads a number: ASCII digits, a sign, a point, an exponent,
+#: spaces and tabs around it
+_DECIMAL = re.compile(r"[ \t]*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[ \t]*", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -173,9 +178,9 @@ def _lines(path: Path, expected: str) -> list[tuple[int, str]]:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     out = []
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        if line.endswith(b"\r"):
-            line = line[:-1]
+    # a lone CR (an old Mac file) ends a line as LF and CRLF do: split at LF only, a CR file
+    # was one line of "10 fields where 3 or 4 ... belong"
+    for number, line in enumerate(_LINE_END.split(raw), start=1):
         if b"\x00" in line:
             raise DataFormatError("holds a NUL byte, which no text file does: binary data "
                                   "(or UTF-16 text without its mark), not an NCF file",
@@ -250,13 +255,17 @@ def _read_ratings(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nd
                                   file=file, line=number, expected=_RATING)
         users[row] = _id(fields[0], "user id", file, number, _RATING)
         items[row] = _id(fields[1], "item id", file, number, _RATING)
-        try:
-            value = float(fields[2])
-        except ValueError:
-            value = None
+        # the number rule of every loader: Python's float() also read '1_000' as 1000,
+        # '\u0663' (an Arabic-Indic digit) as 3 and a no-break space beside a number, which
+        # load_table refuses in a rating column
+        value = float(fields[2]) if _DECIMAL.fullmatch(fields[2]) else None
         if value is None or not np.isfinite(value):
-            raise DataFormatError(f"rating {fields[2].strip()[:40]!r} is not a finite number",
-                                  file=file, line=number, expected=_RATING)
+            # stripped of spaces and tabs only: a no-break space shown is the cause
+            written = fields[2].strip(" \t")[:40]
+            raise DataFormatError(f"rating {written!r} is not a finite number",
+                                  file=file, line=number,
+                                  expected=f"{_RATING}, and a rating in decimal digits "
+                                           "(4, 3.5, 1e3)")
         values[row] = value
         if len(fields) == 4:
             times[row] = _id(fields[3], "timestamp", file, number, _RATING)

@@ -500,6 +500,18 @@ _OWN_FILES = {"100k": ("u.item", "u.user", "u.genre", "u.info", "u.occupation"),
                       "genome-tags.csv")}
 
 
+#: the 100K release's prepared splits (u1.base ... u5.test, ua.base ... ub.test)
+_100K_SPLIT_FILE = re.compile(r"u[1-5ab]\.(?:base|test)")
+
+
+def is_release_file(name: str) -> bool:
+    """Whether ``name`` is the name of a file some MovieLens zip holds (``u.data``,
+    ``ratings.dat``, ``movies.csv``, ``u1.base``...)."""
+    return (any(name in required_files(layout) or name in names
+                for layout, names in _OWN_FILES.items())
+            or _100K_SPLIT_FILE.fullmatch(name) is not None)
+
+
 def _refuse_a_release_without_ratings(folder: Path) -> None:
     """Refuse a folder that holds a release's other files but not its ratings file, naming
     the missing file and the release (it was "not a MovieLens folder", though it held, say,

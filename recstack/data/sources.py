@@ -453,9 +453,18 @@ def _sources_in(folder: Path) -> str:
 
 def _part_of_a_folder_source(path: Path) -> str:
     """For a file that is part of a folder source (a MovieLens u.data, a graph-CF
-    train.txt): the folder to give instead, or ''."""
+    train.txt): the folder to give instead, or ''. Only the source's own files count:
+    any other file beside a ratings.csv (``pic.png``, the experiment file itself) was
+    called a file of the release."""
+    from recstack.data.adjacency import FILE_NAMES
+    from recstack.data.movielens import is_release_file
+
     folder = path.parent
+    own = {"movielens": is_release_file(path.name),
+           "adjacency": path.name in FILE_NAMES.values()}
     for kind in ("movielens", "adjacency"):
+        if not own[kind]:
+            continue
         try:
             if SOURCES.get(kind).recognise(str(folder), folder):  # type: ignore[attr-defined]
                 what = "a MovieLens release" if kind == "movielens" else "a graph-CF split"

@@ -145,8 +145,35 @@ def run_pipeline(pipeline: str | Path | Pipeline, *, now: int | None = None,
         raise ConfigError(f"run_pipeline: on_step must be a function called with each "
                           f"step's name, or None, got {type(on_step).__name__} {on_step!r:.60}")
     spec = pipeline if isinstance(pipeline, Pipeline) else load_pipeline(pipeline)
+    _refuse_work_in_place_of_a_file(spec)
     with pipeline_lock(spec.work, spec.name):
         return _Run(spec, now, resolve(progress), on_step).go()
+
+
+def _refuse_work_in_place_of_a_file(spec: Pipeline) -> None:
+    """Refuse a work folder that is, or lies under, something other than a folder (a file,
+    a link that leads nowhere, a named pipe), in the lock's words (:mod:`recstack.ops.lock`),
+    which it checks before the lock is taken, led by the pipeline file and its ``work`` key:
+    the lock's refusal alone ("pipeline 'NAME': its work folder ... is (or lies under) a
+    file") named neither, so a user could not tell which file or setting to change."""
+    written = spec.raw.get("work")
+    key = (f"work = {written!r}" if isinstance(written, str)
+           else f"work (left out: {spec.name}.pipeline beside the file)")
+    for place in (spec.work, *spec.work.parents):
+        if not os.path.lexists(place):
+            continue  # made by the lock, with the folders above it
+        if broken_link(place) is None and place.is_dir():
+            return
+        where = f"{spec.source_file}: {key}: pipeline {spec.name!r}: its work folder"
+        if broken_link(place) is not None or not place.is_file():
+            # a link leading nowhere, a named pipe: said as what it is, not as "a file"
+            at = "is" if place == spec.work else f"lies under {place}, which is"
+            what = "link" if broken_link(place) is not None else "pipe, socket or device"
+            raise ConfigError(f"{where} {spec.work} {at} {describe_path(place)}; remove the "
+                              f"{what} or set another `work` folder in the pipeline file")
+        blocking = "" if place == spec.work else f" ({place} is {describe_path(place)})"
+        raise ConfigError(f"{where} {spec.work} is (or lies under) a file{blocking}; remove "
+                          "the file or set another `work` folder in the pipeline file")
 
 
 class _Run:

@@ -131,7 +131,11 @@ class QualitySpec(Spec):
         where = f"{file}[quality] "
         if not isinstance(table, dict):
             raise ConfigError(f"{where}expected a table")
-        plain = {k: v for k, v in table.items() if not isinstance(v, dict)}
+        plain_keys = [key for key in fields_of(cls) if key != "shares"]
+        # a table under a plain key's name (volume_warn = {}) is that key's wrong value: it
+        # was read as a share check's sub-table, "[quality.volume_warn]: not a check with
+        # thresholds", as if the key itself did not exist
+        plain = {k: v for k, v in table.items() if not isinstance(v, dict) or k in plain_keys}
         if "shares" in plain:
             raise ConfigError(f"{where}unknown key 'shares'; give each check's thresholds "
                               f"as a table, e.g. [quality.duplicates] warn = 0.0 fail = 0.01")
@@ -142,7 +146,6 @@ class QualitySpec(Spec):
                 raise ConfigError(f"{where}{name} = {value!r}: a share check's thresholds "
                                   f"are a table, e.g. [quality.{name}] warn = {warn} fail = "
                                   f"{fail} (shares of rows in [0, 1])")
-        plain_keys = [key for key in fields_of(cls) if key != "shares"]
         stray = [key for key in plain if key not in plain_keys]
         if stray:
             from recstack.specs import did_you_mean
@@ -153,7 +156,7 @@ class QualitySpec(Spec):
                               + ", ".join(SHARE_CHECKS))
         shares = {name: ShareThreshold(*default) for name, default in SHARE_CHECKS.items()}
         for name, sub in table.items():
-            if not isinstance(sub, dict):
+            if not isinstance(sub, dict) or name in plain_keys:
                 continue
             if name not in SHARE_CHECKS:
                 from recstack.specs import did_you_mean

@@ -18,7 +18,9 @@ seed gives the same split), and takes each model from ``RESULTS_DIR/models/<labe
 the evaluate step saved it there, else refits it with the stored hyperparameters
 (``refit="all"``; ``"embeddings"`` refits only models with embeddings, ``"none"`` none). A
 model with a seed refits to the same model. When the data cannot be loaded (moved files),
-those sections say why and the rest of the report is written from the results alone.
+or the split and relevant test pairs made again are not those results.json records (the
+experiment in it edited, or the data changed since), those sections say why and the rest
+of the report is written from the results alone.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import json
 import math
 import os
 import platform
@@ -53,7 +56,7 @@ from recstack.analysis._checks import (
 )
 from recstack.analysis.charts import Chart, Heatmap, Series, plotly_available
 from recstack.analysis.projections import check_map_options
-from recstack.analysis.results_folder import ResultsFolder, read_results
+from recstack.analysis.results_folder import SPLIT_IDENTITY, ResultsFolder, read_results
 from recstack.atomic import blocking_parent, checked_path, folder_problem, write_text
 from recstack.data.interactions import caller_stacklevel
 from recstack.errors import RecstackError, UnknownColumnError, counted
@@ -370,13 +373,22 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
         if experiment.data.is_split or experiment.data.is_graph_cf:
             split = load_split(experiment, progress)
             parts: tuple[Any, ...] = (split.train, split.test, getattr(split, "fold_in", None))
+            made = [split]
         else:
             data, _ = prepare_data(experiment, progress)
-            split = make_splits(experiment, data)[0]
+            made = make_splits(experiment, data)
+            split = made[0]
             parts = (data,)  # every fold's users, not the first split's alone
     except RecstackError as error:
         return None, f"the experiment's data could not be loaded again ({error})"
     folder.refuse_users_outside(*parts)
+    other_split = (_other_split(folder, [getattr(part, "report", None) for part in made])
+                   or _other_test_pairs(folder, experiment, split.test))
+    if other_split is not None:
+        warnings.warn(f"write_report: {other_split}; the sections that need the data or the "
+                      "fitted models are left incomplete", UserWarning,
+                      stacklevel=caller_stacklevel())
+        return None, other_split
     check_colour_by(colour_by, split.train.item_table)
     models: dict[str, Any] = {}
     how: dict[str, str] = {}
@@ -421,6 +433,82 @@ def _rebuild(folder: ResultsFolder, refit: str, base: str | Path | None,
         how[label] = damaged + "refitted on the same split with the stored hyperparameters"
     return _Context(split.train, split.test, experiment.evaluation.relevance_threshold,
                     models, how, without_vectors, getattr(split, "fold_in", None)), ""
+
+
+def _other_split(folder: ResultsFolder, reports: list[Any]) -> str | None:
+    """How the split made again from the experiment of results.json differs from the one
+    the results were measured on (``split`` of results.json: its method, parameters and
+    rows in each part, each fold's); None where they agree or results.json does not say.
+
+    A split setting edited in results.json (``test_fraction`` 0.2 made 0.5), an experiment
+    seed edited, or a data file changed since the evaluation gave the report another split:
+    the segments, the recall by item popularity and the lists of the beyond-accuracy table
+    were computed on other test users and items, and the page said the models were
+    "refitted on the same split", silently."""
+    recorded = folder.payload.get("split")
+    if recorded is None or any(report is None for report in reports):
+        return None
+    where = f"{folder.shown / 'results.json'}"
+    folds = recorded if isinstance(recorded, list) else [recorded]
+    if len(folds) != len(reports):
+        return (f"the experiment in {where} now makes {counted(len(reports), 'split')}, "
+                f"where its 'split' records the {counted(len(folds), 'split')} the results "
+                "were measured on: the experiment was edited since `recstack evaluate` "
+                "(restore it, or rerun `recstack evaluate`)")
+    for number, (fold, report) in enumerate(zip(folds, reports, strict=True), start=1):
+        if not isinstance(fold, dict):
+            return None
+        # as results.json holds it (tuples as lists, other values as text)
+        made = json.loads(json.dumps(report.to_dict(), default=str))
+        for key in SPLIT_IDENTITY:
+            if key in fold and key in made and fold[key] != made[key]:
+                field_name = f"split{f'[{number}]' if isinstance(recorded, list) else ''}"
+                return (f"the split made again from the experiment in {where} is not the "
+                        f"one the results were measured on: {field_name}.{key} is "
+                        f"{json.dumps(fold[key])} there, {json.dumps(made[key])} now; the "
+                        "experiment (its [data], filters, [split] or seed) or its data "
+                        "changed since `recstack evaluate`: restore them, or rerun "
+                        "`recstack evaluate`")
+    return None
+
+
+def _other_test_pairs(folder: ResultsFolder, experiment: Any, test: Any) -> str | None:
+    """How the relevant test pairs of the split made again (by the experiment's
+    [evaluation] settings: its relevance threshold, graded or not) differ from those each
+    result was measured on (``meta.test_pairs`` of results.json: their count and digest);
+    None where they agree or results.json does not say (folds combined keep none). A
+    ``relevance_threshold`` edited in results.json changed which test items the recall by
+    item popularity counted relevant, silently."""
+    from recstack.evaluation.evaluator import Evaluator, test_pairs_key
+
+    recorded = [(number, entry["meta"]["test_pairs"])
+                for number, entry in enumerate(folder.payload["models"], start=1)
+                if isinstance(entry.get("meta"), dict)
+                and isinstance(entry["meta"].get("test_pairs"), str)]
+    if not recorded:
+        return None
+    evaluation = experiment.evaluation
+    try:
+        with warnings.catch_warnings():
+            # the evaluation warned of its threshold already, where it applied
+            warnings.simplefilter("ignore")
+            evaluator = Evaluator(metrics=evaluation.metrics, ks=evaluation.ks,
+                                  relevance_threshold=evaluation.relevance_threshold,
+                                  # a sampled evaluation's relevant pairs are ungraded
+                                  graded=evaluation.graded and not evaluation.sampled)
+            now = test_pairs_key(evaluator.relevance(test))
+    except RecstackError:
+        return None
+    for number, key in recorded:
+        if key != now:
+            return (f"the relevant test pairs made again from the experiment in "
+                    f"{folder.shown / 'results.json'} are not those the results were "
+                    f"measured on: models[{number}].meta.test_pairs is {json.dumps(key)} "
+                    f"there, {json.dumps(now)} now; the experiment (its [evaluation] "
+                    "relevance_threshold or graded, [data], [split] or seed) or its data "
+                    "changed since `recstack evaluate`: restore them, or rerun `recstack "
+                    "evaluate`")
+    return None
 
 
 def _saved_model_of(loaded: Any, configured: Any, saved: Path) -> Any:

@@ -543,6 +543,15 @@ def _check_per_user(path: Path, frame: pd.DataFrame, metrics: dict[str, Any]) ->
         if metric not in frame.columns or not isinstance(expected, int):
             continue
         found = int(frame[metric].notna().sum())
+        empty = np.flatnonzero(frame[metric].isna().to_numpy())
+        if found < expected and len(empty) and len(frame) >= expected:
+            # every user's row is there, but a value was cleared (an empty cell, "nan"): the
+            # count alone ("59 users, results.json says 60") sent the reader through the
+            # whole file for it
+            more = f" ({counted(len(empty), 'row')} alike)" if len(empty) > 1 else ""
+            raise RecstackError(f"{path}: line {int(empty[0]) + 2}: column {metric!r} has no "
+                                f"value{more}, but {RESULTS_FILE} says {expected:,} users "
+                                f"have one; the file is damaged: rerun `recstack evaluate`")
         if found != expected:
             raise RecstackError(f"{path}: {counted(found, 'user')}, {RESULTS_FILE} says "
                                 f"{expected:,} "
@@ -770,16 +779,16 @@ USER_ID_COLUMN = "user_id"
 #: what results.json records of a split that decides which rows it tests: the method and
 #: parameters (seed included) and the rows in each part, which differ when the data file
 #: named by one path was changed between two runs
-_SPLIT_IDENTITY = ("method", "params", "train_rows", "test_rows", "fold_in_rows")
+SPLIT_IDENTITY = ("method", "params", "train_rows", "test_rows", "fold_in_rows")
 
 
 def _split_identity(split: Any) -> Any:
-    """What decides which rows a split tests (:data:`_SPLIT_IDENTITY`), each fold's for a
+    """What decides which rows a split tests (:data:`SPLIT_IDENTITY`), each fold's for a
     cross-validation; None where results.json does not say."""
     if isinstance(split, list):
         return [_split_identity(part) for part in split]
     if isinstance(split, dict):
-        return {key: split.get(key) for key in _SPLIT_IDENTITY}
+        return {key: split.get(key) for key in SPLIT_IDENTITY}
     return None
 
 

@@ -227,7 +227,8 @@ def _run(args: argparse.Namespace) -> int:
         with _no_new_folders_left_on_failure(args):
             return args.run(args) or 0
     except RecstackError as error:
-        message = in_command_terms(str(error), getattr(args, "terms", ()))
+        message = _naming_written_option(
+            in_command_terms(str(error), getattr(args, "terms", ())), args)
         command = getattr(args, _COMMAND_PARSER, None)
         return _user_error(*_as_option_mistake(message, args),
                            given=getattr(command, "_given", ()))
@@ -242,7 +243,9 @@ def _run(args: argparse.Namespace) -> int:
         staging = _publish_staging_refusal(error, args)
         if staging is not None:
             return _user_error(staging, given=getattr(command, "_given", ()))
-        return _user_error(describe_os_error(error), given=getattr(command, "_given", ()))
+        return _user_error(*_as_option_mistake(
+            _naming_written_option(describe_os_error(error), args), args),
+            given=getattr(command, "_given", ()))
     except MemoryError as error:
         return _user_error(f"out of memory{f' ({error})' if str(error) else ''}; use less "
                            "data, smaller models (e.g. fewer factors) or a smaller "
@@ -670,6 +673,34 @@ def _cut_typed_values(line: str, given: Sequence[str]) -> str:
     return line
 
 
+def _naming_written_option(message: str, args: argparse.Namespace) -> str:
+    """``message`` opening with the option that named the file or folder it is about, when
+    that is an output's path (``--out``, ``--cache-dir``, ``--log-dir``) the message starts
+    with and names no option itself: the writers' refusals name the path alone, so
+    ``data synth --out afile`` was told "afile: is a file, but a folder is to be written
+    there", which of the paths typed left unsaid, on another prefix than the parser's
+    refusal of the same option."""
+    command = getattr(args, _COMMAND_PARSER, None)
+    if command is None or message.startswith("-"):
+        return message
+    given = list(getattr(command, "_given", ()))
+    for action in command._actions:
+        if getattr(action.type, "__qualname__", "") not in _WRITTEN_PATHS:
+            continue
+        options = [option for option in action.option_strings if option.startswith("--")]
+        value = getattr(args, action.dest, None)
+        if not options or value is None or any(
+                re.search(rf"{re.escape(option)}(?![\w-])", message) for option in options):
+            continue
+        typed = [after for word, after in zip(given, given[1:], strict=False)
+                 if word in options]
+        typed += [word.split("=", 1)[1] for word in given
+                  if word.split("=", 1)[0] in options and "=" in word]
+        if any(message.startswith(f"{path}: ") for path in {str(value), *typed}):
+            return f"{options[0]} {message}"
+    return message
+
+
 def _as_option_mistake(message: str, args: argparse.Namespace) -> tuple[str, str]:
     """``(message, prog)`` of a refusal, a refusal of one of the command's options written
     as argparse writes its own (``recstack data split: error: argument --k: must be >= 2,
@@ -725,6 +756,17 @@ def _data_fetch(args: argparse.Namespace) -> int:
         # the name was ignored: the list printed, nothing fetched, status 0
         raise RecstackError(f"data fetch {args.name} --list: --list only lists the known "
                             f"datasets and fetches nothing; drop --list to fetch {args.name}")
+    ignored = [option for option, given in (
+        ("--url", args.url is not None), ("--sha256", args.sha256 is not None),
+        ("--cache-dir", args.cache_dir is not None), ("--no-verify", args.no_verify),
+        ("--force", args.force)) if given]
+    if args.list and ignored:
+        # they apply to a download, and --list downloads nothing: `data fetch --list
+        # --url=` and `--cache-dir afile` listed the datasets with status 0, the value unread
+        raise RecstackError(f"{ignored[0]}: applies to a download, and --list only lists the "
+                            "known datasets; drop --list and name the dataset to fetch "
+                            f"(recstack data fetch NAME {ignored[0]} ...), or drop "
+                            f"{' and '.join(ignored)}")
     if args.list or args.name is None:
         for known in RELEASES.values():
             pinned = known.sha256[:12] + "..." if known.sha256 else "(no pinned SHA-256)"
@@ -1128,6 +1170,12 @@ def _fit(args: argparse.Namespace) -> int:
 
     if args.name is not None:  # the registry's check of a name says "model name '...'"
         args.terms = [*args.terms, (r"^(?=model name '[^']*': )", "--name: ")]
+    else:
+        # the label is the name: `fit --model -1` was told of a "model name '-1'", an option
+        # it never gave
+        args.terms = [*args.terms, (r"^model name ('[^']*'): ",
+                                    r"--model: \1, the model's name in the registry without "
+                                    "--name: ")]
     _refuse_registry_not_a_folder(args.registry)
     registry = ModelRegistry(args.registry)
     _refuse_fit_without_libraries(args)
@@ -1502,7 +1550,8 @@ def _load(args: argparse.Namespace) -> Any:
                   # the advice for a file written without quoting
                   (r"(?<![\w-])quoting=False", "--no-quoting"),
                   *_keywords_as_flags(_field_names(LoaderOptions)),
-                  *_options(**{n: _flag(n) for n in _field_names(LoaderOptions)})]
+                  *_options(**{n: _flag(n) for n in _field_names(LoaderOptions)}),
+                  *_column_options(values)]
     if args.no_value_col:
         from recstack.config import without_value_column
 
@@ -1512,6 +1561,24 @@ def _load(args: argparse.Namespace) -> Any:
         options = without_value_column(options, "--no-value-col",
                                        "--rating-range {0[0]:g},{0[1]:g}")
     return load_source(args.source, options=options, progress=terminal_progress())
+
+
+#: the loader's role of a column, and the option naming it
+_COLUMN_ROLES = {"user ids": "user_col", "item ids": "item_col", "values": "value_col",
+                 "timestamps": "timestamp_col"}
+
+
+def _column_options(given: dict[str, Any]) -> list[tuple[str, str]]:
+    """Terms for :func:`in_command_terms`: the loader's "no column 'uid' for user ids"
+    followed by the option that named the column (``--user-col``), or that a column left
+    at its default name is named with it: `data info log.csv` of a file without a
+    ``user_id`` column was told the columns it has, not how to pick one of them."""
+    terms = []
+    for role, name in _COLUMN_ROLES.items():
+        flag = _flag(name)
+        said = flag if name in given else f"the default of {flag}: name the column with {flag}"
+        terms.append((rf"(no column (?:'[^']*'|\"[^\"]*\") for {role})(?=;)", rf"\1 ({said})"))
+    return terms
 
 
 def _parse_filter(text: str) -> Any:
@@ -2275,15 +2342,17 @@ class _Parser(argparse.ArgumentParser):
                 wrong[1], choices) or _option_before_command(self, wrong[1])
         elif re.fullmatch(r"argument (--[\w-]+): expected one argument", message):
             message += _value_like_an_option(self, message.split()[1].rstrip(":"))
-        elif message.startswith("the following arguments are required"):
+        elif message.startswith(("the following arguments are required", "one of the "
+                                 "arguments ")):
             # `serve --prot 8000`: the misspelt option is why --port... is missing; argparse
-            # checks the required ones first and would never name it
+            # checks the required ones first and would never name it (nor `recommend m
+            # --user 7` its --user, "one of the arguments --users ... is required")
             options = {o for action in self._actions for o in action.option_strings}
             unknown = [a for a in getattr(self, "_given", ())
                        if a.startswith("--") and a.split("=", 1)[0] not in options]
             if "--" not in getattr(self, "_given", ()) and unknown:
                 message += "; " + _unrecognized(self, unknown)
-            else:
+            elif message.startswith("the following"):
                 message += _swallowed_by_list_option(self, message.split(": ", 1)[-1])
         # one line, as every other refusal of the command: argparse printed its usage block
         # above it, burying the did-you-mean (``--help`` still prints the usage)
@@ -2649,7 +2718,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "fit", help="fit one model of an experiment on all its data and publish it to a "
         "model registry")
     fit.add_argument("experiment", type=_path)
-    fit.add_argument("--model", required=True, metavar="LABEL",
+    fit.add_argument("--model", required=True, type=_text, metavar="LABEL",
                      help="the model's label in the file (its type when it has no label)")
     fit.add_argument("--registry", required=True, type=_registry, metavar="DIR",
                      help="the registry: a folder, or an fsspec URL such as s3://bucket/models")

@@ -960,6 +960,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         _refuse_file_named_folder(args.out, "evaluate", _RESULTS_HELD)
+    args.terms = [*getattr(args, "terms", ()), *_loader_keys_as_toml()]
     experiment = _with_overrides(load_experiment(args.experiment), args)
     from recstack.experiment import require_libraries
 
@@ -1010,6 +1011,7 @@ def _tune(args: argparse.Namespace) -> int:
     from recstack.progress import terminal_progress
     from recstack.tuning import tune
 
+    args.terms = [*getattr(args, "terms", ()), *_loader_keys_as_toml()]
     experiment = load_experiment(args.experiment)
     if experiment.tune is not None:  # else tune names the missing table
         from recstack.experiment import require_libraries
@@ -1168,6 +1170,7 @@ def _fit(args: argparse.Namespace) -> int:
     from recstack.serving.commands import fit_and_publish
     from recstack.serving.registry import ModelRegistry
 
+    args.terms = [*getattr(args, "terms", ()), *_loader_keys_as_toml()]
     if args.name is not None:  # the registry's check of a name says "model name '...'"
         args.terms = [*args.terms, (r"^(?=model name '[^']*': )", "--name: ")]
     else:
@@ -1566,6 +1569,29 @@ def _load(args: argparse.Namespace) -> Any:
 #: the loader's role of a column, and the option naming it
 _COLUMN_ROLES = {"user ids": "user_col", "item ids": "item_col", "values": "value_col",
                  "timestamps": "timestamp_col"}
+
+
+def _loader_keys_as_toml() -> list[tuple[str, str]]:
+    """Terms for :func:`in_command_terms` of the commands that read an experiment file: the
+    loader's advice written as a Python keyword ("pass separator=';'", "value_col= chooses
+    another") as the ``[data]`` key to write in the file (``write separator = ";" in
+    [data]``): a user editing TOML was told Python's spelling, and for a missing column
+    not which key names it."""
+    from recstack.data.sources import LoaderOptions
+
+    names = "|".join(_field_names(LoaderOptions))
+    # Python's quoted text where it reads the same in a TOML basic string (no \x escapes,
+    # no double quote); any other is left as Python wrote it
+    text = r"'((?:[^'\"\\]|\\[tn\\])*)'"
+    terms = [(r"(?<![\w-])value_col=None", "value_col = false in [data]"),
+             (r"(?<![\w-])quoting=False", "quoting = false in [data]"),
+             (rf"\bpass ({names})={text}", r'write \1 = "\2" in [data]'),
+             (rf"\bpass ({names})=(?=[\s)]|$)", r"give [data] \1"),
+             (rf"(?<![\w.:=-])({names})=(?=[\s)]|$)", r"[data] \1")]
+    for role, name in _COLUMN_ROLES.items():
+        terms.append((rf"(no column (?:'[^']*'|\"[^\"]*\") for {role})(?=;)",
+                      rf"\1 ([data] {name} names it)"))
+    return terms
 
 
 def _column_options(given: dict[str, Any]) -> list[tuple[str, str]]:

@@ -129,14 +129,17 @@ def read_side_table(path: str | Path, *, what: str = "items file", key: str = "i
         # no file (the graph-CF and NCF splits, a JSON log): the base RecstackError was
         # caught by no `except DataFormatError` of a caller reading several files
         raise DataFormatError(problem, file=str(path))
+    if problem is not None:
+        # missing comes first: 'nosuch' (no suffix) was told only that the file must be a
+        # .csv or .parquet file, as if it were there under another name
+        problem = f"no such {what}" + problem.removeprefix("no such file")
+        if suffix not in (*_PARQUET, ".csv"):
+            problem += f" (and the {what} must be a .csv or .parquet file)"
+        raise DataFormatError(problem, file=str(path))
     if suffix not in (*_PARQUET, ".csv"):
         raise DataFormatError(f"the {what} must be a .csv or .parquet file"
                               f"{_how_to_convert(path, suffix)}",
                               file=str(path))
-    if problem is not None and problem.startswith("no such file"):
-        problem = f"no such {what}" + problem.removeprefix("no such file")
-    if problem is not None:
-        raise DataFormatError(problem, file=str(path))
     # a part-00000-*.parquet of a folder holding the others was read as the whole table
     warn_of_one_part(path, what)
     kind = "Parquet" if suffix in _PARQUET else "CSV"

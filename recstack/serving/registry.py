@@ -1459,7 +1459,7 @@ def verify_folder(folder: Path, where: str) -> dict[str, Any]:
         raise CorruptVersionError(f"{where}: no {MANIFEST}; not a complete version") from None
     manifest = _parse_manifest(raw, f"{where}/{MANIFEST}")
     table = manifest["files"]
-    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    present = _present_files(folder)
     present.discard(MANIFEST)
     missing, extra = sorted(set(table) - present), sorted(present - set(table))
     if missing or extra:
@@ -1479,6 +1479,30 @@ def verify_folder(folder: Path, where: str) -> dict[str, Any]:
             raise CorruptVersionError(f"{where}/{relative}: checksum mismatch{how}; the file "
                                       "is corrupted or was modified")
     return manifest
+
+
+def _present_files(folder: Path) -> set[str]:
+    """The files a loader can open under ``folder``, as paths relative to it, reached
+    through links to folders too: the loader follows them, and a walk that did not
+    (``Path.rglob``) left the files under a linked ``model/`` out of the check, so a
+    version whose manifest listed none of them (its digest recomputed) loaded whatever
+    model the link led to, another version's included. A link back to a folder it sits in
+    (a loop) is not followed again."""
+    present: set[str] = set()
+    # the real folders from ``folder`` down to each folder walked: a loop leads to one
+    chains: dict[str, frozenset[str]] = {}
+    for top, folders, names in os.walk(folder, followlinks=True):
+        above = chains.get(os.path.dirname(top), frozenset())
+        real = os.path.realpath(top)
+        if real in above:
+            folders[:] = []
+            continue
+        chains[top] = above | {real}
+        relative = Path(top).relative_to(folder)
+        # a link that leads nowhere or loops is among the names, where is_file() drops it
+        present.update((relative / name).as_posix() for name in names
+                       if (Path(top) / name).is_file())
+    return present
 
 
 def _parse_manifest(raw: bytes, where: str) -> dict[str, Any]:

@@ -29,6 +29,8 @@ from typing import Any
 
 import pytest
 
+from tests.toml_mutations import fields, holder, near_miss
+
 tomllib = pytest.importorskip("tomllib", reason="TOML reading needs Python 3.11 or later")
 tomli_w = pytest.importorskip("tomli_w", reason="the mutated files are written with tomli_w")
 
@@ -205,47 +207,23 @@ def _hostile_values(key: Any, value: Any) -> list[tuple[str, Any]]:
     return []
 
 
-def _fields(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
-    found: list[tuple[tuple[Any, ...], Any]] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found.append(((*path, key), value))
-            found += _fields(value, (*path, key))
-    elif isinstance(node, list):
-        for number, item in enumerate(node):
-            if isinstance(item, dict):
-                found += _fields(item, (*path, number))
-    return found
-
-
-def _near_miss(key: str) -> str:
-    """``key`` with its second and third letters swapped (or an s added)."""
-    return key[0] + key[2] + key[1] + key[3:] if key[1] != key[2] else key + "s"
-
-
-def _holder(document: dict[str, Any], path: tuple[Any, ...]) -> Any:
-    for part in path[:-1]:
-        document = document[part]
-    return document
-
-
 def _mutations(form: str) -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
     base = tomllib.loads(form)
     cases = []
-    for path, value in _fields(base):
+    for path, value in fields(base):
         key = path[-1]
         for name, hostile in _hostile_values(key, value):
             mutated = copy.deepcopy(base)
-            _holder(mutated, path)[key] = hostile
+            holder(mutated, path)[key] = hostile
             cases.append((name, path, mutated))
         if not isinstance(key, str) or len(key) < 3 or isinstance(value, list | dict):
             continue  # a misspelt table: each base checks the tables' own names below
-        twins = [("near miss", _near_miss(key)), ("other case", key.capitalize())]
+        twins = [("near miss", near_miss(key)), ("other case", key.capitalize())]
         if "_" in key:
             twins.append(("dashed", key.replace("_", "-")))
         for name, twin in twins:
             mutated = copy.deepcopy(base)
-            _holder(mutated, path)[twin] = value
+            holder(mutated, path)[twin] = value
             cases.append((f"{name} {twin!r} beside it", path, mutated))
     return cases
 
@@ -315,7 +293,7 @@ def test_a_table_under_a_misspelt_name_is_named_with_the_one_meant(tmp_path, cap
     # below the [dtaa] header ... move it above the first [table] header", and `[[mdoels]]`
     # holding a model's seed "[[mdoels]] takes no seed": advice for a name that was right
     document = tomllib.loads(BASES[kind])
-    misspelt = _near_miss(table)
+    misspelt = near_miss(table)
     document[misspelt] = document.pop(table)
     code, _, err = _run(tmp_path, document, capsys)
     assert code == 2

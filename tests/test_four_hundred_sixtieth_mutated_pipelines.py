@@ -30,6 +30,8 @@ from typing import Any
 
 import pytest
 
+from tests.toml_mutations import fields, holder, near_miss
+
 tomllib = pytest.importorskip("tomllib", reason="TOML reading needs Python 3.11 or later")
 tomli_w = pytest.importorskip("tomli_w", reason="the mutated files are written with tomli_w")
 
@@ -225,40 +227,20 @@ def _hostile_values(key: Any, value: Any) -> list[tuple[str, Any]]:
     return []
 
 
-def _fields(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
-    found: list[tuple[tuple[Any, ...], Any]] = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            found.append(((*path, key), value))
-            found += _fields(value, (*path, key))
-    return found
-
-
-def _near_miss(key: str) -> str:
-    """``key`` with its second and third letters swapped (or an s added)."""
-    return key[0] + key[2] + key[1] + key[3:] if key[1] != key[2] else key + "s"
-
-
-def _holder(document: dict[str, Any], path: tuple[Any, ...]) -> Any:
-    for part in path[:-1]:
-        document = document[part]
-    return document
-
-
 def _mutations(form: str) -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
     base = tomllib.loads(form)
     cases = []
-    for path, value in _fields(base):
+    for path, value in fields(base, into_arrays=False):
         key = path[-1]
         for name, hostile in _hostile_values(key, value):
             mutated = copy.deepcopy(base)
-            _holder(mutated, path)[key] = hostile
+            holder(mutated, path)[key] = hostile
             cases.append((name, path, mutated))
         if len(key) < 3 or isinstance(value, dict):
             continue  # a misspelt table: its own test below
         mutated = copy.deepcopy(base)
-        _holder(mutated, path)[_near_miss(key)] = value
-        cases.append((f"near miss {_near_miss(key)!r} beside it", path, mutated))
+        holder(mutated, path)[near_miss(key)] = value
+        cases.append((f"near miss {near_miss(key)!r} beside it", path, mutated))
     return cases
 
 
@@ -332,7 +314,7 @@ def _table_cases() -> list[Any]:
 def test_a_table_under_a_misspelt_name_is_named_with_the_one_meant(data, tmp_path, capsys,
                                                                     kind, table):
     document = tomllib.loads(BASES[kind])
-    misspelt = _near_miss(table)
+    misspelt = near_miss(table)
     document[misspelt] = document.pop(table)
     code, _, err = _run(data, tmp_path, document, capsys)
     assert code == 2

@@ -74,6 +74,12 @@ def test_als_alpha_that_stops_the_solver_is_named_not_the_regularization() -> No
         "to 100); lower the alpha to at most 100 (default 3.0)")
 
 
+def test_als_alpha_and_regularization_both_beyond_their_ranges_are_both_named() -> None:
+    message = _refusal("als", factors=4, iterations=1, alpha=2**62, regularization=1e18)
+    assert "alpha=4611686018427387904" in message, message
+    assert "regularization=1e+18" in message, message
+
+
 def test_als_regularization_that_stops_the_solver_keeps_its_explanation() -> None:
     message = _refusal("als", factors=4, iterations=1, regularization=1e16)
     assert "with regularization=1e+16 (its float32 sums of regularization x factors " \

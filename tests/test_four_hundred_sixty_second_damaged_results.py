@@ -388,3 +388,25 @@ def test_a_cleared_per_user_value_names_its_line(good, tmp_path, capsys, cell):
     assert line == (f"recstack: error: {path}: line 31: column 'ndcg@5' has no value, but "
                     "results.json says 60 users have one; the file is damaged: rerun "
                     "`recstack evaluate`")
+
+
+def test_a_metric_some_users_lack_by_definition_names_no_row_of_theirs(good, tmp_path, capsys):
+    # AUC and novelty leave some users without a value by definition, and results.json's
+    # n_users counts those with one: an empty cell is then no damage, and the first empty
+    # row (line 2 here, a user told to have none) was named as the cleared one
+    folder = _copy(good, tmp_path)
+    path = folder / "per_user_random.csv"
+    lines = path.read_text().splitlines()
+    column = lines[0].split(",").index("ndcg@5")
+    for number in (1, 30):  # line 2: blank by definition; line 31: cleared
+        cells = lines[number].split(",")
+        cells[column] = ""
+        lines[number] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n")
+    payload = json.loads((folder / "results.json").read_text())
+    entry = next(model for model in payload["models"] if model["model"] == "random")
+    entry["metrics"]["ndcg@5"]["n_users"] = 59
+    (folder / "results.json").write_text(json.dumps(payload))
+    line = _check_outcome(folder, capsys)
+    assert line is not None and "line 2:" not in line, line
+    assert "58 users, results.json says 59" in line, line

@@ -457,7 +457,7 @@ def _other_split(folder: ResultsFolder, reports: list[Any]) -> str | None:
                 "(restore it, or rerun `recstack evaluate`)")
     for number, (fold, report) in enumerate(zip(folds, reports, strict=True), start=1):
         if not isinstance(fold, dict):
-            return None
+            continue
         # as results.json holds it (tuples as lists, other values as text)
         made = json.loads(json.dumps(report.to_dict(), default=str))
         for key in SPLIT_IDENTITY:
@@ -466,9 +466,9 @@ def _other_split(folder: ResultsFolder, reports: list[Any]) -> str | None:
                 return (f"the split made again from the experiment in {where} is not the "
                         f"one the results were measured on: {field_name}.{key} is "
                         f"{json.dumps(fold[key])} there, {json.dumps(made[key])} now; the "
-                        "experiment (its [data], filters, [split] or seed) or its data "
-                        "changed since `recstack evaluate`: restore them, or rerun "
-                        "`recstack evaluate`")
+                        "experiment (its [data], filters, [split] or seed), its data or the "
+                        "recstack that splits it changed since `recstack evaluate`: restore "
+                        "them, or rerun `recstack evaluate`")
     return None
 
 
@@ -505,9 +505,9 @@ def _other_test_pairs(folder: ResultsFolder, experiment: Any, test: Any) -> str 
                     f"{folder.shown / 'results.json'} are not those the results were "
                     f"measured on: models[{number}].meta.test_pairs is {json.dumps(key)} "
                     f"there, {json.dumps(now)} now; the experiment (its [evaluation] "
-                    "relevance_threshold or graded, [data], [split] or seed) or its data "
-                    "changed since `recstack evaluate`: restore them, or rerun `recstack "
-                    "evaluate`")
+                    "relevance_threshold or graded, [data], [split] or seed), its data or "
+                    "the recstack that splits it changed since `recstack evaluate`: restore "
+                    "them, or rerun `recstack evaluate`")
     return None
 
 

@@ -230,10 +230,11 @@ class ALS(WarmStartMixin, FoldInScoringMixin, FactorMixin, Recommender):
             # regularization 1e15 to 1e20: the conjugate-gradient sums of lambda x factor
             # overflowed float32, the solver made no step, and the random start was served
             # as the model (a random ranking) without a word
-            beyond = self._beyond_ranges(but=("regularization",))
-            if beyond is not None:
+            if self._beyond_ranges(but=("regularization",)) is not None:
                 # alpha=2**62: the confidences overflow the same sums; it was told to lower
-                # the regularization (at its default)
+                # the regularization (at its default). Every setting beyond its range is
+                # named, the regularization too where it is one of them
+                beyond = self._beyond_ranges()
                 raise TrainingFailedError(
                     f"{self.name}: training left the factors at their random start: the "
                     f"conjugate-gradient solver made no step in {self.iterations} "

@@ -681,7 +681,7 @@ class IsotonicCalibrator(Calibrator):
         self.values_ = np.asarray(model.y_thresholds_, np.float64)
 
     def _predict(self, x: np.ndarray) -> np.ndarray:
-        return np.interp(x, self.thresholds_, self.values_)
+        return _piecewise_linear(x, self.thresholds_, self.values_)
 
     def _learned(self) -> dict[str, Any]:
         return {"thresholds": self.thresholds_.tolist(), "values": self.values_.tolist()}
@@ -705,6 +705,27 @@ class IsotonicCalibrator(Calibrator):
         _non_decreasing(out.values_, "values")
         _unit_interval(out.values_, "values")
         return out
+
+
+def _piecewise_linear(x: np.ndarray, thresholds: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.interp(x, thresholds, values)`` (constant beyond the ends), computed as ``v0 +
+    (v1 - v0) * ((x - t0) / (t1 - t0))``: np.interp's slope ``(v1 - v0) / (t1 - t0)``
+    overflowed to inf between breakpoints closer than about 1e-308 (which the fit on ranks
+    keeps apart), and a score between them came out 1."""
+    if len(thresholds) == 1:
+        return np.full(np.shape(x), values[0], np.float64)
+    x = np.clip(np.asarray(x, np.float64), thresholds[0], thresholds[-1])
+    left = np.clip(np.searchsorted(thresholds, x, side="right") - 1, 0, len(thresholds) - 2)
+    t0, t1 = thresholds[left], thresholds[left + 1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        span = t1 - t0
+        fraction = (x - t0) / span
+        # breakpoints near float64's largest numbers: their difference overflows, their
+        # halves' does not
+        wide = ~np.isfinite(span)
+        fraction[wide] = (x[wide] / 2 - t0[wide] / 2) / (t1[wide] / 2 - t0[wide] / 2)
+    v0, v1 = values[left], values[left + 1]
+    return v0 + (v1 - v0) * np.clip(fraction, 0.0, 1.0)
 
 
 def _non_decreasing(array: np.ndarray, name: str) -> None:

@@ -58,8 +58,6 @@ MODEL_FILE = "model.txt"
 _MAX_GRADE = 30
 #: LightGBM's lambdarank refuses a query (group) of more rows
 _MAX_GROUP_ROWS = 10_000
-#: LightGBM's default min_sum_hessian_in_leaf, for rows of weight 1
-_MIN_LEAF_HESSIAN = 1e-3
 #: every integer up to 2^24 is exact in float32
 _FLOAT32_EXACT = 2**24
 
@@ -177,16 +175,18 @@ class LightGBMRanker(Ranker):
                     ((validation[0], "validation"),) if validation is not None else ()):
                 _refuse_long_groups(rows, self.name, where)
         lgb = require_lightgbm()
+        if weights is not None:
+            # LightGBM's hessian-scale settings (its least leaf hessian, 1e-3; the
+            # categorical smoothing; reg_lambda) are in units of a row of weight 1: weights
+            # normalised to sum 1 (1e-5 each over 100,000 rows) put every leaf below them,
+            # and the fit was refused as "no split worth making", blaming min_child_samples
+            # (and at 1e-14 LightGBM's own failed check). Weights of mean below 1 are read
+            # relative to their mean; of mean 1 or more (class_weight="balanced") as given.
+            mean = float(weights[weights > 0].astype(np.float64).mean())
+            if mean < 1.0:
+                weights = weights.astype(np.float64) / mean
         train = self._dataset(lgb, frame, labels, weights)
         params = self._lgb_params()
-        if weights is not None:
-            # LightGBM's least summed hessian per leaf (1e-3) is in units of a row of weight
-            # 1: weights normalised to sum 1 (1e-5 each over 100,000 rows) put every leaf
-            # below it, and the fit was refused as "no split worth making", blaming
-            # min_child_samples; read in units of the mean weight where that is below 1
-            # (weights of mean 1 or more, such as class_weight="balanced", fit as before)
-            mean = float(weights[weights > 0].mean())
-            params["min_sum_hessian_in_leaf"] = _MIN_LEAF_HESSIAN * min(1.0, mean)
         valid_sets, callbacks = [], []
         if validation is not None:
             valid_sets = [self._dataset(lgb, validation[0], validation[1], None, train)]

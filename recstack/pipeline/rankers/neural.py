@@ -244,8 +244,7 @@ class TorchRanker(Ranker):
             x_num = torch.as_tensor(self._standardise(frame.numeric), device=device)
             x_cat = torch.as_tensor(frame.categorical.astype(np.int64), device=device)
             y = torch.as_tensor(targets, device=device)
-            w = torch.as_tensor((np.ones(len(frame)) if weights is None else weights)
-                                .astype(np.float32), device=device)
+            w = torch.as_tensor(self._row_weights(weights, len(frame)), device=device)
             starts = group_starts(frame.groups)
             sizes = np.diff(np.r_[starts, len(frame)])
             starts_t = torch.as_tensor(starts, device=device)
@@ -309,6 +308,21 @@ class TorchRanker(Ranker):
                 raise TrainingFailedError(
                     f"{self.name}: training diverged (weights hold NaN or infinite values) with "
                     f"learning_rate={self.learning_rate}; lower the learning rate")
+
+    def _row_weights(self, weights: np.ndarray | None, n_rows: int) -> np.ndarray:
+        """The row weights as the network trains on them (float32). The losses normalised
+        by the weights (all but the pairwise and lambdarank ones) take them divided by
+        their mean, in float64 first: the loss is the same, and a batch of weights 1e-40
+        no longer sums below float32's range, where the gradient 1/total was infinite
+        (the fit was refused as diverged); weights near float32's largest number no longer
+        sum to inf. The pairwise losses sum the weights and keep them as given."""
+        if weights is None:
+            return np.ones(n_rows, np.float32)
+        if self.loss in (*PAIRWISE, "lambdarank"):
+            return weights.astype(np.float32)
+        positive = weights[weights > 0]
+        scale = float(positive.astype(np.float64).mean()) if len(positive) else 1.0
+        return (weights.astype(np.float64) / scale).astype(np.float32)
 
     def _max_loss(self, largest_group: int, heaviest: float | None) -> float:
         """The largest mean training loss an epoch of a training that learns ends with:

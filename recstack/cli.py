@@ -2868,5 +2868,23 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_from_python_m(status: int) -> NoReturn:
+    """End ``python -m recstack.cli`` with ``status``. After a Ctrl-C, CPython's ``-m``
+    runner can end the process by SIGINT once it has finalized (status -2, not 130), though
+    the command caught the KeyboardInterrupt and said so: an interrupt that lands in code
+    the interpreter evaluates for an extension marks itself unhandled, and ``-m`` checks
+    that mark after the exit code is set (the console script exits before it looks). An
+    interrupted run leaves after its exit handlers, as finalization would have run them."""
+    if status == 128 + signal.SIGINT:
+        import atexit
+
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                stream.flush()
+        os._exit(status)
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    _exit_from_python_m(main())

@@ -1571,6 +1571,12 @@ _COLUMN_ROLES = {"user ids": "user_col", "item ids": "item_col", "values": "valu
                  "timestamps": "timestamp_col"}
 
 
+def _missing_column(role: str) -> str:
+    """The loader's refusal of a column it did not find for ``role`` ("no column 'uid' for
+    user ids"), as a pattern for :func:`in_command_terms` whose group 1 is that refusal."""
+    return rf"(no column (?:'[^']*'|\"[^\"]*\") for {role})(?=;)"
+
+
 def _loader_keys_as_toml() -> list[tuple[str, str]]:
     """Terms for :func:`in_command_terms` of the commands that read an experiment file: the
     loader's advice written as a Python keyword ("pass separator=';'", "value_col= chooses
@@ -1589,8 +1595,7 @@ def _loader_keys_as_toml() -> list[tuple[str, str]]:
              (rf"\bpass ({names})=(?=[\s)]|$)", r"give [data] \1"),
              (rf"(?<![\w.:=-])({names})=(?=[\s)]|$)", r"[data] \1")]
     for role, name in _COLUMN_ROLES.items():
-        terms.append((rf"(no column (?:'[^']*'|\"[^\"]*\") for {role})(?=;)",
-                      rf"\1 ([data] {name} names it)"))
+        terms.append((_missing_column(role), rf"\1 ([data] {name} names it)"))
     return terms
 
 
@@ -1603,7 +1608,7 @@ def _column_options(given: dict[str, Any]) -> list[tuple[str, str]]:
     for role, name in _COLUMN_ROLES.items():
         flag = _flag(name)
         said = flag if name in given else f"the default of {flag}: name the column with {flag}"
-        terms.append((rf"(no column (?:'[^']*'|\"[^\"]*\") for {role})(?=;)", rf"\1 ({said})"))
+        terms.append((_missing_column(role), rf"\1 ({said})"))
     return terms
 
 

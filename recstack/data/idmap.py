@@ -7,6 +7,7 @@ import numbers
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -47,7 +48,10 @@ class IdMap:
         whitespace (``" 7"`` is the id ``"7"``), with an :class:`UntrimmedIdWarning` naming
         the first one, so that a map built here holds the ids a CSV file of the same
         data would give. Integers among text ids are text (``IdMap([1, "a"])`` holds
-        ``"1"`` and ``"a"``), as the loaders and :meth:`encode` read them. Ids that are
+        ``"1"`` and ``"a"``), as are bytes (their UTF-8 text), as :meth:`encode` reads
+        them; ids of two kinds that would so be one id (the integer ``1`` and the text
+        ``"1"``, ``b"a"`` and ``"a"``), which Python tells apart, are refused, naming both
+        with their types and positions. Ids that are
         equal once trimmed (``" 7"`` and ``"7"``) and ids
         that are empty once trimmed are refused by position. A vocabulary saved by an
         older recstack, which may hold untrimmed ids, is read back with :meth:`restore`."""
@@ -77,7 +81,12 @@ class IdMap:
 
         Values follow the id rule of :func:`id_values`: integers and text; whole floats
         are integers (as in a Parquet column of float ids), as are other whole real
-        numbers (``Decimal("7")``, ``Fraction(7)``); booleans, other numbers,
+        numbers (``Decimal("7")``, ``Fraction(7)``), so ``1``, ``1.0`` and
+        ``numpy.int64(1)`` are one id. Integers among text are text (``[1, "a"]`` gives
+        the ids ``"1"`` and ``"a"``), as are bytes; ids of two kinds that would so be one
+        id (``[1, "1"]``, ``[b"a", "a"]``: different to Python, and merged without a word
+        before) are refused, naming both with their types and positions; booleans, other
+        numbers,
         bytes that are not UTF-8 (others are their text) and missing values (None, NaN,
         masked entries) are refused by position.
         Text is trimmed of surrounding whitespace, as every loader reads it (``" 7"`` and
@@ -97,7 +106,7 @@ class IdMap:
     def _encode(cls, values: Any, *, trim: bool) -> tuple[IdMap, np.ndarray]:
         """:meth:`encode`; ``trim=False`` for a column whose text the caller has trimmed
         already (:meth:`Interactions.from_arrays`), which would pay for it twice."""
-        array = id_values(values, "ids")
+        array = id_values(values, "ids", one_kind=True)
         if array.ndim != 1:  # a nested list gave a map of its values and codes of its shape
             raise ConfigError(f"IdMap.encode takes a flat column of ids, got an array of "
                               f"shape {array.shape}")
@@ -346,7 +355,8 @@ def _text_when_mixed(ids: np.ndarray) -> np.ndarray:
     int64, which are text already) all as text, as a loader reads such a column
     (recstack.data.files): never a map mixing the id ``1`` and the id ``"a"``. ``IdMap([1,
     "01"])`` kept an int beside a text id where ``IdMap.encode`` of the same ids made both
-    text, so the two constructors gave maps that looked ids up differently."""
+    text, so the two constructors gave maps that looked ids up differently. Ids that this
+    would merge (``1`` and ``"1"``) were refused by :func:`id_values` with ``one_kind``."""
     if ids.dtype.kind == "O" and ids.size and pd.api.types.infer_dtype(ids) != "string":
         return np.array([str(v) for v in ids.tolist()], dtype=object)
     return ids
@@ -365,7 +375,7 @@ def _vocabulary_ids(external_ids: Any) -> np.ndarray:
     if isinstance(external_ids, str | bytes | Mapping) or np.ndim(external_ids) == 0:
         raise ConfigError(f"IdMap takes a list or array of external ids, got "
                           f"{type(external_ids).__name__} {external_ids!r:.60}")
-    ids = id_values(external_ids, "external ids")
+    ids = id_values(external_ids, "external ids", one_kind=True)
     if ids.ndim != 1:
         raise ConfigError(f"IdMap takes a flat list of external ids, got an array of shape "
                           f"{ids.shape}")
@@ -541,7 +551,7 @@ def sequence_array(values: Any) -> np.ndarray:
     return array
 
 
-def id_values(values: Any, what: str = "ids") -> np.ndarray:
+def id_values(values: Any, what: str = "ids", *, one_kind: bool = False) -> np.ndarray:
     """``values`` (one id, a list, an array, a pandas column) as an array of ids, by the rule
     of every loader: integers stay integers, text stays text, and a whole float (``7.0``,
     below 2**53) is the integer ``7``, as is any other whole real number (``Decimal("7")``,
@@ -553,6 +563,11 @@ def id_values(values: Any, what: str = "ids") -> np.ndarray:
     bytes that are not UTF-8 are refused. A list's text keeps every character
     (numpy's fixed-width text would drop a trailing NUL and merge ``"1\\x00"`` with
     ``"1"``). Integers beyond int64 become their digits (such ids are text).
+
+    ``one_kind``: the values are a column that builds a vocabulary, in which ids of two
+    kinds that would be one id once read as text (``[1, "1"]``, ``[b"a", "a"]``) are
+    refused (:func:`mixed_id_kinds_error`), where a lookup (the default) reads each id
+    alone.
 
     Arrays of integers or text pass through without a Python loop; only containers of
     mixed or unusual objects are read one value at a time."""
@@ -619,7 +634,7 @@ def id_values(values: Any, what: str = "ids") -> np.ndarray:
                 return array.astype(np.int64)
             except OverflowError:
                 pass
-        return _object_ids(flat, what).reshape(array.shape)
+        return _object_ids(flat, what, one_kind).reshape(array.shape)
     flat = array.ravel()
     if not flat.size:  # no values, so none that is not an id
         return array.astype(np.int64)
@@ -627,18 +642,25 @@ def id_values(values: Any, what: str = "ids") -> np.ndarray:
                      int(flat.size))
 
 
-def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
-    """``id_values`` of a flat object array, one value at a time."""
+def _object_ids(flat: np.ndarray, what: str, one_kind: bool = False) -> np.ndarray:
+    """``id_values`` of a flat object array, one value at a time; ``one_kind`` refuses ids
+    of two kinds that would be one id as text (:func:`mixed_id_kinds_error`)."""
     import decimal
 
     out = np.empty(len(flat), dtype=object)
     plain_ints = True
-    for position, value in enumerate(flat.tolist()):
+    given = flat.tolist()
+    # each value's kind (_NUMBER, _TEXT, _BYTES), for one_kind
+    kinds = np.full(len(given), _NUMBER, dtype=np.int8)
+    for position, value in enumerate(given):
         if isinstance(value, bytes):
+            kinds[position] = _BYTES
             try:
                 value = value.decode("utf-8")
             except UnicodeDecodeError:
                 raise _not_an_id(what, position, f"bytes {value!r}, not UTF-8 text") from None
+        elif isinstance(value, str):
+            kinds[position] = _TEXT
         if isinstance(value, str):
             out[position] = value
             plain_ints = False
@@ -670,7 +692,32 @@ def _object_ids(flat: np.ndarray, what: str) -> np.ndarray:
         else:  # ids that do not fit int64 are text (recstack.data.files)
             out[position] = str(number)
             plain_ints = False
+    if one_kind and not plain_ints and _kinds_merge(out, kinds):
+        # 1 beside "1" were one id once the column was text (IdMap.encode([1, "1"]))
+        mixed = mixed_id_kinds_error(given, what, merges_only=True)
+        if mixed is not None:
+            raise mixed
     return out.astype(np.int64) if plain_ints and len(out) else out
+
+
+_NUMBER, _TEXT, _BYTES = 0, 1, 2
+
+
+def _kinds_merge(ids: np.ndarray, kinds: np.ndarray) -> bool:
+    """Whether two ids of different kinds (``kinds``: _NUMBER, _TEXT, _BYTES) are one id once
+    all are read as text (``1`` and ``" 1"``): by hashing, without a Python loop, so that a
+    column of many mixed ids pays for the check about as much as for reading them. The
+    message (:func:`mixed_id_kinds_error`) reads the values again, only when they do."""
+    present = [kind for kind in (_NUMBER, _TEXT, _BYTES) if (kinds == kind).any()]
+    if len(present) < 2:
+        return False
+    # numbers as their digits; text (bytes decoded already) trimmed, as loaders read it
+    # (object indexes: pandas' own string type made the lookups several times slower)
+    texts = {kind: pd.Index(ids[kinds == kind].astype(str) if kind == _NUMBER
+                            else trim_text_ids(ids[kinds == kind]), dtype=object)
+             for kind in present}
+    return any(texts[one].isin(texts[other]).any()
+               for position, one in enumerate(present) for other in present[position + 1:])
 
 
 def _is_utf8_text(value: Any) -> bool:
@@ -702,6 +749,126 @@ def _whole_number(value: Any) -> int | None:
         return number if number == value else None
     except (ArithmeticError, TypeError, ValueError):
         return None
+
+
+def _id_kind(value: Any) -> str | None:
+    """The kind of id ``value`` is, of the three a column may hold one of: ``"text"``
+    (str), ``"bytes"`` (UTF-8 text, as a Parquet column of binary ids) and ``"number"``
+    (an int, numpy integer, float, Decimal or Fraction: a whole one is that integer, so
+    ``1``, ``1.0``, ``numpy.int64(1)`` and ``Decimal(1)`` are one id). None for what is
+    no id at all (booleans, missing values, dates), which the id rule refuses by itself."""
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bytes):
+        return "bytes"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real | Decimal):
+        return None
+    return None if _is_nan(value) else "number"
+
+
+def _as_one_column(value: Any, kind: str) -> str | None:
+    """The text ``value`` (of ``kind``) would be in a column of text ids, trimmed as every
+    loader trims it: ``1``, ``1.0`` and ``"1"`` are all ``"1"``; None where it would be no
+    id (a fraction, bytes that are not UTF-8)."""
+    if kind == "text":
+        return str(value).strip()
+    if kind == "bytes":
+        try:
+            return bytes(value).decode("utf-8").strip()
+        except UnicodeDecodeError:
+            return None
+    whole = value if isinstance(value, numbers.Integral) else _whole_number(value)
+    return None if whole is None else str(int(whole))
+
+
+def mixed_id_kinds_error(values: Sequence[Any], what: str = "ids", *,
+                         column: str | None = None, merges_only: bool = False
+                         ) -> DataFormatError | None:
+    """The refusal of one column of ids holding more than one kind of id (text, bytes,
+    numbers: see :func:`_id_kind`), or None when it holds one kind.
+
+    Python tells them apart (``1 != "1"``, ``b"a" != "a"``) but a column of ids has one
+    type, as every file format has: read as one column they were all text, and user ``1``
+    and user ``"1"`` became one user without a word. So a column is all numbers, all text
+    or all bytes; the message names the column (``column``) or the ids (``what``), the
+    first value of two kinds with their positions, the types found, a pair of values that
+    would have been one id (when there is one) and the conversion that makes one type.
+
+    ``merges_only``: refuse only a column in which two values of different kinds would
+    be one id once read as text (``[1, "1"]``, ``[b"a", "a"]``, ``[7, " 7"]``), naming
+    that pair, and None for others (``[1, "a"]``, which ``IdMap`` reads as the text ids
+    ``"1"`` and ``"a"``). One pass over the values in Python: for columns already read one
+    value at a time (an object column whose values are of more than one type), never a
+    column of one dtype."""
+    kinds = [_id_kind(value) for value in values]
+    first: dict[str, int] = {}
+    for position, kind in enumerate(kinds):
+        if kind is not None and kind not in first:
+            first[kind] = position
+    if len(first) < 2:
+        return None
+    types = sorted({type(value).__name__ for value, kind in zip(values, kinds, strict=True)
+                    if kind is not None})
+    clash = _first_clash(values, kinds)
+    if merges_only:
+        return None if clash is None else _merged_ids_error(values, clash, what, first, types)
+    if "number" in first:
+        shown_pair = sorted((min(first.get("text", len(kinds)), first.get("bytes", len(kinds))),
+                             first["number"]))
+        head = f"{what} mix text and other types ({', '.join(types)})"
+        why = "in one column every id would be text, merging {merged}"
+        example = "ids such as 1 and '1'"
+        expected = "ids of one type: all numbers, or all text (e.g. the column .astype(str))"
+    else:  # text beside bytes
+        shown_pair = sorted((first["text"], first["bytes"]))
+        head = f"{what} mix text and bytes ({', '.join(types)})"
+        why = "bytes are read as their UTF-8 text, merging {merged}"
+        example = "ids such as b'1' and '1'"
+        expected = ("ids of one type: all text, or all bytes (e.g. decode the bytes first, "
+                    "column.str.decode('utf-8'), or [v.decode() for v in ids])")
+    if clash is not None:
+        # the pair the user would have lost without a word, each with its type
+        example = " and ".join(f"{shown(values[p])} ({type(values[p]).__name__}, position "
+                               f"{p})" for p in clash) + " into one id"
+    at, then = shown_pair
+    message = (f"{head}: position {at} holds {shown(values[at])}, position {then} "
+               f"{shown(values[then])}; {why.format(merged=example)}")
+    return DataFormatError(message, column=column, expected=expected)
+
+
+def _merged_ids_error(values: Sequence[Any], clash: tuple[int, int], what: str,
+                      first: dict[str, int], types: list[str]) -> DataFormatError:
+    """:func:`mixed_id_kinds_error` with ``merges_only``: the pair that would be one id."""
+    pair = " and ".join(f"{shown(values[p])} ({type(values[p]).__name__}, position {p})"
+                        for p in clash)
+    if "number" in first:
+        kinds = "numbers and text"
+        expected = ("ids of one type: if these are one id, make every id text first (e.g. "
+                    "the column .astype(str)); if they are two, write them apart (e.g. "
+                    "'u1' for the text one)")
+    else:
+        kinds = "text and bytes"
+        expected = ("ids of one type: if these are one id, decode the bytes first (e.g. "
+                    "column.str.decode('utf-8')); if they are two, write them apart")
+    return DataFormatError(
+        f"{what} mix {kinds} ({', '.join(types)}), which are read as text, so {pair} "
+        "would be one id, though Python tells them apart", expected=expected)
+
+
+def _first_clash(values: Sequence[Any], kinds: list[str | None]) -> tuple[int, int] | None:
+    """The positions of the first two values of different kinds that one column would read
+    as one id (``1`` and ``"1"``, ``b"a"`` and ``" a"``), or None."""
+    seen: dict[str, tuple[str, int]] = {}
+    for position, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+        if kind is None:
+            continue
+        text = _as_one_column(value, kind)
+        if text is None:
+            continue
+        earlier = seen.setdefault(text, (kind, position))
+        if earlier[0] != kind:
+            return earlier[1], position
+    return None
 
 
 def _describe(value: Any) -> str:

@@ -31,6 +31,7 @@ from recstack.data.idmap import (
     IdMap,
     arrow_text_ids,
     id_values,
+    mixed_id_kinds_error,
     not_a_selection,
     sequence_array,
     trim_text_ids,
@@ -1457,10 +1458,13 @@ _ONE_KIND_OF_IDS = frozenset({"string", "bytes", "integer", "floating", "decimal
 
 
 def _refuse_text_among_numbers(ids: Any, array: np.ndarray, column: str) -> None:
-    """Refuse ids that mix text (str, or bytes: UTF-8 text) with numbers, whatever holds
-    them. As one column they are all text: numpy turns the list ``[1, "1"]`` into two
-    equal strings, and the vocabulary reads the integers of an object column (a pandas
-    column of both kinds) as their digits, so user 1 and user "1" became one user.
+    """Refuse ids that mix text with numbers, or text with bytes, whatever holds them
+    (:func:`~recstack.data.idmap.mixed_id_kinds_error`; ``IdMap`` refuses only the ids
+    such a mix would merge, reading the others as text). As one column they are all
+    text: numpy turns the list ``[1, "1"]`` into two equal strings, and the vocabulary
+    reads the integers of an object column (a pandas column of both kinds) as their
+    digits, so user 1 and user "1" became one user; ``b"a"`` beside ``"a"`` were one
+    user as well, bytes being read as their UTF-8 text.
     Missing values are left to ``id_values``, which refuses them by position."""
     if array.dtype.kind in "US" and not isinstance(ids, np.ndarray | pd.Series | pd.Index):
         values = list(ids)  # what the list held, before numpy made all of it text
@@ -1469,23 +1473,9 @@ def _refuse_text_among_numbers(ids: Any, array: np.ndarray, column: str) -> None
         values = array.tolist()
     else:
         return  # numpy or pandas text, or numbers, throughout
-    is_text = np.fromiter((isinstance(value, str | bytes) for value in values), dtype=bool,
-                          count=len(values))
-    is_missing = np.fromiter((value is None or value is pd.NA or value is pd.NaT
-                              or (isinstance(value, float | np.floating) and value != value)
-                              for value in values), dtype=bool, count=len(values))
-    is_other = ~is_text & ~is_missing
-    if not (is_text.any() and is_other.any()):
-        return
-    text_at, other_at = int(np.argmax(is_text)), int(np.argmax(is_other))
-    kinds = sorted({type(value).__name__ for value, given in zip(values, is_text | is_other,
-                                                                 strict=True) if given})
-    first, second = sorted((text_at, other_at))
-    raise DataFormatError(
-        f"ids mix text and other types ({', '.join(kinds)}): position {first} holds "
-        f"{shown(values[first])}, position {second} {shown(values[second])}; in one column "
-        "every id would be text, merging ids such as 1 and '1'", column=column,
-        expected="ids of one type: all numbers, or all text (e.g. the column .astype(str))")
+    mixed = mixed_id_kinds_error(values, column=column)
+    if mixed is not None:
+        raise mixed
 
 
 #: the way out for true/false where ratings or weights belong, one wording for every reader

@@ -3,7 +3,13 @@ on held-out data, and the measurements that say whether they do.
 
 Every calibrator has ``fit(scores, labels)`` (returns ``self``), ``predict(scores)``
 (float64 probabilities) and a JSON form (``to_json`` / :func:`calibrator_from_json`,
-:meth:`Calibrator.save` / :func:`load_calibrator`: plain JSON, never pickle).
+:meth:`Calibrator.save` / :func:`load_calibrator`: plain JSON, never pickle). A saved file
+records the SHA-256 of its content in its ``sha256`` field, taken as a model's
+``model.json`` takes its own (:mod:`recstack.models.persistence`: the canonical JSON, keys
+sorted, no whitespace, ASCII, without that field), so a value edited by hand or damaged
+after saving is refused by name rather than loaded. A file without the field (saved before
+it was recorded, or written by hand from the documented JSON form) loads unchecked, as
+before. (A checksum, not a signature: whoever can write the file can recompute it.)
 
 **Fit on held-out data.** A calibrator learns how the model's scores relate to outcomes
 the model has not seen; on the model's own training data the scores are over-confident
@@ -37,6 +43,7 @@ item-popularity bucket, :func:`activity_buckets`), on top of
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 import math
@@ -57,7 +64,14 @@ from numpy.typing import ArrayLike
 
 from recstack.atomic import checked_output, write_text
 from recstack.data.interactions import caller_stacklevel, refuse_ragged
-from recstack.errors import ConfigError, RecstackError, counted, digit_count, shown
+from recstack.errors import (
+    ConfigError,
+    RecstackError,
+    counted,
+    digit_count,
+    shown,
+    shown_given,
+)
 from recstack.metrics._validation import (
     MetricInputError,
     beyond_float,
@@ -103,6 +117,9 @@ __all__ = ["CalibratedScorer", "CalibrationError", "Calibrator", "DownsamplingCo
 _FORMAT = "recstack-calibrator"
 #: the saved range of the fitted scores (files written before it lack it: no warning then)
 _SCORE_RANGE = "score_range"
+#: the field of a saved file holding the SHA-256 of the rest of it (see the module docstring)
+_CHECKSUM = "sha256"
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _REGISTRY: dict[str, type[Calibrator]] = {}
 
 
@@ -327,7 +344,11 @@ class Calibrator(ABC):
         if not overwrite and Path(path).is_file():
             raise CalibrationError(f"{path} already exists; pass overwrite=True to replace "
                                    "it, or choose another name")
-        return write_text(path, json.dumps(self.to_json(), indent=2, allow_nan=False) + "\n")
+        content = self.to_json()
+        # an edit by hand after saving (a threshold, a slope) loaded silently as a calibrator
+        # that was never fitted: the checksum has it refused by name
+        content[_CHECKSUM] = _content_digest(content)
+        return write_text(path, json.dumps(content, indent=2, allow_nan=False) + "\n")
 
     def _config(self) -> dict[str, Any]:
         return {}
@@ -353,7 +374,7 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
     try:
         score_range = _saved_score_range(data)
         calibrator = _REGISTRY[kind]._from_json(
-            {key: value for key, value in data.items() if key != _SCORE_RANGE})
+            {key: value for key, value in data.items() if key not in (_SCORE_RANGE, _CHECKSUM)})
     except KeyError as error:
         # the KeyError's own text was the bare field name: "damaged platt calibrator
         # ('slope')"
@@ -372,18 +393,52 @@ def calibrator_from_json(data: Any, where: str = "calibrator") -> Calibrator:
         calibrator.score_range_ = score_range
     # the fields this calibrator writes: any other was added or misspelt by hand and would
     # be ignored silently (a 'rated' written beside the downsampling 'rate')
-    known = set(calibrator.to_json())
+    known = {*calibrator.to_json(), _CHECKSUM}
     unknown = sorted(str(key) for key in data if key not in known)
     if unknown:
         hint = did_you_mean(unknown[0], sorted(known))
         raise CalibrationError(f"{where}: unknown field(s) {', '.join(map(repr, unknown))} in "
                                f"the {kind} calibrator{hint}; its fields are "
                                f"{', '.join(map(repr, sorted(known)))}")
+    if _CHECKSUM in data:
+        # checked last, so that a value no calibrator holds is named by its field first
+        _refuse_changed_since_saved(data, where)
     return calibrator
 
 
+def _content_digest(content: dict[str, Any]) -> str:
+    """The SHA-256 of a calibrator's JSON without its checksum field, over its canonical
+    form (keys sorted, no whitespace, ASCII): the form a model's metadata checksum takes."""
+    body = {key: value for key, value in content.items() if key != _CHECKSUM}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                           allow_nan=False)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _refuse_changed_since_saved(data: dict[str, Any], where: str) -> None:
+    """Refuse a saved calibrator whose content is not the one its checksum was taken of."""
+    recorded = data[_CHECKSUM]
+    if not isinstance(recorded, str) or _HEX_DIGEST.fullmatch(recorded) is None:
+        raise CalibrationError(
+            f"{where}: the field {_CHECKSUM!r} must be the 64 lower-case hexadecimal digits "
+            f"of the SHA-256 that Calibrator.save records, found {shown_given(recorded)}; the "
+            "file changed after it was saved (restore the saved file, or fit and save the "
+            "calibrator again)")
+    try:
+        actual = _content_digest(data)
+    except (TypeError, ValueError):  # a value JSON cannot write back (NaN): not saved so
+        actual = None
+    if actual != recorded:
+        raise CalibrationError(
+            f"{where}: the file changed after it was saved: its content does not match the "
+            f"SHA-256 recorded in its {_CHECKSUM!r} field ({recorded[:12]}...), so a value "
+            "was edited by hand or the file was damaged; restore the saved file, or fit and "
+            "save the calibrator again")
+
+
 def load_calibrator(path: str | Path) -> Calibrator:
-    """Read a calibrator written by :meth:`Calibrator.save`."""
+    """Read a calibrator written by :meth:`Calibrator.save`, refusing one whose content
+    changed after it was saved (its ``sha256`` field; a file without one loads unchecked)."""
     _check_path(path, "load_calibrator")
     path = Path(path)
     # a pipe waited forever for a writer; a link that loops or leads nowhere, or a folder,

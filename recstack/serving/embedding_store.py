@@ -650,6 +650,14 @@ class SQLiteEmbeddingStore(EmbeddingStore):
                 raise StoreUnavailableError(self._closed_message()) from None
             raise StoreUnavailableError(f"embedding store {self.path}: {error} "
                                         f"({_unopenable(self.path, error)})") from None
+        except UnicodeDecodeError as error:
+            # a byte of a table's name, a kind or an id damaged (sqlite3 decodes every text
+            # it reads as UTF-8): it was this bare exception, a traceback in place of a refusal
+            raise StoreUnavailableError(
+                f"embedding store {self.path}: damaged: it holds text that is not UTF-8 "
+                f"({error.reason}: {error.object[error.start:error.end]!r}), where the store "
+                "writes only UTF-8 (table names, kinds and ids); restore it from a copy, or "
+                "remove it and put the vectors again (put_model)") from None
 
     @arguments_named
     def put(self, kind: str, ids: Any, vectors: Any) -> None:

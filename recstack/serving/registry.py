@@ -25,7 +25,9 @@ then: in a local registry the staging folder is renamed into place in one step
 and checked against the manifest, and the manifest is uploaded last. A version without a
 valid manifest is never listed or loaded, so a reader never sees half a version. A version
 whose files do not match its manifest, or whose manifest does not check out, is refused
-both on publish and on load (:class:`CorruptVersionError`); so is one whose manifest,
+both on publish and on load (:class:`CorruptVersionError`), as is one holding a symbolic
+link (named, never followed: the registry writes none) or far more entries than a version
+holds (the walk of its folder stops there); so is one whose manifest,
 checksums and all, describes something else than the folder holds: other hyperparameters
 than the model's, another item index, an index over another fit's item vectors, or a data
 fingerprint or creation time of another form than publish writes.
@@ -1449,17 +1451,20 @@ def _refuse_index_of_another_model(index: Any, model: Any, where: str,
 # --------------------------------------------------------------------------- checks
 def verify_folder(folder: Path, where: str) -> dict[str, Any]:
     """Check a version folder against its manifest: the manifest itself, then every file
-    (none missing, none extra, each SHA-256 and size). Returns the manifest."""
+    (none missing, none extra, each SHA-256 and size). Returns the manifest. A symbolic
+    link anywhere in the folder is refused, and so is a folder of far more entries than a
+    version holds (:func:`_present_files`)."""
     from recstack.atomic import checked_path
 
     folder = checked_path(folder, f"{where}: version folder")
+    # walked first: manifest.json itself may be the link
+    present = _present_files(folder, where)
     try:
         raw = (folder / MANIFEST).read_bytes()
     except FileNotFoundError:
         raise CorruptVersionError(f"{where}: no {MANIFEST}; not a complete version") from None
     manifest = _parse_manifest(raw, f"{where}/{MANIFEST}")
     table = manifest["files"]
-    present = _present_files(folder)
     present.discard(MANIFEST)
     missing, extra = sorted(set(table) - present), sorted(present - set(table))
     if missing or extra:
@@ -1481,28 +1486,63 @@ def verify_folder(folder: Path, where: str) -> dict[str, Any]:
     return manifest
 
 
-def _present_files(folder: Path) -> set[str]:
-    """The files a loader can open under ``folder``, as paths relative to it, reached
-    through links to folders too: the loader follows them, and a walk that did not
-    (``Path.rglob``) left the files under a linked ``model/`` out of the check, so a
-    version whose manifest listed none of them (its digest recomputed) loaded whatever
-    model the link led to, another version's included. A link back to a folder it sits in
-    (a loop) is not followed again."""
+#: the most files and folders the check of a version folder walks: a version holds a few
+#: dozen (its manifest, model, item index and one index per candidate generator)
+_MOST_ENTRIES = 10_000
+
+
+def _present_files(folder: Path, where: str) -> set[str]:
+    """The files under ``folder``, as paths relative to it, walked without following any
+    symbolic link. A version holds only the files the registry wrote, and it never writes
+    a link, so a link is refused by name, whether it leads to a file or a folder, inside
+    the version or outside it, without walking where it leads: the walk followed links to
+    folders (the loader follows them too), so a link to ``/`` or ``/usr`` was walked whole
+    before the refusal. The walk itself is bounded: a folder holding more than
+    :data:`_MOST_ENTRIES` files and folders is refused naming that count, not walked to
+    its end. (A pipe or socket is no file: one the manifest lists reads as missing.)"""
     present: set[str] = set()
-    # the real folders from ``folder`` down to each folder walked: a loop leads to one
-    chains: dict[str, frozenset[str]] = {}
-    for top, folders, names in os.walk(folder, followlinks=True):
-        above = chains.get(os.path.dirname(top), frozenset())
-        real = os.path.realpath(top)
-        if real in above:
-            folders[:] = []
-            continue
-        chains[top] = above | {real}
-        relative = Path(top).relative_to(folder)
-        # a link that leads nowhere or loops is among the names, where is_file() drops it
-        present.update((relative / name).as_posix() for name in names
-                       if (Path(top) / name).is_file())
+    walked = 0
+    pending = [Path()]
+    while pending:
+        relative = pending.pop()
+        try:
+            entries = os.scandir(folder / relative)  # read as walked: bounded below
+        except OSError as error:  # os.walk passed over a folder it could not read
+            shown_folder = f"{where}/{relative.as_posix()}" if relative.parts else where
+            raise CorruptVersionError(
+                f"{shown_folder}: the folder cannot be read ({error.strerror or error}); "
+                "give this process permission to read the whole version folder") from None
+        with entries:
+            for entry in entries:
+                walked += 1
+                if walked > _MOST_ENTRIES:
+                    raise CorruptVersionError(
+                        f"{where}: the version folder holds more than "
+                        f"{_MOST_ENTRIES:,} files and folders, where a version holds the "
+                        "few the registry writes (its manifest, model and item index); "
+                        "files were added to it by hand, or it is not a version folder "
+                        "(publish the model again)")
+                inner = (relative / entry.name).as_posix()
+                if entry.is_symlink():
+                    raise CorruptVersionError(
+                        f"{where}/{inner}: a symbolic link (to {_link_target(entry.path)}), "
+                        "where a version holds only the files the registry wrote, never a "
+                        "link (it is not followed); put the files themselves in its place "
+                        "(copy the version folder again without links) or publish the model "
+                        "again")
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(relative / entry.name)
+                elif entry.is_file(follow_symlinks=False):
+                    present.add(inner)
     return present
+
+
+def _link_target(path: str) -> str:
+    """Where a symbolic link leads, as it is written, for a message (never followed)."""
+    try:
+        return repr(echoed(os.readlink(path)))
+    except OSError:
+        return "somewhere that cannot be read"
 
 
 def _parse_manifest(raw: bytes, where: str) -> dict[str, Any]:

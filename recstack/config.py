@@ -324,7 +324,8 @@ class EvaluationSpec(Spec):
                                   "drop it")
         elif self.n_negatives is not None:
             raise ConfigError(f"n_negatives = {self.n_negatives}: applies to protocol = "
-                              f"\"sampled\" only, and the protocol is {self.protocol!r}; "
+                              f"\"sampled\" only, and the protocol is "
+                              f"{shown_value(self.protocol)}; "
                               "write protocol = \"sampled\" or drop n_negatives")
 
 
@@ -623,12 +624,12 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     name = raw.get("name", Path(source).stem)
     # a name taken from the file's own name was said as "name = ' x'", a line the file
     # does not hold
-    _check_run_name(name, f"{file}name = {name!r}" if "name" in raw else
+    _check_run_name(name, f"{file}name = {shown_value(name)}" if "name" in raw else
                     f"{file}the run name {name!r} (the file's name without its extension, "
                     "as the file sets no name =)")
     output = raw.get("output")
     if output is not None:
-        _check_run_name(output, f"{file}output = {output!r}")
+        _check_run_name(output, f"{file}output = {shown_value(output)}")
     base_folder = Path(base) if base is not None else Path.cwd()
 
     data = _parse_data(raw["data"], f"{file}[data] ", base_folder)
@@ -643,7 +644,7 @@ def parse_experiment(raw: dict[str, Any], *, source: str = "<experiment>",
     if data.ncf is not None and sampled and "n_negatives" in evaluation_table:
         raise ConfigError(f"{file}[evaluation] n_negatives = "
                           f"{shown_value(evaluation_table['n_negatives'])}: the NCF files of "
-                          f"[data] split = {data.ncf.written!r} give each test user's "
+                          f"[data] split = {shown_value(data.ncf.written)} give each test user's "
                           f"negatives (its .test.negative file), and those are ranked; drop "
                           "n_negatives")
     if sampled:
@@ -1464,8 +1465,8 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
                               f"{', '.join(map(repr, SPLIT_FORMATS))}"
                               f"{did_you_mean(layout, SPLIT_FORMATS)}")
         if "split" not in table:
-            raise ConfigError(f"{where}format = {layout!r}: says how a split folder is laid "
-                              "out; give the folder as split = \"...\"")
+            raise ConfigError(f"{where}format = {shown_value(layout)}: says how a split folder "
+                              f"is laid out; give the folder as split = \"...\"")
     given = [k for k in DATA_KEYS if k in table]
     for key in given:
         if not isinstance(table[key], str):
@@ -1487,7 +1488,7 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
                               f"{', '.join(k for k in given if k != 'split')}")
         homeless = home_problem(table["split"])
         if homeless is not None:
-            raise ConfigError(f"{where}split = {table['split']!r} {homeless}")
+            raise ConfigError(f"{where}split = {shown_value(table['split'])} {homeless}")
         folder = Path(table["split"]).expanduser()
         folder = folder if folder.is_absolute() else base / folder
         if layout == "adjacency" or (layout is None and is_adjacency_folder(folder)):
@@ -1510,7 +1511,8 @@ def _parse_data(table: Any, where: str, base: Path) -> DataSpec:
                 check_options_apply(spec, options, where)
             except ConfigError as error:
                 # of two or three parts, which one is not a file the options apply to
-                raise ConfigError(f"{error}, which {key} = {table[key]!r} names") from None
+                raise ConfigError(f"{error}, which {key} = {shown_value(table[key])} "
+                                  "names") from None
         return DataSpec(None, parts, options)
     raise ConfigError(f"{where}missing key 'source' (or train and test, or split)")
 
@@ -1541,7 +1543,7 @@ def _adjacency_folder(folder: Path, where: str, written: str, options: LoaderOpt
     _require_folder(folder, where, written)
     missing = [FILE_NAMES[p] for p in ("train", "test") if not (folder / FILE_NAMES[p]).is_file()]
     if missing:
-        raise ConfigError(f"{where}split = {written!r}: no {' or '.join(missing)} in "
+        raise ConfigError(f"{where}split = {shown_value(written)}: no {' or '.join(missing)} in "
                           f"{folder.resolve()}; a graph-CF split holds train.txt, test.txt "
                           "and optionally valid.txt")
     given = options.given()
@@ -1583,7 +1585,7 @@ def _ncf_folder(folder: Path, where: str, written: str, options: LoaderOptions
                 ) -> DataSpec:
     """The ``[data]`` of NCF split files: the files are found here (each one present,
     the data set named when the folder holds several) and read when the experiment runs."""
-    said = f"{where}split = {written!r}"
+    said = f"{where}split = {shown_value(written)}"
     found = _ncf_data_set(folder)
     if found is None:
         if folder.is_file():
@@ -1628,9 +1630,9 @@ def _ncf_folder(folder: Path, where: str, written: str, options: LoaderOptions
 
 def _require_folder(folder: Path, where: str, written: str) -> None:
     if folder.is_file():
-        raise ConfigError(f"{where}split = {written!r}: {folder.resolve()} is a file; split "
-                          "names a folder (of train.txt, test.txt for a graph-CF split, or "
-                          "written by `recstack data split`)")
+        raise ConfigError(f"{where}split = {shown_value(written)}: {folder.resolve()} is a "
+                          "file; split names a folder (of train.txt, test.txt for a graph-CF "
+                          "split, or written by `recstack data split`)")
     if not folder.is_dir():
         from recstack.data.files import near_miss
 
@@ -1640,7 +1642,7 @@ def _require_folder(folder: Path, where: str, written: str) -> None:
             # 'kfold/fold-3' of three folds was "did you mean 'kfold/fold-2'?", without
             # saying that the folds are numbered from 0
             raise ConfigError(
-                f"{where}split = {written!r}: no such fold; {folder.parent} holds "
+                f"{where}split = {shown_value(written)}: no such fold; {folder.parent} holds "
                 f"{len(folds)} folds written by `recstack data split --method kfold`, "
                 f"fold-{folds[0]} to fold-{folds[-1]} (numbered from 0); name one of them, "
                 f"e.g. split = \"{Path(written).parent / f'fold-{folds[0]}'}\"")
@@ -1650,7 +1652,7 @@ def _require_folder(folder: Path, where: str, written: str) -> None:
         base = (folder.parents[len(Path(written).parts) - 1]
                 if not Path(written).expanduser().is_absolute() and Path(written).parts
                 and ".." not in Path(written).parts else None)
-        raise ConfigError(f"{where}split = {written!r}: no such folder (looked at "
+        raise ConfigError(f"{where}split = {shown_value(written)}: no such folder (looked at "
                           f"{folder.resolve()}){near_miss(folder, written)}"
                           f"{relative_to_the_file(written, base)}")
 
@@ -1663,21 +1665,22 @@ def _split_folder(folder: Path, where: str, written: str, layout: str | None = N
     if not (folder / "train.parquet").exists():
         folds = sorted(p.name for p in folder.glob("fold-*") if p.is_dir())
         if folds:
-            raise ConfigError(f"{where}split = {written!r}: holds {len(folds)} folds; name "
-                              f"one of them, e.g. split = \"{Path(written) / folds[0]}\"")
+            raise ConfigError(f"{where}split = {shown_value(written)}: holds {len(folds)} "
+                              "folds; name one of them, e.g. split = "
+                              f"\"{Path(written) / folds[0]}\"")
         lists = [name for name in FILE_NAMES.values() if (folder / name).is_file()]
         if layout == "recstack" and is_adjacency_folder(folder):
             files = ", ".join(f"{part}.parquet" for part in SPLIT_PARTS)
-            raise ConfigError(f"{where}format = 'recstack': expects the files `recstack data "
+            raise ConfigError(f"{where}format = \"recstack\": expects the files `recstack data "
                               f"split` writes ({files}; fold_in optional), but split = "
                               f"{written!r} holds {', '.join(lists)}, a graph-CF split; drop "
                               "format (it is detected) or write format = \"adjacency\"")
         if lists and layout != "recstack":
             missing = [name for name in ("train.txt", "test.txt") if name not in lists]
-            raise ConfigError(f"{where}split = {written!r}: holds {', '.join(lists)} but no "
-                              f"{' or '.join(missing)}; a graph-CF split needs train.txt and "
-                              "test.txt (valid.txt is optional)")
-        raise ConfigError(f"{where}split = {written!r}: no train.parquet in "
+            raise ConfigError(f"{where}split = {shown_value(written)}: holds {', '.join(lists)} "
+                              f"but no {' or '.join(missing)}; a graph-CF split needs "
+                              "train.txt and test.txt (valid.txt is optional)")
+        raise ConfigError(f"{where}split = {shown_value(written)}: no train.parquet in "
                           f"{folder.resolve()}; expected a folder written by "
                           "`recstack data split`")
     parts = {}
@@ -1685,11 +1688,12 @@ def _split_folder(folder: Path, where: str, written: str, layout: str | None = N
         path = folder / f"{part}.parquet"
         if not path.exists() and part != "fold_in":
             # train.parquet is there (checked above): the folder lost a part
-            raise ConfigError(f"{where}split = {written!r}: no {path.name} in "
+            raise ConfigError(f"{where}split = {shown_value(written)}: no {path.name} in "
                               f"{folder.resolve()} beside train.parquet; expected a folder "
                               "written by `recstack data split`")
         if path.exists():
-            parts[part] = resolve_source(str(path), where=f"{where}split = {written!r}: ")
+            parts[part] = resolve_source(str(path), where=f"{where}split = "
+                                                          f"{shown_value(written)}: ")
     return parts
 
 
@@ -2182,16 +2186,16 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
                                                    c) == key)
                 alike = (f" ({shown_value(same)} and {shown_value(choice)} are one number)"
                          if repr(same) != repr(choice) else "")
-                raise ConfigError(f"{where}choices = {choices!r}: {shown_value(choice)} is "
-                                  f"listed twice{alike}; "
-                                  "give each choice once")
+                raise ConfigError(f"{where}choices = {shown_value(choices)}: "
+                                  f"{shown_value(choice)} is listed twice{alike}; give each "
+                                  "choice once")
             seen.add(key)
         if len(choices) == 1:
             # every trial drew the one value: a search of nothing, run `trials` times over
-            raise ConfigError(f"{where}choices = {choices!r}: one choice searches nothing "
-                              f"(every trial would draw {choices[0]!r}); list two choices or "
-                              "more, or set the value in the model's params and leave it "
-                              "out of the space")
+            raise ConfigError(f"{where}choices = {shown_value(choices)}: one choice searches "
+                              f"nothing (every trial would draw {shown_value(choices[0])}); "
+                              "list two choices or more, or set the value in the model's "
+                              "params and leave it out of the space")
         return
     low, high = description.get("low"), description.get("high")
     whole = description["type"] == "int"
@@ -2205,7 +2209,7 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
                           "number within the float range (about 1.8e308)")
     if not numbers or low >= high:  # type: ignore[operator]
         wanted = "whole numbers" if whole else "numbers"
-        swap = (f"; swap them: low = {shown_value(high)}, high = {shown_value(low)}"
+        swap = (_swap_hint(where, description, declared, model, name)
                 if numbers and low > high else  # type: ignore[operator]
                 f"; a range of one value searches nothing: set {name or 'the parameter'} "
                 "in the model's params instead" if numbers else "")
@@ -2240,6 +2244,30 @@ def check_dimension(where: str, description: Any, *, declared: Any = None, model
     as_drawn = int if whole else float
     _check_value(where, declared, model, name, as_drawn(low), "low")  # type: ignore[arg-type]
     _check_value(where, declared, model, name, as_drawn(high), "high")  # type: ignore[arg-type]
+
+
+def _swap_hint(where: str, description: dict[str, Any], declared: Any, model: str,
+               name: str) -> str:
+    """The fix for a range written high to low: swap the ends where the swapped range is
+    one the dimension takes, else the range that is valid. It said "swap them" of every
+    such range, suggesting ``low = -0.01`` for a regularization that must be >= 0 and a
+    log-scale range starting at 0, each refused once the user had swapped them."""
+    low, high = description.get("low"), description.get("high")
+    swapped = {**description, "low": high, "high": low}
+    try:
+        check_dimension(where, swapped, declared=declared, model=model, name=name)
+    except ConfigError as error:
+        refusal = str(error).removeprefix(where)
+    else:
+        return f"; swap them: low = {shown_value(high)}, high = {shown_value(low)}"
+    takes = []
+    if declared is not None:
+        takes.append(f"{name or 'the parameter'} takes "
+                     f"{declared.describe().removesuffix(', or None')}")
+    if swapped.get("log") is True:
+        takes.append("a log-scale range needs low > 0 (log = true)")
+    valid = f"; give low < high where {' and '.join(takes)}" if takes else ""
+    return f"; swapped, the range is refused too ({refusal}){valid}"
 
 
 def _dimension_shape_problem(description: Any) -> str:
@@ -2363,8 +2391,8 @@ def check_conditions(where: str, space: dict[str, Any], *,
                 raise ConfigError(f"{here}{other!r} is not a categorical dimension; a "
                                   "condition can only name one")
             if not isinstance(values, list) or not values:
-                raise ConfigError(f"{here}{other} = {values!r}: expected a non-empty list "
-                                  f"of its choices ({choices})")
+                raise ConfigError(f"{here}{other} = {shown_value(values)}: expected a non-empty "
+                                  f"list of its choices ({choices})")
             for value in values:
                 if not any(value == c and type(value) is type(c) for c in choices):
                     raise ConfigError(f"{here}{other} = {shown_value(value)} is not one of its "
@@ -2598,7 +2626,7 @@ def _check_run_name(name: Any, where: str, *, what: str = "a run name",
         # 'als ' made results/als␣ and per_user_als␣.csv, and `fit --model als` found no
         # such label
         raise ConfigError(f"{where}: starts or ends with a space; {what} becomes a file "
-                          f"or folder name, written without them: {name.strip()!r}")
+                          f"or folder name, written without them: {shown_value(name.strip())}")
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
         # found only when the results are written, after every model was fitted
         raise ConfigError(f"{where}: {len(name.encode('utf-8'))} bytes long; {what} "

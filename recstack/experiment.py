@@ -69,7 +69,7 @@ from recstack.evaluation.results import (
 from recstack.models.base import Recommender
 from recstack.models.registry import create_model
 from recstack.progress import Progress, resolve
-from recstack.specs import arguments_named
+from recstack.specs import arguments_named, toml_shown
 
 _log = logging.getLogger(__name__)
 
@@ -353,7 +353,7 @@ def _naming_data_path(experiment: Experiment, key: str) -> Iterator[None]:
         if os.path.abspath(error.file) != os.path.abspath(named):
             raise
         named_error = DataFormatError(
-            f"{experiment.where}[data] {key} = {written!r}: {error}")
+            f"{experiment.where}[data] {key} = {toml_shown(written)}: {error}")
         # the place stays the data's, for tools that read it
         named_error.file, named_error.expected = error.file, error.expected
         named_error.detail = error.detail

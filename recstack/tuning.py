@@ -88,6 +88,7 @@ from recstack.specs import (
     arguments_named,
     did_you_mean,
     finite_or_infinite,
+    toml_shown,
     whole_exact_as_int,
 )
 
@@ -999,7 +1000,8 @@ def check_metric_cutoff(experiment: Experiment, train: Interactions) -> None:
         table = experiment.raw.get("tune")
         # under the graph-CF protocol the default is recall@20, which a file need not say
         default = " (the default)" if isinstance(table, dict) and "metric" not in table else ""
-        raise ConfigError(f"{experiment.where}[tune] metric = {metric!r}{default}: K = {k} is "
+        raise ConfigError(f"{experiment.where}[tune] metric = {toml_shown(metric)}{default}: "
+                          f"K = {k} is "
                           f"larger than the catalog ({counted(train.n_items, 'item')} in "
                           f"the training "
                           f"part); use K <= {train.n_items}, e.g. metric = "

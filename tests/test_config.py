@@ -125,10 +125,10 @@ MISTAKES = [
     (with_("filters", [{"user_min": 2}]), "x.toml: [[filters]] #1 needs a 'type' (one of "),
     (with_("seed", -1), "x.toml: seed = -1: must be >= 0"),
     (with_("sed", 3), "x.toml: unknown key 'sed' (did you mean 'seed'?)"),
-    (with_("name", "../elsewhere"), "x.toml: name = '../elsewhere': a run name is a folder name "
+    (with_("name", "../elsewhere"), "x.toml: name = \"../elsewhere\": a run name is a folder name "
                                     "inside the results folder"),
-    (with_("output", "/tmp/x"), "x.toml: output = '/tmp/x': a run name is a folder name"),
-    (with_("output", ".."), "x.toml: output = '..': a run name is a folder name"),
+    (with_("output", "/tmp/x"), "x.toml: output = \"/tmp/x\": a run name is a folder name"),
+    (with_("output", ".."), "x.toml: output = \"..\": a run name is a folder name"),
     ({"data": {"source": "synthetic"}, "models": [{"type": "random"}]},
      "x.toml: missing table [split]"),
     ({"split": {"method": "random"}, "models": [{"type": "random"}]},
@@ -202,9 +202,9 @@ def test_a_split_folder_of_folds_asks_for_one_fold(tmp_path):
     raw = {"data": {"split": "cv"}, "models": [{"type": "random"}]}
     with pytest.raises(ConfigError) as error:
         parse_experiment(raw, source="x.toml", base=tmp_path)
-    assert str(error.value) == ("x.toml: [data] split = 'cv': holds 2 folds; name one of them, "
+    assert str(error.value) == ("x.toml: [data] split = \"cv\": holds 2 folds; name one of them, "
                                 "e.g. split = \"cv/fold-0\"")
-    with pytest.raises(ConfigError, match=r"x.toml: \[data\] split = 'nowhere': no such folder "
+    with pytest.raises(ConfigError, match=r"x.toml: \[data\] split = \"nowhere\": no such folder "
                                           r"\(looked at "):
         parse_experiment({"data": {"split": "nowhere"}, "models": [{"type": "random"}]},
                          source="x.toml", base=tmp_path)
@@ -278,7 +278,7 @@ def test_format_recstack_on_a_graph_cf_folder_says_which_files_it_expects(tmp_pa
     with pytest.raises(ConfigError) as error:
         parse_experiment(raw, source="x.toml", base=tmp_path)
     assert str(error.value) == (
-        "x.toml: [data] format = 'recstack': expects the files `recstack data split` writes "
+        "x.toml: [data] format = \"recstack\": expects the files `recstack data split` writes "
         "(train.parquet, test.parquet, fold_in.parquet; fold_in optional), but split = 'lists' "
         "holds train.txt, valid.txt, test.txt, a graph-CF split; drop format (it is detected) "
         "or write format = \"adjacency\"")
@@ -299,7 +299,7 @@ def test_unquoted_toml_dates_are_read_as_times(tmp_path):
 
 
 def test_a_control_character_in_a_run_name_is_named_as_such():
-    with pytest.raises(ConfigError, match=r"name = 'a\\x00b': a run name becomes a file or "
+    with pytest.raises(ConfigError, match=r"name = \"a\\u0000b\": a run name becomes a file or "
                                           "folder name; use no line breaks, tabs or other "
                                           "control characters"):
         parse_experiment(with_("name", "a\0b"), source="x.toml")

@@ -31,8 +31,8 @@ def _refusal(tmp_path, dimension):
 def test_a_categorical_of_one_choice_is_refused(tmp_path):
     message = _refusal(tmp_path, '[tune.space.similarity]\ntype = "categorical"\n'
                                  'choices = ["cosine"]\n')
-    assert message.endswith("t.toml: [tune] space.similarity: choices = ['cosine']: one "
-                            "choice searches nothing (every trial would draw 'cosine'); list "
+    assert message.endswith("t.toml: [tune] space.similarity: choices = [\"cosine\"]: one "
+                            "choice searches nothing (every trial would draw \"cosine\"); list "
                             "two choices or more, or set the value in the model's params and "
                             "leave it out of the space")
 
@@ -64,7 +64,7 @@ def test_a_range_of_one_value_says_to_set_the_parameter(tmp_path):
 def test_search_from_python_refuses_one_choice_too():
     data = generate(n_users=60, n_items=40, n_interactions=800, seed=0)
     split = random_split(data, 0.2, seed=0)
-    with pytest.raises(ConfigError, match=r"space\['similarity'\]: choices = \['cosine'\]: "
+    with pytest.raises(ConfigError, match=r"space\['similarity'\]: choices = \[\"cosine\"\]: "
                                           r"one choice searches nothing"):
         search("item_knn", split.train, split.test,
                {"similarity": {"type": "categorical", "choices": ["cosine"]}}, trials=2)

@@ -233,7 +233,7 @@ def test_a_split_folder_missing_its_test_file_says_so(tmp_path):
     folder = tmp_path / "split"
     folder.mkdir()
     pd.DataFrame({"user_id": [1], "item_id": [1]}).to_parquet(folder / "train.parquet")
-    with pytest.raises(ConfigError, match=r"x\.toml: \[data\] split = 'split': no test\.parquet "
+    with pytest.raises(ConfigError, match=r"x\.toml: \[data\] split = \"split\": no test\.parquet "
                                           r"in .* beside train\.parquet"):
         parse_experiment({"data": {"split": "split"}, "models": [{"type": "random"}]},
                          source="x.toml", base=tmp_path)

@@ -55,7 +55,7 @@ def test_the_experiments_folder_read_as_a_release_names_the_setting(tmp_path, ca
     assert code == 2
     # the ratings file read before the folder (test = ".") may say which column it read
     assert err.splitlines()[-1] == (
-        f"recstack: error: {tmp_path / 'e.toml'}: [data] {key} = '.': {tmp_path}: {MISSING}")
+        f"recstack: error: {tmp_path / 'e.toml'}: [data] {key} = \".\": {tmp_path}: {MISSING}")
     assert "Traceback" not in err
 
 
@@ -67,7 +67,7 @@ def test_the_refusal_keeps_its_kind_and_the_datas_place(tmp_path):
     (tmp_path / "e.toml").write_text(f'[data]\nsource = "."\n{SPLIT}{TAIL}', encoding="utf-8")
     with pytest.raises(DataFormatError) as refused:
         run_experiment(load_experiment(tmp_path / "e.toml"))
-    assert str(refused.value) == f"{tmp_path / 'e.toml'}: [data] source = '.': {tmp_path}: " \
+    assert str(refused.value) == f"{tmp_path / 'e.toml'}: [data] source = \".\": {tmp_path}: " \
                                  f"{MISSING}"
     assert refused.value.file == str(tmp_path)
     assert refused.value.expected == "the files of MovieLens LATEST: ratings.csv, movies.csv"
@@ -78,7 +78,7 @@ def test_loader_options_name_the_part_they_do_not_apply_to(tmp_path, capsys):
     assert code == 2
     assert err == (f"recstack: error: {tmp_path / 'e.toml'}: [data] separator: loader options "
                    "apply to CSV, TSV and Parquet files, not to a movielens source, which "
-                   "train = '.' names\n")
+                   "train = \".\" names\n")
 
 
 def test_a_line_of_the_data_is_still_the_datas_to_name(tmp_path, capsys):

@@ -238,9 +238,9 @@ def test_cli_evaluate_prints_the_report_and_the_table(tiny, capsys):
      "mean "
      "'adjacency'?)"),
     ({"source": "tiny/train.txt", "format": "adjacency"}, None,
-     "[data] format = 'adjacency': says how a split folder is laid out"),
+     "[data] format = \"adjacency\": says how a split folder is laid out"),
     ({"split": "nowhere", "format": "adjacency"}, None,
-     "[data] split = 'nowhere': no such folder (looked at "),
+     "[data] split = \"nowhere\": no such folder (looked at "),
     ({"split": "tiny", "separator": ","}, None,
      "[data] separator: loader options apply to CSV, TSV and Parquet files, not to a "
      "graph-CF split"),
@@ -272,19 +272,19 @@ def test_malformed_tables_are_refused_before_any_data_is_read(tiny, monkeypatch,
 def test_a_folder_without_test_file_is_refused_naming_it(tmp_path):
     (tmp_path / "half").mkdir()
     (tmp_path / "half" / "train.txt").write_text("0 1\n")
-    with pytest.raises(ConfigError, match=r"e\.toml: \[data\] split = 'half': no test\.txt in"):
+    with pytest.raises(ConfigError, match=r"e\.toml: \[data\] split = \"half\": no test\.txt in"):
         parse_experiment({"data": {"split": "half", "format": "adjacency"},
                           "models": [{"type": "random"}]}, source="e.toml", base=tmp_path)
     # without format = "adjacency" the folder is not recognised as a graph-CF split, but
     # the error still says what it lacks, not that a `recstack data split` folder was meant
     (tmp_path / "half" / "valid.txt").write_text("0 2\n")
-    with pytest.raises(ConfigError, match=r"split = 'half': holds train\.txt, valid\.txt but "
+    with pytest.raises(ConfigError, match=r"split = \"half\": holds train\.txt, valid\.txt but "
                                           r"no test\.txt; a graph-CF split needs"):
         parse_experiment({"data": {"split": "half"}, "models": [{"type": "random"}]},
                          source="e.toml", base=tmp_path)
     (tmp_path / "file.txt").write_text("0 1\n")
     for layout in ({}, {"format": "adjacency"}):
-        with pytest.raises(ConfigError, match=r"split = 'file\.txt': .*file\.txt is a file; "
+        with pytest.raises(ConfigError, match=r"split = \"file\.txt\": .*file\.txt is a file; "
                                               r"split names a folder"):
             parse_experiment({"data": {"split": "file.txt"} | layout,
                               "models": [{"type": "random"}]}, source="e.toml", base=tmp_path)
@@ -354,7 +354,7 @@ def test_a_tune_metric_cutoff_beyond_the_catalog_is_refused_on_both_paths(tiny, 
         type = "ease"
     """)
     # items 0..6 over the three files (one vocabulary): 7 items
-    expected = (f"{path}: [tune] metric = 'recall@50': K = 50 is larger than the catalog "
+    expected = (f"{path}: [tune] metric = \"recall@50\": K = 50 is larger than the catalog "
                 "(7 items in the training part); use K <= 7, e.g. metric = \"recall@7\"")
     exp = load_experiment(path)
     with pytest.raises(ConfigError) as error:
@@ -384,5 +384,5 @@ def test_the_protocol_s_default_tune_metric_is_checked_and_named_as_the_default(
     with pytest.raises(ConfigError) as error:
         run_experiment(exp)
     assert str(error.value) == (
-        "e.toml: [tune] metric = 'recall@20' (the default): K = 20 is larger than the catalog "
+        "e.toml: [tune] metric = \"recall@20\" (the default): K = 20 is larger than the catalog "
         "(7 items in the training part); use K <= 7, e.g. metric = \"recall@7\"")

@@ -65,7 +65,7 @@ def test_an_experiment_file_run_name_with_spaces_is_cut(tmp_path):
     with pytest.raises(ConfigError) as refused:
         load_experiment(path)
     message = str(refused.value)
-    assert f"name = '{name[:60]}...{name[-20:]}' (299 characters): 299 bytes long" in message
+    assert f'name = "{name[:60]}...{name[-20:]}" (299 characters): 299 bytes long' in message
     assert name not in message
 
 

@@ -258,6 +258,6 @@ def test_a_source_in_a_home_of_no_user_is_refused():
 
 def test_a_split_folder_in_a_home_of_no_user_is_refused():
     raw = {"data": {"split": f"{_NO_USER}/split"}, "models": [{"type": "most_popular"}]}
-    with pytest.raises(ConfigError, match=r"split = '~recstack-no-such-user-135/split' "
+    with pytest.raises(ConfigError, match=r"split = \"~recstack-no-such-user-135/split\" "
                                           r"starts with ~recstack-no-such-user-135"):
         parse_experiment(raw, source="exp.toml")

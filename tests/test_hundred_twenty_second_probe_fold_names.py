@@ -24,7 +24,7 @@ def folds(tmp_path):
 @pytest.mark.parametrize("name", ["fold-3", "fold-7", "fold-1x", "fold-"])
 def test_a_fold_past_the_folds_written_names_the_folds_there_are(folds, name):
     with pytest.raises(ConfigError, match=(
-            rf"^exp.toml: \[data\] split = 'kfold/{name}': no such fold; .*kfold holds 3 "
+            rf"^exp.toml: \[data\] split = \"kfold/{name}\": no such fold; .*kfold holds 3 "
             r"folds written by `recstack data split --method kfold`, fold-0 to fold-2 "
             r"\(numbered from 0\); name one of them, e.g. split = \"kfold/fold-0\"")):
         parse_experiment(_experiment(f"kfold/{name}"), source="exp.toml", base=folds)

@@ -304,7 +304,7 @@ def test_tuning_with_a_wide_experiment_seed_and_a_cutoff_beyond_the_catalog(tmp_
     result = tune(load_experiment(tmp_path / "wide.toml"))
     assert result.best_params["factors"] >= 1
     beyond = write_experiment(tmp_path, TUNE_BASE + 'metric = "ndcg@5000"\n')
-    with pytest.raises(ConfigError, match=r"metric = 'ndcg@5000': K = 5000 is larger "
+    with pytest.raises(ConfigError, match=r"metric = \"ndcg@5000\": K = 5000 is larger "
                                           r"than the catalog"):
         tune(load_experiment(beyond))
 

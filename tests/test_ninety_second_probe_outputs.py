@@ -27,7 +27,10 @@ EXPERIMENT = ('[data]\nsource = "synthetic"\n[split]\nmethod = "random"\n[[model
 
 
 def _error(capsys, *argv):
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as stop:  # the parser's refusal of an option: the same status
+        code = stop.code
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     return err.strip()

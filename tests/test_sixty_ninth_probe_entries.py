@@ -45,9 +45,9 @@ def test_an_empty_entry_still_says_only_what_it_needs():
 
 
 @pytest.mark.parametrize(("changes", "where", "written"), [
-    ({"name": "baseline "}, "x.toml: name = 'baseline '", "baseline"),
-    ({"name": " baseline"}, "x.toml: name = ' baseline'", "baseline"),
-    ({"output": "run "}, "x.toml: output = 'run '", "run"),
+    ({"name": "baseline "}, 'x.toml: name = "baseline "', "baseline"),
+    ({"name": " baseline"}, 'x.toml: name = " baseline"', "baseline"),
+    ({"output": "run "}, 'x.toml: output = "run "', "run"),
     ({"models": [{"type": "most_popular", "label": "pop "}]},
      'x.toml: [[models]] #1 label = "pop "', "pop"),
 ])
@@ -57,7 +57,7 @@ def test_a_run_name_or_label_with_spaces_at_its_ends_is_refused(changes, where, 
     with pytest.raises(ConfigError) as error:
         parse_experiment(_raw(**changes), source="x.toml")
     assert str(error.value) == (f"{where}: starts or ends with a space; a run name becomes "
-                                f"a file or folder name, written without them: {written!r}")
+                                f"a file or folder name, written without them: \"{written}\"")
 
 
 def test_inner_spaces_are_still_taken():

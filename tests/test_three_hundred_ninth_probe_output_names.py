@@ -234,4 +234,4 @@ def test_a_run_name_taken_from_the_file_name_is_not_said_as_a_line_of_the_file(t
     assert str(caught.value) == (
         f"{experiment}: the run name ' x' (the file's name without its extension, as the "
         "file sets no name =): starts or ends with a space; a run name becomes a file or "
-        "folder name, written without them: 'x'")
+        "folder name, written without them: \"x\"")

@@ -470,7 +470,7 @@ def test_a_metric_cutoff_beyond_the_catalog_is_refused_naming_the_field():
     # SMALL has 200 items; the training part of its split can hold no more
     with pytest.raises(ConfigError) as error:
         tune(experiment(metric="ndcg@500"))
-    found = re.fullmatch(r"t\.toml: \[tune\] metric = 'ndcg@500': K = 500 is larger than "
+    found = re.fullmatch(r"t\.toml: \[tune\] metric = \"ndcg@500\": K = 500 is larger than "
                          r"the catalog \((\d+) items in the training part\); use K <= \1, "
                          r"e\.g\. metric = \"ndcg@\1\"",
                          str(error.value))

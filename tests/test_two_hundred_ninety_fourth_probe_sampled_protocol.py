@@ -162,22 +162,22 @@ NCF = 'split = "ncf/toy"'
     ('source = "log.csv"', 'protocol = "sampled"\nn_negatives = 5\nks = [10]',
      "[evaluation] ks = [10]: K = 10 is not below the 6 candidates"),
     (NCF, 'protocol = "sampled"\nn_negatives = 10',
-     "[evaluation] n_negatives = 10: the NCF files of [data] split = 'ncf/toy' give each "
+     "[evaluation] n_negatives = 10: the NCF files of [data] split = \"ncf/toy\" give each "
      "test user's negatives"),
     ('split = "ncf/toi"', 'protocol = "sampled"',
-     "[data] split = 'ncf/toi': no NCF data set 'toi' in"),
+     "[data] split = \"ncf/toi\": no NCF data set 'toi' in"),
     ('split = "ncf/toi"\nformat = "ncf"', 'protocol = "sampled"', "(did you mean 'toy'?)"),
     ('split = "two"', 'protocol = "sampled"',
-     "[data] split = 'two': the folder holds 2 NCF data sets (other, toy); name one"),
+     "[data] split = \"two\": the folder holds 2 NCF data sets (other, toy); name one"),
     ('split = "empty"\nformat = "ncf"', 'protocol = "sampled"',
-     "[data] split = 'empty': format = \"ncf\", but"),
+     "[data] split = \"empty\": format = \"ncf\", but"),
     ('split = "lacking/toy"', 'protocol = "sampled"',
-     "[data] split = 'lacking/toy': no toy.test.negative in"),
+     "[data] split = \"lacking/toy\": no toy.test.negative in"),
     ('split = "log.csv"\nformat = "ncf"', 'protocol = "sampled"', "log.csv is a file"),
     ('split = "ncf/toy"\nseparator = ","', 'protocol = "sampled"',
      "[data] separator: loader options apply to CSV, TSV and Parquet files, not to NCF"),
     ('source = "log.csv"\nformat = "ncf"', 'protocol = "sampled"',
-     "[data] format = 'ncf': says how a split folder is laid out"),
+     "[data] format = \"ncf\": says how a split folder is laid out"),
 ])
 def test_refused_when_read(tmp_path, data, evaluation, message):
     _ncf(tmp_path / "ncf")

@@ -132,7 +132,7 @@ def test_a_relative_split_folder_beside_the_user_is_said_so(tmp_path, monkeypatc
     with pytest.raises(ConfigError) as refused:
         load_experiment(path)
     assert str(refused.value) == (
-        f"{path}: [data] split = 'parts/one': no such folder (looked at "
+        f"{path}: [data] split = \"parts/one\": no such folder (looked at "
         f"{tmp_path / 'sub' / 'parts' / 'one'}); a relative path in an experiment file is "
         f"read from the file's folder, {tmp_path / 'sub'}, not the current folder, which "
         f"holds parts/one: write '../parts/one' (its path from the file's folder) or "

@@ -149,19 +149,23 @@ def fetch(
     if not force and _is_verified(target, expected):
         return target
     source = url or chosen.url
+    # the cache folder as given opens a refusal of it: `data fetch --cache-dir afile` was
+    # told of "the cache folder afile/movielens" without the option that named it (the
+    # command line names the option of a message that opens with its path)
+    given = "" if cache_dir is None else f"{os.fspath(cache_dir)}: "
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         # "Not a directory" did not say which part of the path is the file in the way
-        raise RecstackError(f"cannot create the cache folder {target.parent}: "
+        raise RecstackError(f"{given}cannot create the cache folder {target.parent}: "
                             f"{blocking_parent(target)}; choose another cache folder"
                             ) from None
     except OSError as error:
         if error.errno == errno.ELOOP:  # a link that loops: "Too many levels of ..."
-            raise RecstackError(f"cannot create the cache folder {target.parent}: "
+            raise RecstackError(f"{given}cannot create the cache folder {target.parent}: "
                                 f"{blocking_parent(target)}; choose another cache folder"
                                 ) from None
-        raise RecstackError(f"cannot create the cache folder {target.parent}: "
+        raise RecstackError(f"{given}cannot create the cache folder {target.parent}: "
                             f"{error.strerror or error}") from None
     if os.path.lexists(target) and (target.is_symlink() or not target.is_dir()):
         # refused by the swap, but only once the archive had been downloaded

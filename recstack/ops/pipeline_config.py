@@ -206,7 +206,7 @@ class RegistryOptions(Spec):
         _check_path_text("root", self.root)
         problem = mistyped_url(self.root)
         if problem is not None:
-            raise ConfigError(f"root = {self.root!r}: {problem}")
+            raise ConfigError(f"root = {shown_value(self.root)}: {problem}")
 
 
 @dataclass(frozen=True)
@@ -250,13 +250,13 @@ def _check_path_text(key: str, value: str | None) -> None:
     folder (scanned as partitions, or filled with runs, a lock and a registry); a ``~``
     must name a home folder (:func:`~recstack.specs.home_problem`)."""
     if value is not None and not value.strip():
-        raise ConfigError(f"{key} = {value!r}: expected a path (relative ones are taken "
+        raise ConfigError(f"{key} = {shown_value(value)}: expected a path (relative ones are taken "
                           "from the pipeline file's folder), not an empty string")
     if value is not None and "\0" in value:
-        raise ConfigError(f"{key} = {value!r}: a path cannot hold a NUL character")
+        raise ConfigError(f"{key} = {shown_value(value)}: a path cannot hold a NUL character")
     homeless = home_problem(value) if value is not None and "://" not in value else None
     if homeless is not None:
-        raise ConfigError(f"{key} = {value!r} {homeless}")
+        raise ConfigError(f"{key} = {shown_value(value)} {homeless}")
 
 
 def _check_training_schedule(training: TrainingSpec, table: dict[str, Any], model_type: str,
@@ -267,8 +267,9 @@ def _check_training_schedule(training: TrainingSpec, table: dict[str, Any], mode
 
     if "partitions" in table and training.window != "sliding":
         raise ConfigError(f"{where}partitions = {training.partitions}: the length of a "
-                          f"sliding window, but window = {training.window!r} trains on every "
-                          "earlier partition; set window = \"sliding\" or remove partitions")
+                          f"sliding window, but window = {shown_value(training.window)} "
+                          "trains on every earlier partition; set window = \"sliding\" or "
+                          "remove partitions")
     if training.warm_iterations is not None and not training.warm_start:
         raise ConfigError(f"{where}warm_iterations = {training.warm_iterations}: counts the "
                           "iterations of a warm start, but warm_start is false; set "
@@ -278,10 +279,10 @@ def _check_training_schedule(training: TrainingSpec, table: dict[str, Any], mode
 
         able = [name for name in available_models()
                 if issubclass(model_class(name), WarmStartMixin)]
-        raise ConfigError(f"{where}warm_start = true: a {model_type!r} model cannot start from "
-                          f"the published one's vectors (every run would train from "
-                          f"scratch); warm starts need one of {', '.join(able)}; remove "
-                          "warm_start or change [model] type")
+        raise ConfigError(f"{where}warm_start = true: [model] type = {shown_value(model_type)} "
+                          "cannot start from the published one's vectors (every run would "
+                          f"train from scratch); warm starts need one of {', '.join(able)}; "
+                          "remove warm_start or change [model] type")
     if training.warm_start and training.warm_iterations is not None:
         from recstack.models.warm_start import iteration_param
 
@@ -360,8 +361,8 @@ def _refuse_inside_partitions(partitions: Path, outputs: list[tuple[str, str, Pa
         real = os.path.realpath(path.expanduser())
         if real == inside or real.startswith(inside.rstrip(os.sep) + os.sep):
             relation = "is" if real == inside else "lies inside"
-            raise ConfigError(f"{file}{key} = {written!r}: {relation} the partitions folder "
-                              f"{partitions} ([data] partitions), which every run reads as "
+            raise ConfigError(f"{file}{key} = {shown_value(written)}: {relation} the partitions "
+                              f"folder {partitions} ([data] partitions), which every run reads as "
                               "log partitions; put the pipeline's own files elsewhere")
 
 
@@ -385,10 +386,10 @@ def _refuse_nested_outputs(work: Path, work_text: str, registry: Path | None,
         relation = "holds"
     else:
         return
-    raise ConfigError(f"{file}work = {work_text!r} ({work}) {relation} [registry] root = "
-                      f"{registry_text!r} ({registry}); the work folder (runs, state, lock) "
-                      "and the model registry must be separate folders, neither inside the "
-                      "other")
+    raise ConfigError(f"{file}work = {shown_value(work_text)} ({work}) {relation} [registry] "
+                      f"root = {shown_value(registry_text)} ({registry}); the work folder (runs, "
+                      "state, lock) and the model registry must be separate folders, neither "
+                      "inside the other")
 
 
 def _refuse_version_word_name(name: str, registry: RegistryOptions,
@@ -407,7 +408,7 @@ def _refuse_version_word_name(name: str, registry: RegistryOptions,
     key = "name" if registry.name is None else "[registry] name"
     remedy = ("set [registry] name = \"...\" (the model's name in the registry) or "
               "rename the pipeline" if registry.name is None else "choose another")
-    raise ConfigError(f"{file}{key} = {published!r}: the model is published under this "
+    raise ConfigError(f"{file}{key} = {shown_value(published)}: the model is published under this "
                       f"name, and {problem}; {remedy}")
 
 
@@ -447,7 +448,7 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     name = raw.get("name", Path(source).stem)
     # the results folder and --out are an experiment's: a pipeline's name is its work
     # folder's (NAME.pipeline, unless work = ...) and its registry model's
-    _check_run_name(name, f"{file}name = {name!r}", what="a pipeline name",
+    _check_run_name(name, f"{file}name = {shown_value(name)}", what="a pipeline name",
                     folder="the name of its work folder (NAME.pipeline) and registry model",
                     elsewhere="; set work = \"...\" to put the work folder elsewhere")
     from recstack.serving.registry import check_name
@@ -477,9 +478,10 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     if data.rating_range is None and getattr(model_class(model.type), "predicts_ratings",
                                              False):
         # found here, not after the checks and the drift step, when training refuses it
-        raise ConfigError(f"{file}[model] type = {model.type!r} predicts explicit ratings, "
-                          "but [data] declares no rating_range (the events are implicit); "
-                          "add rating_range = [low, high] or use an implicit-feedback model")
+        raise ConfigError(f"{file}[model] type = {shown_value(model.type)} predicts explicit "
+                          "ratings, but [data] declares no rating_range (the events are "
+                          "implicit); add rating_range = [low, high] or use an implicit-feedback "
+                          "model")
     _check_training_schedule(training, raw.get("training", {}), model.type,
                              f"{file}[training] ")
     if training.window == "sliding" and training.fold_in_between >= training.partitions:
@@ -493,8 +495,8 @@ def parse_pipeline(raw: dict[str, Any], *, source: str = "<pipeline>",
     if training.fold_in_between and model.type not in FOLD_IN_MODELS:
         raise ConfigError(f"{file}[training] fold_in_between = {training.fold_in_between}: "
                           f"folding in new users and items needs a model type among "
-                          f"{', '.join(FOLD_IN_MODELS)}, not {model.type!r}; use 0 (train "
-                          "every run) or warm_start")
+                          f"{', '.join(FOLD_IN_MODELS)}, not {shown_value(model.type)}; use 0 "
+                          f"(train every run) or warm_start")
     _refuse_experiment_evaluation(raw.get("evaluation", {}), f"{file}[evaluation] ")
     gate = build_spec(GateSpec, raw.get("evaluation", {}), f"{file}[evaluation] ")
     _check_threshold_reachable(gate, data, file)

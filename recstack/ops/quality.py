@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -62,6 +63,7 @@ from recstack.specs import (
     build_spec,
     fields_of,
     option,
+    toml_shown,
     whole_exact_as_int,
 )
 
@@ -81,7 +83,8 @@ class ShareThreshold(Spec):
 
     def check(self) -> None:
         if self.fail < self.warn:
-            raise ConfigError(f"fail = {self.fail} must be at least warn = {self.warn}")
+            raise ConfigError(_crossed_thresholds("warn", self.warn, "fail", self.fail,
+                                                  "a share of offending rows"))
 
 
 #: the share checks and their default thresholds (warn, fail)
@@ -118,8 +121,9 @@ class QualitySpec(Spec):
 
     def check(self) -> None:
         if self.volume_fail < self.volume_warn:
-            raise ConfigError(f"volume_fail = {self.volume_fail} must be at least "
-                              f"volume_warn = {self.volume_warn}")
+            raise ConfigError(_crossed_thresholds("volume_warn", self.volume_warn,
+                                                  "volume_fail", self.volume_fail,
+                                                  "a row-count ratio"))
         if self.timestamp_floor is not None:
             floor_seconds(self.timestamp_floor)
         object.__setattr__(self, "shares", _checked_shares(self.shares))
@@ -143,9 +147,9 @@ class QualitySpec(Spec):
             if name in SHARE_CHECKS:
                 # the check exists: what is wrong is the value, not the key
                 warn, fail = SHARE_CHECKS[name]
-                raise ConfigError(f"{where}{name} = {value!r}: a share check's thresholds "
-                                  f"are a table, e.g. [quality.{name}] warn = {warn} fail = "
-                                  f"{fail} (shares of rows in [0, 1])")
+                raise ConfigError(f"{where}{name} = {toml_shown(value)}: a share check's "
+                                  f"thresholds are a table, e.g. [quality.{name}] warn = {warn} "
+                                  f"fail = {fail} (shares of rows in [0, 1])")
         stray = [key for key in plain if key not in plain_keys]
         if stray:
             from recstack.specs import did_you_mean
@@ -165,13 +169,50 @@ class QualitySpec(Spec):
                                   f"{did_you_mean(name, SHARE_CHECKS)}; they are: "
                                   + ", ".join(SHARE_CHECKS))
             default = dict(zip(("warn", "fail"), SHARE_CHECKS[name], strict=True))
-            shares[name] = build_spec(ShareThreshold, default | sub,
-                                      f"{file}[quality.{name}] ")
+            try:
+                shares[name] = build_spec(ShareThreshold, default | sub,
+                                          f"{file}[quality.{name}] ")
+            except ConfigError as error:
+                named = _defaults_named(error, sub, ("warn", "fail"))
+                if named is error:
+                    raise
+                raise named from None
         if "shares" in plain:
             raise ConfigError(f"{where}unknown key 'shares'")
-        spec = build_spec(cls, plain, where)
+        try:
+            spec = build_spec(cls, plain, where)
+        except ConfigError as error:
+            named = _defaults_named(error, plain, ("volume_warn", "volume_fail"))
+            if named is error:
+                raise
+            raise named from None
         object.__setattr__(spec, "shares", shares)
         return spec
+
+
+def _crossed_thresholds(warn_key: str, warn: float, fail_key: str, fail: float,
+                        measured: str) -> str:
+    """The refusal of a warning threshold above its failing one, naming both and the two
+    ways out: either key may be the one the user changed (or the one left at its default),
+    and it named the failing one first ("fail = 0.01 must be at least warn = 0.05") as if
+    that were the mistake, where the user had raised warn alone."""
+    return (f"{warn_key} = {warn} and {fail_key} = {fail} are crossed: {measured} above "
+            f"{warn_key} warns and above {fail_key} fails, so {warn_key} must be at most "
+            f"{fail_key}; lower {warn_key} to {fail} or less, or raise {fail_key} to {warn} "
+            "or more")
+
+
+def _defaults_named(error: ConfigError, given: Any, keys: Sequence[str]) -> ConfigError:
+    """``error`` with each of ``keys`` the table left out marked "(the default)" where the
+    message shows its value: a refusal across two settings (:func:`_crossed_thresholds`)
+    shows both, and one of them may be a value the file never wrote."""
+    message = str(error)
+    for key in keys:
+        if key not in given:
+            message = re.sub(rf"(?<![\w.]){re.escape(key)} = [^\s,;:]+", r"\g<0> (the default)",
+                             message, count=1)
+    # any other refusal stays as it was raised (its kind too: an unquoted date's)
+    return error if message == str(error) else ConfigError(message)
 
 
 def _checked_shares(shares: dict | None) -> dict[str, ShareThreshold]:
@@ -192,8 +233,14 @@ def _checked_shares(shares: dict | None) -> dict[str, ShareThreshold]:
                               f"thresholds are: {', '.join(SHARE_CHECKS)}")
         if isinstance(value, dict):
             default = dict(zip(("warn", "fail"), SHARE_CHECKS[name], strict=True))
-            value = build_spec(ShareThreshold, default | value,
-                               f"QualitySpec: shares[{name!r}] ")
+            try:
+                value = build_spec(ShareThreshold, default | value,
+                                   f"QualitySpec: shares[{name!r}] ")
+            except ConfigError as error:
+                named = _defaults_named(error, value, ("warn", "fail"))
+                if named is error:
+                    raise
+                raise named from None
         elif not isinstance(value, ShareThreshold):
             warn, fail = SHARE_CHECKS[name]
             raise ConfigError(f"QualitySpec: shares[{name!r}] = {value!r}: expected the "
@@ -233,14 +280,14 @@ def floor_seconds(text: str) -> int:
     try:
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except (TypeError, ValueError):
-        raise ConfigError(f"timestamp_floor = {text!r}: expected a date such as "
-                          "'2000-01-01' (ISO 8601, UTC)") from None
+        raise ConfigError(f"timestamp_floor = {toml_shown(text)}: expected a date such as "
+                          '"2000-01-01" (ISO 8601, UTC)') from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     now = dt.datetime.now(dt.UTC)
     if moment > now:
         # every event of every partition would then fail the before_floor check at run time
-        raise ConfigError(f"timestamp_floor = {text!r} is in the future (today is "
+        raise ConfigError(f"timestamp_floor = {toml_shown(text)} is in the future (today is "
                           f"{now.date().isoformat()}): every event would be counted as "
                           "before the floor; give the earliest date real events can have")
     return int(moment.timestamp())

@@ -78,7 +78,7 @@ def test_an_experiment_split_folder_gets_the_near_name(folder):
     (folder / "splits").mkdir()
     experiment = folder / "exp.toml"
     experiment.write_text('[data]\nsplit = "split"\n[[models]]\ntype = "most_popular"\n')
-    with pytest.raises(ConfigError, match=r"\[data\] split = 'split': no such folder \(looked "
+    with pytest.raises(ConfigError, match=r"\[data\] split = \"split\": no such folder \(looked "
                                           r"at .*\) \(did you mean 'splits'\?\)$"):
         load_experiment(experiment)
 

@@ -34,13 +34,14 @@ def test_gate_metric_names_the_near_miss():
 
 @pytest.mark.parametrize("training, model, message", [
     ({"window": "expanding", "partitions": 5}, "als",
-     r"\[training\] partitions = 5: the length of a sliding window, but window = 'expanding'"),
+     r"\[training\] partitions = 5: the length of a sliding window, but window = \"expanding\""),
     ({"partitions": 2}, "als", r"\[training\] partitions = 2: the length of a sliding window"),
     ({"warm_iterations": 3}, "als",
      r"\[training\] warm_iterations = 3: counts the iterations of a warm start, but "
      r"warm_start is false"),
     ({"warm_start": True}, "ease",
-     r"\[training\] warm_start = true: a 'ease' model cannot start from the published one's "
+     r"\[training\] warm_start = true: \[model\] type = \"ease\" cannot start from the "
+     r"published one's "
      r"vectors .*warm starts need one of als, bpr"),
 ])
 def test_training_settings_the_schedule_would_ignore_are_refused(training, model, message):
@@ -70,12 +71,12 @@ def test_a_share_check_given_as_a_value_says_it_wants_a_table():
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"work": "logs"}, r"^p.toml: work = 'logs': is the partitions folder /base/logs "
+    ({"work": "logs"}, r"^p.toml: work = \"logs\": is the partitions folder /base/logs "
                        r"\(\[data\] partitions\)"),
-    ({"work": "logs/runs"}, r"^p.toml: work = 'logs/runs': lies inside the partitions folder"),
-    ({"work": "/base/logs/../logs/w"}, r"work = '/base/logs/../logs/w': lies inside"),
+    ({"work": "logs/runs"}, r"^p.toml: work = \"logs/runs\": lies inside the partitions folder"),
+    ({"work": "/base/logs/../logs/w"}, r"work = \"/base/logs/../logs/w\": lies inside"),
     ({"registry": {"root": "logs/registry"}},
-     r"^p.toml: \[registry\] root = 'logs/registry': lies inside the partitions folder"),
+     r"^p.toml: \[registry\] root = \"logs/registry\": lies inside the partitions folder"),
 ])
 def test_the_pipelines_own_files_never_go_into_its_partitions(changes, message):
     # the first run wrote its runs into the logs; the next stopped at them ("folder

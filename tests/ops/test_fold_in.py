@@ -168,7 +168,7 @@ def test_fold_in_between_needs_a_foldable_model():
 
     raw = {"data": {"partitions": "logs"}, "registry": {"root": "r"},
            "model": {"type": "ease"}, "training": {"fold_in_between": 2}}
-    with pytest.raises(ConfigError, match=r"\[training\] fold_in_between = 2: .* not 'ease'"):
+    with pytest.raises(ConfigError, match=r'\[training\] fold_in_between = 2: .* not "ease"'):
         parse_pipeline(raw, source="p.toml")
     raw["model"] = {"type": "als"}
     assert parse_pipeline(raw, source="p.toml").training.fold_in_between == 2

@@ -17,7 +17,7 @@ def test_a_registry_root_url_without_its_slashes_is_refused(tmp_path):
     with pytest.raises(ConfigError) as refused:
         load_pipeline(path)
     assert str(refused.value) == (
-        f"{path}: [registry] root = 's3:/bucket/m': starts like a URL (s3:) but has no '//' "
+        f"{path}: [registry] root = \"s3:/bucket/m\": starts like a URL (s3:) but has no '//' "
         "after the colon, so it would be a local folder named 's3:'; write s3://bucket/m "
         "for the s3 location, or ./s3:/bucket/m for a local folder")
 

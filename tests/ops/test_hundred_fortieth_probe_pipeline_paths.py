@@ -40,7 +40,7 @@ def test_the_home_folder_rule_holds_for_the_folder_checks(tmp_path, monkeypatch)
     # the work folder HOME/logs/w lies inside partitions = "~/logs", read as the home's
     monkeypatch.setenv("HOME", str(tmp_path))
     work = str(tmp_path / "logs" / "w")
-    with pytest.raises(ConfigError, match=rf"work = '{work}': lies inside the partitions "
+    with pytest.raises(ConfigError, match=rf"work = \"{work}\": lies inside the partitions "
                                           r"folder"):
         _parse({"partitions": "~/logs"}, work=work)
 
@@ -51,7 +51,7 @@ def test_the_home_folder_rule_holds_for_the_folder_checks(tmp_path, monkeypatch)
     ({"work": "~nosuchuser_h140/work"}, "work"),
 ])
 def test_a_home_of_no_user_is_refused_naming_the_key(table, key):
-    with pytest.raises(ConfigError, match=rf"{key} = '~nosuchuser_h140/\w+' starts with "
+    with pytest.raises(ConfigError, match=rf"{key} = \"~nosuchuser_h140/\w+\" starts with "
                                           r"~nosuchuser_h140, the home folder of the user "
                                           r"'nosuchuser_h140', but there is no such user"):
         _parse(**table)
@@ -59,7 +59,7 @@ def test_a_home_of_no_user_is_refused_naming_the_key(table, key):
 
 def test_an_empty_home_is_refused(monkeypatch):
     monkeypatch.setenv("HOME", "")
-    with pytest.raises(ConfigError, match=r"partitions = '~/logs' starts with ~, the home "
+    with pytest.raises(ConfigError, match=r"partitions = \"~/logs\" starts with ~, the home "
                                           r"folder, but HOME is set empty"):
         _parse({"partitions": "~/logs"})
 

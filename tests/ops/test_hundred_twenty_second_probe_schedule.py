@@ -47,7 +47,7 @@ def _days_from_today(days):
 @pytest.mark.parametrize("floor", ["2999-01-01", "9999-12-31T23:59:59", "2500-06-01T00:00:00Z"])
 def test_a_timestamp_floor_in_the_future_is_refused_when_the_file_is_read(floor):
     with pytest.raises(ConfigError, match=(
-            rf"^p.toml: \[quality\] timestamp_floor = '{floor}' is in the future "
+            rf"^p.toml: \[quality\] timestamp_floor = \"{floor}\" is in the future "
             r"\(today is \d{4}-\d\d-\d\d\): every event would be counted as before")):
         parse(quality={"timestamp_floor": floor})
 

@@ -44,12 +44,12 @@ def test_defaults_and_paths():
     ({"registry": {}}, r"\[registry\] missing key 'root'"),
     # a blank path was the pipeline file's own folder: scanned as partitions, or filled
     # with the runs, the lock and the registry
-    ({"work": ""}, r"p.toml: work = '': expected a path .* not an empty string"),
-    ({"data": {"partitions": " "}}, r"\[data\] partitions = ' ': expected a path"),
-    ({"data": {"partitions": "logs", "items": ""}}, r"\[data\] items = '': expected a path"),
-    ({"registry": {"root": ""}}, r"\[registry\] root = '': expected a path"),
+    ({"work": ""}, r"p.toml: work = \"\": expected a path .* not an empty string"),
+    ({"data": {"partitions": " "}}, r"\[data\] partitions = \" \": expected a path"),
+    ({"data": {"partitions": "logs", "items": ""}}, r"\[data\] items = \"\": expected a path"),
+    ({"registry": {"root": ""}}, r"\[registry\] root = \"\": expected a path"),
     # refused only at the train step, after the checks and the drift step had run
-    ({"model": {"type": "mf"}}, r"p.toml: \[model\] type = 'mf' predicts explicit ratings, "
+    ({"model": {"type": "mf"}}, r"p.toml: \[model\] type = \"mf\" predicts explicit ratings, "
                                 r"but \[data\] declares no rating_range"),
 ])
 def test_mistakes_are_named(changes, message):

@@ -20,8 +20,8 @@ from .scenario import write_pipeline
 
 
 @pytest.mark.parametrize(("name", "registry_table", "key"), [
-    ("latest", "", "name = 'latest'"),
-    ("shop", 'name = "Current"', "[registry] name = 'Current'"),
+    ("latest", "", 'name = "latest"'),
+    ("shop", 'name = "Current"', '[registry] name = "Current"'),
 ])
 def test_a_version_word_as_registry_name_is_refused_with_its_key(tmp_path, name,
                                                                  registry_table, key):

@@ -5,6 +5,8 @@ refused in an experiment's words (a run name inside the results folder, "use --o
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from recstack.cli import main
@@ -33,9 +35,9 @@ def test_a_pipeline_name_with_a_path_is_refused_in_a_pipelines_words(folder, nam
     with pytest.raises(ConfigError) as error:
         load_pipeline(path)
     message = str(error.value)
-    assert message == (f"{path}: name = {name!r}: a pipeline name is the name of its work "
-                       "folder (NAME.pipeline) and registry model, without '/', '\\' or "
-                       "'..'; set work = \"...\" to put the work folder elsewhere"), message
+    assert message == (f"{path}: name = {json.dumps(name)}: a pipeline name is the name of "
+                       "its work folder (NAME.pipeline) and registry model, without '/', "
+                       "'\\' or '..'; set work = \"...\" to put the work folder elsewhere"), message
     assert "--out" not in message and "results folder" not in message
 
 

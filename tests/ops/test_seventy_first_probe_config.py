@@ -4,6 +4,8 @@ while an experiment file's stops at recstack.specs.SEED_MAX."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from recstack.errors import ConfigError
@@ -32,8 +34,8 @@ def test_work_and_registry_nested_are_refused_naming_both(work, root, relation):
     with pytest.raises(ConfigError) as refused:
         parse(work=work, registry={"root": root})
     message = str(refused.value)
-    assert message.startswith(f"p.toml: work = {work!r} (")
-    assert f") {relation} [registry] root = {root!r} (" in message
+    assert message.startswith(f"p.toml: work = {json.dumps(work)} (")
+    assert f") {relation} [registry] root = {json.dumps(root)} (" in message
     assert "must be separate folders" in message
 
 

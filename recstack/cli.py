@@ -1213,19 +1213,31 @@ def _refuse_fit_without_libraries(args: argparse.Namespace) -> None:
     require_libraries(experiment, labels={args.model})
 
 
+def _registry_not_a_folder(root: str) -> str | None:
+    """What is wrong with a local ``--registry`` that is something other than a folder or
+    nothing (a file, a pipe, a symbolic link that leads nowhere or loops), opening with the
+    path; None when it is a folder, nothing yet, or a URL."""
+    from recstack.atomic import broken_link, describe_path
+
+    if "://" in root and not root.startswith("file://"):
+        return None
+    path = Path(root.removeprefix("file://")).expanduser()
+    if broken_link(path) is not None or (os.path.lexists(path) and not path.is_dir()):
+        return (f"{root}: is {describe_path(path)}, not a folder; the registry is a folder "
+                "(created when the first model is published); choose another --registry")
+    return None
+
+
 def _refuse_registry_not_a_folder(root: str) -> None:
     """Refuse, before the model is fitted, a local ``--registry`` that is something other
     than a folder or nothing: a symbolic link that leads nowhere or loops was found only
     at the publish, after the fit, and a named pipe was said to be "a file"."""
-    from recstack.atomic import broken_link, describe_path
-
+    problem = _registry_not_a_folder(root)
+    if problem is not None:
+        raise RecstackError(f"--registry {problem}")
     if "://" in root:
         return
     path = Path(root).expanduser()
-    if broken_link(path) is not None or (os.path.lexists(path) and not path.is_dir()):
-        raise RecstackError(f"--registry {root}: is {describe_path(path)}, not a folder; the "
-                            "registry is a folder (created when the first model is "
-                            "published); choose another --registry")
     from recstack.experiment import RESULTS_FILE
 
     results = _results_folder_around(path)
@@ -1839,6 +1851,12 @@ def _registry(text: str) -> str:
         padded = padded_name_problem(text, "folder")
         if padded is not None:
             raise argparse.ArgumentTypeError(f"{text!r} {padded}")
+    # what stands in the root's place, refused here so that the parser names the option
+    # for every command (recommend, serve and skew said "registry FILE: is a file", naming
+    # none); the registry's own check (ModelRegistry) says the same to a Python caller
+    problem = _registry_not_a_folder(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
     return text
 
 

@@ -1221,7 +1221,9 @@ def _registry_not_a_folder(root: str) -> str | None:
 
     if "://" in root and not root.startswith("file://"):
         return None
-    path = Path(root.removeprefix("file://")).expanduser()
+    # os.path's expansion, as the registry's: Path.expanduser raised RuntimeError (a
+    # traceback) for ~nosuchuser, which the registry then refuses by name
+    path = Path(os.path.expanduser(root.removeprefix("file://")))
     if broken_link(path) is not None or (os.path.lexists(path) and not path.is_dir()):
         return (f"{root}: is {describe_path(path)}, not a folder; the registry is a folder "
                 "(created when the first model is published); choose another --registry")

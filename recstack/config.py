@@ -431,9 +431,9 @@ class ReportSpec(Spec):
     def check(self) -> None:
         _check_run_size("max_points", self.max_points, MAX_POINTS_MAX)
         if self.colour_by is not None and not self.colour_by.strip():
-            raise ConfigError(f"colour_by = {self.colour_by!r}: expected 'popularity' or an "
-                              "item-table column; leave it out for the default (genre, "
-                              "else popularity)")
+            raise ConfigError(f"colour_by = {shown_value(self.colour_by)}: expected "
+                              "\"popularity\" or an item-table column; leave it out for the "
+                              "default (genre, else popularity)")
 
 
 def _check_report_applies(report: ReportSpec, file: str) -> None:
@@ -1673,7 +1673,8 @@ def _split_folder(folder: Path, where: str, written: str, layout: str | None = N
             files = ", ".join(f"{part}.parquet" for part in SPLIT_PARTS)
             raise ConfigError(f"{where}format = \"recstack\": expects the files `recstack data "
                               f"split` writes ({files}; fold_in optional), but split = "
-                              f"{written!r} holds {', '.join(lists)}, a graph-CF split; drop "
+                              f"{shown_value(written)} holds {', '.join(lists)}, a graph-CF "
+                              "split; drop "
                               "format (it is detected) or write format = \"adjacency\"")
         if lists and layout != "recstack":
             missing = [name for name in ("train.txt", "test.txt") if name not in lists]
@@ -2261,10 +2262,13 @@ def _swap_hint(where: str, description: dict[str, Any], declared: Any, model: st
     else:
         return f"; swap them: low = {shown_value(high)}, high = {shown_value(low)}"
     takes = []
-    if declared is not None:
+    # the valid range said only where the swapped one broke a bound (a refused step or
+    # log = "yes" has nothing to do with the setting's range)
+    bound = refusal.lstrip().startswith(("low =", "high =")) or "log-scale" in refusal
+    if declared is not None and bound:
         takes.append(f"{name or 'the parameter'} takes "
                      f"{declared.describe().removesuffix(', or None')}")
-    if swapped.get("log") is True:
+    if swapped.get("log") is True and "log-scale" in refusal:
         takes.append("a log-scale range needs low > 0 (log = true)")
     valid = f"; give low < high where {' and '.join(takes)}" if takes else ""
     return f"; swapped, the range is refused too ({refusal}){valid}"

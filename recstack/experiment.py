@@ -878,8 +878,9 @@ def check_report_settings(experiment: Experiment, data: Interactions) -> None:
         columns = error.available[1:]  # after "popularity"
         there = ("the item table has: " + ", ".join(map(repr, columns)) if columns
                  else "the data have no item table")
-        raise ConfigError(f"{experiment.where}[report] colour_by = {settings.colour_by!r}: "
-                          "expected 'popularity' or a column of the item table"
+        raise ConfigError(f"{experiment.where}[report] colour_by = "
+                          f"{toml_shown(settings.colour_by)}: expected \"popularity\" or a "
+                          "column of the item table"
                           f"{did_you_mean(settings.colour_by, error.available)}; {there}"
                           ) from None
 

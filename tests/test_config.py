@@ -279,7 +279,7 @@ def test_format_recstack_on_a_graph_cf_folder_says_which_files_it_expects(tmp_pa
         parse_experiment(raw, source="x.toml", base=tmp_path)
     assert str(error.value) == (
         "x.toml: [data] format = \"recstack\": expects the files `recstack data split` writes "
-        "(train.parquet, test.parquet, fold_in.parquet; fold_in optional), but split = 'lists' "
+        "(train.parquet, test.parquet, fold_in.parquet; fold_in optional), but split = \"lists\" "
         "holds train.txt, valid.txt, test.txt, a graph-CF split; drop format (it is detected) "
         "or write format = \"adjacency\"")
     # without format, the folder is read as the graph-CF split it is

@@ -65,8 +65,8 @@ def test_a_colour_by_naming_no_column_is_refused_before_fitting(tmp_path, monkey
         raise AssertionError("a model was fitted before the mistake was named")
 
     monkeypatch.setattr(ALS, "fit", never)
-    with pytest.raises(ConfigError, match=r"^colours.toml: \[report\] colour_by = 'genrs': "
-                                          r"expected 'popularity' or a column of the item "
+    with pytest.raises(ConfigError, match=r'^colours.toml: \[report\] colour_by = "genrs": '
+                                          r'expected "popularity" or a column of the item '
                                           r"table \(did you mean 'genres'\?\); the item "
                                           r"table has: 'item_id', 'title', 'genres'"):
         run_experiment(_report_experiment("genrs"), out=tmp_path / "out")
@@ -83,8 +83,8 @@ def test_colour_by_without_maps_is_not_looked_at(tmp_path):
 
 @pytest.mark.parametrize("blank", ["", "  "])
 def test_a_blank_colour_by_is_refused(blank):
-    with pytest.raises(ConfigError, match=r"^colours.toml: \[report\] colour_by = '\s*': "
-                                          r"expected 'popularity' or an item-table column"):
+    with pytest.raises(ConfigError, match=r'^colours.toml: \[report\] colour_by = "\s*": '
+                                          r'expected "popularity" or an item-table column'):
         _report_experiment(blank)
 
 

@@ -28,3 +28,24 @@ def _status(argv: list[str]) -> int:
         return main(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
+
+
+def test_a_file_url_registry_in_a_home_of_no_user_is_refused_in_one_line(capsys):
+    # Path.expanduser raised RuntimeError for ~nosuchuser: a traceback at parse time
+    code = _status(["recommend", "--registry", "file://~recstack-no-such-user-469/reg",
+                    "ease", "--users", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and "RuntimeError" not in err
+    assert "~recstack-no-such-user-469" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_version_folder_removed_during_the_check_is_not_called_a_permission_problem(
+        tmp_path):
+    from recstack.errors import RecstackError
+    from recstack.serving.registry import verify_folder
+
+    gone = tmp_path / "ease" / "versions" / "1"  # pruned by another process meanwhile
+    with pytest.raises(RecstackError, match=r"removed or replaced while it was being "
+                                            r"checked") as refused:
+        verify_folder(gone, "ROOT: ease@1")
+    assert "permission" not in str(refused.value)

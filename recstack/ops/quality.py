@@ -169,25 +169,25 @@ class QualitySpec(Spec):
                                   f"{did_you_mean(name, SHARE_CHECKS)}; they are: "
                                   + ", ".join(SHARE_CHECKS))
             default = dict(zip(("warn", "fail"), SHARE_CHECKS[name], strict=True))
-            try:
-                shares[name] = build_spec(ShareThreshold, default | sub,
-                                          f"{file}[quality.{name}] ")
-            except ConfigError as error:
-                named = _defaults_named(error, sub, ("warn", "fail"))
-                if named is error:
-                    raise
-                raise named from None
+            shares[name] = _built(ShareThreshold, sub, default, f"{file}[quality.{name}] ",
+                                  ("warn", "fail"))
         if "shares" in plain:
             raise ConfigError(f"{where}unknown key 'shares'")
-        try:
-            spec = build_spec(cls, plain, where)
-        except ConfigError as error:
-            named = _defaults_named(error, plain, ("volume_warn", "volume_fail"))
-            if named is error:
-                raise
-            raise named from None
+        spec = _built(cls, plain, {}, where, ("volume_warn", "volume_fail"))
         object.__setattr__(spec, "shares", shares)
         return spec
+
+
+def _built(cls: type, given: dict, default: dict, where: str, pair: Sequence[str]) -> Any:
+    """``build_spec(cls, default | given, where)``, a refusal naming a setting of ``pair``
+    the table left out as "(the default)" (:func:`_defaults_named`)."""
+    try:
+        return build_spec(cls, default | given, where)
+    except ConfigError as error:
+        named = _defaults_named(error, given, pair)
+        if named is error:
+            raise
+        raise named from None
 
 
 def _crossed_thresholds(warn_key: str, warn: float, fail_key: str, fail: float,
@@ -233,14 +233,8 @@ def _checked_shares(shares: dict | None) -> dict[str, ShareThreshold]:
                               f"thresholds are: {', '.join(SHARE_CHECKS)}")
         if isinstance(value, dict):
             default = dict(zip(("warn", "fail"), SHARE_CHECKS[name], strict=True))
-            try:
-                value = build_spec(ShareThreshold, default | value,
-                                   f"QualitySpec: shares[{name!r}] ")
-            except ConfigError as error:
-                named = _defaults_named(error, value, ("warn", "fail"))
-                if named is error:
-                    raise
-                raise named from None
+            value = _built(ShareThreshold, value, default, f"QualitySpec: shares[{name!r}] ",
+                           ("warn", "fail"))
         elif not isinstance(value, ShareThreshold):
             warn, fail = SHARE_CHECKS[name]
             raise ConfigError(f"QualitySpec: shares[{name!r}] = {value!r}: expected the "

@@ -47,6 +47,7 @@ process at a time there.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import hashlib
 import json
@@ -1509,6 +1510,12 @@ def _present_files(folder: Path, where: str) -> set[str]:
             entries = os.scandir(folder / relative)  # read as walked: bounded below
         except OSError as error:  # os.walk passed over a folder it could not read
             shown_folder = f"{where}/{relative.as_posix()}" if relative.parts else where
+            if error.errno in (errno.ENOENT, errno.ENOTDIR):
+                # not a permission problem: removed or replaced meanwhile (a prune)
+                raise CorruptVersionError(
+                    f"{shown_folder}: removed or replaced while it was being checked (a "
+                    "prune, or another process); not a complete version: load it again, "
+                    "or another version") from None
             raise CorruptVersionError(
                 f"{shown_folder}: the folder cannot be read ({error.strerror or error}); "
                 "give this process permission to read the whole version folder") from None
